@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building, testing and running ablauf needs on Debian 12. Idempotent: installs
+# only the packages that are missing, so a second run takes a second.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ git
+  libboost-json1.81-dev libboost-graph1.81-dev  # not libboost-dev: 1.74 conflicts with 1.81
+  libexpected-dev libcli11-dev
+  catch2 libbenchmark-dev
+  graphviz python3 python3-jsonschema
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+echo "installing: ${missing[*]}"
+"${as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}" >/dev/null

@@ -1,0 +1,12 @@
+// ablauf: an embeddable workflow and checklist engine. Including this header brings in the
+// whole public API; each concept also has a header of its own.
+#pragma once
+
+#include <ablauf/definition.hpp>
+#include <ablauf/duration.hpp>
+#include <ablauf/error.hpp>
+#include <ablauf/json.hpp>
+#include <ablauf/localized_text.hpp>
+#include <ablauf/source.hpp>
+#include <ablauf/step_type.hpp>
+#include <ablauf/workflow.hpp>

@@ -1,0 +1,52 @@
+// Durations: ISO 8601 in the grammar of RFC 3339, Appendix A, or a number of seconds.
+//
+// Timers, due dates, retry intervals and timeouts are written as "P14D", "PT30M" or 90.
+// Years and months are calendar units (adding P1M to 31 January gives the end of February), so
+// a Duration keeps them apart from the exact part instead of guessing a month's length.
+//
+// Thread-safety: plain values and pure functions.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <tl/expected.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ablauf {
+
+struct Duration {
+  std::int64_t years = 0;
+  std::int64_t months = 0;
+  std::int64_t days = 0;              // weeks count as 7 days
+  std::chrono::milliseconds time{0};  // hours, minutes, seconds
+
+  // Whether the length depends on the calendar (it has years or months).
+  bool is_calendar() const noexcept { return years != 0 || months != 0; }
+
+  // The exact length of a duration without calendar units (days count 24 hours).
+  // REQUIRES: !is_calendar()
+  std::chrono::milliseconds exact() const noexcept;
+
+  friend bool operator==(const Duration&, const Duration&) = default;
+};
+
+struct DurationError {
+  std::size_t offset = 0;  // of the character at fault in the text
+  std::string message;
+  bool out_of_range = false;  // well-formed, but a component is too large to represent
+};
+
+// Parses an ISO 8601 duration such as "P1DT12H". Components may not exceed 10^9.
+tl::expected<Duration, DurationError> parse_duration(std::string_view text);
+
+// A duration as written in a definition: an ISO 8601 string, or a non-negative number of
+// seconds (fractions allowed, kept to the millisecond).
+tl::expected<Duration, DurationError> parse_duration(const boost::json::value& value);
+
+// The canonical ISO 8601 text, e.g. "P1DT12H" or "PT0.5S"; "PT0S" for zero.
+std::string to_string(const Duration& duration);
+
+}  // namespace ablauf

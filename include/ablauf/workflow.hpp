@@ -1,0 +1,94 @@
+// The compiled workflow: a definition turned into an immutable, validated step graph.
+//
+// compile() indexes the steps (0..n-1, in definition order), resolves every reference to a
+// step into an edge, and checks the graph: dangling targets, steps the start cannot reach,
+// steps from which no final step can be reached, loops that contain no waiting step (they
+// would spin), and parallel branches that can finish without meeting their join. The result
+// is cheap to copy and shared: instances refer to its steps by index and never copy
+// definition data.
+//
+// Thread-safety: a Workflow is immutable; any number of threads may read it at once.
+#pragma once
+
+#include <ablauf/definition.hpp>
+#include <ablauf/error.hpp>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <tl/expected.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ablauf {
+
+using StepIndex = std::uint32_t;
+
+// Why a token may move from one step to another.
+enum class EdgeKind {
+  next,         // an unconditional "next" (or the default transition)
+  conditional,  // a transition with "when"
+  on_error,     // the step failed after its retries
+  on_timeout,   // the step's timeout passed (an escalation)
+  branch,       // a parallel step starts a branch here
+};
+
+std::string_view to_string(EdgeKind kind) noexcept;
+
+struct EdgeInfo {
+  EdgeKind kind = EdgeKind::next;
+  // For next and conditional: the index into the step's "next"; for branch: into its
+  // "branches"; else 0.
+  std::uint32_t index = 0;
+};
+
+// Vertices are step indices; edges keep definition order per step.
+using StepGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                        boost::no_property, EdgeInfo>;
+
+class Workflow {
+ public:
+  // Compiles and validates a definition. Errors and warnings are located in the definition's
+  // source when it has one. On success, warnings() holds the loader's and the graph's
+  // warnings. `step_types` says which steps wait (null: the built-in types); pass the registry
+  // the definition was loaded with.
+  static tl::expected<Workflow, Diagnostics> compile(WorkflowDefinition definition,
+                                                     const StepTypeRegistry* step_types = nullptr);
+
+  const WorkflowDefinition& definition() const noexcept;
+  const StepGraph& graph() const noexcept;
+  const Diagnostics& warnings() const noexcept;
+
+  std::size_t step_count() const noexcept;
+  // REQUIRES: index < step_count()
+  const StepDefinition& step(StepIndex index) const noexcept;
+  std::optional<StepIndex> find(std::string_view step_id) const noexcept;
+  StepIndex start() const noexcept;
+
+  // The compiled representation; internal, defined in src/.
+  struct Data;
+
+ private:
+  explicit Workflow(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
+  std::shared_ptr<const Data> data_;
+};
+
+// How exports present a workflow.
+struct ExportOptions {
+  // The language of titles and labels; "" picks the definition's default language.
+  std::string language;
+};
+
+// Graphviz DOT, for `dot -Tsvg`. Deterministic: nodes are named by step id, in definition
+// order, so the output suits golden files and diffs.
+void write_dot(std::ostream& out, const Workflow& workflow, const ExportOptions& options = {});
+std::string to_dot(const Workflow& workflow, const ExportOptions& options = {});
+
+// A Mermaid flowchart, for Markdown renderers that draw Mermaid (GitHub, GitLab, …).
+void write_mermaid(std::ostream& out, const Workflow& workflow, const ExportOptions& options = {});
+std::string to_mermaid(const Workflow& workflow, const ExportOptions& options = {});
+
+}  // namespace ablauf

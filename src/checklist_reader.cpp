@@ -1,0 +1,182 @@
+#include "definition_parts.hpp"
+#include "suggest.hpp"
+
+#include <cmath>
+#include <set>
+
+namespace ablauf::detail {
+namespace {
+
+constexpr std::pair<std::string_view, ItemKind> item_kinds[] = {
+    {"checkbox", ItemKind::checkbox},  {"text", ItemKind::text},
+    {"number", ItemKind::number},      {"date", ItemKind::date},
+    {"choice", ItemKind::choice},      {"multi_choice", ItemKind::multi_choice},
+    {"signature", ItemKind::signature}};
+
+std::optional<ItemKind> read_kind(DefinitionReader& reader, Fields& fields) {
+  auto name = fields.string("kind");
+  if (!name) return fields.has("kind") ? std::nullopt : std::optional(ItemKind::checkbox);
+  std::vector<std::string_view> names;
+  for (const auto& [kind_name, kind] : item_kinds) {
+    if (kind_name == *name) return kind;
+    names.push_back(kind_name);
+  }
+  std::string message = "unknown item kind '" + *name + "'";
+  const auto suggestion = did_you_mean(*name, names);
+  message += suggestion.empty()
+                 ? "; the kinds are checkbox, text, number, date, choice, multi_choice, signature"
+                 : suggestion;
+  reader.error(ErrorCode::invalid_value, fields.pointer_of("kind"), std::move(message));
+  return std::nullopt;
+}
+
+std::vector<ChoiceOption> read_options(DefinitionReader& reader, const boost::json::array& array,
+                                       const std::string& pointer) {
+  std::vector<ChoiceOption> options;
+  std::set<std::string, std::less<>> values;
+  if (array.empty())
+    reader.error(ErrorCode::invalid_value, pointer, "'options' needs at least one option");
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string option_ptr = element_pointer(pointer, i);
+    ChoiceOption option;
+    if (array[i].is_string()) {
+      option.value = array[i].get_string();
+      option.label = LocalizedText(option.value);
+    } else if (array[i].is_object()) {
+      Fields fields(reader, array[i].get_object(), option_ptr, {"value", "label"}, "an option");
+      auto value = fields.string("value", Fields::required);
+      auto label = fields.text("label");
+      fields.check_unknown();
+      if (!value) continue;
+      option.value = *value;
+      option.label = label ? *label : LocalizedText(*value);
+    } else {
+      reader.error(ErrorCode::wrong_type, option_ptr,
+                   "an option must be a string or an object with 'value' and 'label', not " +
+                       std::string(describe(array[i])));
+      continue;
+    }
+    if (!values.insert(option.value).second) {
+      reader.error(ErrorCode::duplicate_id, option_ptr,
+                   "option '" + option.value + "' is listed twice");
+      continue;
+    }
+    options.push_back(std::move(option));
+  }
+  return options;
+}
+
+// Which kinds a field applies to, as the words of an error message.
+void reject_field(DefinitionReader& reader, const Fields& fields, std::string_view field,
+                  std::string_view applies_to) {
+  if (!fields.has(field)) return;
+  reader.error(ErrorCode::invalid_value, fields.pointer_of(field),
+               "'" + std::string(field) + "' applies only to " + std::string(applies_to) + " items",
+               Anchor::key);
+}
+
+std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::json::value& value,
+                                        std::string pointer, IdScope& item_ids) {
+  if (!value.is_object()) {
+    reader.error(ErrorCode::wrong_type, pointer,
+                 "an item must be an object, not " + std::string(describe(value)));
+    return std::nullopt;
+  }
+  Fields fields(reader, value.get_object(), pointer,
+                {"id", "label", "description", "kind", "required", "options", "min", "max", "unit",
+                 "pattern", "visible_if"},
+                "an item");
+  ItemDefinition item;
+  item.pointer = std::move(pointer);
+  auto id = fields.identifier("id", Fields::required);
+  if (id && claim_id(reader, item_ids, *id, fields.pointer_of("id"), "item")) item.id = *id;
+  if (auto label = fields.text("label", Fields::required)) item.label = std::move(*label);
+  if (auto description = fields.text("description")) item.description = std::move(*description);
+  const auto kind = read_kind(reader, fields);
+  if (kind) item.kind = *kind;
+  if (auto required = fields.boolean("required")) item.required = *required;
+  if (auto visible_if = fields.expression("visible_if")) item.visible_if = std::move(*visible_if);
+
+  const bool choices = item.kind == ItemKind::choice || item.kind == ItemKind::multi_choice;
+  if (kind && choices) {
+    if (const auto* options = fields.array("options", Fields::required))
+      item.options = read_options(reader, *options, fields.pointer_of("options"));
+  } else if (kind) {
+    reject_field(reader, fields, "options", "choice and multi_choice");
+  }
+
+  const bool ranged = item.kind == ItemKind::number || item.kind == ItemKind::text ||
+                      item.kind == ItemKind::multi_choice;
+  if (kind && ranged) {
+    item.min = fields.number("min");
+    item.max = fields.number("max");
+    if (item.kind != ItemKind::number) {
+      // For text a length, for multi_choice a count: whole and not negative.
+      for (const auto& [name, bound] : {std::pair{"min", item.min}, std::pair{"max", item.max}}) {
+        if (bound && (*bound < 0 || std::trunc(*bound) != *bound))
+          reader.error(ErrorCode::invalid_value, fields.pointer_of(name),
+                       std::string("'") + name + "' counts " +
+                           (item.kind == ItemKind::text ? "characters" : "options") +
+                           " here and must be a whole number >= 0");
+      }
+    }
+    if (item.min && item.max && *item.min > *item.max)
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("max"),
+                   "'max' is smaller than 'min'");
+  } else if (kind) {
+    reject_field(reader, fields, "min", "number, text and multi_choice");
+    reject_field(reader, fields, "max", "number, text and multi_choice");
+  }
+
+  if (kind && item.kind == ItemKind::number) {
+    if (auto unit = fields.text("unit")) item.unit = std::move(*unit);
+  } else if (kind) {
+    reject_field(reader, fields, "unit", "number");
+  }
+  if (kind && item.kind == ItemKind::text) {
+    if (auto pattern = fields.string("pattern")) item.pattern = std::move(*pattern);
+  } else if (kind) {
+    reject_field(reader, fields, "pattern", "text");
+  }
+  fields.check_unknown();
+  return item;
+}
+
+}  // namespace
+
+std::vector<ItemDefinition> read_items(DefinitionReader& reader, const boost::json::array& items,
+                                       const std::string& pointer, IdScope& item_ids) {
+  std::vector<ItemDefinition> out;
+  if (items.empty()) reader.error(ErrorCode::invalid_value, pointer, "'items' is empty");
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (auto item = read_item(reader, items[i], element_pointer(pointer, i), item_ids))
+      out.push_back(std::move(*item));
+  }
+  return out;
+}
+
+std::optional<SectionDefinition> read_section(DefinitionReader& reader,
+                                              const boost::json::value& value, std::string pointer,
+                                              IdScope& section_ids, IdScope& item_ids) {
+  if (!value.is_object()) {
+    reader.error(ErrorCode::wrong_type, pointer,
+                 "a section must be an object, not " + std::string(describe(value)));
+    return std::nullopt;
+  }
+  Fields fields(reader, value.get_object(), pointer, {"id", "title", "description", "items"},
+                "a section");
+  SectionDefinition section;
+  section.pointer = std::move(pointer);
+  auto id = fields.identifier("id", Fields::required);
+  if (id && claim_id(reader, section_ids, *id, fields.pointer_of("id"), "section"))
+    section.id = *id;
+  if (auto title = fields.text("title", Fields::required)) section.title = std::move(*title);
+  if (auto description = fields.text("description")) section.description = std::move(*description);
+  if (const auto* items = fields.array("items", Fields::required))
+    section.items = read_items(reader, *items, fields.pointer_of("items"), item_ids);
+  fields.check_unknown();
+  return section;
+}
+
+}  // namespace ablauf::detail

@@ -1,0 +1,45 @@
+#include "load.hpp"
+
+#include <iostream>
+
+namespace ablauf::cli {
+
+void LimitFlags::add_to(CLI::App& command) {
+  auto& json = options.json;
+  command.add_option("--max-bytes", json.max_document_bytes, "Largest document, in bytes")
+      ->capture_default_str()
+      ->group("Limits");
+  command.add_option("--max-depth", json.max_depth, "Deepest nesting of arrays and objects")
+      ->capture_default_str()
+      ->group("Limits");
+  command.add_option("--max-string-length", json.max_string_length, "Longest string, in bytes")
+      ->capture_default_str()
+      ->group("Limits");
+  command.add_option("--max-steps", options.max_steps, "Most steps (or sections)")
+      ->capture_default_str()
+      ->group("Limits");
+  command
+      .add_option("--max-identifier-length", options.max_identifier_length,
+                  "Longest step, section or item id")
+      ->capture_default_str()
+      ->group("Limits");
+}
+
+std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,
+                                      std::size_t& warnings) {
+  auto definition = load_definition_file(path, options);
+  if (!definition) {
+    std::cerr << definition.error();
+    return std::nullopt;
+  }
+  auto workflow = Workflow::compile(std::move(*definition), options.step_types);
+  if (!workflow) {
+    std::cerr << workflow.error();
+    return std::nullopt;
+  }
+  std::cerr << workflow->warnings();
+  warnings += workflow->warnings().size();
+  return std::move(*workflow);
+}
+
+}  // namespace ablauf::cli

@@ -1,0 +1,24 @@
+// Loading definitions for the command line: limits from flags, diagnostics to stderr.
+#pragma once
+
+#include <ablauf/workflow.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+namespace ablauf::cli {
+
+// The loader limits, as flags shared by every command that reads definitions.
+struct LimitFlags {
+  LoadOptions options;
+  void add_to(CLI::App& command);
+};
+
+// Loads and compiles one file. Prints every diagnostic (errors and warnings) to stderr as
+// FILE:LINE:COL: severity: message (at pointer); returns nothing on errors.
+std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,
+                                      std::size_t& warnings);
+
+}  // namespace ablauf::cli

@@ -1,0 +1,25 @@
+// ablauf: check and draw workflow and checklist definitions.
+#include "commands.hpp"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+  CLI::App app{"ablauf — workflows and checklists as JSON definitions", "ablauf"};
+  app.set_version_flag("--version", "ablauf 0.1.0");
+  app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 success, 1 a definition has errors, 2 bad usage.\n"
+      "Run `ablauf COMMAND --help` for a command's options.");
+
+  std::function<int()> run;
+  ablauf::cli::add_validate_command(app, run);
+  ablauf::cli::add_graph_command(app, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int status = app.exit(e);
+    return status == 0 ? ablauf::cli::exit_ok : ablauf::cli::exit_usage;
+  }
+  return run ? run() : ablauf::cli::exit_usage;
+}

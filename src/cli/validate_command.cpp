@@ -1,0 +1,57 @@
+#include "commands.hpp"
+#include "load.hpp"
+
+#include <iostream>
+#include <memory>
+
+namespace ablauf::cli {
+namespace {
+
+struct ValidateFlags {
+  std::vector<std::string> files;
+  LimitFlags limits;
+  bool warnings_are_errors = false;
+  bool quiet = false;
+};
+
+int run_validate(const ValidateFlags& flags) {
+  std::size_t invalid = 0, warnings = 0;
+  for (const auto& file : flags.files) {
+    const std::size_t warnings_before = warnings;
+    auto workflow = load_workflow(file, flags.limits.options, warnings);
+    if (!workflow || (flags.warnings_are_errors && warnings > warnings_before)) {
+      ++invalid;
+      continue;
+    }
+    if (!flags.quiet) {
+      const auto& definition = workflow->definition();
+      std::cout << file << ": ok: " << to_string(definition.kind) << " '" << definition.id
+                << "' version " << definition.version << ", " << workflow->step_count()
+                << (workflow->step_count() == 1 ? " step" : " steps") << '\n';
+    }
+  }
+  if (flags.files.size() > 1 && !flags.quiet)
+    std::cout << flags.files.size() - invalid << " of " << flags.files.size()
+              << " definitions valid\n";
+  return invalid == 0 ? exit_ok : exit_invalid;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, std::function<int()>& run) {
+  auto flags = std::make_shared<ValidateFlags>();
+  auto* command = app.add_subcommand(
+      "validate",
+      "Check definitions: JSON syntax, fields, step types, the step graph. Prints each "
+      "problem as FILE:LINE:COL: error: MESSAGE (at JSON-POINTER); exits 1 if any file has "
+      "errors.");
+  command->add_option("files", flags->files, "Definition files (.json)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_flag("--werror", flags->warnings_are_errors, "Treat warnings as errors");
+  command->add_flag("-q,--quiet", flags->quiet, "Print only problems");
+  flags->limits.add_to(*command);
+  command->callback([flags, &run] { run = [flags] { return run_validate(*flags); }; });
+}
+
+}  // namespace ablauf::cli

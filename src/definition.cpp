@@ -1,0 +1,215 @@
+#include "ablauf/definition.hpp"
+
+#include "definition_parts.hpp"
+#include "identifier.hpp"
+#include "suggest.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace ablauf {
+
+std::string_view to_string(DefinitionKind kind) noexcept {
+  return kind == DefinitionKind::workflow ? "workflow" : "checklist";
+}
+
+std::string_view to_string(ItemKind kind) noexcept {
+  switch (kind) {
+    case ItemKind::checkbox: return "checkbox";
+    case ItemKind::text: return "text";
+    case ItemKind::number: return "number";
+    case ItemKind::date: return "date";
+    case ItemKind::choice: return "choice";
+    case ItemKind::multi_choice: return "multi_choice";
+    case ItemKind::signature: return "signature";
+  }
+  return "?";
+}
+
+const StepDefinition* WorkflowDefinition::find_step(std::string_view step_id) const noexcept {
+  for (const auto& step : steps)
+    if (step.id == step_id) return &step;
+  return nullptr;
+}
+
+namespace {
+
+using detail::DefinitionReader;
+using detail::Fields;
+
+std::optional<DefinitionKind> read_kind(DefinitionReader& reader, Fields& fields) {
+  auto kind = fields.string("kind", Fields::required);
+  if (!kind) return std::nullopt;
+  if (*kind == "workflow") return DefinitionKind::workflow;
+  if (*kind == "checklist") return DefinitionKind::checklist;
+  std::string message = "'kind' must be \"workflow\" or \"checklist\", not \"" + *kind + "\"";
+  message += detail::did_you_mean(*kind, {"workflow", "checklist"});
+  reader.error(ErrorCode::invalid_value, fields.pointer_of("kind"), std::move(message));
+  return std::nullopt;
+}
+
+// Reads the array under `name` of at most max_steps entries; reports a longer one once.
+const boost::json::array* read_parts(DefinitionReader& reader, Fields& fields,
+                                     std::string_view name) {
+  const auto* parts = fields.array(name, Fields::required);
+  if (!parts) return nullptr;
+  if (parts->empty()) {
+    reader.error(ErrorCode::invalid_value, fields.pointer_of(name),
+                 "'" + std::string(name) + "' is empty; a definition needs at least one");
+    return nullptr;
+  }
+  if (parts->size() > reader.options().max_steps) {
+    reader.error(ErrorCode::too_many_steps, fields.pointer_of(name),
+                 "'" + std::string(name) + "' has " + std::to_string(parts->size()) +
+                     " entries, more than the limit of " +
+                     std::to_string(reader.options().max_steps) + " (max_steps)");
+    return nullptr;
+  }
+  return parts;
+}
+
+void read_workflow_steps(DefinitionReader& reader, Fields& fields, WorkflowDefinition& out) {
+  const auto* steps = read_parts(reader, fields, "steps");
+  if (!steps) return;
+  detail::IdScope step_ids;
+  out.steps.reserve(steps->size());
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    auto step = detail::read_step(reader, (*steps)[i],
+                                  detail::element_pointer(fields.pointer_of("steps"), i), step_ids);
+    if (step) out.steps.push_back(std::move(*step));
+  }
+}
+
+// A checklist document becomes a linear workflow: a fill_checklist step per section.
+void read_checklist_sections(DefinitionReader& reader, Fields& fields, WorkflowDefinition& out) {
+  const auto* sections = read_parts(reader, fields, "sections");
+  if (!sections) return;
+  detail::IdScope section_ids, item_ids;
+  out.steps.reserve(sections->size());
+  for (std::size_t i = 0; i < sections->size(); ++i) {
+    const std::string pointer = detail::element_pointer(fields.pointer_of("sections"), i);
+    auto section = detail::read_section(reader, (*sections)[i], pointer, section_ids, item_ids);
+    if (!section) continue;
+    StepDefinition step;
+    step.id = section->id;
+    step.type = "fill_checklist";
+    step.title = section->title;
+    step.description = section->description;
+    step.pointer = pointer;
+    step.checklist.emplace().sections.push_back(std::move(*section));
+    if (!out.steps.empty())
+      out.steps.back().next.push_back({.when = {}, .to = step.id, .label = {}, .pointer = pointer});
+    out.steps.push_back(std::move(step));
+  }
+}
+
+}  // namespace
+
+tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
+                                                              std::string source_name,
+                                                              const LoadOptions& options) {
+  auto source = std::make_shared<const Source>(std::move(source_name), std::move(text));
+  auto parsed = parse_json(*source, options.json);
+  if (!parsed) {
+    Diagnostics diagnostics;
+    diagnostics.add(std::move(parsed.error()));
+    return tl::make_unexpected(std::move(diagnostics));
+  }
+
+  DefinitionReader reader(source, options);
+  if (!parsed->is_object()) {
+    reader.error(
+        ErrorCode::wrong_type, "",
+        "a definition must be a JSON object, not " + std::string(detail::describe(*parsed)));
+    return tl::make_unexpected(reader.take_diagnostics());
+  }
+
+  Fields fields(reader, parsed->get_object(), "",
+                {"$schema", "id", "version", "kind", "title", "description", "default_language",
+                 "start", "steps", "sections", "metadata"},
+                "a definition");
+  WorkflowDefinition out;
+  out.source = source;
+  if (auto id = fields.string("id", Fields::required)) {
+    if (!detail::is_definition_id(*id) || id->size() > options.max_identifier_length)
+      reader.error(ErrorCode::invalid_identifier, fields.pointer_of("id"),
+                   "'" + *id + "' is not a definition id: use 1 to " +
+                       std::to_string(options.max_identifier_length) +
+                       " letters, digits, '_', '.' or '-'");
+    else
+      out.id = std::move(*id);
+  }
+  if (auto version =
+          fields.integer("version", 1, std::numeric_limits<std::int32_t>::max(), Fields::required))
+    out.version = static_cast<std::uint32_t>(*version);
+  const auto kind = read_kind(reader, fields);
+  if (kind) out.kind = *kind;
+  if (auto title = fields.text("title", Fields::required)) out.title = std::move(*title);
+  if (auto description = fields.text("description")) out.description = std::move(*description);
+  if (auto language = fields.string("default_language")) {
+    if (detail::is_language_code(*language))
+      out.default_language = std::move(*language);
+    else
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("default_language"),
+                   "'" + *language + "' is not a language code; write codes like \"de\" or \"en\"");
+  }
+  const auto start = fields.identifier("start");
+  if (const auto* metadata = fields.object("metadata")) out.metadata = *metadata;
+  (void)fields.string("$schema");
+
+  // Only one of steps and sections, as the kind says; without a valid kind, whichever is there.
+  const bool checklist =
+      kind ? *kind == DefinitionKind::checklist : fields.has("sections") && !fields.has("steps");
+  const std::string_view own = checklist ? "sections" : "steps";
+  const std::string_view other = checklist ? "steps" : "sections";
+  if (fields.has(other))
+    reader.error(ErrorCode::unknown_field, fields.pointer_of(other),
+                 "a " + std::string(checklist ? "checklist" : "workflow") + " has '" +
+                     std::string(own) + "', not '" + std::string(other) + "'" +
+                     (kind ? "; for '" + std::string(other) + "' set \"kind\": \"" +
+                                 (checklist ? "workflow" : "checklist") + "\""
+                           : std::string()),
+                 Anchor::key);
+  if (checklist)
+    read_checklist_sections(reader, fields, out);
+  else
+    read_workflow_steps(reader, fields, out);
+  if (checklist && start)
+    reader.error(ErrorCode::invalid_value, fields.pointer_of("start"),
+                 "a checklist starts with its first section; 'start' is for workflows",
+                 Anchor::key);
+  out.start = start ? *start : out.steps.empty() ? std::string() : out.steps.front().id;
+
+  fields.check_unknown();
+  Diagnostics diagnostics = reader.take_diagnostics();
+  if (diagnostics.has_errors()) return tl::make_unexpected(std::move(diagnostics));
+  out.warnings = std::move(diagnostics);
+  return out;
+}
+
+tl::expected<WorkflowDefinition, Diagnostics> load_definition_file(
+    const std::filesystem::path& path, const LoadOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!in || ec) {
+    Diagnostics diagnostics;
+    diagnostics.add(Severity::error, ErrorCode::io_error,
+                    "cannot read the file: " + (ec ? ec.message() : std::string("cannot open it")),
+                    "", SourceLocation{path.string(), 0, 0});
+    return tl::make_unexpected(std::move(diagnostics));
+  }
+  if (size > options.json.max_document_bytes) {
+    Diagnostics diagnostics;
+    diagnostics.add(Severity::error, ErrorCode::document_too_large,
+                    "document is " + std::to_string(size) + " bytes, more than the limit of " +
+                        std::to_string(options.json.max_document_bytes) + " (max_document_bytes)",
+                    "", SourceLocation{path.string(), 1, 1});
+    return tl::make_unexpected(std::move(diagnostics));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_definition(std::move(text).str(), path.string(), options);
+}
+
+}  // namespace ablauf

@@ -1,0 +1,29 @@
+// Readers for the parts of a definition (internal): steps, transitions, checklist sections
+// and items. Each reports its findings to the DefinitionReader and returns what it could read.
+#pragma once
+
+#include "definition_reader.hpp"
+
+#include <map>
+
+namespace ablauf::detail {
+
+// Ids already used in a scope, with the pointer of their first use.
+using IdScope = std::map<std::string, std::string, std::less<>>;
+
+// Claims `id` in `scope`; reports a duplicate (naming the first use) and returns false if
+// taken.
+bool claim_id(DefinitionReader& reader, IdScope& scope, const std::string& id,
+              const std::string& pointer, std::string_view what);
+
+std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::json::value& value,
+                                        std::string pointer, IdScope& step_ids);
+
+std::optional<SectionDefinition> read_section(DefinitionReader& reader,
+                                              const boost::json::value& value, std::string pointer,
+                                              IdScope& section_ids, IdScope& item_ids);
+
+std::vector<ItemDefinition> read_items(DefinitionReader& reader, const boost::json::array& items,
+                                       const std::string& pointer, IdScope& item_ids);
+
+}  // namespace ablauf::detail

@@ -1,0 +1,323 @@
+#include "definition_reader.hpp"
+
+#include "identifier.hpp"
+#include "suggest.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ablauf::detail {
+
+DefinitionReader::DefinitionReader(std::shared_ptr<const Source> source, const LoadOptions& options)
+    : source_(std::move(source)), options_(options) {}
+
+void DefinitionReader::error(ErrorCode code, std::string pointer, std::string message,
+                             Anchor anchor) {
+  Diagnostic d;
+  d.code = code;
+  d.message = std::move(message);
+  d.pointer = std::move(pointer);
+  pending_.push_back({std::move(d), anchor});
+  has_errors_ = true;
+}
+
+void DefinitionReader::error_in_string(ErrorCode code, std::string pointer, std::size_t offset,
+                                       std::string message) {
+  Diagnostic d;
+  d.code = code;
+  d.message = std::move(message);
+  d.location = source_->locate_in_string(pointer, offset);
+  d.pointer = std::move(pointer);
+  pending_.push_back({std::move(d), Anchor::value});
+  has_errors_ = true;
+}
+
+void DefinitionReader::warning(ErrorCode code, std::string pointer, std::string message,
+                               Anchor anchor) {
+  Diagnostic d;
+  d.severity = Severity::warning;
+  d.code = code;
+  d.message = std::move(message);
+  d.pointer = std::move(pointer);
+  pending_.push_back({std::move(d), anchor});
+}
+
+std::string DefinitionReader::line_of(std::string_view pointer) const {
+  return "line " + std::to_string(source_->locate(pointer).line);
+}
+
+Diagnostics DefinitionReader::take_diagnostics() {
+  std::vector<std::pair<std::size_t, Diagnostic>> located;
+  located.reserve(pending_.size());
+  for (auto& [diagnostic, anchor] : pending_) {
+    // A location set by the finder (inside a string) stays; others come from the pointer.
+    const std::size_t offset = source_->offset_of(diagnostic.pointer, anchor);
+    if (!diagnostic.location.known()) diagnostic.location = source_->location_at(offset);
+    located.emplace_back(offset, std::move(diagnostic));
+  }
+  pending_.clear();
+  std::stable_sort(located.begin(), located.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  Diagnostics out;
+  for (auto& [offset, diagnostic] : located) out.add(std::move(diagnostic));
+  return out;
+}
+
+std::string_view describe(const boost::json::value& value) noexcept {
+  switch (value.kind()) {
+    case boost::json::kind::null: return "null";
+    case boost::json::kind::bool_: return "a boolean";
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+    case boost::json::kind::double_: return "a number";
+    case boost::json::kind::string: return "a string";
+    case boost::json::kind::array: return "an array";
+    case boost::json::kind::object: return "an object";
+  }
+  return "?";
+}
+
+std::string member_pointer(std::string_view parent, std::string_view name) {
+  std::string out(parent);
+  out += '/';
+  out += escape_pointer_token(name);
+  return out;
+}
+
+std::string element_pointer(std::string_view parent, std::size_t index) {
+  std::string out(parent);
+  out += '/';
+  out += std::to_string(index);
+  return out;
+}
+
+Fields::Fields(DefinitionReader& reader, const boost::json::object& object, std::string pointer,
+               std::vector<std::string_view> allowed, std::string_view what)
+    : reader_(reader),
+      object_(object),
+      pointer_(std::move(pointer)),
+      allowed_(std::move(allowed)),
+      what_(what) {}
+
+const boost::json::value* Fields::value(std::string_view name, Requirement requirement) {
+  const auto* found = object_.if_contains(name);
+  if (!found && requirement == required) {
+    reader_.error(ErrorCode::missing_field, pointer_,
+                  std::string(what_) + " needs the field '" + std::string(name) + "'");
+  }
+  return found;
+}
+
+void Fields::wrong_type(std::string_view name, std::string_view expected) const {
+  const auto& found = object_.at(name);
+  reader_.error(ErrorCode::wrong_type, pointer_of(name),
+                "'" + std::string(name) + "' must be " + std::string(expected) + ", not " +
+                    std::string(describe(found)));
+}
+
+std::optional<std::string> Fields::string(std::string_view name, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) {
+    wrong_type(name, "a string");
+    return std::nullopt;
+  }
+  return std::string(v->get_string());
+}
+
+std::optional<std::string> Fields::identifier(std::string_view name, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return std::nullopt;
+  return read_identifier(reader_, *v, pointer_of(name), name);
+}
+
+std::optional<std::string> Fields::expression(std::string_view name, Requirement requirement) {
+  auto text = string(name, requirement);
+  if (text && text->find_first_not_of(" \t\r\n") == std::string::npos) {
+    reader_.error(ErrorCode::invalid_value, pointer_of(name),
+                  "'" + std::string(name) + "' is an empty expression");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<LocalizedText> Fields::text(std::string_view name, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return std::nullopt;
+  return read_text(reader_, *v, pointer_of(name), name);
+}
+
+std::optional<bool> Fields::boolean(std::string_view name, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return std::nullopt;
+  if (!v->is_bool()) {
+    wrong_type(name, "true or false");
+    return std::nullopt;
+  }
+  return v->get_bool();
+}
+
+std::optional<double> Fields::number(std::string_view name, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return std::nullopt;
+  if (!v->is_number()) {
+    wrong_type(name, "a number");
+    return std::nullopt;
+  }
+  return v->to_number<double>();
+}
+
+std::optional<std::int64_t> Fields::integer(std::string_view name, std::int64_t min,
+                                            std::int64_t max, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return std::nullopt;
+  std::optional<std::int64_t> result;
+  if (v->is_int64()) {
+    result = v->get_int64();
+  } else if (v->is_uint64()) {
+    result = v->get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+                 ? std::numeric_limits<std::int64_t>::max()
+                 : static_cast<std::int64_t>(v->get_uint64());
+  } else if (v->is_double() && std::trunc(v->get_double()) == v->get_double() &&
+             std::abs(v->get_double()) < 9e18) {
+    result = static_cast<std::int64_t>(v->get_double());
+  } else {
+    wrong_type(name, "a whole number");
+    return std::nullopt;
+  }
+  if (*result < min || *result > max) {
+    reader_.error(ErrorCode::invalid_value, pointer_of(name),
+                  "'" + std::string(name) + "' must be between " + std::to_string(min) + " and " +
+                      std::to_string(max) + ", not " + std::to_string(*result));
+    return std::nullopt;
+  }
+  return result;
+}
+
+std::optional<Duration> Fields::duration(std::string_view name, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return std::nullopt;
+  return read_duration(reader_, *v, pointer_of(name));
+}
+
+const boost::json::array* Fields::array(std::string_view name, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return nullptr;
+  if (!v->is_array()) {
+    wrong_type(name, "an array");
+    return nullptr;
+  }
+  return &v->get_array();
+}
+
+const boost::json::object* Fields::object(std::string_view name, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return nullptr;
+  if (!v->is_object()) {
+    wrong_type(name, "an object");
+    return nullptr;
+  }
+  return &v->get_object();
+}
+
+void Fields::check_unknown() const {
+  for (const auto& member : object_) {
+    const std::string_view key = member.key();
+    if (std::find(allowed_.begin(), allowed_.end(), key) != allowed_.end()) continue;
+    std::string message = "unknown field '" + std::string(key) + "' in " + std::string(what_);
+    const auto suggestion = did_you_mean(key, allowed_);
+    if (!suggestion.empty()) {
+      message += suggestion;
+    } else {
+      message += "; allowed are";
+      for (std::size_t i = 0; i < allowed_.size(); ++i)
+        message += (i ? ", " : " ") + std::string(allowed_[i]);
+    }
+    reader_.error(ErrorCode::unknown_field, pointer_of(key), std::move(message), Anchor::key);
+  }
+}
+
+std::optional<LocalizedText> read_text(DefinitionReader& reader, const boost::json::value& value,
+                                       const std::string& pointer, std::string_view name) {
+  if (value.is_string()) return LocalizedText(std::string(value.get_string()));
+  const std::string expected =
+      "'" + std::string(name) +
+      "' must be a string or an object of language codes, like {\"de\": \"…\", \"en\": \"…\"}";
+  if (!value.is_object()) {
+    reader.error(ErrorCode::wrong_type, pointer,
+                 expected + ", not " + std::string(describe(value)));
+    return std::nullopt;
+  }
+  const auto& object = value.get_object();
+  if (object.empty()) {
+    reader.error(ErrorCode::invalid_value, pointer,
+                 "'" + std::string(name) + "' has no text in any language");
+    return std::nullopt;
+  }
+  LocalizedText text;
+  bool ok = true;
+  for (const auto& member : object) {
+    const std::string member_ptr = member_pointer(pointer, member.key());
+    if (!is_language_code(member.key())) {
+      reader.error(ErrorCode::invalid_value, member_ptr,
+                   "'" + std::string(member.key()) +
+                       "' is not a language code; write codes like \"de\", \"en\" or \"de-CH\"",
+                   Anchor::key);
+      ok = false;
+    } else if (!member.value().is_string()) {
+      reader.error(ErrorCode::wrong_type, member_ptr,
+                   "the " + std::string(member.key()) + " text must be a string, not " +
+                       std::string(describe(member.value())));
+      ok = false;
+    } else {
+      text.add(std::string(member.key()), std::string(member.value().get_string()));
+    }
+  }
+  if (!ok) return std::nullopt;
+  return text;
+}
+
+std::optional<std::string> read_identifier(DefinitionReader& reader,
+                                           const boost::json::value& value,
+                                           const std::string& pointer, std::string_view name) {
+  if (!value.is_string()) {
+    reader.error(
+        ErrorCode::wrong_type, pointer,
+        "'" + std::string(name) + "' must be a string, not " + std::string(describe(value)));
+    return std::nullopt;
+  }
+  const std::string_view id = value.get_string();
+  if (!is_identifier(id)) {
+    reader.error(ErrorCode::invalid_identifier, pointer,
+                 "'" + std::string(id) +
+                     "' is not an identifier: use letters, digits and '_', not starting with a "
+                     "digit, so that expressions can refer to it");
+    return std::nullopt;
+  }
+  if (id.size() > reader.options().max_identifier_length) {
+    reader.error(
+        ErrorCode::invalid_identifier, pointer,
+        "identifier is " + std::to_string(id.size()) + " characters long, more than the limit of " +
+            std::to_string(reader.options().max_identifier_length) + " (max_identifier_length)");
+    return std::nullopt;
+  }
+  return std::string(id);
+}
+
+std::optional<Duration> read_duration(DefinitionReader& reader, const boost::json::value& value,
+                                      const std::string& pointer) {
+  auto parsed = parse_duration(value);
+  if (parsed) return *parsed;
+  const DurationError& e = parsed.error();
+  std::string message = value.is_string() ? "'" + std::string(value.get_string()) +
+                                                "' is not a duration: " + e.message
+                                          : e.message;
+  if (value.is_string())
+    reader.error_in_string(ErrorCode::invalid_duration, pointer, e.offset, std::move(message));
+  else
+    reader.error(ErrorCode::invalid_duration, pointer, std::move(message));
+  return std::nullopt;
+}
+
+}  // namespace ablauf::detail

@@ -1,0 +1,106 @@
+// The definition loader's tools (internal): a reader that collects findings with their JSON
+// pointers, and a view of one JSON object that checks its fields by name and type.
+#pragma once
+
+#include "ablauf/definition.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ablauf::detail {
+
+class DefinitionReader {
+ public:
+  DefinitionReader(std::shared_ptr<const Source> source, const LoadOptions& options);
+
+  const LoadOptions& options() const noexcept { return options_; }
+  const Source& source() const noexcept { return *source_; }
+
+  void error(ErrorCode code, std::string pointer, std::string message,
+             Anchor anchor = Anchor::value);
+  // An error at a character inside the string at `pointer` (offset into its decoded value).
+  void error_in_string(ErrorCode code, std::string pointer, std::size_t offset,
+                       std::string message);
+  void warning(ErrorCode code, std::string pointer, std::string message,
+               Anchor anchor = Anchor::value);
+  bool has_errors() const noexcept { return has_errors_; }
+
+  // "line L" of a pointer, for messages that refer to a second place.
+  std::string line_of(std::string_view pointer) const;
+
+  // The findings so far, located, in document order.
+  Diagnostics take_diagnostics();
+
+ private:
+  struct Pending {
+    Diagnostic diagnostic;
+    Anchor anchor;
+  };
+  std::shared_ptr<const Source> source_;
+  const LoadOptions& options_;
+  std::vector<Pending> pending_;
+  bool has_errors_ = false;
+};
+
+// The JSON type names people know: "a string", "an array", …
+std::string_view describe(const boost::json::value& value) noexcept;
+
+std::string member_pointer(std::string_view parent, std::string_view name);
+std::string element_pointer(std::string_view parent, std::size_t index);
+
+// One JSON object whose fields are read by name. Each getter reports a missing required
+// field or a value of the wrong type and then returns nothing; check_unknown() reports every
+// field not in the allowed list, with a suggestion for near misses.
+class Fields {
+ public:
+  enum Requirement { optional, required };
+
+  Fields(DefinitionReader& reader, const boost::json::object& object, std::string pointer,
+         std::vector<std::string_view> allowed, std::string_view what);
+
+  const std::string& pointer() const noexcept { return pointer_; }
+  std::string pointer_of(std::string_view name) const { return member_pointer(pointer_, name); }
+  bool has(std::string_view name) const { return object_.contains(name); }
+
+  // The raw value, or null; reports it missing if required.
+  const boost::json::value* value(std::string_view name, Requirement requirement = optional);
+
+  std::optional<std::string> string(std::string_view name, Requirement requirement = optional);
+  std::optional<std::string> identifier(std::string_view name, Requirement requirement = optional);
+  std::optional<std::string> expression(std::string_view name, Requirement requirement = optional);
+  std::optional<LocalizedText> text(std::string_view name, Requirement requirement = optional);
+  std::optional<bool> boolean(std::string_view name, Requirement requirement = optional);
+  std::optional<double> number(std::string_view name, Requirement requirement = optional);
+  std::optional<std::int64_t> integer(std::string_view name, std::int64_t min, std::int64_t max,
+                                      Requirement requirement = optional);
+  std::optional<Duration> duration(std::string_view name, Requirement requirement = optional);
+  const boost::json::array* array(std::string_view name, Requirement requirement = optional);
+  const boost::json::object* object(std::string_view name, Requirement requirement = optional);
+
+  void check_unknown() const;
+
+ private:
+  void wrong_type(std::string_view name, std::string_view expected) const;
+
+  DefinitionReader& reader_;
+  const boost::json::object& object_;
+  std::string pointer_;
+  std::vector<std::string_view> allowed_;
+  std::string_view what_;
+};
+
+// Checks and converts values found anywhere (a field or an array element).
+std::optional<LocalizedText> read_text(DefinitionReader& reader, const boost::json::value& value,
+                                       const std::string& pointer, std::string_view name);
+std::optional<std::string> read_identifier(DefinitionReader& reader,
+                                           const boost::json::value& value,
+                                           const std::string& pointer, std::string_view name);
+std::optional<Duration> read_duration(DefinitionReader& reader, const boost::json::value& value,
+                                      const std::string& pointer);
+
+}  // namespace ablauf::detail

@@ -1,0 +1,109 @@
+#include "ablauf/error.hpp"
+
+#include <algorithm>
+#include <ostream>
+#include <sstream>
+
+namespace ablauf {
+
+ErrorKind kind_of(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::io_error: return ErrorKind::io;
+    case ErrorCode::syntax_error: return ErrorKind::syntax;
+    case ErrorCode::document_too_large:
+    case ErrorCode::too_deep:
+    case ErrorCode::too_many_steps:
+    case ErrorCode::string_too_long: return ErrorKind::limit;
+    case ErrorCode::dangling_target:
+    case ErrorCode::unreachable_step:
+    case ErrorCode::no_path_to_end:
+    case ErrorCode::spinning_cycle:
+    case ErrorCode::unjoined_branch:
+    case ErrorCode::unreachable_transition:
+    case ErrorCode::no_default_transition: return ErrorKind::graph;
+    default: return ErrorKind::definition;
+  }
+}
+
+std::string_view to_string(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::io_error: return "io_error";
+    case ErrorCode::syntax_error: return "syntax_error";
+    case ErrorCode::document_too_large: return "document_too_large";
+    case ErrorCode::too_deep: return "too_deep";
+    case ErrorCode::too_many_steps: return "too_many_steps";
+    case ErrorCode::string_too_long: return "string_too_long";
+    case ErrorCode::missing_field: return "missing_field";
+    case ErrorCode::unknown_field: return "unknown_field";
+    case ErrorCode::wrong_type: return "wrong_type";
+    case ErrorCode::invalid_value: return "invalid_value";
+    case ErrorCode::invalid_identifier: return "invalid_identifier";
+    case ErrorCode::invalid_duration: return "invalid_duration";
+    case ErrorCode::duplicate_id: return "duplicate_id";
+    case ErrorCode::unknown_step_type: return "unknown_step_type";
+    case ErrorCode::dangling_target: return "dangling_target";
+    case ErrorCode::unreachable_step: return "unreachable_step";
+    case ErrorCode::no_path_to_end: return "no_path_to_end";
+    case ErrorCode::spinning_cycle: return "spinning_cycle";
+    case ErrorCode::unjoined_branch: return "unjoined_branch";
+    case ErrorCode::unreachable_transition: return "unreachable_transition";
+    case ErrorCode::no_default_transition: return "no_default_transition";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Severity severity) noexcept {
+  return severity == Severity::error ? "error" : "warning";
+}
+
+std::ostream& operator<<(std::ostream& out, const Diagnostic& diagnostic) {
+  const auto& where = diagnostic.location;
+  if (!where.file.empty()) out << where.file << ':';
+  if (where.known()) out << where.line << ':' << where.column << ':';
+  if (!where.file.empty() || where.known()) out << ' ';
+  out << to_string(diagnostic.severity) << ": " << diagnostic.message;
+  if (!diagnostic.pointer.empty()) out << " (at " << diagnostic.pointer << ')';
+  return out;
+}
+
+std::string format(const Diagnostic& diagnostic) {
+  std::ostringstream out;
+  out << diagnostic;
+  return out.str();
+}
+
+void Diagnostics::add(Severity severity, ErrorCode code, std::string message, std::string pointer,
+                      SourceLocation location) {
+  Diagnostic d;
+  d.severity = severity;
+  d.code = code;
+  d.message = std::move(message);
+  d.pointer = std::move(pointer);
+  d.location = std::move(location);
+  items_.push_back(std::move(d));
+}
+
+void Diagnostics::append(const Diagnostics& other) {
+  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+}
+
+bool Diagnostics::has_errors() const noexcept {
+  return error_count() != 0;
+}
+
+std::size_t Diagnostics::error_count() const noexcept {
+  return static_cast<std::size_t>(std::count_if(
+      items_.begin(), items_.end(), [](const auto& d) { return d.severity == Severity::error; }));
+}
+
+const Diagnostic& Diagnostics::first_error() const {
+  return *std::find_if(items_.begin(), items_.end(),
+                       [](const auto& d) { return d.severity == Severity::error; });
+}
+
+std::ostream& operator<<(std::ostream& out, const Diagnostics& diagnostics) {
+  for (const auto& d : diagnostics) out << d << '\n';
+  return out;
+}
+
+}  // namespace ablauf

@@ -1,0 +1,324 @@
+#include "definition_parts.hpp"
+#include "identifier.hpp"
+#include "suggest.hpp"
+
+#include "ablauf/step_type.hpp"
+
+namespace ablauf::detail {
+namespace {
+
+std::vector<Transition> read_next(DefinitionReader& reader, const boost::json::value& value,
+                                  const std::string& pointer) {
+  std::vector<Transition> out;
+  if (value.is_string()) {
+    if (auto to = read_identifier(reader, value, pointer, "next"))
+      out.push_back({.when = {}, .to = std::move(*to), .label = {}, .pointer = pointer});
+    return out;
+  }
+  if (!value.is_array()) {
+    reader.error(ErrorCode::wrong_type, pointer,
+                 "'next' must be a step id or an array of {\"when\", \"to\"} transitions, not " +
+                     std::string(describe(value)));
+    return out;
+  }
+  const auto& array = value.get_array();
+  if (array.empty()) {
+    reader.error(ErrorCode::invalid_value, pointer,
+                 "'next' is empty; leave it out to make the step final");
+    return out;
+  }
+  std::string default_pointer;  // of the first transition without "when"
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string transition_ptr = element_pointer(pointer, i);
+    if (!array[i].is_object()) {
+      reader.error(ErrorCode::wrong_type, transition_ptr,
+                   "a transition must be an object like {\"when\": \"…\", \"to\": \"step\"}, not " +
+                       std::string(describe(array[i])));
+      continue;
+    }
+    Fields fields(reader, array[i].get_object(), transition_ptr, {"when", "to", "label"},
+                  "a transition");
+    Transition transition;
+    transition.pointer = fields.pointer_of("to");
+    auto when = fields.expression("when");
+    auto to = fields.identifier("to", Fields::required);
+    if (auto label = fields.text("label")) transition.label = std::move(*label);
+    fields.check_unknown();
+    if (!default_pointer.empty()) {
+      reader.error(ErrorCode::unreachable_transition, transition_ptr,
+                   "this transition is never taken: the one before it at " +
+                       reader.line_of(default_pointer) + " has no 'when' and always applies");
+    } else if (!fields.has("when")) {
+      default_pointer = transition_ptr;
+    }
+    if (!to) continue;
+    transition.when = when.value_or("");
+    transition.to = std::move(*to);
+    out.push_back(std::move(transition));
+  }
+  return out;
+}
+
+std::optional<RetryPolicy> read_retry(DefinitionReader& reader, Fields& step) {
+  const auto* object = step.object("retry");
+  if (!object) return std::nullopt;
+  Fields fields(reader, *object, step.pointer_of("retry"),
+                {"max_attempts", "initial_interval", "backoff", "max_interval", "jitter"},
+                "'retry'");
+  RetryPolicy retry;
+  if (auto n = fields.integer("max_attempts", 1, 1000))
+    retry.max_attempts = static_cast<std::uint32_t>(*n);
+  if (auto d = fields.duration("initial_interval")) retry.initial_interval = *d;
+  if (auto d = fields.duration("max_interval")) retry.max_interval = *d;
+  if (auto backoff = fields.number("backoff")) {
+    if (*backoff < 1 || *backoff > 100)
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("backoff"),
+                   "'backoff' multiplies the interval after each attempt and must be between 1 "
+                   "and 100");
+    else
+      retry.backoff = *backoff;
+  }
+  if (auto jitter = fields.boolean("jitter")) retry.jitter = *jitter;
+  fields.check_unknown();
+  return retry;
+}
+
+void read_step_ids(DefinitionReader& reader, const boost::json::value& value,
+                   const std::string& pointer, std::string_view name,
+                   std::vector<std::string>& out) {
+  if (!value.is_array()) {
+    reader.error(ErrorCode::wrong_type, pointer,
+                 "'" + std::string(name) + "' must be an array of step ids, not " +
+                     std::string(describe(value)));
+    return;
+  }
+  for (std::size_t i = 0; i < value.get_array().size(); ++i) {
+    if (auto id = read_identifier(reader, value.get_array()[i], element_pointer(pointer, i), name))
+      out.push_back(std::move(*id));
+  }
+}
+
+// Checks one parameter against its spec; fills the typed views of the built-in types.
+void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpec& spec,
+                    StepDefinition& step, IdScope& item_ids) {
+  const auto* value = fields.value(spec.name, spec.required ? Fields::required : Fields::optional);
+  if (!value) return;
+  const std::string pointer = fields.pointer_of(spec.name);
+  const auto wrong = [&] {
+    reader.error(ErrorCode::wrong_type, pointer,
+                 "'" + spec.name + "' must be " + std::string(to_string(spec.type)) + ", not " +
+                     std::string(describe(*value)));
+  };
+  using T = ParameterType;
+  switch (spec.type) {
+    case T::any: break;
+    case T::string:
+      if (!value->is_string()) return wrong();
+      if (!spec.allowed_values.empty()) {
+        const std::string_view s = value->get_string();
+        std::vector<std::string_view> allowed(spec.allowed_values.begin(),
+                                              spec.allowed_values.end());
+        if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
+          const auto suggestion = did_you_mean(s, allowed);
+          std::string message = "'" + std::string(s) + "' is not a value of '" + spec.name + "'";
+          if (!suggestion.empty()) {
+            message += suggestion;
+          } else {
+            message += "; allowed are";
+            for (std::size_t i = 0; i < allowed.size(); ++i)
+              message += (i ? ", " : " ") + std::string(allowed[i]);
+          }
+          reader.error(ErrorCode::invalid_value, pointer, std::move(message));
+        }
+      }
+      break;
+    case T::text: (void)read_text(reader, *value, pointer, spec.name); break;
+    case T::recipients:
+      if (value->is_array()) {
+        const auto& array = value->get_array();
+        if (array.empty())
+          reader.error(ErrorCode::invalid_value, pointer, "'" + spec.name + "' is empty");
+        for (std::size_t i = 0; i < array.size(); ++i)
+          if (!array[i].is_string())
+            reader.error(ErrorCode::wrong_type, element_pointer(pointer, i),
+                         "each entry of '" + spec.name + "' must be a string, not " +
+                             std::string(describe(array[i])));
+      } else if (!value->is_string()) {
+        return wrong();
+      }
+      break;
+    case T::strings:
+      if (!value->is_array()) return wrong();
+      for (std::size_t i = 0; i < value->get_array().size(); ++i)
+        if (!value->get_array()[i].is_string())
+          reader.error(ErrorCode::wrong_type, element_pointer(pointer, i),
+                       "each entry of '" + spec.name + "' must be a string, not " +
+                           std::string(describe(value->get_array()[i])));
+      break;
+    case T::boolean:
+      if (!value->is_bool()) return wrong();
+      break;
+    case T::integer:
+      (void)fields.integer(spec.name, 0, std::numeric_limits<std::int32_t>::max());
+      break;
+    case T::number:
+      if (!value->is_number()) return wrong();
+      break;
+    case T::object:
+      if (!value->is_object()) return wrong();
+      break;
+    case T::duration: (void)read_duration(reader, *value, pointer); break;
+    case T::expression: (void)fields.expression(spec.name); break;
+    case T::step_id:
+      if (auto id = read_identifier(reader, *value, pointer, spec.name))
+        if (spec.name == "join") step.join = std::move(*id);
+      break;
+    case T::step_ids: {
+      std::vector<std::string> ids;
+      read_step_ids(reader, *value, pointer, spec.name, ids);
+      if (spec.name == "branches") {
+        if (value->is_array() && value->get_array().size() < 2)
+          reader.error(ErrorCode::invalid_value, pointer,
+                       "a parallel step needs at least two branches");
+        step.branches = std::move(ids);
+      }
+      break;
+    }
+    case T::items:
+      if (!value->is_array()) return wrong();
+      step.checklist.emplace().sections.push_back(
+          {.id = {},
+           .title = {},
+           .description = {},
+           .items = read_items(reader, value->get_array(), pointer, item_ids),
+           .pointer = pointer});
+      break;
+    case T::sections: {
+      if (!value->is_array()) return wrong();
+      auto& checklist = step.checklist.emplace();
+      IdScope section_ids;
+      const auto& array = value->get_array();
+      if (array.empty()) reader.error(ErrorCode::invalid_value, pointer, "'sections' is empty");
+      for (std::size_t i = 0; i < array.size(); ++i)
+        if (auto section =
+                read_section(reader, array[i], element_pointer(pointer, i), section_ids, item_ids))
+          checklist.sections.push_back(std::move(*section));
+      break;
+    }
+  }
+  step.parameters.emplace(spec.name, *value);
+}
+
+void check_exactly_one_of(DefinitionReader& reader, const Fields& fields,
+                          const StepTypeSpec& spec) {
+  for (const auto& group : spec.exactly_one_of) {
+    std::vector<std::string_view> present;
+    for (const auto& name : group)
+      if (fields.has(name)) present.push_back(name);
+    if (present.size() == 1) continue;
+    std::string names;
+    for (std::size_t i = 0; i < group.size(); ++i)
+      names += (i == 0 ? "'" : i + 1 == group.size() ? "' or '" : "', '") + group[i];
+    names += "'";
+    if (present.empty())
+      reader.error(ErrorCode::missing_field, fields.pointer(),
+                   "a " + spec.name + " step needs " + names);
+    else
+      reader.error(ErrorCode::invalid_value, fields.pointer_of(present[1]),
+                   "a " + spec.name + " step takes only one of " + names + "; '" +
+                       std::string(present[0]) + "' is already given",
+                   Anchor::key);
+  }
+}
+
+}  // namespace
+
+bool claim_id(DefinitionReader& reader, IdScope& scope, const std::string& id,
+              const std::string& pointer, std::string_view what) {
+  auto [it, inserted] = scope.try_emplace(id, pointer);
+  if (inserted) return true;
+  reader.error(ErrorCode::duplicate_id, pointer,
+               "duplicate " + std::string(what) + " id '" + id + "'; it is first used at " +
+                   reader.line_of(it->second));
+  return false;
+}
+
+std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::json::value& value,
+                                        std::string pointer, IdScope& step_ids) {
+  if (!value.is_object()) {
+    reader.error(ErrorCode::wrong_type, pointer,
+                 "a step must be an object, not " + std::string(describe(value)));
+    return std::nullopt;
+  }
+  const auto& object = value.get_object();
+  const StepTypeRegistry& registry =
+      reader.options().step_types ? *reader.options().step_types : StepTypeRegistry::builtin();
+
+  // The type decides which fields are allowed, so it is read first.
+  const StepTypeSpec* spec = nullptr;
+  std::vector<std::string_view> allowed(std::begin(common_step_fields),
+                                        std::end(common_step_fields));
+  const auto* type_value = object.if_contains("type");
+  if (type_value && type_value->is_string()) {
+    const std::string_view type = type_value->get_string();
+    spec = registry.find(type);
+    if (!spec) {
+      std::string message = "unknown step type '" + std::string(type) + "'";
+      const auto suggestion = did_you_mean(type, registry.names());
+      if (suggestion.empty()) {
+        message += "; the types are";
+        const auto names = registry.names();
+        for (std::size_t i = 0; i < names.size(); ++i)
+          message += (i ? ", " : " ") + std::string(names[i]);
+      } else {
+        message += suggestion;
+      }
+      reader.error(ErrorCode::unknown_step_type, member_pointer(pointer, "type"),
+                   std::move(message));
+    }
+  }
+  if (spec)
+    for (const auto& p : spec->parameters) allowed.push_back(p.name);
+
+  const std::string what = spec ? "a " + spec->name + " step" : std::string("a step");
+  Fields fields(reader, object, pointer, allowed, what);
+  StepDefinition step;
+  step.pointer = pointer;
+  auto id = fields.identifier("id", Fields::required);
+  if (id && claim_id(reader, step_ids, *id, fields.pointer_of("id"), "step")) step.id = *id;
+  if (auto type = fields.string("type", Fields::required)) step.type = std::move(*type);
+  if (auto title = fields.text("title")) step.title = std::move(*title);
+  if (auto description = fields.text("description")) step.description = std::move(*description);
+  if (const auto* next = fields.value("next"))
+    step.next = read_next(reader, *next, fields.pointer_of("next"));
+  step.retry = read_retry(reader, fields);
+  step.timeout = fields.duration("timeout");
+  if (auto target = fields.identifier("on_error")) step.on_error = std::move(*target);
+  if (auto target = fields.identifier("on_timeout")) {
+    step.on_timeout = std::move(*target);
+    if (!fields.has("timeout"))
+      reader.error(ErrorCode::missing_field, fields.pointer_of("on_timeout"),
+                   "'on_timeout' needs a 'timeout' that says when it applies", Anchor::key);
+  }
+
+  if (spec) {
+    IdScope item_ids;
+    for (const auto& parameter : spec->parameters)
+      read_parameter(reader, fields, parameter, step, item_ids);
+    check_exactly_one_of(reader, fields, *spec);
+    if (spec->next == NextRule::required && !fields.has("next"))
+      reader.error(ErrorCode::missing_field, pointer,
+                   "a " + spec->name + " step needs 'next' with its transitions");
+    if (spec->next == NextRule::forbidden && fields.has("next"))
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("next"),
+                   spec->name == "parallel"
+                       ? "a parallel step has no 'next': its branches lead on, and its join "
+                         "continues the flow"
+                       : "a " + spec->name + " step has no 'next'",
+                   Anchor::key);
+    fields.check_unknown();
+  }
+  return step;
+}
+
+}  // namespace ablauf::detail

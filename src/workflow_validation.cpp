@@ -1,0 +1,165 @@
+// The graph checks of Workflow::compile(), on Boost.Graph's searches.
+#include "ablauf/step_type.hpp"
+#include "workflow_data.hpp"
+
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/reverse_graph.hpp>
+#include <boost/graph/strong_components.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace ablauf::detail {
+namespace {
+
+using Vertex = boost::graph_traits<StepGraph>::vertex_descriptor;
+
+// Marks every vertex a breadth-first search from `sources` reaches.
+template <class Graph>
+std::vector<bool> reachable_from(const Graph& graph, const std::vector<Vertex>& sources) {
+  std::vector<boost::default_color_type> colors(boost::num_vertices(graph), boost::white_color);
+  auto color_map =
+      boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, graph));
+  boost::queue<Vertex> queue;
+  for (Vertex source : sources)
+    if (colors[source] == boost::white_color)
+      boost::breadth_first_visit(graph, source, queue, boost::default_bfs_visitor(), color_map);
+  std::vector<bool> reached(colors.size());
+  for (std::size_t v = 0; v < colors.size(); ++v) reached[v] = colors[v] != boost::white_color;
+  return reached;
+}
+
+bool leads_on(EdgeKind kind) {
+  return kind == EdgeKind::next || kind == EdgeKind::conditional || kind == EdgeKind::branch;
+}
+
+// A final step ends its branch: it has no way on when it completes (an end step, or a step
+// without "next").
+bool is_final(const StepGraph& graph, Vertex v) {
+  for (auto [e, last] = boost::out_edges(v, graph); e != last; ++e)
+    if (leads_on(graph[*e].kind)) return false;
+  return true;
+}
+
+std::string quoted(const std::string& id) {
+  return "'" + id + "'";
+}
+
+void check_reachability(const Workflow::Data& data, GraphFindings& findings,
+                        std::vector<bool>& reachable) {
+  const auto& steps = data.definition.steps;
+  reachable = reachable_from(data.graph, {data.start});
+  for (std::size_t v = 0; v < steps.size(); ++v) {
+    if (!reachable[v])
+      findings.add(Severity::error, ErrorCode::unreachable_step, steps[v].pointer,
+                   "step " + quoted(steps[v].id) + " can never run: no path from the start step " +
+                       quoted(steps[data.start].id) + " leads to it");
+  }
+}
+
+void check_way_to_end(const Workflow::Data& data, GraphFindings& findings,
+                      const std::vector<bool>& reachable) {
+  const auto& steps = data.definition.steps;
+  std::vector<Vertex> finals;
+  for (Vertex v = 0; v < steps.size(); ++v)
+    if (is_final(data.graph, v)) finals.push_back(v);
+  const auto ends = reachable_from(boost::make_reverse_graph(data.graph), finals);
+  for (std::size_t v = 0; v < steps.size(); ++v) {
+    if (reachable[v] && !ends[v])
+      findings.add(Severity::error, ErrorCode::no_path_to_end, steps[v].pointer,
+                   "no final step can be reached from step " + quoted(steps[v].id) +
+                       ": every path from it loops forever; give the loop a way out");
+  }
+}
+
+void check_loops_wait(const Workflow::Data& data, const StepTypeRegistry& step_types,
+                      GraphFindings& findings) {
+  const auto& steps = data.definition.steps;
+  std::vector<std::size_t> component(steps.size());
+  const std::size_t count = boost::strong_components(
+      data.graph, boost::make_iterator_property_map(component.begin(),
+                                                    boost::get(boost::vertex_index, data.graph)));
+  // Members of each component, in definition order.
+  std::vector<std::vector<Vertex>> members(count);
+  for (Vertex v = 0; v < steps.size(); ++v) members[component[v]].push_back(v);
+
+  const auto waits = [&](Vertex v) {
+    const auto* spec = step_types.find(steps[v].type);
+    return spec && spec->waits && spec->waits(steps[v]);
+  };
+  const auto has_self_loop = [&](Vertex v) {
+    for (auto [e, last] = boost::out_edges(v, data.graph); e != last; ++e)
+      if (boost::target(*e, data.graph) == v) return true;
+    return false;
+  };
+
+  for (const auto& loop : members) {
+    if (loop.size() == 1 && !has_self_loop(loop.front())) continue;
+    if (std::any_of(loop.begin(), loop.end(), waits)) continue;
+    std::string names;
+    for (Vertex v : loop) names += (names.empty() ? "" : ", ") + quoted(steps[v].id);
+    findings.add(Severity::error, ErrorCode::spinning_cycle, steps[loop.front()].pointer,
+                 "the loop through " + names +
+                     " has no waiting step (wait, fill_checklist or a create_task that waits), "
+                     "so it would spin without pause; add one to the loop");
+  }
+}
+
+// Every path from each branch of a parallel step must reach the parallel's join before it
+// can end.
+void check_branches_join(const Workflow::Data& data, GraphFindings& findings) {
+  const auto& steps = data.definition.steps;
+  for (Vertex p = 0; p < steps.size(); ++p) {
+    const StepDefinition& parallel = steps[p];
+    if (parallel.join.empty()) continue;
+    const auto join = data.index.find(parallel.join);
+    if (join == data.index.end()) continue;
+    for (std::size_t b = 0; b < parallel.branches.size(); ++b) {
+      const Vertex first = data.index.at(parallel.branches[b]);
+      // Depth-first over the branch, stopping at the join.
+      std::vector<bool> seen(steps.size());
+      std::vector<Vertex> stack{first};
+      std::optional<Vertex> escape;
+      while (!stack.empty() && !escape) {
+        const Vertex v = stack.back();
+        stack.pop_back();
+        if (v == join->second || seen[v]) continue;
+        seen[v] = true;
+        if (is_final(data.graph, v)) escape = v;
+        for (auto [e, last] = boost::out_edges(v, data.graph); e != last; ++e)
+          stack.push_back(boost::target(*e, data.graph));
+      }
+      if (escape)
+        findings.add(Severity::error, ErrorCode::unjoined_branch,
+                     parallel.pointer + "/branches/" + std::to_string(b),
+                     "branch " + quoted(parallel.branches[b]) + " of parallel step " +
+                         quoted(parallel.id) + " can end at step " + quoted(steps[*escape].id) +
+                         " without reaching its join " + quoted(parallel.join));
+    }
+  }
+}
+
+void check_default_transitions(const Workflow::Data& data, GraphFindings& findings) {
+  for (const auto& step : data.definition.steps) {
+    if (step.next.empty() || step.next.back().when.empty()) continue;
+    findings.add(Severity::warning, ErrorCode::no_default_transition, step.pointer + "/next",
+                 "step " + quoted(step.id) +
+                     " has no default transition: when no 'when' holds, the instance fails "
+                     "here; end 'next' with a transition without 'when'",
+                 Anchor::key);
+  }
+}
+
+}  // namespace
+
+void check_graph(const Workflow::Data& data, const StepTypeRegistry& step_types,
+                 GraphFindings& findings) {
+  std::vector<bool> reachable;
+  check_reachability(data, findings, reachable);
+  check_way_to_end(data, findings, reachable);
+  check_loops_wait(data, step_types, findings);
+  check_branches_join(data, findings);
+  check_default_transitions(data, findings);
+}
+
+}  // namespace ablauf::detail

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The ablauf command line as people and editors use it: exit statuses, compiler-style
+# diagnostics on stderr, --help everywhere, unknown flags refused.
+# Usage: cli_test.sh ABLAUF_BINARY SOURCE_DIR
+set -u
+ablauf=$1
+source_dir=$2
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+passes=0
+
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
+}
+
+# Runs ablauf, keeping its status, stdout and stderr.
+run() {
+  "$ablauf" "$@" >"$scratch/out" 2>"$scratch/err"
+  status=$?
+}
+
+run validate "$source_dir"/workflows/*.json
+check "every seed workflow validates" test "$status" -eq 0
+check "validate reports each file on stdout" grep -q "invoicing_and_payments.json: ok: workflow" "$scratch/out"
+
+cat >"$scratch/broken.json" <<'JSON'
+{
+  "id": "broken",
+  "version": 1,
+  "kind": "workflow",
+  "title": "Kaputt",
+  "steps": [
+    { "id": "mail", "type": "send_emial", "to": "a@b.c" },
+    { "id": "wait", "type": "wait", "duration": "P1D2H", "nxt": "end" },
+    { "id": "end", "type": "end" }
+  ]
+}
+JSON
+run validate "$scratch/broken.json"
+check "a broken definition exits 1" test "$status" -eq 1
+check "unknown type is located" grep -qF "broken.json:7:29: error: unknown step type 'send_emial'; did you mean 'send_email'? (at /steps/0/type)" "$scratch/err"
+check "bad duration points inside the string" grep -qF "broken.json:8:54: error: 'P1D2H' is not a duration" "$scratch/err"
+check "misspelt field gets a suggestion" grep -qF "broken.json:8:58: error: unknown field 'nxt' in a wait step; did you mean 'next'? (at /steps/1/nxt)" "$scratch/err"
+check "every error is reported" test "$(grep -c ': error: ' "$scratch/err")" -eq 3
+check "nothing on stdout for a broken file" test ! -s "$scratch/out"
+
+run validate --werror "$source_dir/tests/data/golden/approval.json"
+check "a valid file passes --werror when it has no warnings" test "$status" -eq 0
+
+run validate "$scratch/missing.json"
+check "a missing file is a usage error" test "$status" -eq 2
+
+run validate --no-such-flag "$source_dir/workflows/utility_billing.json"
+check "unknown flags are errors" test "$status" -eq 2
+
+run validate --max-steps 3 "$source_dir/workflows/utility_billing.json"
+check "limits are flags" grep -qF "(max_steps)" "$scratch/err"
+
+for command in "" validate graph; do
+  run $command --help
+  check "--help for '${command:-ablauf}'" test "$status" -eq 0
+  check "--help for '${command:-ablauf}' prints usage" grep -qi "usage" "$scratch/out"
+done
+
+run graph "$source_dir/workflows/invoicing_and_payments.json"
+check "graph prints DOT" grep -q "^digraph" "$scratch/out"
+run graph --format mermaid --lang en "$source_dir/workflows/invoicing_and_payments.json"
+check "graph prints Mermaid in English" grep -q "Check customer data" "$scratch/out"
+run graph --format png "$source_dir/workflows/invoicing_and_payments.json"
+check "an unknown format is refused" test "$status" -eq 2
+run graph "$scratch/broken.json"
+check "graph of a broken definition exits 1" test "$status" -eq 1
+
+echo "$passes passed, $failures failed"
+test "$failures" -eq 0

@@ -1,0 +1,40 @@
+#include "ablauf/error.hpp"
+
+#include "test_support.hpp"
+
+using namespace ablauf;
+
+TEST_CASE("diagnostics format like a compiler's", "[error]") {
+  Diagnostic d;
+  d.code = ErrorCode::unknown_field;
+  d.message = "unknown field 'nxt' in a step; did you mean 'next'?";
+  d.pointer = "/steps/1/nxt";
+  d.location = {"flow.json", 12, 7};
+  CHECK(format(d) ==
+        "flow.json:12:7: error: unknown field 'nxt' in a step; did you mean 'next'? "
+        "(at /steps/1/nxt)");
+
+  d.severity = Severity::warning;
+  d.location = {};
+  d.pointer.clear();
+  CHECK(format(d) == "warning: unknown field 'nxt' in a step; did you mean 'next'?");
+}
+
+TEST_CASE("diagnostics count errors and warnings apart", "[error]") {
+  Diagnostics diagnostics;
+  diagnostics.add(Severity::warning, ErrorCode::no_default_transition, "w", "/steps/0/next");
+  CHECK_FALSE(diagnostics.has_errors());
+  diagnostics.add(Severity::error, ErrorCode::dangling_target, "e", "/steps/0/next/0/to");
+  CHECK(diagnostics.has_errors());
+  CHECK(diagnostics.error_count() == 1);
+  CHECK(diagnostics.warning_count() == 1);
+  CHECK(diagnostics.first_error().code == ErrorCode::dangling_target);
+}
+
+TEST_CASE("error codes fall into kinds callers can test", "[error]") {
+  CHECK(kind_of(ErrorCode::too_deep) == ErrorKind::limit);
+  CHECK(kind_of(ErrorCode::syntax_error) == ErrorKind::syntax);
+  CHECK(kind_of(ErrorCode::spinning_cycle) == ErrorKind::graph);
+  CHECK(kind_of(ErrorCode::unknown_field) == ErrorKind::definition);
+  CHECK(to_string(ErrorCode::unknown_step_type) == "unknown_step_type");
+}

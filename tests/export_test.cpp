@@ -1,0 +1,52 @@
+// DOT and Mermaid exports match reviewed golden files. To accept a deliberate change, run the
+// tests with ABLAUF_UPDATE_GOLDEN=1 and review the diff of tests/data/golden/.
+#include "ablauf/workflow.hpp"
+
+#include "test_support.hpp"
+
+#include <cstdlib>
+
+using namespace ablauf;
+
+namespace {
+
+void check_golden(const std::string& actual, const std::filesystem::path& golden) {
+  if (std::getenv("ABLAUF_UPDATE_GOLDEN")) {
+    std::ofstream(golden, std::ios::binary) << actual;
+    WARN("updated " << golden.string());
+  }
+  INFO("golden file " << golden.string());
+  CHECK(actual == test::read_file(golden));
+}
+
+}  // namespace
+
+TEST_CASE("DOT export matches its golden file", "[export]") {
+  const auto dir = test::data_dir() / "golden";
+  const Workflow approval = test::compile_file(dir / "approval.json");
+  check_golden(to_dot(approval), dir / "approval.dot");
+  check_golden(to_dot(approval, {.language = "en"}), dir / "approval.en.dot");
+  const Workflow invoicing =
+      test::compile_file(test::workflows_dir() / "invoicing_and_payments.json");
+  check_golden(to_dot(invoicing), dir / "invoicing_and_payments.dot");
+}
+
+TEST_CASE("Mermaid export matches its golden file", "[export]") {
+  const auto dir = test::data_dir() / "golden";
+  const Workflow approval = test::compile_file(dir / "approval.json");
+  check_golden(to_mermaid(approval), dir / "approval.mmd");
+  const Workflow invoicing =
+      test::compile_file(test::workflows_dir() / "invoicing_and_payments.json");
+  check_golden(to_mermaid(invoicing, {.language = "en"}), dir / "invoicing_and_payments.en.mmd");
+}
+
+TEST_CASE("exports escape what would break their syntax", "[export]") {
+  const Workflow approval = test::compile_file(test::data_dir() / "golden/approval.json");
+  const std::string dot = to_dot(approval);
+  CHECK_THAT(dot, Catch::Contains(R"x(label="Freigabe \"extern\" (approval v2)")x"));
+  CHECK_THAT(dot, Catch::Contains(R"(Recht \\ Compliance)"));
+  const std::string mermaid = to_mermaid(approval);
+  CHECK_THAT(mermaid, Catch::Contains("Antrag #lt;erfassen#gt;"));
+  // "end" closes blocks in Mermaid, so that step gets another node name.
+  CHECK_THAT(mermaid, Catch::Contains("  end_((("));
+}

@@ -1,0 +1,62 @@
+// Helpers shared by the tests: where the test data lives, and loading a definition from it.
+#pragma once
+
+#include <ablauf/definition.hpp>
+#include <ablauf/workflow.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace ablauf::test {
+
+inline std::filesystem::path data_dir() {
+  return ABLAUF_TEST_DATA_DIR;
+}
+inline std::filesystem::path workflows_dir() {
+  return ABLAUF_WORKFLOWS_DIR;
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+// Loads and compiles; fails the test with the diagnostics if either step fails.
+inline Workflow compile_file(const std::filesystem::path& path) {
+  auto definition = load_definition_file(path);
+  INFO(path.string());
+  if (!definition) FAIL(definition.error());
+  auto workflow = Workflow::compile(std::move(*definition));
+  if (!workflow) FAIL(workflow.error());
+  return std::move(*workflow);
+}
+
+// The diagnostics of a definition that must not load or compile.
+inline Diagnostics problems_of(std::string text, std::string name = "test.json") {
+  auto definition = load_definition(std::move(text), std::move(name));
+  if (!definition) return definition.error();
+  auto workflow = Workflow::compile(std::move(*definition));
+  if (!workflow) return workflow.error();
+  FAIL("expected the definition to be rejected");
+  return {};
+}
+
+}  // namespace ablauf::test
+
+namespace Catch {
+template <>
+struct StringMaker<ablauf::Diagnostics> {
+  static std::string convert(const ablauf::Diagnostics& diagnostics) {
+    std::ostringstream out;
+    out << diagnostics;
+    return out.str();
+  }
+};
+}  // namespace Catch
