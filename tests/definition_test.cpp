@@ -1,1 +1,724 @@
-#include <catch2/catch.hpp>
+#include "ablauf/definition.hpp"
+
+#include "test_support.hpp"
+
+#include "ablauf/step_type.hpp"
+
+#include <algorithm>
+#include <set>
+
+using namespace ablauf;
+using Catch::Contains;
+
+namespace {
+
+std::filesystem::path invalid_file(std::string_view name) {
+  return test::data_dir() / "invalid" / name;
+}
+
+std::filesystem::path good_file(std::string_view name) {
+  return test::data_dir() / "good" / name;
+}
+
+// What a diagnostic must say; `message` is a distinctive part of its text.
+struct Expected {
+  ErrorCode code;
+  std::uint32_t line;
+  std::uint32_t column;
+  std::string pointer;
+  std::string message;
+};
+
+void check_diagnostic(const Diagnostic& actual, const Expected& expected) {
+  INFO(format(actual));
+  CHECK(actual.severity == Severity::error);
+  CHECK(to_string(actual.code) == to_string(expected.code));
+  CHECK(actual.location.line == expected.line);
+  CHECK(actual.location.column == expected.column);
+  CHECK(actual.pointer == expected.pointer);
+  CHECK_THAT(actual.message, Contains(expected.message));
+}
+
+// The findings of a file in tests/data/invalid, which the loader itself must reject.
+Diagnostics load_errors(std::string_view name) {
+  const auto path = invalid_file(name);
+  auto loaded = load_definition_file(path);
+  INFO(path.string());
+  REQUIRE_FALSE(loaded);
+  for (const auto& d : loaded.error()) CHECK(d.location.file == path.string());
+  return loaded.error();
+}
+
+// A file whose findings are exactly `expected`, in this order.
+void check_file(std::string_view name, const std::vector<Expected>& expected) {
+  const Diagnostics errors = load_errors(name);
+  INFO(errors);
+  REQUIRE(errors.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) check_diagnostic(errors[i], expected[i]);
+}
+
+WorkflowDefinition load_good(std::string_view name) {
+  auto loaded = load_definition_file(good_file(name));
+  if (!loaded) FAIL(loaded.error());
+  return std::move(*loaded);
+}
+
+const StepDefinition& step_of(const WorkflowDefinition& definition, std::string_view id) {
+  const auto* step = definition.find_step(id);
+  INFO(id);
+  REQUIRE(step);
+  return *step;
+}
+
+std::string text_in(const LocalizedText& text, std::string_view language) {
+  return std::string(text.get(language));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Every file in tests/data/invalid
+
+TEST_CASE("every file in tests/data/invalid is rejected by the loader itself", "[definition]") {
+  std::size_t count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(test::data_dir() / "invalid")) {
+    if (entry.path().extension() != ".json") continue;
+    ++count;
+    INFO(entry.path().string());
+    auto loaded = load_definition_file(entry.path());
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().has_errors());
+    for (const auto& d : loaded.error()) CHECK(d.location.known());
+  }
+  CHECK(count == 25);
+}
+
+TEST_CASE("a syntax error is located at the first character that cannot continue the JSON",
+          "[definition]") {
+  // Line 3 lacks its comma; the parser notices at the key on line 4.
+  check_file("syntax_error.json", {{ErrorCode::syntax_error, 4, 3, "", "invalid JSON"}});
+}
+
+TEST_CASE("a misspelt step field is reported with a suggestion", "[definition]") {
+  check_file("misspelt_step_field.json",
+             {{ErrorCode::unknown_field, 11, 7, "/steps/0/nxt",
+               "unknown field 'nxt' in a create_task step; did you mean 'next'?"}});
+}
+
+TEST_CASE("a misspelt step type is reported with the nearest type, and its parameters are not",
+          "[definition]") {
+  // to, subject and body are not reported as unknown: without a type nobody knows them.
+  check_file("unknown_step_type.json",
+             {{ErrorCode::unknown_step_type, 9, 15, "/steps/0/type",
+               "unknown step type 'send_emial'; did you mean 'send_email'?"}});
+}
+
+TEST_CASE("missing top-level fields are each reported at the document", "[definition]") {
+  check_file("missing_top_level_fields.json",
+             {{ErrorCode::missing_field, 1, 1, "", "a definition needs the field 'id'"},
+              {ErrorCode::missing_field, 1, 1, "", "a definition needs the field 'version'"},
+              {ErrorCode::missing_field, 1, 1, "", "a definition needs the field 'title'"}});
+}
+
+TEST_CASE("a step without an id and a send_email without 'to' are reported at their steps",
+          "[definition]") {
+  check_file(
+      "missing_step_fields.json",
+      {{ErrorCode::missing_field, 7, 5, "/steps/0", "a create_task step needs the field 'id'"},
+       {ErrorCode::missing_field, 12, 5, "/steps/1", "a send_email step needs the field 'to'"}});
+}
+
+TEST_CASE("values of the wrong type are reported at the value, naming the type found",
+          "[definition]") {
+  check_file("wrong_types.json", {{ErrorCode::wrong_type, 3, 14, "/version",
+                                   "'version' must be a whole number, not a string"},
+                                  {ErrorCode::wrong_type, 5, 12, "/title",
+                                   "'title' must be a string or an object of language codes"},
+                                  {ErrorCode::wrong_type, 11, 67, "/steps/0/items/0/required",
+                                   "'required' must be true or false, not a string"}});
+  CHECK_THAT(load_errors("wrong_types.json")[1].message, Contains("not a number"));
+}
+
+TEST_CASE("a unit in the wrong part of an ISO duration is located at the unit", "[definition]") {
+  // "P1D2H": the H is at fault (hours belong after T), and it is at column 23.
+  const Diagnostics errors = load_errors("bad_durations.json");
+  REQUIRE(errors.size() == 3);
+  check_diagnostic(errors[0], {ErrorCode::invalid_duration, 11, 23, "/steps/0/timeout",
+                               "'P1D2H' is not a duration: hours belong after 'T'"});
+}
+
+TEST_CASE("fractions in ISO durations and negative seconds are rejected at the fault",
+          "[definition]") {
+  const Diagnostics errors = load_errors("bad_durations.json");
+  INFO(errors);
+  REQUIRE(errors.size() == 3);
+  // The '.' of "PT0.5S".
+  check_diagnostic(errors[1],
+                   {ErrorCode::invalid_duration, 13, 61, "/steps/0/retry/initial_interval",
+                    "fractions are not allowed in ISO 8601 durations"});
+  check_diagnostic(errors[2], {ErrorCode::invalid_duration, 19, 19, "/steps/1/duration",
+                               "a duration cannot be negative"});
+}
+
+TEST_CASE("step and item ids that expressions could not name are rejected", "[definition]") {
+  check_file("bad_identifiers.json", {{ErrorCode::invalid_identifier, 8, 13, "/steps/0/id",
+                                       "'check-1' is not an identifier"},
+                                      {ErrorCode::invalid_identifier, 11, 17, "/steps/0/items/0/id",
+                                       "'1st' is not an identifier"}});
+}
+
+TEST_CASE("a duplicate step id names the line of its first use", "[definition]") {
+  check_file("duplicate_step_id.json",
+             {{ErrorCode::duplicate_id, 14, 13, "/steps/1/id",
+               "duplicate step id 'review'; it is first used at line 8"}});
+}
+
+TEST_CASE("a duplicate item id in a step names the line of its first use", "[definition]") {
+  check_file("duplicate_item_id.json",
+             {{ErrorCode::duplicate_id, 13, 17, "/steps/0/items/2/id",
+               "duplicate item id 'signed'; it is first used at line 11"}});
+}
+
+TEST_CASE("a choice item without options is reported at the item", "[definition]") {
+  check_file("choice_without_options.json", {{ErrorCode::missing_field, 11, 9, "/steps/0/items/0",
+                                              "an item needs the field 'options'"}});
+}
+
+TEST_CASE("options on a checkbox item are reported at the field's name", "[definition]") {
+  check_file("options_on_checkbox.json",
+             {{ErrorCode::invalid_value, 14, 11, "/steps/0/items/0/options",
+               "'options' applies only to choice and multi_choice items"}});
+}
+
+TEST_CASE("a number item whose min is above its max is reported at the max", "[definition]") {
+  check_file(
+      "min_greater_than_max.json",
+      {{ErrorCode::invalid_value, 16, 18, "/steps/0/items/0/max", "'max' is smaller than 'min'"}});
+}
+
+TEST_CASE("a unit on a text item is reported at the field's name", "[definition]") {
+  check_file("unit_on_text.json", {{ErrorCode::invalid_value, 15, 11, "/steps/0/items/0/unit",
+                                    "'unit' applies only to number items"}});
+}
+
+TEST_CASE("a wait step with both a duration and an event is reported at the second",
+          "[definition]") {
+  check_file("wait_duration_and_event.json",
+             {{ErrorCode::invalid_value, 11, 7, "/steps/0/event",
+               "a wait step takes only one of 'duration', 'until' or 'event'; 'duration' is "
+               "already given"}});
+}
+
+TEST_CASE("a wait step with nothing to wait for is reported at the step", "[definition]") {
+  check_file("wait_without_duration.json", {{ErrorCode::missing_field, 7, 5, "/steps/0",
+                                             "a wait step needs 'duration', 'until' or 'event'"}});
+}
+
+TEST_CASE("a parallel step with 'next' is rejected, pointing at 'next'", "[definition]") {
+  check_file("parallel_with_next.json",
+             {{ErrorCode::invalid_value, 12, 7, "/steps/0/next", "a parallel step has no 'next'"}});
+}
+
+TEST_CASE("an end step with 'next' is rejected, pointing at 'next'", "[definition]") {
+  check_file("end_with_next.json",
+             {{ErrorCode::invalid_value, 10, 7, "/steps/0/next", "end step has no 'next'"}});
+}
+
+TEST_CASE("a decision without 'next' is reported at the step", "[definition]") {
+  check_file("decision_without_next.json", {{ErrorCode::missing_field, 7, 5, "/steps/0",
+                                             "a decision step needs 'next' with its transitions"}});
+}
+
+TEST_CASE("a transition after the default is never taken and names the default's line",
+          "[definition]") {
+  check_file("transition_after_default.json",
+             {{ErrorCode::unreachable_transition, 13, 9, "/steps/0/next/2",
+               "this transition is never taken: the one before it at line 12 has no 'when'"}});
+}
+
+TEST_CASE("a workflow with sections is told to say kind checklist", "[definition]") {
+  check_file("workflow_with_sections.json",
+             {{ErrorCode::missing_field, 1, 1, "", "a definition needs the field 'steps'"},
+              {ErrorCode::unknown_field, 6, 3, "/sections",
+               "a workflow has 'steps', not 'sections'; for 'sections' set \"kind\": "
+               "\"checklist\""}});
+}
+
+TEST_CASE("an unknown item kind is reported with a suggestion", "[definition]") {
+  check_file("unknown_item_kind.json", {{ErrorCode::invalid_value, 13, 19, "/steps/0/items/0/kind",
+                                         "unknown item kind 'chekbox'; did you mean 'checkbox'?"}});
+}
+
+TEST_CASE("a language name instead of a code is rejected, its column counted in code points",
+          "[definition]") {
+  // Line 11 holds three umlauts before "german": column 67 in code points, 70 in bytes.
+  check_file("bad_language_code.json",
+             {{ErrorCode::invalid_value, 11, 67, "/steps/0/items/0/label/german",
+               "'german' is not a language code"}});
+}
+
+TEST_CASE("a document that is not an object is rejected at its start", "[definition]") {
+  check_file("document_is_array.json", {{ErrorCode::wrong_type, 1, 1, "",
+                                         "a definition must be a JSON object, not an array"}});
+}
+
+TEST_CASE("every problem of a document is reported in one pass, in document order",
+          "[definition]") {
+  check_file(
+      "many_errors.json",
+      {{ErrorCode::invalid_identifier, 2, 9, "/id", "'many errors' is not a definition id"},
+       {ErrorCode::invalid_value, 3, 14, "/version", "'version' must be between 1 and"},
+       {ErrorCode::invalid_value, 5, 35, "/title/deutsch", "'deutsch' is not a language code"},
+       {ErrorCode::invalid_duration, 11, 17, "/steps/0/due", "unknown unit 'X'"},
+       {ErrorCode::unknown_field, 12, 7, "/steps/0/nxt", "did you mean 'next'?"},
+       {ErrorCode::unknown_step_type, 16, 15, "/steps/1/type", "did you mean 'send_email'?"},
+       {ErrorCode::duplicate_id, 20, 13, "/steps/2/id",
+        "duplicate step id 'review'; it is first used at line 8"},
+       {ErrorCode::wrong_type, 24, 15, "/metadata", "'metadata' must be an object, not an array"}});
+}
+
+// ---------------------------------------------------------------------------------------------
+// A valid definition, read field by field
+
+TEST_CASE("a valid definition's top-level fields are read as written", "[definition]") {
+  const auto definition = load_good("invoice_review.json");
+  CHECK(definition.id == "invoice_review");
+  CHECK(definition.version == 3);
+  CHECK(definition.kind == DefinitionKind::workflow);
+  CHECK(text_in(definition.title, "de") == "Rechnungsprüfung");
+  CHECK(text_in(definition.title, "en") == "Invoice review");
+  CHECK(text_in(definition.description, "en") == "Checks, books and archives an invoice.");
+  CHECK(definition.default_language == "de");
+  CHECK(definition.metadata.at("owner").as_string() == "billing");
+  CHECK(definition.start == "check");  // not given: the first step
+  CHECK(definition.warnings.empty());
+  REQUIRE(definition.source);
+  CHECK(definition.source->name() == good_file("invoice_review.json").string());
+
+  std::vector<std::pair<std::string, std::string>> steps;
+  for (const auto& step : definition.steps) steps.emplace_back(step.id, step.type);
+  CHECK(steps == std::vector<std::pair<std::string, std::string>>{{"check", "fill_checklist"},
+                                                                  {"route", "decision"},
+                                                                  {"ask_cfo", "create_task"},
+                                                                  {"book", "save_record"},
+                                                                  {"notify", "send_email"},
+                                                                  {"settle", "parallel"},
+                                                                  {"await_payment", "wait"},
+                                                                  {"archive", "call"},
+                                                                  {"mark", "update_record"},
+                                                                  {"settled", "join"},
+                                                                  {"cool_down", "wait"},
+                                                                  {"done", "end"},
+                                                                  {"escalate", "create_task"},
+                                                                  {"failed", "end"}});
+  CHECK(definition.steps[4].pointer == "/steps/4");
+  CHECK(definition.find_step("nope") == nullptr);
+}
+
+TEST_CASE("transitions keep their order, conditions, targets and labels", "[definition]") {
+  const auto definition = load_good("invoice_review.json");
+  const auto& route = step_of(definition, "route").next;
+  REQUIRE(route.size() == 2);
+  CHECK(route[0].when == "steps.check.answers.total > 1000");
+  CHECK(route[0].to == "ask_cfo");
+  CHECK(text_in(route[0].label, "de") == "über 1000");
+  CHECK(route[0].pointer == "/steps/1/next/0/to");
+  CHECK(route[1].when.empty());
+  CHECK(route[1].to == "book");
+  CHECK(route[1].label.empty());
+
+  // A plain step id is one default transition.
+  const auto& check = step_of(definition, "check").next;
+  REQUIRE(check.size() == 1);
+  CHECK(check[0].when.empty());
+  CHECK(check[0].to == "route");
+  CHECK(check[0].pointer == "/steps/0/next");
+  CHECK(step_of(definition, "done").next.empty());  // final
+}
+
+TEST_CASE("retry, timeout, on_timeout and on_error are read with their durations", "[definition]") {
+  const auto definition = load_good("invoice_review.json");
+  const auto& book = step_of(definition, "book");
+  REQUIRE(book.retry);
+  CHECK(book.retry->max_attempts == 5);
+  CHECK(book.retry->initial_interval == Duration{.time = std::chrono::seconds(30)});
+  CHECK(book.retry->backoff == 1.5);
+  CHECK(book.retry->max_interval == Duration{.time = std::chrono::minutes(10)});
+  CHECK_FALSE(book.retry->jitter);
+  CHECK(book.on_error == "escalate");
+  CHECK_FALSE(book.timeout);
+
+  const auto& check = step_of(definition, "check");
+  CHECK_FALSE(check.retry);
+  REQUIRE(check.timeout);
+  CHECK(*check.timeout == Duration{.days = 2});
+  CHECK(check.on_timeout == "escalate");
+  CHECK(check.on_error.empty());
+
+  // Seconds as a number, whole or not.
+  const auto& await_payment = step_of(definition, "await_payment");
+  REQUIRE(await_payment.timeout);
+  CHECK(await_payment.timeout->exact() == std::chrono::days(14));
+  const auto cool_down = parse_duration(step_of(definition, "cool_down").parameters.at("duration"));
+  REQUIRE(cool_down);
+  CHECK(cool_down->time == std::chrono::milliseconds(500));
+}
+
+TEST_CASE("a step's parameters are kept as written, with typed views for control steps",
+          "[definition]") {
+  const auto definition = load_good("invoice_review.json");
+  const auto& ask_cfo = step_of(definition, "ask_cfo");
+  CHECK(ask_cfo.parameters.at("assignee").as_string() == "cfo");
+  CHECK(ask_cfo.parameters.at("due").as_string() == "P1DT12H");
+  CHECK(ask_cfo.parameters.at("outcomes").as_array().size() == 2);
+  CHECK(text_in(ask_cfo.title, "en") == "Approval by the CFO");
+  CHECK_FALSE(ask_cfo.parameters.contains("title"));  // a common field, not a parameter
+
+  const auto& notify = step_of(definition, "notify");
+  CHECK(notify.parameters.at("subject").as_string() == "Rechnung {{input.number}}");
+  CHECK(notify.parameters.at("to").is_array());
+
+  const auto& settle = step_of(definition, "settle");
+  CHECK(settle.branches == std::vector<std::string>{"await_payment", "archive"});
+  CHECK(settle.join == "settled");
+  CHECK(settle.next.empty());
+  CHECK(step_of(definition, "failed").parameters.at("status").as_string() == "failed");
+}
+
+TEST_CASE("checklist items are read with their kinds, options, ranges and conditions",
+          "[definition]") {
+  const auto definition = load_good("invoice_review.json");
+  const auto& check = step_of(definition, "check");
+  REQUIRE(check.checklist);
+  REQUIRE(check.checklist->sections.size() == 1);  // items given directly: one untitled section
+  const auto& section = check.checklist->sections[0];
+  CHECK(section.id.empty());
+  CHECK(section.pointer == "/steps/0/items");
+  const auto& items = section.items;
+  REQUIRE(items.size() == 7);
+
+  std::vector<std::pair<std::string, ItemKind>> kinds;
+  for (const auto& item : items) kinds.emplace_back(item.id, item.kind);
+  CHECK(kinds == std::vector<std::pair<std::string, ItemKind>>{{"amount_ok", ItemKind::checkbox},
+                                                               {"comment", ItemKind::text},
+                                                               {"total", ItemKind::number},
+                                                               {"due_on", ItemKind::date},
+                                                               {"payment", ItemKind::choice},
+                                                               {"flags", ItemKind::multi_choice},
+                                                               {"signed", ItemKind::signature}});
+
+  CHECK(text_in(items[0].label, "en") == "Amount is correct");
+  CHECK(items[0].required);  // the default
+  CHECK_FALSE(items[1].required);
+  CHECK(items[1].min == 0);
+  CHECK(items[1].max == 500);
+  CHECK(items[1].pattern == "^[^<>]*$");
+  CHECK(items[2].max == 100000);
+  CHECK(text_in(items[2].unit, "en") == "EUR");
+  REQUIRE(items[4].options.size() == 2);
+  CHECK(items[4].options[0].value == "transfer");
+  CHECK(text_in(items[4].options[0].label, "de") == "transfer");  // the value stands in
+  CHECK(items[4].options[1].value == "card");
+  CHECK(text_in(items[4].options[1].label, "de") == "Karte");
+  CHECK(items[5].visible_if == "steps.check.answers.total > 1000");
+  CHECK(items[5].max == 2);
+  CHECK(items[0].visible_if.empty());
+  CHECK_FALSE(items[0].min);
+  CHECK(items[6].pointer == "/steps/0/items/6");
+}
+
+TEST_CASE("left-out fields take their defaults", "[definition]") {
+  auto loaded = load_definition(R"({
+    "id": "defaults", "version": 1, "kind": "workflow", "title": "Defaults",
+    "steps": [
+      { "id": "ask", "type": "fill_checklist", "items": [ { "id": "ok", "label": "OK" } ],
+        "retry": { "max_attempts": 2 }, "next": "done" },
+      { "id": "done", "type": "end" }
+    ]
+  })",
+                                "defaults.json");
+  if (!loaded) FAIL(loaded.error());
+  CHECK(loaded->start == "ask");
+  CHECK(loaded->default_language.empty());
+  const auto& ask = loaded->steps[0];
+  const auto& item = ask.checklist->sections.at(0).items.at(0);
+  CHECK(item.kind == ItemKind::checkbox);
+  CHECK(item.required);
+  REQUIRE(ask.retry);
+  CHECK(ask.retry->max_attempts == 2);
+  CHECK(ask.retry->initial_interval == Duration{.time = std::chrono::seconds(1)});
+  CHECK(ask.retry->backoff == 2.0);
+  CHECK(ask.retry->max_interval == Duration{.time = std::chrono::hours(1)});
+  CHECK(ask.retry->jitter);
+}
+
+TEST_CASE("an explicit start names the step to begin with", "[definition]") {
+  const auto definition = load_good("explicit_start.json");
+  CHECK(definition.start == "intake");
+  CHECK(definition.steps.front().id == "done");
+}
+
+TEST_CASE("a checklist loads as one fill_checklist step per section, chained by next",
+          "[definition]") {
+  const auto definition = load_good("vehicle_check.json");
+  CHECK(definition.kind == DefinitionKind::checklist);
+  CHECK(definition.version == 2);
+  CHECK(definition.start == "outside");
+  REQUIRE(definition.steps.size() == 3);
+  const std::vector<std::string> ids{"outside", "inside", "sign_off"};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& step = definition.steps[i];
+    INFO(step.id);
+    CHECK(step.id == ids[i]);
+    CHECK(step.type == "fill_checklist");
+    CHECK(step.pointer == "/sections/" + std::to_string(i));
+    REQUIRE(step.checklist);
+    REQUIRE(step.checklist->sections.size() == 1);
+    CHECK(step.checklist->sections[0].id == ids[i]);
+    if (i + 1 < ids.size()) {
+      REQUIRE(step.next.size() == 1);
+      CHECK(step.next[0].to == ids[i + 1]);
+      CHECK(step.next[0].when.empty());
+    } else {
+      CHECK(step.next.empty());  // the last section is final
+    }
+  }
+  CHECK(text_in(definition.steps[0].title, "de") == "Außen");
+  const auto& mileage = definition.steps[1].checklist->sections[0].items.at(0);
+  CHECK(mileage.kind == ItemKind::number);
+  CHECK(text_in(mileage.unit, "de") == "km");
+  CHECK(definition.steps[2].checklist->sections[0].items.at(0).kind == ItemKind::signature);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+namespace {
+
+const std::string three_steps = R"({
+  "id": "x",
+  "version": 1,
+  "kind": "workflow",
+  "title": "Three steps",
+  "steps": [
+    { "id": "one", "type": "create_task", "title": "One", "next": "two" },
+    { "id": "two", "type": "create_task", "title": "Two", "next": "three" },
+    { "id": "three", "type": "end" }
+  ]
+})";
+
+Diagnostics errors_with(const std::string& text, const LoadOptions& options) {
+  auto loaded = load_definition(text, "limits.json", options);
+  REQUIRE_FALSE(loaded);
+  return loaded.error();
+}
+
+const Diagnostic* find_at(const Diagnostics& diagnostics, std::string_view pointer) {
+  for (const auto& d : diagnostics)
+    if (d.pointer == pointer) return &d;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("more steps than max_steps are rejected at /steps", "[definition]") {
+  LoadOptions options;
+  options.max_steps = 3;
+  CHECK(load_definition(three_steps, "limits.json", options));
+  options.max_steps = 2;
+  const auto errors = errors_with(three_steps, options);
+  INFO(errors);
+  REQUIRE(errors.size() == 1);
+  check_diagnostic(errors[0], {ErrorCode::too_many_steps, 6, 12, "/steps",
+                               "more than the limit of 2 (max_steps)"});
+  CHECK(kind_of(errors[0].code) == ErrorKind::limit);
+}
+
+TEST_CASE("a step id longer than max_identifier_length is rejected", "[definition]") {
+  LoadOptions options;
+  options.max_identifier_length = 5;
+  CHECK(load_definition(three_steps, "limits.json", options));  // "three" is just long enough
+  options.max_identifier_length = 4;
+  const auto errors = errors_with(three_steps, options);
+  INFO(errors);
+  const auto* id = find_at(errors, "/steps/2/id");
+  REQUIRE(id);
+  check_diagnostic(*id, {ErrorCode::invalid_identifier, 9, 13, "/steps/2/id",
+                         "5 characters long, more than the limit of 4 (max_identifier_length)"});
+}
+
+TEST_CASE("nesting deeper than max_depth is rejected where the level too deep opens",
+          "[definition]") {
+  const std::string text = R"({
+  "id": "deep",
+  "version": 1,
+  "kind": "workflow",
+  "title": "Four levels deep",
+  "metadata": { "a": { "b": { "c": 1 } } },
+  "steps": [ { "id": "done", "type": "end" } ]
+})";
+  LoadOptions options;
+  options.json.max_depth = 4;
+  CHECK(load_definition(text, "deep.json", options));
+  options.json.max_depth = 3;
+  const auto errors = errors_with(text, options);
+  INFO(errors);
+  REQUIRE(errors.size() == 1);
+  // The '{' that opens the fourth level.
+  check_diagnostic(errors[0], {ErrorCode::too_deep, 6, 29, "", "limit of 3 levels (max_depth)"});
+}
+
+TEST_CASE("a string longer than max_string_length is rejected at the string", "[definition]") {
+  const std::string text = R"({
+  "id": "long",
+  "version": 1,
+  "kind": "workflow",
+  "title": "Twenty characters!!!",
+  "steps": [ { "id": "done", "type": "end" } ]
+})";
+  LoadOptions options;
+  options.json.max_string_length = 20;
+  CHECK(load_definition(text, "long.json", options));
+  options.json.max_string_length = 19;
+  const auto errors = errors_with(text, options);
+  INFO(errors);
+  REQUIRE(errors.size() == 1);
+  check_diagnostic(errors[0], {ErrorCode::string_too_long, 5, 12, "/title",
+                               "longer than the limit of 19 bytes (max_string_length)"});
+}
+
+TEST_CASE("a document larger than max_document_bytes is rejected before parsing", "[definition]") {
+  LoadOptions options;
+  options.json.max_document_bytes = three_steps.size();
+  CHECK(load_definition(three_steps, "limits.json", options));
+  options.json.max_document_bytes = three_steps.size() - 1;
+  const auto errors = errors_with(three_steps, options);
+  INFO(errors);
+  REQUIRE(errors.size() == 1);
+  check_diagnostic(errors[0], {ErrorCode::document_too_large, 1, 1, "",
+                               "more than the limit of " + std::to_string(three_steps.size() - 1) +
+                                   " (max_document_bytes)"});
+}
+
+TEST_CASE("a file larger than max_document_bytes is rejected without reading it", "[definition]") {
+  const auto path = good_file("explicit_start.json");
+  const auto size = std::filesystem::file_size(path);
+  LoadOptions options;
+  options.json.max_document_bytes = size;
+  CHECK(load_definition_file(path, options));
+  options.json.max_document_bytes = size - 1;
+  auto loaded = load_definition_file(path, options);
+  REQUIRE_FALSE(loaded);
+  REQUIRE(loaded.error().size() == 1);
+  const auto& error = loaded.error()[0];
+  check_diagnostic(error,
+                   {ErrorCode::document_too_large, 1, 1, "",
+                    "document is " + std::to_string(size) + " bytes, more than the limit of " +
+                        std::to_string(size - 1) + " (max_document_bytes)"});
+  CHECK(error.location.file == path.string());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step types of the host
+
+namespace {
+
+std::string slack_definition(const std::string& step) {
+  return R"({
+  "id": "slack",
+  "version": 1,
+  "kind": "workflow",
+  "title": "Tell the team",
+  "steps": [
+    )" + step +
+         R"(,
+    { "id": "done", "type": "end" }
+  ]
+})";
+}
+
+StepTypeRegistry with_slack() {
+  StepTypeRegistry registry = StepTypeRegistry::builtin();
+  auto added = registry.add(
+      {.name = "post_to_slack",
+       .parameters = {{.name = "channel", .type = ParameterType::string, .required = true}}});
+  REQUIRE(added);
+  return registry;
+}
+
+}  // namespace
+
+TEST_CASE("a step type the host registers can be used, with its parameters", "[definition]") {
+  const StepTypeRegistry registry = with_slack();
+  LoadOptions options;
+  options.step_types = &registry;
+  const std::string text = slack_definition(
+      R"({ "id": "tell", "type": "post_to_slack", "channel": "#billing", "next": "done" })");
+
+  auto loaded = load_definition(text, "slack.json", options);
+  if (!loaded) FAIL(loaded.error());
+  CHECK(loaded->steps[0].type == "post_to_slack");
+  CHECK(loaded->steps[0].parameters.at("channel").as_string() == "#billing");
+  CHECK(Workflow::compile(std::move(*loaded), &registry));
+
+  // The built-in registry does not know it.
+  auto builtin = load_definition(text, "slack.json");
+  REQUIRE_FALSE(builtin);
+  REQUIRE(builtin.error().size() == 1);
+  check_diagnostic(builtin.error()[0], {ErrorCode::unknown_step_type, 7, 29, "/steps/0/type",
+                                        "unknown step type 'post_to_slack'"});
+}
+
+TEST_CASE("a host step type's required parameter must be given and spelt right", "[definition]") {
+  const StepTypeRegistry registry = with_slack();
+  LoadOptions options;
+  options.step_types = &registry;
+
+  SECTION("missing") {
+    const auto errors = errors_with(
+        slack_definition(R"({ "id": "tell", "type": "post_to_slack", "next": "done" })"), options);
+    INFO(errors);
+    REQUIRE(errors.size() == 1);
+    check_diagnostic(errors[0], {ErrorCode::missing_field, 7, 5, "/steps/0",
+                                 "a post_to_slack step needs the field 'channel'"});
+  }
+  SECTION("misspelt") {
+    const auto errors = errors_with(
+        slack_definition(
+            R"({ "id": "tell", "type": "post_to_slack", "chanel": "#billing", "next": "done" })"),
+        options);
+    INFO(errors);
+    REQUIRE(errors.size() == 2);
+    check_diagnostic(errors[0], {ErrorCode::missing_field, 7, 5, "/steps/0",
+                                 "a post_to_slack step needs the field 'channel'"});
+    check_diagnostic(errors[1], {ErrorCode::unknown_field, 7, 46, "/steps/0/chanel",
+                                 "unknown field 'chanel' in a post_to_slack step; did you mean "
+                                 "'channel'?"});
+  }
+  SECTION("of the wrong type") {
+    const auto errors = errors_with(
+        slack_definition(
+            R"({ "id": "tell", "type": "post_to_slack", "channel": 7, "next": "done" })"),
+        options);
+    INFO(errors);
+    REQUIRE(errors.size() == 1);
+    check_diagnostic(errors[0], {ErrorCode::wrong_type, 7, 57, "/steps/0/channel",
+                                 "'channel' must be a string, not a number"});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+TEST_CASE("a file that does not exist is an io_error naming the file", "[definition]") {
+  const auto path = invalid_file("no_such_definition.json");
+  auto loaded = load_definition_file(path);
+  REQUIRE_FALSE(loaded);
+  REQUIRE(loaded.error().size() == 1);
+  const auto& error = loaded.error()[0];
+  CHECK(to_string(error.code) == "io_error");
+  CHECK(kind_of(error.code) == ErrorKind::io);
+  CHECK(error.location.file == path.string());
+  CHECK_FALSE(error.location.known());
+  CHECK_THAT(error.message, Contains("cannot read the file"));
+}
