@@ -131,11 +131,14 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
   WorkflowDefinition out;
   out.source = source;
   if (auto id = fields.string("id", Fields::required)) {
-    if (!detail::is_definition_id(*id) || id->size() > options.max_identifier_length)
+    if (!detail::is_definition_id(*id))
       reader.error(ErrorCode::invalid_identifier, fields.pointer_of("id"),
-                   "'" + *id + "' is not a definition id: use 1 to " +
-                       std::to_string(options.max_identifier_length) +
-                       " letters, digits, '_', '.' or '-'");
+                   "'" + *id + "' is not a definition id: use letters, digits, '_', '.' or '-'");
+    else if (id->size() > options.max_identifier_length)
+      reader.error(ErrorCode::invalid_identifier, fields.pointer_of("id"),
+                   "definition id is " + std::to_string(id->size()) +
+                       " characters long, more than the limit of " +
+                       std::to_string(options.max_identifier_length) + " (max_identifier_length)");
     else
       out.id = std::move(*id);
   }

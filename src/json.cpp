@@ -79,7 +79,14 @@ tl::expected<boost::json::value, Diagnostic> parse_json(const Source& source,
                                             offset));
     }
     std::string message = "invalid JSON: " + ec.message();
-    if (offset >= source.text().size()) message += " (the document ends too early)";
+    if (offset >= source.text().size()) {
+      message += " (the document ends too early)";
+    } else if (const unsigned char found = static_cast<unsigned char>(source.text()[offset]);
+               found > ' ' && found < 0x7F) {
+      message += " at '" + std::string(1, static_cast<char>(found)) + "'";
+      if (found == '"' || found == '{' || found == '[')
+        message += " (is a comma missing before it?)";
+    }
     return tl::make_unexpected(
         make_error(source, ErrorCode::syntax_error, std::move(message), offset));
   }

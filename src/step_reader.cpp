@@ -7,6 +7,13 @@
 namespace ablauf::detail {
 namespace {
 
+// "a wait step", "an end step".
+std::string a_step(std::string_view type) {
+  const bool vowel =
+      !type.empty() && std::string_view("aeiou").find(type[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(type) + " step";
+}
+
 std::vector<Transition> read_next(DefinitionReader& reader, const boost::json::value& value,
                                   const std::string& pointer) {
   std::vector<Transition> out;
@@ -222,10 +229,10 @@ void check_exactly_one_of(DefinitionReader& reader, const Fields& fields,
     names += "'";
     if (present.empty())
       reader.error(ErrorCode::missing_field, fields.pointer(),
-                   "a " + spec.name + " step needs " + names);
+                   a_step(spec.name) + " needs " + names);
     else
       reader.error(ErrorCode::invalid_value, fields.pointer_of(present[1]),
-                   "a " + spec.name + " step takes only one of " + names + "; '" +
+                   a_step(spec.name) + " takes only one of " + names + "; '" +
                        std::string(present[0]) + "' is already given",
                    Anchor::key);
   }
@@ -280,7 +287,7 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
   if (spec)
     for (const auto& p : spec->parameters) allowed.push_back(p.name);
 
-  const std::string what = spec ? "a " + spec->name + " step" : std::string("a step");
+  const std::string what = spec ? a_step(spec->name) : std::string("a step");
   Fields fields(reader, object, pointer, allowed, what);
   StepDefinition step;
   step.pointer = pointer;
@@ -306,15 +313,21 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
     for (const auto& parameter : spec->parameters)
       read_parameter(reader, fields, parameter, step, item_ids);
     check_exactly_one_of(reader, fields, *spec);
-    if (spec->next == NextRule::required && !fields.has("next"))
+    const bool needs_next = spec->next == NextRule::required || spec->next == NextRule::transitions;
+    if (spec->next == NextRule::transitions && fields.has("next") && !object.at("next").is_array())
+      reader.error(ErrorCode::wrong_type, fields.pointer_of("next"),
+                   "the 'next' of " + a_step(spec->name) +
+                       " is an array of {\"when\", \"to\"} transitions; for one way on, use " +
+                       "another step type");
+    if (needs_next && !fields.has("next"))
       reader.error(ErrorCode::missing_field, pointer,
-                   "a " + spec->name + " step needs 'next' with its transitions");
+                   a_step(spec->name) + " needs 'next' with its transitions");
     if (spec->next == NextRule::forbidden && fields.has("next"))
       reader.error(ErrorCode::invalid_value, fields.pointer_of("next"),
                    spec->name == "parallel"
                        ? "a parallel step has no 'next': its branches lead on, and its join "
                          "continues the flow"
-                       : "a " + spec->name + " step has no 'next'",
+                       : a_step(spec->name) + " has no 'next'",
                    Anchor::key);
     fields.check_unknown();
   }

@@ -54,7 +54,7 @@ StepTypeRegistry make_builtin() {
                       param("set", T::object, required)}});
 
   // Control steps.
-  add({.name = "decision", .next = NextRule::required});
+  add({.name = "decision", .next = NextRule::transitions});
   add({.name = "parallel",
        .parameters = {param("branches", T::step_ids, required),
                       param("join", T::step_id, required)},

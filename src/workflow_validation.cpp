@@ -106,7 +106,7 @@ void check_loops_wait(const Workflow::Data& data, const StepTypeRegistry& step_t
 }
 
 // Every path from each branch of a parallel step must reach the parallel's join before it
-// can end.
+// can end, except a path that fails or times out into an end step: that ends the instance.
 void check_branches_join(const Workflow::Data& data, GraphFindings& findings) {
   const auto& steps = data.definition.steps;
   for (Vertex p = 0; p < steps.size(); ++p) {
@@ -126,8 +126,12 @@ void check_branches_join(const Workflow::Data& data, GraphFindings& findings) {
         if (v == join->second || seen[v]) continue;
         seen[v] = true;
         if (is_final(data.graph, v)) escape = v;
-        for (auto [e, last] = boost::out_edges(v, data.graph); e != last; ++e)
-          stack.push_back(boost::target(*e, data.graph));
+        for (auto [e, last] = boost::out_edges(v, data.graph); e != last; ++e) {
+          // Failing or timing out into an end step ends the whole instance on purpose.
+          const Vertex target = boost::target(*e, data.graph);
+          if (!leads_on(data.graph[*e].kind) && steps[target].type == "end") continue;
+          stack.push_back(target);
+        }
       }
       if (escape)
         findings.add(Severity::error, ErrorCode::unjoined_branch,

@@ -20,24 +20,8 @@ std::filesystem::path good_file(std::string_view name) {
   return test::data_dir() / "good" / name;
 }
 
-// What a diagnostic must say; `message` is a distinctive part of its text.
-struct Expected {
-  ErrorCode code;
-  std::uint32_t line;
-  std::uint32_t column;
-  std::string pointer;
-  std::string message;
-};
-
-void check_diagnostic(const Diagnostic& actual, const Expected& expected) {
-  INFO(format(actual));
-  CHECK(actual.severity == Severity::error);
-  CHECK(to_string(actual.code) == to_string(expected.code));
-  CHECK(actual.location.line == expected.line);
-  CHECK(actual.location.column == expected.column);
-  CHECK(actual.pointer == expected.pointer);
-  CHECK_THAT(actual.message, Contains(expected.message));
-}
+using test::check_diagnostic;
+using test::Expected;
 
 // The findings of a file in tests/data/invalid, which the loader itself must reject.
 Diagnostics load_errors(std::string_view name) {
@@ -80,17 +64,43 @@ std::string text_in(const LocalizedText& text, std::string_view language) {
 // Every file in tests/data/invalid
 
 TEST_CASE("every file in tests/data/invalid is rejected by the loader itself", "[definition]") {
-  std::size_t count = 0;
+  // The files the test cases below cover; a new file needs a test case of its own.
+  const std::set<std::string> covered{"bad_durations.json",
+                                      "bad_identifiers.json",
+                                      "bad_language_code.json",
+                                      "choice_without_options.json",
+                                      "decision_without_next.json",
+                                      "document_is_array.json",
+                                      "duplicate_item_id.json",
+                                      "duplicate_step_id.json",
+                                      "end_with_next.json",
+                                      "many_errors.json",
+                                      "min_greater_than_max.json",
+                                      "missing_step_fields.json",
+                                      "missing_top_level_fields.json",
+                                      "misspelt_step_field.json",
+                                      "options_on_checkbox.json",
+                                      "parallel_with_next.json",
+                                      "syntax_error.json",
+                                      "transition_after_default.json",
+                                      "unit_on_text.json",
+                                      "unknown_item_kind.json",
+                                      "unknown_step_type.json",
+                                      "wait_duration_and_event.json",
+                                      "wait_without_duration.json",
+                                      "workflow_with_sections.json",
+                                      "wrong_types.json"};
+  std::set<std::string> found;
   for (const auto& entry : std::filesystem::directory_iterator(test::data_dir() / "invalid")) {
     if (entry.path().extension() != ".json") continue;
-    ++count;
+    found.insert(entry.path().filename().string());
     INFO(entry.path().string());
     auto loaded = load_definition_file(entry.path());
     REQUIRE_FALSE(loaded);
     CHECK(loaded.error().has_errors());
     for (const auto& d : loaded.error()) CHECK(d.location.known());
   }
-  CHECK(count == 25);
+  CHECK(found == covered);
 }
 
 TEST_CASE("a syntax error is located at the first character that cannot continue the JSON",
@@ -221,12 +231,33 @@ TEST_CASE("a parallel step with 'next' is rejected, pointing at 'next'", "[defin
 
 TEST_CASE("an end step with 'next' is rejected, pointing at 'next'", "[definition]") {
   check_file("end_with_next.json",
-             {{ErrorCode::invalid_value, 10, 7, "/steps/0/next", "end step has no 'next'"}});
+             {{ErrorCode::invalid_value, 10, 7, "/steps/0/next", "an end step has no 'next'"}});
 }
 
 TEST_CASE("a decision without 'next' is reported at the step", "[definition]") {
   check_file("decision_without_next.json", {{ErrorCode::missing_field, 7, 5, "/steps/0",
                                              "a decision step needs 'next' with its transitions"}});
+}
+
+TEST_CASE("a decision's next is an array of transitions, not one step id", "[definition]") {
+  const Diagnostics errors = test::problems_of(R"({
+  "id": "d", "version": 1, "kind": "workflow", "title": "D",
+  "steps": [ { "id": "route", "type": "decision", "next": "done" }, { "id": "done", "type": "end" } ]
+})");
+  REQUIRE(errors.size() == 1);
+  check_diagnostic(errors[0], {ErrorCode::wrong_type, 3, 59, "/steps/0/next",
+                               "the 'next' of a decision step is an array"});
+}
+
+TEST_CASE("a definition id past the identifier limit names the limit", "[definition]") {
+  const std::string text = R"({"id": "invoicing", "version": 1, "kind": "workflow", "title": "T",
+    "steps": [{"id": "done", "type": "end"}]})";
+  CHECK(load_definition(text, "t.json", {.max_identifier_length = 9}));
+  auto rejected = load_definition(text, "t.json", {.max_identifier_length = 8});
+  REQUIRE_FALSE(rejected);
+  check_diagnostic(rejected.error()[0], {ErrorCode::invalid_identifier, 1, 8, "/id",
+                                         "9 characters long, more than the limit of 8 "
+                                         "(max_identifier_length)"});
 }
 
 TEST_CASE("a transition after the default is never taken and names the default's line",

@@ -21,6 +21,7 @@ TEST_CASE("a syntax error points at the character at fault", "[json]") {
   CHECK(result.error().location.file == "doc.json");
   CHECK(result.error().location.line == 3);
   CHECK(result.error().location.column == 3);
+  CHECK_THAT(result.error().message, Catch::Contains("at '\"' (is a comma missing before it?)"));
 }
 
 TEST_CASE("a document that ends too early says so", "[json]") {

@@ -48,6 +48,26 @@ inline Diagnostics problems_of(std::string text, std::string name = "test.json")
   return {};
 }
 
+// What a diagnostic must say; `message` is a distinctive part of its text.
+struct Expected {
+  ErrorCode code;
+  std::uint32_t line;
+  std::uint32_t column;
+  std::string pointer;
+  std::string message;
+};
+
+inline void check_diagnostic(const Diagnostic& actual, const Expected& expected,
+                             Severity severity = Severity::error) {
+  INFO(format(actual));
+  CHECK(actual.severity == severity);
+  CHECK(to_string(actual.code) == to_string(expected.code));
+  CHECK(actual.location.line == expected.line);
+  CHECK(actual.location.column == expected.column);
+  CHECK(actual.pointer == expected.pointer);
+  CHECK_THAT(actual.message, Catch::Contains(expected.message));
+}
+
 }  // namespace ablauf::test
 
 namespace Catch {

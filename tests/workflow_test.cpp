@@ -20,24 +20,8 @@ Workflow compile_good(std::string_view name) {
   return test::compile_file(test::data_dir() / "good" / name);
 }
 
-struct Expected {
-  ErrorCode code;
-  std::uint32_t line;
-  std::uint32_t column;
-  std::string pointer;
-  std::string message;
-};
-
-void check_diagnostic(const Diagnostic& actual, const Expected& expected,
-                      Severity severity = Severity::error) {
-  INFO(format(actual));
-  CHECK(actual.severity == severity);
-  CHECK(to_string(actual.code) == to_string(expected.code));
-  CHECK(actual.location.line == expected.line);
-  CHECK(actual.location.column == expected.column);
-  CHECK(actual.pointer == expected.pointer);
-  CHECK_THAT(actual.message, Contains(expected.message));
-}
+using test::check_diagnostic;
+using test::Expected;
 
 // A file in tests/data/unsound: it loads, and compile() rejects it with exactly `expected`.
 void check_unsound(std::string_view name, const std::vector<Expected>& expected) {
@@ -125,6 +109,25 @@ TEST_CASE("a parallel branch that can end before the join is unjoined", "[workfl
                 {{ErrorCode::unjoined_branch, 10, 28, "/steps/0/branches/1",
                   "branch 'ship' of parallel step 'split' can end at step 'done' without "
                   "reaching its join 'merge'"}});
+}
+
+TEST_CASE("a branch may fail or time out into an end step without reaching the join",
+          "[workflow]") {
+  auto definition = load_definition(R"({
+  "id": "p", "version": 1, "kind": "workflow", "title": "P",
+  "steps": [
+    { "id": "split", "type": "parallel", "branches": ["bill", "ship"], "join": "merge" },
+    { "id": "bill", "type": "create_task", "on_error": "failed", "next": "merge" },
+    { "id": "ship", "type": "create_task", "timeout": "P1D", "on_timeout": "failed", "next": "merge" },
+    { "id": "merge", "type": "join", "next": "done" },
+    { "id": "failed", "type": "end", "status": "failed" },
+    { "id": "done", "type": "end" }
+  ]
+})",
+                                    "p.json");
+  REQUIRE(definition);
+  auto workflow = Workflow::compile(std::move(*definition));
+  if (!workflow) FAIL(workflow.error());
 }
 
 TEST_CASE("the join of a parallel step must be a join step", "[workflow]") {

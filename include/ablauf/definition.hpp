@@ -132,7 +132,7 @@ struct LoadOptions {
   JsonLimits json;
   // Most steps in one definition (for a checklist: sections).
   std::size_t max_steps = 10'000;
-  // Longest step, section or item id.
+  // Longest id: of the definition, its steps, sections and items.
   std::size_t max_identifier_length = 64;
   // The step types a definition may use and the parameters each takes; null means the
   // built-in types (StepTypeRegistry::builtin()).

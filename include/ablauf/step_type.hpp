@@ -51,8 +51,9 @@ struct ParameterSpec {
   std::vector<std::string> allowed_values;  // for strings: the values permitted; empty: any
 };
 
-// Whether a step of some type may, must or must not have "next".
-enum class NextRule { optional, required, forbidden };
+// Whether a step of some type may, must or must not have "next". `transitions`: it must, as
+// an array of transitions (a decision that always goes one way is no decision).
+enum class NextRule { optional, required, transitions, forbidden };
 
 struct StepTypeSpec {
   std::string name;  // lowercase identifier, e.g. "send_email"
