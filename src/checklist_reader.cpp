@@ -21,11 +21,8 @@ std::optional<ItemKind> read_kind(DefinitionReader& reader, Fields& fields) {
     if (kind_name == *name) return kind;
     names.push_back(kind_name);
   }
-  std::string message = "unknown item kind '" + *name + "'";
-  const auto suggestion = did_you_mean(*name, names);
-  message += suggestion.empty()
-                 ? "; the kinds are checkbox, text, number, date, choice, multi_choice, signature"
-                 : suggestion;
+  std::string message =
+      "unknown item kind '" + *name + "'" + did_you_mean_or_list(*name, names, "the kinds");
   reader.error(ErrorCode::invalid_value, fields.pointer_of("kind"), std::move(message));
   return std::nullopt;
 }

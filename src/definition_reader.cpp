@@ -225,15 +225,8 @@ void Fields::check_unknown() const {
   for (const auto& member : object_) {
     const std::string_view key = member.key();
     if (std::find(allowed_.begin(), allowed_.end(), key) != allowed_.end()) continue;
-    std::string message = "unknown field '" + std::string(key) + "' in " + std::string(what_);
-    const auto suggestion = did_you_mean(key, allowed_);
-    if (!suggestion.empty()) {
-      message += suggestion;
-    } else {
-      message += "; allowed are";
-      for (std::size_t i = 0; i < allowed_.size(); ++i)
-        message += (i ? ", " : " ") + std::string(allowed_[i]);
-    }
+    std::string message = "unknown field '" + std::string(key) + "' in " + std::string(what_) +
+                          did_you_mean_or_list(key, allowed_, "allowed");
     reader_.error(ErrorCode::unknown_field, pointer_of(key), std::move(message), Anchor::key);
   }
 }

@@ -126,15 +126,8 @@ void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpe
         std::vector<std::string_view> allowed(spec.allowed_values.begin(),
                                               spec.allowed_values.end());
         if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
-          const auto suggestion = did_you_mean(s, allowed);
-          std::string message = "'" + std::string(s) + "' is not a value of '" + spec.name + "'";
-          if (!suggestion.empty()) {
-            message += suggestion;
-          } else {
-            message += "; allowed are";
-            for (std::size_t i = 0; i < allowed.size(); ++i)
-              message += (i ? ", " : " ") + std::string(allowed[i]);
-          }
+          std::string message = "'" + std::string(s) + "' is not a value of '" + spec.name + "'" +
+                                did_you_mean_or_list(s, allowed, "allowed");
           reader.error(ErrorCode::invalid_value, pointer, std::move(message));
         }
       }
@@ -270,16 +263,8 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
     const std::string_view type = type_value->get_string();
     spec = registry.find(type);
     if (!spec) {
-      std::string message = "unknown step type '" + std::string(type) + "'";
-      const auto suggestion = did_you_mean(type, registry.names());
-      if (suggestion.empty()) {
-        message += "; the types are";
-        const auto names = registry.names();
-        for (std::size_t i = 0; i < names.size(); ++i)
-          message += (i ? ", " : " ") + std::string(names[i]);
-      } else {
-        message += suggestion;
-      }
+      std::string message = "unknown step type '" + std::string(type) + "'" +
+                            did_you_mean_or_list(type, registry.names(), "the types");
       reader.error(ErrorCode::unknown_step_type, member_pointer(pointer, "type"),
                    std::move(message));
     }

@@ -53,4 +53,15 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string_vi
   return match.empty() ? std::string() : "; did you mean '" + std::string(match) + "'?";
 }
 
+std::string did_you_mean_or_list(std::string_view name,
+                                 const std::vector<std::string_view>& candidates,
+                                 std::string_view what) {
+  std::string out = did_you_mean(name, candidates);
+  if (!out.empty()) return out;
+  out = "; " + std::string(what) + " are";
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    out += (i ? ", " : " ") + std::string(candidates[i]);
+  return out;
+}
+
 }  // namespace ablauf::detail

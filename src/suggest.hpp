@@ -14,4 +14,9 @@ std::string_view closest(std::string_view name, const std::vector<std::string_vi
 // "; did you mean 'x'?" for a close candidate, else "".
 std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates);
 
+// "; did you mean 'x'?" for a close candidate, else "; <what> are a, b, c" listing them all.
+std::string did_you_mean_or_list(std::string_view name,
+                                 const std::vector<std::string_view>& candidates,
+                                 std::string_view what);
+
 }  // namespace ablauf::detail
