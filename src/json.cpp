@@ -18,9 +18,11 @@ Diagnostic make_error(const Source& source, ErrorCode code, std::string message,
   return d;
 }
 
-// Finds the first string or key longer than the limit, depth first, and returns its pointer.
-// Recursion is bounded by the depth limit the parser already enforced.
-bool find_long_string(const boost::json::value& value, std::size_t limit, std::string& pointer) {
+// Finds the first string or key longer than the limit, depth first: sets its pointer, and
+// `anchor` to say whether the key is at fault. Recursion is bounded by the depth limit the
+// parser already enforced.
+bool find_long_string(const boost::json::value& value, std::size_t limit, std::string& pointer,
+                      Anchor& anchor) {
   switch (value.kind()) {
     case boost::json::kind::string: return value.get_string().size() > limit;
     case boost::json::kind::array: {
@@ -28,7 +30,7 @@ bool find_long_string(const boost::json::value& value, std::size_t limit, std::s
       for (std::size_t i = 0; i < array.size(); ++i) {
         const auto length = pointer.size();
         pointer += '/' + std::to_string(i);
-        if (find_long_string(array[i], limit, pointer)) return true;
+        if (find_long_string(array[i], limit, pointer, anchor)) return true;
         pointer.resize(length);
       }
       return false;
@@ -37,8 +39,11 @@ bool find_long_string(const boost::json::value& value, std::size_t limit, std::s
       for (const auto& member : value.get_object()) {
         const auto length = pointer.size();
         pointer += '/' + escape_pointer_token(member.key());
-        if (member.key().size() > limit || find_long_string(member.value(), limit, pointer))
+        if (member.key().size() > limit) {
+          anchor = Anchor::key;
           return true;
+        }
+        if (find_long_string(member.value(), limit, pointer, anchor)) return true;
         pointer.resize(length);
       }
       return false;
@@ -93,12 +98,13 @@ tl::expected<boost::json::value, Diagnostic> parse_json(const Source& source,
   boost::json::value value = parser.release();
 
   std::string pointer;
-  if (find_long_string(value, limits.max_string_length, pointer)) {
+  Anchor anchor = Anchor::value;
+  if (find_long_string(value, limits.max_string_length, pointer, anchor)) {
     return tl::make_unexpected(make_error(source, ErrorCode::string_too_long,
                                           "string is longer than the limit of " +
                                               std::to_string(limits.max_string_length) +
                                               " bytes (max_string_length)",
-                                          source.offset_of(pointer), pointer));
+                                          source.offset_of(pointer, anchor), pointer));
   }
   return value;
 }

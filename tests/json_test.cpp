@@ -62,6 +62,14 @@ TEST_CASE("JSON limits are enforced with errors naming them", "[json]") {
     CHECK(result.error().location.line == 2);
     CHECK(result.error().location.column == 2);
   }
+  SECTION("a key too long is located at the key") {
+    auto result = parse("{\"ok\": 1,\n  \"too_long\": 2}", {.max_string_length = 5});
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == ErrorCode::string_too_long);
+    CHECK(result.error().pointer == "/too_long");
+    CHECK(result.error().location.line == 2);
+    CHECK(result.error().location.column == 3);
+  }
 }
 
 TEST_CASE("a UTF-8 byte order mark is skipped", "[json]") {
