@@ -1,5 +1,7 @@
 #include "definition_reader.hpp"
 
+#include "value_text.hpp"
+
 #include "identifier.hpp"
 #include "suggest.hpp"
 
@@ -62,20 +64,6 @@ Diagnostics DefinitionReader::take_diagnostics() {
   Diagnostics out;
   for (auto& [offset, diagnostic] : located) out.add(std::move(diagnostic));
   return out;
-}
-
-std::string_view describe(const boost::json::value& value) noexcept {
-  switch (value.kind()) {
-    case boost::json::kind::null: return "null";
-    case boost::json::kind::bool_: return "a boolean";
-    case boost::json::kind::int64:
-    case boost::json::kind::uint64:
-    case boost::json::kind::double_: return "a number";
-    case boost::json::kind::string: return "a string";
-    case boost::json::kind::array: return "an array";
-    case boost::json::kind::object: return "an object";
-  }
-  return "?";
 }
 
 std::string member_pointer(std::string_view parent, std::string_view name) {

@@ -2,6 +2,8 @@
 // pointers, and a view of one JSON object that checks its fields by name and type.
 #pragma once
 
+#include "value_text.hpp"
+
 #include "ablauf/definition.hpp"
 
 #include <boost/json/value.hpp>
@@ -46,9 +48,6 @@ class DefinitionReader {
   std::vector<Pending> pending_;
   bool has_errors_ = false;
 };
-
-// The JSON type names people know: "a string", "an array", …
-std::string_view describe(const boost::json::value& value) noexcept;
 
 std::string member_pointer(std::string_view parent, std::string_view name);
 std::string element_pointer(std::string_view parent, std::size_t index);

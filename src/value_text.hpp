@@ -1,0 +1,27 @@
+// How a JSON value reads as text: in a rendered template, in string(), in `+` concatenation.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <string>
+
+namespace ablauf::detail {
+
+// The JSON type names people know: "a string", "an array", … for messages.
+const char* describe(const boost::json::value& value) noexcept;
+
+// The shortest text that reads back as the same double, without an exponent for everyday
+// magnitudes: 3 (not 3E0), 0.5, 1190.5, 1e+21. NaN and infinities read "NaN", "Infinity".
+void append_number(double number, std::string& out);
+
+// Strings as they are, numbers as append_number() and integers in full, true/false, null as
+// the empty string, arrays and objects as compact JSON.
+void append_text(const boost::json::value& value, std::string& out);
+
+inline std::string to_text(const boost::json::value& value) {
+  std::string out;
+  append_text(value, out);
+  return out;
+}
+
+}  // namespace ablauf::detail
