@@ -1,4 +1,5 @@
 #include "definition_parts.hpp"
+#include "expression_reader.hpp"
 #include "suggest.hpp"
 
 #include <cmath>
@@ -131,7 +132,10 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
     reject_field(reader, fields, "unit", "number");
   }
   if (kind && item.kind == ItemKind::text) {
-    if (auto pattern = fields.string("pattern")) item.pattern = std::move(*pattern);
+    if (auto pattern = fields.string("pattern")) {
+      check_pattern(reader, *pattern, fields.pointer_of("pattern"));
+      item.pattern = std::move(*pattern);
+    }
   } else if (kind) {
     reject_field(reader, fields, "pattern", "text");
   }

@@ -1,6 +1,7 @@
 #include "ablauf/definition.hpp"
 
 #include "definition_parts.hpp"
+#include "expression_reader.hpp"
 #include "identifier.hpp"
 #include "suggest.hpp"
 
@@ -184,6 +185,7 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
   out.start = start ? *start : out.steps.empty() ? std::string() : out.steps.front().id;
 
   fields.check_unknown();
+  detail::check_references(reader, out);
   Diagnostics diagnostics = reader.take_diagnostics();
   if (diagnostics.has_errors()) return tl::make_unexpected(std::move(diagnostics));
   out.warnings = std::move(diagnostics);

@@ -1,5 +1,6 @@
 #include "definition_reader.hpp"
 
+#include "expression_reader.hpp"
 #include "value_text.hpp"
 
 #include "identifier.hpp"
@@ -120,14 +121,10 @@ std::optional<std::string> Fields::identifier(std::string_view name, Requirement
   return read_identifier(reader_, *v, pointer_of(name), name);
 }
 
-std::optional<std::string> Fields::expression(std::string_view name, Requirement requirement) {
-  auto text = string(name, requirement);
-  if (text && text->find_first_not_of(" \t\r\n") == std::string::npos) {
-    reader_.error(ErrorCode::invalid_value, pointer_of(name),
-                  "'" + std::string(name) + "' is an empty expression");
-    return std::nullopt;
-  }
-  return text;
+std::optional<Expression> Fields::expression(std::string_view name, Requirement requirement) {
+  const auto* v = value(name, requirement);
+  if (!v) return std::nullopt;
+  return read_expression(reader_, *v, pointer_of(name), name);
 }
 
 std::optional<LocalizedText> Fields::text(std::string_view name, Requirement requirement) {

@@ -38,6 +38,16 @@ class DefinitionReader {
   // The findings so far, located, in document order.
   Diagnostics take_diagnostics();
 
+  // A fixed path an expression or template reads, kept to be checked once every step is known.
+  struct Reference {
+    std::vector<std::string> segments;
+    std::string pointer;     // of the string (or JsonLogic operation) that reads it
+    std::size_t offset = 0;  // in that string
+    bool in_string = false;
+  };
+  void note(Reference reference) { references_.push_back(std::move(reference)); }
+  const std::vector<Reference>& references() const noexcept { return references_; }
+
  private:
   struct Pending {
     Diagnostic diagnostic;
@@ -46,6 +56,7 @@ class DefinitionReader {
   std::shared_ptr<const Source> source_;
   const LoadOptions& options_;
   std::vector<Pending> pending_;
+  std::vector<Reference> references_;
   bool has_errors_ = false;
 };
 
@@ -71,7 +82,7 @@ class Fields {
 
   std::optional<std::string> string(std::string_view name, Requirement requirement = optional);
   std::optional<std::string> identifier(std::string_view name, Requirement requirement = optional);
-  std::optional<std::string> expression(std::string_view name, Requirement requirement = optional);
+  std::optional<Expression> expression(std::string_view name, Requirement requirement = optional);
   std::optional<LocalizedText> text(std::string_view name, Requirement requirement = optional);
   std::optional<bool> boolean(std::string_view name, Requirement requirement = optional);
   std::optional<double> number(std::string_view name, Requirement requirement = optional);

@@ -13,7 +13,8 @@ ErrorKind kind_of(ErrorCode code) noexcept {
     case ErrorCode::document_too_large:
     case ErrorCode::too_deep:
     case ErrorCode::too_many_steps:
-    case ErrorCode::string_too_long: return ErrorKind::limit;
+    case ErrorCode::string_too_long:
+    case ErrorCode::expression_too_complex: return ErrorKind::limit;
     case ErrorCode::dangling_target:
     case ErrorCode::unreachable_step:
     case ErrorCode::no_path_to_end:
@@ -48,6 +49,10 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::unjoined_branch: return "unjoined_branch";
     case ErrorCode::unreachable_transition: return "unreachable_transition";
     case ErrorCode::no_default_transition: return "no_default_transition";
+    case ErrorCode::invalid_expression: return "invalid_expression";
+    case ErrorCode::invalid_template: return "invalid_template";
+    case ErrorCode::expression_too_complex: return "expression_too_complex";
+    case ErrorCode::unknown_reference: return "unknown_reference";
   }
   return "unknown";
 }

@@ -1,4 +1,5 @@
 #include "definition_parts.hpp"
+#include "expression_reader.hpp"
 #include "identifier.hpp"
 #include "suggest.hpp"
 
@@ -59,7 +60,7 @@ std::vector<Transition> read_next(DefinitionReader& reader, const boost::json::v
       default_pointer = transition_ptr;
     }
     if (!to) continue;
-    transition.when = when.value_or("");
+    transition.when = std::move(when);
     transition.to = std::move(*to);
     out.push_back(std::move(transition));
   }
@@ -105,6 +106,31 @@ void read_step_ids(DefinitionReader& reader, const boost::json::value& value,
   }
 }
 
+// Parameters that hold a value for the step's action, rather than shaping the graph or naming
+// a fixed choice: they may be computed ({"=": …}), and those holding text are templates.
+bool takes_value(const ParameterSpec& spec) noexcept {
+  using T = ParameterType;
+  switch (spec.type) {
+    case T::string: return spec.allowed_values.empty();
+    case T::any:
+    case T::text:
+    case T::recipients:
+    case T::strings:
+    case T::boolean:
+    case T::integer:
+    case T::number:
+    case T::object:
+    case T::duration: return true;
+    default: return false;
+  }
+}
+
+bool strings_are_templates(const ParameterSpec& spec) noexcept {
+  using T = ParameterType;
+  return spec.type == T::any || spec.type == T::string || spec.type == T::text ||
+         spec.type == T::recipients || spec.type == T::strings || spec.type == T::object;
+}
+
 // Checks one parameter against its spec; fills the typed views of the built-in types.
 void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpec& spec,
                     StepDefinition& step, IdScope& item_ids) {
@@ -117,6 +143,13 @@ void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpe
                      std::string(describe(*value)));
   };
   using T = ParameterType;
+  if (takes_value(spec) && is_computed(*value)) {
+    // {"=": …}: typed by the expression, checked when it runs.
+    if (auto computed = read_dynamic_value(reader, *value, pointer))
+      step.values.emplace(spec.name, std::move(*computed));
+    step.parameters.emplace(spec.name, *value);
+    return;
+  }
   switch (spec.type) {
     case T::any: break;
     case T::string:
@@ -168,7 +201,10 @@ void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpe
       if (!value->is_object()) return wrong();
       break;
     case T::duration: (void)read_duration(reader, *value, pointer); break;
-    case T::expression: (void)fields.expression(spec.name); break;
+    case T::expression:
+      if (auto expression = fields.expression(spec.name))
+        step.expressions.emplace(spec.name, std::move(*expression));
+      break;
     case T::step_id:
       if (auto id = read_identifier(reader, *value, pointer, spec.name))
         if (spec.name == "join") step.join = std::move(*id);
@@ -206,6 +242,9 @@ void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpe
       break;
     }
   }
+  if (takes_value(spec))
+    if (auto compiled = read_dynamic_value(reader, *value, pointer, strings_are_templates(spec)))
+      step.values.emplace(spec.name, std::move(*compiled));
   step.parameters.emplace(spec.name, *value);
 }
 
@@ -279,8 +318,14 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
   auto id = fields.identifier("id", Fields::required);
   if (id && claim_id(reader, step_ids, *id, fields.pointer_of("id"), "step")) step.id = *id;
   if (auto type = fields.string("type", Fields::required)) step.type = std::move(*type);
-  if (auto title = fields.text("title")) step.title = std::move(*title);
-  if (auto description = fields.text("description")) step.description = std::move(*description);
+  for (const std::string_view name : {"title", "description"}) {
+    auto text = fields.text(name);
+    if (!text) continue;
+    (name == "title" ? step.title : step.description) = std::move(*text);
+    // Titles and descriptions are what a person reads in a task: templates over the data.
+    if (auto compiled = read_dynamic_value(reader, object.at(name), fields.pointer_of(name)))
+      step.values.emplace(name, std::move(*compiled));
+  }
   if (const auto* next = fields.value("next"))
     step.next = read_next(reader, *next, fields.pointer_of("next"));
   step.retry = read_retry(reader, fields);

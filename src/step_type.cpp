@@ -37,7 +37,9 @@ StepTypeRegistry make_builtin() {
   add({.name = "send_email",
        .parameters = {param("to", T::recipients, required), param("cc", T::recipients),
                       param("bcc", T::recipients), param("reply_to", T::string),
-                      param("subject", T::text, required), param("body", T::text, required)}});
+                      param("subject", T::text, required), param("body", T::text, required),
+                      // html: the body is HTML, and {{x}} in it is HTML-escaped.
+                      param("format", T::string, false, {"text", "html"})}});
   add({.name = "create_task",
        // The task's title and description are the step's own.
        .parameters = {param("assignee", T::string), param("due", T::duration),

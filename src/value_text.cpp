@@ -55,7 +55,39 @@ void append_text(const boost::json::value& value, std::string& out) {
     case boost::json::kind::double_: append_number(value.get_double(), out); return;
     case boost::json::kind::string: out += value.get_string(); return;
     case boost::json::kind::array:
-    case boost::json::kind::object: out += boost::json::serialize(value); return;
+    case boost::json::kind::object: append_json(value, out); return;
+  }
+}
+
+void append_json(const boost::json::value& value, std::string& out) {
+  switch (value.kind()) {
+    case boost::json::kind::null: out += "null"; return;
+    case boost::json::kind::string: out += boost::json::serialize(value.get_string()); return;
+    case boost::json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& element : value.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        append_json(element, out);
+      }
+      out += ']';
+      return;
+    }
+    case boost::json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, element] : value.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        out += boost::json::serialize(key);
+        out += ':';
+        append_json(element, out);
+      }
+      out += '}';
+      return;
+    }
+    default: append_text(value, out); return;
   }
 }
 

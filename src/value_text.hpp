@@ -14,8 +14,11 @@ const char* describe(const boost::json::value& value) noexcept;
 // magnitudes: 3 (not 3E0), 0.5, 1190.5, 1e+21. NaN and infinities read "NaN", "Infinity".
 void append_number(double number, std::string& out);
 
+// Compact JSON, with numbers as append_number() writes them (0.5, not Boost.JSON's 5E-1).
+void append_json(const boost::json::value& value, std::string& out);
+
 // Strings as they are, numbers as append_number() and integers in full, true/false, null as
-// the empty string, arrays and objects as compact JSON.
+// the empty string, arrays and objects as append_json().
 void append_text(const boost::json::value& value, std::string& out);
 
 inline std::string to_text(const boost::json::value& value) {

@@ -53,7 +53,7 @@ void add_edges(Workflow::Data& data, detail::GraphFindings& findings) {
     for (std::uint32_t t = 0; t < step.next.size(); ++t) {
       const Transition& transition = step.next[t];
       connect(i, transition.to, transition.pointer, "next step",
-              {transition.when.empty() ? EdgeKind::next : EdgeKind::conditional, t});
+              {transition.when ? EdgeKind::conditional : EdgeKind::next, t});
     }
     for (std::uint32_t b = 0; b < step.branches.size(); ++b)
       connect(i, step.branches[b], step.pointer + "/branches/" + std::to_string(b), "branch",

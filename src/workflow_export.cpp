@@ -33,7 +33,7 @@ std::string edge_text(const StepDefinition& from, const EdgeInfo& info, const st
     case EdgeKind::conditional: {
       const Transition& t = from.next[info.index];
       if (!t.label.empty()) return std::string(t.label.get(language, definition.default_language));
-      return t.when;
+      return t.when ? t.when->text() : std::string();
     }
     case EdgeKind::on_error: return "on_error";
     case EdgeKind::on_timeout:

@@ -145,7 +145,7 @@ void check_branches_join(const Workflow::Data& data, GraphFindings& findings) {
 
 void check_default_transitions(const Workflow::Data& data, GraphFindings& findings) {
   for (const auto& step : data.definition.steps) {
-    if (step.next.empty() || step.next.back().when.empty()) continue;
+    if (step.next.empty() || !step.next.back().when) continue;
     findings.add(Severity::warning, ErrorCode::no_default_transition, step.pointer + "/next",
                  "step " + quoted(step.id) +
                      " has no default transition: when no 'when' holds, the instance fails "

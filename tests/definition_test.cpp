@@ -350,18 +350,19 @@ TEST_CASE("transitions keep their order, conditions, targets and labels", "[defi
   const auto definition = load_good("invoice_review.json");
   const auto& route = step_of(definition, "route").next;
   REQUIRE(route.size() == 2);
-  CHECK(route[0].when == "steps.check.answers.total > 1000");
+  REQUIRE(route[0].when);
+  CHECK(route[0].when->text() == "steps.check.answers.total > 1000");
   CHECK(route[0].to == "ask_cfo");
   CHECK(text_in(route[0].label, "de") == "über 1000");
   CHECK(route[0].pointer == "/steps/1/next/0/to");
-  CHECK(route[1].when.empty());
+  CHECK_FALSE(route[1].when);
   CHECK(route[1].to == "book");
   CHECK(route[1].label.empty());
 
   // A plain step id is one default transition.
   const auto& check = step_of(definition, "check").next;
   REQUIRE(check.size() == 1);
-  CHECK(check[0].when.empty());
+  CHECK_FALSE(check[0].when);
   CHECK(check[0].to == "route");
   CHECK(check[0].pointer == "/steps/0/next");
   CHECK(step_of(definition, "done").next.empty());  // final
@@ -451,9 +452,10 @@ TEST_CASE("checklist items are read with their kinds, options, ranges and condit
   CHECK(text_in(items[4].options[0].label, "de") == "transfer");  // the value stands in
   CHECK(items[4].options[1].value == "card");
   CHECK(text_in(items[4].options[1].label, "de") == "Karte");
-  CHECK(items[5].visible_if == "steps.check.answers.total > 1000");
+  REQUIRE(items[5].visible_if);
+  CHECK(items[5].visible_if->text() == "steps.check.answers.total > 1000");
   CHECK(items[5].max == 2);
-  CHECK(items[0].visible_if.empty());
+  CHECK_FALSE(items[0].visible_if);
   CHECK_FALSE(items[0].min);
   CHECK(items[6].pointer == "/steps/0/items/6");
 }
@@ -509,7 +511,7 @@ TEST_CASE("a checklist loads as one fill_checklist step per section, chained by 
     if (i + 1 < ids.size()) {
       REQUIRE(step.next.size() == 1);
       CHECK(step.next[0].to == ids[i + 1]);
-      CHECK(step.next[0].when.empty());
+      CHECK_FALSE(step.next[0].when);
     } else {
       CHECK(step.next.empty());  // the last section is final
     }

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <ablauf/duration.hpp>
+#include <ablauf/dynamic_value.hpp>
 #include <ablauf/error.hpp>
+#include <ablauf/expression.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/localized_text.hpp>
 #include <ablauf/source.hpp>
@@ -20,6 +22,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,10 +54,10 @@ struct ItemDefinition {
   std::vector<ChoiceOption> options;  // choice and multi_choice only
   std::optional<double> min;          // number: value; text: length; multi_choice: count
   std::optional<double> max;
-  LocalizedText unit;      // number only
-  std::string pattern;     // text only; "" when none
-  std::string visible_if;  // expression text; "" when always visible
-  std::string pointer;     // of the item in its document
+  LocalizedText unit;                    // number only
+  std::string pattern;                   // text only; "" when none (checked to be a valid pattern)
+  std::optional<Expression> visible_if;  // none: always visible
+  std::string pointer;                   // of the item in its document
 };
 
 struct SectionDefinition {
@@ -71,8 +74,8 @@ struct ChecklistDefinition {
 };
 
 struct Transition {
-  std::string when;  // expression text; "" for the default transition
-  std::string to;    // step id
+  std::optional<Expression> when;  // none: the default transition
+  std::string to;                  // step id
   LocalizedText label;
   std::string pointer;  // of the target step id in the document
 };
@@ -96,8 +99,13 @@ struct StepDefinition {
   std::string on_timeout;  // step id; "" when none
   std::string on_error;    // step id; "" when none
 
-  // The parameters of the step's type, as written (templates and expressions still text).
+  // The parameters of the step's type, as written.
   boost::json::object parameters;
+  // Compiled forms: every parameter that takes a value (strings are templates, {"=": …} is
+  // computed), plus the step's "title" and "description", which are templates too; and the
+  // parameters that are expressions (wait's "until" and "correlation").
+  std::map<std::string, DynamicValue, std::less<>> values;
+  std::map<std::string, Expression, std::less<>> expressions;
   // Typed views of parameters the graph needs, filled for the built-in types.
   std::optional<ChecklistDefinition> checklist;  // fill_checklist
   std::vector<std::string> branches;             // parallel
@@ -137,6 +145,9 @@ struct LoadOptions {
   // The step types a definition may use and the parameters each takes; null means the
   // built-in types (StepTypeRegistry::builtin()).
   const StepTypeRegistry* step_types = nullptr;
+  // Limits of the expressions and templates in it.
+  ExpressionLimits expressions;
+  TemplateLimits templates;
 };
 
 // Loads a definition from its text. `source_name` names it in diagnostics (usually a path).

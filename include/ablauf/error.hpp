@@ -44,6 +44,11 @@ enum class ErrorCode {
   unjoined_branch,
   unreachable_transition,
   no_default_transition,
+  // expressions and templates
+  invalid_expression,
+  invalid_template,
+  expression_too_complex,  // a limit of ExpressionLimits or TemplateLimits
+  unknown_reference,       // a path names a step, field or item that does not exist
 };
 
 // Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

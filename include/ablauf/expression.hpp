@@ -56,7 +56,8 @@ struct EvaluationOptions {
   // What now() returns; the moment of the call when not given. Engines pass their Clock's time
   // so that evaluation is deterministic under a manual clock.
   std::optional<std::chrono::sys_time<std::chrono::milliseconds>> now;
-  // Operations one evaluation may perform: operators, calls and list elements visited.
+  // Operations one evaluation may perform: operators, calls and list elements visited, plus
+  // one for every 64 bytes of the values it builds or copies (so no expression exhausts memory).
   std::size_t max_steps = 100'000;
 };
 

@@ -10,11 +10,12 @@ namespace ablauf::cli {
 
 // Exit statuses, as documented in `ablauf --help`.
 inline constexpr int exit_ok = 0;
-inline constexpr int exit_invalid = 1;  // a definition has errors
+inline constexpr int exit_invalid = 1;  // a definition (or expression) has errors
 inline constexpr int exit_usage = 2;    // bad command line, unreadable output file
 
 // Adds the subcommand; `run` is set to what executes it once parsing succeeded.
 void add_validate_command(CLI::App& app, std::function<int()>& run);
 void add_graph_command(CLI::App& app, std::function<int()>& run);
+void add_eval_command(CLI::App& app, std::function<int()>& run);
 
 }  // namespace ablauf::cli

@@ -1,4 +1,4 @@
-// ablauf: check and draw workflow and checklist definitions.
+// ablauf: check and draw workflow and checklist definitions, and try expressions.
 #include "commands.hpp"
 
 #include <iostream>
@@ -8,12 +8,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "ablauf 0.1.0");
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 success, 1 a definition has errors, 2 bad usage.\n"
+      "Exit status: 0 success, 1 a definition or expression has errors, 2 bad usage.\n"
       "Run `ablauf COMMAND --help` for a command's options.");
 
   std::function<int()> run;
   ablauf::cli::add_validate_command(app, run);
   ablauf::cli::add_graph_command(app, run);
+  ablauf::cli::add_eval_command(app, run);
 
   try {
     app.parse(argc, argv);

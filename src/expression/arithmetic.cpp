@@ -92,7 +92,7 @@ Computed apply(ArithmeticOp op, const json::value& a, const json::value& b) {
   if (!std::isfinite(result))
     return tl::make_unexpected(
         Failure{"out_of_range", std::string("the result of '") + symbol(op) + "' is too large"});
-  return json::value(result);
+  return number_value(result);  // 1000 * 1.19 is 1190, as JSON has one kind of number
 }
 
 Computed negate(const json::value& a) {

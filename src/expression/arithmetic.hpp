@@ -1,8 +1,9 @@
 // The text language's arithmetic and ordering: no coercions, whole numbers stay whole.
 //
-// Integers stay integers while the result is exact (7 / 2 is 3.5, 8 / 2 is 4); a result that
-// overflows 64 bits becomes a double. A string added to a string, number or boolean
-// concatenates their text. Everything else across types is a type_mismatch.
+// Integers stay integers while the result is exact (7 / 2 is 3.5, 8 / 2 is 4), and a whole
+// result is an integer whatever its operands (1000 * 1.19 is 1190: JSON has one kind of
+// number); a result that overflows 64 bits stays a double. A string added to a string, number
+// or boolean concatenates their text. Everything else across types is a type_mismatch.
 #pragma once
 
 #include "value.hpp"

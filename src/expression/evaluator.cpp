@@ -5,12 +5,47 @@
 #include "path.hpp"
 
 #include <cmath>
+#include <limits>
+#include <vector>
 
 namespace ablauf::detail {
 namespace json = boost::json;
 namespace {
 
 const json::value null_value;
+
+// Building or copying a value costs a step per this many bytes of it. Without that, a reduce
+// whose body doubles its accumulator (acc + acc) would exhaust memory within a few dozen steps.
+constexpr std::size_t bytes_per_step = 64;
+
+// Roughly the bytes a value holds: a string its length, and 8 for each value and member.
+// Counts no further once past `limit`.
+std::size_t weight(const json::value& value, std::size_t limit) {
+  if (!value.is_array() && !value.is_object())
+    return 8 + (value.is_string() ? value.get_string().size() : 0);
+  std::size_t total = 0;
+  std::vector<const json::value*> pending{&value};
+  while (!pending.empty() && total <= limit) {
+    const json::value& v = *pending.back();
+    pending.pop_back();
+    total += 8;
+    if (const auto* string = v.if_string()) {
+      total += string->size();
+    } else if (const auto* array = v.if_array()) {
+      for (const auto& element : *array) pending.push_back(&element);
+    } else if (const auto* object = v.if_object()) {
+      for (const auto& member : *object) {
+        total += member.key().size();
+        pending.push_back(&member.value());
+      }
+    }
+  }
+  return total;
+}
+
+Failure exhausted() {
+  return {"budget_exhausted", "the expression took more than its budget of steps"};
+}
 
 Val boolean(bool b) {
   return Val(json::value(b));
@@ -38,9 +73,19 @@ Evaluator::Evaluator(const Program& program, const json::value& data,
       steps_left_(options.max_steps) {}
 
 tl::expected<void, Fault> Evaluator::spend(NodeId id) {
-  if (steps_left_ == 0)
-    return fail(id, {"budget_exhausted", "the expression took more than its budget of steps"});
+  if (steps_left_ == 0) return fail(id, exhausted());
   --steps_left_;
+  return {};
+}
+
+// Charges for a value an operation built, or is about to copy: one step per 64 bytes.
+tl::expected<void, Fault> Evaluator::spend_on(NodeId id, const json::value& built) {
+  constexpr std::size_t most = std::numeric_limits<std::size_t>::max();
+  const std::size_t limit =
+      steps_left_ >= most / bytes_per_step - 1 ? most : (steps_left_ + 1) * bytes_per_step;
+  const std::size_t steps = weight(built, limit) / bytes_per_step;
+  if (steps > steps_left_) return fail(id, exhausted());
+  steps_left_ -= steps;
   return {};
 }
 
@@ -67,6 +112,8 @@ Evaluator::Result Evaluator::eval(NodeId id) {
       for (const NodeId arg : node.args) {
         auto v = eval(arg);
         if (!v) return v;
+        if (v->borrowed())
+          if (auto ok = spend_on(id, v->get()); !ok) return tl::make_unexpected(ok.error());
         out.push_back(std::move(*v).take());
       }
       return Val(json::value(std::move(out)));
@@ -280,8 +327,10 @@ Evaluator::Result Evaluator::arithmetic(NodeId id, const Node& node) {
                             : node.op == Op::multiply ? ArithmeticOp::multiply
                             : node.op == Op::divide   ? ArithmeticOp::divide
                                                       : ArithmeticOp::remainder;
-    return result(
-        apply(op, values[0].get(), values[1].get()).map([](auto v) { return Val(std::move(v)); }));
+    auto computed = apply(op, values[0].get(), values[1].get());
+    if (computed && computed->is_string())  // concatenated
+      if (auto ok = spend_on(id, *computed); !ok) return tl::make_unexpected(ok.error());
+    return result(std::move(computed).map([](auto v) { return Val(std::move(v)); }));
   }
   // JsonLogic: + and * read their operands with parseFloat, the others with Number().
   switch (node.op) {
@@ -331,11 +380,16 @@ Evaluator::Result Evaluator::list_operation(NodeId id, const Node& node) {
     frames_.pop_back();
     if (!v) return v;
     if (node.op == Op::map) {
+      if (v->borrowed())
+        if (auto ok = spend_on(id, v->get()); !ok) return tl::make_unexpected(ok.error());
       out.push_back(std::move(*v).take());
       continue;
     }
     const bool truthy = is_truthy(v->get());
-    if (node.op == Op::filter && truthy) out.push_back(element);
+    if (node.op == Op::filter && truthy) {
+      if (auto ok = spend_on(id, element); !ok) return tl::make_unexpected(ok.error());
+      out.push_back(element);
+    }
     any = any || truthy;
     every = every && truthy;
     if ((node.op == Op::some || node.op == Op::none) && any) break;
@@ -355,6 +409,8 @@ Evaluator::Result Evaluator::reduce(NodeId id, const Node& node, const json::arr
   if (node.args.size() > 2) {
     auto initial = eval(node.args[2]);
     if (!initial) return initial;
+    if (initial->borrowed())
+      if (auto ok = spend_on(id, initial->get()); !ok) return tl::make_unexpected(ok.error());
     accumulator = std::move(*initial).take();
   }
   for (const auto& element : list) {
@@ -363,6 +419,8 @@ Evaluator::Result Evaluator::reduce(NodeId id, const Node& node, const json::arr
     auto v = eval(node.args[1]);
     frames_.pop_back();
     if (!v) return v;
+    if (v->borrowed())
+      if (auto ok = spend_on(id, v->get()); !ok) return tl::make_unexpected(ok.error());
     // Taken before it replaces the accumulator, which it may borrow from.
     json::value next = std::move(*v).take();
     accumulator = std::move(next);
@@ -414,6 +472,7 @@ Evaluator::Result Evaluator::call(NodeId id, const Node& node) {
   context.scope = root_of(PathRoot::scope, 0);
   auto result = node.function->call(args, context);
   if (!result) return fail(id, std::move(result.error()));
+  if (auto ok = spend_on(id, *result); !ok) return tl::make_unexpected(ok.error());
   return Val(std::move(*result));
 }
 

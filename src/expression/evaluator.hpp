@@ -50,6 +50,7 @@ class Evaluator {
   const boost::json::value* root_of(PathRoot root, std::uint32_t scope_up) const noexcept;
   tl::expected<bool, Fault> test(NodeId id);
   tl::expected<void, Fault> spend(NodeId id);
+  tl::expected<void, Fault> spend_on(NodeId id, const boost::json::value& built);
   static tl::unexpected<Fault> fail(NodeId id, Failure failure) {
     return tl::make_unexpected(Fault{std::move(failure), id});
   }

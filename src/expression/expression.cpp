@@ -5,8 +5,6 @@
 #include "text_parser.hpp"
 #include "value_text.hpp"
 
-#include <boost/json/serialize.hpp>
-
 namespace ablauf {
 namespace json = boost::json;
 
@@ -87,45 +85,9 @@ tl::expected<bool, EvaluationError> evaluate_condition(const Expression& express
                    [](const detail::Val& v) { return detail::is_truthy(v.get()); });
 }
 
-namespace {
-
-void append_json(const json::value& value, std::string& out) {
-  switch (value.kind()) {
-    case json::kind::string: out += json::serialize(value.get_string()); return;
-    case json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& element : value.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        append_json(element, out);
-      }
-      out += ']';
-      return;
-    }
-    case json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& [key, element] : value.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        out += json::serialize(key);
-        out += ':';
-        append_json(element, out);
-      }
-      out += '}';
-      return;
-    }
-    case json::kind::null: out += "null"; return;
-    default: detail::append_text(value, out); return;
-  }
-}
-
-}  // namespace
-
 std::string to_json_text(const json::value& value) {
   std::string out;
-  append_json(value, out);
+  detail::append_json(value, out);
   return out;
 }
 

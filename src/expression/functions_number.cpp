@@ -23,6 +23,9 @@ FunctionResult round_with(std::string_view name, Args args) {
       return invalid_argument(std::string(name) + "() takes 0 to 15 digits");
     digits = d.get_int64();
   }
+  // From 2^52 up every double is whole; scaling it could only overflow or lose digits.
+  if (std::fabs(x.get_double()) >= 4503599627370496.0)
+    return digits == 0 ? number_value(x.get_double()) : json::value(x);
   const double scale = std::pow(10.0, static_cast<double>(digits));
   const double rounded = Round(x.get_double() * scale) / scale;
   return digits == 0 ? number_value(rounded) : json::value(rounded);
@@ -57,9 +60,9 @@ FunctionResult extreme(std::string_view name, Args args) {
       best = &v;
       return {};
     }
-    const auto order = compare(v, *best);
+    const auto order = compare(*best, v);
     if (!order) return tl::make_unexpected(order.error());
-    if (Greatest ? *order > 0 : *order < 0) best = &v;
+    if (Greatest ? *order < 0 : *order > 0) best = &v;
     return {};
   };
   const bool one_list = args.size() == 1 && args[0]->is_array();

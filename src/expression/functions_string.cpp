@@ -94,8 +94,11 @@ FunctionResult matches(Args args, const CallContext&) {
     return invalid_argument("matches() takes patterns of at most " +
                             std::to_string(max_pattern_length) + " bytes");
   try {
-    const boost::regex regex(pattern.get_string().begin(), pattern.get_string().end(),
-                             boost::regex::ECMAScript);
+    // As in JavaScript, ^ and $ match only at the ends of the text and '.' not a line break;
+    // Boost.Regex's Perl defaults would match them at every line.
+    const boost::regex regex(
+        pattern.get_string().begin(), pattern.get_string().end(),
+        boost::regex::ECMAScript | boost::regex::no_mod_m | boost::regex::no_mod_s);
     return json::value(boost::regex_search(s.get_string().begin(), s.get_string().end(), regex));
   } catch (const boost::regex_error& e) {
     if (e.code() == boost::regex_constants::error_complexity ||
@@ -122,12 +125,17 @@ FunctionResult substr(Args args, const CallContext&) {
     return wrong_argument("substr", 2, "a number", args[2].get());
   const std::string_view text = s.get_string();
   const auto n = static_cast<std::int64_t>(utf8::length(text));
-  auto start = static_cast<std::int64_t>(as_double(args[1].get()));
+  // Clamped to ±(n + 1) first: a double beyond int64's range does not convert.
+  const auto whole = [n](const json::value& v) {
+    const double limit = static_cast<double>(n + 1);
+    return static_cast<std::int64_t>(std::clamp(as_double(v), -limit, limit));
+  };
+  auto start = whole(args[1].get());
   if (start < 0) start = std::max<std::int64_t>(0, n + start);
   start = std::min(start, n);
   std::int64_t end = n;
   if (args.size() > 2) {
-    const auto length = static_cast<std::int64_t>(as_double(args[2].get()));
+    const auto length = whole(args[2].get());
     end = length < 0 ? std::max(start, n + length) : std::min(n, start + length);
   }
   const auto from = utf8::offset_of(text, static_cast<std::size_t>(start));

@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <optional>
 
 namespace ablauf::detail {
 namespace json = boost::json;
@@ -101,12 +102,14 @@ class Compiler {
     return operation(name, operand, pointer + "/" + escape_pointer_token(name), scope, depth);
   }
 
-  // The operands of an operation: its array's elements, or the single value.
+  // The operands of an operation: its array's elements, or the single value. Operands after
+  // the first read `later_scope` (try's fallbacks read the error).
   Compiled operands(const json::value& operand, const std::string& pointer, Scope scope,
-                    std::size_t depth, Node& node) {
+                    std::size_t depth, Node& node, std::optional<Scope> later_scope = {}) {
     if (const auto* array = operand.if_array()) {
       for (std::size_t i = 0; i < array->size(); ++i) {
-        auto arg = compile((*array)[i], pointer + "/" + std::to_string(i), scope, depth + 1);
+        auto arg = compile((*array)[i], pointer + "/" + std::to_string(i),
+                           i > 0 ? later_scope.value_or(scope) : scope, depth + 1);
         if (!arg) return arg;
         node.args.push_back(*arg);
       }
@@ -132,7 +135,9 @@ class Compiler {
       const bool list_form = node.op == Op::map || node.op == Op::filter || node.op == Op::reduce ||
                              node.op == Op::all || node.op == Op::some || node.op == Op::none;
       if (list_form) return list_operation(node, operand, pointer, scope, depth);
-      if (auto ok = operands(operand, pointer, scope, depth, node); !ok) return ok;
+      // A fallback of try reads the error it caught: {"var": "type"} is the error's type.
+      const Scope fallback_scope = node.op == Op::try_ ? Scope::element : scope;
+      if (auto ok = operands(operand, pointer, scope, depth, node, fallback_scope); !ok) return ok;
       if (auto ok = check_arity(name, node, pointer); !ok) return tl::make_unexpected(ok.error());
       return program_.add(std::move(node));
     }
@@ -163,10 +168,13 @@ class Compiler {
     const auto need = [&](std::size_t low,
                           std::size_t high) -> tl::expected<void, ExpressionError> {
       if (n >= low && n <= high) return {};
-      const std::string count =
-          low == high ? std::to_string(low) : std::to_string(low) + " to " + std::to_string(high);
+      const bool unbounded = high == Function::any_number;
+      const std::string count = low == high ? std::to_string(low)
+                                : unbounded ? "at least " + std::to_string(low)
+                                            : std::to_string(low) + " to " + std::to_string(high);
+      const bool singular = high == 1 || (unbounded && low == 1);
       return error_at(pointer, "'" + std::string(name) + "' takes " + count + " operand" +
-                                   (high == 1 ? "" : "s") + ", not " + std::to_string(n));
+                                   (singular ? "" : "s") + ", not " + std::to_string(n));
     };
     switch (node.op) {
       case Op::not_:

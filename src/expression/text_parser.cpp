@@ -309,21 +309,21 @@ class Parser {
     node.op = Op::path;
     node.origin = static_cast<std::uint32_t>(word.offset);
     if (word.text == "it" || word.text == "acc") {
-      if (lambdas_.empty())
-        return error_at(word.offset, "'" + std::string(word.text) +
-                                         "' names the element inside map, filter, all, some, "
-                                         "none and reduce; it has no meaning here");
-      if (word.text == "acc" && !lambdas_.back())
+      if (word.text == "acc" && (lambdas_.empty() || !lambdas_.back()))
         return error_at(word.offset, "'acc' is the accumulator of reduce(list, body, initial)");
+      if (lambdas_.empty())
+        return error_at(word.offset,
+                        "'it' names the element inside map, filter, all, some, none and reduce; "
+                        "it has no meaning here");
       node.root = word.text == "it" ? PathRoot::scope : PathRoot::accumulator;
       return add(std::move(node));
     }
     const auto& roots = options_.roots;
     if (!roots.empty() && std::find(roots.begin(), roots.end(), word.text) == roots.end()) {
       std::vector<std::string_view> candidates(roots.begin(), roots.end());
-      return error_at(word.offset,
-                      "unknown name '" + std::string(word.text) + "'" +
-                          did_you_mean_or_list(word.text, candidates, "paths start with"));
+      return error_at(word.offset, "unknown name '" + std::string(word.text) + "'" +
+                                       did_you_mean_or_list(word.text, candidates,
+                                                            "the names a path starts with"));
     }
     node.segments.push_back(make_segment(std::string(word.text)));
     return add(std::move(node));

@@ -58,7 +58,7 @@ check "unknown flags are errors" test "$status" -eq 2
 run validate --max-steps 3 "$source_dir/workflows/utility_billing.json"
 check "limits are flags" grep -qF "(max_steps)" "$scratch/err"
 
-for command in "" validate graph; do
+for command in "" validate graph eval; do
   run $command --help
   check "--help for '${command:-ablauf}'" test "$status" -eq 0
   check "--help for '${command:-ablauf}' prints usage" grep -qi "usage" "$scratch/out"
@@ -72,6 +72,32 @@ run graph --format png "$source_dir/workflows/invoicing_and_payments.json"
 check "an unknown format is refused" test "$status" -eq 2
 run graph "$scratch/broken.json"
 check "graph of a broken definition exits 1" test "$status" -eq 1
+
+cat >"$scratch/data.json" <<'JSON'
+{"input": {"invoice": {"total": 1500}, "customer": {"country": "DE", "name": "Müller"}},
+ "steps": {"verify": {"answers": {"a": 1, "b": 2, "c": 3}}}}
+JSON
+run eval "input.invoice.total > 1000 && input.customer.country == 'DE'" --data "$scratch/data.json"
+check "eval prints a condition's value" test "$status" -eq 0 -a "$(cat "$scratch/out")" = "true"
+run eval "size(steps.verify.answers) * 1.5" --data "$scratch/data.json"
+check "eval prints numbers as people write them" test "$(cat "$scratch/out")" = "4.5"
+run eval "date_add('2026-01-31', 'P1M')"
+check "eval works without data" test "$(cat "$scratch/out")" = '"2026-02-28"'
+run eval "input.customer.name > 3" --data "$scratch/data.json"
+check "an evaluation error exits 1" test "$status" -eq 1
+check "an evaluation error names its column and type" grep -qF "expression:1:21: error: cannot order a string and a number" "$scratch/err"
+check "the error shows a caret under the column" grep -qxF "                      ^" "$scratch/err"
+run eval "inptu.total" --data "$scratch/data.json"
+check "a syntax error exits 1" test "$status" -eq 1
+check "a syntax error suggests the name" grep -qF "did you mean 'input'?" "$scratch/err"
+run eval --jsonlogic '{"if": [{"<": [{"var": "input.invoice.total"}, 1000]}, "small", "large"]}' --data "$scratch/data.json"
+check "eval --jsonlogic prints the rule's value" test "$(cat "$scratch/out")" = '"large"'
+run eval --jsonlogic '{"and": [true, {"lenght": 1}]}'
+check "a bad rule names the pointer" grep -qF "rule at /and/1/lenght: error: unknown operation 'lenght'" "$scratch/err"
+run eval --jsonlogic '{"and": ['
+check "a rule that is not JSON exits 1" test "$status" -eq 1
+run eval "input.x" --data "$scratch/missing.json"
+check "a missing data file is a usage error" test "$status" -eq 2
 
 echo "$passes passed, $failures failed"
 test "$failures" -eq 0

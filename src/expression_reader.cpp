@@ -1,0 +1,185 @@
+#include "expression_reader.hpp"
+
+#include "suggest.hpp"
+
+#include <boost/regex.hpp>
+
+#include <algorithm>
+
+namespace ablauf::detail {
+namespace json = boost::json;
+namespace {
+
+// What a step publishes to expressions (docs/format.md, "What expressions see").
+constexpr std::string_view step_fields[] = {"output", "answers", "outcome", "visits"};
+
+CompileOptions compile_options(const DefinitionReader& reader) {
+  CompileOptions options;
+  options.limits = reader.options().expressions;
+  return options;
+}
+
+ErrorCode expression_code(bool limit) {
+  return limit ? ErrorCode::expression_too_complex : ErrorCode::invalid_expression;
+}
+
+void note_paths(DefinitionReader& reader, const Expression& expression,
+                const std::string& pointer) {
+  const bool text = expression.syntax() == ExpressionSyntax::text;
+  for (auto& path : expression.paths())
+    reader.note(
+        {std::move(path.segments), text ? pointer : pointer + path.pointer, path.offset, text});
+}
+
+void note_names(DefinitionReader& reader, const Template& tmpl, const std::string& pointer) {
+  for (const auto& name : tmpl.names()) {
+    if (name == ".") continue;
+    std::vector<std::string> segments;
+    for (std::size_t start = 0;;) {
+      const auto dot = name.find('.', start);
+      segments.push_back(name.substr(start, dot - start));
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    const auto offset = tmpl.text().find(name);
+    reader.note({std::move(segments), pointer, offset == std::string::npos ? 0 : offset, true});
+  }
+}
+
+const StepDefinition* step_named(const WorkflowDefinition& definition, std::string_view id) {
+  return definition.find_step(id);
+}
+
+bool has_item(const StepDefinition& step, std::string_view item) {
+  if (!step.checklist) return false;
+  for (const auto& section : step.checklist->sections)
+    for (const auto& i : section.items)
+      if (i.id == item) return true;
+  return false;
+}
+
+std::vector<std::string_view> item_ids(const StepDefinition& step) {
+  std::vector<std::string_view> ids;
+  if (step.checklist)
+    for (const auto& section : step.checklist->sections)
+      for (const auto& i : section.items) ids.push_back(i.id);
+  return ids;
+}
+
+}  // namespace
+
+bool is_computed(const json::value& value) noexcept {
+  const auto* object = value.if_object();
+  return object && object->size() == 1 && object->begin()->key() == "=";
+}
+
+std::optional<Expression> read_expression(DefinitionReader& reader, const json::value& value,
+                                          const std::string& pointer, std::string_view name) {
+  if (value.is_string()) {
+    const std::string_view text = value.get_string();
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      reader.error(ErrorCode::invalid_value, pointer,
+                   "'" + std::string(name) + "' is an empty expression");
+      return std::nullopt;
+    }
+    auto expression = Expression::parse(text, compile_options(reader));
+    if (!expression) {
+      const auto& e = expression.error();
+      reader.error_in_string(expression_code(e.limit), pointer, e.offset, e.message);
+      return std::nullopt;
+    }
+    note_paths(reader, *expression, pointer);
+    return std::move(*expression);
+  }
+  if (value.is_object()) {
+    auto expression = Expression::from_jsonlogic(value, compile_options(reader));
+    if (!expression) {
+      const auto& e = expression.error();
+      reader.error(expression_code(e.limit), pointer + e.pointer, e.message);
+      return std::nullopt;
+    }
+    note_paths(reader, *expression, pointer);
+    return std::move(*expression);
+  }
+  reader.error(ErrorCode::wrong_type, pointer,
+               "'" + std::string(name) +
+                   "' must be an expression: a string, or an object holding a JsonLogic rule; "
+                   "not " +
+                   describe(value));
+  return std::nullopt;
+}
+
+std::optional<DynamicValue> read_dynamic_value(DefinitionReader& reader, const json::value& value,
+                                               const std::string& pointer,
+                                               bool strings_are_templates) {
+  DynamicValueOptions options;
+  options.expressions = compile_options(reader);
+  options.templates = reader.options().templates;
+  options.strings_are_templates = strings_are_templates;
+  auto compiled = DynamicValue::compile(value, options);
+  if (!compiled) {
+    for (const auto& problem : compiled.error()) {
+      const ErrorCode code =
+          problem.is_template ? ErrorCode::invalid_template : expression_code(problem.limit);
+      if (problem.in_string)
+        reader.error_in_string(code, pointer + problem.pointer, problem.offset, problem.message);
+      else
+        reader.error(code, pointer + problem.pointer, problem.message);
+    }
+    return std::nullopt;
+  }
+  for (const auto& part : compiled->parts()) {
+    if (part.expression) note_paths(reader, *part.expression, pointer + part.pointer);
+    if (part.tmpl) note_names(reader, *part.tmpl, pointer + part.pointer);
+  }
+  return std::move(*compiled);
+}
+
+void check_pattern(DefinitionReader& reader, const std::string& pattern,
+                   const std::string& pointer) {
+  try {
+    boost::regex regex(pattern, boost::regex::ECMAScript);
+  } catch (const boost::regex_error& e) {
+    const auto position = e.position() < 0 ? 0 : static_cast<std::size_t>(e.position());
+    reader.error_in_string(ErrorCode::invalid_value, pointer, std::min(position, pattern.size()),
+                           std::string("'pattern' is not a valid regular expression: ") + e.what());
+  }
+}
+
+void check_references(DefinitionReader& reader, const WorkflowDefinition& definition) {
+  static const std::vector<std::string_view> roots = {"input", "vars", "steps", "event"};
+  std::vector<std::string_view> step_ids;
+  for (const auto& step : definition.steps) step_ids.push_back(step.id);
+  for (const auto& ref : reader.references()) {
+    const auto fail = [&](std::string message) {
+      if (ref.in_string)
+        reader.error_in_string(ErrorCode::unknown_reference, ref.pointer, ref.offset,
+                               std::move(message));
+      else
+        reader.error(ErrorCode::unknown_reference, ref.pointer, std::move(message));
+    };
+    const auto& s = ref.segments;
+    if (s.empty()) continue;
+    if (std::find(roots.begin(), roots.end(), s[0]) == roots.end()) {
+      fail("'" + s[0] + "' is not data an instance has" +
+           did_you_mean_or_list(s[0], roots, "names start with"));
+      continue;
+    }
+    if (s[0] != "steps" || s.size() < 2) continue;
+    const StepDefinition* step = step_named(definition, s[1]);
+    if (!step) {
+      fail("there is no step '" + s[1] + "'" + did_you_mean(s[1], step_ids));
+      continue;
+    }
+    if (s.size() < 3) continue;
+    const std::vector<std::string_view> fields(std::begin(step_fields), std::end(step_fields));
+    if (std::find(fields.begin(), fields.end(), s[2]) == fields.end()) {
+      fail("a step has no '" + s[2] + "'" + did_you_mean_or_list(s[2], fields, "steps have"));
+      continue;
+    }
+    if (s[2] == "answers" && s.size() > 3 && step->checklist && !has_item(*step, s[3]))
+      fail("step '" + s[1] + "' has no item '" + s[3] + "'" + did_you_mean(s[3], item_ids(*step)));
+  }
+}
+
+}  // namespace ablauf::detail

@@ -1,0 +1,38 @@
+// Compiling the expressions, templates and patterns of a definition as it loads (internal).
+// Errors point at the character at fault inside the string, or at the JsonLogic operation.
+#pragma once
+
+#include "definition_reader.hpp"
+
+#include "ablauf/dynamic_value.hpp"
+#include "ablauf/expression.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ablauf::detail {
+
+// An expression field: a string in the text syntax, or an object holding a JsonLogic rule.
+std::optional<Expression> read_expression(DefinitionReader& reader, const boost::json::value& value,
+                                          const std::string& pointer, std::string_view name);
+
+// A value whose strings are templates (unless strings_are_templates is false) and whose
+// {"=": …} objects are computed.
+std::optional<DynamicValue> read_dynamic_value(DefinitionReader& reader,
+                                               const boost::json::value& value,
+                                               const std::string& pointer,
+                                               bool strings_are_templates = true);
+
+// Whether `value` is written {"=": …}: a computed value rather than a constant.
+bool is_computed(const boost::json::value& value) noexcept;
+
+// A checklist item's pattern must be a valid ECMAScript regular expression.
+void check_pattern(DefinitionReader& reader, const std::string& pattern,
+                   const std::string& pointer);
+
+// Checks every path the definition's expressions and templates read: that it starts at a
+// known root, and that steps.<id>, its field and, for answers, the item exist.
+void check_references(DefinitionReader& reader, const WorkflowDefinition& definition);
+
+}  // namespace ablauf::detail
