@@ -56,5 +56,20 @@ TEST_CASE("every official JsonLogic test passes", "[expression][jsonlogic][corpu
   CHECK(cases == 277);  // a truncated file cannot pass
 }
 
+TEST_CASE("every official rule_like test passes", "[expression][jsonlogic][corpus]") {
+  const auto text =
+      test::read_file(std::filesystem::path(ABLAUF_CORPORA_DIR) / "jsonlogic" / "rule_like.json");
+  const json::value corpus = json::parse(text);
+  std::size_t cases = 0;
+  for (const auto& entry : corpus.as_array()) {
+    if (entry.is_string()) continue;
+    const auto& test = entry.as_array();
+    ++cases;
+    INFO("rule: " << json::serialize(test[0]) << "\npattern: " << json::serialize(test[1]));
+    CHECK(jsonlogic_rule_like(test[0], test[1]) == test[2].as_bool());
+  }
+  CHECK(cases == 39);
+}
+
 }  // namespace
 }  // namespace ablauf

@@ -113,6 +113,11 @@ tl::expected<bool, EvaluationError> evaluate_condition(const Expression& express
                                                        const boost::json::value& data,
                                                        const EvaluationOptions& options = {});
 
+// JsonLogic's rule_like: whether `rule` has the shape of `pattern`, where "@" matches
+// anything, "number", "string" and "array" match a value of that type, {"@": …} any operation,
+// and everything else itself. Form builders use it to recognise rules they wrote.
+bool jsonlogic_rule_like(const boost::json::value& rule, const boost::json::value& pattern);
+
 // A value as JSON text; unlike boost::json::serialize, numbers read as people write them
 // (0.5, not 5E-1).
 std::string to_json_text(const boost::json::value& value);

@@ -53,8 +53,8 @@ std::size_t read_decimal(std::string_view s, double& out) {
     if (j > exponent_start) end = j;
   }
   // from_chars does not take a leading '+' or a bare trailing '.', so give it a clean copy.
-  std::string literal(s.substr(start, end - start));
-  if (literal.front() == '.') literal.insert(0, "0");
+  std::string literal = s[start] == '.' ? "0" : "";
+  literal.append(s.substr(start, end - start));
   double value = 0;
   const auto result = std::from_chars(literal.data(), literal.data() + literal.size(), value);
   if (result.ec == std::errc::result_out_of_range) {
