@@ -162,7 +162,7 @@ void check_references(DefinitionReader& reader, const WorkflowDefinition& defini
     if (s.empty()) continue;
     if (std::find(roots.begin(), roots.end(), s[0]) == roots.end()) {
       fail("'" + s[0] + "' is not data an instance has" +
-           did_you_mean_or_list(s[0], roots, "names start with"));
+           did_you_mean_or_list(s[0], roots, "the names a path starts with"));
       continue;
     }
     if (s[0] != "steps" || s.size() < 2) continue;
@@ -174,7 +174,8 @@ void check_references(DefinitionReader& reader, const WorkflowDefinition& defini
     if (s.size() < 3) continue;
     const std::vector<std::string_view> fields(std::begin(step_fields), std::end(step_fields));
     if (std::find(fields.begin(), fields.end(), s[2]) == fields.end()) {
-      fail("a step has no '" + s[2] + "'" + did_you_mean_or_list(s[2], fields, "steps have"));
+      fail("a step has no '" + s[2] + "'" +
+           did_you_mean_or_list(s[2], fields, "the fields of a step"));
       continue;
     }
     if (s[2] == "answers" && s.size() > 3 && step->checklist && !has_item(*step, s[3]))

@@ -4,9 +4,12 @@
 
 #include <ablauf/definition.hpp>
 #include <ablauf/duration.hpp>
+#include <ablauf/dynamic_value.hpp>
 #include <ablauf/error.hpp>
+#include <ablauf/expression.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/localized_text.hpp>
 #include <ablauf/source.hpp>
 #include <ablauf/step_type.hpp>
+#include <ablauf/template.hpp>
 #include <ablauf/workflow.hpp>

@@ -96,6 +96,7 @@ class Expression {
   };
   std::vector<PathReference> paths() const;
 
+  // The compiled form, for ablauf's own evaluator.
   const detail::Program& program() const noexcept { return *program_; }
 
  private:

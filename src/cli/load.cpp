@@ -23,6 +23,26 @@ void LimitFlags::add_to(CLI::App& command) {
                   "Longest step, section or item id")
       ->capture_default_str()
       ->group("Limits");
+  command
+      .add_option("--max-expression-length", options.expressions.max_length,
+                  "Longest expression, in bytes")
+      ->capture_default_str()
+      ->group("Limits");
+  command
+      .add_option("--max-expression-depth", options.expressions.max_depth,
+                  "Deepest nesting of operators and calls in an expression")
+      ->capture_default_str()
+      ->group("Limits");
+  command
+      .add_option("--max-template-bytes", options.templates.max_template_bytes,
+                  "Longest template, in bytes")
+      ->capture_default_str()
+      ->group("Limits");
+  command
+      .add_option("--max-template-nesting", options.templates.max_nesting,
+                  "Deepest nesting of sections in a template")
+      ->capture_default_str()
+      ->group("Limits");
 }
 
 std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,

@@ -1,5 +1,7 @@
 #include "lexer.hpp"
 
+#include "utf8.hpp"
+
 #include <charconv>
 #include <cmath>
 
@@ -26,24 +28,6 @@ int hex_value(char c) noexcept {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void append_utf8(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 struct Keyword {
@@ -197,7 +181,7 @@ tl::expected<Lexeme, ExpressionError> Lexer::string(std::size_t start) {
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
           return error_at(escape, "a low surrogate without a high one");
         }
-        append_utf8(cp, value);
+        utf8::append(cp, value);
         break;
       }
       default:

@@ -20,7 +20,9 @@ char32_t decode(std::string_view s, std::size_t& i) noexcept {
   return cp;
 }
 
-void encode(char32_t cp, std::string& out) {
+}  // namespace
+
+void append(char32_t cp, std::string& out) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
   } else if (cp < 0x800) {
@@ -37,6 +39,8 @@ void encode(char32_t cp, std::string& out) {
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
 }
+
+namespace {
 
 // Latin Extended-A pairs letters as (upper, lower) on even/odd code points, except in the
 // ranges where the pairing is shifted by one.
@@ -69,7 +73,7 @@ template <typename Map>
 std::string transform(std::string_view text, Map map) {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) encode(map(decode(text, i)), out);
+  for (std::size_t i = 0; i < text.size();) append(map(decode(text, i)), out);
   return out;
 }
 

@@ -10,6 +10,9 @@ namespace ablauf::detail::utf8 {
 
 std::size_t length(std::string_view text) noexcept;
 
+// Appends the UTF-8 encoding of a code point.
+void append(char32_t code_point, std::string& out);
+
 // The byte offset of code point `index` (length(text) → text.size()).
 std::size_t offset_of(std::string_view text, std::size_t index) noexcept;
 
