@@ -46,10 +46,6 @@ void note_names(DefinitionReader& reader, const Template& tmpl, const std::strin
   }
 }
 
-const StepDefinition* step_named(const WorkflowDefinition& definition, std::string_view id) {
-  return definition.find_step(id);
-}
-
 bool has_item(const StepDefinition& step, std::string_view item) {
   if (!step.checklist) return false;
   for (const auto& section : step.checklist->sections)
@@ -166,7 +162,7 @@ void check_references(DefinitionReader& reader, const WorkflowDefinition& defini
       continue;
     }
     if (s[0] != "steps" || s.size() < 2) continue;
-    const StepDefinition* step = step_named(definition, s[1]);
+    const StepDefinition* step = definition.find_step(s[1]);
     if (!step) {
       fail("there is no step '" + s[1] + "'" + did_you_mean(s[1], step_ids));
       continue;
