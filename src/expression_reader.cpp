@@ -5,6 +5,7 @@
 #include <boost/regex.hpp>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace ablauf::detail {
 namespace json = boost::json;
@@ -145,7 +146,11 @@ void check_pattern(DefinitionReader& reader, const std::string& pattern,
 void check_references(DefinitionReader& reader, const WorkflowDefinition& definition) {
   static const std::vector<std::string_view> roots = {"input", "vars", "steps", "event"};
   std::vector<std::string_view> step_ids;
-  for (const auto& step : definition.steps) step_ids.push_back(step.id);
+  std::unordered_map<std::string_view, const StepDefinition*> steps;  // find_step() is linear
+  for (const auto& step : definition.steps) {
+    step_ids.push_back(step.id);
+    steps.emplace(step.id, &step);
+  }
   for (const auto& ref : reader.references()) {
     const auto fail = [&](std::string message) {
       if (ref.in_string)
@@ -162,8 +167,8 @@ void check_references(DefinitionReader& reader, const WorkflowDefinition& defini
       continue;
     }
     if (s[0] != "steps" || s.size() < 2) continue;
-    const StepDefinition* step = definition.find_step(s[1]);
-    if (!step) {
+    const auto found = steps.find(s[1]);
+    if (found == steps.end()) {
       fail("there is no step '" + s[1] + "'" + did_you_mean(s[1], step_ids));
       continue;
     }
@@ -174,8 +179,9 @@ void check_references(DefinitionReader& reader, const WorkflowDefinition& defini
            did_you_mean_or_list(s[2], fields, "the fields of a step"));
       continue;
     }
-    if (s[2] == "answers" && s.size() > 3 && step->checklist && !has_item(*step, s[3]))
-      fail("step '" + s[1] + "' has no item '" + s[3] + "'" + did_you_mean(s[3], item_ids(*step)));
+    const StepDefinition& step = *found->second;
+    if (s[2] == "answers" && s.size() > 3 && step.checklist && !has_item(step, s[3]))
+      fail("step '" + s[1] + "' has no item '" + s[3] + "'" + did_you_mean(s[3], item_ids(step)));
   }
 }
 
