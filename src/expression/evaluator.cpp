@@ -226,6 +226,17 @@ Evaluator::Result Evaluator::index(NodeId id, const Node& node) {
   return base->borrowed() ? Val::borrow(*found) : Val(json::value(*found));
 }
 
+tl::expected<std::vector<Val>, Fault> Evaluator::eval_args(const Node& node) {
+  std::vector<Val> values;
+  values.reserve(node.args.size());
+  for (const NodeId arg : node.args) {
+    auto v = eval(arg);
+    if (!v) return tl::make_unexpected(std::move(v.error()));
+    values.push_back(std::move(*v));
+  }
+  return values;
+}
+
 Evaluator::Result Evaluator::logic(const Node& node) {
   const auto n = node.args.size();
   if (node.op == Op::cond) {
@@ -250,13 +261,9 @@ Evaluator::Result Evaluator::logic(const Node& node) {
 }
 
 Evaluator::Result Evaluator::comparison(NodeId id, const Node& node) {
-  std::vector<Val> values;
-  values.reserve(node.args.size());
-  for (const NodeId arg : node.args) {
-    auto v = eval(arg);
-    if (!v) return v;
-    values.push_back(std::move(*v));
-  }
+  auto evaluated = eval_args(node);
+  if (!evaluated) return tl::make_unexpected(std::move(evaluated.error()));
+  std::vector<Val>& values = *evaluated;
   const json::value& a = values[0].get();
   const json::value& b = values[1].get();
   const bool js = node.semantics == Semantics::javascript;
@@ -308,13 +315,9 @@ Evaluator::Result Evaluator::comparison(NodeId id, const Node& node) {
 }
 
 Evaluator::Result Evaluator::arithmetic(NodeId id, const Node& node) {
-  std::vector<Val> values;
-  values.reserve(node.args.size());
-  for (const NodeId arg : node.args) {
-    auto v = eval(arg);
-    if (!v) return v;
-    values.push_back(std::move(*v));
-  }
+  auto evaluated = eval_args(node);
+  if (!evaluated) return tl::make_unexpected(std::move(evaluated.error()));
+  std::vector<Val>& values = *evaluated;
   const auto result = [&](tl::expected<Val, Failure> r) -> Result {
     if (!r) return fail(id, std::move(r.error()));
     return std::move(*r);
@@ -461,16 +464,11 @@ Evaluator::Result Evaluator::thrown(NodeId id, const Node& node) {
 }
 
 Evaluator::Result Evaluator::call(NodeId id, const Node& node) {
-  std::vector<Val> args;
-  args.reserve(node.args.size());
-  for (const NodeId arg : node.args) {
-    auto v = eval(arg);
-    if (!v) return v;
-    args.push_back(std::move(*v));
-  }
+  auto args = eval_args(node);
+  if (!args) return tl::make_unexpected(std::move(args.error()));
   CallContext context = context_;
   context.scope = root_of(PathRoot::scope, 0);
-  auto result = node.function->call(args, context);
+  auto result = node.function->call(*args, context);
   if (!result) return fail(id, std::move(result.error()));
   if (auto ok = spend_on(id, *result); !ok) return tl::make_unexpected(ok.error());
   return Val(std::move(*result));

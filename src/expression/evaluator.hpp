@@ -35,6 +35,7 @@ class Evaluator {
   using Result = tl::expected<Val, Fault>;
 
   Result eval(NodeId id);
+  tl::expected<std::vector<Val>, Fault> eval_args(const Node& node);
   Result path(const Node& node);
   Result var(NodeId id, const Node& node);
   Result index(NodeId id, const Node& node);
