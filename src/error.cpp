@@ -22,6 +22,9 @@ ErrorKind kind_of(ErrorCode code) noexcept {
     case ErrorCode::unjoined_branch:
     case ErrorCode::unreachable_transition:
     case ErrorCode::no_default_transition: return ErrorKind::graph;
+    case ErrorCode::not_found:
+    case ErrorCode::sequence_conflict:
+    case ErrorCode::invalid_event: return ErrorKind::runtime;
     default: return ErrorKind::definition;
   }
 }
@@ -53,6 +56,9 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::invalid_template: return "invalid_template";
     case ErrorCode::expression_too_complex: return "expression_too_complex";
     case ErrorCode::unknown_reference: return "unknown_reference";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::sequence_conflict: return "sequence_conflict";
+    case ErrorCode::invalid_event: return "invalid_event";
   }
   return "unknown";
 }

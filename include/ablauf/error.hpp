@@ -49,10 +49,14 @@ enum class ErrorCode {
   invalid_template,
   expression_too_complex,  // a limit of ExpressionLimits or TemplateLimits
   unknown_reference,       // a path names a step, field or item that does not exist
+  // running instances
+  not_found,          // no such instance, workflow, step or task
+  sequence_conflict,  // the instance changed since it was read; read it again and retry
+  invalid_event,      // a stored event that cannot be read back
 };
 
 // Groups of codes, so that a caller can ask "was it a limit?" without listing codes.
-enum class ErrorKind { io, syntax, limit, definition, graph };
+enum class ErrorKind { io, syntax, limit, definition, graph, runtime };
 
 ErrorKind kind_of(ErrorCode code) noexcept;
 

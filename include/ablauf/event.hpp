@@ -1,0 +1,66 @@
+// Events: every change to an instance, as it is appended to the store.
+//
+// Instances are event-sourced. An instance's state is the fold of its events (instance.hpp),
+// so its history is exact and a store only ever appends. Events carry what replay needs and
+// nothing it would have to recompute: a completed step names the steps its token moves to, so
+// replaying never re-evaluates a condition against data or a clock that has moved on.
+//
+// Thread-safety: plain values.
+#pragma once
+
+#include <ablauf/clock.hpp>
+#include <ablauf/error.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <tl/expected.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ablauf {
+
+// What happened. Stable: types are only ever added. The data each carries is listed beside it.
+enum class EventType : std::uint8_t {
+  instance_started,    // workflow, version, input, business_key?
+  step_started,        // token; attempt
+  step_waiting,        // token, for: "checklist" | "task" | "timer" | "event" | "join", …
+  step_completed,      // token, output?, next: [step ids] (empty: the token ends)
+  step_failed,         // token, error, retryable; attempt
+  answer_recorded,     // item, value; actor
+  signature_recorded,  // item, hash; actor
+  task_created,        // task, title, assignee?, due?
+  task_completed,      // task, outcome?; actor
+  timer_set,           // timer, due, purpose: "wait" | "retry" | "timeout"
+  timer_fired,         // timer
+  signal_received,     // name, payload
+  vars_assigned,       // vars: {name: value}
+  instance_completed,  //
+  instance_failed,     // error
+  instance_cancelled,  // reason?; actor
+};
+
+std::string_view to_string(EventType type) noexcept;
+std::optional<EventType> event_type_from_string(std::string_view name) noexcept;
+
+struct Event {
+  std::uint64_t sequence = 0;  // 1, 2, … within its instance; 0 until appended
+  EventType type = EventType::instance_started;
+  Time time{};
+  std::string actor = "system";  // who caused it: a person's id, or "system"
+  std::string step;              // the step it concerns; "" for the instance as a whole
+  std::uint32_t attempt = 0;     // step_started and step_failed: 1 for the first try
+  boost::json::object data;      // as listed beside the type
+
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+// The form stores keep: {"seq", "type", "time", "actor", "step"?, "attempt"?, "data"}.
+boost::json::value to_json(const Event& event);
+
+// Reads to_json's form back; anything else is an invalid_event error naming the field.
+tl::expected<Event, Error> event_from_json(const boost::json::value& json);
+
+}  // namespace ablauf

@@ -1,0 +1,251 @@
+#include "ablauf/instance.hpp"
+
+#include <algorithm>
+
+namespace ablauf {
+namespace json = boost::json;
+namespace {
+
+tl::unexpected<Error> invalid(const Event& event, std::string message) {
+  return tl::make_unexpected(Error{ErrorCode::invalid_event,
+                                   "event " + std::to_string(event.sequence) + " (" +
+                                       std::string(to_string(event.type)) + "): " + message,
+                                   {},
+                                   {}});
+}
+
+const json::value* field(const Event& event, std::string_view name) {
+  return event.data.if_contains(name);
+}
+
+std::string string_field(const Event& event, std::string_view name) {
+  const auto* v = field(event, name);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::optional<std::uint32_t> token_field(const Event& event) {
+  const auto* v = field(event, "token");
+  if (!v || !(v->is_int64() || v->is_uint64())) return std::nullopt;
+  return static_cast<std::uint32_t>(v->to_number<std::uint64_t>());
+}
+
+// The entry of a step in data.steps, made on first use.
+json::object& step_entry(json::value& data, const std::string& step) {
+  auto& steps = data.as_object()["steps"];
+  if (!steps.is_object()) steps = json::object();
+  auto& entry = steps.as_object()[step];
+  if (!entry.is_object()) entry = json::object{{"visits", 0}};
+  return entry.as_object();
+}
+
+}  // namespace
+
+std::string_view to_string(InstanceStatus status) noexcept {
+  switch (status) {
+    case InstanceStatus::running: return "running";
+    case InstanceStatus::waiting: return "waiting";
+    case InstanceStatus::completed: return "completed";
+    case InstanceStatus::failed: return "failed";
+    case InstanceStatus::cancelled: return "cancelled";
+  }
+  return "?";
+}
+
+const Token* InstanceState::find_token(std::uint32_t token_id) const noexcept {
+  for (const auto& token : tokens)
+    if (token.id == token_id) return &token;
+  return nullptr;
+}
+
+const Task* InstanceState::find_task(std::string_view task_id) const noexcept {
+  for (const auto& task : tasks)
+    if (task.id == task_id) return &task;
+  return nullptr;
+}
+
+tl::expected<void, Error> InstanceState::apply(const Event& event) {
+  if (event.sequence != last_sequence + 1)
+    return invalid(event, "expected event " + std::to_string(last_sequence + 1));
+  const bool starting = event.type == EventType::instance_started;
+  if (starting != (last_sequence == 0))
+    return invalid(event, starting ? "the instance has already started"
+                                   : "the first event must be instance_started");
+  if (!starting && finished()) return invalid(event, "the instance has already finished");
+
+  // Events about a token need it to exist; find it before changing anything.
+  Token* token = nullptr;
+  switch (event.type) {
+    case EventType::step_started:
+    case EventType::step_waiting:
+    case EventType::step_completed:
+    case EventType::step_failed: {
+      const auto token_id = token_field(event);
+      if (!token_id) return invalid(event, "'token' is missing");
+      auto it = std::find_if(tokens.begin(), tokens.end(),
+                             [&](const Token& t) { return t.id == *token_id; });
+      if (it == tokens.end()) return invalid(event, "no token " + std::to_string(*token_id));
+      token = &*it;
+      if (const auto* next = field(event, "next")) {
+        const auto& targets = next->is_array() ? next->get_array() : json::array();
+        const bool steps =
+            next->is_array() && std::all_of(targets.begin(), targets.end(),
+                                            [](const json::value& t) { return t.is_string(); });
+        if (!steps) return invalid(event, "'next' must be an array of step ids");
+      }
+      break;
+    }
+    default: break;
+  }
+
+  switch (event.type) {
+    case EventType::instance_started: {
+      workflow_id = string_field(event, "workflow");
+      business_key = string_field(event, "business_key");
+      const auto* v = field(event, "version");
+      version = v && v->is_number() ? v->to_number<std::uint32_t>() : 0;
+      const auto* input = field(event, "input");
+      data = json::object{{"input", input ? *input : json::value(json::object())},
+                          {"vars", json::object()},
+                          {"steps", json::object()}};
+      started_at = event.time;
+      tokens.push_back({next_token++, string_field(event, "start")});
+      break;
+    }
+    case EventType::step_started:
+      token->state = Token::State::running;
+      token->attempt = event.attempt;
+      break;
+    case EventType::step_waiting:
+      token->state = Token::State::waiting;
+      token->waiting_for = string_field(event, "for");
+      break;
+    case EventType::step_completed:
+    case EventType::step_failed: {
+      auto& entry = step_entry(data, event.step);
+      if (event.type == EventType::step_completed) {
+        if (const auto* output = field(event, "output")) entry["output"] = *output;
+        entry["visits"] = entry["visits"].to_number<std::int64_t>() + 1;
+      } else {
+        entry["error"] = string_field(event, "error");
+      }
+      // The token moves to the first next step; further ones start tokens of their own. A
+      // failure without "next" leaves the token where it is (a retry or the instance's end
+      // follows).
+      const auto* next = field(event, "next");
+      const std::uint32_t moving = token->id;
+      timers.erase(std::remove_if(timers.begin(), timers.end(),
+                                  [&](const Timer& t) { return t.token == moving; }),
+                   timers.end());
+      if (!next) {
+        if (event.type == EventType::step_completed)
+          tokens.erase(std::find_if(tokens.begin(), tokens.end(),
+                                    [&](const Token& t) { return t.id == moving; }));
+        break;
+      }
+      const auto& targets = next->get_array();
+      if (targets.empty()) {
+        tokens.erase(std::find_if(tokens.begin(), tokens.end(),
+                                  [&](const Token& t) { return t.id == moving; }));
+        break;
+      }
+      *token = {token->id, std::string(targets[0].as_string())};
+      for (std::size_t i = 1; i < targets.size(); ++i)
+        tokens.push_back({next_token++, std::string(targets[i].as_string())});
+      break;
+    }
+    case EventType::answer_recorded:
+    case EventType::signature_recorded: {
+      auto& answers = step_entry(data, event.step)["answers"];
+      if (!answers.is_object()) answers = json::object();
+      const std::string item = string_field(event, "item");
+      if (event.type == EventType::answer_recorded) {
+        const auto* value = field(event, "value");
+        answers.as_object()[item] = value ? *value : json::value();
+      } else {
+        answers.as_object()[item] = json::object{{"signed_by", event.actor},
+                                                 {"signed_at", to_rfc3339(event.time)},
+                                                 {"hash", string_field(event, "hash")}};
+      }
+      break;
+    }
+    case EventType::task_created: {
+      Task task{string_field(event, "task"), event.step, string_field(event, "title"),
+                string_field(event, "assignee")};
+      if (const auto due = parse_rfc3339(string_field(event, "due"))) task.due = *due;
+      tasks.push_back(std::move(task));
+      break;
+    }
+    case EventType::task_completed: {
+      const std::string task_id = string_field(event, "task");
+      auto it =
+          std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.id == task_id; });
+      if (it == tasks.end()) return invalid(event, "no task '" + task_id + "'");
+      it->completed = true;
+      it->outcome = string_field(event, "outcome");
+      it->completed_by = event.actor;
+      step_entry(data, it->step)["outcome"] = it->outcome;
+      break;
+    }
+    case EventType::timer_set: {
+      auto due = parse_rfc3339(string_field(event, "due"));
+      if (!due) return invalid(event, "'due' is not a date-time");
+      timers.push_back({string_field(event, "timer"), *due, event.step,
+                        token_field(event).value_or(0), string_field(event, "purpose")});
+      break;
+    }
+    case EventType::timer_fired: {
+      const std::string timer_id = string_field(event, "timer");
+      timers.erase(std::remove_if(timers.begin(), timers.end(),
+                                  [&](const Timer& t) { return t.id == timer_id; }),
+                   timers.end());
+      break;
+    }
+    case EventType::signal_received: {
+      const auto* payload = field(event, "payload");
+      data.as_object()["event"] = json::object{{"name", string_field(event, "name")},
+                                               {"payload", payload ? *payload : json::value()}};
+      break;
+    }
+    case EventType::vars_assigned: {
+      const auto* vars = field(event, "vars");
+      if (!vars || !vars->is_object()) return invalid(event, "'vars' must be an object");
+      auto& target = data.as_object()["vars"].as_object();
+      for (const auto& [name, value] : vars->get_object()) target[name] = value;
+      break;
+    }
+    case EventType::instance_completed:
+    case EventType::instance_failed:
+    case EventType::instance_cancelled:
+      status = event.type == EventType::instance_completed ? InstanceStatus::completed
+               : event.type == EventType::instance_failed  ? InstanceStatus::failed
+                                                           : InstanceStatus::cancelled;
+      error = string_field(event, "error");
+      tokens.clear();
+      timers.clear();
+      break;
+  }
+
+  if (!finished()) {
+    const bool all_waiting =
+        !tokens.empty() && std::all_of(tokens.begin(), tokens.end(), [](const Token& t) {
+          return t.state == Token::State::waiting;
+        });
+    status = all_waiting ? InstanceStatus::waiting : InstanceStatus::running;
+  }
+  last_sequence = event.sequence;
+  updated_at = event.time;
+  return {};
+}
+
+tl::expected<InstanceState, Error> fold(std::string instance_id, std::span<const Event> events) {
+  InstanceState state;
+  state.id = std::move(instance_id);
+  for (const auto& event : events)
+    if (auto ok = state.apply(event); !ok) return tl::make_unexpected(std::move(ok.error()));
+  if (state.last_sequence == 0)
+    return tl::make_unexpected(Error{
+        ErrorCode::invalid_event, "an instance needs at least its instance_started event", {}, {}});
+  return state;
+}
+
+}  // namespace ablauf
