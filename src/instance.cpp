@@ -124,7 +124,9 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       auto& entry = step_entry(data, event.step);
       if (event.type == EventType::step_completed) {
         if (const auto* output = field(event, "output")) entry["output"] = *output;
-        entry["visits"] = entry["visits"].to_number<std::int64_t>() + 1;
+        // Tokens merged into another at a join do not count as visits of their own.
+        if (!field(event, "merged"))
+          entry["visits"] = entry["visits"].to_number<std::int64_t>() + 1;
       } else {
         entry["error"] = string_field(event, "error");
       }

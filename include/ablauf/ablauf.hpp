@@ -2,16 +2,19 @@
 // whole public API; each concept also has a header of its own.
 #pragma once
 
+#include <ablauf/adapter.hpp>
 #include <ablauf/clock.hpp>
 #include <ablauf/definition.hpp>
 #include <ablauf/duration.hpp>
 #include <ablauf/dynamic_value.hpp>
+#include <ablauf/engine.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
 #include <ablauf/expression.hpp>
 #include <ablauf/instance.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/localized_text.hpp>
+#include <ablauf/services.hpp>
 #include <ablauf/source.hpp>
 #include <ablauf/step_type.hpp>
 #include <ablauf/store.hpp>

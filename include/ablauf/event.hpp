@@ -27,8 +27,8 @@ enum class EventType : std::uint8_t {
   instance_started,    // workflow, version, input, business_key?
   step_started,        // token; attempt
   step_waiting,        // token, for: "checklist" | "task" | "timer" | "event" | "join", …
-  step_completed,      // token, output?, next: [step ids] (empty: the token ends)
-  step_failed,         // token, error, retryable; attempt
+  step_completed,      // token, output?, next: [step ids] (empty: the token ends), merged?
+  step_failed,         // token, error, retryable, next?; attempt
   answer_recorded,     // item, value; actor
   signature_recorded,  // item, hash; actor
   task_created,        // task, title, assignee?, due?

@@ -1,0 +1,116 @@
+// The engine: runs instances of deployed workflows.
+//
+// A host deploys compiled workflows, starts instances and feeds them what people and the
+// outside world do: checklist answers, completed tasks, signals. The engine moves each instance
+// through its step graph, calls the adapters of typed actions, and records every change as an
+// event in its Store (see event.hpp), so that an instance's state is always the fold of its
+// history.
+//
+//   ablauf::Engine engine;                       // in memory, wall clock
+//   engine.deploy(std::move(workflow));
+//   auto id = engine.start("invoicing", input);  // runs until it waits for someone
+//   engine.answer(*id, "check", "amount_ok", true, "erika");
+//
+// Thread-safety: every member may be called from several threads; calls are serialised.
+#pragma once
+
+#include <ablauf/adapter.hpp>
+#include <ablauf/clock.hpp>
+#include <ablauf/error.hpp>
+#include <ablauf/instance.hpp>
+#include <ablauf/services.hpp>
+#include <ablauf/store.hpp>
+#include <ablauf/workflow.hpp>
+
+#include <boost/json/value.hpp>
+#include <tl/expected.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ablauf {
+
+struct EngineConfig {
+  // Not owned; null means the engine's own default (a MemoryStore, the system clock, an Outbox,
+  // a MemoryRecordStore).
+  Store* store = nullptr;
+  Clock* clock = nullptr;
+  Mailer* mailer = nullptr;
+  RecordStore* records = nullptr;
+  // Sees every event once it is stored: for logging, metrics, the host's own audit trail.
+  std::function<void(const std::string& instance, const Event& event)> observer;
+  // The language of rendered task titles when a definition has several.
+  std::string language;
+};
+
+struct StartOptions {
+  // Starting twice with the same key returns the first instance.
+  std::string business_key;
+  // The version to run; 0 runs the newest deployed.
+  std::uint32_t version = 0;
+  std::string actor = "system";
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig config = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Makes a workflow startable. Every version is kept: instances stay on the version they
+  // started with. Deploying a version that is already deployed is an error.
+  tl::expected<void, Error> deploy(Workflow workflow);
+
+  // Registers the adapter of a host's own step type (registered in the StepTypeRegistry the
+  // definitions were loaded with). Replaces a built-in one of the same name.
+  void register_adapter(std::string type, std::shared_ptr<Adapter> adapter);
+
+  // Starts an instance and runs it until it waits or ends; returns its id.
+  tl::expected<std::string, Error> start(std::string_view workflow, boost::json::value input,
+                                         const StartOptions& options = {});
+
+  tl::expected<InstanceState, Error> get(std::string_view instance) const;
+  tl::expected<std::vector<Event>, Error> history(std::string_view instance) const;
+  std::vector<std::string> instances() const;
+
+  // Records a person's answer to a checklist item of a step the instance waits at. The value
+  // is checked against the item's kind and rules; a rejected answer changes nothing. The step
+  // completes once every required, visible item is answered.
+  tl::expected<void, Error> answer(std::string_view instance, std::string_view step,
+                                   std::string_view item, boost::json::value value,
+                                   std::string_view actor);
+
+  // Signs a signature item: records who and when, and the SHA-256 of the answers given to the
+  // items before it in the step, so that a printed copy can be checked against the record.
+  tl::expected<void, Error> sign(std::string_view instance, std::string_view step,
+                                 std::string_view item, std::string_view actor);
+
+  // Completes a task the instance created, with one of its outcomes (if it declares any).
+  tl::expected<void, Error> complete_task(std::string_view instance, std::string_view task,
+                                          std::string_view outcome, std::string_view actor);
+
+  // Delivers an event to a wait step waiting for it (e.g. "payment_received").
+  tl::expected<void, Error> signal(std::string_view instance, std::string_view event,
+                                   boost::json::value payload = nullptr);
+
+  // Fires every timer that is due by the clock's now: waits, retries, timeouts. Returns how
+  // many fired.
+  tl::expected<std::size_t, Error> run_due();
+
+  tl::expected<void, Error> cancel(std::string_view instance, std::string_view actor,
+                                   std::string_view reason = {});
+
+  // The mail and records of the built-in defaults (empty when the host supplied its own).
+  const Outbox& outbox() const;
+  const MemoryRecordStore& records() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ablauf

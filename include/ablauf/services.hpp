@@ -1,0 +1,84 @@
+// The host-facing services behind the built-in actions: mail and records.
+//
+// send_email hands its mail to a Mailer, save_record and update_record write through a
+// RecordStore. Both have in-memory defaults (an outbox a host can read, a map of records), so
+// a host replaces one of them without writing a step type. The durable stores provide their
+// own, committed with the step's outcome.
+//
+// Thread-safety: implementations must allow calls from several threads; the defaults do.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <tl/expected.hpp>
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ablauf {
+
+struct Mail {
+  std::vector<std::string> to, cc, bcc;
+  std::string reply_to;
+  std::string subject;
+  std::string body;
+  bool html = false;
+  std::string idempotency_key;  // the same for a re-sent mail
+};
+
+class Mailer {
+ public:
+  virtual ~Mailer() = default;
+  // Accepts the mail for delivery and returns a message id, or says why it cannot.
+  virtual tl::expected<std::string, std::string> send(const Mail& mail) = 0;
+};
+
+// Keeps every mail it is given, once per idempotency key.
+class Outbox final : public Mailer {
+ public:
+  tl::expected<std::string, std::string> send(const Mail& mail) override;
+  std::vector<Mail> mails() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Mail> mails_;
+};
+
+class RecordStore {
+ public:
+  virtual ~RecordStore() = default;
+  // Writes a new record; returns its key (`key` if given, else a generated one). Writing the
+  // same idempotency key again returns the first key and writes nothing.
+  virtual tl::expected<std::string, std::string> save(const std::string& collection,
+                                                      const std::string& key,
+                                                      const boost::json::object& record,
+                                                      const std::string& idempotency_key) = 0;
+  // Sets fields of an existing record; an unknown key is an error.
+  virtual tl::expected<void, std::string> update(const std::string& collection,
+                                                 const std::string& key,
+                                                 const boost::json::object& fields) = 0;
+  virtual std::optional<boost::json::object> find(const std::string& collection,
+                                                  const std::string& key) const = 0;
+};
+
+class MemoryRecordStore final : public RecordStore {
+ public:
+  tl::expected<std::string, std::string> save(const std::string& collection, const std::string& key,
+                                              const boost::json::object& record,
+                                              const std::string& idempotency_key) override;
+  tl::expected<void, std::string> update(const std::string& collection, const std::string& key,
+                                         const boost::json::object& fields) override;
+  std::optional<boost::json::object> find(const std::string& collection,
+                                          const std::string& key) const override;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::map<std::string, boost::json::object>> collections_;
+  std::map<std::string, std::string> saved_;  // idempotency key → record key
+  std::size_t generated_ = 0;
+};
+
+}  // namespace ablauf

@@ -1,0 +1,345 @@
+#include "ablauf/answer.hpp"
+
+#include "expression/calendar.hpp"
+#include "expression/utf8.hpp"
+#include "suggest.hpp"
+#include "value_text.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/regex.hpp>
+#include <boost/regex/pending/unicode_iterator.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <compare>
+#include <cstdint>
+#include <iterator>
+#include <stdexcept>
+#include <vector>
+
+namespace ablauf {
+namespace {
+
+namespace json = boost::json;
+
+// Most option values a message lists before it says how many more there are.
+constexpr std::size_t max_listed_options = 20;
+// Most code points of an answer quoted back in a message.
+constexpr std::size_t max_quoted_length = 40;
+
+// Builds the messages of one item, each led by its label.
+class Refusal {
+ public:
+  Refusal(const ItemDefinition& item, std::string_view language)
+      : item_(item), label_(item.label.get(language)) {
+    if (label_.empty()) label_ = item.id;
+  }
+
+  tl::unexpected<AnswerError> operator()(std::string_view what) const {
+    std::string message(label_);
+    message += ": ";
+    message += what;
+    return tl::make_unexpected(AnswerError{std::move(message)});
+  }
+
+  // "expected <expected>, not a string"
+  tl::unexpected<AnswerError> wrong_type(std::string_view expected,
+                                         const json::value& value) const {
+    return (*this)("expected " + std::string(expected) + ", not " + detail::describe(value));
+  }
+
+  // "a, b, c" of the option values, shortened when there are many.
+  std::string options() const {
+    std::string out;
+    const auto& options = item_.options;
+    for (std::size_t i = 0; i < options.size() && i < max_listed_options; ++i) {
+      if (i > 0) out += ", ";
+      out += options[i].value;
+    }
+    if (options.size() > max_listed_options)
+      out += " and " + std::to_string(options.size() - max_listed_options) + " more";
+    return out;
+  }
+
+  // "'x' is not one of a, b, c; did you mean 'y'?"
+  tl::unexpected<AnswerError> not_an_option(std::string_view value) const {
+    if (item_.options.empty()) return (*this)("there are no options to choose from");
+    std::vector<std::string_view> values;
+    for (const auto& option : item_.options) values.push_back(option.value);
+    return (*this)(quote(value) + " is not one of " + options() +
+                   detail::did_you_mean(value, values));
+  }
+
+  static std::string quote(std::string_view text) {
+    if (detail::utf8::length(text) <= max_quoted_length) return "'" + std::string(text) + "'";
+    return "'" + std::string(text.substr(0, detail::utf8::offset_of(text, max_quoted_length))) +
+           "…'";
+  }
+
+ private:
+  const ItemDefinition& item_;
+  std::string label_;
+};
+
+std::string number_text(double number) {
+  std::string out;
+  detail::append_number(number, out);
+  return out;
+}
+
+// "1 character", "5 characters"
+std::string count_of(std::size_t count, std::string_view singular, std::string_view plural) {
+  return std::to_string(count) + ' ' + std::string(count == 1 ? singular : plural);
+}
+
+// Exact for every JSON number: 2^53 + 1 as an int64 does not round onto a bound of 2^53.
+template <class Integer>
+std::partial_ordering compare_integer(Integer number, double bound) {
+  // 2^63 or 2^64: the first double past the integer's range, exactly representable.
+  constexpr double past_max =
+      std::is_signed_v<Integer> ? 9223372036854775808.0 : 18446744073709551616.0;
+  constexpr double min = std::is_signed_v<Integer> ? -9223372036854775808.0 : 0.0;
+  if (std::isnan(bound)) return std::partial_ordering::unordered;
+  if (bound >= past_max) return std::partial_ordering::less;
+  if (bound < min) return std::partial_ordering::greater;
+  const double whole = std::trunc(bound);
+  const auto whole_number = static_cast<Integer>(whole);
+  if (number != whole_number) return number <=> whole_number;
+  return 0.0 <=> bound - whole;
+}
+
+std::partial_ordering compare(const json::value& number, double bound) {
+  switch (number.kind()) {
+    case json::kind::int64: return compare_integer(number.get_int64(), bound);
+    case json::kind::uint64: return compare_integer(number.get_uint64(), bound);
+    default: return number.get_double() <=> bound;
+  }
+}
+
+// Text as the wide characters Boost.Regex matches one by one, so that '.' and [äöü] take a
+// whole character rather than a byte of its UTF-8, and {2,30} counts characters. Where wchar_t
+// is 16 bits wide this is UTF-16, as in JavaScript. Throws std::out_of_range on invalid UTF-8.
+std::wstring widen(std::string_view text) {
+  using Iterator = boost::u8_to_u32_iterator<std::string_view::const_iterator, char32_t>;
+  std::wstring out;
+  out.reserve(text.size());
+  const Iterator end(text.end(), text.begin(), text.end());
+  for (Iterator it(text.begin(), text.begin(), text.end()); it != end; ++it) {
+    const char32_t c = *it;
+    if constexpr (sizeof(wchar_t) >= 4) {
+      out.push_back(static_cast<wchar_t>(c));
+    } else if (c > 0xFFFF) {
+      out.push_back(static_cast<wchar_t>(0xD800 + ((c - 0x10000) >> 10)));
+      out.push_back(static_cast<wchar_t>(0xDC00 + ((c - 0x10000) & 0x3FF)));
+    } else {
+      out.push_back(static_cast<wchar_t>(c));
+    }
+  }
+  return out;
+}
+
+// What matching a pattern may cost: steps of the matcher through the answer, a fixed
+// allowance plus some per character. Boost.Regex's own bound (BOOST_REGEX_MAX_STATE_COUNT) grows
+// with the square of the length up to 10^8 states, seconds for a long answer, and answer() holds
+// the engine's lock meanwhile; a macro cannot lower it for this call alone.
+constexpr std::size_t pattern_steps = 1'000'000;
+constexpr std::size_t pattern_steps_per_character = 64;
+
+struct OverBudget {};
+
+// Walks the answer for Boost.Regex, throwing OverBudget once it has taken its steps.
+class BudgetIterator {
+ public:
+  using iterator_category = std::bidirectional_iterator_tag;
+  using value_type = wchar_t;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const wchar_t*;
+  using reference = const wchar_t&;
+
+  BudgetIterator() = default;
+  BudgetIterator(const wchar_t* at, std::size_t* steps_left) : at_(at), steps_left_(steps_left) {}
+
+  reference operator*() const { return *at_; }
+  BudgetIterator& operator++() {
+    spend();
+    ++at_;
+    return *this;
+  }
+  BudgetIterator operator++(int) {
+    auto before = *this;
+    ++*this;
+    return before;
+  }
+  BudgetIterator& operator--() {
+    spend();
+    --at_;
+    return *this;
+  }
+  BudgetIterator operator--(int) {
+    auto before = *this;
+    --*this;
+    return before;
+  }
+  friend bool operator==(const BudgetIterator& a, const BudgetIterator& b) {
+    return a.at_ == b.at_;
+  }
+
+ private:
+  void spend() const {
+    if (*steps_left_ == 0) throw OverBudget{};
+    --*steps_left_;
+  }
+
+  const wchar_t* at_ = nullptr;
+  std::size_t* steps_left_ = nullptr;
+};
+
+tl::expected<json::value, AnswerError> check_pattern(const ItemDefinition& item,
+                                                     const json::string& text,
+                                                     const Refusal& refuse) {
+  constexpr std::string_view too_costly =
+      "could not be checked against the required pattern: the check takes too long";
+  try {
+    // As in JavaScript, ^ and $ match only at the ends of the text and '.' not a line break;
+    // Boost.Regex's Perl defaults would match them at every line.
+    const boost::wregex regex(widen(item.pattern),
+                              boost::regex::ECMAScript | boost::regex::no_mod_m);
+    const std::wstring answer = widen(text);
+    std::size_t steps_left = pattern_steps + pattern_steps_per_character * answer.size();
+    const BudgetIterator begin(answer.data(), &steps_left);
+    const BudgetIterator end(answer.data() + answer.size(), &steps_left);
+    if (!boost::regex_match(begin, end, regex, boost::match_not_dot_newline))
+      return refuse("does not match the required pattern");
+    return json::value(text);
+  } catch (const OverBudget&) {
+    // A pattern that backtracks without end, such as (a+)+$, fails the answer instead of
+    // hanging the engine.
+    return refuse(too_costly);
+  } catch (const boost::regex_error& e) {
+    if (e.code() == boost::regex_constants::error_complexity ||
+        e.code() == boost::regex_constants::error_stack)
+      return refuse(too_costly);
+    return refuse(std::string("the required pattern is not a valid regular expression: ") +
+                  e.what());
+  } catch (const std::out_of_range&) {  // widen() of invalid UTF-8, from a value built in code
+    return refuse("the text is not valid UTF-8");
+  } catch (const std::runtime_error& e) {  // Boost.Regex's "memory exhausted" and the like
+    return refuse(std::string("could not be checked against the required pattern: ") + e.what());
+  }
+}
+
+tl::expected<json::value, AnswerError> check_text(const ItemDefinition& item,
+                                                  const json::value& value, const Refusal& refuse) {
+  if (!value.is_string()) return refuse.wrong_type("text", value);
+  const json::string& text = value.get_string();
+  const std::size_t length = detail::utf8::length(text);
+  if (item.min && static_cast<double>(length) < *item.min)
+    return refuse("has " + count_of(length, "character", "characters") +
+                  ", fewer than the minimum of " + number_text(*item.min));
+  if (item.max && static_cast<double>(length) > *item.max)
+    return refuse("has " + count_of(length, "character", "characters") +
+                  ", more than the maximum of " + number_text(*item.max));
+  if (item.pattern.empty()) return value;
+  return check_pattern(item, text, refuse);
+}
+
+tl::expected<json::value, AnswerError> check_number(const ItemDefinition& item,
+                                                    const json::value& value, const Refusal& refuse,
+                                                    std::string_view language) {
+  if (!value.is_number()) return refuse.wrong_type("a number", value);
+  if (value.is_double() && !std::isfinite(value.get_double()))
+    return refuse("expected a number, not " + detail::to_text(value));
+  // "12 EUR", so the bound and the answer read in the unit the form shows.
+  const std::string unit =
+      item.unit.empty() ? std::string() : " " + std::string(item.unit.get(language));
+  if (item.min && compare(value, *item.min) < 0)
+    return refuse(detail::to_text(value) + unit + " is below the minimum of " +
+                  number_text(*item.min) + unit);
+  if (item.max && compare(value, *item.max) > 0)
+    return refuse(detail::to_text(value) + unit + " is above the maximum of " +
+                  number_text(*item.max) + unit);
+  return value;
+}
+
+tl::expected<json::value, AnswerError> check_date(const json::value& value, const Refusal& refuse) {
+  constexpr std::string_view expected = "a date like 2026-11-23";
+  if (!value.is_string()) return refuse.wrong_type(expected, value);
+  const std::string_view text = value.get_string();
+  const auto date = detail::parse_date(text);
+  if (date && date->has_time())
+    return refuse(Refusal::quote(text) + " is a date and time; expected " + std::string(expected) +
+                  " without a time");
+  if (date) return json::value(detail::format_date(*date));
+  // parse_date() expects a time after a full-date; here nothing may follow it.
+  constexpr std::size_t date_length = 10;
+  if (text.size() > date_length && detail::parse_date(text.substr(0, date_length)))
+    return refuse(Refusal::quote(text) + " is not " + std::string(expected) +
+                  ": unexpected text after the date");
+  return refuse(Refusal::quote(text) + " is not " + std::string(expected) + ": " +
+                date.error().message);
+}
+
+const ChoiceOption* find_option(const ItemDefinition& item, std::string_view value) {
+  const auto found = std::find_if(item.options.begin(), item.options.end(),
+                                  [&](const ChoiceOption& o) { return o.value == value; });
+  return found == item.options.end() ? nullptr : &*found;
+}
+
+tl::expected<json::value, AnswerError> check_choice(const ItemDefinition& item,
+                                                    const json::value& value,
+                                                    const Refusal& refuse) {
+  if (!value.is_string()) return refuse.wrong_type("one of " + refuse.options(), value);
+  if (!find_option(item, value.get_string())) return refuse.not_an_option(value.get_string());
+  return value;
+}
+
+tl::expected<json::value, AnswerError> check_multi_choice(const ItemDefinition& item,
+                                                          const json::value& value,
+                                                          const Refusal& refuse) {
+  const std::string expected = "a list of " + refuse.options();
+  if (!value.is_array()) return refuse.wrong_type(expected, value);
+  std::vector<bool> chosen(item.options.size(), false);
+  for (const auto& element : value.get_array()) {
+    if (!element.is_string())
+      return refuse("expected " + expected + ", not a list holding " + detail::describe(element));
+    const ChoiceOption* option = find_option(item, element.get_string());
+    if (!option) return refuse.not_an_option(element.get_string());
+    const auto index = static_cast<std::size_t>(option - item.options.data());
+    if (chosen[index]) return refuse(Refusal::quote(option->value) + " is chosen twice");
+    chosen[index] = true;
+  }
+  const std::size_t count = value.get_array().size();
+  if (item.min && static_cast<double>(count) < *item.min)
+    return refuse(count_of(count, "option is", "options are") +
+                  " chosen, fewer than the minimum of " + number_text(*item.min));
+  if (item.max && static_cast<double>(count) > *item.max)
+    return refuse(count_of(count, "option is", "options are") +
+                  " chosen, more than the maximum of " + number_text(*item.max));
+  json::array canonical;
+  canonical.reserve(count);
+  for (std::size_t i = 0; i < item.options.size(); ++i)
+    if (chosen[i]) canonical.emplace_back(item.options[i].value);
+  return json::value(std::move(canonical));
+}
+
+}  // namespace
+
+tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
+                                                    const json::value& value,
+                                                    std::string_view language) {
+  const Refusal refuse(item, language);
+  switch (item.kind) {
+    case ItemKind::checkbox:
+      if (!value.is_bool()) return refuse.wrong_type("true or false", value);
+      return value;
+    case ItemKind::text: return check_text(item, value, refuse);
+    case ItemKind::number: return check_number(item, value, refuse, language);
+    case ItemKind::date: return check_date(value, refuse);
+    case ItemKind::choice: return check_choice(item, value, refuse);
+    case ItemKind::multi_choice: return check_multi_choice(item, value, refuse);
+    case ItemKind::signature: return refuse("a signature is given with sign(), not as an answer");
+  }
+  return refuse("has a kind of answer this version does not know");
+}
+
+}  // namespace ablauf

@@ -1,0 +1,115 @@
+// send_email, save_record and update_record: the built-in actions that reach the host's
+// Mailer and RecordStore.
+#include "engine_impl.hpp"
+
+#include "value_text.hpp"
+
+namespace ablauf::detail {
+namespace json = boost::json;
+namespace {
+
+std::vector<std::string> recipients(const json::object& parameters, std::string_view name) {
+  std::vector<std::string> out;
+  const auto* value = parameters.if_contains(name);
+  if (!value) return out;
+  if (value->is_string()) {
+    if (!value->get_string().empty()) out.emplace_back(value->get_string());
+  } else if (value->is_array()) {
+    for (const auto& v : value->get_array())
+      if (v.is_string() && !v.get_string().empty()) out.emplace_back(v.get_string());
+  }
+  return out;
+}
+
+std::string string_parameter(const json::object& parameters, std::string_view name) {
+  const auto* value = parameters.if_contains(name);
+  return value ? to_text(*value) : std::string();
+}
+
+class SendEmail final : public Adapter {
+ public:
+  SendEmail(Mailer& mailer, std::string language)
+      : mailer_(mailer), language_(std::move(language)) {}
+
+  StepResult execute(const StepContext& context) override {
+    const auto& p = context.parameters;
+    Mail mail;
+    mail.to = recipients(p, "to");
+    mail.cc = recipients(p, "cc");
+    mail.bcc = recipients(p, "bcc");
+    if (mail.to.empty()) return StepResult::failed("the mail has no recipient", false);
+    mail.reply_to = string_parameter(p, "reply_to");
+    mail.subject = text_in(p.at("subject"), language_);
+    mail.body = text_in(p.at("body"), language_);
+    mail.html = string_parameter(p, "format") == "html";
+    mail.idempotency_key = context.idempotency_key;
+    auto sent = mailer_.send(mail);
+    if (!sent) return StepResult::failed(std::move(sent.error()));
+    return StepResult::completed(json::object{{"message_id", *sent}});
+  }
+
+ private:
+  Mailer& mailer_;
+  std::string language_;
+};
+
+class SaveRecord final : public Adapter {
+ public:
+  explicit SaveRecord(RecordStore& records) : records_(records) {}
+
+  StepResult execute(const StepContext& context) override {
+    const auto& p = context.parameters;
+    const auto* record = p.if_contains("record");
+    if (!record || !record->is_object())
+      return StepResult::failed("'record' did not render to an object", false);
+    auto key = records_.save(string_parameter(p, "collection"), string_parameter(p, "key"),
+                             record->get_object(), context.idempotency_key);
+    if (!key) return StepResult::failed(std::move(key.error()), false);
+    return StepResult::completed(json::object{{"key", *key}});
+  }
+
+ private:
+  RecordStore& records_;
+};
+
+class UpdateRecord final : public Adapter {
+ public:
+  explicit UpdateRecord(RecordStore& records) : records_(records) {}
+
+  StepResult execute(const StepContext& context) override {
+    const auto& p = context.parameters;
+    const auto* fields = p.if_contains("set");
+    if (!fields || !fields->is_object())
+      return StepResult::failed("'set' did not render to an object", false);
+    const std::string key = string_parameter(p, "key");
+    auto updated = records_.update(string_parameter(p, "collection"), key, fields->get_object());
+    if (!updated) return StepResult::failed(std::move(updated.error()), false);
+    return StepResult::completed(json::object{{"key", key}});
+  }
+
+ private:
+  RecordStore& records_;
+};
+
+}  // namespace
+
+std::shared_ptr<Adapter> make_send_email(Mailer& mailer, std::string language) {
+  return std::make_shared<SendEmail>(mailer, std::move(language));
+}
+std::shared_ptr<Adapter> make_save_record(RecordStore& records) {
+  return std::make_shared<SaveRecord>(records);
+}
+std::shared_ptr<Adapter> make_update_record(RecordStore& records) {
+  return std::make_shared<UpdateRecord>(records);
+}
+
+std::string text_in(const json::value& value, std::string_view language) {
+  if (const auto* object = value.if_object()) {
+    if (!language.empty())
+      if (const auto* chosen = object->if_contains(language)) return to_text(*chosen);
+    return object->empty() ? std::string() : to_text(object->begin()->value());
+  }
+  return to_text(value);
+}
+
+}  // namespace ablauf::detail

@@ -1,0 +1,351 @@
+// How the engine moves a token through its steps.
+#include "engine_impl.hpp"
+
+#include "expression/calendar.hpp"
+#include "value_text.hpp"
+
+#include "ablauf/duration.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ablauf::detail {
+namespace json = boost::json;
+namespace {
+
+// A run of steps without anything to wait for longer than this is a loop gone wrong.
+constexpr std::size_t max_steps_per_call = 10'000;
+
+json::object token_data(std::uint32_t token) {
+  return json::object{{"token", token}};
+}
+
+const Token* token_of(const Run& run, std::uint32_t id) {
+  return run.state.find_token(id);
+}
+
+Time add(Time from, const Duration& duration) {
+  if (!duration.is_calendar()) return from + duration.exact();
+  Date date{std::chrono::floor<std::chrono::days>(from),
+            std::chrono::milliseconds(from - std::chrono::floor<std::chrono::days>(from))};
+  auto moved = detail::add(date, duration);
+  return moved ? moved->instant() : from;
+}
+
+}  // namespace
+
+tl::expected<void, Error> Run::emit(EventType type, std::string step, json::object data, Time now,
+                                    std::string actor, std::uint32_t attempt) {
+  Event event;
+  event.sequence = state.last_sequence + 1;
+  event.type = type;
+  event.time = now;
+  event.actor = std::move(actor);
+  event.step = std::move(step);
+  event.attempt = attempt;
+  event.data = std::move(data);
+  if (auto ok = state.apply(event); !ok) return ok;
+  events.push_back(std::move(event));
+  return {};
+}
+
+tl::expected<void, Error> EngineParts::advance(Run& run) {
+  for (std::size_t steps = 0; !run.state.finished(); ++steps) {
+    const auto ready = std::find_if(run.state.tokens.begin(), run.state.tokens.end(),
+                                    [](const Token& t) { return t.state == Token::State::ready; });
+    if (ready == run.state.tokens.end()) return {};
+    if (steps == max_steps_per_call)
+      return fail_instance(run, "ran " + std::to_string(max_steps_per_call) +
+                                    " steps without waiting for anything; a loop never ends");
+    if (auto ok = execute(run, ready->id); !ok) return ok;
+  }
+  return {};
+}
+
+tl::expected<void, Error> EngineParts::fail_instance(Run& run, std::string error) {
+  return run.emit(EventType::instance_failed, {}, json::object{{"error", std::move(error)}},
+                  clock.now());
+}
+
+tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
+                                                const StepDefinition& step, json::value output) {
+  json::array next;
+  bool chosen = step.next.empty();
+  for (const auto& transition : step.next) {
+    if (transition.when) {
+      auto holds = evaluate_condition(*transition.when, run.state.data, {.now = clock.now()});
+      if (!holds)
+        return fail_instance(run, "step '" + step.id + "': the condition '" +
+                                      transition.when->text() +
+                                      "' failed: " + holds.error().message);
+      if (!*holds) continue;
+    }
+    next.emplace_back(transition.to);
+    chosen = true;
+    break;
+  }
+  if (!chosen) return fail_instance(run, "step '" + step.id + "': no transition's condition holds");
+  auto data = token_data(token);
+  if (!output.is_null()) data["output"] = std::move(output);
+  data["next"] = std::move(next);
+  if (auto ok = run.emit(EventType::step_completed, step.id, std::move(data), clock.now()); !ok)
+    return ok;
+  if (run.state.tokens.empty() && !run.state.finished())
+    return run.emit(EventType::instance_completed, {}, {}, clock.now());
+  return {};
+}
+
+tl::expected<void, Error> EngineParts::fail(Run& run, std::uint32_t token,
+                                            const StepDefinition& step, std::uint32_t attempt,
+                                            std::string error, bool retryable) {
+  auto data = token_data(token);
+  data["error"] = error;
+  data["retryable"] = retryable;
+  if (retryable && step.retry && attempt < step.retry->max_attempts) {
+    // Exponential backoff on a timer, never a sleep: the instance waits like any other.
+    const auto& policy = *step.retry;
+    const double factor = std::pow(policy.backoff, static_cast<double>(attempt - 1));
+    const auto initial = policy.initial_interval.exact();
+    auto delay = std::chrono::milliseconds(
+        static_cast<std::int64_t>(std::min(static_cast<double>(initial.count()) * factor, 1e15)));
+    delay = std::min(delay, policy.max_interval.exact());
+    if (auto ok = run.emit(EventType::step_failed, step.id, std::move(data), clock.now(), "system",
+                           attempt);
+        !ok)
+      return ok;
+    return wait(run, token, step,
+                json::object{{"for", "timer"},
+                             {"timer_due", to_rfc3339(clock.now() + delay)},
+                             {"purpose", "retry"}});
+  }
+  if (!step.on_error.empty()) {
+    data["next"] = json::array{json::value(step.on_error)};
+    return run.emit(EventType::step_failed, step.id, std::move(data), clock.now(), "system",
+                    attempt);
+  }
+  if (auto ok = run.emit(EventType::step_failed, step.id, std::move(data), clock.now(), "system",
+                         attempt);
+      !ok)
+    return ok;
+  return fail_instance(run, "step '" + step.id + "' failed: " + error);
+}
+
+// A token waits: at a person, a task, a timer or an event. `why` says which ("for"), and for a
+// timer when it is due ("timer_due") and what it is for ("purpose"). A step with a timeout
+// also gets its timeout timer.
+tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
+                                            const StepDefinition& step, json::object why) {
+  const Time now = clock.now();
+  std::string due;
+  std::string purpose = "wait";
+  if (const auto* d = why.if_contains("timer_due")) due = d->as_string();
+  if (const auto* p = why.if_contains("purpose")) purpose = p->as_string();
+  why.erase("timer_due");
+  why.erase("purpose");
+  why["token"] = token;
+  if (auto ok = run.emit(EventType::step_waiting, step.id, std::move(why), now); !ok) return ok;
+  const auto set_timer = [&](std::string when, std::string what) {
+    return run.emit(EventType::timer_set, step.id,
+                    json::object{{"timer", new_id("tm")},
+                                 {"token", token},
+                                 {"due", std::move(when)},
+                                 {"purpose", std::move(what)}},
+                    now);
+  };
+  if (!due.empty())
+    if (auto ok = set_timer(due, purpose); !ok) return ok;
+  if (step.timeout && purpose != "retry")
+    if (auto ok = set_timer(to_rfc3339(add(now, *step.timeout)), "timeout"); !ok) return ok;
+  return {};
+}
+
+tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id) {
+  const Token* token = token_of(run, token_id);
+  const StepDefinition* found = run.workflow->definition().find_step(token->step);
+  if (!found) return fail_instance(run, "the instance is at an unknown step '" + token->step + "'");
+  const StepDefinition& step = *found;
+  const Time now = clock.now();
+  const std::uint32_t attempt = token->attempt + 1;
+
+  if (step.type == "decision") return complete(run, token_id, step, nullptr);
+  if (step.type == "end") {
+    if (auto ok = run.emit(EventType::step_completed, step.id,
+                           json::object{{"token", token_id}, {"next", json::array()}}, now);
+        !ok)
+      return ok;
+    const auto* status = step.parameters.if_contains("status");
+    if (status && *status == "failed") return fail_instance(run, "ended at step '" + step.id + "'");
+    return run.emit(EventType::instance_completed, {}, {}, now);
+  }
+  if (step.type == "parallel") {
+    json::array branches;
+    for (const auto& branch : step.branches) branches.emplace_back(branch);
+    return run.emit(EventType::step_completed, step.id,
+                    json::object{{"token", token_id}, {"next", std::move(branches)}}, now);
+  }
+  if (step.type == "call")
+    return fail_instance(run, "step '" + step.id + "': call steps do not run yet");
+
+  if (auto ok =
+          run.emit(EventType::step_started, step.id, token_data(token_id), now, "system", attempt);
+      !ok)
+    return ok;
+
+  // The step's rendered parameters: templates filled in, computed values computed.
+  json::object parameters;
+  DynamicEvaluationOptions options;
+  options.expressions.now = now;
+  for (const auto& [name, value] : step.values) {
+    options.templates.escape = name == "body" && step.parameters.if_contains("format") &&
+                                       step.parameters.at("format") == "html"
+                                   ? Escape::html
+                                   : Escape::none;
+    auto rendered = value.evaluate(run.state.data, options);
+    if (!rendered)
+      return fail(run, token_id, step, attempt,
+                  "'" + name + "'" + rendered.error().pointer + ": " + rendered.error().message,
+                  false);
+    parameters.emplace(name, std::move(*rendered));
+  }
+
+  if (step.type == "fill_checklist") {
+    if (auto ok = wait(run, token_id, step, json::object{{"for", "checklist"}}); !ok) return ok;
+    return complete_checklist_if_done(run, token_id, step);
+  }
+  if (step.type == "join") {
+    if (auto ok = wait(run, token_id, step, json::object{{"for", "join"}}); !ok) return ok;
+    // The join completes when a token from every branch of its parallel has arrived.
+    std::size_t branches = 0;
+    for (const auto& other : run.workflow->definition().steps)
+      if (other.type == "parallel" && other.join == step.id) branches = other.branches.size();
+    std::vector<std::uint32_t> arrived;
+    for (const auto& t : run.state.tokens)
+      if (t.step == step.id && t.waiting_for == "join") arrived.push_back(t.id);
+    if (arrived.size() < branches) return {};
+    for (std::size_t i = 1; i < arrived.size(); ++i)
+      if (auto ok = run.emit(
+              EventType::step_completed, step.id,
+              json::object{{"token", arrived[i]}, {"next", json::array()}, {"merged", true}}, now);
+          !ok)
+        return ok;
+    return complete(run, arrived[0], step, nullptr);
+  }
+  if (step.type == "create_task") {
+    const std::string task =
+        run.state.id + "/" + step.id + "/" + std::to_string(run.state.last_sequence);
+    json::object data{{"task", task}};
+    if (const auto* title = parameters.if_contains("title"))
+      data["title"] = text_in(*title, config.language);
+    if (const auto* assignee = parameters.if_contains("assignee"))
+      data["assignee"] = to_text(*assignee);
+    if (const auto* due = parameters.if_contains("due")) {
+      auto duration = parse_duration(*due);
+      if (!duration)
+        return fail(run, token_id, step, attempt, "'due': " + duration.error().message, false);
+      data["due"] = to_rfc3339(add(now, *duration));
+    }
+    if (auto ok = run.emit(EventType::task_created, step.id, std::move(data), now); !ok) return ok;
+    const auto* waits = parameters.if_contains("wait");
+    if (waits && waits->is_bool() && !waits->get_bool())
+      return complete(run, token_id, step, json::object{{"task", task}});
+    return wait(run, token_id, step, json::object{{"for", "task"}, {"task", task}});
+  }
+  if (step.type == "wait") {
+    if (const auto* duration = parameters.if_contains("duration")) {
+      auto parsed = parse_duration(*duration);
+      if (!parsed)
+        return fail(run, token_id, step, attempt, "'duration': " + parsed.error().message, false);
+      return wait(run, token_id, step,
+                  json::object{{"for", "timer"}, {"timer_due", to_rfc3339(add(now, *parsed))}});
+    }
+    if (const auto until = step.expressions.find("until"); until != step.expressions.end()) {
+      auto value = evaluate(until->second, run.state.data, {.now = now});
+      if (!value)
+        return fail(run, token_id, step, attempt, "'until': " + value.error().message, false);
+      auto due = value->is_string() ? parse_rfc3339(value->get_string())
+                                    : tl::expected<Time, std::string>(tl::unexpect, "not a string");
+      if (!due)
+        return fail(run, token_id, step, attempt, "'until' is not a date-time: " + due.error(),
+                    false);
+      return wait(run, token_id, step,
+                  json::object{{"for", "timer"}, {"timer_due", to_rfc3339(std::max(*due, now))}});
+    }
+    const auto* event = step.parameters.if_contains("event");
+    return wait(run, token_id, step,
+                json::object{{"for", "event"}, {"event", event ? *event : json::value()}});
+  }
+
+  const auto adapter = adapters.find(step.type);
+  if (adapter == adapters.end())
+    return fail_instance(run, "no adapter is registered for step type '" + step.type + "'");
+  const StepContext context{
+      step,
+      parameters,
+      run.state.data,
+      run.state.id,
+      run.state.id + "/" + step.id + "/" + std::to_string(run.state.last_sequence),
+      attempt,
+      now};
+  StepResult result = adapter->second->execute(context);
+  switch (result.kind) {
+    case StepResult::Kind::completed:
+      return complete(run, token_id, step, std::move(result.output));
+    case StepResult::Kind::pending:
+      return wait(run, token_id, step, json::object{{"for", "adapter"}});
+    case StepResult::Kind::failed:
+      return fail(run, token_id, step, attempt, std::move(result.error), result.retryable);
+  }
+  return {};
+}
+
+tl::expected<void, Error> EngineParts::fire(Run& run, const Timer& timer) {
+  const Time now = clock.now();
+  const Timer fired = timer;  // the state's copy goes with the event
+  if (auto ok =
+          run.emit(EventType::timer_fired, fired.step, json::object{{"timer", fired.id}}, now);
+      !ok)
+    return ok;
+  const Token* token = token_of(run, fired.token);
+  if (!token || token->step != fired.step) return {};  // the token has moved on
+  const StepDefinition* step = run.workflow->definition().find_step(fired.step);
+  if (!step) return {};
+  if (fired.purpose == "retry") return execute(run, fired.token);
+  if (fired.purpose == "timeout") {
+    auto data = token_data(fired.token);
+    data["error"] = "timed out after " + to_string(*step->timeout);
+    data["retryable"] = false;
+    if (!step->on_timeout.empty()) {
+      data["next"] = json::array{json::value(step->on_timeout)};
+      return run.emit(EventType::step_failed, step->id, std::move(data), now);
+    }
+    if (auto ok = run.emit(EventType::step_failed, step->id, std::move(data), now); !ok) return ok;
+    return fail_instance(run, "step '" + step->id + "' timed out");
+  }
+  return complete(run, fired.token, *step, nullptr);
+}
+
+tl::expected<void, Error> EngineParts::complete_checklist_if_done(Run& run, std::uint32_t token,
+                                                                  const StepDefinition& step) {
+  const auto& entry = run.state.data.at("steps").as_object();
+  const auto* step_data = entry.if_contains(step.id);
+  const json::object* answers = nullptr;
+  if (step_data)
+    if (const auto* a = step_data->as_object().if_contains("answers")) answers = a->if_object();
+  for (const auto& section : step.checklist->sections) {
+    for (const auto& item : section.items) {
+      if (!item.required) continue;
+      if (item.visible_if) {
+        auto visible = evaluate_condition(*item.visible_if, run.state.data, {.now = clock.now()});
+        if (!visible)
+          return fail_instance(run, "item '" + item.id + "': " + visible.error().message);
+        if (!*visible) continue;
+      }
+      const json::value* answer = answers ? answers->if_contains(item.id) : nullptr;
+      if (!answer || answer->is_null()) return {};
+      if (item.kind == ItemKind::checkbox && *answer != true) return {};
+    }
+  }
+  return complete(run, token, step, answers ? json::value(*answers) : json::value(json::object()));
+}
+
+}  // namespace ablauf::detail

@@ -1,0 +1,437 @@
+#include "ablauf/answer.hpp"
+
+#include "ablauf/definition.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+
+#include <limits>
+#include <string>
+
+using namespace ablauf;
+namespace json = boost::json;
+using Catch::Contains;
+
+namespace {
+
+LocalizedText text_in(std::string de, std::string en) {
+  LocalizedText text;
+  text.add("de", std::move(de));
+  text.add("en", std::move(en));
+  return text;
+}
+
+ItemDefinition item_of(ItemKind kind, std::string id, LocalizedText label) {
+  ItemDefinition item;
+  item.id = std::move(id);
+  item.label = std::move(label);
+  item.kind = kind;
+  return item;
+}
+
+ItemDefinition text_item() {
+  return item_of(ItemKind::text, "iban", LocalizedText("IBAN"));
+}
+
+ItemDefinition number_item() {
+  return item_of(ItemKind::number, "amount", text_in("Betrag", "Amount"));
+}
+
+ItemDefinition colour_item(ItemKind kind) {
+  auto item = item_of(kind, "colour", text_in("Farbe", "Colour"));
+  for (const char* value : {"red", "green", "blue"}) {
+    ChoiceOption option;
+    option.value = value;
+    option.label = LocalizedText(std::string(value) + " label");
+    item.options.push_back(std::move(option));
+  }
+  return item;
+}
+
+// The answer check_answer() accepts, in canonical form; fails the test if it refuses.
+json::value accepted(const ItemDefinition& item, const json::value& value) {
+  auto checked = check_answer(item, value);
+  INFO(json::serialize(value));
+  if (!checked) FAIL(checked.error().message);
+  return std::move(*checked);
+}
+
+// The message check_answer() refuses an answer with; fails the test if it accepts it.
+std::string refused(const ItemDefinition& item, const json::value& value,
+                    std::string_view language = {}) {
+  auto checked = check_answer(item, value, language);
+  INFO(json::serialize(value));
+  if (checked) FAIL("accepted as " + json::serialize(*checked));
+  return checked ? std::string() : checked.error().message;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// checkbox
+
+TEST_CASE("a checkbox takes true and false", "[answer]") {
+  const auto item = item_of(ItemKind::checkbox, "tyres", text_in("Reifen geprüft", "Tyres"));
+  CHECK(accepted(item, true) == json::value(true));
+  // A required checkbox must be ticked for the step to complete, but false is an answer.
+  CHECK(accepted(item, false) == json::value(false));
+}
+
+TEST_CASE("a checkbox refuses anything but a boolean", "[answer]") {
+  const auto item = item_of(ItemKind::checkbox, "tyres", text_in("Reifen geprüft", "Tyres"));
+  CHECK(refused(item, "true", "de") == "Reifen geprüft: expected true or false, not a string");
+  CHECK(refused(item, 1, "en") == "Tyres: expected true or false, not a number");
+  CHECK(refused(item, nullptr, "en") == "Tyres: expected true or false, not null");
+  CHECK(refused(item, json::array{true}, "en") == "Tyres: expected true or false, not an array");
+}
+
+// ---------------------------------------------------------------------------------------------
+// text
+
+TEST_CASE("a text takes any string, the empty one too, as given", "[answer]") {
+  const auto item = text_item();
+  CHECK(accepted(item, "") == json::value(""));
+  CHECK(accepted(item, "  padded  ") == json::value("  padded  "));
+  CHECK(accepted(item, "zwei\nZeilen") == json::value("zwei\nZeilen"));
+}
+
+TEST_CASE("a text's min and max count code points, inclusive", "[answer]") {
+  auto item = text_item();
+  item.min = 5;
+  item.max = 6;
+  CHECK(accepted(item, "Grüße") == json::value("Grüße"));  // 5 code points, 7 bytes
+  CHECK(accepted(item, "Grüßen") == json::value("Grüßen"));
+  CHECK(refused(item, "Grüß") == "IBAN: has 4 characters, fewer than the minimum of 5");
+  CHECK(refused(item, "Grüßend") == "IBAN: has 7 characters, more than the maximum of 6");
+  CHECK(refused(item, "") == "IBAN: has 0 characters, fewer than the minimum of 5");
+
+  item.min = 1;
+  item.max = 1;
+  CHECK(accepted(item, "ß") == json::value("ß"));
+  CHECK(accepted(item, "😀") == json::value("😀"));  // 4 bytes
+  CHECK(refused(item, "") == "IBAN: has 0 characters, fewer than the minimum of 1");
+  CHECK(refused(item, "ab") == "IBAN: has 2 characters, more than the maximum of 1");
+}
+
+TEST_CASE("a text's pattern must match the whole answer", "[answer]") {
+  auto item = text_item();
+  item.pattern = "DE[0-9]+";
+  CHECK(accepted(item, "DE12") == json::value("DE12"));
+  CHECK(refused(item, "xDE12") == "IBAN: does not match the required pattern");
+  CHECK(refused(item, "DE12x") == "IBAN: does not match the required pattern");
+  CHECK(refused(item, "DE") == "IBAN: does not match the required pattern");
+
+  SECTION("an alternation is matched as a whole too") {
+    item.pattern = "ja|nein";
+    CHECK(accepted(item, "nein") == json::value("nein"));
+    CHECK(refused(item, "jain") == "IBAN: does not match the required pattern");
+  }
+  SECTION("anchors are allowed and change nothing") {
+    item.pattern = "^DE[0-9]{2}$";
+    CHECK(accepted(item, "DE12") == json::value("DE12"));
+    CHECK(refused(item, "DE12\nDE34") == "IBAN: does not match the required pattern");
+  }
+  SECTION("'.' does not match a line break, as in JavaScript") {
+    item.pattern = ".*";
+    CHECK(accepted(item, "eine Zeile") == json::value("eine Zeile"));
+    CHECK(refused(item, "zwei\nZeilen") == "IBAN: does not match the required pattern");
+  }
+  SECTION("the pattern and the answer are matched character by character, not byte by byte") {
+    item.pattern = "[a-zäöüß]{5}";
+    CHECK(accepted(item, "grüße") == json::value("grüße"));
+    CHECK(refused(item, "grüßen") == "IBAN: does not match the required pattern");
+    item.pattern = "Gr.ße";
+    CHECK(accepted(item, "Grüße") == json::value("Grüße"));
+    item.pattern = "[^ä]+";
+    CHECK(accepted(item, "öü") == json::value("öü"));
+    CHECK(refused(item, "öäü") == "IBAN: does not match the required pattern");
+  }
+  SECTION("the length is checked before the pattern") {
+    item.max = 4;
+    CHECK(refused(item, "DE123") == "IBAN: has 5 characters, more than the maximum of 4");
+  }
+}
+
+TEST_CASE("a pattern that backtracks without end refuses the answer instead of hanging",
+          "[answer]") {
+  auto item = text_item();
+  item.pattern = "(a+)+b";
+  CHECK(accepted(item, "aaab") == json::value("aaab"));
+  // Unbounded, matching this takes 2^n steps.
+  for (std::size_t length : {30u, 1'000u, 20'000u}) {
+    INFO(length);
+    CHECK(refused(item, json::string(length, 'a')) ==
+          "IBAN: could not be checked against the required pattern: the check takes too long");
+  }
+  // The bound is on work, not on length: a long answer to a pattern that scans it once passes.
+  item.pattern = "[a-z]*";
+  CHECK(accepted(item, json::string(100'000, 'a')).get_string().size() == 100'000);
+  item.pattern = "(x+x+)+y";
+  CHECK_THAT(refused(item, json::string(5'000, 'x')), Contains("takes too long"));
+}
+
+TEST_CASE("a text item's faults built in code refuse the answer, not throw", "[answer]") {
+  auto item = text_item();
+  SECTION("a pattern that does not compile (the loader rejects it in a document)") {
+    item.pattern = "DE[0-9";
+    CHECK_THAT(refused(item, "DE12"),
+               Contains("IBAN: the required pattern is not a valid regular expression"));
+  }
+  SECTION("an answer that is not UTF-8, matched against a pattern") {
+    item.pattern = ".*";
+    CHECK(refused(item, "Gr\xC3") == "IBAN: the text is not valid UTF-8");
+    CHECK(refused(item, "\xBC") == "IBAN: the text is not valid UTF-8");
+  }
+}
+
+TEST_CASE("a text refuses anything but a string", "[answer]") {
+  const auto item = text_item();
+  CHECK(refused(item, 12) == "IBAN: expected text, not a number");
+  CHECK(refused(item, false) == "IBAN: expected text, not a boolean");
+  CHECK(refused(item, json::object{}) == "IBAN: expected text, not an object");
+}
+
+// ---------------------------------------------------------------------------------------------
+// number
+
+TEST_CASE("a number is returned as given", "[answer]") {
+  const auto item = number_item();
+  const auto integer = accepted(item, 12);
+  CHECK(integer.is_int64());
+  CHECK(integer == json::value(12));
+  const auto fraction = accepted(item, 12.5);
+  CHECK(fraction.is_double());
+  CHECK(fraction == json::value(12.5));
+  CHECK(accepted(item, -0.25) == json::value(-0.25));
+  CHECK(accepted(item, std::uint64_t{18'446'744'073'709'551'615u}).is_uint64());
+}
+
+TEST_CASE("a number's min and max are inclusive", "[answer]") {
+  auto item = number_item();
+  item.min = 100;
+  item.max = 1000.5;
+  CHECK(accepted(item, 100) == json::value(100));
+  CHECK(accepted(item, 100.0) == json::value(100.0));
+  CHECK(accepted(item, 1000.5) == json::value(1000.5));
+  CHECK(refused(item, 12, "de") == "Betrag: 12 is below the minimum of 100");
+  CHECK(refused(item, 99.99, "en") == "Amount: 99.99 is below the minimum of 100");
+  CHECK(refused(item, 1001, "en") == "Amount: 1001 is above the maximum of 1000.5");
+  CHECK(refused(item, std::uint64_t{1} << 63, "en") ==
+        "Amount: 9223372036854775808 is above the maximum of 1000.5");
+
+  item.min = -1.5;
+  item.max = std::nullopt;
+  CHECK(accepted(item, -1) == json::value(-1));
+  CHECK(accepted(item, -1.5) == json::value(-1.5));
+  CHECK(refused(item, -2, "de") == "Betrag: -2 is below the minimum of -1.5");
+}
+
+TEST_CASE("a number's bounds are compared exactly, not after rounding to a double", "[answer]") {
+  auto item = number_item();
+  item.max = 9007199254740992.0;  // 2^53
+  CHECK(accepted(item, std::int64_t{9007199254740992}) == json::value(9007199254740992));
+  // As a double, 2^53 + 1 rounds onto 2^53.
+  CHECK_THAT(refused(item, std::int64_t{9007199254740993}),
+             Contains("9007199254740993 is above the maximum"));
+  item.max = std::nullopt;
+  item.min = -9223372036854775808.0;  // -2^63
+  CHECK(accepted(item, std::numeric_limits<std::int64_t>::min()).is_int64());
+  item.min = 0.5;
+  CHECK(refused(item, std::uint64_t{0}, "en") == "Amount: 0 is below the minimum of 0.5");
+  CHECK(accepted(item, std::uint64_t{1}) == json::value(1u));
+}
+
+TEST_CASE("a number's unit is shown beside the answer and the bound", "[answer]") {
+  auto item = number_item();
+  item.unit = text_in("Tage", "days");
+  item.max = 30;
+  CHECK(refused(item, 31, "de") == "Betrag: 31 Tage is above the maximum of 30 Tage");
+  CHECK(refused(item, 31, "en") == "Amount: 31 days is above the maximum of 30 days");
+}
+
+TEST_CASE("a number refuses strings of digits and what is not a finite number", "[answer]") {
+  const auto item = number_item();
+  // The CLI converts typed input before it calls answer().
+  CHECK(refused(item, "12.5", "de") == "Betrag: expected a number, not a string");
+  CHECK(refused(item, true, "en") == "Amount: expected a number, not a boolean");
+  CHECK(refused(item, nullptr, "en") == "Amount: expected a number, not null");
+  CHECK(refused(item, std::numeric_limits<double>::quiet_NaN(), "en") ==
+        "Amount: expected a number, not NaN");
+  CHECK(refused(item, -std::numeric_limits<double>::infinity(), "en") ==
+        "Amount: expected a number, not -Infinity");
+}
+
+// ---------------------------------------------------------------------------------------------
+// date
+
+TEST_CASE("a date takes an RFC 3339 full-date of a day that exists", "[answer]") {
+  const auto item = item_of(ItemKind::date, "due", text_in("Fällig am", "Due"));
+  CHECK(accepted(item, "2026-11-23") == json::value("2026-11-23"));
+  CHECK(accepted(item, "2024-02-29") == json::value("2024-02-29"));
+  CHECK(accepted(item, "0001-01-01") == json::value("0001-01-01"));
+  CHECK(accepted(item, "9999-12-31") == json::value("9999-12-31"));
+}
+
+TEST_CASE("a date refuses days that do not exist, other forms and date-times", "[answer]") {
+  const auto item = item_of(ItemKind::date, "due", text_in("Fällig am", "Due"));
+  CHECK(refused(item, "2026-02-30", "de") ==
+        "Fällig am: '2026-02-30' is not a date like 2026-11-23: February 2026 has 28 days");
+  CHECK(refused(item, "2025-02-29", "en") ==
+        "Due: '2025-02-29' is not a date like 2026-11-23: February 2025 has 28 days");
+  CHECK(refused(item, "2026-13-01", "en") ==
+        "Due: '2026-13-01' is not a date like 2026-11-23: month 13 does not exist");
+  CHECK_THAT(refused(item, "23.11.2026", "en"),
+             Contains("Due: '23.11.2026' is not a date like 2026-11-23"));
+  CHECK_THAT(refused(item, "2026-1-23", "en"),
+             Contains("Due: '2026-1-23' is not a date like 2026-11-23"));
+  CHECK(refused(item, "", "en") ==
+        "Due: '' is not a date like 2026-11-23: expected a date as YYYY-MM-DD, such as "
+        "2026-11-23");
+  CHECK(refused(item, "2026-11-23 ", "en") ==
+        "Due: '2026-11-23 ' is not a date like 2026-11-23: unexpected text after the date");
+  CHECK(refused(item, "2026-11-23T10:15:00Z", "en") ==
+        "Due: '2026-11-23T10:15:00Z' is a date and time; expected a date like 2026-11-23 "
+        "without a time");
+  CHECK(refused(item, "2026-11-23T10:15", "en") ==
+        "Due: '2026-11-23T10:15' is not a date like 2026-11-23: unexpected text after the "
+        "date");
+}
+
+TEST_CASE("a date refuses anything but a string", "[answer]") {
+  const auto item = item_of(ItemKind::date, "due", text_in("Fällig am", "Due"));
+  CHECK(refused(item, 20261123, "de") ==
+        "Fällig am: expected a date like 2026-11-23, not a number");
+  CHECK(refused(item, json::object{{"year", 2026}}, "en") ==
+        "Due: expected a date like 2026-11-23, not an object");
+}
+
+// ---------------------------------------------------------------------------------------------
+// choice
+
+TEST_CASE("a choice takes the value of an option", "[answer]") {
+  const auto item = colour_item(ItemKind::choice);
+  CHECK(accepted(item, "red") == json::value("red"));
+  CHECK(accepted(item, "blue") == json::value("blue"));
+}
+
+TEST_CASE("a choice refuses what is not an option's value, listing the values", "[answer]") {
+  const auto item = colour_item(ItemKind::choice);
+  CHECK(refused(item, "gren", "de") ==
+        "Farbe: 'gren' is not one of red, green, blue; did you mean 'green'?");
+  CHECK(refused(item, "purple", "en") == "Colour: 'purple' is not one of red, green, blue");
+  // The label is what people see; the value is what is recorded.
+  CHECK(refused(item, "red label", "en") == "Colour: 'red label' is not one of red, green, blue");
+  CHECK(refused(item, "Red", "en") ==
+        "Colour: 'Red' is not one of red, green, blue; did you mean 'red'?");
+  CHECK(refused(item, "", "en") == "Colour: '' is not one of red, green, blue");
+  CHECK(refused(item, 1, "en") == "Colour: expected one of red, green, blue, not a number");
+  CHECK(refused(item, json::array{"red"}, "en") ==
+        "Colour: expected one of red, green, blue, not an array");
+}
+
+TEST_CASE("a refusal quotes a long answer shortened and lists many options shortened", "[answer]") {
+  auto item = item_of(ItemKind::choice, "country", LocalizedText("Land"));
+  for (int i = 1; i <= 25; ++i) item.options.push_back({"c" + std::to_string(i), {}});
+  CHECK(refused(item, json::string(std::string(39, 'x') + "äöü")) ==
+        "Land: '" + std::string(39, 'x') +
+            "ä…' is not one of c1, c2, c3, c4, c5, c6, c7, c8, "
+            "c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20 and 5 more");
+}
+
+// ---------------------------------------------------------------------------------------------
+// multi_choice
+
+TEST_CASE("a multi_choice returns the chosen values in the order of the options", "[answer]") {
+  const auto item = colour_item(ItemKind::multi_choice);
+  const json::value canonical = json::array{"red", "blue"};
+  CHECK(accepted(item, json::array{"blue", "red"}) == canonical);
+  CHECK(accepted(item, json::array{"red", "blue"}) == canonical);
+  CHECK(accepted(item, json::array{"blue", "green", "red"}) ==
+        json::value(json::array{"red", "green", "blue"}));
+  CHECK(accepted(item, json::array{}) == json::value(json::array{}));
+}
+
+TEST_CASE("a multi_choice refuses unknown values, repeats and other types", "[answer]") {
+  const auto item = colour_item(ItemKind::multi_choice);
+  CHECK(refused(item, json::array{"red", "red"}, "de") == "Farbe: 'red' is chosen twice");
+  CHECK(refused(item, json::array{"red", "bleu"}, "de") ==
+        "Farbe: 'bleu' is not one of red, green, blue; did you mean 'blue'?");
+  CHECK(refused(item, json::array{"red", 2}, "en") ==
+        "Colour: expected a list of red, green, blue, not a list holding a number");
+  CHECK(refused(item, "red", "en") == "Colour: expected a list of red, green, blue, not a string");
+  CHECK(refused(item, json::object{{"red", true}}, "en") ==
+        "Colour: expected a list of red, green, blue, not an object");
+}
+
+TEST_CASE("a multi_choice's min and max count the options chosen, inclusive", "[answer]") {
+  auto item = colour_item(ItemKind::multi_choice);
+  item.min = 1;
+  item.max = 2;
+  CHECK(accepted(item, json::array{"green"}) == json::value(json::array{"green"}));
+  CHECK(accepted(item, json::array{"blue", "green"}) == json::value(json::array{"green", "blue"}));
+  CHECK(refused(item, json::array{}, "en") ==
+        "Colour: 0 options are chosen, fewer than the minimum of 1");
+  CHECK(refused(item, json::array{"red", "green", "blue"}, "de") ==
+        "Farbe: 3 options are chosen, more than the maximum of 2");
+  item.min = 2;
+  CHECK(refused(item, json::array{"red"}, "en") ==
+        "Colour: 1 option is chosen, fewer than the minimum of 2");
+}
+
+// ---------------------------------------------------------------------------------------------
+// signature and labels
+
+TEST_CASE("a signature is never an answer", "[answer]") {
+  const auto item = item_of(ItemKind::signature, "inspector", text_in("Prüfer", "Inspector"));
+  CHECK(refused(item, true, "de") == "Prüfer: a signature is given with sign(), not as an answer");
+  CHECK(refused(item, "Anna", "en") ==
+        "Inspector: a signature is given with sign(), not as an answer");
+}
+
+TEST_CASE("a message quotes the label in the language asked for, else the first, else the id",
+          "[answer]") {
+  auto item = number_item();
+  CHECK(refused(item, "x", "de") == "Betrag: expected a number, not a string");
+  CHECK(refused(item, "x", "en") == "Amount: expected a number, not a string");
+  CHECK(refused(item, "x", "fr") == "Betrag: expected a number, not a string");
+  CHECK(refused(item, "x") == "Betrag: expected a number, not a string");
+  item.label = LocalizedText("Summe");
+  CHECK(refused(item, "x", "en") == "Summe: expected a number, not a string");
+  item.label = LocalizedText();
+  CHECK(refused(item, "x", "en") == "amount: expected a number, not a string");
+}
+
+TEST_CASE("items as the loader reads them check answers as docs/format.md says", "[answer]") {
+  auto loaded = load_definition(R"({
+    "id": "order", "version": 1, "kind": "checklist",
+    "title": "Bestellung",
+    "sections": [{ "id": "main", "title": "Bestellung", "items": [
+      { "id": "quantity", "kind": "number", "label": {"de": "Menge", "en": "Quantity"},
+        "min": 1, "max": 10, "unit": {"de": "Stück", "en": "pieces"} },
+      { "id": "iban", "kind": "text", "label": "IBAN", "pattern": "DE[0-9]{20}",
+        "min": 22, "max": 22 },
+      { "id": "size", "kind": "choice", "label": {"de": "Größe", "en": "Size"},
+        "options": ["S", "M", {"value": "L", "label": {"de": "Groß", "en": "Large"}}] },
+      { "id": "extras", "kind": "multi_choice", "label": {"de": "Extras", "en": "Extras"},
+        "options": ["gift_wrap", "express", "insurance"], "max": 2 },
+      { "id": "delivery", "kind": "date", "label": {"de": "Lieferdatum", "en": "Delivery"} }
+    ]}]
+  })",
+                                "order.json");
+  if (!loaded) FAIL(loaded.error());
+  const auto& items = loaded->steps.at(0).checklist->sections.at(0).items;
+  REQUIRE(items.size() == 5);
+
+  CHECK(accepted(items[0], 10) == json::value(10));
+  CHECK(refused(items[0], 11, "de") == "Menge: 11 Stück is above the maximum of 10 Stück");
+  CHECK(accepted(items[1], "DE89370400440532013000") == json::value("DE89370400440532013000"));
+  CHECK(refused(items[1], "DE8937040044053201300X") == "IBAN: does not match the required pattern");
+  CHECK(accepted(items[2], "L") == json::value("L"));
+  CHECK(refused(items[2], "Large", "en") == "Size: 'Large' is not one of S, M, L");
+  CHECK(accepted(items[3], json::parse(R"(["insurance", "gift_wrap"])")) ==
+        json::parse(R"(["gift_wrap", "insurance"])"));
+  CHECK(refused(items[3], json::parse(R"(["insurance", "gift_wrap", "express"])"), "en") ==
+        "Extras: 3 options are chosen, more than the maximum of 2");
+  CHECK(accepted(items[4], "2026-11-23") == json::value("2026-11-23"));
+}

@@ -1,0 +1,358 @@
+// The engine running the seed workflows end to end, and each of its rules on its own.
+#include "test_support.hpp"
+
+#include <ablauf/engine.hpp>
+#include <ablauf/step_type.hpp>
+
+#include <boost/json/parse.hpp>
+
+namespace ablauf {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+const Time monday = *parse_rfc3339("2026-11-23T09:00:00Z");
+
+struct Fixture {
+  ManualClock clock{monday};
+  MemoryStore store;
+  Outbox outbox;
+  MemoryRecordStore records;
+  std::vector<Event> observed;
+  Engine engine{EngineConfig{
+      .store = &store,
+      .clock = &clock,
+      .mailer = &outbox,
+      .records = &records,
+      .observer = [this](const std::string&, const Event& e) { observed.push_back(e); },
+      .language = "de"}};
+
+  void deploy(const std::string& file) {
+    REQUIRE(engine.deploy(test::compile_file(test::workflows_dir() / file)));
+  }
+  InstanceState state(const std::string& id) {
+    auto s = engine.get(id);
+    REQUIRE(s);
+    return std::move(*s);
+  }
+  void answer(const std::string& id, const std::string& step, const std::string& item,
+              json::value value) {
+    auto ok = engine.answer(id, step, item, std::move(value), "erika");
+    INFO(step << "." << item);
+    if (!ok) FAIL(ok.error().message);
+  }
+  std::string waiting_step(const std::string& id) {
+    const auto s = state(id);
+    REQUIRE(s.tokens.size() == 1);
+    return s.tokens[0].step;
+  }
+};
+
+const char* invoice_input = R"({
+  "customer": {"id": "K-4711", "name": "Erika Müller", "email": "erika@example.de"},
+  "invoice": {"number": "R-2026-17", "issue_date": "2026-11-23", "net_amount": 1000,
+              "tax_amount": 190, "discount": 0, "total": 1190, "currency": "EUR",
+              "description": "Wartung", "payment_terms": "14 Tage"}})";
+
+TEST_CASE("the invoicing workflow mails the customer and follows up the payment",
+          "[engine][workflows]") {
+  Fixture f;
+  f.deploy("invoicing_and_payments.json");
+  REQUIRE(f.records.save("customers", "K-4711", {{"name", "Erika Müller"}}, ""));
+  auto id = f.engine.start("invoicing_and_payments", json::parse(invoice_input));
+  REQUIRE(id);
+  CHECK(f.waiting_step(*id) == "check_customer_data");
+  CHECK(f.state(*id).status == InstanceStatus::waiting);
+
+  for (const auto* item : {"name_checked", "address_checked", "contact_details_checked",
+                           "identification_numbers_checked", "external_sources_matched"})
+    f.answer(*id, "check_customer_data", item, true);
+  CHECK(f.waiting_step(*id) == "check_customer_data");  // one required item left
+  f.answer(*id, "check_customer_data", "data_check_result", "correct");
+
+  // The invoice is recorded with typed amounts, the customer mailed, and a task made.
+  const auto invoice = f.records.find("invoices", "R-2026-17");
+  REQUIRE(invoice);
+  CHECK(invoice->at("total") == 1190);
+  CHECK(invoice->at("due_date") == "2026-12-07");
+  REQUIRE(f.outbox.mails().size() == 1);
+  const Mail mail = f.outbox.mails()[0];
+  CHECK(mail.to == std::vector<std::string>{"erika@example.de"});
+  CHECK(mail.subject == "Ihre Rechnung R-2026-17");
+  CHECK_THAT(mail.body, Catch::StartsWith("Guten Tag Erika Müller,"));
+  auto s = f.state(*id);
+  REQUIRE(s.tasks.size() == 1);
+  CHECK(s.tasks[0].step == "create_follow_up_task");
+  CHECK(s.tasks[0].assignee.size() > 0);
+
+  // Unpaid at first: the follow-up task comes again.
+  REQUIRE(f.engine.complete_task(*id, s.tasks[0].id, "unpaid", "jonas"));
+  s = f.state(*id);
+  REQUIRE(s.tasks.size() == 2);
+  CHECK(s.data.at("steps").at("create_follow_up_task").at("outcome") == "unpaid");
+  auto wrong = f.engine.complete_task(*id, s.tasks[1].id, "bezahlt", "jonas");
+  REQUIRE_FALSE(wrong);
+  CHECK_THAT(wrong.error().message, Catch::Contains("paid"));
+  REQUIRE(f.engine.complete_task(*id, s.tasks[1].id, "paid", "jonas"));
+
+  CHECK(f.waiting_step(*id) == "analyze_payment_flows");
+  f.answer(*id, "analyze_payment_flows", "payment_history_compiled", true);
+  f.answer(*id, "analyze_payment_flows", "payment_volume_trend", "stable");
+  f.answer(*id, "analyze_payment_flows", "average_transaction_value", 1190);
+  f.answer(*id, "analyze_payment_flows", "days_sales_outstanding", 21);
+  f.answer(*id, "analyze_payment_flows", "regional_differences_checked", true);
+
+  s = f.state(*id);
+  CHECK(s.status == InstanceStatus::completed);
+  CHECK(f.outbox.mails().size() == 2);
+  CHECK(f.records.find("customers", "K-4711"));
+  // Every stored event reached the observer, and the history folds to the same state.
+  auto history = f.engine.history(*id);
+  REQUIRE(history);
+  CHECK(f.observed.size() == history->size());
+  CHECK(fold(*id, *history)->data == s.data);
+}
+
+const char* utility_input = R"({
+  "customer": {"id": "K-1", "name": "Jonas Weber", "email": "jonas@example.de",
+               "has_debt": false},
+  "invoice": {"number": "U-2026-3", "total": 84.5},
+  "contract": {"termination_requested": false}})";
+
+// Runs the utility workflow up to the wait for the first payment.
+std::string utility_until_payment_wait(Fixture& f) {
+  f.deploy("utility_billing.json");
+  auto id = f.engine.start("utility_billing", json::parse(utility_input));
+  REQUIRE(id);
+  f.answer(*id, "account_setup", "identity_verified", true);
+  f.answer(*id, "account_setup", "customer_type", "private");
+  f.answer(*id, "account_setup", "service_address_captured", true);
+  f.answer(*id, "account_setup", "meter_number", "Z-123456");
+  f.answer(*id, "account_setup", "contract_start_date", "2026-12-01");
+  f.answer(*id, "account_setup", "contract_documents_received", true);
+  f.answer(*id, "utility_setup", "utilities", json::array{"electricity", "gas"});
+  f.answer(*id, "utility_setup", "activation_date", "2026-12-01");
+  f.answer(*id, "utility_setup", "initial_meter_reading", 1234.5);
+  f.answer(*id, "utility_setup", "services_activated", true);
+  f.answer(*id, "billing_preferences", "billing_frequency", "monthly");
+  f.answer(*id, "billing_preferences", "payment_method", "bank_transfer");
+  f.answer(*id, "billing_preferences", "payment_terms_days", 14);
+  f.answer(*id, "billing_preferences", "tax_rate", "standard");
+  CHECK(f.waiting_step(*id) == "wait_for_payment");
+  return *id;
+}
+
+TEST_CASE("left unpaid, the utility workflow reminds three times on schedule, then escalates",
+          "[engine][workflows]") {
+  Fixture f;
+  const auto id = utility_until_payment_wait(f);
+  const std::size_t invoice_mails = f.outbox.mails().size();
+
+  for (int reminder = 1; reminder <= 3; ++reminder) {
+    f.clock.advance(std::chrono::days(14) - 1ms);
+    CHECK(f.engine.run_due() == 0u);  // not a moment early
+    f.clock.advance(1ms);
+    CHECK(f.engine.run_due() == 1u);
+    CHECK(f.outbox.mails().size() == invoice_mails + static_cast<std::size_t>(reminder));
+    if (reminder < 3) CHECK(f.waiting_step(id) == "wait_for_payment");
+  }
+  const auto s = f.state(id);
+  CHECK(s.data.at("steps").at("send_payment_reminder").at("visits") == 3);
+  REQUIRE(s.tasks.size() == 1);
+  CHECK(s.tasks[0].step == "escalate_overdue_payment");
+  CHECK(f.waiting_step(id) == "escalate_overdue_payment");
+}
+
+TEST_CASE("paid in time, the utility workflow records the payment and does not escalate",
+          "[engine][workflows]") {
+  Fixture f;
+  const auto id = utility_until_payment_wait(f);
+  f.clock.advance(std::chrono::days(3));
+  REQUIRE(f.engine.signal(id, "payment_received", json::object{{"amount", 84.5}}));
+  const auto s = f.state(id);
+  CHECK(s.status == InstanceStatus::completed);
+  CHECK(s.tasks.empty());
+  CHECK_FALSE(s.data.at("steps").as_object().contains("send_payment_reminder"));
+  CHECK(s.data.at("event").at("payload").at("amount") == 84.5);
+  // The timeout timer went with the wait: nothing fires later.
+  f.clock.advance(std::chrono::days(30));
+  CHECK(f.engine.run_due() == 0u);
+}
+
+TEST_CASE("a rejected answer changes nothing", "[engine]") {
+  Fixture f;
+  f.deploy("invoicing_and_payments.json");
+  auto id = f.engine.start("invoicing_and_payments", json::parse(invoice_input));
+  REQUIRE(id);
+  const auto before = f.engine.history(*id)->size();
+  auto wrong = f.engine.answer(*id, "check_customer_data", "data_check_result", "maybe", "erika");
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().code == ErrorCode::invalid_value);
+  auto unknown = f.engine.answer(*id, "check_customer_data", "name_chekced", true, "erika");
+  REQUIRE_FALSE(unknown);
+  CHECK_THAT(unknown.error().message, Catch::Contains("did you mean 'name_checked'?"));
+  auto elsewhere =
+      f.engine.answer(*id, "analyze_payment_flows", "payment_history_compiled", true, "erika");
+  REQUIRE_FALSE(elsewhere);
+  CHECK(f.engine.history(*id)->size() == before);
+}
+
+TEST_CASE("starting twice with one business key gives one instance", "[engine]") {
+  Fixture f;
+  f.deploy("invoicing_and_payments.json");
+  auto first = f.engine.start("invoicing_and_payments", json::parse(invoice_input),
+                              {.business_key = "R-2026-17"});
+  auto second = f.engine.start("invoicing_and_payments", json::parse(invoice_input),
+                               {.business_key = "R-2026-17"});
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(*first == *second);
+  CHECK(f.engine.instances().size() == 1);
+  auto missing = f.engine.start("invoicing_and_payment", json::object());
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(missing.error().message, Catch::Contains("did you mean 'invoicing_and_payments'?"));
+}
+
+// A step type whose adapter fails a given number of times before it succeeds.
+struct Flaky : Adapter {
+  int failures;
+  std::vector<std::string> keys;
+  explicit Flaky(int n) : failures(n) {}
+  StepResult execute(const StepContext& context) override {
+    keys.push_back(context.idempotency_key);
+    if (failures-- > 0) return StepResult::failed("the service is down");
+    return StepResult::completed(json::object{{"ok", true}});
+  }
+};
+
+StepTypeRegistry with_flaky() {
+  StepTypeRegistry registry = StepTypeRegistry::builtin();
+  REQUIRE(registry.add({.name = "flaky"}));
+  return registry;
+}
+
+Workflow flaky_workflow(const StepTypeRegistry& registry, const std::string& on_error) {
+  const std::string text =
+      R"({"id": "flaky", "version": 1, "kind": "workflow", "title": "F",
+    "steps": [
+      {"id": "call", "type": "flaky", "next": "done",
+       "retry": {"max_attempts": 3, "initial_interval": "PT10S", "backoff": 3,
+                 "max_interval": "PT20S", "jitter": false})" +
+      on_error + R"(},
+      {"id": "done", "type": "end"})" +
+      (on_error.empty() ? std::string()
+                        : R"(, {"id": "handle", "type": "end", "status": "failed"})") +
+      "]}";
+  auto definition = load_definition(text, "flaky.json", {.step_types = &registry});
+  if (!definition) FAIL(definition.error());
+  auto workflow = Workflow::compile(std::move(*definition), &registry);
+  if (!workflow) FAIL(workflow.error());
+  return std::move(*workflow);
+}
+
+TEST_CASE("retries back off on timers and succeed", "[engine][retry]") {
+  const auto registry = with_flaky();
+  Fixture f;
+  REQUIRE(f.engine.deploy(flaky_workflow(registry, R"(, "on_error": "handle")")));
+  auto flaky = std::make_shared<Flaky>(2);
+  f.engine.register_adapter("flaky", flaky);
+  auto id = f.engine.start("flaky", json::object());
+  REQUIRE(id);
+  CHECK(f.state(*id).status == InstanceStatus::waiting);  // on a retry timer
+  f.clock.advance(10s);
+  CHECK(f.engine.run_due() == 1u);
+  CHECK(f.state(*id).status == InstanceStatus::waiting);
+  f.clock.advance(20s - 1ms);  // 10 s × 3 = 30 s, capped at 20 s
+  CHECK(f.engine.run_due() == 0u);
+  f.clock.advance(1ms);
+  CHECK(f.engine.run_due() == 1u);
+  CHECK(f.state(*id).status == InstanceStatus::completed);
+  REQUIRE(flaky->keys.size() == 3);
+  CHECK(flaky->keys[0] != flaky->keys[1]);  // each attempt has its own key
+}
+
+TEST_CASE("exhausted retries take on_error, or fail the instance with the error",
+          "[engine][retry]") {
+  const auto registry = with_flaky();
+  for (const bool handled : {true, false}) {
+    Fixture f;
+    REQUIRE(f.engine.deploy(flaky_workflow(registry, handled ? R"(, "on_error": "handle")" : "")));
+    f.engine.register_adapter("flaky", std::make_shared<Flaky>(5));
+    auto id = f.engine.start("flaky", json::object());
+    REQUIRE(id);
+    f.clock.advance(1min);
+    f.engine.run_due();
+    f.clock.advance(1min);
+    f.engine.run_due();
+    const auto s = f.state(*id);
+    CHECK(s.status == InstanceStatus::failed);
+    CHECK_THAT(s.error,
+               Catch::Contains(handled ? "ended at step 'handle'" : "the service is down"));
+    CHECK(s.data.at("steps").at("call").at("error") == "the service is down");
+  }
+}
+
+TEST_CASE("parallel branches meet at their join in either order", "[engine][parallel]") {
+  const std::string text = R"({"id": "p", "version": 1, "kind": "workflow", "title": "P",
+    "steps": [
+      {"id": "fork", "type": "parallel", "branches": ["a", "b"], "join": "meet"},
+      {"id": "a", "type": "fill_checklist", "items": [{"id": "x", "label": "X"}], "next": "meet"},
+      {"id": "b", "type": "fill_checklist", "items": [{"id": "y", "label": "Y"}], "next": "meet"},
+      {"id": "meet", "type": "join", "next": "done"},
+      {"id": "done", "type": "end"}]})";
+  for (const bool a_first : {true, false}) {
+    Fixture f;
+    auto definition = load_definition(text, "p.json");
+    REQUIRE(definition);
+    REQUIRE(f.engine.deploy(*Workflow::compile(std::move(*definition))));
+    auto id = f.engine.start("p", json::object());
+    REQUIRE(id);
+    CHECK(f.state(*id).tokens.size() == 2);
+    f.answer(*id, a_first ? "a" : "b", a_first ? "x" : "y", true);
+    CHECK(f.state(*id).status == InstanceStatus::waiting);
+    f.answer(*id, a_first ? "b" : "a", a_first ? "y" : "x", true);
+    const auto s = f.state(*id);
+    CHECK(s.status == InstanceStatus::completed);
+    CHECK(s.data.at("steps").at("meet").at("visits") == 1);
+  }
+}
+
+TEST_CASE("a signature records the hash of the answers it signs", "[engine]") {
+  const std::string text = R"({"id": "s", "version": 1, "kind": "checklist", "title": "S",
+    "sections": [{"id": "check", "title": "C", "items": [
+      {"id": "ok", "label": "Ok"},
+      {"id": "note", "label": "Note", "kind": "text", "required": false},
+      {"id": "signed", "label": "Signed", "kind": "signature"}]}]})";
+  Fixture f;
+  auto definition = load_definition(text, "s.json");
+  REQUIRE(definition);
+  REQUIRE(f.engine.deploy(*Workflow::compile(std::move(*definition))));
+  auto id = f.engine.start("s", json::object());
+  REQUIRE(id);
+  f.answer(*id, "check", "ok", true);
+  CHECK(f.state(*id).status == InstanceStatus::waiting);
+  CHECK_FALSE(f.engine.answer(*id, "check", "signed", true, "erika"));
+  REQUIRE(f.engine.sign(*id, "check", "signed", "erika"));
+  const auto s = f.state(*id);
+  CHECK(s.status == InstanceStatus::completed);
+  const auto& signature = s.data.at("steps").at("check").at("answers").at("signed");
+  CHECK(signature.at("signed_by") == "erika");
+  // sha256 of {"ok":true}
+  CHECK(signature.at("hash") == "4062edaf750fb8074e7e83e0c9028c94e32468a8b6f1614774328ef045150f93");
+}
+
+TEST_CASE("a cancelled instance stops and says who cancelled it", "[engine]") {
+  Fixture f;
+  f.deploy("invoicing_and_payments.json");
+  auto id = f.engine.start("invoicing_and_payments", json::parse(invoice_input));
+  REQUIRE(id);
+  REQUIRE(f.engine.cancel(*id, "jonas", "duplicate"));
+  CHECK(f.state(*id).status == InstanceStatus::cancelled);
+  CHECK(f.engine.history(*id)->back().actor == "jonas");
+  CHECK_FALSE(f.engine.cancel(*id, "jonas"));
+  CHECK_FALSE(f.engine.answer(*id, "check_customer_data", "name_checked", true, "erika"));
+}
+
+}  // namespace
+}  // namespace ablauf
