@@ -14,7 +14,9 @@
 #include <compare>
 #include <cstdint>
 #include <iterator>
+#include <locale>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 namespace ablauf {
@@ -201,9 +203,11 @@ tl::expected<json::value, AnswerError> check_pattern(const ItemDefinition& item,
       "could not be checked against the required pattern: the check takes too long";
   try {
     // As in JavaScript, ^ and $ match only at the ends of the text and '.' not a line break;
-    // Boost.Regex's Perl defaults would match them at every line.
-    const boost::wregex regex(widen(item.pattern),
-                              boost::regex::ECMAScript | boost::regex::no_mod_m);
+    // Boost.Regex's Perl defaults would match them at every line. The classic locale keeps \w
+    // and [[:alpha:]] to ASCII, as in JavaScript, whatever locale the host set.
+    boost::wregex regex;
+    regex.imbue(std::locale::classic());
+    regex.assign(widen(item.pattern), boost::regex::ECMAScript | boost::regex::no_mod_m);
     const std::wstring answer = widen(text);
     std::size_t steps_left = pattern_steps + pattern_steps_per_character * answer.size();
     const BudgetIterator begin(answer.data(), &steps_left);

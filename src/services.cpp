@@ -40,8 +40,10 @@ tl::expected<std::string, std::string> MemoryRecordStore::save(const std::string
 
 tl::expected<void, std::string> MemoryRecordStore::update(const std::string& collection,
                                                           const std::string& key,
-                                                          const boost::json::object& fields) {
+                                                          const boost::json::object& fields,
+                                                          bool create) {
   std::lock_guard lock(mutex_);
+  if (create) collections_[collection].try_emplace(key);
   const auto missing = [&] {
     return tl::make_unexpected("there is no record '" + key + "' in '" + collection + "'");
   };

@@ -53,7 +53,9 @@ StepTypeRegistry make_builtin() {
                       param("record", T::object, required), param("key", T::string)}});
   add({.name = "update_record",
        .parameters = {param("collection", T::string, required), param("key", T::string, required),
-                      param("set", T::object, required)}});
+                      param("set", T::object, required),
+                      // Create the record when it does not exist yet.
+                      param("upsert", T::boolean)}});
 
   // Control steps.
   add({.name = "decision", .next = NextRule::transitions});

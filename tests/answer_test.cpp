@@ -147,6 +147,11 @@ TEST_CASE("a text's pattern must match the whole answer", "[answer]") {
     CHECK(accepted(item, "öü") == json::value("öü"));
     CHECK(refused(item, "öäü") == "IBAN: does not match the required pattern");
   }
+  SECTION("\\w is ASCII only, as in JavaScript") {
+    item.pattern = "\\w+";
+    CHECK(accepted(item, "abc_1") == json::value("abc_1"));
+    CHECK(refused(item, "Größe") == "IBAN: does not match the required pattern");
+  }
   SECTION("the length is checked before the pattern") {
     item.max = 4;
     CHECK(refused(item, "DE123") == "IBAN: has 5 characters, more than the maximum of 4");

@@ -56,10 +56,12 @@ class RecordStore {
                                                       const std::string& key,
                                                       const boost::json::object& record,
                                                       const std::string& idempotency_key) = 0;
-  // Sets fields of an existing record; an unknown key is an error.
+  // Sets fields of an existing record; an unknown key is an error unless `create` is set, in
+  // which case the record is made with these fields.
   virtual tl::expected<void, std::string> update(const std::string& collection,
                                                  const std::string& key,
-                                                 const boost::json::object& fields) = 0;
+                                                 const boost::json::object& fields,
+                                                 bool create = false) = 0;
   virtual std::optional<boost::json::object> find(const std::string& collection,
                                                   const std::string& key) const = 0;
 };
@@ -70,7 +72,8 @@ class MemoryRecordStore final : public RecordStore {
                                               const boost::json::object& record,
                                               const std::string& idempotency_key) override;
   tl::expected<void, std::string> update(const std::string& collection, const std::string& key,
-                                         const boost::json::object& fields) override;
+                                         const boost::json::object& fields,
+                                         bool create = false) override;
   std::optional<boost::json::object> find(const std::string& collection,
                                           const std::string& key) const override;
 

@@ -17,5 +17,6 @@ inline constexpr int exit_usage = 2;    // bad command line, unreadable output f
 void add_validate_command(CLI::App& app, std::function<int()>& run);
 void add_graph_command(CLI::App& app, std::function<int()>& run);
 void add_eval_command(CLI::App& app, std::function<int()>& run);
+void add_run_command(CLI::App& app, std::function<int()>& run);
 
 }  // namespace ablauf::cli

@@ -1,16 +1,13 @@
 // `ablauf eval`: try an expression or a JsonLogic rule against some data.
 #include "commands.hpp"
+#include "load.hpp"
 
 #include <ablauf/expression.hpp>
-#include <ablauf/json.hpp>
-#include <ablauf/source.hpp>
 
 #include <boost/json/parse.hpp>
 
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 namespace ablauf::cli {
 namespace {
@@ -38,27 +35,10 @@ void print_error(const std::string& text, std::size_t offset, const std::string&
             << "  " << std::string(column - 1, ' ') << "^\n";
 }
 
-std::optional<boost::json::value> read_data(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << path << ": error: cannot read the file\n";
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  const Source source(path, std::move(text).str());
-  auto data = parse_json(source);
-  if (!data) {
-    std::cerr << data.error() << '\n';
-    return std::nullopt;
-  }
-  return std::move(*data);
-}
-
 int run_eval(const EvalFlags& flags) {
   boost::json::value data = boost::json::object();
   if (!flags.data_file.empty()) {
-    auto read = read_data(flags.data_file);
+    auto read = read_json_file(flags.data_file);
     if (!read) return exit_usage;
     data = std::move(*read);
   }

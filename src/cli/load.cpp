@@ -1,6 +1,11 @@
 #include "load.hpp"
 
+#include <ablauf/json.hpp>
+#include <ablauf/source.hpp>
+
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace ablauf::cli {
 
@@ -60,6 +65,23 @@ std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions
   std::cerr << workflow->warnings();
   warnings += workflow->warnings().size();
   return std::move(*workflow);
+}
+
+std::optional<boost::json::value> read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << path << ": error: cannot read the file\n";
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const Source source(path, std::move(text).str());
+  auto data = parse_json(source);
+  if (!data) {
+    std::cerr << data.error() << '\n';
+    return std::nullopt;
+  }
+  return std::move(*data);
 }
 
 }  // namespace ablauf::cli

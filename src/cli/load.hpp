@@ -3,6 +3,8 @@
 
 #include <ablauf/workflow.hpp>
 
+#include <boost/json/value.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <optional>
@@ -20,5 +22,9 @@ struct LimitFlags {
 // FILE:LINE:COL: severity: message (at pointer); returns nothing on errors.
 std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,
                                       std::size_t& warnings);
+
+// Reads a JSON file (instance input, answers, data). Prints a located error to stderr and
+// returns nothing if it cannot be read or parsed.
+std::optional<boost::json::value> read_json_file(const std::string& path);
 
 }  // namespace ablauf::cli

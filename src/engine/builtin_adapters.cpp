@@ -82,7 +82,9 @@ class UpdateRecord final : public Adapter {
     if (!fields || !fields->is_object())
       return StepResult::failed("'set' did not render to an object", false);
     const std::string key = string_parameter(p, "key");
-    auto updated = records_.update(string_parameter(p, "collection"), key, fields->get_object());
+    const auto* upsert = p.if_contains("upsert");
+    auto updated = records_.update(string_parameter(p, "collection"), key, fields->get_object(),
+                                   upsert && upsert->is_bool() && upsert->get_bool());
     if (!updated) return StepResult::failed(std::move(updated.error()), false);
     return StepResult::completed(json::object{{"key", key}});
   }

@@ -58,7 +58,7 @@ check "unknown flags are errors" test "$status" -eq 2
 run validate --max-steps 3 "$source_dir/workflows/utility_billing.json"
 check "limits are flags" grep -qF "(max_steps)" "$scratch/err"
 
-for command in "" validate graph eval; do
+for command in "" validate graph eval run; do
   run $command --help
   check "--help for '${command:-ablauf}'" test "$status" -eq 0
   check "--help for '${command:-ablauf}' prints usage" grep -qi "usage" "$scratch/out"
@@ -98,6 +98,31 @@ run eval --jsonlogic '{"and": ['
 check "a rule that is not JSON exits 1" test "$status" -eq 1
 run eval "input.x" --data "$scratch/missing.json"
 check "a missing data file is a usage error" test "$status" -eq 2
+
+for workflow in "$source_dir"/workflows/*.json; do
+  name=$(basename "$workflow" .json)
+  run run "$workflow" --answers "$source_dir/workflows/answers/$name.json" --clock simulated \
+    --outbox "$scratch/outbox-$name" </dev/null
+  check "$name runs to its end with its answers file" test "$status" -eq 0
+  check "$name says it completed" grep -q "completed$" "$scratch/out"
+done
+check "the invoicing run mailed the customer" grep -q "^Subject: Ihre Rechnung" "$scratch/outbox-invoicing_and_payments/1.eml"
+check "the utility run reminded three times" test "$(ls "$scratch/outbox-utility_billing" | wc -l)" -eq 4
+check "the utility run escalated on day 42" grep -q "day 42 .*task .*eskalieren" "$scratch/out"
+run run "$source_dir/workflows/invoicing_and_payments.json" --outbox "$scratch/outbox" </dev/null
+check "without answers and a terminal, run stops at the first human step" test "$status" -eq 3
+check "it says where it waits and how to go on" grep -q "waits for step 'check_customer_data'.*" "$scratch/out"
+run run "$source_dir/workflows/utility_billing.json" --json --clock simulated --outbox "$scratch/outbox-json" \
+  --answers "$source_dir/workflows/answers/utility_billing.json" </dev/null
+check "--json prints the final instance" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['status']=='completed' and d['history'][0]['type']=='instance_started'" "$scratch/out"
+echo '{"answers": {"account_setup": {"identity_verified": "ja"}}}' >"$scratch/bad-answers.json"
+run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/bad-answers.json" \
+  --outbox "$scratch/outbox-bad" </dev/null
+check "a refused scripted answer exits 1" test "$status" -eq 1
+check "a refused scripted answer says why" grep -q "was refused" "$scratch/err"
+echo '{"answerz": {}}' >"$scratch/typo-answers.json"
+run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/typo-answers.json" </dev/null
+check "an unknown field in an answers file is a usage error" test "$status" -eq 2
 
 echo "$passes passed, $failures failed"
 test "$failures" -eq 0
