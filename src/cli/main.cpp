@@ -1,4 +1,4 @@
-// ablauf: check and draw workflow and checklist definitions, and try expressions.
+// ablauf: check, draw and run workflow and checklist definitions, and try expressions.
 #include "commands.hpp"
 
 #include <iostream>
@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "ablauf 0.1.0");
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 success, 1 a definition or expression has errors, 2 bad usage.\n"
+      "Exit status: 0 success, 1 a definition or expression has errors (or an instance failed),\n"
+      "2 bad usage, 3 an instance waits for input it was not given.\n"
       "Run `ablauf COMMAND --help` for a command's options.");
 
   std::function<int()> run;

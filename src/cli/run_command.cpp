@@ -19,8 +19,6 @@ namespace {
 
 namespace json = boost::json;
 
-inline constexpr int exit_waiting = 3;  // the instance waits for input it was not given
-
 struct RunFlags {
   std::string file;
   std::string input_file;
