@@ -19,6 +19,7 @@ bool is_language_code(std::string_view s) noexcept;
 
 // The fields every step has, whatever its type.
 inline constexpr std::string_view common_step_fields[] = {
-    "id", "type", "title", "description", "next", "retry", "timeout", "on_timeout", "on_error"};
+    "id",    "type",    "title",      "description", "next",
+    "retry", "timeout", "on_timeout", "on_error",    "assign"};
 
 }  // namespace ablauf::detail

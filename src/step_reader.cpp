@@ -328,6 +328,21 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
   }
   if (const auto* next = fields.value("next"))
     step.next = read_next(reader, *next, fields.pointer_of("next"));
+  if (const auto* assign = fields.object("assign")) {
+    for (const auto& [name, written] : *assign) {
+      const std::string at = member_pointer(fields.pointer_of("assign"), name);
+      if (!is_identifier(name)) {
+        reader.error(ErrorCode::invalid_identifier, at,
+                     "'" + std::string(name) +
+                         "' is not a variable name: use letters, digits "
+                         "and '_', starting with a letter",
+                     Anchor::key);
+        continue;
+      }
+      if (auto expression = read_expression(reader, written, at, name))
+        step.assign.emplace_back(std::string(name), std::move(*expression));
+    }
+  }
   step.retry = read_retry(reader, fields);
   step.timeout = fields.duration("timeout");
   if (auto target = fields.identifier("on_error")) step.on_error = std::move(*target);

@@ -6,6 +6,9 @@
 
 #include <boost/json/parse.hpp>
 
+#include <atomic>
+#include <thread>
+
 namespace ablauf {
 namespace {
 
@@ -352,6 +355,94 @@ TEST_CASE("a cancelled instance stops and says who cancelled it", "[engine]") {
   CHECK(f.engine.history(*id)->back().actor == "jonas");
   CHECK_FALSE(f.engine.cancel(*id, "jonas"));
   CHECK_FALSE(f.engine.answer(*id, "check_customer_data", "name_checked", true, "erika"));
+}
+
+TEST_CASE("assign puts values into vars before the transitions are tried", "[engine]") {
+  const std::string text = R"({"id": "count", "version": 1, "kind": "workflow", "title": "C",
+    "steps": [
+      {"id": "remind", "type": "wait", "duration": "P1D",
+       "assign": {"reminders": "coalesce(vars.reminders, 0) + 1",
+                  "last": {"cat": ["reminder ", {"var": "vars.reminders"}]}},
+       "next": [{"when": "vars.reminders >= 3", "to": "done"}, {"to": "remind"}]},
+      {"id": "done", "type": "end"}]})";
+  Fixture f;
+  auto definition = load_definition(text, "count.json");
+  if (!definition) FAIL(definition.error());
+  REQUIRE(f.engine.deploy(*Workflow::compile(std::move(*definition))));
+  auto id = f.engine.start("count", json::object());
+  REQUIRE(id);
+  for (int day = 1; day <= 3; ++day) {
+    f.clock.advance(std::chrono::days(1));
+    CHECK(f.engine.run_due() == 1u);
+  }
+  const auto s = f.state(*id);
+  CHECK(s.status == InstanceStatus::completed);
+  CHECK(s.data.at("vars").at("reminders") == 3);
+  CHECK(s.data.at("vars").at("last") == "reminder 3");  // later assignments see earlier ones
+
+  const auto errors = test::problems_of(R"({"id": "c", "version": 1, "kind": "workflow",
+    "title": "C", "steps": [{"id": "a", "type": "end", "assign": {"2x": "1", "ok": "1 +"}}]})");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].code == ErrorCode::invalid_identifier);
+  CHECK(errors[1].code == ErrorCode::invalid_expression);
+}
+
+TEST_CASE("instances are listed by workflow, status and who they wait for", "[engine]") {
+  Fixture f;
+  f.deploy("invoicing_and_payments.json");
+  f.deploy("utility_billing.json");
+  auto invoicing = f.engine.start("invoicing_and_payments", json::parse(invoice_input));
+  auto utility = f.engine.start("utility_billing", json::parse(utility_input));
+  REQUIRE(invoicing);
+  REQUIRE(utility);
+  REQUIRE(f.engine.cancel(*utility, "jonas"));
+  CHECK(f.engine.list()->size() == 2);
+  const auto waiting = f.engine.list({.status = InstanceStatus::waiting});
+  REQUIRE(waiting->size() == 1);
+  CHECK(waiting->front().id == *invoicing);
+  CHECK(f.engine.list({.workflow = "utility_billing"})->front().status ==
+        InstanceStatus::cancelled);
+  CHECK(f.engine.list({.waiting_for = "accounts_receivable"})->empty());
+  for (const auto* item : {"name_checked", "address_checked", "contact_details_checked",
+                           "identification_numbers_checked", "external_sources_matched"})
+    f.answer(*invoicing, "check_customer_data", item, true);
+  f.answer(*invoicing, "check_customer_data", "data_check_result", "correct");
+  CHECK(f.engine.list({.waiting_for = "accounts_receivable"})->size() == 1);
+}
+
+TEST_CASE("the engine may be called from several threads at once", "[engine][threads]") {
+  Fixture f;
+  f.deploy("invoicing_and_payments.json");
+  constexpr int threads = 4;
+  constexpr int per_thread = 5;
+  std::vector<std::thread> workers;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i) {
+        auto input = json::parse(invoice_input);
+        input.at("invoice").as_object()["number"] = "R-" + std::to_string(t * 100 + i);
+        auto id = f.engine.start("invoicing_and_payments", std::move(input));
+        if (!id) {
+          ++failures;
+          continue;
+        }
+        for (const auto* item : {"name_checked", "address_checked", "contact_details_checked",
+                                 "identification_numbers_checked", "external_sources_matched"})
+          if (!f.engine.answer(*id, "check_customer_data", item, true, "erika")) ++failures;
+        if (!f.engine.answer(*id, "check_customer_data", "data_check_result", "correct", "erika"))
+          ++failures;
+      }
+    });
+  for (auto& w : workers) w.join();
+  CHECK(failures == 0);
+  const auto all = f.engine.list();
+  REQUIRE(all->size() == threads * per_thread);
+  for (const auto& state : *all) {
+    CHECK(state.tasks.size() == 1);  // every instance reached its follow-up task
+    CHECK(fold(state.id, *f.engine.history(state.id))->last_sequence == state.last_sequence);
+  }
+  CHECK(f.outbox.mails().size() == threads * per_thread);
 }
 
 }  // namespace

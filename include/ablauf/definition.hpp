@@ -98,6 +98,8 @@ struct StepDefinition {
   std::optional<Duration> timeout;
   std::string on_timeout;  // step id; "" when none
   std::string on_error;    // step id; "" when none
+  // Values put into vars.<name> when the step completes, before its transitions are tried.
+  std::vector<std::pair<std::string, Expression>> assign;
 
   // The parameters of the step's type, as written.
   boost::json::object parameters;

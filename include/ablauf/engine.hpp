@@ -27,6 +27,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,13 @@ struct EngineConfig {
   std::function<void(const std::string& instance, const Event& event)> observer;
   // The language of rendered task titles when a definition has several.
   std::string language;
+};
+
+// Which instances list() returns; empty fields match every instance.
+struct InstanceFilter {
+  std::string workflow;
+  std::optional<InstanceStatus> status;
+  std::string waiting_for;  // an assignee with an open task, e.g. "accounts_receivable"
 };
 
 struct StartOptions {
@@ -76,6 +84,8 @@ class Engine {
   tl::expected<InstanceState, Error> get(std::string_view instance) const;
   tl::expected<std::vector<Event>, Error> history(std::string_view instance) const;
   std::vector<std::string> instances() const;
+  // The states of the instances that match, in the order they were started.
+  tl::expected<std::vector<InstanceState>, Error> list(const InstanceFilter& filter = {}) const;
 
   // Records a person's answer to a checklist item of a step the instance waits at. The value
   // is checked against the item's kind and rules; a rejected answer changes nothing. The step

@@ -155,6 +155,26 @@ std::vector<std::string> Engine::instances() const {
   return impl_->store.instances();
 }
 
+tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilter& filter) const {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<InstanceState> out;
+  for (const auto& id : impl_->store.instances()) {
+    auto events = impl_->store.load(id);
+    if (!events) return tl::make_unexpected(std::move(events.error()));
+    auto state = fold(id, *events);
+    if (!state) return tl::make_unexpected(std::move(state.error()));
+    if (!filter.workflow.empty() && state->workflow_id != filter.workflow) continue;
+    if (filter.status && state->status != *filter.status) continue;
+    if (!filter.waiting_for.empty() &&
+        std::none_of(state->tasks.begin(), state->tasks.end(), [&](const Task& task) {
+          return !task.completed && task.assignee == filter.waiting_for;
+        }))
+      continue;
+    out.push_back(std::move(*state));
+  }
+  return out;
+}
+
 tl::expected<void, Error> Engine::answer(std::string_view instance, std::string_view step_id,
                                          std::string_view item_id, json::value value,
                                          std::string_view actor) {

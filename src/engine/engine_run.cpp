@@ -69,6 +69,28 @@ tl::expected<void, Error> EngineParts::fail_instance(Run& run, std::string error
 
 tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
                                                 const StepDefinition& step, json::value output) {
+  if (!step.assign.empty()) {
+    // Assignments see the step's output as later steps will, before it is recorded.
+    json::value data = run.state.data;
+    if (!output.is_null()) {
+      auto& entry = data.as_object()["steps"].as_object()[step.id];
+      if (!entry.is_object()) entry = json::object();
+      entry.as_object()["output"] = output;
+    }
+    json::object vars;
+    for (const auto& [name, expression] : step.assign) {
+      auto value = evaluate(expression, data, {.now = clock.now()});
+      if (!value)
+        return fail_instance(run, "step '" + step.id + "': assigning vars." + name +
+                                      " failed: " + value.error().message);
+      data.as_object()["vars"].as_object()[name] = *value;  // later assignments see it
+      vars[name] = std::move(*value);
+    }
+    if (auto ok = run.emit(EventType::vars_assigned, step.id,
+                           json::object{{"vars", std::move(vars)}}, clock.now());
+        !ok)
+      return ok;
+  }
   json::array next;
   bool chosen = step.next.empty();
   for (const auto& transition : step.next) {
