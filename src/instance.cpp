@@ -203,9 +203,10 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       break;
     }
     case EventType::signal_received: {
+      // Expressions read the payload itself at event.… (docs/format.md); the name is in the
+      // history.
       const auto* payload = field(event, "payload");
-      data.as_object()["event"] = json::object{{"name", string_field(event, "name")},
-                                               {"payload", payload ? *payload : json::value()}};
+      data.as_object()["event"] = payload ? *payload : json::value();
       break;
     }
     case EventType::vars_assigned: {

@@ -177,7 +177,7 @@ TEST_CASE("paid in time, the utility workflow records the payment and does not e
   CHECK(s.status == InstanceStatus::completed);
   CHECK(s.tasks.empty());
   CHECK_FALSE(s.data.at("steps").as_object().contains("send_payment_reminder"));
-  CHECK(s.data.at("event").at("payload").at("amount") == 84.5);
+  CHECK(s.data.at("event").at("amount") == 84.5);
   // The timeout timer went with the wait: nothing fires later.
   f.clock.advance(std::chrono::days(30));
   CHECK(f.engine.run_due() == 0u);

@@ -94,6 +94,12 @@ class Engine {
                                    std::string_view item, boost::json::value value,
                                    std::string_view actor);
 
+  // Records several answers to one step at once, as a submitted form: every value is checked
+  // first, and if one is refused, none is recorded. Optional items answered together with the
+  // last required one are kept, where answering one by one would have completed the step first.
+  tl::expected<void, Error> submit(std::string_view instance, std::string_view step,
+                                   const boost::json::object& answers, std::string_view actor);
+
   // Signs a signature item: records who and when, and the SHA-256 of the answers given to the
   // items before it in the step, so that a printed copy can be checked against the record.
   tl::expected<void, Error> sign(std::string_view instance, std::string_view step,

@@ -118,36 +118,54 @@ class Driver {
 
   enum class Outcome { progressed, stuck, error };
 
-  // Answers the checklist a token waits at, from the script or the terminal.
+  // Answers the checklist a token waits at: the script's answers are submitted together, as
+  // one form (so optional items are kept), then signed; what is still missing is asked for on
+  // the terminal.
   Outcome fill(const std::string& step_id) {
     const StepDefinition& step = *workflow_.definition().find_step(step_id);
-    const json::object* given = script_.answers_for(step_id);
+    if (const json::object* given = script_.answers_for(step_id)) {
+      for (;;) {  // answers may reveal further items (visible_if), so submit in passes
+        auto state = engine_.get(id_);
+        if (!state || !waits_at(*state, step_id, "checklist")) return Outcome::progressed;
+        json::object batch;
+        std::vector<std::pair<std::string, std::string>> signatures;  // item, signer
+        for (const auto& section : step.checklist->sections)
+          for (const auto& item : section.items) {
+            const json::value* value = given->if_contains(item.id);
+            if (!value || answered(*state, step_id, item.id) || !visible(item, *state)) continue;
+            if (item.kind == ItemKind::signature)
+              signatures.emplace_back(
+                  item.id, value->is_string() ? std::string(value->get_string()) : script_.actor);
+            else
+              batch[item.id] = *value;
+          }
+        if (batch.empty() && signatures.empty()) break;
+        if (!batch.empty())
+          if (auto ok = engine_.submit(id_, step_id, batch, script_.actor); !ok) {
+            std::cerr << "error: the answers to step '" << step_id
+                      << "' were refused: " << ok.error().message << '\n';
+            return Outcome::error;
+          }
+        for (const auto& [item, signer] : signatures)
+          if (auto ok = engine_.sign(id_, step_id, item, signer); !ok) {
+            std::cerr << "error: '" << item << "' of step '" << step_id
+                      << "' could not be signed: " << ok.error().message << '\n';
+            return Outcome::error;
+          }
+      }
+    }
     for (const auto& section : step.checklist->sections) {
       for (const auto& item : section.items) {
         auto state = engine_.get(id_);
         if (!state || !waits_at(*state, step_id, "checklist")) return Outcome::progressed;
         if (answered(*state, step_id, item.id) || !visible(item, *state)) continue;
-        const json::value* value = given ? given->if_contains(item.id) : nullptr;
-        if (!value && interactive()) {
+        if (interactive()) {
           if (!ask(engine_, id_, step, item, script_.actor, language_, out_)) return Outcome::error;
           continue;
         }
-        if (!value) {
-          if (!item.required) continue;
-          missing_ = "step '" + step_id + "', item '" + item.id + "'";
-          return Outcome::stuck;
-        }
-        const auto done =
-            item.kind == ItemKind::signature
-                ? engine_.sign(id_, step_id, item.id,
-                               value->is_string() ? std::string_view(value->get_string())
-                                                  : std::string_view(script_.actor))
-                : engine_.answer(id_, step_id, item.id, *value, script_.actor);
-        if (!done) {
-          std::cerr << "error: the answer to '" << item.id << "' of step '" << step_id
-                    << "' was refused: " << done.error().message << '\n';
-          return Outcome::error;
-        }
+        if (!item.required) continue;
+        missing_ = "step '" + step_id + "', item '" + item.id + "'";
+        return Outcome::stuck;
       }
     }
     auto state = engine_.get(id_);
@@ -293,10 +311,15 @@ int run_instance(const RunFlags& flags) {
     const std::optional<Time> event_time =
         event ? std::optional<Time>(started + event->after) : std::nullopt;
     if (event && (!next_time || *event_time <= *next_time)) {
-      if (*event_time > clock.now()) {
-        if (!simulated) break;  // a real clock does not wait days for a scripted event
+      if (*event_time > clock.now() && simulated) {
         manual.set(*event_time);
         continue;
+      }
+      if (*event_time > clock.now()) {  // a real clock does not wait days for a script
+        status = exit_waiting;
+        out << "instance " << *id << " waits for the event '" << event->name << "', due "
+            << to_rfc3339(*event_time) << ".\n  Let time pass with --clock simulated.\n";
+        break;
       }
       script.delivered();
       if (auto ok = engine.signal(*id, event->name, event->payload); !ok)

@@ -175,9 +175,14 @@ tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilte
   return out;
 }
 
-tl::expected<void, Error> Engine::answer(std::string_view instance, std::string_view step_id,
-                                         std::string_view item_id, json::value value,
+tl::expected<void, Error> Engine::answer(std::string_view instance, std::string_view step,
+                                         std::string_view item, json::value value,
                                          std::string_view actor) {
+  return submit(instance, step, json::object{{item, std::move(value)}}, actor);
+}
+
+tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_view step_id,
+                                         const json::object& answers, std::string_view actor) {
   std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
   auto run = parts.load(instance);
@@ -189,27 +194,34 @@ tl::expected<void, Error> Engine::answer(std::string_view instance, std::string_
                                                std::string(step_id) + "'");
   const std::uint32_t token_id = token->id;
   const StepDefinition& step = *run->workflow->definition().find_step(step_id);
-  const ItemDefinition* item = nullptr;
   std::vector<std::string_view> ids;
   for (const auto& section : step.checklist->sections)
-    for (const auto& i : section.items) {
-      ids.push_back(i.id);
-      if (i.id == item_id) item = &i;
-    }
-  if (!item)
-    return error(ErrorCode::not_found, "step '" + step.id + "' has no item '" +
-                                           std::string(item_id) + "'" +
-                                           detail::did_you_mean(item_id, ids));
-  if (item->kind == ItemKind::signature)
-    return error(ErrorCode::invalid_value,
-                 "'" + item->id + "' is a signature: sign it with sign(), not answer()");
-  auto checked = check_answer(*item, value, parts.config.language);
-  if (!checked) return error(ErrorCode::invalid_value, std::move(checked.error().message));
-  if (auto ok = run->emit(EventType::answer_recorded, step.id,
-                          json::object{{"item", item->id}, {"value", std::move(*checked)}},
-                          parts.clock.now(), std::string(actor));
-      !ok)
-    return ok;
+    for (const auto& i : section.items) ids.push_back(i.id);
+
+  // Check every answer before recording any.
+  std::vector<std::pair<std::string, json::value>> checked;
+  for (const auto& [item_id, value] : answers) {
+    const ItemDefinition* item = nullptr;
+    for (const auto& section : step.checklist->sections)
+      for (const auto& i : section.items)
+        if (i.id == item_id) item = &i;
+    if (!item)
+      return error(ErrorCode::not_found, "step '" + step.id + "' has no item '" +
+                                             std::string(item_id) + "'" +
+                                             detail::did_you_mean(item_id, ids));
+    if (item->kind == ItemKind::signature)
+      return error(ErrorCode::invalid_value,
+                   "'" + item->id + "' is a signature: sign it with sign(), not answer()");
+    auto canonical = check_answer(*item, value, parts.config.language);
+    if (!canonical) return error(ErrorCode::invalid_value, std::move(canonical.error().message));
+    checked.emplace_back(item->id, std::move(*canonical));
+  }
+  for (auto& [item_id, value] : checked)
+    if (auto ok = run->emit(EventType::answer_recorded, step.id,
+                            json::object{{"item", item_id}, {"value", std::move(value)}},
+                            parts.clock.now(), std::string(actor));
+        !ok)
+      return ok;
   if (auto ok = parts.complete_checklist_if_done(*run, token_id, step); !ok) return ok;
   if (auto ok = parts.advance(*run); !ok) return ok;
   return parts.commit(*run);

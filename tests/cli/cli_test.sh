@@ -119,7 +119,7 @@ echo '{"answers": {"account_setup": {"identity_verified": "ja"}}}' >"$scratch/ba
 run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/bad-answers.json" \
   --outbox "$scratch/outbox-bad" </dev/null
 check "a refused scripted answer exits 1" test "$status" -eq 1
-check "a refused scripted answer says why" grep -q "was refused" "$scratch/err"
+check "a refused scripted answer says why" grep -q "were refused: .*expected true or false" "$scratch/err"
 echo '{"answerz": {}}' >"$scratch/typo-answers.json"
 run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/typo-answers.json" </dev/null
 check "an unknown field in an answers file is a usage error" test "$status" -eq 2
