@@ -66,6 +66,11 @@ class Workflow {
   // REQUIRES: index < step_count()
   const StepDefinition& step(StepIndex index) const noexcept;
   std::optional<StepIndex> find(std::string_view step_id) const noexcept;
+  // The step with this id, or null; by index, unlike WorkflowDefinition::find_step.
+  const StepDefinition* find_step(std::string_view step_id) const noexcept {
+    const auto index = find(step_id);
+    return index ? &step(*index) : nullptr;
+  }
   StepIndex start() const noexcept;
 
   // The compiled representation; internal, defined in src/.

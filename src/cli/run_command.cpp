@@ -42,7 +42,7 @@ class Progress {
 
   void operator()(const Event& e) {
     const auto title = [&] {
-      const auto* step = workflow_.definition().find_step(e.step);
+      const auto* step = workflow_.find_step(e.step);
       if (!step || step->title.empty()) return std::string();
       return " — " +
              std::string(step->title.get(language_, workflow_.definition().default_language));
@@ -122,7 +122,7 @@ class Driver {
   // one form (so optional items are kept), then signed; what is still missing is asked for on
   // the terminal.
   Outcome fill(const std::string& step_id) {
-    const StepDefinition& step = *workflow_.definition().find_step(step_id);
+    const StepDefinition& step = *workflow_.find_step(step_id);
     if (const json::object* given = script_.answers_for(step_id)) {
       for (;;) {  // answers may reveal further items (visible_if), so submit in passes
         auto state = engine_.get(id_);

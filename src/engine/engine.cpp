@@ -193,7 +193,7 @@ tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_
                                                "' does not wait for answers at step '" +
                                                std::string(step_id) + "'");
   const std::uint32_t token_id = token->id;
-  const StepDefinition& step = *run->workflow->definition().find_step(step_id);
+  const StepDefinition& step = *run->workflow->find_step(step_id);
   std::vector<std::string_view> ids;
   for (const auto& section : step.checklist->sections)
     for (const auto& i : section.items) ids.push_back(i.id);
@@ -239,7 +239,7 @@ tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_vi
                                                "' does not wait for a sign-off at step '" +
                                                std::string(step_id) + "'");
   const std::uint32_t token_id = token->id;
-  const StepDefinition& step = *run->workflow->definition().find_step(step_id);
+  const StepDefinition& step = *run->workflow->find_step(step_id);
   // What the signature signs: the answers to the items before it, in the order of the form.
   const auto& steps = run->state.data.at("steps").as_object();
   const json::object* answers = nullptr;
@@ -289,7 +289,7 @@ tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::
   if (open->completed)
     return error(ErrorCode::invalid_value, "task '" + std::string(task) + "' is already completed");
   const std::string step_id = open->step;
-  const StepDefinition& step = *run->workflow->definition().find_step(step_id);
+  const StepDefinition& step = *run->workflow->find_step(step_id);
   if (const auto* outcomes = step.parameters.if_contains("outcomes")) {
     std::vector<std::string_view> allowed;
     for (const auto& o : outcomes->as_array()) allowed.push_back(o.as_string());
@@ -321,7 +321,7 @@ tl::expected<void, Error> Engine::signal(std::string_view instance, std::string_
   if (!run) return tl::make_unexpected(std::move(run.error()));
   for (const auto& token : run->state.tokens) {
     if (token.state != Token::State::waiting || token.waiting_for != "event") continue;
-    const StepDefinition& step = *run->workflow->definition().find_step(token.step);
+    const StepDefinition& step = *run->workflow->find_step(token.step);
     const auto* name = step.parameters.if_contains("event");
     if (!name || !name->is_string() || name->get_string() != event) continue;
     const std::uint32_t token_id = token.id;

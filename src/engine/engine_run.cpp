@@ -183,7 +183,7 @@ tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
 
 tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id) {
   const Token* token = token_of(run, token_id);
-  const StepDefinition* found = run.workflow->definition().find_step(token->step);
+  const StepDefinition* found = run.workflow->find_step(token->step);
   if (!found) return fail_instance(run, "the instance is at an unknown step '" + token->step + "'");
   const StepDefinition& step = *found;
   const Time now = clock.now();
@@ -329,7 +329,7 @@ tl::expected<void, Error> EngineParts::fire(Run& run, const Timer& timer) {
     return ok;
   const Token* token = token_of(run, fired.token);
   if (!token || token->step != fired.step) return {};  // the token has moved on
-  const StepDefinition* step = run.workflow->definition().find_step(fired.step);
+  const StepDefinition* step = run.workflow->find_step(fired.step);
   if (!step) return {};
   if (fired.purpose == "retry") return execute(run, fired.token);
   if (fired.purpose == "timeout") {
