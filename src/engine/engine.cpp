@@ -49,28 +49,40 @@ std::string EngineParts::new_id(std::string_view prefix) {
 }
 
 tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
-  auto events = store.load(instance);
+  // The state as last seen, brought up to date with the events stored since: a call costs what
+  // changed, not the whole history. Another engine on the same store only adds to the tail.
+  InstanceState state;
+  const auto cached = states.find(instance);
+  if (cached != states.end()) state = cached->second;
+  state.id = instance;
+  auto events = store.load(instance, state.last_sequence);
   if (!events) return tl::make_unexpected(std::move(events.error()));
-  auto state = fold(std::string(instance), *events);
-  if (!state) return tl::make_unexpected(std::move(state.error()));
-  const auto versions = workflows.find(state->workflow_id);
-  if (versions == workflows.end() || !versions->second.count(state->version))
+  for (const auto& event : *events)
+    if (auto ok = state.apply(event); !ok) return tl::make_unexpected(std::move(ok.error()));
+  if (state.last_sequence == 0)
+    return error(ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'");
+  const auto versions = workflows.find(state.workflow_id);
+  if (versions == workflows.end() || !versions->second.count(state.version))
     return error(ErrorCode::not_found,
-                 "instance '" + std::string(instance) + "' runs workflow '" + state->workflow_id +
-                     "' version " + std::to_string(state->version) + ", which is not deployed");
+                 "instance '" + std::string(instance) + "' runs workflow '" + state.workflow_id +
+                     "' version " + std::to_string(state.version) + ", which is not deployed");
   Run run;
-  run.workflow = versions->second.at(state->version);
-  run.base_sequence = state->last_sequence;
-  run.state = std::move(*state);
+  run.workflow = versions->second.at(state.version);
+  run.base_sequence = state.last_sequence;
+  run.state = std::move(state);
   return run;
 }
 
 tl::expected<void, Error> EngineParts::commit(Run& run) {
   if (run.events.empty()) return {};
-  if (auto ok = store.append(run.state.id, run.base_sequence, run.events); !ok) return ok;
+  if (auto ok = store.append(run.state.id, run.base_sequence, run.events); !ok) {
+    states.erase(run.state.id);  // someone else moved it on: read it afresh next time
+    return ok;
+  }
   if (config.observer)
     for (const auto& event : run.events) config.observer(run.state.id, event);
   run.base_sequence = run.state.last_sequence;
+  states.insert_or_assign(run.state.id, run.state);
   run.events.clear();
   return {};
 }
@@ -159,10 +171,9 @@ tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilte
   std::lock_guard lock(impl_->mutex);
   std::vector<InstanceState> out;
   for (const auto& id : impl_->store.instances()) {
-    auto events = impl_->store.load(id);
-    if (!events) return tl::make_unexpected(std::move(events.error()));
-    auto state = fold(id, *events);
-    if (!state) return tl::make_unexpected(std::move(state.error()));
+    auto run = impl_->load(id);
+    if (!run) return tl::make_unexpected(std::move(run.error()));
+    auto* state = &run->state;
     if (!filter.workflow.empty() && state->workflow_id != filter.workflow) continue;
     if (filter.status && state->status != *filter.status) continue;
     if (!filter.waiting_for.empty() &&

@@ -37,6 +37,8 @@ struct EngineParts {
   std::map<std::string, std::map<std::uint32_t, std::shared_ptr<const Workflow>>, std::less<>>
       workflows;
   std::map<std::string, std::shared_ptr<Adapter>, std::less<>> adapters;
+  // Each instance's state as of its last stored event (see load()).
+  mutable std::map<std::string, InstanceState, std::less<>> states;
   std::mt19937_64 ids{std::random_device{}()};
 
   explicit EngineParts(EngineConfig c);
