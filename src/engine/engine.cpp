@@ -73,6 +73,11 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
   return run;
 }
 
+tl::expected<void, Error> EngineParts::settle(Run& run) {
+  if (auto ok = advance(run); !ok) return ok;
+  return commit(run);
+}
+
 tl::expected<void, Error> EngineParts::commit(Run& run) {
   if (run.events.empty()) return {};
   if (auto ok = store.append(run.state.id, run.base_sequence, run.events); !ok) {
@@ -234,8 +239,7 @@ tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_
         !ok)
       return ok;
   if (auto ok = parts.complete_checklist_if_done(*run, token_id, step); !ok) return ok;
-  if (auto ok = parts.advance(*run); !ok) return ok;
-  return parts.commit(*run);
+  return parts.settle(*run);
 }
 
 tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_view step_id,
@@ -283,8 +287,7 @@ tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_vi
       !ok)
     return ok;
   if (auto ok = parts.complete_checklist_if_done(*run, token_id, step); !ok) return ok;
-  if (auto ok = parts.advance(*run); !ok) return ok;
-  return parts.commit(*run);
+  return parts.settle(*run);
 }
 
 tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::string_view task,
@@ -320,8 +323,7 @@ tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::
             parts.complete(*run, token->id, step, json::object{{"outcome", std::string(outcome)}});
         !ok)
       return ok;
-  if (auto ok = parts.advance(*run); !ok) return ok;
-  return parts.commit(*run);
+  return parts.settle(*run);
 }
 
 tl::expected<void, Error> Engine::signal(std::string_view instance, std::string_view event,
@@ -342,8 +344,7 @@ tl::expected<void, Error> Engine::signal(std::string_view instance, std::string_
         !ok)
       return ok;
     if (auto ok = parts.complete(*run, token_id, step, std::move(payload)); !ok) return ok;
-    if (auto ok = parts.advance(*run); !ok) return ok;
-    return parts.commit(*run);
+    return parts.settle(*run);
   }
   return error(ErrorCode::not_found, "instance '" + std::string(instance) +
                                          "' does not wait for the event '" + std::string(event) +

@@ -45,6 +45,8 @@ struct EngineParts {
 
   tl::expected<Run, Error> load(std::string_view instance) const;
   tl::expected<void, Error> commit(Run& run);
+  // What every call ends with: run what is ready, then store the events.
+  tl::expected<void, Error> settle(Run& run);
 
   // Runs every ready token until each waits or ends.
   tl::expected<void, Error> advance(Run& run);
