@@ -183,6 +183,20 @@ TEST_CASE("paid in time, the utility workflow records the payment and does not e
   CHECK(f.engine.run_due() == 0u);
 }
 
+TEST_CASE("a signal finds its instance by correlation key", "[engine]") {
+  Fixture f;
+  const auto id = utility_until_payment_wait(f);
+  // The bank knows the invoice number, not the instance: wait_for_payment correlates by it.
+  auto unknown = f.engine.signal("U-1999-1", "payment_received", json::object{{"amount", 1}});
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == ErrorCode::not_found);
+  CHECK_FALSE(f.engine.signal("U-2026-3", "refund_issued"));
+  REQUIRE(f.engine.signal("U-2026-3", "payment_received", json::object{{"amount", 84.5}}));
+  const auto s = f.state(id);
+  CHECK(s.status == InstanceStatus::completed);
+  CHECK(s.data.at("event").at("amount") == 84.5);
+}
+
 TEST_CASE("a rejected answer changes nothing", "[engine]") {
   Fixture f;
   f.deploy("invoicing_and_payments.json");

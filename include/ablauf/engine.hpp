@@ -109,8 +109,10 @@ class Engine {
   tl::expected<void, Error> complete_task(std::string_view instance, std::string_view task,
                                           std::string_view outcome, std::string_view actor);
 
-  // Delivers an event to a wait step waiting for it (e.g. "payment_received").
-  tl::expected<void, Error> signal(std::string_view instance, std::string_view event,
+  // Delivers an event to a wait step waiting for it (e.g. "payment_received"). `target` is an
+  // instance id, or a correlation key: the value of a waiting step's `correlation` expression
+  // (e.g. the invoice number), so the sender need not know the instance.
+  tl::expected<void, Error> signal(std::string_view target, std::string_view event,
                                    boost::json::value payload = nullptr);
 
   // Fires every timer that is due by the clock's now: waits, retries, timeouts. Returns how

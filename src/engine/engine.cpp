@@ -1,6 +1,7 @@
 #include "engine_impl.hpp"
 
 #include "suggest.hpp"
+#include "value_text.hpp"
 
 #include "ablauf/answer.hpp"
 
@@ -17,6 +18,11 @@ namespace {
 
 tl::unexpected<Error> error(ErrorCode code, std::string message) {
   return tl::make_unexpected(Error{code, std::move(message), {}, {}});
+}
+
+std::string token_step(const InstanceState& state, std::uint32_t token) {
+  const Token* t = state.find_token(token);
+  return t ? t->step : std::string();
 }
 
 const Token* waiting_token(const InstanceState& state, std::string_view step,
@@ -326,29 +332,61 @@ tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::
   return parts.settle(*run);
 }
 
-tl::expected<void, Error> Engine::signal(std::string_view instance, std::string_view event,
+namespace {
+
+// The token of `run` waiting at a wait step for `event`, whose correlation (if `key` is given)
+// evaluates to `key`; or none.
+std::optional<std::uint32_t> awaiting(const Run& run, std::string_view event,
+                                      std::optional<std::string_view> key, Time now) {
+  for (const auto& token : run.state.tokens) {
+    if (token.state != Token::State::waiting || token.waiting_for != "event") continue;
+    const StepDefinition& step = *run.workflow->find_step(token.step);
+    const auto* name = step.parameters.if_contains("event");
+    if (!name || !name->is_string() || name->get_string() != event) continue;
+    if (key) {
+      const auto correlation = step.expressions.find("correlation");
+      if (correlation == step.expressions.end()) continue;
+      auto value = evaluate(correlation->second, run.state.data, {.now = now});
+      if (!value || detail::to_text(*value) != *key) continue;
+    }
+    return token.id;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+tl::expected<void, Error> Engine::signal(std::string_view target, std::string_view event,
                                          json::value payload) {
   std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
-  auto run = parts.load(instance);
-  if (!run) return tl::make_unexpected(std::move(run.error()));
-  for (const auto& token : run->state.tokens) {
-    if (token.state != Token::State::waiting || token.waiting_for != "event") continue;
-    const StepDefinition& step = *run->workflow->find_step(token.step);
-    const auto* name = step.parameters.if_contains("event");
-    if (!name || !name->is_string() || name->get_string() != event) continue;
-    const std::uint32_t token_id = token.id;
-    if (auto ok = run->emit(EventType::signal_received, step.id,
-                            json::object{{"name", std::string(event)}, {"payload", payload}},
-                            parts.clock.now());
-        !ok)
-      return ok;
-    if (auto ok = parts.complete(*run, token_id, step, std::move(payload)); !ok) return ok;
-    return parts.settle(*run);
+  const Time now = parts.clock.now();
+  // An instance id, or else a correlation key such as an invoice number.
+  auto run = parts.load(target);
+  std::optional<std::uint32_t> token;
+  if (run) {
+    token = awaiting(*run, event, std::nullopt, now);
+  } else if (run.error().code == ErrorCode::not_found) {
+    for (const auto& id : parts.store.instances()) {
+      run = parts.load(id);
+      if (!run) continue;
+      if ((token = awaiting(*run, event, target, now))) break;
+    }
+  } else {
+    return tl::make_unexpected(std::move(run.error()));
   }
-  return error(ErrorCode::not_found, "instance '" + std::string(instance) +
-                                         "' does not wait for the event '" + std::string(event) +
-                                         "'");
+  if (!token)
+    return error(ErrorCode::not_found, "no instance '" + std::string(target) +
+                                           "', and none correlated by it, waits for the event '" +
+                                           std::string(event) + "'");
+  const std::string step_id = token_step(run->state, *token);
+  const StepDefinition& step = *run->workflow->find_step(step_id);
+  if (auto ok = run->emit(EventType::signal_received, step.id,
+                          json::object{{"name", std::string(event)}, {"payload", payload}}, now);
+      !ok)
+    return ok;
+  if (auto ok = parts.complete(*run, *token, step, std::move(payload)); !ok) return ok;
+  return parts.settle(*run);
 }
 
 tl::expected<std::size_t, Error> Engine::run_due() {
