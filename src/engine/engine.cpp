@@ -33,6 +33,45 @@ const Token* waiting_token(const InstanceState& state, std::string_view step,
   return nullptr;
 }
 
+// An instance loaded to change the checklist step a token of it waits at.
+struct AtChecklist {
+  Run run;
+  std::uint32_t token = 0;
+  const StepDefinition* step = nullptr;
+};
+
+tl::expected<AtChecklist, Error> load_at_checklist(const detail::EngineParts& parts,
+                                                   std::string_view instance,
+                                                   std::string_view step_id,
+                                                   std::string_view what) {
+  auto run = parts.load(instance);
+  if (!run) return tl::make_unexpected(std::move(run.error()));
+  const Token* token = waiting_token(run->state, step_id, "checklist");
+  if (!token)
+    return error(ErrorCode::invalid_value, "instance '" + std::string(instance) +
+                                               "' does not wait for " + std::string(what) +
+                                               " at step '" + std::string(step_id) + "'");
+  AtChecklist at{std::move(*run), token->id, nullptr};
+  at.step = at.run.workflow->find_step(step_id);
+  return at;
+}
+
+const ItemDefinition* find_item(const StepDefinition& step, std::string_view id) {
+  for (const auto& section : step.checklist->sections)
+    for (const auto& item : section.items)
+      if (item.id == id) return &item;
+  return nullptr;
+}
+
+// The error for an item the step does not have, with a suggestion.
+tl::unexpected<Error> no_item(const StepDefinition& step, std::string_view id) {
+  std::vector<std::string_view> ids;
+  for (const auto& section : step.checklist->sections)
+    for (const auto& item : section.items) ids.push_back(item.id);
+  return error(ErrorCode::not_found, "step '" + step.id + "' has no item '" + std::string(id) +
+                                         "'" + detail::did_you_mean(id, ids));
+}
+
 }  // namespace
 
 namespace detail {
@@ -207,30 +246,15 @@ tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_
                                          const json::object& answers, std::string_view actor) {
   std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
-  auto run = parts.load(instance);
-  if (!run) return tl::make_unexpected(std::move(run.error()));
-  const Token* token = waiting_token(run->state, step_id, "checklist");
-  if (!token)
-    return error(ErrorCode::invalid_value, "instance '" + std::string(instance) +
-                                               "' does not wait for answers at step '" +
-                                               std::string(step_id) + "'");
-  const std::uint32_t token_id = token->id;
-  const StepDefinition& step = *run->workflow->find_step(step_id);
-  std::vector<std::string_view> ids;
-  for (const auto& section : step.checklist->sections)
-    for (const auto& i : section.items) ids.push_back(i.id);
+  auto at = load_at_checklist(parts, instance, step_id, "answers");
+  if (!at) return tl::make_unexpected(std::move(at.error()));
+  const StepDefinition& step = *at->step;
 
   // Check every answer before recording any.
   std::vector<std::pair<std::string, json::value>> checked;
   for (const auto& [item_id, value] : answers) {
-    const ItemDefinition* item = nullptr;
-    for (const auto& section : step.checklist->sections)
-      for (const auto& i : section.items)
-        if (i.id == item_id) item = &i;
-    if (!item)
-      return error(ErrorCode::not_found, "step '" + step.id + "' has no item '" +
-                                             std::string(item_id) + "'" +
-                                             detail::did_you_mean(item_id, ids));
+    const ItemDefinition* item = find_item(step, item_id);
+    if (!item) return no_item(step, item_id);
     if (item->kind == ItemKind::signature)
       return error(ErrorCode::invalid_value,
                    "'" + item->id + "' is a signature: sign it with sign(), not answer()");
@@ -239,61 +263,51 @@ tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_
     checked.emplace_back(item->id, std::move(*canonical));
   }
   for (auto& [item_id, value] : checked)
-    if (auto ok = run->emit(EventType::answer_recorded, step.id,
-                            json::object{{"item", item_id}, {"value", std::move(value)}},
-                            parts.clock.now(), std::string(actor));
+    if (auto ok = at->run.emit(EventType::answer_recorded, step.id,
+                               json::object{{"item", item_id}, {"value", std::move(value)}},
+                               parts.clock.now(), std::string(actor));
         !ok)
       return ok;
-  if (auto ok = parts.complete_checklist_if_done(*run, token_id, step); !ok) return ok;
-  return parts.settle(*run);
+  if (auto ok = parts.complete_checklist_if_done(at->run, at->token, step); !ok) return ok;
+  return parts.settle(at->run);
 }
 
 tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_view step_id,
                                        std::string_view item_id, std::string_view actor) {
   std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
-  auto run = parts.load(instance);
-  if (!run) return tl::make_unexpected(std::move(run.error()));
-  const Token* token = waiting_token(run->state, step_id, "checklist");
-  if (!token)
-    return error(ErrorCode::invalid_value, "instance '" + std::string(instance) +
-                                               "' does not wait for a sign-off at step '" +
-                                               std::string(step_id) + "'");
-  const std::uint32_t token_id = token->id;
-  const StepDefinition& step = *run->workflow->find_step(step_id);
-  // What the signature signs: the answers to the items before it, in the order of the form.
-  const auto& steps = run->state.data.at("steps").as_object();
-  const json::object* answers = nullptr;
-  if (const auto* entry = steps.if_contains(step.id))
-    if (const auto* a = entry->as_object().if_contains("answers")) answers = a->if_object();
-  json::object signed_answers;
-  const ItemDefinition* item = nullptr;
-  for (const auto& section : step.checklist->sections) {
-    for (const auto& i : section.items) {
-      if (i.id == item_id) {
-        item = &i;
-        break;
-      }
-      if (const auto* answer = answers ? answers->if_contains(i.id) : nullptr)
-        signed_answers[i.id] = *answer;
-    }
-    if (item) break;
-  }
-  if (!item)
-    return error(ErrorCode::not_found,
-                 "step '" + step.id + "' has no item '" + std::string(item_id) + "'");
+  auto at = load_at_checklist(parts, instance, step_id, "a sign-off");
+  if (!at) return tl::make_unexpected(std::move(at.error()));
+  const StepDefinition& step = *at->step;
+  const ItemDefinition* item = find_item(step, item_id);
+  if (!item) return no_item(step, item_id);
   if (item->kind != ItemKind::signature)
     return error(ErrorCode::invalid_value,
                  "'" + item->id + "' is not a signature; give it a value with answer()");
   if (actor.empty()) return error(ErrorCode::invalid_value, "a signature needs the signer");
+
+  // What the signature signs: the answers to the items before it, in the order of the form.
+  const auto& steps = at->run.state.data.at("steps").as_object();
+  const json::object* answers = nullptr;
+  if (const auto* entry = steps.if_contains(step.id))
+    if (const auto* a = entry->as_object().if_contains("answers")) answers = a->if_object();
+  json::object signed_answers;
+  bool before = true;
+  for (const auto& section : step.checklist->sections)
+    for (const auto& i : section.items) {
+      before = before && &i != item;
+      if (!before) break;
+      if (const auto* answer = answers ? answers->if_contains(i.id) : nullptr)
+        signed_answers[i.id] = *answer;
+    }
   const std::string hash = detail::sha256_hex(to_json_text(signed_answers));
-  if (auto ok = run->emit(EventType::signature_recorded, step.id,
-                          json::object{{"item", item->id}, {"hash", hash}}, parts.clock.now(),
-                          std::string(actor));
+  if (auto ok = at->run.emit(EventType::signature_recorded, step.id,
+                             json::object{{"item", item->id}, {"hash", hash}}, parts.clock.now(),
+                             std::string(actor));
       !ok)
     return ok;
-  if (auto ok = parts.complete_checklist_if_done(*run, token_id, step); !ok) return ok;
-  return parts.settle(*run);
+  if (auto ok = parts.complete_checklist_if_done(at->run, at->token, step); !ok) return ok;
+  return parts.settle(at->run);
 }
 
 tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::string_view task,
