@@ -24,7 +24,9 @@ ErrorKind kind_of(ErrorCode code) noexcept {
     case ErrorCode::no_default_transition: return ErrorKind::graph;
     case ErrorCode::not_found:
     case ErrorCode::sequence_conflict:
-    case ErrorCode::invalid_event: return ErrorKind::runtime;
+    case ErrorCode::invalid_event:
+    case ErrorCode::duplicate_key:
+    case ErrorCode::store_error: return ErrorKind::runtime;
     default: return ErrorKind::definition;
   }
 }
@@ -59,6 +61,8 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::not_found: return "not_found";
     case ErrorCode::sequence_conflict: return "sequence_conflict";
     case ErrorCode::invalid_event: return "invalid_event";
+    case ErrorCode::duplicate_key: return "duplicate_key";
+    case ErrorCode::store_error: return "store_error";
   }
   return "unknown";
 }

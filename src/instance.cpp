@@ -101,6 +101,10 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::instance_started: {
       workflow_id = string_field(event, "workflow");
       business_key = string_field(event, "business_key");
+      if (const auto* caller = field(event, "parent"); caller && caller->is_object())
+        if (const auto* caller_id = caller->get_object().if_contains("instance");
+            caller_id && caller_id->is_string())
+          parent = caller_id->get_string();
       const auto* v = field(event, "version");
       version = v && v->is_number() ? v->to_number<std::uint32_t>() : 0;
       const auto* input = field(event, "input");
@@ -118,6 +122,7 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::step_waiting:
       token->state = Token::State::waiting;
       token->waiting_for = string_field(event, "for");
+      token->waiting_on = string_field(event, token->waiting_for == "call" ? "instance" : "task");
       break;
     case EventType::step_completed:
     case EventType::step_failed: {

@@ -1,37 +1,51 @@
 #include "ablauf/store.hpp"
 
+#include <algorithm>
+
 namespace ablauf {
+namespace {
+
+tl::unexpected<Error> error(ErrorCode code, std::string message) {
+  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
+}
+
+}  // namespace
 
 tl::expected<void, Error> MemoryStore::append(std::string_view instance,
                                               std::uint64_t expected_last,
-                                              std::span<const Event> events) {
+                                              std::span<const Event> events,
+                                              const InstanceSummary& summary) {
   std::lock_guard lock(mutex_);
   auto it = events_.find(instance);
   const std::uint64_t last = it == events_.end() ? 0 : it->second.size();
   if (last != expected_last)
-    return tl::make_unexpected(
-        Error{ErrorCode::sequence_conflict,
-              "instance '" + std::string(instance) + "' is at event " + std::to_string(last) +
-                  ", not " + std::to_string(expected_last) + "; load it again and retry",
-              {},
-              {}});
+    return error(ErrorCode::sequence_conflict,
+                 "instance '" + std::string(instance) + "' is at event " + std::to_string(last) +
+                     ", not " + std::to_string(expected_last) + "; load it again and retry");
   if (events.empty()) return {};
   if (it == events_.end()) {
+    if (!summary.business_key.empty()) {
+      const auto [key, fresh] =
+          keys_.emplace(std::pair{summary.workflow, summary.business_key}, std::string(instance));
+      if (!fresh)
+        return error(ErrorCode::duplicate_key, "instance '" + key->second + "' of workflow '" +
+                                                   summary.workflow + "' has the business key '" +
+                                                   summary.business_key + "'");
+    }
     it = events_.emplace(std::string(instance), std::vector<Event>{}).first;
     order_.emplace_back(instance);
   }
   for (const auto& event : events) {
-    Event stored = event;
-    stored.sequence = it->second.size() + 1;
-    if (stored.type == EventType::instance_started) {
-      const auto* workflow = stored.data.if_contains("workflow");
-      const auto* key = stored.data.if_contains("business_key");
-      if (workflow && workflow->is_string() && key && key->is_string())
-        keys_.emplace(
-            std::pair{std::string(workflow->get_string()), std::string(key->get_string())},
-            std::string(instance));
-    }
-    it->second.push_back(std::move(stored));
+    Event& stored = it->second.emplace_back(event);
+    stored.sequence = it->second.size();
+  }
+  if (const auto previous = next_due_.find(instance); previous != next_due_.end()) {
+    timers_.erase({previous->second, previous->first});
+    next_due_.erase(previous);
+  }
+  if (summary.next_due) {
+    timers_.emplace(*summary.next_due, it->first);
+    next_due_.emplace(it->first, *summary.next_due);
   }
   return {};
 }
@@ -41,8 +55,7 @@ tl::expected<std::vector<Event>, Error> MemoryStore::load(std::string_view insta
   std::lock_guard lock(mutex_);
   const auto it = events_.find(instance);
   if (it == events_.end())
-    return tl::make_unexpected(Error{
-        ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'", {}, {}});
+    return error(ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'");
   const auto& all = it->second;
   if (after >= all.size()) return std::vector<Event>{};
   return std::vector<Event>(all.begin() + static_cast<std::ptrdiff_t>(after), all.end());
@@ -59,6 +72,16 @@ std::optional<std::string> MemoryStore::find_by_key(std::string_view workflow,
   const auto it = keys_.find({std::string(workflow), std::string(business_key)});
   if (it == keys_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::string> MemoryStore::due(Time now) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [when, instance] : timers_) {
+    if (when > now) break;
+    out.push_back(instance);
+  }
+  return out;
 }
 
 }  // namespace ablauf

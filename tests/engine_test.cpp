@@ -1,4 +1,5 @@
 // The engine running the seed workflows end to end, and each of its rules on its own.
+#include "engine_support.hpp"
 #include "test_support.hpp"
 
 #include <ablauf/engine.hpp>
@@ -7,50 +8,16 @@
 #include <boost/json/parse.hpp>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 namespace ablauf {
 namespace {
 
+using test::Fixture;
+using test::monday;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-const Time monday = *parse_rfc3339("2026-11-23T09:00:00Z");
-
-struct Fixture {
-  ManualClock clock{monday};
-  MemoryStore store;
-  Outbox outbox;
-  MemoryRecordStore records;
-  std::vector<Event> observed;
-  Engine engine{EngineConfig{
-      .store = &store,
-      .clock = &clock,
-      .mailer = &outbox,
-      .records = &records,
-      .observer = [this](const std::string&, const Event& e) { observed.push_back(e); },
-      .language = "de"}};
-
-  void deploy(const std::string& file) {
-    REQUIRE(engine.deploy(test::compile_file(test::workflows_dir() / file)));
-  }
-  InstanceState state(const std::string& id) {
-    auto s = engine.get(id);
-    REQUIRE(s);
-    return std::move(*s);
-  }
-  void answer(const std::string& id, const std::string& step, const std::string& item,
-              json::value value) {
-    auto ok = engine.answer(id, step, item, std::move(value), "erika");
-    INFO(step << "." << item);
-    if (!ok) FAIL(ok.error().message);
-  }
-  std::string waiting_step(const std::string& id) {
-    const auto s = state(id);
-    REQUIRE(s.tokens.size() == 1);
-    return s.tokens[0].step;
-  }
-};
 
 const char* invoice_input = R"({
   "customer": {"id": "K-4711", "name": "Erika Müller", "email": "erika@example.de"},
@@ -261,11 +228,7 @@ Workflow flaky_workflow(const StepTypeRegistry& registry, const std::string& on_
       (on_error.empty() ? std::string()
                         : R"(, {"id": "handle", "type": "end", "status": "failed"})") +
       "]}";
-  auto definition = load_definition(text, "flaky.json", {.step_types = &registry});
-  if (!definition) FAIL(definition.error());
-  auto workflow = Workflow::compile(std::move(*definition), &registry);
-  if (!workflow) FAIL(workflow.error());
-  return std::move(*workflow);
+  return test::compile_text(text, &registry);
 }
 
 TEST_CASE("retries back off on timers and succeed", "[engine][retry]") {
@@ -310,6 +273,63 @@ TEST_CASE("exhausted retries take on_error, or fail the instance with the error"
   }
 }
 
+TEST_CASE("jitter spreads retries over the second half of the interval", "[engine][retry]") {
+  const auto registry = with_flaky();
+  std::string text = R"({"id": "jittery", "version": 1, "kind": "workflow", "title": "J",
+    "steps": [{"id": "call", "type": "flaky", "next": "done",
+               "retry": {"max_attempts": 2, "initial_interval": "PT100S"}},
+              {"id": "done", "type": "end"}]})";
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(text, &registry)));
+  f.engine.register_adapter("flaky", std::make_shared<Flaky>(1000));
+  std::set<std::string> dues;
+  for (int i = 0; i < 20; ++i) {
+    auto id = f.engine.start("jittery", json::object());
+    REQUIRE(id);
+    const auto s = f.state(*id);
+    REQUIRE(s.timers.size() == 1);
+    const auto delay = s.timers[0].due - monday;
+    CHECK(delay >= 50s);
+    CHECK(delay <= 100s);
+    dues.insert(to_rfc3339(s.timers[0].due));
+  }
+  CHECK(dues.size() > 10);  // twenty instances do not come back at one moment
+}
+
+// An adapter that hands its work to someone else: the step waits until the host finishes it.
+struct Handover : Adapter {
+  StepResult execute(const StepContext&) override { return StepResult::pending(); }
+};
+
+TEST_CASE("a pending step waits until the host finishes it", "[engine]") {
+  StepTypeRegistry registry = StepTypeRegistry::builtin();
+  REQUIRE(registry.add({.name = "handover"}));
+  const std::string text = R"({"id": "h", "version": 1, "kind": "workflow", "title": "H",
+    "steps": [{"id": "ask", "type": "handover", "on_error": "rejected",
+               "next": [{"when": "steps.ask.output.score > 5", "to": "good"}, {"to": "bad"}]},
+              {"id": "good", "type": "end"},
+              {"id": "bad", "type": "end", "status": "failed"},
+              {"id": "rejected", "type": "end", "status": "failed"}]})";
+  for (const bool succeeds : {true, false}) {
+    Fixture f;
+    REQUIRE(f.engine.deploy(test::compile_text(text, &registry)));
+    f.engine.register_adapter("handover", std::make_shared<Handover>());
+    auto id = f.engine.start("h", json::object());
+    REQUIRE(id);
+    REQUIRE(f.state(*id).tokens.at(0).waiting_for == "adapter");
+    CHECK_FALSE(f.engine.finish_step(*id, "good", StepResult::completed()));
+    CHECK_FALSE(f.engine.finish_step(*id, "ask", StepResult::pending()));
+    REQUIRE(f.engine.finish_step(*id, "ask",
+                                 succeeds ? StepResult::completed(json::object{{"score", 7}})
+                                          : StepResult::failed("refused", false)));
+    const auto s = f.state(*id);
+    // The transition read the step's own output.
+    CHECK(s.status == (succeeds ? InstanceStatus::completed : InstanceStatus::failed));
+    CHECK(s.data.at("steps").as_object().contains(succeeds ? "good" : "rejected"));
+    CHECK_FALSE(f.engine.finish_step(*id, "ask", StepResult::completed()));
+  }
+}
+
 TEST_CASE("parallel branches meet at their join in either order", "[engine][parallel]") {
   const std::string text = R"({"id": "p", "version": 1, "kind": "workflow", "title": "P",
     "steps": [
@@ -320,9 +340,7 @@ TEST_CASE("parallel branches meet at their join in either order", "[engine][para
       {"id": "done", "type": "end"}]})";
   for (const bool a_first : {true, false}) {
     Fixture f;
-    auto definition = load_definition(text, "p.json");
-    REQUIRE(definition);
-    REQUIRE(f.engine.deploy(*Workflow::compile(std::move(*definition))));
+    REQUIRE(f.engine.deploy(test::compile_text(text)));
     auto id = f.engine.start("p", json::object());
     REQUIRE(id);
     CHECK(f.state(*id).tokens.size() == 2);
@@ -342,9 +360,7 @@ TEST_CASE("a signature records the hash of the answers it signs", "[engine]") {
       {"id": "note", "label": "Note", "kind": "text", "required": false},
       {"id": "signed", "label": "Signed", "kind": "signature"}]}]})";
   Fixture f;
-  auto definition = load_definition(text, "s.json");
-  REQUIRE(definition);
-  REQUIRE(f.engine.deploy(*Workflow::compile(std::move(*definition))));
+  REQUIRE(f.engine.deploy(test::compile_text(text)));
   auto id = f.engine.start("s", json::object());
   REQUIRE(id);
   f.answer(*id, "check", "ok", true);
@@ -380,9 +396,7 @@ TEST_CASE("assign puts values into vars before the transitions are tried", "[eng
        "next": [{"when": "vars.reminders >= 3", "to": "done"}, {"to": "remind"}]},
       {"id": "done", "type": "end"}]})";
   Fixture f;
-  auto definition = load_definition(text, "count.json");
-  if (!definition) FAIL(definition.error());
-  REQUIRE(f.engine.deploy(*Workflow::compile(std::move(*definition))));
+  REQUIRE(f.engine.deploy(test::compile_text(text)));
   auto id = f.engine.start("count", json::object());
   REQUIRE(id);
   for (int day = 1; day <= 3; ++day) {

@@ -182,14 +182,22 @@ TEST_CASE("an event out of place is refused and changes nothing", "[event][insta
   CHECK_FALSE(fold("i", std::vector{event(1, EventType::timer_fired, "", "{}")}));
 }
 
+// The summary a store keeps after `events`, as the engine writes it.
+InstanceSummary summary_after(std::span<const Event> events) {
+  auto state = fold("i", events);
+  REQUIRE(state);
+  return summarize(*state);
+}
+
 TEST_CASE("the memory store appends under an expected sequence number", "[store]") {
   MemoryStore store;
   const auto history = invoice_history();
-  REQUIRE(store.append("i-1", 0, std::span(history).first(3)));
-  auto conflict = store.append("i-1", 0, std::span(history).subspan(3));
+  const auto first = std::span(history).first(3);
+  REQUIRE(store.append("i-1", 0, first, summary_after(first)));
+  auto conflict = store.append("i-1", 0, std::span(history).subspan(3), summary_after(history));
   REQUIRE_FALSE(conflict);
   CHECK(conflict.error().code == ErrorCode::sequence_conflict);
-  REQUIRE(store.append("i-1", 3, std::span(history).subspan(3)));
+  REQUIRE(store.append("i-1", 3, std::span(history).subspan(3), summary_after(history)));
 
   auto all = store.load("i-1");
   REQUIRE(all);
@@ -210,16 +218,49 @@ TEST_CASE("the memory store appends under an expected sequence number", "[store]
   CHECK(fold("i-1", *all)->status == InstanceStatus::waiting);
 }
 
+TEST_CASE("the memory store refuses a second instance with a business key", "[store]") {
+  MemoryStore store;
+  const auto history = invoice_history();
+  const auto first = std::span(history).first(1);
+  REQUIRE(store.append("i-1", 0, first, summary_after(first)));
+  auto again = store.append("i-2", 0, first, summary_after(first));
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == ErrorCode::duplicate_key);
+  CHECK(again.error().message.find("'R-17'") != std::string::npos);
+  CHECK(store.instances() == std::vector<std::string>{"i-1"});
+}
+
+TEST_CASE("the memory store finds instances with due timers", "[store]") {
+  MemoryStore store;
+  const auto summary = [](std::optional<Time> due) {
+    return InstanceSummary{"w", 1, "", InstanceStatus::waiting, due};
+  };
+  const auto started =
+      std::vector{event(1, EventType::instance_started, "", R"({"workflow": "w", "start": "a"})")};
+  REQUIRE(store.append("late", 0, started, summary(t0 + 2h)));
+  REQUIRE(store.append("early", 0, started, summary(t0 + 1h)));
+  REQUIRE(store.append("none", 0, started, summary(std::nullopt)));
+  CHECK(store.due(t0).empty());
+  CHECK(store.due(t0 + 1h) == std::vector<std::string>{"early"});
+  CHECK(store.due(t0 + 3h) == std::vector<std::string>{"early", "late"});
+
+  // The summary written last counts: the early timer fired, the next is tomorrow.
+  REQUIRE(store.append("early", 1, std::vector{event(2, EventType::timer_fired, "", "{}")},
+                       summary(t0 + 24h)));
+  CHECK(store.due(t0 + 3h) == std::vector<std::string>{"late"});
+}
+
 TEST_CASE("concurrent writers cannot both extend one history", "[store]") {
   MemoryStore store;
-  REQUIRE(store.append("i", 0,
-                       std::vector{event(1, EventType::instance_started, "",
-                                         R"({"workflow": "w", "start": "a"})")}));
+  REQUIRE(store.append(
+      "i", 0,
+      std::vector{event(1, EventType::instance_started, "", R"({"workflow": "w", "start": "a"})")},
+      {}));
   std::atomic<int> won{0};
   std::vector<std::thread> writers;
   for (int i = 0; i < 8; ++i)
     writers.emplace_back([&] {
-      if (store.append("i", 1, std::vector{event(2, EventType::timer_fired, "", "{}")})) ++won;
+      if (store.append("i", 1, std::vector{event(2, EventType::timer_fired, "", "{}")}, {})) ++won;
     });
   for (auto& w : writers) w.join();
   CHECK(won == 1);

@@ -10,6 +10,7 @@
 #include <ablauf/engine.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
+#include <ablauf/executor.hpp>
 #include <ablauf/expression.hpp>
 #include <ablauf/instance.hpp>
 #include <ablauf/json.hpp>

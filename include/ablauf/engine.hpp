@@ -11,12 +11,20 @@
 //   auto id = engine.start("invoicing", input);  // runs until it waits for someone
 //   engine.answer(*id, "check", "amount_ok", true, "erika");
 //
-// Thread-safety: every member may be called from several threads; calls are serialised.
+// Threads: the engine advances instances on its Executor (executor.hpp). With the default,
+// InlineExecutor, every call returns once the instance it touched waits or ends; with a
+// ThreadPool, calls return once what they record is stored, the instance advances on the pool,
+// and wait_idle() waits until all is done.
+//
+// Thread-safety: every member may be called from several threads at once. Calls on different
+// instances run in parallel; an instance is changed by one thread at a time. Adapters and
+// observers run while their instance is locked: they must not call the engine.
 #pragma once
 
 #include <ablauf/adapter.hpp>
 #include <ablauf/clock.hpp>
 #include <ablauf/error.hpp>
+#include <ablauf/executor.hpp>
 #include <ablauf/instance.hpp>
 #include <ablauf/services.hpp>
 #include <ablauf/store.hpp>
@@ -35,14 +43,18 @@
 namespace ablauf {
 
 struct EngineConfig {
-  // Not owned; null means the engine's own default (a MemoryStore, the system clock, an Outbox,
-  // a MemoryRecordStore).
+  // Not owned, and must outlive the engine; null means the engine's own default (a
+  // MemoryStore, the system clock, an Outbox, a MemoryRecordStore, an InlineExecutor).
   Store* store = nullptr;
   Clock* clock = nullptr;
   Mailer* mailer = nullptr;
   RecordStore* records = nullptr;
+  Executor* executor = nullptr;
   // Sees every event once it is stored: for logging, metrics, the host's own audit trail.
   std::function<void(const std::string& instance, const Event& event)> observer;
+  // Hears of errors in work no caller waits for (the store failing while an instance advances
+  // on the executor). The instance stays as last stored. Default: a line on standard error.
+  std::function<void(const std::string& instance, const Error& error)> on_error;
   // The language of rendered task titles when a definition has several.
   std::string language;
 };
@@ -77,7 +89,7 @@ class Engine {
   // definitions were loaded with). Replaces a built-in one of the same name.
   void register_adapter(std::string type, std::shared_ptr<Adapter> adapter);
 
-  // Starts an instance and runs it until it waits or ends; returns its id.
+  // Starts an instance and lets it run until it waits or ends; returns its id.
   tl::expected<std::string, Error> start(std::string_view workflow, boost::json::value input,
                                          const StartOptions& options = {});
 
@@ -115,9 +127,17 @@ class Engine {
   tl::expected<void, Error> signal(std::string_view target, std::string_view event,
                                    boost::json::value payload = nullptr);
 
-  // Fires every timer that is due by the clock's now: waits, retries, timeouts. Returns how
-  // many fired.
+  // Finishes a step whose adapter answered pending, once the outside system is done: completed
+  // (with an output) or failed (retried or handled as the step declares).
+  tl::expected<void, Error> finish_step(std::string_view instance, std::string_view step,
+                                        StepResult result);
+
+  // Fires every timer that is due by the clock's now (waits, retries, timeouts), lets the
+  // instances run on, and returns how many timers fired.
   tl::expected<std::size_t, Error> run_due();
+
+  // Waits until no instance is advancing or scheduled to. Not from an adapter or observer.
+  void wait_idle();
 
   tl::expected<void, Error> cancel(std::string_view instance, std::string_view actor,
                                    std::string_view reason = {});

@@ -53,6 +53,8 @@ enum class ErrorCode {
   not_found,          // no such instance, workflow, step or task
   sequence_conflict,  // the instance changed since it was read; read it again and retry
   invalid_event,      // a stored event that cannot be read back
+  duplicate_key,      // another instance of the workflow was started with the business key
+  store_error,        // the store failed (disk, database, lock held by another process)
 };
 
 // Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

@@ -33,7 +33,9 @@ struct Token {
   std::uint32_t id = 0;
   std::string step;
   State state = State::ready;
-  std::string waiting_for;    // while waiting: "checklist", "task", "timer", "event", "join"
+  std::string waiting_for;    // while waiting: "checklist", "task", "timer", "event", "join",
+                              // "call", "adapter"
+  std::string waiting_on;     // the task (for "task") or sub-workflow instance (for "call")
   std::uint32_t attempt = 0;  // of the step it is at
 };
 
@@ -61,6 +63,7 @@ struct InstanceState {
   std::string workflow_id;
   std::uint32_t version = 0;
   std::string business_key;
+  std::string parent;  // the instance whose call step started this one, if any
   InstanceStatus status = InstanceStatus::running;
   Time started_at{};
   Time updated_at{};

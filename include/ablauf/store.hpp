@@ -2,6 +2,8 @@
 //
 // A store appends events per instance under an expected sequence number (optimistic
 // concurrency: two writers cannot both extend the same history) and hands them back in order.
+// Beside the events, a store keeps a summary of each instance (its workflow, status and next
+// timer), written with every append, so that it can find due work without folding histories.
 // MemoryStore keeps them in memory, for tests and for hosts that need no persistence; the
 // durable stores implement the same interface.
 //
@@ -10,6 +12,7 @@
 
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
+#include <ablauf/instance.hpp>
 
 #include <tl/expected.hpp>
 
@@ -17,6 +20,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,14 +28,28 @@
 
 namespace ablauf {
 
+// What a store indexes about an instance; the state's own fields, as of the events appended.
+struct InstanceSummary {
+  std::string workflow;
+  std::uint32_t version = 0;
+  std::string business_key;
+  InstanceStatus status = InstanceStatus::running;
+  std::optional<Time> next_due;  // the earliest timer set, if any
+};
+
+InstanceSummary summarize(const InstanceState& state);
+
 class Store {
  public:
   virtual ~Store() = default;
 
-  // Appends `events` (numbered last + 1, …) if the instance's last sequence number is
-  // `expected_last` (0 for a new instance); else a sequence_conflict error and nothing changes.
+  // Appends `events` (numbered last + 1, …) and replaces the instance's summary, if its last
+  // sequence number is `expected_last` (0 for a new instance); else a sequence_conflict error
+  // and nothing changes. A new instance with the business key of another instance of the same
+  // workflow is refused with duplicate_key.
   virtual tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                           std::span<const Event> events) = 0;
+                                           std::span<const Event> events,
+                                           const InstanceSummary& summary) = 0;
 
   // The instance's events after sequence number `after`, in order; not_found for an unknown
   // instance.
@@ -44,23 +62,30 @@ class Store {
   // The instance started for `workflow` with `business_key`, if any.
   virtual std::optional<std::string> find_by_key(std::string_view workflow,
                                                  std::string_view business_key) const = 0;
+
+  // The unfinished instances with a timer due by `now`, the most overdue first.
+  virtual std::vector<std::string> due(Time now) const = 0;
 };
 
 class MemoryStore final : public Store {
  public:
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                   std::span<const Event> events) override;
+                                   std::span<const Event> events,
+                                   const InstanceSummary& summary) override;
   tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                std::uint64_t after = 0) const override;
   std::vector<std::string> instances() const override;
   std::optional<std::string> find_by_key(std::string_view workflow,
                                          std::string_view business_key) const override;
+  std::vector<std::string> due(Time now) const override;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::string, std::vector<Event>, std::less<>> events_;
   std::vector<std::string> order_;
   std::map<std::pair<std::string, std::string>, std::string> keys_;
+  std::set<std::pair<Time, std::string>> timers_;  // (next due, instance)
+  std::map<std::string, Time, std::less<>> next_due_;
 };
 
 }  // namespace ablauf

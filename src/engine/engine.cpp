@@ -4,11 +4,11 @@
 #include "value_text.hpp"
 
 #include "ablauf/answer.hpp"
+#include "ablauf/executor.hpp"
 
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace ablauf {
 namespace json = boost::json;
@@ -33,27 +33,20 @@ const Token* waiting_token(const InstanceState& state, std::string_view step,
   return nullptr;
 }
 
-// An instance loaded to change the checklist step a token of it waits at.
+// The token waiting at a checklist step of `run`, and the step.
 struct AtChecklist {
-  Run run;
   std::uint32_t token = 0;
   const StepDefinition* step = nullptr;
 };
 
-tl::expected<AtChecklist, Error> load_at_checklist(const detail::EngineParts& parts,
-                                                   std::string_view instance,
-                                                   std::string_view step_id,
-                                                   std::string_view what) {
-  auto run = parts.load(instance);
-  if (!run) return tl::make_unexpected(std::move(run.error()));
-  const Token* token = waiting_token(run->state, step_id, "checklist");
+tl::expected<AtChecklist, Error> at_checklist(const Run& run, std::string_view step_id,
+                                              std::string_view what) {
+  const Token* token = waiting_token(run.state, step_id, "checklist");
   if (!token)
-    return error(ErrorCode::invalid_value, "instance '" + std::string(instance) +
-                                               "' does not wait for " + std::string(what) +
-                                               " at step '" + std::string(step_id) + "'");
-  AtChecklist at{std::move(*run), token->id, nullptr};
-  at.step = at.run.workflow->find_step(step_id);
-  return at;
+    return error(ErrorCode::invalid_value, "instance '" + run.state.id + "' does not wait for " +
+                                               std::string(what) + " at step '" +
+                                               std::string(step_id) + "'");
+  return AtChecklist{token->id, run.workflow->find_step(step_id)};
 }
 
 const ItemDefinition* find_item(const StepDefinition& step, std::string_view id) {
@@ -74,139 +67,82 @@ tl::unexpected<Error> no_item(const StepDefinition& step, std::string_view id) {
 
 }  // namespace
 
-namespace detail {
-
-EngineParts::EngineParts(EngineConfig c)
-    : config(std::move(c)),
-      store(config.store ? *config.store : own_store),
-      clock(config.clock ? *config.clock : own_clock),
-      mailer(config.mailer ? *config.mailer : own_outbox),
-      records(config.records ? *config.records : own_records) {
-  adapters.emplace("send_email", make_send_email(mailer, config.language));
-  adapters.emplace("save_record", make_save_record(records));
-  adapters.emplace("update_record", make_update_record(records));
-}
-
-std::string EngineParts::new_id(std::string_view prefix) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(ids()));
-  return std::string(prefix) + "-" + buffer;
-}
-
-tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
-  // The state as last seen, brought up to date with the events stored since: a call costs what
-  // changed, not the whole history. Another engine on the same store only adds to the tail.
-  InstanceState state;
-  const auto cached = states.find(instance);
-  if (cached != states.end()) state = cached->second;
-  state.id = instance;
-  auto events = store.load(instance, state.last_sequence);
-  if (!events) return tl::make_unexpected(std::move(events.error()));
-  for (const auto& event : *events)
-    if (auto ok = state.apply(event); !ok) return tl::make_unexpected(std::move(ok.error()));
-  if (state.last_sequence == 0)
-    return error(ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'");
-  const auto versions = workflows.find(state.workflow_id);
-  if (versions == workflows.end() || !versions->second.count(state.version))
-    return error(ErrorCode::not_found,
-                 "instance '" + std::string(instance) + "' runs workflow '" + state.workflow_id +
-                     "' version " + std::to_string(state.version) + ", which is not deployed");
-  Run run;
-  run.workflow = versions->second.at(state.version);
-  run.base_sequence = state.last_sequence;
-  run.state = std::move(state);
-  return run;
-}
-
-tl::expected<void, Error> EngineParts::settle(Run& run) {
-  if (auto ok = advance(run); !ok) return ok;
-  return commit(run);
-}
-
-tl::expected<void, Error> EngineParts::commit(Run& run) {
-  if (run.events.empty()) return {};
-  if (auto ok = store.append(run.state.id, run.base_sequence, run.events); !ok) {
-    states.erase(run.state.id);  // someone else moved it on: read it afresh next time
-    return ok;
-  }
-  if (config.observer)
-    for (const auto& event : run.events) config.observer(run.state.id, event);
-  run.base_sequence = run.state.last_sequence;
-  states.insert_or_assign(run.state.id, run.state);
-  run.events.clear();
-  return {};
-}
-
-}  // namespace detail
-
 struct Engine::Impl : detail::EngineParts {
   using EngineParts::EngineParts;
 };
 
 Engine::Engine(EngineConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
-Engine::~Engine() = default;
+
+Engine::~Engine() {
+  impl_->wait_idle();  // work on the executor refers to the engine
+}
 
 tl::expected<void, Error> Engine::deploy(Workflow workflow) {
-  std::lock_guard lock(impl_->mutex);
   const auto& definition = workflow.definition();
-  auto& versions = impl_->workflows[definition.id];
-  if (versions.count(definition.version))
-    return error(ErrorCode::invalid_value, "workflow '" + definition.id + "' version " +
-                                               std::to_string(definition.version) +
-                                               " is already deployed; deploy a new version");
-  const auto version = definition.version;
-  versions.emplace(version, std::make_shared<const Workflow>(std::move(workflow)));
-  return {};
+  tl::expected<void, Error> result;
+  impl_->edit_registry([&](detail::Registry& registry) {
+    auto& versions = registry.workflows[definition.id];
+    if (versions.count(definition.version)) {
+      result = error(ErrorCode::invalid_value, "workflow '" + definition.id + "' version " +
+                                                   std::to_string(definition.version) +
+                                                   " is already deployed; deploy a new version");
+      return;
+    }
+    const auto version = definition.version;
+    versions.emplace(version, std::make_shared<const Workflow>(std::move(workflow)));
+  });
+  return result;
 }
 
 void Engine::register_adapter(std::string type, std::shared_ptr<Adapter> adapter) {
-  std::lock_guard lock(impl_->mutex);
-  impl_->adapters[std::move(type)] = std::move(adapter);
+  impl_->edit_registry(
+      [&](detail::Registry& registry) { registry.adapters[std::move(type)] = std::move(adapter); });
 }
 
 tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::value input,
                                                const StartOptions& options) {
-  std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
   if (!options.business_key.empty())
     if (auto existing = parts.store.find_by_key(workflow, options.business_key)) return *existing;
-  const auto versions = parts.workflows.find(workflow);
-  if (versions == parts.workflows.end()) {
+  const auto registry = parts.registry();
+  const auto versions = registry->workflows.find(workflow);
+  if (versions == registry->workflows.end()) {
     std::vector<std::string_view> names;
-    for (const auto& [name, _] : parts.workflows) names.push_back(name);
+    for (const auto& [name, _] : registry->workflows) names.push_back(name);
     return error(ErrorCode::not_found, "no workflow '" + std::string(workflow) + "' is deployed" +
                                            detail::did_you_mean(workflow, names));
   }
-  const auto chosen = options.version == 0 ? std::prev(versions->second.end())
-                                           : versions->second.find(options.version);
-  if (chosen == versions->second.end())
+  auto chosen = registry->find(workflow, options.version);
+  if (!chosen)
     return error(ErrorCode::not_found, "workflow '" + std::string(workflow) + "' has no version " +
                                            std::to_string(options.version));
   if (!input.is_object())
     return error(ErrorCode::wrong_type, "an instance's input must be a JSON object");
 
-  Run run;
-  run.workflow = chosen->second;
-  run.state.id = parts.new_id("i");
-  json::object data{{"workflow", std::string(workflow)},
-                    {"version", chosen->first},
-                    {"start", run.workflow->definition().start},
-                    {"input", std::move(input)}};
-  if (!options.business_key.empty()) data["business_key"] = options.business_key;
-  if (auto ok = run.emit(EventType::instance_started, {}, std::move(data), parts.clock.now(),
-                         options.actor);
-      !ok)
-    return tl::make_unexpected(ok.error());
-  if (auto ok = parts.advance(run); !ok) return tl::make_unexpected(ok.error());
-  if (auto ok = parts.commit(run); !ok) return tl::make_unexpected(ok.error());
-  return run.state.id;
+  const auto version = chosen->definition().version;
+  json::object started{
+      {"workflow", std::string(workflow)}, {"version", version}, {"input", std::move(input)}};
+  if (!options.business_key.empty()) started["business_key"] = options.business_key;
+  std::string id = parts.new_id("i");
+  {
+    std::lock_guard lock(parts.lock_for(id));
+    auto run = parts.begin(std::move(chosen), id, std::move(started), options.actor);
+    if (!run) return tl::make_unexpected(std::move(run.error()));
+    if (auto ok = parts.commit(*run); !ok) {
+      // Started by another caller at the same moment: theirs is the instance.
+      if (ok.error().code == ErrorCode::duplicate_key)
+        if (auto existing = parts.store.find_by_key(workflow, options.business_key))
+          return *existing;
+      return tl::make_unexpected(std::move(ok.error()));
+    }
+    parts.keep(std::move(*run));
+  }
+  parts.schedule(id);
+  return id;
 }
 
 tl::expected<InstanceState, Error> Engine::get(std::string_view instance) const {
-  std::lock_guard lock(impl_->mutex);
-  auto run = impl_->load(instance);
-  if (!run) return tl::make_unexpected(std::move(run.error()));
-  return std::move(run->state);
+  return impl_->read(instance);
 }
 
 tl::expected<std::vector<Event>, Error> Engine::history(std::string_view instance) const {
@@ -218,12 +154,10 @@ std::vector<std::string> Engine::instances() const {
 }
 
 tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilter& filter) const {
-  std::lock_guard lock(impl_->mutex);
   std::vector<InstanceState> out;
   for (const auto& id : impl_->store.instances()) {
-    auto run = impl_->load(id);
-    if (!run) return tl::make_unexpected(std::move(run.error()));
-    auto* state = &run->state;
+    auto state = impl_->read(id);
+    if (!state) return tl::make_unexpected(std::move(state.error()));
     if (!filter.workflow.empty() && state->workflow_id != filter.workflow) continue;
     if (filter.status && state->status != *filter.status) continue;
     if (!filter.waiting_for.empty() &&
@@ -244,106 +178,126 @@ tl::expected<void, Error> Engine::answer(std::string_view instance, std::string_
 
 tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_view step_id,
                                          const json::object& answers, std::string_view actor) {
-  std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
-  auto at = load_at_checklist(parts, instance, step_id, "answers");
-  if (!at) return tl::make_unexpected(std::move(at.error()));
-  const StepDefinition& step = *at->step;
+  return parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
+    auto at = at_checklist(run, step_id, "answers");
+    if (!at) return tl::make_unexpected(std::move(at.error()));
+    const StepDefinition& step = *at->step;
 
-  // Check every answer before recording any.
-  std::vector<std::pair<std::string, json::value>> checked;
-  for (const auto& [item_id, value] : answers) {
-    const ItemDefinition* item = find_item(step, item_id);
-    if (!item) return no_item(step, item_id);
-    if (item->kind == ItemKind::signature)
-      return error(ErrorCode::invalid_value,
-                   "'" + item->id + "' is a signature: sign it with sign(), not answer()");
-    auto canonical = check_answer(*item, value, parts.config.language);
-    if (!canonical) return error(ErrorCode::invalid_value, std::move(canonical.error().message));
-    checked.emplace_back(item->id, std::move(*canonical));
-  }
-  for (auto& [item_id, value] : checked)
-    if (auto ok = at->run.emit(EventType::answer_recorded, step.id,
-                               json::object{{"item", item_id}, {"value", std::move(value)}},
-                               parts.clock.now(), std::string(actor));
-        !ok)
-      return ok;
-  if (auto ok = parts.complete_checklist_if_done(at->run, at->token, step); !ok) return ok;
-  return parts.settle(at->run);
+    // Check every answer before recording any.
+    std::vector<std::pair<std::string, json::value>> checked;
+    for (const auto& [item_id, value] : answers) {
+      const ItemDefinition* item = find_item(step, item_id);
+      if (!item) return no_item(step, item_id);
+      if (item->kind == ItemKind::signature)
+        return error(ErrorCode::invalid_value,
+                     "'" + item->id + "' is a signature: sign it with sign(), not answer()");
+      auto canonical = check_answer(*item, value, parts.config.language);
+      if (!canonical) return error(ErrorCode::invalid_value, std::move(canonical.error().message));
+      checked.emplace_back(item->id, std::move(*canonical));
+    }
+    for (auto& [item_id, value] : checked)
+      if (auto ok = run.emit(EventType::answer_recorded, step.id,
+                             json::object{{"item", item_id}, {"value", std::move(value)}},
+                             parts.clock.now(), std::string(actor));
+          !ok)
+        return ok;
+    return parts.complete_checklist_if_done(run, at->token, step);
+  });
 }
 
 tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_view step_id,
                                        std::string_view item_id, std::string_view actor) {
-  std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
-  auto at = load_at_checklist(parts, instance, step_id, "a sign-off");
-  if (!at) return tl::make_unexpected(std::move(at.error()));
-  const StepDefinition& step = *at->step;
-  const ItemDefinition* item = find_item(step, item_id);
-  if (!item) return no_item(step, item_id);
-  if (item->kind != ItemKind::signature)
-    return error(ErrorCode::invalid_value,
-                 "'" + item->id + "' is not a signature; give it a value with answer()");
-  if (actor.empty()) return error(ErrorCode::invalid_value, "a signature needs the signer");
+  return parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
+    auto at = at_checklist(run, step_id, "a sign-off");
+    if (!at) return tl::make_unexpected(std::move(at.error()));
+    const StepDefinition& step = *at->step;
+    const ItemDefinition* item = find_item(step, item_id);
+    if (!item) return no_item(step, item_id);
+    if (item->kind != ItemKind::signature)
+      return error(ErrorCode::invalid_value,
+                   "'" + item->id + "' is not a signature; give it a value with answer()");
+    if (actor.empty()) return error(ErrorCode::invalid_value, "a signature needs the signer");
 
-  // What the signature signs: the answers to the items before it, in the order of the form.
-  const auto& steps = at->run.state.data.at("steps").as_object();
-  const json::object* answers = nullptr;
-  if (const auto* entry = steps.if_contains(step.id))
-    if (const auto* a = entry->as_object().if_contains("answers")) answers = a->if_object();
-  json::object signed_answers;
-  bool before = true;
-  for (const auto& section : step.checklist->sections)
-    for (const auto& i : section.items) {
-      before = before && &i != item;
-      if (!before) break;
-      if (const auto* answer = answers ? answers->if_contains(i.id) : nullptr)
-        signed_answers[i.id] = *answer;
-    }
-  const std::string hash = detail::sha256_hex(to_json_text(signed_answers));
-  if (auto ok = at->run.emit(EventType::signature_recorded, step.id,
-                             json::object{{"item", item->id}, {"hash", hash}}, parts.clock.now(),
-                             std::string(actor));
-      !ok)
-    return ok;
-  if (auto ok = parts.complete_checklist_if_done(at->run, at->token, step); !ok) return ok;
-  return parts.settle(at->run);
+    // What the signature signs: the answers to the items before it, in the order of the form.
+    const auto& steps = run.state.data.at("steps").as_object();
+    const json::object* answers = nullptr;
+    if (const auto* entry = steps.if_contains(step.id))
+      if (const auto* a = entry->as_object().if_contains("answers")) answers = a->if_object();
+    json::object signed_answers;
+    bool before = true;
+    for (const auto& section : step.checklist->sections)
+      for (const auto& i : section.items) {
+        before = before && &i != item;
+        if (!before) break;
+        if (const auto* answer = answers ? answers->if_contains(i.id) : nullptr)
+          signed_answers[i.id] = *answer;
+      }
+    const std::string hash = detail::sha256_hex(to_json_text(signed_answers));
+    if (auto ok = run.emit(EventType::signature_recorded, step.id,
+                           json::object{{"item", item->id}, {"hash", hash}}, parts.clock.now(),
+                           std::string(actor));
+        !ok)
+      return ok;
+    return parts.complete_checklist_if_done(run, at->token, step);
+  });
 }
 
 tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::string_view task,
                                                 std::string_view outcome, std::string_view actor) {
-  std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
-  auto run = parts.load(instance);
-  if (!run) return tl::make_unexpected(std::move(run.error()));
-  const Task* open = run->state.find_task(task);
-  if (!open)
-    return error(ErrorCode::not_found, "instance '" + std::string(instance) + "' has no task '" +
-                                           std::string(task) + "'");
-  if (open->completed)
-    return error(ErrorCode::invalid_value, "task '" + std::string(task) + "' is already completed");
-  const std::string step_id = open->step;
-  const StepDefinition& step = *run->workflow->find_step(step_id);
-  if (const auto* outcomes = step.parameters.if_contains("outcomes")) {
-    std::vector<std::string_view> allowed;
-    for (const auto& o : outcomes->as_array()) allowed.push_back(o.as_string());
-    if (std::find(allowed.begin(), allowed.end(), outcome) == allowed.end())
+  return parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
+    const Task* open = run.state.find_task(task);
+    if (!open)
+      return error(ErrorCode::not_found, "instance '" + std::string(instance) + "' has no task '" +
+                                             std::string(task) + "'");
+    if (open->completed)
       return error(ErrorCode::invalid_value,
-                   "'" + std::string(outcome) + "' is not an outcome of task '" + step_id + "'" +
-                       detail::did_you_mean_or_list(outcome, allowed, "its outcomes"));
-  }
-  if (auto ok =
-          run->emit(EventType::task_completed, step_id,
-                    json::object{{"task", std::string(task)}, {"outcome", std::string(outcome)}},
-                    parts.clock.now(), std::string(actor));
-      !ok)
-    return ok;
-  if (const Token* token = waiting_token(run->state, step_id, "task"))
+                   "task '" + std::string(task) + "' is already completed");
+    const std::string step_id = open->step;
+    const StepDefinition& step = *run.workflow->find_step(step_id);
+    if (const auto* outcomes = step.parameters.if_contains("outcomes")) {
+      std::vector<std::string_view> allowed;
+      for (const auto& o : outcomes->as_array()) allowed.push_back(o.as_string());
+      if (std::find(allowed.begin(), allowed.end(), outcome) == allowed.end())
+        return error(ErrorCode::invalid_value,
+                     "'" + std::string(outcome) + "' is not an outcome of task '" + step_id + "'" +
+                         detail::did_you_mean_or_list(outcome, allowed, "its outcomes"));
+    }
     if (auto ok =
-            parts.complete(*run, token->id, step, json::object{{"outcome", std::string(outcome)}});
+            run.emit(EventType::task_completed, step_id,
+                     json::object{{"task", std::string(task)}, {"outcome", std::string(outcome)}},
+                     parts.clock.now(), std::string(actor));
         !ok)
       return ok;
-  return parts.settle(*run);
+    if (const Token* token = waiting_token(run.state, step_id, "task"))
+      return parts.complete(run, token->id, step, json::object{{"outcome", std::string(outcome)}});
+    return {};
+  });
+}
+
+tl::expected<void, Error> Engine::finish_step(std::string_view instance, std::string_view step_id,
+                                              StepResult result) {
+  auto& parts = *impl_;
+  return parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
+    const Token* token = waiting_token(run.state, step_id, "adapter");
+    if (!token)
+      return error(ErrorCode::invalid_value, "instance '" + std::string(instance) +
+                                                 "' does not wait for its adapter at step '" +
+                                                 std::string(step_id) + "'");
+    const StepDefinition& step = *run.workflow->find_step(step_id);
+    const std::uint32_t id = token->id;
+    const std::uint32_t attempt = token->attempt;
+    switch (result.kind) {
+      case StepResult::Kind::completed:
+        return parts.complete(run, id, step, std::move(result.output));
+      case StepResult::Kind::failed:
+        return parts.fail(run, id, step, attempt, std::move(result.error), result.retryable);
+      case StepResult::Kind::pending: break;
+    }
+    return error(ErrorCode::invalid_value, "a step is finished as completed or failed");
+  });
 }
 
 namespace {
@@ -372,76 +326,68 @@ std::optional<std::uint32_t> awaiting(const Run& run, std::string_view event,
 
 tl::expected<void, Error> Engine::signal(std::string_view target, std::string_view event,
                                          json::value payload) {
-  std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
-  const Time now = parts.clock.now();
+  bool found = false;  // a token waits for the event
+  const auto deliver = [&](std::optional<std::string_view> key) {
+    return [&, key](Run& run) -> tl::expected<void, Error> {
+      const Time now = parts.clock.now();
+      const auto token = awaiting(run, event, key, now);
+      if (!token) return {};
+      found = true;
+      const StepDefinition& step = *run.workflow->find_step(token_step(run.state, *token));
+      if (auto ok = run.emit(EventType::signal_received, step.id,
+                             json::object{{"name", std::string(event)}, {"payload", payload}}, now);
+          !ok)
+        return ok;
+      return parts.complete(run, *token, step, payload);
+    };
+  };
   // An instance id, or else a correlation key such as an invoice number.
-  auto run = parts.load(target);
-  std::optional<std::uint32_t> token;
-  if (run) {
-    token = awaiting(*run, event, std::nullopt, now);
-  } else if (run.error().code == ErrorCode::not_found) {
+  auto direct = parts.change(target, deliver(std::nullopt));
+  if (found || (!direct && direct.error().code != ErrorCode::not_found)) return direct;
+  if (!direct)
     for (const auto& id : parts.store.instances()) {
-      run = parts.load(id);
-      if (!run) continue;
-      if ((token = awaiting(*run, event, target, now))) break;
+      auto delivered = parts.change(id, deliver(target));
+      if (found) return delivered;
     }
-  } else {
-    return tl::make_unexpected(std::move(run.error()));
-  }
-  if (!token)
-    return error(ErrorCode::not_found, "no instance '" + std::string(target) +
-                                           "', and none correlated by it, waits for the event '" +
-                                           std::string(event) + "'");
-  const std::string step_id = token_step(run->state, *token);
-  const StepDefinition& step = *run->workflow->find_step(step_id);
-  if (auto ok = run->emit(EventType::signal_received, step.id,
-                          json::object{{"name", std::string(event)}, {"payload", payload}}, now);
-      !ok)
-    return ok;
-  if (auto ok = parts.complete(*run, *token, step, std::move(payload)); !ok) return ok;
-  return parts.settle(*run);
+  return error(ErrorCode::not_found, "no instance '" + std::string(target) +
+                                         "', and none correlated by it, waits for the event '" +
+                                         std::string(event) + "'");
 }
 
 tl::expected<std::size_t, Error> Engine::run_due() {
-  std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
-  std::size_t fired = 0;
-  for (const auto& id : parts.store.instances()) {
-    auto run = parts.load(id);
-    if (!run) return tl::make_unexpected(std::move(run.error()));
-    // Fire in order of due time; firing may set new timers, which fire too once due.
-    for (;;) {
-      const Time now = parts.clock.now();
-      const auto& timers = run->state.timers;
-      const auto next =
-          std::min_element(timers.begin(), timers.end(),
-                           [](const Timer& a, const Timer& b) { return a.due < b.due; });
-      if (next == timers.end() || next->due > now || run->state.finished()) break;
-      if (auto ok = parts.fire(*run, *next); !ok) return tl::make_unexpected(ok.error());
-      ++fired;
-      if (auto ok = parts.advance(*run); !ok) return tl::make_unexpected(ok.error());
-    }
-    if (auto ok = parts.commit(*run); !ok) return tl::make_unexpected(ok.error());
-  }
-  return fired;
+  auto batch = std::make_shared<detail::Batch>();
+  batch->add();  // held until every due instance is scheduled
+  for (auto& id : parts.store.due(parts.clock.now())) parts.schedule(std::move(id), batch);
+  batch->done(0);
+  return batch->wait();
+}
+
+void Engine::wait_idle() {
+  impl_->wait_idle();
 }
 
 tl::expected<void, Error> Engine::cancel(std::string_view instance, std::string_view actor,
                                          std::string_view reason) {
-  std::lock_guard lock(impl_->mutex);
   auto& parts = *impl_;
-  auto run = parts.load(instance);
-  if (!run) return tl::make_unexpected(std::move(run.error()));
-  if (run->state.finished())
-    return error(ErrorCode::invalid_value, "instance '" + std::string(instance) + "' has already " +
-                                               std::string(to_string(run->state.status)));
-  if (auto ok = run->emit(EventType::instance_cancelled, {},
-                          json::object{{"reason", std::string(reason)}}, parts.clock.now(),
-                          std::string(actor));
-      !ok)
-    return ok;
-  return parts.commit(*run);
+  std::vector<std::string> calls;
+  auto cancelled = parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
+    if (run.state.finished())
+      return error(ErrorCode::invalid_value, "instance '" + std::string(instance) +
+                                                 "' has already " +
+                                                 std::string(to_string(run.state.status)));
+    for (const auto& token : run.state.tokens)
+      if (token.waiting_for == "call") calls.push_back(token.waiting_on);
+    return run.emit(EventType::instance_cancelled, {},
+                    json::object{{"reason", std::string(reason)}}, parts.clock.now(),
+                    std::string(actor));
+  });
+  if (!cancelled) return cancelled;
+  // Its sub-workflows are not needed any more.
+  for (const auto& id : calls)
+    (void)cancel(id, actor, "instance '" + std::string(instance) + "' was cancelled");
+  return {};
 }
 
 const Outbox& Engine::outbox() const {

@@ -1,25 +1,59 @@
-// The engine's inner parts (internal): the state of one call, and how steps run.
+// The engine's inner parts (internal): the state of one call, how instances are locked and
+// scheduled, and how steps run.
 #pragma once
 
 #include "ablauf/engine.hpp"
+#include "ablauf/executor.hpp"
 
+#include <array>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <random>
+#include <unordered_map>
 
 namespace ablauf::detail {
 
+// What is deployed. Replaced whole when something is deployed or registered, so that a call
+// reads one consistent snapshot and a step looks up its adapter without taking a lock.
+struct Registry {
+  std::map<std::string, std::map<std::uint32_t, std::shared_ptr<const Workflow>>, std::less<>>
+      workflows;
+  std::map<std::string, std::shared_ptr<Adapter>, std::less<>> adapters;
+
+  // The version asked for, or the newest when `version` is 0; null if not deployed.
+  std::shared_ptr<const Workflow> find(std::string_view workflow, std::uint32_t version) const;
+};
+
 // One instance while a call changes it: its state, its workflow, and the events made so far.
 // Each event is applied at once, so later decisions in the same call see it; the events are
-// appended to the store together when the call ends.
+// appended to the store together at the next commit.
 struct Run {
   InstanceState state;
   std::shared_ptr<const Workflow> workflow;
-  std::uint64_t base_sequence = 0;  // the store's last sequence number when loaded
+  std::shared_ptr<const Registry> registry;
+  std::uint64_t base_sequence = 0;  // the store's last sequence number for the instance
   std::vector<Event> events;
+  // Other instances to advance once this one is let go: sub-workflows it started, and the
+  // caller of a sub-workflow that finished.
+  std::vector<std::string> wake;
 
   tl::expected<void, Error> emit(EventType type, std::string step, boost::json::object data,
                                  Time now, std::string actor = "system", std::uint32_t attempt = 0);
+};
+
+// Callers waiting for a set of scheduled instances (run_due()): counts what is left to do.
+class Batch {
+ public:
+  void add();
+  void done(std::size_t fired);
+  std::size_t wait();  // returns the number of timers fired
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable finished_;
+  std::size_t pending_ = 0;
+  std::size_t fired_ = 0;
 };
 
 struct EngineParts {
@@ -28,26 +62,70 @@ struct EngineParts {
   SystemClock own_clock;
   Outbox own_outbox;
   MemoryRecordStore own_records;
+  InlineExecutor own_executor;
   Store& store;
   Clock& clock;
   Mailer& mailer;
   RecordStore& records;
-
-  mutable std::mutex mutex;  // one call at a time (instances in parallel come with executors)
-  std::map<std::string, std::map<std::uint32_t, std::shared_ptr<const Workflow>>, std::less<>>
-      workflows;
-  std::map<std::string, std::shared_ptr<Adapter>, std::less<>> adapters;
-  // Each instance's state as of its last stored event (see load()).
-  mutable std::map<std::string, InstanceState, std::less<>> states;
-  std::mt19937_64 ids{std::random_device{}()};
+  Executor& executor;
 
   explicit EngineParts(EngineConfig c);
 
-  tl::expected<Run, Error> load(std::string_view instance) const;
-  tl::expected<void, Error> commit(Run& run);
-  // What every call ends with: run what is ready, then store the events.
-  tl::expected<void, Error> settle(Run& run);
+  // --- what is deployed
+  std::shared_ptr<const Registry> registry() const;
+  template <class Edit>
+  void edit_registry(Edit&& edit) {
+    std::lock_guard lock(registry_mutex_);
+    auto copy = std::make_shared<Registry>(*registry_);
+    edit(*copy);
+    registry_ = std::move(copy);
+  }
 
+  // --- instances, each changed by one thread at a time
+  // The lock of an instance. Locks are striped (an instance shares its lock with others), so
+  // no code may hold two: work on another instance is scheduled, never done in place.
+  std::mutex& lock_for(std::string_view instance) const;
+  // The instance as of its last stored event, for a caller holding its lock. Takes the state
+  // out of the cache; keep() puts it back.
+  tl::expected<Run, Error> load(std::string_view instance) const;
+  // Returns the state of a fully committed run to the cache.
+  void keep(Run&& run) const;
+  // Appends the run's events to the store.
+  tl::expected<void, Error> commit(Run& run);
+
+  // Under the instance's lock: applies `change` (which records what a caller did), stores its
+  // events, then schedules the instance to advance. If `change` fails, nothing is stored.
+  template <class Change>
+  tl::expected<void, Error> change(std::string_view instance, Change&& change_run) {
+    std::vector<std::string> wake;
+    {
+      std::lock_guard lock(lock_for(instance));
+      auto run = load(instance);
+      if (!run) return tl::make_unexpected(std::move(run.error()));
+      auto ok = change_run(*run);
+      if (ok) ok = commit(*run);
+      wake = std::move(run->wake);
+      if (ok && has_work(run->state)) wake.emplace_back(instance);
+      keep(std::move(*run));
+      if (!ok) return ok;
+    }
+    for (auto& id : wake) schedule(std::move(id));
+    return {};
+  }
+
+  // Under the instance's lock: a copy of its state.
+  tl::expected<InstanceState, Error> read(std::string_view instance) const;
+
+  // --- scheduling
+  // Has the executor advance the instance: run its ready steps, fire its due timers, take the
+  // results of finished sub-workflows. Work already scheduled for it takes this along.
+  void schedule(std::string instance, std::shared_ptr<Batch> batch = nullptr);
+  void wait_idle();
+  bool has_work(const InstanceState& state) const;
+
+  // --- running steps (engine_run.cpp)
+  // One pass of scheduled work; returns the number of timers fired.
+  tl::expected<std::size_t, Error> work(Run& run);
   // Runs every ready token until each waits or ends.
   tl::expected<void, Error> advance(Run& run);
   // Runs the step a token is at (again, for a retry).
@@ -67,7 +145,40 @@ struct EngineParts {
   // Completes a checklist step once every required, visible item is answered.
   tl::expected<void, Error> complete_checklist_if_done(Run& run, std::uint32_t token,
                                                        const StepDefinition& step);
+
+  // --- sub-workflows (engine_call.cpp)
+  // Starts the sub-workflow of a call step; the token waits for it.
+  tl::expected<void, Error> call(Run& run, std::uint32_t token, const StepDefinition& step,
+                                 const boost::json::object& parameters, std::uint32_t attempt);
+  // Moves on every token whose sub-workflow has finished.
+  tl::expected<void, Error> return_from_calls(Run& run);
+
+  // A new instance of `workflow`, with its instance_started event.
+  tl::expected<Run, Error> begin(std::shared_ptr<const Workflow> workflow, std::string id,
+                                 boost::json::object started, std::string actor);
   std::string new_id(std::string_view prefix);
+
+ private:
+  void work_loop(const std::string& instance);
+  void report(const std::string& instance, const Error& error) const;
+
+  mutable std::mutex registry_mutex_;
+  std::shared_ptr<const Registry> registry_;
+
+  mutable std::array<std::mutex, 64> instance_locks_;
+  mutable std::mutex cache_mutex_;
+  mutable std::map<std::string, InstanceState, std::less<>> states_;
+
+  struct Slot {
+    bool again = false;  // scheduled again while its work ran
+    std::vector<std::shared_ptr<Batch>> waiting;
+  };
+  std::mutex schedule_mutex_;
+  std::condition_variable idle_;
+  std::unordered_map<std::string, Slot> slots_;  // instances scheduled or being advanced
+
+  std::mutex ids_mutex_;
+  std::mt19937_64 ids_{std::random_device{}()};
 };
 
 // The built-in typed actions that talk to the host's services.

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace ablauf::detail {
 namespace json = boost::json;
@@ -32,6 +33,56 @@ Time add(Time from, const Duration& duration) {
   return moved ? moved->instant() : from;
 }
 
+// Spreads retries of many instances that failed together (say, when a mail server went down)
+// over the second half of the interval, so they do not all come back at once. The spread comes
+// from the instance, step and attempt, not a random generator, so a test sees the same times
+// on every run.
+std::chrono::milliseconds jittered(std::chrono::milliseconds delay, std::string_view instance,
+                                   std::string_view step, std::uint32_t attempt) {
+  const auto half = delay.count() / 2;
+  if (half <= 0) return delay;
+  std::string seed;
+  seed.append(instance).append("/").append(step).append("/").append(std::to_string(attempt));
+  const auto spread = std::hash<std::string>{}(seed) % static_cast<std::uint64_t>(half + 1);
+  return std::chrono::milliseconds(delay.count() - half + static_cast<std::int64_t>(spread));
+}
+
+// Shows a step's output at steps.<id>.output for as long as it lives, and then takes it away
+// again: the step_completed event records it, and state changes only by events.
+class OutputShown {
+ public:
+  OutputShown(json::value& data, const std::string& step, const json::value& output) {
+    if (output.is_null()) return;
+    steps_ = &data.as_object()["steps"].as_object();
+    step_ = &step;
+    auto [entry, created] = steps_->emplace(step, json::object());
+    created_ = created;
+    auto& fields = entry->value().as_object();
+    if (auto* old = fields.if_contains("output")) previous_ = std::move(*old);
+    fields["output"] = output;
+  }
+  ~OutputShown() {
+    if (!steps_) return;
+    if (created_) {
+      steps_->erase(*step_);
+      return;
+    }
+    auto& fields = steps_->at(*step_).as_object();
+    if (previous_)
+      fields["output"] = std::move(*previous_);
+    else
+      fields.erase("output");
+  }
+  OutputShown(const OutputShown&) = delete;
+  OutputShown& operator=(const OutputShown&) = delete;
+
+ private:
+  json::object* steps_ = nullptr;
+  const std::string* step_ = nullptr;
+  bool created_ = false;
+  std::optional<json::value> previous_;
+};
+
 }  // namespace
 
 tl::expected<void, Error> Run::emit(EventType type, std::string step, json::object data, Time now,
@@ -47,6 +98,24 @@ tl::expected<void, Error> Run::emit(EventType type, std::string step, json::obje
   if (auto ok = state.apply(event); !ok) return ok;
   events.push_back(std::move(event));
   return {};
+}
+
+tl::expected<std::size_t, Error> EngineParts::work(Run& run) {
+  if (auto ok = return_from_calls(run); !ok) return tl::make_unexpected(std::move(ok.error()));
+  // Run what is ready, then fire the timers that are due, earliest first; a timer may make more
+  // ready, or set timers that are due already.
+  std::size_t fired = 0;
+  for (;;) {
+    if (auto ok = advance(run); !ok) return tl::make_unexpected(std::move(ok.error()));
+    if (run.state.finished()) break;
+    const auto& timers = run.state.timers;
+    const auto next = std::min_element(
+        timers.begin(), timers.end(), [](const Timer& a, const Timer& b) { return a.due < b.due; });
+    if (next == timers.end() || next->due > clock.now()) break;
+    if (auto ok = fire(run, *next); !ok) return tl::make_unexpected(std::move(ok.error()));
+    ++fired;
+  }
+  return fired;
 }
 
 tl::expected<void, Error> EngineParts::advance(Run& run) {
@@ -91,21 +160,28 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
         !ok)
       return ok;
   }
+  // The first transition that holds; its conditions read the step's output as later steps will.
   json::array next;
   bool chosen = step.next.empty();
-  for (const auto& transition : step.next) {
-    if (transition.when) {
-      auto holds = evaluate_condition(*transition.when, run.state.data, {.now = clock.now()});
-      if (!holds)
-        return fail_instance(run, "step '" + step.id + "': the condition '" +
-                                      transition.when->text() +
-                                      "' failed: " + holds.error().message);
-      if (!*holds) continue;
+  std::string failure;
+  {
+    const OutputShown shown(run.state.data, step.id, output);
+    for (const auto& transition : step.next) {
+      if (transition.when) {
+        auto holds = evaluate_condition(*transition.when, run.state.data, {.now = clock.now()});
+        if (!holds) {
+          failure = "step '" + step.id + "': the condition '" + transition.when->text() +
+                    "' failed: " + holds.error().message;
+          break;
+        }
+        if (!*holds) continue;
+      }
+      next.emplace_back(transition.to);
+      chosen = true;
+      break;
     }
-    next.emplace_back(transition.to);
-    chosen = true;
-    break;
   }
+  if (!failure.empty()) return fail_instance(run, std::move(failure));
   if (!chosen) return fail_instance(run, "step '" + step.id + "': no transition's condition holds");
   auto data = token_data(token);
   if (!output.is_null()) data["output"] = std::move(output);
@@ -131,6 +207,7 @@ tl::expected<void, Error> EngineParts::fail(Run& run, std::uint32_t token,
     auto delay = std::chrono::milliseconds(
         static_cast<std::int64_t>(std::min(static_cast<double>(initial.count()) * factor, 1e15)));
     delay = std::min(delay, policy.max_interval.exact());
+    if (policy.jitter) delay = jittered(delay, run.state.id, step.id, attempt);
     if (auto ok = run.emit(EventType::step_failed, step.id, std::move(data), clock.now(), "system",
                            attempt);
         !ok)
@@ -205,9 +282,6 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     return run.emit(EventType::step_completed, step.id,
                     json::object{{"token", token_id}, {"next", std::move(branches)}}, now);
   }
-  if (step.type == "call")
-    return fail_instance(run, "step '" + step.id + "': call steps do not run yet");
-
   if (auto ok =
           run.emit(EventType::step_started, step.id, token_data(token_id), now, "system", attempt);
       !ok)
@@ -230,6 +304,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     parameters.emplace(name, std::move(*rendered));
   }
 
+  if (step.type == "call") return call(run, token_id, step, parameters, attempt);
   if (step.type == "fill_checklist") {
     if (auto ok = wait(run, token_id, step, json::object{{"for", "checklist"}}); !ok) return ok;
     return complete_checklist_if_done(run, token_id, step);
@@ -297,6 +372,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
                 json::object{{"for", "event"}, {"event", event ? *event : json::value()}});
   }
 
+  const auto& adapters = run.registry->adapters;
   const auto adapter = adapters.find(step.type);
   if (adapter == adapters.end())
     return fail_instance(run, "no adapter is registered for step type '" + step.type + "'");
@@ -308,6 +384,8 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
       run.state.id + "/" + step.id + "/" + std::to_string(run.state.last_sequence),
       attempt,
       now};
+  // The attempt is stored before the action: after a crash, it is run again, never lost.
+  if (auto ok = commit(run); !ok) return ok;
   StepResult result = adapter->second->execute(context);
   switch (result.kind) {
     case StepResult::Kind::completed:

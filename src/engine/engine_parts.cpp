@@ -1,0 +1,227 @@
+// How the engine keeps instances: the deployed registry, instance locks, the state cache,
+// storing events, and scheduling work on the executor.
+#include "engine_impl.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+namespace ablauf::detail {
+namespace json = boost::json;
+namespace {
+
+tl::unexpected<Error> error(ErrorCode code, std::string message) {
+  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
+}
+
+}  // namespace
+
+std::shared_ptr<const Workflow> Registry::find(std::string_view workflow,
+                                               std::uint32_t version) const {
+  const auto versions = workflows.find(workflow);
+  if (versions == workflows.end() || versions->second.empty()) return nullptr;
+  if (version == 0) return versions->second.rbegin()->second;
+  const auto chosen = versions->second.find(version);
+  return chosen == versions->second.end() ? nullptr : chosen->second;
+}
+
+void Batch::add() {
+  std::lock_guard lock(mutex_);
+  ++pending_;
+}
+
+void Batch::done(std::size_t fired) {
+  std::lock_guard lock(mutex_);
+  fired_ += fired;
+  if (--pending_ == 0) finished_.notify_all();
+}
+
+std::size_t Batch::wait() {
+  std::unique_lock lock(mutex_);
+  finished_.wait(lock, [&] { return pending_ == 0; });
+  return fired_;
+}
+
+EngineParts::EngineParts(EngineConfig c)
+    : config(std::move(c)),
+      store(config.store ? *config.store : own_store),
+      clock(config.clock ? *config.clock : own_clock),
+      mailer(config.mailer ? *config.mailer : own_outbox),
+      records(config.records ? *config.records : own_records),
+      executor(config.executor ? *config.executor : own_executor) {
+  auto initial = std::make_shared<Registry>();
+  initial->adapters.emplace("send_email", make_send_email(mailer, config.language));
+  initial->adapters.emplace("save_record", make_save_record(records));
+  initial->adapters.emplace("update_record", make_update_record(records));
+  registry_ = std::move(initial);
+}
+
+std::shared_ptr<const Registry> EngineParts::registry() const {
+  std::lock_guard lock(registry_mutex_);
+  return registry_;
+}
+
+std::string EngineParts::new_id(std::string_view prefix) {
+  std::uint64_t n = 0;
+  {
+    std::lock_guard lock(ids_mutex_);
+    n = ids_();
+  }
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(n));
+  return std::string(prefix) + "-" + buffer;
+}
+
+std::mutex& EngineParts::lock_for(std::string_view instance) const {
+  return instance_locks_[std::hash<std::string_view>{}(instance) % instance_locks_.size()];
+}
+
+tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
+  // The state as last seen, brought up to date with the events stored since: a call costs what
+  // changed, not the whole history. Another engine on the same store only adds to the tail.
+  Run run;
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (const auto cached = states_.find(instance); cached != states_.end()) {
+      run.state = std::move(cached->second);
+      states_.erase(cached);
+    }
+  }
+  auto& state = run.state;
+  state.id = instance;
+  auto events = store.load(instance, state.last_sequence);
+  if (!events) return tl::make_unexpected(std::move(events.error()));
+  for (const auto& event : *events)
+    if (auto ok = state.apply(event); !ok) return tl::make_unexpected(std::move(ok.error()));
+  if (state.last_sequence == 0)
+    return error(ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'");
+  run.registry = registry();
+  run.workflow = run.registry->find(state.workflow_id, state.version);
+  if (!run.workflow || run.workflow->definition().version != state.version)
+    return error(ErrorCode::not_found,
+                 "instance '" + std::string(instance) + "' runs workflow '" + state.workflow_id +
+                     "' version " + std::to_string(state.version) + ", which is not deployed");
+  run.base_sequence = state.last_sequence;
+  return run;
+}
+
+void EngineParts::keep(Run&& run) const {
+  // A run with events it could not store no longer matches the store: read it afresh next time.
+  if (!run.events.empty() || run.state.last_sequence == 0) return;
+  std::lock_guard lock(cache_mutex_);
+  states_.insert_or_assign(run.state.id, std::move(run.state));
+}
+
+tl::expected<void, Error> EngineParts::commit(Run& run) {
+  if (run.events.empty()) return {};
+  if (auto ok = store.append(run.state.id, run.base_sequence, run.events, summarize(run.state));
+      !ok)
+    return ok;
+  if (config.observer)
+    for (const auto& event : run.events) config.observer(run.state.id, event);
+  if (run.state.finished() && !run.state.parent.empty()) run.wake.push_back(run.state.parent);
+  run.base_sequence = run.state.last_sequence;
+  run.events.clear();
+  return {};
+}
+
+tl::expected<InstanceState, Error> EngineParts::read(std::string_view instance) const {
+  std::lock_guard lock(lock_for(instance));
+  auto run = load(instance);
+  if (!run) return tl::make_unexpected(std::move(run.error()));
+  InstanceState state = run->state;
+  keep(std::move(*run));
+  return state;
+}
+
+tl::expected<Run, Error> EngineParts::begin(std::shared_ptr<const Workflow> workflow,
+                                            std::string id, json::object started,
+                                            std::string actor) {
+  Run run;
+  run.registry = registry();
+  run.workflow = std::move(workflow);
+  run.state.id = std::move(id);
+  started.insert_or_assign("start", run.workflow->definition().start);
+  if (auto ok = run.emit(EventType::instance_started, {}, std::move(started), clock.now(),
+                         std::move(actor));
+      !ok)
+    return tl::make_unexpected(std::move(ok.error()));
+  return run;
+}
+
+bool EngineParts::has_work(const InstanceState& state) const {
+  if (state.finished()) return false;
+  const Time now = clock.now();
+  return std::any_of(state.tokens.begin(), state.tokens.end(),
+                     [](const Token& t) { return t.state == Token::State::ready; }) ||
+         std::any_of(state.timers.begin(), state.timers.end(),
+                     [&](const Timer& t) { return t.due <= now; });
+}
+
+void EngineParts::schedule(std::string instance, std::shared_ptr<Batch> batch) {
+  {
+    std::lock_guard lock(schedule_mutex_);
+    auto [slot, fresh] = slots_.try_emplace(instance);
+    if (batch) {
+      batch->add();
+      slot->second.waiting.push_back(std::move(batch));
+    }
+    if (!fresh) {
+      slot->second.again = true;  // its work is under way: one more pass takes this along
+      return;
+    }
+  }
+  executor.post([this, id = std::move(instance)] { work_loop(id); });
+}
+
+void EngineParts::work_loop(const std::string& instance) {
+  for (;;) {
+    std::vector<std::shared_ptr<Batch>> waiting;
+    {
+      std::lock_guard lock(schedule_mutex_);
+      auto& slot = slots_.at(instance);
+      slot.again = false;
+      waiting.swap(slot.waiting);
+    }
+    std::size_t fired = 0;
+    std::vector<std::string> wake;
+    {
+      std::lock_guard lock(lock_for(instance));
+      auto run = load(instance);
+      tl::expected<void, Error> ok;
+      if (run) {
+        auto worked = work(*run);
+        if (worked) fired = *worked;
+        ok = worked ? commit(*run) : tl::make_unexpected(worked.error());
+        wake = std::move(run->wake);
+        keep(std::move(*run));
+      } else {
+        ok = tl::make_unexpected(std::move(run.error()));
+      }
+      if (!ok) report(instance, ok.error());
+    }
+    for (auto& batch : waiting) batch->done(fired);
+    for (auto& id : wake) schedule(std::move(id));
+    std::lock_guard lock(schedule_mutex_);
+    if (!slots_.at(instance).again) {
+      slots_.erase(instance);
+      if (slots_.empty()) idle_.notify_all();
+      return;
+    }
+  }
+}
+
+void EngineParts::wait_idle() {
+  std::unique_lock lock(schedule_mutex_);
+  idle_.wait(lock, [&] { return slots_.empty(); });
+}
+
+void EngineParts::report(const std::string& instance, const Error& error) const {
+  // Work runs on the executor, where no caller is waiting for an answer.
+  if (config.on_error)
+    config.on_error(instance, error);
+  else
+    std::fprintf(stderr, "ablauf: instance %s: %s\n", instance.c_str(), error.message.c_str());
+}
+
+}  // namespace ablauf::detail
