@@ -108,13 +108,14 @@ bool visited_once(const ablauf::InstanceState& state, const std::string& step) {
 
 // An engine with one workflow deployed, and the instances it ran so far.
 struct Host {
-  explicit Host(const ablauf::Workflow& workflow) {
+  explicit Host(const ablauf::Workflow& workflow, ablauf::Executor* executor = nullptr)
+      : engine({.clock = &clock, .executor = executor}) {
     engine.register_adapter("noop", std::make_shared<Noop>());
     if (auto deployed = engine.deploy(workflow); !deployed) error = deployed.error().message;
   }
 
   ablauf::ManualClock clock{std::chrono::sys_days{std::chrono::November / 23 / 2026}};
-  ablauf::Engine engine{{.clock = &clock}};
+  ablauf::Engine engine;
   std::string error;                  // why the workflow did not deploy
   std::vector<std::string> prepared;  // instances set up for the iterations to drive
   std::vector<std::string> ran;       // instances the iterations started or drove
@@ -194,6 +195,44 @@ void engine_automated_steps(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);  // noop steps; the end step is not counted
 }
 BENCHMARK(engine_automated_steps)->Arg(10)->Arg(100)->Arg(1000);
+
+// The same chain of 100 noop steps on a ThreadPool of n workers: 64 instances started back to
+// back, then wait_idle(). The caller's thread starts instances while the workers advance them,
+// so on a machine with two cores this shows how far instances side by side scale. Wall time.
+void engine_automated_steps_pool(benchmark::State& state) {
+  constexpr std::int64_t steps = 100, instances = 64;
+  const auto workflow = compile("chain", chain(steps));
+  if (!workflow) return state.SkipWithError(workflow.error().c_str());
+  const std::string last = numbered("s", steps - 1);
+  std::string error;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto pool = std::make_unique<ablauf::ThreadPool>(static_cast<std::size_t>(state.range(0)));
+    auto host = std::make_unique<Host>(*workflow, pool.get());
+    state.ResumeTiming();
+    for (std::int64_t i = 0; i < instances && error.empty(); ++i) {
+      if (auto id = start(*host, "chain"))
+        host->ran.push_back(std::move(*id));
+      else
+        error = id.error();
+    }
+    host->engine.wait_idle();
+    state.PauseTiming();
+    for (const auto& id : host->ran) {
+      auto instance = host->engine.get(id);
+      if (!instance || instance->status != ablauf::InstanceStatus::completed ||
+          !visited_once(*instance, last))
+        error = "an instance on the pool did not run its chain to the end";
+    }
+    host.reset();
+    pool.reset();
+    state.ResumeTiming();
+    if (!error.empty()) break;
+  }
+  if (!error.empty()) state.SkipWithError(error.c_str());
+  state.SetItemsProcessed(state.iterations() * instances * steps);
+}
+BENCHMARK(engine_automated_steps_pool)->Arg(1)->Arg(2)->UseRealTime();
 
 // What start() costs when the first step waits for a person.
 void engine_start_waiting_instance(benchmark::State& state) {

@@ -330,6 +330,45 @@ TEST_CASE("a pending step waits until the host finishes it", "[engine]") {
   }
 }
 
+// A host's task list that is down once, then keeps what it is given.
+struct TaskList : TaskSink {
+  int refusals = 1;
+  std::vector<Task> opened;
+  tl::expected<void, std::string> open(std::string_view, const Task& task) override {
+    if (refusals-- > 0) return tl::make_unexpected(std::string("the ticket system is down"));
+    opened.push_back(task);
+    return {};
+  }
+};
+
+TEST_CASE("tasks go to the host's task sink, retried when it refuses", "[engine][retry]") {
+  TaskList list;
+  Fixture f;
+  Engine engine{{.store = &f.store, .clock = &f.clock, .tasks = &list}};
+  REQUIRE(engine.deploy(test::compile_text(R"({"id": "t", "version": 1, "kind": "workflow",
+    "title": "T", "steps": [
+      {"id": "call_back", "type": "create_task", "title": "Call {{input.name}} back",
+       "assignee": "sales", "due": "P2D", "outcomes": ["reached", "not_reached"],
+       "retry": {"max_attempts": 2, "initial_interval": "PT1M", "jitter": false}, "next": "done"},
+      {"id": "done", "type": "end"}]})")));
+  auto id = engine.start("t", json::object{{"name", "Erika"}});
+  REQUIRE(id);
+  CHECK(list.opened.empty());
+  CHECK(engine.get(*id)->tasks.empty());  // refused: no task yet, a retry timer instead
+  f.clock.advance(1min);
+  CHECK(engine.run_due() == 1u);
+  REQUIRE(list.opened.size() == 1);
+  const Task& task = list.opened[0];
+  CHECK(task.title == "Call Erika back");
+  CHECK(task.assignee == "sales");
+  CHECK(task.due == monday + 1min + 48h);
+  const auto state = engine.get(*id);
+  REQUIRE(state->tasks.size() == 1);
+  CHECK(state->tasks[0].id == task.id);  // the engine keeps the same task
+  REQUIRE(engine.complete_task(*id, task.id, "reached", "jonas"));
+  CHECK(engine.get(*id)->status == InstanceStatus::completed);
+}
+
 TEST_CASE("parallel branches meet at their join in either order", "[engine][parallel]") {
   const std::string text = R"({"id": "p", "version": 1, "kind": "workflow", "title": "P",
     "steps": [

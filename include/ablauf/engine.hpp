@@ -44,10 +44,12 @@ namespace ablauf {
 
 struct EngineConfig {
   // Not owned, and must outlive the engine; null means the engine's own default (a
-  // MemoryStore, the system clock, an Outbox, a MemoryRecordStore, an InlineExecutor).
+  // MemoryStore, the system clock, an Outbox, a MemoryRecordStore, an InlineExecutor; tasks
+  // kept in their instances only).
   Store* store = nullptr;
   Clock* clock = nullptr;
   Mailer* mailer = nullptr;
+  TaskSink* tasks = nullptr;
   RecordStore* records = nullptr;
   Executor* executor = nullptr;
   // Sees every event once it is stored: for logging, metrics, the host's own audit trail.

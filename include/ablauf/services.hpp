@@ -1,12 +1,15 @@
-// The host-facing services behind the built-in actions: mail and records.
+// The host-facing services behind the built-in actions: mail, tasks and records.
 //
-// send_email hands its mail to a Mailer, save_record and update_record write through a
-// RecordStore. Both have in-memory defaults (an outbox a host can read, a map of records), so
-// a host replaces one of them without writing a step type. The durable stores provide their
+// send_email hands its mail to a Mailer, create_task its task to a TaskSink, save_record and
+// update_record write through a RecordStore. Each has a default (an outbox a host can read,
+// tasks kept in the instance, a map of records), so a host replaces one of them without
+// writing a step type. The durable stores provide their
 // own, committed with the step's outcome.
 //
 // Thread-safety: implementations must allow calls from several threads; the defaults do.
 #pragma once
+
+#include <ablauf/instance.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -16,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ablauf {
@@ -45,6 +49,18 @@ class Outbox final : public Mailer {
  private:
   mutable std::mutex mutex_;
   std::vector<Mail> mails_;
+};
+
+// Hands the tasks create_task makes to the host's own task list, ticket system or inbox. The
+// engine keeps every task in its instance as well (listable, and completed through
+// Engine::complete_task), so a host without a sink has nothing to do.
+class TaskSink {
+ public:
+  virtual ~TaskSink() = default;
+  // A task was made for `instance`. Its id stays the same if the step runs again after a
+  // crash, so a sink that sees an id twice keeps one task. An error fails the step, which is
+  // retried as it declares.
+  virtual tl::expected<void, std::string> open(std::string_view instance, const Task& task) = 0;
 };
 
 class RecordStore {

@@ -328,24 +328,34 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     return complete(run, arrived[0], step, nullptr);
   }
   if (step.type == "create_task") {
-    const std::string task =
-        run.state.id + "/" + step.id + "/" + std::to_string(run.state.last_sequence);
-    json::object data{{"task", task}};
+    Task task{run.state.id + "/" + step.id + "/" + std::to_string(run.state.last_sequence),
+              step.id};
     if (const auto* title = parameters.if_contains("title"))
-      data["title"] = text_in(*title, config.language);
+      task.title = text_in(*title, config.language);
     if (const auto* assignee = parameters.if_contains("assignee"))
-      data["assignee"] = to_text(*assignee);
+      task.assignee = to_text(*assignee);
     if (const auto* due = parameters.if_contains("due")) {
       auto duration = parse_duration(*due);
       if (!duration)
         return fail(run, token_id, step, attempt, "'due': " + duration.error().message, false);
-      data["due"] = to_rfc3339(add(now, *duration));
+      task.due = add(now, *duration);
     }
+    if (config.tasks) {
+      // The attempt is stored before the task leaves the engine, as before an adapter runs.
+      if (auto ok = commit(run); !ok) return ok;
+      if (auto opened = config.tasks->open(run.state.id, task); !opened)
+        return fail(run, token_id, step, attempt, "the task list refused it: " + opened.error(),
+                    true);
+    }
+    json::object data{{"task", task.id}};
+    if (!task.title.empty()) data["title"] = task.title;
+    if (!task.assignee.empty()) data["assignee"] = task.assignee;
+    if (task.due) data["due"] = to_rfc3339(*task.due);
     if (auto ok = run.emit(EventType::task_created, step.id, std::move(data), now); !ok) return ok;
     const auto* waits = parameters.if_contains("wait");
     if (waits && waits->is_bool() && !waits->get_bool())
-      return complete(run, token_id, step, json::object{{"task", task}});
-    return wait(run, token_id, step, json::object{{"for", "task"}, {"task", task}});
+      return complete(run, token_id, step, json::object{{"task", task.id}});
+    return wait(run, token_id, step, json::object{{"for", "task"}, {"task", std::move(task.id)}});
   }
   if (step.type == "wait") {
     if (const auto* duration = parameters.if_contains("duration")) {
