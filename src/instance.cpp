@@ -118,6 +118,7 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::step_started:
       token->state = Token::State::running;
       token->attempt = event.attempt;
+      token->started = event.sequence;
       break;
     case EventType::step_waiting:
       token->state = Token::State::waiting;

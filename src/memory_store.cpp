@@ -39,14 +39,10 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
     Event& stored = it->second.emplace_back(event);
     stored.sequence = it->second.size();
   }
-  if (const auto previous = next_due_.find(instance); previous != next_due_.end()) {
-    timers_.erase({previous->second, previous->first});
-    next_due_.erase(previous);
-  }
-  if (summary.next_due) {
-    timers_.emplace(*summary.next_due, it->first);
-    next_due_.emplace(it->first, *summary.next_due);
-  }
+  auto& kept = summaries_[it->first];
+  if (kept.next_due) timers_.erase({*kept.next_due, it->first});
+  if (summary.next_due) timers_.emplace(*summary.next_due, it->first);
+  kept = summary;
   return {};
 }
 
@@ -72,6 +68,18 @@ std::optional<std::string> MemoryStore::find_by_key(std::string_view workflow,
   const auto it = keys_.find({std::string(workflow), std::string(business_key)});
   if (it == keys_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::string> MemoryStore::unfinished() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& id : order_) {
+    const auto status = summaries_.at(id).status;
+    if (status != InstanceStatus::completed && status != InstanceStatus::failed &&
+        status != InstanceStatus::cancelled)
+      out.push_back(id);
+  }
+  return out;
 }
 
 std::vector<std::string> MemoryStore::due(Time now) const {

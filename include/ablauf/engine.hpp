@@ -138,6 +138,12 @@ class Engine {
   // instances run on, and returns how many timers fired.
   tl::expected<std::size_t, Error> run_due();
 
+  // Carries on with instances after a restart: runs again every step that was started but has
+  // no outcome (with the same idempotency key), fires due timers, takes the results of finished
+  // sub-workflows. With an id, that instance; else every unfinished one. Returns how many were
+  // looked at; waiting instances keep waiting.
+  tl::expected<std::size_t, Error> resume(std::string_view instance = {});
+
   // Waits until no instance is advancing or scheduled to. Not from an adapter or observer.
   void wait_idle();
 

@@ -27,7 +27,8 @@ enum class InstanceStatus { running, waiting, completed, failed, cancelled };
 
 std::string_view to_string(InstanceStatus status) noexcept;
 
-// Where a line of execution is. Parallel branches each have one.
+// Where a line of execution is. Parallel branches each have one. A token found running when an
+// instance is loaded was cut off by a crash: its attempt runs again, under the same key.
 struct Token {
   enum class State { ready, running, waiting };
   std::uint32_t id = 0;
@@ -37,6 +38,7 @@ struct Token {
                               // "call", "adapter"
   std::string waiting_on;     // the task (for "task") or sub-workflow instance (for "call")
   std::uint32_t attempt = 0;  // of the step it is at
+  std::uint64_t started = 0;  // the sequence number of that attempt's step_started event
 };
 
 struct Timer {

@@ -65,6 +65,10 @@ class Store {
 
   // The unfinished instances with a timer due by `now`, the most overdue first.
   virtual std::vector<std::string> due(Time now) const = 0;
+
+  // The instances that are neither completed, failed nor cancelled, in the order they were
+  // created: what an engine resumes after a restart.
+  virtual std::vector<std::string> unfinished() const = 0;
 };
 
 class MemoryStore final : public Store {
@@ -78,6 +82,7 @@ class MemoryStore final : public Store {
   std::optional<std::string> find_by_key(std::string_view workflow,
                                          std::string_view business_key) const override;
   std::vector<std::string> due(Time now) const override;
+  std::vector<std::string> unfinished() const override;
 
  private:
   mutable std::mutex mutex_;
@@ -85,7 +90,7 @@ class MemoryStore final : public Store {
   std::vector<std::string> order_;
   std::map<std::pair<std::string, std::string>, std::string> keys_;
   std::set<std::pair<Time, std::string>> timers_;  // (next due, instance)
-  std::map<std::string, Time, std::less<>> next_due_;
+  std::map<std::string, InstanceSummary, std::less<>> summaries_;
 };
 
 }  // namespace ablauf

@@ -357,11 +357,21 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
 
 tl::expected<std::size_t, Error> Engine::run_due() {
   auto& parts = *impl_;
-  auto batch = std::make_shared<detail::Batch>();
-  batch->add();  // held until every due instance is scheduled
-  for (auto& id : parts.store.due(parts.clock.now())) parts.schedule(std::move(id), batch);
-  batch->done(0);
-  return batch->wait();
+  return parts.advance_all(parts.store.due(parts.clock.now()));
+}
+
+tl::expected<std::size_t, Error> Engine::resume(std::string_view instance) {
+  auto& parts = *impl_;
+  std::vector<std::string> ids;
+  if (instance.empty()) {
+    ids = parts.store.unfinished();
+  } else {
+    if (auto found = parts.read(instance); !found) return tl::make_unexpected(found.error());
+    ids.emplace_back(instance);
+  }
+  const std::size_t count = ids.size();
+  parts.advance_all(std::move(ids));
+  return count;
 }
 
 void Engine::wait_idle() {

@@ -11,7 +11,8 @@ namespace json = boost::json;
 
 tl::expected<void, Error> EngineParts::call(Run& run, std::uint32_t token,
                                             const StepDefinition& step,
-                                            const json::object& parameters, std::uint32_t attempt) {
+                                            const json::object& parameters, std::uint32_t attempt,
+                                            std::string child) {
   const std::string workflow(parameters.at("workflow").as_string());
   std::uint32_t version = 0;
   if (const auto* v = parameters.if_contains("version"); v && v->is_int64() && v->get_int64() > 0)
@@ -25,7 +26,6 @@ tl::expected<void, Error> EngineParts::call(Run& run, std::uint32_t token,
                 false);
   const auto* input = parameters.if_contains("input");
 
-  std::string child = run.state.id + "/" + step.id + "/" + std::to_string(run.state.last_sequence);
   json::object started{{"workflow", workflow},
                        {"version", callee->definition().version},
                        {"input", input ? *input : json::value(json::object())},

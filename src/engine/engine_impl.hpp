@@ -120,6 +120,8 @@ struct EngineParts {
   // Has the executor advance the instance: run its ready steps, fire its due timers, take the
   // results of finished sub-workflows. Work already scheduled for it takes this along.
   void schedule(std::string instance, std::shared_ptr<Batch> batch = nullptr);
+  // Schedules every instance given and waits until each is done; returns the timers fired.
+  std::size_t advance_all(std::vector<std::string> instances);
   void wait_idle();
   bool has_work(const InstanceState& state) const;
 
@@ -147,9 +149,11 @@ struct EngineParts {
                                                        const StepDefinition& step);
 
   // --- sub-workflows (engine_call.cpp)
-  // Starts the sub-workflow of a call step; the token waits for it.
+  // Starts the sub-workflow of a call step, with the attempt's key as its id; the token waits
+  // for it.
   tl::expected<void, Error> call(Run& run, std::uint32_t token, const StepDefinition& step,
-                                 const boost::json::object& parameters, std::uint32_t attempt);
+                                 const boost::json::object& parameters, std::uint32_t attempt,
+                                 std::string child);
   // Moves on every token whose sub-workflow has finished.
   tl::expected<void, Error> return_from_calls(Run& run);
 
@@ -180,6 +184,10 @@ struct EngineParts {
   std::mutex ids_mutex_;
   std::mt19937_64 ids_{std::random_device{}()};
 };
+
+// The idempotency key of the attempt a token is at: "<instance>/<step>/<sequence of its
+// step_started event>", the same when the attempt runs again after a crash.
+std::string attempt_key(const Run& run, std::uint32_t token);
 
 // The built-in typed actions that talk to the host's services.
 std::shared_ptr<Adapter> make_send_email(Mailer& mailer, std::string language);

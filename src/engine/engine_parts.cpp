@@ -174,6 +174,14 @@ void EngineParts::schedule(std::string instance, std::shared_ptr<Batch> batch) {
   executor.post([this, id = std::move(instance)] { work_loop(id); });
 }
 
+std::size_t EngineParts::advance_all(std::vector<std::string> instances) {
+  auto batch = std::make_shared<Batch>();
+  batch->add();  // held until every instance is scheduled
+  for (auto& id : instances) schedule(std::move(id), batch);
+  batch->done(0);
+  return batch->wait();
+}
+
 void EngineParts::work_loop(const std::string& instance) {
   for (;;) {
     std::vector<std::shared_ptr<Batch>> waiting;

@@ -100,6 +100,11 @@ tl::expected<void, Error> Run::emit(EventType type, std::string step, json::obje
   return {};
 }
 
+std::string attempt_key(const Run& run, std::uint32_t token) {
+  const Token* t = run.state.find_token(token);
+  return run.state.id + "/" + t->step + "/" + std::to_string(t->started);
+}
+
 tl::expected<std::size_t, Error> EngineParts::work(Run& run) {
   if (auto ok = return_from_calls(run); !ok) return tl::make_unexpected(std::move(ok.error()));
   // Run what is ready, then fire the timers that are due, earliest first; a timer may make more
@@ -120,8 +125,10 @@ tl::expected<std::size_t, Error> EngineParts::work(Run& run) {
 
 tl::expected<void, Error> EngineParts::advance(Run& run) {
   for (std::size_t steps = 0; !run.state.finished(); ++steps) {
-    const auto ready = std::find_if(run.state.tokens.begin(), run.state.tokens.end(),
-                                    [](const Token& t) { return t.state == Token::State::ready; });
+    // A running token is one whose attempt a crash cut off: it runs again.
+    const auto ready =
+        std::find_if(run.state.tokens.begin(), run.state.tokens.end(),
+                     [](const Token& t) { return t.state != Token::State::waiting; });
     if (ready == run.state.tokens.end()) return {};
     if (steps == max_steps_per_call)
       return fail_instance(run, "ran " + std::to_string(max_steps_per_call) +
@@ -264,7 +271,8 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   if (!found) return fail_instance(run, "the instance is at an unknown step '" + token->step + "'");
   const StepDefinition& step = *found;
   const Time now = clock.now();
-  const std::uint32_t attempt = token->attempt + 1;
+  const bool again = token->state == Token::State::running;
+  const std::uint32_t attempt = again ? token->attempt : token->attempt + 1;
 
   if (step.type == "decision") return complete(run, token_id, step, nullptr);
   if (step.type == "end") {
@@ -282,10 +290,12 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     return run.emit(EventType::step_completed, step.id,
                     json::object{{"token", token_id}, {"next", std::move(branches)}}, now);
   }
-  if (auto ok =
-          run.emit(EventType::step_started, step.id, token_data(token_id), now, "system", attempt);
-      !ok)
-    return ok;
+  if (!again)
+    if (auto ok = run.emit(EventType::step_started, step.id, token_data(token_id), now, "system",
+                           attempt);
+        !ok)
+      return ok;
+  const std::string key = attempt_key(run, token_id);
 
   // The step's rendered parameters: templates filled in, computed values computed.
   json::object parameters;
@@ -304,7 +314,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     parameters.emplace(name, std::move(*rendered));
   }
 
-  if (step.type == "call") return call(run, token_id, step, parameters, attempt);
+  if (step.type == "call") return call(run, token_id, step, parameters, attempt, key);
   if (step.type == "fill_checklist") {
     if (auto ok = wait(run, token_id, step, json::object{{"for", "checklist"}}); !ok) return ok;
     return complete_checklist_if_done(run, token_id, step);
@@ -328,8 +338,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     return complete(run, arrived[0], step, nullptr);
   }
   if (step.type == "create_task") {
-    Task task{run.state.id + "/" + step.id + "/" + std::to_string(run.state.last_sequence),
-              step.id};
+    Task task{key, step.id};
     if (const auto* title = parameters.if_contains("title"))
       task.title = text_in(*title, config.language);
     if (const auto* assignee = parameters.if_contains("assignee"))
@@ -386,14 +395,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   const auto adapter = adapters.find(step.type);
   if (adapter == adapters.end())
     return fail_instance(run, "no adapter is registered for step type '" + step.type + "'");
-  const StepContext context{
-      step,
-      parameters,
-      run.state.data,
-      run.state.id,
-      run.state.id + "/" + step.id + "/" + std::to_string(run.state.last_sequence),
-      attempt,
-      now};
+  const StepContext context{step, parameters, run.state.data, run.state.id, key, attempt, now};
   // The attempt is stored before the action: after a crash, it is run again, never lost.
   if (auto ok = commit(run); !ok) return ok;
   StepResult result = adapter->second->execute(context);

@@ -1,0 +1,147 @@
+// Carrying on after a crash: an engine opened on a store that another engine left behind runs
+// again what was cut off, under the same idempotency key, and nothing else.
+#include "engine_support.hpp"
+
+namespace ablauf {
+namespace {
+
+using test::monday;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+// A store that fails, as a disk or a process would, at the append that carries a given event
+// type (for one instance, or any): the engine has stored the events before it, none after.
+class DyingStore final : public Store {
+ public:
+  explicit DyingStore(Store& inner) : inner_(inner) {}
+  std::optional<EventType> die_at;
+  std::string only_for;
+
+  tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
+                                   std::span<const Event> events,
+                                   const InstanceSummary& summary) override {
+    for (const auto& event : events)
+      if (die_at && event.type == *die_at && (only_for.empty() || only_for == instance))
+        return tl::make_unexpected(Error{ErrorCode::store_error, "the disk is gone", {}, {}});
+    return inner_.append(instance, expected_last, events, summary);
+  }
+  tl::expected<std::vector<Event>, Error> load(std::string_view instance,
+                                               std::uint64_t after) const override {
+    return inner_.load(instance, after);
+  }
+  std::vector<std::string> instances() const override { return inner_.instances(); }
+  std::optional<std::string> find_by_key(std::string_view workflow,
+                                         std::string_view key) const override {
+    return inner_.find_by_key(workflow, key);
+  }
+  std::vector<std::string> due(Time now) const override { return inner_.due(now); }
+  std::vector<std::string> unfinished() const override { return inner_.unfinished(); }
+
+ private:
+  Store& inner_;
+};
+
+struct Recorder final : Adapter {
+  std::vector<std::string> keys;
+  StepResult execute(const StepContext& context) override {
+    keys.push_back(context.idempotency_key);
+    return StepResult::completed(json::object{{"attempt", context.attempt}});
+  }
+};
+
+const char* two_steps = R"({"id": "two", "version": 1, "kind": "workflow", "title": "T",
+  "steps": [{"id": "first", "type": "record", "next": "pause"},
+            {"id": "pause", "type": "wait", "duration": "P1D", "next": "second"},
+            {"id": "second", "type": "record", "next": "done"},
+            {"id": "done", "type": "end"}]})";
+
+StepTypeRegistry with_recorder() {
+  StepTypeRegistry registry = StepTypeRegistry::builtin();
+  REQUIRE(registry.add({.name = "record"}));
+  return registry;
+}
+
+TEST_CASE("a step cut off by a crash runs again under the same key", "[engine][recovery]") {
+  const auto registry = with_recorder();
+  const auto workflow = test::compile_text(two_steps, &registry);
+  MemoryStore disk;
+  ManualClock clock{monday};
+  auto before = std::make_shared<Recorder>();
+  std::string id;
+  {
+    DyingStore dying(disk);
+    dying.die_at = EventType::step_completed;  // the adapter ran; its outcome never landed
+    std::vector<std::string> reported;
+    Engine engine{
+        {.store = &dying, .clock = &clock, .on_error = [&](const std::string&, const Error& e) {
+           reported.push_back(e.message);
+         }}};
+    REQUIRE(engine.deploy(workflow));
+    engine.register_adapter("record", before);
+    auto started = engine.start("two", json::object());
+    REQUIRE(started);
+    id = *started;
+    REQUIRE(reported == std::vector<std::string>{"the disk is gone"});
+    REQUIRE(before->keys.size() == 1);
+  }
+
+  // A new engine on what the first one stored.
+  auto after = std::make_shared<Recorder>();
+  Engine engine{{.store = &disk, .clock = &clock}};
+  REQUIRE(engine.deploy(workflow));
+  engine.register_adapter("record", after);
+  CHECK(disk.unfinished() == std::vector<std::string>{id});
+  CHECK(engine.resume() == 1u);
+  REQUIRE(after->keys.size() == 1);
+  CHECK(after->keys[0] == before->keys[0]);  // the same attempt, so the same key
+  auto state = engine.get(id);
+  REQUIRE(state);
+  CHECK(state->data.at("steps").at("first").at("output").at("attempt") == 1);
+  CHECK(state->tokens.at(0).step == "pause");  // the timer is set and waits
+
+  // Resuming again changes nothing: the instance waits for its timer.
+  CHECK(engine.resume() == 1u);
+  CHECK(after->keys.size() == 1);
+  clock.advance(24h);
+  CHECK(engine.resume(id) == 1u);  // a due timer fires on resume, too
+  CHECK(engine.get(id)->status == InstanceStatus::completed);
+  CHECK(after->keys.size() == 2);
+  CHECK(disk.unfinished().empty());
+  CHECK_FALSE(engine.resume("nope"));
+}
+
+TEST_CASE("a sub-workflow that finished while its caller was down is taken up on resume",
+          "[engine][recovery][call]") {
+  MemoryStore disk;
+  ManualClock clock{monday};
+  const auto child = test::compile_text(R"({"id": "child", "version": 1, "kind": "workflow",
+    "title": "C", "steps": [{"id": "nap", "type": "wait", "duration": "PT1H", "next": "done"},
+                            {"id": "done", "type": "end", "assign": {"slept": "true"}}]})");
+  const auto parent = test::compile_text(R"({"id": "parent", "version": 1, "kind": "workflow",
+    "title": "P", "steps": [{"id": "sub", "type": "call", "workflow": "child", "next": "done"},
+                            {"id": "done", "type": "end"}]})");
+  std::string id;
+  {
+    DyingStore dying(disk);
+    Engine engine{{.store = &dying, .clock = &clock, .on_error = [](auto&&...) {}}};
+    REQUIRE(engine.deploy(child));
+    REQUIRE(engine.deploy(parent));
+    id = *engine.start("parent", json::object());
+    // The child finishes, but its caller's outcome is never stored.
+    dying.die_at = EventType::step_completed;
+    dying.only_for = id;
+    clock.advance(1h);
+    engine.run_due();
+  }
+  Engine engine{{.store = &disk, .clock = &clock}};
+  REQUIRE(engine.deploy(child));
+  REQUIRE(engine.deploy(parent));
+  const auto waiting = engine.get(id);
+  REQUIRE(waiting->status == InstanceStatus::waiting);
+  CHECK(engine.get(waiting->tokens.at(0).waiting_on)->status == InstanceStatus::completed);
+  CHECK(engine.resume() == 1u);
+  CHECK(engine.get(id)->status == InstanceStatus::completed);
+}
+
+}  // namespace
+}  // namespace ablauf
