@@ -380,9 +380,9 @@ void engine_memory_per_waiting_instance(benchmark::State& state) {
     state.PauseTiming();
     const std::int64_t after = resident_bytes();
     const auto instances = host->engine.instances();
-    if (static_cast<std::int64_t>(instances.size()) != count)
+    if (!instances || static_cast<std::int64_t>(instances->size()) != count)
       return state.SkipWithError("not every start made an instance");
-    for (const auto& id : instances) {
+    for (const auto& id : *instances) {
       auto instance = host->engine.get(id);
       if (!instance || instance->status != ablauf::InstanceStatus::waiting)
         return state.SkipWithError("an instance did not wait at its checklist");
@@ -391,7 +391,7 @@ void engine_memory_per_waiting_instance(benchmark::State& state) {
         static_cast<double>(after - before) / static_cast<double>(count);
     state.counters["input_json_bytes"] = static_cast<double>(json::serialize(order_input()).size());
     state.counters["events_per_instance"] =
-        static_cast<double>(host->engine.history(instances.front())->size());
+        static_cast<double>(host->engine.history(instances->front())->size());
     host.reset();
     state.ResumeTiming();
   }

@@ -57,20 +57,20 @@ tl::expected<std::vector<Event>, Error> MemoryStore::load(std::string_view insta
   return std::vector<Event>(all.begin() + static_cast<std::ptrdiff_t>(after), all.end());
 }
 
-std::vector<std::string> MemoryStore::instances() const {
+tl::expected<std::vector<std::string>, Error> MemoryStore::instances() const {
   std::lock_guard lock(mutex_);
   return order_;
 }
 
-std::optional<std::string> MemoryStore::find_by_key(std::string_view workflow,
-                                                    std::string_view business_key) const {
+tl::expected<std::optional<std::string>, Error> MemoryStore::find_by_key(
+    std::string_view workflow, std::string_view business_key) const {
   std::lock_guard lock(mutex_);
   const auto it = keys_.find({std::string(workflow), std::string(business_key)});
-  if (it == keys_.end()) return std::nullopt;
+  if (it == keys_.end()) return std::optional<std::string>();
   return it->second;
 }
 
-std::vector<std::string> MemoryStore::unfinished() const {
+tl::expected<std::vector<std::string>, Error> MemoryStore::unfinished() const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;
   for (const auto& id : order_) {
@@ -82,7 +82,7 @@ std::vector<std::string> MemoryStore::unfinished() const {
   return out;
 }
 
-std::vector<std::string> MemoryStore::due(Time now) const {
+tl::expected<std::vector<std::string>, Error> MemoryStore::due(Time now) const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;
   for (const auto& [when, instance] : timers_) {

@@ -212,9 +212,9 @@ TEST_CASE("the memory store appends under an expected sequence number", "[store]
   auto missing = store.load("nope");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == ErrorCode::not_found);
-  CHECK(store.instances() == std::vector<std::string>{"i-1"});
-  CHECK(store.find_by_key("invoicing", "R-17") == "i-1");
-  CHECK_FALSE(store.find_by_key("invoicing", "R-18"));
+  CHECK(*store.instances() == std::vector<std::string>{"i-1"});
+  CHECK(*store.find_by_key("invoicing", "R-17") == "i-1");
+  CHECK_FALSE(*store.find_by_key("invoicing", "R-18"));
   CHECK(fold("i-1", *all)->status == InstanceStatus::waiting);
 }
 
@@ -227,7 +227,7 @@ TEST_CASE("the memory store refuses a second instance with a business key", "[st
   REQUIRE_FALSE(again);
   CHECK(again.error().code == ErrorCode::duplicate_key);
   CHECK(again.error().message.find("'R-17'") != std::string::npos);
-  CHECK(store.instances() == std::vector<std::string>{"i-1"});
+  CHECK(*store.instances() == std::vector<std::string>{"i-1"});
 }
 
 TEST_CASE("the memory store finds instances with due timers", "[store]") {
@@ -240,14 +240,14 @@ TEST_CASE("the memory store finds instances with due timers", "[store]") {
   REQUIRE(store.append("late", 0, started, summary(t0 + 2h)));
   REQUIRE(store.append("early", 0, started, summary(t0 + 1h)));
   REQUIRE(store.append("none", 0, started, summary(std::nullopt)));
-  CHECK(store.due(t0).empty());
-  CHECK(store.due(t0 + 1h) == std::vector<std::string>{"early"});
-  CHECK(store.due(t0 + 3h) == std::vector<std::string>{"early", "late"});
+  CHECK(store.due(t0)->empty());
+  CHECK(*store.due(t0 + 1h) == std::vector<std::string>{"early"});
+  CHECK(*store.due(t0 + 3h) == std::vector<std::string>{"early", "late"});
 
   // The summary written last counts: the early timer fired, the next is tomorrow.
   REQUIRE(store.append("early", 1, std::vector{event(2, EventType::timer_fired, "", "{}")},
                        summary(t0 + 24h)));
-  CHECK(store.due(t0 + 3h) == std::vector<std::string>{"late"});
+  CHECK(*store.due(t0 + 3h) == std::vector<std::string>{"late"});
 }
 
 TEST_CASE("concurrent writers cannot both extend one history", "[store]") {

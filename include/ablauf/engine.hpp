@@ -97,7 +97,7 @@ class Engine {
 
   tl::expected<InstanceState, Error> get(std::string_view instance) const;
   tl::expected<std::vector<Event>, Error> history(std::string_view instance) const;
-  std::vector<std::string> instances() const;
+  tl::expected<std::vector<std::string>, Error> instances() const;
   // The states of the instances that match, in the order they were started.
   tl::expected<std::vector<InstanceState>, Error> list(const InstanceFilter& filter = {}) const;
 

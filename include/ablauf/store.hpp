@@ -57,18 +57,18 @@ class Store {
                                                        std::uint64_t after = 0) const = 0;
 
   // Every instance id, in the order they were created.
-  virtual std::vector<std::string> instances() const = 0;
+  virtual tl::expected<std::vector<std::string>, Error> instances() const = 0;
 
   // The instance started for `workflow` with `business_key`, if any.
-  virtual std::optional<std::string> find_by_key(std::string_view workflow,
-                                                 std::string_view business_key) const = 0;
+  virtual tl::expected<std::optional<std::string>, Error> find_by_key(
+      std::string_view workflow, std::string_view business_key) const = 0;
 
   // The unfinished instances with a timer due by `now`, the most overdue first.
-  virtual std::vector<std::string> due(Time now) const = 0;
+  virtual tl::expected<std::vector<std::string>, Error> due(Time now) const = 0;
 
   // The instances that are neither completed, failed nor cancelled, in the order they were
   // created: what an engine resumes after a restart.
-  virtual std::vector<std::string> unfinished() const = 0;
+  virtual tl::expected<std::vector<std::string>, Error> unfinished() const = 0;
 };
 
 class MemoryStore final : public Store {
@@ -78,11 +78,11 @@ class MemoryStore final : public Store {
                                    const InstanceSummary& summary) override;
   tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                std::uint64_t after = 0) const override;
-  std::vector<std::string> instances() const override;
-  std::optional<std::string> find_by_key(std::string_view workflow,
-                                         std::string_view business_key) const override;
-  std::vector<std::string> due(Time now) const override;
-  std::vector<std::string> unfinished() const override;
+  tl::expected<std::vector<std::string>, Error> instances() const override;
+  tl::expected<std::optional<std::string>, Error> find_by_key(
+      std::string_view workflow, std::string_view business_key) const override;
+  tl::expected<std::vector<std::string>, Error> due(Time now) const override;
+  tl::expected<std::vector<std::string>, Error> unfinished() const override;
 
  private:
   mutable std::mutex mutex_;

@@ -102,8 +102,11 @@ void Engine::register_adapter(std::string type, std::shared_ptr<Adapter> adapter
 tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::value input,
                                                const StartOptions& options) {
   auto& parts = *impl_;
-  if (!options.business_key.empty())
-    if (auto existing = parts.store.find_by_key(workflow, options.business_key)) return *existing;
+  if (!options.business_key.empty()) {
+    auto existing = parts.store.find_by_key(workflow, options.business_key);
+    if (!existing) return tl::make_unexpected(std::move(existing.error()));
+    if (*existing) return **existing;
+  }
   const auto registry = parts.registry();
   const auto versions = registry->workflows.find(workflow);
   if (versions == registry->workflows.end()) {
@@ -131,8 +134,9 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
     if (auto ok = parts.commit(*run); !ok) {
       // Started by another caller at the same moment: theirs is the instance.
       if (ok.error().code == ErrorCode::duplicate_key)
-        if (auto existing = parts.store.find_by_key(workflow, options.business_key))
-          return *existing;
+        if (auto existing = parts.store.find_by_key(workflow, options.business_key);
+            existing && *existing)
+          return **existing;
       return tl::make_unexpected(std::move(ok.error()));
     }
     parts.keep(std::move(*run));
@@ -149,13 +153,15 @@ tl::expected<std::vector<Event>, Error> Engine::history(std::string_view instanc
   return impl_->store.load(instance);
 }
 
-std::vector<std::string> Engine::instances() const {
+tl::expected<std::vector<std::string>, Error> Engine::instances() const {
   return impl_->store.instances();
 }
 
 tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilter& filter) const {
+  const auto ids = impl_->store.instances();
+  if (!ids) return tl::make_unexpected(ids.error());
   std::vector<InstanceState> out;
-  for (const auto& id : impl_->store.instances()) {
+  for (const auto& id : *ids) {
     auto state = impl_->read(id);
     if (!state) return tl::make_unexpected(std::move(state.error()));
     if (!filter.workflow.empty() && state->workflow_id != filter.workflow) continue;
@@ -345,11 +351,14 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
   // An instance id, or else a correlation key such as an invoice number.
   auto direct = parts.change(target, deliver(std::nullopt));
   if (found || (!direct && direct.error().code != ErrorCode::not_found)) return direct;
-  if (!direct)
-    for (const auto& id : parts.store.instances()) {
+  if (!direct) {
+    const auto ids = parts.store.instances();
+    if (!ids) return tl::make_unexpected(ids.error());
+    for (const auto& id : *ids) {
       auto delivered = parts.change(id, deliver(target));
       if (found) return delivered;
     }
+  }
   return error(ErrorCode::not_found, "no instance '" + std::string(target) +
                                          "', and none correlated by it, waits for the event '" +
                                          std::string(event) + "'");
@@ -357,14 +366,18 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
 
 tl::expected<std::size_t, Error> Engine::run_due() {
   auto& parts = *impl_;
-  return parts.advance_all(parts.store.due(parts.clock.now()));
+  auto due = parts.store.due(parts.clock.now());
+  if (!due) return tl::make_unexpected(std::move(due.error()));
+  return parts.advance_all(std::move(*due));
 }
 
 tl::expected<std::size_t, Error> Engine::resume(std::string_view instance) {
   auto& parts = *impl_;
   std::vector<std::string> ids;
   if (instance.empty()) {
-    ids = parts.store.unfinished();
+    auto unfinished = parts.store.unfinished();
+    if (!unfinished) return tl::make_unexpected(std::move(unfinished.error()));
+    ids = std::move(*unfinished);
   } else {
     if (auto found = parts.read(instance); !found) return tl::make_unexpected(found.error());
     ids.emplace_back(instance);

@@ -1,0 +1,79 @@
+// SqliteStore: the embedded durable store, one SQLite database file.
+//
+// Events are appended in transactions (WAL journal), each instance's summary beside them, so
+// that a restarted engine finds every unfinished instance and every due timer (see
+// Engine::resume). One process at a time may open a database file: the store locks the file,
+// and a second process gets a clear error instead of a corrupted history. Processes that share
+// work use the PostgreSQL store.
+//
+//   auto store = ablauf::SqliteStore::open("ablauf.db");
+//   if (!store) { std::cerr << store.error().message; return 1; }
+//   ablauf::Engine engine{{.store = store->get()}};
+//
+// Thread-safety: every member may be called from several threads at once.
+#pragma once
+
+#include <ablauf/store.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ablauf {
+
+struct SqliteOptions {
+  // How hard SQLite works to keep a committed transaction through a power cut (PRAGMA
+  // synchronous). full: every commit is on disk when append() returns. normal: in WAL mode,
+  // commits survive a crash of the process, and the last ones may be lost if the machine loses
+  // power; faster.
+  enum class Synchronous { normal, full };
+  Synchronous synchronous = Synchronous::full;
+  // How long a statement waits for a lock held by a reader (such as the sqlite3 tool).
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+// A definition kept in the store by tools that run instances without a host of their own (the
+// ablauf command line), so that they can resume them later.
+struct StoredDefinition {
+  std::string workflow;
+  std::uint32_t version = 0;
+  std::string source;  // the definition's JSON text
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if need be) the database at `path`, or an in-memory one for ":memory:",
+  // and brings its schema up to date. Fails if another process has it open, or if it was
+  // written by a newer ablauf.
+  static tl::expected<std::unique_ptr<SqliteStore>, Error> open(const std::string& path,
+                                                                const SqliteOptions& options = {});
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
+                                   std::span<const Event> events,
+                                   const InstanceSummary& summary) override;
+  tl::expected<std::vector<Event>, Error> load(std::string_view instance,
+                                               std::uint64_t after = 0) const override;
+  tl::expected<std::vector<std::string>, Error> instances() const override;
+  tl::expected<std::optional<std::string>, Error> find_by_key(
+      std::string_view workflow, std::string_view business_key) const override;
+  tl::expected<std::vector<std::string>, Error> due(Time now) const override;
+  tl::expected<std::vector<std::string>, Error> unfinished() const override;
+
+  // Keeps a definition's text under its id and version (again: no change).
+  tl::expected<void, Error> keep_definition(const StoredDefinition& definition);
+  tl::expected<std::vector<StoredDefinition>, Error> definitions() const;
+
+  // The schema version of the open database.
+  static constexpr int schema_version = 1;
+
+ private:
+  struct Impl;
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ablauf

@@ -1,0 +1,89 @@
+// A small RAII layer over SQLite's C API (internal): a connection, prepared statements that are
+// reset and reused, and transactions that roll back unless committed. Errors are values, as
+// everywhere in ablauf; SQLite's extended result code is kept for callers that tell a busy
+// database from a constraint.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <tl/expected.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ablauf::sqlite {
+
+struct Failure {
+  int code = SQLITE_ERROR;  // extended result code
+  std::string message;
+};
+
+template <class T = void>
+using Result = tl::expected<T, Failure>;
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+
+  // Binds parameters 1, 2, … in order; text is copied, so temporaries are safe.
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, std::int64_t number);
+  Statement& bind_null(int index);
+
+  // One step: true with a row to read, false when done.
+  Result<bool> step();
+  // Runs to the end, for statements without rows.
+  Result<> run();
+  // Ready to bind and run again.
+  void reset();
+
+  std::string_view text(int column) const;
+  std::int64_t integer(int column) const;
+  bool is_null(int column) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+class Connection {
+ public:
+  static Result<Connection> open(const std::string& path);
+  Connection() = default;
+  ~Connection();
+  Connection(Connection&& other) noexcept;
+  Connection& operator=(Connection&& other) noexcept;
+
+  Result<> execute(const char* sql);
+  Result<Statement> prepare(std::string_view sql);
+  Failure failure() const;
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+// BEGIN IMMEDIATE on construction (the write lock at once, so that two writers never deadlock
+// upgrading a read); ROLLBACK on destruction unless commit() succeeded.
+class Transaction {
+ public:
+  static Result<Transaction> begin(Connection& connection);
+  ~Transaction();
+  Transaction(Transaction&& other) noexcept : connection_(other.connection_) {
+    other.connection_ = nullptr;
+  }
+  Transaction& operator=(Transaction&&) = delete;
+  Result<> commit();
+
+ private:
+  explicit Transaction(Connection& connection) : connection_(&connection) {}
+  Connection* connection_ = nullptr;
+};
+
+}  // namespace ablauf::sqlite

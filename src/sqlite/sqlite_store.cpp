@@ -1,0 +1,358 @@
+#include "ablauf/sqlite_store.hpp"
+
+#include "sqlite/sqlite.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace ablauf {
+namespace json = boost::json;
+namespace {
+
+// Each entry moves the schema one version on; entries are only ever added.
+constexpr const char* migrations[] = {
+    // 1: instances with their summary, their events, and the definitions tools keep.
+    R"sql(
+    CREATE TABLE instances (
+      id            TEXT PRIMARY KEY,
+      last_sequence INTEGER NOT NULL,
+      workflow      TEXT NOT NULL,
+      version       INTEGER NOT NULL,
+      business_key  TEXT,
+      status        TEXT NOT NULL,
+      next_due      INTEGER              -- ms since 1970, the earliest timer
+    );
+    CREATE UNIQUE INDEX instances_by_key ON instances (workflow, business_key)
+      WHERE business_key IS NOT NULL;
+    CREATE INDEX instances_by_due ON instances (next_due) WHERE next_due IS NOT NULL;
+    CREATE TABLE events (
+      instance TEXT NOT NULL,
+      sequence INTEGER NOT NULL,
+      event    TEXT NOT NULL,            -- the JSON of ablauf::to_json(Event)
+      PRIMARY KEY (instance, sequence)
+    ) WITHOUT ROWID;
+    CREATE TABLE definitions (
+      workflow TEXT NOT NULL,
+      version  INTEGER NOT NULL,
+      source   TEXT NOT NULL,
+      PRIMARY KEY (workflow, version)
+    );
+    )sql",
+};
+static_assert(std::size(migrations) == SqliteStore::schema_version);
+
+tl::unexpected<Error> error(ErrorCode code, std::string message) {
+  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
+}
+
+// Holds an exclusive flock() on the database file for as long as the store is open. SQLite's
+// own locks are per transaction; this one says "this process runs these instances".
+class FileLock {
+ public:
+  FileLock() = default;
+  explicit FileLock(int fd) : fd_(fd) {}
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileLock(FileLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FileLock& operator=(FileLock&& other) noexcept {
+    std::swap(fd_, other.fd_);
+    return *this;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+tl::expected<FileLock, Error> lock_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return error(ErrorCode::io_error, "cannot open '" + path + "': " + std::strerror(errno));
+  FileLock lock(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0)
+    return error(ErrorCode::store_error,
+                 "'" + path +
+                     "' is in use by another process: a SQLite store serves one process at a "
+                     "time (several processes share work through the PostgreSQL store)");
+  return lock;
+}
+
+std::int64_t millis(Time time) {
+  return time.time_since_epoch().count();
+}
+
+}  // namespace
+
+struct SqliteStore::Impl {
+  std::string path;
+  FileLock lock;  // released after the connection is closed (members die in reverse order)
+  sqlite::Connection db;
+  mutable std::mutex mutex;
+  // Prepared once, reset and reused.
+  mutable sqlite::Statement last_sequence, insert_instance, update_instance, insert_event,
+      select_events, select_instances, select_by_key, select_due, select_unfinished,
+      insert_definition, select_definitions;
+
+  tl::unexpected<Error> failed(const sqlite::Failure& failure) const {
+    return error(ErrorCode::store_error, "SQLite (" + path + "): " + failure.message);
+  }
+
+  tl::expected<void, Error> migrate();
+  tl::expected<void, Error> prepare();
+  template <class Bind>
+  tl::expected<std::vector<std::string>, Error> ids(sqlite::Statement& statement,
+                                                    Bind&& bind) const;
+};
+
+tl::expected<void, Error> SqliteStore::Impl::migrate() {
+  if (auto ok = db.execute("CREATE TABLE IF NOT EXISTS ablauf_schema (version INTEGER NOT NULL)");
+      !ok)
+    return failed(ok.error());
+  auto transaction = sqlite::Transaction::begin(db);
+  if (!transaction) return failed(transaction.error());
+  auto current = db.prepare("SELECT coalesce(max(version), 0) FROM ablauf_schema");
+  if (!current) return failed(current.error());
+  auto row = current->step();
+  if (!row) return failed(row.error());
+  const auto version = current->integer(0);
+  if (version > schema_version)
+    return error(ErrorCode::store_error, "'" + path + "' has schema version " +
+                                             std::to_string(version) + ", written by a newer " +
+                                             "ablauf; this one knows up to version " +
+                                             std::to_string(schema_version));
+  for (auto next = version; next < schema_version; ++next) {
+    if (auto ok = db.execute(migrations[next]); !ok) return failed(ok.error());
+    auto record = db.prepare("INSERT INTO ablauf_schema (version) VALUES (?)");
+    if (!record) return failed(record.error());
+    if (auto ok = record->bind(1, next + 1).run(); !ok) return failed(ok.error());
+  }
+  *current = {};
+  if (auto ok = transaction->commit(); !ok) return failed(ok.error());
+  return {};
+}
+
+tl::expected<void, Error> SqliteStore::Impl::prepare() {
+  const std::pair<sqlite::Statement*, const char*> statements[] = {
+      {&last_sequence, "SELECT last_sequence FROM instances WHERE id = ?"},
+      {&insert_instance,
+       "INSERT INTO instances (id, last_sequence, workflow, version, business_key, status, "
+       "next_due) VALUES (?, ?, ?, ?, ?, ?, ?)"},
+      {&update_instance,
+       "UPDATE instances SET last_sequence = ?, status = ?, next_due = ? WHERE id = ?"},
+      {&insert_event, "INSERT INTO events (instance, sequence, event) VALUES (?, ?, ?)"},
+      {&select_events,
+       "SELECT event FROM events WHERE instance = ? AND sequence > ? ORDER BY sequence"},
+      {&select_instances, "SELECT id FROM instances ORDER BY rowid"},
+      {&select_by_key, "SELECT id FROM instances WHERE workflow = ? AND business_key = ?"},
+      {&select_due, "SELECT id FROM instances WHERE next_due <= ? ORDER BY next_due"},
+      {&select_unfinished,
+       "SELECT id FROM instances WHERE status IN ('running', 'waiting') ORDER BY rowid"},
+      {&insert_definition,
+       "INSERT OR IGNORE INTO definitions (workflow, version, source) VALUES (?, ?, ?)"},
+      {&select_definitions,
+       "SELECT workflow, version, source FROM definitions ORDER BY workflow, version"},
+  };
+  for (const auto& [statement, sql] : statements) {
+    auto prepared = db.prepare(sql);
+    if (!prepared) return failed(prepared.error());
+    *statement = std::move(*prepared);
+  }
+  return {};
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteStore::~SqliteStore() = default;
+
+tl::expected<std::unique_ptr<SqliteStore>, Error> SqliteStore::open(const std::string& path,
+                                                                    const SqliteOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  if (path != ":memory:") {
+    auto lock = lock_file(path);
+    if (!lock) return tl::make_unexpected(std::move(lock.error()));
+    impl->lock = std::move(*lock);
+  }
+  auto db = sqlite::Connection::open(path);
+  if (!db) return impl->failed(db.error());
+  impl->db = std::move(*db);
+  const std::string pragmas =
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = " +
+      std::string(options.synchronous == SqliteOptions::Synchronous::full ? "FULL" : "NORMAL") +
+      "; PRAGMA busy_timeout = " + std::to_string(options.busy_timeout.count()) + ";";
+  if (auto ok = impl->db.execute(pragmas.c_str()); !ok) return impl->failed(ok.error());
+  if (auto ok = impl->migrate(); !ok) return tl::make_unexpected(std::move(ok.error()));
+  if (auto ok = impl->prepare(); !ok) return tl::make_unexpected(std::move(ok.error()));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
+}
+
+tl::expected<void, Error> SqliteStore::append(std::string_view instance,
+                                              std::uint64_t expected_last,
+                                              std::span<const Event> events,
+                                              const InstanceSummary& summary) {
+  auto& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  auto transaction = sqlite::Transaction::begin(s.db);
+  if (!transaction) return s.failed(transaction.error());
+
+  s.last_sequence.reset();
+  auto found = s.last_sequence.bind(1, instance).step();
+  if (!found) return s.failed(found.error());
+  const std::uint64_t last = *found ? static_cast<std::uint64_t>(s.last_sequence.integer(0)) : 0;
+  s.last_sequence.reset();
+  if (last != expected_last)
+    return error(ErrorCode::sequence_conflict,
+                 "instance '" + std::string(instance) + "' is at event " + std::to_string(last) +
+                     ", not " + std::to_string(expected_last) + "; load it again and retry");
+  if (events.empty()) return {};
+
+  const auto new_last = static_cast<std::int64_t>(expected_last + events.size());
+  const auto status = to_string(summary.status);
+  auto& write = *found ? s.update_instance : s.insert_instance;
+  write.reset();
+  if (*found) {
+    write.bind(1, new_last).bind(2, status).bind(4, instance);
+    if (summary.next_due) write.bind(3, millis(*summary.next_due));
+  } else {
+    write.bind(1, instance).bind(2, new_last).bind(3, summary.workflow);
+    write.bind(4, static_cast<std::int64_t>(summary.version)).bind(6, status);
+    if (!summary.business_key.empty()) write.bind(5, summary.business_key);
+    if (summary.next_due) write.bind(7, millis(*summary.next_due));
+  }
+  if (auto ok = write.run(); !ok) {
+    if (ok.error().code == SQLITE_CONSTRAINT_UNIQUE)
+      return error(ErrorCode::duplicate_key, "an instance of workflow '" + summary.workflow +
+                                                 "' has the business key '" + summary.business_key +
+                                                 "'");
+    return s.failed(ok.error());
+  }
+  auto sequence = static_cast<std::int64_t>(expected_last);
+  for (const auto& event : events) {
+    Event stored = event;
+    stored.sequence = static_cast<std::uint64_t>(++sequence);
+    s.insert_event.reset();
+    s.insert_event.bind(1, instance).bind(2, sequence).bind(3, json::serialize(to_json(stored)));
+    if (auto ok = s.insert_event.run(); !ok) return s.failed(ok.error());
+  }
+  if (auto ok = transaction->commit(); !ok) return s.failed(ok.error());
+  return {};
+}
+
+tl::expected<std::vector<Event>, Error> SqliteStore::load(std::string_view instance,
+                                                          std::uint64_t after) const {
+  auto& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  std::vector<Event> events;
+  s.select_events.reset();
+  s.select_events.bind(1, instance).bind(2, static_cast<std::int64_t>(after));
+  for (;;) {
+    auto row = s.select_events.step();
+    if (!row) return s.failed(row.error());
+    if (!*row) break;
+    boost::system::error_code parse_error;
+    const auto value = json::parse(s.select_events.text(0), parse_error);
+    auto event = parse_error ? tl::expected<Event, Error>(
+                                   tl::unexpect,
+                                   Error{ErrorCode::invalid_event, parse_error.message(), {}, {}})
+                             : event_from_json(value);
+    if (!event) {
+      auto problem = std::move(event.error());
+      problem.message = "instance '" + std::string(instance) + "', event " +
+                        std::to_string(after + events.size() + 1) + " in '" + s.path +
+                        "': " + problem.message;
+      return tl::make_unexpected(std::move(problem));
+    }
+    events.push_back(std::move(*event));
+  }
+  s.select_events.reset();
+  if (events.empty()) {
+    s.last_sequence.reset();
+    auto found = s.last_sequence.bind(1, instance).step();
+    s.last_sequence.reset();
+    if (!found) return s.failed(found.error());
+    if (!*found)
+      return error(ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'");
+  }
+  return events;
+}
+
+template <class Bind>
+tl::expected<std::vector<std::string>, Error> SqliteStore::Impl::ids(sqlite::Statement& statement,
+                                                                     Bind&& bind) const {
+  std::vector<std::string> out;
+  statement.reset();
+  bind(statement);
+  for (;;) {
+    auto row = statement.step();
+    if (!row) return failed(row.error());
+    if (!*row) break;
+    out.emplace_back(statement.text(0));
+  }
+  statement.reset();
+  return out;
+}
+
+tl::expected<std::vector<std::string>, Error> SqliteStore::instances() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->ids(impl_->select_instances, [](auto&) {});
+}
+
+tl::expected<std::optional<std::string>, Error> SqliteStore::find_by_key(
+    std::string_view workflow, std::string_view business_key) const {
+  std::lock_guard lock(impl_->mutex);
+  auto found = impl_->ids(impl_->select_by_key, [&](sqlite::Statement& statement) {
+    statement.bind(1, workflow).bind(2, business_key);
+  });
+  if (!found) return tl::make_unexpected(std::move(found.error()));
+  if (found->empty()) return std::optional<std::string>();
+  return std::move(found->front());
+}
+
+tl::expected<std::vector<std::string>, Error> SqliteStore::due(Time now) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->ids(impl_->select_due,
+                    [&](sqlite::Statement& statement) { statement.bind(1, millis(now)); });
+}
+
+tl::expected<std::vector<std::string>, Error> SqliteStore::unfinished() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->ids(impl_->select_unfinished, [](auto&) {});
+}
+
+tl::expected<void, Error> SqliteStore::keep_definition(const StoredDefinition& definition) {
+  auto& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  s.insert_definition.reset();
+  s.insert_definition.bind(1, definition.workflow)
+      .bind(2, static_cast<std::int64_t>(definition.version))
+      .bind(3, definition.source);
+  if (auto ok = s.insert_definition.run(); !ok) return s.failed(ok.error());
+  return {};
+}
+
+tl::expected<std::vector<StoredDefinition>, Error> SqliteStore::definitions() const {
+  auto& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  std::vector<StoredDefinition> out;
+  s.select_definitions.reset();
+  for (;;) {
+    auto row = s.select_definitions.step();
+    if (!row) return s.failed(row.error());
+    if (!*row) break;
+    out.push_back({std::string(s.select_definitions.text(0)),
+                   static_cast<std::uint32_t>(s.select_definitions.integer(1)),
+                   std::string(s.select_definitions.text(2))});
+  }
+  s.select_definitions.reset();
+  return out;
+}
+
+}  // namespace ablauf

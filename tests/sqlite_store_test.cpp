@@ -1,0 +1,202 @@
+// The SQLite store on real files: what it keeps survives closing and opening again, it refuses
+// what the store contract refuses, and one process at a time holds a database.
+#include "engine_support.hpp"
+
+#include <ablauf/sqlite_store.hpp>
+
+#include <sqlite3.h>
+#include <boost/json/parse.hpp>
+
+#include <filesystem>
+#include <random>
+
+namespace ablauf {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using test::monday;
+
+// A directory of its own for each test, removed afterwards.
+struct TempDir {
+  fs::path path =
+      fs::temp_directory_path() / ("ablauf-test-" + std::to_string(std::random_device{}()));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const char* name) const { return (path / name).string(); }
+};
+
+std::unique_ptr<SqliteStore> open(const std::string& path) {
+  auto store = SqliteStore::open(path);
+  if (!store) FAIL(store.error().message);
+  return std::move(*store);
+}
+
+Event event(std::uint64_t sequence, EventType type, const char* data, std::string step = {}) {
+  Event e;
+  e.sequence = sequence;
+  e.type = type;
+  e.time = monday + std::chrono::seconds(sequence);
+  e.step = std::move(step);
+  e.data = json::parse(data).as_object();
+  return e;
+}
+
+const std::vector<Event> history = {
+    event(1, EventType::instance_started,
+          R"({"workflow": "w", "version": 2, "start": "a", "input": {"n": "Müller"}})"),
+    event(2, EventType::step_waiting, R"({"token": 1, "for": "timer"})", "a"),
+    event(3, EventType::timer_set, R"({"timer": "t1", "token": 1, "due": "2026-11-24T09:00:00Z",
+                                       "purpose": "wait"})",
+          "a"),
+};
+
+InstanceSummary summary_of(std::span<const Event> events) {
+  auto state = fold("i", events);
+  REQUIRE(state);
+  return summarize(*state);
+}
+
+TEST_CASE("the SQLite store keeps events and summaries across reopening", "[store][sqlite]") {
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  {
+    auto store = open(path);
+    const auto first = std::span(history).first(2);
+    REQUIRE(store->append("i-1", 0, first, summary_of(first)));
+    REQUIRE(store->append("i-1", 2, std::span(history).subspan(2), summary_of(history)));
+    auto finished = summary_of(history);
+    finished.status = InstanceStatus::completed;
+    finished.next_due.reset();
+    REQUIRE(store->append("i-0", 0, std::span(history).first(1), finished));
+  }
+  auto store = open(path);
+  auto loaded = store->load("i-1");
+  REQUIRE(loaded);
+  CHECK(*loaded == history);  // every field, umlauts included
+  CHECK(store->load("i-1", 2)->size() == 1);
+  CHECK(store->load("i-1", 3)->empty());
+  CHECK(store->load("nope").error().code == ErrorCode::not_found);
+  CHECK(*store->instances() == std::vector<std::string>{"i-1", "i-0"});  // as created
+  CHECK(*store->unfinished() == std::vector<std::string>{"i-1"});
+  CHECK(store->due(monday)->empty());
+  CHECK(*store->due(monday + 24h) == std::vector<std::string>{"i-1"});
+}
+
+TEST_CASE("the SQLite store refuses a stale writer and a second business key", "[store][sqlite]") {
+  TempDir dir;
+  auto store = open(dir.file("ablauf.db"));
+  auto keyed = summary_of(std::span(history).first(1));
+  keyed.business_key = "R-17";
+  REQUIRE(store->append("i-1", 0, std::span(history).first(1), keyed));
+  auto stale = store->append("i-1", 0, std::span(history).first(1), keyed);
+  REQUIRE_FALSE(stale);
+  CHECK(stale.error().code == ErrorCode::sequence_conflict);
+  auto again = store->append("i-2", 0, std::span(history).first(1), keyed);
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == ErrorCode::duplicate_key);
+  CHECK(**store->find_by_key("w", "R-17") == "i-1");
+  CHECK_FALSE(*store->find_by_key("w", "R-18"));
+  CHECK(*store->instances() == std::vector<std::string>{"i-1"});  // nothing of i-2 was kept
+  CHECK(store->load("i-1")->size() == 1);
+}
+
+TEST_CASE("one process at a time opens a SQLite store", "[store][sqlite]") {
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  {
+    auto first = open(path);
+    auto second = SqliteStore::open(path);
+    REQUIRE_FALSE(second);
+    CHECK(second.error().code == ErrorCode::store_error);
+    CHECK_THAT(second.error().message, Catch::Contains("in use by another process"));
+  }
+  CHECK(SqliteStore::open(path));  // free again once the first is closed
+  CHECK(SqliteStore::open(":memory:"));
+  CHECK(SqliteStore::open(dir.file("no/such/dir.db")).error().code == ErrorCode::io_error);
+}
+
+// Runs SQL on a database file behind the store's back.
+void tamper(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  const int code = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  REQUIRE(code == SQLITE_OK);
+}
+
+TEST_CASE("a SQLite store names what it cannot read", "[store][sqlite]") {
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  {
+    auto store = open(path);
+    REQUIRE(store->append("i-1", 0, history, summary_of(history)));
+  }
+  tamper(path,
+         "UPDATE events SET event = '{\"seq\": 2, \"type\": \"nonsense\"}' WHERE sequence = 2");
+  {
+    auto store = open(path);
+    auto loaded = store->load("i-1");
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().code == ErrorCode::invalid_event);
+    CHECK_THAT(loaded.error().message, Catch::Contains("instance 'i-1', event 2"));
+  }
+  tamper(path, "INSERT INTO ablauf_schema (version) VALUES (99)");
+  auto newer = SqliteStore::open(path);
+  REQUIRE_FALSE(newer);
+  CHECK_THAT(newer.error().message, Catch::Contains("schema version 99"));
+}
+
+TEST_CASE("keeps definitions for tools that resume without a host", "[store][sqlite]") {
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  {
+    auto store = open(path);
+    REQUIRE(store->keep_definition({"w", 1, R"({"id": "w"})"}));
+    REQUIRE(store->keep_definition({"w", 1, R"({"id": "w", "changed": true})"}));  // kept first
+    REQUIRE(store->keep_definition({"w", 2, R"({"id": "w", "version": 2})"}));
+  }
+  const auto kept = open(path)->definitions();
+  REQUIRE(kept);
+  REQUIRE(kept->size() == 2);
+  CHECK((*kept)[0].source == R"({"id": "w"})");
+  CHECK((*kept)[1].version == 2);
+}
+
+TEST_CASE("an engine on a SQLite file carries on in a new process", "[store][sqlite][engine]") {
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  const auto workflow = test::compile_text(R"({"id": "remind", "version": 1, "kind": "workflow",
+    "title": "R", "steps": [
+      {"id": "check", "type": "fill_checklist", "items": [{"id": "ok", "label": "OK"}],
+       "next": "wait"},
+      {"id": "wait", "type": "wait", "duration": "P14D", "next": "done"},
+      {"id": "done", "type": "end"}]})");
+  ManualClock clock{monday};
+  std::string id;
+  {
+    auto store = open(path);
+    Engine engine{{.store = store.get(), .clock = &clock}};
+    REQUIRE(engine.deploy(workflow));
+    id = *engine.start("remind", json::object{{"customer", "Müller"}});
+    REQUIRE(engine.answer(id, "check", "ok", true, "erika"));
+  }
+  clock.advance(std::chrono::days(15));  // the timer fell due while nothing ran
+  auto store = open(path);
+  Engine engine{{.store = store.get(), .clock = &clock}};
+  REQUIRE(engine.deploy(workflow));
+  CHECK(engine.resume() == 1u);
+  const auto state = engine.get(id);
+  REQUIRE(state);
+  CHECK(state->status == InstanceStatus::completed);
+  CHECK(state->data.at("steps").at("check").at("answers").at("ok") == true);
+  const auto events = engine.history(id);
+  REQUIRE(events);
+  CHECK(std::count_if(events->begin(), events->end(), [](const Event& e) {
+          return e.type == EventType::answer_recorded && e.actor == "erika";
+        }) == 1);
+}
+
+}  // namespace
+}  // namespace ablauf
