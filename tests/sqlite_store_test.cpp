@@ -111,6 +111,14 @@ TEST_CASE("one process at a time opens a SQLite store", "[store][sqlite]") {
     REQUIRE_FALSE(second);
     CHECK(second.error().code == ErrorCode::store_error);
     CHECK_THAT(second.error().message, Catch::Contains("in use by another process"));
+
+    // A reader beside the writer sees what it stores, and cannot write.
+    REQUIRE(first->append("i-1", 0, std::span(history).first(1), summary_of(history)));
+    auto reader = SqliteStore::open(path, {.read_only = true});
+    REQUIRE(reader);
+    CHECK(*(*reader)->instances() == std::vector<std::string>{"i-1"});
+    CHECK((*reader)->load("i-1")->size() == 1);
+    CHECK_FALSE((*reader)->append("i-2", 0, std::span(history).first(1), summary_of(history)));
   }
   CHECK(SqliteStore::open(path));  // free again once the first is closed
   CHECK(SqliteStore::open(":memory:"));

@@ -31,6 +31,9 @@ struct SqliteOptions {
   Synchronous synchronous = Synchronous::full;
   // How long a statement waits for a lock held by a reader (such as the sqlite3 tool).
   std::chrono::milliseconds busy_timeout{5000};
+  // Only reads, beside the process that runs the instances (which it does not lock out):
+  // for listing and showing instances while a host runs. Appending fails.
+  bool read_only = false;
 };
 
 // A definition kept in the store by tools that run instances without a host of their own (the
@@ -44,8 +47,8 @@ struct StoredDefinition {
 class SqliteStore final : public Store {
  public:
   // Opens (creating if need be) the database at `path`, or an in-memory one for ":memory:",
-  // and brings its schema up to date. Fails if another process has it open, or if it was
-  // written by a newer ablauf.
+  // and brings its schema up to date. Fails if another process has it open (unless read_only),
+  // or if it was written by a newer ablauf.
   static tl::expected<std::unique_ptr<SqliteStore>, Error> open(const std::string& path,
                                                                 const SqliteOptions& options = {});
   ~SqliteStore() override;

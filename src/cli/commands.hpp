@@ -19,5 +19,6 @@ void add_validate_command(CLI::App& app, std::function<int()>& run);
 void add_graph_command(CLI::App& app, std::function<int()>& run);
 void add_eval_command(CLI::App& app, std::function<int()>& run);
 void add_run_command(CLI::App& app, std::function<int()>& run);
+void add_instances_command(CLI::App& app, std::function<int()>& run);
 
 }  // namespace ablauf::cli

@@ -54,7 +54,7 @@ class Statement {
 
 class Connection {
  public:
-  static Result<Connection> open(const std::string& path);
+  static Result<Connection> open(const std::string& path, bool read_only = false);
   Connection() = default;
   ~Connection();
   Connection(Connection&& other) noexcept;

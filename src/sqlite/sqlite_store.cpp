@@ -107,6 +107,8 @@ struct SqliteStore::Impl {
   }
 
   tl::expected<void, Error> migrate();
+  // For a reader, which changes nothing: the schema must be the one this ablauf knows.
+  tl::expected<void, Error> check_version();
   tl::expected<void, Error> prepare();
   template <class Bind>
   tl::expected<std::vector<std::string>, Error> ids(sqlite::Statement& statement,
@@ -137,6 +139,20 @@ tl::expected<void, Error> SqliteStore::Impl::migrate() {
   }
   *current = {};
   if (auto ok = transaction->commit(); !ok) return failed(ok.error());
+  return {};
+}
+
+tl::expected<void, Error> SqliteStore::Impl::check_version() {
+  auto current = db.prepare("SELECT coalesce(max(version), 0) FROM ablauf_schema");
+  if (!current) return failed(current.error());
+  auto row = current->step();
+  if (!row) return failed(row.error());
+  const auto version = current->integer(0);
+  if (version != schema_version)
+    return error(ErrorCode::store_error, "'" + path + "' has schema version " +
+                                             std::to_string(version) + "; this ablauf reads " +
+                                             std::to_string(schema_version) +
+                                             " (open it once for writing to bring it up to date)");
   return {};
 }
 
@@ -176,20 +192,25 @@ tl::expected<std::unique_ptr<SqliteStore>, Error> SqliteStore::open(const std::s
                                                                     const SqliteOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  if (path != ":memory:") {
+  if (path != ":memory:" && !options.read_only) {
     auto lock = lock_file(path);
     if (!lock) return tl::make_unexpected(std::move(lock.error()));
     impl->lock = std::move(*lock);
   }
-  auto db = sqlite::Connection::open(path);
+  auto db = sqlite::Connection::open(path, options.read_only);
   if (!db) return impl->failed(db.error());
   impl->db = std::move(*db);
   const std::string pragmas =
-      "PRAGMA journal_mode = WAL; PRAGMA synchronous = " +
-      std::string(options.synchronous == SqliteOptions::Synchronous::full ? "FULL" : "NORMAL") +
+      (options.read_only ? std::string() : "PRAGMA journal_mode = WAL; ") +
+      "PRAGMA synchronous = " +
+      (options.synchronous == SqliteOptions::Synchronous::full ? "FULL" : "NORMAL") +
       "; PRAGMA busy_timeout = " + std::to_string(options.busy_timeout.count()) + ";";
   if (auto ok = impl->db.execute(pragmas.c_str()); !ok) return impl->failed(ok.error());
-  if (auto ok = impl->migrate(); !ok) return tl::make_unexpected(std::move(ok.error()));
+  if (options.read_only) {
+    if (auto ok = impl->check_version(); !ok) return tl::make_unexpected(std::move(ok.error()));
+  } else if (auto ok = impl->migrate(); !ok) {
+    return tl::make_unexpected(std::move(ok.error()));
+  }
   if (auto ok = impl->prepare(); !ok) return tl::make_unexpected(std::move(ok.error()));
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
 }

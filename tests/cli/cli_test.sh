@@ -7,6 +7,7 @@ ablauf=$1
 source_dir=$2
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+cd "$scratch" || exit 1  # run keeps its instances in ./ablauf.db
 failures=0
 passes=0
 
@@ -58,7 +59,7 @@ check "unknown flags are errors" test "$status" -eq 2
 run validate --max-steps 3 "$source_dir/workflows/utility_billing.json"
 check "limits are flags" grep -qF "(max_steps)" "$scratch/err"
 
-for command in "" validate graph eval run; do
+for command in "" validate graph eval run instances "instances show" "instances resume"; do
   run $command --help
   check "--help for '${command:-ablauf}'" test "$status" -eq 0
   check "--help for '${command:-ablauf}' prints usage" grep -qi "usage" "$scratch/out"
@@ -123,6 +124,40 @@ check "a refused scripted answer says why" grep -q "were refused: .*expected tru
 echo '{"answerz": {}}' >"$scratch/typo-answers.json"
 run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/typo-answers.json" </dev/null
 check "an unknown field in an answers file is a usage error" test "$status" -eq 2
+
+# The store: what run leaves behind, listed, shown and resumed by `instances`.
+run instances --store "$scratch/none.db"
+check "listing a store that is not there is a usage error" test "$status" -eq 2
+python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['input']))" \
+  "$source_dir/workflows/answers/invoicing_and_payments.json" >"$scratch/invoice-input.json"
+run run "$source_dir/workflows/invoicing_and_payments.json" --store "$scratch/i.db" \
+  --input "$scratch/invoice-input.json" --outbox "$scratch/outbox-i" </dev/null
+check "run keeps a waiting instance in the store" test "$status" -eq 3
+id=$(sed -n "s/^instance \(i-[0-9a-f]*\) waits.*/\1/p" "$scratch/out")
+check "run says how to resume it" grep -q "ablauf instances resume $id --answers FILE" "$scratch/out"
+run instances --store "$scratch/i.db" --status waiting
+check "instances lists it" grep -q "^$id  *invoicing_and_payments v1  *waiting .*check_customer_data (checklist)" "$scratch/out"
+run instances --store "$scratch/i.db" --status completed
+check "instances filters by status" test "$(wc -l <"$scratch/out")" -eq 1
+run instances resume "$id" --store "$scratch/i.db" --answers "$source_dir/workflows/answers/invoicing_and_payments.json" \
+  --clock simulated --outbox "$scratch/outbox-i" </dev/null
+check "instances resume drives it on with answers" test "$status" -eq 0
+check "instances resume says it completed" grep -q "completed$" "$scratch/out"
+run instances show "$id" --store "$scratch/i.db"
+check "instances show prints the history with actors" grep -q "erika.mueller *answer_recorded *check_customer_data" "$scratch/out"
+check "instances show prints the status" grep -q "^$id: invoicing_and_payments version 1, completed" "$scratch/out"
+run instances show "$id" --store "$scratch/i.db" --json
+check "instances show --json prints the instance" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['status']=='completed'" "$scratch/out"
+run instances show i-nope --store "$scratch/i.db"
+check "showing an unknown instance is a usage error" test "$status" -eq 2
+run instances resume --store "$scratch/i.db"
+check "instances resume without an id resumes every unfinished one" grep -q "resumed 0 unfinished" "$scratch/out"
+sed 's/Kundenrechnungen und Zahlungsprozesse/Geändert/' "$source_dir/workflows/invoicing_and_payments.json" >"$scratch/changed.json"
+run run "$scratch/changed.json" --store "$scratch/i.db" </dev/null
+check "a changed definition under a kept version is refused" grep -q "in the store with another text" "$scratch/err"
+run run "$source_dir/workflows/utility_billing.json" --store :memory: --clock simulated \
+  --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-m" </dev/null
+check "--store :memory: keeps nothing" test "$status" -eq 0 -a ! -e "$scratch/:memory:"
 
 echo "$passes passed, $failures failed"
 test "$failures" -eq 0

@@ -1,0 +1,284 @@
+// `ablauf instances`: the instances in a store — list them, show one's history, resume them.
+#include "commands.hpp"
+#include "load.hpp"
+#include "run_drive.hpp"
+#include "run_outbox.hpp"
+#include "store.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+namespace ablauf::cli {
+namespace {
+
+namespace json = boost::json;
+
+struct InstancesFlags {
+  StoreFlag store;
+  std::string workflow;
+  std::string status;
+  std::string id;
+  std::string answers_file;
+  std::string clock = "real";
+  std::string language;
+  std::string outbox = "outbox";
+  bool json = false;
+  LimitFlags limits;
+};
+
+// An instance as its events make it: read straight from the store, so that listing and showing
+// need no definitions.
+struct Stored {
+  InstanceState state;
+  std::vector<Event> history;
+};
+
+tl::expected<Stored, Error> read_instance(const Store& store, const std::string& id) {
+  auto history = store.load(id);
+  if (!history) return tl::make_unexpected(std::move(history.error()));
+  auto state = fold(id, *history);
+  if (!state) return tl::make_unexpected(std::move(state.error()));
+  return Stored{std::move(*state), std::move(*history)};
+}
+
+// "wait_for_payment (event), check (checklist)".
+std::string waiting_at(const InstanceState& state) {
+  std::string out;
+  for (const auto& token : state.tokens) {
+    if (!out.empty()) out += ", ";
+    out += token.step;
+    if (token.state == Token::State::waiting) out += " (" + token.waiting_for + ")";
+  }
+  return out;
+}
+
+int list_instances(const InstancesFlags& flags) {
+  auto store = open_store(flags.store.path, true);
+  if (!store) return exit_usage;
+  const auto ids = store->instances();
+  if (!ids) {
+    std::cerr << "error: " << ids.error().message << '\n';
+    return exit_invalid;
+  }
+  json::array listed;
+  if (!flags.json)
+    std::cout << std::left << std::setw(20) << "ID" << std::setw(28) << "WORKFLOW" << std::setw(11)
+              << "STATUS" << std::setw(26) << "UPDATED"
+              << "AT\n";
+  for (const auto& id : *ids) {
+    auto instance = read_instance(*store, id);
+    if (!instance) {
+      std::cerr << "error: " << instance.error().message << '\n';
+      return exit_invalid;
+    }
+    const auto& s = instance->state;
+    const std::string status(to_string(s.status));
+    if (!flags.workflow.empty() && s.workflow_id != flags.workflow) continue;
+    if (!flags.status.empty() && status != flags.status) continue;
+    if (flags.json) {
+      listed.push_back(json::object{{"id", id},
+                                    {"workflow", s.workflow_id},
+                                    {"version", s.version},
+                                    {"status", status},
+                                    {"updated", to_rfc3339(s.updated_at)},
+                                    {"at", waiting_at(s)}});
+      continue;
+    }
+    std::cout << std::left << std::setw(20) << id << std::setw(28)
+              << (s.workflow_id + " v" + std::to_string(s.version)) << std::setw(11) << status
+              << std::setw(26) << to_rfc3339(s.updated_at) << waiting_at(s) << '\n';
+  }
+  if (flags.json) std::cout << to_json_text(listed) << '\n';
+  return exit_ok;
+}
+
+// What an event says, in one line: its data without the token bookkeeping.
+std::string details(const Event& event) {
+  json::object data = event.data;
+  data.erase("token");
+  if (data.empty()) return {};
+  std::string text = json::serialize(data);
+  constexpr std::size_t width = 110;
+  if (text.size() > width) text = text.substr(0, width - 3) + "...";
+  return text;
+}
+
+int show_instance(const InstancesFlags& flags) {
+  auto store = open_store(flags.store.path, true);
+  if (!store) return exit_usage;
+  auto instance = read_instance(*store, flags.id);
+  if (!instance) {
+    std::cerr << "error: " << instance.error().message << '\n';
+    return instance.error().code == ErrorCode::not_found ? exit_usage : exit_invalid;
+  }
+  const auto& s = instance->state;
+  if (flags.json) {
+    std::cout << to_json_text(instance_json(s, instance->history)) << '\n';
+    return exit_ok;
+  }
+  std::cout << s.id << ": " << s.workflow_id << " version " << s.version << ", "
+            << to_string(s.status);
+  if (!s.business_key.empty()) std::cout << ", key " << s.business_key;
+  if (!s.parent.empty()) std::cout << ", called by " << s.parent;
+  std::cout << "\n  started " << to_rfc3339(s.started_at) << ", last change "
+            << to_rfc3339(s.updated_at) << '\n';
+  if (!s.error.empty()) std::cout << "  error: " << s.error << '\n';
+  if (!s.tokens.empty()) std::cout << "  at: " << waiting_at(s) << '\n';
+  for (const auto& task : s.tasks)
+    if (!task.completed)
+      std::cout << "  open task: " << task.title << " (" << task.id << ", for "
+                << (task.assignee.empty() ? "anyone" : task.assignee) << ")\n";
+  std::cout << '\n';
+  for (const auto& e : instance->history) {
+    std::cout << std::right << std::setw(5) << e.sequence << "  " << to_rfc3339(e.time) << "  "
+              << std::left << std::setw(14) << e.actor << std::setw(20) << to_string(e.type)
+              << std::setw(26) << e.step;
+    if (e.attempt > 1) std::cout << "attempt " << e.attempt << "  ";
+    std::cout << details(e) << '\n';
+  }
+  return exit_ok;
+}
+
+int resume_instances(const InstancesFlags& flags) {
+  Script script;
+  if (!flags.answers_file.empty()) {
+    if (flags.id.empty()) {
+      std::cerr << "error: --answers needs the ID of the instance they are for\n";
+      return exit_usage;
+    }
+    auto read = read_json_file(flags.answers_file);
+    if (!read) return exit_usage;
+    auto parsed = read_script(*read);
+    if (!parsed) {
+      std::cerr << flags.answers_file << ": error: " << parsed.error() << '\n';
+      return exit_usage;
+    }
+    script = std::move(*parsed);
+  }
+  auto store = open_store(flags.store.path);
+  if (!store) return exit_usage;
+  std::optional<Stored> one;
+  if (!flags.id.empty()) {
+    auto found = read_instance(*store, flags.id);
+    if (!found) {
+      std::cerr << "error: " << found.error().message << '\n';
+      return exit_usage;
+    }
+    one = std::move(*found);
+  }
+
+  // A simulated clock carries on from where the instance's own time stood.
+  const bool simulated = flags.clock == "simulated";
+  const Time now = std::chrono::floor<std::chrono::minutes>(SystemClock().now());
+  ManualClock manual(one ? std::max(now, one->state.updated_at) : now);
+  SystemClock system;
+  Clock& clock = simulated ? static_cast<Clock&>(manual) : system;
+  std::ostream& out = flags.json ? std::cerr : std::cout;
+  FileOutbox outbox(flags.outbox);
+  std::unique_ptr<Progress> progress;
+  Engine engine({.store = store.get(),
+                 .clock = &clock,
+                 .mailer = &outbox,
+                 .observer =
+                     [&](const std::string& instance, const Event& e) {
+                       if (progress && instance == flags.id) (*progress)(e);
+                     },
+                 .language = flags.language});
+  const auto deployed = deploy_kept(engine, *store, flags.limits.options);
+  if (!deployed) return exit_invalid;
+
+  if (!one) {
+    const auto resumed = engine.resume();
+    if (!resumed) {
+      std::cerr << "error: " << resumed.error().message << '\n';
+      return exit_invalid;
+    }
+    out << "resumed " << *resumed << " unfinished instance(s)\n";
+    if (const auto ids = store->unfinished())
+      for (const auto& id : *ids)
+        if (const auto state = engine.get(id))
+          out << "  " << id << "  " << to_string(state->status) << "  " << waiting_at(*state)
+              << '\n';
+    return exit_ok;
+  }
+
+  const auto workflow = std::find_if(deployed->begin(), deployed->end(), [&](const Workflow& w) {
+    return w.definition().id == one->state.workflow_id &&
+           w.definition().version == one->state.version;
+  });
+  if (workflow == deployed->end()) {
+    std::cerr << "error: the store does not keep version " << one->state.version << " of '"
+              << one->state.workflow_id << "'; instances started by a host resume in the host\n";
+    return exit_invalid;
+  }
+  const auto& definition = workflow->definition();
+  const std::string language =
+      flags.language.empty() ? definition.default_language : flags.language;
+  progress = std::make_unique<Progress>(*workflow, clock, language, out);
+  out << "resume " << flags.id << " (" << definition.id << " version " << definition.version
+      << ")\n";
+  if (auto resumed = engine.resume(flags.id); !resumed) {
+    std::cerr << "error: " << resumed.error().message << '\n';
+    return exit_invalid;
+  }
+  const int status = drive({engine, *workflow, script, simulated ? &manual : nullptr,
+                            one->state.started_at, language, out},
+                           flags.id);
+  if (flags.json) {
+    const auto state = engine.get(flags.id);
+    const auto history = engine.history(flags.id);
+    if (state && history) std::cout << to_json_text(instance_json(*state, *history)) << '\n';
+  }
+  if (outbox.count() > 0) out << outbox.count() << " mail(s) in " << flags.outbox << '\n';
+  return status;
+}
+
+}  // namespace
+
+void add_instances_command(CLI::App& app, std::function<int()>& run) {
+  auto flags = std::make_shared<InstancesFlags>();
+  auto* command = app.add_subcommand(
+      "instances",
+      "The instances in a store: list them (the default), show one's history, resume them.");
+  command->require_subcommand(0, 1);
+  flags->store.add_to(*command);
+  command->add_option("--workflow", flags->workflow, "Only instances of this workflow");
+  command->add_option("--status", flags->status, "Only instances with this status")
+      ->check(CLI::IsMember({"running", "waiting", "completed", "failed", "cancelled"}));
+  command->add_flag("--json", flags->json, "Print them as JSON");
+  command->callback([flags, &run, command] {
+    if (command->get_subcommands().empty()) run = [flags] { return list_instances(*flags); };
+  });
+
+  auto* show = command->add_subcommand("show", "Print an instance's history with actors and times");
+  show->add_option("id", flags->id, "Instance id")->required();
+  flags->store.add_to(*show);
+  show->add_flag("--json", flags->json, "Print the instance (status, data, history) as JSON");
+  show->callback([flags, &run] { run = [flags] { return show_instance(*flags); }; });
+
+  auto* resume = command->add_subcommand(
+      "resume",
+      "Carry on after a crash or once answers are there: re-run cut-off steps, fire due timers; "
+      "with an ID, drive that instance on like `run` does (--answers, --clock simulated)");
+  resume->add_option("id", flags->id, "Instance id; without it, every unfinished instance");
+  flags->store.add_to(*resume);
+  resume
+      ->add_option("-a,--answers", flags->answers_file,
+                   "JSON file with answers, task outcomes and events (docs/cli.md)")
+      ->check(CLI::ExistingFile);
+  resume->add_option("--clock", flags->clock, "real, or simulated: timers pass at once")
+      ->check(CLI::IsMember({"real", "simulated"}))
+      ->capture_default_str();
+  resume->add_option("--lang", flags->language, "Language of titles and texts (de, en, …)");
+  resume->add_option("--outbox", flags->outbox, "Folder for sent mail (.eml files)")
+      ->capture_default_str();
+  resume->add_flag("--json", flags->json, "Print the instance as JSON when done");
+  flags->limits.add_to(*resume);
+  resume->callback([flags, &run] { run = [flags] { return resume_instances(*flags); }; });
+}
+
+}  // namespace ablauf::cli

@@ -1,0 +1,233 @@
+#include "run_drive.hpp"
+
+#include "commands.hpp"
+#include "run_prompt.hpp"
+
+#include <ablauf/expression.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+#include <thread>
+
+namespace ablauf::cli {
+namespace json = boost::json;
+namespace {
+
+const SystemClock system_clock;
+
+// What the instance waits for that the script or the terminal can give.
+class Driver {
+ public:
+  Driver(Engine& engine, const Workflow& workflow, Script& script, std::string id,
+         std::string language, std::ostream& out)
+      : engine_(engine),
+        workflow_(workflow),
+        script_(script),
+        id_(std::move(id)),
+        language_(std::move(language)),
+        out_(out) {}
+
+  enum class Outcome { progressed, stuck, error };
+
+  // Answers the checklist a token waits at: the script's answers are submitted together, as
+  // one form (so optional items are kept), then signed; what is still missing is asked for on
+  // the terminal.
+  Outcome fill(const std::string& step_id) {
+    const StepDefinition& step = *workflow_.find_step(step_id);
+    if (const json::object* given = script_.answers_for(step_id)) {
+      for (;;) {  // answers may reveal further items (visible_if), so submit in passes
+        auto state = engine_.get(id_);
+        if (!state || !waits_at(*state, step_id, "checklist")) return Outcome::progressed;
+        json::object batch;
+        std::vector<std::pair<std::string, std::string>> signatures;  // item, signer
+        for (const auto& section : step.checklist->sections)
+          for (const auto& item : section.items) {
+            const json::value* value = given->if_contains(item.id);
+            if (!value || answered(*state, step_id, item.id) || !visible(item, *state)) continue;
+            if (item.kind == ItemKind::signature)
+              signatures.emplace_back(
+                  item.id, value->is_string() ? std::string(value->get_string()) : script_.actor);
+            else
+              batch[item.id] = *value;
+          }
+        if (batch.empty() && signatures.empty()) break;
+        if (!batch.empty())
+          if (auto ok = engine_.submit(id_, step_id, batch, script_.actor); !ok) {
+            std::cerr << "error: the answers to step '" << step_id
+                      << "' were refused: " << ok.error().message << '\n';
+            return Outcome::error;
+          }
+        for (const auto& [item, signer] : signatures)
+          if (auto ok = engine_.sign(id_, step_id, item, signer); !ok) {
+            std::cerr << "error: '" << item << "' of step '" << step_id
+                      << "' could not be signed: " << ok.error().message << '\n';
+            return Outcome::error;
+          }
+      }
+    }
+    for (const auto& section : step.checklist->sections) {
+      for (const auto& item : section.items) {
+        auto state = engine_.get(id_);
+        if (!state || !waits_at(*state, step_id, "checklist")) return Outcome::progressed;
+        if (answered(*state, step_id, item.id) || !visible(item, *state)) continue;
+        if (interactive()) {
+          if (!ask(engine_, id_, step, item, script_.actor, language_, out_)) return Outcome::error;
+          continue;
+        }
+        if (!item.required) continue;
+        missing_ = "step '" + step_id + "', item '" + item.id + "'";
+        return Outcome::stuck;
+      }
+    }
+    auto state = engine_.get(id_);
+    if (state && waits_at(*state, step_id, "checklist")) {
+      missing_ = "step '" + step_id + "'";
+      return Outcome::stuck;
+    }
+    return Outcome::progressed;
+  }
+
+  // Completes the open task of a step with the script's next outcome.
+  Outcome complete_task(const InstanceState& state, const std::string& step_id) {
+    for (const auto& task : state.tasks) {
+      if (task.step != step_id || task.completed) continue;
+      auto outcome = script_.next_outcome(step_id);
+      if (!outcome) {
+        missing_ = "the task of step '" + step_id + "'";
+        return Outcome::stuck;
+      }
+      out_ << "    task completed by " << script_.actor << ": " << *outcome << '\n';
+      if (auto ok = engine_.complete_task(id_, task.id, *outcome, script_.actor); !ok) {
+        std::cerr << "error: " << ok.error().message << '\n';
+        return Outcome::error;
+      }
+      return Outcome::progressed;
+    }
+    return Outcome::progressed;
+  }
+
+  const std::string& missing() const noexcept { return missing_; }
+
+ private:
+  static bool waits_at(const InstanceState& state, const std::string& step, std::string_view why) {
+    return std::any_of(state.tokens.begin(), state.tokens.end(), [&](const Token& t) {
+      return t.step == step && t.state == Token::State::waiting && t.waiting_for == why;
+    });
+  }
+  static bool answered(const InstanceState& state, const std::string& step,
+                       const std::string& item) {
+    const auto* entry = state.data.at("steps").as_object().if_contains(step);
+    const auto* answers = entry ? entry->as_object().if_contains("answers") : nullptr;
+    return answers && answers->as_object().contains(item);
+  }
+  static bool visible(const ItemDefinition& item, const InstanceState& state) {
+    if (!item.visible_if) return true;
+    auto shown = evaluate_condition(*item.visible_if, state.data);
+    return shown && *shown;
+  }
+  static bool interactive() { return isatty(STDIN_FILENO) != 0; }
+
+  Engine& engine_;
+  const Workflow& workflow_;
+  Script& script_;
+  std::string id_;
+  std::string language_;
+  std::ostream& out_;
+  std::string missing_;
+};
+
+}  // namespace
+
+int drive(const Drive& d, const std::string& id) {
+  auto& [engine, shown, script, manual, started, language, out] = d;
+  const bool simulated = manual != nullptr;
+  const Clock& clock = simulated ? static_cast<const Clock&>(*manual) : system_clock;
+  Driver driver(engine, shown, script, id, language, out);
+
+  int status = exit_ok;
+  for (;;) {
+    auto state = engine.get(id);
+    if (!state) {
+      std::cerr << "error: " << state.error().message << '\n';
+      return exit_invalid;
+    }
+    if (state->finished()) {
+      status = state->status == InstanceStatus::completed ? exit_ok : exit_invalid;
+      break;
+    }
+    Driver::Outcome outcome = Driver::Outcome::stuck;
+    for (const auto& token : state->tokens) {
+      if (token.state != Token::State::waiting) continue;
+      if (token.waiting_for == "checklist")
+        outcome = driver.fill(token.step);
+      else if (token.waiting_for == "task")
+        outcome = driver.complete_task(*state, token.step);
+      else
+        continue;
+      if (outcome != Driver::Outcome::stuck) break;
+    }
+    if (outcome == Driver::Outcome::error) return exit_invalid;
+    if (outcome == Driver::Outcome::progressed) continue;
+
+    // Nothing a person can do now: deliver the next scripted event or let time pass.
+    auto event = script.next_event();
+    const auto timer =
+        std::min_element(state->timers.begin(), state->timers.end(),
+                         [](const Timer& a, const Timer& b) { return a.due < b.due; });
+    std::optional<Time> next_time;
+    if (timer != state->timers.end()) next_time = timer->due;
+    const std::optional<Time> event_time =
+        event ? std::optional<Time>(started + event->after) : std::nullopt;
+    if (event && (!next_time || *event_time <= *next_time)) {
+      if (*event_time > clock.now() && simulated) {
+        manual->set(*event_time);
+        continue;
+      }
+      if (*event_time > clock.now()) {  // a real clock does not wait days for a script
+        status = exit_waiting;
+        out << "instance " << id << " waits for the event '" << event->name << "', due "
+            << to_rfc3339(*event_time) << ".\n  Let time pass with --clock simulated.\n";
+        break;
+      }
+      script.delivered();
+      if (auto ok = engine.signal(id, event->name, event->payload); !ok)
+        out << "    (event " << event->name << " not awaited: " << ok.error().message << ")\n";
+      continue;
+    }
+    if (next_time && simulated) {
+      manual->set(std::max(*next_time, clock.now()));
+      if (auto fired = engine.run_due(); !fired) {
+        std::cerr << "error: " << fired.error().message << '\n';
+        return exit_invalid;
+      }
+      continue;
+    }
+    if (next_time && *next_time - clock.now() < std::chrono::seconds(10)) {
+      std::this_thread::sleep_until(std::chrono::system_clock::time_point(*next_time));
+      (void)engine.run_due();
+      continue;
+    }
+    status = exit_waiting;
+    out << "instance " << id << " waits"
+        << (driver.missing().empty() ? std::string(next_time ? " for its timers" : " for a signal")
+                                     : " for " + driver.missing())
+        << ".\n  Go on with `ablauf instances resume " << id << " --answers FILE` (see docs/cli.md)"
+        << (next_time ? ", or let time pass with --clock simulated" : "") << ".\n";
+    break;
+  }
+  return status;
+}
+
+json::object instance_json(const InstanceState& state, std::span<const Event> events) {
+  json::array history;
+  for (const auto& e : events) history.push_back(to_json(e));
+  json::object out{{"id", state.id},           {"workflow", state.workflow_id},
+                   {"version", state.version}, {"status", to_string(state.status)},
+                   {"data", state.data},       {"history", std::move(history)}};
+  if (!state.error.empty()) out["error"] = state.error;
+  return out;
+}
+
+}  // namespace ablauf::cli

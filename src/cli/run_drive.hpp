@@ -1,0 +1,109 @@
+// Driving one instance from the command line (`run`, `instances resume`): answers from a
+// script or the terminal, task outcomes, scripted events, and time passing on a simulated
+// clock; and the lines that show a person what happens.
+#pragma once
+
+#include "run_script.hpp"
+
+#include <ablauf/engine.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <iosfwd>
+#include <span>
+#include <string>
+
+namespace ablauf::cli {
+
+// Prints one line per thing a person would want to see happen.
+class Progress {
+ public:
+  Progress(const Workflow& workflow, const Clock& clock, std::string language, std::ostream& out)
+      : workflow_(workflow),
+        clock_(clock),
+        language_(std::move(language)),
+        out_(out),
+        started_(clock.now()) {}
+
+  void operator()(const Event& e) {
+    const auto title = [&] {
+      const auto* step = workflow_.find_step(e.step);
+      if (!step || step->title.empty()) return std::string();
+      return " — " +
+             std::string(step->title.get(language_, workflow_.definition().default_language));
+    };
+    switch (e.type) {
+      case EventType::step_completed:
+        if (e.data.contains("merged")) return;
+        ++completed_;
+        line() << "done     " << e.step << title() << "  (step " << completed_ << ")\n";
+        if (const auto* output = e.data.if_contains("output"); output && output->is_object())
+          if (const auto* mail = output->as_object().if_contains("message_id"))
+            out_ << "    mail -> " << std::string_view(mail->as_string()) << '\n';
+        return;
+      case EventType::step_failed:
+        line() << "failed   " << e.step << title() << ": "
+               << std::string_view(e.data.at("error").as_string()) << '\n';
+        return;
+      case EventType::step_waiting: {
+        const auto& why = std::string_view(e.data.at("for").as_string());
+        if (why == "join") return;
+        line() << "waits    " << e.step << title() << " for " << why << '\n';
+        return;
+      }
+      case EventType::task_created:
+        line() << "task     " << std::string_view(e.data.at("title").as_string()) << " (for "
+               << (e.data.contains("assignee") ? std::string_view(e.data.at("assignee").as_string())
+                                               : "anyone")
+               << ")\n";
+        return;
+      case EventType::timer_set:
+        line() << "timer    " << e.step << " until "
+               << std::string_view(e.data.at("due").as_string()) << " ("
+               << std::string_view(e.data.at("purpose").as_string()) << ")\n";
+        return;
+      case EventType::signal_received:
+        line() << "signal   " << std::string_view(e.data.at("name").as_string()) << '\n';
+        return;
+      case EventType::instance_completed: line() << "completed\n"; return;
+      case EventType::instance_failed:
+        line() << "FAILED   " << std::string_view(e.data.at("error").as_string()) << '\n';
+        return;
+      default: return;
+    }
+  }
+
+ private:
+  std::ostream& line() {
+    const auto elapsed = clock_.now() - started_;
+    const auto days = std::chrono::floor<std::chrono::days>(elapsed);
+    const auto hours = std::chrono::floor<std::chrono::hours>(elapsed - days);
+    return out_ << "  [day " << days.count() << " +" << hours.count() << "h] ";
+  }
+
+  const Workflow& workflow_;
+  const Clock& clock_;
+  std::string language_;
+  std::ostream& out_;
+  Time started_;
+  std::size_t completed_ = 0;
+};
+
+struct Drive {
+  Engine& engine;
+  const Workflow& workflow;
+  Script& script;
+  ManualClock* simulated;  // null on the real clock
+  Time started;            // when the instance started: scripted events are timed from it
+  std::string language;
+  std::ostream& out;
+};
+
+// Drives the instance until it ends or waits for what it was not given. Returns the exit
+// status (exit_ok, exit_invalid, exit_waiting) and says how to go on when it waits.
+int drive(const Drive& drive, const std::string& id);
+
+// The instance as the --json flags print it: id, workflow, version, status, data, history.
+boost::json::object instance_json(const InstanceState& state, std::span<const Event> history);
+
+}  // namespace ablauf::cli

@@ -1,0 +1,59 @@
+#include "store.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+namespace ablauf::cli {
+
+void StoreFlag::add_to(CLI::App& command) {
+  command.add_option("--store", path, "SQLite database of instances, or :memory: for none")
+      ->capture_default_str();
+}
+
+std::unique_ptr<SqliteStore> open_store(const std::string& path, bool read_only) {
+  if (read_only && path != ":memory:" && !std::filesystem::exists(path)) {
+    std::cerr << "error: there is no store '" << path << "' (give one with --store PATH)\n";
+    return nullptr;
+  }
+  auto store = SqliteStore::open(path, {.read_only = read_only});
+  if (!store) {
+    std::cerr << "error: " << store.error().message << '\n';
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const SqliteStore& store,
+                                                 const LoadOptions& options) {
+  const auto kept = store.definitions();
+  if (!kept) {
+    std::cerr << "error: " << kept.error().message << '\n';
+    return std::nullopt;
+  }
+  std::vector<Workflow> deployed;
+  bool ok = true;
+  for (const auto& definition : *kept) {
+    const std::string name = definition.workflow + " version " + std::to_string(definition.version);
+    auto loaded = load_definition(definition.source, name, options);
+    if (!loaded) {
+      std::cerr << loaded.error();
+      ok = false;
+      continue;
+    }
+    auto workflow = Workflow::compile(std::move(*loaded), options.step_types);
+    if (!workflow) {
+      std::cerr << workflow.error();
+      ok = false;
+      continue;
+    }
+    deployed.push_back(*workflow);  // shares the compiled form with the engine's copy
+    if (auto done = engine.deploy(std::move(*workflow)); !done) {
+      std::cerr << "error: " << done.error().message << '\n';
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return deployed;
+}
+
+}  // namespace ablauf::cli
