@@ -1,0 +1,103 @@
+// Rules of single step types and of deployment, each on a small definition of its own.
+#include "engine_support.hpp"
+
+namespace ablauf {
+namespace {
+
+using test::Fixture;
+using test::monday;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::string two_versions(int version, const char* first_step) {
+  return R"({"id": "v", "version": )" + std::to_string(version) +
+         R"(, "kind": "workflow", "title": "V", "steps": [
+      {"id": ")" +
+         first_step +
+         R"(", "type": "fill_checklist", "items": [{"id": "ok", "label": "OK"}], "next": "done"},
+      {"id": "done", "type": "end"}]})";
+}
+
+TEST_CASE("an instance stays on the version it started with", "[engine][versions]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(two_versions(1, "old_check"))));
+  auto old = f.engine.start("v", json::object());
+  REQUIRE(f.engine.deploy(test::compile_text(two_versions(2, "new_check"))));
+  auto fresh = f.engine.start("v", json::object());
+  auto pinned = f.engine.start("v", json::object(), {.version = 1});
+  REQUIRE(old);
+  REQUIRE(fresh);
+  REQUIRE(pinned);
+  CHECK(f.state(*old).version == 1);
+  CHECK(f.waiting_step(*old) == "old_check");
+  CHECK(f.state(*fresh).version == 2);
+  CHECK(f.waiting_step(*fresh) == "new_check");
+  CHECK(f.waiting_step(*pinned) == "old_check");
+  f.answer(*old, "old_check", "ok", true);  // version 1's step, after version 2 came
+  CHECK(f.state(*old).status == InstanceStatus::completed);
+
+  auto again = f.engine.deploy(test::compile_text(two_versions(2, "other")));
+  REQUIRE_FALSE(again);
+  CHECK_THAT(again.error().message, Catch::Contains("version 2 is already deployed"));
+  CHECK(f.engine.start("v", json::object(), {.version = 3}).error().code == ErrorCode::not_found);
+}
+
+TEST_CASE("a wait until a computed time, or at once if it has passed", "[engine][timers]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "u", "version": 1, "kind": "workflow",
+    "title": "U", "steps": [{"id": "until_due", "type": "wait", "until": "input.due",
+                             "next": "done"},
+                            {"id": "done", "type": "end"}]})")));
+  auto later = f.engine.start("u", json::object{{"due", "2026-11-30T09:00:00Z"}});
+  auto past = f.engine.start("u", json::object{{"due", "2026-01-01T00:00:00Z"}});
+  auto wrong = f.engine.start("u", json::object{{"due", "next week"}});
+  CHECK(f.state(*past).status == InstanceStatus::completed);
+  CHECK(f.state(*wrong).status == InstanceStatus::failed);
+  CHECK_THAT(f.state(*wrong).error, Catch::Contains("'until' is not a date-time"));
+  f.clock.set(*parse_rfc3339("2026-11-30T08:59:59Z"));
+  CHECK(f.engine.run_due() == 0u);
+  f.clock.advance(1s);
+  CHECK(f.engine.run_due() == 1u);
+  CHECK(f.state(*later).status == InstanceStatus::completed);
+}
+
+TEST_CASE("a checklist left too long escalates through on_timeout", "[engine][timers]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "t", "version": 1, "kind": "workflow",
+    "title": "T", "steps": [
+      {"id": "check", "type": "fill_checklist", "items": [{"id": "ok", "label": "OK"}],
+       "timeout": "P2D", "on_timeout": "escalate", "next": "done"},
+      {"id": "escalate", "type": "create_task", "title": "Check is late", "assignee": "lead",
+       "next": "done"},
+      {"id": "done", "type": "end"}]})")));
+  auto late = f.engine.start("t", json::object());
+  auto prompt = f.engine.start("t", json::object());
+  f.clock.advance(47h);
+  f.answer(*prompt, "check", "ok", true);
+  f.clock.advance(1h);
+  CHECK(f.engine.run_due() == 1u);  // the prompt instance's timer went with its answer
+  const auto escalated = f.state(*late);
+  CHECK(f.waiting_step(*late) == "escalate");
+  CHECK(escalated.data.at("steps").at("check").at("error") == "timed out after P2D");
+  REQUIRE(f.engine.list({.waiting_for = "lead"})->size() == 1);
+  CHECK_FALSE(f.engine.answer(*late, "check", "ok", true, "erika"));  // too late for that
+  CHECK(f.state(*prompt).status == InstanceStatus::completed);
+}
+
+TEST_CASE("a decision without a transition that holds fails the instance, saying so", "[engine]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "d", "version": 1, "kind": "workflow",
+    "title": "D", "steps": [
+      {"id": "route", "type": "decision",
+       "next": [{"when": "input.total > 100", "to": "big"}, {"when": "input.total <= 100", "to": "small"}]},
+      {"id": "big", "type": "end"}, {"id": "small", "type": "end"}]})")));
+  auto big = f.engine.start("d", json::object{{"total", 500}});
+  CHECK(f.state(*big).data.at("steps").as_object().contains("big"));
+  auto typeless = f.engine.start("d", json::object{{"total", "500"}});
+  const auto failed = f.state(*typeless);
+  CHECK(failed.status == InstanceStatus::failed);
+  CHECK_THAT(failed.error, Catch::Contains("step 'route': the condition 'input.total > 100'"));
+}
+
+}  // namespace
+}  // namespace ablauf
