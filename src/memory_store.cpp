@@ -12,9 +12,8 @@ tl::unexpected<Error> error(ErrorCode code, std::string message) {
 }  // namespace
 
 tl::expected<void, Error> MemoryStore::append(std::string_view instance,
-                                              std::uint64_t expected_last,
-                                              std::span<const Event> events,
-                                              const InstanceSummary& summary) {
+                                              std::uint64_t expected_last, const Commit& commit) {
+  const auto& [events, summary, snapshot] = commit;
   std::lock_guard lock(mutex_);
   auto it = events_.find(instance);
   const std::uint64_t last = it == events_.end() ? 0 : it->second.size();
@@ -43,6 +42,7 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
   if (kept.next_due) timers_.erase({*kept.next_due, it->first});
   if (summary.next_due) timers_.emplace(*summary.next_due, it->first);
   kept = summary;
+  if (snapshot) snapshots_[it->first] = {it->second.size(), *snapshot};
   return {};
 }
 
@@ -55,6 +55,14 @@ tl::expected<std::vector<Event>, Error> MemoryStore::load(std::string_view insta
   const auto& all = it->second;
   if (after >= all.size()) return std::vector<Event>{};
   return std::vector<Event>(all.begin() + static_cast<std::ptrdiff_t>(after), all.end());
+}
+
+tl::expected<std::optional<Snapshot>, Error> MemoryStore::load_snapshot(
+    std::string_view instance) const {
+  std::lock_guard lock(mutex_);
+  const auto it = snapshots_.find(instance);
+  if (it == snapshots_.end()) return std::optional<Snapshot>();
+  return it->second;
 }
 
 tl::expected<std::vector<std::string>, Error> MemoryStore::instances() const {

@@ -18,16 +18,19 @@ class DyingStore final : public Store {
   std::string only_for;
 
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                   std::span<const Event> events,
-                                   const InstanceSummary& summary) override {
-    for (const auto& event : events)
+                                   const Commit& commit) override {
+    for (const auto& event : commit.events)
       if (die_at && event.type == *die_at && (only_for.empty() || only_for == instance))
         return tl::make_unexpected(Error{ErrorCode::store_error, "the disk is gone", {}, {}});
-    return inner_.append(instance, expected_last, events, summary);
+    return inner_.append(instance, expected_last, commit);
   }
   tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                std::uint64_t after) const override {
     return inner_.load(instance, after);
+  }
+  tl::expected<std::optional<Snapshot>, Error> load_snapshot(
+      std::string_view instance) const override {
+    return inner_.load_snapshot(instance);
   }
   tl::expected<std::vector<std::string>, Error> instances() const override {
     return inner_.instances();

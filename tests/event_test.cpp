@@ -189,15 +189,40 @@ InstanceSummary summary_after(std::span<const Event> events) {
   return summarize(*state);
 }
 
+TEST_CASE("a state survives its trip through a snapshot", "[event][snapshot]") {
+  const auto history = invoice_history();
+  auto state = fold("i-1", history);
+  REQUIRE(state);
+  const auto json = to_json(*state);
+  auto restored = state_from_json("i-1", json);
+  REQUIRE(restored);
+  CHECK(to_json(*restored) == json);
+  CHECK(restored->id == "i-1");
+  CHECK(restored->tasks.size() == state->tasks.size());
+  CHECK(restored->tokens.at(0).started == state->tokens.at(0).started);
+
+  // A snapshot that does not fit names the field.
+  auto broken = json;
+  broken.at("tokens").as_array().at(0).as_object()["state"] = "flying";
+  auto refused = state_from_json("i-1", broken);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::invalid_event);
+  CHECK(refused.error().pointer == "/tokens/0/state");
+  broken = json;
+  broken.as_object().erase("data");
+  CHECK(state_from_json("i-1", broken).error().pointer == "/data");
+  CHECK_FALSE(state_from_json("i-1", json::value("not a state")));
+}
+
 TEST_CASE("the memory store appends under an expected sequence number", "[store]") {
   MemoryStore store;
   const auto history = invoice_history();
   const auto first = std::span(history).first(3);
-  REQUIRE(store.append("i-1", 0, first, summary_after(first)));
-  auto conflict = store.append("i-1", 0, std::span(history).subspan(3), summary_after(history));
+  REQUIRE(store.append("i-1", 0, {first, summary_after(first)}));
+  auto conflict = store.append("i-1", 0, {std::span(history).subspan(3), summary_after(history)});
   REQUIRE_FALSE(conflict);
   CHECK(conflict.error().code == ErrorCode::sequence_conflict);
-  REQUIRE(store.append("i-1", 3, std::span(history).subspan(3), summary_after(history)));
+  REQUIRE(store.append("i-1", 3, {std::span(history).subspan(3), summary_after(history)}));
 
   auto all = store.load("i-1");
   REQUIRE(all);
@@ -222,8 +247,8 @@ TEST_CASE("the memory store refuses a second instance with a business key", "[st
   MemoryStore store;
   const auto history = invoice_history();
   const auto first = std::span(history).first(1);
-  REQUIRE(store.append("i-1", 0, first, summary_after(first)));
-  auto again = store.append("i-2", 0, first, summary_after(first));
+  REQUIRE(store.append("i-1", 0, {first, summary_after(first)}));
+  auto again = store.append("i-2", 0, {first, summary_after(first)});
   REQUIRE_FALSE(again);
   CHECK(again.error().code == ErrorCode::duplicate_key);
   CHECK(again.error().message.find("'R-17'") != std::string::npos);
@@ -237,16 +262,16 @@ TEST_CASE("the memory store finds instances with due timers", "[store]") {
   };
   const auto started =
       std::vector{event(1, EventType::instance_started, "", R"({"workflow": "w", "start": "a"})")};
-  REQUIRE(store.append("late", 0, started, summary(t0 + 2h)));
-  REQUIRE(store.append("early", 0, started, summary(t0 + 1h)));
-  REQUIRE(store.append("none", 0, started, summary(std::nullopt)));
+  REQUIRE(store.append("late", 0, {started, summary(t0 + 2h)}));
+  REQUIRE(store.append("early", 0, {started, summary(t0 + 1h)}));
+  REQUIRE(store.append("none", 0, {started, summary(std::nullopt)}));
   CHECK(store.due(t0)->empty());
   CHECK(*store.due(t0 + 1h) == std::vector<std::string>{"early"});
   CHECK(*store.due(t0 + 3h) == std::vector<std::string>{"early", "late"});
 
   // The summary written last counts: the early timer fired, the next is tomorrow.
-  REQUIRE(store.append("early", 1, std::vector{event(2, EventType::timer_fired, "", "{}")},
-                       summary(t0 + 24h)));
+  REQUIRE(store.append(
+      "early", 1, {std::vector{event(2, EventType::timer_fired, "", "{}")}, summary(t0 + 24h)}));
   CHECK(*store.due(t0 + 3h) == std::vector<std::string>{"late"});
 }
 
@@ -254,13 +279,14 @@ TEST_CASE("concurrent writers cannot both extend one history", "[store]") {
   MemoryStore store;
   REQUIRE(store.append(
       "i", 0,
-      std::vector{event(1, EventType::instance_started, "", R"({"workflow": "w", "start": "a"})")},
-      {}));
+      {std::vector{event(1, EventType::instance_started, "", R"({"workflow": "w", "start": "a"})")},
+       {}}));
   std::atomic<int> won{0};
   std::vector<std::thread> writers;
   for (int i = 0; i < 8; ++i)
     writers.emplace_back([&] {
-      if (store.append("i", 1, std::vector{event(2, EventType::timer_fired, "", "{}")}, {})) ++won;
+      if (store.append("i", 1, {std::vector{event(2, EventType::timer_fired, "", "{}")}, {}}))
+        ++won;
     });
   for (auto& w : writers) w.join();
   CHECK(won == 1);

@@ -64,12 +64,12 @@ TEST_CASE("the SQLite store keeps events and summaries across reopening", "[stor
   {
     auto store = open(path);
     const auto first = std::span(history).first(2);
-    REQUIRE(store->append("i-1", 0, first, summary_of(first)));
-    REQUIRE(store->append("i-1", 2, std::span(history).subspan(2), summary_of(history)));
+    REQUIRE(store->append("i-1", 0, {first, summary_of(first)}));
+    REQUIRE(store->append("i-1", 2, {std::span(history).subspan(2), summary_of(history)}));
     auto finished = summary_of(history);
     finished.status = InstanceStatus::completed;
     finished.next_due.reset();
-    REQUIRE(store->append("i-0", 0, std::span(history).first(1), finished));
+    REQUIRE(store->append("i-0", 0, {std::span(history).first(1), finished}));
   }
   auto store = open(path);
   auto loaded = store->load("i-1");
@@ -89,11 +89,11 @@ TEST_CASE("the SQLite store refuses a stale writer and a second business key", "
   auto store = open(dir.file("ablauf.db"));
   auto keyed = summary_of(std::span(history).first(1));
   keyed.business_key = "R-17";
-  REQUIRE(store->append("i-1", 0, std::span(history).first(1), keyed));
-  auto stale = store->append("i-1", 0, std::span(history).first(1), keyed);
+  REQUIRE(store->append("i-1", 0, {std::span(history).first(1), keyed}));
+  auto stale = store->append("i-1", 0, {std::span(history).first(1), keyed});
   REQUIRE_FALSE(stale);
   CHECK(stale.error().code == ErrorCode::sequence_conflict);
-  auto again = store->append("i-2", 0, std::span(history).first(1), keyed);
+  auto again = store->append("i-2", 0, {std::span(history).first(1), keyed});
   REQUIRE_FALSE(again);
   CHECK(again.error().code == ErrorCode::duplicate_key);
   CHECK(**store->find_by_key("w", "R-17") == "i-1");
@@ -113,12 +113,12 @@ TEST_CASE("one process at a time opens a SQLite store", "[store][sqlite]") {
     CHECK_THAT(second.error().message, Catch::Contains("in use by another process"));
 
     // A reader beside the writer sees what it stores, and cannot write.
-    REQUIRE(first->append("i-1", 0, std::span(history).first(1), summary_of(history)));
+    REQUIRE(first->append("i-1", 0, {std::span(history).first(1), summary_of(history)}));
     auto reader = SqliteStore::open(path, {.read_only = true});
     REQUIRE(reader);
     CHECK(*(*reader)->instances() == std::vector<std::string>{"i-1"});
     CHECK((*reader)->load("i-1")->size() == 1);
-    CHECK_FALSE((*reader)->append("i-2", 0, std::span(history).first(1), summary_of(history)));
+    CHECK_FALSE((*reader)->append("i-2", 0, {std::span(history).first(1), summary_of(history)}));
   }
   CHECK(SqliteStore::open(path));  // free again once the first is closed
   CHECK(SqliteStore::open(":memory:"));
@@ -139,7 +139,7 @@ TEST_CASE("a SQLite store names what it cannot read", "[store][sqlite]") {
   const auto path = dir.file("ablauf.db");
   {
     auto store = open(path);
-    REQUIRE(store->append("i-1", 0, history, summary_of(history)));
+    REQUIRE(store->append("i-1", 0, {history, summary_of(history)}));
   }
   tamper(path,
          "UPDATE events SET event = '{\"seq\": 2, \"type\": \"nonsense\"}' WHERE sequence = 2");
@@ -154,6 +154,67 @@ TEST_CASE("a SQLite store names what it cannot read", "[store][sqlite]") {
   auto newer = SqliteStore::open(path);
   REQUIRE_FALSE(newer);
   CHECK_THAT(newer.error().message, Catch::Contains("schema version 99"));
+}
+
+TEST_CASE("an older database is migrated forward when opened", "[store][sqlite]") {
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  {
+    auto store = open(path);
+    REQUIRE(store->append("i-1", 0, {history, summary_of(history)}));
+  }
+  // What version 1 of the schema had: no snapshots yet.
+  tamper(path, "DROP TABLE snapshots; DELETE FROM ablauf_schema WHERE version = 2");
+  auto store = open(path);
+  CHECK(store->load("i-1")->size() == 3);  // the data of version 1 is still there
+  const auto more = std::vector{event(4, EventType::timer_fired, R"({"timer": "t1"})", "a")};
+  REQUIRE(store->append("i-1", 3, {more, summary_of(history), json::object{{"kept", true}}}));
+  const auto snapshot = store->load_snapshot("i-1");
+  REQUIRE(snapshot);
+  REQUIRE(*snapshot);
+  CHECK((*snapshot)->sequence == 4);
+  CHECK((*snapshot)->state.at("kept") == true);
+}
+
+TEST_CASE("an engine loads a long history from its latest snapshot", "[store][sqlite][engine]") {
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  const auto workflow = test::compile_text(R"({"id": "loop", "version": 1, "kind": "workflow",
+    "title": "L", "steps": [
+      {"id": "tick", "type": "wait", "duration": "P1D",
+       "assign": {"ticks": "coalesce(vars.ticks, 0) + 1"},
+       "next": [{"when": "vars.ticks >= 30", "to": "check"}, {"to": "tick"}]},
+      {"id": "check", "type": "fill_checklist", "items": [{"id": "ok", "label": "OK"}],
+       "next": "done"},
+      {"id": "done", "type": "end"}]})");
+  ManualClock clock{monday};
+  std::string id;
+  InstanceState before;
+  {
+    auto store = open(path);
+    Engine engine{{.store = store.get(), .clock = &clock, .snapshot_every = 10}};
+    REQUIRE(engine.deploy(workflow));
+    id = *engine.start("loop", json::object());
+    for (int day = 0; day < 30; ++day) {
+      clock.advance(24h);
+      REQUIRE(engine.run_due() == 1u);
+    }
+    before = *engine.get(id);
+    REQUIRE(before.last_sequence > 100);
+  }
+  auto store = open(path);
+  const auto snapshot = store->load_snapshot(id);
+  REQUIRE(snapshot);
+  REQUIRE(*snapshot);
+  CHECK((*snapshot)->sequence > before.last_sequence - 10);  // the latest, not the first
+  Engine engine{{.store = store.get(), .clock = &clock}};
+  REQUIRE(engine.deploy(workflow));
+  const auto after = engine.get(id);  // snapshot + the events since
+  REQUIRE(after);
+  CHECK(to_json(*after) == to_json(before));
+  CHECK(to_json(*fold(id, *store->load(id))) == to_json(before));  // the same as every event
+  REQUIRE(engine.answer(id, "check", "ok", true, "erika"));
+  CHECK(engine.get(id)->status == InstanceStatus::completed);
 }
 
 TEST_CASE("keeps definitions for tools that resume without a host", "[store][sqlite]") {

@@ -94,4 +94,10 @@ struct InstanceState {
 // The state after `events`, which must start with instance_started.
 tl::expected<InstanceState, Error> fold(std::string instance_id, std::span<const Event> events);
 
+// The state as JSON, and back: what a store keeps as a snapshot. Reading checks every field;
+// a snapshot that does not fit is an invalid_event error naming the field.
+boost::json::value to_json(const InstanceState& state);
+tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
+                                                   const boost::json::value& json);
+
 }  // namespace ablauf

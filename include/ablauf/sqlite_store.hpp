@@ -56,10 +56,11 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                   std::span<const Event> events,
-                                   const InstanceSummary& summary) override;
+                                   const Commit& commit) override;
   tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                std::uint64_t after = 0) const override;
+  tl::expected<std::optional<Snapshot>, Error> load_snapshot(
+      std::string_view instance) const override;
   tl::expected<std::vector<std::string>, Error> instances() const override;
   tl::expected<std::optional<std::string>, Error> find_by_key(
       std::string_view workflow, std::string_view business_key) const override;
@@ -71,7 +72,7 @@ class SqliteStore final : public Store {
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const;
 
   // The schema version of the open database.
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
  private:
   struct Impl;

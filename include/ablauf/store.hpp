@@ -39,22 +39,40 @@ struct InstanceSummary {
 
 InstanceSummary summarize(const InstanceState& state);
 
+// What one append stores.
+struct Commit {
+  std::span<const Event> events;
+  InstanceSummary summary;
+  // Now and then, the state after these events (to_json(InstanceState)), so that loading a long
+  // history reads the snapshot and the events after it.
+  std::optional<boost::json::value> snapshot;
+};
+
+struct Snapshot {
+  std::uint64_t sequence = 0;  // the last event it includes
+  boost::json::value state;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
 
-  // Appends `events` (numbered last + 1, …) and replaces the instance's summary, if its last
-  // sequence number is `expected_last` (0 for a new instance); else a sequence_conflict error
-  // and nothing changes. A new instance with the business key of another instance of the same
-  // workflow is refused with duplicate_key.
+  // Appends the commit's events (numbered last + 1, …), replaces the instance's summary and
+  // keeps its snapshot, all at once, if the instance's last sequence number is `expected_last`
+  // (0 for a new instance); else a sequence_conflict error and nothing changes. A new instance
+  // with the business key of another instance of the same workflow is refused with
+  // duplicate_key.
   virtual tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                           std::span<const Event> events,
-                                           const InstanceSummary& summary) = 0;
+                                           const Commit& commit) = 0;
 
   // The instance's events after sequence number `after`, in order; not_found for an unknown
   // instance.
   virtual tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                        std::uint64_t after = 0) const = 0;
+
+  // The instance's latest snapshot, if it has one.
+  virtual tl::expected<std::optional<Snapshot>, Error> load_snapshot(
+      std::string_view instance) const = 0;
 
   // Every instance id, in the order they were created.
   virtual tl::expected<std::vector<std::string>, Error> instances() const = 0;
@@ -74,10 +92,11 @@ class Store {
 class MemoryStore final : public Store {
  public:
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                   std::span<const Event> events,
-                                   const InstanceSummary& summary) override;
+                                   const Commit& commit) override;
   tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                std::uint64_t after = 0) const override;
+  tl::expected<std::optional<Snapshot>, Error> load_snapshot(
+      std::string_view instance) const override;
   tl::expected<std::vector<std::string>, Error> instances() const override;
   tl::expected<std::optional<std::string>, Error> find_by_key(
       std::string_view workflow, std::string_view business_key) const override;
@@ -91,6 +110,7 @@ class MemoryStore final : public Store {
   std::map<std::pair<std::string, std::string>, std::string> keys_;
   std::set<std::pair<Time, std::string>> timers_;  // (next due, instance)
   std::map<std::string, InstanceSummary, std::less<>> summaries_;
+  std::map<std::string, Snapshot, std::less<>> snapshots_;
 };
 
 }  // namespace ablauf

@@ -88,6 +88,15 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
     }
   }
   auto& state = run.state;
+  if (state.last_sequence == 0) {  // not in the cache: start from the latest snapshot
+    auto snapshot = store.load_snapshot(instance);
+    if (!snapshot) return tl::make_unexpected(std::move(snapshot.error()));
+    if (*snapshot) {
+      auto restored = state_from_json(std::string(instance), (*snapshot)->state);
+      if (!restored) return tl::make_unexpected(std::move(restored.error()));
+      state = std::move(*restored);
+    }
+  }
   state.id = instance;
   auto events = store.load(instance, state.last_sequence);
   if (!events) return tl::make_unexpected(std::move(events.error()));
@@ -114,9 +123,11 @@ void EngineParts::keep(Run&& run) const {
 
 tl::expected<void, Error> EngineParts::commit(Run& run) {
   if (run.events.empty()) return {};
-  if (auto ok = store.append(run.state.id, run.base_sequence, run.events, summarize(run.state));
-      !ok)
-    return ok;
+  Commit stored{run.events, summarize(run.state), std::nullopt};
+  const auto every = config.snapshot_every;
+  if (every != 0 && run.base_sequence / every != run.state.last_sequence / every)
+    stored.snapshot = to_json(run.state);
+  if (auto ok = store.append(run.state.id, run.base_sequence, stored); !ok) return ok;
   if (config.observer)
     for (const auto& event : run.events) config.observer(run.state.id, event);
   if (run.state.finished() && !run.state.parent.empty()) run.wake.push_back(run.state.parent);

@@ -47,6 +47,14 @@ constexpr const char* migrations[] = {
       PRIMARY KEY (workflow, version)
     );
     )sql",
+    // 2: snapshots, so that a long history loads from its latest state.
+    R"sql(
+    CREATE TABLE snapshots (
+      instance TEXT PRIMARY KEY,
+      sequence INTEGER NOT NULL,       -- the last event the state includes
+      state    TEXT NOT NULL           -- the JSON of ablauf::to_json(InstanceState)
+    ) WITHOUT ROWID;
+    )sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 
@@ -100,7 +108,7 @@ struct SqliteStore::Impl {
   // Prepared once, reset and reused.
   mutable sqlite::Statement last_sequence, insert_instance, update_instance, insert_event,
       select_events, select_instances, select_by_key, select_due, select_unfinished,
-      insert_definition, select_definitions;
+      insert_definition, select_definitions, upsert_snapshot, select_snapshot;
 
   tl::unexpected<Error> failed(const sqlite::Failure& failure) const {
     return error(ErrorCode::store_error, "SQLite (" + path + "): " + failure.message);
@@ -174,6 +182,9 @@ tl::expected<void, Error> SqliteStore::Impl::prepare() {
        "SELECT id FROM instances WHERE status IN ('running', 'waiting') ORDER BY rowid"},
       {&insert_definition,
        "INSERT OR IGNORE INTO definitions (workflow, version, source) VALUES (?, ?, ?)"},
+      {&upsert_snapshot,
+       "INSERT OR REPLACE INTO snapshots (instance, sequence, state) VALUES (?, ?, ?)"},
+      {&select_snapshot, "SELECT sequence, state FROM snapshots WHERE instance = ?"},
       {&select_definitions,
        "SELECT workflow, version, source FROM definitions ORDER BY workflow, version"},
   };
@@ -216,9 +227,8 @@ tl::expected<std::unique_ptr<SqliteStore>, Error> SqliteStore::open(const std::s
 }
 
 tl::expected<void, Error> SqliteStore::append(std::string_view instance,
-                                              std::uint64_t expected_last,
-                                              std::span<const Event> events,
-                                              const InstanceSummary& summary) {
+                                              std::uint64_t expected_last, const Commit& commit) {
+  const auto& [events, summary, snapshot] = commit;
   auto& s = *impl_;
   std::lock_guard lock(s.mutex);
   auto transaction = sqlite::Transaction::begin(s.db);
@@ -263,6 +273,11 @@ tl::expected<void, Error> SqliteStore::append(std::string_view instance,
     s.insert_event.bind(1, instance).bind(2, sequence).bind(3, json::serialize(to_json(stored)));
     if (auto ok = s.insert_event.run(); !ok) return s.failed(ok.error());
   }
+  if (snapshot) {
+    s.upsert_snapshot.reset();
+    s.upsert_snapshot.bind(1, instance).bind(2, sequence).bind(3, json::serialize(*snapshot));
+    if (auto ok = s.upsert_snapshot.run(); !ok) return s.failed(ok.error());
+  }
   if (auto ok = transaction->commit(); !ok) return s.failed(ok.error());
   return {};
 }
@@ -303,6 +318,25 @@ tl::expected<std::vector<Event>, Error> SqliteStore::load(std::string_view insta
       return error(ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'");
   }
   return events;
+}
+
+tl::expected<std::optional<Snapshot>, Error> SqliteStore::load_snapshot(
+    std::string_view instance) const {
+  auto& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  s.select_snapshot.reset();
+  auto row = s.select_snapshot.bind(1, instance).step();
+  if (!row) return s.failed(row.error());
+  if (!*row) return std::optional<Snapshot>();
+  boost::system::error_code parse_error;
+  auto state = json::parse(s.select_snapshot.text(1), parse_error);
+  const auto sequence = static_cast<std::uint64_t>(s.select_snapshot.integer(0));
+  s.select_snapshot.reset();
+  if (parse_error)
+    return error(ErrorCode::invalid_event, "the snapshot of instance '" + std::string(instance) +
+                                               "' in '" + s.path +
+                                               "' is not JSON: " + parse_error.message());
+  return Snapshot{sequence, std::move(state)};
 }
 
 template <class Bind>

@@ -1,0 +1,176 @@
+// An instance's state as JSON: what a store keeps as a snapshot, so that loading a long history
+// reads the snapshot and the events after it instead of every event.
+#include "ablauf/instance.hpp"
+
+#include <array>
+#include <optional>
+
+namespace ablauf {
+namespace json = boost::json;
+namespace {
+
+constexpr std::array<std::string_view, 5> status_names = {"running", "waiting", "completed",
+                                                          "failed", "cancelled"};
+constexpr std::array<std::string_view, 3> token_states = {"ready", "running", "waiting"};
+
+// Reads the fields of one object; the first problem found is kept, with its JSON pointer, and
+// later reads return empty values.
+class Fields {
+ public:
+  Fields(const json::value& value, std::string pointer, std::optional<Error>& problem)
+      : object_(value.if_object()), pointer_(std::move(pointer)), problem_(problem) {
+    if (!object_) fail("", "must be an object");
+  }
+
+  const json::value* any(std::string_view name) {
+    const auto* value = object_ && !problem_ ? object_->if_contains(name) : nullptr;
+    if (!value && object_) fail(name, "is missing");
+    return value;
+  }
+  std::string text(std::string_view name) {
+    const auto* value = any(name);
+    if (value && !value->is_string()) fail(name, "must be a string");
+    return value && value->is_string() ? std::string(value->get_string()) : std::string();
+  }
+  std::uint64_t count(std::string_view name) {
+    const auto* value = any(name);
+    if (value && (value->is_uint64() || (value->is_int64() && value->get_int64() >= 0)))
+      return value->to_number<std::uint64_t>();
+    if (value) fail(name, "must be a non-negative integer");
+    return 0;
+  }
+  Time time(std::string_view name) {
+    const auto parsed = parse_rfc3339(text(name));
+    if (!parsed && !problem_) fail(name, "must be an RFC 3339 date-time");
+    return parsed ? *parsed : Time{};
+  }
+  std::optional<Time> optional_time(std::string_view name) {
+    if (object_ && object_->if_contains(name) && object_->at(name).is_null()) return std::nullopt;
+    return time(name);
+  }
+  template <std::size_t N>
+  std::size_t one_of(std::string_view name, const std::array<std::string_view, N>& names) {
+    const std::string value = text(name);
+    for (std::size_t i = 0; i < N; ++i)
+      if (names[i] == value) return i;
+    if (!problem_) fail(name, "has an unknown value '" + value + "'");
+    return 0;
+  }
+  const json::array& list(std::string_view name) {
+    static const json::array none;
+    const auto* value = any(name);
+    if (value && !value->is_array()) fail(name, "must be an array");
+    return value && value->is_array() ? value->get_array() : none;
+  }
+  std::string at(std::string_view name, std::size_t index) const {
+    return pointer_ + "/" + std::string(name) + "/" + std::to_string(index);
+  }
+
+ private:
+  void fail(std::string_view name, std::string what) {
+    if (problem_) return;
+    const std::string where = pointer_ + (name.empty() ? "" : "/" + std::string(name));
+    problem_ = Error{ErrorCode::invalid_event,
+                     "snapshot: '" + (where.empty() ? "/" : where) + "' " + std::move(what),
+                     where,
+                     {}};
+  }
+
+  const json::object* object_;
+  std::string pointer_;
+  std::optional<Error>& problem_;
+};
+
+}  // namespace
+
+json::value to_json(const InstanceState& state) {
+  json::array tokens, timers, tasks;
+  for (const auto& t : state.tokens)
+    tokens.push_back(json::object{{"id", t.id},
+                                  {"step", t.step},
+                                  {"state", token_states[static_cast<std::size_t>(t.state)]},
+                                  {"waiting_for", t.waiting_for},
+                                  {"waiting_on", t.waiting_on},
+                                  {"attempt", t.attempt},
+                                  {"started", t.started}});
+  for (const auto& t : state.timers)
+    timers.push_back(json::object{{"id", t.id},
+                                  {"due", to_rfc3339(t.due)},
+                                  {"step", t.step},
+                                  {"token", t.token},
+                                  {"purpose", t.purpose}});
+  for (const auto& t : state.tasks)
+    tasks.push_back(json::object{{"id", t.id},
+                                 {"step", t.step},
+                                 {"title", t.title},
+                                 {"assignee", t.assignee},
+                                 {"due", t.due ? json::value(to_rfc3339(*t.due)) : nullptr},
+                                 {"completed", t.completed},
+                                 {"outcome", t.outcome},
+                                 {"completed_by", t.completed_by}});
+  return json::object{{"workflow", state.workflow_id},
+                      {"version", state.version},
+                      {"business_key", state.business_key},
+                      {"parent", state.parent},
+                      {"status", status_names[static_cast<std::size_t>(state.status)]},
+                      {"started_at", to_rfc3339(state.started_at)},
+                      {"updated_at", to_rfc3339(state.updated_at)},
+                      {"error", state.error},
+                      {"data", state.data},
+                      {"tokens", std::move(tokens)},
+                      {"timers", std::move(timers)},
+                      {"tasks", std::move(tasks)},
+                      {"last_sequence", state.last_sequence},
+                      {"next_token", state.next_token}};
+}
+
+tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
+                                                   const json::value& json) {
+  std::optional<Error> problem;
+  Fields fields(json, "", problem);
+  InstanceState state;
+  state.id = std::move(instance_id);
+  state.workflow_id = fields.text("workflow");
+  state.version = static_cast<std::uint32_t>(fields.count("version"));
+  state.business_key = fields.text("business_key");
+  state.parent = fields.text("parent");
+  state.status = static_cast<InstanceStatus>(fields.one_of("status", status_names));
+  state.started_at = fields.time("started_at");
+  state.updated_at = fields.time("updated_at");
+  state.error = fields.text("error");
+  if (const auto* data = fields.any("data")) state.data = *data;
+  if (!problem && !state.data.is_object())
+    return tl::make_unexpected(
+        Error{ErrorCode::invalid_event, "snapshot: '/data' must be an object", "/data", {}});
+  const auto& tokens = fields.list("tokens");
+  for (std::size_t i = 0; i < tokens.size() && !problem; ++i) {
+    Fields t(tokens[i], fields.at("tokens", i), problem);
+    state.tokens.push_back({static_cast<std::uint32_t>(t.count("id")), t.text("step"),
+                            static_cast<Token::State>(t.one_of("state", token_states)),
+                            t.text("waiting_for"), t.text("waiting_on"),
+                            static_cast<std::uint32_t>(t.count("attempt")), t.count("started")});
+  }
+  const auto& timers = fields.list("timers");
+  for (std::size_t i = 0; i < timers.size() && !problem; ++i) {
+    Fields t(timers[i], fields.at("timers", i), problem);
+    state.timers.push_back({t.text("id"), t.time("due"), t.text("step"),
+                            static_cast<std::uint32_t>(t.count("token")), t.text("purpose")});
+  }
+  const auto& tasks = fields.list("tasks");
+  for (std::size_t i = 0; i < tasks.size() && !problem; ++i) {
+    Fields t(tasks[i], fields.at("tasks", i), problem);
+    Task task{t.text("id"), t.text("step"), t.text("title"), t.text("assignee"),
+              t.optional_time("due")};
+    const auto* completed = t.any("completed");
+    task.completed = completed && completed->is_bool() && completed->get_bool();
+    task.outcome = t.text("outcome");
+    task.completed_by = t.text("completed_by");
+    state.tasks.push_back(std::move(task));
+  }
+  state.last_sequence = fields.count("last_sequence");
+  state.next_token = static_cast<std::uint32_t>(fields.count("next_token"));
+  if (problem) return tl::make_unexpected(std::move(*problem));
+  return state;
+}
+
+}  // namespace ablauf
