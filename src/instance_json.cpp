@@ -69,11 +69,11 @@ class Fields {
  private:
   void fail(std::string_view name, std::string what) {
     if (problem_) return;
-    const std::string where = pointer_ + (name.empty() ? "" : "/" + std::string(name));
-    problem_ = Error{ErrorCode::invalid_event,
-                     "snapshot: '" + (where.empty() ? "/" : where) + "' " + std::move(what),
-                     where,
-                     {}};
+    std::string where = pointer_;
+    if (!name.empty()) where.append("/").append(name);
+    std::string message = "snapshot: '";
+    message.append(where.empty() ? "/" : where).append("' ").append(what);
+    problem_ = Error{ErrorCode::invalid_event, std::move(message), std::move(where), {}};
   }
 
   const json::object* object_;

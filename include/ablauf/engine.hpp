@@ -59,8 +59,8 @@ struct EngineConfig {
   std::function<void(const std::string& instance, const Error& error)> on_error;
   // The language of rendered task titles when a definition has several.
   std::string language;
-  // How many events an instance gathers between snapshots of its state in the store; loading
-  // it reads the latest snapshot and the events since. 0: never.
+  // How many events an instance gathers between snapshots of its state in a store that wants
+  // them (not MemoryStore); loading it reads the latest snapshot and the events since. 0: never.
   std::uint32_t snapshot_every = 100;
 };
 

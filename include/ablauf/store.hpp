@@ -74,6 +74,10 @@ class Store {
   virtual tl::expected<std::optional<Snapshot>, Error> load_snapshot(
       std::string_view instance) const = 0;
 
+  // Whether snapshots spare this store work. A store that holds its events in memory reads
+  // them as fast as a snapshot, and making one would only cost.
+  virtual bool wants_snapshots() const noexcept { return true; }
+
   // Every instance id, in the order they were created.
   virtual tl::expected<std::vector<std::string>, Error> instances() const = 0;
 
@@ -97,6 +101,8 @@ class MemoryStore final : public Store {
                                                std::uint64_t after = 0) const override;
   tl::expected<std::optional<Snapshot>, Error> load_snapshot(
       std::string_view instance) const override;
+  // Keeps the snapshots it is given, but asks for none.
+  bool wants_snapshots() const noexcept override { return false; }
   tl::expected<std::vector<std::string>, Error> instances() const override;
   tl::expected<std::optional<std::string>, Error> find_by_key(
       std::string_view workflow, std::string_view business_key) const override;

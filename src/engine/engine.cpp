@@ -127,11 +127,12 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
       {"workflow", std::string(workflow)}, {"version", version}, {"input", std::move(input)}};
   if (!options.business_key.empty()) started["business_key"] = options.business_key;
   std::string id = parts.new_id("i");
+  std::vector<std::string> wake;
   {
     std::lock_guard lock(parts.lock_for(id));
     auto run = parts.begin(std::move(chosen), id, std::move(started), options.actor);
     if (!run) return tl::make_unexpected(std::move(run.error()));
-    if (auto ok = parts.commit(*run); !ok) {
+    if (auto ok = parts.settle(*run); !ok) {
       // Started by another caller at the same moment: theirs is the instance.
       if (ok.error().code == ErrorCode::duplicate_key)
         if (auto existing = parts.store.find_by_key(workflow, options.business_key);
@@ -139,9 +140,11 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
           return **existing;
       return tl::make_unexpected(std::move(ok.error()));
     }
+    wake = std::move(run->wake);
     parts.keep(std::move(*run));
   }
-  parts.schedule(id);
+  if (!parts.work_in_call) wake.push_back(id);
+  for (auto& instance : wake) parts.schedule(std::move(instance));
   return id;
 }
 

@@ -68,6 +68,9 @@ struct EngineParts {
   Mailer& mailer;
   RecordStore& records;
   Executor& executor;
+  // With an InlineExecutor, the work a call causes is done under the call's own lock and
+  // stored with what it recorded: one append instead of two, and the same order of events.
+  const bool work_in_call;
 
   explicit EngineParts(EngineConfig c);
 
@@ -92,9 +95,14 @@ struct EngineParts {
   void keep(Run&& run) const;
   // Appends the run's events to the store.
   tl::expected<void, Error> commit(Run& run);
+  // How a call ends: with work_in_call, the run advances first; then its events are stored.
+  tl::expected<void, Error> settle(Run& run);
+  // Hands an error no caller waits for to config.on_error.
+  void report(const std::string& instance, const Error& error) const;
 
   // Under the instance's lock: applies `change` (which records what a caller did), stores its
-  // events, then schedules the instance to advance. If `change` fails, nothing is stored.
+  // events, then has the instance advance (see work_in_call). If `change` fails, nothing is
+  // stored.
   template <class Change>
   tl::expected<void, Error> change(std::string_view instance, Change&& change_run) {
     std::vector<std::string> wake;
@@ -102,10 +110,10 @@ struct EngineParts {
       std::lock_guard lock(lock_for(instance));
       auto run = load(instance);
       if (!run) return tl::make_unexpected(std::move(run.error()));
-      auto ok = change_run(*run);
-      if (ok) ok = commit(*run);
+      tl::expected<void, Error> ok = change_run(*run);
+      if (ok) ok = settle(*run);
       wake = std::move(run->wake);
-      if (ok && has_work(run->state)) wake.emplace_back(instance);
+      if (ok && !work_in_call && has_work(run->state)) wake.emplace_back(instance);
       keep(std::move(*run));
       if (!ok) return ok;
     }
@@ -164,7 +172,6 @@ struct EngineParts {
 
  private:
   void work_loop(const std::string& instance);
-  void report(const std::string& instance, const Error& error) const;
 
   mutable std::mutex registry_mutex_;
   std::shared_ptr<const Registry> registry_;

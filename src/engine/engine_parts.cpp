@@ -48,7 +48,8 @@ EngineParts::EngineParts(EngineConfig c)
       clock(config.clock ? *config.clock : own_clock),
       mailer(config.mailer ? *config.mailer : own_outbox),
       records(config.records ? *config.records : own_records),
-      executor(config.executor ? *config.executor : own_executor) {
+      executor(config.executor ? *config.executor : own_executor),
+      work_in_call(dynamic_cast<InlineExecutor*>(&executor) != nullptr) {
   auto initial = std::make_shared<Registry>();
   initial->adapters.emplace("send_email", make_send_email(mailer, config.language));
   initial->adapters.emplace("save_record", make_save_record(records));
@@ -125,7 +126,8 @@ tl::expected<void, Error> EngineParts::commit(Run& run) {
   if (run.events.empty()) return {};
   Commit stored{run.events, summarize(run.state), std::nullopt};
   const auto every = config.snapshot_every;
-  if (every != 0 && run.base_sequence / every != run.state.last_sequence / every)
+  if (every != 0 && run.base_sequence / every != run.state.last_sequence / every &&
+      store.wants_snapshots())
     stored.snapshot = to_json(run.state);
   if (auto ok = store.append(run.state.id, run.base_sequence, stored); !ok) return ok;
   if (config.observer)
@@ -134,6 +136,21 @@ tl::expected<void, Error> EngineParts::commit(Run& run) {
   run.base_sequence = run.state.last_sequence;
   run.events.clear();
   return {};
+}
+
+tl::expected<void, Error> EngineParts::settle(Run& run) {
+  const auto before = run.base_sequence;
+  tl::expected<void, Error> ok;
+  if (work_in_call)
+    if (auto worked = work(run); !worked) ok = tl::make_unexpected(std::move(worked.error()));
+  if (ok) ok = commit(run);
+  // Once what the caller recorded is stored (before a step's action ran), the call succeeded;
+  // what went wrong after is the engine's to report, as for work on an executor.
+  if (!ok && run.base_sequence > before) {
+    report(run.state.id, ok.error());
+    return {};
+  }
+  return ok;
 }
 
 tl::expected<InstanceState, Error> EngineParts::read(std::string_view instance) const {
