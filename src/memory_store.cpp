@@ -13,7 +13,7 @@ tl::unexpected<Error> error(ErrorCode code, std::string message) {
 
 tl::expected<void, Error> MemoryStore::append(std::string_view instance,
                                               std::uint64_t expected_last, const Commit& commit) {
-  const auto& [events, summary, snapshot] = commit;
+  const auto& [events, summary, snapshot, records, mails] = commit;
   std::lock_guard lock(mutex_);
   auto it = events_.find(instance);
   const std::uint64_t last = it == events_.end() ? 0 : it->second.size();
@@ -43,6 +43,13 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
   if (summary.next_due) timers_.emplace(*summary.next_due, it->first);
   kept = summary;
   if (snapshot) snapshots_[it->first] = {it->second.size(), *snapshot};
+  for (const auto& write : records) {
+    auto& record = records_[{write.collection, write.key}];
+    if (!write.merge) record.clear();
+    for (const auto& [name, value] : write.fields) record[name] = value;
+  }
+  for (const auto& mail : mails)
+    outbox_.push_back({static_cast<std::int64_t>(outbox_.size() + 1), it->first, mail, {}});
   return {};
 }
 
@@ -63,6 +70,30 @@ tl::expected<std::optional<Snapshot>, Error> MemoryStore::load_snapshot(
   const auto it = snapshots_.find(instance);
   if (it == snapshots_.end()) return std::optional<Snapshot>();
   return it->second;
+}
+
+tl::expected<std::optional<boost::json::object>, Error> MemoryStore::find_record(
+    std::string_view collection, std::string_view key) const {
+  std::lock_guard lock(mutex_);
+  const auto it = records_.find(std::pair{std::string(collection), std::string(key)});
+  if (it == records_.end()) return std::optional<boost::json::object>();
+  return it->second;
+}
+
+tl::expected<std::vector<OutboxMail>, Error> MemoryStore::outbox(bool unsent_only) const {
+  std::lock_guard lock(mutex_);
+  std::vector<OutboxMail> out;
+  for (const auto& mail : outbox_)
+    if (!unsent_only || !mail.message_id) out.push_back(mail);
+  return out;
+}
+
+tl::expected<void, Error> MemoryStore::mark_sent(std::int64_t mail, std::string_view message_id) {
+  std::lock_guard lock(mutex_);
+  if (mail < 1 || mail > static_cast<std::int64_t>(outbox_.size()))
+    return error(ErrorCode::not_found, "there is no mail " + std::to_string(mail));
+  outbox_[static_cast<std::size_t>(mail - 1)].message_id = std::string(message_id);
+  return {};
 }
 
 tl::expected<std::vector<std::string>, Error> MemoryStore::instances() const {

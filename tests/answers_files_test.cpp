@@ -87,9 +87,11 @@ TEST_CASE("each answers file fits its definition", "[workflows][answers]") {
 
       for (const auto& [key, value] : file) {
         INFO("top-level key '" << key << "'");
-        CHECK((key == "actor" || key == "input" || key == "answers" || key == "tasks" ||
-               key == "events" || key == "$comment"));
+        CHECK((key == "actor" || key == "business_key" || key == "input" || key == "answers" ||
+               key == "tasks" || key == "events" || key == "$comment"));
       }
+      if (const auto* business_key = file.if_contains("business_key"))
+        CHECK((business_key->is_string() && !business_key->get_string().empty()));
       if (const auto* actor = file.if_contains("actor"))
         CHECK((actor->is_string() && !actor->get_string().empty()));
       if (const auto* input = file.if_contains("input")) CHECK(input->is_object());
@@ -394,9 +396,8 @@ TEST_CASE("the utility answers leave the invoice unpaid: three reminders, then e
   CHECK(steps.at("send_payment_reminder").at("visits") == 3);
   CHECK(steps.at("escalate_overdue_payment").at("outcome") == "payment_received");
   CHECK(r.clock.now() - monday == std::chrono::days(3 * 14));  // the reminders' waits
-  CHECK(r.engine.outbox().mails().size() == 4);                // the invoice and three reminders
-  CHECK(r.engine.records().find("customers", "K-20931")->at("collection_status") ==
-        "payment_received");
+  CHECK(r.engine.outbox()->size() == 4);                       // the invoice and three reminders
+  CHECK((*r.engine.record("customers", "K-20931"))->at("collection_status") == "payment_received");
 }
 
 // The utility answers with the other ending: the customer pays on day 3.
@@ -416,7 +417,7 @@ TEST_CASE("with a payment on day 3 instead, utility_billing neither reminds nor 
   CHECK(r.run.unused().empty());
   CHECK_FALSE(r.end.data.at("steps").as_object().contains("send_payment_reminder"));
   CHECK(r.clock.now() - monday == std::chrono::days(3));
-  CHECK(r.engine.outbox().mails().size() == 1);  // the invoice only
+  CHECK(r.engine.outbox()->size() == 1);  // the invoice only
 }
 
 // The signal's payload is what a wait step's followers read at event.… (docs/format.md).
@@ -424,7 +425,7 @@ TEST_CASE("a payment's amount reaches the payment history and the customer",
           "[workflows][answers]") {
   const SeedRun r("utility_billing", utility_paid_on_day_3());
   REQUIRE(r.end.status == InstanceStatus::completed);
-  const auto customer = r.engine.records().find("customers", "K-20931");
+  const auto customer = *r.engine.record("customers", "K-20931");
   REQUIRE(customer);
   CHECK(customer->at("last_payment_amount") == "246.8");
   CHECK(customer->at("last_payment_at") == "2026-11-26");
@@ -448,9 +449,9 @@ TEST_CASE("the invoicing answers: unpaid at the first follow-up, paid at the sec
   const auto& steps = r.end.data.at("steps");
   CHECK(steps.at("create_follow_up_task").at("visits") == 2);
   CHECK(steps.at("create_follow_up_task").at("outcome") == "paid");
-  CHECK(r.engine.records().find("customers", "K-4711")->at("last_payment_status") == "paid");
-  CHECK(r.engine.records().find("invoices", "R-2026-0417")->at("due_date") == "2026-12-07");
-  CHECK(r.engine.outbox().mails().size() == 2);  // the invoice and the payment confirmation
+  CHECK((*r.engine.record("customers", "K-4711"))->at("last_payment_status") == "paid");
+  CHECK((*r.engine.record("invoices", "R-2026-0417"))->at("due_date") == "2026-12-07");
+  CHECK(r.engine.outbox()->size() == 2);  // the invoice and the payment confirmation
 }
 
 }  // namespace

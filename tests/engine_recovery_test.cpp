@@ -5,50 +5,10 @@
 namespace ablauf {
 namespace {
 
+using test::DyingStore;
 using test::monday;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-// A store that fails, as a disk or a process would, at the append that carries a given event
-// type (for one instance, or any): the engine has stored the events before it, none after.
-class DyingStore final : public Store {
- public:
-  explicit DyingStore(Store& inner) : inner_(inner) {}
-  std::optional<EventType> die_at;
-  std::string only_for;
-
-  tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                   const Commit& commit) override {
-    for (const auto& event : commit.events)
-      if (die_at && event.type == *die_at && (only_for.empty() || only_for == instance))
-        return tl::make_unexpected(Error{ErrorCode::store_error, "the disk is gone", {}, {}});
-    return inner_.append(instance, expected_last, commit);
-  }
-  tl::expected<std::vector<Event>, Error> load(std::string_view instance,
-                                               std::uint64_t after) const override {
-    return inner_.load(instance, after);
-  }
-  tl::expected<std::optional<Snapshot>, Error> load_snapshot(
-      std::string_view instance) const override {
-    return inner_.load_snapshot(instance);
-  }
-  tl::expected<std::vector<std::string>, Error> instances() const override {
-    return inner_.instances();
-  }
-  tl::expected<std::optional<std::string>, Error> find_by_key(std::string_view workflow,
-                                                              std::string_view key) const override {
-    return inner_.find_by_key(workflow, key);
-  }
-  tl::expected<std::vector<std::string>, Error> due(Time now) const override {
-    return inner_.due(now);
-  }
-  tl::expected<std::vector<std::string>, Error> unfinished() const override {
-    return inner_.unfinished();
-  }
-
- private:
-  Store& inner_;
-};
 
 struct Recorder final : Adapter {
   std::vector<std::string> keys;

@@ -63,6 +63,60 @@ struct Fixture {
   }
 };
 
+// A store that fails, as a disk or a process would, at the append that carries a given event
+// type (for one instance, or any): the engine has stored the events before it, none after.
+class DyingStore final : public Store {
+ public:
+  explicit DyingStore(Store& inner) : inner_(inner) {}
+  std::optional<EventType> die_at;
+  std::string only_for;
+  bool refuse_mark_sent = false;
+
+  tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
+                                   const Commit& commit) override {
+    for (const auto& event : commit.events)
+      if (die_at && event.type == *die_at && (only_for.empty() || only_for == instance))
+        return tl::make_unexpected(Error{ErrorCode::store_error, "the disk is gone", {}, {}});
+    return inner_.append(instance, expected_last, commit);
+  }
+  tl::expected<std::vector<Event>, Error> load(std::string_view instance,
+                                               std::uint64_t after) const override {
+    return inner_.load(instance, after);
+  }
+  tl::expected<std::optional<Snapshot>, Error> load_snapshot(
+      std::string_view instance) const override {
+    return inner_.load_snapshot(instance);
+  }
+  tl::expected<std::optional<boost::json::object>, Error> find_record(
+      std::string_view collection, std::string_view key) const override {
+    return inner_.find_record(collection, key);
+  }
+  tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override {
+    return inner_.outbox(unsent_only);
+  }
+  tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) override {
+    if (refuse_mark_sent)
+      return tl::make_unexpected(Error{ErrorCode::store_error, "the disk is gone", {}, {}});
+    return inner_.mark_sent(mail, message_id);
+  }
+  tl::expected<std::vector<std::string>, Error> instances() const override {
+    return inner_.instances();
+  }
+  tl::expected<std::optional<std::string>, Error> find_by_key(std::string_view workflow,
+                                                              std::string_view key) const override {
+    return inner_.find_by_key(workflow, key);
+  }
+  tl::expected<std::vector<std::string>, Error> due(Time now) const override {
+    return inner_.due(now);
+  }
+  tl::expected<std::vector<std::string>, Error> unfinished() const override {
+    return inner_.unfinished();
+  }
+
+ private:
+  Store& inner_;
+};
+
 // Loads and compiles a definition given as text; fails the test if either step fails.
 inline Workflow compile_text(const std::string& text, const StepTypeRegistry* registry = nullptr) {
   auto definition = load_definition(text, "test.json", {.step_types = registry});

@@ -43,9 +43,12 @@
 namespace ablauf {
 
 struct EngineConfig {
-  // Not owned, and must outlive the engine; null means the engine's own default (a
-  // MemoryStore, the system clock, an Outbox, a MemoryRecordStore, an InlineExecutor; tasks
-  // kept in their instances only).
+  // Not owned, and must outlive the engine; null means the engine's own default: a MemoryStore,
+  // the system clock, an InlineExecutor. send_email queues its mail in the store's outbox, and
+  // the engine hands it to `mailer` (if any) once it is stored. save_record and update_record
+  // write into the store with the step's outcome, exactly once, unless the host gives its own
+  // `records` (called with an idempotency key: at least once). Tasks go to `tasks` if given, and
+  // are kept in their instances either way.
   Store* store = nullptr;
   Clock* clock = nullptr;
   Mailer* mailer = nullptr;
@@ -153,9 +156,19 @@ class Engine {
   tl::expected<void, Error> cancel(std::string_view instance, std::string_view actor,
                                    std::string_view reason = {});
 
-  // The mail and records of the built-in defaults (empty when the host supplied its own).
-  const Outbox& outbox() const;
-  const MemoryRecordStore& records() const;
+  // Hands the mail send_email queued to the configured Mailer, each marked sent in the store
+  // once the Mailer took it; returns how many. The engine does this after every call that
+  // queued mail and in run_due(); a host calls it to retry mail its Mailer refused. A mail the
+  // Mailer took but that a crash kept from being marked is handed over again, with the same
+  // idempotency key.
+  tl::expected<std::size_t, Error> deliver_mail();
+
+  // The outbox: every mail send_email queued, in order, with its message id once delivered.
+  tl::expected<std::vector<OutboxMail>, Error> outbox() const;
+
+  // A record save_record or update_record wrote (in the store, or the host's RecordStore).
+  tl::expected<std::optional<boost::json::object>, Error> record(std::string_view collection,
+                                                                 std::string_view key) const;
 
  private:
   struct Impl;

@@ -61,6 +61,10 @@ class SqliteStore final : public Store {
                                                std::uint64_t after = 0) const override;
   tl::expected<std::optional<Snapshot>, Error> load_snapshot(
       std::string_view instance) const override;
+  tl::expected<std::optional<boost::json::object>, Error> find_record(
+      std::string_view collection, std::string_view key) const override;
+  tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override;
+  tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) override;
   tl::expected<std::vector<std::string>, Error> instances() const override;
   tl::expected<std::optional<std::string>, Error> find_by_key(
       std::string_view workflow, std::string_view business_key) const override;
@@ -72,7 +76,7 @@ class SqliteStore final : public Store {
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const;
 
   // The schema version of the open database.
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
  private:
   struct Impl;

@@ -13,6 +13,7 @@
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
 #include <ablauf/instance.hpp>
+#include <ablauf/services.hpp>
 
 #include <tl/expected.hpp>
 
@@ -39,13 +40,34 @@ struct InstanceSummary {
 
 InstanceSummary summarize(const InstanceState& state);
 
-// What one append stores.
+// A record that save_record or update_record writes, committed with the step's outcome.
+struct RecordWrite {
+  std::string collection;
+  std::string key;
+  boost::json::object fields;
+  bool merge = false;  // update_record: set these fields (making the record if need be);
+                       // save_record: the whole record
+};
+
+// What one append stores, all or nothing.
 struct Commit {
   std::span<const Event> events;
   InstanceSummary summary;
   // Now and then, the state after these events (to_json(InstanceState)), so that loading a long
   // history reads the snapshot and the events after it.
   std::optional<boost::json::value> snapshot;
+  // The effects of the built-in steps whose outcomes these events record: written exactly
+  // once, because they commit with them.
+  std::vector<RecordWrite> records;
+  std::vector<Mail> mails;  // queued in the outbox
+};
+
+// A mail in a store's outbox.
+struct OutboxMail {
+  std::int64_t id = 0;  // in the order queued
+  std::string instance;
+  Mail mail;
+  std::optional<std::string> message_id;  // set once handed to the Mailer
 };
 
 struct Snapshot {
@@ -74,6 +96,15 @@ class Store {
   virtual tl::expected<std::optional<Snapshot>, Error> load_snapshot(
       std::string_view instance) const = 0;
 
+  // A record the built-in steps wrote, if there is one.
+  virtual tl::expected<std::optional<boost::json::object>, Error> find_record(
+      std::string_view collection, std::string_view key) const = 0;
+
+  // The outbox, oldest first: every mail, or those not yet handed on.
+  virtual tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const = 0;
+  // Records that a mail was handed to the Mailer, under the message id it gave.
+  virtual tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) = 0;
+
   // Whether snapshots spare this store work. A store that holds its events in memory reads
   // them as fast as a snapshot, and making one would only cost.
   virtual bool wants_snapshots() const noexcept { return true; }
@@ -101,6 +132,10 @@ class MemoryStore final : public Store {
                                                std::uint64_t after = 0) const override;
   tl::expected<std::optional<Snapshot>, Error> load_snapshot(
       std::string_view instance) const override;
+  tl::expected<std::optional<boost::json::object>, Error> find_record(
+      std::string_view collection, std::string_view key) const override;
+  tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override;
+  tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) override;
   // Keeps the snapshots it is given, but asks for none.
   bool wants_snapshots() const noexcept override { return false; }
   tl::expected<std::vector<std::string>, Error> instances() const override;
@@ -117,6 +152,8 @@ class MemoryStore final : public Store {
   std::set<std::pair<Time, std::string>> timers_;  // (next due, instance)
   std::map<std::string, InstanceSummary, std::less<>> summaries_;
   std::map<std::string, Snapshot, std::less<>> snapshots_;
+  std::map<std::pair<std::string, std::string>, boost::json::object, std::less<>> records_;
+  std::vector<OutboxMail> outbox_;
 };
 
 }  // namespace ablauf

@@ -25,6 +25,7 @@ struct RunFlags {
   std::string clock = "real";
   std::string language;
   std::string outbox = "outbox";
+  std::string business_key;
   bool json = false;
   StoreFlag store;
   LimitFlags limits;
@@ -106,10 +107,20 @@ int run_instance(const RunFlags& flags) {
   const auto& definition = shown.definition();
   out << "run " << definition.id << " version " << definition.version << ": "
       << definition.title.get(language, definition.default_language) << '\n';
-  auto id = engine.start(definition.id, std::move(input), {.actor = script.actor});
+  // With a business key, a second run carries on with the instance the first one started.
+  const std::string key = flags.business_key.empty() ? script.business_key : flags.business_key;
+  const auto earlier = key.empty() ? tl::expected<std::optional<std::string>, Error>()
+                                   : store->find_by_key(definition.id, key);
+  auto id =
+      engine.start(definition.id, std::move(input), {.business_key = key, .actor = script.actor});
   if (!id) {
     std::cerr << "error: " << id.error().message << '\n';
     return exit_invalid;
+  }
+  if (earlier && *earlier) {
+    const auto state = engine.get(*id);
+    out << "instance " << *id << " has the business key '" << key << "' already ("
+        << (state ? to_string(state->status) : "unknown") << "); carrying it on\n";
   }
   Script& given = script;
   const int status =
@@ -145,6 +156,9 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
   command->add_option("--clock", flags->clock, "real, or simulated: timers pass at once")
       ->check(CLI::IsMember({"real", "simulated"}))
       ->capture_default_str();
+  command->add_option("--key", flags->business_key,
+                      "Business key (e.g. the invoice number): a second run with the same key "
+                      "carries on with the first run's instance");
   command->add_option("--lang", flags->language, "Language of titles and texts (de, en, …)");
   command->add_option("--outbox", flags->outbox, "Folder for sent mail (.eml files)")
       ->capture_default_str();

@@ -38,8 +38,12 @@ class Progress {
         ++completed_;
         line() << "done     " << e.step << title() << "  (step " << completed_ << ")\n";
         if (const auto* output = e.data.if_contains("output"); output && output->is_object())
-          if (const auto* mail = output->as_object().if_contains("message_id"))
-            out_ << "    mail -> " << std::string_view(mail->as_string()) << '\n';
+          if (const auto* subject = output->as_object().if_contains("subject")) {
+            out_ << "    mail to";
+            for (const auto& to : output->as_object().at("to").as_array())
+              out_ << ' ' << std::string_view(to.as_string());
+            out_ << ": " << std::string_view(subject->as_string()) << '\n';
+          }
         return;
       case EventType::step_failed:
         line() << "failed   " << e.step << title() << ": "

@@ -35,6 +35,10 @@ tl::expected<Script, std::string> read_script(const json::value& file) {
       if (!value.is_string() || value.get_string().empty())
         return fail("'actor' must be a person's name or id");
       script.actor = value.get_string();
+    } else if (key == "business_key") {
+      if (!value.is_string() || value.get_string().empty())
+        return fail("'business_key' must be a non-empty string, such as an invoice number");
+      script.business_key = value.get_string();
     } else if (key == "input") {
       if (!value.is_object()) return fail("'input' must be an object");
       script.input = value;
@@ -77,7 +81,7 @@ tl::expected<Script, std::string> read_script(const json::value& file) {
                        [](const auto& a, const auto& b) { return a.after < b.after; });
     } else if (key != "$comment") {
       return fail("unknown field '" + std::string(key) +
-                  "'; an answers file has actor, input, answers, tasks and events");
+                  "'; an answers file has actor, business_key, input, answers, tasks and events");
     }
   }
   return script;

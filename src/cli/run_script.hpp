@@ -21,6 +21,7 @@ struct ScriptedEvent {
 
 struct Script {
   std::string actor = "cli";
+  std::string business_key;  // empty: every run starts a new instance
   boost::json::value input;  // null when the file gives none
   boost::json::object answers;
   std::map<std::string, std::deque<std::string>> tasks;

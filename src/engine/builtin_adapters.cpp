@@ -1,5 +1,5 @@
-// send_email, save_record and update_record: the built-in actions that reach the host's
-// Mailer and RecordStore.
+// The mail of send_email, and save_record and update_record as adapters over a host's own
+// RecordStore.
 #include "engine_impl.hpp"
 
 #include "value_text.hpp"
@@ -25,33 +25,6 @@ std::string string_parameter(const json::object& parameters, std::string_view na
   const auto* value = parameters.if_contains(name);
   return value ? to_text(*value) : std::string();
 }
-
-class SendEmail final : public Adapter {
- public:
-  SendEmail(Mailer& mailer, std::string language)
-      : mailer_(mailer), language_(std::move(language)) {}
-
-  StepResult execute(const StepContext& context) override {
-    const auto& p = context.parameters;
-    Mail mail;
-    mail.to = recipients(p, "to");
-    mail.cc = recipients(p, "cc");
-    mail.bcc = recipients(p, "bcc");
-    if (mail.to.empty()) return StepResult::failed("the mail has no recipient", false);
-    mail.reply_to = string_parameter(p, "reply_to");
-    mail.subject = text_in(p.at("subject"), language_);
-    mail.body = text_in(p.at("body"), language_);
-    mail.html = string_parameter(p, "format") == "html";
-    mail.idempotency_key = context.idempotency_key;
-    auto sent = mailer_.send(mail);
-    if (!sent) return StepResult::failed(std::move(sent.error()));
-    return StepResult::completed(json::object{{"message_id", *sent}});
-  }
-
- private:
-  Mailer& mailer_;
-  std::string language_;
-};
 
 class SaveRecord final : public Adapter {
  public:
@@ -95,8 +68,19 @@ class UpdateRecord final : public Adapter {
 
 }  // namespace
 
-std::shared_ptr<Adapter> make_send_email(Mailer& mailer, std::string language) {
-  return std::make_shared<SendEmail>(mailer, std::move(language));
+tl::expected<Mail, std::string> compose_mail(const json::object& p, std::string_view language,
+                                             std::string key) {
+  Mail mail;
+  mail.to = recipients(p, "to");
+  mail.cc = recipients(p, "cc");
+  mail.bcc = recipients(p, "bcc");
+  if (mail.to.empty()) return tl::make_unexpected(std::string("the mail has no recipient"));
+  mail.reply_to = string_parameter(p, "reply_to");
+  mail.subject = text_in(p.at("subject"), language);
+  mail.body = text_in(p.at("body"), language);
+  mail.html = string_parameter(p, "format") == "html";
+  mail.idempotency_key = std::move(key);
+  return mail;
 }
 std::shared_ptr<Adapter> make_save_record(RecordStore& records) {
   return std::make_shared<SaveRecord>(records);

@@ -128,6 +128,7 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
   if (!options.business_key.empty()) started["business_key"] = options.business_key;
   std::string id = parts.new_id("i");
   std::vector<std::string> wake;
+  bool mail = false;
   {
     std::lock_guard lock(parts.lock_for(id));
     auto run = parts.begin(std::move(chosen), id, std::move(started), options.actor);
@@ -141,10 +142,12 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
       return tl::make_unexpected(std::move(ok.error()));
     }
     wake = std::move(run->wake);
+    mail = run->mail_queued;
     parts.keep(std::move(*run));
   }
   if (!parts.work_in_call) wake.push_back(id);
   for (auto& instance : wake) parts.schedule(std::move(instance));
+  if (mail) parts.deliver_mail_reporting();
   return id;
 }
 
@@ -371,7 +374,9 @@ tl::expected<std::size_t, Error> Engine::run_due() {
   auto& parts = *impl_;
   auto due = parts.store.due(parts.clock.now());
   if (!due) return tl::make_unexpected(std::move(due.error()));
-  return parts.advance_all(std::move(*due));
+  const std::size_t fired = parts.advance_all(std::move(*due));
+  parts.deliver_mail_reporting();  // also what a Mailer refused before
+  return fired;
 }
 
 tl::expected<std::size_t, Error> Engine::resume(std::string_view instance) {
@@ -416,12 +421,18 @@ tl::expected<void, Error> Engine::cancel(std::string_view instance, std::string_
   return {};
 }
 
-const Outbox& Engine::outbox() const {
-  return impl_->own_outbox;
+tl::expected<std::size_t, Error> Engine::deliver_mail() {
+  return impl_->deliver_mail();
 }
 
-const MemoryRecordStore& Engine::records() const {
-  return impl_->own_records;
+tl::expected<std::vector<OutboxMail>, Error> Engine::outbox() const {
+  return impl_->store.outbox(false);
+}
+
+tl::expected<std::optional<json::object>, Error> Engine::record(std::string_view collection,
+                                                                std::string_view key) const {
+  if (impl_->records) return impl_->records->find(std::string(collection), std::string(key));
+  return impl_->store.find_record(collection, key);
 }
 
 }  // namespace ablauf

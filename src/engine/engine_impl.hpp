@@ -6,6 +6,7 @@
 #include "ablauf/executor.hpp"
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -34,9 +35,13 @@ struct Run {
   std::shared_ptr<const Registry> registry;
   std::uint64_t base_sequence = 0;  // the store's last sequence number for the instance
   std::vector<Event> events;
+  // The effects of built-in steps, stored with the next commit (see Commit).
+  std::vector<RecordWrite> records;
+  std::vector<Mail> mails;
   // Other instances to advance once this one is let go: sub-workflows it started, and the
   // caller of a sub-workflow that finished.
   std::vector<std::string> wake;
+  bool mail_queued = false;  // a commit queued mail: deliver it once the instance is let go
 
   tl::expected<void, Error> emit(EventType type, std::string step, boost::json::object data,
                                  Time now, std::string actor = "system", std::uint32_t attempt = 0);
@@ -60,13 +65,11 @@ struct EngineParts {
   EngineConfig config;
   MemoryStore own_store;
   SystemClock own_clock;
-  Outbox own_outbox;
-  MemoryRecordStore own_records;
   InlineExecutor own_executor;
   Store& store;
   Clock& clock;
-  Mailer& mailer;
-  RecordStore& records;
+  Mailer* mailer;        // the host's, which queued mail is delivered to; or none
+  RecordStore* records;  // the host's, which save_record writes through; or the store
   Executor& executor;
   // With an InlineExecutor, the work a call causes is done under the call's own lock and
   // stored with what it recorded: one append instead of two, and the same order of events.
@@ -100,12 +103,25 @@ struct EngineParts {
   // Hands an error no caller waits for to config.on_error.
   void report(const std::string& instance, const Error& error) const;
 
+  // --- mail (engine_effects.cpp)
+  // Hands the outbox's queued mail to the mailer, each marked sent once it took it; returns how
+  // many. One thread delivers at a time; others leave their mail to it.
+  tl::expected<std::size_t, Error> deliver_mail();
+  // The same, for work no caller waits for: a refusal goes to on_error.
+  void deliver_mail_reporting();
+  // Runs a built-in step whose effect commits with its outcome: send_email queues its mail,
+  // save_record and update_record write their record.
+  tl::expected<void, Error> effect(Run& run, std::uint32_t token, const StepDefinition& step,
+                                   const boost::json::object& parameters, std::uint32_t attempt,
+                                   const std::string& key);
+
   // Under the instance's lock: applies `change` (which records what a caller did), stores its
   // events, then has the instance advance (see work_in_call). If `change` fails, nothing is
   // stored.
   template <class Change>
   tl::expected<void, Error> change(std::string_view instance, Change&& change_run) {
     std::vector<std::string> wake;
+    bool mail = false;
     {
       std::lock_guard lock(lock_for(instance));
       auto run = load(instance);
@@ -113,11 +129,13 @@ struct EngineParts {
       tl::expected<void, Error> ok = change_run(*run);
       if (ok) ok = settle(*run);
       wake = std::move(run->wake);
+      mail = run->mail_queued;
       if (ok && !work_in_call && has_work(run->state)) wake.emplace_back(instance);
       keep(std::move(*run));
       if (!ok) return ok;
     }
     for (auto& id : wake) schedule(std::move(id));
+    if (mail) deliver_mail_reporting();
     return {};
   }
 
@@ -188,6 +206,9 @@ struct EngineParts {
   std::condition_variable idle_;
   std::unordered_map<std::string, Slot> slots_;  // instances scheduled or being advanced
 
+  std::mutex mail_mutex_;
+  std::atomic<bool> mail_pending_{false};
+
   std::mutex ids_mutex_;
   std::mt19937_64 ids_{std::random_device{}()};
 };
@@ -197,7 +218,9 @@ struct EngineParts {
 std::string attempt_key(const Run& run, std::uint32_t token);
 
 // The built-in typed actions that talk to the host's services.
-std::shared_ptr<Adapter> make_send_email(Mailer& mailer, std::string language);
+// The mail a send_email step's rendered parameters describe, or why there is none.
+tl::expected<Mail, std::string> compose_mail(const boost::json::object& parameters,
+                                             std::string_view language, std::string key);
 std::shared_ptr<Adapter> make_save_record(RecordStore& records);
 std::shared_ptr<Adapter> make_update_record(RecordStore& records);
 

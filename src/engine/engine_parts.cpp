@@ -46,14 +46,15 @@ EngineParts::EngineParts(EngineConfig c)
     : config(std::move(c)),
       store(config.store ? *config.store : own_store),
       clock(config.clock ? *config.clock : own_clock),
-      mailer(config.mailer ? *config.mailer : own_outbox),
-      records(config.records ? *config.records : own_records),
+      mailer(config.mailer),
+      records(config.records),
       executor(config.executor ? *config.executor : own_executor),
       work_in_call(dynamic_cast<InlineExecutor*>(&executor) != nullptr) {
   auto initial = std::make_shared<Registry>();
-  initial->adapters.emplace("send_email", make_send_email(mailer, config.language));
-  initial->adapters.emplace("save_record", make_save_record(records));
-  initial->adapters.emplace("update_record", make_update_record(records));
+  if (records) {  // else the store keeps the records, written with the steps' outcomes
+    initial->adapters.emplace("save_record", make_save_record(*records));
+    initial->adapters.emplace("update_record", make_update_record(*records));
+  }
   registry_ = std::move(initial);
 }
 
@@ -124,7 +125,10 @@ void EngineParts::keep(Run&& run) const {
 
 tl::expected<void, Error> EngineParts::commit(Run& run) {
   if (run.events.empty()) return {};
-  Commit stored{run.events, summarize(run.state), std::nullopt};
+  Commit stored{run.events, summarize(run.state), std::nullopt, std::move(run.records),
+                std::move(run.mails)};
+  run.records.clear();
+  run.mails.clear();
   const auto every = config.snapshot_every;
   if (every != 0 && run.base_sequence / every != run.state.last_sequence / every &&
       store.wants_snapshots())
@@ -133,6 +137,7 @@ tl::expected<void, Error> EngineParts::commit(Run& run) {
   if (config.observer)
     for (const auto& event : run.events) config.observer(run.state.id, event);
   if (run.state.finished() && !run.state.parent.empty()) run.wake.push_back(run.state.parent);
+  if (!stored.mails.empty()) run.mail_queued = true;
   run.base_sequence = run.state.last_sequence;
   run.events.clear();
   return {};
@@ -221,6 +226,7 @@ void EngineParts::work_loop(const std::string& instance) {
     }
     std::size_t fired = 0;
     std::vector<std::string> wake;
+    bool mail = false;
     {
       std::lock_guard lock(lock_for(instance));
       auto run = load(instance);
@@ -230,6 +236,7 @@ void EngineParts::work_loop(const std::string& instance) {
         if (worked) fired = *worked;
         ok = worked ? commit(*run) : tl::make_unexpected(worked.error());
         wake = std::move(run->wake);
+        mail = run->mail_queued;
         keep(std::move(*run));
       } else {
         ok = tl::make_unexpected(std::move(run.error()));
@@ -238,6 +245,7 @@ void EngineParts::work_loop(const std::string& instance) {
     }
     for (auto& batch : waiting) batch->done(fired);
     for (auto& id : wake) schedule(std::move(id));
+    if (mail) deliver_mail_reporting();
     std::lock_guard lock(schedule_mutex_);
     if (!slots_.at(instance).again) {
       slots_.erase(instance);

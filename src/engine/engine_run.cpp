@@ -393,6 +393,10 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
 
   const auto& adapters = run.registry->adapters;
   const auto adapter = adapters.find(step.type);
+  const bool built_in_effect =
+      step.type == "send_email" || step.type == "save_record" || step.type == "update_record";
+  if (adapter == adapters.end() && built_in_effect)
+    return effect(run, token_id, step, parameters, attempt, key);
   if (adapter == adapters.end())
     return fail_instance(run, "no adapter is registered for step type '" + step.type + "'");
   const StepContext context{step, parameters, run.state.data, run.state.id, key, attempt, now};

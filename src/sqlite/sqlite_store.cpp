@@ -55,6 +55,22 @@ constexpr const char* migrations[] = {
       state    TEXT NOT NULL           -- the JSON of ablauf::to_json(InstanceState)
     ) WITHOUT ROWID;
     )sql",
+    // 3: the records and the mail of the built-in steps, committed with their outcomes.
+    R"sql(
+    CREATE TABLE records (
+      collection TEXT NOT NULL,
+      key        TEXT NOT NULL,
+      record     TEXT NOT NULL,          -- a JSON object
+      PRIMARY KEY (collection, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE outbox (
+      id         INTEGER PRIMARY KEY AUTOINCREMENT,
+      instance   TEXT NOT NULL,
+      mail       TEXT NOT NULL,          -- to, cc, bcc, reply_to, subject, body, html, key
+      message_id TEXT                    -- set once handed to the Mailer
+    );
+    CREATE INDEX outbox_unsent ON outbox (id) WHERE message_id IS NULL;
+    )sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 
@@ -98,6 +114,51 @@ std::int64_t millis(Time time) {
   return time.time_since_epoch().count();
 }
 
+json::array strings(const std::vector<std::string>& list) {
+  return json::array(list.begin(), list.end());
+}
+
+std::vector<std::string> strings(const json::value* list) {
+  std::vector<std::string> out;
+  if (list && list->is_array())
+    for (const auto& item : list->get_array())
+      if (item.is_string()) out.emplace_back(item.get_string());
+  return out;
+}
+
+std::string mail_json(const Mail& mail) {
+  return json::serialize(json::object{{"to", strings(mail.to)},
+                                      {"cc", strings(mail.cc)},
+                                      {"bcc", strings(mail.bcc)},
+                                      {"reply_to", mail.reply_to},
+                                      {"subject", mail.subject},
+                                      {"body", mail.body},
+                                      {"html", mail.html},
+                                      {"key", mail.idempotency_key}});
+}
+
+std::optional<Mail> mail_from_json(std::string_view text) {
+  boost::system::error_code parse_error;
+  const auto value = json::parse(text, parse_error);
+  const auto* object = parse_error ? nullptr : value.if_object();
+  if (!object) return std::nullopt;
+  const auto string = [&](std::string_view name) {
+    const auto* field = object->if_contains(name);
+    return field && field->is_string() ? std::string(field->get_string()) : std::string();
+  };
+  Mail mail;
+  mail.to = strings(object->if_contains("to"));
+  mail.cc = strings(object->if_contains("cc"));
+  mail.bcc = strings(object->if_contains("bcc"));
+  mail.reply_to = string("reply_to");
+  mail.subject = string("subject");
+  mail.body = string("body");
+  const auto* html = object->if_contains("html");
+  mail.html = html && html->is_bool() && html->get_bool();
+  mail.idempotency_key = string("key");
+  return mail;
+}
+
 }  // namespace
 
 struct SqliteStore::Impl {
@@ -108,13 +169,16 @@ struct SqliteStore::Impl {
   // Prepared once, reset and reused.
   mutable sqlite::Statement last_sequence, insert_instance, update_instance, insert_event,
       select_events, select_instances, select_by_key, select_due, select_unfinished,
-      insert_definition, select_definitions, upsert_snapshot, select_snapshot;
+      insert_definition, select_definitions, upsert_snapshot, select_snapshot, select_record,
+      insert_record, replace_record, insert_mail, select_outbox, select_unsent, update_sent;
 
   tl::unexpected<Error> failed(const sqlite::Failure& failure) const {
     return error(ErrorCode::store_error, "SQLite (" + path + "): " + failure.message);
   }
 
   tl::expected<void, Error> migrate();
+  tl::expected<std::optional<json::object>, Error> read_record(std::string_view collection,
+                                                               std::string_view key) const;
   // For a reader, which changes nothing: the schema must be the one this ablauf knows.
   tl::expected<void, Error> check_version();
   tl::expected<void, Error> prepare();
@@ -185,6 +249,15 @@ tl::expected<void, Error> SqliteStore::Impl::prepare() {
       {&upsert_snapshot,
        "INSERT OR REPLACE INTO snapshots (instance, sequence, state) VALUES (?, ?, ?)"},
       {&select_snapshot, "SELECT sequence, state FROM snapshots WHERE instance = ?"},
+      {&select_record, "SELECT record FROM records WHERE collection = ? AND key = ?"},
+      {&insert_record, "INSERT INTO records (collection, key, record) VALUES (?, ?, ?)"},
+      {&replace_record,
+       "INSERT OR REPLACE INTO records (collection, key, record) VALUES (?, ?, ?)"},
+      {&insert_mail, "INSERT INTO outbox (instance, mail) VALUES (?, ?)"},
+      {&select_outbox, "SELECT id, instance, mail, message_id FROM outbox ORDER BY id"},
+      {&select_unsent,
+       "SELECT id, instance, mail, message_id FROM outbox WHERE message_id IS NULL ORDER BY id"},
+      {&update_sent, "UPDATE outbox SET message_id = ? WHERE id = ?"},
       {&select_definitions,
        "SELECT workflow, version, source FROM definitions ORDER BY workflow, version"},
   };
@@ -228,7 +301,7 @@ tl::expected<std::unique_ptr<SqliteStore>, Error> SqliteStore::open(const std::s
 
 tl::expected<void, Error> SqliteStore::append(std::string_view instance,
                                               std::uint64_t expected_last, const Commit& commit) {
-  const auto& [events, summary, snapshot] = commit;
+  const auto& [events, summary, snapshot, records, mails] = commit;
   auto& s = *impl_;
   std::lock_guard lock(s.mutex);
   auto transaction = sqlite::Transaction::begin(s.db);
@@ -278,7 +351,81 @@ tl::expected<void, Error> SqliteStore::append(std::string_view instance,
     s.upsert_snapshot.bind(1, instance).bind(2, sequence).bind(3, json::serialize(*snapshot));
     if (auto ok = s.upsert_snapshot.run(); !ok) return s.failed(ok.error());
   }
+  for (const auto& written : records) {
+    json::object record;
+    if (written.merge) {
+      auto existing = s.read_record(written.collection, written.key);
+      if (!existing) return tl::make_unexpected(std::move(existing.error()));
+      if (*existing) record = std::move(**existing);
+    }
+    for (const auto& [name, value] : written.fields) record[name] = value;
+    // A new record under a key that another instance took meanwhile fails the commit: the step
+    // runs again after a restart, and then finds the record there.
+    auto& statement = written.merge ? s.replace_record : s.insert_record;
+    statement.reset();
+    statement.bind(1, written.collection).bind(2, written.key).bind(3, json::serialize(record));
+    if (auto ok = statement.run(); !ok) return s.failed(ok.error());
+  }
+  for (const auto& mail : mails) {
+    s.insert_mail.reset();
+    s.insert_mail.bind(1, instance).bind(2, mail_json(mail));
+    if (auto ok = s.insert_mail.run(); !ok) return s.failed(ok.error());
+  }
   if (auto ok = transaction->commit(); !ok) return s.failed(ok.error());
+  return {};
+}
+
+tl::expected<std::optional<json::object>, Error> SqliteStore::Impl::read_record(
+    std::string_view collection, std::string_view key) const {
+  select_record.reset();
+  auto row = select_record.bind(1, collection).bind(2, key).step();
+  if (!row) return failed(row.error());
+  if (!*row) return std::optional<json::object>();
+  boost::system::error_code parse_error;
+  auto value = json::parse(select_record.text(0), parse_error);
+  select_record.reset();
+  if (parse_error || !value.is_object())
+    return error(ErrorCode::invalid_event, "record '" + std::string(key) + "' in '" +
+                                               std::string(collection) + "' of '" + path +
+                                               "' is not a JSON object");
+  return std::move(value.get_object());
+}
+
+tl::expected<std::optional<json::object>, Error> SqliteStore::find_record(
+    std::string_view collection, std::string_view key) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->read_record(collection, key);
+}
+
+tl::expected<std::vector<OutboxMail>, Error> SqliteStore::outbox(bool unsent_only) const {
+  auto& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  auto& statement = unsent_only ? s.select_unsent : s.select_outbox;
+  statement.reset();
+  std::vector<OutboxMail> out;
+  for (;;) {
+    auto row = statement.step();
+    if (!row) return s.failed(row.error());
+    if (!*row) break;
+    auto mail = mail_from_json(statement.text(2));
+    if (!mail)
+      return error(ErrorCode::invalid_event, "mail " + std::to_string(statement.integer(0)) +
+                                                 " in the outbox of '" + s.path +
+                                                 "' is not a mail");
+    OutboxMail entry{statement.integer(0), std::string(statement.text(1)), std::move(*mail), {}};
+    if (!statement.is_null(3)) entry.message_id = std::string(statement.text(3));
+    out.push_back(std::move(entry));
+  }
+  statement.reset();
+  return out;
+}
+
+tl::expected<void, Error> SqliteStore::mark_sent(std::int64_t mail, std::string_view message_id) {
+  auto& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  s.update_sent.reset();
+  s.update_sent.bind(1, message_id).bind(2, mail);
+  if (auto ok = s.update_sent.run(); !ok) return s.failed(ok.error());
   return {};
 }
 

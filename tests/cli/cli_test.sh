@@ -155,6 +155,17 @@ check "instances resume without an id resumes every unfinished one" grep -q "res
 sed 's/Kundenrechnungen und Zahlungsprozesse/Geändert/' "$source_dir/workflows/invoicing_and_payments.json" >"$scratch/changed.json"
 run run "$scratch/changed.json" --store "$scratch/i.db" </dev/null
 check "a changed definition under a kept version is refused" grep -q "in the store with another text" "$scratch/err"
+run run "$source_dir/workflows/utility_billing.json" --store "$scratch/i.db" --clock simulated \
+  --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-k1" </dev/null
+run run "$source_dir/workflows/utility_billing.json" --store "$scratch/i.db" --clock simulated \
+  --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-k2" </dev/null
+check "a second run with the same business key carries on with the first instance" \
+  grep -q "has the business key 'VA-2026-118204' already (completed)" "$scratch/out"
+check "and sends no mail again" test ! -e "$scratch/outbox-k2/1.eml"
+run run "$source_dir/workflows/utility_billing.json" --store "$scratch/i.db" --clock simulated --key other \
+  --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-k3" </dev/null
+check "another key with the same customer cannot save the customer twice" \
+  grep -q "a record 'K-20931' already exists in 'customers'" "$scratch/out"
 run run "$source_dir/workflows/utility_billing.json" --store :memory: --clock simulated \
   --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-m" </dev/null
 check "--store :memory: keeps nothing" test "$status" -eq 0 -a ! -e "$scratch/:memory:"

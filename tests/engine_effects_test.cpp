@@ -1,0 +1,191 @@
+// Exactly once: the records and mail of the built-in steps commit with the steps' outcomes, and
+// queued mail reaches the Mailer once it is stored.
+#include "engine_support.hpp"
+
+#include <ablauf/sqlite_store.hpp>
+
+#include <filesystem>
+#include <random>
+
+namespace ablauf {
+namespace {
+
+using test::DyingStore;
+using test::monday;
+namespace json = boost::json;
+
+const char* booking = R"({"id": "book", "version": 1, "kind": "workflow", "title": "B",
+  "steps": [
+    {"id": "save", "type": "save_record", "collection": "invoices", "key": "{{input.number}}",
+     "record": {"total": {"=": "input.total"}}, "next": "paid"},
+    {"id": "paid", "type": "update_record", "collection": "invoices", "key": "{{input.number}}",
+     "set": {"status": "open"}, "next": "mail"},
+    {"id": "mail", "type": "send_email", "to": "{{input.email}}",
+     "subject": "Rechnung {{input.number}}", "body": "Bitte zahlen Sie {{input.total}} EUR.",
+     "next": "done"},
+    {"id": "done", "type": "end"}]})";
+
+json::object invoice(const char* number) {
+  return {{"number", number}, {"total", 1190}, {"email", "erika@example.de"}};
+}
+
+// A Mailer that refuses while `down`, and keeps what it takes.
+struct FlakyMailer final : Mailer {
+  bool down = false;
+  std::vector<Mail> sent;
+  tl::expected<std::string, std::string> send(const Mail& mail) override {
+    if (down) return tl::make_unexpected(std::string("the mail server is down"));
+    sent.push_back(mail);
+    return "msg-" + std::to_string(sent.size());
+  }
+};
+
+TEST_CASE("records and mail are written with the steps' outcomes", "[engine][effects]") {
+  ManualClock clock{monday};
+  FlakyMailer mailer;
+  Engine engine{{.clock = &clock, .mailer = &mailer}};
+  REQUIRE(engine.deploy(test::compile_text(booking)));
+  auto id = engine.start("book", invoice("R-1"));
+  REQUIRE(id);
+  REQUIRE(engine.get(*id)->status == InstanceStatus::completed);
+  const auto record = engine.record("invoices", "R-1");
+  REQUIRE(record);
+  REQUIRE(*record);
+  CHECK(**record == json::object{{"total", 1190}, {"status", "open"}});  // saved, then updated
+
+  const auto outbox = engine.outbox();
+  REQUIRE(outbox->size() == 1);
+  CHECK(outbox->front().mail.subject == "Rechnung R-1");
+  CHECK(outbox->front().message_id == "msg-1");  // delivered once stored
+  REQUIRE(mailer.sent.size() == 1);
+  CHECK(json::value(mailer.sent[0].idempotency_key) ==
+        engine.get(*id)->data.at("steps").at("mail").at("output").at("message_id"));
+
+  // The same invoice number again: the record is there, so the step fails and nothing is sent.
+  auto twice = engine.start("book", invoice("R-1"));
+  const auto failed = engine.get(*twice);
+  CHECK(failed->status == InstanceStatus::failed);
+  CHECK(failed->error == "step 'save' failed: a record 'R-1' already exists in 'invoices'");
+  CHECK(mailer.sent.size() == 1);
+}
+
+// An adapter that looks something up and finds it fine.
+struct Lookup final : Adapter {
+  StepResult execute(const StepContext&) override { return StepResult::completed(); }
+};
+
+TEST_CASE("a crash before the outcome is stored loses the effect with it", "[engine][effects]") {
+  auto types = StepTypeRegistry::builtin();
+  REQUIRE(types.add({.name = "lookup"}));
+  // A host step first, whose attempt is stored before it runs: the crash comes after it.
+  std::string text = booking;
+  text.replace(text.find(R"({"id": "save")"), 0,
+               R"({"id": "lookup", "type": "lookup", "next": "save"},)");
+  const auto workflow = test::compile_text(text, &types);
+  MemoryStore disk;
+  ManualClock clock{monday};
+  FlakyMailer mailer;
+  std::string id;
+  {
+    DyingStore dying(disk);
+    dying.die_at = EventType::step_completed;
+    Engine engine{
+        {.store = &dying, .clock = &clock, .mailer = &mailer, .on_error = [](auto&&...) {}}};
+    REQUIRE(engine.deploy(workflow));
+    engine.register_adapter("lookup", std::make_shared<Lookup>());
+    auto started = engine.start("book", invoice("R-2"));
+    REQUIRE(started);  // its start was stored, with the lookup's attempt
+    id = *started;
+  }
+  CHECK(disk.find_record("invoices", "R-2")->has_value() == false);
+  CHECK(disk.outbox(false)->empty());
+  CHECK(mailer.sent.empty());
+
+  Engine engine{{.store = &disk, .clock = &clock, .mailer = &mailer}};
+  REQUIRE(engine.deploy(workflow));
+  engine.register_adapter("lookup", std::make_shared<Lookup>());
+  CHECK(engine.resume() == 1u);
+  CHECK(engine.get(id)->status == InstanceStatus::completed);
+  CHECK(disk.find_record("invoices", "R-2")->has_value());
+  CHECK(disk.outbox(false)->size() == 1);
+  CHECK(mailer.sent.size() == 1);
+  CHECK(engine.resume() == 0u);  // nothing left: nothing written twice
+  CHECK(mailer.sent.size() == 1);
+}
+
+TEST_CASE("mail waits in the outbox while the Mailer refuses it", "[engine][effects]") {
+  MemoryStore disk;
+  ManualClock clock{monday};
+  FlakyMailer mailer;
+  mailer.down = true;
+  std::vector<std::string> reported;
+  Engine engine{
+      {.store = &disk,
+       .clock = &clock,
+       .mailer = &mailer,
+       .on_error = [&](const std::string&, const Error& e) { reported.push_back(e.message); }}};
+  REQUIRE(engine.deploy(test::compile_text(booking)));
+  auto id = engine.start("book", invoice("R-3"));
+  CHECK(engine.get(*id)->status == InstanceStatus::completed);  // the step is done: it queued
+  REQUIRE(reported.size() == 1);
+  CHECK_THAT(reported[0], Catch::Contains("the mail server is down"));
+  CHECK(engine.outbox()->front().message_id == std::nullopt);
+
+  mailer.down = false;
+  CHECK(engine.deliver_mail() == 1u);
+  CHECK(engine.outbox()->front().message_id == "msg-1");
+  CHECK(engine.deliver_mail() == 0u);
+}
+
+TEST_CASE("mail taken but not marked sent is handed over again, with the same key",
+          "[engine][effects]") {
+  MemoryStore disk;
+  ManualClock clock{monday};
+  FlakyMailer mailer;
+  {
+    DyingStore dying(disk);
+    dying.refuse_mark_sent = true;  // the process dies after the Mailer took the mail
+    Engine engine{
+        {.store = &dying, .clock = &clock, .mailer = &mailer, .on_error = [](auto&&...) {}}};
+    REQUIRE(engine.deploy(test::compile_text(booking)));
+    REQUIRE(engine.start("book", invoice("R-4")));
+  }
+  Engine engine{{.store = &disk, .clock = &clock, .mailer = &mailer}};
+  CHECK(engine.deliver_mail() == 1u);
+  REQUIRE(mailer.sent.size() == 2);
+  CHECK(mailer.sent[0].idempotency_key == mailer.sent[1].idempotency_key);
+}
+
+TEST_CASE("a SQLite store keeps records and the outbox", "[engine][effects][sqlite]") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("ablauf-test-" + std::to_string(std::random_device{}()));
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "ablauf.db").string();
+  ManualClock clock{monday};
+  {
+    auto store = SqliteStore::open(path);
+    REQUIRE(store);
+    Engine engine{{.store = store->get(), .clock = &clock}};  // no Mailer: the mail waits
+    REQUIRE(engine.deploy(test::compile_text(booking)));
+    REQUIRE(engine.start("book", invoice("R-5")));
+  }
+  {
+    auto store = SqliteStore::open(path);
+    REQUIRE(store);
+    const auto record = (*store)->find_record("invoices", "R-5");
+    REQUIRE(record);
+    REQUIRE(*record);
+    CHECK(**record == json::object{{"total", 1190}, {"status", "open"}});
+    FlakyMailer mailer;
+    Engine engine{{.store = store->get(), .clock = &clock, .mailer = &mailer}};
+    CHECK(engine.deliver_mail() == 1u);
+    REQUIRE(mailer.sent.size() == 1);
+    CHECK(mailer.sent[0].to == std::vector<std::string>{"erika@example.de"});
+    CHECK(mailer.sent[0].body == "Bitte zahlen Sie 1190 EUR.");
+    CHECK((*store)->outbox(true)->empty());
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ablauf
