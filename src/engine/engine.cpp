@@ -127,8 +127,7 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
       {"workflow", std::string(workflow)}, {"version", version}, {"input", std::move(input)}};
   if (!options.business_key.empty()) started["business_key"] = options.business_key;
   std::string id = parts.new_id("i");
-  std::vector<std::string> wake;
-  bool mail = false;
+  detail::FollowUp next;
   {
     std::lock_guard lock(parts.lock_for(id));
     auto run = parts.begin(std::move(chosen), id, std::move(started), options.actor);
@@ -141,13 +140,10 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
           return **existing;
       return tl::make_unexpected(std::move(ok.error()));
     }
-    wake = std::move(run->wake);
-    mail = run->mail_queued;
-    parts.keep(std::move(*run));
+    next = parts.release(std::move(*run));
   }
-  if (!parts.work_in_call) wake.push_back(id);
-  for (auto& instance : wake) parts.schedule(std::move(instance));
-  if (mail) parts.deliver_mail_reporting();
+  if (!parts.work_in_call) next.wake.push_back(id);
+  parts.follow_up(std::move(next));
   return id;
 }
 

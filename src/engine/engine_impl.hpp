@@ -47,6 +47,13 @@ struct Run {
                                  Time now, std::string actor = "system", std::uint32_t attempt = 0);
 };
 
+// What a run leaves to do once its instance's lock is let go: advance the instances it woke,
+// deliver the mail it queued (see EngineParts::release and follow_up).
+struct FollowUp {
+  std::vector<std::string> wake;
+  bool mail = false;
+};
+
 // Callers waiting for a set of scheduled instances (run_due()): counts what is left to do.
 class Batch {
  public:
@@ -96,6 +103,10 @@ struct EngineParts {
   tl::expected<Run, Error> load(std::string_view instance) const;
   // Returns the state of a fully committed run to the cache.
   void keep(Run&& run) const;
+  // keep(), and what the run leaves to do once the lock is let go.
+  FollowUp release(Run&& run) const;
+  // Does it, with no instance locked.
+  void follow_up(FollowUp next);
   // Appends the run's events to the store.
   tl::expected<void, Error> commit(Run& run);
   // How a call ends: with work_in_call, the run advances first; then its events are stored.
@@ -120,22 +131,19 @@ struct EngineParts {
   // stored.
   template <class Change>
   tl::expected<void, Error> change(std::string_view instance, Change&& change_run) {
-    std::vector<std::string> wake;
-    bool mail = false;
+    FollowUp next;
     {
       std::lock_guard lock(lock_for(instance));
       auto run = load(instance);
       if (!run) return tl::make_unexpected(std::move(run.error()));
       tl::expected<void, Error> ok = change_run(*run);
       if (ok) ok = settle(*run);
-      wake = std::move(run->wake);
-      mail = run->mail_queued;
-      if (ok && !work_in_call && has_work(run->state)) wake.emplace_back(instance);
-      keep(std::move(*run));
+      const bool more = ok && !work_in_call && has_work(run->state);
+      next = release(std::move(*run));
       if (!ok) return ok;
+      if (more) next.wake.emplace_back(instance);
     }
-    for (auto& id : wake) schedule(std::move(id));
-    if (mail) deliver_mail_reporting();
+    follow_up(std::move(next));
     return {};
   }
 

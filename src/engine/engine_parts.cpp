@@ -123,6 +123,17 @@ void EngineParts::keep(Run&& run) const {
   states_.insert_or_assign(run.state.id, std::move(run.state));
 }
 
+FollowUp EngineParts::release(Run&& run) const {
+  FollowUp next{std::move(run.wake), run.mail_queued};
+  keep(std::move(run));
+  return next;
+}
+
+void EngineParts::follow_up(FollowUp next) {
+  for (auto& id : next.wake) schedule(std::move(id));
+  if (next.mail) deliver_mail_reporting();
+}
+
 tl::expected<void, Error> EngineParts::commit(Run& run) {
   if (run.events.empty()) return {};
   Commit stored{run.events, summarize(run.state), std::nullopt, std::move(run.records),
@@ -225,8 +236,7 @@ void EngineParts::work_loop(const std::string& instance) {
       waiting.swap(slot.waiting);
     }
     std::size_t fired = 0;
-    std::vector<std::string> wake;
-    bool mail = false;
+    FollowUp next;
     {
       std::lock_guard lock(lock_for(instance));
       auto run = load(instance);
@@ -235,17 +245,14 @@ void EngineParts::work_loop(const std::string& instance) {
         auto worked = work(*run);
         if (worked) fired = *worked;
         ok = worked ? commit(*run) : tl::make_unexpected(worked.error());
-        wake = std::move(run->wake);
-        mail = run->mail_queued;
-        keep(std::move(*run));
+        next = release(std::move(*run));
       } else {
         ok = tl::make_unexpected(std::move(run.error()));
       }
       if (!ok) report(instance, ok.error());
     }
     for (auto& batch : waiting) batch->done(fired);
-    for (auto& id : wake) schedule(std::move(id));
-    if (mail) deliver_mail_reporting();
+    follow_up(std::move(next));
     std::lock_guard lock(schedule_mutex_);
     if (!slots_.at(instance).again) {
       slots_.erase(instance);
