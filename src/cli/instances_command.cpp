@@ -228,8 +228,10 @@ int resume_instances(const InstancesFlags& flags) {
   const int status = drive({engine, *workflow, script, simulated ? &manual : nullptr,
                             one->state.started_at, language, out},
                            flags.id);
+  const auto state = engine.get(flags.id);
+  if (state && state->finished())
+    out << "instance " << flags.id << " " << to_string(state->status) << '\n';
   if (flags.json) {
-    const auto state = engine.get(flags.id);
     const auto history = engine.history(flags.id);
     if (state && history) std::cout << to_json_text(instance_json(*state, *history)) << '\n';
   }

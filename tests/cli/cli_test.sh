@@ -170,5 +170,26 @@ run run "$source_dir/workflows/utility_billing.json" --store :memory: --clock si
   --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-m" </dev/null
 check "--store :memory: keeps nothing" test "$status" -eq 0 -a ! -e "$scratch/:memory:"
 
+# A run killed mid-way carries on: by running it again (its business key finds the instance)
+# or with instances resume.
+"$ablauf" run "$source_dir/workflows/utility_billing.json" --store "$scratch/k.db" --clock simulated \
+  --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-kill" \
+  </dev/null >/dev/null 2>&1 &
+sleep 0.05
+kill -9 $! 2>/dev/null
+wait $! 2>/dev/null
+run run "$source_dir/workflows/utility_billing.json" --store "$scratch/k.db" --clock simulated \
+  --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-kill" </dev/null
+check "running a killed run again finishes it" test "$status" -eq 0
+killed_id=$("$ablauf" instances --store "$scratch/k.db" --json | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
+run instances resume "$killed_id" --store "$scratch/k.db" --clock simulated </dev/null
+check "instances resume finds it completed" grep -q "completed" "$scratch/out"
+run instances show "$killed_id" --store "$scratch/k.db" --json
+check "its four mails were each sent once" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+mails = [e for e in d['history'] if e['type'] == 'step_completed' and 'subject' in e['data'].get('output', {})]
+assert len(mails) == 4, len(mails)" "$scratch/out"
+
 echo "$passes passed, $failures failed"
 test "$failures" -eq 0
