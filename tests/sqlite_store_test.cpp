@@ -7,8 +7,10 @@
 #include <sqlite3.h>
 #include <boost/json/parse.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 namespace ablauf {
 namespace {
@@ -100,6 +102,36 @@ TEST_CASE("the SQLite store refuses a stale writer and a second business key", "
   CHECK_FALSE(*store->find_by_key("w", "R-18"));
   CHECK(*store->instances() == std::vector<std::string>{"i-1"});  // nothing of i-2 was kept
   CHECK(store->load("i-1")->size() == 1);
+}
+
+TEST_CASE("appends from many threads are written together, each on its own terms",
+          "[store][sqlite][threads]") {
+  TempDir dir;
+  auto store = open(dir.file("ablauf.db"));
+  constexpr int threads = 8, appends = 40;
+  std::atomic<int> refused{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < threads; ++t)
+    writers.emplace_back([&, t] {
+      const std::string id = "i-" + std::to_string(t);
+      const auto first = std::span(history).first(1);
+      if (!store->append(id, 0, {first, summary_of(first)})) ++refused;
+      for (int n = 1; n < appends; ++n) {
+        const auto next = std::vector{
+            event(static_cast<std::uint64_t>(n + 1), EventType::timer_fired, R"({"timer": "x"})")};
+        if (!store->append(id, static_cast<std::uint64_t>(n), {next, summary_of(first)})) ++refused;
+        // A stale writer among them is refused alone.
+        if (n % 10 == 0 && store->append(id, 1, {next, summary_of(first)})) ++refused;
+      }
+    });
+  for (auto& w : writers) w.join();
+  CHECK(refused == 0);
+  for (int t = 0; t < threads; ++t) {
+    const auto events = store->load("i-" + std::to_string(t));
+    REQUIRE(events);
+    CHECK(events->size() == appends);
+    CHECK(events->back().sequence == appends);
+  }
 }
 
 TEST_CASE("one process at a time opens a SQLite store", "[store][sqlite]") {

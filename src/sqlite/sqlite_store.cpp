@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <utility>
@@ -176,6 +177,23 @@ struct SqliteStore::Impl {
     return error(ErrorCode::store_error, "SQLite (" + path + "): " + failure.message);
   }
 
+  // Appends waiting for the writer (see append).
+  struct Pending {
+    std::string_view instance;
+    std::uint64_t expected_last;
+    const Commit* commit;
+    tl::expected<void, Error> result;
+    bool done;
+  };
+  std::mutex queue_mutex;
+  std::condition_variable appended;
+  std::vector<Pending*> queue;
+  bool writing = false;
+  void write_batch(const std::vector<Pending*>& batch);
+  // One append, inside the writer's transaction.
+  tl::expected<void, Error> write(std::string_view instance, std::uint64_t expected_last,
+                                  const Commit& commit);
+
   tl::expected<void, Error> migrate();
   tl::expected<std::optional<json::object>, Error> read_record(std::string_view collection,
                                                                std::string_view key) const;
@@ -301,12 +319,56 @@ tl::expected<std::unique_ptr<SqliteStore>, Error> SqliteStore::open(const std::s
 
 tl::expected<void, Error> SqliteStore::append(std::string_view instance,
                                               std::uint64_t expected_last, const Commit& commit) {
-  const auto& [events, summary, snapshot, records, mails] = commit;
+  // Group commit: whoever finds no writer at work writes every append queued until the queue
+  // is empty, many in one transaction; the others wait for their result. Under load, one
+  // fsync serves many step outcomes.
   auto& s = *impl_;
-  std::lock_guard lock(s.mutex);
-  auto transaction = sqlite::Transaction::begin(s.db);
-  if (!transaction) return s.failed(transaction.error());
+  Impl::Pending mine{instance, expected_last, &commit, {}, false};
+  std::unique_lock lock(s.queue_mutex);
+  s.queue.push_back(&mine);
+  s.appended.wait(lock, [&] { return mine.done || !s.writing; });
+  if (mine.done) return std::move(mine.result);
+  s.writing = true;
+  while (!s.queue.empty()) {
+    std::vector<Impl::Pending*> batch;
+    batch.swap(s.queue);
+    lock.unlock();
+    s.write_batch(batch);
+    lock.lock();
+    for (auto* pending : batch) pending->done = true;
+    s.appended.notify_all();
+  }
+  s.writing = false;
+  return std::move(mine.result);
+}
 
+void SqliteStore::Impl::write_batch(const std::vector<Pending*>& batch) {
+  std::lock_guard connection(mutex);
+  const auto fail_all = [&](const Error& problem) {
+    for (auto* pending : batch) pending->result = tl::make_unexpected(problem);
+  };
+  auto transaction = sqlite::Transaction::begin(db);
+  if (!transaction) return fail_all(failed(transaction.error()).value());
+  // Each append in a savepoint of its own: one that is refused leaves the others.
+  for (auto* pending : batch) {
+    if (auto ok = db.execute("SAVEPOINT one_append"); !ok)
+      return fail_all(failed(ok.error()).value());
+    pending->result = write(pending->instance, pending->expected_last, *pending->commit);
+    if (!pending->result) (void)db.execute("ROLLBACK TO one_append");
+    (void)db.execute("RELEASE one_append");
+  }
+  if (auto ok = transaction->commit(); !ok) {
+    const auto problem = failed(ok.error()).value();
+    for (auto* pending : batch)
+      if (pending->result) pending->result = tl::make_unexpected(problem);
+  }
+}
+
+tl::expected<void, Error> SqliteStore::Impl::write(std::string_view instance,
+                                                   std::uint64_t expected_last,
+                                                   const Commit& commit) {
+  const auto& [events, summary, snapshot, records, mails] = commit;
+  auto& s = *this;
   s.last_sequence.reset();
   auto found = s.last_sequence.bind(1, instance).step();
   if (!found) return s.failed(found.error());
@@ -371,7 +433,6 @@ tl::expected<void, Error> SqliteStore::append(std::string_view instance,
     s.insert_mail.bind(1, instance).bind(2, mail_json(mail));
     if (auto ok = s.insert_mail.run(); !ok) return s.failed(ok.error());
   }
-  if (auto ok = transaction->commit(); !ok) return s.failed(ok.error());
   return {};
 }
 
