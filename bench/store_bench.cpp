@@ -128,4 +128,51 @@ void sqlite_automated_steps_concurrent(benchmark::State& state) {
 }
 BENCHMARK(sqlite_automated_steps_concurrent)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Opening an engine on a store with 10,000 instances waiting at a checklist and resuming them
+// all; and the database's size per instance, with its input and data stated.
+void sqlite_recovery(benchmark::State& state) {
+  const auto count = state.range(0);
+  auto types = ablauf::StepTypeRegistry::builtin();
+  const char* text = R"({"id": "check", "version": 1, "kind": "workflow", "title": "C",
+    "steps": [{"id": "check", "type": "fill_checklist", "items": [{"id": "ok", "label": "OK"}],
+               "next": "done"}, {"id": "done", "type": "end"}]})";
+  auto definition = ablauf::load_definition(text, "check.json");
+  if (!definition) return state.SkipWithError("the checklist did not load");
+  const auto workflow = ablauf::Workflow::compile(std::move(*definition));
+  if (!workflow) return state.SkipWithError("the checklist did not compile");
+  const fs::path dir =
+      fs::temp_directory_path() / ("ablauf-bench-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  const auto path = (dir / "bench.db").string();
+  const json::value input{{"customer", {{"id", "K-4711"}, {"name", "Erika Müller"}}},
+                          {"order", "A-1042"},
+                          {"total", 1190}};
+  {
+    auto store = ablauf::SqliteStore::open(
+        path, {.synchronous = ablauf::SqliteOptions::Synchronous::normal});
+    if (!store) return state.SkipWithError(store.error().message.c_str());
+    ablauf::Engine engine{{.store = store->get()}};
+    if (!engine.deploy(*workflow)) return state.SkipWithError("the checklist did not deploy");
+    for (std::int64_t i = 0; i < count; ++i)
+      if (!engine.start("check", input)) return state.SkipWithError("an instance did not start");
+  }
+  const auto bytes = fs::file_size(path);
+  std::size_t resumed = 0;
+  for (auto _ : state) {
+    auto store = ablauf::SqliteStore::open(path);
+    if (!store) return state.SkipWithError(store.error().message.c_str());
+    ablauf::Engine engine{{.store = store->get()}};
+    if (!engine.deploy(*workflow)) return state.SkipWithError("the checklist did not deploy");
+    auto done = engine.resume();
+    if (!done || *done != static_cast<std::size_t>(count))
+      return state.SkipWithError("not every instance was resumed");
+    resumed = *done;
+  }
+  fs::remove_all(dir);
+  state.counters["instances"] = static_cast<double>(resumed);
+  state.counters["db_bytes_per_instance"] = static_cast<double>(bytes) / static_cast<double>(count);
+  state.counters["input_json_bytes"] = static_cast<double>(json::serialize(input).size());
+}
+BENCHMARK(sqlite_recovery)->Arg(10'000)->Iterations(3)->Unit(benchmark::kMillisecond);
+
 }  // namespace
