@@ -144,21 +144,13 @@ int show_instance(const InstancesFlags& flags) {
 }
 
 int resume_instances(const InstancesFlags& flags) {
-  Script script;
-  if (!flags.answers_file.empty()) {
-    if (flags.id.empty()) {
-      std::cerr << "error: --answers needs the ID of the instance they are for\n";
-      return exit_usage;
-    }
-    auto read = read_json_file(flags.answers_file);
-    if (!read) return exit_usage;
-    auto parsed = read_script(*read);
-    if (!parsed) {
-      std::cerr << flags.answers_file << ": error: " << parsed.error() << '\n';
-      return exit_usage;
-    }
-    script = std::move(*parsed);
+  if (!flags.answers_file.empty() && flags.id.empty()) {
+    std::cerr << "error: --answers needs the ID of the instance they are for\n";
+    return exit_usage;
   }
+  auto loaded = load_script(flags.answers_file);
+  if (!loaded) return exit_usage;
+  Script& script = *loaded;
   auto store = open_store(flags.store.path);
   if (!store) return exit_usage;
   std::optional<Stored> one;
@@ -231,10 +223,7 @@ int resume_instances(const InstancesFlags& flags) {
   const auto state = engine.get(flags.id);
   if (state && state->finished())
     out << "instance " << flags.id << " " << to_string(state->status) << '\n';
-  if (flags.json) {
-    const auto history = engine.history(flags.id);
-    if (state && history) std::cout << to_json_text(instance_json(*state, *history)) << '\n';
-  }
+  if (flags.json) print_instance_json(engine, flags.id);
   if (outbox.count() > 0) out << outbox.count() << " mail(s) in " << flags.outbox << '\n';
   return status;
 }

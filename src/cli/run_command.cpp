@@ -63,17 +63,9 @@ int run_instance(const RunFlags& flags) {
   std::size_t warnings = 0;
   auto workflow = load_workflow(flags.file, flags.limits.options, warnings);
   if (!workflow) return exit_invalid;
-  Script script;
-  if (!flags.answers_file.empty()) {
-    auto read = read_json_file(flags.answers_file);
-    if (!read) return exit_usage;
-    auto parsed = read_script(*read);
-    if (!parsed) {
-      std::cerr << flags.answers_file << ": error: " << parsed.error() << '\n';
-      return exit_usage;
-    }
-    script = std::move(*parsed);
-  }
+  auto loaded = load_script(flags.answers_file);
+  if (!loaded) return exit_usage;
+  Script& script = *loaded;
   json::value input = script.input.is_null() ? json::value(json::object()) : script.input;
   if (!flags.input_file.empty()) {
     auto read = read_json_file(flags.input_file);
@@ -122,15 +114,9 @@ int run_instance(const RunFlags& flags) {
     out << "instance " << *id << " has the business key '" << key << "' already ("
         << (state ? to_string(state->status) : "unknown") << "); carrying it on\n";
   }
-  Script& given = script;
-  const int status =
-      drive({engine, shown, given, simulated ? &manual : nullptr, clock.now(), language, out}, *id);
-  if (flags.json) {
-    const auto final_state = engine.get(*id);
-    const auto history = engine.history(*id);
-    if (final_state && history)
-      std::cout << to_json_text(instance_json(*final_state, *history)) << '\n';
-  }
+  const int status = drive(
+      {engine, shown, script, simulated ? &manual : nullptr, clock.now(), language, out}, *id);
+  if (flags.json) print_instance_json(engine, *id);
   if (outbox.count() > 0) out << outbox.count() << " mail(s) in " << flags.outbox << '\n';
   return status;
 }

@@ -220,6 +220,12 @@ int drive(const Drive& d, const std::string& id) {
   return status;
 }
 
+void print_instance_json(const Engine& engine, const std::string& id) {
+  const auto state = engine.get(id);
+  const auto history = engine.history(id);
+  if (state && history) std::cout << to_json_text(instance_json(*state, *history)) << '\n';
+}
+
 json::object instance_json(const InstanceState& state, std::span<const Event> events) {
   json::array history;
   for (const auto& e : events) history.push_back(to_json(e));

@@ -109,5 +109,7 @@ int drive(const Drive& drive, const std::string& id);
 
 // The instance as the --json flags print it: id, workflow, version, status, data, history.
 boost::json::object instance_json(const InstanceState& state, std::span<const Event> history);
+// Prints that of the engine's instance on stdout.
+void print_instance_json(const Engine& engine, const std::string& id);
 
 }  // namespace ablauf::cli

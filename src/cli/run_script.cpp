@@ -1,8 +1,11 @@
 #include "run_script.hpp"
 
+#include "load.hpp"
+
 #include <ablauf/duration.hpp>
 
 #include <algorithm>
+#include <iostream>
 
 namespace ablauf::cli {
 namespace json = boost::json;
@@ -85,6 +88,18 @@ tl::expected<Script, std::string> read_script(const json::value& file) {
     }
   }
   return script;
+}
+
+std::optional<Script> load_script(const std::string& path) {
+  if (path.empty()) return Script{};
+  auto read = read_json_file(path);
+  if (!read) return std::nullopt;
+  auto parsed = read_script(*read);
+  if (!parsed) {
+    std::cerr << path << ": error: " << parsed.error() << '\n';
+    return std::nullopt;
+  }
+  return std::move(*parsed);
 }
 
 }  // namespace ablauf::cli

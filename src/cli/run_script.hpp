@@ -36,4 +36,8 @@ struct Script {
 // Reads an answers file; an error names the field at fault.
 tl::expected<Script, std::string> read_script(const boost::json::value& file);
 
+// Reads the answers file at `path` (none when empty); prints why not and returns nothing if it
+// cannot.
+std::optional<Script> load_script(const std::string& path);
+
 }  // namespace ablauf::cli
