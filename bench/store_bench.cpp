@@ -22,9 +22,22 @@ struct Noop final : ablauf::Adapter {
   }
 };
 
+// A folder of its own for a case's database, removed with it (also when the case stops early).
+struct ScratchDir {
+  fs::path path =
+      fs::temp_directory_path() / ("ablauf-bench-" + std::to_string(std::random_device{}()));
+  ScratchDir() { fs::create_directories(path); }
+  ~ScratchDir() { fs::remove_all(path); }
+  std::string db() const { return (path / "bench.db").string(); }
+};
+
 // s0 → … → s<n-1> → done, every s a noop.
-tl::expected<ablauf::Workflow, std::string> chain(const ablauf::StepTypeRegistry& types,
-                                                  int steps) {
+tl::expected<ablauf::Workflow, std::string> chain(int steps) {
+  static const ablauf::StepTypeRegistry types = [] {
+    auto registry = ablauf::StepTypeRegistry::builtin();
+    (void)registry.add({.name = "noop"});
+    return registry;
+  }();
   json::array list;
   for (int i = 0; i < steps; ++i)
     list.push_back(json::object{{"id", "s" + std::to_string(i)},
@@ -43,17 +56,13 @@ tl::expected<ablauf::Workflow, std::string> chain(const ablauf::StepTypeRegistry
 // Arg 0: synchronous FULL (the default), 1: NORMAL.
 void sqlite_automated_steps(benchmark::State& state) {
   constexpr int steps = 20;
-  auto types = ablauf::StepTypeRegistry::builtin();
-  (void)types.add({.name = "noop"});
-  const auto workflow = chain(types, steps);
+  const auto workflow = chain(steps);
   if (!workflow) return state.SkipWithError(workflow.error().c_str());
-  const fs::path dir =
-      fs::temp_directory_path() / ("ablauf-bench-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
+  const ScratchDir dir;
   {
     const auto level = state.range(0) == 0 ? ablauf::SqliteOptions::Synchronous::full
                                            : ablauf::SqliteOptions::Synchronous::normal;
-    auto store = ablauf::SqliteStore::open((dir / "bench.db").string(), {.synchronous = level});
+    auto store = ablauf::SqliteStore::open(dir.db(), {.synchronous = level});
     if (!store) return state.SkipWithError(store.error().message.c_str());
     ablauf::Engine engine{{.store = store->get()}};
     engine.register_adapter("noop", std::make_shared<Noop>());
@@ -74,7 +83,6 @@ void sqlite_automated_steps(benchmark::State& state) {
     }
     if (!error.empty()) state.SkipWithError(error.c_str());
   }
-  fs::remove_all(dir);
   state.SetItemsProcessed(state.iterations() * steps);
   state.SetLabel(state.range(0) == 0 ? "synchronous=FULL" : "synchronous=NORMAL");
 }
@@ -84,18 +92,14 @@ BENCHMARK(sqlite_automated_steps)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)
 // step outcomes share a transaction (group commit), so one fsync serves several. Wall time.
 void sqlite_automated_steps_concurrent(benchmark::State& state) {
   constexpr int steps = 20, instances = 100;
-  auto types = ablauf::StepTypeRegistry::builtin();
-  (void)types.add({.name = "noop"});
-  const auto workflow = chain(types, steps);
+  const auto workflow = chain(steps);
   if (!workflow) return state.SkipWithError(workflow.error().c_str());
-  const fs::path dir =
-      fs::temp_directory_path() / ("ablauf-bench-" + std::to_string(std::random_device{}()));
   std::string error;
   for (auto _ : state) {
     state.PauseTiming();
-    fs::create_directories(dir);
     {
-      auto store = ablauf::SqliteStore::open((dir / "bench.db").string());
+      const ScratchDir dir;
+      auto store = ablauf::SqliteStore::open(dir.db());
       if (!store) {
         error = store.error().message;
         break;
@@ -119,7 +123,6 @@ void sqlite_automated_steps_concurrent(benchmark::State& state) {
         if (auto done = engine.get(id); !done || done->status != ablauf::InstanceStatus::completed)
           error = "an instance did not run its chain to the end";
     }
-    fs::remove_all(dir);
     state.ResumeTiming();
     if (!error.empty()) break;
   }
@@ -132,7 +135,6 @@ BENCHMARK(sqlite_automated_steps_concurrent)->Unit(benchmark::kMillisecond)->Use
 // all; and the database's size per instance, with its input and data stated.
 void sqlite_recovery(benchmark::State& state) {
   const auto count = state.range(0);
-  auto types = ablauf::StepTypeRegistry::builtin();
   const char* text = R"({"id": "check", "version": 1, "kind": "workflow", "title": "C",
     "steps": [{"id": "check", "type": "fill_checklist", "items": [{"id": "ok", "label": "OK"}],
                "next": "done"}, {"id": "done", "type": "end"}]})";
@@ -140,10 +142,8 @@ void sqlite_recovery(benchmark::State& state) {
   if (!definition) return state.SkipWithError("the checklist did not load");
   const auto workflow = ablauf::Workflow::compile(std::move(*definition));
   if (!workflow) return state.SkipWithError("the checklist did not compile");
-  const fs::path dir =
-      fs::temp_directory_path() / ("ablauf-bench-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  const auto path = (dir / "bench.db").string();
+  const ScratchDir dir;
+  const auto path = dir.db();
   const json::value input{{"customer", {{"id", "K-4711"}, {"name", "Erika Müller"}}},
                           {"order", "A-1042"},
                           {"total", 1190}};
@@ -168,7 +168,6 @@ void sqlite_recovery(benchmark::State& state) {
       return state.SkipWithError("not every instance was resumed");
     resumed = *done;
   }
-  fs::remove_all(dir);
   state.counters["instances"] = static_cast<double>(resumed);
   state.counters["db_bytes_per_instance"] = static_cast<double>(bytes) / static_cast<double>(count);
   state.counters["input_json_bytes"] = static_cast<double>(json::serialize(input).size());
