@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <random>
+#include <tuple>
 
 namespace ablauf {
 namespace {
@@ -73,6 +74,29 @@ TEST_CASE("records and mail are written with the steps' outcomes", "[engine][eff
 struct Lookup final : Adapter {
   StepResult execute(const StepContext&) override { return StepResult::completed(); }
 };
+
+TEST_CASE("a line break in a mail header fails the step instead of adding headers",
+          "[engine][effects]") {
+  ManualClock clock{monday};
+  FlakyMailer mailer;
+  Engine engine{{.clock = &clock, .mailer = &mailer}};
+  REQUIRE(engine.deploy(test::compile_text(R"({"id": "m", "version": 1, "kind": "workflow",
+    "title": "M", "steps": [
+      {"id": "mail", "type": "send_email", "to": "{{input.to}}", "subject": "Hallo {{input.name}}",
+       "body": "B", "next": "done"},
+      {"id": "done", "type": "end"}]})")));
+  for (const auto& [to, name, field] :
+       {std::tuple{"a@example.de", "Erika\r\nBcc: all@example.de", "'subject'"},
+        std::tuple{"a@example.de\nBcc: all@example.de", "Erika", "'to'"}}) {
+    auto id = engine.start("m", json::object{{"to", to}, {"name", name}});
+    REQUIRE(id);
+    const auto state = engine.get(*id);
+    CHECK(state->status == InstanceStatus::failed);
+    CHECK_THAT(state->error, Catch::Contains(std::string(field) + " holds a line break"));
+  }
+  CHECK(engine.outbox()->empty());
+  CHECK(mailer.sent.empty());
+}
 
 TEST_CASE("a crash before the outcome is stored loses the effect with it", "[engine][effects]") {
   auto types = StepTypeRegistry::builtin();

@@ -4,6 +4,9 @@
 
 #include "value_text.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace ablauf::detail {
 namespace json = boost::json;
 namespace {
@@ -80,6 +83,20 @@ tl::expected<Mail, std::string> compose_mail(const json::object& p, std::string_
   mail.body = text_in(p.at("body"), language);
   mail.html = string_parameter(p, "format") == "html";
   mail.idempotency_key = std::move(key);
+  // A line break in a header would let a rendered value (a customer's name, say) add headers of
+  // its own, such as a Bcc.
+  const auto broken = [](std::string_view value) {
+    return value.find_first_of("\r\n") != std::string_view::npos;
+  };
+  const std::pair<const char*, std::vector<std::string>> headers[] = {{"to", mail.to},
+                                                                      {"cc", mail.cc},
+                                                                      {"bcc", mail.bcc},
+                                                                      {"reply_to", {mail.reply_to}},
+                                                                      {"subject", {mail.subject}}};
+  for (const auto& [name, values] : headers)
+    if (std::any_of(values.begin(), values.end(), broken))
+      return tl::make_unexpected("'" + std::string(name) +
+                                 "' holds a line break, which a mail header must not");
   return mail;
 }
 std::shared_ptr<Adapter> make_save_record(RecordStore& records) {
