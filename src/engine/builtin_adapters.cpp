@@ -88,17 +88,19 @@ tl::expected<Mail, std::string> compose_mail(const json::object& p, std::string_
   const auto broken = [](std::string_view value) {
     return value.find_first_of("\r\n") != std::string_view::npos;
   };
-  const std::pair<const char*, std::vector<std::string>> headers[] = {{"to", mail.to},
-                                                                      {"cc", mail.cc},
-                                                                      {"bcc", mail.bcc},
-                                                                      {"reply_to", {mail.reply_to}},
-                                                                      {"subject", {mail.subject}}};
-  for (const auto& [name, values] : headers)
-    if (std::any_of(values.begin(), values.end(), broken))
-      return tl::make_unexpected("'" + std::string(name) +
-                                 "' holds a line break, which a mail header must not");
+  const auto refuse = [](std::string_view name) {
+    return tl::make_unexpected("'" + std::string(name) +
+                               "' holds a line break, which a mail header must not");
+  };
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"to", &mail.to}, {"cc", &mail.cc}, {"bcc", &mail.bcc}};
+  for (const auto& [name, list] : lists)
+    if (std::any_of(list->begin(), list->end(), broken)) return refuse(name);
+  if (broken(mail.reply_to)) return refuse("reply_to");
+  if (broken(mail.subject)) return refuse("subject");
   return mail;
 }
+
 std::shared_ptr<Adapter> make_save_record(RecordStore& records) {
   return std::make_shared<SaveRecord>(records);
 }
