@@ -121,6 +121,10 @@ run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/bad-ans
   --outbox "$scratch/outbox-bad" </dev/null
 check "a refused scripted answer exits 1" test "$status" -eq 1
 check "a refused scripted answer says why" grep -q "were refused: .*expected true or false" "$scratch/err"
+echo '{"business_key": 17}' >"$scratch/key-answers.json"
+run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/key-answers.json" </dev/null
+check "a business key that is not a string is a usage error" test "$status" -eq 2
+check "it says what the key must be" grep -q "'business_key' must be a non-empty string" "$scratch/err"
 echo '{"answerz": {}}' >"$scratch/typo-answers.json"
 run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/typo-answers.json" </dev/null
 check "an unknown field in an answers file is a usage error" test "$status" -eq 2
@@ -150,6 +154,8 @@ run instances show "$id" --store "$scratch/i.db" --json
 check "instances show --json prints the instance" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['status']=='completed'" "$scratch/out"
 run instances show i-nope --store "$scratch/i.db"
 check "showing an unknown instance is a usage error" test "$status" -eq 2
+run instances resume --store "$scratch/i.db" --answers "$source_dir/workflows/answers/utility_billing.json"
+check "answers without the instance they are for are a usage error" grep -q "needs the ID" "$scratch/err"
 run instances resume --store "$scratch/i.db"
 check "instances resume without an id resumes every unfinished one" grep -q "resumed 0 unfinished" "$scratch/out"
 sed 's/Kundenrechnungen und Zahlungsprozesse/Geändert/' "$source_dir/workflows/invoicing_and_payments.json" >"$scratch/changed.json"
