@@ -34,7 +34,11 @@ json::object& step_entry(json::value& data, const std::string& step) {
   auto& steps = data.as_object()["steps"];
   if (!steps.is_object()) steps = json::object();
   auto& entry = steps.as_object()[step];
-  if (!entry.is_object()) entry = json::object{{"visits", 0}};
+  if (!entry.is_object()) {
+    json::object fresh(2);  // visits, and the output or answers that usually follow
+    fresh.emplace("visits", 0);
+    entry = std::move(fresh);
+  }
   return entry.as_object();
 }
 
@@ -86,10 +90,10 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       if (it == tokens.end()) return invalid(event, "no token " + std::to_string(*token_id));
       token = &*it;
       if (const auto* next = field(event, "next")) {
-        const auto& targets = next->is_array() ? next->get_array() : json::array();
+        const auto* targets = next->if_array();
         const bool steps =
-            next->is_array() && std::all_of(targets.begin(), targets.end(),
-                                            [](const json::value& t) { return t.is_string(); });
+            targets && std::all_of(targets->begin(), targets->end(),
+                                   [](const json::value& t) { return t.is_string(); });
         if (!steps) return invalid(event, "'next' must be an array of step ids");
       }
       break;
@@ -131,8 +135,10 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       if (event.type == EventType::step_completed) {
         if (const auto* output = field(event, "output")) entry["output"] = *output;
         // Tokens merged into another at a join do not count as visits of their own.
-        if (!field(event, "merged"))
-          entry["visits"] = entry["visits"].to_number<std::int64_t>() + 1;
+        if (!field(event, "merged")) {
+          auto& visits = entry["visits"];
+          visits = (visits.is_int64() ? visits.get_int64() : 0) + 1;
+        }
       } else {
         entry["error"] = string_field(event, "error");
       }

@@ -12,8 +12,8 @@ tl::unexpected<Error> error(ErrorCode code, std::string message) {
 }  // namespace
 
 tl::expected<void, Error> MemoryStore::append(std::string_view instance,
-                                              std::uint64_t expected_last, const Commit& commit) {
-  const auto& [events, summary, snapshot, records, mails] = commit;
+                                              std::uint64_t expected_last, Commit commit) {
+  auto& [events, summary, snapshot, records, mails] = commit;
   std::lock_guard lock(mutex_);
   auto it = events_.find(instance);
   const std::uint64_t last = it == events_.end() ? 0 : it->second.size();
@@ -34,22 +34,23 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
     it = events_.emplace(std::string(instance), std::vector<Event>{}).first;
     order_.emplace_back(instance);
   }
-  for (const auto& event : events) {
-    Event& stored = it->second.emplace_back(event);
+  for (auto& event : events) {
+    Event& stored = it->second.emplace_back(std::move(event));
     stored.sequence = it->second.size();
   }
   auto& kept = summaries_[it->first];
   if (kept.next_due) timers_.erase({*kept.next_due, it->first});
   if (summary.next_due) timers_.emplace(*summary.next_due, it->first);
-  kept = summary;
-  if (snapshot) snapshots_[it->first] = {it->second.size(), *snapshot};
-  for (const auto& write : records) {
+  kept = std::move(summary);
+  if (snapshot) snapshots_[it->first] = {it->second.size(), std::move(*snapshot)};
+  for (auto& write : records) {
     auto& record = records_[{write.collection, write.key}];
     if (!write.merge) record.clear();
-    for (const auto& [name, value] : write.fields) record[name] = value;
+    for (auto& [name, value] : write.fields) record[name] = std::move(value);
   }
-  for (const auto& mail : mails)
-    outbox_.push_back({static_cast<std::int64_t>(outbox_.size() + 1), it->first, mail, {}});
+  for (auto& mail : mails)
+    outbox_.push_back(
+        {static_cast<std::int64_t>(outbox_.size() + 1), it->first, std::move(mail), {}});
   return {};
 }
 

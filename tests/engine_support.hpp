@@ -73,11 +73,11 @@ class DyingStore final : public Store {
   bool refuse_mark_sent = false;
 
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                   const Commit& commit) override {
+                                   Commit commit) override {
     for (const auto& event : commit.events)
       if (die_at && event.type == *die_at && (only_for.empty() || only_for == instance))
         return tl::make_unexpected(Error{ErrorCode::store_error, "the disk is gone", {}, {}});
-    return inner_.append(instance, expected_last, commit);
+    return inner_.append(instance, expected_last, std::move(commit));
   }
   tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                std::uint64_t after) const override {

@@ -15,6 +15,7 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using test::slice;
 
 const Time t0 = *parse_rfc3339("2026-11-23T09:00:00Z");
 
@@ -218,11 +219,12 @@ TEST_CASE("the memory store appends under an expected sequence number", "[store]
   MemoryStore store;
   const auto history = invoice_history();
   const auto first = std::span(history).first(3);
-  REQUIRE(store.append("i-1", 0, {first, summary_after(first)}));
-  auto conflict = store.append("i-1", 0, {std::span(history).subspan(3), summary_after(history)});
+  REQUIRE(store.append("i-1", 0, {slice(first), summary_after(first)}));
+  auto conflict =
+      store.append("i-1", 0, {slice(std::span(history).subspan(3)), summary_after(history)});
   REQUIRE_FALSE(conflict);
   CHECK(conflict.error().code == ErrorCode::sequence_conflict);
-  REQUIRE(store.append("i-1", 3, {std::span(history).subspan(3), summary_after(history)}));
+  REQUIRE(store.append("i-1", 3, {slice(std::span(history).subspan(3)), summary_after(history)}));
 
   auto all = store.load("i-1");
   REQUIRE(all);
@@ -247,8 +249,8 @@ TEST_CASE("the memory store refuses a second instance with a business key", "[st
   MemoryStore store;
   const auto history = invoice_history();
   const auto first = std::span(history).first(1);
-  REQUIRE(store.append("i-1", 0, {first, summary_after(first)}));
-  auto again = store.append("i-2", 0, {first, summary_after(first)});
+  REQUIRE(store.append("i-1", 0, {slice(first), summary_after(first)}));
+  auto again = store.append("i-2", 0, {slice(first), summary_after(first)});
   REQUIRE_FALSE(again);
   CHECK(again.error().code == ErrorCode::duplicate_key);
   CHECK(again.error().message.find("'R-17'") != std::string::npos);

@@ -54,6 +54,11 @@ const std::vector<Event> history = {
           "a"),
 };
 
+// A copy of some events, for a commit to take.
+std::vector<Event> slice(std::span<const Event> events) {
+  return {events.begin(), events.end()};
+}
+
 InstanceSummary summary_of(std::span<const Event> events) {
   auto state = fold("i", events);
   REQUIRE(state);
@@ -66,12 +71,12 @@ TEST_CASE("the SQLite store keeps events and summaries across reopening", "[stor
   {
     auto store = open(path);
     const auto first = std::span(history).first(2);
-    REQUIRE(store->append("i-1", 0, {first, summary_of(first)}));
-    REQUIRE(store->append("i-1", 2, {std::span(history).subspan(2), summary_of(history)}));
+    REQUIRE(store->append("i-1", 0, {slice(first), summary_of(first)}));
+    REQUIRE(store->append("i-1", 2, {slice(std::span(history).subspan(2)), summary_of(history)}));
     auto finished = summary_of(history);
     finished.status = InstanceStatus::completed;
     finished.next_due.reset();
-    REQUIRE(store->append("i-0", 0, {std::span(history).first(1), finished}));
+    REQUIRE(store->append("i-0", 0, {slice(std::span(history).first(1)), finished}));
   }
   auto store = open(path);
   auto loaded = store->load("i-1");
@@ -91,11 +96,11 @@ TEST_CASE("the SQLite store refuses a stale writer and a second business key", "
   auto store = open(dir.file("ablauf.db"));
   auto keyed = summary_of(std::span(history).first(1));
   keyed.business_key = "R-17";
-  REQUIRE(store->append("i-1", 0, {std::span(history).first(1), keyed}));
-  auto stale = store->append("i-1", 0, {std::span(history).first(1), keyed});
+  REQUIRE(store->append("i-1", 0, {slice(std::span(history).first(1)), keyed}));
+  auto stale = store->append("i-1", 0, {slice(std::span(history).first(1)), keyed});
   REQUIRE_FALSE(stale);
   CHECK(stale.error().code == ErrorCode::sequence_conflict);
-  auto again = store->append("i-2", 0, {std::span(history).first(1), keyed});
+  auto again = store->append("i-2", 0, {slice(std::span(history).first(1)), keyed});
   REQUIRE_FALSE(again);
   CHECK(again.error().code == ErrorCode::duplicate_key);
   CHECK(**store->find_by_key("w", "R-17") == "i-1");
@@ -115,7 +120,7 @@ TEST_CASE("appends from many threads are written together, each on its own terms
     writers.emplace_back([&, t] {
       const std::string id = "i-" + std::to_string(t);
       const auto first = std::span(history).first(1);
-      if (!store->append(id, 0, {first, summary_of(first)})) ++refused;
+      if (!store->append(id, 0, {slice(first), summary_of(first)})) ++refused;
       for (int n = 1; n < appends; ++n) {
         const auto next = std::vector{
             event(static_cast<std::uint64_t>(n + 1), EventType::timer_fired, R"({"timer": "x"})")};
@@ -145,12 +150,13 @@ TEST_CASE("one process at a time opens a SQLite store", "[store][sqlite]") {
     CHECK_THAT(second.error().message, Catch::Contains("in use by another process"));
 
     // A reader beside the writer sees what it stores, and cannot write.
-    REQUIRE(first->append("i-1", 0, {std::span(history).first(1), summary_of(history)}));
+    REQUIRE(first->append("i-1", 0, {slice(std::span(history).first(1)), summary_of(history)}));
     auto reader = SqliteStore::open(path, {.read_only = true});
     REQUIRE(reader);
     CHECK(*(*reader)->instances() == std::vector<std::string>{"i-1"});
     CHECK((*reader)->load("i-1")->size() == 1);
-    CHECK_FALSE((*reader)->append("i-2", 0, {std::span(history).first(1), summary_of(history)}));
+    CHECK_FALSE(
+        (*reader)->append("i-2", 0, {slice(std::span(history).first(1)), summary_of(history)}));
   }
   CHECK(SqliteStore::open(path));  // free again once the first is closed
   CHECK(SqliteStore::open(":memory:"));

@@ -2,16 +2,24 @@
 #pragma once
 
 #include <ablauf/definition.hpp>
+#include <ablauf/event.hpp>
 #include <ablauf/workflow.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace ablauf::test {
+
+// A copy of some events, for a store's Commit to take over.
+inline std::vector<Event> slice(std::span<const Event> events) {
+  return {events.begin(), events.end()};
+}
 
 inline std::filesystem::path data_dir() {
   return ABLAUF_TEST_DATA_DIR;

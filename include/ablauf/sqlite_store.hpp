@@ -56,7 +56,7 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                   const Commit& commit) override;
+                                   Commit commit) override;
   tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                std::uint64_t after = 0) const override;
   tl::expected<std::optional<Snapshot>, Error> load_snapshot(

@@ -49,9 +49,10 @@ struct RecordWrite {
                        // save_record: the whole record
 };
 
-// What one append stores, all or nothing.
+// What one append stores, all or nothing. The store takes it over: one that keeps events in
+// memory moves them in rather than copying them.
 struct Commit {
-  std::span<const Event> events;
+  std::vector<Event> events;
   InstanceSummary summary;
   // Now and then, the state after these events (to_json(InstanceState)), so that loading a long
   // history reads the snapshot and the events after it.
@@ -85,7 +86,7 @@ class Store {
   // with the business key of another instance of the same workflow is refused with
   // duplicate_key.
   virtual tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                           const Commit& commit) = 0;
+                                           Commit commit) = 0;
 
   // The instance's events after sequence number `after`, in order; not_found for an unknown
   // instance.
@@ -109,6 +110,11 @@ class Store {
   // them as fast as a snapshot, and making one would only cost.
   virtual bool wants_snapshots() const noexcept { return true; }
 
+  // Whether what it holds outlives the process. The engine stores each attempt before its
+  // action leaves the engine only in a durable store: elsewhere a crash would lose the attempt
+  // along with everything else, and storing it would only cost.
+  virtual bool durable() const noexcept { return true; }
+
   // Every instance id, in the order they were created.
   virtual tl::expected<std::vector<std::string>, Error> instances() const = 0;
 
@@ -127,7 +133,7 @@ class Store {
 class MemoryStore final : public Store {
  public:
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                   const Commit& commit) override;
+                                   Commit commit) override;
   tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                std::uint64_t after = 0) const override;
   tl::expected<std::optional<Snapshot>, Error> load_snapshot(
@@ -138,6 +144,8 @@ class MemoryStore final : public Store {
   tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) override;
   // Keeps the snapshots it is given, but asks for none.
   bool wants_snapshots() const noexcept override { return false; }
+  // Gone with the process.
+  bool durable() const noexcept override { return false; }
   tl::expected<std::vector<std::string>, Error> instances() const override;
   tl::expected<std::optional<std::string>, Error> find_by_key(
       std::string_view workflow, std::string_view business_key) const override;

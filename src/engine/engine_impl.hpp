@@ -109,6 +109,10 @@ struct EngineParts {
   void follow_up(FollowUp next);
   // Appends the run's events to the store.
   tl::expected<void, Error> commit(Run& run);
+  // Before a step's action leaves the engine (an adapter, the host's task list): stores the
+  // attempt, so that after a crash it runs again under the same key, never lost. In a store
+  // that does not outlive the process there is nothing to recover, and this stores nothing.
+  tl::expected<void, Error> store_attempt(Run& run);
   // How a call ends: with work_in_call, the run advances first; then its events are stored.
   tl::expected<void, Error> settle(Run& run);
   // Hands an error no caller waits for to config.on_error.

@@ -118,7 +118,7 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
 
 void EngineParts::keep(Run&& run) const {
   // A run with events it could not store no longer matches the store: read it afresh next time.
-  if (!run.events.empty() || run.state.last_sequence == 0) return;
+  if (run.base_sequence != run.state.last_sequence || run.state.last_sequence == 0) return;
   std::lock_guard lock(cache_mutex_);
   states_.insert_or_assign(run.state.id, std::move(run.state));
 }
@@ -136,22 +136,27 @@ void EngineParts::follow_up(FollowUp next) {
 
 tl::expected<void, Error> EngineParts::commit(Run& run) {
   if (run.events.empty()) return {};
-  Commit stored{run.events, summarize(run.state), std::nullopt, std::move(run.records),
-                std::move(run.mails)};
-  run.records.clear();
-  run.mails.clear();
+  // The store takes the events; an observer sees them once they are stored.
+  std::vector<Event> observed;
+  if (config.observer) observed = run.events;
+  const bool mails = !run.mails.empty();
+  Commit stored{std::exchange(run.events, {}), summarize(run.state), std::nullopt,
+                std::exchange(run.records, {}), std::exchange(run.mails, {})};
   const auto every = config.snapshot_every;
   if (every != 0 && run.base_sequence / every != run.state.last_sequence / every &&
       store.wants_snapshots())
     stored.snapshot = to_json(run.state);
-  if (auto ok = store.append(run.state.id, run.base_sequence, stored); !ok) return ok;
-  if (config.observer)
-    for (const auto& event : run.events) config.observer(run.state.id, event);
+  if (auto ok = store.append(run.state.id, run.base_sequence, std::move(stored)); !ok) return ok;
+  for (const auto& event : observed) config.observer(run.state.id, event);
   if (run.state.finished() && !run.state.parent.empty()) run.wake.push_back(run.state.parent);
-  if (!stored.mails.empty()) run.mail_queued = true;
+  if (mails) run.mail_queued = true;
   run.base_sequence = run.state.last_sequence;
-  run.events.clear();
   return {};
+}
+
+tl::expected<void, Error> EngineParts::store_attempt(Run& run) {
+  if (!store.durable()) return {};
+  return commit(run);
 }
 
 tl::expected<void, Error> EngineParts::settle(Run& run) {

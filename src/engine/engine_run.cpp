@@ -17,8 +17,19 @@ namespace {
 // A run of steps without anything to wait for longer than this is a loop gone wrong.
 constexpr std::size_t max_steps_per_call = 10'000;
 
-json::object token_data(std::uint32_t token) {
-  return json::object{{"token", token}};
+// The data of an event about a token, with room for the fields that follow it; built field by
+// field, as an initializer list would cost a second pass and growing the table a rehash.
+json::object token_data(std::uint32_t token, std::size_t fields = 1) {
+  json::object data(fields);
+  data.emplace("token", token);
+  return data;
+}
+
+// A token's move: to the steps in `next`, or nowhere when it is empty.
+json::object moved(std::uint32_t token, json::array next) {
+  auto data = token_data(token, 2);
+  data.emplace("next", std::move(next));
+  return data;
 }
 
 const Token* token_of(const Run& run, std::uint32_t id) {
@@ -102,7 +113,11 @@ tl::expected<void, Error> Run::emit(EventType type, std::string step, json::obje
 
 std::string attempt_key(const Run& run, std::uint32_t token) {
   const Token* t = run.state.find_token(token);
-  return run.state.id + "/" + t->step + "/" + std::to_string(t->started);
+  const std::string started = std::to_string(t->started);
+  std::string key;
+  key.reserve(run.state.id.size() + t->step.size() + started.size() + 2);
+  key.append(run.state.id).append("/").append(t->step).append("/").append(started);
+  return key;
 }
 
 tl::expected<std::size_t, Error> EngineParts::work(Run& run) {
@@ -190,9 +205,9 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
   }
   if (!failure.empty()) return fail_instance(run, std::move(failure));
   if (!chosen) return fail_instance(run, "step '" + step.id + "': no transition's condition holds");
-  auto data = token_data(token);
-  if (!output.is_null()) data["output"] = std::move(output);
-  data["next"] = std::move(next);
+  auto data = token_data(token, 3);
+  if (!output.is_null()) data.emplace("output", std::move(output));
+  data.emplace("next", std::move(next));
   if (auto ok = run.emit(EventType::step_completed, step.id, std::move(data), clock.now()); !ok)
     return ok;
   if (run.state.tokens.empty() && !run.state.finished())
@@ -276,9 +291,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
 
   if (step.type == "decision") return complete(run, token_id, step, nullptr);
   if (step.type == "end") {
-    if (auto ok = run.emit(EventType::step_completed, step.id,
-                           json::object{{"token", token_id}, {"next", json::array()}}, now);
-        !ok)
+    if (auto ok = run.emit(EventType::step_completed, step.id, moved(token_id, {}), now); !ok)
       return ok;
     const auto* status = step.parameters.if_contains("status");
     if (status && *status == "failed") return fail_instance(run, "ended at step '" + step.id + "'");
@@ -287,8 +300,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   if (step.type == "parallel") {
     json::array branches;
     for (const auto& branch : step.branches) branches.emplace_back(branch);
-    return run.emit(EventType::step_completed, step.id,
-                    json::object{{"token", token_id}, {"next", std::move(branches)}}, now);
+    return run.emit(EventType::step_completed, step.id, moved(token_id, std::move(branches)), now);
   }
   if (!again)
     if (auto ok = run.emit(EventType::step_started, step.id, token_data(token_id), now, "system",
@@ -350,8 +362,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
       task.due = add(now, *duration);
     }
     if (config.tasks) {
-      // The attempt is stored before the task leaves the engine, as before an adapter runs.
-      if (auto ok = commit(run); !ok) return ok;
+      if (auto ok = store_attempt(run); !ok) return ok;
       if (auto opened = config.tasks->open(run.state.id, task); !opened)
         return fail(run, token_id, step, attempt, "the task list refused it: " + opened.error(),
                     true);
@@ -400,8 +411,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   if (adapter == adapters.end())
     return fail_instance(run, "no adapter is registered for step type '" + step.type + "'");
   const StepContext context{step, parameters, run.state.data, run.state.id, key, attempt, now};
-  // The attempt is stored before the action: after a crash, it is run again, never lost.
-  if (auto ok = commit(run); !ok) return ok;
+  if (auto ok = store_attempt(run); !ok) return ok;
   StepResult result = adapter->second->execute(context);
   switch (result.kind) {
     case StepResult::Kind::completed:

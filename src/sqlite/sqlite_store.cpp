@@ -318,7 +318,7 @@ tl::expected<std::unique_ptr<SqliteStore>, Error> SqliteStore::open(const std::s
 }
 
 tl::expected<void, Error> SqliteStore::append(std::string_view instance,
-                                              std::uint64_t expected_last, const Commit& commit) {
+                                              std::uint64_t expected_last, Commit commit) {
   // Group commit: whoever finds no writer at work writes every append queued until the queue
   // is empty, many in one transaction; the others wait for their result. Under load, one
   // fsync serves many step outcomes.
