@@ -119,6 +119,9 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
 void EngineParts::keep(Run&& run) const {
   // A run with events it could not store no longer matches the store: read it afresh next time.
   if (run.base_sequence != run.state.last_sequence || run.state.last_sequence == 0) return;
+  // A finished instance never changes again: the store answers the rare read, and the cache
+  // stays the size of the work in flight.
+  if (run.state.finished()) return;
   std::lock_guard lock(cache_mutex_);
   states_.insert_or_assign(run.state.id, std::move(run.state));
 }

@@ -307,7 +307,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
                            attempt);
         !ok)
       return ok;
-  const std::string key = attempt_key(run, token_id);
+  std::string key = attempt_key(run, token_id);
 
   // The step's rendered parameters: templates filled in, computed values computed.
   json::object parameters;
@@ -410,7 +410,8 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     return effect(run, token_id, step, parameters, attempt, key);
   if (adapter == adapters.end())
     return fail_instance(run, "no adapter is registered for step type '" + step.type + "'");
-  const StepContext context{step, parameters, run.state.data, run.state.id, key, attempt, now};
+  const StepContext context{step,    parameters, run.state.data, run.state.id, std::move(key),
+                            attempt, now};
   if (auto ok = store_attempt(run); !ok) return ok;
   StepResult result = adapter->second->execute(context);
   switch (result.kind) {
