@@ -63,7 +63,7 @@ void load_and_compile(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations() * steps),
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(load_and_compile)
+BENCHMARK(load_and_compile)  // up to max_steps, the limit of a definition
     ->Arg(10)
     ->Arg(100)
     ->Arg(1'000)

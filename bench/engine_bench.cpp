@@ -349,6 +349,44 @@ void engine_checklist_answers(benchmark::State& state) {
 }
 BENCHMARK(engine_checklist_answers)->Arg(20)->Arg(100);
 
+// Whether a step costs more when many instances live beside it: range(0) instances wait at a
+// checklist in the same engine (started outside the timed region) while 10-step chains run to
+// their end. Reported per noop step; the curve of docs/performance.md.
+void engine_steps_with_live_instances(benchmark::State& state) {
+  constexpr std::int64_t steps = 10;
+  const std::int64_t live = state.range(0);
+  auto workflow = compile("chain", chain(steps));
+  auto waiting = compile("checklist", checklist(3));
+  if (!workflow || !waiting) return state.SkipWithError("the definitions did not compile");
+  Host host(*workflow);
+  if (auto deployed = host.engine.deploy(*waiting); !deployed)
+    return state.SkipWithError(deployed.error().message.c_str());
+  for (std::int64_t i = 0; i < live; ++i)
+    if (auto id = host.engine.start("checklist", order_input()); !id)
+      return state.SkipWithError(id.error().message.c_str());
+  for (auto _ : state) {
+    auto id = start(host, "chain");
+    if (!id) return state.SkipWithError(id.error().c_str());
+    host.ran.push_back(std::move(*id));
+  }
+  const std::string last = numbered("s", steps - 1);
+  for (const auto& id : host.ran) {
+    auto instance = host.engine.get(id);
+    if (!instance || instance->status != ablauf::InstanceStatus::completed ||
+        !visited_once(*instance, last))
+      return state.SkipWithError("a chain did not run to its end");
+  }
+  if (static_cast<std::int64_t>(host.engine.instances()->size()) != live + state.iterations())
+    return state.SkipWithError("the waiting instances are not all there");
+  state.SetItemsProcessed(state.iterations() * steps);
+}
+BENCHMARK(engine_steps_with_live_instances)
+    ->Arg(0)
+    ->Arg(1'000)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Iterations(20'000);
+
 // Resident memory now, from /proc/self/statm (its second field, in pages).
 std::int64_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
@@ -397,7 +435,7 @@ void engine_memory_per_waiting_instance(benchmark::State& state) {
   }
 }
 BENCHMARK(engine_memory_per_waiting_instance)
-    ->Arg(10'000)
+    ->Arg(100'000)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 

@@ -88,10 +88,11 @@ void sqlite_automated_steps(benchmark::State& state) {
 }
 BENCHMARK(sqlite_automated_steps)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
-// The same chain, 100 instances at once on a ThreadPool of 8 workers (synchronous=FULL): many
-// step outcomes share a transaction (group commit), so one fsync serves several. Wall time.
+// The same chain, range(0) instances at once on a ThreadPool of 8 workers (synchronous=FULL):
+// many step outcomes share a transaction (group commit), so one fsync serves several. Wall time.
 void sqlite_automated_steps_concurrent(benchmark::State& state) {
-  constexpr int steps = 20, instances = 100;
+  constexpr int steps = 20;
+  const auto instances = static_cast<int>(state.range(0));
   const auto workflow = chain(steps);
   if (!workflow) return state.SkipWithError(workflow.error().c_str());
   std::string error;
@@ -129,7 +130,11 @@ void sqlite_automated_steps_concurrent(benchmark::State& state) {
   if (!error.empty()) state.SkipWithError(error.c_str());
   state.SetItemsProcessed(state.iterations() * steps * instances);
 }
-BENCHMARK(sqlite_automated_steps_concurrent)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(sqlite_automated_steps_concurrent)
+    ->Arg(100)
+    ->Arg(1'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Opening an engine on a store with 10,000 instances waiting at a checklist and resuming them
 // all; and the database's size per instance, with its input and data stated.
