@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what building, testing and running ablauf needs on Debian 12. Idempotent: installs
-# only the packages that are missing, so a second run takes a second.
+# Installs what building, testing and running ablauf needs on Debian 12, and any further
+# packages named as arguments (bench/compare/run.sh adds Node.js and gnuplot). Idempotent:
+# installs only the packages that are missing, so a second run takes a second.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
   libexpected-dev libcli11-dev libssl-dev libsqlite3-dev
   catch2 libbenchmark-dev
   graphviz python3 python3-jsonschema
+  "$@"
 )
 
 missing=()
