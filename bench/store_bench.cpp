@@ -88,8 +88,10 @@ void sqlite_automated_steps(benchmark::State& state) {
 }
 BENCHMARK(sqlite_automated_steps)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
-// The same chain, range(0) instances at once on a ThreadPool of 8 workers (synchronous=FULL):
-// many step outcomes share a transaction (group commit), so one fsync serves several. Wall time.
+// The same chain, `instances` at once on a ThreadPool of `workers` (synchronous=FULL): the
+// step outcomes of workers that wait for the disk together share a transaction (group commit),
+// so one fsync serves many; with more workers than cores, more of them wait together. Wall
+// time.
 void sqlite_automated_steps_concurrent(benchmark::State& state) {
   constexpr int steps = 20;
   const auto instances = static_cast<int>(state.range(0));
@@ -105,7 +107,7 @@ void sqlite_automated_steps_concurrent(benchmark::State& state) {
         error = store.error().message;
         break;
       }
-      ablauf::ThreadPool pool(8);
+      ablauf::ThreadPool pool(static_cast<std::size_t>(state.range(1)));
       ablauf::Engine engine{{.store = store->get(), .executor = &pool}};
       engine.register_adapter("noop", std::make_shared<Noop>());
       if (!engine.deploy(*workflow)) error = "the chain did not deploy";
@@ -131,8 +133,10 @@ void sqlite_automated_steps_concurrent(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * steps * instances);
 }
 BENCHMARK(sqlite_automated_steps_concurrent)
-    ->Arg(100)
-    ->Arg(1'000)
+    ->ArgNames({"instances", "workers"})
+    ->Args({100, 8})
+    ->Args({1'000, 8})
+    ->Args({1'000, 64})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -92,15 +92,19 @@ Result<Connection> Connection::open(const std::string& path, bool read_only) {
 }
 
 Connection::~Connection() {
+  kept_.clear();  // statements are finalized before their connection closes
   sqlite3_close_v2(db_);
 }
 
-Connection::Connection(Connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Connection::Connection(Connection&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), kept_(std::move(other.kept_)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
+    kept_.clear();
     sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
+    kept_ = std::move(other.kept_);
   }
   return *this;
 }
@@ -109,6 +113,16 @@ Result<> Connection::execute(const char* sql) {
   const int code = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
   if (code != SQLITE_OK) return tl::make_unexpected(failure_of(db_, sqlite3_extended_errcode(db_)));
   return {};
+}
+
+Result<> Connection::run_kept(const char* sql) {
+  auto kept = kept_.find(std::string_view(sql));
+  if (kept == kept_.end()) {
+    auto prepared = prepare(sql);
+    if (!prepared) return tl::make_unexpected(std::move(prepared.error()));
+    kept = kept_.emplace(sql, std::move(*prepared)).first;
+  }
+  return kept->second.run();
 }
 
 Result<Statement> Connection::prepare(std::string_view sql) {
@@ -124,17 +138,17 @@ Failure Connection::failure() const {
 }
 
 Result<Transaction> Transaction::begin(Connection& connection) {
-  if (auto ok = connection.execute("BEGIN IMMEDIATE"); !ok)
+  if (auto ok = connection.run_kept("BEGIN IMMEDIATE"); !ok)
     return tl::make_unexpected(std::move(ok.error()));
   return Transaction(connection);
 }
 
 Transaction::~Transaction() {
-  if (connection_) (void)connection_->execute("ROLLBACK");
+  if (connection_) (void)connection_->run_kept("ROLLBACK");
 }
 
 Result<> Transaction::commit() {
-  auto ok = connection_->execute("COMMIT");
+  auto ok = connection_->run_kept("COMMIT");
   if (ok) connection_ = nullptr;
   return ok;
 }

@@ -9,6 +9,7 @@
 #include <tl/expected.hpp>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,12 +62,16 @@ class Connection {
   Connection& operator=(Connection&& other) noexcept;
 
   Result<> execute(const char* sql);
+  // Runs one statement without rows, prepared the first time and kept: for those run again and
+  // again (BEGIN, COMMIT, SAVEPOINT), which execute() would compile every time.
+  Result<> run_kept(const char* sql);
   Result<Statement> prepare(std::string_view sql);
   Failure failure() const;
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;
+  std::map<std::string, Statement, std::less<>> kept_;
 };
 
 // BEGIN IMMEDIATE on construction (the write lock at once, so that two writers never deadlock

@@ -351,11 +351,11 @@ void SqliteStore::Impl::write_batch(const std::vector<Pending*>& batch) {
   if (!transaction) return fail_all(failed(transaction.error()).value());
   // Each append in a savepoint of its own: one that is refused leaves the others.
   for (auto* pending : batch) {
-    if (auto ok = db.execute("SAVEPOINT one_append"); !ok)
+    if (auto ok = db.run_kept("SAVEPOINT one_append"); !ok)
       return fail_all(failed(ok.error()).value());
     pending->result = write(pending->instance, pending->expected_last, *pending->commit);
-    if (!pending->result) (void)db.execute("ROLLBACK TO one_append");
-    (void)db.execute("RELEASE one_append");
+    if (!pending->result) (void)db.run_kept("ROLLBACK TO one_append");
+    (void)db.run_kept("RELEASE one_append");
   }
   if (auto ok = transaction->commit(); !ok) {
     const auto problem = failed(ok.error()).value();
