@@ -41,6 +41,13 @@ json::value to_json(const Event& event) {
   out["actor"] = event.actor;
   if (!event.step.empty()) out["step"] = event.step;
   if (event.attempt != 0) out["attempt"] = event.attempt;
+  if (event.token != 0) out["token"] = event.token;
+  if (event.next) {
+    json::array next;
+    next.reserve(event.next->size());
+    for (const auto& step : *event.next) next.emplace_back(step);
+    out["next"] = std::move(next);
+  }
   out["data"] = event.data;
   return out;
 }
@@ -85,6 +92,32 @@ tl::expected<Event, Error> event_from_json(const json::value& value) {
   const auto* data = object->if_contains("data");
   if (!data || !data->is_object()) return invalid("'data' must be an object", "/data");
   event.data = data->get_object();
+
+  // Token and next, at the top or, in the earlier form, inside "data".
+  const auto take = [&](std::string_view name) -> std::pair<const json::value*, std::string> {
+    if (const auto* field = object->if_contains(name)) return {field, "/" + std::string(name)};
+    if (const auto* field = event.data.if_contains(name))
+      return {field, "/data/" + std::string(name)};
+    return {nullptr, {}};
+  };
+  if (const auto [token, pointer] = take("token"); token) {
+    const bool whole = token->is_int64() || token->is_uint64();
+    if (!whole || token->to_number<double>() < 1 ||
+        token->to_number<double>() > std::numeric_limits<std::uint32_t>::max())
+      return invalid("'token' must be a positive integer", pointer);
+    event.token = static_cast<std::uint32_t>(token->to_number<std::uint64_t>());
+  }
+  if (const auto [next, pointer] = take("next"); next) {
+    const auto* steps = next->if_array();
+    if (!steps) return invalid("'next' must be an array of step ids", pointer);
+    event.next.emplace();
+    for (const auto& step : *steps) {
+      if (!step.is_string()) return invalid("'next' must be an array of step ids", pointer);
+      event.next->emplace_back(step.get_string());
+    }
+  }
+  event.data.erase("token");
+  event.data.erase("next");
   return event;
 }
 

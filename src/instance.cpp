@@ -23,12 +23,6 @@ std::string string_field(const Event& event, std::string_view name) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-std::optional<std::uint32_t> token_field(const Event& event) {
-  const auto* v = field(event, "token");
-  if (!v || !(v->is_int64() || v->is_uint64())) return std::nullopt;
-  return static_cast<std::uint32_t>(v->to_number<std::uint64_t>());
-}
-
 // The entry of a step in data.steps, made on first use.
 json::object& step_entry(json::value& data, const std::string& step) {
   auto& steps = data.as_object()["steps"];
@@ -83,19 +77,11 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::step_waiting:
     case EventType::step_completed:
     case EventType::step_failed: {
-      const auto token_id = token_field(event);
-      if (!token_id) return invalid(event, "'token' is missing");
+      if (event.token == 0) return invalid(event, "'token' is missing");
       auto it = std::find_if(tokens.begin(), tokens.end(),
-                             [&](const Token& t) { return t.id == *token_id; });
-      if (it == tokens.end()) return invalid(event, "no token " + std::to_string(*token_id));
+                             [&](const Token& t) { return t.id == event.token; });
+      if (it == tokens.end()) return invalid(event, "no token " + std::to_string(event.token));
       token = &*it;
-      if (const auto* next = field(event, "next")) {
-        const auto* targets = next->if_array();
-        const bool steps =
-            targets && std::all_of(targets->begin(), targets->end(),
-                                   [](const json::value& t) { return t.is_string(); });
-        if (!steps) return invalid(event, "'next' must be an array of step ids");
-      }
       break;
     }
     default: break;
@@ -145,26 +131,20 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       // The token moves to the first next step; further ones start tokens of their own. A
       // failure without "next" leaves the token where it is (a retry or the instance's end
       // follows).
-      const auto* next = field(event, "next");
       const std::uint32_t moving = token->id;
       timers.erase(std::remove_if(timers.begin(), timers.end(),
                                   [&](const Timer& t) { return t.token == moving; }),
                    timers.end());
-      if (!next) {
-        if (event.type == EventType::step_completed)
-          tokens.erase(std::find_if(tokens.begin(), tokens.end(),
-                                    [&](const Token& t) { return t.id == moving; }));
-        break;
-      }
-      const auto& targets = next->get_array();
-      if (targets.empty()) {
+      const bool ends = event.next ? event.next->empty() : event.type == EventType::step_completed;
+      if (ends) {
         tokens.erase(std::find_if(tokens.begin(), tokens.end(),
                                   [&](const Token& t) { return t.id == moving; }));
         break;
       }
-      *token = {token->id, std::string(targets[0].as_string())};
-      for (std::size_t i = 1; i < targets.size(); ++i)
-        tokens.push_back({next_token++, std::string(targets[i].as_string())});
+      if (!event.next) break;
+      const auto& targets = *event.next;
+      *token = {token->id, targets[0]};
+      for (std::size_t i = 1; i < targets.size(); ++i) tokens.push_back({next_token++, targets[i]});
       break;
     }
     case EventType::answer_recorded:
@@ -203,8 +183,8 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::timer_set: {
       auto due = parse_rfc3339(string_field(event, "due"));
       if (!due) return invalid(event, "'due' is not a date-time");
-      timers.push_back({string_field(event, "timer"), *due, event.step,
-                        token_field(event).value_or(0), string_field(event, "purpose")});
+      timers.push_back({string_field(event, "timer"), *due, event.step, event.token,
+                        string_field(event, "purpose")});
       break;
     }
     case EventType::timer_fired: {

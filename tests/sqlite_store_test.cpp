@@ -36,13 +36,7 @@ std::unique_ptr<SqliteStore> open(const std::string& path) {
 }
 
 Event event(std::uint64_t sequence, EventType type, const char* data, std::string step = {}) {
-  Event e;
-  e.sequence = sequence;
-  e.type = type;
-  e.time = monday + std::chrono::seconds(sequence);
-  e.step = std::move(step);
-  e.data = json::parse(data).as_object();
-  return e;
+  return test::stored_event(sequence, type, step, data, monday + std::chrono::seconds(sequence));
 }
 
 const std::vector<Event> history = {

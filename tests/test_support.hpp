@@ -5,16 +5,34 @@
 #include <ablauf/event.hpp>
 #include <ablauf/workflow.hpp>
 
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace ablauf::test {
+
+// An event read from its stored form, with `data` as JSON text; token and next may sit in the
+// data, as in the earlier form, and become the event's fields.
+inline Event stored_event(std::uint64_t sequence, EventType type, const std::string& step,
+                          std::string_view data, Time time) {
+  boost::json::object form{{"seq", sequence},
+                           {"type", to_string(type)},
+                           {"time", to_rfc3339(time)},
+                           {"actor", "system"},
+                           {"data", boost::json::parse(data)}};
+  if (!step.empty()) form["step"] = step;
+  auto event = event_from_json(form);
+  // Not REQUIRE: events are also made before any test runs, for tables of them.
+  if (!event) throw std::invalid_argument("not an event: " + event.error().message);
+  return std::move(*event);
+}
 
 // A copy of some events, for a store's Commit to take over.
 inline std::vector<Event> slice(std::span<const Event> events) {

@@ -19,21 +19,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ablauf {
 
-// What happened. Stable: types are only ever added. The data each carries is listed beside it.
+// What happened. Stable: types are only ever added. The data each carries is listed beside it;
+// token, next and attempt are fields of the Event itself.
 enum class EventType : std::uint8_t {
   instance_started,    // workflow, version, input, business_key?
   step_started,        // token; attempt
-  step_waiting,        // token, for: "checklist" | "task" | "timer" | "event" | "join", …
-  step_completed,      // token, output?, next: [step ids] (empty: the token ends), merged?
-  step_failed,         // token, error, retryable, next?; attempt
+  step_waiting,        // token; for: "checklist" | "task" | "timer" | "event" | "join", …
+  step_completed,      // token, next (empty: the token ends); output?, merged?
+  step_failed,         // token, next?; error, retryable; attempt
   answer_recorded,     // item, value; actor
   signature_recorded,  // item, hash; actor
   task_created,        // task, title, assignee?, due?
   task_completed,      // task, outcome?; actor
-  timer_set,           // timer, due, purpose: "wait" | "retry" | "timeout"
+  timer_set,           // token; timer, due, purpose: "wait" | "retry" | "timeout"
   timer_fired,         // timer
   signal_received,     // name, payload
   vars_assigned,       // vars: {name: value}
@@ -52,12 +54,18 @@ struct Event {
   std::string actor = "system";  // who caused it: a person's id, or "system"
   std::string step;              // the step it concerns; "" for the instance as a whole
   std::uint32_t attempt = 0;     // step_started and step_failed: 1 for the first try
-  boost::json::object data;      // as listed beside the type
+  std::uint32_t token = 0;       // the token a step event concerns (tokens count from 1)
+  // step_completed and step_failed: the steps the token moves to, the first keeping it and
+  // each further one starting a token of its own; empty: the token ends. None: a failure
+  // that leaves the token where it is (a retry or the instance's end follows).
+  std::optional<std::vector<std::string>> next;
+  boost::json::object data;  // the rest, as listed beside the type
 
   friend bool operator==(const Event&, const Event&) = default;
 };
 
-// The form stores keep: {"seq", "type", "time", "actor", "step"?, "attempt"?, "data"}.
+// The form stores keep: {"seq", "type", "time", "actor", "step"?, "attempt"?, "token"?, "next"?,
+// "data"}. Reading also takes the earlier form, which kept token and next inside "data".
 boost::json::value to_json(const Event& event);
 
 // Reads to_json's form back; anything else is an invalid_event error naming the field.

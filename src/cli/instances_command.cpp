@@ -96,10 +96,14 @@ int list_instances(const InstancesFlags& flags) {
   return exit_ok;
 }
 
-// What an event says, in one line: its data without the token bookkeeping.
+// What an event says, in one line: its data, and where its token moves.
 std::string details(const Event& event) {
   json::object data = event.data;
-  data.erase("token");
+  if (event.next) {
+    json::array next;
+    for (const auto& step : *event.next) next.emplace_back(step);
+    data["next"] = std::move(next);
+  }
   if (data.empty()) return {};
   std::string text = json::serialize(data);
   constexpr std::size_t width = 110;

@@ -43,8 +43,10 @@ struct Run {
   std::vector<std::string> wake;
   bool mail_queued = false;  // a commit queued mail: deliver it once the instance is let go
 
+  // Numbers the event, applies it, and keeps it for the next commit.
+  tl::expected<void, Error> emit(Event event, Time now);
   tl::expected<void, Error> emit(EventType type, std::string step, boost::json::object data,
-                                 Time now, std::string actor = "system", std::uint32_t attempt = 0);
+                                 Time now, std::string actor = "system");
 };
 
 // What a run leaves to do once its instance's lock is let go: advance the instances it woke,

@@ -17,19 +17,22 @@ namespace {
 // A run of steps without anything to wait for longer than this is a loop gone wrong.
 constexpr std::size_t max_steps_per_call = 10'000;
 
-// The data of an event about a token, with room for the fields that follow it; built field by
-// field, as an initializer list would cost a second pass and growing the table a rehash.
-json::object token_data(std::uint32_t token, std::size_t fields = 1) {
-  json::object data(fields);
-  data.emplace("token", token);
-  return data;
+// An event about a token at a step.
+Event about(EventType type, const std::string& step, std::uint32_t token, json::object data = {}) {
+  Event event;
+  event.type = type;
+  event.step = step;
+  event.token = token;
+  event.data = std::move(data);
+  return event;
 }
 
-// A token's move: to the steps in `next`, or nowhere when it is empty.
-json::object moved(std::uint32_t token, json::array next) {
-  auto data = token_data(token, 2);
-  data.emplace("next", std::move(next));
-  return data;
+// The token leaves its step for `next` (none: it ends there).
+Event moving(EventType type, const std::string& step, std::uint32_t token,
+             std::vector<std::string> next, json::object data = {}) {
+  Event event = about(type, step, token, std::move(data));
+  event.next = std::move(next);
+  return event;
 }
 
 const Token* token_of(const Run& run, std::uint32_t id) {
@@ -96,19 +99,22 @@ class OutputShown {
 
 }  // namespace
 
-tl::expected<void, Error> Run::emit(EventType type, std::string step, json::object data, Time now,
-                                    std::string actor, std::uint32_t attempt) {
-  Event event;
+tl::expected<void, Error> Run::emit(Event event, Time now) {
   event.sequence = state.last_sequence + 1;
-  event.type = type;
   event.time = now;
-  event.actor = std::move(actor);
-  event.step = std::move(step);
-  event.attempt = attempt;
-  event.data = std::move(data);
   if (auto ok = state.apply(event); !ok) return ok;
   events.push_back(std::move(event));
   return {};
+}
+
+tl::expected<void, Error> Run::emit(EventType type, std::string step, json::object data, Time now,
+                                    std::string actor) {
+  Event event;
+  event.type = type;
+  event.actor = std::move(actor);
+  event.step = std::move(step);
+  event.data = std::move(data);
+  return emit(std::move(event), now);
 }
 
 std::string attempt_key(const Run& run, std::uint32_t token) {
@@ -183,7 +189,7 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
       return ok;
   }
   // The first transition that holds; its conditions read the step's output as later steps will.
-  json::array next;
+  std::vector<std::string> next;
   bool chosen = step.next.empty();
   std::string failure;
   {
@@ -205,10 +211,12 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
   }
   if (!failure.empty()) return fail_instance(run, std::move(failure));
   if (!chosen) return fail_instance(run, "step '" + step.id + "': no transition's condition holds");
-  auto data = token_data(token, 3);
+  json::object data;
   if (!output.is_null()) data.emplace("output", std::move(output));
-  data.emplace("next", std::move(next));
-  if (auto ok = run.emit(EventType::step_completed, step.id, std::move(data), clock.now()); !ok)
+  if (auto ok = run.emit(
+          moving(EventType::step_completed, step.id, token, std::move(next), std::move(data)),
+          clock.now());
+      !ok)
     return ok;
   if (run.state.tokens.empty() && !run.state.finished())
     return run.emit(EventType::instance_completed, {}, {}, clock.now());
@@ -218,9 +226,9 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
 tl::expected<void, Error> EngineParts::fail(Run& run, std::uint32_t token,
                                             const StepDefinition& step, std::uint32_t attempt,
                                             std::string error, bool retryable) {
-  auto data = token_data(token);
-  data["error"] = error;
-  data["retryable"] = retryable;
+  Event failed = about(EventType::step_failed, step.id, token,
+                       json::object{{"error", error}, {"retryable", retryable}});
+  failed.attempt = attempt;
   if (retryable && step.retry && attempt < step.retry->max_attempts) {
     // Exponential backoff on a timer, never a sleep: the instance waits like any other.
     const auto& policy = *step.retry;
@@ -230,24 +238,17 @@ tl::expected<void, Error> EngineParts::fail(Run& run, std::uint32_t token,
         static_cast<std::int64_t>(std::min(static_cast<double>(initial.count()) * factor, 1e15)));
     delay = std::min(delay, policy.max_interval.exact());
     if (policy.jitter) delay = jittered(delay, run.state.id, step.id, attempt);
-    if (auto ok = run.emit(EventType::step_failed, step.id, std::move(data), clock.now(), "system",
-                           attempt);
-        !ok)
-      return ok;
+    if (auto ok = run.emit(std::move(failed), clock.now()); !ok) return ok;
     return wait(run, token, step,
                 json::object{{"for", "timer"},
                              {"timer_due", to_rfc3339(clock.now() + delay)},
                              {"purpose", "retry"}});
   }
   if (!step.on_error.empty()) {
-    data["next"] = json::array{json::value(step.on_error)};
-    return run.emit(EventType::step_failed, step.id, std::move(data), clock.now(), "system",
-                    attempt);
+    failed.next = std::vector{step.on_error};
+    return run.emit(std::move(failed), clock.now());
   }
-  if (auto ok = run.emit(EventType::step_failed, step.id, std::move(data), clock.now(), "system",
-                         attempt);
-      !ok)
-    return ok;
+  if (auto ok = run.emit(std::move(failed), clock.now()); !ok) return ok;
   return fail_instance(run, "step '" + step.id + "' failed: " + error);
 }
 
@@ -263,15 +264,14 @@ tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
   if (const auto* p = why.if_contains("purpose")) purpose = p->as_string();
   why.erase("timer_due");
   why.erase("purpose");
-  why["token"] = token;
-  if (auto ok = run.emit(EventType::step_waiting, step.id, std::move(why), now); !ok) return ok;
+  if (auto ok = run.emit(about(EventType::step_waiting, step.id, token, std::move(why)), now); !ok)
+    return ok;
   const auto set_timer = [&](std::string when, std::string what) {
-    return run.emit(EventType::timer_set, step.id,
-                    json::object{{"timer", new_id("tm")},
-                                 {"token", token},
-                                 {"due", std::move(when)},
-                                 {"purpose", std::move(what)}},
-                    now);
+    return run.emit(
+        about(EventType::timer_set, step.id, token,
+              json::object{
+                  {"timer", new_id("tm")}, {"due", std::move(when)}, {"purpose", std::move(what)}}),
+        now);
   };
   if (!due.empty())
     if (auto ok = set_timer(due, purpose); !ok) return ok;
@@ -291,22 +291,19 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
 
   if (step.type == "decision") return complete(run, token_id, step, nullptr);
   if (step.type == "end") {
-    if (auto ok = run.emit(EventType::step_completed, step.id, moved(token_id, {}), now); !ok)
+    if (auto ok = run.emit(moving(EventType::step_completed, step.id, token_id, {}), now); !ok)
       return ok;
     const auto* status = step.parameters.if_contains("status");
     if (status && *status == "failed") return fail_instance(run, "ended at step '" + step.id + "'");
     return run.emit(EventType::instance_completed, {}, {}, now);
   }
-  if (step.type == "parallel") {
-    json::array branches;
-    for (const auto& branch : step.branches) branches.emplace_back(branch);
-    return run.emit(EventType::step_completed, step.id, moved(token_id, std::move(branches)), now);
+  if (step.type == "parallel")
+    return run.emit(moving(EventType::step_completed, step.id, token_id, step.branches), now);
+  if (!again) {
+    Event started = about(EventType::step_started, step.id, token_id);
+    started.attempt = attempt;
+    if (auto ok = run.emit(std::move(started), now); !ok) return ok;
   }
-  if (!again)
-    if (auto ok = run.emit(EventType::step_started, step.id, token_data(token_id), now, "system",
-                           attempt);
-        !ok)
-      return ok;
   std::string key = attempt_key(run, token_id);
 
   // The step's rendered parameters: templates filled in, computed values computed.
@@ -342,9 +339,9 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
       if (t.step == step.id && t.waiting_for == "join") arrived.push_back(t.id);
     if (arrived.size() < branches) return {};
     for (std::size_t i = 1; i < arrived.size(); ++i)
-      if (auto ok = run.emit(
-              EventType::step_completed, step.id,
-              json::object{{"token", arrived[i]}, {"next", json::array()}, {"merged", true}}, now);
+      if (auto ok = run.emit(moving(EventType::step_completed, step.id, arrived[i], {},
+                                    json::object{{"merged", true}}),
+                             now);
           !ok)
         return ok;
     return complete(run, arrived[0], step, nullptr);
@@ -438,14 +435,14 @@ tl::expected<void, Error> EngineParts::fire(Run& run, const Timer& timer) {
   if (!step) return {};
   if (fired.purpose == "retry") return execute(run, fired.token);
   if (fired.purpose == "timeout") {
-    auto data = token_data(fired.token);
-    data["error"] = "timed out after " + to_string(*step->timeout);
-    data["retryable"] = false;
+    Event failed = about(EventType::step_failed, step->id, fired.token,
+                         json::object{{"error", "timed out after " + to_string(*step->timeout)},
+                                      {"retryable", false}});
     if (!step->on_timeout.empty()) {
-      data["next"] = json::array{json::value(step->on_timeout)};
-      return run.emit(EventType::step_failed, step->id, std::move(data), now);
+      failed.next = std::vector{step->on_timeout};
+      return run.emit(std::move(failed), now);
     }
-    if (auto ok = run.emit(EventType::step_failed, step->id, std::move(data), now); !ok) return ok;
+    if (auto ok = run.emit(std::move(failed), now); !ok) return ok;
     return fail_instance(run, "step '" + step->id + "' timed out");
   }
   return complete(run, fired.token, *step, nullptr);
