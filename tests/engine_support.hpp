@@ -7,6 +7,7 @@
 #include <ablauf/engine.hpp>
 #include <ablauf/step_type.hpp>
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -64,13 +65,15 @@ struct Fixture {
 };
 
 // A store that fails, as a disk or a process would, at the append that carries a given event
-// type (for one instance, or any): the engine has stored the events before it, none after.
+// type (for one instance, or any): the engine has stored the events before it, none after. It
+// also counts the instances read from their start (their latest snapshot, if any).
 class DyingStore final : public Store {
  public:
   explicit DyingStore(Store& inner) : inner_(inner) {}
   std::optional<EventType> die_at;
   std::string only_for;
   bool refuse_mark_sent = false;
+  mutable std::atomic<int> reads_from_start{0};
 
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
                                    Commit commit) override {
@@ -85,6 +88,7 @@ class DyingStore final : public Store {
   }
   tl::expected<std::optional<Snapshot>, Error> load_snapshot(
       std::string_view instance) const override {
+    ++reads_from_start;
     return inner_.load_snapshot(instance);
   }
   tl::expected<std::optional<boost::json::object>, Error> find_record(

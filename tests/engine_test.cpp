@@ -164,6 +164,34 @@ TEST_CASE("a signal finds its instance by correlation key", "[engine]") {
   CHECK(s.data.at("event").at("amount") == 84.5);
 }
 
+TEST_CASE("the engine keeps only the most recently used instances in memory", "[engine]") {
+  MemoryStore memory;
+  test::DyingStore store(memory);
+  ManualClock clock{test::monday};
+  Engine engine({.store = &store, .clock = &clock, .cached_instances = 2});
+  REQUIRE(engine.deploy(test::compile_text(R"({"id": "c", "version": 1, "kind": "workflow",
+    "title": "C", "steps": [
+      {"id": "check", "type": "fill_checklist", "title": "Check",
+       "items": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}], "next": "done"},
+      {"id": "done", "type": "end"}]})")));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(*engine.start("c", json::object()));
+  store.reads_from_start = 0;
+  REQUIRE(engine.answer(ids[3], "check", "a", true, "erika"));  // among the last two used
+  CHECK(store.reads_from_start == 0);
+  REQUIRE(engine.answer(ids[0], "check", "a", true, "erika"));  // pushed out: read again
+  CHECK(store.reads_from_start == 1);
+  for (const auto& id : ids) {
+    if (id != ids[0] && id != ids[3]) REQUIRE(engine.answer(id, "check", "a", true, "erika"));
+    REQUIRE(engine.answer(id, "check", "b", true, "erika"));
+    const auto state = engine.get(id);
+    REQUIRE(state);
+    CHECK(state->status == InstanceStatus::completed);
+    CHECK(state->data.at("steps").at("check").at("answers") ==
+          json::object{{"a", true}, {"b", true}});
+  }
+}
+
 TEST_CASE("a rejected answer changes nothing", "[engine]") {
   Fixture f;
   f.deploy("invoicing_and_payments.json");

@@ -65,6 +65,10 @@ struct EngineConfig {
   // How many events an instance gathers between snapshots of its state in a store that wants
   // them (not MemoryStore); loading it reads the latest snapshot and the events since. 0: never.
   std::uint32_t snapshot_every = 100;
+  // How many unfinished instances the engine keeps in memory between calls, the most recently
+  // used; another is read again from the store (its latest snapshot and the events since) when
+  // next touched. Bounds the engine's memory however many instances wait. 0: none.
+  std::size_t cached_instances = 10'000;
 };
 
 // Which instances list() returns; empty fields match every instance.

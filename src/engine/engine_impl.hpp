@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <list>
 #include <map>
 #include <mutex>
 #include <random>
@@ -210,7 +211,9 @@ struct EngineParts {
 
   mutable std::array<std::mutex, 64> instance_locks_;
   mutable std::mutex cache_mutex_;
-  mutable std::map<std::string, InstanceState, std::less<>> states_;
+  // The states of instances not being changed, most recently used first, and where each is.
+  mutable std::list<InstanceState> recent_;
+  mutable std::map<std::string_view, std::list<InstanceState>::iterator> states_;
 
   struct Slot {
     bool again = false;  // scheduled again while its work ran

@@ -85,8 +85,10 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
   {
     std::lock_guard lock(cache_mutex_);
     if (const auto cached = states_.find(instance); cached != states_.end()) {
-      run.state = std::move(cached->second);
-      states_.erase(cached);
+      const auto where = cached->second;
+      states_.erase(cached);  // before its key, which views the state's id, goes
+      run.state = std::move(*where);
+      recent_.erase(where);
     }
   }
   auto& state = run.state;
@@ -121,9 +123,19 @@ void EngineParts::keep(Run&& run) const {
   if (run.base_sequence != run.state.last_sequence || run.state.last_sequence == 0) return;
   // A finished instance never changes again: the store answers the rare read, and the cache
   // stays the size of the work in flight.
-  if (run.state.finished()) return;
+  if (run.state.finished() || config.cached_instances == 0) return;
   std::lock_guard lock(cache_mutex_);
-  states_.insert_or_assign(run.state.id, std::move(run.state));
+  if (const auto stale = states_.find(run.state.id); stale != states_.end()) {
+    const auto where = stale->second;
+    states_.erase(stale);
+    recent_.erase(where);
+  }
+  recent_.push_front(std::move(run.state));
+  states_.emplace(recent_.front().id, recent_.begin());
+  while (recent_.size() > config.cached_instances) {
+    states_.erase(recent_.back().id);
+    recent_.pop_back();
+  }
 }
 
 FollowUp EngineParts::release(Run&& run) const {
