@@ -108,8 +108,9 @@ bool visited_once(const ablauf::InstanceState& state, const std::string& step) {
 
 // An engine with one workflow deployed, and the instances it ran so far.
 struct Host {
-  explicit Host(const ablauf::Workflow& workflow, ablauf::Executor* executor = nullptr)
-      : engine({.clock = &clock, .executor = executor}) {
+  explicit Host(const ablauf::Workflow& workflow, ablauf::Executor* executor = nullptr,
+                std::size_t cached_instances = 10'000)
+      : engine({.clock = &clock, .executor = executor, .cached_instances = cached_instances}) {
     engine.register_adapter("noop", std::make_shared<Noop>());
     if (auto deployed = engine.deploy(workflow); !deployed) error = deployed.error().message;
   }
@@ -395,18 +396,19 @@ std::int64_t resident_bytes() {
   return resident * static_cast<std::int64_t>(sysconf(_SC_PAGESIZE));
 }
 
-// The memory of an instance waiting at its checklist: RSS growth over range(0) starts, divided
-// by their number. Each such instance holds 3 events (instance_started with order_input(), whose
-// JSON text is input_json_bytes long; step_started; step_waiting): MemoryStore keeps every
-// event, and this is what they take in it, with the store's indexes. The timed part is the
-// starts.
+// The memory of an instance waiting at its checklist: RSS growth over `instances` starts,
+// divided by their number. Each such instance holds 3 events (instance_started with
+// order_input(), whose JSON text is input_json_bytes long; step_started; step_waiting):
+// MemoryStore keeps every event, with its indexes; and the engine keeps the states of the
+// `cached` most recently used instances (its default: 10,000). The timed part is the starts.
 void engine_memory_per_waiting_instance(benchmark::State& state) {
   const std::int64_t count = state.range(0);
+  const auto cached = static_cast<std::size_t>(state.range(1));
   const auto workflow = compile("checklist", checklist(3));
   if (!workflow) return state.SkipWithError(workflow.error().c_str());
   for (auto _ : state) {
     state.PauseTiming();
-    auto host = std::make_unique<Host>(*workflow);
+    auto host = std::make_unique<Host>(*workflow, nullptr, cached);
 #if defined(__GLIBC__)
     malloc_trim(0);  // hand back what earlier cases freed, or new instances would reuse it unseen
 #endif
@@ -435,7 +437,9 @@ void engine_memory_per_waiting_instance(benchmark::State& state) {
   }
 }
 BENCHMARK(engine_memory_per_waiting_instance)
-    ->Arg(100'000)
+    ->ArgNames({"instances", "cached"})
+    ->Args({100'000, 10'000})
+    ->Args({100'000, 100'000})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
