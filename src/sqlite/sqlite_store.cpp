@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -186,7 +187,8 @@ struct SqliteStore::Impl {
     bool done;
   };
   std::mutex queue_mutex;
-  std::condition_variable appended;
+  std::condition_variable appended;  // a batch was written
+  std::condition_variable queued;    // an append joined the queue
   std::vector<Pending*> queue;
   bool writing = false;
   void write_batch(const std::vector<Pending*>& batch);
@@ -326,14 +328,23 @@ tl::expected<void, Error> SqliteStore::append(std::string_view instance,
   Impl::Pending mine{instance, expected_last, &commit, {}, false};
   std::unique_lock lock(s.queue_mutex);
   s.queue.push_back(&mine);
+  if (s.writing) s.queued.notify_one();
   s.appended.wait(lock, [&] { return mine.done || !s.writing; });
   if (mine.done) return std::move(mine.result);
   s.writing = true;
+  std::size_t others = 0;  // appends of other threads in the batch written before
   while (!s.queue.empty()) {
+    // Those threads are on their way back with their next appends; a moment's wait lets one
+    // fsync serve them all again, rather than a few now and the rest after. Alone, a thread
+    // never waits.
+    if (s.queue.size() < others)
+      s.queued.wait_for(lock, std::chrono::microseconds(200),
+                        [&] { return s.queue.size() >= others; });
     std::vector<Impl::Pending*> batch;
     batch.swap(s.queue);
     lock.unlock();
     s.write_batch(batch);
+    others = batch.size() - static_cast<std::size_t>(std::count(batch.begin(), batch.end(), &mine));
     lock.lock();
     for (auto* pending : batch) pending->done = true;
     s.appended.notify_all();
