@@ -125,6 +125,7 @@ void EngineParts::keep(Run&& run) const {
   // stays the size of the work in flight.
   if (run.state.finished() || config.cached_instances == 0) return;
   std::lock_guard lock(cache_mutex_);
+  // An instance leaves the cache while it is changed; were it kept twice, the newer state wins.
   if (const auto stale = states_.find(run.state.id); stale != states_.end()) {
     const auto where = stale->second;
     states_.erase(stale);
