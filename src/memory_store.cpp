@@ -1,6 +1,7 @@
 #include "ablauf/store.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace ablauf {
 namespace {
@@ -34,10 +35,14 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
     it = events_.emplace(std::string(instance), std::vector<Event>{}).first;
     order_.emplace_back(instance);
   }
-  for (auto& event : events) {
-    Event& stored = it->second.emplace_back(std::move(event));
-    stored.sequence = it->second.size();
-  }
+  auto& stored = it->second;
+  const auto first = stored.size();
+  if (stored.empty())
+    stored = std::move(events);  // a new instance: its events as they come
+  else
+    stored.insert(stored.end(), std::make_move_iterator(events.begin()),
+                  std::make_move_iterator(events.end()));
+  for (auto i = first; i < stored.size(); ++i) stored[i].sequence = i + 1;
   auto& kept = summaries_[it->first];
   if (kept.next_due) timers_.erase({*kept.next_due, it->first});
   if (summary.next_due) timers_.emplace(*summary.next_due, it->first);
