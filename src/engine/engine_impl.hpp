@@ -35,7 +35,7 @@ struct Run {
   std::shared_ptr<const Workflow> workflow;
   std::shared_ptr<const Registry> registry;
   std::uint64_t base_sequence = 0;  // the store's last sequence number for the instance
-  std::vector<Event> events;
+  std::vector<Event> events;        // see Run(): room for a call's usual events
   // The effects of built-in steps, stored with the next commit (see Commit).
   std::vector<RecordWrite> records;
   std::vector<Mail> mails;
@@ -45,6 +45,8 @@ struct Run {
   bool mail_queued = false;  // a commit queued mail: deliver it once the instance is let go
 
   // Numbers the event, applies it, and keeps it for the next commit.
+  Run() { events.reserve(16); }
+
   tl::expected<void, Error> emit(Event event, Time now);
   tl::expected<void, Error> emit(EventType type, std::string step, boost::json::object data,
                                  Time now, std::string actor = "system");
