@@ -37,11 +37,11 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
   }
   auto& stored = it->second;
   const auto first = stored.size();
-  if (stored.empty())
-    stored = std::move(events);  // a new instance: its events as they come
-  else
-    stored.insert(stored.end(), std::make_move_iterator(events.begin()),
-                  std::make_move_iterator(events.end()));
+  // Room for these events at once, but no more: the engine's vector has spare room that would
+  // stay with every instance.
+  if (stored.capacity() < first + events.size()) stored.reserve(first + events.size());
+  stored.insert(stored.end(), std::make_move_iterator(events.begin()),
+                std::make_move_iterator(events.end()));
   for (auto i = first; i < stored.size(); ++i) stored[i].sequence = i + 1;
   auto& kept = summaries_[it->first];
   if (kept.next_due) timers_.erase({*kept.next_due, it->first});
