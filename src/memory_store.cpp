@@ -37,9 +37,9 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
   }
   auto& stored = it->second;
   const auto first = stored.size();
-  // Room for these events at once, but no more: the engine's vector has spare room that would
-  // stay with every instance.
-  if (stored.capacity() < first + events.size()) stored.reserve(first + events.size());
+  // A new instance gets room for its first events and no more, as most then wait; later
+  // appends grow the vector as usual.
+  if (first == 0) stored.reserve(events.size());
   stored.insert(stored.end(), std::make_move_iterator(events.begin()),
                 std::make_move_iterator(events.end()));
   for (auto i = first; i < stored.size(); ++i) stored[i].sequence = i + 1;
