@@ -63,6 +63,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::invalid_event: return "invalid_event";
     case ErrorCode::duplicate_key: return "duplicate_key";
     case ErrorCode::store_error: return "store_error";
+    case ErrorCode::unescaped_output: return "unescaped_output";
   }
   return "unknown";
 }

@@ -63,6 +63,16 @@ std::vector<std::string_view> item_ids(const StepDefinition& step) {
   return ids;
 }
 
+// A raw tag writes data as it is: harmless in plain text, a way in for markup in an HTML mail
+// body. Authors rarely mean it, so each is a warning.
+void warn_unescaped(DefinitionReader& reader, const Template& tmpl, const std::string& pointer) {
+  for (const auto& name : tmpl.unescaped_names())
+    reader.warning(ErrorCode::unescaped_output, pointer,
+                   "'{{{" + name + "}}}' writes its value without HTML escaping, so in an HTML "
+                   "mail data could add markup or scripts; write {{" + name + "}} unless the "
+                   "value is trusted HTML");
+}
+
 }  // namespace
 
 bool is_computed(const json::value& value) noexcept {
@@ -127,7 +137,10 @@ std::optional<DynamicValue> read_dynamic_value(DefinitionReader& reader, const j
   }
   for (const auto& part : compiled->parts()) {
     if (part.expression) note_paths(reader, *part.expression, pointer + part.pointer);
-    if (part.tmpl) note_names(reader, *part.tmpl, pointer + part.pointer);
+    if (part.tmpl) {
+      note_names(reader, *part.tmpl, pointer + part.pointer);
+      warn_unescaped(reader, *part.tmpl, pointer + part.pointer);
+    }
   }
   return std::move(*compiled);
 }

@@ -236,5 +236,24 @@ TEST_CASE("the invoice email addresses the customer by name", "[workflows][templ
   CHECK(set->at("due_date") == "2026-11-16");
 }
 
+TEST_CASE("a raw template tag loads with a warning where it is", "[definition][template]") {
+  const std::string text = R"({"id": "w", "version": 1, "kind": "workflow", "title": "W", "steps": [
+  {"id": "mail", "type": "send_email", "to": "a@example.de", "subject": "Hallo",
+   "format": "html", "body": "<p>{{{input.note}}} {{& input.note}} {{input.name}}</p>",
+   "next": "done"},
+  {"id": "done", "type": "end"}]})";
+  auto definition = load_definition(text, "raw.json");
+  REQUIRE(definition);
+  const auto& warnings = definition->warnings;
+  REQUIRE(warnings.size() == 1);  // one per name, however often it is written raw
+  CHECK(warnings[0].severity == Severity::warning);
+  CHECK(warnings[0].code == ErrorCode::unescaped_output);
+  CHECK(warnings[0].pointer == "/steps/0/body");
+  CHECK(warnings[0].location.line == 3);
+  CHECK_THAT(warnings[0].message,
+             Catch::Contains("'{{{input.note}}}'") && Catch::Contains("write {{input.note}}"));
+  CHECK(to_string(ErrorCode::unescaped_output) == "unescaped_output");
+}
+
 }  // namespace
 }  // namespace ablauf

@@ -98,6 +98,58 @@ TEST_CASE("a line break in a mail header fails the step instead of adding header
   CHECK(mailer.sent.empty());
 }
 
+TEST_CASE("untrusted values in an HTML mail body are escaped, whatever they hold",
+          "[engine][effects][xss]") {
+  // Payloads from the usual lists of cross-site scripting vectors: tags, attributes broken out
+  // of, event handlers, comments, entities already escaped, and template text that must not
+  // be rendered a second time.
+  const std::vector<std::string> payloads = {
+      "<script>alert(1)</script>",
+      "\"><script>alert(1)</script>",
+      "'><img src=x onerror=alert(1)>",
+      "<svg/onload=alert(1)>",
+      "<iframe src=\"javascript:alert(1)\"></iframe>",
+      "<a href=\"javascript:alert(1)\">Zahlen</a>",
+      "\" onmouseover=\"alert(1)",
+      "' onfocus='alert(1)' autofocus='",
+      "<body onload=alert(1)>",
+      "<!--<script>alert(1)</script>-->",
+      "</p><style>@import 'https://evil.example/x.css';</style>",
+      "<math><mi xlink:href=\"data:x,<script>alert(4)</script>\">",
+      "&lt;script&gt;alert(1)&lt;/script&gt;",
+      "<scr<script>ipt>alert(1)</scr</script>ipt>",
+      "<IMG SRC=`javascript:alert(1)`>",
+      "{{input.secret}}",
+      "Müller & Söhne <GmbH>",
+  };
+  ManualClock clock{monday};
+  FlakyMailer mailer;
+  Engine engine{{.clock = &clock, .mailer = &mailer}};
+  REQUIRE(engine.deploy(test::compile_text(R"({"id": "m", "version": 1, "kind": "workflow",
+    "title": "M", "steps": [
+      {"id": "mail", "type": "send_email", "to": "a@example.de", "subject": "Rechnung",
+       "format": "html", "body": "<p>Sehr geehrte Damen und Herren,</p><p>{{input.name}}</p>",
+       "next": "done"},
+      {"id": "done", "type": "end"}]})")));
+  for (const auto& payload : payloads) {
+    INFO(payload);
+    REQUIRE(engine.start("m", json::object{{"name", payload}, {"secret", "hunter2"}}));
+  }
+  REQUIRE(mailer.sent.size() == payloads.size());
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    const auto& body = mailer.sent[i].body;
+    INFO(body);
+    CHECK(mailer.sent[i].html);
+    // Only the template's own markup is left: every < > " ' of the value became an entity.
+    const std::string value =
+        body.substr(body.rfind("<p>") + 3, body.size() - body.rfind("<p>") - 7);
+    CHECK(value.find_first_of("<>\"'") == std::string::npos);
+    CHECK(body.find("hunter2") == std::string::npos);
+    CHECK(body.substr(0, body.rfind("<p>")) == "<p>Sehr geehrte Damen und Herren,</p>");
+  }
+  CHECK(mailer.sent.back().body.find("Müller &amp; Söhne &lt;GmbH&gt;") != std::string::npos);
+}
+
 TEST_CASE("a crash before the outcome is stored loses the effect with it", "[engine][effects]") {
   auto types = StepTypeRegistry::builtin();
   REQUIRE(types.add({.name = "lookup"}));

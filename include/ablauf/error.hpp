@@ -55,6 +55,8 @@ enum class ErrorCode {
   invalid_event,      // a stored event that cannot be read back
   duplicate_key,      // another instance of the workflow was started with the business key
   store_error,        // the store failed (disk, database, lock held by another process)
+  // templates, added later (codes keep their values)
+  unescaped_output,  // a warning: {{{name}}} or {{& name}} writes a value without HTML escaping
 };
 
 // Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

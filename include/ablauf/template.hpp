@@ -92,6 +92,10 @@ class Template {
   // check references before anything runs.
   std::vector<std::string> names() const;
 
+  // The names written raw, with {{{name}}} or {{& name}}, anywhere in the template (sections
+  // included), each once, in order: what HTML escaping does not protect.
+  std::vector<std::string> unescaped_names() const;
+
  private:
   friend struct detail::TemplateAccess;
   std::shared_ptr<const detail::CompiledTemplate> compiled_;

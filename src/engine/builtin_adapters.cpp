@@ -71,8 +71,13 @@ class UpdateRecord final : public Adapter {
 
 }  // namespace
 
-tl::expected<Mail, std::string> compose_mail(const json::object& p, std::string_view language,
-                                             std::string key) {
+bool is_html_mail(const StepDefinition& step) {
+  const auto* format = step.parameters.if_contains("format");
+  return format && *format == "html";
+}
+
+tl::expected<Mail, std::string> compose_mail(const json::object& p, bool html,
+                                             std::string_view language, std::string key) {
   Mail mail;
   mail.to = recipients(p, "to");
   mail.cc = recipients(p, "cc");
@@ -81,7 +86,7 @@ tl::expected<Mail, std::string> compose_mail(const json::object& p, std::string_
   mail.reply_to = string_parameter(p, "reply_to");
   mail.subject = text_in(p.at("subject"), language);
   mail.body = text_in(p.at("body"), language);
-  mail.html = string_parameter(p, "format") == "html";
+  mail.html = html;
   mail.idempotency_key = std::move(key);
   // A line break in a header would let a rendered value (a customer's name, say) add headers of
   // its own, such as a Bcc.

@@ -237,8 +237,12 @@ struct EngineParts {
 std::string attempt_key(const Run& run, std::uint32_t token);
 
 // The built-in typed actions that talk to the host's services.
+// Whether a send_email step writes HTML ("format": "html"): its body is then rendered with
+// HTML escaping and handed on as HTML. The format is a choice, not a template, so it is read
+// from the step as written, never from the rendered parameters.
+bool is_html_mail(const StepDefinition& step);
 // The mail a send_email step's rendered parameters describe, or why there is none.
-tl::expected<Mail, std::string> compose_mail(const boost::json::object& parameters,
+tl::expected<Mail, std::string> compose_mail(const boost::json::object& parameters, bool html,
                                              std::string_view language, std::string key);
 std::shared_ptr<Adapter> make_save_record(RecordStore& records);
 std::shared_ptr<Adapter> make_update_record(RecordStore& records);

@@ -310,11 +310,9 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   json::object parameters;
   DynamicEvaluationOptions options;
   options.expressions.now = now;
+  const bool html = is_html_mail(step);
   for (const auto& [name, value] : step.values) {
-    options.templates.escape = name == "body" && step.parameters.if_contains("format") &&
-                                       step.parameters.at("format") == "html"
-                                   ? Escape::html
-                                   : Escape::none;
+    options.templates.escape = html && name == "body" ? Escape::html : Escape::none;
     auto rendered = value.evaluate(run.state.data, options);
     if (!rendered)
       return fail(run, token_id, step, attempt,

@@ -3,6 +3,8 @@
 #include "template/template_ast.hpp"
 #include "template/template_parser.hpp"
 
+#include <algorithm>
+
 namespace ablauf {
 
 Template::Template() = default;
@@ -23,6 +25,18 @@ bool Template::has_tags() const noexcept {
 
 std::vector<std::string> Template::names() const {
   return compiled_ ? compiled_->names : std::vector<std::string>{};
+}
+
+std::vector<std::string> Template::unescaped_names() const {
+  std::vector<std::string> names;
+  if (!compiled_) return names;
+  for (const auto& node : compiled_->nodes) {
+    if (node.kind != detail::mustache::NodeKind::variable || node.escape) continue;
+    std::string name = node.path.empty() ? "." : node.path.front();  // "." : the element itself
+    for (std::size_t i = 1; i < node.path.size(); ++i) name.append(".").append(node.path[i]);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
 }
 
 RenderOptions render_options(const TemplateLimits& limits, Escape escape,
