@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (the fuzz preset: clang 16, ASan, UBSan) and runs each for a
+# while, seeded from the project's definitions and a few expressions, templates and stored
+# events. Corpora grow in build/fuzz/corpus across runs; a crash leaves its input in
+# build/fuzz/artifacts and fails the script.
+#
+#   bash tests/fuzz/run.sh [SECONDS_PER_TARGET]    (default 60)
+set -euo pipefail
+seconds=${1:-60}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+bash .ci/install-deps.sh clang-16 libclang-rt-16-dev
+cmake --preset fuzz > /dev/null
+cmake --build --preset fuzz > build/fuzz.log 2>&1 || { tail -40 build/fuzz.log; exit 1; }
+
+bin=build/fuzz/tests/fuzz
+corpus=build/fuzz/corpus
+artifacts=build/fuzz/artifacts
+mkdir -p "$artifacts"
+seed() {  # seed TARGET NAME CONTENT
+  mkdir -p "$corpus/$1"
+  printf '%s' "$3" > "$corpus/$1/seed-$2"
+}
+for file in workflows/*.json tests/data/good/*.json tests/data/invalid/*.json \
+    tests/data/unsound/*.json; do
+  mkdir -p "$corpus/fuzz_definition"
+  cp "$file" "$corpus/fuzz_definition/seed-$(basename "$(dirname "$file")")-$(basename "$file")"
+done
+# Expressions: a first byte 0 for text, 1 for a JsonLogic rule.
+seed fuzz_expression text1 $'\x00input.invoice.total > 1000 && input.customer.country == \'DE\''
+seed fuzz_expression text2 $'\x00sum(map(input.invoice.lines, it.qty * it.price))'
+seed fuzz_expression text3 $'\x00date_add(input.invoice.issue_date, \'P14D\') < now()'
+seed fuzz_expression text4 $'\x00size(steps.check.answers) == 2 ? "ok" : matches(input.customer.name, "^E")'
+seed fuzz_expression logic1 $'\x01{"and": [{">": [{"var": "input.invoice.total"}, 1000]}, {"in": ["DE", ["DE", "AT"]]}]}'
+seed fuzz_expression logic2 $'\x01{"reduce": [{"var": "input.invoice.lines"}, {"+": [{"var": "current.qty"}, {"var": "accumulator"}]}, 0]}'
+seed fuzz_template mail 'Hallo {{input.name}}, {{#input.items}}{{n}} {{/input.items}}{{^input.empty}}leer{{/input.empty}}'
+seed fuzz_template partials '{{> items}}{{>*partial}}{{=<% %>=}}<%input.nested.a.b%>{{{input.name}}}'
+seed fuzz_template inherit '{{<items}}{{$block}}x{{/block}}{{/items}}{{! note }}{{& input.name}}'
+seed fuzz_stored event '{"seq": 3, "type": "step_completed", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "next": ["b", "c"], "data": {"output": {"x": 1}}}'
+seed fuzz_stored earlier '{"seq": 2, "type": "timer_set", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "data": {"token": 1, "timer": "t", "due": "2026-11-24T09:00:00Z", "purpose": "wait"}}'
+seed fuzz_stored started '{"seq": 1, "type": "instance_started", "time": "2026-11-23T09:00:00Z", "actor": "erika", "data": {"workflow": "w", "version": 1, "start": "a", "input": {}}}'
+
+status=0
+for target in fuzz_definition fuzz_expression fuzz_template fuzz_stored; do
+  echo "== $target, ${seconds}s" >&2
+  if ! "$bin/$target" "$corpus/$target" -max_total_time="$seconds" -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
+      > "build/fuzz/$target.log" 2>&1; then
+    status=1
+    grep -E "ERROR|SUMMARY|artifact" "build/fuzz/$target.log" >&2 || tail -20 "build/fuzz/$target.log" >&2
+  fi
+  grep -E "^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|cov: " \
+    "build/fuzz/$target.log" | tail -4 >&2
+done
+exit $status
