@@ -70,7 +70,7 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
                                    : "the first event must be instance_started");
   if (!starting && finished()) return invalid(event, "the instance has already finished");
 
-  // Events about a token need it to exist; find it before changing anything.
+  // What an event needs, checked before anything changes: the token it concerns, a version.
   Token* token = nullptr;
   switch (event.type) {
     case EventType::step_started:
@@ -84,6 +84,13 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       token = &*it;
       break;
     }
+    case EventType::instance_started:
+      if (const auto* v = field(event, "version")) {
+        boost::system::error_code not_whole;
+        (void)v->to_number<std::uint32_t>(not_whole);
+        if (not_whole) return invalid(event, "'version' must be a whole number from 0");
+      }
+      break;
     default: break;
   }
 
@@ -96,7 +103,7 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
             caller_id && caller_id->is_string())
           parent = caller_id->get_string();
       const auto* v = field(event, "version");
-      version = v && v->is_number() ? v->to_number<std::uint32_t>() : 0;
+      version = v ? v->to_number<std::uint32_t>() : 0;  // checked above
       const auto* input = field(event, "input");
       data = json::object{{"input", input ? *input : json::value(json::object())},
                           {"vars", json::object()},

@@ -199,6 +199,17 @@ TEST_CASE("an event out of place is refused and changes nothing", "[event][insta
   refuse(event(11, EventType::task_completed, "x", R"({"task": "t-9"})"), "no task 't-9'");
   refuse(event(11, EventType::instance_started, "", R"({"workflow": "w"})"), "already started");
   refuse(event(11, EventType::vars_assigned, "", R"({"vars": 3})"), "'vars' must be an object");
+  // Found by fuzz_stored: a damaged store's version threw instead of being refused.
+  for (const char* version : {"-1", "1.5", "\"2\"", "4294967296"}) {
+    InstanceState fresh;
+    auto ok = fresh.apply(
+        event(1, EventType::instance_started, "",
+              std::string(R"({"workflow": "w", "start": "a", "version": )") + version + "}"));
+    REQUIRE_FALSE(ok);
+    CHECK_THAT(ok.error().message, Catch::Contains("'version' must be a whole number"));
+    CHECK(fresh.last_sequence == 0);
+    CHECK(fresh.workflow_id.empty());
+  }
 
   CHECK_FALSE(fold("i", std::span<const Event>{}));
   CHECK_FALSE(fold("i", std::vector{event(1, EventType::timer_fired, "", "{}")}));
