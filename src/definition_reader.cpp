@@ -286,7 +286,14 @@ std::optional<std::string> read_identifier(DefinitionReader& reader,
 std::optional<Duration> read_duration(DefinitionReader& reader, const boost::json::value& value,
                                       const std::string& pointer) {
   auto parsed = parse_duration(value);
-  if (parsed) return *parsed;
+  if (parsed) {
+    const auto horizon = reader.options().max_timer_horizon;
+    if (parsed->longest() <= horizon) return *parsed;
+    reader.error(ErrorCode::timer_too_far, pointer,
+                 "the duration " + to_string(*parsed) + " lasts longer than the limit of " +
+                     to_string(days_and_time(horizon)) + " (max_timer_horizon)");
+    return std::nullopt;
+  }
   const DurationError& e = parsed.error();
   std::string message = value.is_string() ? "'" + std::string(value.get_string()) +
                                                 "' is not a duration: " + e.message

@@ -70,6 +70,15 @@ std::chrono::milliseconds Duration::exact() const noexcept {
   return std::chrono::hours(24 * days) + time;
 }
 
+std::chrono::milliseconds Duration::longest() const noexcept {
+  // Components are at most 10^9 each, so the day count fits; its milliseconds may not.
+  constexpr std::int64_t ms_per_day = 86'400'000;
+  constexpr auto most = std::chrono::milliseconds::max().count();
+  const std::int64_t total_days = years * 366 + months * 31 + days;
+  if (total_days > (most - time.count()) / ms_per_day) return std::chrono::milliseconds::max();
+  return std::chrono::milliseconds(total_days * ms_per_day) + time;
+}
+
 tl::expected<Duration, DurationError> parse_duration(std::string_view text) {
   if (text.empty()) return fail(0, "empty duration; write e.g. P14D or PT30M");
   if (text[0] != 'P')
@@ -174,6 +183,11 @@ tl::expected<Duration, DurationError> parse_duration(const boost::json::value& v
   Duration d;
   d.time = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000)));
   return d;
+}
+
+Duration days_and_time(std::chrono::milliseconds length) noexcept {
+  const auto days = std::chrono::floor<std::chrono::days>(length);
+  return Duration{.days = days.count(), .time = length - days};
 }
 
 std::string to_string(const Duration& d) {

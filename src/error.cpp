@@ -14,7 +14,15 @@ ErrorKind kind_of(ErrorCode code) noexcept {
     case ErrorCode::too_deep:
     case ErrorCode::too_many_steps:
     case ErrorCode::string_too_long:
-    case ErrorCode::expression_too_complex: return ErrorKind::limit;
+    case ErrorCode::expression_too_complex:
+    case ErrorCode::too_many_transitions:
+    case ErrorCode::too_many_branches:
+    case ErrorCode::too_many_retries:
+    case ErrorCode::timer_too_far:
+    case ErrorCode::output_too_large:
+    case ErrorCode::data_too_large:
+    case ErrorCode::history_too_long:
+    case ErrorCode::too_many_activations: return ErrorKind::limit;
     case ErrorCode::dangling_target:
     case ErrorCode::unreachable_step:
     case ErrorCode::no_path_to_end:
@@ -64,6 +72,14 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::duplicate_key: return "duplicate_key";
     case ErrorCode::store_error: return "store_error";
     case ErrorCode::unescaped_output: return "unescaped_output";
+    case ErrorCode::too_many_transitions: return "too_many_transitions";
+    case ErrorCode::too_many_branches: return "too_many_branches";
+    case ErrorCode::too_many_retries: return "too_many_retries";
+    case ErrorCode::timer_too_far: return "timer_too_far";
+    case ErrorCode::output_too_large: return "output_too_large";
+    case ErrorCode::data_too_large: return "data_too_large";
+    case ErrorCode::history_too_long: return "history_too_long";
+    case ErrorCode::too_many_activations: return "too_many_activations";
   }
   return "unknown";
 }

@@ -125,16 +125,18 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::step_completed:
     case EventType::step_failed: {
       auto& entry = step_entry(data, event.step);
+      // Tokens merged into another at a join count as neither visits nor activations.
+      const bool merged = event.type == EventType::step_completed && field(event, "merged");
       if (event.type == EventType::step_completed) {
         if (const auto* output = field(event, "output")) entry["output"] = *output;
-        // Tokens merged into another at a join do not count as visits of their own.
-        if (!field(event, "merged")) {
+        if (!merged) {
           auto& visits = entry["visits"];
           visits = (visits.is_int64() ? visits.get_int64() : 0) + 1;
         }
       } else {
         entry["error"] = string_field(event, "error");
       }
+      if (!merged && (event.type == EventType::step_completed || event.next)) ++activations;
       // The token moves to the first next step; further ones start tokens of their own. A
       // failure without "next" leaves the token where it is (a retry or the instance's end
       // follows).

@@ -22,6 +22,7 @@ class Fields {
     if (!object_) fail("", "must be an object");
   }
 
+  bool has(std::string_view name) const { return object_ && object_->contains(name); }
   const json::value* any(std::string_view name) {
     const auto* value = object_ && !problem_ ? object_->if_contains(name) : nullptr;
     if (!value && object_) fail(name, "is missing");
@@ -121,7 +122,8 @@ json::value to_json(const InstanceState& state) {
                       {"timers", std::move(timers)},
                       {"tasks", std::move(tasks)},
                       {"last_sequence", state.last_sequence},
-                      {"next_token", state.next_token}};
+                      {"next_token", state.next_token},
+                      {"activations", state.activations}};
 }
 
 tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
@@ -169,6 +171,8 @@ tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
   }
   state.last_sequence = fields.count("last_sequence");
   state.next_token = static_cast<std::uint32_t>(fields.count("next_token"));
+  // Snapshots written before activations were counted start again from 0.
+  if (fields.has("activations")) state.activations = fields.count("activations");
   if (problem) return tl::make_unexpected(std::move(*problem));
   return state;
 }

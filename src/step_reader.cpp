@@ -35,6 +35,13 @@ std::vector<Transition> read_next(DefinitionReader& reader, const boost::json::v
                  "'next' is empty; leave it out to make the step final");
     return out;
   }
+  if (const auto most = reader.options().max_transitions; array.size() > most) {
+    reader.error(ErrorCode::too_many_transitions, pointer,
+                 "'next' has " + std::to_string(array.size()) +
+                     " transitions, more than the limit of " + std::to_string(most) +
+                     " (max_transitions)");
+    return out;
+  }
   std::string default_pointer;  // of the first transition without "when"
   for (std::size_t i = 0; i < array.size(); ++i) {
     const std::string transition_ptr = element_pointer(pointer, i);
@@ -74,8 +81,14 @@ std::optional<RetryPolicy> read_retry(DefinitionReader& reader, Fields& step) {
                 {"max_attempts", "initial_interval", "backoff", "max_interval", "jitter"},
                 "'retry'");
   RetryPolicy retry;
-  if (auto n = fields.integer("max_attempts", 1, 1000))
-    retry.max_attempts = static_cast<std::uint32_t>(*n);
+  if (auto n = fields.integer("max_attempts", 1, std::numeric_limits<std::int32_t>::max())) {
+    if (const auto most = reader.options().max_retry_attempts; *n > most)
+      reader.error(ErrorCode::too_many_retries, fields.pointer_of("max_attempts"),
+                   "'max_attempts' is " + std::to_string(*n) + ", more than the limit of " +
+                       std::to_string(most) + " (max_retry_attempts)");
+    else
+      retry.max_attempts = static_cast<std::uint32_t>(*n);
+  }
   if (auto d = fields.duration("initial_interval")) retry.initial_interval = *d;
   if (auto d = fields.duration("max_interval")) retry.max_interval = *d;
   if (auto backoff = fields.number("backoff")) {
@@ -213,9 +226,15 @@ void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpe
       std::vector<std::string> ids;
       read_step_ids(reader, *value, pointer, spec.name, ids);
       if (spec.name == "branches") {
+        const auto most = reader.options().max_parallel_branches;
         if (value->is_array() && value->get_array().size() < 2)
           reader.error(ErrorCode::invalid_value, pointer,
                        "a parallel step needs at least two branches");
+        else if (value->is_array() && value->get_array().size() > most)
+          reader.error(ErrorCode::too_many_branches, pointer,
+                       "the parallel step has " + std::to_string(value->get_array().size()) +
+                           " branches, more than the limit of " + std::to_string(most) +
+                           " (max_parallel_branches)");
         step.branches = std::move(ids);
       }
       break;

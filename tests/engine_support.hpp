@@ -19,7 +19,9 @@ namespace json = boost::json;
 inline const Time monday = *parse_rfc3339("2026-11-23T09:00:00Z");
 
 struct Fixture {
-  explicit Fixture(Executor* executor = nullptr) : engine(config(executor)) {}
+  explicit Fixture(Executor* executor = nullptr, EngineLimits limits = {})
+      : engine(config(executor, limits)) {}
+  explicit Fixture(EngineLimits limits) : Fixture(nullptr, limits) {}
 
   ManualClock clock{monday};
   MemoryStore store;
@@ -29,7 +31,7 @@ struct Fixture {
   std::vector<Event> observed;
   Engine engine;
 
-  EngineConfig config(Executor* executor) {
+  EngineConfig config(Executor* executor, EngineLimits limits) {
     return {.store = &store,
             .clock = &clock,
             .mailer = &outbox,
@@ -40,7 +42,8 @@ struct Fixture {
                   std::lock_guard lock(observed_mutex);
                   observed.push_back(e);
                 },
-            .language = "de"};
+            .language = "de",
+            .limits = limits};
   }
 
   void deploy(const std::string& file) {

@@ -789,7 +789,7 @@ TEST_CASE("an expression longer than max_length is refused", "[expression]") {
   const auto error = compile_error(at_limit + " ");
   CHECK(error.limit);
   CHECK(error.offset == 16 * 1024);
-  CHECK(error.message == "the expression is longer than 16384 bytes");
+  CHECK(error.message == "the expression is longer than 16384 bytes (max_length)");
   CompileOptions small;
   small.limits.max_length = 4;
   CHECK(compile_error("1 + 2", small).limit);
@@ -799,7 +799,7 @@ TEST_CASE("nesting deeper than max_depth is a limit error, never a crash", "[exp
   const auto deep = [](std::string_view text) {
     const auto error = compile_error(text);
     CHECK(error.limit);
-    CHECK(error.message == "the expression nests deeper than 64 levels");
+    CHECK(error.message == "the expression nests deeper than 64 levels (max_depth)");
   };
   deep(std::string(100, '(') + "1" + std::string(100, ')'));
   deep(std::string(100, '!') + "true");
@@ -1019,7 +1019,7 @@ TEST_CASE("JsonLogic rules nest no deeper than max_depth", "[expression][jsonlog
   for (int i = 0; i < 100; ++i) rule = json::object{{"!", rule}};
   const auto error = rule_error_of(rule);
   CHECK(error.limit);
-  CHECK(error.message == "the rule nests deeper than 64 levels");
+  CHECK(error.message == "the rule nests deeper than 64 levels (max_depth)");
   CHECK(error.pointer.size() == 2 * 64);  // "/!" down to the level that is too deep
 }
 

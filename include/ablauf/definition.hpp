@@ -20,6 +20,7 @@
 #include <boost/json/object.hpp>
 #include <tl/expected.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -144,6 +145,15 @@ struct LoadOptions {
   std::size_t max_steps = 10'000;
   // Longest id: of the definition, its steps, sections and items.
   std::size_t max_identifier_length = 64;
+  // Most transitions in one step's 'next'.
+  std::size_t max_transitions = 1'000;
+  // Most branches of one parallel step.
+  std::size_t max_parallel_branches = 100;
+  // Highest 'max_attempts' of a step's retry policy.
+  std::uint32_t max_retry_attempts = 1'000;
+  // Longest duration a definition gives a timer (a wait, timeout, retry interval or task due
+  // date), as Duration::longest() measures it. About ten years.
+  std::chrono::milliseconds max_timer_horizon = std::chrono::days(3'660);
   // The step types a definition may use and the parameters each takes; null means the
   // built-in types (StepTypeRegistry::builtin()).
   const StepTypeRegistry* step_types = nullptr;

@@ -30,6 +30,10 @@ struct Duration {
   // REQUIRES: !is_calendar()
   std::chrono::milliseconds exact() const noexcept;
 
+  // The longest it can last, counting a year as 366 days and a month as 31: what a limit on
+  // how far ahead a timer may lie compares. Saturates at milliseconds::max().
+  std::chrono::milliseconds longest() const noexcept;
+
   friend bool operator==(const Duration&, const Duration&) = default;
 };
 
@@ -45,6 +49,9 @@ tl::expected<Duration, DurationError> parse_duration(std::string_view text);
 // A duration as written in a definition: an ISO 8601 string, or a non-negative number of
 // seconds (fractions allowed, kept to the millisecond).
 tl::expected<Duration, DurationError> parse_duration(const boost::json::value& value);
+
+// An exact length as days and time, e.g. for to_string(): P3660D rather than PT87840H.
+Duration days_and_time(std::chrono::milliseconds length) noexcept;
 
 // The canonical ISO 8601 text, e.g. "P1DT12H" or "PT0.5S"; "PT0S" for zero.
 std::string to_string(const Duration& duration);

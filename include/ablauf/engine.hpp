@@ -33,6 +33,8 @@
 #include <boost/json/value.hpp>
 #include <tl/expected.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -41,6 +43,32 @@
 #include <vector>
 
 namespace ablauf {
+
+// Limits of running instances; docs/limits.md lists them with those of definitions
+// (LoadOptions). A value at a limit is accepted. What passes one is refused before anything is
+// stored when a caller brought it (an input, answer, signal payload or finished step's output),
+// and otherwise fails the step (its on_error may take over) or, for history and activations,
+// the instance, with an error whose code names the limit (ErrorKind::limit).
+struct EngineLimits {
+  // Largest value entering an instance at once: a step's output, an answer, a signal's
+  // payload, a sub-workflow's result, as serialized JSON.
+  std::size_t max_output_bytes = 1024 * 1024;
+  // Largest instance data (input, vars, outputs, answers), as serialized JSON: a new value is
+  // refused when the data and it together would be larger, even where it replaces an older one.
+  std::size_t max_data_bytes = 16 * 1024 * 1024;
+  // Most events in one instance's history. The event that would pass it is refused, and an
+  // instance that runs into it fails: its history ends with one event more than the limit.
+  std::uint64_t max_history_events = 1'000'000;
+  // Most times a token leaves a step over an instance's life (InstanceState::activations): the
+  // guard against a loop that never ends. A step that would start past it fails the instance.
+  std::uint64_t max_activations = 100'000;
+  // Farthest ahead a timer or a task's due date may lie when it is set.
+  std::chrono::milliseconds max_timer_horizon = std::chrono::days(3'660);
+  // Operations of one expression evaluation (EvaluationOptions::max_steps).
+  std::size_t max_evaluation_steps = 100'000;
+  // Bytes one template renders (RenderOptions::max_output_bytes).
+  std::size_t max_rendered_bytes = 1024 * 1024;
+};
 
 struct EngineConfig {
   // Not owned, and must outlive the engine; null means the engine's own default: a MemoryStore,
@@ -69,6 +97,7 @@ struct EngineConfig {
   // used; another is read again from the store (its latest snapshot and the events since) when
   // next touched. Bounds the engine's memory however many instances wait. 0: none.
   std::size_t cached_instances = 10'000;
+  EngineLimits limits;
 };
 
 // Which instances list() returns; empty fields match every instance.

@@ -57,6 +57,15 @@ enum class ErrorCode {
   store_error,        // the store failed (disk, database, lock held by another process)
   // templates, added later (codes keep their values)
   unescaped_output,  // a warning: {{{name}}} or {{& name}} writes a value without HTML escaping
+  // limits of definitions and running instances (see docs/limits.md), added later
+  too_many_transitions,  // a step's 'next' has more transitions than max_transitions
+  too_many_branches,     // a parallel step has more branches than max_parallel_branches
+  too_many_retries,      // a step's retry.max_attempts is past max_retry_attempts
+  timer_too_far,         // a timer or task due date lies past the timer horizon
+  output_too_large,      // a step's output, an answer or a signal's payload is too large
+  data_too_large,        // the instance's data would grow past max_data_bytes
+  history_too_long,      // the instance's history would grow past max_history_events
+  too_many_activations,  // the instance has run more steps than max_activations
 };
 
 // Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

@@ -78,6 +78,9 @@ struct InstanceState {
   std::vector<Task> tasks;
   std::uint64_t last_sequence = 0;
   std::uint32_t next_token = 1;
+  // How often a token has left a step (completed, or failed on to another): what the loop
+  // guard EngineLimits::max_activations counts.
+  std::uint64_t activations = 0;
 
   bool finished() const noexcept {
     return status == InstanceStatus::completed || status == InstanceStatus::failed ||

@@ -183,7 +183,8 @@ int resume_instances(const InstancesFlags& flags) {
                      [&](const std::string& instance, const Event& e) {
                        if (progress && instance == flags.id) (*progress)(e);
                      },
-                 .language = flags.language});
+                 .language = flags.language,
+                 .limits = flags.limits.engine});
   const auto deployed = deploy_kept(engine, *store, flags.limits.options);
   if (!deployed) return exit_invalid;
 
@@ -272,7 +273,7 @@ void add_instances_command(CLI::App& app, std::function<int()>& run) {
   resume->add_option("--outbox", flags->outbox, "Folder for sent mail (.eml files)")
       ->capture_default_str();
   resume->add_flag("--json", flags->json, "Print the instance as JSON when done");
-  flags->limits.add_to(*resume);
+  flags->limits.add_to(*resume, true);
   resume->callback([flags, &run] { run = [flags] { return resume_instances(*flags); }; });
 }
 

@@ -1,5 +1,6 @@
 #include "load.hpp"
 
+#include <ablauf/duration.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/source.hpp>
 
@@ -9,45 +10,65 @@
 
 namespace ablauf::cli {
 
-void LimitFlags::add_to(CLI::App& command) {
-  auto& json = options.json;
-  command.add_option("--max-bytes", json.max_document_bytes, "Largest document, in bytes")
-      ->capture_default_str()
-      ->group("Limits");
-  command.add_option("--max-depth", json.max_depth, "Deepest nesting of arrays and objects")
-      ->capture_default_str()
-      ->group("Limits");
-  command.add_option("--max-string-length", json.max_string_length, "Longest string, in bytes")
-      ->capture_default_str()
-      ->group("Limits");
-  command.add_option("--max-steps", options.max_steps, "Most steps (or sections)")
-      ->capture_default_str()
-      ->group("Limits");
+namespace {
+
+// A size or count flag in the "Limits" group, showing its default.
+template <class T>
+void limit(CLI::App& command, const std::string& name, T& value, const std::string& what) {
+  command.add_option(name, value, what)->capture_default_str()->group("Limits");
+}
+
+}  // namespace
+
+void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
+  limit(command, "--max-bytes", options.json.max_document_bytes, "Largest document, in bytes");
+  limit(command, "--max-depth", options.json.max_depth, "Deepest nesting of arrays and objects");
+  limit(command, "--max-string-length", options.json.max_string_length, "Longest string, in bytes");
+  limit(command, "--max-steps", options.max_steps, "Most steps (or sections)");
+  limit(command, "--max-identifier-length", options.max_identifier_length,
+        "Longest step, section or item id");
+  limit(command, "--max-expression-length", options.expressions.max_length,
+        "Longest expression, in bytes");
+  limit(command, "--max-expression-depth", options.expressions.max_depth,
+        "Deepest nesting of operators and calls in an expression");
+  limit(command, "--max-template-bytes", options.templates.max_template_bytes,
+        "Longest template, in bytes");
+  limit(command, "--max-template-nesting", options.templates.max_nesting,
+        "Deepest nesting of sections in a template");
+  limit(command, "--max-transitions", options.max_transitions, "Most transitions in a step's next");
+  limit(command, "--max-parallel-branches", options.max_parallel_branches,
+        "Most branches of a parallel step");
+  limit(command, "--max-retries", options.max_retry_attempts,
+        "Highest max_attempts of a retry policy");
   command
-      .add_option("--max-identifier-length", options.max_identifier_length,
-                  "Longest step, section or item id")
-      ->capture_default_str()
+      .add_option_function<std::string>(
+          "--max-timer-horizon",
+          [this](const std::string& text) {
+            const auto horizon = parse_duration(text)->exact();  // checked below
+            options.max_timer_horizon = horizon;
+            engine.max_timer_horizon = horizon;
+          },
+          "Farthest ahead a timer may lie, as an ISO 8601 duration in days and time")
+      ->check([](const std::string& text) -> std::string {
+        const auto parsed = parse_duration(text);
+        if (!parsed) return "'" + text + "' is not a duration: " + parsed.error().message;
+        if (parsed->is_calendar()) return "give the horizon in days (P3660D), not years or months";
+        return {};
+      })
+      ->default_str(to_string(days_and_time(options.max_timer_horizon)))
       ->group("Limits");
-  command
-      .add_option("--max-expression-length", options.expressions.max_length,
-                  "Longest expression, in bytes")
-      ->capture_default_str()
-      ->group("Limits");
-  command
-      .add_option("--max-expression-depth", options.expressions.max_depth,
-                  "Deepest nesting of operators and calls in an expression")
-      ->capture_default_str()
-      ->group("Limits");
-  command
-      .add_option("--max-template-bytes", options.templates.max_template_bytes,
-                  "Longest template, in bytes")
-      ->capture_default_str()
-      ->group("Limits");
-  command
-      .add_option("--max-template-nesting", options.templates.max_nesting,
-                  "Deepest nesting of sections in a template")
-      ->capture_default_str()
-      ->group("Limits");
+  if (!runs_instances) return;
+  limit(command, "--max-output-bytes", engine.max_output_bytes,
+        "Largest step output, answer or signal payload, as JSON");
+  limit(command, "--max-data-bytes", engine.max_data_bytes, "Largest instance data, as JSON");
+  limit(command, "--max-history-events", engine.max_history_events,
+        "Most events in an instance's history");
+  limit(command, "--max-activations", engine.max_activations,
+        "Most steps one instance runs (loop guard)");
+  limit(command, "--max-evaluation-steps", engine.max_evaluation_steps,
+        "Operations of one expression evaluation");
+  limit(command, "--max-rendered-bytes", engine.max_rendered_bytes,
+        "Largest text one template renders");
 }
 
 std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,

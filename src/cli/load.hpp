@@ -1,6 +1,7 @@
 // Loading definitions for the command line: limits from flags, diagnostics to stderr.
 #pragma once
 
+#include <ablauf/engine.hpp>
 #include <ablauf/workflow.hpp>
 
 #include <boost/json/value.hpp>
@@ -12,10 +13,12 @@
 
 namespace ablauf::cli {
 
-// The loader limits, as flags shared by every command that reads definitions.
+// The loader limits, as flags shared by every command that reads definitions; with
+// `runs_instances`, the engine's limits as well (EngineLimits).
 struct LimitFlags {
   LoadOptions options;
-  void add_to(CLI::App& command);
+  EngineLimits engine;
+  void add_to(CLI::App& command, bool runs_instances = false);
 };
 
 // Loads and compiles one file. Prints every diagnostic (errors and warnings) to stderr as

@@ -91,7 +91,8 @@ int run_instance(const RunFlags& flags) {
                  .clock = &clock,
                  .mailer = &outbox,
                  .observer = [&](const std::string&, const Event& e) { progress(e); },
-                 .language = language});
+                 .language = language,
+                 .limits = flags.limits.engine});
   if (auto ok = engine.deploy(std::move(*workflow)); !ok) {
     std::cerr << "error: " << ok.error().message << '\n';
     return exit_invalid;
@@ -151,7 +152,7 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
   command->add_flag("--json", flags->json,
                     "Print the final instance (status, data, history) as JSON on stdout");
   flags->store.add_to(*command);
-  flags->limits.add_to(*command);
+  flags->limits.add_to(*command, true);
   command->callback([flags, &run] { run = [flags] { return run_instance(*flags); }; });
 }
 

@@ -12,13 +12,10 @@
 
 namespace ablauf {
 namespace json = boost::json;
+using detail::error;
 using detail::Run;
 
 namespace {
-
-tl::unexpected<Error> error(ErrorCode code, std::string message) {
-  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
-}
 
 std::string token_step(const InstanceState& state, std::uint32_t token) {
   const Token* t = state.find_token(token);
@@ -191,6 +188,8 @@ tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_
     auto at = at_checklist(run, step_id, "answers");
     if (!at) return tl::make_unexpected(std::move(at.error()));
     const StepDefinition& step = *at->step;
+    if (auto ok = parts.admit(run, answers, "the answers to step '" + step.id + "'"); !ok)
+      return ok;
 
     // Check every answer before recording any.
     std::vector<std::pair<std::string, json::value>> checked;
@@ -299,6 +298,8 @@ tl::expected<void, Error> Engine::finish_step(std::string_view instance, std::st
     const std::uint32_t attempt = token->attempt;
     switch (result.kind) {
       case StepResult::Kind::completed:
+        if (auto ok = parts.admit(run, result.output, "the output of step '" + step.id + "'"); !ok)
+          return ok;
         return parts.complete(run, id, step, std::move(result.output));
       case StepResult::Kind::failed:
         return parts.fail(run, id, step, attempt, std::move(result.error), result.retryable);
@@ -313,7 +314,8 @@ namespace {
 // The token of `run` waiting at a wait step for `event`, whose correlation (if `key` is given)
 // evaluates to `key`; or none.
 std::optional<std::uint32_t> awaiting(const Run& run, std::string_view event,
-                                      std::optional<std::string_view> key, Time now) {
+                                      std::optional<std::string_view> key,
+                                      const EvaluationOptions& options) {
   for (const auto& token : run.state.tokens) {
     if (token.state != Token::State::waiting || token.waiting_for != "event") continue;
     const StepDefinition& step = *run.workflow->find_step(token.step);
@@ -322,7 +324,7 @@ std::optional<std::uint32_t> awaiting(const Run& run, std::string_view event,
     if (key) {
       const auto correlation = step.expressions.find("correlation");
       if (correlation == step.expressions.end()) continue;
-      auto value = evaluate(correlation->second, run.state.data, {.now = now});
+      auto value = evaluate(correlation->second, run.state.data, options);
       if (!value || detail::to_text(*value) != *key) continue;
     }
     return token.id;
@@ -339,10 +341,13 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
   const auto deliver = [&](std::optional<std::string_view> key) {
     return [&, key](Run& run) -> tl::expected<void, Error> {
       const Time now = parts.clock.now();
-      const auto token = awaiting(run, event, key, now);
+      const auto token = awaiting(run, event, key, parts.evaluation(now));
       if (!token) return {};
       found = true;
       const StepDefinition& step = *run.workflow->find_step(token_step(run.state, *token));
+      if (auto ok = parts.admit(run, payload, "the payload of event '" + std::string(event) + "'");
+          !ok)
+        return ok;
       if (auto ok = run.emit(EventType::signal_received, step.id,
                              json::object{{"name", std::string(event)}, {"payload", payload}}, now);
           !ok)

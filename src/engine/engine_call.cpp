@@ -31,6 +31,8 @@ tl::expected<void, Error> EngineParts::call(Run& run, std::uint32_t token,
                        {"input", input ? *input : json::value(json::object())},
                        {"parent", json::object{{"instance", run.state.id}, {"step", step.id}}}};
   auto sub = begin(std::move(callee), child, std::move(started), "system");
+  if (!sub && kind_of(sub.error().code) == ErrorKind::limit)  // the input is too large
+    return fail(run, token, step, attempt, std::move(sub.error().message), false);
   if (!sub) return tl::make_unexpected(std::move(sub.error()));
   // The call is stored as started first: a crash before the caller waits runs it again, and
   // the second run finds the sub-workflow below.
@@ -56,6 +58,12 @@ tl::expected<void, Error> EngineParts::return_from_calls(Run& run) {
     const StepDefinition& step = *run.workflow->find_step(waiting->step);
     if (callee->status == InstanceStatus::completed) {
       json::object output{{"instance", child}, {"vars", callee->data.as_object().at("vars")}};
+      if (auto ok = admit(run, output, "the result of sub-workflow '" + child + "'"); !ok) {
+        if (auto failed = fail(run, token, step, waiting->attempt, ok.error().message, false);
+            !failed)
+          return failed;
+        continue;
+      }
       if (auto ok = complete(run, token, step, std::move(output)); !ok) return ok;
       continue;
     }

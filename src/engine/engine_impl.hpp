@@ -16,6 +16,13 @@
 
 namespace ablauf::detail {
 
+inline tl::unexpected<Error> error(ErrorCode code, std::string message) {
+  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
+}
+
+// The length of `value` as compact JSON, without building the text.
+std::size_t serialized_size(const boost::json::value& value);
+
 // What is deployed. Replaced whole when something is deployed or registered, so that a call
 // reads one consistent snapshot and a step looks up its adapter without taking a lock.
 struct Registry {
@@ -35,7 +42,9 @@ struct Run {
   std::shared_ptr<const Workflow> workflow;
   std::shared_ptr<const Registry> registry;
   std::uint64_t base_sequence = 0;  // the store's last sequence number for the instance
-  std::vector<Event> events;        // see Run(): room for a call's usual events
+  std::vector<Event> events;        // made since the last commit
+  // The limit on the history's length; the event that passes it is refused (see emit).
+  std::uint64_t max_history_events = EngineLimits{}.max_history_events;
   // The effects of built-in steps, stored with the next commit (see Commit).
   std::vector<RecordWrite> records;
   std::vector<Mail> mails;
@@ -44,9 +53,8 @@ struct Run {
   std::vector<std::string> wake;
   bool mail_queued = false;  // a commit queued mail: deliver it once the instance is let go
 
-  // Numbers the event, applies it, and keeps it for the next commit.
-  Run() { events.reserve(16); }
-
+  // Numbers the event, applies it, and keeps it for the next commit. An event past
+  // max_history_events is a history_too_long error, unless it ends the instance.
   tl::expected<void, Error> emit(Event event, Time now);
   tl::expected<void, Error> emit(EventType type, std::string step, boost::json::object data,
                                  Time now, std::string actor = "system");
@@ -168,9 +176,23 @@ struct EngineParts {
   void wait_idle();
   bool has_work(const InstanceState& state) const;
 
+  // --- limits (engine_limits.cpp)
+  // The options of an evaluation, or a rendering, at `now` within config.limits.
+  EvaluationOptions evaluation(Time now) const;
+  DynamicEvaluationOptions rendering(Time now, Escape escape) const;
+  // Lets `value` (described by `what`, e.g. "the output of step 'fetch'") into the run's
+  // data, or says which limit it would pass: max_output_bytes or max_data_bytes.
+  tl::expected<void, Error> admit(const Run& run, const boost::json::value& value,
+                                  std::string_view what) const;
+  // Refuses a timer or due date (`what`) farther ahead of `now` than max_timer_horizon.
+  tl::expected<void, Error> check_horizon(Time due, Time now, std::string_view what) const;
+  // Refuses to start `step` once the instance has run max_activations steps.
+  tl::expected<void, Error> check_activations(const Run& run, const std::string& step) const;
+
   // --- running steps (engine_run.cpp)
   // One pass of scheduled work; returns the number of timers fired.
   tl::expected<std::size_t, Error> work(Run& run);
+  tl::expected<std::size_t, Error> work_once(Run& run);  // work(), up to a full history
   // Runs every ready token until each waits or ends.
   tl::expected<void, Error> advance(Run& run);
   // Runs the step a token is at (again, for a retry).

@@ -8,13 +8,6 @@
 
 namespace ablauf::detail {
 namespace json = boost::json;
-namespace {
-
-tl::unexpected<Error> error(ErrorCode code, std::string message) {
-  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
-}
-
-}  // namespace
 
 std::shared_ptr<const Workflow> Registry::find(std::string_view workflow,
                                                std::uint32_t version) const {
@@ -115,6 +108,7 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
                  "instance '" + std::string(instance) + "' runs workflow '" + state.workflow_id +
                      "' version " + std::to_string(state.version) + ", which is not deployed");
   run.base_sequence = state.last_sequence;
+  run.max_history_events = config.limits.max_history_events;
   return run;
 }
 
@@ -206,6 +200,15 @@ tl::expected<Run, Error> EngineParts::begin(std::shared_ptr<const Workflow> work
   run.registry = registry();
   run.workflow = std::move(workflow);
   run.state.id = std::move(id);
+  run.max_history_events = config.limits.max_history_events;
+  if (const auto* input = started.if_contains("input")) {
+    const auto size = serialized_size(*input);
+    if (size > config.limits.max_data_bytes)
+      return error(ErrorCode::data_too_large, "the input is " + std::to_string(size) +
+                                                  " bytes as JSON, more than the limit of " +
+                                                  std::to_string(config.limits.max_data_bytes) +
+                                                  " (max_data_bytes)");
+  }
   started.insert_or_assign("start", run.workflow->definition().start);
   if (auto ok = run.emit(EventType::instance_started, {}, std::move(started), clock.now(),
                          std::move(actor));

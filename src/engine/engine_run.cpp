@@ -14,9 +14,6 @@ namespace ablauf::detail {
 namespace json = boost::json;
 namespace {
 
-// A run of steps without anything to wait for longer than this is a loop gone wrong.
-constexpr std::size_t max_steps_per_call = 10'000;
-
 // An event about a token at a step.
 Event about(EventType type, const std::string& step, std::uint32_t token, json::object data = {}) {
   Event event;
@@ -101,8 +98,17 @@ class OutputShown {
 
 tl::expected<void, Error> Run::emit(Event event, Time now) {
   event.sequence = state.last_sequence + 1;
+  const bool ends = event.type == EventType::instance_failed ||
+                    event.type == EventType::instance_cancelled ||
+                    event.type == EventType::instance_completed;
+  if (event.sequence > max_history_events && !ends)
+    return error(ErrorCode::history_too_long,
+                 "instance '" + state.id + "' has " + std::to_string(state.last_sequence) +
+                     " events in its history, the limit (max_history_events)");
   event.time = now;
   if (auto ok = state.apply(event); !ok) return ok;
+  // Room for a call's usual events at once; a run that only reads allocates nothing.
+  if (events.capacity() == 0) events.reserve(16);
   events.push_back(std::move(event));
   return {};
 }
@@ -127,6 +133,17 @@ std::string attempt_key(const Run& run, std::uint32_t token) {
 }
 
 tl::expected<std::size_t, Error> EngineParts::work(Run& run) {
+  auto fired = work_once(run);
+  // An instance whose history is full can do nothing more: it fails, with one last event.
+  if (!fired && fired.error().code == ErrorCode::history_too_long && !run.state.finished()) {
+    if (auto ok = fail_instance(run, fired.error().message); !ok)
+      return tl::make_unexpected(std::move(ok.error()));
+    return 0;
+  }
+  return fired;
+}
+
+tl::expected<std::size_t, Error> EngineParts::work_once(Run& run) {
   if (auto ok = return_from_calls(run); !ok) return tl::make_unexpected(std::move(ok.error()));
   // Run what is ready, then fire the timers that are due, earliest first; a timer may make more
   // ready, or set timers that are due already.
@@ -145,15 +162,15 @@ tl::expected<std::size_t, Error> EngineParts::work(Run& run) {
 }
 
 tl::expected<void, Error> EngineParts::advance(Run& run) {
-  for (std::size_t steps = 0; !run.state.finished(); ++steps) {
+  while (!run.state.finished()) {
     // A running token is one whose attempt a crash cut off: it runs again.
     const auto ready =
         std::find_if(run.state.tokens.begin(), run.state.tokens.end(),
                      [](const Token& t) { return t.state != Token::State::waiting; });
     if (ready == run.state.tokens.end()) return {};
-    if (steps == max_steps_per_call)
-      return fail_instance(run, "ran " + std::to_string(max_steps_per_call) +
-                                    " steps without waiting for anything; a loop never ends");
+    if (ready->state == Token::State::ready)
+      if (auto guard = check_activations(run, ready->step); !guard)
+        return fail_instance(run, std::move(guard.error().message));
     if (auto ok = execute(run, ready->id); !ok) return ok;
   }
   return {};
@@ -176,10 +193,12 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
     }
     json::object vars;
     for (const auto& [name, expression] : step.assign) {
-      auto value = evaluate(expression, data, {.now = clock.now()});
+      auto value = evaluate(expression, data, evaluation(clock.now()));
       if (!value)
         return fail_instance(run, "step '" + step.id + "': assigning vars." + name +
                                       " failed: " + value.error().message);
+      if (auto ok = admit(run, *value, "vars." + name); !ok)
+        return fail_instance(run, "step '" + step.id + "': " + ok.error().message);
       data.as_object()["vars"].as_object()[name] = *value;  // later assignments see it
       vars[name] = std::move(*value);
     }
@@ -196,7 +215,7 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
     const OutputShown shown(run.state.data, step.id, output);
     for (const auto& transition : step.next) {
       if (transition.when) {
-        auto holds = evaluate_condition(*transition.when, run.state.data, {.now = clock.now()});
+        auto holds = evaluate_condition(*transition.when, run.state.data, evaluation(clock.now()));
         if (!holds) {
           failure = "step '" + step.id + "': the condition '" + transition.when->text() +
                     "' failed: " + holds.error().message;
@@ -308,12 +327,10 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
 
   // The step's rendered parameters: templates filled in, computed values computed.
   json::object parameters;
-  DynamicEvaluationOptions options;
-  options.expressions.now = now;
   const bool html = is_html_mail(step);
   for (const auto& [name, value] : step.values) {
-    options.templates.escape = html && name == "body" ? Escape::html : Escape::none;
-    auto rendered = value.evaluate(run.state.data, options);
+    const auto escape = html && name == "body" ? Escape::html : Escape::none;
+    auto rendered = value.evaluate(run.state.data, rendering(now, escape));
     if (!rendered)
       return fail(run, token_id, step, attempt,
                   "'" + name + "'" + rendered.error().pointer + ": " + rendered.error().message,
@@ -355,6 +372,8 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
       if (!duration)
         return fail(run, token_id, step, attempt, "'due': " + duration.error().message, false);
       task.due = add(now, *duration);
+      if (auto ok = check_horizon(*task.due, now, "the task's due date"); !ok)
+        return fail(run, token_id, step, attempt, std::move(ok.error().message), false);
     }
     if (config.tasks) {
       if (auto ok = store_attempt(run); !ok) return ok;
@@ -377,11 +396,14 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
       auto parsed = parse_duration(*duration);
       if (!parsed)
         return fail(run, token_id, step, attempt, "'duration': " + parsed.error().message, false);
+      const Time due = add(now, *parsed);
+      if (auto ok = check_horizon(due, now, "the timer"); !ok)
+        return fail(run, token_id, step, attempt, std::move(ok.error().message), false);
       return wait(run, token_id, step,
-                  json::object{{"for", "timer"}, {"timer_due", to_rfc3339(add(now, *parsed))}});
+                  json::object{{"for", "timer"}, {"timer_due", to_rfc3339(due)}});
     }
     if (const auto until = step.expressions.find("until"); until != step.expressions.end()) {
-      auto value = evaluate(until->second, run.state.data, {.now = now});
+      auto value = evaluate(until->second, run.state.data, evaluation(now));
       if (!value)
         return fail(run, token_id, step, attempt, "'until': " + value.error().message, false);
       auto due = value->is_string() ? parse_rfc3339(value->get_string())
@@ -389,6 +411,8 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
       if (!due)
         return fail(run, token_id, step, attempt, "'until' is not a date-time: " + due.error(),
                     false);
+      if (auto ok = check_horizon(*due, now, "the timer"); !ok)
+        return fail(run, token_id, step, attempt, std::move(ok.error().message), false);
       return wait(run, token_id, step,
                   json::object{{"for", "timer"}, {"timer_due", to_rfc3339(std::max(*due, now))}});
     }
@@ -411,6 +435,9 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   StepResult result = adapter->second->execute(context);
   switch (result.kind) {
     case StepResult::Kind::completed:
+      if (!result.output.is_null())
+        if (auto ok = admit(run, result.output, "the output of step '" + step.id + "'"); !ok)
+          return fail(run, token_id, step, attempt, std::move(ok.error().message), false);
       return complete(run, token_id, step, std::move(result.output));
     case StepResult::Kind::pending:
       return wait(run, token_id, step, json::object{{"for", "adapter"}});
@@ -457,7 +484,8 @@ tl::expected<void, Error> EngineParts::complete_checklist_if_done(Run& run, std:
     for (const auto& item : section.items) {
       if (!item.required) continue;
       if (item.visible_if) {
-        auto visible = evaluate_condition(*item.visible_if, run.state.data, {.now = clock.now()});
+        auto visible =
+            evaluate_condition(*item.visible_if, run.state.data, evaluation(clock.now()));
         if (!visible)
           return fail_instance(run, "item '" + item.id + "': " + visible.error().message);
         if (!*visible) continue;

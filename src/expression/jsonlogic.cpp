@@ -79,10 +79,10 @@ class Compiler {
   Compiled compile(const json::value& rule, const std::string& pointer, Scope scope,
                    std::size_t depth) {
     if (depth > options_.limits.max_depth)
-      return error_at(
-          pointer,
-          "the rule nests deeper than " + std::to_string(options_.limits.max_depth) + " levels",
-          true);
+      return error_at(pointer,
+                      "the rule nests deeper than " + std::to_string(options_.limits.max_depth) +
+                          " levels (max_depth)",
+                      true);
     if (const auto* array = rule.if_array()) {
       // A list in a rule is a list of rules: [1, {"var": "x"}] evaluates its elements.
       Node node;

@@ -39,10 +39,10 @@ class Parser {
 
   tl::expected<Program, ExpressionError> run() {
     if (program_.text.size() > options_.limits.max_length)
-      return error_at(
-          options_.limits.max_length,
-          "the expression is longer than " + std::to_string(options_.limits.max_length) + " bytes",
-          true);
+      return error_at(options_.limits.max_length,
+                      "the expression is longer than " +
+                          std::to_string(options_.limits.max_length) + " bytes (max_length)",
+                      true);
     if (auto ok = advance(); !ok) return tl::make_unexpected(ok.error());
     if (current_.token == Token::end) return error_at(0, "the expression is empty");
     auto root = ternary();
@@ -63,7 +63,7 @@ class Parser {
     if (depth > options_.limits.max_depth)
       return error_at(node.origin,
                       "the expression nests deeper than " +
-                          std::to_string(options_.limits.max_depth) + " levels",
+                          std::to_string(options_.limits.max_depth) + " levels (max_depth)",
                       true);
     depth_.push_back(depth);
     return program_.add(std::move(node));
@@ -106,7 +106,7 @@ class Parser {
     if (nesting_ > options_.limits.max_depth)
       return error_at(current_.offset,
                       "the expression nests deeper than " +
-                          std::to_string(options_.limits.max_depth) + " levels",
+                          std::to_string(options_.limits.max_depth) + " levels (max_depth)",
                       true);
     return {};
   }

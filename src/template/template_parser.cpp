@@ -151,7 +151,7 @@ tl::expected<void, TemplateError> Parser::open(const Tag& tag, Node node, bool s
   if (open_tags_.size() >= limits_.max_nesting)
     return fail(tag.start, std::string(sigil_noun(tag.sigil)) + " '" + std::string(tag.name) +
                                "' is nested more than " + std::to_string(limits_.max_nesting) +
-                               " deep");
+                               " deep (max_nesting)");
   open_tags_.push_back({static_cast<std::uint32_t>(out_.nodes.size()), tag, boundary, standalone});
   if (tag.sigil == '#' || tag.sigil == '<') ++scoped_;
   out_.nodes.push_back(std::move(node));
@@ -311,9 +311,9 @@ tl::expected<void, TemplateError> Parser::run() {
 tl::expected<std::shared_ptr<const CompiledTemplate>, TemplateError> compile_template(
     std::string_view text, const TemplateLimits& limits) {
   if (text.size() > limits.max_template_bytes)
-    return fail(limits.max_template_bytes, "the template has " + std::to_string(text.size()) +
-                                               " bytes; the limit is " +
-                                               std::to_string(limits.max_template_bytes));
+    return fail(limits.max_template_bytes,
+                "the template has " + std::to_string(text.size()) + " bytes; the limit is " +
+                    std::to_string(limits.max_template_bytes) + " (max_template_bytes)");
   auto compiled = std::make_shared<CompiledTemplate>();
   compiled->text = text;
   if (auto ok = Parser(compiled->text, limits, *compiled).run(); !ok)

@@ -58,6 +58,14 @@ check "unknown flags are errors" test "$status" -eq 2
 
 run validate --max-steps 3 "$source_dir/workflows/utility_billing.json"
 check "limits are flags" grep -qF "(max_steps)" "$scratch/err"
+run validate --max-timer-horizon P6D "$source_dir/workflows/utility_billing.json"
+check "the timer horizon is a flag" grep -qF "error: the duration P7D lasts longer than the limit of P6D (max_timer_horizon) (at /steps/5/due)" "$scratch/err"
+run validate --max-timer-horizon P1Y "$source_dir/workflows/utility_billing.json"
+check "a horizon in years is refused" test "$status" -eq 2
+run run --store :memory: --clock simulated --max-activations 3 "$source_dir/workflows/utility_billing.json" \
+  --answers "$source_dir/workflows/answers/utility_billing.json"
+check "an engine limit given as a flag stops the instance" test "$status" -eq 1
+check "the engine limit is named" grep -qF "(max_activations)" "$scratch/out"
 
 for command in "" validate graph eval run instances "instances show" "instances resume"; do
   run $command --help

@@ -1,0 +1,75 @@
+// The limits of running instances (EngineLimits): what may enter an instance's data, how far
+// ahead a timer may lie, and what an evaluation may spend.
+#include "engine_impl.hpp"
+
+#include "ablauf/duration.hpp"
+
+#include <boost/json/serializer.hpp>
+
+namespace ablauf::detail {
+namespace json = boost::json;
+
+std::size_t serialized_size(const json::value& value) {
+  // Serialized in pieces into one buffer, so measuring a large value allocates nothing.
+  json::serializer writer;
+  writer.reset(&value);
+  char buffer[4096];
+  std::size_t size = 0;
+  while (!writer.done()) size += writer.read(buffer, sizeof buffer).size();
+  return size;
+}
+
+EvaluationOptions EngineParts::evaluation(Time now) const {
+  return {.now = now, .max_steps = config.limits.max_evaluation_steps};
+}
+
+DynamicEvaluationOptions EngineParts::rendering(Time now, Escape escape) const {
+  DynamicEvaluationOptions options;
+  options.expressions = evaluation(now);
+  options.templates.escape = escape;
+  options.templates.max_output_bytes = config.limits.max_rendered_bytes;
+  return options;
+}
+
+tl::expected<void, Error> EngineParts::admit(const Run& run, const json::value& value,
+                                             std::string_view what) const {
+  if (value.is_null()) return {};  // adds nothing: most steps have no output
+  const auto& limits = config.limits;
+  const std::size_t size = serialized_size(value);
+  if (size > limits.max_output_bytes)
+    return error(ErrorCode::output_too_large, std::string(what) + " is " + std::to_string(size) +
+                                                  " bytes as JSON, more than the limit of " +
+                                                  std::to_string(limits.max_output_bytes) +
+                                                  " (max_output_bytes)");
+  // Measured afresh each time, so the limit holds exactly; values enter the data far less often
+  // than steps run (a step without output admits nothing).
+  const std::size_t held = serialized_size(run.state.data);
+  if (held + size > limits.max_data_bytes)
+    return error(ErrorCode::data_too_large,
+                 "instance '" + run.state.id + "' holds " + std::to_string(held) +
+                     " bytes of data; with " + std::string(what) + " (" + std::to_string(size) +
+                     " bytes) it would pass the limit of " + std::to_string(limits.max_data_bytes) +
+                     " (max_data_bytes)");
+  return {};
+}
+
+tl::expected<void, Error> EngineParts::check_horizon(Time due, Time now,
+                                                     std::string_view what) const {
+  const auto horizon = config.limits.max_timer_horizon;
+  if (due - now <= horizon) return {};
+  return error(ErrorCode::timer_too_far,
+               std::string(what) + " (" + to_rfc3339(due) + ") lies more than " +
+                   to_string(days_and_time(horizon)) + " ahead, the limit (max_timer_horizon)");
+}
+
+tl::expected<void, Error> EngineParts::check_activations(const Run& run,
+                                                         const std::string& step) const {
+  const auto most = config.limits.max_activations;
+  if (run.state.activations < most) return {};
+  return error(ErrorCode::too_many_activations,
+               "step '" + step + "' would start after " + std::to_string(most) +
+                   " steps of this instance, the limit (max_activations); does a loop never "
+                   "end?");
+}
+
+}  // namespace ablauf::detail
