@@ -23,8 +23,10 @@ seed() {  # seed TARGET NAME CONTENT
 }
 for file in workflows/*.json tests/data/good/*.json tests/data/invalid/*.json \
     tests/data/unsound/*.json; do
-  mkdir -p "$corpus/fuzz_definition"
-  cp "$file" "$corpus/fuzz_definition/seed-$(basename "$(dirname "$file")")-$(basename "$file")"
+  for target in fuzz_definition fuzz_run; do
+    mkdir -p "$corpus/$target"
+    cp "$file" "$corpus/$target/seed-$(basename "$(dirname "$file")")-$(basename "$file")"
+  done
 done
 # Expressions: a first byte 0 for text, 1 for a JsonLogic rule.
 seed fuzz_expression text1 $'\x00input.invoice.total > 1000 && input.customer.country == \'DE\''
@@ -39,9 +41,10 @@ seed fuzz_template inherit '{{<items}}{{$block}}x{{/block}}{{/items}}{{! note }}
 seed fuzz_stored event '{"seq": 3, "type": "step_completed", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "next": ["b", "c"], "data": {"output": {"x": 1}}}'
 seed fuzz_stored earlier '{"seq": 2, "type": "timer_set", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "data": {"token": 1, "timer": "t", "due": "2026-11-24T09:00:00Z", "purpose": "wait"}}'
 seed fuzz_stored started '{"seq": 1, "type": "instance_started", "time": "2026-11-23T09:00:00Z", "actor": "erika", "data": {"workflow": "w", "version": 1, "start": "a", "input": {}}}'
+seed fuzz_stored history '[{"seq": 1, "type": "instance_started", "time": "2026-11-23T09:00:00Z", "actor": "erika", "data": {"workflow": "w", "version": 1, "start": "a", "input": {}}}, {"seq": 2, "type": "step_started", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "attempt": 1, "data": {}}, {"seq": 3, "type": "step_completed", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "next": ["b", "c"], "data": {"output": {"x": 1}}}]'
 
 status=0
-for target in fuzz_definition fuzz_expression fuzz_template fuzz_stored; do
+for target in fuzz_definition fuzz_run fuzz_expression fuzz_template fuzz_stored; do
   echo "== $target, ${seconds}s" >&2
   if ! "$bin/$target" "$corpus/$target" -max_total_time="$seconds" -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
