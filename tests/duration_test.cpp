@@ -48,6 +48,13 @@ TEST_CASE("duration errors say what is wrong and where", "[duration]") {
   CHECK(error("P99999999999D").out_of_range);
 }
 
+TEST_CASE("a duration's components may be 10^9, not more", "[duration][limits]") {
+  CHECK(parse_duration(std::string_view("P1000000000D")));
+  CHECK(parse_duration(std::string_view("P1000000000Y")));
+  CHECK(parse_duration(std::string_view("P1000000001D")).error().out_of_range);
+  CHECK(parse_duration(std::string_view("PT1000000001H")).error().out_of_range);
+}
+
 TEST_CASE("a duration may be a number of seconds", "[duration]") {
   auto whole = parse_duration(boost::json::value(90));
   REQUIRE(whole);

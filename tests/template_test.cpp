@@ -177,6 +177,18 @@ TEST_CASE("a render that writes little still stops after max_render_steps", "[te
   CHECK_THAT(result.error().message, Catch::Contains("more than 1000000 steps"));
 }
 
+TEST_CASE("max_render_steps: a render at the limit completes, one past it stops",
+          "[template][limits]") {
+  // A step per tag rendered and per end of a body: the section tag, three variables, the end
+  // of each of the three iterations, and the end of the template.
+  const auto tmpl = compiled("{{#l}}{{.}}{{/l}}");
+  const boost::json::object data{{"l", {1, 2, 3}}};
+  CHECK(render(tmpl, data, {.max_render_steps = 8}));
+  const auto result = render(tmpl, data, {.max_render_steps = 7});
+  REQUIRE_FALSE(result);
+  CHECK_THAT(result.error().message, Catch::Contains("more than 7 steps"));
+}
+
 TEST_CASE("render_options() carries the render-time limits", "[template]") {
   const TemplatePartials partials;
   const auto options =
