@@ -23,6 +23,11 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
                  "instance '" + std::string(instance) + "' is at event " + std::to_string(last) +
                      ", not " + std::to_string(expected_last) + "; load it again and retry");
   if (events.empty()) return {};
+  // All or nothing: a new record under a key that is taken refuses the whole commit.
+  for (const auto& write : records)
+    if (!write.merge && records_.contains({write.collection, write.key}))
+      return error(ErrorCode::duplicate_key, "collection '" + write.collection +
+                                                 "' has a record '" + write.key + "' already");
   if (it == events_.end()) {
     if (!summary.business_key.empty()) {
       const auto [key, fresh] =

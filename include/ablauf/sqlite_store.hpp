@@ -36,14 +36,6 @@ struct SqliteOptions {
   bool read_only = false;
 };
 
-// A definition kept in the store by tools that run instances without a host of their own (the
-// ablauf command line), so that they can resume them later.
-struct StoredDefinition {
-  std::string workflow;
-  std::uint32_t version = 0;
-  std::string source;  // the definition's JSON text
-};
-
 class SqliteStore final : public Store {
  public:
   // Opens (creating if need be) the database at `path`, or an in-memory one for ":memory:",

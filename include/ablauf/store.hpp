@@ -71,6 +71,14 @@ struct OutboxMail {
   std::optional<std::string> message_id;  // set once handed to the Mailer
 };
 
+// A definition kept in a durable store by tools that run instances without a host of their own
+// (the ablauf command line), so that they can resume them later.
+struct StoredDefinition {
+  std::string workflow;
+  std::uint32_t version = 0;
+  std::string source;  // the definition's JSON text
+};
+
 struct Snapshot {
   std::uint64_t sequence = 0;  // the last event it includes
   boost::json::value state;

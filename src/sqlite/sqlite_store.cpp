@@ -1,6 +1,7 @@
 #include "ablauf/sqlite_store.hpp"
 
 #include "sqlite/sqlite.hpp"
+#include "store_codec.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -114,51 +115,6 @@ tl::expected<FileLock, Error> lock_file(const std::string& path) {
 
 std::int64_t millis(Time time) {
   return time.time_since_epoch().count();
-}
-
-json::array strings(const std::vector<std::string>& list) {
-  return json::array(list.begin(), list.end());
-}
-
-std::vector<std::string> strings(const json::value* list) {
-  std::vector<std::string> out;
-  if (list && list->is_array())
-    for (const auto& item : list->get_array())
-      if (item.is_string()) out.emplace_back(item.get_string());
-  return out;
-}
-
-std::string mail_json(const Mail& mail) {
-  return json::serialize(json::object{{"to", strings(mail.to)},
-                                      {"cc", strings(mail.cc)},
-                                      {"bcc", strings(mail.bcc)},
-                                      {"reply_to", mail.reply_to},
-                                      {"subject", mail.subject},
-                                      {"body", mail.body},
-                                      {"html", mail.html},
-                                      {"key", mail.idempotency_key}});
-}
-
-std::optional<Mail> mail_from_json(std::string_view text) {
-  boost::system::error_code parse_error;
-  const auto value = json::parse(text, parse_error);
-  const auto* object = parse_error ? nullptr : value.if_object();
-  if (!object) return std::nullopt;
-  const auto string = [&](std::string_view name) {
-    const auto* field = object->if_contains(name);
-    return field && field->is_string() ? std::string(field->get_string()) : std::string();
-  };
-  Mail mail;
-  mail.to = strings(object->if_contains("to"));
-  mail.cc = strings(object->if_contains("cc"));
-  mail.bcc = strings(object->if_contains("bcc"));
-  mail.reply_to = string("reply_to");
-  mail.subject = string("subject");
-  mail.body = string("body");
-  const auto* html = object->if_contains("html");
-  mail.html = html && html->is_bool() && html->get_bool();
-  mail.idempotency_key = string("key");
-  return mail;
 }
 
 }  // namespace
@@ -437,11 +393,17 @@ tl::expected<void, Error> SqliteStore::Impl::write(std::string_view instance,
     auto& statement = written.merge ? s.replace_record : s.insert_record;
     statement.reset();
     statement.bind(1, written.collection).bind(2, written.key).bind(3, json::serialize(record));
-    if (auto ok = statement.run(); !ok) return s.failed(ok.error());
+    if (auto ok = statement.run(); !ok) {
+      if (ok.error().code == SQLITE_CONSTRAINT_PRIMARYKEY ||
+          ok.error().code == SQLITE_CONSTRAINT_UNIQUE)
+        return error(ErrorCode::duplicate_key, "collection '" + written.collection +
+                                                   "' has a record '" + written.key + "' already");
+      return s.failed(ok.error());
+    }
   }
   for (const auto& mail : mails) {
     s.insert_mail.reset();
-    s.insert_mail.bind(1, instance).bind(2, mail_json(mail));
+    s.insert_mail.bind(1, instance).bind(2, detail::mail_to_text(mail));
     if (auto ok = s.insert_mail.run(); !ok) return s.failed(ok.error());
   }
   return {};
@@ -453,14 +415,12 @@ tl::expected<std::optional<json::object>, Error> SqliteStore::Impl::read_record(
   auto row = select_record.bind(1, collection).bind(2, key).step();
   if (!row) return failed(row.error());
   if (!*row) return std::optional<json::object>();
-  boost::system::error_code parse_error;
-  auto value = json::parse(select_record.text(0), parse_error);
+  auto record = detail::object_from_text(
+      select_record.text(0),
+      "record '" + std::string(key) + "' in '" + std::string(collection) + "' of '" + path + "'");
   select_record.reset();
-  if (parse_error || !value.is_object())
-    return error(ErrorCode::invalid_event, "record '" + std::string(key) + "' in '" +
-                                               std::string(collection) + "' of '" + path +
-                                               "' is not a JSON object");
-  return std::move(value.get_object());
+  if (!record) return tl::make_unexpected(std::move(record.error()));
+  return std::optional<json::object>(std::move(*record));
 }
 
 tl::expected<std::optional<json::object>, Error> SqliteStore::find_record(
@@ -479,7 +439,7 @@ tl::expected<std::vector<OutboxMail>, Error> SqliteStore::outbox(bool unsent_onl
     auto row = statement.step();
     if (!row) return s.failed(row.error());
     if (!*row) break;
-    auto mail = mail_from_json(statement.text(2));
+    auto mail = detail::mail_from_text(statement.text(2));
     if (!mail)
       return error(ErrorCode::invalid_event, "mail " + std::to_string(statement.integer(0)) +
                                                  " in the outbox of '" + s.path +

@@ -1,0 +1,74 @@
+// PostgresStore: the store several host processes share, one PostgreSQL database.
+//
+// The same Store as SqliteStore, with the same transactional rules: a commit's events, the
+// instance's summary, its snapshot, and the records and mail of built-in steps are written in
+// one transaction, or not at all. Its tables are named ablauf_*, so that they can live in the
+// host's own database; the store creates and migrates them itself, under an advisory lock, so
+// several processes may open it at once.
+//
+//   auto store = ablauf::PostgresStore::open("postgresql://ablauf@db/orders");
+//   if (!store) { std::cerr << store.error().message; return 1; }
+//   ablauf::Engine engine{{.store = store->get()}};
+//
+// Connections come from a small pool; every statement is prepared, with its values passed
+// apart from the SQL. A connection the server dropped is replaced on its next use, and the
+// append it was in reports a store_error with nothing half-written.
+//
+// Thread-safety: every member may be called from several threads at once.
+#pragma once
+
+#include <ablauf/store.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ablauf {
+
+struct PostgresOptions {
+  // Most connections open at once; callers beyond them wait for one.
+  std::size_t connections = 4;
+};
+
+class PostgresStore final : public Store {
+ public:
+  // Connects to the database `conninfo` names ("postgresql://user@host/db" or "host=… dbname=…")
+  // and brings its tables up to date. Fails if the server cannot be reached or the schema was
+  // written by a newer ablauf.
+  static tl::expected<std::unique_ptr<PostgresStore>, Error> open(
+      const std::string& conninfo, const PostgresOptions& options = {});
+  ~PostgresStore() override;
+  PostgresStore(const PostgresStore&) = delete;
+  PostgresStore& operator=(const PostgresStore&) = delete;
+
+  tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
+                                   Commit commit) override;
+  tl::expected<std::vector<Event>, Error> load(std::string_view instance,
+                                               std::uint64_t after = 0) const override;
+  tl::expected<std::optional<Snapshot>, Error> load_snapshot(
+      std::string_view instance) const override;
+  tl::expected<std::optional<boost::json::object>, Error> find_record(
+      std::string_view collection, std::string_view key) const override;
+  tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override;
+  tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) override;
+  tl::expected<std::vector<std::string>, Error> instances() const override;
+  tl::expected<std::optional<std::string>, Error> find_by_key(
+      std::string_view workflow, std::string_view business_key) const override;
+  tl::expected<std::vector<std::string>, Error> due(Time now) const override;
+  tl::expected<std::vector<std::string>, Error> unfinished() const override;
+
+  // Keeps a definition's text under its id and version (again: no change).
+  tl::expected<void, Error> keep_definition(const StoredDefinition& definition);
+  tl::expected<std::vector<StoredDefinition>, Error> definitions() const;
+
+  // The schema version this ablauf writes.
+  static constexpr int schema_version = 1;
+
+ private:
+  struct Impl;
+  explicit PostgresStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ablauf

@@ -1,0 +1,447 @@
+#include "ablauf/postgres_store.hpp"
+
+#include "postgres/pool.hpp"
+#include "store_codec.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace ablauf {
+namespace json = boost::json;
+namespace {
+
+// Each entry moves the schema one version on; entries are only ever added. JSON is kept as
+// `json` (the text as written, checked by the server), not `jsonb`: it keeps every string a
+// step may hold, and reading it back gives the same document.
+constexpr const char* migrations[] = {
+    // 1: instances with their summary and lease, their events, snapshots, the records and mail
+    // of built-in steps, and the definitions tools keep.
+    R"sql(
+    CREATE TABLE ablauf_instances (
+      id            text PRIMARY KEY,
+      created       bigserial,           -- the order instances were started in
+      last_sequence bigint NOT NULL,
+      workflow      text NOT NULL,
+      version       integer NOT NULL,
+      business_key  text,
+      status        text NOT NULL,
+      next_due      bigint,              -- ms since 1970, the earliest timer
+      owner         text,                -- the worker holding the lease, if any
+      lease_until   bigint,              -- ms since 1970
+      fence         bigint NOT NULL DEFAULT 0  -- grows with every claim
+    );
+    CREATE UNIQUE INDEX ablauf_instances_by_key ON ablauf_instances (workflow, business_key)
+      WHERE business_key IS NOT NULL;
+    CREATE INDEX ablauf_instances_by_due ON ablauf_instances (next_due)
+      WHERE next_due IS NOT NULL;
+    CREATE INDEX ablauf_instances_unfinished ON ablauf_instances (created)
+      WHERE status IN ('running', 'waiting');
+    CREATE TABLE ablauf_events (
+      instance text NOT NULL,
+      sequence bigint NOT NULL,
+      event    json NOT NULL,            -- ablauf::to_json(Event)
+      PRIMARY KEY (instance, sequence)
+    );
+    CREATE TABLE ablauf_snapshots (
+      instance text PRIMARY KEY,
+      sequence bigint NOT NULL,          -- the last event the state includes
+      state    json NOT NULL             -- ablauf::to_json(InstanceState)
+    );
+    CREATE TABLE ablauf_records (
+      collection text NOT NULL,
+      key        text NOT NULL,
+      record     json NOT NULL,
+      PRIMARY KEY (collection, key)
+    );
+    CREATE TABLE ablauf_outbox (
+      id         bigserial PRIMARY KEY,
+      instance   text NOT NULL,
+      mail       json NOT NULL,          -- to, cc, bcc, reply_to, subject, body, html, key
+      message_id text                    -- set once handed to the Mailer
+    );
+    CREATE INDEX ablauf_outbox_unsent ON ablauf_outbox (id) WHERE message_id IS NULL;
+    CREATE TABLE ablauf_definitions (
+      workflow text NOT NULL,
+      version  integer NOT NULL,
+      source   text NOT NULL,
+      PRIMARY KEY (workflow, version)
+    );
+    )sql",
+};
+static_assert(std::size(migrations) == PostgresStore::schema_version);
+
+// Any number that fits in the key space of pg_advisory_xact_lock, the same for every ablauf.
+constexpr const char* migration_lock = "SELECT pg_advisory_xact_lock(7235813849137)";
+
+tl::unexpected<Error> error(ErrorCode code, std::string message) {
+  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
+}
+
+tl::unexpected<Error> failed(const pq::Failure& failure) {
+  return error(ErrorCode::store_error, "PostgreSQL: " + failure.message);
+}
+
+std::string number(std::int64_t value) {
+  return std::to_string(value);
+}
+
+pq::Param millis(const std::optional<Time>& time) {
+  if (!time) return std::nullopt;
+  return number(time->time_since_epoch().count());
+}
+
+}  // namespace
+
+struct PostgresStore::Impl {
+  explicit Impl(const std::string& conninfo, std::size_t connections)
+      : pool(conninfo, connections) {}
+  mutable pq::Pool pool;
+
+  tl::expected<void, Error> migrate();
+  tl::expected<void, Error> write(pq::Connection& db, std::string_view instance,
+                                  std::uint64_t expected_last, const Commit& commit);
+  tl::expected<std::optional<json::object>, Error> read_record(pq::Connection& db,
+                                                               std::string_view collection,
+                                                               std::string_view key,
+                                                               bool for_update) const;
+  tl::expected<std::vector<std::string>, Error> ids(const char* name, const char* sql,
+                                                    const std::vector<pq::Param>& params) const;
+};
+
+tl::expected<void, Error> PostgresStore::Impl::migrate() {
+  auto db = pool.acquire();
+  if (!db) return failed(db.error());
+  auto transaction = pq::Transaction::begin(**db);
+  if (!transaction) return failed(transaction.error());
+  // Several processes may open the store at once: one migrates, the others wait and find the
+  // schema up to date.
+  if (auto ok = (*db)->execute(migration_lock); !ok) return failed(ok.error());
+  if (auto ok =
+          (*db)->execute("CREATE TABLE IF NOT EXISTS ablauf_schema (version integer NOT NULL)");
+      !ok)
+    return failed(ok.error());
+  auto current = (*db)->execute("SELECT coalesce(max(version), 0) FROM ablauf_schema");
+  if (!current) return failed(current.error());
+  const auto version = current->integer(0, 0);
+  if (version > schema_version)
+    return error(ErrorCode::store_error,
+                 "the PostgreSQL database has ablauf schema version " + std::to_string(version) +
+                     ", written by a newer ablauf; this one knows up to version " +
+                     std::to_string(schema_version));
+  for (auto next = version; next < schema_version; ++next) {
+    if (auto ok = (*db)->execute(migrations[next]); !ok) return failed(ok.error());
+    if (auto ok = (*db)->run("record_schema", "INSERT INTO ablauf_schema (version) VALUES ($1)",
+                             {number(next + 1)});
+        !ok)
+      return failed(ok.error());
+  }
+  if (auto ok = transaction->commit(); !ok) return failed(ok.error());
+  return {};
+}
+
+PostgresStore::PostgresStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PostgresStore::~PostgresStore() = default;
+
+tl::expected<std::unique_ptr<PostgresStore>, Error> PostgresStore::open(
+    const std::string& conninfo, const PostgresOptions& options) {
+  auto impl = std::make_unique<Impl>(conninfo, std::max<std::size_t>(options.connections, 1));
+  if (auto ok = impl->migrate(); !ok) return tl::make_unexpected(std::move(ok.error()));
+  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(impl)));
+}
+
+tl::expected<void, Error> PostgresStore::append(std::string_view instance,
+                                                std::uint64_t expected_last, Commit commit) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto transaction = pq::Transaction::begin(**db);
+  if (!transaction) return failed(transaction.error());
+  if (auto ok = impl_->write(**db, instance, expected_last, commit); !ok) return ok;
+  if (auto ok = transaction->commit(); !ok) return failed(ok.error());
+  return {};
+}
+
+tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::string_view instance,
+                                                     std::uint64_t expected_last,
+                                                     const Commit& commit) {
+  const auto& [events, summary, snapshot, records, mails] = commit;
+  const std::string id(instance);
+  // The row lock makes a second writer of the same instance wait here, then see the new last.
+  auto found = db.run("last_sequence",
+                      "SELECT last_sequence FROM ablauf_instances WHERE id = $1 FOR UPDATE", {id});
+  if (!found) return failed(found.error());
+  const std::uint64_t last = found->empty() ? 0 : static_cast<std::uint64_t>(found->integer(0, 0));
+  const auto conflict = [&](std::uint64_t at) {
+    return error(ErrorCode::sequence_conflict,
+                 "instance '" + id + "' is at event " + std::to_string(at) + ", not " +
+                     std::to_string(expected_last) + "; load it again and retry");
+  };
+  if (last != expected_last) return conflict(last);
+  if (events.empty()) return {};
+
+  const auto new_last = static_cast<std::int64_t>(expected_last + events.size());
+  const std::string status(to_string(summary.status));
+  auto written =
+      found->empty()
+          ? db.run("insert_instance",
+                   "INSERT INTO ablauf_instances (id, last_sequence, workflow, version, "
+                   "business_key, status, next_due) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                   {id, number(new_last), summary.workflow, number(summary.version),
+                    summary.business_key.empty() ? pq::Param() : summary.business_key, status,
+                    millis(summary.next_due)})
+          : db.run("update_instance",
+                   "UPDATE ablauf_instances SET last_sequence = $2, status = $3, next_due = $4 "
+                   "WHERE id = $1",
+                   {id, number(new_last), status, millis(summary.next_due)});
+  if (!written) {
+    const auto& problem = written.error();
+    if (problem.unique_violation() && problem.constraint == "ablauf_instances_pkey")
+      return conflict(1);  // another writer created it first
+    if (problem.unique_violation())
+      return error(ErrorCode::duplicate_key, "an instance of workflow '" + summary.workflow +
+                                                 "' has the business key '" + summary.business_key +
+                                                 "'");
+    return failed(problem);
+  }
+  // All events in one statement: one round trip however many a step made.
+  json::array list;
+  list.reserve(events.size());
+  auto sequence = expected_last;
+  for (const auto& event : events) {
+    Event stored = event;
+    stored.sequence = ++sequence;
+    list.push_back(to_json(stored));
+  }
+  if (auto ok =
+          db.run("insert_events",
+                 "INSERT INTO ablauf_events (instance, sequence, event) "
+                 "SELECT $1, $2::bigint + e.n, e.value "
+                 "FROM json_array_elements($3::json) WITH ORDINALITY AS e(value, n)",
+                 {id, number(static_cast<std::int64_t>(expected_last)), json::serialize(list)});
+      !ok)
+    return failed(ok.error());
+  if (snapshot)
+    if (auto ok = db.run("upsert_snapshot",
+                         "INSERT INTO ablauf_snapshots (instance, sequence, state) "
+                         "VALUES ($1, $2, $3) ON CONFLICT (instance) DO UPDATE "
+                         "SET sequence = EXCLUDED.sequence, state = EXCLUDED.state",
+                         {id, number(new_last), json::serialize(*snapshot)});
+        !ok)
+      return failed(ok.error());
+  for (const auto& change : records) {
+    json::object record;
+    if (change.merge) {
+      auto existing = read_record(db, change.collection, change.key, true);
+      if (!existing) return tl::make_unexpected(std::move(existing.error()));
+      if (*existing) record = std::move(**existing);
+    }
+    for (const auto& [name, value] : change.fields) record[name] = value;
+    // A new record under a key that another instance took meanwhile fails the commit: the step
+    // runs again, and then finds the record there.
+    auto ok = change.merge ? db.run("replace_record",
+                                    "INSERT INTO ablauf_records (collection, key, record) "
+                                    "VALUES ($1, $2, $3) ON CONFLICT (collection, key) "
+                                    "DO UPDATE SET record = EXCLUDED.record",
+                                    {change.collection, change.key, json::serialize(record)})
+                           : db.run("insert_record",
+                                    "INSERT INTO ablauf_records (collection, key, record) "
+                                    "VALUES ($1, $2, $3)",
+                                    {change.collection, change.key, json::serialize(record)});
+    if (!ok && ok.error().unique_violation())
+      return error(ErrorCode::duplicate_key, "collection '" + change.collection +
+                                                 "' has a record '" + change.key + "' already");
+    if (!ok) return failed(ok.error());
+  }
+  for (const auto& mail : mails)
+    if (auto ok =
+            db.run("insert_mail", "INSERT INTO ablauf_outbox (instance, mail) VALUES ($1, $2)",
+                   {id, detail::mail_to_text(mail)});
+        !ok)
+      return failed(ok.error());
+  return {};
+}
+
+tl::expected<std::vector<Event>, Error> PostgresStore::load(std::string_view instance,
+                                                            std::uint64_t after) const {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  const std::string id(instance);
+  auto rows = (*db)->run("select_events",
+                         "SELECT event FROM ablauf_events WHERE instance = $1 AND sequence > $2 "
+                         "ORDER BY sequence",
+                         {id, number(static_cast<std::int64_t>(after))});
+  if (!rows) return failed(rows.error());
+  std::vector<Event> events;
+  events.reserve(static_cast<std::size_t>(rows->size()));
+  for (int row = 0; row < rows->size(); ++row) {
+    boost::system::error_code parse_error;
+    const auto value = json::parse(rows->text(row, 0), parse_error);
+    auto event = parse_error ? tl::expected<Event, Error>(
+                                   tl::unexpect,
+                                   Error{ErrorCode::invalid_event, parse_error.message(), {}, {}})
+                             : event_from_json(value);
+    if (!event) {
+      auto problem = std::move(event.error());
+      problem.message = "instance '" + id + "', event " +
+                        std::to_string(after + events.size() + 1) +
+                        " in PostgreSQL: " + problem.message;
+      return tl::make_unexpected(std::move(problem));
+    }
+    events.push_back(std::move(*event));
+  }
+  if (events.empty()) {
+    auto found =
+        (*db)->run("instance_exists", "SELECT 1 FROM ablauf_instances WHERE id = $1", {id});
+    if (!found) return failed(found.error());
+    if (found->empty()) return error(ErrorCode::not_found, "there is no instance '" + id + "'");
+  }
+  return events;
+}
+
+tl::expected<std::optional<Snapshot>, Error> PostgresStore::load_snapshot(
+    std::string_view instance) const {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = (*db)->run("select_snapshot",
+                         "SELECT sequence, state FROM ablauf_snapshots WHERE instance = $1",
+                         {std::string(instance)});
+  if (!rows) return failed(rows.error());
+  if (rows->empty()) return std::optional<Snapshot>();
+  boost::system::error_code parse_error;
+  auto state = json::parse(rows->text(0, 1), parse_error);
+  if (parse_error)
+    return error(ErrorCode::invalid_event,
+                 "the snapshot of instance '" + std::string(instance) +
+                     "' in PostgreSQL is not JSON: " + parse_error.message());
+  return Snapshot{static_cast<std::uint64_t>(rows->integer(0, 0)), std::move(state)};
+}
+
+tl::expected<std::optional<json::object>, Error> PostgresStore::Impl::read_record(
+    pq::Connection& db, std::string_view collection, std::string_view key, bool for_update) const {
+  const std::vector<pq::Param> params{std::string(collection), std::string(key)};
+  auto rows = for_update ? db.run("select_record_for_update",
+                                  "SELECT record FROM ablauf_records "
+                                  "WHERE collection = $1 AND key = $2 FOR UPDATE",
+                                  params)
+                         : db.run("select_record",
+                                  "SELECT record FROM ablauf_records "
+                                  "WHERE collection = $1 AND key = $2",
+                                  params);
+  if (!rows) return failed(rows.error());
+  if (rows->empty()) return std::optional<json::object>();
+  auto record =
+      detail::object_from_text(rows->text(0, 0), "record '" + std::string(key) + "' in '" +
+                                                     std::string(collection) + "' in PostgreSQL");
+  if (!record) return tl::make_unexpected(std::move(record.error()));
+  return std::optional<json::object>(std::move(*record));
+}
+
+tl::expected<std::optional<json::object>, Error> PostgresStore::find_record(
+    std::string_view collection, std::string_view key) const {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  return impl_->read_record(**db, collection, key, false);
+}
+
+tl::expected<std::vector<OutboxMail>, Error> PostgresStore::outbox(bool unsent_only) const {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = unsent_only ? (*db)->run("select_unsent",
+                                       "SELECT id, instance, mail, message_id FROM ablauf_outbox "
+                                       "WHERE message_id IS NULL ORDER BY id",
+                                       {})
+                          : (*db)->run("select_outbox",
+                                       "SELECT id, instance, mail, message_id FROM ablauf_outbox "
+                                       "ORDER BY id",
+                                       {});
+  if (!rows) return failed(rows.error());
+  std::vector<OutboxMail> out;
+  for (int row = 0; row < rows->size(); ++row) {
+    auto mail = detail::mail_from_text(rows->text(row, 2));
+    if (!mail)
+      return error(ErrorCode::invalid_event, "mail " + std::string(rows->text(row, 0)) +
+                                                 " in the PostgreSQL outbox is not a mail");
+    OutboxMail entry{rows->integer(row, 0), std::string(rows->text(row, 1)), std::move(*mail), {}};
+    if (!rows->is_null(row, 3)) entry.message_id = std::string(rows->text(row, 3));
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+tl::expected<void, Error> PostgresStore::mark_sent(std::int64_t mail, std::string_view message_id) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  if (auto ok = (*db)->run("update_sent", "UPDATE ablauf_outbox SET message_id = $2 WHERE id = $1",
+                           {number(mail), std::string(message_id)});
+      !ok)
+    return failed(ok.error());
+  return {};
+}
+
+tl::expected<std::vector<std::string>, Error> PostgresStore::Impl::ids(
+    const char* name, const char* sql, const std::vector<pq::Param>& params) const {
+  auto db = pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = (*db)->run(name, sql, params);
+  if (!rows) return failed(rows.error());
+  std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(rows->size()));
+  for (int row = 0; row < rows->size(); ++row) out.emplace_back(rows->text(row, 0));
+  return out;
+}
+
+tl::expected<std::vector<std::string>, Error> PostgresStore::instances() const {
+  return impl_->ids("select_instances", "SELECT id FROM ablauf_instances ORDER BY created", {});
+}
+
+tl::expected<std::optional<std::string>, Error> PostgresStore::find_by_key(
+    std::string_view workflow, std::string_view business_key) const {
+  auto found = impl_->ids(
+      "select_by_key", "SELECT id FROM ablauf_instances WHERE workflow = $1 AND business_key = $2",
+      {std::string(workflow), std::string(business_key)});
+  if (!found) return tl::make_unexpected(std::move(found.error()));
+  if (found->empty()) return std::optional<std::string>();
+  return std::move(found->front());
+}
+
+tl::expected<std::vector<std::string>, Error> PostgresStore::due(Time now) const {
+  return impl_->ids("select_due",
+                    "SELECT id FROM ablauf_instances WHERE next_due <= $1 ORDER BY next_due",
+                    {millis(now)});
+}
+
+tl::expected<std::vector<std::string>, Error> PostgresStore::unfinished() const {
+  return impl_->ids("select_unfinished",
+                    "SELECT id FROM ablauf_instances WHERE status IN ('running', 'waiting') "
+                    "ORDER BY created",
+                    {});
+}
+
+tl::expected<void, Error> PostgresStore::keep_definition(const StoredDefinition& definition) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  if (auto ok = (*db)->run("insert_definition",
+                           "INSERT INTO ablauf_definitions (workflow, version, source) "
+                           "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                           {definition.workflow, number(definition.version), definition.source});
+      !ok)
+    return failed(ok.error());
+  return {};
+}
+
+tl::expected<std::vector<StoredDefinition>, Error> PostgresStore::definitions() const {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = (*db)->run("select_definitions",
+                         "SELECT workflow, version, source FROM ablauf_definitions "
+                         "ORDER BY workflow, version",
+                         {});
+  if (!rows) return failed(rows.error());
+  std::vector<StoredDefinition> out;
+  for (int row = 0; row < rows->size(); ++row)
+    out.push_back({std::string(rows->text(row, 0)),
+                   static_cast<std::uint32_t>(rows->integer(row, 1)),
+                   std::string(rows->text(row, 2))});
+  return out;
+}
+
+}  // namespace ablauf

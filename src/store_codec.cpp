@@ -1,0 +1,66 @@
+#include "store_codec.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace ablauf::detail {
+namespace json = boost::json;
+namespace {
+
+json::array strings(const std::vector<std::string>& list) {
+  return json::array(list.begin(), list.end());
+}
+
+std::vector<std::string> strings(const json::value* list) {
+  std::vector<std::string> out;
+  if (list && list->is_array())
+    for (const auto& item : list->get_array())
+      if (item.is_string()) out.emplace_back(item.get_string());
+  return out;
+}
+
+}  // namespace
+
+std::string mail_to_text(const Mail& mail) {
+  return json::serialize(json::object{{"to", strings(mail.to)},
+                                      {"cc", strings(mail.cc)},
+                                      {"bcc", strings(mail.bcc)},
+                                      {"reply_to", mail.reply_to},
+                                      {"subject", mail.subject},
+                                      {"body", mail.body},
+                                      {"html", mail.html},
+                                      {"key", mail.idempotency_key}});
+}
+
+std::optional<Mail> mail_from_text(std::string_view text) {
+  boost::system::error_code parse_error;
+  const auto value = json::parse(text, parse_error);
+  const auto* object = parse_error ? nullptr : value.if_object();
+  if (!object) return std::nullopt;
+  const auto string = [&](std::string_view name) {
+    const auto* field = object->if_contains(name);
+    return field && field->is_string() ? std::string(field->get_string()) : std::string();
+  };
+  Mail mail;
+  mail.to = strings(object->if_contains("to"));
+  mail.cc = strings(object->if_contains("cc"));
+  mail.bcc = strings(object->if_contains("bcc"));
+  mail.reply_to = string("reply_to");
+  mail.subject = string("subject");
+  mail.body = string("body");
+  const auto* html = object->if_contains("html");
+  mail.html = html && html->is_bool() && html->get_bool();
+  mail.idempotency_key = string("key");
+  return mail;
+}
+
+tl::expected<json::object, Error> object_from_text(std::string_view text, const std::string& what) {
+  boost::system::error_code parse_error;
+  auto value = json::parse(text, parse_error);
+  if (parse_error || !value.is_object())
+    return tl::make_unexpected(
+        Error{ErrorCode::invalid_event, what + " is not a JSON object", {}, {}});
+  return std::move(value.get_object());
+}
+
+}  // namespace ablauf::detail

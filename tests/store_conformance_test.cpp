@@ -1,0 +1,298 @@
+// One suite, every store: MemoryStore, SqliteStore on a real file and PostgresStore on a real
+// server (tests/postgres/server.hpp) keep the Store contract alike, so that a host switches
+// stores by configuration and nothing else.
+#include "engine_support.hpp"
+#include "postgres/server.hpp"
+
+#include <ablauf/postgres_store.hpp>
+#include <ablauf/sqlite_store.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+namespace ablauf {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using test::monday;
+
+// Each maker opens its kind of store; open() again closes it and opens what it kept.
+struct MemoryMaker {
+  static constexpr bool durable = false;
+  std::unique_ptr<MemoryStore> store = std::make_unique<MemoryStore>();
+  Store& open() { return *store; }
+};
+
+struct SqliteMaker {
+  static constexpr bool durable = true;
+  fs::path dir =
+      fs::temp_directory_path() / ("ablauf-conformance-" + std::to_string(std::random_device{}()));
+  std::unique_ptr<SqliteStore> store;
+  SqliteMaker() { fs::create_directories(dir); }
+  ~SqliteMaker() {
+    store.reset();
+    fs::remove_all(dir);
+  }
+  Store& open() {
+    store.reset();
+    auto opened = SqliteStore::open((dir / "ablauf.db").string());
+    if (!opened) FAIL(opened.error().message);
+    store = std::move(*opened);
+    return *store;
+  }
+};
+
+struct PostgresMaker {
+  static constexpr bool durable = true;
+  std::string conninfo = test::fresh_postgres_database();
+  std::unique_ptr<PostgresStore> store;
+  Store& open() {
+    store.reset();
+    auto opened = PostgresStore::open(conninfo);
+    if (!opened) FAIL(opened.error().message);
+    store = std::move(*opened);
+    return *store;
+  }
+};
+
+Event event(std::uint64_t sequence, EventType type, const char* data, std::string step = {}) {
+  return test::stored_event(sequence, type, step, data, monday + std::chrono::seconds(sequence));
+}
+
+const std::vector<Event> history = {
+    event(1, EventType::instance_started,
+          R"({"workflow": "w", "version": 2, "start": "a", "input": {"n": "Müller \u0000"}})"),
+    event(2, EventType::step_waiting, R"({"token": 1, "for": "timer"})", "a"),
+    event(3, EventType::timer_set, R"({"timer": "t1", "token": 1, "due": "2026-11-24T09:00:00Z",
+                                       "purpose": "wait"})",
+          "a"),
+};
+
+InstanceSummary summary_of(std::span<const Event> events) {
+  auto state = fold("i", events);
+  REQUIRE(state);
+  return summarize(*state);
+}
+
+Commit commit_of(std::span<const Event> events, std::span<const Event> all) {
+  return {test::slice(events), summary_of(all)};
+}
+
+TEMPLATE_TEST_CASE("a store keeps events and summaries, and finds instances by them",
+                   "[store][conformance]", MemoryMaker, SqliteMaker, PostgresMaker) {
+  TestType maker;
+  {
+    Store& store = maker.open();
+    const auto first = std::span(history).first(2);
+    REQUIRE(store.append("i-1", 0, commit_of(first, first)));
+    REQUIRE(store.append("i-1", 2, commit_of(std::span(history).subspan(2), history)));
+    auto finished = summary_of(history);
+    finished.status = InstanceStatus::completed;
+    finished.next_due.reset();
+    REQUIRE(store.append("i-0", 0, {test::slice(std::span(history).first(1)), finished}));
+  }
+  Store& store = maker.open();  // a durable store reads it all back after reopening
+  auto loaded = store.load("i-1");
+  REQUIRE(loaded);
+  CHECK(*loaded == history);  // every field, umlauts and NUL included
+  CHECK(store.load("i-1", 2)->size() == 1);
+  CHECK(store.load("i-1", 3)->empty());
+  CHECK(store.load("nope").error().code == ErrorCode::not_found);
+  CHECK(*store.instances() == std::vector<std::string>{"i-1", "i-0"});  // as created
+  CHECK(*store.unfinished() == std::vector<std::string>{"i-1"});
+  CHECK(store.due(monday)->empty());
+  CHECK(*store.due(monday + 24h) == std::vector<std::string>{"i-1"});
+}
+
+TEMPLATE_TEST_CASE("a store refuses a stale writer and a second business key, keeping nothing",
+                   "[store][conformance]", MemoryMaker, SqliteMaker, PostgresMaker) {
+  TestType maker;
+  Store& store = maker.open();
+  const auto first = std::span(history).first(1);
+  auto keyed = summary_of(first);
+  keyed.business_key = "R-17";
+  REQUIRE(store.append("i-1", 0, {test::slice(first), keyed}));
+  auto stale = store.append("i-1", 0, {test::slice(first), keyed});
+  REQUIRE_FALSE(stale);
+  CHECK(stale.error().code == ErrorCode::sequence_conflict);
+  auto behind = store.append("i-1", 3, commit_of(std::span(history).subspan(1), history));
+  REQUIRE_FALSE(behind);
+  CHECK(behind.error().code == ErrorCode::sequence_conflict);
+  auto again = store.append("i-2", 0, {test::slice(first), keyed});
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == ErrorCode::duplicate_key);
+  CHECK(**store.find_by_key("w", "R-17") == "i-1");
+  CHECK_FALSE(*store.find_by_key("w", "R-18"));
+  CHECK(*store.instances() == std::vector<std::string>{"i-1"});  // nothing of i-2 was kept
+  CHECK(store.load("i-1")->size() == 1);
+}
+
+TEMPLATE_TEST_CASE("appends from many threads are each kept or refused on their own terms",
+                   "[store][conformance][threads]", MemoryMaker, SqliteMaker, PostgresMaker) {
+  TestType maker;
+  Store& store = maker.open();
+  constexpr int threads = 8, appends = 30;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < threads; ++t)
+    writers.emplace_back([&, t] {
+      const std::string id = "i-" + std::to_string(t);
+      const auto first = std::span(history).first(1);
+      if (!store.append(id, 0, commit_of(first, first))) ++wrong;
+      for (int n = 1; n < appends; ++n) {
+        const auto next = std::vector{
+            event(static_cast<std::uint64_t>(n + 1), EventType::timer_fired, R"({"timer": "x"})")};
+        if (!store.append(id, static_cast<std::uint64_t>(n), {next, summary_of(first)})) ++wrong;
+        // A stale writer among them is refused alone.
+        if (n % 10 == 0 && store.append(id, 1, {next, summary_of(first)})) ++wrong;
+      }
+    });
+  for (auto& w : writers) w.join();
+  CHECK(wrong == 0);
+  for (int t = 0; t < threads; ++t) {
+    const auto events = store.load("i-" + std::to_string(t));
+    REQUIRE(events);
+    CHECK(events->size() == appends);
+    CHECK(events->back().sequence == appends);
+  }
+}
+
+TEMPLATE_TEST_CASE("two writers racing to start one instance: one wins, the other conflicts",
+                   "[store][conformance][threads]", MemoryMaker, SqliteMaker, PostgresMaker) {
+  TestType maker;
+  Store& store = maker.open();
+  const auto first = std::span(history).first(1);
+  for (int round = 0; round < 20; ++round) {
+    const std::string id = "i-" + std::to_string(round);
+    std::atomic<int> won{0}, conflicts{0};
+    std::vector<std::thread> racers;
+    for (int r = 0; r < 4; ++r)
+      racers.emplace_back([&] {
+        auto result = store.append(id, 0, commit_of(first, first));
+        if (result)
+          ++won;
+        else if (result.error().code == ErrorCode::sequence_conflict)
+          ++conflicts;
+      });
+    for (auto& racer : racers) racer.join();
+    CHECK(won == 1);
+    CHECK(conflicts == 3);
+  }
+}
+
+TEMPLATE_TEST_CASE("a store keeps the latest snapshot", "[store][conformance]", MemoryMaker,
+                   SqliteMaker, PostgresMaker) {
+  TestType maker;
+  {
+    Store& store = maker.open();
+    const auto first = std::span(history).first(2);
+    Commit one = commit_of(first, first);
+    one.snapshot = boost::json::object{{"at", 2}};
+    REQUIRE(store.append("i-1", 0, std::move(one)));
+    CHECK(store.load_snapshot("i-1")->value().sequence == 2);
+    Commit two = commit_of(std::span(history).subspan(2), history);
+    two.snapshot = boost::json::object{{"at", 3}, {"name", "Müller"}};
+    REQUIRE(store.append("i-1", 2, std::move(two)));
+  }
+  Store& store = maker.open();
+  const auto snapshot = store.load_snapshot("i-1");
+  REQUIRE(snapshot);
+  REQUIRE(*snapshot);
+  CHECK((*snapshot)->sequence == 3);
+  CHECK((*snapshot)->state == boost::json::value{{"at", 3}, {"name", "Müller"}});
+  CHECK_FALSE(*store.load_snapshot("i-2"));
+}
+
+TEMPLATE_TEST_CASE("records and mail commit with their events, or not at all",
+                   "[store][conformance]", MemoryMaker, SqliteMaker, PostgresMaker) {
+  TestType maker;
+  Store& store = maker.open();
+  const auto first = std::span(history).first(1);
+  Commit saved = commit_of(first, first);
+  saved.records = {{"invoices", "R-17", {{"total", 1190}, {"status", "open"}}, false}};
+  saved.mails = {Mail{.to = {"erika@example.de"}, .subject = "Rechnung R-17", .body = "Hallo"}};
+  REQUIRE(store.append("i-1", 0, std::move(saved)));
+  CHECK(**store.find_record("invoices", "R-17") ==
+        boost::json::object{{"total", 1190}, {"status", "open"}});
+  CHECK_FALSE(*store.find_record("invoices", "R-18"));
+
+  // update_record merges its fields into the record.
+  Commit updated = commit_of(std::span(history).subspan(1, 1), std::span(history).first(2));
+  updated.records = {{"invoices", "R-17", {{"status", "paid"}}, true}};
+  updated.mails = {Mail{.to = {"office@example.de"}, .subject = "Bezahlt", .body = "R-17"}};
+  REQUIRE(store.append("i-1", 1, std::move(updated)));
+  CHECK(**store.find_record("invoices", "R-17") ==
+        boost::json::object{{"total", 1190}, {"status", "paid"}});
+
+  // save_record under a key another instance took fails the whole commit.
+  Commit clash = commit_of(first, first);
+  clash.records = {{"invoices", "R-17", {{"total", 1}}, false}};
+  clash.mails = {Mail{.to = {"x@example.de"}, .subject = "never", .body = "sent"}};
+  const auto clashed = store.append("i-2", 0, std::move(clash));
+  REQUIRE_FALSE(clashed);
+  CHECK(clashed.error().code == ErrorCode::duplicate_key);
+  CHECK_THAT(clashed.error().message, Catch::Contains("'invoices' has a record 'R-17'"));
+  CHECK(store.load("i-2").error().code == ErrorCode::not_found);
+  CHECK(store.find_record("invoices", "R-17")->value().at("total") == 1190);
+
+  auto mails = store.outbox(false);
+  REQUIRE(mails);
+  REQUIRE(mails->size() == 2);
+  CHECK((*mails)[0].mail.subject == "Rechnung R-17");
+  CHECK((*mails)[0].instance == "i-1");
+  CHECK((*mails)[1].mail.to == std::vector<std::string>{"office@example.de"});
+  CHECK((*mails)[0].id < (*mails)[1].id);
+  REQUIRE(store.mark_sent((*mails)[0].id, "<1@example.de>"));
+  const auto unsent = store.outbox(true);
+  REQUIRE(unsent->size() == 1);
+  CHECK(unsent->front().mail.subject == "Bezahlt");
+  CHECK(store.outbox(false)->front().message_id == "<1@example.de>");
+}
+
+TEMPLATE_TEST_CASE("an engine runs a seed workflow on the store and carries it on after a restart",
+                   "[store][conformance][engine]", MemoryMaker, SqliteMaker, PostgresMaker) {
+  TestType maker;
+  ManualClock clock(monday);
+  Outbox outbox;
+  const auto workflow = test::compile_file(test::workflows_dir() / "invoicing_and_payments.json");
+  const boost::json::value input = boost::json::parse(R"({
+    "customer": {"id": "K-4711", "name": "Erika Müller", "email": "erika@example.de"},
+    "invoice": {"number": "R-2026-17", "issue_date": "2026-11-23", "net_amount": 1000,
+                "tax_amount": 190, "discount": 0, "total": 1190, "currency": "EUR",
+                "description": "Wartung", "payment_terms": "14 Tage"}})");
+  std::string id;
+  {
+    Engine engine({.store = &maker.open(), .clock = &clock, .mailer = &outbox});
+    REQUIRE(engine.deploy(workflow));
+    auto started = engine.start("invoicing_and_payments", input, {.business_key = "R-2026-17"});
+    REQUIRE(started);
+    id = *started;
+    REQUIRE(engine.submit(id, "check_customer_data",
+                          {{"name_checked", true},
+                           {"address_checked", true},
+                           {"contact_details_checked", true},
+                           {"identification_numbers_checked", true},
+                           {"external_sources_matched", true},
+                           {"data_check_result", "correct"}},
+                          "erika"));
+  }
+  // A new engine on the store it left: the instance waits at its follow-up task.
+  Engine engine({.store = &maker.open(), .clock = &clock, .mailer = &outbox});
+  REQUIRE(engine.deploy(workflow));
+  REQUIRE(engine.resume());
+  const auto state = engine.get(id);
+  REQUIRE(state);
+  CHECK(state->status == InstanceStatus::waiting);
+  REQUIRE(state->tasks.size() == 1);
+  REQUIRE(engine.complete_task(id, state->tasks[0].id, "paid", "jonas"));
+  CHECK(engine.get(id)->tokens.at(0).step == "analyze_payment_flows");
+  CHECK(engine.record("invoices", "R-2026-17")->value().at("total") == 1190);
+  CHECK(**maker.store->find_by_key("invoicing_and_payments", "R-2026-17") == id);
+  CHECK(outbox.mails().size() == 1);  // the invoice, sent once across the restart
+}
+
+}  // namespace
+}  // namespace ablauf
