@@ -34,7 +34,8 @@ ErrorKind kind_of(ErrorCode code) noexcept {
     case ErrorCode::sequence_conflict:
     case ErrorCode::invalid_event:
     case ErrorCode::duplicate_key:
-    case ErrorCode::store_error: return ErrorKind::runtime;
+    case ErrorCode::store_error:
+    case ErrorCode::lease_lost: return ErrorKind::runtime;
     default: return ErrorKind::definition;
   }
 }
@@ -80,6 +81,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::data_too_large: return "data_too_large";
     case ErrorCode::history_too_long: return "history_too_long";
     case ErrorCode::too_many_activations: return "too_many_activations";
+    case ErrorCode::lease_lost: return "lease_lost";
   }
   return "unknown";
 }

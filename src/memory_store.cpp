@@ -14,7 +14,7 @@ tl::unexpected<Error> error(ErrorCode code, std::string message) {
 
 tl::expected<void, Error> MemoryStore::append(std::string_view instance,
                                               std::uint64_t expected_last, Commit commit) {
-  auto& [events, summary, snapshot, records, mails] = commit;
+  auto& [events, summary, snapshot, records, mails, fence] = commit;
   std::lock_guard lock(mutex_);
   auto it = events_.find(instance);
   const std::uint64_t last = it == events_.end() ? 0 : it->second.size();

@@ -14,4 +14,35 @@ InstanceSummary summarize(const InstanceState& state) {
   return summary;
 }
 
+namespace {
+
+tl::unexpected<Error> shares_no_work() {
+  return tl::make_unexpected(Error{ErrorCode::store_error,
+                                   "this store serves one process and shares no work; several "
+                                   "workers share a PostgresStore",
+                                   {},
+                                   {}});
+}
+
+}  // namespace
+
+tl::expected<std::vector<Claim>, Error> Store::claim(std::string_view, Time,
+                                                     std::chrono::milliseconds, std::size_t) {
+  return shares_no_work();
+}
+
+tl::expected<std::optional<Claim>, Error> Store::claim_instance(std::string_view, std::string_view,
+                                                                std::chrono::milliseconds) {
+  return shares_no_work();
+}
+
+tl::expected<std::vector<std::string>, Error> Store::renew(std::span<const Claim>,
+                                                           std::chrono::milliseconds) {
+  return shares_no_work();
+}
+
+tl::expected<void, Error> Store::release(const Claim&) {
+  return shares_no_work();
+}
+
 }  // namespace ablauf

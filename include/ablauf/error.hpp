@@ -66,6 +66,8 @@ enum class ErrorCode {
   data_too_large,        // the instance's data would grow past max_data_bytes
   history_too_long,      // the instance's history would grow past max_history_events
   too_many_activations,  // the instance has run more steps than max_activations
+  // sharing work between processes
+  lease_lost,  // another worker claimed the instance since this one did; its write is refused
 };
 
 // Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

@@ -58,6 +58,17 @@ class PostgresStore final : public Store {
   tl::expected<std::vector<std::string>, Error> due(Time now) const override;
   tl::expected<std::vector<std::string>, Error> unfinished() const override;
 
+  // Work shared between processes: claims with leases by the server's clock, fenced writes.
+  bool shares_work() const noexcept override { return true; }
+  tl::expected<std::vector<Claim>, Error> claim(std::string_view worker, Time now,
+                                                std::chrono::milliseconds lease,
+                                                std::size_t most) override;
+  tl::expected<std::optional<Claim>, Error> claim_instance(
+      std::string_view instance, std::string_view worker, std::chrono::milliseconds lease) override;
+  tl::expected<std::vector<std::string>, Error> renew(std::span<const Claim> claims,
+                                                      std::chrono::milliseconds lease) override;
+  tl::expected<void, Error> release(const Claim& claim) override;
+
   // Keeps a definition's text under its id and version (again: no change).
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition);
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const;

@@ -17,6 +17,7 @@
 
 #include <tl/expected.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -61,6 +62,17 @@ struct Commit {
   // once, because they commit with them.
   std::vector<RecordWrite> records;
   std::vector<Mail> mails;  // queued in the outbox
+  // The fence of the writer's claim (see Store::claim), in a store that shares work: the
+  // append is refused with lease_lost unless the instance is still under that claim.
+  std::optional<std::uint64_t> fence;
+};
+
+// An instance a worker claimed: it alone may advance it. Every claim of an instance raises its
+// fence, so a worker that paused past its lease and wakes up writes with an old fence, and the
+// store refuses it.
+struct Claim {
+  std::string instance;
+  std::uint64_t fence = 0;
 };
 
 // A mail in a store's outbox.
@@ -136,6 +148,26 @@ class Store {
   // The instances that are neither completed, failed nor cancelled, in the order they were
   // created: what an engine resumes after a restart.
   virtual tl::expected<std::vector<std::string>, Error> unfinished() const = 0;
+
+  // --- sharing work between processes (PostgresStore). A store that serves one process
+  // shares nothing: claim() is an error and a commit's fence is not checked.
+  virtual bool shares_work() const noexcept { return false; }
+
+  // Claims, for `worker`, up to `most` unclaimed instances with work: a token not waiting (a
+  // crash cut its step off, or it was left to workers), or a timer due by `now`. A claim lasts
+  // `lease` by the store's own clock, unless renewed; an expired one may be claimed again.
+  virtual tl::expected<std::vector<Claim>, Error> claim(std::string_view worker, Time now,
+                                                        std::chrono::milliseconds lease,
+                                                        std::size_t most);
+  // Claims one instance, e.g. for a call that changes it, if no live claim holds it.
+  virtual tl::expected<std::optional<Claim>, Error> claim_instance(std::string_view instance,
+                                                                   std::string_view worker,
+                                                                   std::chrono::milliseconds lease);
+  // Extends claims by `lease` from now; returns the instances whose claim was lost.
+  virtual tl::expected<std::vector<std::string>, Error> renew(std::span<const Claim> claims,
+                                                              std::chrono::milliseconds lease);
+  // Lets a claim go, so that any worker may claim the instance at once.
+  virtual tl::expected<void, Error> release(const Claim& claim);
 };
 
 class MemoryStore final : public Store {

@@ -36,6 +36,8 @@ constexpr const char* migrations[] = {
       WHERE next_due IS NOT NULL;
     CREATE INDEX ablauf_instances_unfinished ON ablauf_instances (created)
       WHERE status IN ('running', 'waiting');
+    CREATE INDEX ablauf_instances_runnable ON ablauf_instances (created)
+      WHERE status = 'running';
     CREATE TABLE ablauf_events (
       instance text NOT NULL,
       sequence bigint NOT NULL,
@@ -72,6 +74,9 @@ static_assert(std::size(migrations) == PostgresStore::schema_version);
 
 // Any number that fits in the key space of pg_advisory_xact_lock, the same for every ablauf.
 constexpr const char* migration_lock = "SELECT pg_advisory_xact_lock(7235813849137)";
+
+// Leases run by the server's clock, in ms since 1970, so that workers' clocks need not agree.
+#define ABLAUF_PG_NOW "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 
 tl::unexpected<Error> error(ErrorCode code, std::string message) {
   return tl::make_unexpected(Error{code, std::move(message), {}, {}});
@@ -163,13 +168,20 @@ tl::expected<void, Error> PostgresStore::append(std::string_view instance,
 tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::string_view instance,
                                                      std::uint64_t expected_last,
                                                      const Commit& commit) {
-  const auto& [events, summary, snapshot, records, mails] = commit;
+  const auto& [events, summary, snapshot, records, mails, fence] = commit;
   const std::string id(instance);
   // The row lock makes a second writer of the same instance wait here, then see the new last.
-  auto found = db.run("last_sequence",
-                      "SELECT last_sequence FROM ablauf_instances WHERE id = $1 FOR UPDATE", {id});
+  auto found =
+      db.run("last_sequence",
+             "SELECT last_sequence, fence FROM ablauf_instances WHERE id = $1 FOR UPDATE", {id});
   if (!found) return failed(found.error());
   const std::uint64_t last = found->empty() ? 0 : static_cast<std::uint64_t>(found->integer(0, 0));
+  // A writer whose claim was taken over writes nothing: the new owner carries on.
+  if (fence && !found->empty() && static_cast<std::uint64_t>(found->integer(0, 1)) != *fence)
+    return error(ErrorCode::lease_lost, "instance '" + id + "' was claimed by another worker " +
+                                            "(fence " + std::string(found->text(0, 1)) +
+                                            ", this write holds " + std::to_string(*fence) +
+                                            "); the write is refused");
   const auto conflict = [&](std::uint64_t at) {
     return error(ErrorCode::sequence_conflict,
                  "instance '" + id + "' is at event " + std::to_string(at) + ", not " +
@@ -442,6 +454,80 @@ tl::expected<std::vector<StoredDefinition>, Error> PostgresStore::definitions() 
                    static_cast<std::uint32_t>(rows->integer(row, 1)),
                    std::string(rows->text(row, 2))});
   return out;
+}
+
+tl::expected<std::vector<Claim>, Error> PostgresStore::claim(std::string_view worker, Time now,
+                                                             std::chrono::milliseconds lease,
+                                                             std::size_t most) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  // SKIP LOCKED: workers claiming at once each take other rows instead of queueing on them.
+  auto rows =
+      (*db)->run("claim",
+                 "WITH picked AS ("
+                 "  SELECT id FROM ablauf_instances"
+                 "  WHERE (status = 'running' OR next_due <= $2)"
+                 "    AND (lease_until IS NULL OR lease_until < " ABLAUF_PG_NOW
+                 ")"
+                 "  ORDER BY coalesce(next_due, 0), created LIMIT $3 FOR UPDATE SKIP LOCKED) "
+                 "UPDATE ablauf_instances i SET owner = $1, fence = i.fence + 1, "
+                 "  lease_until = " ABLAUF_PG_NOW
+                 " + $4 "
+                 "FROM picked WHERE i.id = picked.id RETURNING i.id, i.fence",
+                 {std::string(worker), millis(now), number(static_cast<std::int64_t>(most)),
+                  number(lease.count())});
+  if (!rows) return failed(rows.error());
+  std::vector<Claim> claims;
+  for (int row = 0; row < rows->size(); ++row)
+    claims.push_back(
+        {std::string(rows->text(row, 0)), static_cast<std::uint64_t>(rows->integer(row, 1))});
+  return claims;
+}
+
+tl::expected<std::optional<Claim>, Error> PostgresStore::claim_instance(
+    std::string_view instance, std::string_view worker, std::chrono::milliseconds lease) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = (*db)->run("claim_instance",
+                         "UPDATE ablauf_instances SET owner = $2, fence = fence + 1, "
+                         "  lease_until = " ABLAUF_PG_NOW
+                         " + $3 "
+                         "WHERE id = $1 AND (lease_until IS NULL OR lease_until < " ABLAUF_PG_NOW
+                         ") RETURNING fence",
+                         {std::string(instance), std::string(worker), number(lease.count())});
+  if (!rows) return failed(rows.error());
+  if (rows->empty()) return std::optional<Claim>();
+  return Claim{std::string(instance), static_cast<std::uint64_t>(rows->integer(0, 0))};
+}
+
+tl::expected<std::vector<std::string>, Error> PostgresStore::renew(
+    std::span<const Claim> claims, std::chrono::milliseconds lease) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  std::vector<std::string> lost;
+  for (const auto& held : claims) {
+    auto rows = (*db)->run(
+        "renew",
+        "UPDATE ablauf_instances SET lease_until = " ABLAUF_PG_NOW
+        " + $3 "
+        "WHERE id = $1 AND fence = $2",
+        {held.instance, number(static_cast<std::int64_t>(held.fence)), number(lease.count())});
+    if (!rows) return failed(rows.error());
+    if (rows->changed() == 0) lost.push_back(held.instance);
+  }
+  return lost;
+}
+
+tl::expected<void, Error> PostgresStore::release(const Claim& claim) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  if (auto ok = (*db)->run("release",
+                           "UPDATE ablauf_instances SET owner = NULL, lease_until = NULL "
+                           "WHERE id = $1 AND fence = $2",
+                           {claim.instance, number(static_cast<std::int64_t>(claim.fence))});
+      !ok)
+    return failed(ok.error());
+  return {};
 }
 
 }  // namespace ablauf

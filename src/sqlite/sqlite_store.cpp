@@ -334,7 +334,7 @@ void SqliteStore::Impl::write_batch(const std::vector<Pending*>& batch) {
 tl::expected<void, Error> SqliteStore::Impl::write(std::string_view instance,
                                                    std::uint64_t expected_last,
                                                    const Commit& commit) {
-  const auto& [events, summary, snapshot, records, mails] = commit;
+  const auto& [events, summary, snapshot, records, mails, fence] = commit;
   auto& s = *this;
   s.last_sequence.reset();
   auto found = s.last_sequence.bind(1, instance).step();

@@ -1,0 +1,159 @@
+// Claims on a real PostgreSQL server: workers take disjoint work, a lease keeps an instance to
+// its worker until it expires, and a worker whose claim was taken over cannot write.
+#include "engine_support.hpp"
+#include "postgres/server.hpp"
+
+#include <ablauf/postgres_store.hpp>
+#include <ablauf/sqlite_store.hpp>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+namespace ablauf {
+namespace {
+
+using namespace std::chrono_literals;
+using test::monday;
+
+std::unique_ptr<PostgresStore> open_store(const std::string& conninfo) {
+  auto store = PostgresStore::open(conninfo);
+  if (!store) FAIL(store.error().message);
+  return std::move(*store);
+}
+
+Event started(std::uint64_t sequence = 1) {
+  return test::stored_event(sequence, EventType::instance_started, "",
+                            R"({"workflow": "w", "version": 1, "start": "a", "input": {}})",
+                            monday);
+}
+
+// An instance whose summary says what work it has: a token not waiting, or a timer.
+void add(Store& store, const std::string& id, InstanceStatus status,
+         std::optional<Time> next_due = {}) {
+  InstanceSummary summary{"w", 1, "", status, next_due};
+  REQUIRE(store.append(id, 0, {{started()}, summary}));
+}
+
+std::set<std::string> ids(const std::vector<Claim>& claims) {
+  std::set<std::string> out;
+  for (const auto& c : claims) out.insert(c.instance);
+  return out;
+}
+
+TEST_CASE("workers claim only instances with work, and never the same one", "[store][postgres]") {
+  auto store = open_store(test::fresh_postgres_database());
+  CHECK(store->shares_work());
+  for (int i = 0; i < 40; ++i) add(*store, "run-" + std::to_string(i), InstanceStatus::running);
+  add(*store, "due", InstanceStatus::waiting, monday);
+  add(*store, "later", InstanceStatus::waiting, monday + 1h);
+  add(*store, "waits", InstanceStatus::waiting);
+  add(*store, "done", InstanceStatus::completed);
+
+  std::vector<std::vector<Claim>> taken(4);
+  std::vector<std::thread> workers;
+  for (std::size_t w = 0; w < taken.size(); ++w)
+    workers.emplace_back([&, w] {
+      for (;;) {
+        auto batch = store->claim("worker-" + std::to_string(w), monday, 30s, 5);
+        if (!batch || batch->empty()) break;
+        taken[w].insert(taken[w].end(), batch->begin(), batch->end());
+      }
+    });
+  for (auto& worker : workers) worker.join();
+  std::set<std::string> all;
+  std::size_t count = 0;
+  for (const auto& claims : taken) {
+    count += claims.size();
+    for (const auto& id : ids(claims)) all.insert(id);
+  }
+  CHECK(count == 41);       // no instance twice
+  CHECK(all.size() == 41);  // every running one, and the one due
+  CHECK(all.contains("due"));
+  CHECK_FALSE(all.contains("later"));
+  CHECK_FALSE(all.contains("waits"));
+  CHECK_FALSE(all.contains("done"));
+  // Leased, nothing is left to claim.
+  CHECK(store->claim("late", monday, 30s, 100)->empty());
+}
+
+TEST_CASE("a lease keeps an instance to its worker until it expires or is released",
+          "[store][postgres]") {
+  auto store = open_store(test::fresh_postgres_database());
+  add(*store, "i-1", InstanceStatus::running);
+  add(*store, "i-2", InstanceStatus::running);
+  const auto first = store->claim("a", monday, 300ms, 10);
+  REQUIRE(first);
+  REQUIRE(first->size() == 2);
+  CHECK(store->claim("b", monday, 300ms, 10)->empty());
+  CHECK_FALSE(*store->claim_instance("i-1", "b", 300ms));
+
+  // Renewed, i-1 stays with a; i-2 is let go and b may have it at once.
+  std::this_thread::sleep_for(150ms);
+  const auto i1 = (*first)[0].instance == "i-1" ? (*first)[0] : (*first)[1];
+  const auto i2 = (*first)[0].instance == "i-1" ? (*first)[1] : (*first)[0];
+  CHECK(store->renew(std::span(&i1, 1), 1s)->empty());
+  REQUIRE(store->release(i2));
+  const auto second = store->claim("b", monday, 300ms, 10);
+  REQUIRE(second);
+  REQUIRE(second->size() == 1);
+  CHECK(second->front().instance == "i-2");
+  CHECK(second->front().fence > i2.fence);
+
+  // Expired, a's claim on i-2 is b's now: a's renewal says so.
+  std::this_thread::sleep_for(400ms);
+  const auto lost = store->renew(*first, 1s);
+  REQUIRE(lost);
+  CHECK(*lost == std::vector<std::string>{"i-2"});
+  const auto taken = store->claim_instance("i-2", "c", 1s);
+  REQUIRE(taken);
+  REQUIRE(*taken);
+  CHECK((*taken)->fence > second->front().fence);
+}
+
+TEST_CASE("a worker whose claim was taken over cannot write", "[store][postgres]") {
+  auto store = open_store(test::fresh_postgres_database());
+  add(*store, "i-1", InstanceStatus::running);
+  const auto stale = store->claim("paused", monday, 100ms, 1);
+  REQUIRE(stale);
+  REQUIRE(stale->size() == 1);
+  std::this_thread::sleep_for(200ms);  // as if stopped with SIGSTOP past its lease
+  const auto fresh = store->claim("other", monday, 30s, 1);
+  REQUIRE(fresh);
+  REQUIRE(fresh->size() == 1);
+
+  InstanceSummary summary{"w", 1, "", InstanceStatus::waiting, {}};
+  const auto next = [&] {
+    return std::vector{test::stored_event(2, EventType::step_waiting, "a",
+                                          R"({"token": 1, "for": "event"})", monday)};
+  };
+  Commit late{next(), summary};
+  late.fence = stale->front().fence;
+  late.records = {{"invoices", "R-1", {{"total", 1}}, false}};
+  const auto refused = store->append("i-1", 1, std::move(late));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::lease_lost);
+  CHECK_THAT(refused.error().message, Catch::Contains("claimed by another worker"));
+  CHECK(store->load("i-1")->size() == 1);
+  CHECK_FALSE(*store->find_record("invoices", "R-1"));
+
+  Commit owner{next(), summary};
+  owner.fence = fresh->front().fence;
+  CHECK(store->append("i-1", 1, std::move(owner)));
+  CHECK(store->load("i-1")->size() == 2);
+}
+
+TEST_CASE("stores that serve one process share no work", "[store]") {
+  MemoryStore memory;
+  CHECK_FALSE(memory.shares_work());
+  const auto refused = memory.claim("w", monday, 1s, 1);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Contains("PostgresStore"));
+  auto sqlite = SqliteStore::open(":memory:");
+  REQUIRE(sqlite);
+  CHECK_FALSE((*sqlite)->shares_work());
+  CHECK_FALSE((*sqlite)->claim_instance("i", "w", 1s));
+}
+
+}  // namespace
+}  // namespace ablauf
