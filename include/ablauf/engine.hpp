@@ -38,6 +38,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,30 @@ struct EngineLimits {
   std::size_t max_rendered_bytes = 1024 * 1024;
 };
 
+// How an engine shares work with engines in other processes, through a store that
+// shares_work() (PostgresStore); with other stores these are not used. Whoever advances an
+// instance holds a claim on it: run_worker() claims instances with work in batches, and a
+// call such as answer() claims the one it changes (if a worker holds it, the call records its
+// change and leaves the rest to that worker).
+struct WorkerOptions {
+  // The name claims are recorded under; "" means "<host name>:<process id>".
+  std::string name;
+  // How long a claim lasts unless renewed. A worker renews its claims every third of it, so a
+  // process that dies or stalls loses them within one lease.
+  std::chrono::milliseconds lease{30'000};
+  // Most instances run_worker() claims at once.
+  std::size_t batch = 16;
+  // How long an idle worker waits before it looks for work again.
+  std::chrono::milliseconds poll_interval{200};
+};
+
+// What a worker did (Engine::worker_stats), since the engine was made.
+struct WorkerStats {
+  std::uint64_t claimed = 0;  // claims taken, by workers and calls
+  std::uint64_t fenced = 0;   // writes refused because another worker had taken the claim over
+  std::uint64_t lost = 0;     // claims found lost when renewing them
+};
+
 struct EngineConfig {
   // Not owned, and must outlive the engine; null means the engine's own default: a MemoryStore,
   // the system clock, an InlineExecutor. send_email queues its mail in the store's outbox, and
@@ -98,6 +123,7 @@ struct EngineConfig {
   // next touched. Bounds the engine's memory however many instances wait. 0: none.
   std::size_t cached_instances = 10'000;
   EngineLimits limits;
+  WorkerOptions worker;
 };
 
 // Which instances list() returns; empty fields match every instance.
@@ -185,6 +211,16 @@ class Engine {
 
   // Waits until no instance is advancing or scheduled to. Not from an adapter or observer.
   void wait_idle();
+
+  // --- sharing work with other processes (a store that shares_work(), see WorkerOptions)
+  // Claims a batch of instances with work (a token to run, a timer due by the clock's now),
+  // advances each and lets its claim go; returns how many it claimed.
+  tl::expected<std::size_t, Error> claim_and_run();
+  // Runs claim_and_run() until `stop` is requested, waiting poll_interval whenever there is no
+  // work, and renews its claims while their steps run. Errors (the database away for a while)
+  // go to on_error, and the worker carries on. Returns once the claims it held are let go.
+  void run_worker(std::stop_token stop);
+  WorkerStats worker_stats() const;
 
   tl::expected<void, Error> cancel(std::string_view instance, std::string_view actor,
                                    std::string_view reason = {});

@@ -64,10 +64,6 @@ tl::unexpected<Error> no_item(const StepDefinition& step, std::string_view id) {
 
 }  // namespace
 
-struct Engine::Impl : detail::EngineParts {
-  using EngineParts::EngineParts;
-};
-
 Engine::Engine(EngineConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 Engine::~Engine() {
@@ -125,11 +121,14 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
   if (!options.business_key.empty()) started["business_key"] = options.business_key;
   std::string id = parts.new_id("i");
   detail::FollowUp next;
+  // Where workers share the store, the new instance is stored first and then advanced under a
+  // claim, by this call or by a worker that took it first.
+  const bool shared = parts.store.shares_work();
   {
     std::lock_guard lock(parts.lock_for(id));
     auto run = parts.begin(std::move(chosen), id, std::move(started), options.actor);
     if (!run) return tl::make_unexpected(std::move(run.error()));
-    if (auto ok = parts.settle(*run); !ok) {
+    if (auto ok = parts.settle(*run, !shared); !ok) {
       // Started by another caller at the same moment: theirs is the instance.
       if (ok.error().code == ErrorCode::duplicate_key)
         if (auto existing = parts.store.find_by_key(workflow, options.business_key);
@@ -138,6 +137,11 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
       return tl::make_unexpected(std::move(ok.error()));
     }
     next = parts.release(std::move(*run));
+  }
+  if (shared) {
+    if (auto ok = parts.change(id, [](Run&) { return tl::expected<void, Error>(); }); !ok)
+      parts.report(id, ok.error());  // stored: a worker carries it on
+    return id;
   }
   if (!parts.work_in_call) next.wake.push_back(id);
   parts.follow_up(std::move(next));

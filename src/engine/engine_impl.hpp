@@ -43,6 +43,8 @@ struct Run {
   std::shared_ptr<const Registry> registry;
   std::uint64_t base_sequence = 0;  // the store's last sequence number for the instance
   std::vector<Event> events;        // made since the last commit
+  // The claim this run writes under, in a store that shares work (see Commit::fence).
+  std::optional<std::uint64_t> fence;
   // The limit on the history's length; the event that passes it is refused (see emit).
   std::uint64_t max_history_events = EngineLimits{}.max_history_events;
   // The effects of built-in steps, stored with the next commit (see Commit).
@@ -126,8 +128,9 @@ struct EngineParts {
   // attempt, so that after a crash it runs again under the same key, never lost. In a store
   // that does not outlive the process there is nothing to recover, and this stores nothing.
   tl::expected<void, Error> store_attempt(Run& run);
-  // How a call ends: with work_in_call, the run advances first; then its events are stored.
-  tl::expected<void, Error> settle(Run& run);
+  // How a call ends: with work_in_call (and `advance`), the run advances first; then its events
+  // are stored.
+  tl::expected<void, Error> settle(Run& run, bool advance = true);
   // Hands an error no caller waits for to config.on_error.
   void report(const std::string& instance, const Error& error) const;
 
@@ -145,24 +148,54 @@ struct EngineParts {
 
   // Under the instance's lock: applies `change` (which records what a caller did), stores its
   // events, then has the instance advance (see work_in_call). If `change` fails, nothing is
-  // stored.
+  // stored. In a store that shares work, the call claims the instance first; if another worker
+  // holds it, the change is recorded and the advancing left to that worker. A change that lost
+  // a race with another writer is tried again on the instance as it now is.
   template <class Change>
   tl::expected<void, Error> change(std::string_view instance, Change&& change_run) {
     FollowUp next;
-    {
+    for (int attempt = 1;; ++attempt) {
       std::lock_guard lock(lock_for(instance));
+      auto claim = claim_one(instance);
+      if (!claim) return tl::make_unexpected(std::move(claim.error()));
+      const bool may_advance = !store.shares_work() || claim->has_value();
       auto run = load(instance);
-      if (!run) return tl::make_unexpected(std::move(run.error()));
+      if (!run) {
+        let_go(*claim);
+        return tl::make_unexpected(std::move(run.error()));
+      }
+      if (*claim) run->fence = (*claim)->fence;
+      const auto before = run->base_sequence;
       tl::expected<void, Error> ok = change_run(*run);
-      if (ok) ok = settle(*run);
-      const bool more = ok && !work_in_call && has_work(run->state);
+      if (ok) ok = settle(*run, may_advance);
+      const bool raced = !ok && ok.error().code == ErrorCode::sequence_conflict &&
+                         run->base_sequence == before && attempt < 5;
+      const bool more = ok && may_advance && !work_in_call && has_work(run->state);
       next = release(std::move(*run));
+      let_go(*claim);
+      if (raced) continue;
       if (!ok) return ok;
       if (more) next.wake.emplace_back(instance);
+      break;
     }
     follow_up(std::move(next));
     return {};
   }
+
+  // --- sharing work (engine_worker.cpp)
+  // A claim on the instance, in a store that shares work; none when another worker holds it,
+  // and none needed elsewhere.
+  tl::expected<std::optional<Claim>, Error> claim_one(std::string_view instance);
+  // Lets a claim go (if any).
+  void let_go(const std::optional<Claim>& claim);
+  // Advances a claimed instance under its fence and lets the claim go; returns timers fired.
+  std::size_t run_claimed(const Claim& claim);
+  // Renews every claim this engine holds; counts those lost.
+  void renew_claims();
+  std::string worker_name;
+  std::atomic<std::uint64_t> claimed{0}, fenced{0}, lost{0};
+  std::mutex held_mutex;
+  std::map<std::string, std::uint64_t, std::less<>> held_claims;  // instance → fence
 
   // Under the instance's lock: a copy of its state.
   tl::expected<InstanceState, Error> read(std::string_view instance) const;
@@ -254,6 +287,9 @@ struct EngineParts {
   std::mt19937_64 ids_{std::random_device{}()};
 };
 
+// "<host name>:<process id>": the name a worker's claims go under unless the host gives one.
+std::string default_worker_name();
+
 // The idempotency key of the attempt a token is at: "<instance>/<step>/<sequence of its
 // step_started event>", the same when the attempt runs again after a crash.
 std::string attempt_key(const Run& run, std::uint32_t token);
@@ -276,3 +312,11 @@ std::string text_in(const boost::json::value& value, std::string_view language);
 std::string sha256_hex(std::string_view text);
 
 }  // namespace ablauf::detail
+
+namespace ablauf {
+
+struct Engine::Impl : detail::EngineParts {
+  using EngineParts::EngineParts;
+};
+
+}  // namespace ablauf

@@ -49,6 +49,7 @@ EngineParts::EngineParts(EngineConfig c)
     initial->adapters.emplace("update_record", make_update_record(*records));
   }
   registry_ = std::move(initial);
+  worker_name = config.worker.name.empty() ? default_worker_name() : config.worker.name;
 }
 
 std::shared_ptr<const Registry> EngineParts::registry() const {
@@ -150,8 +151,8 @@ tl::expected<void, Error> EngineParts::commit(Run& run) {
   std::vector<Event> observed;
   if (config.observer) observed = run.events;
   const bool mails = !run.mails.empty();
-  Commit stored{std::exchange(run.events, {}), summarize(run.state), std::nullopt,
-                std::exchange(run.records, {}), std::exchange(run.mails, {})};
+  Commit stored{std::exchange(run.events, {}),  summarize(run.state),         std::nullopt,
+                std::exchange(run.records, {}), std::exchange(run.mails, {}), run.fence};
   const auto every = config.snapshot_every;
   if (every != 0 && run.base_sequence / every != run.state.last_sequence / every &&
       store.wants_snapshots())
@@ -169,10 +170,10 @@ tl::expected<void, Error> EngineParts::store_attempt(Run& run) {
   return commit(run);
 }
 
-tl::expected<void, Error> EngineParts::settle(Run& run) {
+tl::expected<void, Error> EngineParts::settle(Run& run, bool advance) {
   const auto before = run.base_sequence;
   tl::expected<void, Error> ok;
-  if (work_in_call)
+  if (work_in_call && advance)
     if (auto worked = work(run); !worked) ok = tl::make_unexpected(std::move(worked.error()));
   if (ok) ok = commit(run);
   // Once what the caller recorded is stored (before a step's action ran), the call succeeded;
@@ -261,7 +262,12 @@ void EngineParts::work_loop(const std::string& instance) {
     }
     std::size_t fired = 0;
     FollowUp next;
-    {
+    if (store.shares_work()) {
+      // Only under a claim; one held elsewhere means another worker is at it.
+      auto claim = claim_one(instance);
+      if (!claim) report(instance, claim.error());
+      if (claim && *claim) fired = run_claimed(**claim);
+    } else {
       std::lock_guard lock(lock_for(instance));
       auto run = load(instance);
       tl::expected<void, Error> ok;
