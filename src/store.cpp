@@ -26,6 +26,19 @@ tl::unexpected<Error> shares_no_work() {
 
 }  // namespace
 
+tl::expected<void, Error> Store::keep_definition(const StoredDefinition& definition) {
+  return tl::make_unexpected(Error{ErrorCode::store_error,
+                                   "this store keeps no definitions (keeping '" +
+                                       definition.workflow + "' version " +
+                                       std::to_string(definition.version) + ")",
+                                   {},
+                                   {}});
+}
+
+tl::expected<std::vector<StoredDefinition>, Error> Store::definitions() const {
+  return std::vector<StoredDefinition>();
+}
+
 tl::expected<std::vector<Claim>, Error> Store::claim(std::string_view, Time,
                                                      std::chrono::milliseconds, std::size_t) {
   return shares_no_work();

@@ -70,8 +70,8 @@ class PostgresStore final : public Store {
   tl::expected<void, Error> release(const Claim& claim) override;
 
   // Keeps a definition's text under its id and version (again: no change).
-  tl::expected<void, Error> keep_definition(const StoredDefinition& definition);
-  tl::expected<std::vector<StoredDefinition>, Error> definitions() const;
+  tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;
+  tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
   // The schema version this ablauf writes.
   static constexpr int schema_version = 1;

@@ -64,8 +64,8 @@ class SqliteStore final : public Store {
   tl::expected<std::vector<std::string>, Error> unfinished() const override;
 
   // Keeps a definition's text under its id and version (again: no change).
-  tl::expected<void, Error> keep_definition(const StoredDefinition& definition);
-  tl::expected<std::vector<StoredDefinition>, Error> definitions() const;
+  tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;
+  tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
   // The schema version of the open database.
   static constexpr int schema_version = 3;

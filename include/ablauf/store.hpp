@@ -149,6 +149,12 @@ class Store {
   // created: what an engine resumes after a restart.
   virtual tl::expected<std::vector<std::string>, Error> unfinished() const = 0;
 
+  // Definitions kept for tools that run instances without a host of their own (the ablauf
+  // command line), so that they can resume them later; the durable stores keep them. Keeping
+  // a version again changes nothing.
+  virtual tl::expected<void, Error> keep_definition(const StoredDefinition& definition);
+  virtual tl::expected<std::vector<StoredDefinition>, Error> definitions() const;
+
   // --- sharing work between processes (PostgresStore). A store that serves one process
   // shares nothing: claim() is an error and a commit's fence is not checked.
   virtual bool shares_work() const noexcept { return false; }

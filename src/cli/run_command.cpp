@@ -34,7 +34,7 @@ struct RunFlags {
 // Keeps the definition's text in the store, so that `instances resume` can run its instances
 // later. A version kept before with another text is refused: instances of it must not change
 // their definition under their feet.
-bool keep_definition(SqliteStore& store, const WorkflowDefinition& definition,
+bool keep_definition(Store& store, const WorkflowDefinition& definition,
                      const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;

@@ -6,11 +6,22 @@
 namespace ablauf::cli {
 
 void StoreFlag::add_to(CLI::App& command) {
-  command.add_option("--store", path, "SQLite database of instances, or :memory: for none")
+  command
+      .add_option("--store", path,
+                  "SQLite database of instances, :memory: for none, or a postgresql:// URL to "
+                  "share instances with other processes")
       ->capture_default_str();
 }
 
-std::unique_ptr<SqliteStore> open_store(const std::string& path, bool read_only) {
+std::unique_ptr<Store> open_store(const std::string& path, bool read_only) {
+  if (path.starts_with("postgresql://") || path.starts_with("postgres://")) {
+    auto shared = PostgresStore::open(path);
+    if (!shared) {
+      std::cerr << "error: " << shared.error().message << '\n';
+      return nullptr;
+    }
+    return std::move(*shared);
+  }
   if (read_only && path != ":memory:" && !std::filesystem::exists(path)) {
     std::cerr << "error: there is no store '" << path << "' (give one with --store PATH)\n";
     return nullptr;
@@ -23,7 +34,7 @@ std::unique_ptr<SqliteStore> open_store(const std::string& path, bool read_only)
   return std::move(*store);
 }
 
-std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const SqliteStore& store,
+std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const Store& store,
                                                  const LoadOptions& options) {
   const auto kept = store.definitions();
   if (!kept) {

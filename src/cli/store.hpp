@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ablauf/engine.hpp>
+#include <ablauf/postgres_store.hpp>
 #include <ablauf/sqlite_store.hpp>
 
 #include <CLI/CLI.hpp>
@@ -18,13 +19,15 @@ struct StoreFlag {
   void add_to(CLI::App& command);
 };
 
-// Opens the store (for reading only: beside a process that runs the instances); prints why not
-// and returns null if it cannot.
-std::unique_ptr<SqliteStore> open_store(const std::string& path, bool read_only = false);
+// Opens the store: a SQLite file, or a PostgreSQL database for a connection string starting
+// with postgresql:// or postgres:// (shared with other processes). `read_only` opens SQLite for
+// reading only, beside a process that runs the instances. Prints why not and returns null if it
+// cannot.
+std::unique_ptr<Store> open_store(const std::string& path, bool read_only = false);
 
 // Deploys every definition kept in the store, so that its instances can run, and returns them;
 // prints what does not load and returns nothing.
-std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const SqliteStore& store,
+std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const Store& store,
                                                  const LoadOptions& options);
 
 }  // namespace ablauf::cli
