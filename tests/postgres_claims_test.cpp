@@ -143,6 +143,28 @@ TEST_CASE("a worker whose claim was taken over cannot write", "[store][postgres]
   CHECK(store->load("i-1")->size() == 2);
 }
 
+TEST_CASE("each queued mail goes to one worker's mailer at a time", "[store][postgres]") {
+  const auto conninfo = test::fresh_postgres_database();
+  auto first = open_store(conninfo);
+  auto second = open_store(conninfo);
+  Commit queued{{started()}, InstanceSummary{"w", 1, "", InstanceStatus::running, {}}};
+  for (int n = 0; n < 5; ++n)
+    queued.mails.push_back(Mail{.to = {"a@example.de"}, .subject = std::to_string(n)});
+  REQUIRE(first->append("i-1", 0, std::move(queued)));
+
+  const auto a = first->claim_mail("a", 300ms);
+  REQUIRE(a);
+  CHECK(a->size() == 5);
+  CHECK(a->front().mail.subject == "0");  // oldest first
+  CHECK(second->claim_mail("b", 300ms)->empty());
+  REQUIRE(first->mark_sent((*a)[0].id, "<0@example.de>"));
+  // Unsent past the claim (its mailer refused, or its process died): anyone's again.
+  std::this_thread::sleep_for(400ms);
+  const auto b = second->claim_mail("b", 300ms);
+  REQUIRE(b);
+  CHECK(b->size() == 4);
+}
+
 TEST_CASE("stores that serve one process share no work", "[store]") {
   MemoryStore memory;
   CHECK_FALSE(memory.shares_work());

@@ -68,6 +68,8 @@ class PostgresStore final : public Store {
   tl::expected<std::vector<std::string>, Error> renew(std::span<const Claim> claims,
                                                       std::chrono::milliseconds lease) override;
   tl::expected<void, Error> release(const Claim& claim) override;
+  tl::expected<std::vector<OutboxMail>, Error> claim_mail(std::string_view worker,
+                                                          std::chrono::milliseconds lease) override;
 
   // Keeps a definition's text under its id and version (again: no change).
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;

@@ -174,6 +174,11 @@ class Store {
                                                               std::chrono::milliseconds lease);
   // Lets a claim go, so that any worker may claim the instance at once.
   virtual tl::expected<void, Error> release(const Claim& claim);
+  // The queued mail to hand to a Mailer now. A store that shares work gives each unsent mail to
+  // one caller at a time, for `lease` (then to anyone again, if it was not marked sent); the
+  // others give every unsent mail, oldest first, as outbox(true) does.
+  virtual tl::expected<std::vector<OutboxMail>, Error> claim_mail(std::string_view worker,
+                                                                  std::chrono::milliseconds lease);
 };
 
 class MemoryStore final : public Store {

@@ -90,7 +90,8 @@ tl::expected<std::size_t, Error> EngineParts::deliver_mail() {
     std::unique_lock lock(mail_mutex_, std::try_to_lock);
     if (!lock) return delivered;  // the thread delivering takes this mail along
     while (mail_pending_.exchange(false)) {
-      auto queued = store.outbox(true);
+      // In a store that shares work, each mail goes to one process's Mailer at a time.
+      auto queued = store.claim_mail(worker_name, config.worker.lease);
       if (!queued) return tl::make_unexpected(std::move(queued.error()));
       for (const auto& entry : *queued) {
         auto sent = mailer->send(entry.mail);

@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 namespace ablauf {
 namespace json = boost::json;
 namespace {
@@ -59,7 +61,9 @@ constexpr const char* migrations[] = {
       id         bigserial PRIMARY KEY,
       instance   text NOT NULL,
       mail       json NOT NULL,          -- to, cc, bcc, reply_to, subject, body, html, key
-      message_id text                    -- set once handed to the Mailer
+      message_id text,                   -- set once handed to the Mailer
+      claimed_by    text,                -- the worker delivering it, until claimed_until
+      claimed_until bigint               -- ms since 1970, by the server's clock
     );
     CREATE INDEX ablauf_outbox_unsent ON ablauf_outbox (id) WHERE message_id IS NULL;
     CREATE TABLE ablauf_definitions (
@@ -93,6 +97,21 @@ std::string number(std::int64_t value) {
 pq::Param millis(const std::optional<Time>& time) {
   if (!time) return std::nullopt;
   return number(time->time_since_epoch().count());
+}
+
+// Rows of (id, instance, mail, message_id) as outbox entries.
+tl::expected<std::vector<OutboxMail>, Error> mails_of(const pq::Rows& rows) {
+  std::vector<OutboxMail> out;
+  for (int row = 0; row < rows.size(); ++row) {
+    auto mail = detail::mail_from_text(rows.text(row, 2));
+    if (!mail)
+      return error(ErrorCode::invalid_event, "mail " + std::string(rows.text(row, 0)) +
+                                                 " in the PostgreSQL outbox is not a mail");
+    OutboxMail entry{rows.integer(row, 0), std::string(rows.text(row, 1)), std::move(*mail), {}};
+    if (!rows.is_null(row, 3)) entry.message_id = std::string(rows.text(row, 3));
+    out.push_back(std::move(entry));
+  }
+  return out;
 }
 
 }  // namespace
@@ -366,17 +385,7 @@ tl::expected<std::vector<OutboxMail>, Error> PostgresStore::outbox(bool unsent_o
                                        "ORDER BY id",
                                        {});
   if (!rows) return failed(rows.error());
-  std::vector<OutboxMail> out;
-  for (int row = 0; row < rows->size(); ++row) {
-    auto mail = detail::mail_from_text(rows->text(row, 2));
-    if (!mail)
-      return error(ErrorCode::invalid_event, "mail " + std::string(rows->text(row, 0)) +
-                                                 " in the PostgreSQL outbox is not a mail");
-    OutboxMail entry{rows->integer(row, 0), std::string(rows->text(row, 1)), std::move(*mail), {}};
-    if (!rows->is_null(row, 3)) entry.message_id = std::string(rows->text(row, 3));
-    out.push_back(std::move(entry));
-  }
-  return out;
+  return mails_of(*rows);
 }
 
 tl::expected<void, Error> PostgresStore::mark_sent(std::int64_t mail, std::string_view message_id) {
@@ -528,6 +537,29 @@ tl::expected<void, Error> PostgresStore::release(const Claim& claim) {
       !ok)
     return failed(ok.error());
   return {};
+}
+
+tl::expected<std::vector<OutboxMail>, Error> PostgresStore::claim_mail(
+    std::string_view worker, std::chrono::milliseconds lease) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = (*db)->run(
+      "claim_mail",
+      "WITH picked AS ("
+      "  SELECT id FROM ablauf_outbox WHERE message_id IS NULL"
+      "    AND (claimed_until IS NULL OR claimed_until < " ABLAUF_PG_NOW
+      ")"
+      "  ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED) "
+      "UPDATE ablauf_outbox o SET claimed_by = $1, claimed_until = " ABLAUF_PG_NOW
+      " + $2 "
+      "FROM picked WHERE o.id = picked.id RETURNING o.id, o.instance, o.mail, o.message_id",
+      {std::string(worker), number(lease.count())});
+  if (!rows) return failed(rows.error());
+  auto mails = mails_of(*rows);
+  if (mails)
+    std::sort(mails->begin(), mails->end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+  return mails;
 }
 
 }  // namespace ablauf
