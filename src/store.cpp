@@ -11,6 +11,9 @@ InstanceSummary summarize(const InstanceState& state) {
         std::min_element(state.timers.begin(), state.timers.end(),
                          [](const Timer& a, const Timer& b) { return a.due < b.due; })
             ->due;
+  for (const auto& token : state.tokens)
+    if (token.state == Token::State::waiting && token.waiting_for == "call")
+      summary.awaiting.push_back(token.waiting_on);
   return summary;
 }
 

@@ -77,6 +77,23 @@ TEST_CASE("workers claim only instances with work, and never the same one", "[st
   CHECK(store->claim("late", monday, 30s, 100)->empty());
 }
 
+TEST_CASE("a caller waiting for a sub-workflow has work once the sub-workflow finishes",
+          "[store][postgres]") {
+  auto store = open_store(test::fresh_postgres_database());
+  InstanceSummary caller{"w", 1, "", InstanceStatus::waiting, {}};
+  caller.awaiting = {"child-1"};
+  REQUIRE(store->append("parent", 0, {{started()}, caller}));
+  add(*store, "child-1", InstanceStatus::waiting);
+  CHECK(store->claim("w", monday, 30s, 10)->empty());
+  InstanceSummary finished{"w", 1, "", InstanceStatus::completed, {}};
+  REQUIRE(store->append(
+      "child-1", 1,
+      {{test::stored_event(2, EventType::instance_completed, "", "{}", monday)}, finished}));
+  const auto claims = store->claim("w", monday, 30s, 10);
+  REQUIRE(claims);
+  CHECK(ids(*claims) == std::set<std::string>{"parent"});
+}
+
 TEST_CASE("a lease keeps an instance to its worker until it expires or is released",
           "[store][postgres]") {
   auto store = open_store(test::fresh_postgres_database());

@@ -37,6 +37,8 @@ struct InstanceSummary {
   std::string business_key;
   InstanceStatus status = InstanceStatus::running;
   std::optional<Time> next_due;  // the earliest timer set, if any
+  // The sub-workflows its call steps wait for: once one finishes, the instance has work.
+  std::vector<std::string> awaiting;
 };
 
 InstanceSummary summarize(const InstanceState& state);

@@ -30,7 +30,8 @@ constexpr const char* migrations[] = {
       next_due      bigint,              -- ms since 1970, the earliest timer
       owner         text,                -- the worker holding the lease, if any
       lease_until   bigint,              -- ms since 1970
-      fence         bigint NOT NULL DEFAULT 0  -- grows with every claim
+      fence         bigint NOT NULL DEFAULT 0,  -- grows with every claim
+      awaiting      text[]               -- sub-workflows its call steps wait for
     );
     CREATE UNIQUE INDEX ablauf_instances_by_key ON ablauf_instances (workflow, business_key)
       WHERE business_key IS NOT NULL;
@@ -40,6 +41,8 @@ constexpr const char* migrations[] = {
       WHERE status IN ('running', 'waiting');
     CREATE INDEX ablauf_instances_runnable ON ablauf_instances (created)
       WHERE status = 'running';
+    CREATE INDEX ablauf_instances_awaiting ON ablauf_instances (created)
+      WHERE awaiting IS NOT NULL;
     CREATE TABLE ablauf_events (
       instance text NOT NULL,
       sequence bigint NOT NULL,
@@ -81,6 +84,11 @@ constexpr const char* migration_lock = "SELECT pg_advisory_xact_lock(72358138491
 
 // Leases run by the server's clock, in ms since 1970, so that workers' clocks need not agree.
 #define ABLAUF_PG_NOW "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+// A text[] from parameter N, a JSON array of strings (NULL stays NULL).
+#define AWAITING(N)                             \
+  "CASE WHEN $" #N                              \
+  "::json IS NULL THEN NULL ELSE ARRAY(SELECT " \
+  "json_array_elements_text($" #N "::json)) END"
 
 tl::unexpected<Error> error(ErrorCode code, std::string message) {
   return tl::make_unexpected(Error{code, std::move(message), {}, {}});
@@ -211,18 +219,23 @@ tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::st
 
   const auto new_last = static_cast<std::int64_t>(expected_last + events.size());
   const std::string status(to_string(summary.status));
+  const pq::Param awaiting =
+      summary.awaiting.empty()
+          ? pq::Param()
+          : json::serialize(json::array(summary.awaiting.begin(), summary.awaiting.end()));
   auto written =
       found->empty()
           ? db.run("insert_instance",
                    "INSERT INTO ablauf_instances (id, last_sequence, workflow, version, "
-                   "business_key, status, next_due) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                   "business_key, status, next_due, awaiting) VALUES ($1, $2, $3, $4, $5, $6, "
+                   "$7, " AWAITING(8) ")",
                    {id, number(new_last), summary.workflow, number(summary.version),
                     summary.business_key.empty() ? pq::Param() : summary.business_key, status,
-                    millis(summary.next_due)})
+                    millis(summary.next_due), awaiting})
           : db.run("update_instance",
-                   "UPDATE ablauf_instances SET last_sequence = $2, status = $3, next_due = $4 "
-                   "WHERE id = $1",
-                   {id, number(new_last), status, millis(summary.next_due)});
+                   "UPDATE ablauf_instances SET last_sequence = $2, status = $3, next_due = $4, "
+                   "awaiting = " AWAITING(5) " WHERE id = $1",
+                   {id, number(new_last), status, millis(summary.next_due), awaiting});
   if (!written) {
     const auto& problem = written.error();
     if (problem.unique_violation() && problem.constraint == "ablauf_instances_pkey")
@@ -474,8 +487,11 @@ tl::expected<std::vector<Claim>, Error> PostgresStore::claim(std::string_view wo
   auto rows =
       (*db)->run("claim",
                  "WITH picked AS ("
-                 "  SELECT id FROM ablauf_instances"
-                 "  WHERE (status = 'running' OR next_due <= $2)"
+                 "  SELECT id FROM ablauf_instances p"
+                 "  WHERE (status = 'running' OR next_due <= $2"
+                 "         OR (p.awaiting IS NOT NULL AND EXISTS (SELECT 1 FROM ablauf_instances c"
+                 "             WHERE c.id = ANY(p.awaiting)"
+                 "               AND c.status IN ('completed', 'failed', 'cancelled'))))"
                  "    AND (lease_until IS NULL OR lease_until < " ABLAUF_PG_NOW
                  ")"
                  "  ORDER BY coalesce(next_due, 0), created LIMIT $3 FOR UPDATE SKIP LOCKED) "

@@ -6,6 +6,8 @@
 // give errors, not a crash.
 //
 // Usage: ablauf_crash_test [INSTANCES [KILLS [SEED]]]   (exit 0: every check held)
+#include "crash/synthetic.hpp"
+
 #include <ablauf/ablauf.hpp>
 
 #include <sqlite3.h>
@@ -37,74 +39,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-// Every step type, on short real timers: a host adapter that fails its first attempt for some
-// instances, parallel branches (a record; a wait) meeting at a join, a checklist, a decision
-// between a mail and a task, a record update, a sub-workflow, and a wait for a signal.
-const char* synthetic = R"({"id": "synthetic", "version": 1, "kind": "workflow", "title": "S",
-  "steps": [
-    {"id": "probe", "type": "probe", "next": "fork",
-     "retry": {"max_attempts": 3, "initial_interval": 0.01, "jitter": false}},
-    {"id": "fork", "type": "parallel", "branches": ["book", "nap"], "join": "meet"},
-    {"id": "book", "type": "save_record", "collection": "bookings", "key": "b-{{input.n}}",
-     "record": {"n": {"=": "input.n"}}, "next": "meet"},
-    {"id": "nap", "type": "wait", "duration": 0.02, "next": "meet"},
-    {"id": "meet", "type": "join", "next": "check"},
-    {"id": "check", "type": "fill_checklist", "items": [{"id": "ok", "label": "OK"}],
-     "next": "route"},
-    {"id": "route", "type": "decision",
-     "next": [{"when": "input.n % 2 == 0", "to": "mail"}, {"to": "task"}]},
-    {"id": "mail", "type": "send_email", "to": "n{{input.n}}@example.de", "subject": "S",
-     "body": "B", "next": "update"},
-    {"id": "task", "type": "create_task", "title": "T", "outcomes": ["done"], "next": "update"},
-    {"id": "update", "type": "update_record", "collection": "bookings", "key": "b-{{input.n}}",
-     "set": {"status": "done"}, "next": "sub"},
-    {"id": "sub", "type": "call", "workflow": "child", "input": {"n": {"=": "input.n"}},
-     "next": "signalled"},
-    {"id": "signalled", "type": "wait", "event": "go", "next": "done"},
-    {"id": "done", "type": "end"}]})";
-
-const char* child = R"({"id": "child", "version": 1, "kind": "workflow", "title": "C",
-  "steps": [{"id": "probe", "type": "probe", "next": "done"}, {"id": "done", "type": "end"}]})";
-
-// The host's own effect: a line in a log, written before the adapter answers, so that a kill
-// between the two leaves the line and loses the outcome.
-class Probe final : public ablauf::Adapter {
- public:
-  explicit Probe(const fs::path& log)
-      : fd_(::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) {}
-  ~Probe() override { ::close(fd_); }
-
-  ablauf::StepResult execute(const ablauf::StepContext& context) override {
-    const std::string line = std::string(context.instance) + " " + context.step.id + " " +
-                             context.idempotency_key + "\n";
-    if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
-      return ablauf::StepResult::failed("the log cannot be written");
-    // A third of the instances fail their first attempt where the step retries: the retry
-    // runs on a timer.
-    const auto* n = context.data.at("input").as_object().if_contains("n");
-    if (context.step.retry && context.attempt == 1 && n && n->to_number<int>() % 3 == 0)
-      return ablauf::StepResult::failed("not yet");
-    return ablauf::StepResult::completed();
-  }
-
- private:
-  int fd_;
-};
-
-ablauf::Workflow compile(const char* text, const ablauf::StepTypeRegistry& types) {
-  auto definition = ablauf::load_definition(text, "crash.json", {.step_types = &types});
-  if (!definition) {
-    std::cerr << definition.error();
-    std::exit(2);
-  }
-  auto workflow = ablauf::Workflow::compile(std::move(*definition), &types);
-  if (!workflow) {
-    std::cerr << workflow.error();
-    std::exit(2);
-  }
-  return std::move(*workflow);
-}
-
 // What one process does until it is killed or every instance is done: start the instances it
 // does not find (by business key), resume the store, and act as the people and systems the
 // instances wait for.
@@ -117,8 +51,9 @@ ablauf::Workflow compile(const char* text, const ablauf::StepTypeRegistry& types
     std::_Exit(3);
   }
   ablauf::Engine engine{{.store = store->get(), .on_error = [](auto&&...) {}}};
-  engine.register_adapter("probe", std::make_shared<Probe>(log));
-  if (!engine.deploy(compile(synthetic, types)) || !engine.deploy(compile(child, types)))
+  engine.register_adapter("probe", std::make_shared<ablauf::test::Probe>(log));
+  if (!engine.deploy(ablauf::test::compile(ablauf::test::synthetic, types)) ||
+      !engine.deploy(ablauf::test::compile(ablauf::test::child, types)))
     std::_Exit(3);
   if (!engine.resume()) std::_Exit(3);
   for (int n = 0; n < instances; ++n)
@@ -128,19 +63,8 @@ ablauf::Workflow compile(const char* text, const ablauf::StepTypeRegistry& types
     const auto open = store->get()->unfinished();
     if (!open) std::_Exit(3);
     if (open->empty()) std::_Exit(0);
-    for (const auto& id : *open) {
-      const auto state = engine.get(id);
-      if (!state) continue;
-      for (const auto& token : state->tokens) {
-        if (token.state != ablauf::Token::State::waiting) continue;
-        if (token.waiting_for == "checklist")
-          (void)engine.answer(id, token.step, "ok", true, "tester");
-        else if (token.waiting_for == "task")
-          (void)engine.complete_task(id, token.waiting_on, "done", "tester");
-        else if (token.waiting_for == "event")
-          (void)engine.signal(id, "go");
-      }
-    }
+    for (const auto& id : *open)
+      if (const auto state = engine.get(id)) ablauf::test::act(engine, *state);
     (void)engine.run_due();
     std::this_thread::sleep_for(2ms);
   }
@@ -209,29 +133,8 @@ void verify(const fs::path& db, const fs::path& log, int instances) {
             (instances + 1) / 2,
         "every mail has its own idempotency key");
 
-  // Host effects: at least once for every probe step that ran, repeated only under one key.
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> keys;
-  std::ifstream in(log);
-  std::string instance, step, key;
-  std::size_t lines = 0;
-  while (in >> instance >> step >> key) {
-    keys[{instance, step}].insert(key);
-    ++lines;
-  }
-  std::size_t repeated_under_other_keys = 0;
-  for (const auto& [where, seen] : keys) {
-    // A retried attempt has a key of its own; a re-run after a kill repeats its attempt's key.
-    const auto history = store.load(where.first);
-    std::size_t attempts = 0;
-    if (history)
-      for (const auto& event : *history)
-        attempts += event.type == ablauf::EventType::step_started && event.step == where.second;
-    if (seen.size() > attempts) ++repeated_under_other_keys;
-  }
-  check(keys.size() == static_cast<std::size_t>(2 * instances),
-        "every probe step's effect is in the host's log");
-  check(repeated_under_other_keys == 0, "host effects repeat only under their attempt's key");
-  std::cout << "host log: " << lines << " lines for " << keys.size() << " probe steps\n";
+  check(ablauf::test::host_effects_repeat_only_under_their_key(store, log, 2 * instances),
+        "every probe step's effect is in the host's log, repeated only under its key");
 }
 
 // Everything the store holds, read through its API, as text; or nothing if a read fails.
