@@ -98,30 +98,8 @@ void verify(const fs::path& db, const fs::path& log, int instances) {
   check(opened.has_value(), "the store opens after the last kill");
   if (!opened) return;
   auto& store = **opened;
-  const auto ids = store.instances();
-  check(ids && ids->size() == static_cast<std::size_t>(2 * instances),
-        "every instance and its sub-workflow is in the store once");
-  int completed = 0;
-  for (const auto& id : ids ? *ids : std::vector<std::string>{}) {
-    const auto history = store.load(id);
-    const auto state = history ? ablauf::fold(id, *history) : tl::unexpected(history.error());
-    check(state.has_value(), "instance " + id + " folds from its history");
-    if (!state) continue;
-    if (state->status == ablauf::InstanceStatus::completed)
-      ++completed;
-    else
-      std::cerr << "  " << id << ": " << ablauf::to_string(state->status) << " " << state->error
-                << '\n';
-    std::map<std::string, int> done;
-    for (const auto& event : *history)
-      if (event.type == ablauf::EventType::step_completed && !event.data.contains("merged"))
-        ++done[event.step];
-    for (const auto& [step, times] : done)
-      check(times == 1,
-            "step " + step + " of " + id + " completed " + std::to_string(times) + " times");
-  }
-  check(completed == 2 * instances, "every instance completed (" + std::to_string(completed) +
-                                        " of " + std::to_string(2 * instances) + ")");
+  for (const auto& failure : ablauf::test::history_failures(store, 2 * instances))
+    check(false, failure);
   check(count(db, "SELECT count(*) FROM records WHERE collection = 'bookings'") == instances,
         "one record per save_record step");
   check(count(db, "SELECT count(*) FROM records WHERE record LIKE '%\"status\":\"done\"%'") ==

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -101,6 +102,41 @@ inline void act(ablauf::Engine& engine, const ablauf::InstanceState& state) {
     else if (token.waiting_for == "event")
       (void)engine.signal(state.id, "go");
   }
+}
+
+// What the histories in `store` break of the rules: `instances` instances (and no more), each
+// folding from its history and completed, no step completed twice. Prints the unfinished.
+inline std::vector<std::string> history_failures(const ablauf::Store& store, int instances) {
+  std::vector<std::string> failures;
+  const auto ids = store.instances();
+  if (!ids || ids->size() != static_cast<std::size_t>(instances))
+    failures.push_back("every instance and its sub-workflow is in the store once");
+  int completed = 0;
+  for (const auto& id : ids ? *ids : std::vector<std::string>{}) {
+    const auto history = store.load(id);
+    const auto state = history ? ablauf::fold(id, *history) : tl::unexpected(history.error());
+    if (!state) {
+      failures.push_back("instance " + id + " folds from its history");
+      continue;
+    }
+    if (state->status == ablauf::InstanceStatus::completed)
+      ++completed;
+    else
+      std::cerr << "  " << id << ": " << ablauf::to_string(state->status) << " " << state->error
+                << '\n';
+    std::map<std::string, int> done;
+    for (const auto& event : *history)
+      if (event.type == ablauf::EventType::step_completed && !event.data.contains("merged"))
+        ++done[event.step];
+    for (const auto& [step, times] : done)
+      if (times != 1)
+        failures.push_back("step " + step + " of " + id + " completed " + std::to_string(times) +
+                           " times");
+  }
+  if (completed != instances)
+    failures.push_back("every instance completed (" + std::to_string(completed) + " of " +
+                       std::to_string(instances) + ")");
+  return failures;
 }
 
 // Host effects: one for every probe step that ran (`steps` of them), at least once, repeated
