@@ -4,6 +4,7 @@
 
 #include "ablauf/engine.hpp"
 #include "ablauf/executor.hpp"
+#include "failure.hpp"
 
 #include <array>
 #include <atomic>
@@ -15,10 +16,6 @@
 #include <unordered_map>
 
 namespace ablauf::detail {
-
-inline tl::unexpected<Error> error(ErrorCode code, std::string message) {
-  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
-}
 
 // The length of `value` as compact JSON, without building the text.
 std::size_t serialized_size(const boost::json::value& value);
@@ -188,8 +185,6 @@ struct EngineParts {
   tl::expected<std::optional<Claim>, Error> claim_one(std::string_view instance);
   // Lets a claim go (if any).
   void let_go(const std::optional<Claim>& claim);
-  // Advances a claimed instance under its fence and lets the claim go; returns timers fired.
-  std::size_t run_claimed(const Claim& claim);
   // Renews every claim this engine holds; counts those lost.
   void renew_claims();
   std::string worker_name;
@@ -206,6 +201,9 @@ struct EngineParts {
   void schedule(std::string instance, std::shared_ptr<Batch> batch = nullptr);
   // Schedules every instance given and waits until each is done; returns the timers fired.
   std::size_t advance_all(std::vector<std::string> instances);
+  // Under the instance's lock, and under its claim if one is given: loads it, works it, stores
+  // the outcome; lets the claim go. Returns the timers fired.
+  std::size_t advance_one(const std::string& instance, const std::optional<Claim>& claim);
   void wait_idle();
   bool has_work(const InstanceState& state) const;
 

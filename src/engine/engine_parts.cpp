@@ -251,6 +251,34 @@ std::size_t EngineParts::advance_all(std::vector<std::string> instances) {
   return batch->wait();
 }
 
+std::size_t EngineParts::advance_one(const std::string& instance,
+                                     const std::optional<Claim>& claim) {
+  std::size_t fired = 0;
+  FollowUp next;
+  {
+    std::lock_guard lock(lock_for(instance));
+    auto run = load(instance);
+    tl::expected<void, Error> ok;
+    if (run) {
+      if (claim) run->fence = claim->fence;
+      auto worked = work(*run);
+      if (worked) fired = *worked;
+      ok = worked ? commit(*run) : tl::make_unexpected(worked.error());
+      // A run that could not store its events is not kept: the next load reads the store.
+      next = release(std::move(*run));
+    } else {
+      ok = tl::make_unexpected(std::move(run.error()));
+    }
+    if (!ok && ok.error().code == ErrorCode::lease_lost)
+      ++fenced;  // the new owner carries on; nothing of this run was stored
+    else if (!ok)
+      report(instance, ok.error());
+  }
+  let_go(claim);
+  follow_up(std::move(next));
+  return fired;
+}
+
 void EngineParts::work_loop(const std::string& instance) {
   for (;;) {
     std::vector<std::shared_ptr<Batch>> waiting;
@@ -261,28 +289,14 @@ void EngineParts::work_loop(const std::string& instance) {
       waiting.swap(slot.waiting);
     }
     std::size_t fired = 0;
-    FollowUp next;
-    if (store.shares_work()) {
-      // Only under a claim; one held elsewhere means another worker is at it.
-      auto claim = claim_one(instance);
-      if (!claim) report(instance, claim.error());
-      if (claim && *claim) fired = run_claimed(**claim);
-    } else {
-      std::lock_guard lock(lock_for(instance));
-      auto run = load(instance);
-      tl::expected<void, Error> ok;
-      if (run) {
-        auto worked = work(*run);
-        if (worked) fired = *worked;
-        ok = worked ? commit(*run) : tl::make_unexpected(worked.error());
-        next = release(std::move(*run));
-      } else {
-        ok = tl::make_unexpected(std::move(run.error()));
-      }
-      if (!ok) report(instance, ok.error());
-    }
+    if (!store.shares_work()) {
+      fired = advance_one(instance, std::nullopt);
+    } else if (auto claim = claim_one(instance); !claim) {
+      report(instance, claim.error());
+    } else if (*claim) {
+      fired = advance_one(instance, *claim);
+    }  // else another worker holds it and is at it
     for (auto& batch : waiting) batch->done(fired);
-    follow_up(std::move(next));
     std::lock_guard lock(schedule_mutex_);
     if (!slots_.at(instance).again) {
       slots_.erase(instance);

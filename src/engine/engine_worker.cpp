@@ -42,33 +42,6 @@ void EngineParts::let_go(const std::optional<Claim>& claim) {
   if (auto ok = store.release(*claim); !ok) report(claim->instance, ok.error());
 }
 
-std::size_t EngineParts::run_claimed(const Claim& claim) {
-  std::size_t fired = 0;
-  FollowUp next;
-  {
-    std::lock_guard lock(lock_for(claim.instance));
-    auto run = load(claim.instance);
-    tl::expected<void, Error> ok;
-    if (run) {
-      run->fence = claim.fence;
-      auto worked = work(*run);
-      if (worked) fired = *worked;
-      ok = worked ? commit(*run) : tl::make_unexpected(worked.error());
-      // A run that could not store its events is not kept: the next load reads the store.
-      next = release(std::move(*run));
-    } else {
-      ok = tl::make_unexpected(std::move(run.error()));
-    }
-    if (!ok && ok.error().code == ErrorCode::lease_lost)
-      ++fenced;  // the new owner carries on; nothing of this run was stored
-    else if (!ok)
-      report(claim.instance, ok.error());
-  }
-  let_go(claim);
-  follow_up(std::move(next));
-  return fired;
-}
-
 void EngineParts::renew_claims() {
   std::vector<Claim> claims;
   {
@@ -102,7 +75,7 @@ tl::expected<std::size_t, Error> Engine::claim_and_run() {
     for (const auto& claim : *claims)
       parts.held_claims.insert_or_assign(claim.instance, claim.fence);
   }
-  for (const auto& claim : *claims) parts.run_claimed(claim);
+  for (const auto& claim : *claims) parts.advance_one(claim.instance, claim);
   return claims->size();
 }
 
