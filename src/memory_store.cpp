@@ -1,16 +1,12 @@
 #include "ablauf/store.hpp"
 
+#include "failure.hpp"
+
 #include <algorithm>
 #include <iterator>
 
 namespace ablauf {
-namespace {
-
-tl::unexpected<Error> error(ErrorCode code, std::string message) {
-  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
-}
-
-}  // namespace
+using detail::error;
 
 tl::expected<void, Error> MemoryStore::append(std::string_view instance,
                                               std::uint64_t expected_last, Commit commit) {

@@ -1,5 +1,7 @@
 #include "ablauf/store.hpp"
 
+#include "failure.hpp"
+
 #include <algorithm>
 
 namespace ablauf {
@@ -20,11 +22,9 @@ InstanceSummary summarize(const InstanceState& state) {
 namespace {
 
 tl::unexpected<Error> shares_no_work() {
-  return tl::make_unexpected(Error{ErrorCode::store_error,
-                                   "this store serves one process and shares no work; several "
-                                   "workers share a PostgresStore",
-                                   {},
-                                   {}});
+  return detail::error(ErrorCode::store_error,
+                       "this store serves one process and shares no work; several workers "
+                       "share a PostgresStore");
 }
 
 }  // namespace

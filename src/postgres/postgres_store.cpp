@@ -1,5 +1,6 @@
 #include "ablauf/postgres_store.hpp"
 
+#include "failure.hpp"
 #include "postgres/pool.hpp"
 #include "store_codec.hpp"
 
@@ -10,6 +11,7 @@
 
 namespace ablauf {
 namespace json = boost::json;
+using detail::error;
 namespace {
 
 // Each entry moves the schema one version on; entries are only ever added. JSON is kept as
@@ -89,10 +91,6 @@ constexpr const char* migration_lock = "SELECT pg_advisory_xact_lock(72358138491
   "CASE WHEN $" #N                              \
   "::json IS NULL THEN NULL ELSE ARRAY(SELECT " \
   "json_array_elements_text($" #N "::json)) END"
-
-tl::unexpected<Error> error(ErrorCode code, std::string message) {
-  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
-}
 
 tl::unexpected<Error> failed(const pq::Failure& failure) {
   return error(ErrorCode::store_error, "PostgreSQL: " + failure.message);

@@ -1,5 +1,6 @@
 #include "ablauf/sqlite_store.hpp"
 
+#include "failure.hpp"
 #include "sqlite/sqlite.hpp"
 #include "store_codec.hpp"
 
@@ -19,6 +20,7 @@
 
 namespace ablauf {
 namespace json = boost::json;
+using detail::error;
 namespace {
 
 // Each entry moves the schema one version on; entries are only ever added.
@@ -76,10 +78,6 @@ constexpr const char* migrations[] = {
     )sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
-
-tl::unexpected<Error> error(ErrorCode code, std::string message) {
-  return tl::make_unexpected(Error{code, std::move(message), {}, {}});
-}
 
 // Holds an exclusive flock() on the database file for as long as the store is open. SQLite's
 // own locks are per transaction; this one says "this process runs these instances".
