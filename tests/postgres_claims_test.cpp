@@ -16,12 +16,6 @@ namespace {
 using namespace std::chrono_literals;
 using test::monday;
 
-std::unique_ptr<PostgresStore> open_store(const std::string& conninfo) {
-  auto store = PostgresStore::open(conninfo);
-  if (!store) FAIL(store.error().message);
-  return std::move(*store);
-}
-
 Event started(std::uint64_t sequence = 1) {
   return test::stored_event(sequence, EventType::instance_started, "",
                             R"({"workflow": "w", "version": 1, "start": "a", "input": {}})",
@@ -42,7 +36,7 @@ std::set<std::string> ids(const std::vector<Claim>& claims) {
 }
 
 TEST_CASE("workers claim only instances with work, and never the same one", "[store][postgres]") {
-  auto store = open_store(test::fresh_postgres_database());
+  auto store = test::open_postgres_store(test::fresh_postgres_database());
   CHECK(store->shares_work());
   for (int i = 0; i < 40; ++i) add(*store, "run-" + std::to_string(i), InstanceStatus::running);
   add(*store, "due", InstanceStatus::waiting, monday);
@@ -79,7 +73,7 @@ TEST_CASE("workers claim only instances with work, and never the same one", "[st
 
 TEST_CASE("a caller waiting for a sub-workflow has work once the sub-workflow finishes",
           "[store][postgres]") {
-  auto store = open_store(test::fresh_postgres_database());
+  auto store = test::open_postgres_store(test::fresh_postgres_database());
   InstanceSummary caller{"w", 1, "", InstanceStatus::waiting, {}};
   caller.awaiting = {"child-1"};
   REQUIRE(store->append("parent", 0, {{started()}, caller}));
@@ -96,7 +90,7 @@ TEST_CASE("a caller waiting for a sub-workflow has work once the sub-workflow fi
 
 TEST_CASE("a lease keeps an instance to its worker until it expires or is released",
           "[store][postgres]") {
-  auto store = open_store(test::fresh_postgres_database());
+  auto store = test::open_postgres_store(test::fresh_postgres_database());
   add(*store, "i-1", InstanceStatus::running);
   add(*store, "i-2", InstanceStatus::running);
   const auto first = store->claim("a", monday, 300ms, 10);
@@ -129,7 +123,7 @@ TEST_CASE("a lease keeps an instance to its worker until it expires or is releas
 }
 
 TEST_CASE("a worker whose claim was taken over cannot write", "[store][postgres]") {
-  auto store = open_store(test::fresh_postgres_database());
+  auto store = test::open_postgres_store(test::fresh_postgres_database());
   add(*store, "i-1", InstanceStatus::running);
   const auto stale = store->claim("paused", monday, 100ms, 1);
   REQUIRE(stale);
@@ -162,8 +156,8 @@ TEST_CASE("a worker whose claim was taken over cannot write", "[store][postgres]
 
 TEST_CASE("each queued mail goes to one worker's mailer at a time", "[store][postgres]") {
   const auto conninfo = test::fresh_postgres_database();
-  auto first = open_store(conninfo);
-  auto second = open_store(conninfo);
+  auto first = test::open_postgres_store(conninfo);
+  auto second = test::open_postgres_store(conninfo);
   Commit queued{{started()}, InstanceSummary{"w", 1, "", InstanceStatus::running, {}}};
   for (int n = 0; n < 5; ++n)
     queued.mails.push_back(Mail{.to = {"a@example.de"}, .subject = std::to_string(n)});

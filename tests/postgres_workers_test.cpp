@@ -15,12 +15,6 @@ namespace {
 using namespace std::chrono_literals;
 using test::monday;
 
-std::unique_ptr<PostgresStore> open_store(const std::string& conninfo) {
-  auto store = PostgresStore::open(conninfo);
-  if (!store) FAIL(store.error().message);
-  return std::move(*store);
-}
-
 // A host step that counts its calls per attempt key, across every engine in the test; the
 // first call of the step `stall_on` sleeps `stall` (a worker paused past its lease).
 class Counter final : public Adapter {
@@ -52,29 +46,36 @@ const char* two_steps = R"({"id": "shared", "version": 1, "kind": "workflow", "t
             {"id": "second", "type": "count", "next": "done"},
             {"id": "done", "type": "end"}]})";
 
+// An engine of its own over the shared database: one process of a host.
 struct Node {
   std::unique_ptr<PostgresStore> store;
   std::unique_ptr<Engine> engine;
-  Node(const std::string& conninfo, Clock& clock, const Workflow& workflow,
-       std::shared_ptr<Counter> counter, std::string name, std::chrono::milliseconds lease = 30s)
-      : store(open_store(conninfo)) {
-    engine = std::make_unique<Engine>(EngineConfig{
-        .store = store.get(),
+};
+
+// One database, one clock, one workflow and one counter, shared by every node of a test.
+struct Cluster {
+  std::string conninfo = test::fresh_postgres_database();
+  StepTypeRegistry registry = with_count();
+  Workflow workflow = test::compile_text(two_steps, &registry);
+  ManualClock clock{monday};
+  std::shared_ptr<Counter> counter = std::make_shared<Counter>();
+
+  Node join(std::string name, std::chrono::milliseconds lease = 30s) {
+    Node node{test::open_postgres_store(conninfo), nullptr};
+    node.engine = std::make_unique<Engine>(EngineConfig{
+        .store = node.store.get(),
         .clock = &clock,
         .worker = {.name = std::move(name), .lease = lease, .batch = 4, .poll_interval = 20ms}});
-    REQUIRE(engine->deploy(workflow));
-    engine->register_adapter("count", std::move(counter));
+    REQUIRE(node.engine->deploy(workflow));
+    node.engine->register_adapter("count", counter);
+    return node;
   }
 };
 
 TEST_CASE("workers in several engines share the instances, running every step once",
           "[engine][postgres]") {
-  const auto conninfo = test::fresh_postgres_database();
-  const auto registry = with_count();
-  const auto workflow = test::compile_text(two_steps, &registry);
-  ManualClock clock(monday);
-  auto counter = std::make_shared<Counter>();
-  Node host(conninfo, clock, workflow, counter, "host");
+  Cluster cluster;
+  auto host = cluster.join("host");
   std::vector<std::string> ids;
   for (int i = 0; i < 30; ++i) {
     auto id = host.engine->start("shared", boost::json::object{{"n", i}});
@@ -83,10 +84,10 @@ TEST_CASE("workers in several engines share the instances, running every step on
     // The host's call claimed the new instance and ran it to its timer.
     CHECK(host.engine->get(*id)->status == InstanceStatus::waiting);
   }
-  clock.advance(2min);
+  cluster.clock.advance(2min);
 
-  Node a(conninfo, clock, workflow, counter, "worker-a");
-  Node b(conninfo, clock, workflow, counter, "worker-b");
+  auto a = cluster.join("worker-a");
+  auto b = cluster.join("worker-b");
   {
     std::jthread run_a([&](std::stop_token stop) { a.engine->run_worker(stop); });
     std::jthread run_b([&](std::stop_token stop) { b.engine->run_worker(stop); });
@@ -107,8 +108,8 @@ TEST_CASE("workers in several engines share the instances, running every step on
     CHECK(completed ==
           std::map<std::string, int>{{"first", 1}, {"pause", 1}, {"second", 1}, {"done", 1}});
   }
-  CHECK(counter->calls.size() == 60);
-  for (const auto& [key, calls] : counter->calls) CHECK(calls == 1);
+  CHECK(cluster.counter->calls.size() == 60);
+  for (const auto& [key, calls] : cluster.counter->calls) CHECK(calls == 1);
   const auto shared = a.engine->worker_stats().claimed + b.engine->worker_stats().claimed;
   CHECK(shared >= 30);
   CHECK(a.engine->worker_stats().fenced + b.engine->worker_stats().fenced == 0);
@@ -116,20 +117,16 @@ TEST_CASE("workers in several engines share the instances, running every step on
 
 TEST_CASE("a worker that stalled past its lease is fenced off; the new owner finishes",
           "[engine][postgres]") {
-  const auto conninfo = test::fresh_postgres_database();
-  const auto registry = with_count();
-  const auto workflow = test::compile_text(two_steps, &registry);
-  ManualClock clock(monday);
-  auto counter = std::make_shared<Counter>();
-  counter->stall_on = "second";
-  counter->stall = 900ms;
-  Node host(conninfo, clock, workflow, counter, "host");
+  Cluster cluster;
+  cluster.counter->stall_on = "second";
+  cluster.counter->stall = 900ms;
+  auto host = cluster.join("host");
   const auto id = host.engine->start("shared", boost::json::object());
   REQUIRE(id);
-  clock.advance(2min);
+  cluster.clock.advance(2min);
 
-  Node stalled(conninfo, clock, workflow, counter, "stalled", 300ms);
-  Node fresh(conninfo, clock, workflow, counter, "fresh", 30s);
+  auto stalled = cluster.join("stalled", 300ms);
+  auto fresh = cluster.join("fresh");
   // claim_and_run() renews nothing: the stalled worker's lease runs out while its step sleeps.
   std::thread slow([&] { REQUIRE(stalled.engine->claim_and_run()); });
   std::this_thread::sleep_for(500ms);
@@ -149,7 +146,7 @@ TEST_CASE("a worker that stalled past its lease is fenced off; the new owner fin
   // The step ran twice under one attempt key (at least once, as adapters are promised), and
   // its outcome was recorded once.
   int second_calls = 0;
-  for (const auto& [key, calls] : counter->calls)
+  for (const auto& [key, calls] : cluster.counter->calls)
     if (key.find("/second/") != std::string::npos) second_calls += calls;
   CHECK(second_calls == 2);
 }

@@ -51,9 +51,7 @@ struct PostgresMaker {
   std::unique_ptr<PostgresStore> store;
   Store& open() {
     store.reset();
-    auto opened = PostgresStore::open(conninfo);
-    if (!opened) FAIL(opened.error().message);
-    store = std::move(*opened);
+    store = test::open_postgres_store(conninfo);
     return *store;
   }
 };

@@ -1,6 +1,8 @@
 // fresh_postgres_database(): the server ctest started (ABLAUF_TEST_POSTGRES), or one of this
-// process's own, and a new database on it for each caller.
+// process's own, and a new database on it for each caller; open_postgres_store() on it.
 #include "postgres/server.hpp"
+
+#include <ablauf/postgres_store.hpp>
 
 #include <libpq-fe.h>
 #include <catch2/catch.hpp>
@@ -62,6 +64,12 @@ std::string fresh_postgres_database() {
   if (PQresultStatus(created.get()) != PGRES_COMMAND_OK)
     FAIL("cannot create a database: " << PQresultErrorMessage(created.get()));
   return server.conninfo(name);
+}
+
+std::unique_ptr<PostgresStore> open_postgres_store(const std::string& conninfo) {
+  auto store = PostgresStore::open(conninfo);
+  if (!store) FAIL(store.error().message);
+  return std::move(*store);
 }
 
 }  // namespace ablauf::test

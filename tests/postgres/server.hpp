@@ -8,7 +8,12 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
+
+namespace ablauf {
+class PostgresStore;
+}
 
 namespace ablauf::test {
 
@@ -31,5 +36,8 @@ struct PostgresServer {
 // A new, empty database on the tests' server (started if need be), as a connection string.
 // Fails the running test, naming what is missing, if no server can be started.
 std::string fresh_postgres_database();
+
+// A PostgresStore on `conninfo`; fails the running test with the store's error otherwise.
+std::unique_ptr<PostgresStore> open_postgres_store(const std::string& conninfo);
 
 }  // namespace ablauf::test
