@@ -1,15 +1,18 @@
-// The multi-process kill test: four worker processes share instances of the synthetic workflow
-// (every step type; tests/crash/synthetic.hpp) in one database of a real PostgreSQL server,
-// while a driver SIGKILLs them (and starts them again) and SIGSTOPs them past their leases, at
-// random moments, dozens of times. At the end: every instance completed, no step completed
-// twice in any history, one record per save_record and one queued mail per send_email, and
-// the writes of stalled workers were refused (counted from the workers that lived to tell).
+// The multi-process kill test: four worker processes share instances of the seed workflow
+// utility_billing and of the synthetic workflow (every step type; tests/crash/synthetic.hpp),
+// half each, in one database of a real PostgreSQL server, while a driver SIGKILLs them (and
+// starts them again) and SIGSTOPs them past their leases, at random moments, dozens of times.
+// At the end: every instance completed, no step completed twice in any history, one record per
+// save_record and one queued mail per send_email, and the writes of stalled workers were
+// refused (counted from the workers that lived to tell).
 //
 // Usage: ablauf_postgres_kill_test SERVER_DIRECTORY [INSTANCES [DISRUPTIONS [SEED]]]
 #include "crash/synthetic.hpp"
 #include "postgres/server.hpp"
 
 #include <ablauf/ablauf.hpp>
+
+#include <boost/json/parse.hpp>
 
 #include <libpq-fe.h>
 
@@ -21,6 +24,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -36,6 +40,51 @@ using namespace std::chrono_literals;
 
 constexpr int workers = 4;
 constexpr auto lease = 600ms;
+const fs::path seed_file = fs::path(ABLAUF_WORKFLOWS_DIR) / "utility_billing.json";
+
+// How many instances of each workflow the test starts.
+struct Mix {
+  int synthetic = 0;
+  int seed = 0;
+  explicit Mix(int instances) : synthetic((instances + 1) / 2), seed(instances / 2) {}
+  // In the store at the end: every synthetic instance has a sub-workflow.
+  int stored() const { return 2 * synthetic + seed; }
+};
+
+json::object read_json_object(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = json::parse(text.str());
+  return std::move(parsed.as_object());
+}
+
+// The seed's answers file (workflows/answers/) for the clerks; the customer pays on time.
+ablauf::test::People seed_people() {
+  auto answers = read_json_object(fs::path(ABLAUF_WORKFLOWS_DIR) / "answers/utility_billing.json");
+  ablauf::test::People people;
+  people.forms = std::move(answers["answers"].as_object());
+  people.outcomes.insert(
+      {{"create_payment_plan", "agreed"}, {"escalate_overdue_payment", "payment_received"}});
+  people.signals.insert(
+      {"wait_for_payment",
+       {"payment_received", json::object{{"amount", 246.80}, {"paid_at", "2026-12-05"}}}});
+  return people;
+}
+
+// The n-th seed instance's input: the answers file's customer under an id of its own, owing
+// money for every fourth one (a payment plan task).
+json::object seed_input(int n) {
+  auto input =
+      read_json_object(fs::path(ABLAUF_WORKFLOWS_DIR) / "answers/utility_billing.json")["input"]
+          .as_object();
+  auto& customer = input["customer"].as_object();
+  customer["id"] = "K-" + std::to_string(n);
+  customer["email"] = "k" + std::to_string(n) + "@example.de";
+  customer["has_debt"] = n % 4 == 1;
+  input["invoice"].as_object()["number"] = "VA-" + std::to_string(n);
+  return input;
+}
 
 // A new database on the server, as a connection string; exits if it cannot.
 std::string create_database(const ablauf::test::PostgresServer& server) {
@@ -55,7 +104,7 @@ std::string create_database(const ablauf::test::PostgresServer& server) {
 // so a restarted one starts none twice). Exits 0 once every instance is finished, writing what
 // its worker did to `stats`.
 [[noreturn]] void work(int number, const std::string& conninfo, const fs::path& log,
-                       const fs::path& stats, int instances) {
+                       const fs::path& stats, Mix mix) {
   auto types = ablauf::StepTypeRegistry::builtin();
   (void)types.add({.name = "probe"});
   auto store = ablauf::PostgresStore::open(conninfo);
@@ -69,19 +118,27 @@ std::string create_database(const ablauf::test::PostgresServer& server) {
        .on_error = [](auto&&...) {},
        .worker = {.name = name, .lease = lease, .batch = 8, .poll_interval = 5ms}}};
   engine.register_adapter("probe", std::make_shared<ablauf::test::Probe>(log));
-  if (!engine.deploy(ablauf::test::compile(ablauf::test::synthetic, types)) ||
-      !engine.deploy(ablauf::test::compile(ablauf::test::child, types)))
+  auto seed = ablauf::load_definition_file(seed_file);
+  if (!seed || !engine.deploy(ablauf::test::compile(ablauf::test::synthetic, types)) ||
+      !engine.deploy(ablauf::test::compile(ablauf::test::child, types)) ||
+      !engine.deploy(*ablauf::Workflow::compile(std::move(*seed))))
     std::_Exit(3);
+  const auto people = seed_people();
   std::jthread worker([&](std::stop_token stop) { engine.run_worker(stop); });
   if (number == 0)
-    for (int n = 0; n < instances; ++n)
-      (void)engine.start("synthetic", json::object{{"n", n}}, {.business_key = std::to_string(n)});
+    for (int n = 0; n < std::max(mix.synthetic, mix.seed); ++n) {
+      const auto key = std::to_string(n);
+      if (n < mix.synthetic)
+        (void)engine.start("synthetic", json::object{{"n", n}}, {.business_key = key});
+      if (n < mix.seed) (void)engine.start("utility_billing", seed_input(n), {.business_key = key});
+    }
   for (;;) {
     const auto open = (*store)->unfinished();
-    if (open && open->empty() && (*store)->instances()->size() >= 2u * instances) break;
+    const auto stored = (*store)->instances();
+    if (open && open->empty() && stored && stored->size() >= std::size_t(mix.stored())) break;
     for (const auto& id : open ? *open : std::vector<std::string>{}) {
       const auto state = engine.get(id);
-      if (state) ablauf::test::act(engine, *state);
+      if (state) ablauf::test::act(engine, *state, people);
     }
     std::this_thread::sleep_for(5ms);
   }
@@ -101,33 +158,57 @@ void check(bool holds, const std::string& what) {
   std::cerr << "FAIL: " << what << '\n';
 }
 
-void verify(const std::string& conninfo, const fs::path& log, int instances) {
+// The number of records in each collection, read with SQL: the store has no query for it.
+std::map<std::string, int> records_per_collection(const std::string& conninfo) {
+  std::map<std::string, int> counts;
+  PGconn* db = PQconnectdb(conninfo.c_str());
+  PGresult* rows = PQexec(db, "SELECT collection, count(*) FROM ablauf_records GROUP BY 1");
+  for (int row = 0; row < PQntuples(rows); ++row)
+    counts[PQgetvalue(rows, row, 0)] = std::atoi(PQgetvalue(rows, row, 1));
+  PQclear(rows);
+  PQfinish(db);
+  return counts;
+}
+
+void verify(const std::string& conninfo, const fs::path& log, Mix mix) {
   auto opened = ablauf::PostgresStore::open(conninfo);
   check(opened.has_value(), "the store opens after the last disruption");
   if (!opened) return;
   auto& store = **opened;
-  for (const auto& failure : ablauf::test::history_failures(store, 2 * instances))
+  for (const auto& failure : ablauf::test::history_failures(store, mix.stored()))
     check(false, failure);
-  int records = 0, updated = 0;
-  for (int n = 0; n < instances; ++n) {
+  int bookings_updated = 0, customers_updated = 0;
+  for (int n = 0; n < mix.synthetic; ++n) {
     const auto record = store.find_record("bookings", "b-" + std::to_string(n));
-    if (record && *record) {
-      ++records;
-      if (const auto* status = (*record)->if_contains("status"); status && *status == "done")
-        ++updated;
-    }
+    const auto* status = record && *record ? (*record)->if_contains("status") : nullptr;
+    bookings_updated += status && *status == "done";
   }
-  check(records == instances, "one record per save_record step");
-  check(updated == instances, "every record was updated");
+  check(bookings_updated == mix.synthetic, "every booking was updated");
+  for (int n = 0; n < mix.seed; ++n) {
+    const auto record = store.find_record("customers", "K-" + std::to_string(n));
+    const auto* invoice =
+        record && *record ? (*record)->if_contains("last_invoice_number") : nullptr;
+    customers_updated += invoice && *invoice == json::value("VA-" + std::to_string(n));
+  }
+  check(customers_updated == mix.seed, "every seed customer was updated");
+  const auto records = records_per_collection(conninfo);
+  const std::map<std::string, int> expected{{"bookings", mix.synthetic},
+                                            {"customer_audit_log", mix.seed},
+                                            {"customers", mix.seed},
+                                            {"invoices", mix.seed},
+                                            {"payment_history", mix.seed}};
+  check(records == expected, "one record per save_record step");
+  for (const auto& [collection, count] : records)
+    std::cout << "  " << collection << ": " << count << " records\n";
+  // One mail for every other synthetic instance; one invoice per seed instance, paid on time.
+  const auto mails = static_cast<std::size_t>((mix.synthetic + 1) / 2 + mix.seed);
   const auto outbox = store.outbox(false);
   std::set<std::string> keys;
   for (const auto& mail : outbox ? *outbox : std::vector<ablauf::OutboxMail>{})
     keys.insert(mail.mail.idempotency_key);
-  check(outbox && outbox->size() == static_cast<std::size_t>((instances + 1) / 2),
-        "one queued mail per send_email step");
-  check(keys.size() == static_cast<std::size_t>((instances + 1) / 2),
-        "every mail has its own idempotency key");
-  check(ablauf::test::host_effects_repeat_only_under_their_key(store, log, 2 * instances),
+  check(outbox && outbox->size() == mails, "one queued mail per send_email step");
+  check(keys.size() == mails, "every mail has its own idempotency key");
+  check(ablauf::test::host_effects_repeat_only_under_their_key(store, log, 2 * mix.synthetic),
         "every probe step's effect is in the host's log, repeated only under its key");
 }
 
@@ -141,6 +222,7 @@ int main(int argc, char** argv) {
   }
   const ablauf::test::PostgresServer server{argv[1]};
   const int instances = argc > 2 ? std::atoi(argv[2]) : 500;
+  const Mix mix(instances);
   const int disruptions = argc > 3 ? std::atoi(argv[3]) : 40;
   const auto seed = argc > 4 ? static_cast<unsigned>(std::atoi(argv[4])) : std::random_device{}();
   std::mt19937 random(seed);
@@ -157,7 +239,7 @@ int main(int argc, char** argv) {
 
   const auto spawn = [&](int number) {
     const pid_t pid = ::fork();
-    if (pid == 0) work(number, conninfo, log, stats, instances);
+    if (pid == 0) work(number, conninfo, log, stats, mix);
     return pid;
   };
   std::array<pid_t, workers> pids{};
@@ -199,11 +281,12 @@ int main(int argc, char** argv) {
     fenced += f;
     lost += l;
   }
-  std::cout << "seed " << seed << ": " << instances << " instances, " << workers << " workers, "
-            << killed << " killed, " << stopped << " stopped past their lease\n"
+  std::cout << "seed " << seed << ": " << mix.seed << " instances of utility_billing and "
+            << mix.synthetic << " of synthetic, " << workers << " workers, " << killed
+            << " killed, " << stopped << " stopped past their lease\n"
             << "the workers that lived to the end: " << claimed << " claims, " << fenced
             << " writes fenced off, " << lost << " leases found lost\n";
-  verify(conninfo, log, instances);
+  verify(conninfo, log, mix);
   fs::remove_all(dir);
   if (failures == 0) std::cout << "every check held\n";
   return failures == 0 ? 0 : 1;

@@ -90,17 +90,38 @@ inline ablauf::Workflow compile(const char* text, const ablauf::StepTypeRegistry
   return std::move(*workflow);
 }
 
-// Acts as the people and systems an instance waits for: answers its checklist, completes its
-// task, sends the signal it waits for. Refusals (another process got there first) are fine.
-inline void act(ablauf::Engine& engine, const ablauf::InstanceState& state) {
+// An event a wait step waits for, as the outside system sends it.
+struct Signal {
+  std::string event;
+  boost::json::value payload;
+};
+
+// What the people and systems an instance waits for answer: a form per checklist step (an
+// "ok" where none is given), an outcome per task step, the signal each wait step waits for.
+struct People {
+  boost::json::object forms;
+  std::map<std::string, std::string, std::less<>> outcomes{{"task", "done"}};
+  std::map<std::string, Signal, std::less<>> signals{{"signalled", {"go", nullptr}}};
+};
+
+// Acts as them: submits the checklist, completes the task, sends the signal the instance waits
+// for. Refusals (another process got there first) are fine.
+inline void act(ablauf::Engine& engine, const ablauf::InstanceState& state,
+                const People& people = {}) {
   for (const auto& token : state.tokens) {
     if (token.state != ablauf::Token::State::waiting) continue;
-    if (token.waiting_for == "checklist")
-      (void)engine.answer(state.id, token.step, "ok", true, "tester");
-    else if (token.waiting_for == "task")
-      (void)engine.complete_task(state.id, token.waiting_on, "done", "tester");
-    else if (token.waiting_for == "event")
-      (void)engine.signal(state.id, "go");
+    if (token.waiting_for == "checklist") {
+      if (const auto* form = people.forms.if_contains(token.step))
+        (void)engine.submit(state.id, token.step, form->as_object(), "tester");
+      else
+        (void)engine.answer(state.id, token.step, "ok", true, "tester");
+    } else if (token.waiting_for == "task") {
+      if (const auto it = people.outcomes.find(token.step); it != people.outcomes.end())
+        (void)engine.complete_task(state.id, token.waiting_on, it->second, "tester");
+    } else if (token.waiting_for == "event") {
+      if (const auto it = people.signals.find(token.step); it != people.signals.end())
+        (void)engine.signal(state.id, it->second.event, it->second.payload);
+    }
   }
 }
 
