@@ -9,10 +9,11 @@ Pool::Lease::~Lease() {
 Result<Pool::Lease> Pool::acquire() {
   std::unique_lock lock(mutex_);
   returned_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
-  if (!idle_.empty()) {
+  while (!idle_.empty()) {
     auto connection = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(*this, std::move(connection));
+    if (connection->usable()) return Lease(*this, std::move(connection));
+    --open_;  // the server went away while it was idle (a restart): a fresh one replaces it
   }
   ++open_;
   lock.unlock();

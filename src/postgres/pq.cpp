@@ -39,6 +39,10 @@ Result<Connection> Connection::open(const std::string& conninfo) {
   return connection;
 }
 
+bool Connection::usable() {
+  return !broken() && PQconsumeInput(db_.get()) == 1 && !broken();
+}
+
 Failure Connection::failure(const PGresult* result) const {
   Failure failure;
   if (result) {

@@ -63,6 +63,9 @@ class Connection {
   // Runs `sql` with `params`, prepared on this connection the first time under `name`.
   Result<Rows> run(const char* name, const char* sql, const std::vector<Param>& params);
   bool broken() const { return !db_ || PQstatus(db_.get()) != CONNECTION_OK; }
+  // Whether an idle connection still reaches its server: reads what the server sent meanwhile,
+  // without waiting, so that a restart or a terminated session shows before the next query.
+  bool usable();
 
  private:
   explicit Connection(PGconn* db) : db_(db, &PQfinish) {}
