@@ -79,10 +79,22 @@ std::string PostgresServer::start() const {
   return {};
 }
 
-void PostgresServer::stop() const {
-  const auto bin = binaries();
+namespace {
+
+void stop_server(const fs::path& directory, const char* mode) {
+  const auto bin = PostgresServer::binaries();
   if (!bin.empty())
-    run(bin / "pg_ctl", "-D " + quoted((directory / "data").string()) + " -m fast -w stop");
+    run(bin / "pg_ctl", "-D " + quoted((directory / "data").string()) + " -m " + mode + " -w stop");
+}
+
+}  // namespace
+
+void PostgresServer::stop() const {
+  stop_server(directory, "fast");
+}
+
+void PostgresServer::crash() const {
+  stop_server(directory, "immediate");
 }
 
 bool PostgresServer::running() const {

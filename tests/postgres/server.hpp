@@ -27,6 +27,9 @@ struct PostgresServer {
   // Creates the cluster if need be and starts the server; "" on success, else why not.
   std::string start() const;
   void stop() const;
+  // Stops the server as a crash would (pg_ctl stop -m immediate): every session is cut, in the
+  // middle of its transaction or not, and start() recovers from the write-ahead log.
+  void crash() const;
   bool running() const;
 
   // A connection string for `database` on this server.
