@@ -226,6 +226,19 @@ TEST_CASE("starting twice with one business key gives one instance", "[engine]")
   CHECK_THAT(missing.error().message, Catch::Contains("did you mean 'invoicing_and_payments'?"));
 }
 
+TEST_CASE("an enqueued instance is stored at its start and runs on resume", "[engine]") {
+  Fixture f;
+  f.deploy("invoicing_and_payments.json");
+  auto id = f.engine.start("invoicing_and_payments", json::parse(invoice_input),
+                           {.business_key = "R-2026-18", .enqueue = true});
+  REQUIRE(id);
+  CHECK(f.engine.history(*id)->size() == 1);
+  CHECK(f.engine.get(*id)->status == InstanceStatus::running);
+  REQUIRE(f.engine.resume() == 1u);
+  CHECK(f.engine.history(*id)->size() > 1);
+  CHECK(f.engine.get(*id)->status == InstanceStatus::waiting);
+}
+
 // A step type whose adapter fails a given number of times before it succeeds.
 struct Flaky : Adapter {
   int failures;

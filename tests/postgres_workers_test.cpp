@@ -115,6 +115,20 @@ TEST_CASE("workers in several engines share the instances, running every step on
   CHECK(a.engine->worker_stats().fenced + b.engine->worker_stats().fenced == 0);
 }
 
+TEST_CASE("an enqueued instance is left to the workers", "[engine][postgres]") {
+  Cluster cluster;
+  auto front = cluster.join("front end");
+  const auto id = front.engine->start("shared", boost::json::object(), {.enqueue = true});
+  REQUIRE(id);
+  CHECK(front.engine->history(*id)->size() == 1);
+  CHECK(cluster.counter->calls.empty());
+  auto worker = cluster.join("worker");
+  REQUIRE(worker.engine->claim_and_run() == 1u);
+  CHECK(cluster.counter->calls.size() == 1);
+  CHECK(front.engine->get(*id)->status == InstanceStatus::waiting);
+  CHECK(worker.engine->worker_stats().claimed == 1);
+}
+
 TEST_CASE("a worker that stalled past its lease is fenced off; the new owner finishes",
           "[engine][postgres]") {
   Cluster cluster;

@@ -139,6 +139,10 @@ struct StartOptions {
   // The version to run; 0 runs the newest deployed.
   std::uint32_t version = 0;
   std::string actor = "system";
+  // Only stores the new instance, at its start, and returns: no step runs in this call. Where
+  // workers share the store, one of them claims it (a front end that starts instances and runs
+  // none); elsewhere resume() runs it.
+  bool enqueue = false;
 };
 
 class Engine {

@@ -122,13 +122,13 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
   std::string id = parts.new_id("i");
   detail::FollowUp next;
   // Where workers share the store, the new instance is stored first and then advanced under a
-  // claim, by this call or by a worker that took it first.
-  const bool shared = parts.store.shares_work();
+  // claim, by this call or by a worker that took it first. Enqueued, it is only stored.
+  const bool store_first = parts.store.shares_work() || options.enqueue;
   {
     std::lock_guard lock(parts.lock_for(id));
     auto run = parts.begin(std::move(chosen), id, std::move(started), options.actor);
     if (!run) return tl::make_unexpected(std::move(run.error()));
-    if (auto ok = parts.settle(*run, !shared); !ok) {
+    if (auto ok = parts.settle(*run, !store_first); !ok) {
       // Started by another caller at the same moment: theirs is the instance.
       if (ok.error().code == ErrorCode::duplicate_key)
         if (auto existing = parts.store.find_by_key(workflow, options.business_key);
@@ -138,7 +138,8 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
     }
     next = parts.release(std::move(*run));
   }
-  if (shared) {
+  if (options.enqueue) return id;
+  if (store_first) {
     if (auto ok = parts.change(id, [](Run&) { return tl::expected<void, Error>(); }); !ok)
       parts.report(id, ok.error());  // stored: a worker carries it on
     return id;
