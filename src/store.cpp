@@ -8,6 +8,7 @@ namespace ablauf {
 
 InstanceSummary summarize(const InstanceState& state) {
   InstanceSummary summary{state.workflow_id, state.version, state.business_key, state.status, {}};
+  summary.parent = state.parent;
   if (!state.finished() && !state.timers.empty())
     summary.next_due =
         std::min_element(state.timers.begin(), state.timers.end(),

@@ -80,9 +80,35 @@ TEST_CASE("a caller waiting for a sub-workflow has work once the sub-workflow fi
   add(*store, "child-1", InstanceStatus::waiting);
   CHECK(store->claim("w", monday, 30s, 10)->empty());
   InstanceSummary finished{"w", 1, "", InstanceStatus::completed, {}};
+  finished.parent = "parent";
   REQUIRE(store->append(
       "child-1", 1,
       {{test::stored_event(2, EventType::instance_completed, "", "{}", monday)}, finished}));
+  const auto claims = store->claim("w", monday, 30s, 10);
+  REQUIRE(claims);
+  CHECK(ids(*claims) == std::set<std::string>{"parent"});
+  CHECK(store->due(monday)->size() == 1);
+}
+
+TEST_CASE("a caller that starts to wait for a sub-workflow that already ended has work",
+          "[store][postgres]") {
+  // The call is stored, the sub-workflow runs to its end on another worker, and only then does
+  // the caller store that it waits.
+  auto store = test::open_postgres_store(test::fresh_postgres_database());
+  add(*store, "parent", InstanceStatus::running);
+  REQUIRE(store->release(store->claim("w", monday, 30s, 10)->front()));
+  InstanceSummary finished{"w", 1, "", InstanceStatus::completed, {}};
+  finished.parent = "parent";
+  REQUIRE(store->append(
+      "child-1", 0,
+      {{started(), test::stored_event(2, EventType::instance_completed, "", "{}", monday)},
+       finished}));
+  InstanceSummary waits{"w", 1, "", InstanceStatus::waiting, {}};
+  waits.awaiting = {"child-1"};
+  REQUIRE(store->append("parent", 1,
+                        {{test::stored_event(2, EventType::step_waiting, "a",
+                                             R"({"token": 1, "for": "call"})", monday)},
+                         waits}));
   const auto claims = store->claim("w", monday, 30s, 10);
   REQUIRE(claims);
   CHECK(ids(*claims) == std::set<std::string>{"parent"});

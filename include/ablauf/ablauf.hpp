@@ -15,9 +15,9 @@
 #include <ablauf/instance.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/localized_text.hpp>
+#include <ablauf/postgres_store.hpp>
 #include <ablauf/services.hpp>
 #include <ablauf/source.hpp>
-#include <ablauf/postgres_store.hpp>
 #include <ablauf/sqlite_store.hpp>
 #include <ablauf/step_type.hpp>
 #include <ablauf/store.hpp>

@@ -76,7 +76,7 @@ class PostgresStore final : public Store {
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
   // The schema version this ablauf writes.
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
  private:
   struct Impl;

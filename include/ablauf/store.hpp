@@ -39,6 +39,8 @@ struct InstanceSummary {
   std::optional<Time> next_due;  // the earliest timer set, if any
   // The sub-workflows its call steps wait for: once one finishes, the instance has work.
   std::vector<std::string> awaiting;
+  // The instance whose call step started this one, if any: it has work once this one ends.
+  std::string parent;
 };
 
 InstanceSummary summarize(const InstanceState& state);

@@ -78,6 +78,21 @@ constexpr const char* migrations[] = {
       PRIMARY KEY (workflow, version)
     );
     )sql",
+    // 2: claims by index alone. A lease is 0 when free, so that runnable instances are found
+    // by a range scan of (lease_until, created); an instance whose sub-workflow ended is due at
+    // once (next_due 0), set by the sub-workflow's last write, instead of being searched for.
+    R"sql(
+    UPDATE ablauf_instances SET lease_until = 0 WHERE lease_until IS NULL;
+    ALTER TABLE ablauf_instances ALTER COLUMN lease_until SET DEFAULT 0,
+                                 ALTER COLUMN lease_until SET NOT NULL;
+    DROP INDEX ablauf_instances_runnable;
+    DROP INDEX ablauf_instances_awaiting;
+    CREATE INDEX ablauf_instances_runnable ON ablauf_instances (lease_until, created)
+      WHERE status = 'running';
+    UPDATE ablauf_instances p SET next_due = 0
+      WHERE p.awaiting IS NOT NULL AND EXISTS (SELECT 1 FROM ablauf_instances c
+        WHERE c.id = ANY(p.awaiting) AND c.status IN ('completed', 'failed', 'cancelled'));
+    )sql",
 };
 static_assert(std::size(migrations) == PostgresStore::schema_version);
 
@@ -130,6 +145,8 @@ struct PostgresStore::Impl {
   tl::expected<void, Error> migrate();
   tl::expected<void, Error> write(pq::Connection& db, std::string_view instance,
                                   std::uint64_t expected_last, const Commit& commit);
+  tl::expected<void, Error> wake_callers(pq::Connection& db, const std::string& id,
+                                         const InstanceSummary& summary);
   tl::expected<std::optional<json::object>, Error> read_record(pq::Connection& db,
                                                                std::string_view collection,
                                                                std::string_view key,
@@ -190,6 +207,36 @@ tl::expected<void, Error> PostgresStore::append(std::string_view instance,
   return {};
 }
 
+// A call step's instance has work once its sub-workflow ended; claims find it as due at once
+// (next_due 0) instead of searching every caller. The sub-workflow's last write says so to its
+// caller, and a caller that starts to wait for a sub-workflow that already ended says so to
+// itself. Both writes lock the caller's row (the first even where the caller does not wait for
+// it yet), so whichever comes second sees what the other committed.
+tl::expected<void, Error> PostgresStore::Impl::wake_callers(pq::Connection& db,
+                                                            const std::string& id,
+                                                            const InstanceSummary& summary) {
+  const bool ended = summary.status == InstanceStatus::completed ||
+                     summary.status == InstanceStatus::failed ||
+                     summary.status == InstanceStatus::cancelled;
+  if (ended && !summary.parent.empty())
+    if (auto ok = db.run("wake_caller",
+                         "UPDATE ablauf_instances "
+                         "SET next_due = CASE WHEN $2 = ANY(awaiting) THEN 0 ELSE next_due END "
+                         "WHERE id = $1",
+                         {summary.parent, id});
+        !ok)
+      return failed(ok.error());
+  if (!summary.awaiting.empty())
+    if (auto ok = db.run("wake_self",
+                         "UPDATE ablauf_instances p SET next_due = 0 WHERE p.id = $1 AND EXISTS "
+                         "(SELECT 1 FROM ablauf_instances c WHERE c.id = ANY(p.awaiting) "
+                         "AND c.status IN ('completed', 'failed', 'cancelled'))",
+                         {id});
+        !ok)
+      return failed(ok.error());
+  return {};
+}
+
 tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::string_view instance,
                                                      std::uint64_t expected_last,
                                                      const Commit& commit) {
@@ -244,6 +291,7 @@ tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::st
                                                  "'");
     return failed(problem);
   }
+  if (auto ok = wake_callers(db, id, summary); !ok) return ok;
   // All events in one statement: one round trip however many a step made.
   json::array list;
   list.reserve(events.size());
@@ -482,23 +530,21 @@ tl::expected<std::vector<Claim>, Error> PostgresStore::claim(std::string_view wo
   auto db = impl_->pool.acquire();
   if (!db) return failed(db.error());
   // SKIP LOCKED: workers claiming at once each take other rows instead of queueing on them.
-  auto rows =
-      (*db)->run("claim",
-                 "WITH picked AS ("
-                 "  SELECT id FROM ablauf_instances p"
-                 "  WHERE (status = 'running' OR next_due <= $2"
-                 "         OR (p.awaiting IS NOT NULL AND EXISTS (SELECT 1 FROM ablauf_instances c"
-                 "             WHERE c.id = ANY(p.awaiting)"
-                 "               AND c.status IN ('completed', 'failed', 'cancelled'))))"
-                 "    AND (lease_until IS NULL OR lease_until < " ABLAUF_PG_NOW
-                 ")"
-                 "  ORDER BY coalesce(next_due, 0), created LIMIT $3 FOR UPDATE SKIP LOCKED) "
-                 "UPDATE ablauf_instances i SET owner = $1, fence = i.fence + 1, "
-                 "  lease_until = " ABLAUF_PG_NOW
-                 " + $4 "
-                 "FROM picked WHERE i.id = picked.id RETURNING i.id, i.fence",
-                 {std::string(worker), millis(now), number(static_cast<std::int64_t>(most)),
-                  number(lease.count())});
+  auto rows = (*db)->run(
+      "claim",
+      "WITH runnable AS ("
+      "  SELECT id FROM ablauf_instances WHERE status = 'running' AND lease_until < " ABLAUF_PG_NOW
+      "  ORDER BY lease_until, created LIMIT $3 FOR UPDATE SKIP LOCKED), "
+      "due AS ("
+      "  SELECT id FROM ablauf_instances WHERE next_due <= $2 AND lease_until < " ABLAUF_PG_NOW
+      "  ORDER BY next_due LIMIT $3 FOR UPDATE SKIP LOCKED), "
+      "picked AS (SELECT id FROM runnable UNION SELECT id FROM due LIMIT $3) "
+      "UPDATE ablauf_instances i SET owner = $1, fence = i.fence + 1, "
+      "  lease_until = " ABLAUF_PG_NOW
+      " + $4 "
+      "FROM picked WHERE i.id = picked.id RETURNING i.id, i.fence",
+      {std::string(worker), millis(now), number(static_cast<std::int64_t>(most)),
+       number(lease.count())});
   if (!rows) return failed(rows.error());
   std::vector<Claim> claims;
   for (int row = 0; row < rows->size(); ++row)
@@ -515,8 +561,7 @@ tl::expected<std::optional<Claim>, Error> PostgresStore::claim_instance(
                          "UPDATE ablauf_instances SET owner = $2, fence = fence + 1, "
                          "  lease_until = " ABLAUF_PG_NOW
                          " + $3 "
-                         "WHERE id = $1 AND (lease_until IS NULL OR lease_until < " ABLAUF_PG_NOW
-                         ") RETURNING fence",
+                         "WHERE id = $1 AND lease_until < " ABLAUF_PG_NOW " RETURNING fence",
                          {std::string(instance), std::string(worker), number(lease.count())});
   if (!rows) return failed(rows.error());
   if (rows->empty()) return std::optional<Claim>();
@@ -545,7 +590,7 @@ tl::expected<void, Error> PostgresStore::release(const Claim& claim) {
   auto db = impl_->pool.acquire();
   if (!db) return failed(db.error());
   if (auto ok = (*db)->run("release",
-                           "UPDATE ablauf_instances SET owner = NULL, lease_until = NULL "
+                           "UPDATE ablauf_instances SET owner = NULL, lease_until = 0 "
                            "WHERE id = $1 AND fence = $2",
                            {claim.instance, number(static_cast<std::int64_t>(claim.fence))});
       !ok)

@@ -263,16 +263,26 @@ int main(int argc, char** argv) {
       ++killed;
     }
   }
+  // A stuck instance keeps the workers waiting for it: after two minutes they are stopped, and
+  // the check below names what did not finish.
   bool finished = true;
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
   for (const auto pid : pids) {
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       std::cerr << "FAIL: a worker ended with status " << status << '\n';
       finished = false;
     }
   }
-  check(finished, "the workers finished every instance");
+  check(finished, "the workers finished every instance within two minutes");
   std::uint64_t claimed = 0, fenced = 0, lost = 0;
   std::ifstream in(stats);
   std::string name;
