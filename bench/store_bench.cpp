@@ -1,6 +1,8 @@
 // The engine on the durable SQLite store: automated steps per second when every step's attempt
 // and outcome are committed to a real file, one instance at a time, at both durability levels.
 // Each case checks that its instances ran to their end, so a broken store cannot look fast.
+#include "chain.hpp"
+
 #include <ablauf/ablauf.hpp>
 
 #include <benchmark/benchmark.h>
@@ -8,21 +10,17 @@
 
 #include <filesystem>
 #include <mutex>
-#include <thread>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
 
+using ablauf::bench::chain;
+using ablauf::bench::Noop;
 namespace json = boost::json;
 namespace fs = std::filesystem;
-
-struct Noop final : ablauf::Adapter {
-  ablauf::StepResult execute(const ablauf::StepContext&) override {
-    return ablauf::StepResult::completed();
-  }
-};
 
 // A folder of its own for a case's database, removed with it (also when the case stops early).
 struct ScratchDir {
@@ -32,28 +30,6 @@ struct ScratchDir {
   ~ScratchDir() { fs::remove_all(path); }
   std::string db() const { return (path / "bench.db").string(); }
 };
-
-// s0 → … → s<n-1> → done, every s a noop.
-tl::expected<ablauf::Workflow, std::string> chain(int steps) {
-  static const ablauf::StepTypeRegistry types = [] {
-    auto registry = ablauf::StepTypeRegistry::builtin();
-    (void)registry.add({.name = "noop"});
-    return registry;
-  }();
-  json::array list;
-  for (int i = 0; i < steps; ++i)
-    list.push_back(json::object{{"id", "s" + std::to_string(i)},
-                                {"type", "noop"},
-                                {"next", i + 1 < steps ? "s" + std::to_string(i + 1) : "done"}});
-  list.push_back(json::object{{"id", "done"}, {"type", "end"}});
-  const auto text = json::serialize(json::object{
-      {"id", "chain"}, {"version", 1}, {"kind", "workflow"}, {"title", "C"}, {"steps", list}});
-  auto definition = ablauf::load_definition(text, "chain.json", {.step_types = &types});
-  if (!definition) return tl::make_unexpected(ablauf::format(definition.error().first_error()));
-  auto workflow = ablauf::Workflow::compile(std::move(*definition), &types);
-  if (!workflow) return tl::make_unexpected(ablauf::format(workflow.error().first_error()));
-  return std::move(*workflow);
-}
 
 // Arg 0: synchronous FULL (the default), 1: NORMAL.
 void sqlite_automated_steps(benchmark::State& state) {

@@ -78,17 +78,14 @@ constexpr const char* migrations[] = {
       PRIMARY KEY (workflow, version)
     );
     )sql",
-    // 2: claims by index alone. A lease is 0 when free, so that runnable instances are found
-    // by a range scan of (lease_until, created); an instance whose sub-workflow ended is due at
-    // once (next_due 0), set by the sub-workflow's last write, instead of being searched for.
+    // 2: claims by index alone. A lease is 0 when free, and an instance whose sub-workflow
+    // ended is due at once (next_due 0), set by the sub-workflow's last write, instead of being
+    // searched for among every caller.
     R"sql(
     UPDATE ablauf_instances SET lease_until = 0 WHERE lease_until IS NULL;
     ALTER TABLE ablauf_instances ALTER COLUMN lease_until SET DEFAULT 0,
                                  ALTER COLUMN lease_until SET NOT NULL;
-    DROP INDEX ablauf_instances_runnable;
     DROP INDEX ablauf_instances_awaiting;
-    CREATE INDEX ablauf_instances_runnable ON ablauf_instances (lease_until, created)
-      WHERE status = 'running';
     UPDATE ablauf_instances p SET next_due = 0
       WHERE p.awaiting IS NOT NULL AND EXISTS (SELECT 1 FROM ablauf_instances c
         WHERE c.id = ANY(p.awaiting) AND c.status IN ('completed', 'failed', 'cancelled'));
@@ -100,7 +97,8 @@ static_assert(std::size(migrations) == PostgresStore::schema_version);
 constexpr const char* migration_lock = "SELECT pg_advisory_xact_lock(7235813849137)";
 
 // Leases run by the server's clock, in ms since 1970, so that workers' clocks need not agree.
-#define ABLAUF_PG_NOW "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+// The statement's start, not clock_timestamp(): a stable value may bound an index scan.
+#define ABLAUF_PG_NOW "(extract(epoch FROM statement_timestamp()) * 1000)::bigint"
 // A text[] from parameter N, a JSON array of strings (NULL stays NULL).
 #define AWAITING(N)                             \
   "CASE WHEN $" #N                              \
@@ -529,12 +527,15 @@ tl::expected<std::vector<Claim>, Error> PostgresStore::claim(std::string_view wo
                                                              std::size_t most) {
   auto db = impl_->pool.acquire();
   if (!db) return failed(db.error());
-  // SKIP LOCKED: workers claiming at once each take other rows instead of queueing on them.
+  // Two index scans: running instances (by created; the leased ones among them are those being
+  // worked on, at most workers × batch) and those due (by next_due). Nothing else is read, so
+  // instances that wait for people or have ended cost a claim nothing. SKIP LOCKED: workers
+  // claiming at once each take other rows instead of queueing on them.
   auto rows = (*db)->run(
       "claim",
       "WITH runnable AS ("
       "  SELECT id FROM ablauf_instances WHERE status = 'running' AND lease_until < " ABLAUF_PG_NOW
-      "  ORDER BY lease_until, created LIMIT $3 FOR UPDATE SKIP LOCKED), "
+      "  ORDER BY created LIMIT $3 FOR UPDATE SKIP LOCKED), "
       "due AS ("
       "  SELECT id FROM ablauf_instances WHERE next_due <= $2 AND lease_until < " ABLAUF_PG_NOW
       "  ORDER BY next_due LIMIT $3 FOR UPDATE SKIP LOCKED), "

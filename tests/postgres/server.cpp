@@ -69,9 +69,10 @@ std::string PostgresServer::start() const {
       run(bin / "initdb", "-D " + quoted(data.string()) +
                               " -A trust -U postgres -E UTF8 --locale=C --no-sync") != 0)
     return "initdb failed in " + data.string();
-  // No TCP, the socket in our own directory, and no fsync: a test server is thrown away.
+  // No TCP, and the socket in our own directory.
   const std::string options = "-k " + directory.string() + " -p " + std::to_string(port) +
-                              " -c listen_addresses='' -c fsync=off -c max_connections=200";
+                              " -c listen_addresses='' -c max_connections=200" +
+                              (fsync ? "" : " -c fsync=off");
   const auto log = directory / "server.log";
   if (run(bin / "pg_ctl", "-D " + quoted(data.string()) + " -l " + quoted(log.string()) +
                               " -w -t 60 -o " + quoted(options) + " start") != 0)

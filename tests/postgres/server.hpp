@@ -20,6 +20,7 @@ namespace ablauf::test {
 struct PostgresServer {
   std::filesystem::path directory;  // data/, the socket, server.log
   int port = 54329;                 // only names the socket file: there is no TCP
+  bool fsync = false;  // off for tests, whose server is thrown away; on to time durable commits
 
   // The server binaries (initdb, pg_ctl) of the newest PostgreSQL installed; empty if none.
   static std::filesystem::path binaries();
