@@ -3,6 +3,8 @@
 #include "failure.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 
 namespace ablauf {
 
@@ -65,6 +67,13 @@ tl::expected<void, Error> Store::release(const Claim&) {
 tl::expected<std::vector<OutboxMail>, Error> Store::claim_mail(std::string_view,
                                                                std::chrono::milliseconds) {
   return outbox(true);
+}
+
+void Store::wait_for_work(std::stop_token stop, std::chrono::milliseconds at_most) {
+  std::mutex mutex;
+  std::condition_variable_any never_notified;
+  std::unique_lock lock(mutex);
+  never_notified.wait_for(lock, stop, at_most, [] { return false; });
 }
 
 }  // namespace ablauf

@@ -5,6 +5,7 @@
 
 #include <ablauf/postgres_store.hpp>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -60,12 +61,14 @@ struct Cluster {
   ManualClock clock{monday};
   std::shared_ptr<Counter> counter = std::make_shared<Counter>();
 
-  Node join(std::string name, std::chrono::milliseconds lease = 30s) {
+  Node join(std::string name, std::chrono::milliseconds lease = 30s,
+            std::chrono::milliseconds poll_interval = 20ms) {
     Node node{test::open_postgres_store(conninfo), nullptr};
     node.engine = std::make_unique<Engine>(EngineConfig{
         .store = node.store.get(),
         .clock = &clock,
-        .worker = {.name = std::move(name), .lease = lease, .batch = 4, .poll_interval = 20ms}});
+        .worker = {
+            .name = std::move(name), .lease = lease, .batch = 4, .poll_interval = poll_interval}});
     REQUIRE(node.engine->deploy(workflow));
     node.engine->register_adapter("count", counter);
     return node;
@@ -127,6 +130,33 @@ TEST_CASE("an enqueued instance is left to the workers", "[engine][postgres]") {
   CHECK(cluster.counter->calls.size() == 1);
   CHECK(front.engine->get(*id)->status == InstanceStatus::waiting);
   CHECK(worker.engine->worker_stats().claimed == 1);
+}
+
+TEST_CASE("an idle worker hears of new work at once, and stops at once", "[engine][postgres]") {
+  Cluster cluster;
+  auto front = cluster.join("front end");
+  // Polling alone would take a minute to find the instance and to notice the stop.
+  auto worker = cluster.join("worker", 30s, 1min);
+  const auto waited = [](auto&& done) {
+    const auto start = std::chrono::steady_clock::now();
+    while (!done() && std::chrono::steady_clock::now() - start < 20s)
+      std::this_thread::sleep_for(10ms);
+    return std::chrono::steady_clock::now() - start;
+  };
+  std::jthread run([&](std::stop_token stop) { worker.engine->run_worker(stop); });
+  std::this_thread::sleep_for(300ms);  // it found nothing and waits
+  const auto id = front.engine->start("shared", boost::json::object(), {.enqueue = true});
+  REQUIRE(id);
+  CHECK(waited([&] { return front.engine->get(*id)->status == InstanceStatus::waiting; }) < 20s);
+  CHECK(cluster.counter->calls.size() == 1);
+  run.request_stop();
+  std::atomic<bool> joined{false};
+  std::thread join([&] {
+    run.join();
+    joined = true;
+  });
+  CHECK(waited([&] { return joined.load(); }) < 20s);
+  join.join();
 }
 
 TEST_CASE("a worker that stalled past its lease is fenced off; the new owner finishes",

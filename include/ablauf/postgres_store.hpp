@@ -70,6 +70,9 @@ class PostgresStore final : public Store {
   tl::expected<void, Error> release(const Claim& claim) override;
   tl::expected<std::vector<OutboxMail>, Error> claim_mail(std::string_view worker,
                                                           std::chrono::milliseconds lease) override;
+  // LISTENs (on a connection of its own, opened at the first wait) for the notification that a
+  // commit sends when it leaves work to workers; polls as other stores do where it cannot.
+  void wait_for_work(std::stop_token stop, std::chrono::milliseconds at_most) override;
 
   // Keeps a definition's text under its id and version (again: no change).
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;

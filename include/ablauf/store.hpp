@@ -24,6 +24,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -183,6 +184,11 @@ class Store {
   // others give every unsent mail, oldest first, as outbox(true) does.
   virtual tl::expected<std::vector<OutboxMail>, Error> claim_mail(std::string_view worker,
                                                                   std::chrono::milliseconds lease);
+  // How an idle worker waits: until another process may have stored work for it (PostgresStore
+  // hears of new instances and of work left to workers at once), `at_most` passed, or `stop`
+  // was requested. Due timers are found by looking again, so `at_most` bounds how late they
+  // fire. A store that hears of nothing just waits.
+  virtual void wait_for_work(std::stop_token stop, std::chrono::milliseconds at_most);
 };
 
 class MemoryStore final : public Store {

@@ -98,7 +98,10 @@ void Engine::run_worker(std::stop_token stop) {
   while (!stop.stop_requested()) {
     auto ran = claim_and_run();
     if (!ran) parts.report(parts.worker_name, ran.error());
-    if (!ran || *ran == 0) pause(stop, parts.config.worker.poll_interval);
+    if (!ran)
+      pause(stop, parts.config.worker.poll_interval);
+    else if (*ran == 0)
+      parts.store.wait_for_work(stop, parts.config.worker.poll_interval);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "ablauf/postgres_store.hpp"
 
 #include "failure.hpp"
+#include "postgres/listener.hpp"
 #include "postgres/pool.hpp"
 #include "store_codec.hpp"
 
@@ -137,14 +138,16 @@ tl::expected<std::vector<OutboxMail>, Error> mails_of(const pq::Rows& rows) {
 
 struct PostgresStore::Impl {
   explicit Impl(const std::string& conninfo, std::size_t connections)
-      : pool(conninfo, connections) {}
+      : pool(conninfo, connections), listener(conninfo) {}
   mutable pq::Pool pool;
+  pq::Listener listener;
 
   tl::expected<void, Error> migrate();
   tl::expected<void, Error> write(pq::Connection& db, std::string_view instance,
                                   std::uint64_t expected_last, const Commit& commit);
   tl::expected<void, Error> wake_callers(pq::Connection& db, const std::string& id,
                                          const InstanceSummary& summary);
+  static tl::expected<void, Error> notify_workers(pq::Connection& db);
   tl::expected<std::optional<json::object>, Error> read_record(pq::Connection& db,
                                                                std::string_view collection,
                                                                std::string_view key,
@@ -216,14 +219,16 @@ tl::expected<void, Error> PostgresStore::Impl::wake_callers(pq::Connection& db,
   const bool ended = summary.status == InstanceStatus::completed ||
                      summary.status == InstanceStatus::failed ||
                      summary.status == InstanceStatus::cancelled;
-  if (ended && !summary.parent.empty())
-    if (auto ok = db.run("wake_caller",
-                         "UPDATE ablauf_instances "
-                         "SET next_due = CASE WHEN $2 = ANY(awaiting) THEN 0 ELSE next_due END "
-                         "WHERE id = $1",
-                         {summary.parent, id});
-        !ok)
-      return failed(ok.error());
+  if (ended && !summary.parent.empty()) {
+    auto woken = db.run("wake_caller",
+                        "UPDATE ablauf_instances "
+                        "SET next_due = CASE WHEN $2 = ANY(awaiting) THEN 0 ELSE next_due END "
+                        "WHERE id = $1 RETURNING next_due = 0",
+                        {summary.parent, id});
+    if (!woken) return failed(woken.error());
+    if (!woken->empty() && woken->text(0, 0) == "t")
+      if (auto ok = notify_workers(db); !ok) return ok;
+  }
   if (!summary.awaiting.empty())
     if (auto ok = db.run("wake_self",
                          "UPDATE ablauf_instances p SET next_due = 0 WHERE p.id = $1 AND EXISTS "
@@ -232,6 +237,14 @@ tl::expected<void, Error> PostgresStore::Impl::wake_callers(pq::Connection& db,
                          {id});
         !ok)
       return failed(ok.error());
+  return {};
+}
+
+// Wakes the workers waiting in wait_for_work() once the transaction commits (PostgreSQL sends
+// a notification at commit, and one for many alike).
+tl::expected<void, Error> PostgresStore::Impl::notify_workers(pq::Connection& db) {
+  if (auto ok = db.run("notify", "SELECT pg_notify($1, '')", {pq::Listener::channel}); !ok)
+    return failed(ok.error());
   return {};
 }
 
@@ -290,6 +303,10 @@ tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::st
     return failed(problem);
   }
   if (auto ok = wake_callers(db, id, summary); !ok) return ok;
+  // Work left to workers: a commit under no claim that leaves the instance running (a new
+  // instance, or a change recorded while another worker holds it).
+  if (!fence && summary.status == InstanceStatus::running)
+    if (auto ok = notify_workers(db); !ok) return ok;
   // All events in one statement: one round trip however many a step made.
   json::array list;
   list.reserve(events.size());
@@ -590,13 +607,18 @@ tl::expected<std::vector<std::string>, Error> PostgresStore::renew(
 tl::expected<void, Error> PostgresStore::release(const Claim& claim) {
   auto db = impl_->pool.acquire();
   if (!db) return failed(db.error());
-  if (auto ok = (*db)->run("release",
-                           "UPDATE ablauf_instances SET owner = NULL, lease_until = 0 "
-                           "WHERE id = $1 AND fence = $2",
-                           {claim.instance, number(static_cast<std::int64_t>(claim.fence))});
-      !ok)
-    return failed(ok.error());
+  auto released = (*db)->run("release",
+                             "UPDATE ablauf_instances SET owner = NULL, lease_until = 0 "
+                             "WHERE id = $1 AND fence = $2 RETURNING status",
+                             {claim.instance, number(static_cast<std::int64_t>(claim.fence))});
+  if (!released) return failed(released.error());
+  // Let go with work left (a pass cut short, or changed meanwhile): another worker may take it.
+  if (!released->empty() && released->text(0, 0) == "running") return Impl::notify_workers(**db);
   return {};
+}
+
+void PostgresStore::wait_for_work(std::stop_token stop, std::chrono::milliseconds at_most) {
+  if (!impl_->listener.wait(stop, at_most)) Store::wait_for_work(stop, at_most);
 }
 
 tl::expected<std::vector<OutboxMail>, Error> PostgresStore::claim_mail(

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <poll.h>
+
 namespace ablauf::pq {
 
 std::string_view Rows::text(int row, int column) const {
@@ -41,6 +43,25 @@ Result<Connection> Connection::open(const std::string& conninfo) {
 
 bool Connection::usable() {
   return !broken() && PQconsumeInput(db_.get()) == 1 && !broken();
+}
+
+Result<bool> Connection::wait_for_notification(int interrupt, std::chrono::milliseconds at_most) {
+  if (!db_) return tl::make_unexpected(Failure{{}, {}, "not connected"});
+  const auto take = [&] {
+    bool any = false;
+    while (PGnotify* notification = PQnotifies(db_.get())) {
+      any = true;
+      PQfreemem(notification);
+    }
+    return any;
+  };
+  // Notifications may have come with an earlier result, or be waiting unread on the socket.
+  if (PQconsumeInput(db_.get()) == 0) return tl::make_unexpected(failure(nullptr));
+  if (take()) return true;
+  pollfd ready[2] = {{PQsocket(db_.get()), POLLIN, 0}, {interrupt, POLLIN, 0}};
+  if (::poll(ready, 2, static_cast<int>(at_most.count())) <= 0 || !ready[0].revents) return false;
+  if (PQconsumeInput(db_.get()) == 0) return tl::make_unexpected(failure(nullptr));
+  return take();
 }
 
 Failure Connection::failure(const PGresult* result) const {

@@ -8,6 +8,7 @@
 
 #include <tl/expected.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -66,6 +67,10 @@ class Connection {
   // Whether an idle connection still reaches its server: reads what the server sent meanwhile,
   // without waiting, so that a restart or a terminated session shows before the next query.
   bool usable();
+  // Waits until the server sends a notification (of a channel this connection LISTENs to),
+  // `at_most` passes, or the file descriptor `interrupt` turns readable; returns whether a
+  // notification came. Takes every notification that came.
+  Result<bool> wait_for_notification(int interrupt, std::chrono::milliseconds at_most);
 
  private:
   explicit Connection(PGconn* db) : db_(db, &PQfinish) {}
