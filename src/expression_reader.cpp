@@ -68,12 +68,9 @@ std::vector<std::string_view> item_ids(const StepDefinition& step) {
 void warn_unescaped(DefinitionReader& reader, const Template& tmpl, const std::string& pointer) {
   for (const auto& name : tmpl.unescaped_names())
     reader.warning(ErrorCode::unescaped_output, pointer,
-                   "'{{{" + name +
-                       "}}}' writes its value without HTML escaping, so in an HTML "
-                       "mail data could add markup or scripts; write {{" +
-                       name +
-                       "}} unless the "
-                       "value is trusted HTML");
+                   "'{{{" + name + "}}}' writes its value without HTML escaping, so in an HTML "
+                   "mail data could add markup or scripts; write {{" + name + "}} unless the "
+                   "value is trusted HTML");
 }
 
 }  // namespace

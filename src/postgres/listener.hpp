@@ -1,5 +1,5 @@
 // Hears of work that other processes leave to workers (internal): a connection of its own,
-// outside the pool, that LISTENs to the channel which commits NOTIFY, and an eventfd that a
+// outside the pool, that LISTENs on the channel commits NOTIFY on, and an eventfd that a
 // stop request writes to, so that a waiting worker stops at once.
 #pragma once
 
