@@ -1,25 +1,11 @@
-// DOT and Mermaid exports match reviewed golden files. To accept a deliberate change, run the
-// tests with ABLAUF_UPDATE_GOLDEN=1 and review the diff of tests/data/golden/.
+// DOT and Mermaid exports match reviewed golden files (test::check_golden).
 #include "ablauf/workflow.hpp"
 
 #include "test_support.hpp"
 
-#include <cstdlib>
-
 using namespace ablauf;
 
-namespace {
-
-void check_golden(const std::string& actual, const std::filesystem::path& golden) {
-  if (std::getenv("ABLAUF_UPDATE_GOLDEN")) {
-    std::ofstream(golden, std::ios::binary) << actual;
-    WARN("updated " << golden.string());
-  }
-  INFO("golden file " << golden.string());
-  CHECK(actual == test::read_file(golden));
-}
-
-}  // namespace
+using test::check_golden;
 
 TEST_CASE("DOT export matches its golden file", "[export]") {
   const auto dir = test::data_dir() / "golden";

@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <span>
@@ -52,6 +53,17 @@ inline std::string read_file(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return std::move(text).str();
+}
+
+// Checks `actual` against a reviewed golden file. To accept a deliberate change, run the tests
+// with ABLAUF_UPDATE_GOLDEN=1 and review the diff of tests/data/golden/.
+inline void check_golden(const std::string& actual, const std::filesystem::path& golden) {
+  if (std::getenv("ABLAUF_UPDATE_GOLDEN")) {
+    std::ofstream(golden, std::ios::binary) << actual;
+    WARN("updated " << golden.string());
+  }
+  INFO("golden file " << golden.string());
+  CHECK(actual == read_file(golden));
 }
 
 // Loads and compiles; fails the test with the diagnostics if either step fails.

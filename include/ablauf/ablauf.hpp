@@ -16,6 +16,7 @@
 #include <ablauf/json.hpp>
 #include <ablauf/localized_text.hpp>
 #include <ablauf/postgres_store.hpp>
+#include <ablauf/printable.hpp>
 #include <ablauf/services.hpp>
 #include <ablauf/source.hpp>
 #include <ablauf/sqlite_store.hpp>

@@ -17,6 +17,7 @@ inline constexpr int exit_waiting = 3;  // run: the instance waits for input it 
 // Adds the subcommand; `run` is set to what executes it once parsing succeeded.
 void add_validate_command(CLI::App& app, std::function<int()>& run);
 void add_graph_command(CLI::App& app, std::function<int()>& run);
+void add_export_command(CLI::App& app, std::function<int()>& run);
 void add_eval_command(CLI::App& app, std::function<int()>& run);
 void add_run_command(CLI::App& app, std::function<int()>& run);
 void add_instances_command(CLI::App& app, std::function<int()>& run);

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   std::function<int()> run;
   ablauf::cli::add_validate_command(app, run);
   ablauf::cli::add_graph_command(app, run);
+  ablauf::cli::add_export_command(app, run);
   ablauf::cli::add_eval_command(app, run);
   ablauf::cli::add_run_command(app, run);
   ablauf::cli::add_instances_command(app, run);

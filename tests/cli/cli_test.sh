@@ -67,7 +67,7 @@ run run --store :memory: --clock simulated --max-activations 3 "$source_dir/work
 check "an engine limit given as a flag stops the instance" test "$status" -eq 1
 check "the engine limit is named" grep -qF "(max_activations)" "$scratch/out"
 
-for command in "" validate graph eval run instances "instances show" "instances resume"; do
+for command in "" validate graph export eval run instances "instances show" "instances resume"; do
   run $command --help
   check "--help for '${command:-ablauf}'" test "$status" -eq 0
   check "--help for '${command:-ablauf}' prints usage" grep -qi "usage" "$scratch/out"
@@ -81,6 +81,17 @@ run graph --format png "$source_dir/workflows/invoicing_and_payments.json"
 check "an unknown format is refused" test "$status" -eq 2
 run graph "$scratch/broken.json"
 check "graph of a broken definition exits 1" test "$status" -eq 1
+
+run export --lang en -o "$scratch/form.md" "$source_dir/workflows/delinquent_accounts.json"
+check "export writes the golden form" cmp -s "$scratch/form.md" \
+  "$source_dir/tests/data/golden/print/delinquent_accounts.en.md"
+run export "$source_dir/workflows/utility_billing.json"
+check "export prints a workflow's checklists in its default language" \
+  grep -q "^## Konto-Setup-Hinweisblatt" "$scratch/out"
+run export --format docx "$source_dir/workflows/delinquent_accounts.json"
+check "export refuses an unknown format" test "$status" -eq 2
+run export "$scratch/broken.json"
+check "export of a broken definition exits 1" test "$status" -eq 1
 
 cat >"$scratch/data.json" <<'JSON'
 {"input": {"invoice": {"total": 1500}, "customer": {"country": "DE", "name": "Müller"}},

@@ -1,0 +1,23 @@
+// Checklists on paper: a definition's checklists as a form to print and fill in by hand. For a
+// checklist definition that is its sections; for a workflow, each fill_checklist step. Every
+// item gets the blank its kind needs (a box, a line, a number field with its unit and range, a
+// date, options to tick), required items are marked, and a sign-off block (name, date,
+// signature) ends the form.
+#pragma once
+
+#include <ablauf/definition.hpp>
+#include <ablauf/workflow.hpp>
+
+#include <iosfwd>
+#include <string>
+
+namespace ablauf {
+
+// Markdown (CommonMark with task-list boxes): the text of titles, labels and descriptions is
+// escaped, so that it shows as written and never as markup. Deterministic, for golden files.
+void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition,
+                         const ExportOptions& options = {});
+std::string to_markdown_form(const WorkflowDefinition& definition,
+                             const ExportOptions& options = {});
+
+}  // namespace ablauf

@@ -1,0 +1,110 @@
+// The printable form as Markdown: headings for the form, its parts and sections; one list
+// entry per item, with the blank its kind needs; the sign-off block last.
+#include "ablauf/printable.hpp"
+
+#include "print/form.hpp"
+
+#include <ostream>
+#include <sstream>
+
+namespace ablauf {
+namespace {
+
+constexpr const char* line = "______________________";
+constexpr std::string_view markup = "\\`*_[]<>#|~&";
+
+// Text as written, never as markup: a backslash before each character that Markdown (or the
+// HTML a renderer lets through) acts on within a line, and line breaks kept inside their block.
+std::string escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    if (markup.find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// The same for a paragraph of its own, whose first characters could also start a list, a
+// heading or a quote ("- ", "+ ", "1. ", "2) ").
+std::string paragraph(std::string_view text) {
+  auto out = escaped(text);
+  std::size_t digits = 0;
+  while (digits < out.size() && out[digits] >= '0' && out[digits] <= '9') ++digits;
+  if (!out.empty() && (out[0] == '-' || out[0] == '+'))
+    out.insert(0, "\\");
+  else if (digits > 0 && digits < out.size() && (out[digits] == '.' || out[digits] == ')'))
+    out.insert(digits, "\\");
+  return out;
+}
+
+void write_item(std::ostream& out, const print::FormItem& item, const print::FormWords& words) {
+  const std::string mark = item.required ? " \\*" : "";
+  const std::string label = "**" + escaped(item.label) + "**" + mark;
+  const std::string when = item.conditional ? " _(" + escaped(words.conditional) + ")_" : "";
+  switch (item.kind) {
+    case ItemKind::checkbox: out << "- [ ] " << label << when << '\n'; break;
+    case ItemKind::text: out << "- " << label << when << ": " << line << '\n'; break;
+    case ItemKind::number:
+      out << "- " << label << when << ": " << line;
+      if (!item.unit.empty()) out << ' ' << escaped(item.unit);
+      if (!item.range.empty()) out << " (" << escaped(item.range) << ")";
+      out << '\n';
+      break;
+    case ItemKind::date:
+      out << "- " << label << when << ": " << line << " (" << escaped(words.date_format) << ")\n";
+      break;
+    case ItemKind::choice:
+    case ItemKind::multi_choice: {
+      const bool one = item.kind == ItemKind::choice;
+      out << "- " << label << when << " _(" << escaped(one ? words.tick_one : words.tick_any)
+          << ")_\n";
+      for (const auto& option : item.options) out << "  - [ ] " << escaped(option) << '\n';
+      break;
+    }
+    case ItemKind::signature:
+      out << "- " << label << when << ": " << escaped(words.name) << ' ' << line << ' '
+          << escaped(words.date) << ' ' << line << ' ' << escaped(words.signature) << ' ' << line
+          << '\n';
+      break;
+  }
+  if (!item.description.empty()) out << "  " << paragraph(item.description) << '\n';
+}
+
+}  // namespace
+
+void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition,
+                         const ExportOptions& options) {
+  const auto form = print::build_form(definition, options.language);
+  out << "# " << escaped(form.title) << "\n\n";
+  if (!form.description.empty()) out << paragraph(form.description) << "\n\n";
+  out << "\\* " << escaped(form.words.required) << "\n";
+  for (const auto& part : form.parts) {
+    out << "\n## " << escaped(part.title) << "\n\n";
+    if (!part.description.empty()) out << paragraph(part.description) << "\n\n";
+    bool first = true;
+    for (const auto& section : part.sections) {
+      if (!section.title.empty())
+        out << (first ? "" : "\n") << "### " << escaped(section.title) << "\n\n";
+      if (!section.description.empty()) out << paragraph(section.description) << "\n\n";
+      for (const auto& item : section.items) write_item(out, item, form.words);
+      first = false;
+    }
+  }
+  out << "\n## " << escaped(form.words.sign_off) << "\n\n"
+      << escaped(form.words.name) << ": " << line << "\n\n"
+      << escaped(form.words.date) << ": " << line << "\n\n"
+      << escaped(form.words.signature) << ": " << line << '\n';
+}
+
+std::string to_markdown_form(const WorkflowDefinition& definition, const ExportOptions& options) {
+  std::ostringstream out;
+  write_markdown_form(out, definition, options);
+  return out.str();
+}
+
+}  // namespace ablauf

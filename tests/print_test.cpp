@@ -1,0 +1,78 @@
+// Printable checklists: each seed checklist's Markdown form matches a reviewed golden file in
+// German and in English, every item of the definition is on it, and what authors write shows
+// as text, never as markup.
+#include "ablauf/printable.hpp"
+
+#include "test_support.hpp"
+
+using namespace ablauf;
+
+namespace {
+
+const char* const seed_checklists[] = {"account_management_guidelines", "delinquent_accounts",
+                                       "open_invoice_customer_service"};
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t found = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++found;
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("each seed checklist prints as its golden Markdown form", "[print]") {
+  const auto dir = test::data_dir() / "golden/print";
+  for (const std::string name : seed_checklists)
+    for (const std::string language : {"de", "en"}) {
+      const Workflow checklist = test::compile_file(test::workflows_dir() / (name + ".json"));
+      test::check_golden(to_markdown_form(checklist.definition(), {.language = language}),
+                         dir / (name + "." + language + ".md"));
+    }
+  const Workflow billing = test::compile_file(test::workflows_dir() / "utility_billing.json");
+  test::check_golden(to_markdown_form(billing.definition(), {.language = "en"}),
+                     dir / "utility_billing.en.md");
+}
+
+TEST_CASE("a printed form holds every item, option and required mark", "[print]") {
+  for (const std::string name : seed_checklists)
+    for (const std::string language : {"de", "en"}) {
+      const Workflow checklist = test::compile_file(test::workflows_dir() / (name + ".json"));
+      const auto& definition = checklist.definition();
+      const auto form = to_markdown_form(definition, {.language = language});
+      std::size_t required = 0;
+      for (const auto& step : definition.steps)
+        for (const auto& section : step.checklist->sections)
+          for (const auto& item : section.items) {
+            INFO(name << " " << language << " " << item.id);
+            CHECK(count(form, "**" + std::string(item.label.get(language)) + "**") >= 1);
+            for (const auto& option : item.options)
+              CHECK(count(form, "- [ ] " + std::string(option.label.get(language))) >= 1);
+            required += item.required;
+          }
+      // Each required item has its mark; the legend has one more.
+      CHECK(count(form, "\\*") == required + 1);
+    }
+}
+
+TEST_CASE("a printed form shows what authors wrote as text, not as markup", "[print]") {
+  const auto definition = load_definition(R"({
+    "id": "odd", "version": 1, "kind": "checklist", "title": "Check <script>alert(1)</script>",
+    "description": "- not a list, and *not* emphasis",
+    "sections": [{"id": "s", "title": "Section #1", "items": [
+      {"id": "a", "label": "[link](http://example.com) & <b>bold</b>"},
+      {"id": "b", "kind": "number", "label": "Amount_due", "unit": "€", "min": 0, "max": 2.5,
+       "required": false},
+      {"id": "c", "kind": "date", "label": "When", "visible_if": "steps.s.answers.a == true"}]}]})",
+                                          "odd.json");
+  if (!definition) FAIL(definition.error());
+  const auto form = to_markdown_form(*definition, {.language = "en"});
+  CHECK_THAT(form, Catch::Contains("# Check \\<script\\>alert(1)\\</script\\>"));
+  CHECK_THAT(form, Catch::Contains("\\- not a list, and \\*not\\* emphasis"));
+  CHECK_THAT(form, Catch::Contains("## Section \\#1"));
+  CHECK_THAT(form, Catch::Contains(
+                       "- [ ] **\\[link\\](http://example.com) \\& \\<b\\>bold\\</b\\>** \\*"));
+  CHECK_THAT(form, Catch::Contains("- **Amount\\_due**: ______________________ € (0–2.5)"));
+  CHECK_THAT(form, Catch::Contains(
+                       "- **When** \\* _(if applicable)_: ______________________ (YYYY-MM-DD)"));
+  CHECK(form.find("<script>") == std::string::npos);
+}
