@@ -1,6 +1,6 @@
 // Printable checklists: each seed checklist's Markdown form matches a reviewed golden file in
-// German and in English, every item of the definition is on it, and what authors write shows
-// as text, never as markup.
+// German and in English, every item of the definition is on it (in Markdown and in HTML), and
+// what authors write shows as text, never as markup.
 #include "ablauf/printable.hpp"
 
 #include "test_support.hpp"
@@ -31,6 +31,9 @@ TEST_CASE("each seed checklist prints as its golden Markdown form", "[print]") {
   const Workflow billing = test::compile_file(test::workflows_dir() / "utility_billing.json");
   test::check_golden(to_markdown_form(billing.definition(), {.language = "en"}),
                      dir / "utility_billing.en.md");
+  const Workflow delinquent =
+      test::compile_file(test::workflows_dir() / "delinquent_accounts.json");
+  test::check_golden(to_html_form(delinquent.definition()), dir / "delinquent_accounts.de.html");
 }
 
 TEST_CASE("a printed form holds every item, option and required mark", "[print]") {
@@ -51,6 +54,13 @@ TEST_CASE("a printed form holds every item, option and required mark", "[print]"
           }
       // Each required item has its mark; the legend has one more.
       CHECK(count(form, "\\*") == required + 1);
+      const auto page = to_html_form(definition, {.language = language});
+      std::size_t items = 0;
+      for (const auto& step : definition.steps)
+        for (const auto& section : step.checklist->sections) items += section.items.size();
+      CHECK(count(page, "<li class=\"item\">") == items);
+      CHECK(count(page, "<span class=\"required\"") == required + 1);
+      CHECK(count(page, "<html lang=\"" + language + "\">") == 1);
     }
 }
 
@@ -75,4 +85,16 @@ TEST_CASE("a printed form shows what authors wrote as text, not as markup", "[pr
   CHECK_THAT(form, Catch::Contains(
                        "- **When** \\* _(if applicable)_: ______________________ (YYYY-MM-DD)"));
   CHECK(form.find("<script>") == std::string::npos);
+
+  const auto page = to_html_form(*definition, {.language = "en"});
+  CHECK_THAT(page, Catch::Contains("<h1>Check &lt;script&gt;alert(1)&lt;/script&gt;</h1>"));
+  CHECK_THAT(page, Catch::Contains("<title>Check &lt;script&gt;alert(1)&lt;/script&gt;</title>"));
+  CHECK_THAT(page,
+             Catch::Contains("[link](http://example.com) &amp; &lt;b&gt;bold&lt;/b&gt;</span>"));
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(page.find("<b>") == std::string::npos);
+  // Self-contained: nothing is loaded from elsewhere.
+  CHECK(page.find("src=") == std::string::npos);
+  CHECK(page.find("href=") == std::string::npos);
+  CHECK(page.find("@import") == std::string::npos);
 }

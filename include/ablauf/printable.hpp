@@ -20,4 +20,10 @@ void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition
 std::string to_markdown_form(const WorkflowDefinition& definition,
                              const ExportOptions& options = {});
 
+// One self-contained HTML page: inline CSS with a print stylesheet (A4), no scripts and nothing
+// loaded from elsewhere. Every text an author wrote is escaped.
+void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
+                     const ExportOptions& options = {});
+std::string to_html_form(const WorkflowDefinition& definition, const ExportOptions& options = {});
+
 }  // namespace ablauf

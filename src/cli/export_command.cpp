@@ -11,7 +11,7 @@
 namespace ablauf::cli {
 namespace {
 
-enum class ExportFormat { markdown };
+enum class ExportFormat { markdown, html };
 
 struct ExportFlags {
   std::string file;
@@ -35,7 +35,11 @@ int run_export(const ExportFlags& flags) {
     }
   }
   std::ostream& out = flags.output.empty() ? std::cout : file;
-  write_markdown_form(out, workflow->definition(), {.language = flags.language});
+  const ExportOptions options{.language = flags.language};
+  if (flags.format == ExportFormat::html)
+    write_html_form(out, workflow->definition(), options);
+  else
+    write_markdown_form(out, workflow->definition(), options);
   return out.flush() ? exit_ok : exit_usage;
 }
 
@@ -50,8 +54,11 @@ void add_export_command(CLI::App& app, std::function<int()>& run) {
   command->add_option("file", flags->file, "Definition file (.json)")
       ->required()
       ->check(CLI::ExistingFile);
-  const std::map<std::string, ExportFormat> formats{{"md", ExportFormat::markdown}};
-  command->add_option("-f,--format", flags->format, "Output format: md (Markdown)")
+  const std::map<std::string, ExportFormat> formats{{"md", ExportFormat::markdown},
+                                                    {"html", ExportFormat::html}};
+  command
+      ->add_option("-f,--format", flags->format,
+                   "Output format: md (Markdown) or html (one page, with a print stylesheet)")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->default_str("md");
   command->add_option("--lang", flags->language,

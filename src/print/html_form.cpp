@@ -1,0 +1,136 @@
+// The printable form as one self-contained HTML page: inline CSS with a print stylesheet (A4,
+// no page break inside an item), no scripts, no external resources. Every text is escaped.
+#include "ablauf/printable.hpp"
+
+#include "print/form.hpp"
+
+#include <ostream>
+#include <sstream>
+
+namespace ablauf {
+namespace {
+
+constexpr const char* style = R"(
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111;
+       line-height: 1.45; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .4rem; }
+h2 { font-size: 1.2rem; border-bottom: 1px solid #888; margin-top: 2rem; padding-bottom: .2rem; }
+h3 { font-size: 1.02rem; margin: 1.2rem 0 .4rem; }
+p { margin: .4rem 0; }
+.legend, .hint { color: #555; font-size: .9em; }
+.hint { font-style: italic; }
+.required { color: #a00; font-weight: bold; }
+ul.items, ul.options { list-style: none; padding: 0; }
+ul.options { margin: .3rem 0 0 1.6rem; }
+li.item { margin: .7rem 0; break-inside: avoid; page-break-inside: avoid; }
+.box { display: inline-block; width: .85em; height: .85em; border: 1px solid #111;
+       vertical-align: -.1em; margin-right: .45em; }
+.line { display: inline-block; min-width: 14rem; border-bottom: 1px solid #111;
+        height: 1.1em; vertical-align: bottom; margin: 0 .3em; }
+.label { font-weight: 600; }
+.description { color: #333; font-size: .9em; margin: .15rem 0 0 1.6rem; }
+.sign-off { margin-top: 2.5rem; break-inside: avoid; page-break-inside: avoid; }
+.sign-off p { margin: 1.2rem 0; }
+@page { size: A4; margin: 18mm 16mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; padding: 0; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+}
+)";
+
+// Text as written: the five characters HTML acts on become references; nothing else changes.
+std::string escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  return out;
+}
+
+void write_item(std::ostream& out, const print::FormItem& item, const print::FormWords& words) {
+  const auto line = R"(<span class="line"></span>)";
+  out << R"(<li class="item">)";
+  if (item.kind == ItemKind::checkbox) out << R"(<span class="box"></span>)";
+  out << R"(<span class="label">)" << escaped(item.label) << "</span>";
+  if (item.required)
+    out << R"( <span class="required" title=")" << escaped(words.required) << R"(">*</span>)";
+  if (item.conditional)
+    out << R"( <span class="hint">()" << escaped(words.conditional) << ")</span>";
+  switch (item.kind) {
+    case ItemKind::checkbox: break;
+    case ItemKind::text: out << ": " << line; break;
+    case ItemKind::number:
+      out << ": " << line;
+      if (!item.unit.empty()) out << escaped(item.unit);
+      if (!item.range.empty())
+        out << R"( <span class="hint">()" << escaped(item.range) << ")</span>";
+      break;
+    case ItemKind::date:
+      out << ": " << line << R"(<span class="hint">()" << escaped(words.date_format) << ")</span>";
+      break;
+    case ItemKind::choice:
+    case ItemKind::multi_choice:
+      out << R"( <span class="hint">()"
+          << escaped(item.kind == ItemKind::choice ? words.tick_one : words.tick_any)
+          << R"()</span><ul class="options">)";
+      for (const auto& option : item.options)
+        out << R"(<li><span class="box"></span>)" << escaped(option) << "</li>";
+      out << "</ul>";
+      break;
+    case ItemKind::signature:
+      out << ": " << escaped(words.name) << line << escaped(words.date) << line
+          << escaped(words.signature) << line;
+      break;
+  }
+  if (!item.description.empty())
+    out << R"(<p class="description">)" << escaped(item.description) << "</p>";
+  out << "</li>\n";
+}
+
+}  // namespace
+
+void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
+                     const ExportOptions& options) {
+  const auto form = print::build_form(definition, options.language);
+  const auto& words = form.words;
+  out << "<!DOCTYPE html>\n<html lang=\"" << escaped(form.language) << "\">\n<head>\n"
+      << "<meta charset=\"utf-8\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>" << escaped(form.title) << "</title>\n<style>" << style << "</style>\n"
+      << "</head>\n<body>\n<h1>" << escaped(form.title) << "</h1>\n";
+  if (!form.description.empty()) out << "<p>" << escaped(form.description) << "</p>\n";
+  out << R"(<p class="legend"><span class="required">*</span> )" << escaped(words.required)
+      << "</p>\n";
+  for (const auto& part : form.parts) {
+    out << "<section>\n<h2>" << escaped(part.title) << "</h2>\n";
+    if (!part.description.empty()) out << "<p>" << escaped(part.description) << "</p>\n";
+    for (const auto& section : part.sections) {
+      if (!section.title.empty()) out << "<h3>" << escaped(section.title) << "</h3>\n";
+      if (!section.description.empty()) out << "<p>" << escaped(section.description) << "</p>\n";
+      out << "<ul class=\"items\">\n";
+      for (const auto& item : section.items) write_item(out, item, words);
+      out << "</ul>\n";
+    }
+    out << "</section>\n";
+  }
+  const auto line = R"(<span class="line"></span>)";
+  out << "<section class=\"sign-off\">\n<h2>" << escaped(words.sign_off) << "</h2>\n"
+      << "<p>" << escaped(words.name) << ": " << line << "</p>\n"
+      << "<p>" << escaped(words.date) << ": " << line << "</p>\n"
+      << "<p>" << escaped(words.signature) << ": " << line << "</p>\n"
+      << "</section>\n</body>\n</html>\n";
+}
+
+std::string to_html_form(const WorkflowDefinition& definition, const ExportOptions& options) {
+  std::ostringstream out;
+  write_html_form(out, definition, options);
+  return out.str();
+}
+
+}  // namespace ablauf
