@@ -1,9 +1,15 @@
 // Printable checklists: each seed checklist's Markdown form matches a reviewed golden file in
 // German and in English, every item of the definition is on it (in Markdown and in HTML), and
-// what authors write shows as text, never as markup.
+// what authors write shows as text, never as markup. Each PDF, read back with pdftotext, holds
+// every label.
 #include "ablauf/printable.hpp"
 
 #include "test_support.hpp"
+
+#include <cctype>
+#include <cstdio>
+
+#include <unistd.h>
 
 using namespace ablauf;
 
@@ -18,7 +24,66 @@ std::size_t count(const std::string& text, const std::string& what) {
   return found;
 }
 
+// Every run of whitespace as one space: how text that wrapped across lines reads.
+std::string flattened(const std::string& text) {
+  std::string out;
+  for (const char c : text)
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      out += c;
+    else if (!out.empty() && out.back() != ' ')
+      out += ' ';
+  return out;
+}
+
+// The text of a PDF, as poppler's pdftotext reads it (poppler-utils).
+std::string pdf_text(const std::string& pdf) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("ablauf-print-" + std::to_string(::getpid()) + ".pdf");
+  std::ofstream(file, std::ios::binary) << pdf;
+  const std::string command = "pdftotext -enc UTF-8 '" + file.string() + "' - 2>/dev/null";
+  std::string text;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+      text.append(buffer, n);
+    if (::pclose(pipe) != 0) text.clear();
+  }
+  std::filesystem::remove(file);
+  if (text.empty())
+    FAIL("pdftotext gave nothing: install poppler-utils (.ci/install-deps.sh does)");
+  return flattened(text);
+}
+
 }  // namespace
+
+TEST_CASE("each seed checklist prints as a PDF that holds every label, in German and English",
+          "[print]") {
+  for (const std::string name : seed_checklists)
+    for (const std::string language : {"de", "en"}) {
+      const Workflow checklist = test::compile_file(test::workflows_dir() / (name + ".json"));
+      const auto& definition = checklist.definition();
+      const auto pdf = to_pdf_form(definition, {.language = language});
+      if (!pdf) FAIL(pdf.error().message);
+      REQUIRE(pdf->starts_with("%PDF-"));
+      const auto text = pdf_text(*pdf);
+      INFO(name << " " << language);
+      CHECK_THAT(text, Catch::Contains(flattened(std::string(definition.title.get(language)))));
+      for (const auto& step : definition.steps)
+        for (const auto& section : step.checklist->sections)
+          for (const auto& item : section.items) {
+            CHECK_THAT(text, Catch::Contains(flattened(std::string(item.label.get(language)))));
+            for (const auto& option : item.options)
+              CHECK_THAT(text, Catch::Contains(flattened(std::string(option.label.get(language)))));
+          }
+    }
+}
+
+TEST_CASE("a PDF form needs its font, and says which is missing", "[print]") {
+  const Workflow checklist = test::compile_file(test::workflows_dir() / "delinquent_accounts.json");
+  const auto pdf = to_pdf_form(checklist.definition(), {.font_file = "/nonexistent/Font.ttf"});
+  REQUIRE_FALSE(pdf);
+  CHECK_THAT(pdf.error().message, Catch::Contains("/nonexistent/Font.ttf"));
+}
 
 TEST_CASE("each seed checklist prints as its golden Markdown form", "[print]") {
   const auto dir = test::data_dir() / "golden/print";

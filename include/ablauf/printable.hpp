@@ -6,8 +6,12 @@
 #pragma once
 
 #include <ablauf/definition.hpp>
+#include <ablauf/error.hpp>
 #include <ablauf/workflow.hpp>
 
+#include <tl/expected.hpp>
+
+#include <filesystem>
 #include <iosfwd>
 #include <string>
 
@@ -25,5 +29,18 @@ std::string to_markdown_form(const WorkflowDefinition& definition,
 void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
                      const ExportOptions& options = {});
 std::string to_html_form(const WorkflowDefinition& definition, const ExportOptions& options = {});
+
+struct PdfOptions {
+  // The language of the form; "" picks the definition's default language.
+  std::string language;
+  // TrueType fonts to embed, which must cover the form's language (DejaVu covers German).
+  std::filesystem::path font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  std::filesystem::path bold_font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+};
+
+// A PDF of A4 pages, through libharu, with the fonts embedded so that it prints the same
+// anywhere; the bytes of the file. Fails if a font is missing or cannot be read.
+tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definition,
+                                             const PdfOptions& options = {});
 
 }  // namespace ablauf

@@ -11,7 +11,7 @@
 namespace ablauf::cli {
 namespace {
 
-enum class ExportFormat { markdown, html };
+enum class ExportFormat { markdown, html, pdf };
 
 struct ExportFlags {
   std::string file;
@@ -36,7 +36,14 @@ int run_export(const ExportFlags& flags) {
   }
   std::ostream& out = flags.output.empty() ? std::cout : file;
   const ExportOptions options{.language = flags.language};
-  if (flags.format == ExportFormat::html)
+  if (flags.format == ExportFormat::pdf) {
+    auto pdf = to_pdf_form(workflow->definition(), {.language = flags.language});
+    if (!pdf) {
+      std::cerr << flags.file << ": error: " << pdf.error().message << '\n';
+      return exit_usage;
+    }
+    out << *pdf;
+  } else if (flags.format == ExportFormat::html)
     write_html_form(out, workflow->definition(), options);
   else
     write_markdown_form(out, workflow->definition(), options);
@@ -54,11 +61,12 @@ void add_export_command(CLI::App& app, std::function<int()>& run) {
   command->add_option("file", flags->file, "Definition file (.json)")
       ->required()
       ->check(CLI::ExistingFile);
-  const std::map<std::string, ExportFormat> formats{{"md", ExportFormat::markdown},
-                                                    {"html", ExportFormat::html}};
+  const std::map<std::string, ExportFormat> formats{
+      {"md", ExportFormat::markdown}, {"html", ExportFormat::html}, {"pdf", ExportFormat::pdf}};
   command
       ->add_option("-f,--format", flags->format,
-                   "Output format: md (Markdown) or html (one page, with a print stylesheet)")
+                   "Output format: md (Markdown), html (one page, with a print stylesheet) or "
+                   "pdf (A4, fonts embedded)")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->default_str("md");
   command->add_option("--lang", flags->language,

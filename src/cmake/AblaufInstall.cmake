@@ -30,4 +30,5 @@ write_basic_package_version_file(
 install(FILES
   "${PROJECT_BINARY_DIR}/ablaufConfig.cmake"
   "${PROJECT_BINARY_DIR}/ablaufConfigVersion.cmake"
+  "${CMAKE_CURRENT_LIST_DIR}/FindLibHaru.cmake"
   DESTINATION ${ABLAUF_CMAKE_DIR})

@@ -90,6 +90,8 @@ check "export prints a workflow's checklists in its default language" \
   grep -q "^## Konto-Setup-Hinweisblatt" "$scratch/out"
 run export --format html --lang en "$source_dir/workflows/delinquent_accounts.json"
 check "export writes an HTML page" grep -q '^<html lang="en">' "$scratch/out"
+run export --format pdf -o "$scratch/form.pdf" "$source_dir/workflows/delinquent_accounts.json"
+check "export writes a PDF" grep -q "^%PDF-" "$scratch/form.pdf"
 run export --format docx "$source_dir/workflows/delinquent_accounts.json"
 check "export refuses an unknown format" test "$status" -eq 2
 run export "$scratch/broken.json"

@@ -1,0 +1,247 @@
+// The printable form as a PDF, through libharu: A4 pages, a TrueType font embedded (DejaVu by
+// default, which covers German), text wrapped to the page, a page number on each page.
+#include "ablauf/printable.hpp"
+
+#include "failure.hpp"
+#include "print/form.hpp"
+
+#include <hpdf.h>
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace ablauf {
+namespace {
+
+constexpr float page_width = 595.276f, page_height = 841.89f;  // A4, in points
+constexpr float margin = 56, bottom = 64;
+constexpr float body_size = 10, small_size = 8.5f, indent = 16, blank_width = 170;
+
+// libharu reports errors through a callback; the first one is kept and the document dropped.
+void keep_error(HPDF_STATUS error, HPDF_STATUS detail, void* data) {
+  auto& first = *static_cast<std::string*>(data);
+  if (first.empty())
+    first = "libharu error " + std::to_string(error) + " (detail " + std::to_string(detail) + ")";
+}
+
+class Writer {
+ public:
+  Writer(HPDF_Doc pdf, HPDF_Font regular) : pdf_(pdf), regular_(regular) { new_page(); }
+
+  // Lines of `text` in `font` at `size` that fit `width`, broken between words.
+  std::vector<std::string> wrap(const std::string& text, HPDF_Font font, float size, float width) {
+    HPDF_Page_SetFontAndSize(page_, font, size);
+    std::vector<std::string> lines;
+    std::string current;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      auto end = text.find(' ', start);
+      if (end == std::string::npos) end = text.size();
+      const auto word = text.substr(start, end - start);
+      const auto candidate = current.empty() ? word : current + " " + word;
+      if (!current.empty() && HPDF_Page_TextWidth(page_, candidate.c_str()) > width) {
+        lines.push_back(current);
+        current = word;
+      } else {
+        current = candidate;
+      }
+      start = end + 1;
+    }
+    if (!current.empty()) lines.push_back(current);
+    return lines;
+  }
+
+  // Writes `text` wrapped from x (relative to the margin), moving down; returns the baseline of
+  // its first line.
+  float text(const std::string& text, HPDF_Font font, float size, float x, float gray = 0) {
+    const auto lines = wrap(text, font, size, page_width - 2 * margin - x);
+    float first = y_;
+    for (const auto& line : lines) {
+      need(size * 1.35f);
+      y_ -= size * 1.35f;
+      if (&line == &lines.front()) first = y_;
+      HPDF_Page_SetGrayFill(page_, gray);
+      HPDF_Page_BeginText(page_);
+      HPDF_Page_SetFontAndSize(page_, font, size);
+      HPDF_Page_TextOut(page_, margin + x, y_, line.c_str());
+      HPDF_Page_EndText(page_);
+    }
+    HPDF_Page_SetGrayFill(page_, 0);
+    return first;
+  }
+
+  void box(float x, float baseline) {
+    HPDF_Page_SetLineWidth(page_, 0.8f);
+    HPDF_Page_Rectangle(page_, margin + x, baseline - 1, 8, 8);
+    HPDF_Page_Stroke(page_);
+  }
+
+  // A line to write on, from x, `width` long, on the baseline; then `after` (a unit, a hint).
+  void blank(float x, float width, float baseline, const std::string& after = {}) {
+    HPDF_Page_SetLineWidth(page_, 0.6f);
+    HPDF_Page_MoveTo(page_, margin + x, baseline - 1);
+    HPDF_Page_LineTo(page_, margin + x + width, baseline - 1);
+    HPDF_Page_Stroke(page_);
+    if (after.empty()) return;
+    HPDF_Page_BeginText(page_);
+    HPDF_Page_SetFontAndSize(page_, regular_, body_size);
+    HPDF_Page_TextOut(page_, margin + x + width + 6, baseline, after.c_str());
+    HPDF_Page_EndText(page_);
+  }
+
+  // A row with a line to write on, after `label`.
+  void blank_row(float x, const std::string& label, const std::string& after = {}) {
+    need(body_size * 2.4f);
+    y_ -= body_size * 2.4f;
+    float start = x;
+    if (!label.empty()) {
+      HPDF_Page_BeginText(page_);
+      HPDF_Page_SetFontAndSize(page_, regular_, body_size);
+      HPDF_Page_TextOut(page_, margin + x, y_, label.c_str());
+      HPDF_Page_EndText(page_);
+      start += HPDF_Page_TextWidth(page_, label.c_str()) + 6;
+    }
+    blank(start, blank_width, y_, after);
+  }
+
+  void gap(float points) { y_ -= points; }
+  // Starts a new page unless `points` more fit on this one.
+  void need(float points) {
+    if (y_ - points < bottom) new_page();
+  }
+  const std::vector<HPDF_Page>& pages() const { return pages_; }
+
+ private:
+  void new_page() {
+    page_ = HPDF_AddPage(pdf_);
+    HPDF_Page_SetWidth(page_, page_width);
+    HPDF_Page_SetHeight(page_, page_height);
+    pages_.push_back(page_);
+    y_ = page_height - margin;
+  }
+
+  HPDF_Doc pdf_;
+  HPDF_Font regular_;
+  HPDF_Page page_ = nullptr;
+  std::vector<HPDF_Page> pages_;
+  float y_ = 0;
+};
+
+void write_item(Writer& out, const print::FormItem& item, const print::FormWords& words,
+                HPDF_Font regular, HPDF_Font bold) {
+  std::string label = item.label;
+  if (item.required) label += " *";
+  if (item.conditional) label += " (" + words.conditional + ")";
+  out.need(body_size * 3);
+  out.gap(4);
+  if (item.kind == ItemKind::checkbox) {
+    out.box(0, out.text(label, regular, body_size, indent));
+  } else {
+    if (item.kind == ItemKind::choice || item.kind == ItemKind::multi_choice)
+      label += " (" + (item.kind == ItemKind::choice ? words.tick_one : words.tick_any) + ")";
+    out.text(label, bold, body_size, 0);
+  }
+  switch (item.kind) {
+    case ItemKind::checkbox: break;
+    case ItemKind::text: out.blank_row(indent, {}); break;
+    case ItemKind::number: {
+      std::string after = item.unit;
+      if (!item.range.empty()) after += (after.empty() ? "(" : " (") + item.range + ")";
+      out.blank_row(indent, {}, after);
+      break;
+    }
+    case ItemKind::date: out.blank_row(indent, {}, "(" + words.date_format + ")"); break;
+    case ItemKind::choice:
+    case ItemKind::multi_choice:
+      for (const auto& option : item.options)
+        out.box(indent, out.text(option, regular, body_size, 2 * indent));
+      break;
+    case ItemKind::signature:
+      out.blank_row(indent, words.name);
+      out.blank_row(indent, words.date);
+      out.blank_row(indent, words.signature);
+      break;
+  }
+  if (!item.description.empty()) out.text(item.description, regular, small_size, indent, 0.35f);
+}
+
+}  // namespace
+
+tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definition,
+                                             const PdfOptions& options) {
+  for (const auto& font : {options.font_file, options.bold_font_file})
+    if (!std::filesystem::exists(font))
+      return detail::error(ErrorCode::not_found,
+                           "the font " + font.string() +
+                               " is missing: install fonts-dejavu-core, or name a TrueType font "
+                               "that covers the form's language");
+  std::string failure;
+  const std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> pdf(
+      HPDF_New(keep_error, &failure), &HPDF_Free);
+  if (!pdf) return detail::error(ErrorCode::store_error, "libharu could not start a document");
+  HPDF_SetCompressionMode(pdf.get(), HPDF_COMP_ALL);
+  HPDF_UseUTFEncodings(pdf.get());
+  const char* regular_name =
+      HPDF_LoadTTFontFromFile(pdf.get(), options.font_file.c_str(), HPDF_TRUE);
+  const char* bold_name =
+      HPDF_LoadTTFontFromFile(pdf.get(), options.bold_font_file.c_str(), HPDF_TRUE);
+  if (!regular_name || !bold_name)
+    return detail::error(ErrorCode::invalid_value, "cannot load the fonts: " + failure);
+  HPDF_Font regular = HPDF_GetFont(pdf.get(), regular_name, "UTF-8");
+  HPDF_Font bold = HPDF_GetFont(pdf.get(), bold_name, "UTF-8");
+
+  const auto form = print::build_form(definition, options.language);
+  HPDF_SetCurrentEncoder(pdf.get(), "UTF-8");  // for the title in the document's info
+  HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_TITLE, form.title.c_str());
+  HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_CREATOR, "ablauf");
+  Writer out(pdf.get(), regular);
+  out.text(form.title, bold, 17, 0);
+  if (!form.description.empty()) {
+    out.gap(4);
+    out.text(form.description, regular, body_size, 0);
+  }
+  out.gap(4);
+  out.text("* " + form.words.required, regular, small_size, 0, 0.35f);
+  for (const auto& part : form.parts) {
+    out.need(60);
+    out.gap(14);
+    out.text(part.title, bold, 13, 0);
+    if (!part.description.empty()) out.text(part.description, regular, small_size + 0.5f, 0, 0.2f);
+    for (const auto& section : part.sections) {
+      if (!section.title.empty()) {
+        out.need(40);
+        out.gap(8);
+        out.text(section.title, bold, 11, 0);
+      }
+      if (!section.description.empty())
+        out.text(section.description, regular, small_size + 0.5f, 0, 0.2f);
+      for (const auto& item : section.items) write_item(out, item, form.words, regular, bold);
+    }
+  }
+  out.need(120);
+  out.gap(22);
+  out.text(form.words.sign_off, bold, 13, 0);
+  out.blank_row(0, form.words.name);
+  out.blank_row(0, form.words.date);
+  out.blank_row(0, form.words.signature);
+
+  const auto& pages = out.pages();
+  for (std::size_t n = 0; n < pages.size(); ++n) {
+    const auto number = std::to_string(n + 1) + " / " + std::to_string(pages.size());
+    HPDF_Page_BeginText(pages[n]);
+    HPDF_Page_SetFontAndSize(pages[n], regular, small_size);
+    HPDF_Page_TextOut(pages[n], page_width - margin - HPDF_Page_TextWidth(pages[n], number.c_str()),
+                      bottom - 28, number.c_str());
+    HPDF_Page_EndText(pages[n]);
+  }
+  if (HPDF_SaveToStream(pdf.get()) != HPDF_OK || !failure.empty())
+    return detail::error(ErrorCode::invalid_value, "the PDF could not be written: " + failure);
+  std::string bytes(HPDF_GetStreamSize(pdf.get()), '\0');
+  HPDF_UINT32 size = static_cast<HPDF_UINT32>(bytes.size());
+  HPDF_ReadFromStream(pdf.get(), reinterpret_cast<HPDF_BYTE*>(bytes.data()), &size);
+  bytes.resize(size);
+  return bytes;
+}
+
+}  // namespace ablauf
