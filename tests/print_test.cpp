@@ -4,6 +4,7 @@
 // every label.
 #include "ablauf/printable.hpp"
 
+#include "engine_support.hpp"
 #include "test_support.hpp"
 
 #include <cctype>
@@ -62,7 +63,7 @@ TEST_CASE("each seed checklist prints as a PDF that holds every label, in German
     for (const std::string language : {"de", "en"}) {
       const Workflow checklist = test::compile_file(test::workflows_dir() / (name + ".json"));
       const auto& definition = checklist.definition();
-      const auto pdf = to_pdf_form(definition, {.language = language});
+      const auto pdf = to_pdf_form(definition, {.form = {.language = language}});
       if (!pdf) FAIL(pdf.error().message);
       REQUIRE(pdf->starts_with("%PDF-"));
       const auto text = pdf_text(*pdf);
@@ -162,4 +163,55 @@ TEST_CASE("a printed form shows what authors wrote as text, not as markup", "[pr
   CHECK(page.find("src=") == std::string::npos);
   CHECK(page.find("href=") == std::string::npos);
   CHECK(page.find("@import") == std::string::npos);
+}
+
+TEST_CASE("a filled form shows every answer and signature with who and when", "[print]") {
+  const std::string text = R"({"id": "s", "version": 1, "kind": "checklist", "title": "S",
+    "sections": [{"id": "check", "title": "C", "items": [
+      {"id": "ok", "label": "Ok"},
+      {"id": "skipped", "label": "Skipped", "required": false},
+      {"id": "amount", "label": "Amount", "kind": "number", "unit": "EUR"},
+      {"id": "way", "label": "Way", "kind": "choice",
+       "options": [{"value": "phone", "label": "Phone"}, {"value": "mail", "label": "Mail"}]},
+      {"id": "signed", "label": "Signed", "kind": "signature"}]}]})";
+  test::Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(text)));
+  const auto id = f.engine.start("s", boost::json::object());
+  REQUIRE(id);
+  REQUIRE(
+      f.engine.submit(*id, "check", {{"ok", true}, {"amount", 1842.6}, {"way", "mail"}}, "thomas"));
+  f.clock.advance(std::chrono::minutes(5));
+  REQUIRE(f.engine.sign(*id, "check", "signed", "erika"));
+  const auto history = f.engine.history(*id);
+  REQUIRE(history);
+  std::string hash;
+  for (const auto& event : *history)
+    if (event.type == EventType::signature_recorded) hash = event.data.at("hash").as_string();
+  REQUIRE(hash.size() == 64);
+
+  const auto definition = load_definition(text, "s.json");
+  REQUIRE(definition);
+  const FormOptions filled{.language = "en", .instance = *id, .history = *history};
+  const auto form = to_markdown_form(*definition, filled);
+  CHECK_THAT(form, Catch::Contains("Instance: `" + *id + "`"));
+  CHECK_THAT(form, Catch::Contains("- [x] **Ok** \\* — _thomas, 2026-11-23T09:00:00Z_"));
+  CHECK_THAT(form, Catch::Contains("- [ ] **Skipped**\n"));
+  CHECK_THAT(form,
+             Catch::Contains("- **Amount** \\*: **1842.6** EUR — _thomas, 2026-11-23T09:00:00Z_"));
+  CHECK_THAT(form, Catch::Contains("  - [ ] Phone\n  - [x] Mail\n"));
+  CHECK_THAT(form, Catch::Contains("- **Signed** \\*: erika, 2026-11-23T09:05:00Z; SHA-256 of the "
+                                   "answers signed `" +
+                                   hash + "`"));
+
+  const auto page = to_html_form(*definition, filled);
+  CHECK(count(page, "box ticked") == 2);  // Ok, and Mail
+  CHECK_THAT(page, Catch::Contains(R"(<span class="value">1842.6</span>EUR)"));
+  CHECK_THAT(page, Catch::Contains(hash));
+
+  const auto pdf = to_pdf_form(*definition, {.form = filled});
+  if (!pdf) FAIL(pdf.error().message);
+  const auto read = pdf_text(*pdf);
+  CHECK_THAT(read, Catch::Contains("1842.6"));
+  CHECK_THAT(read, Catch::Contains("thomas, 2026-11-23T09:00:00Z"));
+  CHECK_THAT(read, Catch::Contains(hash));
 }

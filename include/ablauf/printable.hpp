@@ -7,32 +7,43 @@
 
 #include <ablauf/definition.hpp>
 #include <ablauf/error.hpp>
+#include <ablauf/event.hpp>
 #include <ablauf/workflow.hpp>
 
 #include <tl/expected.hpp>
 
 #include <filesystem>
 #include <iosfwd>
+#include <span>
 #include <string>
 
 namespace ablauf {
 
+struct FormOptions {
+  // The language of the form; "" picks the definition's default language.
+  std::string language;
+  // To print a form filled in: the instance's id and its history. Each item shows the last
+  // answer recorded, who gave it and when; a signature shows its signer, its time and the
+  // SHA-256 of the answers it signs, so that a printed copy can be checked against the record.
+  std::string instance;
+  std::span<const Event> history;
+};
+
 // Markdown (CommonMark with task-list boxes): the text of titles, labels and descriptions is
 // escaped, so that it shows as written and never as markup. Deterministic, for golden files.
 void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition,
-                         const ExportOptions& options = {});
+                         const FormOptions& options = {});
 std::string to_markdown_form(const WorkflowDefinition& definition,
-                             const ExportOptions& options = {});
+                             const FormOptions& options = {});
 
 // One self-contained HTML page: inline CSS with a print stylesheet (A4), no scripts and nothing
 // loaded from elsewhere. Every text an author wrote is escaped.
 void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
-                     const ExportOptions& options = {});
-std::string to_html_form(const WorkflowDefinition& definition, const ExportOptions& options = {});
+                     const FormOptions& options = {});
+std::string to_html_form(const WorkflowDefinition& definition, const FormOptions& options = {});
 
 struct PdfOptions {
-  // The language of the form; "" picks the definition's default language.
-  std::string language;
+  FormOptions form;
   // TrueType fonts to embed, which must cover the form's language (DejaVu covers German).
   std::filesystem::path font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   std::filesystem::path bold_font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";

@@ -1,5 +1,6 @@
 #include "commands.hpp"
 #include "load.hpp"
+#include "store.hpp"
 
 #include <ablauf/printable.hpp>
 
@@ -15,17 +16,65 @@ enum class ExportFormat { markdown, html, pdf };
 
 struct ExportFlags {
   std::string file;
+  std::string instance;
+  StoreFlag store;
   ExportFormat format = ExportFormat::markdown;
   std::string language;
   std::string output;
   LimitFlags limits;
 };
 
+// The definition an instance of the store runs, as the store keeps it, and its history; prints
+// why not and returns nothing.
+struct Filled {
+  WorkflowDefinition definition;
+  std::vector<Event> history;
+};
+
+std::optional<Filled> read_filled(const ExportFlags& flags) {
+  const auto store = open_store(flags.store.path, true);
+  if (!store) return std::nullopt;
+  auto history = store->load(flags.instance);
+  auto state = history ? fold(flags.instance, *history) : tl::unexpected(history.error());
+  if (!state) {
+    std::cerr << "error: " << state.error().message << '\n';
+    return std::nullopt;
+  }
+  const auto kept = store->definitions();
+  if (!kept) {
+    std::cerr << "error: " << kept.error().message << '\n';
+    return std::nullopt;
+  }
+  for (const auto& definition : *kept) {
+    if (definition.workflow != state->workflow_id || definition.version != state->version) continue;
+    auto loaded = load_definition(
+        definition.source, definition.workflow + " version " + std::to_string(definition.version),
+        flags.limits.options);
+    if (!loaded) {
+      std::cerr << loaded.error();
+      return std::nullopt;
+    }
+    return Filled{std::move(*loaded), std::move(*history)};
+  }
+  std::cerr << "error: the store keeps no definition of " << state->workflow_id << " version "
+            << state->version << ", which instance " << flags.instance << " runs\n";
+  return std::nullopt;
+}
+
 int run_export(const ExportFlags& flags) {
-  std::size_t warnings = 0;
-  // Compiled, so that only a definition that would run is printed.
-  auto workflow = load_workflow(flags.file, flags.limits.options, warnings);
-  if (!workflow) return exit_invalid;
+  std::optional<WorkflowDefinition> definition;
+  std::optional<Filled> filled;
+  if (!flags.instance.empty()) {
+    filled = read_filled(flags);
+    if (!filled) return exit_usage;
+  } else {
+    // Compiled, so that only a definition that would run is printed.
+    std::size_t warnings = 0;
+    auto workflow = load_workflow(flags.file, flags.limits.options, warnings);
+    if (!workflow) return exit_invalid;
+    definition = workflow->definition();
+  }
+  const WorkflowDefinition& printed = filled ? filled->definition : *definition;
   std::ofstream file;
   if (!flags.output.empty()) {
     file.open(flags.output, std::ios::binary);
@@ -35,18 +84,23 @@ int run_export(const ExportFlags& flags) {
     }
   }
   std::ostream& out = flags.output.empty() ? std::cout : file;
-  const ExportOptions options{.language = flags.language};
+  FormOptions options{.language = flags.language, .instance = {}, .history = {}};
+  if (filled) {
+    options.instance = flags.instance;
+    options.history = filled->history;
+  }
   if (flags.format == ExportFormat::pdf) {
-    auto pdf = to_pdf_form(workflow->definition(), {.language = flags.language});
+    auto pdf = to_pdf_form(printed, {.form = options});
     if (!pdf) {
-      std::cerr << flags.file << ": error: " << pdf.error().message << '\n';
+      std::cerr << "error: " << pdf.error().message << '\n';
       return exit_usage;
     }
     out << *pdf;
-  } else if (flags.format == ExportFormat::html)
-    write_html_form(out, workflow->definition(), options);
-  else
-    write_markdown_form(out, workflow->definition(), options);
+  } else if (flags.format == ExportFormat::html) {
+    write_html_form(out, printed, options);
+  } else {
+    write_markdown_form(out, printed, options);
+  }
   return out.flush() ? exit_ok : exit_usage;
 }
 
@@ -58,9 +112,14 @@ void add_export_command(CLI::App& app, std::function<int()>& run) {
       "export",
       "Write a definition's checklists as a form to print and fill in by hand: a checklist's "
       "sections, or each fill_checklist step of a workflow.");
-  command->add_option("file", flags->file, "Definition file (.json)")
-      ->required()
-      ->check(CLI::ExistingFile);
+  auto* file =
+      command->add_option("file", flags->file, "Definition file (.json)")->check(CLI::ExistingFile);
+  auto* instance = command->add_option(
+      "--instance", flags->instance,
+      "Print this instance's checklists filled in, with who answered and signed when, from the "
+      "store (its definition as the store keeps it)");
+  file->excludes(instance);
+  flags->store.add_to(*command);
   const std::map<std::string, ExportFormat> formats{
       {"md", ExportFormat::markdown}, {"html", ExportFormat::html}, {"pdf", ExportFormat::pdf}};
   command
@@ -73,7 +132,11 @@ void add_export_command(CLI::App& app, std::function<int()>& run) {
                       "Language of the form (e.g. de, en); default: the definition's");
   command->add_option("-o,--output", flags->output, "Write to this file instead of stdout");
   flags->limits.add_to(*command);
-  command->callback([flags, &run] { run = [flags] { return run_export(*flags); }; });
+  command->callback([flags, file, instance, &run] {
+    if (file->count() + instance->count() == 0)
+      throw CLI::RequiredError("a definition FILE or --instance ID");
+    run = [flags] { return run_export(*flags); };
+  });
 }
 
 }  // namespace ablauf::cli

@@ -1,6 +1,12 @@
 #include "print/form.hpp"
 
+#include "ablauf/clock.hpp"
+
+#include <boost/json/serialize.hpp>
+
 #include <charconv>
+#include <functional>
+#include <map>
 
 namespace ablauf::print {
 namespace {
@@ -15,7 +21,11 @@ FormWords words_in(const std::string& language) {
             .name = "Name",
             .date = "Datum",
             .signature = "Unterschrift",
-            .date_format = "TT.MM.JJJJ"};
+            .date_format = "TT.MM.JJJJ",
+            .yes = "ja",
+            .no = "nein",
+            .instance = "Vorgang",
+            .signed_hash = "SHA-256 der unterschriebenen Angaben"};
   return {.required = "required",
           .conditional = "if applicable",
           .tick_one = "tick one",
@@ -24,7 +34,11 @@ FormWords words_in(const std::string& language) {
           .name = "Name",
           .date = "Date",
           .signature = "Signature",
-          .date_format = "YYYY-MM-DD"};
+          .date_format = "YYYY-MM-DD",
+          .yes = "yes",
+          .no = "no",
+          .instance = "Instance",
+          .signed_hash = "SHA-256 of the answers signed"};
 }
 
 // 0, 2.5, 1000: the shortest text that reads back as the same number.
@@ -42,15 +56,57 @@ std::string range_of(const ItemDefinition& item) {
   return {};
 }
 
+// A recorded value as a person reads it; choices by their option labels.
+std::string value_text(const boost::json::value& value, const ItemDefinition& item,
+                       const std::function<std::string(const LocalizedText&)>& text,
+                       const FormWords& words) {
+  const auto option_label = [&](const boost::json::value& chosen) -> std::string {
+    for (const auto& option : item.options)
+      if (chosen.is_string() && chosen.get_string() == option.value) {
+        auto label = text(option.label);
+        return label.empty() ? option.value : label;
+      }
+    return chosen.is_string() ? std::string(chosen.get_string()) : boost::json::serialize(chosen);
+  };
+  if (value.is_bool()) return value.get_bool() ? words.yes : words.no;
+  if (value.is_double()) return number_text(value.get_double());
+  if (value.is_string()) return option_label(value);
+  if (value.is_array()) {
+    std::string out;
+    for (const auto& chosen : value.get_array())
+      out += (out.empty() ? "" : ", ") + option_label(chosen);
+    return out;
+  }
+  return boost::json::serialize(value);
+}
+
+// Whether `option` is among the chosen `value` (a choice's string, a multi_choice's array).
+bool is_chosen(const boost::json::value& value, const std::string& option) {
+  if (value.is_string()) return value.get_string() == option;
+  if (!value.is_array()) return false;
+  for (const auto& chosen : value.get_array())
+    if (chosen.is_string() && chosen.get_string() == option) return true;
+  return false;
+}
+
 }  // namespace
 
-Form build_form(const WorkflowDefinition& definition, const std::string& language) {
+Form build_form(const WorkflowDefinition& definition, const FormOptions& options) {
+  const auto& language = options.language;
+  const auto history = options.history;
+  // The last answer or signature recorded for each (step, item).
+  std::map<std::pair<std::string, std::string>, const Event*> recorded;
+  for (const auto& event : history)
+    if (event.type == EventType::answer_recorded || event.type == EventType::signature_recorded)
+      if (const auto* item = event.data.if_contains("item"); item && item->is_string())
+        recorded[{event.step, std::string(item->get_string())}] = &event;
   const std::string& fallback = definition.default_language;
   const std::string chosen = language.empty() ? fallback : language;
   const auto text = [&](const LocalizedText& localized) {
     return std::string(localized.get(chosen, fallback));
   };
-  Form form{.language = chosen,
+  Form form{.instance = options.instance,
+            .language = chosen,
             .title = text(definition.title),
             .description = text(definition.description),
             .parts = {},
@@ -74,9 +130,20 @@ Form build_form(const WorkflowDefinition& definition, const std::string& languag
                        .unit = text(item.unit),
                        .range = range_of(item)};
         if (entry.label.empty()) entry.label = item.id;
+        const auto found = recorded.find({step.id, item.id});
+        const Event* event = found == recorded.end() ? nullptr : found->second;
+        const boost::json::value* value = nullptr;
+        if (event) {
+          const bool signed_item = event->type == EventType::signature_recorded;
+          value = event->data.if_contains(signed_item ? "hash" : "value");
+          if (value)
+            entry.entry = Entry{value_text(*value, item, text, form.words), event->actor,
+                                to_rfc3339(event->time), value->is_bool() && value->get_bool()};
+        }
         for (const auto& option : item.options) {
           auto label = text(option.label);
           entry.options.push_back(label.empty() ? option.value : std::move(label));
+          entry.chosen.push_back(value && is_chosen(*value, option.value));
         }
         printed.items.push_back(std::move(entry));
       }

@@ -4,12 +4,24 @@
 #pragma once
 
 #include "ablauf/definition.hpp"
+#include "ablauf/event.hpp"
+#include "ablauf/printable.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace ablauf::print {
+
+// What an instance recorded for an item: the value as text (for a signature, the SHA-256 of
+// the answers it signs), who and when.
+struct Entry {
+  std::string value;
+  std::string actor;
+  std::string time;  // RFC 3339
+  bool ticked = false;  // a checkbox answered yes
+};
 
 struct FormItem {
   std::string label;
@@ -20,6 +32,8 @@ struct FormItem {
   std::vector<std::string> options;  // choice and multi_choice: the option labels
   std::string unit;                  // number
   std::string range;                 // number: e.g. "0–100", "≥ 0"; "" when open
+  std::optional<Entry> entry;        // filled in: the last answer or signature recorded
+  std::vector<bool> chosen;          // filled in: for each option, whether it was chosen
 };
 
 struct FormSection {
@@ -42,9 +56,12 @@ struct FormWords {
   std::string tick_one, tick_any;
   std::string sign_off, name, date, signature;
   std::string date_format;  // how a date is written by hand
+  std::string yes, no;
+  std::string instance, signed_hash;  // headings of a filled form
 };
 
 struct Form {
+  std::string instance;  // filled in: the instance whose answers it shows; "" for a blank form
   std::string language;
   std::string title;
   std::string description;
@@ -52,7 +69,8 @@ struct Form {
   FormWords words;
 };
 
-// The form of `definition` in `language` ("" picks its default language).
-Form build_form(const WorkflowDefinition& definition, const std::string& language);
+// The form of `definition` in the options' language; filled in with the answers and
+// signatures of the options' history when it is not empty.
+Form build_form(const WorkflowDefinition& definition, const FormOptions& options);
 
 }  // namespace ablauf::print

@@ -28,6 +28,11 @@ li.item { margin: .7rem 0; break-inside: avoid; page-break-inside: avoid; }
 .line { display: inline-block; min-width: 14rem; border-bottom: 1px solid #111;
         height: 1.1em; vertical-align: bottom; margin: 0 .3em; }
 .label { font-weight: 600; }
+.box.ticked::after { content: "✓"; display: block; font-size: .8em; line-height: .9em;
+                     text-align: center; }
+.value { font-weight: 600; border-bottom: 1px solid #111; padding: 0 .3em; margin: 0 .3em; }
+.recorded { color: #555; font-size: .85em; }
+.hash { font-family: "DejaVu Sans Mono", monospace; font-size: .8em; word-break: break-all; }
 .description { color: #333; font-size: .9em; margin: .15rem 0 0 1.6rem; }
 .sign-off { margin-top: 2.5rem; break-inside: avoid; page-break-inside: avoid; }
 .sign-off p { margin: 1.2rem 0; }
@@ -53,10 +58,24 @@ std::string escaped(std::string_view text) {
   return out;
 }
 
+// " — erika, 2026-11-24T09:00:00Z": who recorded an entry, and when.
+std::string recorded(const print::Entry& entry) {
+  return R"( <span class="recorded">— )" + escaped(entry.actor) + ", " + escaped(entry.time) +
+         "</span>";
+}
+
+std::string box(bool ticked) {
+  return ticked ? R"(<span class="box ticked"></span>)" : R"(<span class="box"></span>)";
+}
+
 void write_item(std::ostream& out, const print::FormItem& item, const print::FormWords& words) {
-  const auto line = R"(<span class="line"></span>)";
+  const std::string line = R"(<span class="line"></span>)";
+  const auto& entry = item.entry;
+  // The line to write on, or what was written there.
+  const std::string blank =
+      entry ? R"(<span class="value">)" + escaped(entry->value) + "</span>" : line;
   out << R"(<li class="item">)";
-  if (item.kind == ItemKind::checkbox) out << R"(<span class="box"></span>)";
+  if (item.kind == ItemKind::checkbox) out << box(entry && entry->ticked);
   out << R"(<span class="label">)" << escaped(item.label) << "</span>";
   if (item.required)
     out << R"( <span class="required" title=")" << escaped(words.required) << R"(">*</span>)";
@@ -64,29 +83,37 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
     out << R"( <span class="hint">()" << escaped(words.conditional) << ")</span>";
   switch (item.kind) {
     case ItemKind::checkbox: break;
-    case ItemKind::text: out << ": " << line; break;
+    case ItemKind::text: out << ": " << blank; break;
     case ItemKind::number:
-      out << ": " << line;
-      if (!item.unit.empty()) out << escaped(item.unit);
-      if (!item.range.empty())
+      out << ": " << blank << escaped(item.unit);
+      if (!item.range.empty() && !entry)
         out << R"( <span class="hint">()" << escaped(item.range) << ")</span>";
       break;
     case ItemKind::date:
-      out << ": " << line << R"(<span class="hint">()" << escaped(words.date_format) << ")</span>";
+      out << ": " << blank;
+      if (!entry) out << R"(<span class="hint">()" << escaped(words.date_format) << ")</span>";
       break;
     case ItemKind::choice:
     case ItemKind::multi_choice:
       out << R"( <span class="hint">()"
-          << escaped(item.kind == ItemKind::choice ? words.tick_one : words.tick_any)
-          << R"()</span><ul class="options">)";
-      for (const auto& option : item.options)
-        out << R"(<li><span class="box"></span>)" << escaped(option) << "</li>";
-      out << "</ul>";
+          << escaped(item.kind == ItemKind::choice ? words.tick_one : words.tick_any) << ")</span>";
       break;
     case ItemKind::signature:
-      out << ": " << escaped(words.name) << line << escaped(words.date) << line
-          << escaped(words.signature) << line;
+      if (entry)
+        out << ": " << escaped(entry->actor) << ", " << escaped(entry->time)
+            << R"(<br><span class="hint">)" << escaped(words.signed_hash)
+            << R"(</span> <span class="hash">)" << escaped(entry->value) << "</span>";
+      else
+        out << ": " << escaped(words.name) << line << escaped(words.date) << line
+            << escaped(words.signature) << line;
       break;
+  }
+  if (entry && item.kind != ItemKind::signature) out << recorded(*entry);
+  if (!item.options.empty()) {
+    out << R"(<ul class="options">)";
+    for (std::size_t n = 0; n < item.options.size(); ++n)
+      out << "<li>" << box(item.chosen[n]) << escaped(item.options[n]) << "</li>";
+    out << "</ul>";
   }
   if (!item.description.empty())
     out << R"(<p class="description">)" << escaped(item.description) << "</p>";
@@ -96,14 +123,17 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
 }  // namespace
 
 void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
-                     const ExportOptions& options) {
-  const auto form = print::build_form(definition, options.language);
+                     const FormOptions& options) {
+  const auto form = print::build_form(definition, options);
   const auto& words = form.words;
   out << "<!DOCTYPE html>\n<html lang=\"" << escaped(form.language) << "\">\n<head>\n"
       << "<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<title>" << escaped(form.title) << "</title>\n<style>" << style << "</style>\n"
       << "</head>\n<body>\n<h1>" << escaped(form.title) << "</h1>\n";
+  if (!form.instance.empty())
+    out << R"(<p class="legend">)" << escaped(words.instance) << ": " << escaped(form.instance)
+        << "</p>\n";
   if (!form.description.empty()) out << "<p>" << escaped(form.description) << "</p>\n";
   out << R"(<p class="legend"><span class="required">*</span> )" << escaped(words.required)
       << "</p>\n";
@@ -127,7 +157,7 @@ void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
       << "</section>\n</body>\n</html>\n";
 }
 
-std::string to_html_form(const WorkflowDefinition& definition, const ExportOptions& options) {
+std::string to_html_form(const WorkflowDefinition& definition, const FormOptions& options) {
   std::ostringstream out;
   write_html_form(out, definition, options);
   return out.str();

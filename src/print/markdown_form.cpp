@@ -10,7 +10,7 @@
 namespace ablauf {
 namespace {
 
-constexpr const char* line = "______________________";
+const std::string line = "______________________";
 constexpr std::string_view markup = "\\`*_[]<>#|~&";
 
 // Text as written, never as markup: a backslash before each character that Markdown (or the
@@ -42,34 +42,57 @@ std::string paragraph(std::string_view text) {
   return out;
 }
 
+// "_erika, 2026-11-24T09:00:00Z_": who recorded an entry, and when.
+std::string recorded(const print::Entry& entry) {
+  return " — _" + escaped(entry.actor) + ", " + escaped(entry.time) + "_";
+}
+
+// The blank of an item (then its unit), or what was written in it, its unit, who and when.
+std::string blank(const print::FormItem& item) {
+  const std::string unit = item.unit.empty() ? "" : " " + escaped(item.unit);
+  if (!item.entry) return line + unit;
+  return "**" + escaped(item.entry->value) + "**" + unit + recorded(*item.entry);
+}
+
 void write_item(std::ostream& out, const print::FormItem& item, const print::FormWords& words) {
   const std::string mark = item.required ? " \\*" : "";
   const std::string label = "**" + escaped(item.label) + "**" + mark;
   const std::string when = item.conditional ? " _(" + escaped(words.conditional) + ")_" : "";
+  const auto& entry = item.entry;
   switch (item.kind) {
-    case ItemKind::checkbox: out << "- [ ] " << label << when << '\n'; break;
-    case ItemKind::text: out << "- " << label << when << ": " << line << '\n'; break;
+    case ItemKind::checkbox:
+      out << (entry && entry->ticked ? "- [x] " : "- [ ] ") << label << when
+          << (entry ? recorded(*entry) : "") << '\n';
+      break;
+    case ItemKind::text: out << "- " << label << when << ": " << blank(item) << '\n'; break;
     case ItemKind::number:
-      out << "- " << label << when << ": " << line;
-      if (!item.unit.empty()) out << ' ' << escaped(item.unit);
-      if (!item.range.empty()) out << " (" << escaped(item.range) << ")";
+      out << "- " << label << when << ": " << blank(item);
+      if (!item.range.empty() && !entry) out << " (" << escaped(item.range) << ")";
       out << '\n';
       break;
     case ItemKind::date:
-      out << "- " << label << when << ": " << line << " (" << escaped(words.date_format) << ")\n";
+      out << "- " << label << when << ": " << blank(item);
+      if (!entry) out << " (" << escaped(words.date_format) << ")";
+      out << '\n';
       break;
     case ItemKind::choice:
     case ItemKind::multi_choice: {
       const bool one = item.kind == ItemKind::choice;
       out << "- " << label << when << " _(" << escaped(one ? words.tick_one : words.tick_any)
-          << ")_\n";
-      for (const auto& option : item.options) out << "  - [ ] " << escaped(option) << '\n';
+          << ")_" << (entry ? recorded(*entry) : "") << '\n';
+      for (std::size_t n = 0; n < item.options.size(); ++n)
+        out << (item.chosen[n] ? "  - [x] " : "  - [ ] ") << escaped(item.options[n]) << '\n';
       break;
     }
     case ItemKind::signature:
-      out << "- " << label << when << ": " << escaped(words.name) << ' ' << line << ' '
-          << escaped(words.date) << ' ' << line << ' ' << escaped(words.signature) << ' ' << line
-          << '\n';
+      if (entry)
+        out << "- " << label << when << ": " << escaped(entry->actor) << ", "
+            << escaped(entry->time) << "; " << escaped(words.signed_hash) << " `" << entry->value
+            << "`\n";
+      else
+        out << "- " << label << when << ": " << escaped(words.name) << ' ' << line << ' '
+            << escaped(words.date) << ' ' << line << ' ' << escaped(words.signature) << ' ' << line
+            << '\n';
       break;
   }
   if (!item.description.empty()) out << "  " << paragraph(item.description) << '\n';
@@ -78,9 +101,11 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
 }  // namespace
 
 void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition,
-                         const ExportOptions& options) {
-  const auto form = print::build_form(definition, options.language);
+                         const FormOptions& options) {
+  const auto form = print::build_form(definition, options);
   out << "# " << escaped(form.title) << "\n\n";
+  if (!form.instance.empty())
+    out << escaped(form.words.instance) << ": `" << form.instance << "`\n\n";
   if (!form.description.empty()) out << paragraph(form.description) << "\n\n";
   out << "\\* " << escaped(form.words.required) << "\n";
   for (const auto& part : form.parts) {
@@ -101,7 +126,7 @@ void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition
       << escaped(form.words.signature) << ": " << line << '\n';
 }
 
-std::string to_markdown_form(const WorkflowDefinition& definition, const ExportOptions& options) {
+std::string to_markdown_form(const WorkflowDefinition& definition, const FormOptions& options) {
   std::ostringstream out;
   write_markdown_form(out, definition, options);
   return out.str();

@@ -71,9 +71,15 @@ class Writer {
     return first;
   }
 
-  void box(float x, float baseline) {
+  void box(float x, float baseline, bool ticked = false) {
     HPDF_Page_SetLineWidth(page_, 0.8f);
     HPDF_Page_Rectangle(page_, margin + x, baseline - 1, 8, 8);
+    if (ticked) {  // a cross, as a pen would make it
+      HPDF_Page_MoveTo(page_, margin + x + 1.5f, baseline + 0.5f);
+      HPDF_Page_LineTo(page_, margin + x + 6.5f, baseline + 5.5f);
+      HPDF_Page_MoveTo(page_, margin + x + 1.5f, baseline + 5.5f);
+      HPDF_Page_LineTo(page_, margin + x + 6.5f, baseline + 0.5f);
+    }
     HPDF_Page_Stroke(page_);
   }
 
@@ -90,8 +96,9 @@ class Writer {
     HPDF_Page_EndText(page_);
   }
 
-  // A row with a line to write on, after `label`.
-  void blank_row(float x, const std::string& label, const std::string& after = {}) {
+  // A row with a line to write on, after `label`; with `written`, that text on the line.
+  void blank_row(float x, const std::string& label, const std::string& after = {},
+                 const std::string& written = {}) {
     need(body_size * 2.4f);
     y_ -= body_size * 2.4f;
     float start = x;
@@ -103,6 +110,11 @@ class Writer {
       start += HPDF_Page_TextWidth(page_, label.c_str()) + 6;
     }
     blank(start, blank_width, y_, after);
+    if (written.empty()) return;
+    HPDF_Page_BeginText(page_);
+    HPDF_Page_SetFontAndSize(page_, regular_, body_size);
+    HPDF_Page_TextOut(page_, margin + start + 4, y_ + 1, written.c_str());
+    HPDF_Page_EndText(page_);
   }
 
   void gap(float points) { y_ -= points; }
@@ -135,8 +147,10 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
   if (item.conditional) label += " (" + words.conditional + ")";
   out.need(body_size * 3);
   out.gap(4);
+  const auto& entry = item.entry;
+  const std::string written = entry ? entry->value : "";
   if (item.kind == ItemKind::checkbox) {
-    out.box(0, out.text(label, regular, body_size, indent));
+    out.box(0, out.text(label, regular, body_size, indent), entry && entry->ticked);
   } else {
     if (item.kind == ItemKind::choice || item.kind == ItemKind::multi_choice)
       label += " (" + (item.kind == ItemKind::choice ? words.tick_one : words.tick_any) + ")";
@@ -144,25 +158,30 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
   }
   switch (item.kind) {
     case ItemKind::checkbox: break;
-    case ItemKind::text: out.blank_row(indent, {}); break;
+    case ItemKind::text: out.blank_row(indent, {}, {}, written); break;
     case ItemKind::number: {
       std::string after = item.unit;
       if (!item.range.empty()) after += (after.empty() ? "(" : " (") + item.range + ")";
-      out.blank_row(indent, {}, after);
+      out.blank_row(indent, {}, after, written);
       break;
     }
-    case ItemKind::date: out.blank_row(indent, {}, "(" + words.date_format + ")"); break;
+    case ItemKind::date: out.blank_row(indent, {}, "(" + words.date_format + ")", written); break;
     case ItemKind::choice:
     case ItemKind::multi_choice:
-      for (const auto& option : item.options)
-        out.box(indent, out.text(option, regular, body_size, 2 * indent));
+      for (std::size_t n = 0; n < item.options.size(); ++n)
+        out.box(indent, out.text(item.options[n], regular, body_size, 2 * indent), item.chosen[n]);
       break;
     case ItemKind::signature:
-      out.blank_row(indent, words.name);
-      out.blank_row(indent, words.date);
+      out.blank_row(indent, words.name, {}, entry ? entry->actor : "");
+      out.blank_row(indent, words.date, {}, entry ? entry->time : "");
       out.blank_row(indent, words.signature);
+      if (entry)
+        out.text(words.signed_hash + ": " + entry->value, regular, small_size, indent, 0.2f);
       break;
   }
+  // Who recorded it, and when (for a signature, said above).
+  if (entry && item.kind != ItemKind::signature)
+    out.text(entry->actor + ", " + entry->time, regular, small_size, indent, 0.35f);
   if (!item.description.empty()) out.text(item.description, regular, small_size, indent, 0.35f);
 }
 
@@ -191,12 +210,14 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
   HPDF_Font regular = HPDF_GetFont(pdf.get(), regular_name, "UTF-8");
   HPDF_Font bold = HPDF_GetFont(pdf.get(), bold_name, "UTF-8");
 
-  const auto form = print::build_form(definition, options.language);
+  const auto form = print::build_form(definition, options.form);
   HPDF_SetCurrentEncoder(pdf.get(), "UTF-8");  // for the title in the document's info
   HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_TITLE, form.title.c_str());
   HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_CREATOR, "ablauf");
   Writer out(pdf.get(), regular);
   out.text(form.title, bold, 17, 0);
+  if (!form.instance.empty())
+    out.text(form.words.instance + ": " + form.instance, regular, body_size, 0);
   if (!form.description.empty()) {
     out.gap(4);
     out.text(form.description, regular, body_size, 0);

@@ -92,6 +92,17 @@ run export --format html --lang en "$source_dir/workflows/delinquent_accounts.js
 check "export writes an HTML page" grep -q '^<html lang="en">' "$scratch/out"
 run export --format pdf -o "$scratch/form.pdf" "$source_dir/workflows/delinquent_accounts.json"
 check "export writes a PDF" grep -q "^%PDF-" "$scratch/form.pdf"
+"$ablauf" run "$source_dir/workflows/delinquent_accounts.json" --store "$scratch/print.db" \
+  --answers "$source_dir/workflows/answers/delinquent_accounts.json" --clock simulated >/dev/null
+instance=$("$ablauf" instances --store "$scratch/print.db" | awk 'NR == 2 { print $1 }')
+run export --instance "$instance" --store "$scratch/print.db" --lang en
+check "export --instance prints the answers with who gave them" \
+  grep -q '^- \[x\] \*\*Legitimacy of the dunning notice checked\*\* \\\* — _thomas.becker' "$scratch/out"
+check "export --instance prints the signature's hash" grep -q "SHA-256 of the answers signed \`[0-9a-f]\{64\}\`" "$scratch/out"
+run export --instance i-none --store "$scratch/print.db"
+check "export of an unknown instance exits 2" test "$status" -eq 2
+run export
+check "export without a file or an instance exits 2" test "$status" -eq 2
 run export --format docx "$source_dir/workflows/delinquent_accounts.json"
 check "export refuses an unknown format" test "$status" -eq 2
 run export "$scratch/broken.json"
