@@ -82,6 +82,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::history_too_long: return "history_too_long";
     case ErrorCode::too_many_activations: return "too_many_activations";
     case ErrorCode::lease_lost: return "lease_lost";
+    case ErrorCode::missing_translation: return "missing_translation";
   }
   return "unknown";
 }

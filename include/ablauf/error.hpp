@@ -68,6 +68,8 @@ enum class ErrorCode {
   too_many_activations,  // the instance has run more steps than max_activations
   // sharing work between processes
   lease_lost,  // another worker claimed the instance since this one did; its write is refused
+  // translations
+  missing_translation,  // a warning: a text a person reads has no version in a required language
 };
 
 // Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

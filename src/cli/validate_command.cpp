@@ -1,6 +1,8 @@
 #include "commands.hpp"
 #include "load.hpp"
 
+#include <ablauf/translations.hpp>
+
 #include <iostream>
 #include <memory>
 
@@ -12,6 +14,7 @@ struct ValidateFlags {
   LimitFlags limits;
   bool warnings_are_errors = false;
   bool quiet = false;
+  std::vector<std::string> required_languages;
 };
 
 int run_validate(const ValidateFlags& flags) {
@@ -19,6 +22,12 @@ int run_validate(const ValidateFlags& flags) {
   for (const auto& file : flags.files) {
     const std::size_t warnings_before = warnings;
     auto workflow = load_workflow(file, flags.limits.options, warnings);
+    if (workflow)
+      for (const auto& language : flags.required_languages) {
+        const auto missing = missing_translations(workflow->definition(), language);
+        std::cerr << missing;
+        warnings += missing.size();
+      }
     if (!workflow || (flags.warnings_are_errors && warnings > warnings_before)) {
       ++invalid;
       continue;
@@ -49,6 +58,11 @@ void add_validate_command(CLI::App& app, std::function<int()>& run) {
       ->required()
       ->check(CLI::ExistingFile);
   command->add_flag("--werror", flags->warnings_are_errors, "Treat warnings as errors");
+  command
+      ->add_option("--require-lang", flags->required_languages,
+                   "Warn where a text people read has no translation into this language "
+                   "(e.g. en; repeat for several)")
+      ->allow_extra_args(false);
   command->add_flag("-q,--quiet", flags->quiet, "Print only problems");
   flags->limits.add_to(*command);
   command->callback([flags, &run] { run = [flags] { return run_validate(*flags); }; });

@@ -73,6 +73,12 @@ for command in "" validate graph export eval run instances "instances show" "ins
   check "--help for '${command:-ablauf}' prints usage" grep -qi "usage" "$scratch/out"
 done
 
+run validate --require-lang en --require-lang de "$source_dir"/workflows/*.json
+check "every seed definition is translated into English and German" test "$status" -eq 0 -a ! -s "$scratch/err"
+run validate --require-lang fr --werror "$source_dir/workflows/delinquent_accounts.json"
+check "a missing translation is a warning, an error with --werror" test "$status" -eq 1
+check "the missing translation is located" grep -q "^.*delinquent_accounts.json:[0-9]*:[0-9]*: warning: .* has no translation into 'fr' (at /title)" "$scratch/err"
+
 run graph "$source_dir/workflows/invoicing_and_payments.json"
 check "graph prints DOT" grep -q "^digraph" "$scratch/out"
 run graph --format mermaid --lang en "$source_dir/workflows/invoicing_and_payments.json"
