@@ -198,7 +198,7 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
   std::string failure;
   const std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> pdf(
       HPDF_New(keep_error, &failure), &HPDF_Free);
-  if (!pdf) return detail::error(ErrorCode::store_error, "libharu could not start a document");
+  if (!pdf) return detail::error(ErrorCode::io_error, "libharu could not start a document");
   HPDF_SetCompressionMode(pdf.get(), HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(pdf.get());
   const char* regular_name =
@@ -206,7 +206,7 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
   const char* bold_name =
       HPDF_LoadTTFontFromFile(pdf.get(), options.bold_font_file.c_str(), HPDF_TRUE);
   if (!regular_name || !bold_name)
-    return detail::error(ErrorCode::invalid_value, "cannot load the fonts: " + failure);
+    return detail::error(ErrorCode::io_error, "cannot load the fonts: " + failure);
   HPDF_Font regular = HPDF_GetFont(pdf.get(), regular_name, "UTF-8");
   HPDF_Font bold = HPDF_GetFont(pdf.get(), bold_name, "UTF-8");
 
@@ -257,7 +257,7 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
     HPDF_Page_EndText(pages[n]);
   }
   if (HPDF_SaveToStream(pdf.get()) != HPDF_OK || !failure.empty())
-    return detail::error(ErrorCode::invalid_value, "the PDF could not be written: " + failure);
+    return detail::error(ErrorCode::io_error, "the PDF could not be written: " + failure);
   std::string bytes(HPDF_GetStreamSize(pdf.get()), '\0');
   HPDF_UINT32 size = static_cast<HPDF_UINT32>(bytes.size());
   HPDF_ReadFromStream(pdf.get(), reinterpret_cast<HPDF_BYTE*>(bytes.data()), &size);
