@@ -1,5 +1,6 @@
 #include "commands.hpp"
 #include "load.hpp"
+#include "output.hpp"
 #include "store.hpp"
 
 #include <ablauf/printable.hpp>
@@ -76,14 +77,9 @@ int run_export(const ExportFlags& flags) {
   }
   const WorkflowDefinition& printed = filled ? filled->definition : *definition;
   std::ofstream file;
-  if (!flags.output.empty()) {
-    file.open(flags.output, std::ios::binary);
-    if (!file) {
-      std::cerr << flags.output << ": error: cannot write the file\n";
-      return exit_usage;
-    }
-  }
-  std::ostream& out = flags.output.empty() ? std::cout : file;
+  auto* opened = open_output(flags.output, file);
+  if (!opened) return exit_usage;
+  std::ostream& out = *opened;
   FormOptions options{.language = flags.language, .instance = {}, .history = {}};
   if (filled) {
     options.instance = flags.instance;

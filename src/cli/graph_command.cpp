@@ -1,5 +1,6 @@
 #include "commands.hpp"
 #include "load.hpp"
+#include "output.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -25,14 +26,9 @@ int run_graph(const GraphFlags& flags) {
   if (!workflow) return exit_invalid;
 
   std::ofstream file;
-  if (!flags.output.empty()) {
-    file.open(flags.output, std::ios::binary);
-    if (!file) {
-      std::cerr << flags.output << ": error: cannot write the file\n";
-      return exit_usage;
-    }
-  }
-  std::ostream& out = flags.output.empty() ? std::cout : file;
+  auto* opened = open_output(flags.output, file);
+  if (!opened) return exit_usage;
+  std::ostream& out = *opened;
   const ExportOptions options{.language = flags.language};
   if (flags.format == GraphFormat::dot)
     write_dot(out, *workflow, options);

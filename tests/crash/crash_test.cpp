@@ -70,13 +70,8 @@ using namespace std::chrono_literals;
   }
 }
 
-int failures = 0;
-
-void check(bool holds, const std::string& what) {
-  if (holds) return;
-  ++failures;
-  std::cerr << "FAIL: " << what << '\n';
-}
+using ablauf::test::check;
+using ablauf::test::failed_checks;
 
 // The number SQL counts in the database file.
 long long count(const fs::path& db, const char* sql) {
@@ -199,6 +194,6 @@ int main(int argc, char** argv) {
   verify(db, log, instances);
   verify_damage(db, dir);
   fs::remove_all(dir);
-  if (failures == 0) std::cout << "every check held\n";
-  return failures == 0 ? 0 : 1;
+  if (failed_checks == 0) std::cout << "every check held\n";
+  return failed_checks == 0 ? 0 : 1;
 }

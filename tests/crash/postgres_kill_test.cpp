@@ -89,13 +89,10 @@ json::object seed_input(int n) {
 // A new database on the server, as a connection string; exits if it cannot.
 std::string create_database(const ablauf::test::PostgresServer& server) {
   const std::string name = "kill_" + std::to_string(::getpid());
-  PGconn* admin = PQconnectdb(server.conninfo().c_str());
-  PGresult* created = PQexec(admin, ("CREATE DATABASE " + name).c_str());
-  const bool ok = PQresultStatus(created) == PGRES_COMMAND_OK;
-  if (!ok) std::cerr << "cannot create a database: " << PQerrorMessage(admin) << '\n';
-  PQclear(created);
-  PQfinish(admin);
-  if (!ok) std::exit(2);
+  if (const auto why = server.create_database(name); !why.empty()) {
+    std::cerr << why << '\n';
+    std::exit(2);
+  }
   return server.conninfo(name);
 }
 
@@ -150,13 +147,8 @@ std::string create_database(const ablauf::test::PostgresServer& server) {
   std::_Exit(0);
 }
 
-int failures = 0;
-
-void check(bool holds, const std::string& what) {
-  if (holds) return;
-  ++failures;
-  std::cerr << "FAIL: " << what << '\n';
-}
+using ablauf::test::check;
+using ablauf::test::failed_checks;
 
 // The number of records in each collection, read with SQL: the store has no query for it.
 std::map<std::string, int> records_per_collection(const std::string& conninfo) {
@@ -298,6 +290,6 @@ int main(int argc, char** argv) {
             << " writes fenced off, " << lost << " leases found lost\n";
   verify(conninfo, log, mix);
   fs::remove_all(dir);
-  if (failures == 0) std::cout << "every check held\n";
-  return failures == 0 ? 0 : 1;
+  if (failed_checks == 0) std::cout << "every check held\n";
+  return failed_checks == 0 ? 0 : 1;
 }

@@ -26,23 +26,8 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-int failures = 0;
-
-void check(bool holds, const std::string& what) {
-  if (holds) return;
-  ++failures;
-  std::cerr << "FAIL: " << what << '\n';
-}
-
-bool create_database(const ablauf::test::PostgresServer& server, const std::string& name) {
-  PGconn* admin = PQconnectdb(server.conninfo().c_str());
-  PGresult* created = PQexec(admin, ("CREATE DATABASE " + name).c_str());
-  const bool ok = PQresultStatus(created) == PGRES_COMMAND_OK;
-  if (!ok) std::cerr << "cannot create a database: " << PQerrorMessage(admin) << '\n';
-  PQclear(created);
-  PQfinish(admin);
-  return ok;
-}
+using ablauf::test::check;
+using ablauf::test::failed_checks;
 
 // A host process: its own store (a pool of connections) and engine, running as a worker.
 struct Worker {
@@ -87,7 +72,10 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << problem << '\n';
     return 2;
   }
-  if (!create_database(server, "restart")) return 2;
+  if (const auto why = server.create_database("restart"); !why.empty()) {
+    std::cerr << "error: " << why << '\n';
+    return 2;
+  }
   const std::string conninfo = server.conninfo("restart");
   const fs::path log = server.directory / "host.log";
 
@@ -176,6 +164,6 @@ int main(int argc, char** argv) {
   server.stop();
   std::error_code ignored;
   fs::remove_all(server.directory, ignored);
-  if (failures == 0) std::cout << "every check held\n";
-  return failures == 0 ? 0 : 1;
+  if (failed_checks == 0) std::cout << "every check held\n";
+  return failed_checks == 0 ? 0 : 1;
 }

@@ -21,6 +21,14 @@ namespace ablauf::test {
 
 namespace fs = std::filesystem;
 
+// The checks of a crash test: each one that fails is counted and printed.
+inline int failed_checks = 0;
+inline void check(bool holds, const std::string& what) {
+  if (holds) return;
+  ++failed_checks;
+  std::cerr << "FAIL: " << what << '\n';
+}
+
 // Every step type, on short real timers: a host adapter that fails its first attempt for some
 // instances, parallel branches (a record; a wait) meeting at a join, a checklist, a decision
 // between a mail and a task, a record update, a sub-workflow, and a wait for a signal.

@@ -55,14 +55,7 @@ std::string fresh_postgres_database() {
   static std::atomic<int> count{0};
   const std::string name =
       "test_" + std::to_string(::getpid()) + "_" + std::to_string(count.fetch_add(1));
-  const std::unique_ptr<PGconn, decltype(&PQfinish)> admin(PQconnectdb(server.conninfo().c_str()),
-                                                           &PQfinish);
-  if (PQstatus(admin.get()) != CONNECTION_OK)
-    FAIL("cannot connect to the test server: " << PQerrorMessage(admin.get()));
-  const std::unique_ptr<PGresult, decltype(&PQclear)> created(
-      PQexec(admin.get(), ("CREATE DATABASE " + name).c_str()), &PQclear);
-  if (PQresultStatus(created.get()) != PGRES_COMMAND_OK)
-    FAIL("cannot create a database: " << PQresultErrorMessage(created.get()));
+  if (const auto why = server.create_database(name); !why.empty()) FAIL(why);
   return server.conninfo(name);
 }
 

@@ -1,7 +1,10 @@
 #include "postgres/server.hpp"
 
+#include <libpq-fe.h>
+
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <system_error>
 
@@ -102,6 +105,18 @@ bool PostgresServer::running() const {
   const auto bin = binaries();
   return !bin.empty() && fs::exists(directory / "data" / "postmaster.pid") &&
          run(bin / "pg_ctl", "-D " + quoted((directory / "data").string()) + " status") == 0;
+}
+
+std::string PostgresServer::create_database(const std::string& name) const {
+  const std::unique_ptr<PGconn, decltype(&PQfinish)> admin(PQconnectdb(conninfo().c_str()),
+                                                           &PQfinish);
+  if (PQstatus(admin.get()) != CONNECTION_OK)
+    return std::string("cannot connect to the test server: ") + PQerrorMessage(admin.get());
+  const std::unique_ptr<PGresult, decltype(&PQclear)> created(
+      PQexec(admin.get(), ("CREATE DATABASE " + name).c_str()), &PQclear);
+  if (PQresultStatus(created.get()) != PGRES_COMMAND_OK)
+    return std::string("cannot create a database: ") + PQresultErrorMessage(created.get());
+  return {};
 }
 
 std::string PostgresServer::conninfo(const std::string& database) const {

@@ -33,6 +33,9 @@ struct PostgresServer {
   void crash() const;
   bool running() const;
 
+  // Creates the database `name` on the running server; "" on success, else why not.
+  std::string create_database(const std::string& name) const;
+
   // A connection string for `database` on this server.
   std::string conninfo(const std::string& database = "postgres") const;
 };
