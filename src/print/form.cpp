@@ -1,10 +1,8 @@
 #include "print/form.hpp"
 
 #include "ablauf/clock.hpp"
+#include "value_text.hpp"
 
-#include <boost/json/serialize.hpp>
-
-#include <charconv>
 #include <functional>
 #include <map>
 
@@ -41,11 +39,10 @@ FormWords words_in(const std::string& language) {
           .signed_hash = "SHA-256 of the answers signed"};
 }
 
-// 0, 2.5, 1000: the shortest text that reads back as the same number.
 std::string number_text(double value) {
-  char buffer[32];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  return {buffer, end};
+  std::string out;
+  detail::append_number(value, out);
+  return out;
 }
 
 std::string range_of(const ItemDefinition& item) {
@@ -66,10 +63,9 @@ std::string value_text(const boost::json::value& value, const ItemDefinition& it
         auto label = text(option.label);
         return label.empty() ? option.value : label;
       }
-    return chosen.is_string() ? std::string(chosen.get_string()) : boost::json::serialize(chosen);
+    return detail::to_text(chosen);
   };
   if (value.is_bool()) return value.get_bool() ? words.yes : words.no;
-  if (value.is_double()) return number_text(value.get_double());
   if (value.is_string()) return option_label(value);
   if (value.is_array()) {
     std::string out;
@@ -77,7 +73,7 @@ std::string value_text(const boost::json::value& value, const ItemDefinition& it
       out += (out.empty() ? "" : ", ") + option_label(chosen);
     return out;
   }
-  return boost::json::serialize(value);
+  return detail::to_text(value);
 }
 
 // Whether `option` is among the chosen `value` (a choice's string, a multi_choice's array).
