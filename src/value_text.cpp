@@ -91,4 +91,22 @@ void append_json(const boost::json::value& value, std::string& out) {
   }
 }
 
+void append_html_escaped(std::string_view text, std::string& out) {
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t special = text.find_first_of("&<>\"'", begin);
+    if (special == std::string_view::npos) break;
+    out.append(text, begin, special - begin);
+    switch (text[special]) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += "&#39;"; break;
+    }
+    begin = special + 1;
+  }
+  out.append(text, begin);
+}
+
 }  // namespace ablauf::detail

@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace ablauf::detail {
 
@@ -20,6 +21,16 @@ void append_json(const boost::json::value& value, std::string& out);
 // Strings as they are, numbers as append_number() and integers in full, true/false, null as
 // the empty string, arrays and objects as append_json().
 void append_text(const boost::json::value& value, std::string& out);
+
+// Appends `text` with & < > " ' replaced by their HTML entities, and nothing else changed.
+void append_html_escaped(std::string_view text, std::string& out);
+
+inline std::string html_escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  append_html_escaped(text, out);
+  return out;
+}
 
 inline std::string to_text(const boost::json::value& value) {
   std::string out;

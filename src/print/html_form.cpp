@@ -3,6 +3,7 @@
 #include "ablauf/printable.hpp"
 
 #include "print/form.hpp"
+#include "value_text.hpp"
 
 #include <ostream>
 #include <sstream>
@@ -43,25 +44,10 @@ li.item { margin: .7rem 0; break-inside: avoid; page-break-inside: avoid; }
 }
 )";
 
-// Text as written: the five characters HTML acts on become references; nothing else changes.
-std::string escaped(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  return out;
-}
-
 // " — erika, 2026-11-24T09:00:00Z": who recorded an entry, and when.
 std::string recorded(const print::Entry& entry) {
-  return R"( <span class="recorded">— )" + escaped(entry.actor) + ", " + escaped(entry.time) +
-         "</span>";
+  return R"( <span class="recorded">— )" + detail::html_escaped(entry.actor) + ", " +
+         detail::html_escaped(entry.time) + "</span>";
 }
 
 std::string box(bool ticked) {
@@ -73,50 +59,54 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
   const auto& entry = item.entry;
   // The line to write on, or what was written there.
   const std::string blank =
-      entry ? R"(<span class="value">)" + escaped(entry->value) + "</span>" : line;
+      entry ? R"(<span class="value">)" + detail::html_escaped(entry->value) + "</span>" : line;
   out << R"(<li class="item">)";
   if (item.kind == ItemKind::checkbox) out << box(entry && entry->ticked);
-  out << R"(<span class="label">)" << escaped(item.label) << "</span>";
+  out << R"(<span class="label">)" << detail::html_escaped(item.label) << "</span>";
   if (item.required)
-    out << R"( <span class="required" title=")" << escaped(words.required) << R"(">*</span>)";
+    out << R"( <span class="required" title=")" << detail::html_escaped(words.required)
+        << R"(">*</span>)";
   if (item.conditional)
-    out << R"( <span class="hint">()" << escaped(words.conditional) << ")</span>";
+    out << R"( <span class="hint">()" << detail::html_escaped(words.conditional) << ")</span>";
   switch (item.kind) {
     case ItemKind::checkbox: break;
     case ItemKind::text: out << ": " << blank; break;
     case ItemKind::number:
-      out << ": " << blank << escaped(item.unit);
+      out << ": " << blank << detail::html_escaped(item.unit);
       if (!item.range.empty() && !entry)
-        out << R"( <span class="hint">()" << escaped(item.range) << ")</span>";
+        out << R"( <span class="hint">()" << detail::html_escaped(item.range) << ")</span>";
       break;
     case ItemKind::date:
       out << ": " << blank;
-      if (!entry) out << R"(<span class="hint">()" << escaped(words.date_format) << ")</span>";
+      if (!entry)
+        out << R"(<span class="hint">()" << detail::html_escaped(words.date_format) << ")</span>";
       break;
     case ItemKind::choice:
     case ItemKind::multi_choice:
       out << R"( <span class="hint">()"
-          << escaped(item.kind == ItemKind::choice ? words.tick_one : words.tick_any) << ")</span>";
+          << detail::html_escaped(item.kind == ItemKind::choice ? words.tick_one : words.tick_any)
+          << ")</span>";
       break;
     case ItemKind::signature:
       if (entry)
-        out << ": " << escaped(entry->actor) << ", " << escaped(entry->time)
-            << R"(<br><span class="hint">)" << escaped(words.signed_hash)
-            << R"(</span> <span class="hash">)" << escaped(entry->value) << "</span>";
+        out << ": " << detail::html_escaped(entry->actor) << ", "
+            << detail::html_escaped(entry->time) << R"(<br><span class="hint">)"
+            << detail::html_escaped(words.signed_hash) << R"(</span> <span class="hash">)"
+            << detail::html_escaped(entry->value) << "</span>";
       else
-        out << ": " << escaped(words.name) << line << escaped(words.date) << line
-            << escaped(words.signature) << line;
+        out << ": " << detail::html_escaped(words.name) << line << detail::html_escaped(words.date)
+            << line << detail::html_escaped(words.signature) << line;
       break;
   }
   if (entry && item.kind != ItemKind::signature) out << recorded(*entry);
   if (!item.options.empty()) {
     out << R"(<ul class="options">)";
     for (std::size_t n = 0; n < item.options.size(); ++n)
-      out << "<li>" << box(item.chosen[n]) << escaped(item.options[n]) << "</li>";
+      out << "<li>" << box(item.chosen[n]) << detail::html_escaped(item.options[n]) << "</li>";
     out << "</ul>";
   }
   if (!item.description.empty())
-    out << R"(<p class="description">)" << escaped(item.description) << "</p>";
+    out << R"(<p class="description">)" << detail::html_escaped(item.description) << "</p>";
   out << "</li>\n";
 }
 
@@ -126,23 +116,26 @@ void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
                      const FormOptions& options) {
   const auto form = print::build_form(definition, options);
   const auto& words = form.words;
-  out << "<!DOCTYPE html>\n<html lang=\"" << escaped(form.language) << "\">\n<head>\n"
+  out << "<!DOCTYPE html>\n<html lang=\"" << detail::html_escaped(form.language) << "\">\n<head>\n"
       << "<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<title>" << escaped(form.title) << "</title>\n<style>" << style << "</style>\n"
-      << "</head>\n<body>\n<h1>" << escaped(form.title) << "</h1>\n";
+      << "<title>" << detail::html_escaped(form.title) << "</title>\n<style>" << style
+      << "</style>\n"
+      << "</head>\n<body>\n<h1>" << detail::html_escaped(form.title) << "</h1>\n";
   if (!form.instance.empty())
-    out << R"(<p class="legend">)" << escaped(words.instance) << ": " << escaped(form.instance)
-        << "</p>\n";
-  if (!form.description.empty()) out << "<p>" << escaped(form.description) << "</p>\n";
-  out << R"(<p class="legend"><span class="required">*</span> )" << escaped(words.required)
-      << "</p>\n";
+    out << R"(<p class="legend">)" << detail::html_escaped(words.instance) << ": "
+        << detail::html_escaped(form.instance) << "</p>\n";
+  if (!form.description.empty()) out << "<p>" << detail::html_escaped(form.description) << "</p>\n";
+  out << R"(<p class="legend"><span class="required">*</span> )"
+      << detail::html_escaped(words.required) << "</p>\n";
   for (const auto& part : form.parts) {
-    out << "<section>\n<h2>" << escaped(part.title) << "</h2>\n";
-    if (!part.description.empty()) out << "<p>" << escaped(part.description) << "</p>\n";
+    out << "<section>\n<h2>" << detail::html_escaped(part.title) << "</h2>\n";
+    if (!part.description.empty())
+      out << "<p>" << detail::html_escaped(part.description) << "</p>\n";
     for (const auto& section : part.sections) {
-      if (!section.title.empty()) out << "<h3>" << escaped(section.title) << "</h3>\n";
-      if (!section.description.empty()) out << "<p>" << escaped(section.description) << "</p>\n";
+      if (!section.title.empty()) out << "<h3>" << detail::html_escaped(section.title) << "</h3>\n";
+      if (!section.description.empty())
+        out << "<p>" << detail::html_escaped(section.description) << "</p>\n";
       out << "<ul class=\"items\">\n";
       for (const auto& item : section.items) write_item(out, item, words);
       out << "</ul>\n";
@@ -150,10 +143,10 @@ void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
     out << "</section>\n";
   }
   const auto line = R"(<span class="line"></span>)";
-  out << "<section class=\"sign-off\">\n<h2>" << escaped(words.sign_off) << "</h2>\n"
-      << "<p>" << escaped(words.name) << ": " << line << "</p>\n"
-      << "<p>" << escaped(words.date) << ": " << line << "</p>\n"
-      << "<p>" << escaped(words.signature) << ": " << line << "</p>\n"
+  out << "<section class=\"sign-off\">\n<h2>" << detail::html_escaped(words.sign_off) << "</h2>\n"
+      << "<p>" << detail::html_escaped(words.name) << ": " << line << "</p>\n"
+      << "<p>" << detail::html_escaped(words.date) << ": " << line << "</p>\n"
+      << "<p>" << detail::html_escaped(words.signature) << ": " << line << "</p>\n"
       << "</section>\n</body>\n</html>\n";
 }
 

@@ -48,24 +48,6 @@ bool is_truthy(const boost::json::value* value) noexcept {
   return false;
 }
 
-void append_html_escaped(std::string_view text, std::string& out) {
-  std::size_t begin = 0;
-  while (true) {
-    const std::size_t special = text.find_first_of("&<>\"'", begin);
-    if (special == std::string_view::npos) break;
-    out.append(text, begin, special - begin);
-    switch (text[special]) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += "&#39;"; break;
-    }
-    begin = special + 1;
-  }
-  out.append(text, begin);
-}
-
 void append_value(const boost::json::value& value, bool escape, std::string& out,
                   std::string& scratch) {
   std::string_view text;

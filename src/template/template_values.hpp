@@ -23,9 +23,6 @@ const boost::json::value* resolve(const Path& path, const ContextStack& contexts
 // Whether a section renders for `value` (nullptr: a missing name). See template.hpp.
 bool is_truthy(const boost::json::value* value) noexcept;
 
-// Appends `text` with & < > " ' replaced by their HTML entities.
-void append_html_escaped(std::string_view text, std::string& out);
-
 // Appends `value` as text, HTML-escaped if `escape`. `scratch` is reused for non-strings.
 void append_value(const boost::json::value& value, bool escape, std::string& out,
                   std::string& scratch);
