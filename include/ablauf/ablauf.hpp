@@ -22,6 +22,7 @@
 #include <ablauf/sqlite_store.hpp>
 #include <ablauf/step_type.hpp>
 #include <ablauf/store.hpp>
-#include <ablauf/translations.hpp>
 #include <ablauf/template.hpp>
+#include <ablauf/timeline.hpp>
+#include <ablauf/translations.hpp>
 #include <ablauf/workflow.hpp>

@@ -35,31 +35,15 @@ struct Filled {
 std::optional<Filled> read_filled(const ExportFlags& flags) {
   const auto store = open_store(flags.store.path, true);
   if (!store) return std::nullopt;
-  auto history = store->load(flags.instance);
-  auto state = history ? fold(flags.instance, *history) : tl::unexpected(history.error());
-  if (!state) {
-    std::cerr << "error: " << state.error().message << '\n';
+  auto instance = read_instance(*store, flags.instance);
+  if (!instance) {
+    std::cerr << "error: " << instance.error().message << '\n';
     return std::nullopt;
   }
-  const auto kept = store->definitions();
-  if (!kept) {
-    std::cerr << "error: " << kept.error().message << '\n';
-    return std::nullopt;
-  }
-  for (const auto& definition : *kept) {
-    if (definition.workflow != state->workflow_id || definition.version != state->version) continue;
-    auto loaded = load_definition(
-        definition.source, definition.workflow + " version " + std::to_string(definition.version),
-        flags.limits.options);
-    if (!loaded) {
-      std::cerr << loaded.error();
-      return std::nullopt;
-    }
-    return Filled{std::move(*loaded), std::move(*history)};
-  }
-  std::cerr << "error: the store keeps no definition of " << state->workflow_id << " version "
-            << state->version << ", which instance " << flags.instance << " runs\n";
-  return std::nullopt;
+  const auto& state = instance->state;
+  auto definition = kept_definition(*store, state.workflow_id, state.version, flags.limits.options);
+  if (!definition) return std::nullopt;
+  return Filled{std::move(*definition), std::move(instance->history)};
 }
 
 int run_export(const ExportFlags& flags) {

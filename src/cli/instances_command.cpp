@@ -1,13 +1,15 @@
 // `ablauf instances`: the instances in a store — list them, show one's history, resume them.
 #include "commands.hpp"
 #include "load.hpp"
+#include "output.hpp"
 #include "run_drive.hpp"
 #include "run_outbox.hpp"
 #include "store.hpp"
 
-#include <boost/json/serialize.hpp>
+#include <ablauf/timeline.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -27,23 +29,10 @@ struct InstancesFlags {
   std::string language;
   std::string outbox = "outbox";
   bool json = false;
+  bool html = false;
+  std::string output;
   LimitFlags limits;
 };
-
-// An instance as its events make it: read straight from the store, so that listing and showing
-// need no definitions.
-struct Stored {
-  InstanceState state;
-  std::vector<Event> history;
-};
-
-tl::expected<Stored, Error> read_instance(const Store& store, const std::string& id) {
-  auto history = store.load(id);
-  if (!history) return tl::make_unexpected(std::move(history.error()));
-  auto state = fold(id, *history);
-  if (!state) return tl::make_unexpected(std::move(state.error()));
-  return Stored{std::move(*state), std::move(*history)};
-}
 
 // "wait_for_payment (event), check (checklist)".
 std::string waiting_at(const InstanceState& state) {
@@ -96,19 +85,14 @@ int list_instances(const InstancesFlags& flags) {
   return exit_ok;
 }
 
-// What an event says, in one line: its data, and where its token moves.
-std::string details(const Event& event) {
-  json::object data = event.data;
-  if (event.next) {
-    json::array next;
-    for (const auto& step : *event.next) next.emplace_back(step);
-    data["next"] = std::move(next);
-  }
-  if (data.empty()) return {};
-  std::string text = json::serialize(data);
-  constexpr std::size_t width = 110;
-  if (text.size() > width) text = text.substr(0, width - 3) + "...";
-  return text;
+// The definition the instance runs, as the store keeps it; without one, an empty definition
+// stands in and the timeline names steps and items by their ids.
+WorkflowDefinition definition_of(const Store& store, const InstanceState& state,
+                                 const LoadOptions& options) {
+  if (auto kept = kept_definition(store, state.workflow_id, state.version, options, "warning"))
+    return std::move(*kept);
+  std::cerr << "warning: steps and items are named by their ids\n";
+  return {};
 }
 
 int show_instance(const InstancesFlags& flags) {
@@ -120,31 +104,44 @@ int show_instance(const InstancesFlags& flags) {
     return instance.error().code == ErrorCode::not_found ? exit_usage : exit_invalid;
   }
   const auto& s = instance->state;
+  const auto definition = definition_of(*store, s, flags.limits.options);
+  const std::string language = !flags.language.empty()                ? flags.language
+                               : !definition.default_language.empty() ? definition.default_language
+                                                                      : "en";
+  const auto timeline = read_timeline(definition, instance->history, {.language = language});
+  std::string title(definition.title.get(language, definition.default_language));
+  if (title.empty()) title = s.workflow_id;
+
+  std::ofstream file;
+  auto* opened = open_output(flags.output, file);
+  if (!opened) return exit_usage;
+  std::ostream& out = *opened;
   if (flags.json) {
-    std::cout << to_json_text(instance_json(s, instance->history)) << '\n';
-    return exit_ok;
+    auto shown = instance_json(s, instance->history);
+    json::array entries;
+    for (const auto& entry : timeline) entries.push_back(to_json(entry));
+    shown["title"] = title;
+    shown["timeline"] = std::move(entries);
+    out << to_json_text(shown) << '\n';
+  } else if (flags.html) {
+    write_html_timeline(out, title + " — " + s.id + " (" + std::string(to_string(s.status)) + ")",
+                        timeline, language);
+  } else {
+    out << s.id << ": " << s.workflow_id << " version " << s.version << ", " << to_string(s.status);
+    if (!s.business_key.empty()) out << ", key " << s.business_key;
+    if (!s.parent.empty()) out << ", called by " << s.parent;
+    out << "\n  " << title << "\n  started " << to_rfc3339(s.started_at) << ", last change "
+        << to_rfc3339(s.updated_at) << '\n';
+    if (!s.error.empty()) out << "  error: " << s.error << '\n';
+    if (!s.tokens.empty()) out << "  at: " << waiting_at(s) << '\n';
+    for (const auto& task : s.tasks)
+      if (!task.completed)
+        out << "  open task: " << task.title << " (" << task.id << ", for "
+            << (task.assignee.empty() ? "anyone" : task.assignee) << ")\n";
+    out << '\n';
+    write_text_timeline(out, timeline);
   }
-  std::cout << s.id << ": " << s.workflow_id << " version " << s.version << ", "
-            << to_string(s.status);
-  if (!s.business_key.empty()) std::cout << ", key " << s.business_key;
-  if (!s.parent.empty()) std::cout << ", called by " << s.parent;
-  std::cout << "\n  started " << to_rfc3339(s.started_at) << ", last change "
-            << to_rfc3339(s.updated_at) << '\n';
-  if (!s.error.empty()) std::cout << "  error: " << s.error << '\n';
-  if (!s.tokens.empty()) std::cout << "  at: " << waiting_at(s) << '\n';
-  for (const auto& task : s.tasks)
-    if (!task.completed)
-      std::cout << "  open task: " << task.title << " (" << task.id << ", for "
-                << (task.assignee.empty() ? "anyone" : task.assignee) << ")\n";
-  std::cout << '\n';
-  for (const auto& e : instance->history) {
-    std::cout << std::right << std::setw(5) << e.sequence << "  " << to_rfc3339(e.time) << "  "
-              << std::left << std::setw(14) << e.actor << std::setw(20) << to_string(e.type)
-              << std::setw(26) << e.step;
-    if (e.attempt > 1) std::cout << "attempt " << e.attempt << "  ";
-    std::cout << details(e) << '\n';
-  }
-  return exit_ok;
+  return out.flush() ? exit_ok : exit_usage;
 }
 
 int resume_instances(const InstancesFlags& flags) {
@@ -157,7 +154,7 @@ int resume_instances(const InstancesFlags& flags) {
   Script& script = *loaded;
   auto store = open_store(flags.store.path);
   if (!store) return exit_usage;
-  std::optional<Stored> one;
+  std::optional<StoredInstance> one;
   if (!flags.id.empty()) {
     auto found = read_instance(*store, flags.id);
     if (!found) {
@@ -250,10 +247,19 @@ void add_instances_command(CLI::App& app, std::function<int()>& run) {
     if (command->get_subcommands().empty()) run = [flags] { return list_instances(*flags); };
   });
 
-  auto* show = command->add_subcommand("show", "Print an instance's history with actors and times");
+  auto* show = command->add_subcommand(
+      "show",
+      "Print an instance's history as a timeline: each event with its time, who caused it "
+      "and what changed, named by the titles and labels of its definition");
   show->add_option("id", flags->id, "Instance id")->required();
   flags->store.add_to(*show);
-  show->add_flag("--json", flags->json, "Print the instance (status, data, history) as JSON");
+  show->add_option("--lang", flags->language,
+                   "Language of the timeline (de, en); default: the definition's");
+  auto* json_flag = show->add_flag("--json", flags->json,
+                                   "Print the instance (status, data, history, timeline) as JSON");
+  show->add_flag("--html", flags->html, "Write the timeline as one HTML page")->excludes(json_flag);
+  show->add_option("-o,--output", flags->output, "Write to this file instead of stdout");
+  flags->limits.add_to(*show);
   show->callback([flags, &run] { run = [flags] { return show_instance(*flags); }; });
 
   auto* resume = command->add_subcommand(

@@ -34,6 +34,37 @@ std::unique_ptr<Store> open_store(const std::string& path, bool read_only) {
   return std::move(*store);
 }
 
+tl::expected<StoredInstance, Error> read_instance(const Store& store, const std::string& id) {
+  auto history = store.load(id);
+  if (!history) return tl::make_unexpected(std::move(history.error()));
+  auto state = fold(id, *history);
+  if (!state) return tl::make_unexpected(std::move(state.error()));
+  return StoredInstance{std::move(*state), std::move(*history)};
+}
+
+std::optional<WorkflowDefinition> kept_definition(const Store& store, const std::string& workflow,
+                                                  std::uint32_t version, const LoadOptions& options,
+                                                  std::string_view severity) {
+  const auto kept = store.definitions();
+  if (!kept) {
+    std::cerr << severity << ": " << kept.error().message << '\n';
+    return std::nullopt;
+  }
+  for (const auto& definition : *kept) {
+    if (definition.workflow != workflow || definition.version != version) continue;
+    auto loaded = load_definition(definition.source,
+                                  workflow + " version " + std::to_string(version), options);
+    if (!loaded) {
+      std::cerr << loaded.error();
+      return std::nullopt;
+    }
+    return std::move(*loaded);
+  }
+  std::cerr << severity << ": the store keeps no definition of " << workflow << " version "
+            << version << '\n';
+  return std::nullopt;
+}
+
 std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const Store& store,
                                                  const LoadOptions& options) {
   const auto kept = store.definitions();

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ablauf::cli {
@@ -24,6 +25,19 @@ struct StoreFlag {
 // reading only, beside a process that runs the instances. Prints why not and returns null if it
 // cannot.
 std::unique_ptr<Store> open_store(const std::string& path, bool read_only = false);
+
+// An instance as its events make it: read straight from the store, without its definition.
+struct StoredInstance {
+  InstanceState state;
+  std::vector<Event> history;
+};
+tl::expected<StoredInstance, Error> read_instance(const Store& store, const std::string& id);
+
+// The definition the store keeps for `workflow` in `version`, as it was deployed. Prints why
+// not, as `severity` ("error" or "warning"), and returns nothing.
+std::optional<WorkflowDefinition> kept_definition(const Store& store, const std::string& workflow,
+                                                  std::uint32_t version, const LoadOptions& options,
+                                                  std::string_view severity = "error");
 
 // Deploys every definition kept in the store, so that its instances can run, and returns them;
 // prints what does not load and returns nothing.

@@ -1,9 +1,9 @@
 #include "print/form.hpp"
 
 #include "ablauf/clock.hpp"
+#include "print/answer_text.hpp"
 #include "value_text.hpp"
 
-#include <functional>
 #include <map>
 
 namespace ablauf::print {
@@ -51,29 +51,6 @@ std::string range_of(const ItemDefinition& item) {
   if (item.min) return "≥ " + number_text(*item.min);
   if (item.max) return "≤ " + number_text(*item.max);
   return {};
-}
-
-// A recorded value as a person reads it; choices by their option labels.
-std::string value_text(const boost::json::value& value, const ItemDefinition& item,
-                       const std::function<std::string(const LocalizedText&)>& text,
-                       const FormWords& words) {
-  const auto option_label = [&](const boost::json::value& chosen) -> std::string {
-    for (const auto& option : item.options)
-      if (chosen.is_string() && chosen.get_string() == option.value) {
-        auto label = text(option.label);
-        return label.empty() ? option.value : label;
-      }
-    return detail::to_text(chosen);
-  };
-  if (value.is_bool()) return value.get_bool() ? words.yes : words.no;
-  if (value.is_string()) return option_label(value);
-  if (value.is_array()) {
-    std::string out;
-    for (const auto& chosen : value.get_array())
-      out += (out.empty() ? "" : ", ") + option_label(chosen);
-    return out;
-  }
-  return detail::to_text(value);
 }
 
 // Whether `option` is among the chosen `value` (a choice's string, a multi_choice's array).
@@ -133,8 +110,9 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
           const bool signed_item = event->type == EventType::signature_recorded;
           value = event->data.if_contains(signed_item ? "hash" : "value");
           if (value)
-            entry.entry = Entry{value_text(*value, item, text, form.words), event->actor,
-                                to_rfc3339(event->time), value->is_bool() && value->get_bool()};
+            entry.entry =
+                Entry{answer_text(*value, item, text, form.words.yes, form.words.no), event->actor,
+                      to_rfc3339(event->time), value->is_bool() && value->get_bool()};
         }
         for (const auto& option : item.options) {
           auto label = text(option.label);

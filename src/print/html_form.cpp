@@ -3,6 +3,7 @@
 #include "ablauf/printable.hpp"
 
 #include "print/form.hpp"
+#include "print/html_page.hpp"
 #include "value_text.hpp"
 
 #include <ostream>
@@ -116,12 +117,8 @@ void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
                      const FormOptions& options) {
   const auto form = print::build_form(definition, options);
   const auto& words = form.words;
-  out << "<!DOCTYPE html>\n<html lang=\"" << detail::html_escaped(form.language) << "\">\n<head>\n"
-      << "<meta charset=\"utf-8\">\n"
-      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<title>" << detail::html_escaped(form.title) << "</title>\n<style>" << style
-      << "</style>\n"
-      << "</head>\n<body>\n<h1>" << detail::html_escaped(form.title) << "</h1>\n";
+  print::write_html_head(out, form.language, form.title, style);
+  out << "<h1>" << detail::html_escaped(form.title) << "</h1>\n";
   if (!form.instance.empty())
     out << R"(<p class="legend">)" << detail::html_escaped(words.instance) << ": "
         << detail::html_escaped(form.instance) << "</p>\n";

@@ -188,10 +188,21 @@ run instances resume "$id" --store "$scratch/i.db" --answers "$source_dir/workfl
 check "instances resume drives it on with answers" test "$status" -eq 0
 check "instances resume says it completed" grep -q "completed$" "$scratch/out"
 run instances show "$id" --store "$scratch/i.db"
-check "instances show prints the history with actors" grep -q "erika.mueller *answer_recorded *check_customer_data" "$scratch/out"
+check "instances show prints the timeline in the definition's language" grep -q "erika.mueller *Beantwortet: „Name des Kunden geprüft“: ja" "$scratch/out"
 check "instances show prints the status" grep -q "^$id: invoicing_and_payments version 1, completed" "$scratch/out"
+run instances show "$id" --store "$scratch/i.db" --lang en
+check "instances show --lang en speaks English" grep -q "erika.mueller *Answered “" "$scratch/out"
 run instances show "$id" --store "$scratch/i.db" --json
-check "instances show --json prints the instance" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['status']=='completed'" "$scratch/out"
+check "instances show --json prints the instance and its timeline" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['status'] == 'completed'
+assert len(d['timeline']) == len(d['history'])
+assert d['timeline'][-1]['text'] == 'Vorgang abgeschlossen', d['timeline'][-1]" "$scratch/out"
+run instances show "$id" --store "$scratch/i.db" --html -o "$scratch/timeline.html"
+check "instances show --html writes one page" grep -q "<td class=\"actor\">erika.mueller</td>" "$scratch/timeline.html"
+run instances show "$id" --store "$scratch/i.db" --html --json
+check "--html and --json together are a usage error" test "$status" -eq 2
 run instances show i-nope --store "$scratch/i.db"
 check "showing an unknown instance is a usage error" test "$status" -eq 2
 run instances resume --store "$scratch/i.db" --answers "$source_dir/workflows/answers/utility_billing.json"

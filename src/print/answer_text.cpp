@@ -1,0 +1,36 @@
+#include "print/answer_text.hpp"
+
+#include "value_text.hpp"
+
+namespace ablauf::print {
+
+std::string answer_text(const boost::json::value& value, const ItemDefinition& item,
+                        const TextOf& text, std::string_view yes, std::string_view no) {
+  const auto option_label = [&](const boost::json::value& chosen) -> std::string {
+    for (const auto& option : item.options)
+      if (chosen.is_string() && chosen.get_string() == option.value) {
+        auto label = text(option.label);
+        return label.empty() ? option.value : label;
+      }
+    return detail::to_text(chosen);
+  };
+  if (value.is_bool()) return std::string(value.get_bool() ? yes : no);
+  if (value.is_string()) return option_label(value);
+  if (value.is_array()) {
+    std::string out;
+    for (const auto& chosen : value.get_array())
+      out += (out.empty() ? "" : ", ") + option_label(chosen);
+    return out;
+  }
+  return detail::to_text(value);
+}
+
+const ItemDefinition* find_item(const StepDefinition& step, std::string_view item_id) {
+  if (!step.checklist) return nullptr;
+  for (const auto& section : step.checklist->sections)
+    for (const auto& item : section.items)
+      if (item.id == item_id) return &item;
+  return nullptr;
+}
+
+}  // namespace ablauf::print

@@ -1,0 +1,24 @@
+// A recorded answer as a person reads it (internal): options by their labels, yes or no,
+// numbers without exponents. Shared by filled forms and timelines.
+#pragma once
+
+#include "ablauf/definition.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace ablauf::print {
+
+// Picks the text of a title, label or description in the reader's language.
+using TextOf = std::function<std::string(const LocalizedText&)>;
+
+std::string answer_text(const boost::json::value& value, const ItemDefinition& item,
+                        const TextOf& text, std::string_view yes, std::string_view no);
+
+// The item `item_id` of the checklist of `step`, or null.
+const ItemDefinition* find_item(const StepDefinition& step, std::string_view item_id);
+
+}  // namespace ablauf::print

@@ -1,0 +1,364 @@
+// An instance's events told as sentences: which words each event type uses, and how the ids in
+// its data become the titles and labels of the definition.
+#include "ablauf/timeline.hpp"
+
+#include "print/answer_text.hpp"
+#include "value_text.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <map>
+
+namespace ablauf {
+namespace {
+
+namespace json = boost::json;
+
+// The fixed words of a timeline. A sentence with a placeholder is split around it.
+struct Words {
+  std::string open_quote, close_quote;
+  std::string yes, no;
+  std::string started, version, key;  // "Started “Title” (version 1), key K"
+  std::string step_began, attempt;
+  std::string waits_checklist, waits_task, waits_timer, waits_event, waits_join, waits_call,
+      waits_adapter, waits;
+  std::string done, moves_to, path_ends, joined;
+  std::string failed, will_retry;
+  std::string answered, signed_item, hash;
+  std::string task_created, task_for, task_due, task_done;
+  std::string timer_wait, timer_timeout, timer_retry;
+  std::string fired_wait, fired_timeout, fired_retry;
+  std::string received, assigned;
+  std::string completed, instance_failed, cancelled;
+};
+
+Words words_in(const std::string& language) {
+  if (language == "de")
+    return {.open_quote = "„",
+            .close_quote = "“",
+            .yes = "ja",
+            .no = "nein",
+            .started = "Gestartet: ",
+            .version = "Version",
+            .key = "Schlüssel",
+            .step_began = "Beginnt: ",
+            .attempt = "Versuch",
+            .waits_checklist = "wartet auf die ausgefüllte Checkliste",
+            .waits_task = "wartet auf die Aufgabe",
+            .waits_timer = "wartet bis",
+            .waits_event = "wartet auf das Ereignis",
+            .waits_join = "wartet auf die übrigen Zweige",
+            .waits_call = "wartet auf den Untervorgang",
+            .waits_adapter = "wartet auf seinen Adapter",
+            .waits = "wartet",
+            .done = "Erledigt: ",
+            .moves_to = "weiter mit",
+            .path_ends = "der Pfad endet",
+            .joined = "Zweige zusammengeführt: ",
+            .failed = "Fehlgeschlagen: ",
+            .will_retry = "wird wiederholt",
+            .answered = "Beantwortet: ",
+            .signed_item = "Unterschrieben: ",
+            .hash = "SHA-256 der Angaben",
+            .task_created = "Aufgabe angelegt: ",
+            .task_for = "für",
+            .task_due = "fällig",
+            .task_done = "Aufgabe erledigt: ",
+            .timer_wait = "Warten bis ",
+            .timer_timeout = "Frist bis ",
+            .timer_retry = "Neuer Versuch um ",
+            .fired_wait = "Wartezeit vorbei",
+            .fired_timeout = "Frist abgelaufen",
+            .fired_retry = "Zeit für den neuen Versuch",
+            .received = "Ereignis empfangen: ",
+            .assigned = "Variablen gesetzt",
+            .completed = "Vorgang abgeschlossen",
+            .instance_failed = "Vorgang fehlgeschlagen: ",
+            .cancelled = "Vorgang abgebrochen"};
+  return {.open_quote = "“",
+          .close_quote = "”",
+          .yes = "yes",
+          .no = "no",
+          .started = "Started ",
+          .version = "version",
+          .key = "key",
+          .step_began = "Began ",
+          .attempt = "attempt",
+          .waits_checklist = "waits for its checklist to be filled in",
+          .waits_task = "waits for the task",
+          .waits_timer = "waits until",
+          .waits_event = "waits for the event",
+          .waits_join = "waits for its other branches",
+          .waits_call = "waits for the sub-workflow",
+          .waits_adapter = "waits for its adapter",
+          .waits = "waits",
+          .done = "Done: ",
+          .moves_to = "next",
+          .path_ends = "the path ends",
+          .joined = "Branches joined: ",
+          .failed = "Failed: ",
+          .will_retry = "to be retried",
+          .answered = "Answered ",
+          .signed_item = "Signed ",
+          .hash = "SHA-256 of the answers",
+          .task_created = "Task created: ",
+          .task_for = "for",
+          .task_due = "due",
+          .task_done = "Task done: ",
+          .timer_wait = "Waiting until ",
+          .timer_timeout = "Deadline ",
+          .timer_retry = "Retry at ",
+          .fired_wait = "The wait is over",
+          .fired_timeout = "The deadline passed",
+          .fired_retry = "Time to retry",
+          .received = "Event received: ",
+          .assigned = "Variables set",
+          .completed = "Instance completed",
+          .instance_failed = "Instance failed: ",
+          .cancelled = "Instance cancelled"};
+}
+
+std::string string_at(const json::object& data, std::string_view key) {
+  const auto* value = data.if_contains(key);
+  return value && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+// Nested objects become dotted paths: {"customer": {"id": "K-1"}} reads customer.id = K-1.
+void flatten(const json::value& value, const std::string& path, std::vector<TimelineChange>& out) {
+  if (const auto* object = value.if_object(); object && !object->empty()) {
+    for (const auto& [key, member] : *object)
+      flatten(member, path.empty() ? std::string(key) : path + "." + std::string(key), out);
+    return;
+  }
+  out.push_back(
+      {path, value.is_string() ? std::string(value.get_string()) : detail::to_text(value)});
+}
+
+class Teller {
+ public:
+  Teller(const WorkflowDefinition& definition, const TimelineOptions& options)
+      : definition_(definition),
+        language_(options.language.empty() ? definition.default_language : options.language),
+        words_(words_in(language_)) {}
+
+  TimelineEntry tell(const Event& event) {
+    TimelineEntry entry{.sequence = event.sequence,
+                        .type = event.type,
+                        .time = event.time,
+                        .actor = event.actor,
+                        .step = event.step,
+                        .text = {},
+                        .changes = {}};
+    entry.text = sentence(event, entry.changes);
+    return entry;
+  }
+
+ private:
+  std::string text(const LocalizedText& localized) const {
+    return std::string(localized.get(language_, definition_.default_language));
+  }
+
+  std::string quoted(std::string_view text) const {
+    return words_.open_quote + std::string(text) + words_.close_quote;
+  }
+
+  // A step by its title in quotes, or by its id where it has none or is unknown.
+  std::string step_name(std::string_view id) const {
+    const auto* step = definition_.find_step(id);
+    const std::string title = step ? text(step->title) : std::string();
+    return quoted(title.empty() ? id : title);
+  }
+
+  std::string sentence(const Event& event, std::vector<TimelineChange>& changes) {
+    const auto& data = event.data;
+    const auto& w = words_;
+    const std::string step = step_name(event.step);
+    switch (event.type) {
+      case EventType::instance_started: {
+        const std::string title = text(definition_.title);
+        std::string out = w.started + quoted(title.empty() ? string_at(data, "workflow") : title);
+        if (const auto* version = data.if_contains("version"))
+          out += " (" + w.version + " " + detail::to_text(*version) + ")";
+        if (const auto key = string_at(data, "business_key"); !key.empty())
+          out += ", " + w.key + " " + key;
+        if (const auto* input = data.if_contains("input")) flatten(*input, "", changes);
+        return out;
+      }
+      case EventType::step_started: return w.step_began + step + attempt_of(event);
+      case EventType::step_waiting: return step + " " + waiting(data);
+      case EventType::step_completed: {
+        if (const auto* merged = data.if_contains("merged"); merged && merged->is_bool())
+          return w.joined + step + moves(event);
+        if (const auto* output = data.if_contains("output"); output && !is_checklist(event.step))
+          flatten(*output, "", changes);
+        return w.done + step + moves(event);
+      }
+      case EventType::step_failed: {
+        std::string out = w.failed + step + attempt_of(event) + ": " + string_at(data, "error");
+        const auto* retryable = data.if_contains("retryable");
+        if (!event.next && retryable && retryable->is_bool() && retryable->get_bool())
+          out += "; " + w.will_retry;
+        return out + moves(event);
+      }
+      case EventType::answer_recorded: return answered(event);
+      case EventType::signature_recorded: {
+        changes.push_back({w.hash, string_at(data, "hash")});
+        return w.signed_item + item_name(event.step, string_at(data, "item"));
+      }
+      case EventType::task_created: {
+        const auto task = string_at(data, "task");
+        auto title = string_at(data, "title");
+        if (title.empty()) title = task;
+        tasks_[task] = title;
+        std::string out = w.task_created + quoted(title);
+        if (const auto assignee = string_at(data, "assignee"); !assignee.empty())
+          out += " " + w.task_for + " " + assignee;
+        if (const auto due = string_at(data, "due"); !due.empty())
+          out += ", " + w.task_due + " " + due;
+        return out;
+      }
+      case EventType::task_completed: {
+        const auto task = string_at(data, "task");
+        const auto found = tasks_.find(task);
+        std::string out = w.task_done + quoted(found == tasks_.end() ? task : found->second);
+        if (const auto* outcome = data.if_contains("outcome"); outcome && !outcome->is_null())
+          out += ": " + detail::to_text(*outcome);
+        return out;
+      }
+      case EventType::timer_set: {
+        const auto purpose = string_at(data, "purpose");
+        timers_[string_at(data, "timer")] = purpose;
+        const std::string& words = purpose == "timeout" ? w.timer_timeout
+                                   : purpose == "retry" ? w.timer_retry
+                                                        : w.timer_wait;
+        return words + string_at(data, "due") + " (" + step + ")";
+      }
+      case EventType::timer_fired: {
+        const auto purpose = timers_[string_at(data, "timer")];
+        const std::string& words = purpose == "timeout" ? w.fired_timeout
+                                   : purpose == "retry" ? w.fired_retry
+                                                        : w.fired_wait;
+        return words + " (" + step + ")";
+      }
+      case EventType::signal_received: {
+        if (const auto* payload = data.if_contains("payload"); payload && !payload->is_null())
+          flatten(*payload, "", changes);
+        return w.received + quoted(string_at(data, "name"));
+      }
+      case EventType::vars_assigned: {
+        if (const auto* vars = data.if_contains("vars"); vars && vars->is_object())
+          for (const auto& [name, value] : vars->get_object())
+            flatten(value, "vars." + std::string(name), changes);
+        return w.assigned;
+      }
+      case EventType::instance_completed: return w.completed;
+      case EventType::instance_failed: return w.instance_failed + string_at(data, "error");
+      case EventType::instance_cancelled: {
+        const auto reason = string_at(data, "reason");
+        return reason.empty() ? w.cancelled : w.cancelled + ": " + reason;
+      }
+    }
+    return std::string(to_string(event.type));
+  }
+
+  std::string attempt_of(const Event& event) const {
+    if (event.attempt <= 1) return {};
+    return " (" + words_.attempt + " " + std::to_string(event.attempt) + ")";
+  }
+
+  // "; next “Send invoice”", or "; the path ends"; nothing when the token stays.
+  std::string moves(const Event& event) const {
+    if (!event.next) return {};
+    if (event.next->empty()) return "; " + words_.path_ends;
+    std::string out = "; " + words_.moves_to + " ";
+    for (std::size_t n = 0; n < event.next->size(); ++n)
+      out += (n == 0 ? "" : ", ") + step_name((*event.next)[n]);
+    return out;
+  }
+
+  std::string waiting(const json::object& data) const {
+    const auto& w = words_;
+    const auto why = string_at(data, "for");
+    if (why == "checklist") return w.waits_checklist;
+    if (why == "task") {
+      const auto task = string_at(data, "task");
+      const auto found = tasks_.find(task);
+      return w.waits_task + " " + quoted(found == tasks_.end() ? task : found->second);
+    }
+    if (why == "timer") return w.waits_timer + " " + string_at(data, "timer_due");
+    if (why == "event") {
+      const auto* event = data.if_contains("event");
+      return w.waits_event + " " +
+             quoted(event && !event->is_null() ? detail::to_text(*event) : std::string());
+    }
+    if (why == "join") return w.waits_join;
+    if (why == "call") return w.waits_call + " " + string_at(data, "instance");
+    if (why == "adapter") return w.waits_adapter;
+    return why.empty() ? w.waits : w.waits + " (" + why + ")";
+  }
+
+  bool is_checklist(std::string_view step_id) const {
+    const auto* step = definition_.find_step(step_id);
+    return step && step->checklist;
+  }
+
+  std::string item_name(std::string_view step_id, const std::string& item_id) const {
+    const auto* step = definition_.find_step(step_id);
+    const auto* item = step ? print::find_item(*step, item_id) : nullptr;
+    const std::string label = item ? text(item->label) : std::string();
+    return quoted(label.empty() ? item_id : label);
+  }
+
+  std::string answered(const Event& event) const {
+    const auto item_id = string_at(event.data, "item");
+    const auto* value = event.data.if_contains("value");
+    const auto* step = definition_.find_step(event.step);
+    const auto* item = step ? print::find_item(*step, item_id) : nullptr;
+    std::string said;
+    if (value && item) {
+      said = print::answer_text(
+          *value, *item, [this](const LocalizedText& t) { return text(t); }, words_.yes, words_.no);
+      if (const auto unit = text(item->unit); !unit.empty() && item->kind == ItemKind::number)
+        said += " " + unit;
+    } else if (value) {
+      said = detail::to_text(*value);
+    }
+    return words_.answered + item_name(event.step, item_id) + ": " + said;
+  }
+
+  const WorkflowDefinition& definition_;
+  std::string language_;
+  Words words_;
+  std::map<std::string, std::string> tasks_;   // task id → title, from task_created
+  std::map<std::string, std::string> timers_;  // timer id → purpose, from timer_set
+};
+
+}  // namespace
+
+std::vector<TimelineEntry> read_timeline(const WorkflowDefinition& definition,
+                                         std::span<const Event> history,
+                                         const TimelineOptions& options) {
+  Teller teller(definition, options);
+  std::vector<TimelineEntry> entries;
+  entries.reserve(history.size());
+  for (const auto& event : history) entries.push_back(teller.tell(event));
+  return entries;
+}
+
+json::value to_json(const TimelineEntry& entry) {
+  json::object out{{"seq", entry.sequence},
+                   {"time", to_rfc3339(entry.time)},
+                   {"actor", entry.actor},
+                   {"type", to_string(entry.type)}};
+  if (!entry.step.empty()) out["step"] = entry.step;
+  out["text"] = entry.text;
+  if (!entry.changes.empty()) {
+    json::array changes;
+    for (const auto& change : entry.changes)
+      changes.push_back(json::object{{"name", change.name}, {"value", change.value}});
+    out["changes"] = std::move(changes);
+  }
+  return out;
+}
+
+}  // namespace ablauf
