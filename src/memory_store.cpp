@@ -87,6 +87,16 @@ tl::expected<std::optional<boost::json::object>, Error> MemoryStore::find_record
   return it->second;
 }
 
+tl::expected<std::vector<StoredRecord>, Error> MemoryStore::records(
+    std::string_view collection) const {
+  std::lock_guard lock(mutex_);
+  std::vector<StoredRecord> out;
+  for (auto it = records_.lower_bound(std::pair{std::string(collection), std::string()});
+       it != records_.end() && it->first.first == collection; ++it)
+    out.push_back({it->first.second, it->second});
+  return out;
+}
+
 tl::expected<std::vector<OutboxMail>, Error> MemoryStore::outbox(bool unsent_only) const {
   std::lock_guard lock(mutex_);
   std::vector<OutboxMail> out;

@@ -98,6 +98,10 @@ class DyingStore final : public Store {
       std::string_view collection, std::string_view key) const override {
     return inner_.find_record(collection, key);
   }
+  tl::expected<std::vector<StoredRecord>, Error> records(
+      std::string_view collection) const override {
+    return inner_.records(collection);
+  }
   tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override {
     return inner_.outbox(unsent_only);
   }

@@ -236,6 +236,19 @@ TEMPLATE_TEST_CASE("records and mail commit with their events, or not at all",
   CHECK(store.load("i-2").error().code == ErrorCode::not_found);
   CHECK(store.find_record("invoices", "R-17")->value().at("total") == 1190);
 
+  // Listing a collection: every record by key, and nothing of other collections.
+  Commit more = commit_of(std::span(history).subspan(2, 1), std::span(history).first(3));
+  more.records = {{"invoices", "R-09", {{"total", 5}}, false},
+                  {"customers", "K-1", {{"name", "Erika"}}, false}};
+  REQUIRE(store.append("i-1", 2, std::move(more)));
+  const auto invoices = store.records("invoices");
+  REQUIRE(invoices);
+  const std::vector<StoredRecord> listed{{"R-09", {{"total", 5}}},
+                                         {"R-17", {{"total", 1190}, {"status", "paid"}}}};
+  CHECK(*invoices == listed);
+  CHECK(store.records("customers")->size() == 1);
+  CHECK(store.records("nothing")->empty());
+
   auto mails = store.outbox(false);
   REQUIRE(mails);
   REQUIRE(mails->size() == 2);

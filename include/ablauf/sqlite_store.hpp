@@ -55,6 +55,8 @@ class SqliteStore final : public Store {
       std::string_view instance) const override;
   tl::expected<std::optional<boost::json::object>, Error> find_record(
       std::string_view collection, std::string_view key) const override;
+  tl::expected<std::vector<StoredRecord>, Error> records(
+      std::string_view collection) const override;
   tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override;
   tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) override;
   tl::expected<std::vector<std::string>, Error> instances() const override;

@@ -55,6 +55,14 @@ struct RecordWrite {
                        // save_record: the whole record
 };
 
+// A record the built-in steps wrote, with its key in its collection.
+struct StoredRecord {
+  std::string key;
+  boost::json::object record;
+
+  friend bool operator==(const StoredRecord&, const StoredRecord&) = default;
+};
+
 // What one append stores, all or nothing. The store takes it over: one that keeps events in
 // memory moves them in rather than copying them.
 struct Commit {
@@ -125,6 +133,10 @@ class Store {
   // A record the built-in steps wrote, if there is one.
   virtual tl::expected<std::optional<boost::json::object>, Error> find_record(
       std::string_view collection, std::string_view key) const = 0;
+
+  // Every record of a collection, by key: for reports such as the KPIs (kpi.hpp).
+  virtual tl::expected<std::vector<StoredRecord>, Error> records(
+      std::string_view collection) const = 0;
 
   // The outbox, oldest first: every mail, or those not yet handed on.
   virtual tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const = 0;
@@ -201,6 +213,8 @@ class MemoryStore final : public Store {
       std::string_view instance) const override;
   tl::expected<std::optional<boost::json::object>, Error> find_record(
       std::string_view collection, std::string_view key) const override;
+  tl::expected<std::vector<StoredRecord>, Error> records(
+      std::string_view collection) const override;
   tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override;
   tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) override;
   // Keeps the snapshots it is given, but asks for none.

@@ -447,6 +447,27 @@ tl::expected<std::optional<json::object>, Error> PostgresStore::find_record(
   return impl_->read_record(**db, collection, key, false);
 }
 
+tl::expected<std::vector<StoredRecord>, Error> PostgresStore::records(
+    std::string_view collection) const {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = (*db)->run("select_records",
+                         "SELECT key, record FROM ablauf_records WHERE collection = $1 "
+                         "ORDER BY key",
+                         {std::string(collection)});
+  if (!rows) return failed(rows.error());
+  std::vector<StoredRecord> out;
+  for (int row = 0; row < rows->size(); ++row) {
+    std::string key(rows->text(row, 0));
+    auto record = detail::object_from_text(
+        rows->text(row, 1),
+        "record '" + key + "' in '" + std::string(collection) + "' in PostgreSQL");
+    if (!record) return tl::make_unexpected(std::move(record.error()));
+    out.push_back({std::move(key), std::move(*record)});
+  }
+  return out;
+}
+
 tl::expected<std::vector<OutboxMail>, Error> PostgresStore::outbox(bool unsent_only) const {
   auto db = impl_->pool.acquire();
   if (!db) return failed(db.error());

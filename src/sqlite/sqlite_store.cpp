@@ -126,7 +126,8 @@ struct SqliteStore::Impl {
   mutable sqlite::Statement last_sequence, insert_instance, update_instance, insert_event,
       select_events, select_instances, select_by_key, select_due, select_unfinished,
       insert_definition, select_definitions, upsert_snapshot, select_snapshot, select_record,
-      insert_record, replace_record, insert_mail, select_outbox, select_unsent, update_sent;
+      select_records, insert_record, replace_record, insert_mail, select_outbox, select_unsent,
+      update_sent;
 
   tl::unexpected<Error> failed(const sqlite::Failure& failure) const {
     return error(ErrorCode::store_error, "SQLite (" + path + "): " + failure.message);
@@ -224,6 +225,7 @@ tl::expected<void, Error> SqliteStore::Impl::prepare() {
        "INSERT OR REPLACE INTO snapshots (instance, sequence, state) VALUES (?, ?, ?)"},
       {&select_snapshot, "SELECT sequence, state FROM snapshots WHERE instance = ?"},
       {&select_record, "SELECT record FROM records WHERE collection = ? AND key = ?"},
+      {&select_records, "SELECT key, record FROM records WHERE collection = ? ORDER BY key"},
       {&insert_record, "INSERT INTO records (collection, key, record) VALUES (?, ?, ?)"},
       {&replace_record,
        "INSERT OR REPLACE INTO records (collection, key, record) VALUES (?, ?, ?)"},
@@ -425,6 +427,28 @@ tl::expected<std::optional<json::object>, Error> SqliteStore::find_record(
     std::string_view collection, std::string_view key) const {
   std::lock_guard lock(impl_->mutex);
   return impl_->read_record(collection, key);
+}
+
+tl::expected<std::vector<StoredRecord>, Error> SqliteStore::records(
+    std::string_view collection) const {
+  auto& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  s.select_records.reset();
+  s.select_records.bind(1, collection);
+  std::vector<StoredRecord> out;
+  for (;;) {
+    auto row = s.select_records.step();
+    if (!row) return s.failed(row.error());
+    if (!*row) break;
+    std::string key(s.select_records.text(0));
+    auto record = detail::object_from_text(
+        s.select_records.text(1),
+        "record '" + key + "' in '" + std::string(collection) + "' of '" + s.path + "'");
+    if (!record) return tl::make_unexpected(std::move(record.error()));
+    out.push_back({std::move(key), std::move(*record)});
+  }
+  s.select_records.reset();
+  return out;
 }
 
 tl::expected<std::vector<OutboxMail>, Error> SqliteStore::outbox(bool unsent_only) const {
