@@ -421,14 +421,23 @@ TEST_CASE("with a payment on day 3 instead, utility_billing neither reminds nor 
 }
 
 // The signal's payload is what a wait step's followers read at event.… (docs/format.md).
-TEST_CASE("a payment's amount reaches the payment history and the customer",
+TEST_CASE("a payment's amount reaches the payment history, the customer and the invoice",
           "[workflows][answers]") {
   const SeedRun r("utility_billing", utility_paid_on_day_3());
   REQUIRE(r.end.status == InstanceStatus::completed);
   const auto customer = *r.engine.record("customers", "K-20931");
   REQUIRE(customer);
-  CHECK(customer->at("last_payment_amount") == "246.8");
+  CHECK(customer->at("last_payment_amount") == 246.8);
   CHECK(customer->at("last_payment_at") == "2026-11-26");
+  // The invoice keeps what days sales outstanding is computed from (docs/kpi.md).
+  const auto invoice = *r.engine.record("invoices", "VA-2026-118204");
+  REQUIRE(invoice);
+  CHECK(invoice->at("status") == "paid");
+  CHECK(invoice->at("issue_date") == "2026-11-23T09:00:00Z");
+  CHECK(invoice->at("total") == 246.8);
+  CHECK(invoice->at("amount_paid") == 246.8);
+  CHECK(invoice->at("paid_at") == "2026-11-26");
+  CHECK(invoice->at("reminders_sent") == 0);
 }
 
 TEST_CASE("a checklist's answers file signs as the person it names", "[workflows][answers]") {
