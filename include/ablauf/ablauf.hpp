@@ -14,6 +14,7 @@
 #include <ablauf/expression.hpp>
 #include <ablauf/instance.hpp>
 #include <ablauf/json.hpp>
+#include <ablauf/kpi.hpp>
 #include <ablauf/localized_text.hpp>
 #include <ablauf/postgres_store.hpp>
 #include <ablauf/printable.hpp>

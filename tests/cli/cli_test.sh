@@ -67,7 +67,7 @@ run run --store :memory: --clock simulated --max-activations 3 "$source_dir/work
 check "an engine limit given as a flag stops the instance" test "$status" -eq 1
 check "the engine limit is named" grep -qF "(max_activations)" "$scratch/out"
 
-for command in "" validate graph export eval run instances "instances show" "instances resume"; do
+for command in "" validate graph export eval run instances "instances show" "instances resume" kpi; do
   run $command --help
   check "--help for '${command:-ablauf}'" test "$status" -eq 0
   check "--help for '${command:-ablauf}' prints usage" grep -qi "usage" "$scratch/out"
@@ -226,6 +226,21 @@ check "another key with the same customer cannot save the customer twice" \
 run run "$source_dir/workflows/utility_billing.json" --store :memory: --clock simulated \
   --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-m" </dev/null
 check "--store :memory: keeps nothing" test "$status" -eq 0 -a ! -e "$scratch/:memory:"
+
+run kpi --store "$scratch/i.db" --workflow utility_billing
+check "kpi counts the utility runs" grep -q "^Instances: started 2, completed 1, failed 1" "$scratch/out"
+check "kpi reads days to pay from the invoice" grep -q "days to pay  *42.0 days" "$scratch/out"
+check "kpi counts the reminders before payment" grep -q "reminders before payment  3.0 on average" "$scratch/out"
+run kpi --store "$scratch/i.db" --json
+check "kpi --json counts every workflow" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['instances']['completed'] == 2, d['instances']
+assert d['receivables']['invoices'] == 2, d['receivables']
+assert d['receivables']['paid'] == 2" "$scratch/out"
+run kpi --store "$scratch/i.db" --since yesterday
+check "kpi --since needs a date" grep -q "error: --since: " "$scratch/err"
+check "and it is a usage error" test "$status" -eq 2
 
 # A run killed mid-way carries on: by running it again (its business key finds the instance)
 # or with instances resume.

@@ -1,0 +1,126 @@
+// Key figures from what a store recorded: how many instances started, ended and wait, how long
+// instances and steps take, which tasks are overdue, and, from the invoice records workflows
+// keep, how long money stays out (days sales outstanding) and how payment develops month by
+// month. docs/kpi.md gives every formula.
+//
+// Thread-safety: compute_kpis only reads the store, so it may run beside the engine.
+#pragma once
+
+#include <ablauf/clock.hpp>
+#include <ablauf/error.hpp>
+#include <ablauf/store.hpp>
+
+#include <boost/json/value.hpp>
+#include <tl/expected.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ablauf {
+
+/// Which instances count, and when the figures are taken.
+struct KpiOptions {
+  /// Only instances of this workflow; "" counts every workflow.
+  std::string workflow;
+  /// Only instances started at or after this time.
+  std::optional<Time> since;
+  /// The moment the figures describe: what is open, overdue or outstanding then. None takes
+  /// the later of the current time and the last change of any instance counted, so that a run
+  /// on a simulated clock is measured where it ended.
+  std::optional<Time> at;
+  /// The collection of invoice records (see docs/kpi.md for the fields it reads). They are read
+  /// from the store, where the built-in steps write them unless EngineConfig::records names a
+  /// RecordStore of the host's.
+  std::string invoices = "invoices";
+};
+
+/// How long something took, over every time it happened.
+struct DurationSummary {
+  std::size_t count = 0;
+  std::chrono::milliseconds median{};
+  std::chrono::milliseconds p95{};  ///< nearest rank: 95 % took this long or less
+  std::chrono::milliseconds max{};
+};
+
+/// One step of one workflow.
+struct StepKpi {
+  std::string workflow;
+  std::string step;
+  std::size_t runs = 0;      ///< attempts started, plus steps that complete at once
+  std::size_t failures = 0;  ///< attempts that failed (a timeout counts)
+  /// From an attempt's start to its completion or failure, waiting for people included.
+  DurationSummary duration;
+};
+
+struct TaskKpi {
+  std::size_t created = 0;
+  std::size_t completed = 0;
+  std::size_t open = 0;
+  std::size_t overdue = 0;         ///< open past their due date
+  std::size_t completed_late = 0;  ///< completed after their due date
+  DurationSummary time_to_complete;
+};
+
+/// The payments of one calendar month (UTC), by the date they were paid.
+struct PaymentMonth {
+  std::string month;  ///< "2026-12"
+  std::size_t invoices_paid = 0;
+  double amount_paid = 0;
+  double days_to_pay = 0;     ///< average from issue to payment, weighted by amount
+  std::size_t paid_late = 0;  ///< after their due date
+};
+
+/// What the invoice records of the counted instances say. Amounts are in the invoices'
+/// currency; mixed currencies are not converted.
+struct ReceivablesKpi {
+  std::size_t invoices = 0;
+  std::size_t paid = 0;
+  std::size_t open = 0;
+  std::size_t overdue = 0;  ///< open past their due date
+  double invoiced = 0;
+  double collected = 0;
+  double outstanding = 0;
+  std::size_t period_days = 0;  ///< from the first invoice (or `since`) to `at`
+  /// outstanding / invoiced × period_days; none without anything invoiced.
+  std::optional<double> days_sales_outstanding;
+  /// Average days from issue to payment over paid invoices, weighted by amount.
+  std::optional<double> days_to_pay;
+  /// Average reminders sent before an invoice was paid, and how many invoices needed how many.
+  std::optional<double> reminders_before_payment;
+  std::map<long, std::size_t> reminders;
+  /// One entry per month in which invoices were paid, oldest first.
+  std::vector<PaymentMonth> trend;
+};
+
+struct Kpis {
+  Time from{};  ///< `since`, or the first start counted
+  Time at{};    ///< the moment the figures describe
+  std::size_t started = 0;
+  std::size_t completed = 0;
+  std::size_t failed = 0;
+  std::size_t cancelled = 0;
+  std::size_t running = 0;
+  std::size_t waiting = 0;
+  /// Waiting instances of which at least one token waits for a checklist or a task.
+  std::size_t waiting_on_people = 0;
+  /// From start to end, of the instances that completed.
+  DurationSummary instance_duration;
+  /// In the order they first ran.
+  std::vector<StepKpi> steps;
+  TaskKpi tasks;
+  /// When the counted instances wrote invoice records.
+  std::optional<ReceivablesKpi> receivables;
+};
+
+/// Reads every instance of the store that the options count, and the invoice records they
+/// wrote. Fails only if the store cannot be read.
+tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& options = {});
+
+/// The figures as JSON: durations in seconds, times in RFC 3339.
+boost::json::value to_json(const Kpis& kpis);
+
+}  // namespace ablauf

@@ -1,0 +1,192 @@
+// Key figures from a store: one pass over the history of each counted instance, then the
+// invoice records those instances wrote.
+#include "ablauf/kpi.hpp"
+
+#include "ablauf/instance.hpp"
+#include "kpi/receivables.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace ablauf {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+// Nearest rank: the smallest sample that `percent` % of the samples do not exceed.
+DurationSummary summarize(std::vector<milliseconds> samples) {
+  DurationSummary out;
+  out.count = samples.size();
+  if (samples.empty()) return out;
+  std::sort(samples.begin(), samples.end());
+  const auto rank = [&](double percent) {
+    const auto n =
+        static_cast<std::size_t>(std::ceil(percent / 100.0 * static_cast<double>(samples.size())));
+    return samples[std::max<std::size_t>(n, 1) - 1];
+  };
+  out.median = rank(50);
+  out.p95 = rank(95);
+  out.max = samples.back();
+  return out;
+}
+
+std::optional<Time> time_in(const json::object& data, std::string_view field) {
+  const auto* value = data.if_contains(field);
+  if (!value || !value->is_string()) return std::nullopt;
+  auto time = parse_rfc3339(value->get_string());
+  return time ? std::optional<Time>(*time) : std::nullopt;
+}
+
+std::string string_in(const json::object& data, std::string_view field) {
+  const auto* value = data.if_contains(field);
+  return value && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+// What the walk over the histories gathers before it is summarized.
+struct Gathered {
+  std::vector<milliseconds> instance_durations;
+  std::vector<std::pair<std::string, std::string>> step_order;  // (workflow, step), first run
+  std::map<std::pair<std::string, std::string>, StepKpi> steps;
+  std::map<std::pair<std::string, std::string>, std::vector<milliseconds>> step_durations;
+  std::vector<milliseconds> task_durations;
+  std::set<std::string, std::less<>> record_keys;  // keys the instances' steps wrote
+  struct OpenTask {
+    std::optional<Time> due;
+  };
+  std::vector<OpenTask> open_tasks;
+};
+
+StepKpi& step_of(Gathered& g, const std::string& workflow, const std::string& step) {
+  const auto key = std::pair{workflow, step};
+  auto [it, added] = g.steps.try_emplace(key);
+  if (added) {
+    it->second.workflow = workflow;
+    it->second.step = step;
+    g.step_order.push_back(key);
+  }
+  return it->second;
+}
+
+void walk(const InstanceState& state, const std::vector<Event>& history, Kpis& kpis, Gathered& g) {
+  struct Attempt {
+    std::string step;
+    Time started{};
+  };
+  std::map<std::uint32_t, Attempt> running;  // token → its step's current attempt
+  struct Created {
+    Time at{};
+    std::optional<Time> due;
+  };
+  std::map<std::string, Created> tasks;
+  const auto& workflow = state.workflow_id;
+  for (const auto& event : history) {
+    switch (event.type) {
+      case EventType::step_started:
+        ++step_of(g, workflow, event.step).runs;
+        running[event.token] = {event.step, event.time};
+        break;
+      case EventType::step_completed:
+      case EventType::step_failed: {
+        auto& step = step_of(g, workflow, event.step);
+        if (event.type == EventType::step_failed) ++step.failures;
+        const auto found = running.find(event.token);
+        milliseconds took{0};
+        if (found != running.end() && found->second.step == event.step) {
+          took = event.time - found->second.started;
+          running.erase(found);
+        } else {
+          ++step.runs;  // a step that completes at once, such as a decision
+        }
+        g.step_durations[{workflow, event.step}].push_back(took);
+        if (const auto* output = event.data.if_contains("output"); output && output->is_object())
+          if (auto key = string_in(output->get_object(), "key"); !key.empty())
+            g.record_keys.insert(std::move(key));
+        break;
+      }
+      case EventType::task_created:
+        ++kpis.tasks.created;
+        tasks[string_in(event.data, "task")] = {event.time, time_in(event.data, "due")};
+        break;
+      case EventType::task_completed: {
+        ++kpis.tasks.completed;
+        const auto found = tasks.find(string_in(event.data, "task"));
+        if (found == tasks.end()) break;
+        g.task_durations.push_back(event.time - found->second.at);
+        if (found->second.due && event.time > *found->second.due) ++kpis.tasks.completed_late;
+        tasks.erase(found);
+        break;
+      }
+      default: break;
+    }
+  }
+  // Tasks of an instance that ended are nobody's work any more.
+  if (!state.finished())
+    for (const auto& [id, task] : tasks) g.open_tasks.push_back({task.due});
+}
+
+}  // namespace
+
+tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& options) {
+  const auto ids = store.instances();
+  if (!ids) return tl::make_unexpected(ids.error());
+  Kpis kpis;
+  Gathered g;
+  std::optional<Time> first_start, last_change;
+  for (const auto& id : *ids) {
+    auto history = store.load(id);
+    if (!history) return tl::make_unexpected(std::move(history.error()));
+    auto state = fold(id, *history);
+    if (!state) return tl::make_unexpected(std::move(state.error()));
+    if (!options.workflow.empty() && state->workflow_id != options.workflow) continue;
+    if (options.since && state->started_at < *options.since) continue;
+    ++kpis.started;
+    first_start = std::min(first_start.value_or(state->started_at), state->started_at);
+    last_change = std::max(last_change.value_or(state->updated_at), state->updated_at);
+    switch (state->status) {
+      case InstanceStatus::running: ++kpis.running; break;
+      case InstanceStatus::waiting: {
+        ++kpis.waiting;
+        const bool on_people =
+            std::any_of(state->tokens.begin(), state->tokens.end(), [](const Token& token) {
+              return token.waiting_for == "checklist" || token.waiting_for == "task";
+            });
+        if (on_people) ++kpis.waiting_on_people;
+        break;
+      }
+      case InstanceStatus::completed:
+        ++kpis.completed;
+        g.instance_durations.push_back(state->updated_at - state->started_at);
+        break;
+      case InstanceStatus::failed: ++kpis.failed; break;
+      case InstanceStatus::cancelled: ++kpis.cancelled; break;
+    }
+    walk(*state, *history, kpis, g);
+  }
+
+  const Time now = std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
+  kpis.at = options.at ? *options.at : std::max(now, last_change.value_or(now));
+  kpis.from = options.since ? *options.since : first_start.value_or(kpis.at);
+  kpis.instance_duration = summarize(std::move(g.instance_durations));
+  for (const auto& key : g.step_order) {
+    auto step = std::move(g.steps[key]);
+    step.duration = summarize(std::move(g.step_durations[key]));
+    kpis.steps.push_back(std::move(step));
+  }
+  kpis.tasks.open = g.open_tasks.size();
+  kpis.tasks.overdue = static_cast<std::size_t>(std::count_if(
+      g.open_tasks.begin(), g.open_tasks.end(),
+      [&](const Gathered::OpenTask& task) { return task.due && *task.due < kpis.at; }));
+  kpis.tasks.time_to_complete = summarize(std::move(g.task_durations));
+
+  if (!g.record_keys.empty()) {
+    const auto invoices = store.records(options.invoices);
+    if (!invoices) return tl::make_unexpected(invoices.error());
+    kpis.receivables = detail::receivables(*invoices, g.record_keys, options.since, kpis.at);
+  }
+  return kpis;
+}
+
+}  // namespace ablauf
