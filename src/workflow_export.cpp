@@ -1,11 +1,14 @@
 // DOT (through Boost.Graph's write_graphviz) and Mermaid exports of a compiled workflow.
 #include "ablauf/workflow.hpp"
 
+#include "instance_path.hpp"
+
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/function_property_map.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <ostream>
 #include <sstream>
 
@@ -60,15 +63,17 @@ std::string dot_quote(std::string_view text) {
   return out + '"';
 }
 
-std::string dot_shape(std::string_view type) {
-  if (type == "decision") return "shape=diamond";
-  if (type == "parallel" || type == "join") return "shape=Mdiamond";
-  if (type == "wait") return "shape=ellipse";
-  if (type == "end") return "shape=oval, peripheries=2";
-  if (type == "save_record" || type == "update_record") return "shape=cylinder";
-  if (type == "call") return "shape=component";
-  if (type == "fill_checklist") return "shape=note";
-  return "shape=box, style=rounded";
+// `filled`: an instance's path is drawn over the graph, in fill colours.
+std::string dot_shape(std::string_view type, bool filled) {
+  const std::string fill = filled ? ", style=filled" : "";
+  if (type == "decision") return "shape=diamond" + fill;
+  if (type == "parallel" || type == "join") return "shape=Mdiamond" + fill;
+  if (type == "wait") return "shape=ellipse" + fill;
+  if (type == "end") return "shape=oval, peripheries=2" + fill;
+  if (type == "save_record" || type == "update_record") return "shape=cylinder" + fill;
+  if (type == "call") return "shape=component" + fill;
+  if (type == "fill_checklist") return "shape=note" + fill;
+  return filled ? "shape=box, style=\"rounded,filled\"" : "shape=box, style=rounded";
 }
 
 // Node names are step ids. DOT keywords would be read as statements, so they get a suffix.
@@ -88,19 +93,45 @@ void write_dot(std::ostream& out, const Workflow& workflow, const ExportOptions&
   const StepGraph& graph = workflow.graph();
   const std::string language = language_of(workflow, options);
 
+  const auto path = detail::path_of(options.history);
   const auto write_vertex = [&](std::ostream& o, Vertex v) {
     const StepDefinition& step = definition.steps[v];
-    o << "[label=" << dot_quote(step_title(step, language, definition) + "\n" + step.type) << ", "
-      << dot_shape(step.type);
+    std::string label = step_title(step, language, definition) + "\n" + step.type;
+    const auto waits = path.waiting.find(step.id);
+    if (waits != path.waiting.end()) label += "\n" + detail::waiting_label(waits->second, language);
+    o << "[label=" << dot_quote(label) << ", " << dot_shape(step.type, path.shown);
     if (v == workflow.start()) o << ", penwidth=2";
+    if (path.shown) {
+      if (waits != path.waiting.end())
+        o << R"(, fillcolor="#ffe599", color="#b45f06", penwidth=3)";
+      else if (step.id == path.failed_at)
+        o << R"(, fillcolor="#f4cccc", color=red3)";
+      else if (path.visited.contains(step.id))
+        o << R"(, fillcolor="#d9ead3", color="#38761d")";
+      else
+        o << ", fillcolor=white, color=gray60, fontcolor=gray45";
+    }
     o << ']';
   };
   const auto write_edge = [&](std::ostream& o, Edge e) {
     const EdgeInfo& info = graph[e];
-    const std::string text =
-        edge_text(definition.steps[boost::source(e, graph)], info, language, definition);
+    const auto& from = definition.steps[boost::source(e, graph)];
+    std::string text = edge_text(from, info, language, definition);
+    const auto taken =
+        path.taken.find(std::pair{from.id, definition.steps[boost::target(e, graph)].id});
+    const bool followed = taken != path.taken.end();
+    if (followed && taken->second > 1)
+      text += (text.empty() ? "" : " ") + std::string("(") + std::to_string(taken->second) + "×)";
     o << '[';
     if (!text.empty()) o << "label=" << dot_quote(text) << ", ";
+    if (path.shown) {
+      o << (followed ? R"(color="#38761d", fontcolor="#38761d", penwidth=2.5)"
+                     : "color=gray70, fontcolor=gray55");
+      if (info.kind == EdgeKind::on_error || info.kind == EdgeKind::on_timeout)
+        o << ", style=dashed";
+      o << ']';
+      return;
+    }
     switch (info.kind) {
       case EdgeKind::on_error: o << "style=dashed, color=red3, fontcolor=red3"; break;
       case EdgeKind::on_timeout:
@@ -180,16 +211,29 @@ void write_mermaid(std::ostream& out, const Workflow& workflow, const ExportOpti
   out << "---\ntitle: "
       << mermaid_quote(definition.title.get(language, definition.default_language))
       << "\n---\nflowchart TD\n";
+  const auto path = detail::path_of(options.history);
   for (Vertex v = 0; v < definition.steps.size(); ++v) {
     const StepDefinition& step = definition.steps[v];
     const auto [open, close] = mermaid_shape(step.type);
-    out << "  " << mermaid_node_name(step.id) << open
-        << mermaid_quote(step_title(step, language, definition)) << close << '\n';
+    std::string label = step_title(step, language, definition);
+    if (const auto waits = path.waiting.find(step.id); waits != path.waiting.end())
+      label += " (" + detail::waiting_label(waits->second, language) + ")";
+    out << "  " << mermaid_node_name(step.id) << open << mermaid_quote(label) << close << '\n';
   }
+  std::string followed_links;  // indexes of the links the instance followed, for linkStyle
+  std::size_t link = 0;
   for (Vertex v = 0; v < definition.steps.size(); ++v) {
-    for (auto [e, last] = boost::out_edges(v, graph); e != last; ++e) {
+    for (auto [e, last] = boost::out_edges(v, graph); e != last; ++e, ++link) {
       const EdgeInfo& info = graph[*e];
-      const std::string text = edge_text(definition.steps[v], info, language, definition);
+      std::string text = edge_text(definition.steps[v], info, language, definition);
+      const auto taken = path.taken.find(
+          std::pair{definition.steps[v].id, definition.steps[boost::target(*e, graph)].id});
+      if (taken != path.taken.end()) {
+        followed_links += (followed_links.empty() ? "" : ",") + std::to_string(link);
+        if (taken->second > 1)
+          text +=
+              (text.empty() ? "" : " ") + std::string("(") + std::to_string(taken->second) + "×)";
+      }
       const bool exceptional = info.kind == EdgeKind::on_error || info.kind == EdgeKind::on_timeout;
       out << "  " << mermaid_node_name(definition.steps[v].id) << ' '
           << (exceptional                     ? "-.->"
@@ -201,6 +245,23 @@ void write_mermaid(std::ostream& out, const Workflow& workflow, const ExportOpti
   }
   out << "  style " << mermaid_node_name(definition.steps[workflow.start()].id)
       << " stroke-width:3px\n";
+  if (!path.shown) return;
+  std::map<std::string, std::string> classes;  // class → its steps, comma-separated
+  for (const auto& step : definition.steps) {
+    const char* name = path.waiting.contains(step.id)   ? "waiting"
+                       : step.id == path.failed_at      ? "failed"
+                       : path.visited.contains(step.id) ? "visited"
+                                                        : "unvisited";
+    auto& members = classes[name];
+    members += (members.empty() ? "" : ",") + mermaid_node_name(step.id);
+  }
+  out << "  classDef visited fill:#d9ead3,stroke:#38761d\n"
+      << "  classDef waiting fill:#ffe599,stroke:#b45f06,stroke-width:3px\n"
+      << "  classDef failed fill:#f4cccc,stroke:#990000\n"
+      << "  classDef unvisited fill:#ffffff,stroke:#999999,color:#777777\n";
+  for (const auto& [name, members] : classes) out << "  class " << members << ' ' << name << '\n';
+  if (!followed_links.empty())
+    out << "  linkStyle " << followed_links << " stroke:#38761d,stroke-width:3px\n";
 }
 
 std::string to_mermaid(const Workflow& workflow, const ExportOptions& options) {

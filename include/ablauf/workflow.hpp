@@ -12,6 +12,7 @@
 
 #include <ablauf/definition.hpp>
 #include <ablauf/error.hpp>
+#include <ablauf/event.hpp>
 
 #include <boost/graph/adjacency_list.hpp>
 #include <tl/expected.hpp>
@@ -20,6 +21,7 @@
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -85,6 +87,11 @@ class Workflow {
 struct ExportOptions {
   // The language of titles and labels; "" picks the definition's default language.
   std::string language;
+  // An instance's events (Engine::history), to draw the path it took: the steps it ran and the
+  // transitions it followed stand out (with how often, where more than once), the steps where
+  // it waits are marked with what they wait for, a step that failed it is red, and the rest is
+  // grey. Empty: the plain graph.
+  std::span<const Event> history;
 };
 
 // Graphviz DOT, for `dot -Tsvg`. Deterministic: nodes are named by step id, in definition

@@ -203,6 +203,17 @@ run instances show "$id" --store "$scratch/i.db" --html -o "$scratch/timeline.ht
 check "instances show --html writes one page" grep -q "<td class=\"actor\">erika.mueller</td>" "$scratch/timeline.html"
 run instances show "$id" --store "$scratch/i.db" --html --json
 check "--html and --json together are a usage error" test "$status" -eq 2
+run graph --instance "$id" --store "$scratch/i.db"
+check "graph --instance draws the path from the kept definition" grep -q 'fillcolor="#d9ead3"' "$scratch/out"
+run graph "$source_dir/workflows/invoicing_and_payments.json" --instance "$id" --store "$scratch/i.db" --format svg -o "$scratch/path.svg"
+check "graph --format svg renders through Graphviz" grep -q "<svg" "$scratch/path.svg"
+run graph "$source_dir/workflows/utility_billing.json" --instance "$id" --store "$scratch/i.db"
+check "graph --instance refuses another workflow's file" grep -q "runs 'invoicing_and_payments', not 'utility_billing'" "$scratch/err"
+status=0; PATH=/nonexistent "$ablauf" graph "$source_dir/workflows/invoicing_and_payments.json" --format svg >"$scratch/out" 2>"$scratch/err" || status=$?
+check "graph --format svg without Graphviz says how to get it" grep -q "apt-get install graphviz" "$scratch/err"
+check "and is a usage error" test "$status" -eq 2
+run graph
+check "graph needs a file or an instance" test "$status" -eq 2
 run instances show i-nope --store "$scratch/i.db"
 check "showing an unknown instance is a usage error" test "$status" -eq 2
 run instances resume --store "$scratch/i.db" --answers "$source_dir/workflows/answers/utility_billing.json"

@@ -1,0 +1,44 @@
+#include "instance_path.hpp"
+
+#include "ablauf/instance.hpp"
+
+namespace ablauf::detail {
+
+InstancePath path_of(std::span<const Event> history) {
+  InstancePath path;
+  if (history.empty()) return path;
+  path.shown = true;
+  std::string last_failed;
+  for (const auto& event : history) {
+    switch (event.type) {
+      case EventType::step_started: path.visited.insert(event.step); break;
+      case EventType::step_completed:
+      case EventType::step_failed:
+        path.visited.insert(event.step);
+        if (event.type == EventType::step_failed) last_failed = event.step;
+        if (event.next)
+          for (const auto& to : *event.next) ++path.taken[{event.step, to}];
+        break;
+      default: break;
+    }
+  }
+  // Where tokens stand now comes from the instance's state, as the engine would see it.
+  if (const auto state = fold("", history)) {
+    for (const auto& token : state->tokens)
+      if (token.state == Token::State::waiting) path.waiting[token.step] = token.waiting_for;
+    if (state->status == InstanceStatus::failed) path.failed_at = last_failed;
+  }
+  return path;
+}
+
+std::string waiting_label(const std::string& waiting_for, const std::string& language) {
+  if (language != "de") return "waits for " + waiting_for;
+  static const std::map<std::string, std::string, std::less<>> german{
+      {"checklist", "Checkliste"}, {"task", "Aufgabe"},       {"timer", "Zeitpunkt"},
+      {"event", "Ereignis"},       {"join", "übrige Zweige"}, {"call", "Untervorgang"},
+      {"adapter", "Adapter"}};
+  const auto found = german.find(waiting_for);
+  return "wartet auf " + (found == german.end() ? waiting_for : found->second);
+}
+
+}  // namespace ablauf::detail
