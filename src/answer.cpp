@@ -32,9 +32,14 @@ constexpr std::size_t max_quoted_length = 40;
 // Builds the messages of one item, each led by its label.
 class Refusal {
  public:
-  Refusal(const ItemDefinition& item, std::string_view language)
-      : item_(item), label_(item.label.get(language)) {
+  Refusal(const ItemDefinition& item, std::string_view language, std::string_view fallback)
+      : item_(item), language_(language), fallback_(fallback), label_(in_language(item.label)) {
     if (label_.empty()) label_ = item.id;
+  }
+
+  // A text of the item (its unit, say) in the language messages are written for.
+  std::string in_language(const LocalizedText& text) const {
+    return std::string(text.get(language_, fallback_));
   }
 
   tl::unexpected<AnswerError> operator()(std::string_view what) const {
@@ -80,6 +85,7 @@ class Refusal {
 
  private:
   const ItemDefinition& item_;
+  std::string language_, fallback_;
   std::string label_;
 };
 
@@ -248,14 +254,13 @@ tl::expected<json::value, AnswerError> check_text(const ItemDefinition& item,
 }
 
 tl::expected<json::value, AnswerError> check_number(const ItemDefinition& item,
-                                                    const json::value& value, const Refusal& refuse,
-                                                    std::string_view language) {
+                                                    const json::value& value,
+                                                    const Refusal& refuse) {
   if (!value.is_number()) return refuse.wrong_type("a number", value);
   if (value.is_double() && !std::isfinite(value.get_double()))
     return refuse("expected a number, not " + detail::to_text(value));
   // "12 EUR", so the bound and the answer read in the unit the form shows.
-  const std::string unit =
-      item.unit.empty() ? std::string() : " " + std::string(item.unit.get(language));
+  const std::string unit = item.unit.empty() ? std::string() : " " + refuse.in_language(item.unit);
   if (item.min && compare(value, *item.min) < 0)
     return refuse(detail::to_text(value) + unit + " is below the minimum of " +
                   number_text(*item.min) + unit);
@@ -330,14 +335,15 @@ tl::expected<json::value, AnswerError> check_multi_choice(const ItemDefinition& 
 
 tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
                                                     const json::value& value,
-                                                    std::string_view language) {
-  const Refusal refuse(item, language);
+                                                    std::string_view language,
+                                                    std::string_view fallback) {
+  const Refusal refuse(item, language, fallback);
   switch (item.kind) {
     case ItemKind::checkbox:
       if (!value.is_bool()) return refuse.wrong_type("true or false", value);
       return value;
     case ItemKind::text: return check_text(item, value, refuse);
-    case ItemKind::number: return check_number(item, value, refuse, language);
+    case ItemKind::number: return check_number(item, value, refuse);
     case ItemKind::date: return check_date(value, refuse);
     case ItemKind::choice: return check_choice(item, value, refuse);
     case ItemKind::multi_choice: return check_multi_choice(item, value, refuse);

@@ -38,10 +38,11 @@ struct AnswerError {
 // - multi_choice: an array of distinct option values, `min`..`max` of them, returned in the
 //   order of the options, so equal selections compare equal.
 // - signature: always refused; a signature is given with Engine::sign().
-// `language` picks the translation of the label quoted in messages (else the first one; the
-// item id when the item has no label).
+// `language` picks the translation of the label quoted in messages, else `fallback` (the
+// definition's default language), else the first one; the item id when the item has no label.
 tl::expected<boost::json::value, AnswerError> check_answer(const ItemDefinition& item,
                                                            const boost::json::value& value,
-                                                           std::string_view language = {});
+                                                           std::string_view language = {},
+                                                           std::string_view fallback = {});
 
 }  // namespace ablauf

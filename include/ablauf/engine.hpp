@@ -113,7 +113,9 @@ struct EngineConfig {
   // Hears of errors in work no caller waits for (the store failing while an instance advances
   // on the executor). The instance stays as last stored. Default: a line on standard error.
   std::function<void(const std::string& instance, const Error& error)> on_error;
-  // The language of rendered task titles when a definition has several.
+  // The language of what the engine writes for people when a definition gives several: task
+  // titles, mail subjects and bodies, the labels quoted when an answer is refused. A text
+  // missing in it is taken in the definition's default_language, else the first one given.
   std::string language;
   // How many events an instance gathers between snapshots of its state in a store that wants
   // them (not MemoryStore); loading it reads the latest snapshot and the events since. 0: never.

@@ -77,15 +77,16 @@ bool is_html_mail(const StepDefinition& step) {
 }
 
 tl::expected<Mail, std::string> compose_mail(const json::object& p, bool html,
-                                             std::string_view language, std::string key) {
+                                             std::string_view language, std::string_view fallback,
+                                             std::string key) {
   Mail mail;
   mail.to = recipients(p, "to");
   mail.cc = recipients(p, "cc");
   mail.bcc = recipients(p, "bcc");
   if (mail.to.empty()) return tl::make_unexpected(std::string("the mail has no recipient"));
   mail.reply_to = string_parameter(p, "reply_to");
-  mail.subject = text_in(p.at("subject"), language);
-  mail.body = text_in(p.at("body"), language);
+  mail.subject = text_in(p.at("subject"), language, fallback);
+  mail.body = text_in(p.at("body"), language, fallback);
   mail.html = html;
   mail.idempotency_key = std::move(key);
   // A line break in a header would let a rendered value (a customer's name, say) add headers of
@@ -113,10 +114,12 @@ std::shared_ptr<Adapter> make_update_record(RecordStore& records) {
   return std::make_shared<UpdateRecord>(records);
 }
 
-std::string text_in(const json::value& value, std::string_view language) {
+std::string text_in(const json::value& value, std::string_view language,
+                    std::string_view fallback) {
   if (const auto* object = value.if_object()) {
-    if (!language.empty())
-      if (const auto* chosen = object->if_contains(language)) return to_text(*chosen);
+    for (const auto wanted : {language, fallback})
+      if (!wanted.empty())
+        if (const auto* chosen = object->if_contains(wanted)) return to_text(*chosen);
     return object->empty() ? std::string() : to_text(object->begin()->value());
   }
   return to_text(value);

@@ -204,7 +204,8 @@ tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_
       if (item->kind == ItemKind::signature)
         return error(ErrorCode::invalid_value,
                      "'" + item->id + "' is a signature: sign it with sign(), not answer()");
-      auto canonical = check_answer(*item, value, parts.config.language);
+      auto canonical = check_answer(*item, value, parts.config.language,
+                                    run.workflow->definition().default_language);
       if (!canonical) return error(ErrorCode::invalid_value, std::move(canonical.error().message));
       checked.emplace_back(item->id, std::move(*canonical));
     }

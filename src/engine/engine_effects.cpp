@@ -32,7 +32,8 @@ tl::expected<void, Error> EngineParts::effect(Run& run, std::uint32_t token,
                                               const json::object& parameters, std::uint32_t attempt,
                                               const std::string& key) {
   if (step.type == "send_email") {
-    auto mail = compose_mail(parameters, is_html_mail(step), config.language, key);
+    auto mail = compose_mail(parameters, is_html_mail(step), config.language,
+                             run.workflow->definition().default_language, key);
     if (!mail) return fail(run, token, step, attempt, std::move(mail.error()), false);
     json::object output{{"message_id", key},
                         {"to", json::array(mail->to.begin(), mail->to.end())},

@@ -297,14 +297,18 @@ std::string attempt_key(const Run& run, std::uint32_t token);
 // HTML escaping and handed on as HTML. The format is a choice, not a template, so it is read
 // from the step as written, never from the rendered parameters.
 bool is_html_mail(const StepDefinition& step);
-// The mail a send_email step's rendered parameters describe, or why there is none.
+// The mail a send_email step's rendered parameters describe, or why there is none. Localized
+// texts are taken in `language`, else in `fallback` (the definition's default), else the first.
 tl::expected<Mail, std::string> compose_mail(const boost::json::object& parameters, bool html,
-                                             std::string_view language, std::string key);
+                                             std::string_view language, std::string_view fallback,
+                                             std::string key);
 std::shared_ptr<Adapter> make_save_record(RecordStore& records);
 std::shared_ptr<Adapter> make_update_record(RecordStore& records);
 
-// Text of a rendered parameter that may be localized ({"de": …, "en": …}).
-std::string text_in(const boost::json::value& value, std::string_view language);
+// Text of a rendered parameter that may be localized ({"de": …, "en": …}): in `language`, else
+// in `fallback`, else the first given.
+std::string text_in(const boost::json::value& value, std::string_view language,
+                    std::string_view fallback);
 
 // The SHA-256 of `text`, in hex: what a signature records of the answers it signs.
 std::string sha256_hex(std::string_view text);

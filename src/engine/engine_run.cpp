@@ -364,7 +364,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   if (step.type == "create_task") {
     Task task{key, step.id};
     if (const auto* title = parameters.if_contains("title"))
-      task.title = text_in(*title, config.language);
+      task.title = text_in(*title, config.language, run.workflow->definition().default_language);
     if (const auto* assignee = parameters.if_contains("assignee"))
       task.assignee = to_text(*assignee);
     if (const auto* due = parameters.if_contains("due")) {
