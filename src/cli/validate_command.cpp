@@ -15,6 +15,7 @@ struct ValidateFlags {
   bool warnings_are_errors = false;
   bool quiet = false;
   std::vector<std::string> required_languages;
+  std::string language;
 };
 
 int run_validate(const ValidateFlags& flags) {
@@ -34,9 +35,14 @@ int run_validate(const ValidateFlags& flags) {
     }
     if (!flags.quiet) {
       const auto& definition = workflow->definition();
+      const auto title = definition.title.get(
+          flags.language.empty() ? definition.default_language : flags.language,
+          definition.default_language);
       std::cout << file << ": ok: " << to_string(definition.kind) << " '" << definition.id
                 << "' version " << definition.version << ", " << workflow->step_count()
-                << (workflow->step_count() == 1 ? " step" : " steps") << '\n';
+                << (workflow->step_count() == 1 ? " step" : " steps");
+      if (!title.empty()) std::cout << ": " << title;
+      std::cout << '\n';
     }
   }
   if (flags.files.size() > 1 && !flags.quiet)
@@ -58,6 +64,8 @@ void add_validate_command(CLI::App& app, std::function<int()>& run) {
       ->required()
       ->check(CLI::ExistingFile);
   command->add_flag("--werror", flags->warnings_are_errors, "Treat warnings as errors");
+  command->add_option("--lang", flags->language,
+                      "Language of the titles quoted (de, en, …); default: each definition's");
   command
       ->add_option("--require-lang", flags->required_languages,
                    "Warn where a text people read has no translation into this language "

@@ -25,6 +25,9 @@ run() {
 run validate "$source_dir"/workflows/*.json
 check "every seed workflow validates" test "$status" -eq 0
 check "validate reports each file on stdout" grep -q "invoicing_and_payments.json: ok: workflow" "$scratch/out"
+check "validate quotes the title in the definition's language" grep -q "utility_billing.json: ok: .*: Abrechnung und Kundenservice" "$scratch/out"
+run validate --lang en "$source_dir"/workflows/utility_billing.json
+check "validate --lang en quotes it in English" grep -q "21 steps: Utility billing and customer service$" "$scratch/out"
 
 cat >"$scratch/broken.json" <<'JSON'
 {
