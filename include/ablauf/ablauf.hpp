@@ -1,5 +1,6 @@
-// ablauf: an embeddable workflow and checklist engine. Including this header brings in the
-// whole public API; each concept also has a header of its own.
+/// @file
+/// ablauf: an embeddable workflow and checklist engine. Including this header brings in the
+/// whole public API; each concept also has a header of its own.
 #pragma once
 
 #include <ablauf/adapter.hpp>

@@ -1,11 +1,12 @@
-// Answers to checklist items: what a person may enter for an item, in canonical form.
-//
-// check_answer() is the one place that knows what each ItemKind accepts (docs/format.md,
-// "Checklist items"); Engine::answer() records only what it returns. Whether an item must be
-// answered at all, and whether a required checkbox must be ticked, is the engine's
-// completeness rule, not part of checking one answer.
-//
-// Thread-safety: a pure function; it may run concurrently with itself.
+/// @file
+/// Answers to checklist items: what a person may enter for an item, in canonical form.
+///
+/// check_answer() is the one place that knows what each ItemKind accepts (docs/format.md,
+/// "Checklist items"); Engine::answer() records only what it returns. Whether an item must be
+/// answered at all, and whether a required checkbox must be ticked, is the engine's
+/// completeness rule, not part of checking one answer.
+///
+/// Thread-safety: a pure function; it may run concurrently with itself.
 #pragma once
 
 #include <ablauf/definition.hpp>
@@ -18,28 +19,28 @@
 
 namespace ablauf {
 
-// Why an answer was refused, in words for the person filling the form: it names the item by
-// its label ("Betrag: 12 is below the minimum of 100", "IBAN: does not match the required
-// pattern").
+/// Why an answer was refused, in words for the person filling the form: it names the item by
+/// its label ("Betrag: 12 is below the minimum of 100", "IBAN: does not match the required
+/// pattern").
 struct AnswerError {
   std::string message;
 };
 
-// Checks a person's answer to `item` against the item's kind and rules and returns it in
-// canonical form:
-// - checkbox: true or false.
-// - text: a string; `min`/`max` bound its length in code points ("Grüße" has 5); `pattern`,
-//   an ECMAScript regular expression, must match the whole text. A pattern too costly to run
-//   on the answer refuses it rather than hang.
-// - number: a finite JSON number within `min`..`max` (inclusive), returned as given. Strings
-//   holding numbers are refused: callers convert typed input first.
-// - date: an RFC 3339 full-date ("2026-11-23") of a day that exists; a date-time is refused.
-// - choice: the value (not the label) of one of the options.
-// - multi_choice: an array of distinct option values, `min`..`max` of them, returned in the
-//   order of the options, so equal selections compare equal.
-// - signature: always refused; a signature is given with Engine::sign().
-// `language` picks the translation of the label quoted in messages, else `fallback` (the
-// definition's default language), else the first one; the item id when the item has no label.
+/// Checks a person's answer to `item` against the item's kind and rules and returns it in
+/// canonical form:
+/// - checkbox: true or false.
+/// - text: a string; `min`/`max` bound its length in code points ("Grüße" has 5); `pattern`,
+///   an ECMAScript regular expression, must match the whole text. A pattern too costly to run
+///   on the answer refuses it rather than hang.
+/// - number: a finite JSON number within `min`..`max` (inclusive), returned as given. Strings
+///   holding numbers are refused: callers convert typed input first.
+/// - date: an RFC 3339 full-date ("2026-11-23") of a day that exists; a date-time is refused.
+/// - choice: the value (not the label) of one of the options.
+/// - multi_choice: an array of distinct option values, `min`..`max` of them, returned in the
+///   order of the options, so equal selections compare equal.
+/// - signature: always refused; a signature is given with Engine::sign().
+/// `language` picks the translation of the label quoted in messages, else `fallback` (the
+/// definition's default language), else the first one; the item id when the item has no label.
 tl::expected<boost::json::value, AnswerError> check_answer(const ItemDefinition& item,
                                                            const boost::json::value& value,
                                                            std::string_view language = {},

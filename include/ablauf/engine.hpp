@@ -1,24 +1,25 @@
-// The engine: runs instances of deployed workflows.
-//
-// A host deploys compiled workflows, starts instances and feeds them what people and the
-// outside world do: checklist answers, completed tasks, signals. The engine moves each instance
-// through its step graph, calls the adapters of typed actions, and records every change as an
-// event in its Store (see event.hpp), so that an instance's state is always the fold of its
-// history.
-//
-//   ablauf::Engine engine;                       // in memory, wall clock
-//   engine.deploy(std::move(workflow));
-//   auto id = engine.start("invoicing", input);  // runs until it waits for someone
-//   engine.answer(*id, "check", "amount_ok", true, "erika");
-//
-// Threads: the engine advances instances on its Executor (executor.hpp). With the default,
-// InlineExecutor, every call returns once the instance it touched waits or ends; with a
-// ThreadPool, calls return once what they record is stored, the instance advances on the pool,
-// and wait_idle() waits until all is done.
-//
-// Thread-safety: every member may be called from several threads at once. Calls on different
-// instances run in parallel; an instance is changed by one thread at a time. Adapters and
-// observers run while their instance is locked: they must not call the engine.
+/// @file
+/// The engine: runs instances of deployed workflows.
+///
+/// A host deploys compiled workflows, starts instances and feeds them what people and the
+/// outside world do: checklist answers, completed tasks, signals. The engine moves each instance
+/// through its step graph, calls the adapters of typed actions, and records every change as an
+/// event in its Store (see event.hpp), so that an instance's state is always the fold of its
+/// history.
+///
+///   ablauf::Engine engine;                       // in memory, wall clock
+///   engine.deploy(std::move(workflow));
+///   auto id = engine.start("invoicing", input);  // runs until it waits for someone
+///   engine.answer(*id, "check", "amount_ok", true, "erika");
+///
+/// Threads: the engine advances instances on its Executor (executor.hpp). With the default,
+/// InlineExecutor, every call returns once the instance it touched waits or ends; with a
+/// ThreadPool, calls return once what they record is stored, the instance advances on the pool,
+/// and wait_idle() waits until all is done.
+///
+/// Thread-safety: every member may be called from several threads at once. Calls on different
+/// instances run in parallel; an instance is changed by one thread at a time. Adapters and
+/// observers run while their instance is locked: they must not call the engine.
 #pragma once
 
 #include <ablauf/adapter.hpp>
@@ -45,42 +46,42 @@
 
 namespace ablauf {
 
-// Limits of running instances; docs/limits.md lists them with those of definitions
-// (LoadOptions). A value at a limit is accepted. What passes one is refused before anything is
-// stored when a caller brought it (an input, answer, signal payload or finished step's output),
-// and otherwise fails the step (its on_error may take over) or, for history and activations,
-// the instance, with an error whose code names the limit (ErrorKind::limit).
+/// Limits of running instances; docs/limits.md lists them with those of definitions
+/// (LoadOptions). A value at a limit is accepted. What passes one is refused before anything is
+/// stored when a caller brought it (an input, answer, signal payload or finished step's output),
+/// and otherwise fails the step (its on_error may take over) or, for history and activations,
+/// the instance, with an error whose code names the limit (ErrorKind::limit).
 struct EngineLimits {
-  // Largest value entering an instance at once: a step's output, an answer, a signal's
-  // payload, a sub-workflow's result, as serialized JSON.
+  /// Largest value entering an instance at once: a step's output, an answer, a signal's
+  /// payload, a sub-workflow's result, as serialized JSON.
   std::size_t max_output_bytes = 1024 * 1024;
-  // Largest instance data (input, vars, outputs, answers), as serialized JSON: a new value is
-  // refused when the data and it together would be larger, even where it replaces an older one.
+  /// Largest instance data (input, vars, outputs, answers), as serialized JSON: a new value is
+  /// refused when the data and it together would be larger, even where it replaces an older one.
   std::size_t max_data_bytes = 16 * 1024 * 1024;
-  // Most events in one instance's history. The event that would pass it is refused, and an
-  // instance that runs into it fails: its history ends with one event more than the limit.
+  /// Most events in one instance's history. The event that would pass it is refused, and an
+  /// instance that runs into it fails: its history ends with one event more than the limit.
   std::uint64_t max_history_events = 1'000'000;
-  // Most times a token leaves a step over an instance's life (InstanceState::activations): the
-  // guard against a loop that never ends. A step that would start past it fails the instance.
+  /// Most times a token leaves a step over an instance's life (InstanceState::activations): the
+  /// guard against a loop that never ends. A step that would start past it fails the instance.
   std::uint64_t max_activations = 100'000;
-  // Farthest ahead a timer or a task's due date may lie when it is set.
+  /// Farthest ahead a timer or a task's due date may lie when it is set.
   std::chrono::milliseconds max_timer_horizon = std::chrono::days(3'660);
-  // Operations of one expression evaluation (EvaluationOptions::max_steps).
+  /// Operations of one expression evaluation (EvaluationOptions::max_steps).
   std::size_t max_evaluation_steps = 100'000;
-  // Bytes one template renders (RenderOptions::max_output_bytes).
+  /// Bytes one template renders (RenderOptions::max_output_bytes).
   std::size_t max_rendered_bytes = 1024 * 1024;
 };
 
-// How an engine shares work with engines in other processes, through a store that
-// shares_work() (PostgresStore); with other stores these are not used. Whoever advances an
-// instance holds a claim on it: run_worker() claims instances with work in batches, and a
-// call such as answer() claims the one it changes (if a worker holds it, the call records its
-// change and leaves the rest to that worker).
+/// How an engine shares work with engines in other processes, through a store that
+/// shares_work() (PostgresStore); with other stores these are not used. Whoever advances an
+/// instance holds a claim on it: run_worker() claims instances with work in batches, and a
+/// call such as answer() claims the one it changes (if a worker holds it, the call records its
+/// change and leaves the rest to that worker).
 struct WorkerOptions {
-  // The name claims are recorded under; "" means "<host name>:<process id>".
+  /// The name claims are recorded under; "" means "<host name>:<process id>".
   std::string name;
-  // How long a claim lasts unless renewed. A worker renews its claims every third of it, so a
-  // process that dies or stalls loses them within one lease.
+  /// How long a claim lasts unless renewed. A worker renews its claims every third of it, so a
+  /// process that dies or stalls loses them within one lease.
   std::chrono::milliseconds lease{30'000};
   // Most instances run_worker() claims at once.
   std::size_t batch = 16;
@@ -88,62 +89,62 @@ struct WorkerOptions {
   std::chrono::milliseconds poll_interval{200};
 };
 
-// What a worker did (Engine::worker_stats), since the engine was made.
+/// What a worker did (Engine::worker_stats), since the engine was made.
 struct WorkerStats {
-  std::uint64_t claimed = 0;  // claims taken, by workers and calls
-  std::uint64_t fenced = 0;   // writes refused because another worker had taken the claim over
-  std::uint64_t lost = 0;     // claims found lost when renewing them
+  std::uint64_t claimed = 0;  ///< claims taken, by workers and calls
+  std::uint64_t fenced = 0;   ///< writes refused because another worker had taken the claim over
+  std::uint64_t lost = 0;     ///< claims found lost when renewing them
 };
 
 struct EngineConfig {
-  // Not owned, and must outlive the engine; null means the engine's own default: a MemoryStore,
-  // the system clock, an InlineExecutor. send_email queues its mail in the store's outbox, and
-  // the engine hands it to `mailer` (if any) once it is stored. save_record and update_record
-  // write into the store with the step's outcome, exactly once, unless the host gives its own
-  // `records` (called with an idempotency key: at least once). Tasks go to `tasks` if given, and
-  // are kept in their instances either way.
+  /// Not owned, and must outlive the engine; null means the engine's own default: a MemoryStore,
+  /// the system clock, an InlineExecutor. send_email queues its mail in the store's outbox, and
+  /// the engine hands it to `mailer` (if any) once it is stored. save_record and update_record
+  /// write into the store with the step's outcome, exactly once, unless the host gives its own
+  /// `records` (called with an idempotency key: at least once). Tasks go to `tasks` if given, and
+  /// are kept in their instances either way.
   Store* store = nullptr;
   Clock* clock = nullptr;
   Mailer* mailer = nullptr;
   TaskSink* tasks = nullptr;
   RecordStore* records = nullptr;
   Executor* executor = nullptr;
-  // Sees every event once it is stored: for logging, metrics, the host's own audit trail.
+  /// Sees every event once it is stored: for logging, metrics, the host's own audit trail.
   std::function<void(const std::string& instance, const Event& event)> observer;
-  // Hears of errors in work no caller waits for (the store failing while an instance advances
-  // on the executor). The instance stays as last stored. Default: a line on standard error.
+  /// Hears of errors in work no caller waits for (the store failing while an instance advances
+  /// on the executor). The instance stays as last stored. Default: a line on standard error.
   std::function<void(const std::string& instance, const Error& error)> on_error;
-  // The language of what the engine writes for people when a definition gives several: task
-  // titles, mail subjects and bodies, the labels quoted when an answer is refused. A text
-  // missing in it is taken in the definition's default_language, else the first one given.
+  /// The language of what the engine writes for people when a definition gives several: task
+  /// titles, mail subjects and bodies, the labels quoted when an answer is refused. A text
+  /// missing in it is taken in the definition's default_language, else the first one given.
   std::string language;
-  // How many events an instance gathers between snapshots of its state in a store that wants
-  // them (not MemoryStore); loading it reads the latest snapshot and the events since. 0: never.
+  /// How many events an instance gathers between snapshots of its state in a store that wants
+  /// them (not MemoryStore); loading it reads the latest snapshot and the events since. 0: never.
   std::uint32_t snapshot_every = 100;
-  // How many unfinished instances the engine keeps in memory between calls, the most recently
-  // used; another is read again from the store (its latest snapshot and the events since) when
-  // next touched. Bounds the engine's memory however many instances wait. 0: none.
+  /// How many unfinished instances the engine keeps in memory between calls, the most recently
+  /// used; another is read again from the store (its latest snapshot and the events since) when
+  /// next touched. Bounds the engine's memory however many instances wait. 0: none.
   std::size_t cached_instances = 10'000;
   EngineLimits limits;
   WorkerOptions worker;
 };
 
-// Which instances list() returns; empty fields match every instance.
+/// Which instances list() returns; empty fields match every instance.
 struct InstanceFilter {
   std::string workflow;
   std::optional<InstanceStatus> status;
-  std::string waiting_for;  // an assignee with an open task, e.g. "accounts_receivable"
+  std::string waiting_for;  ///< an assignee with an open task, e.g. "accounts_receivable"
 };
 
 struct StartOptions {
-  // Starting twice with the same key returns the first instance.
+  /// Starting twice with the same key returns the first instance.
   std::string business_key;
-  // The version to run; 0 runs the newest deployed.
+  /// The version to run; 0 runs the newest deployed.
   std::uint32_t version = 0;
   std::string actor = "system";
-  // Only stores the new instance, at its start, and returns: no step runs in this call. Where
-  // workers share the store, one of them claims it (a front end that starts instances and runs
-  // none); elsewhere resume() runs it.
+  /// Only stores the new instance, at its start, and returns: no step runs in this call. Where
+  /// workers share the store, one of them claims it (a front end that starts instances and runs
+  /// none); elsewhere resume() runs it.
   bool enqueue = false;
 };
 
@@ -154,94 +155,94 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Makes a workflow startable. Every version is kept: instances stay on the version they
-  // started with. Deploying a version that is already deployed is an error.
+  /// Makes a workflow startable. Every version is kept: instances stay on the version they
+  /// started with. Deploying a version that is already deployed is an error.
   tl::expected<void, Error> deploy(Workflow workflow);
 
-  // Registers the adapter of a host's own step type (registered in the StepTypeRegistry the
-  // definitions were loaded with). Replaces a built-in one of the same name.
+  /// Registers the adapter of a host's own step type (registered in the StepTypeRegistry the
+  /// definitions were loaded with). Replaces a built-in one of the same name.
   void register_adapter(std::string type, std::shared_ptr<Adapter> adapter);
 
-  // Starts an instance and lets it run until it waits or ends; returns its id.
+  /// Starts an instance and lets it run until it waits or ends; returns its id.
   tl::expected<std::string, Error> start(std::string_view workflow, boost::json::value input,
                                          const StartOptions& options = {});
 
   tl::expected<InstanceState, Error> get(std::string_view instance) const;
   tl::expected<std::vector<Event>, Error> history(std::string_view instance) const;
   tl::expected<std::vector<std::string>, Error> instances() const;
-  // The states of the instances that match, in the order they were started.
+  /// The states of the instances that match, in the order they were started.
   tl::expected<std::vector<InstanceState>, Error> list(const InstanceFilter& filter = {}) const;
 
-  // Records a person's answer to a checklist item of a step the instance waits at. The value
-  // is checked against the item's kind and rules; a rejected answer changes nothing. The step
-  // completes once every required, visible item is answered.
+  /// Records a person's answer to a checklist item of a step the instance waits at. The value
+  /// is checked against the item's kind and rules; a rejected answer changes nothing. The step
+  /// completes once every required, visible item is answered.
   tl::expected<void, Error> answer(std::string_view instance, std::string_view step,
                                    std::string_view item, boost::json::value value,
                                    std::string_view actor);
 
-  // Records several answers to one step at once, as a submitted form: every value is checked
-  // first, and if one is refused, none is recorded. Optional items answered together with the
-  // last required one are kept, where answering one by one would have completed the step first.
+  /// Records several answers to one step at once, as a submitted form: every value is checked
+  /// first, and if one is refused, none is recorded. Optional items answered together with the
+  /// last required one are kept, where answering one by one would have completed the step first.
   tl::expected<void, Error> submit(std::string_view instance, std::string_view step,
                                    const boost::json::object& answers, std::string_view actor);
 
-  // Signs a signature item: records who and when, and the SHA-256 of the answers given to the
-  // items before it in the step, so that a printed copy can be checked against the record.
+  /// Signs a signature item: records who and when, and the SHA-256 of the answers given to the
+  /// items before it in the step, so that a printed copy can be checked against the record.
   tl::expected<void, Error> sign(std::string_view instance, std::string_view step,
                                  std::string_view item, std::string_view actor);
 
-  // Completes a task the instance created, with one of its outcomes (if it declares any).
+  /// Completes a task the instance created, with one of its outcomes (if it declares any).
   tl::expected<void, Error> complete_task(std::string_view instance, std::string_view task,
                                           std::string_view outcome, std::string_view actor);
 
-  // Delivers an event to a wait step waiting for it (e.g. "payment_received"). `target` is an
-  // instance id, or a correlation key: the value of a waiting step's `correlation` expression
-  // (e.g. the invoice number), so the sender need not know the instance.
+  /// Delivers an event to a wait step waiting for it (e.g. "payment_received"). `target` is an
+  /// instance id, or a correlation key: the value of a waiting step's `correlation` expression
+  /// (e.g. the invoice number), so the sender need not know the instance.
   tl::expected<void, Error> signal(std::string_view target, std::string_view event,
                                    boost::json::value payload = nullptr);
 
-  // Finishes a step whose adapter answered pending, once the outside system is done: completed
-  // (with an output) or failed (retried or handled as the step declares).
+  /// Finishes a step whose adapter answered pending, once the outside system is done: completed
+  /// (with an output) or failed (retried or handled as the step declares).
   tl::expected<void, Error> finish_step(std::string_view instance, std::string_view step,
                                         StepResult result);
 
-  // Fires every timer that is due by the clock's now (waits, retries, timeouts), lets the
-  // instances run on, and returns how many timers fired.
+  /// Fires every timer that is due by the clock's now (waits, retries, timeouts), lets the
+  /// instances run on, and returns how many timers fired.
   tl::expected<std::size_t, Error> run_due();
 
-  // Carries on with instances after a restart: runs again every step that was started but has
-  // no outcome (with the same idempotency key), fires due timers, takes the results of finished
-  // sub-workflows. With an id, that instance; else every unfinished one. Returns how many were
-  // looked at; waiting instances keep waiting.
+  /// Carries on with instances after a restart: runs again every step that was started but has
+  /// no outcome (with the same idempotency key), fires due timers, takes the results of finished
+  /// sub-workflows. With an id, that instance; else every unfinished one. Returns how many were
+  /// looked at; waiting instances keep waiting.
   tl::expected<std::size_t, Error> resume(std::string_view instance = {});
 
-  // Waits until no instance is advancing or scheduled to. Not from an adapter or observer.
+  /// Waits until no instance is advancing or scheduled to. Not from an adapter or observer.
   void wait_idle();
 
-  // --- sharing work with other processes (a store that shares_work(), see WorkerOptions)
-  // Claims a batch of instances with work (a token to run, a timer due by the clock's now),
-  // advances each and lets its claim go; returns how many it claimed.
+  /// --- sharing work with other processes (a store that shares_work(), see WorkerOptions)
+  /// Claims a batch of instances with work (a token to run, a timer due by the clock's now),
+  /// advances each and lets its claim go; returns how many it claimed.
   tl::expected<std::size_t, Error> claim_and_run();
-  // Runs claim_and_run() until `stop` is requested, waiting poll_interval whenever there is no
-  // work, and renews its claims while their steps run. Errors (the database away for a while)
-  // go to on_error, and the worker carries on. Returns once the claims it held are let go.
+  /// Runs claim_and_run() until `stop` is requested, waiting poll_interval whenever there is no
+  /// work, and renews its claims while their steps run. Errors (the database away for a while)
+  /// go to on_error, and the worker carries on. Returns once the claims it held are let go.
   void run_worker(std::stop_token stop);
   WorkerStats worker_stats() const;
 
   tl::expected<void, Error> cancel(std::string_view instance, std::string_view actor,
                                    std::string_view reason = {});
 
-  // Hands the mail send_email queued to the configured Mailer, each marked sent in the store
-  // once the Mailer took it; returns how many. The engine does this after every call that
-  // queued mail and in run_due(); a host calls it to retry mail its Mailer refused. A mail the
-  // Mailer took but that a crash kept from being marked is handed over again, with the same
-  // idempotency key.
+  /// Hands the mail send_email queued to the configured Mailer, each marked sent in the store
+  /// once the Mailer took it; returns how many. The engine does this after every call that
+  /// queued mail and in run_due(); a host calls it to retry mail its Mailer refused. A mail the
+  /// Mailer took but that a crash kept from being marked is handed over again, with the same
+  /// idempotency key.
   tl::expected<std::size_t, Error> deliver_mail();
 
-  // The outbox: every mail send_email queued, in order, with its message id once delivered.
+  /// The outbox: every mail send_email queued, in order, with its message id once delivered.
   tl::expected<std::vector<OutboxMail>, Error> outbox() const;
 
-  // A record save_record or update_record wrote (in the store, or the host's RecordStore).
+  /// A record save_record or update_record wrote (in the store, or the host's RecordStore).
   tl::expected<std::optional<boost::json::object>, Error> record(std::string_view collection,
                                                                  std::string_view key) const;
 

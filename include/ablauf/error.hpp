@@ -1,12 +1,13 @@
-// Errors and diagnostics.
-//
-// Every fallible call in ablauf returns tl::expected<T, Error> (or, where a document can have
-// many problems at once, tl::expected<T, Diagnostics>). No exception crosses the API. An error
-// names what went wrong (a code, grouped into a few kinds that callers test), says what to do
-// about it in its message, and points at the offending value: its JSON pointer and, when it
-// came from a document, the file, line and column.
-//
-// Thread-safety: these are plain values; distinct objects may be used from distinct threads.
+/// @file
+/// Errors and diagnostics.
+///
+/// Every fallible call in ablauf returns tl::expected<T, Error> (or, where a document can have
+/// many problems at once, tl::expected<T, Diagnostics>). No exception crosses the API. An error
+/// names what went wrong (a code, grouped into a few kinds that callers test), says what to do
+/// about it in its message, and points at the offending value: its JSON pointer and, when it
+/// came from a document, the file, line and column.
+///
+/// Thread-safety: these are plain values; distinct objects may be used from distinct threads.
 #pragma once
 
 #include <cstdint>
@@ -17,17 +18,17 @@
 
 namespace ablauf {
 
-// What went wrong. Stable: codes are only ever added.
+/// What went wrong. Stable: codes are only ever added.
 enum class ErrorCode {
-  // the document as text
+  /// the document as text
   io_error,
   syntax_error,
-  // limits (see docs/limits.md)
+  /// limits (see docs/limits.md)
   document_too_large,
   too_deep,
   too_many_steps,
   string_too_long,
-  // the definition's fields
+  /// the definition's fields
   missing_field,
   unknown_field,
   wrong_type,
@@ -36,7 +37,7 @@ enum class ErrorCode {
   invalid_duration,
   duplicate_id,
   unknown_step_type,
-  // the step graph
+  /// the step graph
   dangling_target,
   unreachable_step,
   no_path_to_end,
@@ -44,45 +45,45 @@ enum class ErrorCode {
   unjoined_branch,
   unreachable_transition,
   no_default_transition,
-  // expressions and templates
+  /// expressions and templates
   invalid_expression,
   invalid_template,
-  expression_too_complex,  // a limit of ExpressionLimits or TemplateLimits
-  unknown_reference,       // a path names a step, field or item that does not exist
-  // running instances
-  not_found,          // no such instance, workflow, step or task
-  sequence_conflict,  // the instance changed since it was read; read it again and retry
-  invalid_event,      // a stored event that cannot be read back
-  duplicate_key,      // another instance of the workflow was started with the business key
-  store_error,        // the store failed (disk, database, lock held by another process)
-  // templates, added later (codes keep their values)
-  unescaped_output,  // a warning: {{{name}}} or {{& name}} writes a value without HTML escaping
-  // limits of definitions and running instances (see docs/limits.md), added later
-  too_many_transitions,  // a step's 'next' has more transitions than max_transitions
-  too_many_branches,     // a parallel step has more branches than max_parallel_branches
-  too_many_retries,      // a step's retry.max_attempts is past max_retry_attempts
-  timer_too_far,         // a timer or task due date lies past the timer horizon
-  output_too_large,      // a step's output, an answer or a signal's payload is too large
-  data_too_large,        // the instance's data would grow past max_data_bytes
-  history_too_long,      // the instance's history would grow past max_history_events
-  too_many_activations,  // the instance has run more steps than max_activations
-  // sharing work between processes
-  lease_lost,  // another worker claimed the instance since this one did; its write is refused
-  // translations
-  missing_translation,  // a warning: a text a person reads has no version in a required language
+  expression_too_complex,  ///< a limit of ExpressionLimits or TemplateLimits
+  unknown_reference,       ///< a path names a step, field or item that does not exist
+  /// running instances
+  not_found,          ///< no such instance, workflow, step or task
+  sequence_conflict,  ///< the instance changed since it was read; read it again and retry
+  invalid_event,      ///< a stored event that cannot be read back
+  duplicate_key,      ///< another instance of the workflow was started with the business key
+  store_error,        ///< the store failed (disk, database, lock held by another process)
+  /// templates, added later (codes keep their values)
+  unescaped_output,  ///< a warning: {{{name}}} or {{& name}} writes a value without HTML escaping
+  /// limits of definitions and running instances (see docs/limits.md), added later
+  too_many_transitions,  ///< a step's 'next' has more transitions than max_transitions
+  too_many_branches,     ///< a parallel step has more branches than max_parallel_branches
+  too_many_retries,      ///< a step's retry.max_attempts is past max_retry_attempts
+  timer_too_far,         ///< a timer or task due date lies past the timer horizon
+  output_too_large,      ///< a step's output, an answer or a signal's payload is too large
+  data_too_large,        ///< the instance's data would grow past max_data_bytes
+  history_too_long,      ///< the instance's history would grow past max_history_events
+  too_many_activations,  ///< the instance has run more steps than max_activations
+  /// sharing work between processes
+  lease_lost,  ///< another worker claimed the instance since this one did; its write is refused
+  /// translations
+  missing_translation,  ///< a warning: a text a person reads has no version in a required language
 };
 
-// Groups of codes, so that a caller can ask "was it a limit?" without listing codes.
+/// Groups of codes, so that a caller can ask "was it a limit?" without listing codes.
 enum class ErrorKind { io, syntax, limit, definition, graph, runtime };
 
 ErrorKind kind_of(ErrorCode code) noexcept;
 
-// The code's stable name, e.g. "unknown_field".
+/// The code's stable name, e.g. "unknown_field".
 std::string_view to_string(ErrorCode code) noexcept;
 
-// A place in a source document. Lines and columns count from 1; columns count Unicode code
-// points, so that editors land on the right character in lines with umlauts. A default
-// constructed location (line 0) means "not from a document".
+/// A place in a source document. Lines and columns count from 1; columns count Unicode code
+/// points, so that editors land on the right character in lines with umlauts. A default
+/// constructed location (line 0) means "not from a document".
 struct SourceLocation {
   std::string file;
   std::uint32_t line = 0;
@@ -93,8 +94,8 @@ struct SourceLocation {
 
 struct Error {
   ErrorCode code = ErrorCode::invalid_value;
-  std::string message;  // says what is wrong and, where it can, how to fix it
-  std::string pointer;  // JSON pointer of the offending value ("" is the document itself)
+  std::string message;  ///< says what is wrong and, where it can, how to fix it
+  std::string pointer;  ///< JSON pointer of the offending value ("" is the document itself)
   SourceLocation location;
 };
 
@@ -106,12 +107,12 @@ struct Diagnostic : Error {
   Severity severity = Severity::error;
 };
 
-// Formats like a compiler, so editors and CI logs can jump to the place:
-//   FILE:LINE:COL: error: MESSAGE (at /json/pointer)
+/// Formats like a compiler, so editors and CI logs can jump to the place:
+///   FILE:LINE:COL: error: MESSAGE (at /json/pointer)
 std::string format(const Diagnostic& diagnostic);
 std::ostream& operator<<(std::ostream& out, const Diagnostic& diagnostic);
 
-// The findings of one pass over a document, in the order they were found.
+/// The findings of one pass over a document, in the order they were found.
 class Diagnostics {
  public:
   Diagnostics() = default;
@@ -131,15 +132,15 @@ class Diagnostics {
   auto begin() const noexcept { return items_.begin(); }
   auto end() const noexcept { return items_.end(); }
 
-  // The first error, e.g. for a caller that wants a single Error.
-  // REQUIRES: has_errors()
+  /// The first error, e.g. for a caller that wants a single Error.
+  /// REQUIRES: has_errors()
   const Diagnostic& first_error() const;
 
  private:
   std::vector<Diagnostic> items_;
 };
 
-// One diagnostic a line, each formatted as above.
+/// One diagnostic a line, each formatted as above.
 std::ostream& operator<<(std::ostream& out, const Diagnostics& diagnostics);
 
 }  // namespace ablauf

@@ -1,11 +1,12 @@
-// Events: every change to an instance, as it is appended to the store.
-//
-// Instances are event-sourced. An instance's state is the fold of its events (instance.hpp),
-// so its history is exact and a store only ever appends. Events carry what replay needs and
-// nothing it would have to recompute: a completed step names the steps its token moves to, so
-// replaying never re-evaluates a condition against data or a clock that has moved on.
-//
-// Thread-safety: plain values.
+/// @file
+/// Events: every change to an instance, as it is appended to the store.
+///
+/// Instances are event-sourced. An instance's state is the fold of its events (instance.hpp),
+/// so its history is exact and a store only ever appends. Events carry what replay needs and
+/// nothing it would have to recompute: a completed step names the steps its token moves to, so
+/// replaying never re-evaluates a condition against data or a clock that has moved on.
+///
+/// Thread-safety: plain values.
 #pragma once
 
 #include <ablauf/clock.hpp>
@@ -23,52 +24,52 @@
 
 namespace ablauf {
 
-// What happened. Stable: types are only ever added. The data each carries is listed beside it;
-// token, next and attempt are fields of the Event itself.
+/// What happened. Stable: types are only ever added. The data each carries is listed beside it;
+/// token, next and attempt are fields of the Event itself.
 enum class EventType : std::uint8_t {
-  instance_started,    // workflow, version, input, business_key?
-  step_started,        // token; attempt
-  step_waiting,        // token; for: "checklist" | "task" | "timer" | "event" | "join", …
-  step_completed,      // token, next (empty: the token ends); output?, merged?
-  step_failed,         // token, next?; error, retryable; attempt
-  answer_recorded,     // item, value; actor
-  signature_recorded,  // item, hash; actor
-  task_created,        // task, title, assignee?, due?
-  task_completed,      // task, outcome?; actor
-  timer_set,           // token; timer, due, purpose: "wait" | "retry" | "timeout"
-  timer_fired,         // timer
-  signal_received,     // name, payload
-  vars_assigned,       // vars: {name: value}
-  instance_completed,  //
-  instance_failed,     // error
-  instance_cancelled,  // reason?; actor
+  instance_started,    ///< workflow, version, input, business_key?
+  step_started,        ///< token; attempt
+  step_waiting,        ///< token; for: "checklist" | "task" | "timer" | "event" | "join", …
+  step_completed,      ///< token, next (empty: the token ends); output?, merged?
+  step_failed,         ///< token, next?; error, retryable; attempt
+  answer_recorded,     ///< item, value; actor
+  signature_recorded,  ///< item, hash; actor
+  task_created,        ///< task, title, assignee?, due?
+  task_completed,      ///< task, outcome?; actor
+  timer_set,           ///< token; timer, due, purpose: "wait" | "retry" | "timeout"
+  timer_fired,         ///< timer
+  signal_received,     ///< name, payload
+  vars_assigned,       ///< vars: {name: value}
+  instance_completed,  ///<
+  instance_failed,     ///< error
+  instance_cancelled,  ///< reason?; actor
 };
 
 std::string_view to_string(EventType type) noexcept;
 std::optional<EventType> event_type_from_string(std::string_view name) noexcept;
 
 struct Event {
-  std::uint64_t sequence = 0;  // 1, 2, … within its instance; 0 until appended
+  std::uint64_t sequence = 0;  ///< 1, 2, … within its instance; 0 until appended
   EventType type = EventType::instance_started;
   Time time{};
-  std::string actor = "system";  // who caused it: a person's id, or "system"
-  std::string step;              // the step it concerns; "" for the instance as a whole
-  std::uint32_t attempt = 0;     // step_started and step_failed: 1 for the first try
-  std::uint32_t token = 0;       // the token a step event concerns (tokens count from 1)
-  // step_completed and step_failed: the steps the token moves to, the first keeping it and
-  // each further one starting a token of its own; empty: the token ends. None: a failure
-  // that leaves the token where it is (a retry or the instance's end follows).
+  std::string actor = "system";  ///< who caused it: a person's id, or "system"
+  std::string step;              ///< the step it concerns; "" for the instance as a whole
+  std::uint32_t attempt = 0;     ///< step_started and step_failed: 1 for the first try
+  std::uint32_t token = 0;       ///< the token a step event concerns (tokens count from 1)
+  /// step_completed and step_failed: the steps the token moves to, the first keeping it and
+  /// each further one starting a token of its own; empty: the token ends. None: a failure
+  /// that leaves the token where it is (a retry or the instance's end follows).
   std::optional<std::vector<std::string>> next;
-  boost::json::object data;  // the rest, as listed beside the type
+  boost::json::object data;  ///< the rest, as listed beside the type
 
   friend bool operator==(const Event&, const Event&) = default;
 };
 
-// The form stores keep: {"seq", "type", "time", "actor", "step"?, "attempt"?, "token"?, "next"?,
-// "data"}. Reading also takes the earlier form, which kept token and next inside "data".
+/// The form stores keep: {"seq", "type", "time", "actor", "step"?, "attempt"?, "token"?, "next"?,
+/// "data"}. Reading also takes the earlier form, which kept token and next inside "data".
 boost::json::value to_json(const Event& event);
 
-// Reads to_json's form back; anything else is an invalid_event error naming the field.
+/// Reads to_json's form back; anything else is an invalid_event error naming the field.
 tl::expected<Event, Error> event_from_json(const boost::json::value& json);
 
 }  // namespace ablauf

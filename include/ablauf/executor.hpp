@@ -1,16 +1,17 @@
-// Executors: the threads instances advance on.
-//
-// The engine hands each piece of work (advance one instance: run its ready steps, fire its due
-// timers) to an Executor. InlineExecutor runs it at once on the calling thread, so a call such
-// as start() returns with the instance already waiting or finished: deterministic, for tests
-// and simple hosts. ThreadPool runs work on its own threads, so that many instances advance at
-// once and a slow adapter holds up only its own instance; calls then return as soon as what
-// they record is stored, and Engine::wait_idle() waits for the rest.
-//
-// Whatever the executor, one instance is never advanced by two threads at once.
-//
-// Thread-safety: post() may be called from several threads at once, including from work that
-// is running on the executor.
+/// @file
+/// Executors: the threads instances advance on.
+///
+/// The engine hands each piece of work (advance one instance: run its ready steps, fire its due
+/// timers) to an Executor. InlineExecutor runs it at once on the calling thread, so a call such
+/// as start() returns with the instance already waiting or finished: deterministic, for tests
+/// and simple hosts. ThreadPool runs work on its own threads, so that many instances advance at
+/// once and a slow adapter holds up only its own instance; calls then return as soon as what
+/// they record is stored, and Engine::wait_idle() waits for the rest.
+///
+/// Whatever the executor, one instance is never advanced by two threads at once.
+///
+/// Thread-safety: post() may be called from several threads at once, including from work that
+/// is running on the executor.
 #pragma once
 
 #include <cstddef>
@@ -22,7 +23,7 @@ namespace ablauf {
 class Executor {
  public:
   virtual ~Executor() = default;
-  // Runs `work` now or later, on some thread. `work` does not throw.
+  /// Runs `work` now or later, on some thread. `work` does not throw.
   virtual void post(std::function<void()> work) = 0;
 };
 
@@ -31,8 +32,8 @@ class InlineExecutor final : public Executor {
   void post(std::function<void()> work) override { work(); }
 };
 
-// A fixed number of worker threads (Boost.Asio's thread_pool). Destroying it finishes the work
-// already posted, then joins the threads.
+/// A fixed number of worker threads (Boost.Asio's thread_pool). Destroying it finishes the work
+/// already posted, then joins the threads.
 class ThreadPool final : public Executor {
  public:
   explicit ThreadPool(std::size_t threads);

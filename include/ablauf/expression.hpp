@@ -1,17 +1,18 @@
-// Expressions: conditions on transitions, `visible_if` on checklist items, computed values.
-//
-// One small, safe language with two spellings that compile to the same tree:
-//
-//   text       input.invoice.total > 1000 && input.customer.country == 'DE'
-//   JsonLogic  {"and": [{">": [{"var": "input.invoice.total"}, 1000]}, …]}
-//
-// An expression is compiled once (when its definition loads) and evaluated many times against
-// a read-only JSON document, the instance data, without copying it. Evaluation has a step
-// budget and the tree a depth limit, so no expression runs unbounded or exhausts the stack;
-// every failure is a located, typed error. The language, its types and its standard library
-// are described in docs/expressions.md.
-//
-// Thread-safety: an Expression is immutable and may be evaluated from many threads at once.
+/// @file
+/// Expressions: conditions on transitions, `visible_if` on checklist items, computed values.
+///
+/// One small, safe language with two spellings that compile to the same tree:
+///
+///   text       input.invoice.total > 1000 && input.customer.country == 'DE'
+///   JsonLogic  {"and": [{">": [{"var": "input.invoice.total"}, 1000]}, …]}
+///
+/// An expression is compiled once (when its definition loads) and evaluated many times against
+/// a read-only JSON document, the instance data, without copying it. Evaluation has a step
+/// budget and the tree a depth limit, so no expression runs unbounded or exhausts the stack;
+/// every failure is a located, typed error. The language, its types and its standard library
+/// are described in docs/expressions.md.
+///
+/// Thread-safety: an Expression is immutable and may be evaluated from many threads at once.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -32,71 +33,71 @@ struct Program;
 }
 
 struct ExpressionLimits {
-  std::size_t max_length = 16 * 1024;  // bytes of a text expression
-  std::size_t max_depth = 64;          // nesting of operators, calls and brackets
+  std::size_t max_length = 16 * 1024;  ///< bytes of a text expression
+  std::size_t max_depth = 64;          ///< nesting of operators, calls and brackets
 };
 
 struct CompileOptions {
   ExpressionLimits limits;
-  // The names a text expression may start a path with. Empty allows any name (for trying
-  // expressions against an arbitrary document with `ablauf eval`).
+  /// The names a text expression may start a path with. Empty allows any name (for trying
+  /// expressions against an arbitrary document with `ablauf eval`).
   std::vector<std::string> roots = {"input", "vars", "steps", "event"};
 };
 
-// Why an expression does not compile. Text expressions point at the byte at fault; JsonLogic
-// rules at the JSON pointer (relative to the rule) of the operation at fault.
+/// Why an expression does not compile. Text expressions point at the byte at fault; JsonLogic
+/// rules at the JSON pointer (relative to the rule) of the operation at fault.
 struct ExpressionError {
   std::string message;
   std::size_t offset = 0;
   std::string pointer;
-  bool limit = false;  // a limit of ExpressionLimits was exceeded
+  bool limit = false;  ///< a limit of ExpressionLimits was exceeded
 };
 
 struct EvaluationOptions {
-  // What now() returns; the moment of the call when not given. Engines pass their Clock's time
-  // so that evaluation is deterministic under a manual clock.
+  /// What now() returns; the moment of the call when not given. Engines pass their Clock's time
+  /// so that evaluation is deterministic under a manual clock.
   std::optional<std::chrono::sys_time<std::chrono::milliseconds>> now;
-  // Operations one evaluation may perform: operators, calls and list elements visited, plus
-  // one for every 64 bytes of the values it builds or copies (so no expression exhausts memory).
+  /// Operations one evaluation may perform: operators, calls and list elements visited, plus
+  /// one for every 64 bytes of the values it builds or copies (so no expression exhausts memory).
   std::size_t max_steps = 100'000;
 };
 
-// Why an evaluation failed: a stable type ("type_mismatch", "division_by_zero", "NaN", …, or
-// the type given to JsonLogic's `throw`), a message, and the operation at fault.
+/// Why an evaluation failed: a stable type ("type_mismatch", "division_by_zero", "NaN", …, or
+/// the type given to JsonLogic's `throw`), a message, and the operation at fault.
 struct EvaluationError {
   std::string type;
   std::string message;
-  std::size_t offset = 0;  // in the text (text expressions)
-  std::string pointer;     // in the rule (JsonLogic)
+  std::size_t offset = 0;  ///< in the text (text expressions)
+  std::string pointer;     ///< in the rule (JsonLogic)
 };
 
 enum class ExpressionSyntax { text, jsonlogic };
 
 class Expression {
  public:
-  // Compiles a text expression such as `size(steps.verify.answers) == 3`.
+  /// Compiles a text expression such as `size(steps.verify.answers) == 3`.
   static tl::expected<Expression, ExpressionError> parse(std::string_view text,
                                                          const CompileOptions& options = {});
 
-  // Compiles a JsonLogic rule. Its `var` paths read the same document as text paths.
+  /// Compiles a JsonLogic rule. Its `var` paths read the same document as text paths.
   static tl::expected<Expression, ExpressionError> from_jsonlogic(
       const boost::json::value& rule, const CompileOptions& options = {});
 
   ExpressionSyntax syntax() const noexcept;
 
-  // The text as written, or the JsonLogic rule serialized.
+  /// The text as written, or the JsonLogic rule serialized.
   const std::string& text() const noexcept;
 
-  // The paths the expression reads with fixed names, e.g. {"steps", "verify", "answers"}, with
-  // where each is written. Lets a validator check that `steps.<id>` names a real step.
+  /// The paths the expression reads with fixed names, e.g. {"steps", "verify", "answers"}, with
+  /// where each is written. Lets a validator check that `steps.<id>` names a real step.
   struct PathReference {
     std::vector<std::string> segments;
-    std::size_t offset = 0;  // text
-    std::string pointer;     // JsonLogic
+    std::size_t offset = 0;  ///< text
+    std::string pointer;     ///< JsonLogic
   };
   std::vector<PathReference> paths() const;
 
-  // The compiled form, for ablauf's own evaluator.
+  /// The compiled form, for ablauf's own evaluator.
   const detail::Program& program() const noexcept { return *program_; }
 
  private:
@@ -104,23 +105,23 @@ class Expression {
   std::shared_ptr<const detail::Program> program_;
 };
 
-// The value of an expression over `data` (the instance data: {"input": …, "vars": …, …}).
+/// The value of an expression over `data` (the instance data: {"input": …, "vars": …, …}).
 tl::expected<boost::json::value, EvaluationError> evaluate(const Expression& expression,
                                                            const boost::json::value& data,
                                                            const EvaluationOptions& options = {});
 
-// Whether the value is truthy: everything but false, null, 0, NaN, "" and []. Conditions use it.
+/// Whether the value is truthy: everything but false, null, 0, NaN, "" and []. Conditions use it.
 tl::expected<bool, EvaluationError> evaluate_condition(const Expression& expression,
                                                        const boost::json::value& data,
                                                        const EvaluationOptions& options = {});
 
-// JsonLogic's rule_like: whether `rule` has the shape of `pattern`, where "@" matches
-// anything, "number", "string" and "array" match a value of that type, {"@": …} any operation,
-// and everything else itself. Form builders use it to recognise rules they wrote.
+/// JsonLogic's rule_like: whether `rule` has the shape of `pattern`, where "@" matches
+/// anything, "number", "string" and "array" match a value of that type, {"@": …} any operation,
+/// and everything else itself. Form builders use it to recognise rules they wrote.
 bool jsonlogic_rule_like(const boost::json::value& rule, const boost::json::value& pattern);
 
-// A value as JSON text; unlike boost::json::serialize, numbers read as people write them
-// (0.5, not 5E-1).
+/// A value as JSON text; unlike boost::json::serialize, numbers read as people write them
+/// (0.5, not 5E-1).
 std::string to_json_text(const boost::json::value& value);
 
 }  // namespace ablauf

@@ -1,9 +1,10 @@
-// Key figures from what a store recorded: how many instances started, ended and wait, how long
-// instances and steps take, which tasks are overdue, and, from the invoice records workflows
-// keep, how long money stays out (days sales outstanding) and how payment develops month by
-// month. docs/kpi.md gives every formula.
-//
-// Thread-safety: compute_kpis only reads the store, so it may run beside the engine.
+/// @file
+/// Key figures from what a store recorded: how many instances started, ended and wait, how long
+/// instances and steps take, which tasks are overdue, and, from the invoice records workflows
+/// keep, how long money stays out (days sales outstanding) and how payment develops month by
+/// month. docs/kpi.md gives every formula.
+///
+/// Thread-safety: compute_kpis only reads the store, so it may run beside the engine.
 #pragma once
 
 #include <ablauf/clock.hpp>

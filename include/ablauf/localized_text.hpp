@@ -1,11 +1,12 @@
-// Text that people read, in one or more languages.
-//
-// Titles, descriptions and labels in a definition are either a plain string or an object of
-// language codes: {"de": "Rechnung prüfen", "en": "Check invoice"}. A reader asks for a
-// language and gets the best text there is: that language, then the fallback (usually the
-// definition's default_language), then the first one given.
-//
-// Thread-safety: a plain value.
+/// @file
+/// Text that people read, in one or more languages.
+///
+/// Titles, descriptions and labels in a definition are either a plain string or an object of
+/// language codes: {"de": "Rechnung prüfen", "en": "Check invoice"}. A reader asks for a
+/// language and gets the best text there is: that language, then the fallback (usually the
+/// definition's default_language), then the first one given.
+///
+/// Thread-safety: a plain value.
 #pragma once
 
 #include <string>
@@ -18,7 +19,7 @@ namespace ablauf {
 class LocalizedText {
  public:
   LocalizedText() = default;
-  // A text in no particular language, as written with a plain string.
+  /// A text in no particular language, as written with a plain string.
   explicit LocalizedText(std::string text) { translations_.emplace_back("", std::move(text)); }
 
   void add(std::string language, std::string text) {
@@ -27,13 +28,13 @@ class LocalizedText {
 
   bool empty() const noexcept { return translations_.empty(); }
 
-  // The text in `language`, else in `fallback`, else the first given; "" when empty().
+  /// The text in `language`, else in `fallback`, else the first given; "" when empty().
   std::string_view get(std::string_view language = {}, std::string_view fallback = {}) const;
 
-  // Whether the text exists in `language` (a plain string counts for every language).
+  /// Whether the text exists in `language` (a plain string counts for every language).
   bool has(std::string_view language) const;
 
-  // (language, text) pairs in the order written; the language of a plain string is "".
+  /// (language, text) pairs in the order written; the language of a plain string is "".
   const std::vector<std::pair<std::string, std::string>>& translations() const noexcept {
     return translations_;
   }

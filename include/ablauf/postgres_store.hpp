@@ -1,20 +1,21 @@
-// PostgresStore: the store several host processes share, one PostgreSQL database.
-//
-// The same Store as SqliteStore, with the same transactional rules: a commit's events, the
-// instance's summary, its snapshot, and the records and mail of built-in steps are written in
-// one transaction, or not at all. Its tables are named ablauf_*, so that they can live in the
-// host's own database; the store creates and migrates them itself, under an advisory lock, so
-// several processes may open it at once.
-//
-//   auto store = ablauf::PostgresStore::open("postgresql://ablauf@db/orders");
-//   if (!store) { std::cerr << store.error().message; return 1; }
-//   ablauf::Engine engine{{.store = store->get()}};
-//
-// Connections come from a small pool; every statement is prepared, with its values passed
-// apart from the SQL. A connection the server dropped is replaced on its next use, and the
-// append it was in reports a store_error with nothing half-written.
-//
-// Thread-safety: every member may be called from several threads at once.
+/// @file
+/// PostgresStore: the store several host processes share, one PostgreSQL database.
+///
+/// The same Store as SqliteStore, with the same transactional rules: a commit's events, the
+/// instance's summary, its snapshot, and the records and mail of built-in steps are written in
+/// one transaction, or not at all. Its tables are named ablauf_*, so that they can live in the
+/// host's own database; the store creates and migrates them itself, under an advisory lock, so
+/// several processes may open it at once.
+///
+///   auto store = ablauf::PostgresStore::open("postgresql://ablauf@db/orders");
+///   if (!store) { std::cerr << store.error().message; return 1; }
+///   ablauf::Engine engine{{.store = store->get()}};
+///
+/// Connections come from a small pool; every statement is prepared, with its values passed
+/// apart from the SQL. A connection the server dropped is replaced on its next use, and the
+/// append it was in reports a store_error with nothing half-written.
+///
+/// Thread-safety: every member may be called from several threads at once.
 #pragma once
 
 #include <ablauf/store.hpp>
@@ -27,15 +28,15 @@
 namespace ablauf {
 
 struct PostgresOptions {
-  // Most connections open at once; callers beyond them wait for one.
+  /// Most connections open at once; callers beyond them wait for one.
   std::size_t connections = 4;
 };
 
 class PostgresStore final : public Store {
  public:
-  // Connects to the database `conninfo` names ("postgresql://user@host/db" or "host=… dbname=…")
-  // and brings its tables up to date. Fails if the server cannot be reached or the schema was
-  // written by a newer ablauf.
+  /// Connects to the database `conninfo` names ("postgresql://user@host/db" or "host=… dbname=…")
+  /// and brings its tables up to date. Fails if the server cannot be reached or the schema was
+  /// written by a newer ablauf.
   static tl::expected<std::unique_ptr<PostgresStore>, Error> open(
       const std::string& conninfo, const PostgresOptions& options = {});
   ~PostgresStore() override;
@@ -60,7 +61,7 @@ class PostgresStore final : public Store {
   tl::expected<std::vector<std::string>, Error> due(Time now) const override;
   tl::expected<std::vector<std::string>, Error> unfinished() const override;
 
-  // Work shared between processes: claims with leases by the server's clock, fenced writes.
+  /// Work shared between processes: claims with leases by the server's clock, fenced writes.
   bool shares_work() const noexcept override { return true; }
   tl::expected<std::vector<Claim>, Error> claim(std::string_view worker, Time now,
                                                 std::chrono::milliseconds lease,
@@ -72,15 +73,15 @@ class PostgresStore final : public Store {
   tl::expected<void, Error> release(const Claim& claim) override;
   tl::expected<std::vector<OutboxMail>, Error> claim_mail(std::string_view worker,
                                                           std::chrono::milliseconds lease) override;
-  // LISTENs (on a connection of its own, opened at the first wait) for the notification that a
-  // commit sends when it leaves work to workers; polls as other stores do where it cannot.
+  /// LISTENs (on a connection of its own, opened at the first wait) for the notification that a
+  /// commit sends when it leaves work to workers; polls as other stores do where it cannot.
   void wait_for_work(std::stop_token stop, std::chrono::milliseconds at_most) override;
 
-  // Keeps a definition's text under its id and version (again: no change).
+  /// Keeps a definition's text under its id and version (again: no change).
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
-  // The schema version this ablauf writes.
+  /// The schema version this ablauf writes.
   static constexpr int schema_version = 2;
 
  private:

@@ -1,8 +1,9 @@
-// Checklists on paper: a definition's checklists as a form to print and fill in by hand. For a
-// checklist definition that is its sections; for a workflow, each fill_checklist step. Every
-// item gets the blank its kind needs (a box, a line, a number field with its unit and range, a
-// date, options to tick), required items are marked, and a sign-off block (name, date,
-// signature) ends the form.
+/// @file
+/// Checklists on paper: a definition's checklists as a form to print and fill in by hand. For a
+/// checklist definition that is its sections; for a workflow, each fill_checklist step. Every
+/// item gets the blank its kind needs (a box, a line, a number field with its unit and range, a
+/// date, options to tick), required items are marked, and a sign-off block (name, date,
+/// signature) ends the form.
 #pragma once
 
 #include <ablauf/definition.hpp>
@@ -20,37 +21,37 @@
 namespace ablauf {
 
 struct FormOptions {
-  // The language of the form; "" picks the definition's default language.
+  /// The language of the form; "" picks the definition's default language.
   std::string language;
-  // To print a form filled in: the instance's id and its history. Each item shows the last
-  // answer recorded, who gave it and when; a signature shows its signer, its time and the
-  // SHA-256 of the answers it signs, so that a printed copy can be checked against the record.
+  /// To print a form filled in: the instance's id and its history. Each item shows the last
+  /// answer recorded, who gave it and when; a signature shows its signer, its time and the
+  /// SHA-256 of the answers it signs, so that a printed copy can be checked against the record.
   std::string instance;
   std::span<const Event> history;
 };
 
-// Markdown (CommonMark with task-list boxes): the text of titles, labels and descriptions is
-// escaped, so that it shows as written and never as markup. Deterministic, for golden files.
+/// Markdown (CommonMark with task-list boxes): the text of titles, labels and descriptions is
+/// escaped, so that it shows as written and never as markup. Deterministic, for golden files.
 void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition,
                          const FormOptions& options = {});
 std::string to_markdown_form(const WorkflowDefinition& definition,
                              const FormOptions& options = {});
 
-// One self-contained HTML page: inline CSS with a print stylesheet (A4), no scripts and nothing
-// loaded from elsewhere. Every text an author wrote is escaped.
+/// One self-contained HTML page: inline CSS with a print stylesheet (A4), no scripts and nothing
+/// loaded from elsewhere. Every text an author wrote is escaped.
 void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
                      const FormOptions& options = {});
 std::string to_html_form(const WorkflowDefinition& definition, const FormOptions& options = {});
 
 struct PdfOptions {
   FormOptions form;
-  // TrueType fonts to embed, which must cover the form's language (DejaVu covers German).
+  /// TrueType fonts to embed, which must cover the form's language (DejaVu covers German).
   std::filesystem::path font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   std::filesystem::path bold_font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 };
 
-// A PDF of A4 pages, through libharu, with the fonts embedded so that it prints the same
-// anywhere; the bytes of the file. Fails if a font is missing or cannot be read.
+/// A PDF of A4 pages, through libharu, with the fonts embedded so that it prints the same
+/// anywhere; the bytes of the file. Fails if a font is missing or cannot be read.
 tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definition,
                                              const PdfOptions& options = {});
 

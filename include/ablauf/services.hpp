@@ -1,12 +1,13 @@
-// The host-facing services behind the built-in actions: mail, tasks and records.
-//
-// send_email hands its mail to a Mailer, create_task its task to a TaskSink, save_record and
-// update_record write through a RecordStore. Each has a default (an outbox a host can read,
-// tasks kept in the instance, a map of records), so a host replaces one of them without
-// writing a step type. The durable stores provide their
-// own, committed with the step's outcome.
-//
-// Thread-safety: implementations must allow calls from several threads; the defaults do.
+/// @file
+/// The host-facing services behind the built-in actions: mail, tasks and records.
+///
+/// send_email hands its mail to a Mailer, create_task its task to a TaskSink, save_record and
+/// update_record write through a RecordStore. Each has a default (an outbox a host can read,
+/// tasks kept in the instance, a map of records), so a host replaces one of them without
+/// writing a step type. The durable stores provide their
+/// own, committed with the step's outcome.
+///
+/// Thread-safety: implementations must allow calls from several threads; the defaults do.
 #pragma once
 
 #include <ablauf/instance.hpp>
@@ -30,17 +31,17 @@ struct Mail {
   std::string subject;
   std::string body;
   bool html = false;
-  std::string idempotency_key;  // the same for a re-sent mail
+  std::string idempotency_key;  ///< the same for a re-sent mail
 };
 
 class Mailer {
  public:
   virtual ~Mailer() = default;
-  // Accepts the mail for delivery and returns a message id, or says why it cannot.
+  /// Accepts the mail for delivery and returns a message id, or says why it cannot.
   virtual tl::expected<std::string, std::string> send(const Mail& mail) = 0;
 };
 
-// Keeps every mail it is given, once per idempotency key.
+/// Keeps every mail it is given, once per idempotency key.
 class Outbox final : public Mailer {
  public:
   tl::expected<std::string, std::string> send(const Mail& mail) override;
@@ -51,29 +52,29 @@ class Outbox final : public Mailer {
   std::vector<Mail> mails_;
 };
 
-// Hands the tasks create_task makes to the host's own task list, ticket system or inbox. The
-// engine keeps every task in its instance as well (listable, and completed through
-// Engine::complete_task), so a host without a sink has nothing to do.
+/// Hands the tasks create_task makes to the host's own task list, ticket system or inbox. The
+/// engine keeps every task in its instance as well (listable, and completed through
+/// Engine::complete_task), so a host without a sink has nothing to do.
 class TaskSink {
  public:
   virtual ~TaskSink() = default;
-  // A task was made for `instance`. Its id stays the same if the step runs again after a
-  // crash, so a sink that sees an id twice keeps one task. An error fails the step, which is
-  // retried as it declares.
+  /// A task was made for `instance`. Its id stays the same if the step runs again after a
+  /// crash, so a sink that sees an id twice keeps one task. An error fails the step, which is
+  /// retried as it declares.
   virtual tl::expected<void, std::string> open(std::string_view instance, const Task& task) = 0;
 };
 
 class RecordStore {
  public:
   virtual ~RecordStore() = default;
-  // Writes a new record; returns its key (`key` if given, else a generated one). Writing the
-  // same idempotency key again returns the first key and writes nothing.
+  /// Writes a new record; returns its key (`key` if given, else a generated one). Writing the
+  /// same idempotency key again returns the first key and writes nothing.
   virtual tl::expected<std::string, std::string> save(const std::string& collection,
                                                       const std::string& key,
                                                       const boost::json::object& record,
                                                       const std::string& idempotency_key) = 0;
-  // Sets fields of an existing record; an unknown key is an error unless `create` is set, in
-  // which case the record is made with these fields.
+  /// Sets fields of an existing record; an unknown key is an error unless `create` is set, in
+  /// which case the record is made with these fields.
   virtual tl::expected<void, std::string> update(const std::string& collection,
                                                  const std::string& key,
                                                  const boost::json::object& fields,
@@ -96,7 +97,7 @@ class MemoryRecordStore final : public RecordStore {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, std::map<std::string, boost::json::object>> collections_;
-  std::map<std::string, std::string> saved_;  // idempotency key → record key
+  std::map<std::string, std::string> saved_;  ///< idempotency key → record key
   std::size_t generated_ = 0;
 };
 

@@ -1,12 +1,13 @@
-// A source document: its name, its text, and where each of its values stands in the text.
-//
-// Boost.JSON parses values but keeps no positions. A Source finds them on demand: the first
-// call to locate() scans the (already validated) text once and indexes every JSON pointer, so
-// documents without problems never pay for it. Diagnostics carry pointers while a document is
-// checked and get their line and column from here at the end.
-//
-// Thread-safety: a Source is immutable once built; locate() may be called from several
-// threads at once (the index is built exactly once).
+/// @file
+/// A source document: its name, its text, and where each of its values stands in the text.
+///
+/// Boost.JSON parses values but keeps no positions. A Source finds them on demand: the first
+/// call to locate() scans the (already validated) text once and indexes every JSON pointer, so
+/// documents without problems never pay for it. Diagnostics carry pointers while a document is
+/// checked and get their line and column from here at the end.
+///
+/// Thread-safety: a Source is immutable once built; locate() may be called from several
+/// threads at once (the index is built exactly once).
 #pragma once
 
 #include <ablauf/error.hpp>
@@ -19,8 +20,8 @@
 
 namespace ablauf {
 
-// Which end of an object member a location points at: "unknown field" errors point at the
-// key, "wrong type" errors at the value.
+/// Which end of an object member a location points at: "unknown field" errors point at the
+/// key, "wrong type" errors at the value.
 enum class Anchor { value, key };
 
 class Source {
@@ -33,20 +34,20 @@ class Source {
   const std::string& name() const noexcept { return name_; }
   std::string_view text() const noexcept { return text_; }
 
-  // Line and column of a byte offset into text(). An offset past the end is clamped.
+  /// Line and column of a byte offset into text(). An offset past the end is clamped.
   SourceLocation location_at(std::size_t offset) const;
 
-  // Location of the value (or key) at a JSON pointer. A pointer that names nothing in the
-  // document (a missing field, say) is located at its nearest existing parent.
-  // REQUIRES: text() is valid JSON.
+  /// Location of the value (or key) at a JSON pointer. A pointer that names nothing in the
+  /// document (a missing field, say) is located at its nearest existing parent.
+  /// REQUIRES: text() is valid JSON.
   SourceLocation locate(std::string_view pointer, Anchor anchor = Anchor::value) const;
 
-  // Location of a character inside the string at a JSON pointer: `offset` counts bytes of
-  // the string's decoded value (as Boost.JSON gives it); escapes in the text are accounted
-  // for. Expressions and durations use this to point at the character at fault.
+  /// Location of a character inside the string at a JSON pointer: `offset` counts bytes of
+  /// the string's decoded value (as Boost.JSON gives it); escapes in the text are accounted
+  /// for. Expressions and durations use this to point at the character at fault.
   SourceLocation locate_in_string(std::string_view pointer, std::size_t offset) const;
 
-  // Byte offset of the value (or key) at a JSON pointer, found as for locate().
+  /// Byte offset of the value (or key) at a JSON pointer, found as for locate().
   std::size_t offset_of(std::string_view pointer, Anchor anchor = Anchor::value) const;
 
  private:
@@ -59,7 +60,7 @@ class Source {
   mutable std::once_flag index_once_;
 };
 
-// Escapes one reference token of a JSON pointer ('~' → "~0", '/' → "~1").
+/// Escapes one reference token of a JSON pointer ('~' → "~0", '/' → "~1").
 std::string escape_pointer_token(std::string_view token);
 
 }  // namespace ablauf

@@ -1,16 +1,17 @@
-// SqliteStore: the embedded durable store, one SQLite database file.
-//
-// Events are appended in transactions (WAL journal), each instance's summary beside them, so
-// that a restarted engine finds every unfinished instance and every due timer (see
-// Engine::resume). One process at a time may open a database file: the store locks the file,
-// and a second process gets a clear error instead of a corrupted history. Processes that share
-// work use the PostgreSQL store.
-//
-//   auto store = ablauf::SqliteStore::open("ablauf.db");
-//   if (!store) { std::cerr << store.error().message; return 1; }
-//   ablauf::Engine engine{{.store = store->get()}};
-//
-// Thread-safety: every member may be called from several threads at once.
+/// @file
+/// SqliteStore: the embedded durable store, one SQLite database file.
+///
+/// Events are appended in transactions (WAL journal), each instance's summary beside them, so
+/// that a restarted engine finds every unfinished instance and every due timer (see
+/// Engine::resume). One process at a time may open a database file: the store locks the file,
+/// and a second process gets a clear error instead of a corrupted history. Processes that share
+/// work use the PostgreSQL store.
+///
+///   auto store = ablauf::SqliteStore::open("ablauf.db");
+///   if (!store) { std::cerr << store.error().message; return 1; }
+///   ablauf::Engine engine{{.store = store->get()}};
+///
+/// Thread-safety: every member may be called from several threads at once.
 #pragma once
 
 #include <ablauf/store.hpp>
@@ -23,24 +24,24 @@
 namespace ablauf {
 
 struct SqliteOptions {
-  // How hard SQLite works to keep a committed transaction through a power cut (PRAGMA
-  // synchronous). full: every commit is on disk when append() returns. normal: in WAL mode,
-  // commits survive a crash of the process, and the last ones may be lost if the machine loses
-  // power; faster.
+  /// How hard SQLite works to keep a committed transaction through a power cut (PRAGMA
+  /// synchronous). full: every commit is on disk when append() returns. normal: in WAL mode,
+  /// commits survive a crash of the process, and the last ones may be lost if the machine loses
+  /// power; faster.
   enum class Synchronous { normal, full };
   Synchronous synchronous = Synchronous::full;
-  // How long a statement waits for a lock held by a reader (such as the sqlite3 tool).
+  /// How long a statement waits for a lock held by a reader (such as the sqlite3 tool).
   std::chrono::milliseconds busy_timeout{5000};
-  // Only reads, beside the process that runs the instances (which it does not lock out):
-  // for listing and showing instances while a host runs. Appending fails.
+  /// Only reads, beside the process that runs the instances (which it does not lock out):
+  /// for listing and showing instances while a host runs. Appending fails.
   bool read_only = false;
 };
 
 class SqliteStore final : public Store {
  public:
-  // Opens (creating if need be) the database at `path`, or an in-memory one for ":memory:",
-  // and brings its schema up to date. Fails if another process has it open (unless read_only),
-  // or if it was written by a newer ablauf.
+  /// Opens (creating if need be) the database at `path`, or an in-memory one for ":memory:",
+  /// and brings its schema up to date. Fails if another process has it open (unless read_only),
+  /// or if it was written by a newer ablauf.
   static tl::expected<std::unique_ptr<SqliteStore>, Error> open(const std::string& path,
                                                                 const SqliteOptions& options = {});
   ~SqliteStore() override;
@@ -65,11 +66,11 @@ class SqliteStore final : public Store {
   tl::expected<std::vector<std::string>, Error> due(Time now) const override;
   tl::expected<std::vector<std::string>, Error> unfinished() const override;
 
-  // Keeps a definition's text under its id and version (again: no change).
+  /// Keeps a definition's text under its id and version (again: no change).
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
-  // The schema version of the open database.
+  /// The schema version of the open database.
   static constexpr int schema_version = 3;
 
  private:

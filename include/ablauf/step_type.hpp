@@ -1,12 +1,13 @@
-// Step types: the names a definition's "type" may take, and the parameters each one takes.
-//
-// Each step type declares its parameters (name, JSON type, required), so a misspelt or
-// missing parameter fails when the definition loads, not at 3 a.m. when the step runs. The
-// built-in types (fill_checklist, send_email, create_task, save_record, update_record and the
-// control steps decision, parallel, join, wait, call, end) are in StepTypeRegistry::builtin();
-// a host that adds its own step type copies that registry and adds a StepTypeSpec to it.
-//
-// Thread-safety: a registry is read-only once built; reading it from several threads is safe.
+/// @file
+/// Step types: the names a definition's "type" may take, and the parameters each one takes.
+///
+/// Each step type declares its parameters (name, JSON type, required), so a misspelt or
+/// missing parameter fails when the definition loads, not at 3 a.m. when the step runs. The
+/// built-in types (fill_checklist, send_email, create_task, save_record, update_record and the
+/// control steps decision, parallel, join, wait, call, end) are in StepTypeRegistry::builtin();
+/// a host that adds its own step type copies that registry and adds a StepTypeSpec to it.
+///
+/// Thread-safety: a registry is read-only once built; reading it from several threads is safe.
 #pragma once
 
 #include <ablauf/error.hpp>
@@ -23,23 +24,23 @@ namespace ablauf {
 
 struct StepDefinition;
 
-// The JSON a parameter accepts.
+/// The JSON a parameter accepts.
 enum class ParameterType {
   any,
-  string,      // a string (for actions: a Mustache template)
-  text,        // a string, or an object of language codes to strings
-  recipients,  // a string, or an array of strings
-  strings,     // an array of strings
+  string,      ///< a string (for actions: a Mustache template)
+  text,        ///< a string, or an object of language codes to strings
+  recipients,  ///< a string, or an array of strings
+  strings,     ///< an array of strings
   boolean,
-  integer,  // a whole number >= 0
+  integer,  ///< a whole number >= 0
   number,
-  object,      // any object (record fields, call input)
-  duration,    // ISO 8601 string or seconds
-  expression,  // a non-empty string in the expression language
-  step_id,     // an identifier naming a step of the same definition
-  step_ids,    // an array of such identifiers
-  items,       // checklist items (fill_checklist)
-  sections,    // checklist sections (fill_checklist)
+  object,      ///< any object (record fields, call input)
+  duration,    ///< ISO 8601 string or seconds
+  expression,  ///< a non-empty string in the expression language
+  step_id,     ///< an identifier naming a step of the same definition
+  step_ids,    ///< an array of such identifiers
+  items,       ///< checklist items (fill_checklist)
+  sections,    ///< checklist sections (fill_checklist)
 };
 
 std::string_view to_string(ParameterType type) noexcept;
@@ -48,22 +49,22 @@ struct ParameterSpec {
   std::string name;
   ParameterType type = ParameterType::any;
   bool required = false;
-  std::vector<std::string> allowed_values;  // for strings: the values permitted; empty: any
+  std::vector<std::string> allowed_values;  ///< for strings: the values permitted; empty: any
 };
 
-// Whether a step of some type may, must or must not have "next". `transitions`: it must, as
-// an array of transitions (a decision that always goes one way is no decision).
+/// Whether a step of some type may, must or must not have "next". `transitions`: it must, as
+/// an array of transitions (a decision that always goes one way is no decision).
 enum class NextRule { optional, required, transitions, forbidden };
 
 struct StepTypeSpec {
-  std::string name;  // lowercase identifier, e.g. "send_email"
+  std::string name;  ///< lowercase identifier, e.g. "send_email"
   std::vector<ParameterSpec> parameters;
-  // Groups of parameters of which a step gives exactly one (a wait step: duration, until or
-  // event).
+  /// Groups of parameters of which a step gives exactly one (a wait step: duration, until or
+  /// event).
   std::vector<std::vector<std::string>> exactly_one_of;
   NextRule next = NextRule::optional;
-  // Whether a token stays at the step until a person, a signal or time moves it on. Loops
-  // must pass through such a step, or they would spin. Null: the step never waits.
+  /// Whether a token stays at the step until a person, a signal or time moves it on. Loops
+  /// must pass through such a step, or they would spin. Null: the step never waits.
   std::function<bool(const StepDefinition&)> waits;
 
   const ParameterSpec* find_parameter(std::string_view wanted) const noexcept;
@@ -71,20 +72,20 @@ struct StepTypeSpec {
 
 class StepTypeRegistry {
  public:
-  // An empty registry.
+  /// An empty registry.
   StepTypeRegistry() = default;
 
-  // The built-in step types. Lives for the whole program.
+  /// The built-in step types. Lives for the whole program.
   static const StepTypeRegistry& builtin();
 
-  // Adds a step type. Fails when the name is taken, is not a lowercase identifier, or names a
-  // parameter twice.
+  /// Adds a step type. Fails when the name is taken, is not a lowercase identifier, or names a
+  /// parameter twice.
   tl::expected<void, Error> add(StepTypeSpec spec);
 
-  // The type of this name, or null.
+  /// The type of this name, or null.
   const StepTypeSpec* find(std::string_view name) const noexcept;
 
-  // Every name, sorted.
+  /// Every name, sorted.
   std::vector<std::string_view> names() const;
 
  private:

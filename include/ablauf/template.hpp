@@ -1,29 +1,30 @@
-// Mustache templates: the text of mails, tasks and records, filled in from instance data.
-//
-// A Template is compiled once and rendered many times against a boost::json::value. It follows
-// the Mustache spec (https://github.com/mustache/spec): {{name}} (HTML-escaped), {{{name}}} and
-// {{& name}} (raw), dotted names, the implicit iterator {{.}}, sections {{#name}}…{{/name}} over
-// lists, objects and other truthy values, inverted sections {{^name}}…{{/name}}, comments
-// {{! … }}, partials {{> name}} (indented when standalone), set delimiters {{=<% %>=}}, and
-// every standalone-line rule. Of the optional modules it implements dynamic names
-// ({{>*name}}: the partial named by the value of `name`) and inheritance ({{< parent}} with
-// {{$ block}} overrides).
-//
-// Not supported: lambdas. They are code in the host language, and a template's data here is
-// JSON; a host that wants computed text puts it into the data before rendering.
-//
-// Where the spec leaves a choice to the implementation:
-// - Falsey, for sections and inverted sections, is what JavaScript's `!!data` says (the spec's
-//   own example), plus the empty list: false, null, 0, NaN, "", [] and a missing name. Every
-//   other value, including {} and "0", is truthy.
-// - Values read as text the way they do everywhere in ablauf: numbers in their shortest form
-//   (1.21, 85000, never 1.21E0), null as the empty string, a list or object as compact JSON.
-// - A dotted name may index a list by position after its first part: {{items.0.name}}.
-// - A partial that is not among the RenderOptions' partials renders as nothing (as the spec
-//   says), as does a dynamic name whose value is missing, null, a list or an object.
-//
-// Thread-safety: a Template is immutable after compile(); copies share the compiled form and
-// may be rendered from any number of threads at once. render() touches only its arguments.
+/// @file
+/// Mustache templates: the text of mails, tasks and records, filled in from instance data.
+///
+/// A Template is compiled once and rendered many times against a boost::json::value. It follows
+/// the Mustache spec (https://github.com/mustache/spec): {{name}} (HTML-escaped), {{{name}}} and
+/// {{& name}} (raw), dotted names, the implicit iterator {{.}}, sections {{#name}}…{{/name}} over
+/// lists, objects and other truthy values, inverted sections {{^name}}…{{/name}}, comments
+/// {{! … }}, partials {{> name}} (indented when standalone), set delimiters {{=<% %>=}}, and
+/// every standalone-line rule. Of the optional modules it implements dynamic names
+/// ({{>*name}}: the partial named by the value of `name`) and inheritance ({{< parent}} with
+/// {{$ block}} overrides).
+///
+/// Not supported: lambdas. They are code in the host language, and a template's data here is
+/// JSON; a host that wants computed text puts it into the data before rendering.
+///
+/// Where the spec leaves a choice to the implementation:
+/// - Falsey, for sections and inverted sections, is what JavaScript's `!!data` says (the spec's
+///   own example), plus the empty list: false, null, 0, NaN, "", [] and a missing name. Every
+///   other value, including {} and "0", is truthy.
+/// - Values read as text the way they do everywhere in ablauf: numbers in their shortest form
+///   (1.21, 85000, never 1.21E0), null as the empty string, a list or object as compact JSON.
+/// - A dotted name may index a list by position after its first part: {{items.0.name}}.
+/// - A partial that is not among the RenderOptions' partials renders as nothing (as the spec
+///   says), as does a dynamic name whose value is missing, null, a list or an object.
+///
+/// Thread-safety: a Template is immutable after compile(); copies share the compiled form and
+/// may be rendered from any number of threads at once. render() touches only its arguments.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -44,56 +45,56 @@ struct CompiledTemplate;
 struct TemplateAccess;
 }  // namespace detail
 
-// How {{name}} writes a value. {{{name}}} and {{& name}} never escape.
+/// How {{name}} writes a value. {{{name}}} and {{& name}} never escape.
 enum class Escape {
-  html,  // & < > " ' become &amp; &lt; &gt; &quot; &#39;
-  none,  // as is: for plain-text mail subjects, record values and other non-HTML output
+  html,  ///< & < > " ' become &amp; &lt; &gt; &quot; &#39;
+  none,  ///< as is: for plain-text mail subjects, record values and other non-HTML output
 };
 
-// Compile-time limits, with the render-time limits a host keeps alongside them (copy those
-// into RenderOptions, e.g. with render_options()). A value at a limit is accepted.
+/// Compile-time limits, with the render-time limits a host keeps alongside them (copy those
+/// into RenderOptions, e.g. with render_options()). A value at a limit is accepted.
 struct TemplateLimits {
   std::size_t max_template_bytes = 64 * 1024;
-  // Sections, inverted sections, parents and blocks inside each other.
+  /// Sections, inverted sections, parents and blocks inside each other.
   std::size_t max_nesting = 32;
-  std::size_t max_partial_depth = 16;          // see RenderOptions
-  std::size_t max_output_bytes = 1024 * 1024;  // see RenderOptions
-  std::size_t max_render_steps = 1'000'000;    // see RenderOptions
+  std::size_t max_partial_depth = 16;          ///< see RenderOptions
+  std::size_t max_output_bytes = 1024 * 1024;  ///< see RenderOptions
+  std::size_t max_render_steps = 1'000'000;    ///< see RenderOptions
 };
 
-// Why a template does not compile.
+/// Why a template does not compile.
 struct TemplateError {
-  std::size_t offset = 0;  // of the character at fault in the template text
-  std::string message;     // names the tag, e.g. "section 'items' opened here is never closed"
+  std::size_t offset = 0;  ///< of the character at fault in the template text
+  std::string message;     ///< names the tag, e.g. "section 'items' opened here is never closed"
 };
 
 class Template {
  public:
-  // The empty template: renders nothing.
+  /// The empty template: renders nothing.
   Template();
 
-  // Parses `text` once. Set-delimiter tags apply to the rest of this text only, not to the
-  // partials it names; partials are looked up when rendering, by name.
+  /// Parses `text` once. Set-delimiter tags apply to the rest of this text only, not to the
+  /// partials it names; partials are looked up when rendering, by name.
   static tl::expected<Template, TemplateError> compile(std::string_view text,
                                                        const TemplateLimits& limits = {});
 
-  // The text the template was compiled from.
+  /// The text the template was compiled from.
   const std::string& text() const noexcept;
 
-  // Whether the text has any tag. If not, rendering yields text() unchanged, so a caller may
-  // skip rendering.
+  /// Whether the text has any tag. If not, rendering yields text() unchanged, so a caller may
+  /// skip rendering.
   bool has_tags() const noexcept;
 
-  // The names the template reads from the data itself rather than from a section's element:
-  // every name outside sections (inverted sections push no context, so theirs count), each once,
-  // as written ("customer.name"), in order of first use, including section names and dynamic
-  // partial names. Names inside sections and parent tags are left out: what they refer to
-  // depends on the data. So are those of partials, which are separate templates. Lets a validator
-  // check references before anything runs.
+  /// The names the template reads from the data itself rather than from a section's element:
+  /// every name outside sections (inverted sections push no context, so theirs count), each once,
+  /// as written ("customer.name"), in order of first use, including section names and dynamic
+  /// partial names. Names inside sections and parent tags are left out: what they refer to
+  /// depends on the data. So are those of partials, which are separate templates. Lets a validator
+  /// check references before anything runs.
   std::vector<std::string> names() const;
 
-  // The names written raw, with {{{name}}} or {{& name}}, anywhere in the template (sections
-  // included), each once, in order: what HTML escaping does not protect.
+  /// The names written raw, with {{{name}}} or {{& name}}, anywhere in the template (sections
+  /// included), each once, in order: what HTML escaping does not protect.
   std::vector<std::string> unescaped_names() const;
 
  private:
@@ -101,34 +102,34 @@ class Template {
   std::shared_ptr<const detail::CompiledTemplate> compiled_;
 };
 
-// Partials (and parents) by name. Transparent, so lookups by string_view do not allocate.
+/// Partials (and parents) by name. Transparent, so lookups by string_view do not allocate.
 using TemplatePartials = std::map<std::string, Template, std::less<>>;
 
 struct RenderOptions {
   Escape escape = Escape::html;
-  // Looked up by {{> name}}, {{>*name}} and {{< name}}. Not owned: must outlive render().
+  /// Looked up by {{> name}}, {{>*name}} and {{< name}}. Not owned: must outlive render().
   const TemplatePartials* partials = nullptr;
-  // Bytes this render may append to the output.
+  /// Bytes this render may append to the output.
   std::size_t max_output_bytes = 1024 * 1024;
-  // Partials, parents and overridden blocks inside each other. Recursive partials stop here
-  // with an error.
+  /// Partials, parents and overridden blocks inside each other. Recursive partials stop here
+  /// with an error.
   std::size_t max_partial_depth = 16;
-  // Tags and section iterations processed. Bounds the time of a render that writes little,
-  // e.g. sections over long lists nested in each other.
+  /// Tags and section iterations processed. Bounds the time of a render that writes little,
+  /// e.g. sections over long lists nested in each other.
   std::size_t max_render_steps = 1'000'000;
 };
 
-// The render-time limits of `limits`, with the given escaping and partials.
+/// The render-time limits of `limits`, with the given escaping and partials.
 RenderOptions render_options(const TemplateLimits& limits, Escape escape = Escape::html,
                              const TemplatePartials* partials = nullptr);
 
-// Why a render stopped: a limit of RenderOptions was reached.
+/// Why a render stopped: a limit of RenderOptions was reached.
 struct RenderError {
   std::string message;
 };
 
-// Appends the rendered text to `out`, the caller's buffer (reuse it to avoid allocations). On
-// error `out` is left as it was before the call.
+/// Appends the rendered text to `out`, the caller's buffer (reuse it to avoid allocations). On
+/// error `out` is left as it was before the call.
 tl::expected<void, RenderError> render(const Template& tmpl, const boost::json::value& data,
                                        std::string& out, const RenderOptions& options = {});
 

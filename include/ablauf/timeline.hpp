@@ -1,8 +1,9 @@
-// An instance's history as people read it: one entry per event, with its time, who caused it
-// and what changed, told in sentences that use the definition's titles and labels in one
-// language (German or English). For an audit trail on screen, in a terminal or on paper.
-//
-// Thread-safety: plain functions of their arguments.
+/// @file
+/// An instance's history as people read it: one entry per event, with its time, who caused it
+/// and what changed, told in sentences that use the definition's titles and labels in one
+/// language (German or English). For an audit trail on screen, in a terminal or on paper.
+///
+/// Thread-safety: plain functions of their arguments.
 #pragma once
 
 #include <ablauf/clock.hpp>

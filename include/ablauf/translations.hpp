@@ -1,5 +1,6 @@
-// Checking a definition's translations: every text a person reads (titles, descriptions, the
-// labels of transitions, items and options, units) in a language the readers need.
+/// @file
+/// Checking a definition's translations: every text a person reads (titles, descriptions, the
+/// labels of transitions, items and options, units) in a language the readers need.
 #pragma once
 
 #include <ablauf/definition.hpp>
@@ -9,9 +10,9 @@
 
 namespace ablauf {
 
-// One warning (missing_translation) for each text of `definition` that is given in other
-// languages but not in `language`, located at its place in the file. A plain string stands for
-// every language and is never reported.
+/// One warning (missing_translation) for each text of `definition` that is given in other
+/// languages but not in `language`, located at its place in the file. A plain string stands for
+/// every language and is never reported.
 Diagnostics missing_translations(const WorkflowDefinition& definition, std::string_view language);
 
 }  // namespace ablauf

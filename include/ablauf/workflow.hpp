@@ -1,13 +1,14 @@
-// The compiled workflow: a definition turned into an immutable, validated step graph.
-//
-// compile() indexes the steps (0..n-1, in definition order), resolves every reference to a
-// step into an edge, and checks the graph: dangling targets, steps the start cannot reach,
-// steps from which no final step can be reached, loops that contain no waiting step (they
-// would spin), and parallel branches that can finish without meeting their join. The result
-// is cheap to copy and shared: instances refer to its steps by index and never copy
-// definition data.
-//
-// Thread-safety: a Workflow is immutable; any number of threads may read it at once.
+/// @file
+/// The compiled workflow: a definition turned into an immutable, validated step graph.
+///
+/// compile() indexes the steps (0..n-1, in definition order), resolves every reference to a
+/// step into an edge, and checks the graph: dangling targets, steps the start cannot reach,
+/// steps from which no final step can be reached, loops that contain no waiting step (they
+/// would spin), and parallel branches that can finish without meeting their join. The result
+/// is cheap to copy and shared: instances refer to its steps by index and never copy
+/// definition data.
+///
+/// Thread-safety: a Workflow is immutable; any number of threads may read it at once.
 #pragma once
 
 #include <ablauf/definition.hpp>
@@ -29,34 +30,34 @@ namespace ablauf {
 
 using StepIndex = std::uint32_t;
 
-// Why a token may move from one step to another.
+/// Why a token may move from one step to another.
 enum class EdgeKind {
-  next,         // an unconditional "next" (or the default transition)
-  conditional,  // a transition with "when"
-  on_error,     // the step failed after its retries
-  on_timeout,   // the step's timeout passed (an escalation)
-  branch,       // a parallel step starts a branch here
+  next,         ///< an unconditional "next" (or the default transition)
+  conditional,  ///< a transition with "when"
+  on_error,     ///< the step failed after its retries
+  on_timeout,   ///< the step's timeout passed (an escalation)
+  branch,       ///< a parallel step starts a branch here
 };
 
 std::string_view to_string(EdgeKind kind) noexcept;
 
 struct EdgeInfo {
   EdgeKind kind = EdgeKind::next;
-  // For next and conditional: the index into the step's "next"; for branch: into its
-  // "branches"; else 0.
+  /// For next and conditional: the index into the step's "next"; for branch: into its
+  /// "branches"; else 0.
   std::uint32_t index = 0;
 };
 
-// Vertices are step indices; edges keep definition order per step.
+/// Vertices are step indices; edges keep definition order per step.
 using StepGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
                                         boost::no_property, EdgeInfo>;
 
 class Workflow {
  public:
-  // Compiles and validates a definition. Errors and warnings are located in the definition's
-  // source when it has one. On success, warnings() holds the loader's and the graph's
-  // warnings. `step_types` says which steps wait (null: the built-in types); pass the registry
-  // the definition was loaded with.
+  /// Compiles and validates a definition. Errors and warnings are located in the definition's
+  /// source when it has one. On success, warnings() holds the loader's and the graph's
+  /// warnings. `step_types` says which steps wait (null: the built-in types); pass the registry
+  /// the definition was loaded with.
   static tl::expected<Workflow, Diagnostics> compile(WorkflowDefinition definition,
                                                      const StepTypeRegistry* step_types = nullptr);
 
@@ -65,17 +66,17 @@ class Workflow {
   const Diagnostics& warnings() const noexcept;
 
   std::size_t step_count() const noexcept;
-  // REQUIRES: index < step_count()
+  /// REQUIRES: index < step_count()
   const StepDefinition& step(StepIndex index) const noexcept;
   std::optional<StepIndex> find(std::string_view step_id) const noexcept;
-  // The step with this id, or null; by index, unlike WorkflowDefinition::find_step.
+  /// The step with this id, or null; by index, unlike WorkflowDefinition::find_step.
   const StepDefinition* find_step(std::string_view step_id) const noexcept {
     const auto index = find(step_id);
     return index ? &step(*index) : nullptr;
   }
   StepIndex start() const noexcept;
 
-  // The compiled representation; internal, defined in src/.
+  /// The compiled representation; internal, defined in src/.
   struct Data;
 
  private:
@@ -83,23 +84,23 @@ class Workflow {
   std::shared_ptr<const Data> data_;
 };
 
-// How exports present a workflow.
+/// How exports present a workflow.
 struct ExportOptions {
-  // The language of titles and labels; "" picks the definition's default language.
+  /// The language of titles and labels; "" picks the definition's default language.
   std::string language;
-  // An instance's events (Engine::history), to draw the path it took: the steps it ran and the
-  // transitions it followed stand out (with how often, where more than once), the steps where
-  // it waits are marked with what they wait for, a step that failed it is red, and the rest is
-  // grey. Empty: the plain graph.
+  /// An instance's events (Engine::history), to draw the path it took: the steps it ran and the
+  /// transitions it followed stand out (with how often, where more than once), the steps where
+  /// it waits are marked with what they wait for, a step that failed it is red, and the rest is
+  /// grey. Empty: the plain graph.
   std::span<const Event> history;
 };
 
-// Graphviz DOT, for `dot -Tsvg`. Deterministic: nodes are named by step id, in definition
-// order, so the output suits golden files and diffs.
+/// Graphviz DOT, for `dot -Tsvg`. Deterministic: nodes are named by step id, in definition
+/// order, so the output suits golden files and diffs.
 void write_dot(std::ostream& out, const Workflow& workflow, const ExportOptions& options = {});
 std::string to_dot(const Workflow& workflow, const ExportOptions& options = {});
 
-// A Mermaid flowchart, for Markdown renderers that draw Mermaid (GitHub, GitLab, …).
+/// A Mermaid flowchart, for Markdown renderers that draw Mermaid (GitHub, GitLab, …).
 void write_mermaid(std::ostream& out, const Workflow& workflow, const ExportOptions& options = {});
 std::string to_mermaid(const Workflow& workflow, const ExportOptions& options = {});
 
