@@ -89,8 +89,20 @@ std::optional<RetryPolicy> read_retry(DefinitionReader& reader, Fields& step) {
     else
       retry.max_attempts = static_cast<std::uint32_t>(*n);
   }
-  if (auto d = fields.duration("initial_interval")) retry.initial_interval = *d;
-  if (auto d = fields.duration("max_interval")) retry.max_interval = *d;
+  // Backoff multiplies an exact length; a month has none.
+  const auto exact_interval = [&](const char* name) -> std::optional<Duration> {
+    auto d = fields.duration(name);
+    if (d && d->is_calendar()) {
+      reader.error(ErrorCode::invalid_duration, fields.pointer_of(name),
+                   "'" + std::string(name) +
+                       "' must be an exact length (days, hours, minutes, seconds), not years or "
+                       "months");
+      return std::nullopt;
+    }
+    return d;
+  };
+  if (auto d = exact_interval("initial_interval")) retry.initial_interval = *d;
+  if (auto d = exact_interval("max_interval")) retry.max_interval = *d;
   if (auto backoff = fields.number("backoff")) {
     if (*backoff < 1 || *backoff > 100)
       reader.error(ErrorCode::invalid_value, fields.pointer_of("backoff"),

@@ -68,6 +68,7 @@ TEST_CASE("every file in tests/data/invalid is rejected by the loader itself", "
   const std::set<std::string> covered{"bad_durations.json",
                                       "bad_identifiers.json",
                                       "bad_language_code.json",
+                                      "calendar_retry_interval.json",
                                       "choice_without_options.json",
                                       "decision_without_next.json",
                                       "document_is_array.json",
@@ -168,6 +169,14 @@ TEST_CASE("fractions in ISO durations and negative seconds are rejected at the f
                     "fractions are not allowed in ISO 8601 durations"});
   check_diagnostic(errors[2], {ErrorCode::invalid_duration, 19, 19, "/steps/1/duration",
                                "a duration cannot be negative"});
+}
+
+TEST_CASE("a retry interval in months is rejected: backoff needs an exact length",
+          "[definition]") {
+  check_file("calendar_retry_interval.json",
+             {{ErrorCode::invalid_duration, 9, 57, "/steps/0/retry/initial_interval",
+               "'initial_interval' must be an exact length (days, hours, minutes, seconds), not "
+               "years or months"}});
 }
 
 TEST_CASE("step and item ids that expressions could not name are rejected", "[definition]") {
