@@ -13,6 +13,7 @@ packages=(
   poppler-utils  # pdftotext, with which the tests read the PDFs back
   catch2 libbenchmark-dev
   graphviz python3 python3-jsonschema
+  doxygen  # the API reference, whose build fails on an undocumented public name
   "$@"
 )
 

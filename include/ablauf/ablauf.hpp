@@ -28,3 +28,6 @@
 #include <ablauf/timeline.hpp>
 #include <ablauf/translations.hpp>
 #include <ablauf/workflow.hpp>
+
+/// Everything of the ablauf library lives here. `#include <ablauf/ablauf.hpp>` for all of it.
+namespace ablauf {}

@@ -23,7 +23,7 @@ namespace ablauf {
 /// its label ("Betrag: 12 is below the minimum of 100", "IBAN: does not match the required
 /// pattern").
 struct AnswerError {
-  std::string message;
+  std::string message;  ///< led by the item's label (its id when it has none) and a colon
 };
 
 /// Checks a person's answer to `item` against the item's kind and rules and returns it in

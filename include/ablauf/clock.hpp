@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,23 +20,33 @@ namespace ablauf {
 /// A moment, to the millisecond, in UTC.
 using Time = std::chrono::sys_time<std::chrono::milliseconds>;
 
+/// The source of the current time, as the engine reads it (EngineConfig::clock). Implement it
+/// to run the engine on a time of the host's own.
 class Clock {
  public:
   virtual ~Clock() = default;
+  /// The current moment. Must be safe to call from several threads at once.
   virtual Time now() const = 0;
 };
 
+/// The wall clock: std::chrono::system_clock, cut to whole milliseconds.
 class SystemClock final : public Clock {
  public:
+  /// The system's current time, in whole milliseconds.
   Time now() const override;
 };
 
+/// A clock that stands still until set or advanced: for tests and simulations.
 class ManualClock final : public Clock {
  public:
+  /// A clock that reads `start` until moved.
   explicit ManualClock(Time start) : millis_(start.time_since_epoch().count()) {}
 
+  /// The time it was last set or advanced to.
   Time now() const override { return Time(std::chrono::milliseconds(millis_.load())); }
+  /// Moves it to `time`, which may also lie in the past.
   void set(Time time) { millis_.store(time.time_since_epoch().count()); }
+  /// Moves it on by `by` (back, if negative). It fires nothing itself: Engine::run_due() does.
   void advance(std::chrono::milliseconds by) { millis_.fetch_add(by.count()); }
 
  private:

@@ -35,72 +35,100 @@ namespace ablauf {
 
 class StepTypeRegistry;
 
-enum class DefinitionKind { workflow, checklist };
+/// What a definition document describes: its "kind".
+enum class DefinitionKind {
+  workflow,  ///< steps and their transitions
+  checklist  ///< sections of items, run in order as one fill_checklist step each
+};
 
-enum class ItemKind { checkbox, text, number, date, choice, multi_choice, signature };
+/// What a checklist item asks for; check_answer() (answer.hpp) says what each accepts.
+enum class ItemKind {
+  checkbox,      ///< ticked or not
+  text,          ///< free text, optionally bounded in length and matched against a pattern
+  number,        ///< a number, optionally within a range and with a unit
+  date,          ///< a calendar day
+  choice,        ///< one of the options
+  multi_choice,  ///< some of the options
+  signature      ///< a sign-off over the answers before it, given with Engine::sign()
+};
 
+/// The kind's name as written in a definition: "workflow" or "checklist".
 std::string_view to_string(DefinitionKind kind) noexcept;
+/// The kind's name as written in a definition, e.g. "multi_choice".
 std::string_view to_string(ItemKind kind) noexcept;
 
+/// One option of a choice or multi_choice item.
 struct ChoiceOption {
-  std::string value;
+  std::string value;    ///< what an answer holds; unique within the item
   LocalizedText label;  ///< the value itself when none is given
 };
 
+/// One item of a checklist: a question or instruction and the answer it takes.
 struct ItemDefinition {
-  std::string id;
-  LocalizedText label;
-  LocalizedText description;
-  ItemKind kind = ItemKind::checkbox;
+  std::string id;                      ///< unique among the items of its step
+  LocalizedText label;                 ///< the question or instruction
+  LocalizedText description;           ///< help shown under the label; may be empty
+  ItemKind kind = ItemKind::checkbox;  ///< what kind of answer it takes
+  /// Whether the item must be answered (a checkbox: ticked) before its step completes; holds
+  /// only while the item is visible.
   bool required = true;
   std::vector<ChoiceOption> options;  ///< choice and multi_choice only
   std::optional<double> min;          ///< number: value; text: length; multi_choice: count
-  std::optional<double> max;
-  LocalizedText unit;                    ///< number only
-  std::string pattern;                   ///< text only; "" when none (checked to be a valid pattern)
+  std::optional<double> max;          ///< upper bound, as for min; both are inclusive
+  LocalizedText unit;                 ///< number only
+  std::string pattern;                ///< text only; "" when none (checked to be a valid pattern)
   std::optional<Expression> visible_if;  ///< none: always visible
   std::string pointer;                   ///< of the item in its document
 };
 
+/// A titled group of checklist items.
 struct SectionDefinition {
-  std::string id;
-  LocalizedText title;
-  LocalizedText description;
-  std::vector<ItemDefinition> items;
-  std::string pointer;
+  std::string id;       ///< "" for the one untitled section of a step that lists its items directly
+  LocalizedText title;  ///< may be empty
+  LocalizedText description;          ///< may be empty
+  std::vector<ItemDefinition> items;  ///< in the order written
+  std::string pointer;                ///< of the section in its document
 };
 
 /// The form of a fill_checklist step. Items given directly form one untitled section.
 struct ChecklistDefinition {
-  std::vector<SectionDefinition> sections;
+  std::vector<SectionDefinition> sections;  ///< in the order written
 };
 
+/// One way on from a step: taken when its condition holds (or always, without one).
 struct Transition {
   std::optional<Expression> when;  ///< none: the default transition
   std::string to;                  ///< step id
-  LocalizedText label;
+  LocalizedText label;  ///< shown on the edge in exports; empty: exports show the condition
   std::string pointer;  ///< of the target step id in the document
 };
 
+/// How often a failed step is tried again, and how long the engine waits in between: the n-th
+/// retry comes `initial_interval × backoff^(n−1)` after the failure, capped at `max_interval`.
 struct RetryPolicy {
+  /// Attempts in all, the first included: 1 means no retry.
   std::uint32_t max_attempts = 1;
-  Duration initial_interval{.time = std::chrono::seconds(1)};
-  double backoff = 2.0;
-  Duration max_interval{.time = std::chrono::hours(1)};
+  Duration initial_interval{.time = std::chrono::seconds(1)};  ///< before the first retry
+  double backoff = 2.0;  ///< factor the interval grows by after each retry, 1 to 100
+  Duration max_interval{.time = std::chrono::hours(1)};  ///< the longest wait between attempts
+  /// Whether each wait is drawn from the second half of its interval (reproducibly, from the
+  /// instance, step and attempt), so that instances that failed together do not return at once.
   bool jitter = true;
 };
 
+/// One step of a workflow: its type, its parameters and where it leads.
 struct StepDefinition {
-  std::string id;
-  std::string type;
-  LocalizedText title;
-  LocalizedText description;
+  std::string id;                ///< unique within the definition; expressions read `steps.<id>`
+  std::string type;              ///< the step type's name, e.g. "send_email" (see step_type.hpp)
+  LocalizedText title;           ///< may be empty
+  LocalizedText description;     ///< may be empty
   std::vector<Transition> next;  ///< empty: the step is final
-  std::optional<RetryPolicy> retry;
+  std::optional<RetryPolicy> retry;  ///< none: a failed step is not tried again
+  /// How long the step may take (for a waiting step: how long it waits); none: no limit.
   std::optional<Duration> timeout;
   std::string on_timeout;  ///< step id; "" when none
   std::string on_error;    ///< step id; "" when none
-  /// Values put into vars.<name> when the step completes, before its transitions are tried.
+  /// Values put into `vars.<name>` when the step completes, before its transitions are tried.
   std::vector<std::pair<std::string, Expression>> assign;
 
   /// The parameters of the step's type, as written.
@@ -109,7 +137,7 @@ struct StepDefinition {
   /// computed), plus the step's "title" and "description", which are templates too; and the
   /// parameters that are expressions (wait's "until" and "correlation").
   std::map<std::string, DynamicValue, std::less<>> values;
-  std::map<std::string, Expression, std::less<>> expressions;
+  std::map<std::string, Expression, std::less<>> expressions;  ///< by parameter name
   /// Typed views of parameters the graph needs, filled for the built-in types.
   std::optional<ChecklistDefinition> checklist;  ///< fill_checklist
   std::vector<std::string> branches;             ///< parallel
@@ -118,16 +146,17 @@ struct StepDefinition {
   std::string pointer;  ///< of the step in its document, e.g. "/steps/3"
 };
 
+/// A whole definition as loaded, checked field by field; Workflow::compile() checks its graph.
 struct WorkflowDefinition {
-  std::string id;
-  std::uint32_t version = 1;
-  DefinitionKind kind = DefinitionKind::workflow;
-  LocalizedText title;
-  LocalizedText description;
-  std::string default_language;  ///< "" when the definition names none
-  std::string start;             ///< step id
-  std::vector<StepDefinition> steps;
-  boost::json::object metadata;
+  std::string id;             ///< the definition's name; `call` steps and the engine use it
+  std::uint32_t version = 1;  ///< >= 1; instances stay on the version they started with
+  DefinitionKind kind = DefinitionKind::workflow;  ///< for a checklist, steps come from sections
+  LocalizedText title;                             ///< what people see
+  LocalizedText description;                       ///< may be empty
+  std::string default_language;                    ///< "" when the definition names none
+  std::string start;                               ///< step id
+  std::vector<StepDefinition> steps;  ///< in the order written, which gives each its StepIndex
+  boost::json::object metadata;       ///< free-form data for the host; the engine never reads it
 
   /// The document it was loaded from, to locate later findings; null when built in code.
   std::shared_ptr<const Source> source;
@@ -141,7 +170,7 @@ struct WorkflowDefinition {
 /// Limits and knobs of the loader. Every limit has a default suited to hand-written
 /// definitions; docs/limits.md lists them.
 struct LoadOptions {
-  JsonLimits json;
+  JsonLimits json;  ///< size, depth and string length of the document
   /// Most steps in one definition (for a checklist: sections).
   std::size_t max_steps = 10'000;
   /// Longest id: of the definition, its steps, sections and items.
@@ -160,7 +189,7 @@ struct LoadOptions {
   const StepTypeRegistry* step_types = nullptr;
   /// Limits of the expressions and templates in it.
   ExpressionLimits expressions;
-  TemplateLimits templates;
+  TemplateLimits templates;  ///< limits of its templates (step titles, descriptions, parameters)
 };
 
 /// Loads a definition from its text. `source_name` names it in diagnostics (usually a path).

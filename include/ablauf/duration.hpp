@@ -18,9 +18,10 @@
 
 namespace ablauf {
 
+/// A length of time: calendar years and months, plus exact days and time. Zero by default.
 struct Duration {
-  std::int64_t years = 0;
-  std::int64_t months = 0;
+  std::int64_t years = 0;             ///< calendar years
+  std::int64_t months = 0;            ///< calendar months
   std::int64_t days = 0;              ///< weeks count as 7 days
   std::chrono::milliseconds time{0};  ///< hours, minutes, seconds
 
@@ -35,12 +36,14 @@ struct Duration {
   /// how far ahead a timer may lie compares. Saturates at milliseconds::max().
   std::chrono::milliseconds longest() const noexcept;
 
+  /// Compares field by field, so P1D and PT24H are not equal (P1W and P7D are).
   friend bool operator==(const Duration&, const Duration&) = default;
 };
 
+/// Why a duration does not parse.
 struct DurationError {
-  std::size_t offset = 0;  ///< of the character at fault in the text
-  std::string message;
+  std::size_t offset = 0;     ///< of the character at fault in the text
+  std::string message;        ///< what is wrong, often with an example that works
   bool out_of_range = false;  ///< well-formed, but a component is too large to represent
 };
 

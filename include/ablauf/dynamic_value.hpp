@@ -26,28 +26,34 @@ namespace detail {
 struct DynamicNode;
 }
 
+/// How DynamicValue::compile() reads a value.
 struct DynamicValueOptions {
-  CompileOptions expressions;
-  TemplateLimits templates;
+  CompileOptions expressions;         ///< for every `{"=": …}` expression
+  TemplateLimits templates;           ///< for every string, when strings are templates
   bool strings_are_templates = true;  ///< false: strings are taken as they are
 };
 
 /// A template or expression that does not compile, at `pointer` below the value (and `offset`
 /// in the string there, for text).
 struct DynamicValueProblem {
+  /// JSON pointer relative to the value; for a JsonLogic rule, of the operation at fault in it.
   std::string pointer;
-  std::size_t offset = 0;
-  bool in_string = false;  ///< whether offset points into the string at pointer
-  bool is_template = false;
-  bool limit = false;
-  std::string message;
+  std::size_t offset = 0;    ///< byte offset in the string at pointer, when in_string
+  bool in_string = false;    ///< whether offset points into the string at pointer
+  bool is_template = false;  ///< a template (else an expression) does not compile
+  bool limit = false;   ///< an expression exceeds ExpressionLimits (always false for templates)
+  std::string message;  ///< what is wrong, from ExpressionError or TemplateError
 };
 
+/// How DynamicValue::evaluate() computes a value.
 struct DynamicEvaluationOptions {
-  EvaluationOptions expressions;
+  EvaluationOptions expressions;  ///< the clock and step budget of each expression
+  /// How templates render; no HTML escaping by default, since the values are not HTML.
   RenderOptions templates{.escape = Escape::none};
 };
 
+/// A parameter value compiled once, with every template and expression in it, and evaluated
+/// per instance. Cheap to copy: copies share the compiled form.
 class DynamicValue {
  public:
   /// A constant null.
@@ -65,10 +71,13 @@ class DynamicValue {
 
   /// Every expression and template in it, with the pointer (below the value) where each is.
   struct Part {
-    std::string pointer;
-    const Expression* expression = nullptr;
-    const Template* tmpl = nullptr;
+    std::string pointer;  ///< of the template string, or of the expression's "=" member
+    const Expression* expression = nullptr;  ///< the expression; null for a template
+    const Template* tmpl = nullptr;          ///< the template; null for an expression
   };
+  /// The expressions and templates in the value, in document order, for validators to check
+  /// (the paths an expression reads, the names a template reads). The pointers stay valid while
+  /// this value or a copy of it lives.
   std::vector<Part> parts() const;
 
   /// The value for one instance: templates rendered, expressions evaluated. Errors point (in

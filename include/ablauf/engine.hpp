@@ -7,10 +7,12 @@
 /// event in its Store (see event.hpp), so that an instance's state is always the fold of its
 /// history.
 ///
-///   ablauf::Engine engine;                       // in memory, wall clock
-///   engine.deploy(std::move(workflow));
-///   auto id = engine.start("invoicing", input);  // runs until it waits for someone
-///   engine.answer(*id, "check", "amount_ok", true, "erika");
+/// ```cpp
+/// ablauf::Engine engine;                       // in memory, wall clock
+/// engine.deploy(std::move(workflow));
+/// auto id = engine.start("invoicing", input);  // runs until it waits for someone
+/// engine.answer(*id, "check", "amount_ok", true, "erika");
+/// ```
 ///
 /// Threads: the engine advances instances on its Executor (executor.hpp). With the default,
 /// InlineExecutor, every call returns once the instance it touched waits or ends; with a
@@ -78,14 +80,14 @@ struct EngineLimits {
 /// call such as answer() claims the one it changes (if a worker holds it, the call records its
 /// change and leaves the rest to that worker).
 struct WorkerOptions {
-  /// The name claims are recorded under; "" means "<host name>:<process id>".
+  /// The name claims are recorded under; "" means `<host name>:<process id>`.
   std::string name;
   /// How long a claim lasts unless renewed. A worker renews its claims every third of it, so a
   /// process that dies or stalls loses them within one lease.
   std::chrono::milliseconds lease{30'000};
-  // Most instances run_worker() claims at once.
+  /// Most instances run_worker() claims at once.
   std::size_t batch = 16;
-  // How long an idle worker waits before it looks for work again.
+  /// How long an idle worker waits before it looks for work again.
   std::chrono::milliseconds poll_interval{200};
 };
 
@@ -96,6 +98,8 @@ struct WorkerStats {
   std::uint64_t lost = 0;     ///< claims found lost when renewing them
 };
 
+/// What an engine is made with: where it keeps instances, what time it is, where mail, tasks
+/// and records go, and its limits. By default: in memory, on the system clock.
 struct EngineConfig {
   /// Not owned, and must outlive the engine; null means the engine's own default: a MemoryStore,
   /// the system clock, an InlineExecutor. send_email queues its mail in the store's outbox, and
@@ -104,10 +108,11 @@ struct EngineConfig {
   /// `records` (called with an idempotency key: at least once). Tasks go to `tasks` if given, and
   /// are kept in their instances either way.
   Store* store = nullptr;
-  Clock* clock = nullptr;
-  Mailer* mailer = nullptr;
-  TaskSink* tasks = nullptr;
-  RecordStore* records = nullptr;
+  Clock* clock = nullptr;          ///< what time it is; null: the system clock. Not owned.
+  Mailer* mailer = nullptr;        ///< null: mail stays queued in the outbox, unsent. Not owned.
+  TaskSink* tasks = nullptr;       ///< null: tasks live only in their instances. Not owned.
+  RecordStore* records = nullptr;  ///< null: the store keeps the records. Not owned.
+  /// Where instances advance; null: an InlineExecutor, in the calling thread. Not owned.
   Executor* executor = nullptr;
   /// Sees every event once it is stored: for logging, metrics, the host's own audit trail.
   std::function<void(const std::string& instance, const Event& event)> observer;
@@ -125,32 +130,38 @@ struct EngineConfig {
   /// used; another is read again from the store (its latest snapshot and the events since) when
   /// next touched. Bounds the engine's memory however many instances wait. 0: none.
   std::size_t cached_instances = 10'000;
-  EngineLimits limits;
-  WorkerOptions worker;
+  EngineLimits limits;   ///< what one instance may hold and do
+  WorkerOptions worker;  ///< how to share work through a store that shares_work()
 };
 
 /// Which instances list() returns; empty fields match every instance.
 struct InstanceFilter {
-  std::string workflow;
-  std::optional<InstanceStatus> status;
-  std::string waiting_for;  ///< an assignee with an open task, e.g. "accounts_receivable"
+  std::string workflow;                  ///< a workflow's id, matching each of its versions
+  std::optional<InstanceStatus> status;  ///< the instance's status now
+  std::string waiting_for;  ///< an assignee with an open task, such as "accounts_receivable"
 };
 
+/// How start() begins an instance; the defaults run the newest version at once, as "system".
 struct StartOptions {
   /// Starting twice with the same key returns the first instance.
   std::string business_key;
   /// The version to run; 0 runs the newest deployed.
   std::uint32_t version = 0;
-  std::string actor = "system";
+  std::string actor = "system";  ///< who started it, as recorded in its first event
   /// Only stores the new instance, at its start, and returns: no step runs in this call. Where
   /// workers share the store, one of them claims it (a front end that starts instances and runs
   /// none); elsewhere resume() runs it.
   bool enqueue = false;
 };
 
+/// Runs instances of deployed workflows, recording every change in its Store. Every member may
+/// be called from several threads at once; see engine.hpp for threads and locking.
 class Engine {
  public:
+  /// An engine with the store, clock, services and limits of `config`; by default all in
+  /// memory, on the system clock, advancing instances in the calling thread.
   explicit Engine(EngineConfig config = {});
+  /// Waits until no instance is advancing (wait_idle()): work on the executor refers to it.
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -167,8 +178,12 @@ class Engine {
   tl::expected<std::string, Error> start(std::string_view workflow, boost::json::value input,
                                          const StartOptions& options = {});
 
+  /// The instance's state as of its last stored event; not_found for an unknown id.
   tl::expected<InstanceState, Error> get(std::string_view instance) const;
+  /// The instance's events, oldest first: what its state is the fold of. not_found for an
+  /// unknown id.
   tl::expected<std::vector<Event>, Error> history(std::string_view instance) const;
+  /// The id of every instance in the store, of every workflow, in the order they were created.
   tl::expected<std::vector<std::string>, Error> instances() const;
   /// The states of the instances that match, in the order they were started.
   tl::expected<std::vector<InstanceState>, Error> list(const InstanceFilter& filter = {}) const;
@@ -195,9 +210,9 @@ class Engine {
   tl::expected<void, Error> complete_task(std::string_view instance, std::string_view task,
                                           std::string_view outcome, std::string_view actor);
 
-  /// Delivers an event to a wait step waiting for it (e.g. "payment_received"). `target` is an
-  /// instance id, or a correlation key: the value of a waiting step's `correlation` expression
-  /// (e.g. the invoice number), so the sender need not know the instance.
+  /// Delivers an event to a wait step waiting for it (such as "payment_received"). `target` is
+  /// an instance id, or a correlation key: the value of a waiting step's `correlation`
+  /// expression (say, the invoice number), so the sender need not know the instance.
   tl::expected<void, Error> signal(std::string_view target, std::string_view event,
                                    boost::json::value payload = nullptr);
 
@@ -219,7 +234,10 @@ class Engine {
   /// Waits until no instance is advancing or scheduled to. Not from an adapter or observer.
   void wait_idle();
 
-  /// --- sharing work with other processes (a store that shares_work(), see WorkerOptions)
+  /// @name Sharing work with other processes
+  /// Through a store that shares_work() (PostgresStore); see WorkerOptions.
+  /// @{
+
   /// Claims a batch of instances with work (a token to run, a timer due by the clock's now),
   /// advances each and lets its claim go; returns how many it claimed.
   tl::expected<std::size_t, Error> claim_and_run();
@@ -227,8 +245,12 @@ class Engine {
   /// work, and renews its claims while their steps run. Errors (the database away for a while)
   /// go to on_error, and the worker carries on. Returns once the claims it held are let go.
   void run_worker(std::stop_token stop);
+  /// What this engine's workers and calls did with claims, since it was made.
   WorkerStats worker_stats() const;
+  /// @}
 
+  /// Ends an unfinished instance as cancelled, recording `actor` and `reason`, and cancels the
+  /// sub-workflows its call steps wait for. An instance that has already ended is an error.
   tl::expected<void, Error> cancel(std::string_view instance, std::string_view actor,
                                    std::string_view reason = {});
 

@@ -40,28 +40,32 @@ enum class EventType : std::uint8_t {
   timer_fired,         ///< timer
   signal_received,     ///< name, payload
   vars_assigned,       ///< vars: {name: value}
-  instance_completed,  ///<
+  instance_completed,  ///< (no data)
   instance_failed,     ///< error
   instance_cancelled,  ///< reason?; actor
 };
 
+/// The type's name, as stores keep it: the enumerator's own name, e.g. "step_completed".
 std::string_view to_string(EventType type) noexcept;
+/// The type a name from to_string() stands for; none for any other name.
 std::optional<EventType> event_type_from_string(std::string_view name) noexcept;
 
+/// One change to one instance: what happened, when, by whom, and to which step and token.
 struct Event {
   std::uint64_t sequence = 0;  ///< 1, 2, … within its instance; 0 until appended
-  EventType type = EventType::instance_started;
-  Time time{};
-  std::string actor = "system";  ///< who caused it: a person's id, or "system"
-  std::string step;              ///< the step it concerns; "" for the instance as a whole
-  std::uint32_t attempt = 0;     ///< step_started and step_failed: 1 for the first try
-  std::uint32_t token = 0;       ///< the token a step event concerns (tokens count from 1)
+  EventType type = EventType::instance_started;  ///< what happened
+  Time time{};                                   ///< when, by the engine's Clock
+  std::string actor = "system";                  ///< who caused it: a person's id, or "system"
+  std::string step;           ///< the step it concerns; "" for the instance as a whole
+  std::uint32_t attempt = 0;  ///< step_started and step_failed: 1 for the first try
+  std::uint32_t token = 0;    ///< the token a step event concerns (tokens count from 1)
   /// step_completed and step_failed: the steps the token moves to, the first keeping it and
   /// each further one starting a token of its own; empty: the token ends. None: a failure
   /// that leaves the token where it is (a retry or the instance's end follows).
   std::optional<std::vector<std::string>> next;
   boost::json::object data;  ///< the rest, as listed beside the type
 
+  /// Compares every field.
   friend bool operator==(const Event&, const Event&) = default;
 };
 

@@ -20,6 +20,8 @@
 
 namespace ablauf {
 
+/// Where the engine runs its work (EngineConfig::executor). Implement it to run instances on a
+/// host's own event loop or thread pool.
 class Executor {
  public:
   virtual ~Executor() = default;
@@ -27,8 +29,10 @@ class Executor {
   virtual void post(std::function<void()> work) = 0;
 };
 
+/// Runs each piece of work at once, on the thread that posts it: the engine's default.
 class InlineExecutor final : public Executor {
  public:
+  /// Runs `work` before returning.
   void post(std::function<void()> work) override { work(); }
 };
 
@@ -36,11 +40,14 @@ class InlineExecutor final : public Executor {
 /// already posted, then joins the threads.
 class ThreadPool final : public Executor {
  public:
+  /// Starts `threads` worker threads (one if 0).
   explicit ThreadPool(std::size_t threads);
+  /// Waits for the work already posted to finish, then joins the threads.
   ~ThreadPool() override;
-  ThreadPool(const ThreadPool&) = delete;
-  ThreadPool& operator=(const ThreadPool&) = delete;
+  ThreadPool(const ThreadPool&) = delete;             ///< Not copyable.
+  ThreadPool& operator=(const ThreadPool&) = delete;  ///< Not copyable.
 
+  /// Queues `work` for the next free thread and returns at once.
   void post(std::function<void()> work) override;
 
  private:

@@ -32,13 +32,15 @@ namespace detail {
 struct Program;
 }
 
+/// Compile-time limits of an expression. A value at a limit is accepted.
 struct ExpressionLimits {
   std::size_t max_length = 16 * 1024;  ///< bytes of a text expression
   std::size_t max_depth = 64;          ///< nesting of operators, calls and brackets
 };
 
+/// How Expression::parse() and Expression::from_jsonlogic() compile.
 struct CompileOptions {
-  ExpressionLimits limits;
+  ExpressionLimits limits;  ///< exceeding one fails with ExpressionError::limit set
   /// The names a text expression may start a path with. Empty allows any name (for trying
   /// expressions against an arbitrary document with `ablauf eval`).
   std::vector<std::string> roots = {"input", "vars", "steps", "event"};
@@ -47,12 +49,13 @@ struct CompileOptions {
 /// Why an expression does not compile. Text expressions point at the byte at fault; JsonLogic
 /// rules at the JSON pointer (relative to the rule) of the operation at fault.
 struct ExpressionError {
-  std::string message;
-  std::size_t offset = 0;
-  std::string pointer;
-  bool limit = false;  ///< a limit of ExpressionLimits was exceeded
+  std::string message;     ///< what is wrong, for the author
+  std::size_t offset = 0;  ///< byte offset into the text (text expressions); else 0
+  std::string pointer;     ///< JSON pointer into the rule (JsonLogic); else ""
+  bool limit = false;      ///< a limit of ExpressionLimits was exceeded
 };
 
+/// How one evaluation runs.
 struct EvaluationOptions {
   /// What now() returns; the moment of the call when not given. Engines pass their Clock's time
   /// so that evaluation is deterministic under a manual clock.
@@ -65,14 +68,20 @@ struct EvaluationOptions {
 /// Why an evaluation failed: a stable type ("type_mismatch", "division_by_zero", "NaN", …, or
 /// the type given to JsonLogic's `throw`), a message, and the operation at fault.
 struct EvaluationError {
-  std::string type;
-  std::string message;
+  std::string type;        ///< stable, for code to test: "type_mismatch", "division_by_zero", …
+  std::string message;     ///< what went wrong, for people
   std::size_t offset = 0;  ///< in the text (text expressions)
   std::string pointer;     ///< in the rule (JsonLogic)
 };
 
-enum class ExpressionSyntax { text, jsonlogic };
+/// The spelling an expression was written in.
+enum class ExpressionSyntax {
+  text,      ///< an infix string: `input.total > 1000`
+  jsonlogic  ///< a JsonLogic rule: `{">": [{"var": "input.total"}, 1000]}`
+};
 
+/// A compiled expression, in either spelling. Has no empty state: obtain one from parse() or
+/// from_jsonlogic(). Cheap to copy: copies share the compiled form.
 class Expression {
  public:
   /// Compiles a text expression such as `size(steps.verify.answers) == 3`.
@@ -83,6 +92,8 @@ class Expression {
   static tl::expected<Expression, ExpressionError> from_jsonlogic(
       const boost::json::value& rule, const CompileOptions& options = {});
 
+  /// Which spelling it was compiled from; says whether errors and paths carry an offset or a
+  /// pointer.
   ExpressionSyntax syntax() const noexcept;
 
   /// The text as written, or the JsonLogic rule serialized.
@@ -91,10 +102,12 @@ class Expression {
   /// The paths the expression reads with fixed names, e.g. {"steps", "verify", "answers"}, with
   /// where each is written. Lets a validator check that `steps.<id>` names a real step.
   struct PathReference {
-    std::vector<std::string> segments;
-    std::size_t offset = 0;  ///< text
-    std::string pointer;     ///< JsonLogic
+    std::vector<std::string> segments;  ///< the names in order, e.g. "steps", "verify", …
+    std::size_t offset = 0;             ///< text
+    std::string pointer;                ///< JsonLogic
   };
+  /// Every path it reads from the data (not from the elements inside `map`, `filter` and the
+  /// like); a path read twice is listed twice.
   std::vector<PathReference> paths() const;
 
   /// The compiled form, for ablauf's own evaluator.

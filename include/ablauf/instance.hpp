@@ -3,7 +3,7 @@
 ///
 /// The engine never changes state directly: it appends events and applies them, and a store
 /// that loads the events rebuilds exactly the same state. The state holds what expressions see
-/// (data: input, vars, steps.<id>.output/answers/outcome/visits, event) and what the engine
+/// (data: input, vars, `steps.<id>.output/answers/outcome/visits/error`, event) and what the engine
 /// needs to go on: where the tokens are, which timers are set, which tasks are open.
 ///
 /// Thread-safety: a plain value; the engine serialises the changes of one instance.
@@ -24,70 +24,90 @@
 
 namespace ablauf {
 
-enum class InstanceStatus { running, waiting, completed, failed, cancelled };
+/// Where an instance stands. The last three are final: no event follows them.
+enum class InstanceStatus {
+  running,    ///< has a token that is not waiting: work to do now
+  waiting,    ///< every token waits: for a checklist, a task, a timer, an event, …
+  completed,  ///< ran to its end
+  failed,     ///< stopped by an error; InstanceState::error says why
+  cancelled   ///< stopped on request
+};
 
+/// The status's name, as in JSON and the stores: "running", "waiting", ….
 std::string_view to_string(InstanceStatus status) noexcept;
 
 /// Where a line of execution is. Parallel branches each have one. A token found running when an
 /// instance is loaded was cut off by a crash: its attempt runs again, under the same key.
 struct Token {
-  enum class State { ready, running, waiting };
-  std::uint32_t id = 0;
-  std::string step;
-  State state = State::ready;
-  std::string waiting_for;    ///< while waiting: "checklist", "task", "timer", "event", "join",
-                              ///< "call", "adapter"
-  std::string waiting_on;     ///< the task (for "task") or sub-workflow instance (for "call")
-  std::uint32_t attempt = 0;  ///< of the step it is at
-  std::uint64_t started = 0;  ///< the sequence number of that attempt's step_started event
+  /// What the token is doing at its step.
+  enum class State {
+    ready,    ///< arrived; its step has not started
+    running,  ///< its step has started and has not yet completed, failed or begun to wait
+    waiting   ///< its step waits; waiting_for says for what
+  };
+  std::uint32_t id = 0;        ///< unique within the instance, counting from 1
+  std::string step;            ///< the id of the step it is at
+  State state = State::ready;  ///< what it is doing there
+  std::string waiting_for;     ///< while waiting: "checklist", "task", "timer", "event", "join",
+                               ///< "call", "adapter"
+  std::string waiting_on;      ///< the task (for "task") or sub-workflow instance (for "call")
+  std::uint32_t attempt = 0;   ///< of the step it is at
+  std::uint64_t started = 0;   ///< the sequence number of that attempt's step_started event
 };
 
+/// A timer set and not yet fired: a wait step's, a retry's delay, or a step's timeout.
 struct Timer {
-  std::string id;
-  Time due{};
-  std::string step;
-  std::uint32_t token = 0;
-  std::string purpose;  ///< "wait", "retry", "timeout"
+  std::string id;           ///< unique within the instance; timer_fired names it
+  Time due{};               ///< when it fires
+  std::string step;         ///< the step that set it
+  std::uint32_t token = 0;  ///< its token; it is dropped when that token's step completes or fails
+  std::string purpose;      ///< "wait", "retry", "timeout"
 };
 
+/// Work for a person, made by a create_task step and completed through Engine::complete_task.
+/// Completed tasks stay in the state, so that its history shows who did what.
 struct Task {
-  std::string id;
-  std::string step;
-  std::string title;
-  std::string assignee;
-  std::optional<Time> due;
-  bool completed = false;
-  std::string outcome;
-  std::string completed_by;
+  std::string id;            ///< unique, and the same when the step runs again after a crash
+  std::string step;          ///< the create_task step that made it
+  std::string title;         ///< in the engine's language; empty if the step gives none
+  std::string assignee;      ///< who should do it, e.g. a role; empty: anyone
+  std::optional<Time> due;   ///< when it should be done by, if the step says
+  bool completed = false;    ///< whether someone has completed it
+  std::string outcome;       ///< the outcome it was completed with; empty while open or if none
+  std::string completed_by;  ///< the actor who completed it; empty while open
 };
 
+/// Everything about one instance that its events establish; fold() makes it from them.
 struct InstanceState {
-  std::string id;
-  std::string workflow_id;
-  std::uint32_t version = 0;
-  std::string business_key;
-  std::string parent;  ///< the instance whose call step started this one, if any
-  InstanceStatus status = InstanceStatus::running;
-  Time started_at{};
-  Time updated_at{};
-  std::string error;  ///< why it failed
-  /// {"input": …, "vars": {…}, "steps": {"<id>": {"output", "answers", "outcome", "visits"}},
-  ///  "event": …} — what expressions and templates read.
+  std::string id;             ///< the instance's id
+  std::string workflow_id;    ///< the id of the workflow it runs
+  std::uint32_t version = 0;  ///< the version of that workflow it runs
+  std::string business_key;   ///< the host's own key for it, unique per workflow; empty: none
+  std::string parent;         ///< the instance whose call step started this one, if any
+  InstanceStatus status = InstanceStatus::running;  ///< as of the last event applied
+  Time started_at{};                                ///< the time of its instance_started event
+  Time updated_at{};                                ///< the time of the last event applied
+  std::string error;                                ///< why it failed
+  /// `{"input": …, "vars": {…}, "steps": {"<id>": {"output", "answers", "outcome", "visits"}},
+  ///  "event": …}` — what expressions and templates read.
   boost::json::value data;
-  std::vector<Token> tokens;
-  std::vector<Timer> timers;
-  std::vector<Task> tasks;
-  std::uint64_t last_sequence = 0;
-  std::uint32_t next_token = 1;
+  std::vector<Token> tokens;  ///< the live tokens; none once the instance has finished
+  std::vector<Timer> timers;  ///< the timers set and not yet fired, in the order they were set
+  std::vector<Task> tasks;    ///< every task made, open or completed, in the order made
+  std::uint64_t last_sequence = 0;  ///< the sequence number of the last event applied; 0: none
+  std::uint32_t next_token = 1;     ///< the id the next new token gets
   /// How often a token has left a step (completed, or failed on to another): what the loop
   /// guard EngineLimits::max_activations counts.
   std::uint64_t activations = 0;
 
+  /// Whether it has completed, failed or been cancelled: no event may follow.
   bool finished() const noexcept {
     return status == InstanceStatus::completed || status == InstanceStatus::failed ||
            status == InstanceStatus::cancelled;
   }
+  /// The live token with this id, or null. The pointer is valid until the next apply().
   const Token* find_token(std::uint32_t id) const noexcept;
+  /// The task with this id, open or completed, or null. Valid until the next apply().
   const Task* find_task(std::string_view id) const noexcept;
 
   /// Applies one event. Events must come in sequence (last_sequence + 1) and fit the state:
@@ -101,6 +121,7 @@ tl::expected<InstanceState, Error> fold(std::string instance_id, std::span<const
 /// The state as JSON, and back: what a store keeps as a snapshot. Reading checks every field;
 /// a snapshot that does not fit is an invalid_event error naming the field.
 boost::json::value to_json(const InstanceState& state);
+/// Reads to_json()'s form back. The id is not part of that form: `instance_id` supplies it.
 tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
                                                    const boost::json::value& json);
 

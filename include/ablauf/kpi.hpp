@@ -41,50 +41,53 @@ struct KpiOptions {
 
 /// How long something took, over every time it happened.
 struct DurationSummary {
-  std::size_t count = 0;
-  std::chrono::milliseconds median{};
-  std::chrono::milliseconds p95{};  ///< nearest rank: 95 % took this long or less
-  std::chrono::milliseconds max{};
+  std::size_t count = 0;               ///< how many times; without any, every duration is 0
+  std::chrono::milliseconds median{};  ///< nearest rank: half took this long or less
+  std::chrono::milliseconds p95{};     ///< nearest rank: 95 % took this long or less
+  std::chrono::milliseconds max{};     ///< the longest
 };
 
 /// One step of one workflow.
 struct StepKpi {
-  std::string workflow;
-  std::string step;
+  std::string workflow;      ///< the workflow's id
+  std::string step;          ///< the step's id
   std::size_t runs = 0;      ///< attempts started, plus steps that complete at once
   std::size_t failures = 0;  ///< attempts that failed (a timeout counts)
   /// From an attempt's start to its completion or failure, waiting for people included.
   DurationSummary duration;
 };
 
+/// The tasks of the counted instances.
 struct TaskKpi {
-  std::size_t created = 0;
-  std::size_t completed = 0;
-  std::size_t open = 0;
-  std::size_t overdue = 0;         ///< open past their due date
-  std::size_t completed_late = 0;  ///< completed after their due date
-  DurationSummary time_to_complete;
+  std::size_t created = 0;           ///< tasks made (task_created events)
+  std::size_t completed = 0;         ///< tasks done (task_completed events)
+  std::size_t open = 0;              ///< not completed, in instances that have not ended
+  std::size_t overdue = 0;           ///< open past their due date
+  std::size_t completed_late = 0;    ///< completed after their due date
+  DurationSummary time_to_complete;  ///< from creation to completion, over completed tasks
 };
 
 /// The payments of one calendar month (UTC), by the date they were paid.
 struct PaymentMonth {
-  std::string month;  ///< "2026-12"
-  std::size_t invoices_paid = 0;
-  double amount_paid = 0;
-  double days_to_pay = 0;     ///< average from issue to payment, weighted by amount
-  std::size_t paid_late = 0;  ///< after their due date
+  std::string month;              ///< "2026-12"
+  std::size_t invoices_paid = 0;  ///< invoices paid that month
+  double amount_paid = 0;         ///< what they paid (`amount_paid`, else `total`)
+  double days_to_pay = 0;         ///< average from issue to payment, weighted by amount
+  std::size_t paid_late = 0;      ///< after their due date
 };
 
 /// What the invoice records of the counted instances say. Amounts are in the invoices'
 /// currency; mixed currencies are not converted.
 struct ReceivablesKpi {
+  /// The invoice records counted: those the counted instances wrote that have a total and were
+  /// not issued after `at`.
   std::size_t invoices = 0;
-  std::size_t paid = 0;
-  std::size_t open = 0;
-  std::size_t overdue = 0;  ///< open past their due date
-  double invoiced = 0;
-  double collected = 0;
-  double outstanding = 0;
+  std::size_t paid = 0;         ///< paid by `at`
+  std::size_t open = 0;         ///< not paid by `at`
+  std::size_t overdue = 0;      ///< open past their due date
+  double invoiced = 0;          ///< the sum of their totals
+  double collected = 0;         ///< what the paid ones paid
+  double outstanding = 0;       ///< the totals of open invoices, and what paid ones fell short
   std::size_t period_days = 0;  ///< from the first invoice (or `since`) to `at`
   /// outstanding / invoiced × period_days; none without anything invoiced.
   std::optional<double> days_sales_outstanding;
@@ -92,27 +95,29 @@ struct ReceivablesKpi {
   std::optional<double> days_to_pay;
   /// Average reminders sent before an invoice was paid, and how many invoices needed how many.
   std::optional<double> reminders_before_payment;
-  std::map<long, std::size_t> reminders;
+  std::map<long, std::size_t> reminders;  ///< reminders sent → invoices paid after that many
   /// One entry per month in which invoices were paid, oldest first.
   std::vector<PaymentMonth> trend;
 };
 
+/// What compute_kpis() found: instances by status, their durations, steps, tasks and, where
+/// the instances wrote invoices, receivables.
 struct Kpis {
-  Time from{};  ///< `since`, or the first start counted
-  Time at{};    ///< the moment the figures describe
-  std::size_t started = 0;
-  std::size_t completed = 0;
-  std::size_t failed = 0;
-  std::size_t cancelled = 0;
-  std::size_t running = 0;
-  std::size_t waiting = 0;
+  Time from{};                ///< `since`, or the first start counted
+  Time at{};                  ///< the moment the figures describe
+  std::size_t started = 0;    ///< instances counted, whatever their status
+  std::size_t completed = 0;  ///< of them, those that ran to their end
+  std::size_t failed = 0;     ///< those stopped by an error
+  std::size_t cancelled = 0;  ///< those stopped on request
+  std::size_t running = 0;    ///< those with work to do now
+  std::size_t waiting = 0;    ///< those whose every token waits
   /// Waiting instances of which at least one token waits for a checklist or a task.
   std::size_t waiting_on_people = 0;
   /// From start to end, of the instances that completed.
   DurationSummary instance_duration;
   /// In the order they first ran.
   std::vector<StepKpi> steps;
-  TaskKpi tasks;
+  TaskKpi tasks;  ///< the tasks of the counted instances
   /// When the counted instances wrote invoice records.
   std::optional<ReceivablesKpi> receivables;
 };

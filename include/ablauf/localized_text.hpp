@@ -16,16 +16,21 @@
 
 namespace ablauf {
 
+/// A text in one or more languages, kept in the order written. Empty when the author gave none.
 class LocalizedText {
  public:
+  /// No text: empty(), and get() returns "".
   LocalizedText() = default;
   /// A text in no particular language, as written with a plain string.
   explicit LocalizedText(std::string text) { translations_.emplace_back("", std::move(text)); }
 
+  /// Adds the text in `language` (a code such as "de" or "de-CH"). Does not replace an earlier
+  /// text in the same language; get() finds the first.
   void add(std::string language, std::string text) {
     translations_.emplace_back(std::move(language), std::move(text));
   }
 
+  /// Whether no text was given in any language.
   bool empty() const noexcept { return translations_.empty(); }
 
   /// The text in `language`, else in `fallback`, else the first given; "" when empty().

@@ -27,11 +27,14 @@
 
 namespace ablauf {
 
+/// How PostgresStore::open() connects.
 struct PostgresOptions {
-  /// Most connections open at once; callers beyond them wait for one.
+  /// Most connections open at once; callers beyond them wait for one. 0 counts as 1.
   std::size_t connections = 4;
 };
 
+/// The durable store that several host processes share: one PostgreSQL database, with claims
+/// and leases so that each instance advances in one process at a time. Made by open().
 class PostgresStore final : public Store {
  public:
   /// Connects to the database `conninfo` names ("postgresql://user@host/db" or "host=… dbname=…")
@@ -39,9 +42,10 @@ class PostgresStore final : public Store {
   /// written by a newer ablauf.
   static tl::expected<std::unique_ptr<PostgresStore>, Error> open(
       const std::string& conninfo, const PostgresOptions& options = {});
+  /// Closes its connections.
   ~PostgresStore() override;
-  PostgresStore(const PostgresStore&) = delete;
-  PostgresStore& operator=(const PostgresStore&) = delete;
+  PostgresStore(const PostgresStore&) = delete;             ///< Not copyable.
+  PostgresStore& operator=(const PostgresStore&) = delete;  ///< Not copyable.
 
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
                                    Commit commit) override;

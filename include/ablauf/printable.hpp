@@ -20,6 +20,7 @@
 
 namespace ablauf {
 
+/// What a form shows: its language, and, for a form filled in, the instance's answers.
 struct FormOptions {
   /// The language of the form; "" picks the definition's default language.
   std::string language;
@@ -27,6 +28,8 @@ struct FormOptions {
   /// answer recorded, who gave it and when; a signature shows its signer, its time and the
   /// SHA-256 of the answers it signs, so that a printed copy can be checked against the record.
   std::string instance;
+  /// The instance's events, oldest first, as Engine::history() gives them; empty for a blank
+  /// form. Viewed, not copied: they must outlive the call.
   std::span<const Event> history;
 };
 
@@ -34,19 +37,22 @@ struct FormOptions {
 /// escaped, so that it shows as written and never as markup. Deterministic, for golden files.
 void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition,
                          const FormOptions& options = {});
-std::string to_markdown_form(const WorkflowDefinition& definition,
-                             const FormOptions& options = {});
+/// write_markdown_form() into a string.
+std::string to_markdown_form(const WorkflowDefinition& definition, const FormOptions& options = {});
 
 /// One self-contained HTML page: inline CSS with a print stylesheet (A4), no scripts and nothing
 /// loaded from elsewhere. Every text an author wrote is escaped.
 void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
                      const FormOptions& options = {});
+/// write_html_form() into a string.
 std::string to_html_form(const WorkflowDefinition& definition, const FormOptions& options = {});
 
+/// What to_pdf_form() prints, and with which fonts.
 struct PdfOptions {
-  FormOptions form;
+  FormOptions form;  ///< language and answers, as for the other forms
   /// TrueType fonts to embed, which must cover the form's language (DejaVu covers German).
   std::filesystem::path font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  /// The bold face, for titles and labels.
   std::filesystem::path bold_font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 };
 

@@ -4,8 +4,7 @@
 /// send_email hands its mail to a Mailer, create_task its task to a TaskSink, save_record and
 /// update_record write through a RecordStore. Each has a default (an outbox a host can read,
 /// tasks kept in the instance, a map of records), so a host replaces one of them without
-/// writing a step type. The durable stores provide their
-/// own, committed with the step's outcome.
+/// writing a step type. The durable stores provide their own, committed with the step's outcome.
 ///
 /// Thread-safety: implementations must allow calls from several threads; the defaults do.
 #pragma once
@@ -25,15 +24,25 @@
 
 namespace ablauf {
 
+/// A mail send_email composed, its templates rendered, as a Mailer gets it. No header field
+/// (recipients, reply_to, subject) holds a line break: send_email refuses such a mail.
 struct Mail {
+  /// Recipients, as the step gives them: `to` names at least one.
   std::vector<std::string> to, cc, bcc;
-  std::string reply_to;
-  std::string subject;
-  std::string body;
-  bool html = false;
+  /// @var cc
+  /// Recipients in copy; may be empty.
+  /// @var bcc
+  /// Recipients in blind copy, hidden from the others; may be empty.
+  std::string reply_to;         ///< where answers go; "" for the sender
+  std::string subject;          ///< in the engine's language (EngineConfig::language)
+  std::string body;             ///< plain text, or HTML if `html` (rendered values escaped)
+  bool html = false;            ///< whether `body` is HTML: the step's `format` is "html"
   std::string idempotency_key;  ///< the same for a re-sent mail
 };
 
+/// Delivers the mail send_email queues: the host's SMTP client, mail service or queue. The
+/// engine calls it from Engine::deliver_mail(); after a crash it may hand over a mail again,
+/// with the same idempotency key.
 class Mailer {
  public:
   virtual ~Mailer() = default;
@@ -41,10 +50,14 @@ class Mailer {
   virtual tl::expected<std::string, std::string> send(const Mail& mail) = 0;
 };
 
-/// Keeps every mail it is given, once per idempotency key.
+/// Keeps every mail it is given, once per idempotency key. In memory: a Mailer for tests and
+/// for hosts that read the mail themselves.
 class Outbox final : public Mailer {
  public:
+  /// Keeps the mail, unless one with the same idempotency key is kept already (an empty key is
+  /// never the same); returns `outbox-<n>`, n the kept mail's place from 1.
   tl::expected<std::string, std::string> send(const Mail& mail) override;
+  /// A copy of the mails kept, in the order they first came.
   std::vector<Mail> mails() const;
 
  private:
@@ -64,6 +77,8 @@ class TaskSink {
   virtual tl::expected<void, std::string> open(std::string_view instance, const Task& task) = 0;
 };
 
+/// Where save_record and update_record write when the host keeps the records itself
+/// (EngineConfig::records). Without one, the engine's store keeps them with the steps' outcomes.
 class RecordStore {
  public:
   virtual ~RecordStore() = default;
@@ -79,10 +94,13 @@ class RecordStore {
                                                  const std::string& key,
                                                  const boost::json::object& fields,
                                                  bool create = false) = 0;
+  /// The record under `key` in `collection`, if there is one.
   virtual std::optional<boost::json::object> find(const std::string& collection,
                                                   const std::string& key) const = 0;
 };
 
+/// Records in memory, for tests and hosts that need no durable ones. Saving under a key that
+/// exists is an error; a generated key is `<collection>-<n>`, counted over all collections.
 class MemoryRecordStore final : public RecordStore {
  public:
   tl::expected<std::string, std::string> save(const std::string& collection, const std::string& key,

@@ -22,16 +22,26 @@ namespace ablauf {
 
 /// Which end of an object member a location points at: "unknown field" errors point at the
 /// key, "wrong type" errors at the value.
-enum class Anchor { value, key };
+enum class Anchor {
+  value,  ///< the start of the value
+  key     ///< the start of the member's key (the value's, for an array element or the root)
+};
 
+/// A document's name and text, and the index that maps JSON pointers to lines and columns.
+/// Neither copyable nor movable: share it through a `std::shared_ptr<const Source>`, as
+/// WorkflowDefinition::source does.
 class Source {
  public:
+  /// Takes the document's text; `name` (usually its path) becomes the file of every location.
   Source(std::string name, std::string text);
+  /// Frees the index, if locate() built one.
   ~Source();
-  Source(const Source&) = delete;
-  Source& operator=(const Source&) = delete;
+  Source(const Source&) = delete;             ///< Neither copyable nor movable.
+  Source& operator=(const Source&) = delete;  ///< Neither copyable nor movable.
 
+  /// The name given to the constructor, e.g. "definitions/invoice.json".
   const std::string& name() const noexcept { return name_; }
+  /// The document's text, as given (a UTF-8 byte order mark included).
   std::string_view text() const noexcept { return text_; }
 
   /// Line and column of a byte offset into text(). An offset past the end is clamped.

@@ -23,13 +23,17 @@
 
 namespace ablauf {
 
+/// How SqliteStore::open() opens a database.
 struct SqliteOptions {
   /// How hard SQLite works to keep a committed transaction through a power cut (PRAGMA
   /// synchronous). full: every commit is on disk when append() returns. normal: in WAL mode,
   /// commits survive a crash of the process, and the last ones may be lost if the machine loses
   /// power; faster.
-  enum class Synchronous { normal, full };
-  Synchronous synchronous = Synchronous::full;
+  enum class Synchronous {
+    normal,  ///< faster; a power cut may lose the last commits
+    full     ///< every commit is on disk when append() returns
+  };
+  Synchronous synchronous = Synchronous::full;  ///< full by default: no commit lost to a power cut
   /// How long a statement waits for a lock held by a reader (such as the sqlite3 tool).
   std::chrono::milliseconds busy_timeout{5000};
   /// Only reads, beside the process that runs the instances (which it does not lock out):
@@ -37,6 +41,8 @@ struct SqliteOptions {
   bool read_only = false;
 };
 
+/// The embedded durable store: one SQLite database file, written by one process at a time. Made
+/// by open(); keeps definitions, and shares no work.
 class SqliteStore final : public Store {
  public:
   /// Opens (creating if need be) the database at `path`, or an in-memory one for ":memory:",
@@ -44,9 +50,10 @@ class SqliteStore final : public Store {
   /// or if it was written by a newer ablauf.
   static tl::expected<std::unique_ptr<SqliteStore>, Error> open(const std::string& path,
                                                                 const SqliteOptions& options = {});
+  /// Closes the database and lets go of the file's lock.
   ~SqliteStore() override;
-  SqliteStore(const SqliteStore&) = delete;
-  SqliteStore& operator=(const SqliteStore&) = delete;
+  SqliteStore(const SqliteStore&) = delete;             ///< Not copyable.
+  SqliteStore& operator=(const SqliteStore&) = delete;  ///< Not copyable.
 
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
                                    Commit commit) override;
@@ -70,7 +77,8 @@ class SqliteStore final : public Store {
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
-  /// The schema version of the open database.
+  /// The schema version this ablauf writes: open() migrates a database to it (read-only, it
+  /// requires it).
   static constexpr int schema_version = 3;
 
  private:

@@ -26,14 +26,14 @@ struct StepDefinition;
 
 /// The JSON a parameter accepts.
 enum class ParameterType {
-  any,
+  any,         ///< any JSON value (strings in it are Mustache templates)
   string,      ///< a string (for actions: a Mustache template)
   text,        ///< a string, or an object of language codes to strings
   recipients,  ///< a string, or an array of strings
   strings,     ///< an array of strings
-  boolean,
-  integer,  ///< a whole number >= 0
-  number,
+  boolean,     ///< true or false
+  integer,     ///< a whole number >= 0
+  number,      ///< any JSON number
   object,      ///< any object (record fields, call input)
   duration,    ///< ISO 8601 string or seconds
   expression,  ///< a non-empty string in the expression language
@@ -43,33 +43,49 @@ enum class ParameterType {
   sections,    ///< checklist sections (fill_checklist)
 };
 
+/// What a value of the type is, for messages: "a string or an array of strings".
 std::string_view to_string(ParameterType type) noexcept;
 
+/// One parameter of a step type. Parameters that hold a value for the step's action (all types
+/// but expression, step_id, step_ids, items, sections, and strings with allowed_values) may also
+/// be computed with `{"=": …}`.
 struct ParameterSpec {
-  std::string name;
-  ParameterType type = ParameterType::any;
-  bool required = false;
+  std::string name;                         ///< its key in the step object
+  ParameterType type = ParameterType::any;  ///< the JSON it accepts
+  bool required = false;                    ///< whether every step of the type must give it
   std::vector<std::string> allowed_values;  ///< for strings: the values permitted; empty: any
 };
 
 /// Whether a step of some type may, must or must not have "next". `transitions`: it must, as
 /// an array of transitions (a decision that always goes one way is no decision).
-enum class NextRule { optional, required, transitions, forbidden };
+enum class NextRule {
+  optional,     ///< may have "next"; without it the step is final
+  required,     ///< must have "next"
+  transitions,  ///< must have "next", as an array of transitions
+  forbidden     ///< may not have "next" (parallel, end)
+};
 
+/// A step type: its name, the parameters it takes, and how its steps join the graph.
 struct StepTypeSpec {
   std::string name;  ///< lowercase identifier, e.g. "send_email"
+  /// The parameters its steps take, besides the fields every step has (id, type, title,
+  /// description, next, retry, timeout, on_timeout, on_error, assign); no parameter may take
+  /// one of those names.
   std::vector<ParameterSpec> parameters;
   /// Groups of parameters of which a step gives exactly one (a wait step: duration, until or
   /// event).
   std::vector<std::vector<std::string>> exactly_one_of;
-  NextRule next = NextRule::optional;
+  NextRule next = NextRule::optional;  ///< whether its steps may, must or must not have "next"
   /// Whether a token stays at the step until a person, a signal or time moves it on. Loops
   /// must pass through such a step, or they would spin. Null: the step never waits.
   std::function<bool(const StepDefinition&)> waits;
 
+  /// The parameter named `wanted`, or null.
   const ParameterSpec* find_parameter(std::string_view wanted) const noexcept;
 };
 
+/// The step types a definition may use, by name. LoadOptions::step_types and
+/// Workflow::compile() take one; null there means builtin().
 class StepTypeRegistry {
  public:
   /// An empty registry.

@@ -19,6 +19,7 @@
 #include <tl/expected.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -34,41 +35,46 @@ namespace ablauf {
 
 /// What a store indexes about an instance; the state's own fields, as of the events appended.
 struct InstanceSummary {
-  std::string workflow;
-  std::uint32_t version = 0;
-  std::string business_key;
-  InstanceStatus status = InstanceStatus::running;
-  std::optional<Time> next_due;  ///< the earliest timer set, if any
+  std::string workflow;                             ///< the id of the workflow it runs
+  std::uint32_t version = 0;                        ///< the version of that workflow
+  std::string business_key;                         ///< empty: none; else unique per workflow
+  InstanceStatus status = InstanceStatus::running;  ///< as of the last event appended
+  std::optional<Time> next_due;                     ///< the earliest timer set, if any
   /// The sub-workflows its call steps wait for: once one finishes, the instance has work.
   std::vector<std::string> awaiting;
   /// The instance whose call step started this one, if any: it has work once this one ends.
   std::string parent;
 };
 
+/// The summary of a state, as the engine commits it with each append. A finished instance has
+/// no next_due.
 InstanceSummary summarize(const InstanceState& state);
 
 /// A record that save_record or update_record writes, committed with the step's outcome.
 struct RecordWrite {
-  std::string collection;
+  std::string collection;  ///< the collection it goes into, e.g. "orders"
+  /// Its key within the collection. save_record's must be free: if it is taken, the whole
+  /// commit is refused with duplicate_key.
   std::string key;
-  boost::json::object fields;
-  bool merge = false;  ///< update_record: set these fields (making the record if need be);
-                       ///< save_record: the whole record
+  boost::json::object fields;  ///< the fields to write
+  bool merge = false;          ///< update_record: set these fields (making the record if need be);
+                               ///< save_record: the whole record
 };
 
 /// A record the built-in steps wrote, with its key in its collection.
 struct StoredRecord {
-  std::string key;
-  boost::json::object record;
+  std::string key;             ///< its key within the collection
+  boost::json::object record;  ///< its fields
 
+  /// Compares every field.
   friend bool operator==(const StoredRecord&, const StoredRecord&) = default;
 };
 
 /// What one append stores, all or nothing. The store takes it over: one that keeps events in
 /// memory moves them in rather than copying them.
 struct Commit {
-  std::vector<Event> events;
-  InstanceSummary summary;
+  std::vector<Event> events;  ///< in order; the store numbers them
+  InstanceSummary summary;    ///< the instance's summary after these events (see summarize())
   /// Now and then, the state after these events (to_json(InstanceState)), so that loading a long
   /// history reads the snapshot and the events after it.
   std::optional<boost::json::value> snapshot;
@@ -85,31 +91,35 @@ struct Commit {
 /// fence, so a worker that paused past its lease and wakes up writes with an old fence, and the
 /// store refuses it.
 struct Claim {
-  std::string instance;
-  std::uint64_t fence = 0;
+  std::string instance;     ///< the instance's id
+  std::uint64_t fence = 0;  ///< the claim's fence: Commit::fence for every write under it
 };
 
 /// A mail in a store's outbox.
 struct OutboxMail {
-  std::int64_t id = 0;  ///< in the order queued
-  std::string instance;
-  Mail mail;
+  std::int64_t id = 0;                    ///< in the order queued
+  std::string instance;                   ///< the instance whose send_email step queued it
+  Mail mail;                              ///< the mail itself
   std::optional<std::string> message_id;  ///< set once handed to the Mailer
 };
 
 /// A definition kept in a durable store by tools that run instances without a host of their own
 /// (the ablauf command line), so that they can resume them later.
 struct StoredDefinition {
-  std::string workflow;
-  std::uint32_t version = 0;
-  std::string source;  ///< the definition's JSON text
+  std::string workflow;       ///< the workflow's id
+  std::uint32_t version = 0;  ///< the definition's version
+  std::string source;         ///< the definition's JSON text
 };
 
+/// An instance's state as a store kept it, so that loading need not fold every event again.
 struct Snapshot {
   std::uint64_t sequence = 0;  ///< the last event it includes
-  boost::json::value state;
+  boost::json::value state;    ///< the state, as to_json(InstanceState) wrote it
 };
 
+/// Where instances live: the interface every store implements. A host may implement its own:
+/// the pure virtual members are required; the others default to a durable store that serves one
+/// process and keeps no definitions.
 class Store {
  public:
   virtual ~Store() = default;
@@ -169,11 +179,12 @@ class Store {
 
   /// Definitions kept for tools that run instances without a host of their own (the ablauf
   /// command line), so that they can resume them later; the durable stores keep them. Keeping
-  /// a version again changes nothing.
+  /// a version again changes nothing. A store that keeps none refuses with store_error.
   virtual tl::expected<void, Error> keep_definition(const StoredDefinition& definition);
+  /// The definitions kept, by workflow and then version; none in a store that keeps none.
   virtual tl::expected<std::vector<StoredDefinition>, Error> definitions() const;
 
-  /// --- sharing work between processes (PostgresStore). A store that serves one process
+  /// Whether it shares work between processes (PostgresStore). A store that serves one process
   /// shares nothing: claim() is an error and a commit's fence is not checked.
   virtual bool shares_work() const noexcept { return false; }
 
@@ -204,6 +215,8 @@ class Store {
   virtual void wait_for_work(std::stop_token stop, std::chrono::milliseconds at_most);
 };
 
+/// A store in memory: fast, and gone with the process. The engine's default, for tests and for
+/// hosts that need no persistence. It keeps no definitions and shares no work.
 class MemoryStore final : public Store {
  public:
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,

@@ -2,13 +2,13 @@
 /// Mustache templates: the text of mails, tasks and records, filled in from instance data.
 ///
 /// A Template is compiled once and rendered many times against a boost::json::value. It follows
-/// the Mustache spec (https://github.com/mustache/spec): {{name}} (HTML-escaped), {{{name}}} and
-/// {{& name}} (raw), dotted names, the implicit iterator {{.}}, sections {{#name}}…{{/name}} over
-/// lists, objects and other truthy values, inverted sections {{^name}}…{{/name}}, comments
-/// {{! … }}, partials {{> name}} (indented when standalone), set delimiters {{=<% %>=}}, and
-/// every standalone-line rule. Of the optional modules it implements dynamic names
-/// ({{>*name}}: the partial named by the value of `name`) and inheritance ({{< parent}} with
-/// {{$ block}} overrides).
+/// the Mustache spec (https://github.com/mustache/spec): `{{name}}` (HTML-escaped), `{{{name}}}`
+/// and `{{& name}}` (raw), dotted names, the implicit iterator `{{.}}`, sections
+/// `{{#name}}…{{/name}}` over lists, objects and other truthy values, inverted sections
+/// `{{^name}}…{{/name}}`, comments `{{! … }}`, partials `{{> name}}` (indented when standalone),
+/// set delimiters `{{=<% %>=}}`, and every standalone-line rule. Of the optional modules it
+/// implements dynamic names (`{{>*name}}`: the partial named by the value of `name`) and
+/// inheritance (`{{< parent}}` with `{{$ block}}` overrides).
 ///
 /// Not supported: lambdas. They are code in the host language, and a template's data here is
 /// JSON; a host that wants computed text puts it into the data before rendering.
@@ -19,7 +19,7 @@
 ///   other value, including {} and "0", is truthy.
 /// - Values read as text the way they do everywhere in ablauf: numbers in their shortest form
 ///   (1.21, 85000, never 1.21E0), null as the empty string, a list or object as compact JSON.
-/// - A dotted name may index a list by position after its first part: {{items.0.name}}.
+/// - A dotted name may index a list by position after its first part: `{{items.0.name}}`.
 /// - A partial that is not among the RenderOptions' partials renders as nothing (as the spec
 ///   says), as does a dynamic name whose value is missing, null, a list or an object.
 ///
@@ -45,15 +45,16 @@ struct CompiledTemplate;
 struct TemplateAccess;
 }  // namespace detail
 
-/// How {{name}} writes a value. {{{name}}} and {{& name}} never escape.
+/// How `{{name}}` writes a value. `{{{name}}}` and `{{& name}}` never escape.
 enum class Escape {
-  html,  ///< & < > " ' become &amp; &lt; &gt; &quot; &#39;
+  html,  ///< & < > " ' become \&amp; \&lt; \&gt; \&quot; \&#39;
   none,  ///< as is: for plain-text mail subjects, record values and other non-HTML output
 };
 
 /// Compile-time limits, with the render-time limits a host keeps alongside them (copy those
 /// into RenderOptions, e.g. with render_options()). A value at a limit is accepted.
 struct TemplateLimits {
+  /// Longest template text, in bytes.
   std::size_t max_template_bytes = 64 * 1024;
   /// Sections, inverted sections, parents and blocks inside each other.
   std::size_t max_nesting = 32;
@@ -68,6 +69,7 @@ struct TemplateError {
   std::string message;     ///< names the tag, e.g. "section 'items' opened here is never closed"
 };
 
+/// A compiled Mustache template. Cheap to copy: copies share the compiled form.
 class Template {
  public:
   /// The empty template: renders nothing.
@@ -93,7 +95,7 @@ class Template {
   /// check references before anything runs.
   std::vector<std::string> names() const;
 
-  /// The names written raw, with {{{name}}} or {{& name}}, anywhere in the template (sections
+  /// The names written raw, with `{{{name}}}` or `{{& name}}`, anywhere in the template (sections
   /// included), each once, in order: what HTML escaping does not protect.
   std::vector<std::string> unescaped_names() const;
 
@@ -105,9 +107,12 @@ class Template {
 /// Partials (and parents) by name. Transparent, so lookups by string_view do not allocate.
 using TemplatePartials = std::map<std::string, Template, std::less<>>;
 
+/// How render() runs: escaping, partials and render-time limits. render_options() fills the
+/// limits from TemplateLimits.
 struct RenderOptions {
-  Escape escape = Escape::html;
-  /// Looked up by {{> name}}, {{>*name}} and {{< name}}. Not owned: must outlive render().
+  Escape escape = Escape::html;  ///< how `{{name}}` writes values; HTML-escaped by default
+  /// Looked up by `{{> name}}`, `{{>*name}}` and `{{< name}}`. Not owned: must outlive render().
+  /// Null: no partials.
   const TemplatePartials* partials = nullptr;
   /// Bytes this render may append to the output.
   std::size_t max_output_bytes = 1024 * 1024;
@@ -125,7 +130,7 @@ RenderOptions render_options(const TemplateLimits& limits, Escape escape = Escap
 
 /// Why a render stopped: a limit of RenderOptions was reached.
 struct RenderError {
-  std::string message;
+  std::string message;  ///< which limit, e.g. "the output is larger than 1048576 bytes"
 };
 
 /// Appends the rendered text to `out`, the caller's buffer (reuse it to avoid allocations). On
@@ -133,6 +138,7 @@ struct RenderError {
 tl::expected<void, RenderError> render(const Template& tmpl, const boost::json::value& data,
                                        std::string& out, const RenderOptions& options = {});
 
+/// The rendered text, as a new string.
 tl::expected<std::string, RenderError> render(const Template& tmpl, const boost::json::value& data,
                                               const RenderOptions& options = {});
 

@@ -24,25 +24,27 @@ namespace ablauf {
 /// output, a variable. Both as people read them: `name` is a label or a dotted path, `value`
 /// is text (options by their labels, yes/no, numbers without exponents).
 struct TimelineChange {
-  std::string name;
-  std::string value;
+  std::string name;   ///< a label, or a dotted path such as `customer.id`
+  std::string value;  ///< as text, the way people read it
 
+  /// Compares every field.
   friend bool operator==(const TimelineChange&, const TimelineChange&) = default;
 };
 
 /// What one event says.
 struct TimelineEntry {
-  std::uint64_t sequence = 0;  ///< the event's sequence number
-  EventType type = EventType::instance_started;
-  Time time{};
-  std::string actor;  ///< a person's id, or "system"
-  std::string step;   ///< the step's id; "" for the instance as a whole
+  std::uint64_t sequence = 0;                    ///< the event's sequence number
+  EventType type = EventType::instance_started;  ///< what kind of event it is
+  Time time{};                                   ///< when, by the engine's Clock
+  std::string actor;                             ///< a person's id, or "system"
+  std::string step;                              ///< the step's id; "" for the instance as a whole
   /// What happened, in one sentence: `Answered “Zählerstand”: 18342.7 kWh`.
   std::string text;
   /// What it changed, beyond what the sentence says.
   std::vector<TimelineChange> changes;
 };
 
+/// How read_timeline() tells the history.
 struct TimelineOptions {
   /// "de" or "en" for the sentences; titles and labels in this language where the definition
   /// has it. "" picks the definition's default language.

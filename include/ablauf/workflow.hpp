@@ -28,6 +28,7 @@
 
 namespace ablauf {
 
+/// A step's position in WorkflowDefinition::steps, which is also its vertex in the StepGraph.
 using StepIndex = std::uint32_t;
 
 /// Why a token may move from one step to another.
@@ -39,10 +40,12 @@ enum class EdgeKind {
   branch,       ///< a parallel step starts a branch here
 };
 
+/// The kind's name, e.g. "on_timeout".
 std::string_view to_string(EdgeKind kind) noexcept;
 
+/// What an edge of the StepGraph stands for.
 struct EdgeInfo {
-  EdgeKind kind = EdgeKind::next;
+  EdgeKind kind = EdgeKind::next;  ///< why a token may move along it
   /// For next and conditional: the index into the step's "next"; for branch: into its
   /// "branches"; else 0.
   std::uint32_t index = 0;
@@ -52,6 +55,8 @@ struct EdgeInfo {
 using StepGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
                                         boost::no_property, EdgeInfo>;
 
+/// A compiled, validated definition: its steps by index and the graph between them. Cheap to
+/// copy: copies share one immutable compiled form.
 class Workflow {
  public:
   /// Compiles and validates a definition. Errors and warnings are located in the definition's
@@ -61,19 +66,26 @@ class Workflow {
   static tl::expected<Workflow, Diagnostics> compile(WorkflowDefinition definition,
                                                      const StepTypeRegistry* step_types = nullptr);
 
+  /// The definition it was compiled from.
   const WorkflowDefinition& definition() const noexcept;
+  /// The step graph: vertex i is step(i); each step's edges keep the order of its definition.
   const StepGraph& graph() const noexcept;
+  /// The loader's and the graph's warnings (errors would have made compile() fail).
   const Diagnostics& warnings() const noexcept;
 
+  /// How many steps there are; their indices are 0 to step_count() - 1.
   std::size_t step_count() const noexcept;
+  /// The step at `index`.
   /// REQUIRES: index < step_count()
   const StepDefinition& step(StepIndex index) const noexcept;
+  /// The index of the step with this id, or none.
   std::optional<StepIndex> find(std::string_view step_id) const noexcept;
   /// The step with this id, or null; by index, unlike WorkflowDefinition::find_step.
   const StepDefinition* find_step(std::string_view step_id) const noexcept {
     const auto index = find(step_id);
     return index ? &step(*index) : nullptr;
   }
+  /// The index of the step a new instance starts at.
   StepIndex start() const noexcept;
 
   /// The compiled representation; internal, defined in src/.
@@ -98,10 +110,12 @@ struct ExportOptions {
 /// Graphviz DOT, for `dot -Tsvg`. Deterministic: nodes are named by step id, in definition
 /// order, so the output suits golden files and diffs.
 void write_dot(std::ostream& out, const Workflow& workflow, const ExportOptions& options = {});
+/// write_dot()'s output as a string.
 std::string to_dot(const Workflow& workflow, const ExportOptions& options = {});
 
 /// A Mermaid flowchart, for Markdown renderers that draw Mermaid (GitHub, GitLab, …).
 void write_mermaid(std::ostream& out, const Workflow& workflow, const ExportOptions& options = {});
+/// write_mermaid()'s output as a string.
 std::string to_mermaid(const Workflow& workflow, const ExportOptions& options = {});
 
 }  // namespace ablauf
