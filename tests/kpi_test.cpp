@@ -129,6 +129,11 @@ TEST_CASE("receivables: DSO, days to pay, reminders and the monthly trend", "[kp
   SECTION("measured earlier, later payments are still outstanding") {
     const auto early = compute_kpis(f.store, {.at = monday + days(10)});
     REQUIRE(early);
+    // As things stood on day 10: only A had been paid and had completed.
+    CHECK(early->started == 4);
+    CHECK(early->completed == 1);
+    CHECK(early->waiting == 3);
+    CHECK(early->instance_duration.max == days(5));
     REQUIRE(early->receivables);
     CHECK(early->receivables->paid == 1);
     CHECK(early->receivables->outstanding == Approx(900));

@@ -29,9 +29,10 @@ struct KpiOptions {
   std::string workflow;
   /// Only instances started at or after this time.
   std::optional<Time> since;
-  /// The moment the figures describe: what is open, overdue or outstanding then. None takes
-  /// the later of the current time and the last change of any instance counted, so that a run
-  /// on a simulated clock is measured where it ended.
+  /// The moment the figures describe: every figure counts the events up to then only, and
+  /// what is open, overdue or outstanding is measured then. None takes the later of the current
+  /// time and the last change of any instance counted, so that a run on a simulated clock is
+  /// measured where it ended.
   std::optional<Time> at;
   /// The collection of invoice records (see docs/kpi.md for the fields it reads). They are read
   /// from the store, where the built-in steps write them unless EngineConfig::records names a

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <span>
 
 namespace ablauf {
 namespace {
@@ -70,7 +71,7 @@ StepKpi& step_of(Gathered& g, const std::string& workflow, const std::string& st
   return it->second;
 }
 
-void walk(const InstanceState& state, const std::vector<Event>& history, Kpis& kpis, Gathered& g) {
+void walk(const InstanceState& state, std::span<const Event> history, Kpis& kpis, Gathered& g) {
   struct Attempt {
     std::string step;
     Time started{};
@@ -136,9 +137,17 @@ tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& opt
   Gathered g;
   std::optional<Time> first_start, last_change;
   for (const auto& id : *ids) {
-    auto history = store.load(id);
-    if (!history) return tl::make_unexpected(std::move(history.error()));
-    auto state = fold(id, *history);
+    auto loaded = store.load(id);
+    if (!loaded) return tl::make_unexpected(std::move(loaded.error()));
+    // Measured at a moment past, the instance is as its events up to then made it.
+    std::span<const Event> history = *loaded;
+    if (options.at)
+      history = history.first(static_cast<std::size_t>(
+          std::find_if(history.begin(), history.end(),
+                       [&](const Event& event) { return event.time > *options.at; }) -
+          history.begin()));
+    if (history.empty()) continue;
+    auto state = fold(id, history);
     if (!state) return tl::make_unexpected(std::move(state.error()));
     if (!options.workflow.empty() && state->workflow_id != options.workflow) continue;
     if (options.since && state->started_at < *options.since) continue;
@@ -163,7 +172,7 @@ tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& opt
       case InstanceStatus::failed: ++kpis.failed; break;
       case InstanceStatus::cancelled: ++kpis.cancelled; break;
     }
-    walk(*state, *history, kpis, g);
+    walk(*state, history, kpis, g);
   }
 
   const Time now = std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
