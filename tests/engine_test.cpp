@@ -553,5 +553,46 @@ TEST_CASE("the engine may be called from several threads at once", "[engine][thr
   CHECK(f.outbox.mails().size() == threads * per_thread);
 }
 
+// An adapter that throws: the exception stops at the engine and fails the step, retryably.
+struct Throwing : Adapter {
+  int throws;
+  explicit Throwing(int n) : throws(n) {}
+  StepResult execute(const StepContext&) override {
+    if (throws-- > 0) throw std::runtime_error("connection reset");
+    return StepResult::completed(json::object{{"ok", true}});
+  }
+};
+
+TEST_CASE("an adapter that throws fails its step, and the retry policy applies",
+          "[engine][retry]") {
+  const auto registry = with_flaky();
+  Fixture f;
+  REQUIRE(f.engine.deploy(flaky_workflow(registry, "")));
+  f.engine.register_adapter("flaky", std::make_shared<Throwing>(1));
+  auto id = f.engine.start("flaky", json::object());
+  REQUIRE(id);
+  CHECK(f.state(*id).status == InstanceStatus::waiting);  // on the retry timer
+  const auto failed = std::find_if(f.observed.begin(), f.observed.end(),
+                                   [](const Event& e) { return e.type == EventType::step_failed; });
+  REQUIRE(failed != f.observed.end());
+  CHECK(failed->data.at("error") == "the adapter threw: connection reset");
+  f.clock.advance(10s);
+  CHECK(f.engine.run_due() == 1u);
+  CHECK(f.state(*id).status == InstanceStatus::completed);
+
+  // Thrown on every attempt, it fails the instance once the attempts are used up.
+  Fixture g;
+  REQUIRE(g.engine.deploy(flaky_workflow(registry, "")));
+  g.engine.register_adapter("flaky", std::make_shared<Throwing>(99));
+  auto doomed = g.engine.start("flaky", json::object());
+  REQUIRE(doomed);
+  for (int round = 0; round < 2; ++round) {
+    g.clock.advance(20s);
+    g.engine.run_due();
+  }
+  CHECK(g.state(*doomed).status == InstanceStatus::failed);
+  CHECK_THAT(g.state(*doomed).error, Catch::Contains("the adapter threw: connection reset"));
+}
+
 }  // namespace
 }  // namespace ablauf

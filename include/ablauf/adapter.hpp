@@ -73,8 +73,9 @@ class Adapter {
  public:
   virtual ~Adapter() = default;
   /// Carries out the step's action with `context.parameters` and says how it went. Runs while
-  /// the instance is locked, so it must not call the engine. Exceptions are not caught: report a
-  /// failure with StepResult::failed().
+  /// the instance is locked, so it must not call the engine. Report a failure with
+  /// StepResult::failed(); an exception that escapes fails the step too, as retryable, with its
+  /// what() as the error, and goes no further than the engine.
   virtual StepResult execute(const StepContext& context) = 0;
 };
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <optional>
 
 namespace ablauf::detail {
@@ -93,6 +94,20 @@ class OutputShown {
   bool created_ = false;
   std::optional<json::value> previous_;
 };
+
+// An adapter that throws fails its step as one that reports a failure would: the exception
+// goes no further, so it neither crosses the engine's API nor ends a worker thread. Retryable,
+// because what throws is mostly a passing fault of the service behind (a timeout, a lost
+// connection); the step's retry policy decides.
+StepResult run_adapter(Adapter& adapter, const StepContext& context) noexcept {
+  try {
+    return adapter.execute(context);
+  } catch (const std::exception& thrown) {
+    return StepResult::failed(std::string("the adapter threw: ") + thrown.what());
+  } catch (...) {
+    return StepResult::failed("the adapter threw something other than a std::exception");
+  }
+}
 
 }  // namespace
 
@@ -432,7 +447,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   const StepContext context{step,    parameters, run.state.data, run.state.id, std::move(key),
                             attempt, now};
   if (auto ok = store_attempt(run); !ok) return ok;
-  StepResult result = adapter->second->execute(context);
+  StepResult result = run_adapter(*adapter->second, context);
   switch (result.kind) {
     case StepResult::Kind::completed:
       if (!result.output.is_null())
