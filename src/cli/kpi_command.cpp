@@ -5,7 +5,7 @@
 #include <ablauf/expression.hpp>
 #include <ablauf/kpi.hpp>
 
-#include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -103,18 +103,19 @@ void print_report(std::ostream& out, const Kpis& k, const KpiFlags& flags) {
       << ", overdue " << t.overdue << ", completed late " << t.completed_late << '\n'
       << "  time to complete: " << durations(t.time_to_complete) << '\n';
   if (!k.steps.empty()) {
+    // Across workflows, a step is named by its workflow too.
+    const auto name_of = [&](const StepKpi& step) {
+      return flags.workflow.empty() ? step.workflow + "/" + step.step : step.step;
+    };
     std::size_t width = 4;
-    for (const auto& step : k.steps) width = std::max(width, step.step.size());
-    out << "\nSteps" << (flags.workflow.empty() ? " (workflow/step)" : "") << '\n';
-    out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << "STEP"
-        << "  RUNS  FAILED"
-        << "  MEDIAN     P95\n";
-    for (const auto& step : k.steps) {
-      const std::string name = flags.workflow.empty() ? step.workflow + "/" + step.step : step.step;
-      out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << name << std::right
-          << std::setw(6) << step.runs << std::setw(8) << step.failures << "  " << std::left
-          << std::setw(11) << human(step.duration.median) << human(step.duration.p95) << '\n';
-    }
+    for (const auto& step : k.steps) width = std::max(width, name_of(step).size());
+    const int column = static_cast<int>(width) + 2;
+    out << "\nSteps\n  " << std::left << std::setw(column) << "STEP"
+        << "  RUNS  FAILED  MEDIAN     P95\n";
+    for (const auto& step : k.steps)
+      out << "  " << std::left << std::setw(column) << name_of(step) << std::right << std::setw(6)
+          << step.runs << std::setw(8) << step.failures << "  " << std::left << std::setw(11)
+          << human(step.duration.median) << human(step.duration.p95) << '\n';
   }
   if (k.receivables) print_receivables(out, *k.receivables, flags.invoices);
 }
