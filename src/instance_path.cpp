@@ -8,14 +8,14 @@ InstancePath path_of(std::span<const Event> history) {
   InstancePath path;
   if (history.empty()) return path;
   path.shown = true;
-  std::string last_failed;
+  std::string last_step;  // of the last event about a step: where an instance that fails stood
   for (const auto& event : history) {
+    if (!event.step.empty()) last_step = event.step;
     switch (event.type) {
       case EventType::step_started: path.visited.insert(event.step); break;
       case EventType::step_completed:
       case EventType::step_failed:
         path.visited.insert(event.step);
-        if (event.type == EventType::step_failed) last_failed = event.step;
         if (event.next)
           for (const auto& to : *event.next) ++path.taken[{event.step, to}];
         break;
@@ -26,7 +26,7 @@ InstancePath path_of(std::span<const Event> history) {
   if (const auto state = fold("", history)) {
     for (const auto& token : state->tokens)
       if (token.state == Token::State::waiting) path.waiting[token.step] = token.waiting_for;
-    if (state->status == InstanceStatus::failed) path.failed_at = last_failed;
+    if (state->status == InstanceStatus::failed) path.failed_at = last_step;
   }
   return path;
 }

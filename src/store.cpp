@@ -45,6 +45,11 @@ tl::expected<std::vector<StoredDefinition>, Error> Store::definitions() const {
   return std::vector<StoredDefinition>();
 }
 
+tl::expected<std::vector<StoredRecord>, Error> Store::records(std::string_view collection) const {
+  return detail::error(ErrorCode::store_error,
+                       "this store cannot list the records of '" + std::string(collection) + "'");
+}
+
 tl::expected<std::vector<Claim>, Error> Store::claim(std::string_view, Time,
                                                      std::chrono::milliseconds, std::size_t) {
   return shares_no_work();

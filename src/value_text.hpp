@@ -1,6 +1,7 @@
 // How a JSON value reads as text: in a rendered template, in string(), in `+` concatenation.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <string>
@@ -30,6 +31,13 @@ inline std::string html_escaped(std::string_view text) {
   out.reserve(text.size());
   append_html_escaped(text, out);
   return out;
+}
+
+// The string at `key`, or "" when it is missing or not a string: for reading event data and
+// records, whose fields a report must not trust.
+inline std::string string_at(const boost::json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_string() ? std::string(value->get_string()) : std::string();
 }
 
 inline std::string to_text(const boost::json::value& value) {

@@ -147,6 +147,58 @@ TEST_CASE("receivables: DSO, days to pay, reminders and the monthly trend", "[kp
   }
 }
 
+// Invoices as records may hold them: saved as the input gives them.
+const char* const raw_invoice = R"({"id": "raw", "version": 1, "kind": "workflow", "title": "R",
+  "steps": [{"id": "save", "type": "save_record", "collection": "invoices",
+             "key": "{{input.number}}", "record": {"=": "input.invoice"}, "next": "done"},
+            {"id": "done", "type": "end"}]})";
+
+TEST_CASE("receivables read what records hold: text numbers, dates, status alone", "[kpi]") {
+  Desk f;
+  REQUIRE(f.engine.deploy(test::compile_text(raw_invoice)));
+  const auto save = [&](const char* number, json::object invoice) {
+    start(f, "raw", json::object{{"number", number}, {"invoice", std::move(invoice)}});
+  };
+  save("T", {{"total", "120.5"}, {"issue_date", "2026-11-01"}, {"due_date", "2026-11-23"}});
+  save("S", {{"total", 80}, {"issue_date", "2026-11-01"}, {"status", "paid"}});
+  save("U", {{"total", 50}, {"paid_at", "2026-11-10"}});  // no issue date
+  save("P", {{"total", 100}, {"issue_date", "2026-11-01T17:00:00Z"}, {"paid_at", "2026-11-04"}});
+  save("N", {{"total", "nan"}, {"issue_date", "2026-11-01"}});  // no number: left out
+
+  const auto on_due_day = compute_kpis(f.store, {.at = *parse_rfc3339("2026-11-23T18:00:00Z")});
+  REQUIRE(on_due_day);
+  REQUIRE(on_due_day->receivables);
+  const auto& r = *on_due_day->receivables;
+  CHECK(r.invoices == 4);
+  CHECK(r.invoiced == Approx(350.5));
+  CHECK(r.paid == 3);     // S by its status, U and P by their dates
+  CHECK(r.overdue == 0);  // T is due all of its due day
+  CHECK(r.outstanding == Approx(120.5));
+  CHECK(r.period_days == 22);  // 1 to 23 November
+  // Whole days: P was issued late on the 1st and paid on the 4th, 3 days later; U and S
+  // say nothing of how long they took.
+  REQUIRE(r.days_to_pay);
+  CHECK(*r.days_to_pay == Approx(3));
+  REQUIRE(r.trend.size() == 1);
+  CHECK(r.trend[0].invoices_paid == 2);  // S has no date of payment
+
+  const auto next_day = compute_kpis(f.store, {.at = *parse_rfc3339("2026-11-24T08:00:00Z")});
+  REQUIRE(next_day);
+  CHECK(next_day->receivables->overdue == 1);
+}
+
+TEST_CASE("an empty store has figures of zero and no receivables", "[kpi]") {
+  MemoryStore store;
+  const auto kpis = compute_kpis(store, {.at = monday});
+  REQUIRE(kpis);
+  CHECK(kpis->started == 0);
+  CHECK(kpis->instance_duration.count == 0);
+  CHECK(kpis->steps.empty());
+  CHECK_FALSE(kpis->receivables);
+  CHECK(kpis->from == monday);
+  CHECK(to_json(*kpis).as_object().at("receivables").is_null());
+}
+
 TEST_CASE("instance counts, people waiting and overdue tasks", "[kpi]") {
   Desk f;
   for (const auto* text : {people, broken, billing})

@@ -145,9 +145,9 @@ class Store {
   virtual tl::expected<std::optional<boost::json::object>, Error> find_record(
       std::string_view collection, std::string_view key) const = 0;
 
-  /// Every record of a collection, by key: for reports such as the KPIs (kpi.hpp).
-  virtual tl::expected<std::vector<StoredRecord>, Error> records(
-      std::string_view collection) const = 0;
+  /// Every record of a collection, by key: for reports such as the KPIs (kpi.hpp). A store that
+  /// cannot list them (the default) fails with store_error.
+  virtual tl::expected<std::vector<StoredRecord>, Error> records(std::string_view collection) const;
 
   /// The outbox, oldest first: every mail, or those not yet handed on.
   virtual tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const = 0;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,18 +37,20 @@ bool render_svg(const std::string& dot_text, std::ostream& out) {
   }
   ::close(fd);
   TemporaryFile input{name};
-  std::ofstream(name, std::ios::binary) << dot_text;
+  if (!(std::ofstream(name, std::ios::binary) << dot_text)) {
+    std::cerr << "error: cannot write the graph to " << name << " for dot\n";
+    return false;
+  }
 
+  // Close-on-exec, so that no other child inherits them; dup2 clears the flag on stdout.
   int pipe_ends[2];
-  if (::pipe(pipe_ends) != 0) {
+  if (::pipe2(pipe_ends, O_CLOEXEC) != 0) {
     std::cerr << "error: cannot run dot: " << std::strerror(errno) << '\n';
     return false;
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_ends[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, pipe_ends[0]);
-  posix_spawn_file_actions_addclose(&actions, pipe_ends[1]);
   char program[] = "dot", format[] = "-Tsvg";
   char* argv[] = {program, format, name.data(), nullptr};
   pid_t child = 0;
@@ -73,9 +76,10 @@ bool render_svg(const std::string& dot_text, std::ostream& out) {
   }
   ::close(pipe_ends[0]);
   int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  pid_t waited = 0;
+  while ((waited = ::waitpid(child, &status, 0)) < 0 && errno == EINTR) {
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (waited < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::cerr << "error: dot failed"
               << (WIFEXITED(status) ? " with exit status " + std::to_string(WEXITSTATUS(status))
                                     : std::string())

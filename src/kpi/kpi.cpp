@@ -4,6 +4,7 @@
 
 #include "ablauf/instance.hpp"
 #include "kpi/receivables.hpp"
+#include "value_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -41,11 +42,6 @@ std::optional<Time> time_in(const json::object& data, std::string_view field) {
   return time ? std::optional<Time>(*time) : std::nullopt;
 }
 
-std::string string_in(const json::object& data, std::string_view field) {
-  const auto* value = data.if_contains(field);
-  return value && value->is_string() ? std::string(value->get_string()) : std::string();
-}
-
 // What the walk over the histories gathers before it is summarized.
 struct Gathered {
   std::vector<milliseconds> instance_durations;
@@ -53,11 +49,8 @@ struct Gathered {
   std::map<std::pair<std::string, std::string>, StepKpi> steps;
   std::map<std::pair<std::string, std::string>, std::vector<milliseconds>> step_durations;
   std::vector<milliseconds> task_durations;
-  std::set<std::string, std::less<>> record_keys;  // keys the instances' steps wrote
-  struct OpenTask {
-    std::optional<Time> due;
-  };
-  std::vector<OpenTask> open_tasks;
+  std::set<std::string, std::less<>> record_keys;   // keys the instances' steps wrote
+  std::vector<std::optional<Time>> open_task_dues;  // of tasks still open, in unfinished instances
 };
 
 StepKpi& step_of(Gathered& g, const std::string& workflow, const std::string& step) {
@@ -103,17 +96,17 @@ void walk(const InstanceState& state, std::span<const Event> history, Kpis& kpis
         }
         g.step_durations[{workflow, event.step}].push_back(took);
         if (const auto* output = event.data.if_contains("output"); output && output->is_object())
-          if (auto key = string_in(output->get_object(), "key"); !key.empty())
+          if (auto key = detail::string_at(output->get_object(), "key"); !key.empty())
             g.record_keys.insert(std::move(key));
         break;
       }
       case EventType::task_created:
         ++kpis.tasks.created;
-        tasks[string_in(event.data, "task")] = {event.time, time_in(event.data, "due")};
+        tasks[detail::string_at(event.data, "task")] = {event.time, time_in(event.data, "due")};
         break;
       case EventType::task_completed: {
         ++kpis.tasks.completed;
-        const auto found = tasks.find(string_in(event.data, "task"));
+        const auto found = tasks.find(detail::string_at(event.data, "task"));
         if (found == tasks.end()) break;
         g.task_durations.push_back(event.time - found->second.at);
         if (found->second.due && event.time > *found->second.due) ++kpis.tasks.completed_late;
@@ -125,7 +118,8 @@ void walk(const InstanceState& state, std::span<const Event> history, Kpis& kpis
   }
   // Tasks of an instance that ended are nobody's work any more.
   if (!state.finished())
-    for (const auto& [id, task] : tasks) g.open_tasks.push_back({task.due});
+    for (const auto& task : state.tasks)
+      if (!task.completed) g.open_task_dues.push_back(task.due);
 }
 
 }  // namespace
@@ -175,7 +169,7 @@ tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& opt
     walk(*state, history, kpis, g);
   }
 
-  const Time now = std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
+  const Time now = SystemClock().now();
   kpis.at = options.at ? *options.at : std::max(now, last_change.value_or(now));
   kpis.from = options.since ? *options.since : first_start.value_or(kpis.at);
   kpis.instance_duration = summarize(std::move(g.instance_durations));
@@ -184,10 +178,10 @@ tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& opt
     step.duration = summarize(std::move(g.step_durations[key]));
     kpis.steps.push_back(std::move(step));
   }
-  kpis.tasks.open = g.open_tasks.size();
-  kpis.tasks.overdue = static_cast<std::size_t>(std::count_if(
-      g.open_tasks.begin(), g.open_tasks.end(),
-      [&](const Gathered::OpenTask& task) { return task.due && *task.due < kpis.at; }));
+  kpis.tasks.open = g.open_task_dues.size();
+  kpis.tasks.overdue = static_cast<std::size_t>(
+      std::count_if(g.open_task_dues.begin(), g.open_task_dues.end(),
+                    [&](const std::optional<Time>& due) { return due && *due < kpis.at; }));
   kpis.tasks.time_to_complete = summarize(std::move(g.task_durations));
 
   if (!g.record_keys.empty()) {

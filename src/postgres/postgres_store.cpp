@@ -453,7 +453,7 @@ tl::expected<std::vector<StoredRecord>, Error> PostgresStore::records(
   if (!db) return failed(db.error());
   auto rows = (*db)->run("select_records",
                          "SELECT key, record FROM ablauf_records WHERE collection = $1 "
-                         "ORDER BY key",
+                         "ORDER BY key COLLATE \"C\"",
                          {std::string(collection)});
   if (!rows) return failed(rows.error());
   std::vector<StoredRecord> out;

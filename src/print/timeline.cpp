@@ -118,10 +118,7 @@ Words words_in(const std::string& language) {
           .cancelled = "Instance cancelled"};
 }
 
-std::string string_at(const json::object& data, std::string_view key) {
-  const auto* value = data.if_contains(key);
-  return value && value->is_string() ? std::string(value->get_string()) : std::string();
-}
+using detail::string_at;
 
 // Nested objects become dotted paths: {"customer": {"id": "K-1"}} reads customer.id = K-1.
 void flatten(const json::value& value, const std::string& path, std::vector<TimelineChange>& out) {

@@ -1,6 +1,7 @@
 // A timeline as text for a terminal and as an HTML page.
 #include "ablauf/timeline.hpp"
 
+#include "expression/utf8.hpp"
 #include "print/html_page.hpp"
 #include "value_text.hpp"
 
@@ -25,21 +26,17 @@ ul.changes { margin: .2rem 0 0; padding-left: 1.2rem; font-size: .9em; color: #3
 @media print { body { margin: 0; max-width: none; font-size: 9.5pt; } }
 )";
 
-// The width a column of UTF-8 text needs: code points, not bytes.
-std::size_t width_of(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 }  // namespace
 
 void write_text_timeline(std::ostream& out, std::span<const TimelineEntry> entries) {
   std::size_t actor_width = 0;
-  for (const auto& entry : entries) actor_width = std::max(actor_width, width_of(entry.actor));
+  for (const auto& entry : entries)
+    actor_width = std::max(actor_width, detail::utf8::length(entry.actor));
   for (const auto& entry : entries) {
     const std::string time = to_rfc3339(entry.time);
-    out << time << "  " << entry.actor << std::string(actor_width - width_of(entry.actor) + 2, ' ')
-        << entry.text << '\n';
+    out << time << "  " << entry.actor
+        << std::string(actor_width - detail::utf8::length(entry.actor) + 2, ' ') << entry.text
+        << '\n';
     const std::string indent(time.size() + actor_width + 4, ' ');
     for (const auto& change : entry.changes)
       out << indent << "  " << change.name << ": " << change.value << '\n';

@@ -208,8 +208,12 @@ run instances show "$id" --store "$scratch/i.db" --html --json
 check "--html and --json together are a usage error" test "$status" -eq 2
 run graph --instance "$id" --store "$scratch/i.db"
 check "graph --instance draws the path from the kept definition" grep -q 'fillcolor="#d9ead3"' "$scratch/out"
-run graph "$source_dir/workflows/invoicing_and_payments.json" --instance "$id" --store "$scratch/i.db" --format svg -o "$scratch/path.svg"
-check "graph --format svg renders through Graphviz" grep -q "<svg" "$scratch/path.svg"
+if command -v dot >/dev/null; then
+  run graph "$source_dir/workflows/invoicing_and_payments.json" --instance "$id" --store "$scratch/i.db" --format svg -o "$scratch/path.svg"
+  check "graph --format svg renders through Graphviz" grep -q "<svg" "$scratch/path.svg"
+else
+  echo "SKIP: graph --format svg needs Graphviz's dot, which is not installed"
+fi
 run graph "$source_dir/workflows/utility_billing.json" --instance "$id" --store "$scratch/i.db"
 check "graph --instance refuses another workflow's file" grep -q "runs 'invoicing_and_payments', not 'utility_billing'" "$scratch/err"
 status=0; PATH=/nonexistent "$ablauf" graph "$source_dir/workflows/invoicing_and_payments.json" --format svg >"$scratch/out" 2>"$scratch/err" || status=$?
