@@ -8,9 +8,12 @@ InstancePath path_of(std::span<const Event> history) {
   InstancePath path;
   if (history.empty()) return path;
   path.shown = true;
-  std::string last_step;  // of the last event about a step: where an instance that fails stood
+  // Where an instance that fails stood: the step of the last event about one, or the step its
+  // token moved on to, where a failure such as "no transition holds" leaves no event of its own.
+  std::string last_step;
   for (const auto& event : history) {
-    if (!event.step.empty()) last_step = event.step;
+    if (!event.step.empty())
+      last_step = event.next && !event.next->empty() ? event.next->front() : event.step;
     switch (event.type) {
       case EventType::step_started: path.visited.insert(event.step); break;
       case EventType::step_completed:

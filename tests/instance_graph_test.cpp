@@ -3,6 +3,7 @@
 // the rest is grey; in DOT and in Mermaid.
 #include "engine_support.hpp"
 
+#include <ablauf/timeline.hpp>
 #include <ablauf/workflow.hpp>
 
 #include <catch2/catch.hpp>
@@ -99,6 +100,34 @@ TEST_CASE("the step that failed an instance is drawn red", "[export][instance]")
              Catch::Contains(R"(fillcolor="#f4cccc", color=red3)"));
   CHECK_THAT(to_mermaid(workflow, {.language = "", .history = *history}),
              Catch::Contains("  class mark failed\n"));
+}
+
+TEST_CASE("a failure that leaves no step_failed is drawn at the step the token moved to",
+          "[export][instance]") {
+  test::Fixture f;
+  const auto workflow = test::compile_text(R"({"id": "dec", "version": 1, "kind": "workflow",
+    "title": "D", "steps": [
+      {"id": "ask", "type": "wait", "duration": "PT1M", "next": "route"},
+      {"id": "route", "type": "decision", "next": [{"when": "input.x == 1", "to": "done"}]},
+      {"id": "done", "type": "end"}]})");
+  REQUIRE(f.engine.deploy(workflow));
+  const auto id = f.engine.start("dec", boost::json::object{{"x", 0}});
+  REQUIRE(id);
+  f.clock.advance(minutes(1));
+  REQUIRE(f.engine.run_due());
+  REQUIRE(f.engine.get(*id)->status == InstanceStatus::failed);  // no transition holds
+  const auto history = f.engine.history(*id);
+  REQUIRE(history);
+  const auto dot = to_dot(workflow, {.language = "", .history = *history});
+  CHECK_THAT(dot, Catch::Contains(R"(route[label="route\ndecision", shape=diamond, style=filled, )"
+                                  R"(fillcolor="#f4cccc")"));
+  CHECK_THAT(dot, Catch::Contains(R"(ask[label="ask\nwait", shape=ellipse, style=filled, )"
+                                  R"(penwidth=2, fillcolor="#d9ead3")"));
+
+  // Its timeline says the wait is for a timer, and the next entry says until when.
+  const auto entries = read_timeline(workflow.definition(), *history, {.language = "en"});
+  CHECK(entries[2].text == "“ask” waits for its timer");
+  CHECK(entries[3].text == "Waiting until 2026-11-23T09:01:00Z (“ask”)");
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ Words words_in(const std::string& language) {
             .attempt = "Versuch",
             .waits_checklist = "wartet auf die ausgefüllte Checkliste",
             .waits_task = "wartet auf die Aufgabe",
-            .waits_timer = "wartet bis",
+            .waits_timer = "wartet auf seinen Zeitpunkt",
             .waits_event = "wartet auf das Ereignis",
             .waits_join = "wartet auf die übrigen Zweige",
             .waits_call = "wartet auf den Untervorgang",
@@ -86,7 +86,7 @@ Words words_in(const std::string& language) {
           .attempt = "attempt",
           .waits_checklist = "waits for its checklist to be filled in",
           .waits_task = "waits for the task",
-          .waits_timer = "waits until",
+          .waits_timer = "waits for its timer",
           .waits_event = "waits for the event",
           .waits_join = "waits for its other branches",
           .waits_call = "waits for the sub-workflow",
@@ -282,7 +282,7 @@ class Teller {
       const auto found = tasks_.find(task);
       return w.waits_task + " " + quoted(found == tasks_.end() ? task : found->second);
     }
-    if (why == "timer") return w.waits_timer + " " + string_at(data, "timer_due");
+    if (why == "timer") return w.waits_timer;  // the timer_set entry that follows says when
     if (why == "event") {
       const auto* event = data.if_contains("event");
       return w.waits_event + " " +
