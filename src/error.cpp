@@ -28,6 +28,7 @@ ErrorKind kind_of(ErrorCode code) noexcept {
     case ErrorCode::no_path_to_end:
     case ErrorCode::spinning_cycle:
     case ErrorCode::unjoined_branch:
+    case ErrorCode::recursive_call:
     case ErrorCode::unreachable_transition:
     case ErrorCode::no_default_transition: return ErrorKind::graph;
     case ErrorCode::not_found:
@@ -61,6 +62,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::no_path_to_end: return "no_path_to_end";
     case ErrorCode::spinning_cycle: return "spinning_cycle";
     case ErrorCode::unjoined_branch: return "unjoined_branch";
+    case ErrorCode::recursive_call: return "recursive_call";
     case ErrorCode::unreachable_transition: return "unreachable_transition";
     case ErrorCode::no_default_transition: return "no_default_transition";
     case ErrorCode::invalid_expression: return "invalid_expression";

@@ -98,10 +98,18 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::instance_started: {
       workflow_id = string_field(event, "workflow");
       business_key = string_field(event, "business_key");
-      if (const auto* caller = field(event, "parent"); caller && caller->is_object())
-        if (const auto* caller_id = caller->get_object().if_contains("instance");
-            caller_id && caller_id->is_string())
+      if (const auto* caller = field(event, "parent"); caller && caller->is_object()) {
+        const auto& from = caller->get_object();
+        if (const auto* caller_id = from.if_contains("instance"); caller_id && caller_id->is_string())
           parent = caller_id->get_string();
+        // Histories written before depths were kept count as one level deep.
+        call_depth = 1;
+        if (const auto* depth = from.if_contains("depth")) {
+          json::error_code ec;
+          const auto n = depth->to_number<std::uint32_t>(ec);
+          if (!ec && n > 0) call_depth = n;
+        }
+      }
       const auto* v = field(event, "version");
       version = v ? v->to_number<std::uint32_t>() : 0;  // checked above
       const auto* input = field(event, "input");

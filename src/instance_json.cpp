@@ -3,6 +3,8 @@
 #include "ablauf/instance.hpp"
 
 #include <array>
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 
 namespace ablauf {
@@ -113,6 +115,7 @@ json::value to_json(const InstanceState& state) {
                       {"version", state.version},
                       {"business_key", state.business_key},
                       {"parent", state.parent},
+                      {"call_depth", state.call_depth},
                       {"status", status_names[static_cast<std::size_t>(state.status)]},
                       {"started_at", to_rfc3339(state.started_at)},
                       {"updated_at", to_rfc3339(state.updated_at)},
@@ -173,6 +176,12 @@ tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
   state.next_token = static_cast<std::uint32_t>(fields.count("next_token"));
   // Snapshots written before activations were counted start again from 0.
   if (fields.has("activations")) state.activations = fields.count("activations");
+  // Snapshots written before call depths were kept: a sub-workflow counts as one level deep.
+  if (fields.has("call_depth"))
+    state.call_depth = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(fields.count("call_depth"), UINT32_MAX));
+  else if (!state.parent.empty())
+    state.call_depth = 1;
   if (problem) return tl::make_unexpected(std::move(*problem));
   return state;
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace ablauf::detail {
 namespace {
@@ -154,6 +155,28 @@ void check_default_transitions(const Workflow::Data& data, GraphFindings& findin
   }
 }
 
+// The workflow a call step names as written: a plain string, not a template or an expression.
+std::optional<std::string> literal_callee(const StepDefinition& step) {
+  if (step.type != "call") return std::nullopt;
+  const auto* named = step.parameters.if_contains("workflow");
+  if (!named || !named->is_string()) return std::nullopt;
+  const std::string_view name = named->get_string();
+  if (name.empty() || name.find("{{") != std::string_view::npos) return std::nullopt;
+  return std::string(name);
+}
+
+// A workflow that calls itself would nest one instance inside the next until the call-depth
+// limit fails it; cycles through other workflows are found where they are deployed together.
+void check_self_calls(const Workflow::Data& data, GraphFindings& findings) {
+  for (const auto& step : data.definition.steps)
+    if (literal_callee(step) == data.definition.id)
+      findings.add(Severity::error, ErrorCode::recursive_call, step.pointer + "/workflow",
+                   "step " + quoted(step.id) + " calls its own workflow " +
+                       quoted(data.definition.id) +
+                       ": every instance would start another, without end; repeat work with a "
+                       "transition back to an earlier step instead");
+}
+
 }  // namespace
 
 void check_graph(const Workflow::Data& data, const StepTypeRegistry& step_types,
@@ -164,6 +187,50 @@ void check_graph(const Workflow::Data& data, const StepTypeRegistry& step_types,
   check_loops_wait(data, step_types, findings);
   check_branches_join(data, findings);
   check_default_transitions(data, findings);
+  check_self_calls(data, findings);
 }
 
 }  // namespace ablauf::detail
+
+namespace ablauf {
+
+std::vector<std::string> called_workflows(const WorkflowDefinition& definition) {
+  std::vector<std::string> callees;
+  for (const auto& step : definition.steps)
+    if (auto callee = detail::literal_callee(step)) callees.push_back(std::move(*callee));
+  std::sort(callees.begin(), callees.end());
+  callees.erase(std::unique(callees.begin(), callees.end()), callees.end());
+  return callees;
+}
+
+std::vector<std::string> call_cycle(
+    const WorkflowDefinition& workflow,
+    const std::map<std::string, std::vector<std::string>, std::less<>>& deployed) {
+  const auto calls_of = [&](const std::string& id) -> std::vector<std::string> {
+    if (id == workflow.id) return called_workflows(workflow);
+    const auto found = deployed.find(id);
+    return found == deployed.end() ? std::vector<std::string>() : found->second;
+  };
+  // Breadth-first from the workflow's callees, remembering whence each was reached, so that
+  // the shortest cycle back to the workflow can be named.
+  std::map<std::string, std::string, std::less<>> reached_from;
+  std::vector<std::string> queue;
+  for (auto& callee : calls_of(workflow.id))
+    if (reached_from.emplace(callee, workflow.id).second) queue.push_back(callee);
+  for (std::size_t next = 0; next < queue.size(); ++next) {
+    const std::string current = queue[next];
+    if (current == workflow.id) {
+      std::vector<std::string> cycle{current};
+      for (std::string at = reached_from.at(current); at != workflow.id; at = reached_from.at(at))
+        cycle.push_back(at);
+      cycle.push_back(workflow.id);
+      std::reverse(cycle.begin(), cycle.end());
+      return cycle;
+    }
+    for (auto& callee : calls_of(current))
+      if (reached_from.emplace(callee, current).second) queue.push_back(callee);
+  }
+  return {};
+}
+
+}  // namespace ablauf

@@ -154,3 +154,110 @@ TEST_CASE("a call runs the version it names, or the newest", "[engine][call]") {
 
 }  // namespace
 }  // namespace ablauf
+
+namespace ablauf {
+namespace {
+
+using test::Fixture;
+namespace json = boost::json;
+
+// Calls itself through a name its input gives, which the loader cannot see, until n is 0.
+const char* countdown = R"({"id": "countdown", "version": 1, "kind": "workflow", "title": "C",
+  "steps": [
+    {"id": "more", "type": "decision",
+     "next": [{"when": "input.n > 0", "to": "again"}, {"to": "done"}]},
+    {"id": "again", "type": "call", "workflow": "{{input.self}}",
+     "input": {"n": {"=": "input.n - 1"}, "self": {"=": "input.self"}}, "next": "done"},
+    {"id": "done", "type": "end"}]})";
+
+json::object counting_from(int n) {
+  return {{"n", n}, {"self", "countdown"}};
+}
+
+TEST_CASE("issue 27: a call nesting past max_call_depth fails, at the limit it runs",
+          "[engine][call][limits][issue27]") {
+  Fixture f(EngineLimits{.max_call_depth = 3});
+  REQUIRE(f.engine.deploy(test::compile_text(countdown)));
+  // Three levels below the first instance: exactly the limit.
+  auto deep = f.engine.start("countdown", counting_from(3));
+  REQUIRE(deep);
+  CHECK(f.state(*deep).status == InstanceStatus::completed);
+
+  auto deeper = f.engine.start("countdown", counting_from(4));
+  REQUIRE(deeper);
+  const auto top = f.state(*deeper);
+  CHECK(top.status == InstanceStatus::failed);
+  CHECK_THAT(top.error, Catch::Contains("would nest sub-workflows 4 deep") &&
+                            Catch::Contains("max_call_depth"));
+  const auto all = f.engine.list({.workflow = "countdown"});
+  REQUIRE(all);
+  CHECK(all->size() == 4 + 4);  // the first run's four levels, the second's four: none deeper
+  for (const auto& state : *all) CHECK(state.call_depth <= 3);
+}
+
+TEST_CASE("issue 27: ten thousand nested calls run on a flat stack",
+          "[engine][call][limits][issue27]") {
+  // Each level used to run its sub-workflow inside its own frame: about 4,700 levels exhausted
+  // the stack. Now each waits for the one below on the executor's queue.
+  Fixture f(EngineLimits{.max_call_depth = 20'000});
+  REQUIRE(f.engine.deploy(test::compile_text(countdown)));
+  auto id = f.engine.start("countdown", counting_from(10'000));
+  REQUIRE(id);
+  CHECK(f.state(*id).status == InstanceStatus::completed);
+}
+
+TEST_CASE("issue 27: cancelling the top of a deep chain of calls cancels every level",
+          "[engine][call][issue27]") {
+  Fixture f(EngineLimits{.max_call_depth = 20'000});
+  // The bottom level waits for a signal, so that the whole chain waits.
+  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "chain", "version": 1, "kind": "workflow",
+    "title": "C", "steps": [
+      {"id": "more", "type": "decision",
+       "next": [{"when": "input.n > 0", "to": "again"}, {"to": "hold"}]},
+      {"id": "again", "type": "call", "workflow": "{{input.self}}",
+       "input": {"n": {"=": "input.n - 1"}, "self": "chain"}, "next": "done"},
+      {"id": "hold", "type": "wait", "event": "go", "next": "done"},
+      {"id": "done", "type": "end"}]})")));
+  auto id = f.engine.start("chain", json::object{{"n", 5'000}, {"self", "chain"}});
+  REQUIRE(id);
+  REQUIRE(f.state(*id).status == InstanceStatus::waiting);
+  REQUIRE(f.engine.cancel(*id, "erika", "no longer needed"));
+  const auto all = f.engine.list({.workflow = "chain"});
+  REQUIRE(all);
+  CHECK(all->size() == 5'001);
+  for (const auto& state : *all) CHECK(state.status == InstanceStatus::cancelled);
+}
+
+TEST_CASE("issue 27: a workflow calling itself is refused at load, a cycle of two at deploy",
+          "[engine][call][issue27]") {
+  const std::string self = R"({"id": "self", "version": 1, "kind": "workflow", "title": "S",
+    "steps": [{"id": "again", "type": "call", "workflow": "self", "next": "done"},
+              {"id": "done", "type": "end"}]})";
+  auto definition = load_definition(self, "self.json");
+  REQUIRE(definition);
+  auto compiled = Workflow::compile(std::move(*definition));
+  REQUIRE_FALSE(compiled);
+  const auto& problem = compiled.error().first_error();
+  CHECK(problem.code == ErrorCode::recursive_call);
+  CHECK(problem.pointer == "/steps/0/workflow");
+  CHECK(problem.location.line == 2);
+
+  const auto calling = [](const char* id, const char* callee) {
+    return std::string(R"({"id": ")") + id + R"(", "version": 1, "kind": "workflow",
+      "title": "T", "steps": [{"id": "c", "type": "call", "workflow": ")" + callee +
+           R"(", "next": "done"}, {"id": "done", "type": "end"}]})";
+  };
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(calling("ping", "pong"))));
+  auto closing = f.engine.deploy(test::compile_text(calling("pong", "ping")));
+  REQUIRE_FALSE(closing);
+  CHECK(closing.error().code == ErrorCode::recursive_call);
+  CHECK_THAT(closing.error().message, Catch::Contains("pong → ping → pong"));
+  CHECK_FALSE(f.engine.start("pong", json::object{}));  // not deployed
+  CHECK(call_cycle(test::compile_text(calling("pong", "other")).definition(),
+                   {{"ping", {"pong"}}})
+            .empty());
+}
+
+}  // namespace
+}  // namespace ablauf

@@ -208,9 +208,183 @@ TEST_CASE("mail waits in the outbox while the Mailer refuses it", "[engine][effe
   CHECK(engine.outbox()->front().message_id == std::nullopt);
 
   mailer.down = false;
+  // Refused a moment ago: it waits out its backoff (MailRetry::initial, 30 s) first.
+  clock.advance(std::chrono::seconds(29));
+  const auto early = engine.deliver_mail();
+  REQUIRE_FALSE(early);
+  CHECK_THAT(early.error().message, Catch::Contains("to be tried again at"));
+  CHECK(mailer.sent.empty());
+  clock.advance(std::chrono::seconds(1));
   CHECK(engine.deliver_mail() == 1u);
   CHECK(engine.outbox()->front().message_id == "msg-1");
   CHECK(engine.deliver_mail() == 0u);
+}
+
+// Counts what it is handed, taken or not.
+struct CountingMailer final : Mailer {
+  bool down = false;
+  std::size_t handed = 0;
+  tl::expected<std::string, std::string> send(const Mail&) override {
+    ++handed;
+    if (down) return tl::make_unexpected(std::string("the mail server is down"));
+    return "msg-" + std::to_string(handed);
+  }
+};
+
+TEST_CASE("issue 27: a refused mail is tried again after a backoff that doubles, never at once",
+          "[engine][effects][issue27]") {
+  ManualClock clock{monday};
+  CountingMailer mailer;
+  mailer.down = true;
+  Engine engine{{.clock = &clock,
+                 .mailer = &mailer,
+                 .on_error = [](auto&&...) {},
+                 .mail_retry = {.initial = std::chrono::seconds(10),
+                                .longest = std::chrono::seconds(25)}}};
+  REQUIRE(engine.deploy(test::compile_text(booking)));
+  REQUIRE(engine.start("book", invoice("R-5")));
+  REQUIRE(mailer.handed == 1);
+  // However often delivery is asked for, the mailer hears of the mail once per backoff.
+  const auto attempts_until = [&](std::chrono::seconds later) {
+    for (int i = 0; i < 100; ++i) CHECK_FALSE(engine.deliver_mail());
+    clock.advance(later);
+    for (int i = 0; i < 100; ++i) (void)engine.deliver_mail();
+    return mailer.handed;
+  };
+  CHECK(attempts_until(std::chrono::seconds(10)) == 2);  // after 10 s
+  CHECK(attempts_until(std::chrono::seconds(19)) == 2);  // 20 s would be the next wait
+  CHECK(attempts_until(std::chrono::seconds(1)) == 3);
+  CHECK(attempts_until(std::chrono::seconds(25)) == 4);  // capped at 25 s, not 40
+  mailer.down = false;
+  CHECK(attempts_until(std::chrono::seconds(25)) == 5);
+  CHECK(engine.outbox()->front().message_id == "msg-5");
+}
+
+TEST_CASE("issue 27: a mail whose hand-over the store cannot record is never handed over twice",
+          "[engine][effects][issue27]") {
+  // A full disk: the mailer took the mail, the store cannot mark it sent. The engine used to
+  // hand it over again at every delivery, 21,000 times in one run.
+  MemoryStore disk;
+  DyingStore dying(disk);
+  ManualClock clock{monday};
+  CountingMailer mailer;
+  std::vector<std::string> reported;
+  Engine engine{{.store = &dying,
+                 .clock = &clock,
+                 .mailer = &mailer,
+                 .on_error = [&](const std::string&, const Error& e) {
+                   reported.push_back(e.message);
+                 }}};
+  REQUIRE(engine.deploy(test::compile_text(booking)));
+  dying.refuse_mark_sent = true;
+  REQUIRE(engine.start("book", invoice("R-6")));
+  REQUIRE(reported.size() == 1);
+  CHECK_THAT(reported[0], Catch::Contains("could not record it") &&
+                              Catch::Contains("will not be handed over again"));
+  for (int i = 0; i < 50; ++i) {
+    clock.advance(std::chrono::hours(1));
+    const auto again = engine.deliver_mail();
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == ErrorCode::store_error);
+    CHECK_FALSE(engine.run_due());
+  }
+  CHECK(mailer.handed == 1);
+  CHECK(engine.outbox()->front().message_id == std::nullopt);
+
+  dying.refuse_mark_sent = false;  // space again
+  CHECK(engine.deliver_mail() == 1u);
+  CHECK(mailer.handed == 1);
+  CHECK(engine.outbox()->front().message_id == "msg-1");
+}
+
+TEST_CASE("issue 27: resume delivers the mail an earlier process queued but did not hand over",
+          "[engine][effects][issue27]") {
+  MemoryStore disk;
+  ManualClock clock{monday};
+  std::string id;
+  {
+    CountingMailer refusing;
+    refusing.down = true;  // or killed between commit and hand-over
+    Engine engine{
+        {.store = &disk, .clock = &clock, .mailer = &refusing, .on_error = [](auto&&...) {}}};
+    REQUIRE(engine.deploy(test::compile_text(booking)));
+    id = *engine.start("book", invoice("R-7"));
+    REQUIRE(engine.get(id)->status == InstanceStatus::completed);
+  }
+  CountingMailer mailer;
+  Engine engine{{.store = &disk, .clock = &clock, .mailer = &mailer}};
+  REQUIRE(engine.deploy(test::compile_text(booking)));
+  SECTION("resume() of every unfinished instance, though none is") {
+    CHECK(engine.resume() == 0u);
+  }
+  SECTION("resume() of the finished instance itself") {
+    CHECK(engine.resume(id) == 1u);
+  }
+  SECTION("run_due(), though no timer is due") {
+    CHECK(engine.run_due() == 0u);
+  }
+  CHECK(mailer.handed == 1);
+  CHECK(engine.outbox()->front().message_id == "msg-1");
+}
+
+TEST_CASE("issue 27: run_due returns the error of an instance whose outcome was not stored",
+          "[engine][effects][issue27]") {
+  MemoryStore disk;
+  DyingStore dying(disk);
+  ManualClock clock{monday};
+  std::size_t reported = 0;
+  Engine engine{
+      {.store = &dying, .clock = &clock, .on_error = [&](auto&&...) { ++reported; }}};
+  REQUIRE(engine.deploy(test::compile_text(R"({"id": "w", "version": 1, "kind": "workflow",
+    "title": "W", "steps": [{"id": "pause", "type": "wait", "duration": "P1D", "next": "done"},
+                            {"id": "done", "type": "end"}]})")));
+  auto id = engine.start("w", json::object{});
+  REQUIRE(id);
+  dying.die_at = EventType::timer_fired;
+  clock.advance(std::chrono::hours(25));
+  const auto fired = engine.run_due();
+  REQUIRE_FALSE(fired);
+  CHECK(fired.error().code == ErrorCode::store_error);
+  CHECK(reported == 1);
+  CHECK(engine.get(*id)->status == InstanceStatus::waiting);  // as last stored
+  dying.die_at.reset();
+  CHECK(engine.run_due() == 1u);
+  CHECK(engine.get(*id)->status == InstanceStatus::completed);
+}
+
+TEST_CASE("issue 27: control characters, commas and too many recipients fail a send_email step",
+          "[engine][effects][issue27]") {
+  ManualClock clock{monday};
+  CountingMailer mailer;
+  Engine engine{{.clock = &clock, .mailer = &mailer, .limits = {.max_recipients = 3}}};
+  REQUIRE(engine.deploy(test::compile_text(R"({"id": "m", "version": 1, "kind": "workflow",
+    "title": "M", "steps": [
+      {"id": "mail", "type": "send_email", "to": {"=": "input.to"},
+       "subject": "Hallo {{input.name}}", "body": "B", "next": "done"},
+      {"id": "done", "type": "end"}]})")));
+  const auto failure = [&](json::value to, json::value name) {
+    auto id = engine.start("m", json::object{{"to", std::move(to)}, {"name", std::move(name)}});
+    REQUIRE(id);
+    const auto state = engine.get(*id);
+    CHECK(state->status == InstanceStatus::failed);
+    return state->error;
+  };
+  CHECK_THAT(failure("a@example.de", json::string(std::string_view("Erika\0Bcc", 9))),
+             Catch::Contains("'subject' holds the control character U+0000"));
+  CHECK_THAT(failure("a@example.de", "Erika\x01"),
+             Catch::Contains("'subject' holds the control character U+0001"));
+  CHECK_THAT(failure("a@example.de, evil@example.com", "Erika"),
+             Catch::Contains("names more than one address"));
+  CHECK_THAT(failure(json::array{"a@example.de", "b@example.de", "c@example.de", "d@example.de"},
+                     "Erika"),
+             Catch::Contains("4 recipients, more than the limit of 3"));
+  // At the limit, and a comma inside a quoted display name, are fine.
+  auto id = engine.start("m", json::object{{"to", json::array{"\"Muster, Erika\" <a@example.de>",
+                                                              "b@example.de", "c@example.de"}},
+                                           {"name", "Erika"}});
+  REQUIRE(id);
+  CHECK(engine.get(*id)->status == InstanceStatus::completed);
+  CHECK(mailer.handed == 1);
 }
 
 TEST_CASE("mail taken but not marked sent is handed over again, with the same key",

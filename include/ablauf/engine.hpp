@@ -72,6 +72,13 @@ struct EngineLimits {
   std::size_t max_evaluation_steps = 100'000;
   /// Bytes one template renders (RenderOptions::max_output_bytes).
   std::size_t max_rendered_bytes = 1024 * 1024;
+  /// Deepest nesting of sub-workflows (InstanceState::call_depth): a call step that would start
+  /// one deeper fails, not retried. The guard against a workflow that calls itself, directly or
+  /// through others, where the loader could not see it (a callee named by an expression).
+  std::uint32_t max_call_depth = 64;
+  /// Most recipients of one mail (to, cc and bcc together): a send_email step whose rendered
+  /// recipients pass it fails, not retried.
+  std::size_t max_recipients = 100;
 };
 
 /// How an engine shares work with engines in other processes, through a store that
@@ -96,6 +103,14 @@ struct WorkerStats {
   std::uint64_t claimed = 0;  ///< claims taken, by workers and calls
   std::uint64_t fenced = 0;   ///< writes refused because another worker had taken the claim over
   std::uint64_t lost = 0;     ///< claims found lost when renewing them
+};
+
+/// How soon a mail the Mailer refused is handed to it again (Engine::deliver_mail()): after
+/// `initial`, doubled with each refusal, at most `longest`. Kept in the engine's memory: a new
+/// process tries each queued mail at once.
+struct MailRetry {
+  std::chrono::milliseconds initial{30'000};     ///< the wait after the first refusal; > 0
+  std::chrono::milliseconds longest{3'600'000};  ///< the longest wait; >= initial
 };
 
 /// What an engine is made with: where it keeps instances, what time it is, where mail, tasks
@@ -132,6 +147,7 @@ struct EngineConfig {
   std::size_t cached_instances = 10'000;
   EngineLimits limits;   ///< what one instance may hold and do
   WorkerOptions worker;  ///< how to share work through a store that shares_work()
+  MailRetry mail_retry;  ///< how soon refused mail is tried again
 };
 
 /// Which instances list() returns; empty fields match every instance.
@@ -222,13 +238,16 @@ class Engine {
                                         StepResult result);
 
   /// Fires every timer that is due by the clock's now (waits, retries, timeouts), lets the
-  /// instances run on, and returns how many timers fired.
+  /// instances run on, delivers queued mail (deliver_mail()), and returns how many timers fired.
+  /// Every due instance is advanced as far as it goes; if one of them could not be (the store
+  /// refused its outcome) or mail could not be delivered, the first such error is returned.
   tl::expected<std::size_t, Error> run_due();
 
   /// Carries on with instances after a restart: runs again every step that was started but has
   /// no outcome (with the same idempotency key), fires due timers, takes the results of finished
-  /// sub-workflows. With an id, that instance; else every unfinished one. Returns how many were
-  /// looked at; waiting instances keep waiting.
+  /// sub-workflows, then delivers the mail still queued (deliver_mail()), also that of finished
+  /// instances. With an id, that instance; else every unfinished one. Returns how many were
+  /// looked at; waiting instances keep waiting. As run_due(), returns the first error.
   tl::expected<std::size_t, Error> resume(std::string_view instance = {});
 
   /// Waits until no instance is advancing or scheduled to. Not from an adapter or observer.
@@ -239,11 +258,14 @@ class Engine {
   /// @{
 
   /// Claims a batch of instances with work (a token to run, a timer due by the clock's now),
-  /// advances each and lets its claim go; returns how many it claimed.
+  /// advances each and lets its claim go; returns how many it claimed, or the first error that
+  /// stopped one of them (each is advanced as far as it goes).
   tl::expected<std::size_t, Error> claim_and_run();
   /// Runs claim_and_run() until `stop` is requested, waiting poll_interval whenever there is no
-  /// work, and renews its claims while their steps run. Errors (the database away for a while)
-  /// go to on_error, and the worker carries on. Returns once the claims it held are let go.
+  /// work (and delivering queued mail then), and renews its claims while their steps run.
+  /// Errors (the database away for a while, its disk full) go to on_error, and the worker
+  /// carries on after a pause that doubles with each failure in a row, from poll_interval up to
+  /// the lease. Returns once the claims it held are let go.
   void run_worker(std::stop_token stop);
   /// What this engine's workers and calls did with claims, since it was made.
   WorkerStats worker_stats() const;
@@ -255,10 +277,17 @@ class Engine {
                                    std::string_view reason = {});
 
   /// Hands the mail send_email queued to the configured Mailer, each marked sent in the store
-  /// once the Mailer took it; returns how many. The engine does this after every call that
-  /// queued mail and in run_due(); a host calls it to retry mail its Mailer refused. A mail the
-  /// Mailer took but that a crash kept from being marked is handed over again, with the same
-  /// idempotency key.
+  /// once the Mailer took it; returns how many were marked. The engine does this after every
+  /// call that queued mail, in run_due() and in resume(); a host may call it any time.
+  ///
+  /// Each mail goes queued → handed over → confirmed. A mail the Mailer refused is tried again
+  /// only once EngineConfig::mail_retry's backoff has passed; the others go on meanwhile, and
+  /// the call returns an io_error naming the refusals. A mail the Mailer took but the store
+  /// could not mark (a full disk) is never handed over again by this engine: later deliveries
+  /// only try to mark it, and until then the call returns the store's error. Only a crash
+  /// between the Mailer's taking a mail and its mark makes the next process hand it over again,
+  /// with the same idempotency key, which a Mailer uses to keep one copy (at least once, under
+  /// one key).
   tl::expected<std::size_t, Error> deliver_mail();
 
   /// The outbox: every mail send_email queued, in order, with its message id once delivered.

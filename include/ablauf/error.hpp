@@ -43,6 +43,7 @@ enum class ErrorCode {
   no_path_to_end,          ///< every path from the step loops forever
   spinning_cycle,          ///< a loop without a waiting step, which would spin without pause
   unjoined_branch,         ///< a parallel branch can end without reaching its join
+  recursive_call,          ///< a call step calls its own workflow, directly or through others
   unreachable_transition,  ///< a transition after the default one, never taken
   no_default_transition,   ///< a warning: every transition has "when", so none may apply
   // expressions and templates

@@ -2,9 +2,9 @@
 /// Executors: the threads instances advance on.
 ///
 /// The engine hands each piece of work (advance one instance: run its ready steps, fire its due
-/// timers) to an Executor. InlineExecutor runs it at once on the calling thread, so a call such
-/// as start() returns with the instance already waiting or finished: deterministic, for tests
-/// and simple hosts. ThreadPool runs work on its own threads, so that many instances advance at
+/// timers) to an Executor. InlineExecutor runs it on the calling thread before the call returns,
+/// so a call such as start() returns with the instance already waiting or finished:
+/// deterministic, for tests and simple hosts. ThreadPool runs work on its own threads, so that many instances advance at
 /// once and a slow adapter holds up only its own instance; calls then return as soon as what
 /// they record is stored, and Engine::wait_idle() waits for the rest.
 ///
@@ -29,11 +29,15 @@ class Executor {
   virtual void post(std::function<void()> work) = 0;
 };
 
-/// Runs each piece of work at once, on the thread that posts it: the engine's default.
+/// Runs each piece of work on the thread that posts it, before the outermost post() returns: the
+/// engine's default. Work posted by work it is running (a sub-workflow started by its caller's
+/// step) is queued and run once that work returns, in the order posted, so the stack stays the
+/// same depth however deep sub-workflows nest.
 class InlineExecutor final : public Executor {
  public:
-  /// Runs `work` before returning.
-  void post(std::function<void()> work) override { work(); }
+  /// Runs `work`, and the work it posts, before returning; or, called from work this executor
+  /// is running on this thread, queues it to run once that work returns.
+  void post(std::function<void()> work) override;
 };
 
 /// A fixed number of worker threads (Boost.Asio's thread_pool). Destroying it finishes the work

@@ -84,6 +84,7 @@ struct InstanceState {
   std::uint32_t version = 0;  ///< the version of that workflow it runs
   std::string business_key;   ///< the host's own key for it, unique per workflow; empty: none
   std::string parent;         ///< the instance whose call step started this one, if any
+  std::uint32_t call_depth = 0;  ///< how many calls deep it runs: 0 unless a call started it
   InstanceStatus status = InstanceStatus::running;  ///< as of the last event applied
   Time started_at{};                                ///< the time of its instance_started event
   Time updated_at{};                                ///< the time of the last event applied

@@ -39,6 +39,9 @@ struct SqliteOptions {
   /// Only reads, beside the process that runs the instances (which it does not lock out):
   /// for listing and showing instances while a host runs. Appending fails.
   bool read_only = false;
+  /// The name of the SQLite VFS to open the file through (sqlite3_vfs_find); "" for SQLite's
+  /// default. For a host's own (an encrypting one, say), and for tests that make the disk fail.
+  std::string vfs;
 };
 
 /// The embedded durable store: one SQLite database file, written by one process at a time. Made

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -95,6 +96,18 @@ class Workflow {
   explicit Workflow(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
   std::shared_ptr<const Data> data_;
 };
+
+/// The workflows a definition's call steps name as written, each once, sorted; a callee named by
+/// a template or an expression is not known before the call runs and is left out.
+std::vector<std::string> called_workflows(const WorkflowDefinition& definition);
+
+/// A cycle of calls that deploying `workflow` beside `deployed` would close: the workflow ids
+/// from `workflow` back to it (`a`, `b`, `a`), or empty when there is none. `deployed` maps each
+/// other workflow's id to the workflows it calls (called_workflows() of its newest version).
+/// Works through the calls with a list, not recursion, however long the chain.
+std::vector<std::string> call_cycle(
+    const WorkflowDefinition& workflow,
+    const std::map<std::string, std::vector<std::string>, std::less<>>& deployed);
 
 /// How exports present a workflow.
 struct ExportOptions {

@@ -2,6 +2,9 @@
 // RecordStore.
 #include "engine_impl.hpp"
 
+#include <cstdio>
+#include <optional>
+
 #include "value_text.hpp"
 
 #include <algorithm>
@@ -76,9 +79,34 @@ bool is_html_mail(const StepDefinition& step) {
   return format && *format == "html";
 }
 
+namespace {
+
+// Whether an address entry names more than one address: a ',' or ';' outside a quoted display
+// name. A comma in a rendered value would otherwise add recipients nobody declared.
+bool several_addresses(std::string_view entry) {
+  bool quoted = false;
+  for (std::size_t i = 0; i < entry.size(); ++i) {
+    if (entry[i] == '\\' && quoted) ++i;
+    else if (entry[i] == '"') quoted = !quoted;
+    else if (!quoted && (entry[i] == ',' || entry[i] == ';')) return true;
+  }
+  return false;
+}
+
+// The first control character in a header field, if any. A line break would let a rendered
+// value (a customer's name, say) add headers of its own, such as a Bcc; a NUL cuts the field
+// short in most readers; none of them belongs in a header.
+std::optional<unsigned char> control_character(std::string_view value) {
+  for (const unsigned char c : value)
+    if (c < 0x20 || c == 0x7f) return c;
+  return std::nullopt;
+}
+
+}  // namespace
+
 tl::expected<Mail, std::string> compose_mail(const json::object& p, bool html,
                                              std::string_view language, std::string_view fallback,
-                                             std::string key) {
+                                             std::string key, std::size_t max_recipients) {
   Mail mail;
   mail.to = recipients(p, "to");
   mail.cc = recipients(p, "cc");
@@ -89,21 +117,35 @@ tl::expected<Mail, std::string> compose_mail(const json::object& p, bool html,
   mail.body = text_in(p.at("body"), language, fallback);
   mail.html = html;
   mail.idempotency_key = std::move(key);
-  // A line break in a header would let a rendered value (a customer's name, say) add headers of
-  // its own, such as a Bcc.
-  const auto broken = [](std::string_view value) {
-    return value.find_first_of("\r\n") != std::string_view::npos;
-  };
-  const auto refuse = [](std::string_view name) {
-    return tl::make_unexpected("'" + std::string(name) +
-                               "' holds a line break, which a mail header must not");
+  const auto refuse = [](std::string_view name, unsigned char c) {
+    char code[8];
+    std::snprintf(code, sizeof code, "U+%04X", c);
+    return tl::make_unexpected(
+        "'" + std::string(name) + "' holds " +
+        (c == '\r' || c == '\n' ? std::string("a line break") : "the control character " + std::string(code)) +
+        ", which a mail header must not");
   };
   const std::pair<const char*, const std::vector<std::string>*> lists[] = {
       {"to", &mail.to}, {"cc", &mail.cc}, {"bcc", &mail.bcc}};
   for (const auto& [name, list] : lists)
-    if (std::any_of(list->begin(), list->end(), broken)) return refuse(name);
-  if (broken(mail.reply_to)) return refuse("reply_to");
-  if (broken(mail.subject)) return refuse("subject");
+    for (const auto& entry : *list) {
+      if (const auto c = control_character(entry)) return refuse(name, *c);
+      if (several_addresses(entry))
+        return tl::make_unexpected("'" + std::string(name) + "' entry '" + entry +
+                                   "' names more than one address; give each recipient as an "
+                                   "entry of its own");
+    }
+  if (const auto c = control_character(mail.reply_to)) return refuse("reply_to", *c);
+  if (several_addresses(mail.reply_to))
+    return tl::make_unexpected("'reply_to' names more than one address");
+  if (const auto c = control_character(mail.subject)) return refuse("subject", *c);
+  if (mail.body.find('\0') != std::string::npos)
+    return tl::make_unexpected(std::string("'body' holds a NUL character"));
+  const std::size_t count = mail.to.size() + mail.cc.size() + mail.bcc.size();
+  if (count > max_recipients)
+    return tl::make_unexpected("the mail has " + std::to_string(count) +
+                               " recipients, more than the limit of " +
+                               std::to_string(max_recipients) + " (max_recipients)");
   return mail;
 }
 

@@ -81,6 +81,23 @@ tl::expected<void, Error> Engine::deploy(Workflow workflow) {
                                                    " is already deployed; deploy a new version");
       return;
     }
+    // A cycle of calls among deployed workflows would nest instances until max_call_depth fails
+    // them: refused here, as the loader refuses a workflow that calls itself.
+    std::map<std::string, std::vector<std::string>, std::less<>> calls;
+    for (const auto& [id, deployed] : registry.workflows)
+      if (id != definition.id && !deployed.empty())
+        calls.emplace(id, called_workflows(deployed.rbegin()->second->definition()));
+    if (const auto cycle = call_cycle(definition, calls); !cycle.empty()) {
+      std::string path;
+      for (const auto& id : cycle) path += (path.empty() ? "" : " → ") + id;
+      result = error(ErrorCode::recursive_call,
+                     "workflow '" + definition.id + "' version " +
+                         std::to_string(definition.version) +
+                         " would close a cycle of calls among the deployed workflows (" + path +
+                         "): each instance would start another, without end");
+      if (versions.empty()) registry.workflows.erase(definition.id);
+      return;
+    }
     const auto version = definition.version;
     versions.emplace(version, std::make_shared<const Workflow>(std::move(workflow)));
   });
@@ -381,8 +398,12 @@ tl::expected<std::size_t, Error> Engine::run_due() {
   auto& parts = *impl_;
   auto due = parts.store.due(parts.clock.now());
   if (!due) return tl::make_unexpected(std::move(due.error()));
-  const std::size_t fired = parts.advance_all(std::move(*due));
-  parts.deliver_mail_reporting();  // also what a Mailer refused before
+  auto fired = parts.advance_all(std::move(*due));
+  // Also what a Mailer refused before, or took while the store could not record it. Work that
+  // failed (the store refusing its outcome) is the caller's to hear of first.
+  auto delivered = parts.deliver_mail();
+  if (!fired) return fired;
+  if (!delivered) return tl::make_unexpected(std::move(delivered.error()));
   return fired;
 }
 
@@ -398,7 +419,12 @@ tl::expected<std::size_t, Error> Engine::resume(std::string_view instance) {
     ids.emplace_back(instance);
   }
   const std::size_t count = ids.size();
-  parts.advance_all(std::move(ids));
+  auto advanced = parts.advance_all(std::move(ids));
+  // Mail an earlier process queued and could not hand over (it was killed, or the Mailer
+  // refused) goes out now, whether or not its instance had work left.
+  auto delivered = parts.deliver_mail();
+  if (!advanced) return tl::make_unexpected(std::move(advanced.error()));
+  if (!delivered) return tl::make_unexpected(std::move(delivered.error()));
   return count;
 }
 
@@ -409,22 +435,28 @@ void Engine::wait_idle() {
 tl::expected<void, Error> Engine::cancel(std::string_view instance, std::string_view actor,
                                          std::string_view reason) {
   auto& parts = *impl_;
-  std::vector<std::string> calls;
-  auto cancelled = parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
-    if (run.state.finished())
-      return error(ErrorCode::invalid_value, "instance '" + std::string(instance) +
-                                                 "' has already " +
-                                                 std::string(to_string(run.state.status)));
-    for (const auto& token : run.state.tokens)
-      if (token.waiting_for == "call") calls.push_back(token.waiting_on);
-    return run.emit(EventType::instance_cancelled, {},
-                    json::object{{"reason", std::string(reason)}}, parts.clock.now(),
-                    std::string(actor));
-  });
-  if (!cancelled) return cancelled;
-  // Its sub-workflows are not needed any more.
-  for (const auto& id : calls)
-    (void)cancel(id, actor, "instance '" + std::string(instance) + "' was cancelled");
+  // The instance, then the sub-workflows its calls wait for, theirs in turn: a list worked
+  // through rather than recursion, so a deep chain of calls cannot exhaust the stack.
+  std::vector<std::pair<std::string, std::string>> pending{
+      {std::string(instance), std::string(reason)}};
+  for (std::size_t next = 0; next < pending.size(); ++next) {
+    const auto [id, why] = pending[next];
+    std::vector<std::string> calls;
+    auto cancelled = parts.change(id, [&](Run& run) -> tl::expected<void, Error> {
+      if (run.state.finished())
+        return error(ErrorCode::invalid_value, "instance '" + id + "' has already " +
+                                                   std::string(to_string(run.state.status)));
+      for (const auto& token : run.state.tokens)
+        if (token.waiting_for == "call") calls.push_back(token.waiting_on);
+      return run.emit(EventType::instance_cancelled, {}, json::object{{"reason", why}},
+                      parts.clock.now(), std::string(actor));
+    });
+    // Only the instance asked for must be cancellable; a sub-workflow may have ended already.
+    if (!cancelled && next == 0) return cancelled;
+    // Its sub-workflows are not needed any more.
+    for (auto& call : calls)
+      pending.emplace_back(std::move(call), "instance '" + id + "' was cancelled");
+  }
   return {};
 }
 

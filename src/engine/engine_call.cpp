@@ -24,12 +24,20 @@ tl::expected<void, Error> EngineParts::call(Run& run, std::uint32_t token,
                     (version ? " version " + std::to_string(version) : std::string()) +
                     " is not deployed",
                 false);
+  const std::uint32_t depth = run.state.call_depth + 1;
+  if (depth > config.limits.max_call_depth)
+    return fail(run, token, step, attempt,
+                "calling '" + workflow + "' would nest sub-workflows " + std::to_string(depth) +
+                    " deep, past the limit of " + std::to_string(config.limits.max_call_depth) +
+                    " (EngineLimits::max_call_depth); does a workflow call itself?",
+                false);
   const auto* input = parameters.if_contains("input");
 
-  json::object started{{"workflow", workflow},
-                       {"version", callee->definition().version},
-                       {"input", input ? *input : json::value(json::object())},
-                       {"parent", json::object{{"instance", run.state.id}, {"step", step.id}}}};
+  json::object started{
+      {"workflow", workflow},
+      {"version", callee->definition().version},
+      {"input", input ? *input : json::value(json::object())},
+      {"parent", json::object{{"instance", run.state.id}, {"step", step.id}, {"depth", depth}}}};
   auto sub = begin(std::move(callee), child, std::move(started), "system");
   if (!sub && kind_of(sub.error().code) == ErrorKind::limit)  // the input is too large
     return fail(run, token, step, attempt, std::move(sub.error().message), false);

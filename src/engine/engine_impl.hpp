@@ -66,18 +66,28 @@ struct FollowUp {
   bool mail = false;
 };
 
-// Callers waiting for a set of scheduled instances (run_due()): counts what is left to do.
+// What advancing one instance came to: the timers it fired, and the error that stopped it (the
+// store failing, say), if one did.
+struct Advanced {
+  std::size_t fired = 0;
+  std::optional<Error> error;
+};
+
+// Callers waiting for a set of scheduled instances (run_due()): counts what is left to do, and
+// keeps the first error, so that a caller learns that work it asked for was not done.
 class Batch {
  public:
   void add();
-  void done(std::size_t fired);
-  std::size_t wait();  // returns the number of timers fired
+  void done(const Advanced& advanced);
+  // Waits until every instance is done; returns the timers fired, or the first error.
+  tl::expected<std::size_t, Error> wait();
 
  private:
   std::mutex mutex_;
   std::condition_variable finished_;
   std::size_t pending_ = 0;
   std::size_t fired_ = 0;
+  std::optional<Error> error_;
 };
 
 struct EngineParts {
@@ -133,9 +143,13 @@ struct EngineParts {
 
   // --- mail (engine_effects.cpp)
   // Hands the outbox's queued mail to the mailer, each marked sent once it took it; returns how
-  // many. One thread delivers at a time; others leave their mail to it.
-  tl::expected<std::size_t, Error> deliver_mail();
-  // The same, for work no caller waits for: a refusal goes to on_error.
+  // many. One thread delivers at a time; others leave their mail to it. A mail is queued, then
+  // handed over, then confirmed (marked sent in the store): one whose confirmation the store
+  // could not record is never handed over again by this engine, only confirmed later; one the
+  // mailer refused waits out a backoff (EngineConfig::mail_retry) before it is tried again. The
+  // error names the mail refused now, and with `report_waiting` also that still waiting.
+  tl::expected<std::size_t, Error> deliver_mail(bool report_waiting = true);
+  // The same, for work no caller waits for: a refusal goes to on_error, once.
   void deliver_mail_reporting();
   // Runs a built-in step whose effect commits with its outcome: send_email queues its mail,
   // save_record and update_record write their record.
@@ -199,11 +213,12 @@ struct EngineParts {
   // Has the executor advance the instance: run its ready steps, fire its due timers, take the
   // results of finished sub-workflows. Work already scheduled for it takes this along.
   void schedule(std::string instance, std::shared_ptr<Batch> batch = nullptr);
-  // Schedules every instance given and waits until each is done; returns the timers fired.
-  std::size_t advance_all(std::vector<std::string> instances);
+  // Schedules every instance given and waits until each is done; returns the timers fired, or
+  // the first error that stopped one of them (all of them are advanced as far as they go).
+  tl::expected<std::size_t, Error> advance_all(std::vector<std::string> instances);
   // Under the instance's lock, and under its claim if one is given: loads it, works it, stores
-  // the outcome; lets the claim go. Returns the timers fired.
-  std::size_t advance_one(const std::string& instance, const std::optional<Claim>& claim);
+  // the outcome; lets the claim go. An error is reported (config.on_error) and returned.
+  Advanced advance_one(const std::string& instance, const std::optional<Claim>& claim);
   void wait_idle();
   bool has_work(const InstanceState& state) const;
 
@@ -280,6 +295,15 @@ struct EngineParts {
 
   std::mutex mail_mutex_;
   std::atomic<bool> mail_pending_{false};
+  // Under mail_mutex_: mail the mailer took whose hand-over the store has not recorded yet, by
+  // outbox id, with the message id the mailer gave.
+  std::map<std::int64_t, std::string> handed_over_;
+  // Under mail_mutex_: mail the mailer refused, by outbox id: how often, and when to try again.
+  struct MailRetry {
+    std::uint32_t refusals = 0;
+    Time not_before{};
+  };
+  std::map<std::int64_t, MailRetry> refused_mail_;
 
   std::mutex ids_mutex_;
   std::mt19937_64 ids_{std::random_device{}()};
@@ -299,9 +323,11 @@ std::string attempt_key(const Run& run, std::uint32_t token);
 bool is_html_mail(const StepDefinition& step);
 // The mail a send_email step's rendered parameters describe, or why there is none. Localized
 // texts are taken in `language`, else in `fallback` (the definition's default), else the first.
+// Refuses control characters in header fields, an entry naming several addresses, a NUL in the
+// body, and more than `max_recipients` recipients in all.
 tl::expected<Mail, std::string> compose_mail(const boost::json::object& parameters, bool html,
                                              std::string_view language, std::string_view fallback,
-                                             std::string key);
+                                             std::string key, std::size_t max_recipients);
 std::shared_ptr<Adapter> make_save_record(RecordStore& records);
 std::shared_ptr<Adapter> make_update_record(RecordStore& records);
 

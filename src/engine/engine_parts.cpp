@@ -23,15 +23,17 @@ void Batch::add() {
   ++pending_;
 }
 
-void Batch::done(std::size_t fired) {
+void Batch::done(const Advanced& advanced) {
   std::lock_guard lock(mutex_);
-  fired_ += fired;
+  fired_ += advanced.fired;
+  if (advanced.error && !error_) error_ = advanced.error;
   if (--pending_ == 0) finished_.notify_all();
 }
 
-std::size_t Batch::wait() {
+tl::expected<std::size_t, Error> Batch::wait() {
   std::unique_lock lock(mutex_);
   finished_.wait(lock, [&] { return pending_ == 0; });
+  if (error_) return tl::make_unexpected(*error_);
   return fired_;
 }
 
@@ -243,17 +245,17 @@ void EngineParts::schedule(std::string instance, std::shared_ptr<Batch> batch) {
   executor.post([this, id = std::move(instance)] { work_loop(id); });
 }
 
-std::size_t EngineParts::advance_all(std::vector<std::string> instances) {
+tl::expected<std::size_t, Error> EngineParts::advance_all(std::vector<std::string> instances) {
   auto batch = std::make_shared<Batch>();
   batch->add();  // held until every instance is scheduled
   for (auto& id : instances) schedule(std::move(id), batch);
-  batch->done(0);
+  batch->done({});
   return batch->wait();
 }
 
-std::size_t EngineParts::advance_one(const std::string& instance,
-                                     const std::optional<Claim>& claim) {
-  std::size_t fired = 0;
+Advanced EngineParts::advance_one(const std::string& instance, const std::optional<Claim>& claim) {
+  Advanced advanced;
+  std::size_t& fired = advanced.fired;
   FollowUp next;
   {
     std::lock_guard lock(lock_for(instance));
@@ -269,14 +271,16 @@ std::size_t EngineParts::advance_one(const std::string& instance,
     } else {
       ok = tl::make_unexpected(std::move(run.error()));
     }
-    if (!ok && ok.error().code == ErrorCode::lease_lost)
+    if (!ok && ok.error().code == ErrorCode::lease_lost) {
       ++fenced;  // the new owner carries on; nothing of this run was stored
-    else if (!ok)
+    } else if (!ok) {
       report(instance, ok.error());
+      advanced.error = std::move(ok.error());
+    }
   }
   let_go(claim);
   follow_up(std::move(next));
-  return fired;
+  return advanced;
 }
 
 void EngineParts::work_loop(const std::string& instance) {
@@ -288,15 +292,16 @@ void EngineParts::work_loop(const std::string& instance) {
       slot.again = false;
       waiting.swap(slot.waiting);
     }
-    std::size_t fired = 0;
+    Advanced advanced;
     if (!store.shares_work()) {
-      fired = advance_one(instance, std::nullopt);
+      advanced = advance_one(instance, std::nullopt);
     } else if (auto claim = claim_one(instance); !claim) {
       report(instance, claim.error());
+      advanced.error = std::move(claim.error());
     } else if (*claim) {
-      fired = advance_one(instance, *claim);
+      advanced = advance_one(instance, *claim);
     }  // else another worker holds it and is at it
-    for (auto& batch : waiting) batch->done(fired);
+    for (auto& batch : waiting) batch->done(advanced);
     std::lock_guard lock(schedule_mutex_);
     if (!slots_.at(instance).again) {
       slots_.erase(instance);

@@ -6,6 +6,7 @@
 // SIGSTOP) cannot write over the new owner's work: it drops the instance and goes on.
 #include "engine_impl.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <thread>
 
@@ -75,7 +76,11 @@ tl::expected<std::size_t, Error> Engine::claim_and_run() {
     for (const auto& claim : *claims)
       parts.held_claims.insert_or_assign(claim.instance, claim.fence);
   }
-  for (const auto& claim : *claims) parts.advance_one(claim.instance, claim);
+  std::optional<Error> failed;
+  for (const auto& claim : *claims)
+    if (auto advanced = parts.advance_one(claim.instance, claim); advanced.error && !failed)
+      failed = std::move(advanced.error);  // reported already
+  if (failed) return tl::make_unexpected(std::move(*failed));
   return claims->size();
 }
 
@@ -95,13 +100,25 @@ void Engine::run_worker(std::stop_token stop) {
       if (!done.stop_requested()) parts.renew_claims();
     }
   });
+  // After a failure (the database away, its disk full) the worker waits before it tries
+  // again, twice as long each time up to a lease, instead of claiming the same work at once.
+  std::uint32_t failures = 0;
   while (!stop.stop_requested()) {
     auto ran = claim_and_run();
-    if (!ran) parts.report(parts.worker_name, ran.error());
-    if (!ran)
-      pause(stop, parts.config.worker.poll_interval);
-    else if (*ran == 0)
+    if (!ran) {
+      parts.report(parts.worker_name, ran.error());
+      auto wait = parts.config.worker.poll_interval;
+      for (std::uint32_t i = 0; i < failures && wait < parts.config.worker.lease; ++i) wait *= 2;
+      ++failures;
+      pause(stop, std::min(wait, parts.config.worker.lease));
+      continue;
+    }
+    failures = 0;
+    if (*ran == 0) {
+      // Idle: mail refused earlier, or left by a process that died, goes out now.
+      parts.deliver_mail_reporting();
       parts.store.wait_for_work(stop, parts.config.worker.poll_interval);
+    }
   }
 }
 

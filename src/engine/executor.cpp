@@ -4,8 +4,28 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <algorithm>
+#include <deque>
 
 namespace ablauf {
+
+namespace {
+// The work queued on this thread by InlineExecutor::post while other work of it ran. Per thread,
+// because each thread that calls the engine runs its own work.
+thread_local std::deque<std::function<void()>> queued;
+thread_local bool draining = false;
+}  // namespace
+
+void InlineExecutor::post(std::function<void()> work) {
+  queued.push_back(std::move(work));
+  if (draining) return;  // the post() further up this thread's stack runs it
+  draining = true;
+  while (!queued.empty()) {
+    auto next = std::move(queued.front());
+    queued.pop_front();
+    next();  // does not throw (Executor::post)
+  }
+  draining = false;
+}
 
 struct ThreadPool::Impl {
   explicit Impl(std::size_t threads) : pool(std::max<std::size_t>(threads, 1)) {}
