@@ -173,6 +173,7 @@ int resume_instances(const InstancesFlags& flags) {
   std::ostream& out = flags.json ? std::cerr : std::cout;
   FileOutbox outbox(flags.outbox);
   std::unique_ptr<Progress> progress;
+  EngineErrors errors;
   Engine engine({.store = store.get(),
                  .clock = &clock,
                  .mailer = &outbox,
@@ -180,16 +181,18 @@ int resume_instances(const InstancesFlags& flags) {
                      [&](const std::string& instance, const Event& e) {
                        if (progress && instance == flags.id) (*progress)(e);
                      },
+                 .on_error = std::ref(errors),
                  .language = flags.language,
                  .limits = flags.limits.engine});
   const auto deployed = deploy_kept(engine, *store, flags.limits.options);
   if (!deployed) return exit_invalid;
 
   if (!one) {
+    // resume() delivers the mail earlier runs left queued, also that of finished instances.
     const auto resumed = engine.resume();
     if (!resumed) {
       std::cerr << "error: " << resumed.error().message << '\n';
-      return exit_invalid;
+      return exit_stopped;
     }
     out << "resumed " << *resumed << " unfinished instance(s)\n";
     if (const auto ids = store->unfinished())
@@ -217,11 +220,12 @@ int resume_instances(const InstancesFlags& flags) {
       << ")\n";
   if (auto resumed = engine.resume(flags.id); !resumed) {
     std::cerr << "error: " << resumed.error().message << '\n';
-    return exit_invalid;
+    return exit_stopped;
   }
-  const int status = drive({engine, *workflow, script, simulated ? &manual : nullptr,
-                            one->state.started_at, language, out},
-                           flags.id);
+  int status = drive({engine, errors, *workflow, script, simulated ? &manual : nullptr,
+                      one->state.started_at, language, out},
+                     flags.id);
+  if (status != exit_stopped) status = deliver_queued_mail(engine, status);
   const auto state = engine.get(flags.id);
   if (state && state->finished())
     out << "instance " << flags.id << " " << to_string(state->status) << '\n';

@@ -9,6 +9,7 @@
 #include <ablauf/engine.hpp>
 
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -32,17 +33,17 @@ struct RunFlags {
 };
 
 // Keeps the definition's text in the store, so that `instances resume` can run its instances
-// later. A version kept before with another text is refused: instances of it must not change
-// their definition under their feet.
-bool keep_definition(Store& store, const WorkflowDefinition& definition,
-                     const std::string& file) {
+// later. A version kept before with another text is refused (exit_invalid): instances of it must
+// not change their definition under their feet. A store that cannot keep it (a full disk) stops
+// the run (exit_stopped).
+int keep_definition(Store& store, const WorkflowDefinition& definition, const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   const auto kept = store.definitions();
   if (!kept) {
     std::cerr << "error: " << kept.error().message << '\n';
-    return false;
+    return exit_stopped;
   }
   for (const auto& earlier : *kept)
     if (earlier.workflow == definition.id && earlier.version == definition.version &&
@@ -50,13 +51,20 @@ bool keep_definition(Store& store, const WorkflowDefinition& definition,
       std::cerr << file << ": error: version " << definition.version << " of '" << definition.id
                 << "' is in the store with another text; give the changed definition a new "
                    "version\n";
-      return false;
+      return exit_invalid;
     }
   if (auto ok = store.keep_definition({definition.id, definition.version, text.str()}); !ok) {
     std::cerr << "error: " << ok.error().message << '\n';
-    return false;
+    return exit_stopped;
   }
-  return true;
+  return exit_ok;
+}
+
+// The exit status of a call that failed with `error`: a store that could not record (a full
+// disk) stops the run, resumable; anything else is the definition's or the input's fault.
+int status_of(const Error& error) {
+  return error.code == ErrorCode::store_error || error.code == ErrorCode::io_error ? exit_stopped
+                                                                                  : exit_invalid;
 }
 
 int run_instance(const RunFlags& flags) {
@@ -75,7 +83,8 @@ int run_instance(const RunFlags& flags) {
 
   auto store = open_store(flags.store.path);
   if (!store) return exit_usage;
-  if (!keep_definition(*store, workflow->definition(), flags.file)) return exit_invalid;
+  if (const int kept = keep_definition(*store, workflow->definition(), flags.file); kept != exit_ok)
+    return kept;
 
   const bool simulated = flags.clock == "simulated";
   ManualClock manual(std::chrono::floor<std::chrono::minutes>(SystemClock().now()));
@@ -87,10 +96,12 @@ int run_instance(const RunFlags& flags) {
       flags.language.empty() ? workflow->definition().default_language : flags.language;
   const Workflow shown = *workflow;  // shares the compiled form with the deployed one
   Progress progress(shown, clock, language, out);
+  EngineErrors errors;
   Engine engine({.store = store.get(),
                  .clock = &clock,
                  .mailer = &outbox,
                  .observer = [&](const std::string&, const Event& e) { progress(e); },
+                 .on_error = std::ref(errors),
                  .language = language,
                  .limits = flags.limits.engine});
   if (auto ok = engine.deploy(std::move(*workflow)); !ok) {
@@ -108,15 +119,18 @@ int run_instance(const RunFlags& flags) {
       engine.start(definition.id, std::move(input), {.business_key = key, .actor = script.actor});
   if (!id) {
     std::cerr << "error: " << id.error().message << '\n';
-    return exit_invalid;
+    return status_of(id.error());
   }
   if (earlier && *earlier) {
     const auto state = engine.get(*id);
     out << "instance " << *id << " has the business key '" << key << "' already ("
         << (state ? to_string(state->status) : "unknown") << "); carrying it on\n";
   }
-  const int status = drive(
-      {engine, shown, script, simulated ? &manual : nullptr, clock.now(), language, out}, *id);
+  int status = drive(
+      {engine, errors, shown, script, simulated ? &manual : nullptr, clock.now(), language, out},
+      *id);
+  // Mail an earlier run of this instance queued but did not hand over goes out now.
+  if (status != exit_stopped) status = deliver_queued_mail(engine, status);
   if (flags.json) print_instance_json(engine, *id);
   if (outbox.count() > 0) out << outbox.count() << " mail(s) in " << flags.outbox << '\n';
   return status;

@@ -140,14 +140,39 @@ class Driver {
 
 }  // namespace
 
+void EngineErrors::operator()(const std::string& instance, const Error& error) {
+  ++count_;
+  std::cerr << "error: " << (instance.empty() ? std::string() : "instance " + instance + ": ")
+            << error.message << '\n';
+}
+
+int deliver_queued_mail(Engine& engine, int status) {
+  if (auto delivered = engine.deliver_mail(); !delivered) {
+    std::cerr << "error: " << delivered.error().message
+              << "\n  The mail stays queued in the store; `ablauf instances resume` delivers it.\n";
+    return exit_stopped;
+  }
+  return status;
+}
+
 int drive(const Drive& d, const std::string& id) {
-  auto& [engine, shown, script, manual, started, language, out] = d;
+  auto& [engine, errors, shown, script, manual, started, language, out] = d;
+  // Work the engine could not record (a full disk, a store gone away) or mail it could not
+  // hand over stops the drive: trying again at once would fail the same way.
+  const auto stopped = [&, seen = errors.count()] {
+    if (errors.count() == seen) return false;
+    std::cerr << "error: instance " << id << " stopped at the error above. Nothing recorded "
+              << "is lost; once the cause is mended, `ablauf instances resume " << id
+              << "` carries it on and delivers the mail still queued.\n";
+    return true;
+  };
   const bool simulated = manual != nullptr;
   const Clock& clock = simulated ? static_cast<const Clock&>(*manual) : system_clock;
   Driver driver(engine, shown, script, id, language, out);
 
   int status = exit_ok;
   for (;;) {
+    if (stopped()) return exit_stopped;
     auto state = engine.get(id);
     if (!state) {
       std::cerr << "error: " << state.error().message << '\n';
@@ -196,17 +221,20 @@ int drive(const Drive& d, const std::string& id) {
         out << "    (event " << event->name << " not awaited: " << ok.error().message << ")\n";
       continue;
     }
-    if (next_time && simulated) {
-      manual->set(std::max(*next_time, clock.now()));
+    if (next_time && (simulated || *next_time - clock.now() < std::chrono::seconds(10))) {
+      if (simulated)
+        manual->set(std::max(*next_time, clock.now()));
+      else
+        std::this_thread::sleep_until(std::chrono::system_clock::time_point(*next_time));
+      // What the store refused was reported to `errors` as it happened; mail the outbox
+      // refused is only returned.
       if (auto fired = engine.run_due(); !fired) {
-        std::cerr << "error: " << fired.error().message << '\n';
-        return exit_invalid;
+        if (!stopped())
+          std::cerr << "error: " << fired.error().message
+                    << "\n  The mail stays queued in the store; `ablauf instances resume " << id
+                    << "` delivers it.\n";
+        return exit_stopped;
       }
-      continue;
-    }
-    if (next_time && *next_time - clock.now() < std::chrono::seconds(10)) {
-      std::this_thread::sleep_until(std::chrono::system_clock::time_point(*next_time));
-      (void)engine.run_due();
       continue;
     }
     status = exit_waiting;

@@ -93,8 +93,21 @@ class Progress {
   std::size_t completed_ = 0;
 };
 
+// Hears of the errors an engine met in work no call waited for (the store refusing a step's
+// outcome on a full disk, say): prints each, and counts them, so that the drive stops with a
+// clear error instead of trying the same thing again and again.
+class EngineErrors {
+ public:
+  void operator()(const std::string& instance, const Error& error);
+  std::size_t count() const noexcept { return count_; }
+
+ private:
+  std::size_t count_ = 0;
+};
+
 struct Drive {
   Engine& engine;
+  const EngineErrors& errors;  // those of `engine`
   const Workflow& workflow;
   Script& script;
   ManualClock* simulated;  // null on the real clock
@@ -104,8 +117,14 @@ struct Drive {
 };
 
 // Drives the instance until it ends or waits for what it was not given. Returns the exit
-// status (exit_ok, exit_invalid, exit_waiting) and says how to go on when it waits.
+// status (exit_ok, exit_invalid, exit_waiting, exit_stopped) and says how to go on when it
+// waits or stopped.
 int drive(const Drive& drive, const std::string& id);
+
+// Hands the mail still queued in the store to the engine's mailer (Engine::deliver_mail), also
+// that of instances an earlier run left. Returns `status`, or exit_stopped with the reason on
+// standard error when mail stays queued.
+int deliver_queued_mail(Engine& engine, int status);
 
 // The instance as the --json flags print it: id, workflow, version, status, data, history.
 boost::json::object instance_json(const InstanceState& state, std::span<const Event> history);

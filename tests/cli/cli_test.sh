@@ -150,7 +150,7 @@ for workflow in "$source_dir"/workflows/*.json; do
   check "$name runs to its end with its answers file" test "$status" -eq 0
   check "$name says it completed" grep -q "completed$" "$scratch/out"
 done
-check "the invoicing run mailed the customer" grep -q "^Subject: Ihre Rechnung" "$scratch/outbox-invoicing_and_payments/1.eml"
+check "the invoicing run mailed the customer" grep -q "^Subject: Ihre Rechnung" "$scratch"/outbox-invoicing_and_payments/*.eml
 check "the utility run reminded three times" test "$(ls "$scratch/outbox-utility_billing" | wc -l)" -eq 4
 check "the utility run escalated on day 42" grep -q "day 42 .*task .*eskalieren" "$scratch/out"
 run run "$source_dir/workflows/invoicing_and_payments.json" --outbox "$scratch/outbox" </dev/null
@@ -236,7 +236,7 @@ run run "$source_dir/workflows/utility_billing.json" --store "$scratch/i.db" --c
   --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-k2" </dev/null
 check "a second run with the same business key carries on with the first instance" \
   grep -q "has the business key 'VA-2026-118204' already (completed)" "$scratch/out"
-check "and sends no mail again" test ! -e "$scratch/outbox-k2/1.eml"
+check "and sends no mail again" test ! -e "$scratch/outbox-k2"
 run run "$source_dir/workflows/utility_billing.json" --store "$scratch/i.db" --clock simulated --key other \
   --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-k3" </dev/null
 check "another key with the same customer cannot save the customer twice" \

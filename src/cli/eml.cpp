@@ -1,0 +1,97 @@
+#include "eml.hpp"
+
+#include <gmime/gmime.h>
+
+#include <memory>
+#include <mutex>
+
+namespace ablauf::cli {
+namespace {
+
+// GMime's objects are reference-counted GObjects: each is let go by the owner that made it.
+struct Unref {
+  void operator()(gpointer object) const { g_object_unref(object); }
+};
+template <class T>
+using Owned = std::unique_ptr<T, Unref>;
+
+struct FreeText {
+  void operator()(char* text) const { g_free(text); }
+};
+
+void initialize() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+// Control characters would end a header line early or hide in it (a NUL cuts the field in
+// most readers); the engine refuses them, and so does the file they would be written to.
+bool has_control(std::string_view text) {
+  for (const unsigned char c : text)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+// Adds one recipient entry to `type`, refusing an entry that is not exactly one mailbox.
+tl::expected<void, std::string> add_recipient(GMimeMessage* message, GMimeAddressType type,
+                                              const std::string& entry, const char* field) {
+  if (has_control(entry))
+    return tl::make_unexpected(std::string(field) + " address holds a control character");
+  Owned<InternetAddressList> parsed(internet_address_list_parse(nullptr, entry.c_str()));
+  const int count = parsed ? internet_address_list_length(parsed.get()) : 0;
+  if (count != 1 || !INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(parsed.get(), 0)))
+    return tl::make_unexpected("'" + entry + "' in " + field + " is " +
+                               (count == 0 ? std::string("not an address")
+                                           : std::to_string(count) + " addresses") +
+                               "; give each recipient as an entry of its own");
+  internet_address_list_append(g_mime_message_get_addresses(message, type), parsed.get());
+  return {};
+}
+
+}  // namespace
+
+tl::expected<std::string, std::string> compose_eml(const Mail& mail) {
+  initialize();
+  if (mail.to.empty()) return tl::make_unexpected("the mail has no recipient");
+  if (has_control(mail.subject)) return tl::make_unexpected("the subject holds a control character");
+  if (has_control(mail.reply_to))
+    return tl::make_unexpected("the reply-to address holds a control character");
+  if (mail.body.find('\0') != std::string::npos)
+    return tl::make_unexpected("the body holds a NUL character");
+  if (has_control(mail.idempotency_key))
+    return tl::make_unexpected("the idempotency key holds a control character");
+
+  Owned<GMimeMessage> message(g_mime_message_new(TRUE));
+  for (const auto& [entries, type, field] :
+       {std::tuple{&mail.to, GMIME_ADDRESS_TYPE_TO, "To"},
+        std::tuple{&mail.cc, GMIME_ADDRESS_TYPE_CC, "Cc"}})
+    for (const auto& entry : *entries)
+      if (auto ok = add_recipient(message.get(), type, entry, field); !ok) return ok.error();
+  if (!mail.reply_to.empty())
+    if (auto ok = add_recipient(message.get(), GMIME_ADDRESS_TYPE_REPLY_TO, mail.reply_to,
+                                "Reply-To");
+        !ok)
+      return tl::make_unexpected(ok.error());
+  // Bcc stays off the file: it is an envelope matter, and the others must not read it.
+  g_mime_message_set_subject(message.get(), mail.subject.c_str(), "utf-8");
+  g_mime_message_set_message_id(message.get(), (mail.idempotency_key + "@ablauf").c_str());
+
+  Owned<GMimeTextPart> body(g_mime_text_part_new_with_subtype(mail.html ? "html" : "plain"));
+  g_mime_text_part_set_text(body.get(), mail.body.c_str());
+  g_mime_text_part_set_charset(body.get(), "utf-8");
+  // 8bit keeps the body readable in the file; GMime falls back to quoted-printable where a
+  // line is too long for it.
+  g_mime_part_set_content_encoding(
+      GMIME_PART(body.get()),
+      g_mime_part_get_best_content_encoding(GMIME_PART(body.get()), GMIME_ENCODING_CONSTRAINT_8BIT));
+  g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(body.get()));
+
+  GMimeFormatOptions* options = g_mime_format_options_new();
+  g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
+  std::unique_ptr<char, FreeText> text(g_mime_object_to_string(GMIME_OBJECT(message.get()), options));
+  g_mime_format_options_free(options);
+  if (!text) return tl::make_unexpected("GMime could not write the mail");
+  return std::string(text.get());
+}
+
+}  // namespace ablauf::cli

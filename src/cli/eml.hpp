@@ -1,0 +1,16 @@
+// A mail as the text of an .eml file (RFC 5322), composed by GMime rather than by hand: it
+// parses the addresses, encodes non-ASCII header text (RFC 2047) and folds long header lines.
+#pragma once
+
+#include <ablauf/services.hpp>
+
+#include <string>
+
+namespace ablauf::cli {
+
+// The mail as RFC 5322 text with CRLF line ends, its body in UTF-8 (8bit). Refuses a mail whose
+// header fields hold control characters, or a recipient entry that is not exactly one address
+// (a comma must not add recipients).
+tl::expected<std::string, std::string> compose_eml(const Mail& mail);
+
+}  // namespace ablauf::cli
