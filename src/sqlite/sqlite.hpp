@@ -55,7 +55,8 @@ class Statement {
 
 class Connection {
  public:
-  static Result<Connection> open(const std::string& path, bool read_only = false);
+  static Result<Connection> open(const std::string& path, bool read_only = false,
+                                 const std::string& vfs = {});
   Connection() = default;
   ~Connection();
   Connection(Connection&& other) noexcept;

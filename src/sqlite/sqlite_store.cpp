@@ -257,7 +257,7 @@ tl::expected<std::unique_ptr<SqliteStore>, Error> SqliteStore::open(const std::s
     if (!lock) return tl::make_unexpected(std::move(lock.error()));
     impl->lock = std::move(*lock);
   }
-  auto db = sqlite::Connection::open(path, options.read_only);
+  auto db = sqlite::Connection::open(path, options.read_only, options.vfs);
   if (!db) return impl->failed(db.error());
   impl->db = std::move(*db);
   const std::string pragmas =
