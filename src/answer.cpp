@@ -55,6 +55,14 @@ class Refusal {
     return (*this)("expected " + std::string(expected) + ", not " + detail::describe(value));
   }
 
+  // A required checkbox answered false, named by its id too: the label alone may not find it
+  // in an answers file.
+  tl::unexpected<AnswerError> unticked() const {
+    std::string what = "is required and must be ticked (true), not false";
+    if (label_ != item_.id) what += " (item '" + item_.id + "')";
+    return (*this)(what);
+  }
+
   // "a, b, c" of the option values, shortened when there are many.
   std::string options() const {
     std::string out;
@@ -341,6 +349,9 @@ tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
   switch (item.kind) {
     case ItemKind::checkbox:
       if (!value.is_bool()) return refuse.wrong_type("true or false", value);
+      // A required checkbox completes its step only when ticked: were false recorded, the step
+      // would wait for an answer it already has.
+      if (item.required && !value.get_bool()) return refuse.unticked();
       return value;
     case ItemKind::text: return check_text(item, value, refuse);
     case ItemKind::number: return check_number(item, value, refuse);

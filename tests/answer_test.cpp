@@ -71,11 +71,23 @@ std::string refused(const ItemDefinition& item, const json::value& value,
 // ---------------------------------------------------------------------------------------------
 // checkbox
 
-TEST_CASE("a checkbox takes true and false", "[answer]") {
+TEST_CASE("an optional checkbox takes true and false", "[answer]") {
+  auto item = item_of(ItemKind::checkbox, "tyres", text_in("Reifen geprüft", "Tyres"));
+  item.required = false;
+  CHECK(accepted(item, true) == json::value(true));
+  CHECK(accepted(item, false) == json::value(false));
+}
+
+TEST_CASE("a required checkbox takes only true, and names itself when refusing false",
+          "[answer][regression]") {
+  // false was recorded as an answer that could never complete the step: the instance waited
+  // for an item it had an answer to.
   const auto item = item_of(ItemKind::checkbox, "tyres", text_in("Reifen geprüft", "Tyres"));
   CHECK(accepted(item, true) == json::value(true));
-  // A required checkbox must be ticked for the step to complete, but false is an answer.
-  CHECK(accepted(item, false) == json::value(false));
+  CHECK(refused(item, false, "de") ==
+        "Reifen geprüft: is required and must be ticked (true), not false (item 'tyres')");
+  const auto unlabelled = item_of(ItemKind::checkbox, "tyres", LocalizedText());
+  CHECK(refused(unlabelled, false) == "tyres: is required and must be ticked (true), not false");
 }
 
 TEST_CASE("a checkbox refuses anything but a boolean", "[answer]") {

@@ -455,6 +455,97 @@ TEST_CASE("a signature records the hash of the answers it signs", "[engine]") {
   CHECK(signature.at("hash") == "4062edaf750fb8074e7e83e0c9028c94e32468a8b6f1614774328ef045150f93");
 }
 
+const std::string signed_checklist = R"({"id": "s", "version": 1, "kind": "checklist",
+  "title": "S", "sections": [{"id": "check", "title": "C", "items": [
+    {"id": "ok", "label": {"de": "Angaben geprüft", "en": "Details checked"}},
+    {"id": "note", "label": "Note", "kind": "text", "required": false},
+    {"id": "signed", "label": "Signed", "kind": "signature"}]}]})";
+
+TEST_CASE("a required checkbox answered false is refused, naming the item, and nothing recorded",
+          "[engine][regression]") {
+  // false was recorded, and the instance waited for an item it had an answer to.
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(signed_checklist)));
+  auto id = f.engine.start("s", json::object());
+  REQUIRE(id);
+  const auto before = f.engine.history(*id)->size();
+  auto refused = f.engine.submit(*id, "check", {{"note", "fine"}, {"ok", false}}, "erika");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::invalid_value);
+  CHECK(refused.error().message ==
+        "Angaben geprüft: is required and must be ticked (true), not false (item 'ok')");
+  CHECK_FALSE(f.engine.answer(*id, "check", "ok", false, "erika"));
+  CHECK(f.engine.history(*id)->size() == before);
+  CHECK_FALSE(f.state(*id).data.at("steps").as_object().contains("check"));
+}
+
+TEST_CASE("a form records its answers and signatures together, or nothing of it",
+          "[engine][regression]") {
+  // Signing after the answers were recorded left them recorded when the signature was refused.
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(signed_checklist)));
+  auto id = f.engine.start("s", json::object());
+  REQUIRE(id);
+  const auto before = f.engine.history(*id)->size();
+  const json::object answers{{"ok", true}, {"note", "n"}};
+  const auto refused = [&](Form form, const std::string& why) {
+    auto done = f.engine.submit(*id, "check", form, "thomas");
+    INFO(why);
+    REQUIRE_FALSE(done);
+    CHECK(done.error().message == why);
+    CHECK(f.engine.history(*id)->size() == before);
+  };
+  refused({answers, {{"signed", ""}}}, "a signature needs the signer: 'signed' names nobody");
+  refused({answers, {{"signd", "erika"}}}, "step 'check' has no item 'signd'; did you mean 'signed'?");
+  refused({answers, {{"ok", "erika"}}}, "'ok' is not a signature; give it a value with answer()");
+  refused({answers, {{"signed", "erika"}, {"signed", "jonas"}}},
+          "'signed' is signed twice in one form");
+  refused({{{"ok", true}, {"signed", "erika"}}, {}},
+          "'signed' is a signature: sign it with sign(), not answer()");
+  refused({{{"ok", 1}}, {{"signed", "erika"}}}, "Angaben geprüft: expected true or false, not a number");
+
+  REQUIRE(f.engine.submit(*id, "check", Form{answers, {{"signed", "erika"}}}, "thomas"));
+  const auto s = f.state(*id);
+  CHECK(s.status == InstanceStatus::completed);
+  const auto& recorded = s.data.at("steps").at("check").at("answers");
+  CHECK(recorded.at("note") == "n");
+  CHECK(recorded.at("signed").at("signed_by") == "erika");
+  // The signature signs the answers of its own form, before it in the step.
+  // sha256 of {"ok":true,"note":"n"}
+  CHECK(recorded.at("signed").at("hash") ==
+        "cddc458307dfd49dc832f176310d6c151474e9dd8c213e29c4ac33f86a024891");
+  const auto history = *f.engine.history(*id);
+  std::vector<std::pair<EventType, std::string>> form_events;
+  for (const auto& e : history)
+    if (e.type == EventType::answer_recorded || e.type == EventType::signature_recorded)
+      form_events.emplace_back(e.type, e.actor);
+  CHECK(form_events == std::vector<std::pair<EventType, std::string>>{
+                           {EventType::answer_recorded, "thomas"},
+                           {EventType::answer_recorded, "thomas"},
+                           {EventType::signature_recorded, "erika"}});
+}
+
+TEST_CASE("a form whose store fails while recording it leaves nothing of it",
+          "[engine][regression]") {
+  MemoryStore disk;
+  test::DyingStore dying(disk);
+  dying.die_at = EventType::signature_recorded;
+  ManualClock clock{monday};
+  Engine engine{{.store = &dying, .clock = &clock}};
+  REQUIRE(engine.deploy(test::compile_text(signed_checklist)));
+  auto id = engine.start("s", json::object());
+  REQUIRE(id);
+  const auto before = engine.history(*id)->size();
+  auto failed = engine.submit(*id, "check", Form{{{"ok", true}}, {{"signed", "erika"}}}, "thomas");
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().code == ErrorCode::store_error);
+  CHECK(engine.history(*id)->size() == before);
+  const auto s = engine.get(*id);
+  REQUIRE(s);
+  CHECK(s->status == InstanceStatus::waiting);
+  CHECK_FALSE(s->data.at("steps").as_object().contains("check"));
+}
+
 TEST_CASE("a cancelled instance stops and says who cancelled it", "[engine]") {
   Fixture f;
   f.deploy("invoicing_and_payments.json");

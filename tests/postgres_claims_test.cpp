@@ -6,6 +6,8 @@
 #include <ablauf/postgres_store.hpp>
 #include <ablauf/sqlite_store.hpp>
 
+#include <libpq-fe.h>
+
 #include <algorithm>
 #include <set>
 #include <thread>
@@ -212,6 +214,46 @@ TEST_CASE("stores that serve one process share no work", "[store]") {
   REQUIRE(sqlite);
   CHECK_FALSE((*sqlite)->shares_work());
   CHECK_FALSE((*sqlite)->claim_instance("i", "w", 1s));
+}
+
+// Runs SQL on the database `conninfo` names, as a person with psql would.
+void tamper(const std::string& conninfo, const std::string& sql) {
+  const std::unique_ptr<PGconn, decltype(&PQfinish)> db(PQconnectdb(conninfo.c_str()), &PQfinish);
+  REQUIRE(PQstatus(db.get()) == CONNECTION_OK);
+  const std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(db.get(), sql.c_str()),
+                                                             &PQclear);
+  INFO(PQerrorMessage(db.get()));
+  REQUIRE(PQresultStatus(result.get()) == PGRES_COMMAND_OK);
+}
+
+TEST_CASE("a PostgreSQL schema version below 1 is refused as corrupt, naming the database",
+          "[store][postgres][regression]") {
+  // A negative version picked migrations[-1]: garbage run as SQL, or a crash.
+  const auto conninfo = test::fresh_postgres_database();
+  tamper(conninfo,
+         "CREATE TABLE ablauf_schema (version integer NOT NULL);"
+         "INSERT INTO ablauf_schema (version) VALUES (-7)");
+  auto store = PostgresStore::open(conninfo);
+  REQUIRE_FALSE(store);
+  CHECK(store.error().code == ErrorCode::store_error);
+  CHECK_THAT(store.error().message,
+             Catch::Matches("the PostgreSQL database '[a-z0-9_]+' is corrupt: its ablauf_schema "
+                            "table holds the version -7, which no ablauf writes \\(schema "
+                            "versions count from 1\\)"));
+}
+
+TEST_CASE("a PostgreSQL schema version past this build's is refused as a newer ablauf's",
+          "[store][postgres][regression]") {
+  const auto conninfo = test::fresh_postgres_database();
+  test::open_postgres_store(conninfo);
+  const auto newer = std::to_string(PostgresStore::schema_version + 1);
+  tamper(conninfo, "INSERT INTO ablauf_schema (version) VALUES (" + newer + ")");
+  auto store = PostgresStore::open(conninfo);
+  REQUIRE_FALSE(store);
+  CHECK_THAT(store.error().message,
+             Catch::Matches("the PostgreSQL database '[a-z0-9_]+' has ablauf schema version " +
+                            newer + ", written by a newer ablauf; this one knows up to version " +
+                            std::to_string(PostgresStore::schema_version)));
 }
 
 }  // namespace

@@ -188,6 +188,48 @@ TEST_CASE("a SQLite store names what it cannot read", "[store][sqlite]") {
   CHECK_THAT(newer.error().message, Catch::Contains("schema version 99"));
 }
 
+TEST_CASE("a schema version no ablauf writes is refused as corrupt, naming the file",
+          "[store][sqlite][regression]") {
+  // A negative version picked migrations[-1]: garbage run as SQL, or a crash.
+  const auto [version, shown] = GENERATE(table<const char*, const char*>({
+      {"-1", "-1"}, {"-9223372036854775808", "-9223372036854775808"}, {"0", "0"},
+      {"'zwei'", "'zwei'"}, {"1.5", "1.5"}}));
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  // Only the row at fault, as if every row of the table had been overwritten.
+  tamper(path, (std::string("CREATE TABLE ablauf_schema (version INTEGER NOT NULL);"
+                            "INSERT INTO ablauf_schema (version) VALUES (") +
+                version + ")")
+                   .c_str());
+  INFO("version " << version);
+  for (const bool read_only : {false, true}) {
+    auto store = SqliteStore::open(path, {.read_only = read_only});
+    REQUIRE_FALSE(store);
+    CHECK(store.error().code == ErrorCode::store_error);
+    CHECK(store.error().message == "'" + path +
+                                       "' is corrupt: its ablauf_schema table holds the version " +
+                                       shown + ", which no ablauf writes (schema versions count "
+                                               "from 1)");
+  }
+}
+
+TEST_CASE("a schema version past this build's is refused as a newer ablauf's",
+          "[store][sqlite][regression]") {
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  open(path);
+  const auto newer = std::to_string(SqliteStore::schema_version + 1);
+  tamper(path, ("INSERT INTO ablauf_schema (version) VALUES (" + newer + ")").c_str());
+  for (const bool read_only : {false, true}) {
+    auto store = SqliteStore::open(path, {.read_only = read_only});
+    REQUIRE_FALSE(store);
+    CHECK(store.error().message ==
+          "'" + path + "' has schema version " + newer +
+              ", written by a newer ablauf; this one knows up to version " +
+              std::to_string(SqliteStore::schema_version));
+  }
+}
+
 TEST_CASE("an older database is migrated forward when opened", "[store][sqlite]") {
   TempDir dir;
   const auto path = dir.file("ablauf.db");

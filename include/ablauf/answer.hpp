@@ -3,8 +3,9 @@
 ///
 /// check_answer() is the one place that knows what each ItemKind accepts (docs/format.md,
 /// "Checklist items"); Engine::answer() records only what it returns. Whether an item must be
-/// answered at all, and whether a required checkbox must be ticked, is the engine's
-/// completeness rule, not part of checking one answer.
+/// answered at all is the engine's completeness rule, not part of checking one answer; but a
+/// required checkbox must be ticked, so false is refused here rather than recorded as an answer
+/// that could never complete its step.
 ///
 /// Thread-safety: a pure function; it may run concurrently with itself.
 #pragma once
@@ -28,7 +29,8 @@ struct AnswerError {
 
 /// Checks a person's answer to `item` against the item's kind and rules and returns it in
 /// canonical form:
-/// - checkbox: true or false.
+/// - checkbox: true or false; a required checkbox only true (false is refused, naming the
+///   item's label and id).
 /// - text: a string; `min`/`max` bound its length in code points ("Grüße" has 5); `pattern`,
 ///   an ECMAScript regular expression, must match the whole text. A pattern too costly to run
 ///   on the answer refuses it rather than hang.

@@ -170,6 +170,22 @@ struct StartOptions {
   bool enqueue = false;
 };
 
+/// A sign-off in a Form: the signature item and who signs it.
+struct FormSignature {
+  std::string item;    ///< the id of a signature item of the step
+  std::string signer;  ///< who signs, a person's name or id; must not be empty
+};
+
+/// A checklist step's form as a person submits it: answers and sign-offs together, recorded by
+/// Engine::submit() whole or not at all.
+struct Form {
+  /// Item id → value, each checked as Engine::answer() checks it.
+  boost::json::object answers;
+  /// Sign-offs, at most one per item. Each signs the answers to the items before it in the
+  /// step, this form's answers included, as Engine::sign() does.
+  std::vector<FormSignature> signatures;
+};
+
 /// Runs instances of deployed workflows, recording every change in its Store. Every member may
 /// be called from several threads at once; see engine.hpp for threads and locking.
 class Engine {
@@ -205,8 +221,9 @@ class Engine {
   tl::expected<std::vector<InstanceState>, Error> list(const InstanceFilter& filter = {}) const;
 
   /// Records a person's answer to a checklist item of a step the instance waits at. The value
-  /// is checked against the item's kind and rules; a rejected answer changes nothing. The step
-  /// completes once every required, visible item is answered.
+  /// is checked against the item's kind and rules (check_answer(): a required checkbox takes only
+  /// true); a rejected answer changes nothing. The step completes once every required, visible
+  /// item is answered.
   tl::expected<void, Error> answer(std::string_view instance, std::string_view step,
                                    std::string_view item, boost::json::value value,
                                    std::string_view actor);
@@ -214,8 +231,17 @@ class Engine {
   /// Records several answers to one step at once, as a submitted form: every value is checked
   /// first, and if one is refused, none is recorded. Optional items answered together with the
   /// last required one are kept, where answering one by one would have completed the step first.
+  /// The same as submitting a Form without signatures.
   tl::expected<void, Error> submit(std::string_view instance, std::string_view step,
                                    const boost::json::object& answers, std::string_view actor);
+
+  /// Records a whole form of one step: every answer and every sign-off is checked first (the
+  /// step waits, each item exists and is of the right kind, each value is accepted, each signer
+  /// named), and if one is refused, nothing is recorded. Then the answers are recorded, then the
+  /// sign-offs in the order of the step's items, and the step completes if it is done. Answers
+  /// are recorded as `actor`'s, each signature as its signer's.
+  tl::expected<void, Error> submit(std::string_view instance, std::string_view step,
+                                   const Form& form, std::string_view actor);
 
   /// Signs a signature item: records who and when, and the SHA-256 of the answers given to the
   /// items before it in the step, so that a printed copy can be checked against the record.

@@ -38,8 +38,8 @@ struct PostgresOptions {
 class PostgresStore final : public Store {
  public:
   /// Connects to the database `conninfo` names ("postgresql://user@host/db" or "host=… dbname=…")
-  /// and brings its tables up to date. Fails if the server cannot be reached or the schema was
-  /// written by a newer ablauf.
+  /// and brings its tables up to date. Fails if the server cannot be reached, the schema was
+  /// written by a newer ablauf, or ablauf_schema records a version no ablauf writes (below 1).
   static tl::expected<std::unique_ptr<PostgresStore>, Error> open(
       const std::string& conninfo, const PostgresOptions& options = {});
   /// Closes its connections.

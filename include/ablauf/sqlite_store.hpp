@@ -50,7 +50,8 @@ class SqliteStore final : public Store {
  public:
   /// Opens (creating if need be) the database at `path`, or an in-memory one for ":memory:",
   /// and brings its schema up to date. Fails if another process has it open (unless read_only),
-  /// or if it was written by a newer ablauf.
+  /// if it was written by a newer ablauf, or if the schema version it records is one no ablauf
+  /// writes (below 1, or not a whole number): a corrupt file, never migrated from.
   static tl::expected<std::unique_ptr<SqliteStore>, Error> open(const std::string& path,
                                                                 const SqliteOptions& options = {});
   /// Closes the database and lets go of the file's lock.

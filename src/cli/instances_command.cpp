@@ -215,6 +215,7 @@ int resume_instances(const InstancesFlags& flags) {
   const auto& definition = workflow->definition();
   const std::string language =
       flags.language.empty() ? definition.default_language : flags.language;
+  if (!script_fits(script, *workflow, language)) return exit_usage;
   progress = std::make_unique<Progress>(*workflow, clock, language, out);
   out << "resume " << flags.id << " (" << definition.id << " version " << definition.version
       << ")\n";

@@ -74,6 +74,9 @@ int run_instance(const RunFlags& flags) {
   auto loaded = load_script(flags.answers_file);
   if (!loaded) return exit_usage;
   Script& script = *loaded;
+  const std::string language =
+      flags.language.empty() ? workflow->definition().default_language : flags.language;
+  if (!script_fits(script, *workflow, language)) return exit_usage;
   json::value input = script.input.is_null() ? json::value(json::object()) : script.input;
   if (!flags.input_file.empty()) {
     auto read = read_json_file(flags.input_file);
@@ -92,8 +95,6 @@ int run_instance(const RunFlags& flags) {
   Clock& clock = simulated ? static_cast<Clock&>(manual) : system;
   std::ostream& out = flags.json ? std::cerr : std::cout;
   FileOutbox outbox(flags.outbox);
-  const std::string language =
-      flags.language.empty() ? workflow->definition().default_language : flags.language;
   const Workflow shown = *workflow;  // shares the compiled form with the deployed one
   Progress progress(shown, clock, language, out);
   EngineErrors errors;

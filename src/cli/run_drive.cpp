@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "run_prompt.hpp"
 
+#include <ablauf/answer.hpp>
 #include <ablauf/expression.hpp>
 
 #include <unistd.h>
@@ -29,49 +30,32 @@ class Driver {
         language_(std::move(language)),
         out_(out) {}
 
-  enum class Outcome { progressed, stuck, error };
+  enum class Outcome { progressed, stuck, error, stopped };
 
-  // Answers the checklist a token waits at: the script's answers are submitted together, as
-  // one form (so optional items are kept), then signed; what is still missing is asked for on
-  // the terminal.
+  // Answers the checklist a token waits at: the script's answers to the step are submitted as
+  // one form (Engine::submit), recorded whole or not at all, signatures included; what is still
+  // missing is asked for on the terminal.
   Outcome fill(const std::string& step_id) {
     const StepDefinition& step = *workflow_.find_step(step_id);
     if (const json::object* given = script_.answers_for(step_id)) {
-      for (;;) {  // answers may reveal further items (visible_if), so submit in passes
-        auto state = engine_.get(id_);
-        if (!state || !waits_at(*state, step_id, "checklist")) return Outcome::progressed;
-        json::object batch;
-        std::vector<std::pair<std::string, std::string>> signatures;  // item, signer
-        for (const auto& section : step.checklist->sections)
-          for (const auto& item : section.items) {
-            const json::value* value = given->if_contains(item.id);
-            if (!value || answered(*state, step_id, item.id) || !visible(item, *state)) continue;
-            if (item.kind == ItemKind::signature)
-              signatures.emplace_back(
-                  item.id, value->is_string() ? std::string(value->get_string()) : script_.actor);
-            else
-              batch[item.id] = *value;
-          }
-        if (batch.empty() && signatures.empty()) break;
-        if (!batch.empty())
-          if (auto ok = engine_.submit(id_, step_id, batch, script_.actor); !ok) {
-            std::cerr << "error: the answers to step '" << step_id
-                      << "' were refused: " << ok.error().message << '\n';
-            return Outcome::error;
-          }
-        for (const auto& [item, signer] : signatures)
-          if (auto ok = engine_.sign(id_, step_id, item, signer); !ok) {
-            std::cerr << "error: '" << item << "' of step '" << step_id
-                      << "' could not be signed: " << ok.error().message << '\n';
-            return Outcome::error;
-          }
+      auto state = engine_.get(id_);
+      if (!state || !waits_at(*state, step_id, "checklist")) return Outcome::progressed;
+      auto form = form_for(step, *given, *state);
+      if (!form) {
+        std::cerr << "error: " << form.error() << '\n';
+        return Outcome::error;
       }
+      if (!form->answers.empty() || !form->signatures.empty())
+        if (auto ok = engine_.submit(id_, step_id, *form, script_.actor); !ok) {
+          return report("recording the answers to step '" + step_id + "'",
+                        "the answers to step '" + step_id + "' were refused", ok.error());
+        }
     }
     for (const auto& section : step.checklist->sections) {
       for (const auto& item : section.items) {
         auto state = engine_.get(id_);
         if (!state || !waits_at(*state, step_id, "checklist")) return Outcome::progressed;
-        if (answered(*state, step_id, item.id) || !visible(item, *state)) continue;
+        if (answered(*state, step_id, item) || !visible(item, state->data)) continue;
         if (interactive()) {
           if (!ask(engine_, id_, step, item, script_.actor, language_, out_)) return Outcome::error;
           continue;
@@ -99,10 +83,10 @@ class Driver {
         return Outcome::stuck;
       }
       out_ << "    task completed by " << script_.actor << ": " << *outcome << '\n';
-      if (auto ok = engine_.complete_task(id_, task.id, *outcome, script_.actor); !ok) {
-        std::cerr << "error: " << ok.error().message << '\n';
-        return Outcome::error;
-      }
+      if (auto ok = engine_.complete_task(id_, task.id, *outcome, script_.actor); !ok)
+        return report("completing the task of step '" + step_id + "'",
+                      "the outcome '" + *outcome + "' of step '" + step_id + "' was refused",
+                      ok.error());
       return Outcome::progressed;
     }
     return Outcome::progressed;
@@ -116,16 +100,83 @@ class Driver {
       return t.step == step && t.state == Token::State::waiting && t.waiting_for == why;
     });
   }
+  // Whether the item has an answer that counts towards completing its step: a required
+  // checkbox answered false (as instances recorded before such answers were refused) is asked
+  // for again, never skipped as answered.
   static bool answered(const InstanceState& state, const std::string& step,
-                       const std::string& item) {
-    const auto* entry = state.data.at("steps").as_object().if_contains(step);
-    const auto* answers = entry ? entry->as_object().if_contains("answers") : nullptr;
-    return answers && answers->as_object().contains(item);
+                       const ItemDefinition& item) {
+    const json::value* answer = answer_in(state.data, step, item.id);
+    if (!answer || answer->is_null()) return false;
+    return item.kind != ItemKind::checkbox || !item.required || *answer == true;
   }
-  static bool visible(const ItemDefinition& item, const InstanceState& state) {
+  static const json::value* answer_in(const json::value& data, const std::string& step,
+                                      const std::string& item) {
+    const auto* entry = data.at("steps").as_object().if_contains(step);
+    const auto* answers = entry ? entry->as_object().if_contains("answers") : nullptr;
+    return answers ? answers->as_object().if_contains(item) : nullptr;
+  }
+  static bool visible(const ItemDefinition& item, const json::value& data) {
     if (!item.visible_if) return true;
-    auto shown = evaluate_condition(*item.visible_if, state.data);
+    auto shown = evaluate_condition(*item.visible_if, data);
     return shown && *shown;
+  }
+
+  // The script's answers to a step as one form: those to items not yet answered that are
+  // visible once the form's other answers are filled in (an answer may reveal an item through
+  // its visible_if). Answers to items that stay hidden are left out.
+  tl::expected<Form, std::string> form_for(const StepDefinition& step, const json::object& given,
+                                           const InstanceState& state) const {
+    json::value data = state.data;  // what visible_if sees, with the form's answers in it
+    auto& entry = data.as_object()["steps"].as_object()[step.id];
+    if (!entry.is_object()) entry = json::object();
+    auto& answers = entry.as_object()["answers"];
+    if (!answers.is_object()) answers = json::object();
+    Form form;
+    std::vector<const ItemDefinition*> taken;
+    for (bool more = true; more;) {
+      more = false;
+      for (const auto& section : step.checklist->sections)
+        for (const auto& item : section.items) {
+          const json::value* value = given.if_contains(item.id);
+          if (!value || std::find(taken.begin(), taken.end(), &item) != taken.end() ||
+              answered(state, step.id, item) || !visible(item, data))
+            continue;
+          taken.push_back(&item);
+          more = true;
+          if (item.kind == ItemKind::signature) {
+            // check_script() refuses anything but a name before the run starts.
+            if (!value->is_string() || value->get_string().empty())
+              return tl::make_unexpected(script_.path + ": '" + item.id + "' of step '" +
+                                         step.id + "' is a signature: give the signer's name");
+            form.signatures.push_back({item.id, std::string(value->get_string())});
+            answers.as_object()[item.id] = json::object{{"signed_by", value->get_string()}};
+          } else {
+            form.answers[item.id] = *value;
+            auto canonical = check_answer(item, *value);
+            answers.as_object()[item.id] = canonical ? std::move(*canonical) : *value;
+          }
+        }
+    }
+    return form;
+  }
+
+  // Says why what the script gave (`what`) was not recorded: the store failed while `doing`
+  // it (the drive stops, resumable), or the engine refused it. Nothing of it is recorded either
+  // way.
+  static Outcome report(const std::string& doing, const std::string& refused, const Error& error) {
+    const bool store_failed = kind_of(error.code) == ErrorKind::io ||
+                              error.code == ErrorCode::store_error ||
+                              error.code == ErrorCode::sequence_conflict ||
+                              error.code == ErrorCode::invalid_event ||
+                              error.code == ErrorCode::lease_lost;
+    if (!store_failed) {
+      std::cerr << "error: " << refused << ": " << error.message << '\n';
+      return Outcome::error;
+    }
+    std::cerr << "error: the store failed while " << doing << " (" << to_string(error.code)
+              << "): " << error.message << "\n  Nothing of it was recorded; run again once the "
+              << "store is back.\n";
+    return Outcome::stopped;
   }
   static bool interactive() { return isatty(STDIN_FILENO) != 0; }
 
@@ -194,6 +245,7 @@ int drive(const Drive& d, const std::string& id) {
       if (outcome != Driver::Outcome::stuck) break;
     }
     if (outcome == Driver::Outcome::error) return exit_invalid;
+    if (outcome == Driver::Outcome::stopped) return exit_stopped;
     if (outcome == Driver::Outcome::progressed) continue;
 
     // Nothing a person can do now: deliver the next scripted event or let time pass.

@@ -1,6 +1,9 @@
 // The answers file of `ablauf run` (docs/cli.md): checklist answers, task outcomes, events.
 #pragma once
 
+#include <ablauf/error.hpp>
+#include <ablauf/workflow.hpp>
+
 #include <boost/json/value.hpp>
 #include <tl/expected.hpp>
 
@@ -9,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ablauf::cli {
@@ -17,9 +21,11 @@ struct ScriptedEvent {
   std::chrono::milliseconds after{0};  // since the instance started
   std::string name;
   boost::json::value payload;
+  std::string pointer;  // of the event in the answers file, "/events/2"
 };
 
 struct Script {
+  std::string path;  // the answers file; "" when none was given
   std::string actor = "cli";
   std::string business_key;  // empty: every run starts a new instance
   boost::json::value input;  // null when the file gives none
@@ -33,8 +39,19 @@ struct Script {
   void delivered() { events.pop_front(); }
 };
 
-// Reads an answers file; an error names the field at fault.
-tl::expected<Script, std::string> read_script(const boost::json::value& file);
+// Reads an answers file; an error names the field at fault by its JSON pointer.
+tl::expected<Script, Diagnostic> read_script(const boost::json::value& file);
+
+// What in the script does not fit the definition, each with its pointer in the answers file:
+// steps, items and tasks the workflow does not have (with "did you mean"), answers the items
+// refuse (check_answer()), signatures without a signer's name, outcomes a task does not declare,
+// events no wait step waits for. `language` picks the labels quoted in messages.
+Diagnostics check_script(const Script& script, const Workflow& workflow,
+                         std::string_view language);
+
+// check_script() before a run starts: prints each problem to stderr located in the answers
+// file (FILE:LINE:COL: error: … (at /answers/step/item)) and says whether there were none.
+bool script_fits(const Script& script, const Workflow& workflow, std::string_view language);
 
 // Reads the answers file at `path` (none when empty); prints why not and returns nothing if it
 // cannot.

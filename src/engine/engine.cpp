@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <span>
 
 namespace ablauf {
 namespace json = boost::json;
@@ -60,6 +61,95 @@ tl::unexpected<Error> no_item(const StepDefinition& step, std::string_view id) {
     for (const auto& item : section.items) ids.push_back(item.id);
   return error(ErrorCode::not_found, "step '" + step.id + "' has no item '" + std::string(id) +
                                          "'" + detail::did_you_mean(id, ids));
+}
+
+// The answers to the items of `step` before `item`, in the order of the form: what a
+// signature of `item` signs.
+json::object answers_before(const Run& run, const StepDefinition& step,
+                            const ItemDefinition& item) {
+  const auto& steps = run.state.data.at("steps").as_object();
+  const json::object* answers = nullptr;
+  if (const auto* entry = steps.if_contains(step.id))
+    if (const auto* a = entry->as_object().if_contains("answers")) answers = a->if_object();
+  json::object signed_answers;
+  for (const auto& section : step.checklist->sections)
+    for (const auto& i : section.items) {
+      if (&i == &item) return signed_answers;
+      if (const auto* answer = answers ? answers->if_contains(i.id) : nullptr)
+        signed_answers[i.id] = *answer;
+    }
+  return signed_answers;
+}
+
+// Records a form of one step, whole or not at all: checks every answer and every sign-off
+// before it emits any event, so that a refusal leaves the run as it was (and change() stores
+// nothing of a run whose change failed).
+tl::expected<void, Error> record_form(detail::EngineParts& parts, Run& run,
+                                      std::string_view step_id, const json::object& answers,
+                                      std::span<const FormSignature> signatures,
+                                      std::string_view actor) {
+  auto at = at_checklist(run, step_id, answers.empty() && !signatures.empty() ? "a sign-off"
+                                                                              : "answers");
+  if (!at) return tl::make_unexpected(std::move(at.error()));
+  const StepDefinition& step = *at->step;
+  if (auto ok = parts.admit(run, answers, "the answers to step '" + step.id + "'"); !ok) return ok;
+
+  std::vector<std::pair<std::string, json::value>> checked;
+  for (const auto& [item_id, value] : answers) {
+    const ItemDefinition* item = find_item(step, item_id);
+    if (!item) return no_item(step, item_id);
+    if (item->kind == ItemKind::signature)
+      return error(ErrorCode::invalid_value,
+                   "'" + item->id + "' is a signature: sign it with sign(), not answer()");
+    auto canonical = check_answer(*item, value, parts.config.language,
+                                  run.workflow->definition().default_language);
+    if (!canonical) return error(ErrorCode::invalid_value, std::move(canonical.error().message));
+    checked.emplace_back(item->id, std::move(*canonical));
+  }
+  // Sign-offs in the order of the form's items, so that the record reads as the form does.
+  std::vector<std::pair<const ItemDefinition*, std::string_view>> signoffs;
+  for (const auto& signature : signatures) {
+    const ItemDefinition* item = find_item(step, signature.item);
+    if (!item) return no_item(step, signature.item);
+    if (item->kind != ItemKind::signature)
+      return error(ErrorCode::invalid_value,
+                   "'" + item->id + "' is not a signature; give it a value with answer()");
+    if (signature.signer.empty())
+      return error(ErrorCode::invalid_value,
+                   "a signature needs the signer: '" + item->id + "' names nobody");
+    if (std::any_of(signoffs.begin(), signoffs.end(),
+                    [&](const auto& earlier) { return earlier.first == item; }))
+      return error(ErrorCode::invalid_value, "'" + item->id + "' is signed twice in one form");
+    signoffs.emplace_back(item, signature.signer);
+  }
+  const auto position = [&](const ItemDefinition* item) {
+    std::size_t index = 0;
+    for (const auto& section : step.checklist->sections)
+      for (const auto& i : section.items) {
+        if (&i == item) return index;
+        ++index;
+      }
+    return index;
+  };
+  std::sort(signoffs.begin(), signoffs.end(), [&](const auto& a, const auto& b) {
+    return position(a.first) < position(b.first);
+  });
+
+  for (auto& [item_id, value] : checked)
+    if (auto ok = run.emit(EventType::answer_recorded, step.id,
+                           json::object{{"item", item_id}, {"value", std::move(value)}},
+                           parts.clock.now(), std::string(actor));
+        !ok)
+      return ok;
+  for (const auto& [item, signer] : signoffs) {
+    const std::string hash = detail::sha256_hex(to_json_text(answers_before(run, step, *item)));
+    if (auto ok = run.emit(EventType::signature_recorded, step.id,
+                           json::object{{"item", item->id}, {"hash", hash}}, parts.clock.now(),
+                           std::string(signer));
+        !ok)
+      return ok;
+  }
+  return parts.complete_checklist_if_done(run, at->token, step);
 }
 
 }  // namespace
@@ -206,71 +296,25 @@ tl::expected<void, Error> Engine::answer(std::string_view instance, std::string_
 tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_view step_id,
                                          const json::object& answers, std::string_view actor) {
   auto& parts = *impl_;
-  return parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
-    auto at = at_checklist(run, step_id, "answers");
-    if (!at) return tl::make_unexpected(std::move(at.error()));
-    const StepDefinition& step = *at->step;
-    if (auto ok = parts.admit(run, answers, "the answers to step '" + step.id + "'"); !ok)
-      return ok;
+  return parts.change(instance, [&](Run& run) {
+    return record_form(parts, run, step_id, answers, {}, actor);
+  });
+}
 
-    // Check every answer before recording any.
-    std::vector<std::pair<std::string, json::value>> checked;
-    for (const auto& [item_id, value] : answers) {
-      const ItemDefinition* item = find_item(step, item_id);
-      if (!item) return no_item(step, item_id);
-      if (item->kind == ItemKind::signature)
-        return error(ErrorCode::invalid_value,
-                     "'" + item->id + "' is a signature: sign it with sign(), not answer()");
-      auto canonical = check_answer(*item, value, parts.config.language,
-                                    run.workflow->definition().default_language);
-      if (!canonical) return error(ErrorCode::invalid_value, std::move(canonical.error().message));
-      checked.emplace_back(item->id, std::move(*canonical));
-    }
-    for (auto& [item_id, value] : checked)
-      if (auto ok = run.emit(EventType::answer_recorded, step.id,
-                             json::object{{"item", item_id}, {"value", std::move(value)}},
-                             parts.clock.now(), std::string(actor));
-          !ok)
-        return ok;
-    return parts.complete_checklist_if_done(run, at->token, step);
+tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_view step_id,
+                                         const Form& form, std::string_view actor) {
+  auto& parts = *impl_;
+  return parts.change(instance, [&](Run& run) {
+    return record_form(parts, run, step_id, form.answers, form.signatures, actor);
   });
 }
 
 tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_view step_id,
                                        std::string_view item_id, std::string_view actor) {
   auto& parts = *impl_;
-  return parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
-    auto at = at_checklist(run, step_id, "a sign-off");
-    if (!at) return tl::make_unexpected(std::move(at.error()));
-    const StepDefinition& step = *at->step;
-    const ItemDefinition* item = find_item(step, item_id);
-    if (!item) return no_item(step, item_id);
-    if (item->kind != ItemKind::signature)
-      return error(ErrorCode::invalid_value,
-                   "'" + item->id + "' is not a signature; give it a value with answer()");
-    if (actor.empty()) return error(ErrorCode::invalid_value, "a signature needs the signer");
-
-    // What the signature signs: the answers to the items before it, in the order of the form.
-    const auto& steps = run.state.data.at("steps").as_object();
-    const json::object* answers = nullptr;
-    if (const auto* entry = steps.if_contains(step.id))
-      if (const auto* a = entry->as_object().if_contains("answers")) answers = a->if_object();
-    json::object signed_answers;
-    bool before = true;
-    for (const auto& section : step.checklist->sections)
-      for (const auto& i : section.items) {
-        before = before && &i != item;
-        if (!before) break;
-        if (const auto* answer = answers ? answers->if_contains(i.id) : nullptr)
-          signed_answers[i.id] = *answer;
-      }
-    const std::string hash = detail::sha256_hex(to_json_text(signed_answers));
-    if (auto ok = run.emit(EventType::signature_recorded, step.id,
-                           json::object{{"item", item->id}, {"hash", hash}}, parts.clock.now(),
-                           std::string(actor));
-        !ok)
-      return ok;
-    return parts.complete_checklist_if_done(run, at->token, step);
+  const FormSignature signature{std::string(item_id), std::string(actor)};
+  return parts.change(instance, [&](Run& run) {
+    return record_form(parts, run, step_id, {}, std::span(&signature, 1), actor);
   });
 }
 

@@ -168,12 +168,21 @@ tl::expected<void, Error> PostgresStore::Impl::migrate() {
           (*db)->execute("CREATE TABLE IF NOT EXISTS ablauf_schema (version integer NOT NULL)");
       !ok)
     return failed(ok.error());
-  auto current = (*db)->execute("SELECT coalesce(max(version), 0) FROM ablauf_schema");
+  // Migrations record the versions 1, 2, … in turn. One below 1 was not written by ablauf, and
+  // one past this build's is a newer ablauf's: neither may pick the migration to run next.
+  auto current = (*db)->execute(
+      "SELECT coalesce(max(version), 0), min(version), current_database() FROM ablauf_schema");
   if (!current) return failed(current.error());
   const auto version = current->integer(0, 0);
+  const std::string database = "the PostgreSQL database '" + std::string(current->text(0, 2)) + "'";
+  if (!current->is_null(0, 1) && current->integer(0, 1) < 1)
+    return error(ErrorCode::store_error,
+                 database + " is corrupt: its ablauf_schema table holds the version " +
+                     std::to_string(current->integer(0, 1)) +
+                     ", which no ablauf writes (schema versions count from 1)");
   if (version > schema_version)
     return error(ErrorCode::store_error,
-                 "the PostgreSQL database has ablauf schema version " + std::to_string(version) +
+                 database + " has ablauf schema version " + std::to_string(version) +
                      ", written by a newer ablauf; this one knows up to version " +
                      std::to_string(schema_version));
   for (auto next = version; next < schema_version; ++next) {

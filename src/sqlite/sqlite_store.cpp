@@ -154,6 +154,8 @@ struct SqliteStore::Impl {
   tl::expected<void, Error> migrate();
   tl::expected<std::optional<json::object>, Error> read_record(std::string_view collection,
                                                                std::string_view key) const;
+  // The schema version the database records; an error for one this ablauf cannot work on.
+  tl::expected<std::int64_t, Error> recorded_version();
   // For a reader, which changes nothing: the schema must be the one this ablauf knows.
   tl::expected<void, Error> check_version();
   tl::expected<void, Error> prepare();
@@ -168,36 +170,50 @@ tl::expected<void, Error> SqliteStore::Impl::migrate() {
     return failed(ok.error());
   auto transaction = sqlite::Transaction::begin(db);
   if (!transaction) return failed(transaction.error());
-  auto current = db.prepare("SELECT coalesce(max(version), 0) FROM ablauf_schema");
-  if (!current) return failed(current.error());
-  auto row = current->step();
-  if (!row) return failed(row.error());
-  const auto version = current->integer(0);
-  if (version > schema_version)
-    return error(ErrorCode::store_error, "'" + path + "' has schema version " +
-                                             std::to_string(version) + ", written by a newer " +
-                                             "ablauf; this one knows up to version " +
-                                             std::to_string(schema_version));
-  for (auto next = version; next < schema_version; ++next) {
+  auto version = recorded_version();
+  if (!version) return tl::make_unexpected(std::move(version.error()));
+  for (auto next = *version; next < schema_version; ++next) {
     if (auto ok = db.execute(migrations[next]); !ok) return failed(ok.error());
     auto record = db.prepare("INSERT INTO ablauf_schema (version) VALUES (?)");
     if (!record) return failed(record.error());
     if (auto ok = record->bind(1, next + 1).run(); !ok) return failed(ok.error());
   }
-  *current = {};
   if (auto ok = transaction->commit(); !ok) return failed(ok.error());
   return {};
 }
 
-tl::expected<void, Error> SqliteStore::Impl::check_version() {
-  auto current = db.prepare("SELECT coalesce(max(version), 0) FROM ablauf_schema");
+tl::expected<std::int64_t, Error> SqliteStore::Impl::recorded_version() {
+  // Migrations record the versions 1, 2, … in turn. A row that is not one of them (negative,
+  // zero, not a whole number) was not written by ablauf, and a version past this build's is a
+  // newer ablauf's: neither may pick the migration to run next.
+  auto current = db.prepare(
+      "SELECT coalesce(max(version), 0), "
+      "coalesce(sum(typeof(version) <> 'integer' OR version < 1), 0), "
+      "(SELECT quote(version) FROM ablauf_schema "
+      " WHERE typeof(version) <> 'integer' OR version < 1 LIMIT 1) FROM ablauf_schema");
   if (!current) return failed(current.error());
   auto row = current->step();
   if (!row) return failed(row.error());
   const auto version = current->integer(0);
-  if (version != schema_version)
+  if (current->integer(1) > 0)
+    return error(ErrorCode::store_error,
+                 "'" + path + "' is corrupt: its ablauf_schema table holds the version " +
+                     std::string(current->text(2)) +
+                     ", which no ablauf writes (schema versions count from 1)");
+  if (version > schema_version)
     return error(ErrorCode::store_error, "'" + path + "' has schema version " +
-                                             std::to_string(version) + "; this ablauf reads " +
+                                             std::to_string(version) + ", written by a newer " +
+                                             "ablauf; this one knows up to version " +
+                                             std::to_string(schema_version));
+  return version;
+}
+
+tl::expected<void, Error> SqliteStore::Impl::check_version() {
+  auto version = recorded_version();
+  if (!version) return tl::make_unexpected(std::move(version.error()));
+  if (*version != schema_version)
+    return error(ErrorCode::store_error, "'" + path + "' has schema version " +
+                                             std::to_string(*version) + "; this ablauf reads " +
                                              std::to_string(schema_version) +
                                              " (open it once for writing to bring it up to date)");
   return {};

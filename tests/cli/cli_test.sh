@@ -162,8 +162,8 @@ check "--json prints the final instance" python3 -c "import json,sys; d=json.loa
 echo '{"answers": {"account_setup": {"identity_verified": "ja"}}}' >"$scratch/bad-answers.json"
 run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/bad-answers.json" \
   --outbox "$scratch/outbox-bad" </dev/null
-check "a refused scripted answer exits 1" test "$status" -eq 1
-check "a refused scripted answer says why" grep -q "were refused: .*expected true or false" "$scratch/err"
+check "an answer its item refuses is a usage error, found before the run" test "$status" -eq 2
+check "a refused scripted answer says why and where" grep -qF "bad-answers.json:1:53: error: Identität des Kunden geprüft: expected true or false, not a string (at /answers/account_setup/identity_verified)" "$scratch/err"
 echo '{"business_key": 17}' >"$scratch/key-answers.json"
 run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/key-answers.json" </dev/null
 check "a business key that is not a string is a usage error" test "$status" -eq 2

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Answers files against their definitions: every name and value is checked before a run starts
+# and each problem is located in the file; a step's form is recorded whole or not at all; a
+# store failing mid-run is told apart from a refused answer.
+# Usage: answers_cli_test.sh ABLAUF_BINARY SOURCE_DIR
+set -u
+ablauf=$1
+source_dir=$2
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cd "$scratch" || exit 1
+failures=0
+passes=0
+
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
+}
+
+run() {
+  "$ablauf" "$@" >"$scratch/out" 2>"$scratch/err" </dev/null
+  status=$?
+}
+
+sql() {  # sql DATABASE STATEMENTS: edits a store as a person with the sqlite3 tool would
+  python3 -c "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()" "$@"
+}
+
+utility="$source_dir/workflows/utility_billing.json"
+delinquent="$source_dir/workflows/delinquent_accounts.json"
+# The utility customer, for runs that start without answers and resume with them.
+python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['input']))" \
+  "$source_dir/workflows/answers/utility_billing.json" >"$scratch/input.json"
+
+# Unknown steps, items, tasks, outcomes and events: errors located in the file, nothing run.
+cat >"$scratch/names.json" <<'JSON'
+{
+  "answers": {
+    "account_setpu": { "identity_verified": true },
+    "account_setup": { "identity_verifed": true },
+    "send_invoice": {}
+  },
+  "tasks": { "escalate_overdue": ["done"], "escalate_overdue_payment": ["payment_recieved"] },
+  "events": [ { "after": "P1D", "name": "payment_recieved" }, { "name": "payment_received" } ]
+}
+JSON
+run run "$utility" --store "$scratch/names.db" --answers "$scratch/names.json" --clock simulated
+check "an answers file naming what the workflow lacks is a usage error" test "$status" -eq 2
+check "a misspelt step is located, with a suggestion" grep -qF \
+  "names.json:3:5: error: the workflow has no step 'account_setpu'; did you mean 'account_setup'? (at /answers/account_setpu)" "$scratch/err"
+check "a misspelt item is located, with a suggestion" grep -qF \
+  "names.json:4:24: error: step 'account_setup' has no item 'identity_verifed'; did you mean 'identity_verified'? (at /answers/account_setup/identity_verifed)" "$scratch/err"
+check "answers to a step that is no checklist are refused" grep -qF \
+  "error: step 'send_invoice' is a send_email step, not a fill_checklist step" "$scratch/err"
+check "a misspelt task step is located" grep -qF \
+  "names.json:7:14: error: the workflow has no step 'escalate_overdue'; its create_task steps are create_payment_plan, escalate_overdue_payment (at /tasks/escalate_overdue)" "$scratch/err"
+check "an outcome the task does not declare is located" grep -qF \
+  "error: 'payment_recieved' is not an outcome of task 'escalate_overdue_payment'; did you mean 'payment_received'? (at /tasks/escalate_overdue_payment/0)" "$scratch/err"
+check "an event no step waits for is located" grep -qF \
+  "names.json:8:33: error: no wait step of the workflow waits for the event 'payment_recieved'; did you mean 'payment_received'? (at /events/0/name)" "$scratch/err"
+check "every problem is reported" test "$(grep -c ': error: ' "$scratch/err")" -eq 6
+check "nothing ran" test ! -s "$scratch/out"
+run instances --store "$scratch/names.db"
+check "no instance was started" test "$(wc -l <"$scratch/out")" -le 1
+
+echo '{"answerz": {}}' >"$scratch/field.json"
+run run "$utility" --store :memory: --answers "$scratch/field.json"
+check "a misspelt field of the file is located, with a suggestion" grep -qxF \
+  "$scratch/field.json:1:2: error: unknown field 'answerz'; did you mean 'answers'? (at /answerz)" "$scratch/err"
+
+# A required checkbox must be ticked: false is refused before the run, naming the item.
+python3 - "$source_dir/workflows/answers/utility_billing.json" "$scratch/unticked.json" <<'PY'
+import json, sys
+answers = json.load(open(sys.argv[1]))
+answers["answers"]["account_setup"]["identity_verified"] = False
+json.dump(answers, open(sys.argv[2], "w"), indent=2, ensure_ascii=False)
+PY
+run run "$utility" --store :memory: --answers "$scratch/unticked.json" --clock simulated
+check "a required checkbox answered false is a usage error" test "$status" -eq 2
+check "it names the item by label and id, located" grep -qF \
+  "unticked.json:26:28: error: Identität des Kunden geprüft: is required and must be ticked (true), not false (item 'identity_verified') (at /answers/account_setup/identity_verified)" "$scratch/err"
+run run "$utility" --store :memory: --lang en --answers "$scratch/unticked.json" --clock simulated
+check "--lang picks the label quoted" grep -qF \
+  "Customer's identity verified: is required and must be ticked (true), not false" "$scratch/err"
+
+# Waiting at the checklist, a wrong answers file is refused and a corrected one completes it.
+run run "$utility" --store "$scratch/resume.db" --outbox "$scratch/outbox" --input "$scratch/input.json"
+check "without answers the run waits" test "$status" -eq 3
+id=$(sed -n "s/^instance \(i-[0-9a-f]*\) waits.*/\1/p" "$scratch/out")
+run instances resume "$id" --store "$scratch/resume.db" --answers "$scratch/unticked.json" --clock simulated
+check "resuming with false for a required checkbox is a usage error" test "$status" -eq 2
+check "and names the item" grep -qF "(item 'identity_verified')" "$scratch/err"
+run instances resume "$id" --store "$scratch/resume.db" --outbox "$scratch/outbox" \
+  --answers "$source_dir/workflows/answers/utility_billing.json" --clock simulated
+check "resuming with the corrected file completes the instance" test "$status" -eq 0
+
+# An instance that recorded false for a required checkbox before such answers were refused
+# asks for the item again instead of skipping it as answered.
+run run "$utility" --store "$scratch/old.db" --outbox "$scratch/outbox" --input "$scratch/input.json"
+old=$(sed -n "s/^instance \(i-[0-9a-f]*\) waits.*/\1/p" "$scratch/out")
+python3 - "$scratch/old.db" "$old" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+instance = sys.argv[2]
+(last,) = db.execute("SELECT last_sequence FROM instances WHERE id = ?", (instance,)).fetchone()
+(previous,) = db.execute("SELECT event FROM events WHERE instance = ? AND sequence = ?",
+                         (instance, last)).fetchone()
+event = json.loads(previous)
+event.update({"seq": last + 1, "type": "answer_recorded", "step": "account_setup",
+              "actor": "cli", "data": {"item": "identity_verified", "value": False}})
+db.execute("INSERT INTO events (instance, sequence, event) VALUES (?, ?, ?)",
+           (instance, last + 1, json.dumps(event)))
+db.execute("UPDATE instances SET last_sequence = ? WHERE id = ?", (last + 1, instance))
+db.execute("DELETE FROM snapshots WHERE instance = ?", (instance,))
+db.commit()
+PY
+run instances show "$old" --store "$scratch/old.db" --json
+check "the old answer false is in the instance" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['data']['steps']['account_setup']['answers']['identity_verified'] is False, d['data']" "$scratch/out"
+run instances resume "$old" --store "$scratch/old.db" --outbox "$scratch/outbox"
+check "without answers it waits for that item by name" grep -qF \
+  "waits for step 'account_setup', item 'identity_verified'" "$scratch/out"
+run instances resume "$old" --store "$scratch/old.db" --outbox "$scratch/outbox" \
+  --answers "$source_dir/workflows/answers/utility_billing.json" --clock simulated
+check "a corrected answers file ticks it and completes the instance" test "$status" -eq 0
+
+# A signature is a name: a number, boolean or object is refused before the run, located.
+for value in 17 true '{"name": "Thomas Becker"}' '""'; do
+  python3 - "$source_dir/workflows/answers/delinquent_accounts.json" "$scratch/signed.json" "$value" <<'PY'
+import json, sys
+answers = json.load(open(sys.argv[1]))
+answers["answers"]["sign_off"]["signature"] = json.loads(sys.argv[3])
+json.dump(answers, open(sys.argv[2], "w"), indent=2, ensure_ascii=False)
+PY
+  run run "$delinquent" --store "$scratch/signed.db" --answers "$scratch/signed.json" --clock simulated
+  check "a signature given as $value is a usage error" test "$status" -eq 2
+  check "a signature given as $value is located" grep -qE \
+    "signed.json:[0-9]+:[0-9]+: error: 'signature' is a signature: give the name of the person who signs, not .* \(at /answers/sign_off/signature\)" "$scratch/err"
+done
+run instances --store "$scratch/signed.db"
+check "no instance was signed as the file's actor" test "$(wc -l <"$scratch/out")" -le 1
+
+# A form the engine refuses while running (here a limit) leaves nothing of it recorded, its
+# signature included, and says it was refused.
+run run "$delinquent" --store "$scratch/limit.db" --max-output-bytes 60 \
+  --answers "$source_dir/workflows/answers/delinquent_accounts.json" --clock simulated
+check "a form refused while running exits 1" test "$status" -eq 1
+check "it says the answers were refused" grep -qF "error: the answers to step 'initial_review' were refused: " "$scratch/err"
+check "and names the limit" grep -qF "(max_output_bytes)" "$scratch/err"
+
+# A store that fails while recording a form is not blamed on the answers.
+run run "$utility" --store "$scratch/dying.db" --outbox "$scratch/outbox" --input "$scratch/input.json"
+dying=$(sed -n "s/^instance \(i-[0-9a-f]*\) waits.*/\1/p" "$scratch/out")
+sql "$scratch/dying.db" "CREATE TRIGGER disk_on_fire BEFORE INSERT ON events
+  WHEN instr(NEW.event, 'answer_recorded') > 0 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;"
+run instances resume "$dying" --store "$scratch/dying.db" --outbox "$scratch/outbox" \
+  --answers "$source_dir/workflows/answers/utility_billing.json" --clock simulated
+check "a store failing mid-run stops the run, exit 4" test "$status" -eq 4
+check "it says the store failed" grep -qF \
+  "error: the store failed while recording the answers to step 'account_setup' (store_error): " "$scratch/err"
+check "with the store's reason" grep -qF "disk on fire" "$scratch/err"
+check "and does not blame the answers" test "$(grep -c "refused" "$scratch/err")" -eq 0
+sql "$scratch/dying.db" "DROP TRIGGER disk_on_fire"
+run instances show "$dying" --store "$scratch/dying.db" --json
+check "nothing of the form was recorded" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert 'account_setup' not in d['data']['steps'], d['data']['steps']" "$scratch/out"
+
+# A store whose schema version no ablauf writes is refused, naming the file and the version.
+run run "$utility" --store "$scratch/corrupt.db" --outbox "$scratch/outbox" --input "$scratch/input.json"
+sql "$scratch/corrupt.db" "UPDATE ablauf_schema SET version = -2"
+run run "$utility" --store "$scratch/corrupt.db" --outbox "$scratch/outbox" --input "$scratch/input.json"
+check "a negative schema version is a usage error" test "$status" -eq 2
+check "it names the file and the version" grep -qF \
+  "error: '$scratch/corrupt.db' is corrupt: its ablauf_schema table holds the version -2, which no ablauf writes (schema versions count from 1)" "$scratch/err"
+run instances --store "$scratch/corrupt.db"
+check "listing it says the same" grep -qF "is corrupt" "$scratch/err"
+
+echo "$passes passed, $failures failed"
+test "$failures" -eq 0
