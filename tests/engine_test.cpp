@@ -2,6 +2,8 @@
 #include "engine_support.hpp"
 #include "test_support.hpp"
 
+#include "sha256.hpp"
+
 #include <ablauf/engine.hpp>
 #include <ablauf/step_type.hpp>
 
@@ -451,8 +453,18 @@ TEST_CASE("a signature records the hash of the answers it signs", "[engine]") {
   CHECK(s.status == InstanceStatus::completed);
   const auto& signature = s.data.at("steps").at("check").at("answers").at("signed");
   CHECK(signature.at("signed_by") == "erika");
-  // sha256 of {"ok":true}
-  CHECK(signature.at("hash") == "4062edaf750fb8074e7e83e0c9028c94e32468a8b6f1614774328ef045150f93");
+  // The answers before it, and the history up to it: the hash of the event before the signature.
+  const auto history = f.engine.history(*id);
+  REQUIRE(history);
+  const auto signed_at = std::find_if(history->begin(), history->end(), [](const Event& e) {
+    return e.type == EventType::signature_recorded;
+  });
+  REQUIRE(signed_at != history->end());
+  REQUIRE(signed_at != history->begin());
+  const auto& chain = std::prev(signed_at)->hash;
+  CHECK(chain.size() == 64);
+  CHECK(signed_at->data.at("chain").as_string() == chain);
+  CHECK(signature.at("hash").as_string() == detail::sha256_hex("{\"ok\":true}\n" + chain));
 }
 
 TEST_CASE("a cancelled instance stops and says who cancelled it", "[engine]") {

@@ -247,10 +247,16 @@ tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_vi
         if (const auto* answer = answers ? answers->if_contains(i.id) : nullptr)
           signed_answers[i.id] = *answer;
       }
-    const std::string hash = detail::sha256_hex(to_json_text(signed_answers));
+    // And the history up to it: the hash of the event before the signature, which chains
+    // every event before (history.hpp). A run signs before it makes events of its own.
+    auto last = parts.store.load(instance, run.base_sequence - 1);
+    if (!last) return tl::make_unexpected(std::move(last.error()));
+    const std::string chain = last->empty() ? std::string() : last->back().hash;
+    const std::string hash =
+        detail::sha256_hex(to_json_text(signed_answers) + "\n" + chain);
     if (auto ok = run.emit(EventType::signature_recorded, step.id,
-                           json::object{{"item", item->id}, {"hash", hash}}, parts.clock.now(),
-                           std::string(actor));
+                           json::object{{"item", item->id}, {"hash", hash}, {"chain", chain}},
+                           parts.clock.now(), std::string(actor));
         !ok)
       return ok;
     return parts.complete_checklist_if_done(run, at->token, step);

@@ -1,4 +1,4 @@
-#include "engine_impl.hpp"
+#include "sha256.hpp"
 
 #include <openssl/evp.h>
 
