@@ -117,6 +117,13 @@ TEMPLATE_TEST_CASE("a store chains each instance's events by their hashes, acros
     REQUIRE(store.append("i-1", 0, commit_of(first, first)));
     REQUIRE(store.append("i-1", 2, commit_of(std::span(history).subspan(2), history)));
     REQUIRE(store.append("i-2", 0, commit_of(first, first)));
+    // Numbers that Boost.JSON 1.81 reads back a unit in the last place off: the hash is of the
+    // event as it is read back, or it would not verify.
+    Event numbers = event(3, EventType::vars_assigned, R"({"vars": {}})", "a");
+    numbers.data["vars"].as_object()["x"] = -97570.19231092371;
+    numbers.data["vars"].as_object()["y"] = 6.689921856898562E-217;
+    std::vector<Event> more{numbers};
+    REQUIRE(store.append("i-2", 2, {std::move(more), summary_of(first)}));
   }
   Store& store = maker.open();
   const auto loaded = store.load("i-1");
@@ -131,6 +138,7 @@ TEMPLATE_TEST_CASE("a store chains each instance's events by their hashes, acros
   const auto other = store.load("i-2");
   REQUIRE(other);
   CHECK((*other)[0].hash != (*loaded)[0].hash);
+  REQUIRE(other->size() == 3);
   CHECK_FALSE(verify_history("i-2", *other));
   // Read from the middle, each event keeps its hash, and the first read anchors the rest.
   const auto tail = store.load("i-1", 1);
