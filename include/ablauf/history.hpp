@@ -86,8 +86,9 @@ struct ChainHead {
 /// longer verifies. The library ships no implementation: the host brings its key management
 /// (an HSM, a KMS, libsodium's Ed25519 over ChainHead::signing_text()) and keeps the
 /// signatures it makes where the store's writers cannot change them, e.g. in an append-only
-/// log. Thread-safety: as the implementation says; the library calls it from one thread at a
-/// time.
+/// log. The engine does not call it: the host signs heads when it chooses (e.g. once an
+/// instance finishes), and verify_signed_history() calls verify() on the caller's thread.
+/// Thread-safety: as the implementation says.
 class HistorySigner {
  public:
   virtual ~HistorySigner() = default;
