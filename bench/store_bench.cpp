@@ -128,9 +128,11 @@ BENCHMARK(sqlite_automated_steps_concurrent)
     ->UseRealTime();
 
 // Opening an engine on a store with 10,000 instances waiting at a checklist and resuming them
-// all; and the database's size per instance, with its input and data stated.
+// all, with and without checking their hash chains (EngineConfig::verify_history); and the
+// database's size per instance, with its input and data stated.
 void sqlite_recovery(benchmark::State& state) {
   const auto count = state.range(0);
+  const bool verify = state.range(1) != 0;
   const char* text = R"({"id": "check", "version": 1, "kind": "workflow", "title": "C",
     "steps": [{"id": "check", "type": "fill_checklist", "items": [{"id": "ok", "label": "OK"}],
                "next": "done"}, {"id": "done", "type": "end"}]})";
@@ -157,7 +159,7 @@ void sqlite_recovery(benchmark::State& state) {
   for (auto _ : state) {
     auto store = ablauf::SqliteStore::open(path);
     if (!store) return state.SkipWithError(store.error().message.c_str());
-    ablauf::Engine engine{{.store = store->get()}};
+    ablauf::Engine engine{{.store = store->get(), .verify_history = verify}};
     if (!engine.deploy(*workflow)) return state.SkipWithError("the checklist did not deploy");
     auto done = engine.resume();
     if (!done || *done != static_cast<std::size_t>(count))
@@ -168,6 +170,58 @@ void sqlite_recovery(benchmark::State& state) {
   state.counters["db_bytes_per_instance"] = static_cast<double>(bytes) / static_cast<double>(count);
   state.counters["input_json_bytes"] = static_cast<double>(json::serialize(input).size());
 }
-BENCHMARK(sqlite_recovery)->Arg(10'000)->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(sqlite_recovery)
+    ->ArgNames({"instances", "verify"})
+    ->Args({10'000, 0})
+    ->Args({10'000, 1})
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+
+// Reading one instance with a long history (400 events, no snapshot) from the store, as an
+// engine does for an instance it does not hold in memory, with and without checking its hash
+// chain: the cost of the check per event.
+void sqlite_load_history(benchmark::State& state) {
+  const bool verify = state.range(0) != 0;
+  const auto workflow = ablauf::Workflow::compile(*ablauf::load_definition(
+      R"({"id": "loop", "version": 1, "kind": "workflow", "title": "L", "steps": [
+        {"id": "tick", "type": "wait", "duration": "P1D",
+         "assign": {"ticks": "coalesce(vars.ticks, 0) + 1", "note": "'Zahlung erinnert'"},
+         "next": [{"when": "vars.ticks >= 100", "to": "check"}, {"to": "tick"}]},
+        {"id": "check", "type": "fill_checklist", "items": [{"id": "ok", "label": "OK"}],
+         "next": "done"},
+        {"id": "done", "type": "end"}]})",
+      "loop.json"));
+  if (!workflow) return state.SkipWithError("the loop did not compile");
+  const ScratchDir dir;
+  ablauf::ManualClock clock{ablauf::Time{}};
+  auto store = ablauf::SqliteStore::open(
+      dir.db(), {.synchronous = ablauf::SqliteOptions::Synchronous::normal});
+  if (!store) return state.SkipWithError(store.error().message.c_str());
+  std::string id;
+  {
+    ablauf::Engine engine{{.store = store->get(), .clock = &clock, .snapshot_every = 0}};
+    if (!engine.deploy(*workflow)) return state.SkipWithError("the loop did not deploy");
+    id = *engine.start("loop", json::object{{"customer", {{"id", "K-4711"}}}});
+    for (int day = 0; day < 100; ++day) {
+      clock.advance(std::chrono::hours(24));
+      if (engine.run_due() != 1u) return state.SkipWithError("a timer did not fire");
+    }
+  }
+  ablauf::Engine engine{{.store = store->get(),
+                         .clock = &clock,
+                         .cached_instances = 0,  // every read goes to the store
+                         .verify_history = verify}};
+  if (!engine.deploy(*workflow)) return state.SkipWithError("the loop did not deploy");
+  std::uint64_t events = 0;
+  for (auto _ : state) {
+    auto loaded = engine.get(id);
+    if (!loaded || loaded->tokens.empty() || loaded->tokens[0].step != "check")
+      return state.SkipWithError("the instance did not load at its checklist");
+    events = loaded->last_sequence;
+  }
+  state.counters["events"] = static_cast<double>(events);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * events));
+}
+BENCHMARK(sqlite_load_history)->ArgNames({"verify"})->Arg(0)->Arg(1);
 
 }  // namespace

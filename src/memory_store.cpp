@@ -1,5 +1,7 @@
 #include "ablauf/store.hpp"
 
+#include "ablauf/history.hpp"
+
 #include "failure.hpp"
 
 #include <algorithm>
@@ -43,7 +45,10 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
   if (first == 0) stored.reserve(events.size());
   stored.insert(stored.end(), std::make_move_iterator(events.begin()),
                 std::make_move_iterator(events.end()));
-  for (auto i = first; i < stored.size(); ++i) stored[i].sequence = i + 1;
+  for (auto i = first; i < stored.size(); ++i) {
+    stored[i].sequence = i + 1;
+    stored[i].hash.clear();  // made on first load
+  }
   auto& kept = summaries_[it->first];
   if (kept.next_due) timers_.erase({*kept.next_due, it->first});
   if (summary.next_due) timers_.emplace(*summary.next_due, it->first);
@@ -66,8 +71,13 @@ tl::expected<std::vector<Event>, Error> MemoryStore::load(std::string_view insta
   const auto it = events_.find(instance);
   if (it == events_.end())
     return error(ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'");
-  const auto& all = it->second;
+  auto& all = it->second;
   if (after >= all.size()) return std::vector<Event>{};
+  // Chain the events not loaded before, from the last one that has its hash.
+  auto unhashed = all.size();
+  while (unhashed > 0 && all[unhashed - 1].hash.empty()) --unhashed;
+  for (auto i = unhashed; i < all.size(); ++i)
+    all[i].hash = event_hash(i == 0 ? history_origin(instance) : all[i - 1].hash, all[i]);
   return std::vector<Event>(all.begin() + static_cast<std::ptrdiff_t>(after), all.end());
 }
 

@@ -1,5 +1,7 @@
 #include "store_codec.hpp"
 
+#include "ablauf/history.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -61,6 +63,15 @@ tl::expected<json::object, Error> object_from_text(std::string_view text, const 
     return tl::make_unexpected(
         Error{ErrorCode::invalid_event, what + " is not a JSON object", {}, {}});
   return std::move(value.get_object());
+}
+
+std::string stored_event_hash(std::string_view previous, const Event& event,
+                              std::string_view text) {
+  boost::system::error_code parse_error;
+  const auto value = json::parse(text, parse_error);
+  if (!parse_error)
+    if (const auto read = event_from_json(value)) return event_hash(previous, *read);
+  return event_hash(previous, event);
 }
 
 }  // namespace ablauf::detail

@@ -2,6 +2,8 @@
 #include "engine_support.hpp"
 #include "test_support.hpp"
 
+#include "sha256.hpp"
+
 #include <ablauf/engine.hpp>
 #include <ablauf/step_type.hpp>
 
@@ -451,8 +453,18 @@ TEST_CASE("a signature records the hash of the answers it signs", "[engine]") {
   CHECK(s.status == InstanceStatus::completed);
   const auto& signature = s.data.at("steps").at("check").at("answers").at("signed");
   CHECK(signature.at("signed_by") == "erika");
-  // sha256 of {"ok":true}
-  CHECK(signature.at("hash") == "4062edaf750fb8074e7e83e0c9028c94e32468a8b6f1614774328ef045150f93");
+  // The answers before it, and the history up to it: the hash of the event before the signature.
+  const auto history = f.engine.history(*id);
+  REQUIRE(history);
+  const auto signed_at = std::find_if(history->begin(), history->end(), [](const Event& e) {
+    return e.type == EventType::signature_recorded;
+  });
+  REQUIRE(signed_at != history->end());
+  REQUIRE(signed_at != history->begin());
+  const auto& chain = std::prev(signed_at)->hash;
+  CHECK(chain.size() == 64);
+  CHECK(signed_at->data.at("chain").as_string() == chain);
+  CHECK(signature.at("hash").as_string() == detail::sha256_hex("{\"ok\":true}\n" + chain));
 }
 
 const std::string signed_checklist = R"({"id": "s", "version": 1, "kind": "checklist",
@@ -510,11 +522,16 @@ TEST_CASE("a form records its answers and signatures together, or nothing of it"
   const auto& recorded = s.data.at("steps").at("check").at("answers");
   CHECK(recorded.at("note") == "n");
   CHECK(recorded.at("signed").at("signed_by") == "erika");
-  // The signature signs the answers of its own form, before it in the step.
-  // sha256 of {"ok":true,"note":"n"}
-  CHECK(recorded.at("signed").at("hash") ==
-        "cddc458307dfd49dc832f176310d6c151474e9dd8c213e29c4ac33f86a024891");
+  // The signature signs the answers of its own form, before it in the step, and the history
+  // before the form: the hash of the last event stored before it.
   const auto history = *f.engine.history(*id);
+  const auto first_answer = std::find_if(history.begin(), history.end(), [](const Event& e) {
+    return e.type == EventType::answer_recorded;
+  });
+  REQUIRE(first_answer != history.begin());
+  const std::string& chain = std::prev(first_answer)->hash;
+  CHECK(recorded.at("signed").at("hash") ==
+        detail::sha256_hex(R"({"ok":true,"note":"n"})" "\n" + chain));
   std::vector<std::pair<EventType, std::string>> form_events;
   for (const auto& e : history)
     if (e.type == EventType::answer_recorded || e.type == EventType::signature_recorded)

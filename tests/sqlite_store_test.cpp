@@ -237,10 +237,10 @@ TEST_CASE("an older database is migrated forward when opened", "[store][sqlite]"
     auto store = open(path);
     REQUIRE(store->append("i-1", 0, {history, summary_of(history)}));
   }
-  // What version 1 of the schema had: no snapshots, records or outbox yet.
+  // What version 1 of the schema had: no snapshots, records, outbox or event hashes yet.
   tamper(path,
          "DROP TABLE snapshots; DROP TABLE records; DROP TABLE outbox;"
-         "DELETE FROM ablauf_schema WHERE version >= 2");
+         "ALTER TABLE events DROP COLUMN hash; DELETE FROM ablauf_schema WHERE version >= 2");
   auto store = open(path);
   CHECK(store->load("i-1")->size() == 3);  // the data of version 1 is still there
   const auto more = std::vector{event(4, EventType::timer_fired, R"({"timer": "t1"})", "a")};

@@ -13,6 +13,7 @@
 #include <ablauf/event.hpp>
 #include <ablauf/executor.hpp>
 #include <ablauf/expression.hpp>
+#include <ablauf/history.hpp>
 #include <ablauf/instance.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/kpi.hpp>

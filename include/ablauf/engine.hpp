@@ -145,6 +145,13 @@ struct EngineConfig {
   /// used; another is read again from the store (its latest snapshot and the events since) when
   /// next touched. Bounds the engine's memory however many instances wait. 0: none.
   std::size_t cached_instances = 10'000;
+  /// Whether reading an instance from a durable store checks the hash chain (history.hpp) of
+  /// the events it reads: each costs a SHA-256 of its canonical JSON. On, an event edited in the
+  /// store is refused with invalid_event naming it, instead of being acted on. The events are
+  /// checked from the one the latest snapshot (or the state the engine kept) ends with; the
+  /// snapshot itself, and the events before it, are checked by verify_history() over the whole
+  /// history, as `ablauf instances verify` does. See docs/operations.md for the cost.
+  bool verify_history = true;
   EngineLimits limits;   ///< what one instance may hold and do
   WorkerOptions worker;  ///< how to share work through a store that shares_work()
   MailRetry mail_retry;  ///< how soon refused mail is tried again
@@ -243,8 +250,11 @@ class Engine {
   tl::expected<void, Error> submit(std::string_view instance, std::string_view step,
                                    const Form& form, std::string_view actor);
 
-  /// Signs a signature item: records who and when, and the SHA-256 of the answers given to the
-  /// items before it in the step, so that a printed copy can be checked against the record.
+  /// Signs a signature item: records who and when, and a SHA-256 over the answers given to the
+  /// items before it in the step and over the history before it, so that a printed copy can be
+  /// checked against the record: the event's "hash" is the SHA-256 hex of the answers' JSON
+  /// text (in the order of the form), a newline, and its "chain", the hash of the last stored
+  /// event before the form that holds the signature (history.hpp).
   tl::expected<void, Error> sign(std::string_view instance, std::string_view step,
                                  std::string_view item, std::string_view actor);
 

@@ -64,9 +64,17 @@ struct Event {
   /// that leaves the token where it is (a retry or the instance's end follows).
   std::optional<std::vector<std::string>> next;
   boost::json::object data;  ///< the rest, as listed beside the type
+  /// The event's link in its instance's hash chain (history.hpp), as the store keeps it; empty
+  /// until appended. to_json() leaves it out: the hash covers what to_json() writes.
+  std::string hash;
 
-  /// Compares every field.
-  friend bool operator==(const Event&, const Event&) = default;
+  /// Compares what happened: every field but the hash, which a store derives from the others
+  /// and the events before (two equal events in different histories have different hashes).
+  friend bool operator==(const Event& a, const Event& b) {
+    return a.sequence == b.sequence && a.type == b.type && a.time == b.time &&
+           a.actor == b.actor && a.step == b.step && a.attempt == b.attempt &&
+           a.token == b.token && a.next == b.next && a.data == b.data;
+  }
 };
 
 /// The form stores keep: {"seq", "type", "time", "actor", "step"?, "attempt"?, "token"?, "next"?,

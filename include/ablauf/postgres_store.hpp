@@ -86,7 +86,7 @@ class PostgresStore final : public Store {
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
   /// The schema version this ablauf writes.
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
  private:
   struct Impl;

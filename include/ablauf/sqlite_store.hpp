@@ -83,7 +83,7 @@ class SqliteStore final : public Store {
 
   /// The schema version this ablauf writes: open() migrates a database to it (read-only, it
   /// requires it).
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
 
  private:
   struct Impl;

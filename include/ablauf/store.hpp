@@ -124,7 +124,8 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  /// Appends the commit's events (numbered last + 1, …), replaces the instance's summary and
+  /// Appends the commit's events (numbered last + 1, …, and chained to the events before them
+  /// with event_hash(), history.hpp; their own hash fields are ignored), replaces the instance's summary and
   /// keeps its snapshot, all at once, if the instance's last sequence number is `expected_last`
   /// (0 for a new instance); else a sequence_conflict error and nothing changes. A new instance
   /// with the business key of another instance of the same workflow is refused with
@@ -132,8 +133,8 @@ class Store {
   virtual tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
                                            Commit commit) = 0;
 
-  /// The instance's events after sequence number `after`, in order; not_found for an unknown
-  /// instance.
+  /// The instance's events after sequence number `after`, in order, each with its hash in the
+  /// instance's chain (Event::hash, history.hpp); not_found for an unknown instance.
   virtual tl::expected<std::vector<Event>, Error> load(std::string_view instance,
                                                        std::uint64_t after = 0) const = 0;
 
@@ -216,7 +217,8 @@ class Store {
 };
 
 /// A store in memory: fast, and gone with the process. The engine's default, for tests and for
-/// hosts that need no persistence. It keeps no definitions and shares no work.
+/// hosts that need no persistence. It keeps no definitions and shares no work. Its events carry
+/// their hashes (history.hpp) as every store's do, made when they are first loaded.
 class MemoryStore final : public Store {
  public:
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
@@ -243,7 +245,9 @@ class MemoryStore final : public Store {
 
  private:
   mutable std::mutex mutex_;
-  std::map<std::string, std::vector<Event>, std::less<>> events_;
+  // Mutable: each event's hash is made when it is first loaded, so that an engine that never
+  // reads its history back (it keeps its instances in memory) does not pay for the chain.
+  mutable std::map<std::string, std::vector<Event>, std::less<>> events_;
   std::vector<std::string> order_;
   std::map<std::pair<std::string, std::string>, std::string> keys_;
   std::set<std::pair<Time, std::string>> timers_;  ///< (next due, instance)

@@ -1,4 +1,5 @@
-// `ablauf instances`: the instances in a store — list them, show one's history, resume them.
+// `ablauf instances`: the instances in a store — list them, show one's history, resume them,
+// verify their histories' hash chains.
 #include "commands.hpp"
 #include "load.hpp"
 #include "output.hpp"
@@ -6,6 +7,7 @@
 #include "run_outbox.hpp"
 #include "store.hpp"
 
+#include <ablauf/history.hpp>
 #include <ablauf/timeline.hpp>
 
 #include <algorithm>
@@ -144,6 +146,65 @@ int show_instance(const InstancesFlags& flags) {
   return out.flush() ? exit_ok : exit_usage;
 }
 
+// Checks the hash chain of one instance's history, or of every instance's, from its first
+// event: each line says the instance, its events and its head, or the event that breaks.
+int verify_instances(const InstancesFlags& flags) {
+  auto store = open_store(flags.store.path, true);
+  if (!store) return exit_usage;
+  std::vector<std::string> ids{flags.id};
+  if (flags.id.empty()) {
+    auto all = store->instances();
+    if (!all) {
+      std::cerr << "error: " << all.error().message << '\n';
+      return exit_invalid;
+    }
+    ids = std::move(*all);
+  }
+  std::size_t broken = 0;
+  json::array results;
+  for (const auto& id : ids) {
+    auto events = store->load(id);
+    if (!events && events.error().code == ErrorCode::not_found) {
+      std::cerr << "error: " << events.error().message << '\n';
+      return exit_usage;
+    }
+    json::object result{{"id", id}};
+    std::string problem;
+    if (!events) {
+      problem = events.error().message;  // an event that cannot be read names itself
+      result["error"] = problem;
+    } else {
+      result["events"] = events->size();
+      if (const auto found = verify_history(id, *events)) {
+        problem = found->describe();
+        result["break"] = json::object{{"sequence", found->sequence},
+                                       {"expected", found->expected},
+                                       {"found", found->found},
+                                       {"reason", found->reason}};
+      } else if (!events->empty()) {
+        result["head"] = events->back().hash;
+      }
+    }
+    result["intact"] = problem.empty();
+    if (!problem.empty()) ++broken;
+    if (flags.json) {
+      results.push_back(std::move(result));
+    } else if (problem.empty()) {
+      std::cout << id << "  intact  " << events->size() << " events, head "
+                << (events->empty() ? std::string("-") : events->back().hash) << '\n';
+    } else {
+      std::cout << id << "  BROKEN  " << problem << '\n';
+    }
+  }
+  if (flags.json) std::cout << to_json_text(results) << '\n';
+  if (broken > 0) {
+    std::cerr << "error: " << broken << " of " << ids.size()
+              << " instance histories do not verify\n";
+    return exit_invalid;
+  }
+  return exit_ok;
+}
+
 int resume_instances(const InstancesFlags& flags) {
   if (!flags.answers_file.empty() && flags.id.empty()) {
     std::cerr << "error: --answers needs the ID of the instance they are for\n";
@@ -241,7 +302,8 @@ void add_instances_command(CLI::App& app, std::function<int()>& run) {
   auto flags = std::make_shared<InstancesFlags>();
   auto* command = app.add_subcommand(
       "instances",
-      "The instances in a store: list them (the default), show one's history, resume them.");
+      "The instances in a store: list them (the default), show one's history, resume them, "
+      "verify their histories.");
   command->require_subcommand(0, 1);
   flags->store.add_to(*command);
   command->add_option("--workflow", flags->workflow, "Only instances of this workflow");
@@ -286,6 +348,17 @@ void add_instances_command(CLI::App& app, std::function<int()>& run) {
   resume->add_flag("--json", flags->json, "Print the instance as JSON when done");
   flags->limits.add_to(*resume, true);
   resume->callback([flags, &run] { run = [flags] { return resume_instances(*flags); }; });
+
+  auto* verify = command->add_subcommand(
+      "verify",
+      "Check the hash chain of an instance's history, or of every instance's, from its first "
+      "event; exit 1 naming the event that breaks (instance, sequence, hashes)");
+  verify->add_option("id", flags->id, "Instance id; without it, every instance");
+  flags->store.add_to(*verify);
+  verify->add_flag("--json", flags->json,
+                   "Print [{id, intact, events, head | break: {sequence, expected, found, "
+                   "reason} | error}]");
+  verify->callback([flags, &run] { run = [flags] { return verify_instances(*flags); }; });
 }
 
 }  // namespace ablauf::cli

@@ -141,11 +141,21 @@ tl::expected<void, Error> record_form(detail::EngineParts& parts, Run& run,
                            parts.clock.now(), std::string(actor));
         !ok)
       return ok;
+  // A sign-off signs the answers before its item (this form's own included) and the history
+  // before the form: the hash of its last stored event, which chains every event before it
+  // (history.hpp). The form's own events are not stored yet, and the answers cover them.
+  std::string chain;
+  if (!signoffs.empty() && run.base_sequence > 0) {
+    auto last = parts.store.load(run.state.id, run.base_sequence - 1);
+    if (!last) return tl::make_unexpected(std::move(last.error()));
+    if (!last->empty()) chain = last->back().hash;
+  }
   for (const auto& [item, signer] : signoffs) {
-    const std::string hash = detail::sha256_hex(to_json_text(answers_before(run, step, *item)));
+    const std::string hash =
+        detail::sha256_hex(to_json_text(answers_before(run, step, *item)) + "\n" + chain);
     if (auto ok = run.emit(EventType::signature_recorded, step.id,
-                           json::object{{"item", item->id}, {"hash", hash}}, parts.clock.now(),
-                           std::string(signer));
+                           json::object{{"item", item->id}, {"hash", hash}, {"chain", chain}},
+                           parts.clock.now(), std::string(signer));
         !ok)
       return ok;
   }

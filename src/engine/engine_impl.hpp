@@ -5,6 +5,7 @@
 #include "ablauf/engine.hpp"
 #include "ablauf/executor.hpp"
 #include "failure.hpp"
+#include "sha256.hpp"
 
 #include <array>
 #include <atomic>
@@ -335,9 +336,6 @@ std::shared_ptr<Adapter> make_update_record(RecordStore& records);
 // in `fallback`, else the first given.
 std::string text_in(const boost::json::value& value, std::string_view language,
                     std::string_view fallback);
-
-// The SHA-256 of `text`, in hex: what a signature records of the answers it signs.
-std::string sha256_hex(std::string_view text);
 
 }  // namespace ablauf::detail
 

@@ -2,6 +2,8 @@
 // storing events, and scheduling work on the executor.
 #include "engine_impl.hpp"
 
+#include "ablauf/history.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -98,10 +100,17 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
     }
   }
   state.id = instance;
-  auto events = store.load(instance, state.last_sequence);
+  // Checking reads the event the state ends with too: the anchor the events after it chain to.
+  const auto known = state.last_sequence;
+  const bool verify = config.verify_history && store.durable();
+  auto events = store.load(instance, verify && known > 0 ? known - 1 : known);
   if (!events) return tl::make_unexpected(std::move(events.error()));
+  if (verify)
+    if (const auto broken = verify_history(instance, *events))
+      return error(ErrorCode::invalid_event, broken->describe());
   for (const auto& event : *events)
-    if (auto ok = state.apply(event); !ok) return tl::make_unexpected(std::move(ok.error()));
+    if (event.sequence > known)
+      if (auto ok = state.apply(event); !ok) return tl::make_unexpected(std::move(ok.error()));
   if (state.last_sequence == 0)
     return error(ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'");
   run.registry = registry();

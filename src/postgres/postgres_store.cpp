@@ -1,5 +1,6 @@
 #include "ablauf/postgres_store.hpp"
 
+#include "ablauf/history.hpp"
 #include "failure.hpp"
 #include "postgres/listener.hpp"
 #include "postgres/pool.hpp"
@@ -91,8 +92,16 @@ constexpr const char* migrations[] = {
       WHERE p.awaiting IS NOT NULL AND EXISTS (SELECT 1 FROM ablauf_instances c
         WHERE c.id = ANY(p.awaiting) AND c.status IN ('completed', 'failed', 'cancelled'));
     )sql",
+    // 3: each event's link in its instance's hash chain (history.hpp). The events stored
+    // before are chained as the migration runs (see chain_events).
+    R"sql(
+    ALTER TABLE ablauf_events ADD COLUMN hash text;  -- event_hash() of it and the one before
+    )sql",
 };
 static_assert(std::size(migrations) == PostgresStore::schema_version);
+// The migration that adds ablauf_events.hash: after it, the events already stored get their
+// hashes.
+constexpr int chained_version = 3;
 
 // Any number that fits in the key space of pg_advisory_xact_lock, the same for every ablauf.
 constexpr const char* migration_lock = "SELECT pg_advisory_xact_lock(7235813849137)";
@@ -143,6 +152,8 @@ struct PostgresStore::Impl {
   pq::Listener listener;
 
   tl::expected<void, Error> migrate();
+  // Gives every event its hash, one instance at a time, for a database from before hashes.
+  static tl::expected<void, Error> chain_events(pq::Connection& db);
   tl::expected<void, Error> write(pq::Connection& db, std::string_view instance,
                                   std::uint64_t expected_last, const Commit& commit);
   tl::expected<void, Error> wake_callers(pq::Connection& db, const std::string& id,
@@ -191,8 +202,46 @@ tl::expected<void, Error> PostgresStore::Impl::migrate() {
                              {number(next + 1)});
         !ok)
       return failed(ok.error());
+    if (next + 1 == chained_version)
+      if (auto ok = chain_events(**db); !ok) return ok;
   }
   if (auto ok = transaction->commit(); !ok) return failed(ok.error());
+  return {};
+}
+
+tl::expected<void, Error> PostgresStore::Impl::chain_events(pq::Connection& db) {
+  auto ids = db.execute("SELECT DISTINCT instance FROM ablauf_events ORDER BY instance");
+  if (!ids) return failed(ids.error());
+  for (int i = 0; i < ids->size(); ++i) {
+    const std::string id(ids->text(i, 0));
+    auto rows = db.run("chain_select",
+                       "SELECT sequence, event FROM ablauf_events WHERE instance = $1 "
+                       "ORDER BY sequence",
+                       {id});
+    if (!rows) return failed(rows.error());
+    std::string previous = history_origin(id);
+    std::string sequences = "{", hashes = "{";
+    for (int row = 0; row < rows->size(); ++row) {
+      boost::system::error_code parse_error;
+      const auto value = json::parse(rows->text(row, 1), parse_error);
+      auto event = parse_error ? tl::expected<Event, Error>(tl::unexpect, Error{})
+                               : event_from_json(value);
+      // An event that cannot be read keeps no hash, nor do those after it: verifying the
+      // instance names it.
+      if (!event) break;
+      previous = event_hash(previous, *event);
+      if (row > 0) sequences += ',', hashes += ',';
+      sequences += rows->text(row, 0);
+      hashes += previous;
+    }
+    if (auto ok = db.run("chain_update",
+                         "UPDATE ablauf_events e SET hash = h.hash "
+                         "FROM unnest($2::bigint[], $3::text[]) AS h(sequence, hash) "
+                         "WHERE e.instance = $1 AND e.sequence = h.sequence",
+                         {id, sequences + "}", hashes + "}"});
+        !ok)
+      return failed(ok.error());
+  }
   return {};
 }
 
@@ -265,7 +314,10 @@ tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::st
   // The row lock makes a second writer of the same instance wait here, then see the new last.
   auto found =
       db.run("last_sequence",
-             "SELECT last_sequence, fence FROM ablauf_instances WHERE id = $1 FOR UPDATE", {id});
+             "SELECT last_sequence, fence, (SELECT hash FROM ablauf_events e WHERE e.instance = "
+             "i.id AND e.sequence = i.last_sequence) FROM ablauf_instances i WHERE id = $1 "
+             "FOR UPDATE",
+             {id});
   if (!found) return failed(found.error());
   const std::uint64_t last = found->empty() ? 0 : static_cast<std::uint64_t>(found->integer(0, 0));
   // A writer whose claim was taken over writes nothing: the new owner carries on.
@@ -317,20 +369,28 @@ tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::st
   if (!fence && summary.status == InstanceStatus::running)
     if (auto ok = notify_workers(db); !ok) return ok;
   // All events in one statement: one round trip however many a step made.
-  json::array list;
-  list.reserve(events.size());
+  // Each chained to the one before (history.hpp); the first of an instance to its origin.
+  std::string list = "[", hashes = "{";
+  std::string previous = found->empty()     ? history_origin(id)
+                         : found->is_null(0, 2) ? std::string()
+                                                : std::string(found->text(0, 2));
   auto sequence = expected_last;
   for (const auto& event : events) {
     Event stored = event;
     stored.sequence = ++sequence;
-    list.push_back(to_json(stored));
+    const auto text = json::serialize(to_json(stored));
+    previous = detail::stored_event_hash(previous, stored, text);
+    if (sequence > expected_last + 1) list += ',', hashes += ',';
+    list += text;
+    hashes += previous;
   }
-  if (auto ok =
-          db.run("insert_events",
-                 "INSERT INTO ablauf_events (instance, sequence, event) "
-                 "SELECT $1, $2::bigint + e.n, e.value "
-                 "FROM json_array_elements($3::json) WITH ORDINALITY AS e(value, n)",
-                 {id, number(static_cast<std::int64_t>(expected_last)), json::serialize(list)});
+  if (auto ok = db.run("insert_events",
+                       "INSERT INTO ablauf_events (instance, sequence, event, hash) "
+                       "SELECT $1, $2::bigint + e.n, e.value, h.hash "
+                       "FROM json_array_elements($3::json) WITH ORDINALITY AS e(value, n) "
+                       "JOIN unnest($4::text[]) WITH ORDINALITY AS h(hash, n) ON h.n = e.n",
+                       {id, number(static_cast<std::int64_t>(expected_last)), list + "]",
+                        hashes + "}"});
       !ok)
     return failed(ok.error());
   if (snapshot)
@@ -380,8 +440,8 @@ tl::expected<std::vector<Event>, Error> PostgresStore::load(std::string_view ins
   if (!db) return failed(db.error());
   const std::string id(instance);
   auto rows = (*db)->run("select_events",
-                         "SELECT event FROM ablauf_events WHERE instance = $1 AND sequence > $2 "
-                         "ORDER BY sequence",
+                         "SELECT event, hash FROM ablauf_events WHERE instance = $1 AND "
+                         "sequence > $2 ORDER BY sequence",
                          {id, number(static_cast<std::int64_t>(after))});
   if (!rows) return failed(rows.error());
   std::vector<Event> events;
@@ -400,6 +460,7 @@ tl::expected<std::vector<Event>, Error> PostgresStore::load(std::string_view ins
                         " in PostgreSQL: " + problem.message;
       return tl::make_unexpected(std::move(problem));
     }
+    if (!rows->is_null(row, 1)) event->hash = rows->text(row, 1);
     events.push_back(std::move(*event));
   }
   if (events.empty()) {

@@ -1,5 +1,6 @@
 #include "ablauf/sqlite_store.hpp"
 
+#include "ablauf/history.hpp"
 #include "failure.hpp"
 #include "sqlite/sqlite.hpp"
 #include "store_codec.hpp"
@@ -76,8 +77,15 @@ constexpr const char* migrations[] = {
     );
     CREATE INDEX outbox_unsent ON outbox (id) WHERE message_id IS NULL;
     )sql",
+    // 4: each event's link in its instance's hash chain (history.hpp). The events stored
+    // before are chained as the migration runs (see chain_events).
+    R"sql(
+    ALTER TABLE events ADD COLUMN hash TEXT;  -- event_hash() of the event and the one before
+    )sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
+// The migration that adds events.hash: after it, the events already stored get their hashes.
+constexpr int chained_version = 4;
 
 // Holds an exclusive flock() on the database file for as long as the store is open. SQLite's
 // own locks are per transaction; this one says "this process runs these instances".
@@ -127,7 +135,7 @@ struct SqliteStore::Impl {
       select_events, select_instances, select_by_key, select_due, select_unfinished,
       insert_definition, select_definitions, upsert_snapshot, select_snapshot, select_record,
       select_records, insert_record, replace_record, insert_mail, select_outbox, select_unsent,
-      update_sent;
+      update_sent, select_hash;
 
   tl::unexpected<Error> failed(const sqlite::Failure& failure) const {
     return error(ErrorCode::store_error, "SQLite (" + path + "): " + failure.message);
@@ -152,6 +160,8 @@ struct SqliteStore::Impl {
                                   const Commit& commit);
 
   tl::expected<void, Error> migrate();
+  // Gives every event its hash, one instance at a time, for a database from before hashes.
+  tl::expected<void, Error> chain_events();
   tl::expected<std::optional<json::object>, Error> read_record(std::string_view collection,
                                                                std::string_view key) const;
   // The schema version the database records; an error for one this ablauf cannot work on.
@@ -177,8 +187,54 @@ tl::expected<void, Error> SqliteStore::Impl::migrate() {
     auto record = db.prepare("INSERT INTO ablauf_schema (version) VALUES (?)");
     if (!record) return failed(record.error());
     if (auto ok = record->bind(1, next + 1).run(); !ok) return failed(ok.error());
+    if (next + 1 == chained_version)
+      if (auto ok = chain_events(); !ok) return ok;
   }
   if (auto ok = transaction->commit(); !ok) return failed(ok.error());
+  return {};
+}
+
+tl::expected<void, Error> SqliteStore::Impl::chain_events() {
+  auto instances = db.prepare("SELECT DISTINCT instance FROM events ORDER BY instance");
+  if (!instances) return failed(instances.error());
+  std::vector<std::string> ids;
+  for (;;) {
+    auto row = instances->step();
+    if (!row) return failed(row.error());
+    if (!*row) break;
+    ids.emplace_back(instances->text(0));
+  }
+  *instances = {};
+  auto events = db.prepare("SELECT sequence, event FROM events WHERE instance = ? ORDER BY sequence");
+  if (!events) return failed(events.error());
+  auto update = db.prepare("UPDATE events SET hash = ? WHERE instance = ? AND sequence = ?");
+  if (!update) return failed(update.error());
+  for (const auto& id : ids) {
+    std::vector<std::pair<std::int64_t, std::string>> hashes;
+    std::string previous = history_origin(id);
+    events->reset();
+    events->bind(1, id);
+    for (;;) {
+      auto row = events->step();
+      if (!row) return failed(row.error());
+      if (!*row) break;
+      boost::system::error_code parse_error;
+      const auto value = json::parse(events->text(1), parse_error);
+      auto event = parse_error ? tl::expected<Event, Error>(tl::unexpect, Error{})
+                               : event_from_json(value);
+      // An event that cannot be read keeps no hash, nor do those after it: verifying the
+      // instance names it.
+      if (!event) break;
+      previous = event_hash(previous, *event);
+      hashes.emplace_back(events->integer(0), previous);
+    }
+    events->reset();
+    for (const auto& [sequence, hash] : hashes) {
+      update->reset();
+      if (auto ok = update->bind(1, hash).bind(2, id).bind(3, sequence).run(); !ok)
+        return failed(ok.error());
+    }
+  }
   return {};
 }
 
@@ -227,9 +283,11 @@ tl::expected<void, Error> SqliteStore::Impl::prepare() {
        "next_due) VALUES (?, ?, ?, ?, ?, ?, ?)"},
       {&update_instance,
        "UPDATE instances SET last_sequence = ?, status = ?, next_due = ? WHERE id = ?"},
-      {&insert_event, "INSERT INTO events (instance, sequence, event) VALUES (?, ?, ?)"},
+      {&insert_event,
+       "INSERT INTO events (instance, sequence, event, hash) VALUES (?, ?, ?, ?)"},
       {&select_events,
-       "SELECT event FROM events WHERE instance = ? AND sequence > ? ORDER BY sequence"},
+       "SELECT event, hash FROM events WHERE instance = ? AND sequence > ? ORDER BY sequence"},
+      {&select_hash, "SELECT hash FROM events WHERE instance = ? AND sequence = ?"},
       {&select_instances, "SELECT id FROM instances ORDER BY rowid"},
       {&select_by_key, "SELECT id FROM instances WHERE workflow = ? AND business_key = ?"},
       {&select_due, "SELECT id FROM instances WHERE next_due <= ? ORDER BY next_due"},
@@ -383,12 +441,25 @@ tl::expected<void, Error> SqliteStore::Impl::write(std::string_view instance,
                                                  "'");
     return s.failed(ok.error());
   }
+  std::string previous;
+  if (expected_last == 0) {
+    previous = history_origin(instance);
+  } else {
+    s.select_hash.reset();
+    auto row =
+        s.select_hash.bind(1, instance).bind(2, static_cast<std::int64_t>(expected_last)).step();
+    if (!row) return s.failed(row.error());
+    if (*row && !s.select_hash.is_null(0)) previous = s.select_hash.text(0);
+    s.select_hash.reset();
+  }
   auto sequence = static_cast<std::int64_t>(expected_last);
   for (const auto& event : events) {
     Event stored = event;
     stored.sequence = static_cast<std::uint64_t>(++sequence);
+    auto text = json::serialize(to_json(stored));
+    previous = detail::stored_event_hash(previous, stored, text);
     s.insert_event.reset();
-    s.insert_event.bind(1, instance).bind(2, sequence).bind(3, json::serialize(to_json(stored)));
+    s.insert_event.bind(1, instance).bind(2, sequence).bind(3, text).bind(4, previous);
     if (auto ok = s.insert_event.run(); !ok) return s.failed(ok.error());
   }
   if (snapshot) {
@@ -523,6 +594,7 @@ tl::expected<std::vector<Event>, Error> SqliteStore::load(std::string_view insta
                         "': " + problem.message;
       return tl::make_unexpected(std::move(problem));
     }
+    if (!s.select_events.is_null(1)) event->hash = s.select_events.text(1);
     events.push_back(std::move(*event));
   }
   s.select_events.reset();

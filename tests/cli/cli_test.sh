@@ -227,6 +227,35 @@ run instances resume --store "$scratch/i.db" --answers "$source_dir/workflows/an
 check "answers without the instance they are for are a usage error" grep -q "needs the ID" "$scratch/err"
 run instances resume --store "$scratch/i.db"
 check "instances resume without an id resumes every unfinished one" grep -q "resumed 0 unfinished" "$scratch/out"
+
+# The histories' hash chains: intact as run left them; an event edited with sqlite3 is named.
+run instances verify --store "$scratch/i.db"
+check "instances verify passes the store run wrote" test "$status" -eq 0
+check "instances verify says each history is intact" grep -q "^$id  intact  [0-9]* events, head [0-9a-f]\{64\}$" "$scratch/out"
+run instances verify "$id" --store "$scratch/i.db" --json
+check "instances verify --json gives the head" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d) == 1 and d[0]['intact'] and len(d[0]['head']) == 64, d" "$scratch/out"
+run instances verify i-nope --store "$scratch/i.db"
+check "verifying an unknown instance is a usage error" test "$status" -eq 2
+if command -v sqlite3 >/dev/null; then
+  sqlite3 "$scratch/i.db" ".backup '$scratch/edited.db'"
+  edited=$(sqlite3 "$scratch/edited.db" "SELECT min(sequence) FROM events WHERE instance = '$id' AND event LIKE '%erika.mueller%'")
+  sqlite3 "$scratch/edited.db" "UPDATE events SET event = replace(event, 'erika.mueller', 'mallory') WHERE instance = '$id' AND sequence = $edited"
+  run instances verify --store "$scratch/edited.db"
+  check "instances verify fails on an edited event" test "$status" -eq 1
+  check "and names the instance and the event" grep -qF "$id  BROKEN  instance '$id', event $edited: stored hash " "$scratch/out"
+  check "and says so on stderr" grep -q "1 of [0-9]* instance histories do not verify" "$scratch/err"
+  run instances verify "$id" --store "$scratch/edited.db" --json
+  check "instances verify --json gives the break" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert not d[0]['intact'] and d[0]['break']['sequence'] == int(sys.argv[2]), d
+assert d[0]['break']['expected'] != d[0]['break']['found'], d" "$scratch/out" "$edited"
+else
+  echo "SKIP: editing a store needs the sqlite3 tool (.ci/install-deps.sh installs it)"
+fi
 sed 's/Kundenrechnungen und Zahlungsprozesse/Geändert/' "$source_dir/workflows/invoicing_and_payments.json" >"$scratch/changed.json"
 run run "$scratch/changed.json" --store "$scratch/i.db" </dev/null
 check "a changed definition under a kept version is refused" grep -q "in the store with another text" "$scratch/err"

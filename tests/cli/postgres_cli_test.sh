@@ -27,4 +27,10 @@ if ! grep -q "utility_billing v1 *completed" instances.out; then
   cat instances.out
   exit 1
 fi
-echo "ok: a seed workflow ran on PostgreSQL and is listed from another process"
+"$ablauf" instances verify --store "$url" > verify.out 2>&1
+if ! grep -q "  intact  [0-9]* events, head [0-9a-f]\{64\}$" verify.out; then
+  echo "FAIL: instances verify does not find the history's chain intact"
+  cat verify.out
+  exit 1
+fi
+echo "ok: a seed workflow ran on PostgreSQL, is listed from another process, and its history verifies"
