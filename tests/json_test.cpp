@@ -79,7 +79,8 @@ TEST_CASE("a UTF-8 byte order mark is skipped", "[json]") {
 }
 
 // JSONTestSuite: y_ files must parse, n_ files must fail with a located error, and no file
-// (i_ included) may crash or hang.
+// (i_ included) may crash or hang. Keys written twice are valid JSON, but ablauf refuses them
+// on purpose (docs/limits.md): readers disagree on which value counts.
 TEST_CASE("the JSONTestSuite parsing corpus is judged correctly", "[json][corpus]") {
   const auto dir = std::filesystem::path(ABLAUF_CORPORA_DIR) / "jsontestsuite/test_parsing";
   std::size_t accepted = 0, rejected = 0, either = 0;
@@ -88,6 +89,12 @@ TEST_CASE("the JSONTestSuite parsing corpus is judged correctly", "[json][corpus
     INFO(name);
     const Source source(name, test::read_file(entry.path()));
     const auto result = parse_json(source);
+    if (name.find("duplicated_key") != std::string::npos) {
+      REQUIRE_FALSE(result);
+      CHECK_THAT(result.error().message, Catch::Contains("given twice"));
+      ++accepted;
+      continue;
+    }
     switch (name[0]) {
       case 'y':
         CHECK(result);
