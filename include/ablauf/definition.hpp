@@ -193,6 +193,7 @@ struct LoadOptions {
   /// Limits of the expressions and templates in it.
   ExpressionLimits expressions;
   TemplateLimits templates;  ///< limits of its templates (step titles, descriptions, parameters)
+
   /// Most findings (errors and warnings) kept, the earliest in the document; the rest are
   /// counted (Diagnostics::omitted()), so a document with a great many problems is reported
   /// in time and memory bounded by this, not by its problems.
