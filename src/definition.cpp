@@ -6,6 +6,7 @@
 #include "suggest.hpp"
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace ablauf {
@@ -104,11 +105,57 @@ void read_checklist_sections(DefinitionReader& reader, Fields& fields, WorkflowD
   }
 }
 
+// One error, not from the document: the options themselves are wrong.
+Diagnostics options_error(std::string message, std::string file) {
+  Diagnostics diagnostics;
+  diagnostics.add(Severity::error, ErrorCode::invalid_value, std::move(message), "",
+                  SourceLocation{std::move(file), 0, 0});
+  return diagnostics;
+}
+
 }  // namespace
+
+std::string check_load_options(const LoadOptions& options) {
+  if (auto message = check_json_limits(options.json); !message.empty())
+    return "LoadOptions::json." + message;
+  constexpr auto unbounded = std::numeric_limits<std::size_t>::max();
+  const auto check = [](std::string_view field, std::size_t value,
+                        std::size_t ceiling) -> std::string {
+    if (value >= 1 && value <= ceiling) return {};
+    return "LoadOptions::" + std::string(field) + " must be between 1 and " +
+           std::to_string(ceiling) + ", not " + std::to_string(value);
+  };
+  const std::size_t bytes = JsonLimits::max_bytes_ceiling;
+  for (auto message : {
+           check("max_steps", options.max_steps, unbounded),
+           check("max_identifier_length", options.max_identifier_length, unbounded),
+           check("max_transitions", options.max_transitions, unbounded),
+           check("max_parallel_branches", options.max_parallel_branches, unbounded),
+           check("max_retry_attempts", options.max_retry_attempts, unbounded),
+           check("max_errors", options.max_errors, unbounded),
+           check("expressions.max_length", options.expressions.max_length, bytes),
+           check("expressions.max_depth", options.expressions.max_depth,
+                 LoadOptions::max_expression_depth_ceiling),
+           check("templates.max_template_bytes", options.templates.max_template_bytes, bytes),
+           check("templates.max_nesting", options.templates.max_nesting,
+                 LoadOptions::max_template_nesting_ceiling),
+           check("templates.max_partial_depth", options.templates.max_partial_depth,
+                 LoadOptions::max_template_nesting_ceiling),
+           check("templates.max_output_bytes", options.templates.max_output_bytes, bytes),
+           check("templates.max_render_steps", options.templates.max_render_steps, unbounded),
+       })
+    if (!message.empty()) return message;
+  if (options.max_timer_horizon.count() <= 0)
+    return "LoadOptions::max_timer_horizon must be positive, not " +
+           std::to_string(options.max_timer_horizon.count()) + " ms";
+  return {};
+}
 
 tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
                                                               std::string source_name,
                                                               const LoadOptions& options) {
+  if (auto message = check_load_options(options); !message.empty())
+    return tl::make_unexpected(options_error(std::move(message), std::move(source_name)));
   auto source = std::make_shared<const Source>(std::move(source_name), std::move(text));
   auto parsed = parse_json(*source, options.json);
   if (!parsed) {
@@ -194,6 +241,8 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
 
 tl::expected<WorkflowDefinition, Diagnostics> load_definition_file(
     const std::filesystem::path& path, const LoadOptions& options) {
+  if (auto message = check_load_options(options); !message.empty())
+    return tl::make_unexpected(options_error(std::move(message), path.string()));
   std::ifstream in(path, std::ios::binary);
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);

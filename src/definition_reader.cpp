@@ -15,14 +15,47 @@ namespace ablauf::detail {
 DefinitionReader::DefinitionReader(std::shared_ptr<const Source> source, const LoadOptions& options)
     : source_(std::move(source)), options_(options) {}
 
+void DefinitionReader::keep(Diagnostic diagnostic, Anchor anchor) {
+  if (diagnostic.severity == Severity::error) has_errors_ = true;
+  Pending pending{std::move(diagnostic), 0, found_++};
+  pending.offset = source_->offset_of(pending.diagnostic.pointer, anchor);
+  if (!pending.diagnostic.location.known())
+    pending.diagnostic.location = source_->location_at(pending.offset);
+  if (pending_.size() < options_.max_errors) {
+    pending_.push_back(std::move(pending));
+    std::push_heap(pending_.begin(), pending_.end());
+    return;
+  }
+  // Full: whichever of the kept findings and this one comes last in the document drops out.
+  if (!(pending < pending_.front())) {
+    omitted_.omit(pending.diagnostic.severity);
+    return;
+  }
+  std::pop_heap(pending_.begin(), pending_.end());
+  omitted_.omit(pending_.back().diagnostic.severity);
+  pending_.back() = std::move(pending);
+  std::push_heap(pending_.begin(), pending_.end());
+}
+
+bool DefinitionReader::would_keep(std::string_view pointer, Anchor anchor) const {
+  if (pending_.size() < options_.max_errors) return true;
+  // At the same offset as the last kept, a later finding drops out: it was found later.
+  return source_->offset_of(pointer, anchor) < pending_.front().offset;
+}
+
+void DefinitionReader::omit(Severity severity) {
+  if (severity == Severity::error) has_errors_ = true;
+  omitted_.omit(severity);
+  ++found_;
+}
+
 void DefinitionReader::error(ErrorCode code, std::string pointer, std::string message,
                              Anchor anchor) {
   Diagnostic d;
   d.code = code;
   d.message = std::move(message);
   d.pointer = std::move(pointer);
-  pending_.push_back({std::move(d), anchor});
-  has_errors_ = true;
+  keep(std::move(d), anchor);
 }
 
 void DefinitionReader::error_in_string(ErrorCode code, std::string pointer, std::size_t offset,
@@ -32,8 +65,7 @@ void DefinitionReader::error_in_string(ErrorCode code, std::string pointer, std:
   d.message = std::move(message);
   d.location = source_->locate_in_string(pointer, offset);
   d.pointer = std::move(pointer);
-  pending_.push_back({std::move(d), Anchor::value});
-  has_errors_ = true;
+  keep(std::move(d), Anchor::value);
 }
 
 void DefinitionReader::warning(ErrorCode code, std::string pointer, std::string message,
@@ -43,7 +75,7 @@ void DefinitionReader::warning(ErrorCode code, std::string pointer, std::string 
   d.code = code;
   d.message = std::move(message);
   d.pointer = std::move(pointer);
-  pending_.push_back({std::move(d), anchor});
+  keep(std::move(d), anchor);
 }
 
 std::string DefinitionReader::line_of(std::string_view pointer) const {
@@ -51,19 +83,12 @@ std::string DefinitionReader::line_of(std::string_view pointer) const {
 }
 
 Diagnostics DefinitionReader::take_diagnostics() {
-  std::vector<std::pair<std::size_t, Diagnostic>> located;
-  located.reserve(pending_.size());
-  for (auto& [diagnostic, anchor] : pending_) {
-    // A location set by the finder (inside a string) stays; others come from the pointer.
-    const std::size_t offset = source_->offset_of(diagnostic.pointer, anchor);
-    if (!diagnostic.location.known()) diagnostic.location = source_->location_at(offset);
-    located.emplace_back(offset, std::move(diagnostic));
-  }
-  pending_.clear();
-  std::stable_sort(located.begin(), located.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort_heap(pending_.begin(), pending_.end());
   Diagnostics out;
-  for (auto& [offset, diagnostic] : located) out.add(std::move(diagnostic));
+  for (auto& pending : pending_) out.add(std::move(pending.diagnostic));
+  out.append(omitted_);
+  pending_.clear();
+  omitted_ = {};
   return out;
 }
 
@@ -210,6 +235,10 @@ void Fields::check_unknown() const {
   for (const auto& member : object_) {
     const std::string_view key = member.key();
     if (std::find(allowed_.begin(), allowed_.end(), key) != allowed_.end()) continue;
+    if (!reader_.would_keep(pointer_of(key), Anchor::key)) {  // spare the suggestion
+      reader_.omit(Severity::error);
+      continue;
+    }
     std::string message = "unknown field '" + std::string(key) + "' in " + std::string(what_) +
                           did_you_mean_or_list(key, allowed_, "allowed");
     reader_.error(ErrorCode::unknown_field, pointer_of(key), std::move(message), Anchor::key);

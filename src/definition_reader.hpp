@@ -31,11 +31,17 @@ class DefinitionReader {
   void warning(ErrorCode code, std::string pointer, std::string message,
                Anchor anchor = Anchor::value);
   bool has_errors() const noexcept { return has_errors_; }
+  // Whether a finding at `pointer` would be kept (not dropped past max_errors): a caller may
+  // then skip composing a costly message (a suggestion) and only omit() it.
+  bool would_keep(std::string_view pointer, Anchor anchor = Anchor::value) const;
+  // Counts a finding without keeping it.
+  void omit(Severity severity);
 
   // "line L" of a pointer, for messages that refer to a second place.
   std::string line_of(std::string_view pointer) const;
 
-  // The findings so far, located, in document order.
+  // The findings so far, located, in document order: the first max_errors of them, and a
+  // count of the rest.
   Diagnostics take_diagnostics();
 
   // A fixed path an expression or template reads, kept to be checked once every step is known.
@@ -51,11 +57,21 @@ class DefinitionReader {
  private:
   struct Pending {
     Diagnostic diagnostic;
-    Anchor anchor;
+    std::size_t offset;    // in the document, to order findings by
+    std::size_t sequence;  // order found, among findings at one offset
+    bool operator<(const Pending& other) const noexcept {
+      return offset != other.offset ? offset < other.offset : sequence < other.sequence;
+    }
   };
+  void keep(Diagnostic diagnostic, Anchor anchor);
+
   std::shared_ptr<const Source> source_;
   const LoadOptions& options_;
+  // A max-heap of the findings earliest in the document, at most max_errors of them, so that
+  // memory stays bounded however many problems a document has.
   std::vector<Pending> pending_;
+  std::size_t found_ = 0;
+  Diagnostics omitted_;  // counts of the findings that fell off the heap
   std::vector<Reference> references_;
   bool has_errors_ = false;
 };

@@ -122,6 +122,12 @@ void Diagnostics::add(Severity severity, ErrorCode code, std::string message, st
 
 void Diagnostics::append(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  omitted_errors_ += other.omitted_errors_;
+  omitted_warnings_ += other.omitted_warnings_;
+}
+
+void Diagnostics::omit(Severity severity) noexcept {
+  ++(severity == Severity::error ? omitted_errors_ : omitted_warnings_);
 }
 
 bool Diagnostics::has_errors() const noexcept {
@@ -129,8 +135,14 @@ bool Diagnostics::has_errors() const noexcept {
 }
 
 std::size_t Diagnostics::error_count() const noexcept {
-  return static_cast<std::size_t>(std::count_if(
-      items_.begin(), items_.end(), [](const auto& d) { return d.severity == Severity::error; }));
+  return omitted_errors_ +
+         static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const auto& d) {
+           return d.severity == Severity::error;
+         }));
+}
+
+std::size_t Diagnostics::warning_count() const noexcept {
+  return items_.size() + omitted() - error_count();
 }
 
 const Diagnostic& Diagnostics::first_error() const {
@@ -140,6 +152,17 @@ const Diagnostic& Diagnostics::first_error() const {
 
 std::ostream& operator<<(std::ostream& out, const Diagnostics& diagnostics) {
   for (const auto& d : diagnostics) out << d << '\n';
+  if (diagnostics.omitted() == 0) return out;
+  const auto count = [](std::size_t n, std::string_view what) {
+    return std::to_string(n) + " more " + std::string(what) + (n == 1 ? "" : "s");
+  };
+  const std::size_t errors = diagnostics.omitted_errors();
+  const std::size_t warnings = diagnostics.omitted() - errors;
+  out << "and ";
+  if (errors != 0) out << count(errors, "error");
+  if (errors != 0 && warnings != 0) out << " and ";
+  if (warnings != 0) out << count(warnings, "warning");
+  out << " not shown (max_errors)\n";
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,9 +47,11 @@ using EntryMap = std::unordered_map<std::string, Entry>;
 
 }  // namespace
 
-// Every value's offset, and every object member's key offset, by JSON pointer.
+// Every value's offset, and every object member's key offset, by JSON pointer; for a key
+// written twice, the later one's, as Boost.JSON keeps the later value.
 struct Source::Index {
   EntryMap entries;
+  std::vector<DuplicateKey> duplicates;
 };
 
 Source::Source(std::string name, std::string text)
@@ -56,24 +59,55 @@ Source::Source(std::string name, std::string text)
 
 Source::~Source() = default;
 
+// Where each line starts, and how many code points precede every stride-th byte: enough to
+// give any offset its line (by binary search) and its column (by counting at most a stride of
+// bytes), so that locating every finding of a large document costs time linear in their
+// number, not in their number times the document's length.
+struct Source::Lines {
+  static constexpr std::size_t stride = 256;
+  std::vector<std::size_t> starts;       // byte offset of each line's first character
+  std::vector<std::size_t> code_points;  // code points before byte i * stride
+
+  std::size_t code_points_before(std::string_view text, std::size_t offset) const {
+    std::size_t count = code_points[offset / stride];
+    for (std::size_t i = offset / stride * stride; i < offset; ++i)
+      if (!is_continuation(text[i])) ++count;
+    return count;
+  }
+
+  // UTF-8 continuation bytes (10xxxxxx) do not start a code point.
+  static bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+};
+
+const Source::Lines& Source::lines() const {
+  std::call_once(lines_once_, [this] {
+    auto lines = std::make_unique<Lines>();
+    lines->starts.push_back(utf8_bom_length(text_));
+    lines->code_points.reserve(text_.size() / Lines::stride + 1);
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < text_.size(); ++i) {
+      if (i % Lines::stride == 0) lines->code_points.push_back(count);
+      if (!Lines::is_continuation(text_[i])) ++count;
+      if (text_[i] == '\n') lines->starts.push_back(i + 1);
+    }
+    if (text_.size() % Lines::stride == 0) lines->code_points.push_back(count);
+    lines_ = std::move(lines);
+  });
+  return *lines_;
+}
+
 SourceLocation Source::location_at(std::size_t offset) const {
   offset = std::min(offset, text_.size());
   SourceLocation where;
   where.file = name_;
-  where.line = 1;
-  std::size_t line_start = utf8_bom_length(text_);
-  for (std::size_t i = line_start; i < offset; ++i) {
-    if (text_[i] == '\n') {
-      ++where.line;
-      line_start = i + 1;
-    }
-  }
-  // Columns count code points: skip UTF-8 continuation bytes (10xxxxxx).
-  std::uint32_t column = 1;
-  for (std::size_t i = line_start; i < offset; ++i) {
-    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
-  }
-  where.column = column;
+  const Lines& index = lines();
+  // The last line starting at or before the offset (the first, inside a byte order mark).
+  const auto after = std::upper_bound(index.starts.begin(), index.starts.end(), offset);
+  const std::size_t line = after == index.starts.begin() ? 0 : after - index.starts.begin() - 1;
+  const std::size_t line_start = std::min(index.starts[line], offset);
+  where.line = static_cast<std::uint32_t>(line + 1);
+  where.column = static_cast<std::uint32_t>(index.code_points_before(text_, offset) -
+                                            index.code_points_before(text_, line_start) + 1);
   return where;
 }
 
@@ -83,7 +117,8 @@ namespace {
 // has to find where values and keys start. Iterative, so depth cannot overflow the stack.
 class Indexer {
  public:
-  Indexer(std::string_view text, EntryMap& out) : text_(text), out_(out) {}
+  Indexer(std::string_view text, EntryMap& out, std::vector<DuplicateKey>& duplicates)
+      : text_(text), out_(out), duplicates_(duplicates) {}
 
   void run() {
     pos_ = utf8_bom_length(text_);
@@ -92,10 +127,15 @@ class Indexer {
     std::size_t key = npos;
     for (;;) {
       // A value starts at pos_; pointer_ is its pointer.
-      out_[pointer_] = {key, pos_};
+      Entry& entry = out_[pointer_];
+      // Seen before within this same object: a repeated key (not a member of a repeated
+      // object, whose first occurrence lies before the current object began).
+      if (key != npos && entry.key != npos && entry.key > frames_.back().start)
+        duplicates_.push_back({pointer_, entry.key, key});
+      entry = {key, pos_};
       const char c = text_[pos_];
       if (c == '{' || c == '[') {
-        frames_.push_back({c == '{', pointer_.size(), 0});
+        frames_.push_back({c == '{', pointer_.size(), 0, pos_});
         ++pos_;
       } else {
         skip_scalar();
@@ -135,6 +175,7 @@ class Indexer {
     bool object;
     std::size_t pointer_length;
     std::size_t index;
+    std::size_t start;  // of the '{' or '['
   };
 
   // After a value: return to its container and step past a comma. False when the value was
@@ -180,6 +221,7 @@ class Indexer {
 
   std::string_view text_;
   EntryMap& out_;
+  std::vector<DuplicateKey>& duplicates_;
   std::size_t pos_ = 0;
   std::string pointer_;
   std::vector<Frame> frames_;
@@ -190,7 +232,7 @@ class Indexer {
 const Source::Index& Source::index() const {
   std::call_once(index_once_, [this] {
     auto index = std::make_unique<Index>();
-    Indexer(text_, index->entries).run();
+    Indexer(text_, index->entries, index->duplicates).run();
     index_ = std::move(index);
   });
   return *index_;
@@ -209,6 +251,10 @@ std::size_t Source::offset_of(std::string_view pointer, Anchor anchor) const {
     path.resize(path.rfind('/'));
     anchor = Anchor::value;  // a parent stands in for a missing member: point at its start
   }
+}
+
+const std::vector<DuplicateKey>& Source::duplicate_keys() const {
+  return index().duplicates;
 }
 
 SourceLocation Source::locate(std::string_view pointer, Anchor anchor) const {

@@ -4,6 +4,8 @@
 #include "suggest.hpp"
 #include "workflow_data.hpp"
 
+#include <algorithm>
+
 namespace ablauf {
 
 std::string_view to_string(EdgeKind kind) noexcept {
@@ -21,6 +23,11 @@ namespace detail {
 
 void GraphFindings::add(Severity severity, ErrorCode code, std::string pointer, std::string message,
                         Anchor anchor) {
+  if (full()) {
+    omit(severity);
+    return;
+  }
+  has_errors_ = has_errors_ || severity == Severity::error;
   SourceLocation location;
   if (definition_.source) location = definition_.source->locate(pointer, anchor);
   diagnostics_.add(severity, code, std::move(message), std::move(pointer), std::move(location));
@@ -38,6 +45,10 @@ void add_edges(Workflow::Data& data, detail::GraphFindings& findings) {
   const auto resolve = [&](std::string_view target, const std::string& pointer,
                            std::string_view what) -> std::optional<StepIndex> {
     if (auto it = data.index.find(target); it != data.index.end()) return it->second;
+    if (findings.full()) {  // spare the suggestion's search over every step id
+      findings.omit(Severity::error);
+      return std::nullopt;
+    }
     findings.add(Severity::error, ErrorCode::dangling_target, pointer,
                  std::string(what) + " '" + std::string(target) + "' is not a step of this " +
                      "definition" + detail::did_you_mean(target, ids));
@@ -78,11 +89,12 @@ void add_edges(Workflow::Data& data, detail::GraphFindings& findings) {
 }  // namespace
 
 tl::expected<Workflow, Diagnostics> Workflow::compile(WorkflowDefinition definition,
-                                                      const StepTypeRegistry* step_types) {
+                                                      const StepTypeRegistry* step_types,
+                                                      std::size_t max_errors) {
   auto data = std::make_shared<Data>();
   data->definition = std::move(definition);
   const auto& steps = data->definition.steps;
-  detail::GraphFindings findings(data->definition);
+  detail::GraphFindings findings(data->definition, std::max<std::size_t>(max_errors, 1));
 
   data->graph = StepGraph(steps.size());
   data->index.reserve(steps.size());

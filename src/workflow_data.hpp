@@ -21,16 +21,26 @@ namespace detail {
 // Collects graph findings, located in the definition's source.
 class GraphFindings {
  public:
-  explicit GraphFindings(const WorkflowDefinition& definition) : definition_(definition) {}
+  GraphFindings(const WorkflowDefinition& definition, std::size_t max_errors)
+      : definition_(definition), max_errors_(max_errors) {}
 
+  // Keeps the finding, or past max_errors only counts it.
   void add(Severity severity, ErrorCode code, std::string pointer, std::string message,
            Anchor anchor = Anchor::value);
+  // Whether add() would only count: a caller may then skip composing a costly message.
+  bool full() const noexcept { return diagnostics_.size() >= max_errors_; }
+  void omit(Severity severity) noexcept {
+    diagnostics_.omit(severity);
+    has_errors_ = has_errors_ || severity == Severity::error;
+  }
   Diagnostics take() { return std::move(diagnostics_); }
-  bool has_errors() const noexcept { return diagnostics_.has_errors(); }
+  bool has_errors() const noexcept { return has_errors_; }
 
  private:
   const WorkflowDefinition& definition_;
+  std::size_t max_errors_;
   Diagnostics diagnostics_;
+  bool has_errors_ = false;
 };
 
 // The checks on a graph whose edges all resolved: reachability, a way to an end from every

@@ -7,6 +7,7 @@
 #include <ablauf/workflow.hpp>
 
 #include <functional>
+#include <sstream>
 
 namespace ablauf {
 namespace {
@@ -160,6 +161,126 @@ TEST_CASE("the timer horizon counts a month as 31 days and a year as 366", "[lim
       "horizon.json", options);
   REQUIRE_FALSE(task);
   CHECK(task.error().size() == 2);
+}
+
+
+TEST_CASE("a definition with very many problems reports the first max_errors, counting the rest",
+          "[limits][definition]") {
+  // 100,000 unknown fields: before locating was indexed, each finding was located by counting
+  // lines from the document's start, and such a document took minutes.
+  std::string fields;
+  for (int i = 0; i < 100'000; ++i) fields += ", \"x" + std::to_string(i) + "\": 1";
+  const std::string text = workflow(R"("type": "wait", "event": "go", "next": "done")" + fields);
+  const auto loaded = load_definition(text, "many.json");
+  REQUIRE_FALSE(loaded);
+  const Diagnostics& found = loaded.error();
+  CHECK(found.size() == 1'000);
+  CHECK(found.omitted() == 99'000);
+  CHECK(found.omitted_errors() == 99'000);
+  CHECK(found.error_count() == 100'000);
+  CHECK(found.has_errors());
+  // The earliest in the document are kept, in its order.
+  CHECK_THAT(found[0].message, Catch::Contains("'x0'"));
+  CHECK(found[0].pointer == "/steps/0/x0");
+  CHECK(found[999].pointer == "/steps/0/x999");
+  std::ostringstream out;
+  out << found;
+  CHECK_THAT(out.str(), Catch::EndsWith("\nand 99000 more errors not shown (max_errors)\n"));
+}
+
+TEST_CASE("max_errors keeps exactly that many findings", "[limits][definition]") {
+  const std::string text =
+      workflow(R"("type": "wait", "event": "go", "next": "done", "a": 1, "b": 2, "c": 3)");
+  LoadOptions options;
+  options.max_errors = 3;
+  const auto three = load_definition(text, "three.json", options);
+  REQUIRE_FALSE(three);
+  CHECK(three.error().size() == 3);
+  CHECK(three.error().omitted() == 0);
+  options.max_errors = 2;
+  const auto two = load_definition(text, "two.json", options);
+  REQUIRE_FALSE(two);
+  CHECK(two.error().size() == 2);
+  CHECK(two.error().omitted() == 1);
+  CHECK(two.error()[1].pointer == "/steps/0/b");
+  std::ostringstream out;
+  out << two.error();
+  CHECK_THAT(out.str(), Catch::EndsWith("\nand 1 more error not shown (max_errors)\n"));
+}
+
+TEST_CASE("compile keeps at most max_errors graph findings", "[limits][definition]") {
+  const std::string targets = R"("type": "decision", "next": [)" +
+                              repeated(R"({"when": "input.a", "to": "nowhere"})", 5, ", ") +
+                              R"(, {"to": "done"}])";
+  auto definition = load_definition(workflow(targets), "graph.json");
+  REQUIRE(definition);
+  const auto compiled = Workflow::compile(std::move(*definition), nullptr, 2);
+  REQUIRE_FALSE(compiled);
+  CHECK(compiled.error().size() == 2);
+  CHECK(compiled.error().omitted_errors() == 3);
+  CHECK(compiled.error()[0].code == ErrorCode::dangling_target);
+}
+
+TEST_CASE("loader options of zero or past their ceiling are refused naming the field",
+          "[limits][definition]") {
+  const std::string text = workflow(R"("type": "wait", "event": "go", "next": "done")");
+  const auto refused = [&](const std::function<void(LoadOptions&)>& set, const char* field) {
+    LoadOptions options;
+    set(options);
+    INFO(field);
+    CHECK(check_load_options(options) != "");
+    const auto loaded = load_definition(text, "options.json", options);
+    REQUIRE_FALSE(loaded);
+    REQUIRE(loaded.error().size() == 1);
+    CHECK(loaded.error()[0].code == ErrorCode::invalid_value);
+    CHECK_THAT(loaded.error()[0].message, Catch::Contains(field));
+    const auto from_file = load_definition_file("no-such-file.json", options);
+    REQUIRE_FALSE(from_file);
+    CHECK(from_file.error()[0].code == ErrorCode::invalid_value);
+  };
+  refused([](LoadOptions& o) { o.max_errors = 0; }, "LoadOptions::max_errors");
+  refused([](LoadOptions& o) { o.max_steps = 0; }, "LoadOptions::max_steps");
+  refused([](LoadOptions& o) { o.max_retry_attempts = 0; }, "LoadOptions::max_retry_attempts");
+  refused([](LoadOptions& o) { o.json.max_depth = static_cast<std::size_t>(-1); },
+          "LoadOptions::json.max_depth");
+  refused([](LoadOptions& o) { o.json.max_document_bytes = 0; },
+          "LoadOptions::json.max_document_bytes");
+  refused(
+      [](LoadOptions& o) {
+        o.expressions.max_depth = LoadOptions::max_expression_depth_ceiling + 1;
+      },
+      "LoadOptions::expressions.max_depth");
+  refused(
+      [](LoadOptions& o) {
+        o.templates.max_nesting = LoadOptions::max_template_nesting_ceiling + 1;
+      },
+      "LoadOptions::templates.max_nesting");
+  refused([](LoadOptions& o) { o.max_timer_horizon = std::chrono::milliseconds(0); },
+          "LoadOptions::max_timer_horizon");
+  // At the ceilings, and at 1, the options are used.
+  LoadOptions edge;
+  edge.json.max_depth = JsonLimits::max_depth_ceiling;
+  edge.expressions.max_depth = LoadOptions::max_expression_depth_ceiling;
+  edge.templates.max_nesting = LoadOptions::max_template_nesting_ceiling;
+  edge.max_errors = 1;
+  CHECK(check_load_options(edge) == "");
+  CHECK(load_definition(text, "edge.json", edge));
+}
+
+TEST_CASE("a key written twice in a definition is refused, not read as the last",
+          "[definition]") {
+  const auto loaded = load_definition(
+      workflow("\"type\": \"send_email\", \"subject\": \"s\", \"body\": \"b\",\n"
+               "  \"to\": \"a@example.de\",\n  \"to\": \"evil@example.com\", \"next\": \"done\""),
+      "mail.json");
+  REQUIRE_FALSE(loaded);
+  REQUIRE(loaded.error().size() == 1);
+  const auto& repeat = loaded.error()[0];
+  CHECK(repeat.code == ErrorCode::syntax_error);
+  CHECK(repeat.pointer == "/steps/0/to");
+  CHECK(repeat.location.line == 3);
+  CHECK(repeat.location.column == 3);
+  CHECK_THAT(repeat.message, Catch::Contains("'to' is given twice") && Catch::Contains("first at 2:3"));
 }
 
 }  // namespace

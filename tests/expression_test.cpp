@@ -1102,5 +1102,17 @@ TEST_CASE("copies of an expression share the compiled program", "[expression]") 
   CHECK(evaluate(copy, document()) == json::value(30));
 }
 
+TEST_CASE("an expression that is not valid UTF-8 is refused at the bad byte", "[expression]") {
+  // Its strings would become values printed as JSON, which must be UTF-8.
+  for (const std::string text : {"'a\xFF'", "'a\xC3'", "'a\xC0\xAF'", "'a\xED\xA0\x80'",
+                                 "'a\xF4\x90\x80\x80'", "'a\x80'"}) {
+    const auto parsed = Expression::parse(text);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().offset == 2);
+    CHECK_THAT(parsed.error().message, Catch::Contains("not valid UTF-8"));
+  }
+  CHECK(Expression::parse("'Grüße, 日本, 🙂'"));
+}
+
 }  // namespace
 }  // namespace ablauf

@@ -168,7 +168,10 @@ struct WorkflowDefinition {
 };
 
 /// Limits and knobs of the loader. Every limit has a default suited to hand-written
-/// definitions; docs/limits.md lists them.
+/// definitions; docs/limits.md lists them. Every limit must be at least 1 (and the timer
+/// horizon positive); depths must stay within their ceilings (JsonLimits::max_depth_ceiling,
+/// LoadOptions::max_expression_depth_ceiling, LoadOptions::max_template_nesting_ceiling), since
+/// each level costs stack. load_definition() refuses other values with ErrorCode::invalid_value.
 struct LoadOptions {
   JsonLimits json;  ///< size, depth and string length of the document
   /// Most steps in one definition (for a checklist: sections).
@@ -190,7 +193,21 @@ struct LoadOptions {
   /// Limits of the expressions and templates in it.
   ExpressionLimits expressions;
   TemplateLimits templates;  ///< limits of its templates (step titles, descriptions, parameters)
+
+  /// Most findings (errors and warnings) kept, the earliest in the document; the rest are
+  /// counted (Diagnostics::omitted()), so a document with a great many problems is reported
+  /// in time and memory bounded by this, not by its problems.
+  std::size_t max_errors = 1'000;
+
+  /// The highest expressions.max_depth accepted: parsing and evaluating recurse per level.
+  static constexpr std::size_t max_expression_depth_ceiling = 1'000;
+  /// The highest templates.max_nesting and templates.max_partial_depth accepted.
+  static constexpr std::size_t max_template_nesting_ceiling = 1'000;
 };
+
+/// Why `options` cannot be used, naming the field ("LoadOptions::max_steps must be between 1
+/// and …, not 0"), or "" when every limit lies within its range.
+std::string check_load_options(const LoadOptions& options);
 
 /// Loads a definition from its text. `source_name` names it in diagnostics (usually a path).
 tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,

@@ -22,7 +22,7 @@ namespace ablauf {
 enum class ErrorCode {
   // the document as text
   io_error,      ///< reading or writing a file failed
-  syntax_error,  ///< the text is not valid JSON
+  syntax_error,  ///< the text is not valid JSON, or repeats a key within one object
   // limits (see docs/limits.md)
   document_too_large,  ///< the document is longer than max_document_bytes
   too_deep,            ///< arrays and objects nest deeper than max_depth
@@ -141,19 +141,27 @@ class Diagnostics {
   /// Appends a finding built from its parts.
   void add(Severity severity, ErrorCode code, std::string message, std::string pointer,
            SourceLocation location = {});
-  /// Appends every finding of `other`, in order.
+  /// Appends every finding of `other`, in order, and adds up what each omitted.
   void append(const Diagnostics& other);
+  /// Counts a finding that is not kept, past a cap such as LoadOptions::max_errors: it counts
+  /// in has_errors(), error_count() and warning_count(), and the output says how many more
+  /// there were.
+  void omit(Severity severity) noexcept;
 
-  /// Whether any finding is an error (warnings alone do not count).
+  /// Whether any finding is an error (warnings alone do not count), kept or omitted.
   bool has_errors() const noexcept;
-  /// How many findings are errors.
+  /// How many findings are errors, kept or omitted.
   std::size_t error_count() const noexcept;
-  /// How many findings are warnings.
-  std::size_t warning_count() const noexcept { return items_.size() - error_count(); }
+  /// How many findings are warnings, kept or omitted.
+  std::size_t warning_count() const noexcept;
+  /// How many findings were counted but not kept (see omit()).
+  std::size_t omitted() const noexcept { return omitted_errors_ + omitted_warnings_; }
+  /// How many of the omitted findings are errors.
+  std::size_t omitted_errors() const noexcept { return omitted_errors_; }
 
   /// Whether there are no findings at all.
   bool empty() const noexcept { return items_.empty(); }
-  /// How many findings there are, errors and warnings.
+  /// How many findings are kept, errors and warnings; omitted() more were counted.
   std::size_t size() const noexcept { return items_.size(); }
   /// The finding at position `i`.
   /// REQUIRES: i < size()
@@ -163,15 +171,18 @@ class Diagnostics {
   /// End of the iteration begun by begin().
   auto end() const noexcept { return items_.end(); }
 
-  /// The first error, e.g. for a caller that wants a single Error.
-  /// REQUIRES: has_errors()
+  /// The first error kept, e.g. for a caller that wants a single Error.
+  /// REQUIRES: has_errors(), and not every error omitted
   const Diagnostic& first_error() const;
 
  private:
   std::vector<Diagnostic> items_;
+  std::size_t omitted_errors_ = 0;
+  std::size_t omitted_warnings_ = 0;
 };
 
-/// One diagnostic a line, each formatted as above.
+/// One diagnostic a line, each formatted as above; when findings were omitted, a last line
+/// says how many: "and 1500 more errors not shown (max_errors)".
 std::ostream& operator<<(std::ostream& out, const Diagnostics& diagnostics);
 
 }  // namespace ablauf

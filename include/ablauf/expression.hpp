@@ -84,7 +84,8 @@ enum class ExpressionSyntax {
 /// from_jsonlogic(). Cheap to copy: copies share the compiled form.
 class Expression {
  public:
-  /// Compiles a text expression such as `size(steps.verify.answers) == 3`.
+  /// Compiles a text expression such as `size(steps.verify.answers) == 3`. Text that is not
+  /// valid UTF-8 is refused at its first bad byte: its strings would become JSON values.
   static tl::expected<Expression, ExpressionError> parse(std::string_view text,
                                                          const CompileOptions& options = {});
 

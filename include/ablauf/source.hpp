@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ablauf {
 
@@ -25,6 +26,14 @@ namespace ablauf {
 enum class Anchor {
   value,  ///< the start of the value
   key     ///< the start of the member's key (the value's, for an array element or the root)
+};
+
+/// A key written more than once in one JSON object. JSON leaves such a document's meaning
+/// open (Boost.JSON keeps the last value), so parse_json() refuses it.
+struct DuplicateKey {
+  std::string pointer;    ///< of the member, e.g. "/steps/0/to"
+  std::size_t first = 0;  ///< byte offset of the key's earlier occurrence (its opening quote)
+  std::size_t second = 0;  ///< byte offset of its next occurrence
 };
 
 /// A document's name and text, and the index that maps JSON pointers to lines and columns.
@@ -44,7 +53,9 @@ class Source {
   /// The document's text, as given (a UTF-8 byte order mark included).
   std::string_view text() const noexcept { return text_; }
 
-  /// Line and column of a byte offset into text(). An offset past the end is clamped.
+  /// Line and column of a byte offset into text(). An offset past the end is clamped. The
+  /// first call indexes where lines start; each call after costs O(log lines), so locating
+  /// many findings stays linear in their number.
   SourceLocation location_at(std::size_t offset) const;
 
   /// Location of the value (or key) at a JSON pointer. A pointer that names nothing in the
@@ -60,14 +71,23 @@ class Source {
   /// Byte offset of the value (or key) at a JSON pointer, found as for locate().
   std::size_t offset_of(std::string_view pointer, Anchor anchor = Anchor::value) const;
 
+  /// Every key written again in an object that already has it, in the order of the repeats;
+  /// a key written three times appears twice (first with second, second with third).
+  /// REQUIRES: text() is valid JSON.
+  const std::vector<DuplicateKey>& duplicate_keys() const;
+
  private:
   struct Index;
   const Index& index() const;
+  struct Lines;
+  const Lines& lines() const;
 
   std::string name_;
   std::string text_;
   mutable std::unique_ptr<Index> index_;
   mutable std::once_flag index_once_;
+  mutable std::unique_ptr<Lines> lines_;
+  mutable std::once_flag lines_once_;
 };
 
 /// Escapes one reference token of a JSON pointer ('~' → "~0", '/' → "~1").

@@ -63,9 +63,11 @@ class Workflow {
   /// Compiles and validates a definition. Errors and warnings are located in the definition's
   /// source when it has one. On success, warnings() holds the loader's and the graph's
   /// warnings. `step_types` says which steps wait (null: the built-in types); pass the registry
-  /// the definition was loaded with.
+  /// the definition was loaded with. At most `max_errors` findings are kept, the rest
+  /// counted, as LoadOptions::max_errors does for the loader (0 counts as 1).
   static tl::expected<Workflow, Diagnostics> compile(WorkflowDefinition definition,
-                                                     const StepTypeRegistry* step_types = nullptr);
+                                                     const StepTypeRegistry* step_types = nullptr,
+                                                     std::size_t max_errors = 1'000);
 
   /// The definition it was compiled from.
   const WorkflowDefinition& definition() const noexcept;

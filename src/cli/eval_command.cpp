@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 
 #include <iostream>
+#include <limits>
 #include <memory>
 
 namespace ablauf::cli {
@@ -104,7 +105,8 @@ void add_eval_command(CLI::App& app, std::function<int()>& run) {
       ->check(CLI::ExistingFile);
   command->add_flag("--jsonlogic", flags->jsonlogic, "The expression is a JsonLogic rule");
   command->add_option("--max-steps", flags->max_steps, "Evaluation budget (operations)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(1, std::numeric_limits<std::size_t>::max()));
   command->callback([flags, &run] { run = [flags] { return run_eval(*flags); }; });
 }
 

@@ -4,7 +4,9 @@
 #include <ablauf/json.hpp>
 #include <ablauf/source.hpp>
 
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <iostream>
 #include <sstream>
 
@@ -12,34 +14,76 @@ namespace ablauf::cli {
 
 namespace {
 
-// A size or count flag in the "Limits" group, showing its default.
-template <class T>
-void limit(CLI::App& command, const std::string& name, T& value, const std::string& what) {
-  command.add_option(name, value, what)->capture_default_str()->group("Limits");
+}  // namespace
+
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        // Digits only: CLI11 would read "-1" as the largest unsigned number, and "0x10" as 16.
+        std::uint64_t value = 0;
+        bool valid = !text.empty() && text.size() <= 20;
+        for (char c : text) {
+          if (c < '0' || c > '9') {
+            valid = false;
+            break;
+          }
+          const auto digit = static_cast<std::uint64_t>(c - '0');
+          if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) {
+            valid = false;
+            break;
+          }
+          value = value * 10 + digit;
+        }
+        if (valid && value >= min && value <= max) return {};
+        return "must be a whole number from " + std::to_string(min) + " to " +
+               std::to_string(max) + ", not '" + text + "'";
+      },
+      std::to_string(min) + ".." + std::to_string(max), "whole number");
 }
+
+namespace {
+
+// A size or count flag in the "Limits" group, showing its default: a whole number from 1 to
+// `max` (by default the largest the field holds).
+template <class T>
+void limit(CLI::App& command, const std::string& name, T& value, const std::string& what,
+           std::uint64_t max = std::numeric_limits<T>::max()) {
+  command.add_option(name, value, what)
+      ->capture_default_str()
+      ->check(whole_number(1, max))
+      ->group("Limits");
+}
+
+constexpr std::uint64_t bytes_ceiling = JsonLimits::max_bytes_ceiling;
 
 }  // namespace
 
 void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
-  limit(command, "--max-bytes", options.json.max_document_bytes, "Largest document, in bytes");
-  limit(command, "--max-depth", options.json.max_depth, "Deepest nesting of arrays and objects");
-  limit(command, "--max-string-length", options.json.max_string_length, "Longest string, in bytes");
+  limit(command, "--max-bytes", options.json.max_document_bytes, "Largest document, in bytes",
+        bytes_ceiling);
+  limit(command, "--max-depth", options.json.max_depth, "Deepest nesting of arrays and objects",
+        JsonLimits::max_depth_ceiling);
+  limit(command, "--max-string-length", options.json.max_string_length, "Longest string, in bytes",
+        bytes_ceiling);
   limit(command, "--max-steps", options.max_steps, "Most steps (or sections)");
   limit(command, "--max-identifier-length", options.max_identifier_length,
         "Longest step, section or item id");
   limit(command, "--max-expression-length", options.expressions.max_length,
-        "Longest expression, in bytes");
+        "Longest expression, in bytes", bytes_ceiling);
   limit(command, "--max-expression-depth", options.expressions.max_depth,
-        "Deepest nesting of operators and calls in an expression");
+        "Deepest nesting of operators and calls in an expression",
+        LoadOptions::max_expression_depth_ceiling);
   limit(command, "--max-template-bytes", options.templates.max_template_bytes,
-        "Longest template, in bytes");
+        "Longest template, in bytes", bytes_ceiling);
   limit(command, "--max-template-nesting", options.templates.max_nesting,
-        "Deepest nesting of sections in a template");
+        "Deepest nesting of sections in a template", LoadOptions::max_template_nesting_ceiling);
   limit(command, "--max-transitions", options.max_transitions, "Most transitions in a step's next");
   limit(command, "--max-parallel-branches", options.max_parallel_branches,
         "Most branches of a parallel step");
   limit(command, "--max-retries", options.max_retry_attempts,
         "Highest max_attempts of a retry policy");
+  limit(command, "--max-errors", options.max_errors,
+        "Most problems reported per file, the earliest; the rest are counted");
   command
       .add_option_function<std::string>(
           "--max-timer-horizon",
@@ -53,14 +97,16 @@ void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
         const auto parsed = parse_duration(text);
         if (!parsed) return "'" + text + "' is not a duration: " + parsed.error().message;
         if (parsed->is_calendar()) return "give the horizon in days (P3660D), not years or months";
+        if (parsed->exact().count() <= 0) return "the horizon must be longer than zero";
         return {};
       })
       ->default_str(to_string(days_and_time(options.max_timer_horizon)))
       ->group("Limits");
   if (!runs_instances) return;
   limit(command, "--max-output-bytes", engine.max_output_bytes,
-        "Largest step output, answer or signal payload, as JSON");
-  limit(command, "--max-data-bytes", engine.max_data_bytes, "Largest instance data, as JSON");
+        "Largest step output, answer or signal payload, as JSON", bytes_ceiling);
+  limit(command, "--max-data-bytes", engine.max_data_bytes, "Largest instance data, as JSON",
+        bytes_ceiling);
   limit(command, "--max-history-events", engine.max_history_events,
         "Most events in an instance's history");
   limit(command, "--max-activations", engine.max_activations,
@@ -68,7 +114,7 @@ void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
   limit(command, "--max-evaluation-steps", engine.max_evaluation_steps,
         "Operations of one expression evaluation");
   limit(command, "--max-rendered-bytes", engine.max_rendered_bytes,
-        "Largest text one template renders");
+        "Largest text one template renders", bytes_ceiling);
 }
 
 std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,
@@ -78,7 +124,7 @@ std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions
     std::cerr << definition.error();
     return std::nullopt;
   }
-  auto workflow = Workflow::compile(std::move(*definition), options.step_types);
+  auto workflow = Workflow::compile(std::move(*definition), options.step_types, options.max_errors);
   if (!workflow) {
     std::cerr << workflow.error();
     return std::nullopt;

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,10 @@ struct LimitFlags {
   EngineLimits engine;
   void add_to(CLI::App& command, bool runs_instances = false);
 };
+
+// Checks that a flag is a whole number from `min` to `max`, written in decimal digits; its
+// message names the range and the value given, and CLI11 prefixes the flag's name.
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max);
 
 // Loads and compiles one file. Prints every diagnostic (errors and warnings) to stderr as
 // FILE:LINE:COL: severity: message (at pointer); returns nothing on errors.

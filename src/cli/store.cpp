@@ -82,7 +82,7 @@ std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const Store& st
       ok = false;
       continue;
     }
-    auto workflow = Workflow::compile(std::move(*loaded), options.step_types);
+    auto workflow = Workflow::compile(std::move(*loaded), options.step_types, options.max_errors);
     if (!workflow) {
       std::cerr << workflow.error();
       ok = false;

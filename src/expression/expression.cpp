@@ -3,6 +3,7 @@
 #include "evaluator.hpp"
 #include "jsonlogic.hpp"
 #include "text_parser.hpp"
+#include "utf8.hpp"
 #include "value_text.hpp"
 
 namespace ablauf {
@@ -13,6 +14,16 @@ Expression::Expression(std::shared_ptr<const detail::Program> program)
 
 tl::expected<Expression, ExpressionError> Expression::parse(std::string_view text,
                                                             const CompileOptions& options) {
+  // Strings in the text become values, which are JSON and so must be UTF-8.
+  if (const auto bad = detail::utf8::invalid_at(text); bad != std::string_view::npos) {
+    ExpressionError error;
+    const auto byte = static_cast<unsigned char>(text[bad]);
+    error.message = std::string("the expression is not valid UTF-8: byte 0x") +
+                    "0123456789ABCDEF"[byte >> 4] + "0123456789ABCDEF"[byte & 0xF] +
+                    " starts no character, or starts one cut short";
+    error.offset = bad;
+    return tl::make_unexpected(std::move(error));
+  }
   auto program = detail::parse_text(text, options);
   if (!program) return tl::make_unexpected(std::move(program.error()));
   return Expression(std::make_shared<const detail::Program>(std::move(*program)));

@@ -10,6 +10,11 @@ namespace ablauf::detail::utf8 {
 
 std::size_t length(std::string_view text) noexcept;
 
+// The byte offset of the first byte that does not belong to well-formed UTF-8 (a stray
+// continuation byte, a truncated sequence, an overlong form, a surrogate, past U+10FFFF),
+// or std::string_view::npos when there is none.
+std::size_t invalid_at(std::string_view text) noexcept;
+
 // Appends the UTF-8 encoding of a code point.
 void append(char32_t code_point, std::string& out);
 

@@ -310,5 +310,80 @@ d = json.load(open(sys.argv[1]))
 mails = [e for e in d['history'] if e['type'] == 'step_completed' and 'subject' in e['data'].get('output', {})]
 assert len(mails) == 4, len(mails)" "$scratch/out"
 
+# Limit flags: a whole number from 1 to the flag's ceiling, or a usage error naming the flag.
+# Negative numbers used to wrap round into "no limit"; --max-depth -1 let 100,000-deep JSON
+# crash the parser.
+python3 -c "print('[' * 100000 + ']' * 100000)" >"$scratch/deep.json"
+refuses_limit() {  # refuses_limit FLAG VALUE COMMAND...
+  local flag=$1 value=$2; shift 2
+  run "$@" "$flag" "$value"
+  check "$* $flag $value exits 2" test "$status" -eq 2
+  check "$* $flag $value names the flag" grep -qF -- "$flag" "$scratch/err"
+}
+for value in -1 0 10001 0x10 1e3 99999999999999999999999; do
+  refuses_limit --max-depth "$value" validate "$scratch/deep.json"
+done
+refuses_limit --max-bytes -5 validate "$scratch/deep.json"
+refuses_limit --max-string-length 1073741825 validate "$scratch/deep.json"
+refuses_limit --max-expression-depth 1001 validate "$scratch/deep.json"
+refuses_limit --max-template-nesting -3 graph "$scratch/deep.json"
+refuses_limit --max-steps -1 export "$scratch/deep.json"
+refuses_limit --max-errors 0 validate "$scratch/deep.json"
+refuses_limit --max-errors -1 validate "$scratch/deep.json"
+refuses_limit --max-activations -1 run --store :memory: "$source_dir/workflows/utility_billing.json"
+refuses_limit --max-data-bytes 0 run --store :memory: "$source_dir/workflows/utility_billing.json"
+refuses_limit --max-history-events -1 instances resume --store "$scratch/none.db"
+refuses_limit --max-steps -1 eval "1 + 1"
+refuses_limit --max-timer-horizon PT0S validate "$scratch/deep.json"
+check "the message says what a limit takes" \
+  grep -qF -- "--max-depth: must be a whole number from 1 to 10000, not '-1'" <("$ablauf" validate "$scratch/deep.json" --max-depth -1 2>&1)
+run validate --max-depth 10000 "$scratch/deep.json"
+check "100,000-deep JSON at the highest --max-depth is refused, not a crash" test "$status" -eq 1
+check "it names the depth limit" grep -qF "nesting is deeper than the limit of 10000 levels (max_depth)" "$scratch/err"
+run eval --max-steps 1 "1"
+check "eval --max-steps 1 is a limit" test "$status" -eq 0
+
+# Very many problems: the earliest --max-errors are shown, the rest counted.
+python3 -c "
+fields = ','.join('\"x%d\": 1' % i for i in range(100000))
+print('{\"id\": \"many\", \"version\": 1, \"kind\": \"workflow\", \"title\": \"M\", \"steps\": [{\"id\": \"a\", \"type\": \"end\",\n' + fields + '}]}')
+" >"$scratch/many.json"
+run validate "$scratch/many.json"
+check "a definition with 100,000 problems exits 1" test "$status" -eq 1
+check "it shows the first 1,000" test "$(grep -c ': error: unknown field' "$scratch/err")" -eq 1000
+check "it counts the rest" grep -qxF "and 99000 more errors not shown (max_errors)" "$scratch/err"
+check "the first shown is the first in the file" grep -qF "many.json:2:1: error: unknown field 'x0'" "$scratch/err"
+run validate --max-errors 5 "$scratch/many.json"
+check "--max-errors 5 shows five" test "$(grep -c ': error: ' "$scratch/err")" -eq 5
+check "--max-errors 5 counts the rest" grep -qxF "and 99995 more errors not shown (max_errors)" "$scratch/err"
+
+# Keys written twice: refused in definitions and in every JSON file read, naming both places.
+cat >"$scratch/twice.json" <<'JSON'
+{"id": "twice", "version": 1, "kind": "workflow", "title": "T",
+ "steps": [{"id": "mail", "type": "send_email", "subject": "s", "body": "b",
+            "to": "a@example.de",
+            "to": "evil@example.com"}]}
+JSON
+run validate "$scratch/twice.json"
+check "a definition with a key twice exits 1" test "$status" -eq 1
+check "the repeat is located and names the first" grep -qF "twice.json:4:13: error: the key 'to' is given twice in one object (first at 3:13); give each key once (at /steps/0/to)" "$scratch/err"
+echo '{"answers": {}, "answers": {}}' >"$scratch/twice-answers.json"
+run run "$source_dir/workflows/utility_billing.json" --store :memory: --answers "$scratch/twice-answers.json" </dev/null
+check "an answers file with a key twice is a usage error" test "$status" -eq 2
+check "it names the key and both places" grep -qF "twice-answers.json:1:17: error: the key 'answers' is given twice in one object (first at 1:2)" "$scratch/err"
+echo '{"input": {"a": 1, "a": 2}}' >"$scratch/twice-data.json"
+run eval "input.a" --data "$scratch/twice-data.json"
+check "eval data with a key twice is refused" grep -qF "the key 'a' is given twice" "$scratch/err"
+run run "$source_dir/workflows/invoicing_and_payments.json" --store :memory: --input "$scratch/twice-data.json" </dev/null
+check "an input file with a key twice is refused" grep -qF "the key 'a' is given twice" "$scratch/err"
+
+# eval prints JSON, and JSON is UTF-8: an expression that is not is refused where it breaks.
+run eval "$(printf "'a\\xffb'")"
+check "an expression with invalid UTF-8 exits 1" test "$status" -eq 1
+check "it says where the UTF-8 breaks" grep -qF "expression:1:3: error: the expression is not valid UTF-8: byte 0xFF" "$scratch/err"
+check "nothing invalid reaches stdout" test ! -s "$scratch/out"
+run eval "'Grüße ' + 'ok'"
+check "valid UTF-8 is printed as it is" test "$(cat "$scratch/out")" = '"Grüße ok"'
+
 echo "$passes passed, $failures failed"
 test "$failures" -eq 0
