@@ -55,6 +55,10 @@ void limit(CLI::App& command, const std::string& name, T& value, const std::stri
 }
 
 constexpr std::uint64_t bytes_ceiling = JsonLimits::max_bytes_ceiling;
+// Past these a limit guards nothing: a chain of a hundred thousand sub-workflows, or a mail to
+// ten thousand people, is a mistake, not a need.
+constexpr std::uint64_t max_call_depth_ceiling = 100'000;
+constexpr std::uint64_t max_recipients_ceiling = 10'000;
 
 }  // namespace
 
@@ -115,6 +119,10 @@ void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
         "Operations of one expression evaluation");
   limit(command, "--max-rendered-bytes", engine.max_rendered_bytes,
         "Largest text one template renders", bytes_ceiling);
+  limit(command, "--max-call-depth", engine.max_call_depth,
+        "Deepest nesting of sub-workflows (calls inside calls)", max_call_depth_ceiling);
+  limit(command, "--max-recipients", engine.max_recipients,
+        "Most recipients of one mail, to, cc and bcc together", max_recipients_ceiling);
 }
 
 std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,

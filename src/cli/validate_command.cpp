@@ -4,7 +4,9 @@
 #include <ablauf/translations.hpp>
 
 #include <iostream>
+#include <map>
 #include <memory>
+#include <set>
 
 namespace ablauf::cli {
 namespace {
@@ -18,8 +20,34 @@ struct ValidateFlags {
   std::string language;
 };
 
+// Calls among the definitions validated together that would form a cycle (`a` calls `b`, `b`
+// calls `a`): Engine::deploy refuses the definition that closes one, so validate says so first.
+// Reported once per cycle, at the file of the definition found first in it.
+std::size_t report_call_cycles(const std::vector<std::pair<std::string, Workflow>>& valid) {
+  std::map<std::string, std::vector<std::string>, std::less<>> calls;
+  for (const auto& [file, workflow] : valid)
+    calls.emplace(workflow.definition().id, called_workflows(workflow.definition()));
+  std::set<std::string> reported;
+  std::size_t cycles = 0;
+  for (const auto& [file, workflow] : valid) {
+    const auto& definition = workflow.definition();
+    if (reported.count(definition.id)) continue;
+    const auto cycle = call_cycle(definition, calls);
+    if (cycle.size() < 3) continue;  // a workflow calling itself was refused when it loaded
+    std::string path;
+    for (const auto& id : cycle) path += (path.empty() ? "" : " → ") + id;
+    std::cerr << file << ": error: the calls of '" << definition.id << "' lead back to it ("
+              << path << "): each instance would start another, without end; deploying "
+              << "these together is refused\n";
+    reported.insert(cycle.begin(), cycle.end());
+    ++cycles;
+  }
+  return cycles;
+}
+
 int run_validate(const ValidateFlags& flags) {
   std::size_t invalid = 0, warnings = 0;
+  std::vector<std::pair<std::string, Workflow>> valid;
   for (const auto& file : flags.files) {
     const std::size_t warnings_before = warnings;
     auto workflow = load_workflow(file, flags.limits.options, warnings);
@@ -44,7 +72,9 @@ int run_validate(const ValidateFlags& flags) {
       if (!title.empty()) std::cout << ": " << title;
       std::cout << '\n';
     }
+    valid.emplace_back(file, std::move(*workflow));
   }
+  invalid += report_call_cycles(valid);
   if (flags.files.size() > 1 && !flags.quiet)
     std::cout << flags.files.size() - invalid << " of " << flags.files.size()
               << " definitions valid\n";

@@ -6,21 +6,7 @@
 set -u
 ablauf=$1
 source_dir=$2
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-cd "$scratch" || exit 1
-failures=0
-passes=0
-
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
-
-run() {
-  "$ablauf" "$@" >"$scratch/out" 2>"$scratch/err" </dev/null
-  status=$?
-}
+source "$(dirname "${BASH_SOURCE[0]}")/support.sh"
 
 sql() {  # sql DATABASE STATEMENTS: edits a store as a person with the sqlite3 tool would
   python3 -c "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()" "$@"
@@ -179,5 +165,4 @@ check "it names the file and the version" grep -qF \
 run instances --store "$scratch/corrupt.db"
 check "listing it says the same" grep -qF "is corrupt" "$scratch/err"
 
-echo "$passes passed, $failures failed"
-test "$failures" -eq 0
+finish

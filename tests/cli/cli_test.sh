@@ -5,22 +5,7 @@
 set -u
 ablauf=$1
 source_dir=$2
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-cd "$scratch" || exit 1  # run keeps its instances in ./ablauf.db
-failures=0
-passes=0
-
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
-
-# Runs ablauf, keeping its status, stdout and stderr.
-run() {
-  "$ablauf" "$@" >"$scratch/out" 2>"$scratch/err"
-  status=$?
-}
+source "$(dirname "${BASH_SOURCE[0]}")/support.sh"
 
 run validate "$source_dir"/workflows/*.json
 check "every seed workflow validates" test "$status" -eq 0
@@ -385,5 +370,26 @@ check "nothing invalid reaches stdout" test ! -s "$scratch/out"
 run eval "'Grüße ' + 'ok'"
 check "valid UTF-8 is printed as it is" test "$(cat "$scratch/out")" = '"Grüße ok"'
 
-echo "$passes passed, $failures failed"
-test "$failures" -eq 0
+# Issue 27: recursion through call steps, and the limits that bound calls and mail.
+for pair in "ping pong" "pong ping"; do
+  set -- $pair
+  cat >"$scratch/$1.json" <<JSON
+{"id": "$1", "version": 1, "kind": "workflow", "title": "$1",
+ "steps": [{"id": "c", "type": "call", "workflow": "$2", "next": "done"},
+           {"id": "done", "type": "end"}]}
+JSON
+done
+run validate "$scratch/ping.json"
+check "one half of a cycle of calls validates on its own" test "$status" -eq 0
+run validate "$scratch/ping.json" "$scratch/pong.json"
+check "validated together, a cycle of calls is an error" test "$status" -eq 1
+check "naming the cycle" grep -q "ping.json: error: the calls of 'ping' lead back to it (ping → pong → ping)" "$scratch/err"
+sed 's/"workflow": "pong"/"workflow": "ping"/' "$scratch/ping.json" >"$scratch/self.json"
+run validate "$scratch/self.json"
+check "a workflow calling itself is refused where it says so" grep -q "self.json:2:.*calls its own workflow 'ping'.*(at /steps/0/workflow)" "$scratch/err"
+run run "$source_dir/workflows/utility_billing.json" --max-call-depth -1 </dev/null
+check "--max-call-depth -1 is refused" test "$status" -eq 2
+run run "$source_dir/workflows/utility_billing.json" --max-recipients 0 </dev/null
+check "--max-recipients 0 is refused" test "$status" -eq 2
+
+finish

@@ -7,24 +7,7 @@
 set -u
 ablauf=$1
 source_dir=$2
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-cd "$scratch" || exit 1
-failures=0
-passes=0
-workflow="$source_dir/workflows/utility_billing.json"
-answers="$source_dir/workflows/answers/utility_billing.json"
-
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
-
-# Runs ablauf, keeping its status, stdout and stderr.
-run() {
-  "$ablauf" "$@" >"$scratch/out" 2>"$scratch/err"
-  status=$?
-}
+source "$(dirname "${BASH_SOURCE[0]}")/support.sh"
 
 # Every .eml in FOLDER is whole (it ends its headers and has a Message-ID), and no two share a
 # Message-ID; prints how many there are.
@@ -128,5 +111,4 @@ assert sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()
   fi
 done
 
-echo "$passes passed, $failures failed"
-test "$failures" -eq 0
+finish
