@@ -14,6 +14,7 @@ packages=(
   libhpdf-dev fonts-dejavu-core  # PDF forms, with a font that covers German
   poppler-utils  # pdftotext, with which the tests read the PDFs back
   catch2 libbenchmark-dev
+  librapidcheck-dev  # property-based tests of the engine
   graphviz python3 python3-jsonschema
   doxygen  # the API reference, whose build fails on an undocumented public name
   "$@"

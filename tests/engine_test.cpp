@@ -166,6 +166,34 @@ TEST_CASE("a signal finds its instance by correlation key", "[engine]") {
   CHECK(s.data.at("event").at("amount") == 84.5);
 }
 
+TEST_CASE("a signal no instance waits for changes nothing, not even due timers", "[engine]") {
+  // Found by the property test of the fold: a refused signal used to advance the instance it
+  // named, and every instance it looked at for a correlation key, firing their due timers.
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "n", "version": 1, "kind": "workflow",
+    "title": "N", "steps": [
+      {"id": "pause", "type": "wait", "duration": "PT30M", "next": "paid"},
+      {"id": "paid", "type": "wait", "event": "paid", "correlation": "input.key", "next": "done"},
+      {"id": "done", "type": "end"}]})")));
+  auto id = f.engine.start("n", json::object{{"key", "A"}});
+  REQUIRE(id);
+  const auto before = f.engine.history(*id)->size();
+  f.clock.advance(std::chrono::minutes(30));  // the pause is due, and has not been fired
+
+  auto direct = f.engine.signal(*id, "paid");
+  REQUIRE_FALSE(direct);
+  CHECK(direct.error().code == ErrorCode::not_found);
+  auto correlated = f.engine.signal("A", "paid");
+  REQUIRE_FALSE(correlated);
+  CHECK(correlated.error().code == ErrorCode::not_found);
+  CHECK(f.engine.history(*id)->size() == before);
+  CHECK(f.waiting_step(*id) == "pause");
+
+  CHECK(f.engine.run_due() == 1u);  // the timer is still there to fire
+  REQUIRE(f.engine.signal("A", "paid"));
+  CHECK(f.state(*id).status == InstanceStatus::completed);
+}
+
 TEST_CASE("the engine keeps only the most recently used instances in memory", "[engine]") {
   MemoryStore memory;
   test::DyingStore store(memory);

@@ -414,12 +414,16 @@ std::optional<std::uint32_t> awaiting(const Run& run, std::string_view event,
 tl::expected<void, Error> Engine::signal(std::string_view target, std::string_view event,
                                          json::value payload) {
   auto& parts = *impl_;
-  bool found = false;  // a token waits for the event
+  bool loaded = false;  // `target` is an instance's id
+  bool found = false;   // a token waits for the event
   const auto deliver = [&](std::optional<std::string_view> key) {
     return [&, key](Run& run) -> tl::expected<void, Error> {
+      loaded = true;
       const Time now = parts.clock.now();
       const auto token = awaiting(run, event, key, parts.evaluation(now));
-      if (!token) return {};
+      // Failing the change leaves the instance as stored: a signal it does not wait for must
+      // not advance it (fire its due timers, say) on the way to being refused.
+      if (!token) return error(ErrorCode::not_found, "not waiting");
       found = true;
       const StepDefinition& step = *run.workflow->find_step(token_step(run.state, *token));
       if (auto ok = parts.admit(run, payload, "the payload of event '" + std::string(event) + "'");
@@ -435,7 +439,7 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
   // An instance id, or else a correlation key such as an invoice number.
   auto direct = parts.change(target, deliver(std::nullopt));
   if (found || (!direct && direct.error().code != ErrorCode::not_found)) return direct;
-  if (!direct) {
+  if (!loaded) {
     const auto ids = parts.store.instances();
     if (!ids) return tl::make_unexpected(ids.error());
     for (const auto& id : *ids) {
