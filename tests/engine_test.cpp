@@ -559,7 +559,7 @@ TEST_CASE("a form records its answers and signatures together, or nothing of it"
   REQUIRE(first_answer != history.begin());
   const std::string& chain = std::prev(first_answer)->hash;
   CHECK(recorded.at("signed").at("hash") ==
-        detail::sha256_hex(R"({"ok":true,"note":"n"})" "\n" + chain));
+        json::value(detail::sha256_hex(R"({"ok":true,"note":"n"})" "\n" + chain)));
   std::vector<std::pair<EventType, std::string>> form_events;
   for (const auto& e : history)
     if (e.type == EventType::answer_recorded || e.type == EventType::signature_recorded)

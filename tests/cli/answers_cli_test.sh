@@ -94,8 +94,15 @@ instance = sys.argv[2]
 event = json.loads(previous)
 event.update({"seq": last + 1, "type": "answer_recorded", "step": "account_setup",
               "actor": "cli", "data": {"item": "identity_verified", "value": False}})
-db.execute("INSERT INTO events (instance, sequence, event) VALUES (?, ?, ?)",
-           (instance, last + 1, json.dumps(event)))
+# Chained to the event before, as ablauf chains them (docs/operations.md): an older ablauf's
+# event, given its hash by the migration that added hashes.
+import hashlib
+(chain,) = db.execute("SELECT hash FROM events WHERE instance = ? AND sequence = ?",
+                      (instance, last)).fetchone()
+canonical = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+digest = hashlib.sha256((chain + "\n" + canonical).encode()).hexdigest()
+db.execute("INSERT INTO events (instance, sequence, event, hash) VALUES (?, ?, ?, ?)",
+           (instance, last + 1, json.dumps(event), digest))
 db.execute("UPDATE instances SET last_sequence = ? WHERE id = ?", (last + 1, instance))
 db.execute("DELETE FROM snapshots WHERE instance = ?", (instance,))
 db.commit()

@@ -8,6 +8,8 @@ set -u
 ablauf=$1
 source_dir=$2
 source "$(dirname "${BASH_SOURCE[0]}")/support.sh"
+workflow="$source_dir/workflows/utility_billing.json"
+answers="$source_dir/workflows/answers/utility_billing.json"
 
 # Every .eml in FOLDER is whole (it ends its headers and has a Message-ID), and no two share a
 # Message-ID; prints how many there are.
