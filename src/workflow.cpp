@@ -55,26 +55,28 @@ void add_edges(Workflow::Data& data, detail::GraphFindings& findings) {
     return std::nullopt;
   };
   const auto connect = [&](StepIndex from, std::string_view target, const std::string& pointer,
-                           std::string_view what, EdgeInfo info) {
-    if (auto to = resolve(target, pointer, what)) boost::add_edge(from, *to, info, data.graph);
+                           std::string_view what, EdgeKind kind, std::uint32_t index) {
+    if (auto to = resolve(target, pointer, what)) data.edges.push_back({from, *to, kind, index});
   };
 
+  data.first_edge.reserve(data.definition.steps.size() + 1);
   for (StepIndex i = 0; i < data.definition.steps.size(); ++i) {
+    data.first_edge.push_back(static_cast<std::uint32_t>(data.edges.size()));
     const StepDefinition& step = data.definition.steps[i];
     for (std::uint32_t t = 0; t < step.next.size(); ++t) {
       const Transition& transition = step.next[t];
       connect(i, transition.to, transition.pointer, "next step",
-              {transition.when ? EdgeKind::conditional : EdgeKind::next, t});
+              transition.when ? EdgeKind::conditional : EdgeKind::next, t);
     }
     for (std::uint32_t b = 0; b < step.branches.size(); ++b)
       connect(i, step.branches[b], step.pointer + "/branches/" + std::to_string(b), "branch",
-              {EdgeKind::branch, b});
+              EdgeKind::branch, b);
     if (!step.on_timeout.empty())
       connect(i, step.on_timeout, step.pointer + "/on_timeout", "on_timeout step",
-              {EdgeKind::on_timeout, 0});
+              EdgeKind::on_timeout, 0);
     if (!step.on_error.empty())
       connect(i, step.on_error, step.pointer + "/on_error", "on_error step",
-              {EdgeKind::on_error, 0});
+              EdgeKind::on_error, 0);
     if (!step.join.empty()) {
       if (auto join = resolve(step.join, step.pointer + "/join", "join step");
           join && data.definition.steps[*join].type != "join") {
@@ -84,6 +86,7 @@ void add_edges(Workflow::Data& data, detail::GraphFindings& findings) {
       }
     }
   }
+  data.first_edge.push_back(static_cast<std::uint32_t>(data.edges.size()));
 }
 
 }  // namespace
@@ -96,7 +99,6 @@ tl::expected<Workflow, Diagnostics> Workflow::compile(WorkflowDefinition definit
   const auto& steps = data->definition.steps;
   detail::GraphFindings findings(data->definition, std::max<std::size_t>(max_errors, 1));
 
-  data->graph = StepGraph(steps.size());
   data->index.reserve(steps.size());
   for (StepIndex i = 0; i < steps.size(); ++i) data->index.emplace(steps[i].id, i);
 
@@ -126,8 +128,12 @@ tl::expected<Workflow, Diagnostics> Workflow::compile(WorkflowDefinition definit
 const WorkflowDefinition& Workflow::definition() const noexcept {
   return data_->definition;
 }
-const StepGraph& Workflow::graph() const noexcept {
-  return data_->graph;
+std::span<const StepEdge> Workflow::edges() const noexcept {
+  return data_->edges;
+}
+std::span<const StepEdge> Workflow::edges_from(StepIndex index) const noexcept {
+  return std::span(data_->edges)
+      .subspan(data_->first_edge[index], data_->first_edge[index + 1] - data_->first_edge[index]);
 }
 const Diagnostics& Workflow::warnings() const noexcept {
   return data_->warnings;

@@ -9,7 +9,10 @@ namespace ablauf {
 
 struct Workflow::Data {
   WorkflowDefinition definition;
-  StepGraph graph;
+  // The step graph: every edge grouped by the step it leaves, in index order; the edges of step
+  // i are edges[first_edge[i]] to edges[first_edge[i + 1]].
+  std::vector<StepEdge> edges;
+  std::vector<std::uint32_t> first_edge;
   // Keys view the ids inside `definition`, which never changes once the index is built.
   std::unordered_map<std::string_view, StepIndex> index;
   StepIndex start = 0;

@@ -2,6 +2,7 @@
 #include "ablauf/workflow.hpp"
 
 #include "instance_path.hpp"
+#include "step_graph.hpp"
 
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/function_property_map.hpp>
@@ -15,6 +16,7 @@
 namespace ablauf {
 namespace {
 
+using detail::StepGraph;
 using Vertex = boost::graph_traits<StepGraph>::vertex_descriptor;
 using Edge = boost::graph_traits<StepGraph>::edge_descriptor;
 
@@ -29,7 +31,7 @@ std::string step_title(const StepDefinition& step, const std::string& language,
 }
 
 // The text of an edge: its label if the author gave one, else its condition or its kind.
-std::string edge_text(const StepDefinition& from, const EdgeInfo& info, const std::string& language,
+std::string edge_text(const StepDefinition& from, const StepEdge& info, const std::string& language,
                       const WorkflowDefinition& definition) {
   switch (info.kind) {
     case EdgeKind::next:
@@ -90,7 +92,7 @@ std::string dot_node_name(const std::string& id) {
 
 void write_dot(std::ostream& out, const Workflow& workflow, const ExportOptions& options) {
   const WorkflowDefinition& definition = workflow.definition();
-  const StepGraph& graph = workflow.graph();
+  const StepGraph graph = detail::make_step_graph(workflow.step_count(), workflow.edges());
   const std::string language = language_of(workflow, options);
 
   const auto path = detail::path_of(options.history);
@@ -114,11 +116,10 @@ void write_dot(std::ostream& out, const Workflow& workflow, const ExportOptions&
     o << ']';
   };
   const auto write_edge = [&](std::ostream& o, Edge e) {
-    const EdgeInfo& info = graph[e];
-    const auto& from = definition.steps[boost::source(e, graph)];
+    const StepEdge& info = graph[e];
+    const auto& from = definition.steps[info.from];
     std::string text = edge_text(from, info, language, definition);
-    const auto taken =
-        path.taken.find(std::pair{from.id, definition.steps[boost::target(e, graph)].id});
+    const auto taken = path.taken.find(std::pair{from.id, definition.steps[info.to].id});
     const bool followed = taken != path.taken.end();
     if (followed && taken->second > 1)
       text += (text.empty() ? "" : " ") + std::string("(") + std::to_string(taken->second) + "×)";
@@ -205,7 +206,6 @@ std::pair<std::string_view, std::string_view> mermaid_shape(std::string_view typ
 
 void write_mermaid(std::ostream& out, const Workflow& workflow, const ExportOptions& options) {
   const WorkflowDefinition& definition = workflow.definition();
-  const StepGraph& graph = workflow.graph();
   const std::string language = language_of(workflow, options);
 
   out << "---\ntitle: "
@@ -222,26 +222,25 @@ void write_mermaid(std::ostream& out, const Workflow& workflow, const ExportOpti
   }
   std::string followed_links;  // indexes of the links the instance followed, for linkStyle
   std::size_t link = 0;
-  for (Vertex v = 0; v < definition.steps.size(); ++v) {
-    for (auto [e, last] = boost::out_edges(v, graph); e != last; ++e, ++link) {
-      const EdgeInfo& info = graph[*e];
-      std::string text = edge_text(definition.steps[v], info, language, definition);
-      const auto taken = path.taken.find(
-          std::pair{definition.steps[v].id, definition.steps[boost::target(*e, graph)].id});
-      if (taken != path.taken.end()) {
-        followed_links += (followed_links.empty() ? "" : ",") + std::to_string(link);
-        if (taken->second > 1)
-          text +=
-              (text.empty() ? "" : " ") + std::string("(") + std::to_string(taken->second) + "×)";
-      }
-      const bool exceptional = info.kind == EdgeKind::on_error || info.kind == EdgeKind::on_timeout;
-      out << "  " << mermaid_node_name(definition.steps[v].id) << ' '
-          << (exceptional                     ? "-.->"
-              : info.kind == EdgeKind::branch ? "==>"
-                                              : "-->");
-      if (!text.empty()) out << '|' << mermaid_quote(text) << '|';
-      out << ' ' << mermaid_node_name(definition.steps[boost::target(*e, graph)].id) << '\n';
+  for (const StepEdge& info : workflow.edges()) {
+    const StepDefinition& from = definition.steps[info.from];
+    const StepDefinition& to = definition.steps[info.to];
+    std::string text = edge_text(from, info, language, definition);
+    const auto taken = path.taken.find(std::pair{from.id, to.id});
+    if (taken != path.taken.end()) {
+      followed_links += (followed_links.empty() ? "" : ",") + std::to_string(link);
+      if (taken->second > 1)
+        text +=
+            (text.empty() ? "" : " ") + std::string("(") + std::to_string(taken->second) + "×)";
     }
+    const bool exceptional = info.kind == EdgeKind::on_error || info.kind == EdgeKind::on_timeout;
+    out << "  " << mermaid_node_name(from.id) << ' '
+        << (exceptional                     ? "-.->"
+            : info.kind == EdgeKind::branch ? "==>"
+                                            : "-->");
+    if (!text.empty()) out << '|' << mermaid_quote(text) << '|';
+    out << ' ' << mermaid_node_name(to.id) << '\n';
+    ++link;
   }
   out << "  style " << mermaid_node_name(definition.steps[workflow.start()].id)
       << " stroke-width:3px\n";

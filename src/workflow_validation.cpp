@@ -1,5 +1,6 @@
 // The graph checks of Workflow::compile(), on Boost.Graph's searches.
 #include "ablauf/step_type.hpp"
+#include "step_graph.hpp"
 #include "workflow_data.hpp"
 
 #include <boost/graph/breadth_first_search.hpp>
@@ -46,10 +47,10 @@ std::string quoted(const std::string& id) {
   return "'" + id + "'";
 }
 
-void check_reachability(const Workflow::Data& data, GraphFindings& findings,
+void check_reachability(const Workflow::Data& data, const StepGraph& graph, GraphFindings& findings,
                         std::vector<bool>& reachable) {
   const auto& steps = data.definition.steps;
-  reachable = reachable_from(data.graph, {data.start});
+  reachable = reachable_from(graph, {data.start});
   for (std::size_t v = 0; v < steps.size(); ++v) {
     if (!reachable[v])
       findings.add(Severity::error, ErrorCode::unreachable_step, steps[v].pointer,
@@ -58,13 +59,13 @@ void check_reachability(const Workflow::Data& data, GraphFindings& findings,
   }
 }
 
-void check_way_to_end(const Workflow::Data& data, GraphFindings& findings,
+void check_way_to_end(const Workflow::Data& data, const StepGraph& graph, GraphFindings& findings,
                       const std::vector<bool>& reachable) {
   const auto& steps = data.definition.steps;
   std::vector<Vertex> finals;
   for (Vertex v = 0; v < steps.size(); ++v)
-    if (is_final(data.graph, v)) finals.push_back(v);
-  const auto ends = reachable_from(boost::make_reverse_graph(data.graph), finals);
+    if (is_final(graph, v)) finals.push_back(v);
+  const auto ends = reachable_from(boost::make_reverse_graph(graph), finals);
   for (std::size_t v = 0; v < steps.size(); ++v) {
     if (reachable[v] && !ends[v])
       findings.add(Severity::error, ErrorCode::no_path_to_end, steps[v].pointer,
@@ -73,13 +74,13 @@ void check_way_to_end(const Workflow::Data& data, GraphFindings& findings,
   }
 }
 
-void check_loops_wait(const Workflow::Data& data, const StepTypeRegistry& step_types,
+void check_loops_wait(const Workflow::Data& data, const StepGraph& graph, const StepTypeRegistry& step_types,
                       GraphFindings& findings) {
   const auto& steps = data.definition.steps;
   std::vector<std::size_t> component(steps.size());
   const std::size_t count = boost::strong_components(
-      data.graph, boost::make_iterator_property_map(component.begin(),
-                                                    boost::get(boost::vertex_index, data.graph)));
+      graph, boost::make_iterator_property_map(component.begin(),
+                                                    boost::get(boost::vertex_index, graph)));
   // Members of each component, in definition order.
   std::vector<std::vector<Vertex>> members(count);
   for (Vertex v = 0; v < steps.size(); ++v) members[component[v]].push_back(v);
@@ -89,8 +90,8 @@ void check_loops_wait(const Workflow::Data& data, const StepTypeRegistry& step_t
     return spec && spec->waits && spec->waits(steps[v]);
   };
   const auto has_self_loop = [&](Vertex v) {
-    for (auto [e, last] = boost::out_edges(v, data.graph); e != last; ++e)
-      if (boost::target(*e, data.graph) == v) return true;
+    for (auto [e, last] = boost::out_edges(v, graph); e != last; ++e)
+      if (boost::target(*e, graph) == v) return true;
     return false;
   };
 
@@ -108,7 +109,7 @@ void check_loops_wait(const Workflow::Data& data, const StepTypeRegistry& step_t
 
 // Every path from each branch of a parallel step must reach the parallel's join before it
 // can end, except a path that fails or times out into an end step: that ends the instance.
-void check_branches_join(const Workflow::Data& data, GraphFindings& findings) {
+void check_branches_join(const Workflow::Data& data, const StepGraph& graph, GraphFindings& findings) {
   const auto& steps = data.definition.steps;
   for (Vertex p = 0; p < steps.size(); ++p) {
     const StepDefinition& parallel = steps[p];
@@ -126,11 +127,11 @@ void check_branches_join(const Workflow::Data& data, GraphFindings& findings) {
         stack.pop_back();
         if (v == join->second || seen[v]) continue;
         seen[v] = true;
-        if (is_final(data.graph, v)) escape = v;
-        for (auto [e, last] = boost::out_edges(v, data.graph); e != last; ++e) {
+        if (is_final(graph, v)) escape = v;
+        for (auto [e, last] = boost::out_edges(v, graph); e != last; ++e) {
           // Failing or timing out into an end step ends the whole instance on purpose.
-          const Vertex target = boost::target(*e, data.graph);
-          if (!leads_on(data.graph[*e].kind) && steps[target].type == "end") continue;
+          const Vertex target = boost::target(*e, graph);
+          if (!leads_on(graph[*e].kind) && steps[target].type == "end") continue;
           stack.push_back(target);
         }
       }
@@ -181,11 +182,12 @@ void check_self_calls(const Workflow::Data& data, GraphFindings& findings) {
 
 void check_graph(const Workflow::Data& data, const StepTypeRegistry& step_types,
                  GraphFindings& findings) {
+  const StepGraph graph = make_step_graph(data.definition.steps.size(), data.edges);
   std::vector<bool> reachable;
-  check_reachability(data, findings, reachable);
-  check_way_to_end(data, findings, reachable);
-  check_loops_wait(data, step_types, findings);
-  check_branches_join(data, findings);
+  check_reachability(data, graph, findings, reachable);
+  check_way_to_end(data, graph, findings, reachable);
+  check_loops_wait(data, graph, step_types, findings);
+  check_branches_join(data, graph, findings);
   check_default_transitions(data, findings);
   check_self_calls(data, findings);
 }

@@ -2,8 +2,6 @@
 
 #include "test_support.hpp"
 
-#include <boost/graph/adjacency_list.hpp>
-
 #include <algorithm>
 #include <tuple>
 
@@ -49,11 +47,9 @@ std::vector<Edge> edges_from(const Workflow& workflow, std::string_view id) {
   INFO(id);
   REQUIRE(from);
   std::vector<Edge> out;
-  const auto& graph = workflow.graph();
-  for (auto [e, last] = boost::out_edges(*from, graph); e != last; ++e) {
-    const EdgeInfo& info = graph[*e];
-    out.emplace_back(workflow.step(static_cast<StepIndex>(boost::target(*e, graph))).id,
-                     std::string(to_string(info.kind)), info.index);
+  for (const StepEdge& edge : workflow.edges_from(*from)) {
+    CHECK(edge.from == *from);
+    out.emplace_back(workflow.step(edge.to).id, std::string(to_string(edge.kind)), edge.index);
   }
   return out;
 }
@@ -193,7 +189,6 @@ TEST_CASE("steps are indexed in definition order and found by id", "[workflow]")
                                      "settle",    "await_payment", "archive",  "mark",  "settled",
                                      "cool_down", "done",          "escalate", "failed"};
   REQUIRE(workflow.step_count() == ids.size());
-  CHECK(boost::num_vertices(workflow.graph()) == ids.size());
   for (StepIndex i = 0; i < ids.size(); ++i) {
     INFO(ids[i]);
     CHECK(workflow.step(i).id == ids[i]);
@@ -213,7 +208,7 @@ TEST_CASE("the start is the first step unless the definition names another", "[w
 
 TEST_CASE("every reference to a step is an edge with its kind and index", "[workflow]") {
   const Workflow workflow = compile_good("invoice_review.json");
-  CHECK(boost::num_edges(workflow.graph()) == 16);
+  CHECK(workflow.edges().size() == 16);
 
   CHECK(edges_from(workflow, "check") ==
         std::vector<Edge>{{"route", "next", 0}, {"escalate", "on_timeout", 0}});
@@ -227,11 +222,11 @@ TEST_CASE("every reference to a step is an edge with its kind and index", "[work
   CHECK(edges_from(workflow, "done").empty());
   CHECK(edges_from(workflow, "failed").empty());
 
-  // The graph is bidirectional: the join sees both branches arrive.
+  // Both branches arrive at the join.
   const auto settled = *workflow.find("settled");
   std::vector<std::string> into;
-  for (auto [e, last] = boost::in_edges(settled, workflow.graph()); e != last; ++e)
-    into.push_back(workflow.step(static_cast<StepIndex>(boost::source(*e, workflow.graph()))).id);
+  for (const StepEdge& edge : workflow.edges())
+    if (edge.to == settled) into.push_back(workflow.step(edge.from).id);
   std::sort(into.begin(), into.end());
   CHECK(into == std::vector<std::string>{"await_payment", "mark"});
 }
@@ -240,7 +235,7 @@ TEST_CASE("a checklist compiles to a linear graph of its sections", "[workflow]"
   const Workflow workflow = compile_good("vehicle_check.json");
   REQUIRE(workflow.step_count() == 3);
   CHECK(workflow.start() == 0);
-  CHECK(boost::num_edges(workflow.graph()) == 2);
+  CHECK(workflow.edges().size() == 2);
   CHECK(edges_from(workflow, "outside") == std::vector<Edge>{{"inside", "next", 0}});
   CHECK(edges_from(workflow, "inside") == std::vector<Edge>{{"sign_off", "next", 0}});
   CHECK(edges_from(workflow, "sign_off").empty());
@@ -251,7 +246,7 @@ TEST_CASE("a copy of a workflow shares its definition and graph", "[workflow]") 
   const Workflow original = compile_good("invoice_review.json");
   const Workflow copy = original;  // NOLINT(performance-unnecessary-copy-initialization)
   CHECK(&copy.definition() == &original.definition());
-  CHECK(&copy.graph() == &original.graph());
+  CHECK(copy.edges().data() == original.edges().data());
   CHECK(&copy.step(3) == &original.step(3));
   CHECK(copy.start() == original.start());
 }

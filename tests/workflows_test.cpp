@@ -108,9 +108,8 @@ TEST_CASE("the utility workflow repeats reminders and then escalates", "[workflo
   REQUIRE(reminder);
   CHECK(workflow.step(*reminder).type == "send_email");
   std::set<std::string> after_count;
-  const auto& graph = workflow.graph();
-  for (auto [e, last] = boost::out_edges(*reminder, graph); e != last; ++e) {
-    const auto& decision = workflow.step(static_cast<StepIndex>(boost::target(*e, graph)));
+  for (const StepEdge& edge : workflow.edges_from(*reminder)) {
+    const auto& decision = workflow.step(edge.to);
     CHECK(decision.type == "decision");
     REQUIRE(decision.next.front().when);
     CHECK_THAT(decision.next.front().when->text(), Catch::Contains("visits"));

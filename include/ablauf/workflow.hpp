@@ -15,7 +15,6 @@
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
 
-#include <boost/graph/adjacency_list.hpp>
 #include <tl/expected.hpp>
 
 #include <cstdint>
@@ -26,10 +25,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ablauf {
 
-/// A step's position in WorkflowDefinition::steps, which is also its vertex in the StepGraph.
+/// A step's position in WorkflowDefinition::steps, by which the step graph names it.
 using StepIndex = std::uint32_t;
 
 /// Why a token may move from one step to another.
@@ -44,17 +44,18 @@ enum class EdgeKind {
 /// The kind's name, e.g. "on_timeout".
 std::string_view to_string(EdgeKind kind) noexcept;
 
-/// What an edge of the StepGraph stands for.
-struct EdgeInfo {
+/// An edge of the step graph: a token may move from step `from` to step `to`.
+struct StepEdge {
+  StepIndex from = 0;              ///< the step it leaves
+  StepIndex to = 0;                ///< the step it enters
   EdgeKind kind = EdgeKind::next;  ///< why a token may move along it
   /// For next and conditional: the index into the step's "next"; for branch: into its
   /// "branches"; else 0.
   std::uint32_t index = 0;
-};
 
-/// Vertices are step indices; edges keep definition order per step.
-using StepGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                        boost::no_property, EdgeInfo>;
+  /// Member by member.
+  friend bool operator==(const StepEdge&, const StepEdge&) = default;
+};
 
 /// A compiled, validated definition: its steps by index and the graph between them. Cheap to
 /// copy: copies share one immutable compiled form.
@@ -71,8 +72,13 @@ class Workflow {
 
   /// The definition it was compiled from.
   const WorkflowDefinition& definition() const noexcept;
-  /// The step graph: vertex i is step(i); each step's edges keep the order of its definition.
-  const StepGraph& graph() const noexcept;
+  /// Every edge of the step graph, grouped by the step it leaves in index order; each step's
+  /// edges in the order of its definition: transitions ("next"), branches, on_timeout,
+  /// on_error.
+  std::span<const StepEdge> edges() const noexcept;
+  /// The edges leaving step `index`, in the order of its definition.
+  /// REQUIRES: index < step_count()
+  std::span<const StepEdge> edges_from(StepIndex index) const noexcept;
   /// The loader's and the graph's warnings (errors would have made compile() fail).
   const Diagnostics& warnings() const noexcept;
 
