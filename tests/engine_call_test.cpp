@@ -176,7 +176,7 @@ json::object counting_from(int n) {
   return {{"n", n}, {"self", "countdown"}};
 }
 
-TEST_CASE("issue 27: a call nesting past max_call_depth fails, at the limit it runs",
+TEST_CASE("a call nesting past max_call_depth fails, at the limit it runs",
           "[engine][call][limits][issue27]") {
   Fixture f(EngineLimits{.max_call_depth = 3});
   REQUIRE(f.engine.deploy(test::compile_text(countdown)));
@@ -197,7 +197,7 @@ TEST_CASE("issue 27: a call nesting past max_call_depth fails, at the limit it r
   for (const auto& state : *all) CHECK(state.call_depth <= 3);
 }
 
-TEST_CASE("issue 27: two thousand nested calls run in a one-MiB stack",
+TEST_CASE("two thousand nested calls run in a one-MiB stack",
           "[engine][call][limits][issue27]") {
   // Each level used to run its sub-workflow inside its own frames: about 4,700 levels exhausted
   // an 8 MiB stack. Now each level waits for the one below on the executor's queue, so the
@@ -230,7 +230,7 @@ TEST_CASE("issue 27: two thousand nested calls run in a one-MiB stack",
   CHECK(all->size() == 2'001);
 }
 
-TEST_CASE("issue 27: cancelling the top of a deep chain of calls cancels every level",
+TEST_CASE("cancelling the top of a deep chain of calls cancels every level",
           "[engine][call][issue27]") {
   Fixture f(EngineLimits{.max_call_depth = 20'000});
   // The bottom level waits for a signal, so that the whole chain waits.
@@ -252,7 +252,7 @@ TEST_CASE("issue 27: cancelling the top of a deep chain of calls cancels every l
   for (const auto& state : *all) CHECK(state.status == InstanceStatus::cancelled);
 }
 
-TEST_CASE("issue 27: a workflow calling itself is refused at load, a cycle of two at deploy",
+TEST_CASE("a workflow calling itself is refused at load, a cycle of two at deploy",
           "[engine][call][issue27]") {
   const std::string self = R"({"id": "self", "version": 1, "kind": "workflow", "title": "S",
     "steps": [{"id": "again", "type": "call", "workflow": "self", "next": "done"},

@@ -231,7 +231,7 @@ struct CountingMailer final : Mailer {
   }
 };
 
-TEST_CASE("issue 27: a refused mail is tried again after a backoff that doubles, never at once",
+TEST_CASE("a refused mail is tried again after a backoff that doubles, never at once",
           "[engine][effects][issue27]") {
   ManualClock clock{monday};
   CountingMailer mailer;
@@ -260,7 +260,7 @@ TEST_CASE("issue 27: a refused mail is tried again after a backoff that doubles,
   CHECK(engine.outbox()->front().message_id == "msg-5");
 }
 
-TEST_CASE("issue 27: a mail whose hand-over the store cannot record is never handed over twice",
+TEST_CASE("a mail whose hand-over the store cannot record is never handed over twice",
           "[engine][effects][issue27]") {
   // A full disk: the mailer took the mail, the store cannot mark it sent. The engine used to
   // hand it over again at every delivery, 21,000 times in one run.
@@ -297,7 +297,7 @@ TEST_CASE("issue 27: a mail whose hand-over the store cannot record is never han
   CHECK(engine.outbox()->front().message_id == "msg-1");
 }
 
-TEST_CASE("issue 27: resume delivers the mail an earlier process queued but did not hand over",
+TEST_CASE("resume delivers the mail an earlier process queued but did not hand over",
           "[engine][effects][issue27]") {
   MemoryStore disk;
   ManualClock clock{monday};
@@ -327,7 +327,7 @@ TEST_CASE("issue 27: resume delivers the mail an earlier process queued but did 
   CHECK(engine.outbox()->front().message_id == "msg-1");
 }
 
-TEST_CASE("issue 27: run_due returns the error of an instance whose outcome was not stored",
+TEST_CASE("run_due returns the error of an instance whose outcome was not stored",
           "[engine][effects][issue27]") {
   MemoryStore disk;
   DyingStore dying(disk);
@@ -352,7 +352,7 @@ TEST_CASE("issue 27: run_due returns the error of an instance whose outcome was 
   CHECK(engine.get(*id)->status == InstanceStatus::completed);
 }
 
-TEST_CASE("issue 27: control characters, commas and too many recipients fail a send_email step",
+TEST_CASE("control characters, commas and too many recipients fail a send_email step",
           "[engine][effects][issue27]") {
   ManualClock clock{monday};
   CountingMailer mailer;

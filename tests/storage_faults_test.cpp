@@ -169,7 +169,7 @@ Outcome run_with_fault(const UtilityRun& seed, const fs::path& path,
   return outcome;
 }
 
-TEST_CASE("issue 27: a failing disk at every write point of a seed run loses and repeats nothing",
+TEST_CASE("a failing disk at every write point of a seed run loses and repeats nothing",
           "[engine][sqlite][faults][issue27]") {
   FaultyVfs::install();
   const UtilityRun seed;
