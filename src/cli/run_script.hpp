@@ -1,53 +1,13 @@
-// The answers file of `ablauf run` (docs/cli.md): checklist answers, task outcomes, events.
+// Reading the answers file of `ablauf run` from disk, and saying on stderr what is wrong with it.
 #pragma once
 
-#include <ablauf/error.hpp>
-#include <ablauf/workflow.hpp>
+#include "answers_file.hpp"
 
-#include <boost/json/value.hpp>
-#include <tl/expected.hpp>
-
-#include <chrono>
-#include <deque>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace ablauf::cli {
-
-struct ScriptedEvent {
-  std::chrono::milliseconds after{0};  // since the instance started
-  std::string name;
-  boost::json::value payload;
-  std::string pointer;  // of the event in the answers file, "/events/2"
-};
-
-struct Script {
-  std::string path;  // the answers file; "" when none was given
-  std::string actor = "cli";
-  std::string business_key;  // empty: every run starts a new instance
-  boost::json::value input;  // null when the file gives none
-  boost::json::object answers;
-  std::map<std::string, std::deque<std::string>> tasks;
-  std::deque<ScriptedEvent> events;  // in order of `after`
-
-  const boost::json::object* answers_for(const std::string& step) const;
-  std::optional<std::string> next_outcome(const std::string& step);
-  std::optional<ScriptedEvent> next_event() const;
-  void delivered() { events.pop_front(); }
-};
-
-// Reads an answers file; an error names the field at fault by its JSON pointer.
-tl::expected<Script, Diagnostic> read_script(const boost::json::value& file);
-
-// What in the script does not fit the definition, each with its pointer in the answers file:
-// steps, items and tasks the workflow does not have (with "did you mean"), answers the items
-// refuse (check_answer()), signatures without a signer's name, outcomes a task does not declare,
-// events no wait step waits for. `language` picks the labels quoted in messages.
-Diagnostics check_script(const Script& script, const Workflow& workflow,
-                         std::string_view language);
 
 // check_script() before a run starts: prints each problem to stderr located in the answers
 // file (FILE:LINE:COL: error: … (at /answers/step/item)) and says whether there were none.

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the fuzz preset: clang 16, ASan, UBSan) and runs each for a
-# while, seeded from the project's definitions and a few expressions, templates and stored
-# events. Corpora grow in build/fuzz/corpus across runs; a crash leaves its input in
-# build/fuzz/artifacts and fails the script.
+# while, starting from the corpora kept in tests/fuzz/corpus (what longer runs found) and
+# seeded from the project's definitions, answers files and a few expressions, templates and
+# stored events. New inputs grow in build/fuzz/corpus across runs; a crash leaves its input
+# in build/fuzz/artifacts and fails the script.
 #
-#   bash tests/fuzz/run.sh [SECONDS_PER_TARGET]    (default 60)
+#   bash tests/fuzz/run.sh [SECONDS_PER_TARGET] [--keep]    (default 60)
+#
+# --keep merges what the run found into tests/fuzz/corpus (libFuzzer's -merge=1 keeps only the
+# inputs that add coverage), to be committed so that CI starts where the long run stopped.
 set -euo pipefail
 seconds=${1:-60}
+keep=${2:-}
+case "$keep" in "" | --keep) ;; *) echo "usage: run.sh [SECONDS_PER_TARGET] [--keep]" >&2; exit 2 ;; esac
+case "$seconds" in '' | *[!0-9]* | 0) echo "run.sh: SECONDS_PER_TARGET must be a whole number above 0" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 bash .ci/install-deps.sh clang-16 libclang-rt-16-dev
@@ -28,6 +35,10 @@ for file in workflows/*.json tests/data/good/*.json tests/data/invalid/*.json \
     cp "$file" "$corpus/$target/seed-$(basename "$(dirname "$file")")-$(basename "$file")"
   done
 done
+for file in workflows/answers/*.json; do
+  mkdir -p "$corpus/fuzz_answers"
+  cp "$file" "$corpus/fuzz_answers/seed-$(basename "$file")"
+done
 # Expressions: a first byte 0 for text, 1 for a JsonLogic rule.
 seed fuzz_expression text1 $'\x00input.invoice.total > 1000 && input.customer.country == \'DE\''
 seed fuzz_expression text2 $'\x00sum(map(input.invoice.lines, it.qty * it.price))'
@@ -43,10 +54,14 @@ seed fuzz_stored earlier '{"seq": 2, "type": "timer_set", "time": "2026-11-23T09
 seed fuzz_stored started '{"seq": 1, "type": "instance_started", "time": "2026-11-23T09:00:00Z", "actor": "erika", "data": {"workflow": "w", "version": 1, "start": "a", "input": {}}}'
 seed fuzz_stored history '[{"seq": 1, "type": "instance_started", "time": "2026-11-23T09:00:00Z", "actor": "erika", "data": {"workflow": "w", "version": 1, "start": "a", "input": {}}}, {"seq": 2, "type": "step_started", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "attempt": 1, "data": {}}, {"seq": 3, "type": "step_completed", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "next": ["b", "c"], "data": {"output": {"x": 1}}}]'
 
+targets=(fuzz_definition fuzz_run fuzz_expression fuzz_template fuzz_stored fuzz_answers)
+kept=tests/fuzz/corpus
 status=0
-for target in fuzz_definition fuzz_run fuzz_expression fuzz_template fuzz_stored; do
+for target in "${targets[@]}"; do
   echo "== $target, ${seconds}s" >&2
-  if ! "$bin/$target" "$corpus/$target" -max_total_time="$seconds" -timeout=10 \
+  mkdir -p "$corpus/$target" "$kept/$target"
+  # New inputs go to the first folder; the kept corpus is only read.
+  if ! "$bin/$target" "$corpus/$target" "$kept/$target" -max_total_time="$seconds" -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
       > "build/fuzz/$target.log" 2>&1; then
     status=1
@@ -55,4 +70,10 @@ for target in fuzz_definition fuzz_run fuzz_expression fuzz_template fuzz_stored
   grep -E "^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|cov: " \
     "build/fuzz/$target.log" | tail -4 >&2
 done
+if [ "$keep" = --keep ] && [ $status -eq 0 ]; then
+  for target in "${targets[@]}"; do
+    "$bin/$target" -merge=1 "$kept/$target" "$corpus/$target" > "build/fuzz/$target-merge.log" 2>&1
+    echo "kept for $target: $(find "$kept/$target" -type f | wc -l) inputs" >&2
+  done
+fi
 exit $status

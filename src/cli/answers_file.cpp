@@ -1,0 +1,279 @@
+#include "answers_file.hpp"
+
+#include "suggest.hpp"
+#include "value_text.hpp"
+
+#include <ablauf/answer.hpp>
+#include <ablauf/duration.hpp>
+#include <ablauf/source.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace ablauf::cli {
+namespace json = boost::json;
+
+namespace {
+
+std::string member(std::string_view parent, std::string_view key) {
+  return std::string(parent) + "/" + escape_pointer_token(key);
+}
+
+std::string element(std::string_view parent, std::size_t index) {
+  return std::string(parent) + "/" + std::to_string(index);
+}
+
+tl::unexpected<Diagnostic> problem(ErrorCode code, std::string message, std::string pointer) {
+  Diagnostic d;
+  d.code = code;
+  d.message = std::move(message);
+  d.pointer = std::move(pointer);
+  return tl::make_unexpected(std::move(d));
+}
+
+const std::vector<std::string_view> fields = {"actor", "business_key", "input",   "answers",
+                                              "tasks", "events",       "$comment"};
+
+}  // namespace
+
+const json::object* Script::answers_for(const std::string& step) const {
+  const auto* given = answers.if_contains(step);
+  return given ? given->if_object() : nullptr;
+}
+
+std::optional<std::string> Script::next_outcome(const std::string& step) {
+  auto it = tasks.find(step);
+  if (it == tasks.end() || it->second.empty()) return std::nullopt;
+  std::string outcome = std::move(it->second.front());
+  it->second.pop_front();
+  return outcome;
+}
+
+std::optional<ScriptedEvent> Script::next_event() const {
+  if (events.empty()) return std::nullopt;
+  return events.front();
+}
+
+tl::expected<Script, Diagnostic> read_script(const json::value& file) {
+  using C = ErrorCode;
+  const auto* object = file.if_object();
+  if (!object) return problem(C::wrong_type, "an answers file is a JSON object", "");
+  Script script;
+  for (const auto& [key, value] : *object) {
+    const std::string at = member("", key);
+    if (key == "actor") {
+      if (!value.is_string() || value.get_string().empty())
+        return problem(C::wrong_type, "'actor' must be a person's name or id", at);
+      script.actor = value.get_string();
+    } else if (key == "business_key") {
+      if (!value.is_string() || value.get_string().empty())
+        return problem(C::wrong_type,
+                       "'business_key' must be a non-empty string, such as an invoice number", at);
+      script.business_key = value.get_string();
+    } else if (key == "input") {
+      if (!value.is_object()) return problem(C::wrong_type, "'input' must be an object", at);
+      script.input = value;
+    } else if (key == "answers") {
+      if (!value.is_object())
+        return problem(C::wrong_type, "'answers' must map step ids to objects of answers", at);
+      for (const auto& [step, given] : value.get_object())
+        if (!given.is_object())
+          return problem(C::wrong_type,
+                         "'answers." + std::string(step) + "' must map item ids to answers",
+                         member(at, step));
+      script.answers = value.get_object();
+    } else if (key == "tasks") {
+      if (!value.is_object())
+        return problem(C::wrong_type, "'tasks' must map step ids to lists of outcomes", at);
+      for (const auto& [step, outcomes] : value.get_object()) {
+        auto& queue = script.tasks[std::string(step)];
+        if (!outcomes.is_array())
+          return problem(C::wrong_type,
+                         "'tasks." + std::string(step) + "' must be a list of outcomes",
+                         member(at, step));
+        std::size_t index = 0;
+        for (const auto& o : outcomes.get_array()) {
+          if (!o.is_string())
+            return problem(C::wrong_type,
+                           "'tasks." + std::string(step) + "' holds " + detail::describe(o) +
+                               "; an outcome is a string",
+                           element(member(at, step), index));
+          queue.emplace_back(o.get_string());
+          ++index;
+        }
+      }
+    } else if (key == "events") {
+      if (!value.is_array()) return problem(C::wrong_type, "'events' must be a list", at);
+      std::size_t index = 0;
+      for (const auto& e : value.get_array()) {
+        const std::string here = element(at, index++);
+        const auto* event = e.if_object();
+        const auto* name = event ? event->if_contains("name") : nullptr;
+        if (!name || !name->is_string())
+          return problem(C::missing_field, "each event needs a 'name'", here);
+        ScriptedEvent scripted{std::chrono::milliseconds(0), std::string(name->get_string()),
+                               nullptr, here};
+        if (const auto* after = event->if_contains("after")) {
+          auto duration = parse_duration(*after);
+          if (!duration || duration->is_calendar())
+            return problem(C::invalid_duration,
+                           "event '" + scripted.name +
+                               "': 'after' must be a duration in days, hours, minutes or seconds",
+                           member(here, "after"));
+          scripted.after = duration->exact();
+        }
+        if (const auto* payload = event->if_contains("payload")) scripted.payload = *payload;
+        script.events.push_back(std::move(scripted));
+      }
+      std::stable_sort(script.events.begin(), script.events.end(),
+                       [](const auto& a, const auto& b) { return a.after < b.after; });
+    } else if (key != "$comment") {
+      const std::string suggestion = detail::did_you_mean(key, fields);
+      return problem(C::unknown_field,
+                     "unknown field '" + std::string(key) + "'" +
+                         (suggestion.empty() ? "; an answers file has actor, business_key, "
+                                               "input, answers, tasks and events"
+                                             : suggestion),
+                     at);
+    }
+  }
+  return script;
+}
+
+namespace {
+
+const ItemDefinition* find_item(const StepDefinition& step, std::string_view id) {
+  for (const auto& section : step.checklist->sections)
+    for (const auto& item : section.items)
+      if (item.id == id) return &item;
+  return nullptr;
+}
+
+// The ids of the steps `accepts` takes, for suggestions.
+template <class Accepts>
+std::vector<std::string_view> step_ids(const Workflow& workflow, Accepts&& accepts) {
+  std::vector<std::string_view> ids;
+  for (const auto& step : workflow.definition().steps)
+    if (accepts(step)) ids.push_back(step.id);
+  return ids;
+}
+
+// A step the answers file names under `what` ("answers", "tasks"), or why it names none.
+const StepDefinition* named_step(const Workflow& workflow, std::string_view id,
+                                 std::string_view type, const std::string& pointer,
+                                 Diagnostics& problems) {
+  const StepDefinition* step = workflow.find_step(id);
+  if (step && step->type == type) return step;
+  const auto candidates =
+      step_ids(workflow, [&](const StepDefinition& s) { return s.type == type; });
+  std::string message =
+      step ? "step '" + std::string(id) + "' is a " + step->type + " step, not a " +
+                 std::string(type) + " step"
+           : "the workflow has no step '" + std::string(id) + "'";
+  message += candidates.empty()
+                 ? "; it has no " + std::string(type) + " steps"
+                 : detail::did_you_mean_or_list(id, candidates,
+                                                "its " + std::string(type) + " steps");
+  problems.add(Severity::error, ErrorCode::unknown_reference, std::move(message), pointer);
+  return nullptr;
+}
+
+void check_answers(const Script& script, const Workflow& workflow, std::string_view language,
+                   Diagnostics& problems) {
+  const auto& fallback = workflow.definition().default_language;
+  for (const auto& [step_id, given] : script.answers) {
+    const std::string at = member("/answers", step_id);
+    const StepDefinition* step = named_step(workflow, step_id, "fill_checklist", at, problems);
+    if (!step) continue;
+    for (const auto& [item_id, value] : given.as_object()) {
+      const std::string here = member(at, item_id);
+      const ItemDefinition* item = find_item(*step, item_id);
+      if (!item) {
+        std::vector<std::string_view> ids;
+        for (const auto& section : step->checklist->sections)
+          for (const auto& i : section.items) ids.push_back(i.id);
+        problems.add(Severity::error, ErrorCode::unknown_reference,
+                     "step '" + step->id + "' has no item '" + std::string(item_id) + "'" +
+                         detail::did_you_mean_or_list(item_id, ids, "its items"),
+                     here);
+      } else if (item->kind == ItemKind::signature) {
+        if (!value.is_string() || value.get_string().empty())
+          problems.add(Severity::error, ErrorCode::wrong_type,
+                       "'" + item->id +
+                           "' is a signature: give the name of the person who signs, not " +
+                           (value.is_string() ? "an empty string" : detail::describe(value)),
+                       here);
+      } else if (auto checked = check_answer(*item, value, language, fallback); !checked) {
+        problems.add(Severity::error, ErrorCode::invalid_value,
+                     std::move(checked.error().message), here);
+      }
+    }
+  }
+}
+
+void check_tasks(const Script& script, const Workflow& workflow, Diagnostics& problems) {
+  for (const auto& [step_id, outcomes] : script.tasks) {
+    const std::string at = member("/tasks", step_id);
+    const StepDefinition* step = named_step(workflow, step_id, "create_task", at, problems);
+    if (!step) continue;
+    const auto* declared = step->parameters.if_contains("outcomes");
+    if (!declared || !declared->is_array()) continue;  // a task without outcomes takes any
+    std::vector<std::string_view> allowed;
+    for (const auto& o : declared->get_array())
+      if (o.is_string()) allowed.push_back(o.get_string());
+    for (std::size_t i = 0; i < outcomes.size(); ++i)
+      if (std::find(allowed.begin(), allowed.end(), outcomes[i]) == allowed.end())
+        problems.add(Severity::error, ErrorCode::invalid_value,
+                     "'" + outcomes[i] + "' is not an outcome of task '" + step->id + "'" +
+                         detail::did_you_mean_or_list(outcomes[i], allowed, "its outcomes"),
+                     element(at, i));
+  }
+}
+
+void check_events(const Script& script, const Workflow& workflow, Diagnostics& problems) {
+  std::set<std::string_view> waited;
+  for (const auto& step : workflow.definition().steps)
+    if (const auto* event = step.parameters.if_contains("event");
+        step.type == "wait" && event && event->is_string())
+      waited.insert(event->get_string());
+  const std::vector<std::string_view> names(waited.begin(), waited.end());
+  // Sorted by `after`: report them in the order of the file.
+  std::vector<const ScriptedEvent*> events;
+  for (const auto& e : script.events) events.push_back(&e);
+  std::sort(events.begin(), events.end(), [](const auto* a, const auto* b) {
+    return a->pointer.size() != b->pointer.size() ? a->pointer.size() < b->pointer.size()
+                                                  : a->pointer < b->pointer;
+  });
+  for (const auto* event : events)
+    if (!waited.count(event->name))
+      problems.add(Severity::error, ErrorCode::unknown_reference,
+                   "no wait step of the workflow waits for the event '" + event->name + "'" +
+                       (names.empty() ? std::string("; it waits for no events")
+                                      : detail::did_you_mean_or_list(
+                                            event->name, names, "the events it waits for")),
+                   member(event->pointer, "name"));
+}
+
+}  // namespace
+
+Diagnostics check_script(const Script& script, const Workflow& workflow,
+                         std::string_view language) {
+  Diagnostics problems;
+  check_answers(script, workflow, language, problems);
+  check_tasks(script, workflow, problems);
+  check_events(script, workflow, problems);
+  return problems;
+}
+
+void locate_answers(const Source& source, Diagnostics& problems) {
+  Diagnostics located;
+  for (Diagnostic d : problems) {
+    // Names that do not exist point at their key; values at fault at the value.
+    const bool name = d.code == ErrorCode::unknown_field || d.code == ErrorCode::unknown_reference;
+    d.location = source.locate(d.pointer, name ? Anchor::key : Anchor::value);
+    located.add(std::move(d));
+  }
+  problems = std::move(located);
+}
+
+}  // namespace ablauf::cli
