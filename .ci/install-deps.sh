@@ -15,6 +15,7 @@ packages=(
   poppler-utils  # pdftotext, with which the tests read the PDFs back
   catch2 libbenchmark-dev
   librapidcheck-dev  # property-based tests of the engine
+  libsodium-dev  # ablauf::ed25519, Ed25519 signatures over history chains
   graphviz python3 python3-jsonschema
   doxygen  # the API reference, whose build fails on an undocumented public name
   "$@"

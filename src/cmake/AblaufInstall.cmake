@@ -5,7 +5,7 @@ include(CMakePackageConfigHelpers)
 
 set(ABLAUF_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/ablauf")
 
-install(TARGETS ablauf EXPORT ablaufTargets
+install(TARGETS ablauf ablauf_ed25519 EXPORT ablaufTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
@@ -31,4 +31,5 @@ install(FILES
   "${PROJECT_BINARY_DIR}/ablaufConfig.cmake"
   "${PROJECT_BINARY_DIR}/ablaufConfigVersion.cmake"
   "${CMAKE_CURRENT_LIST_DIR}/FindLibHaru.cmake"
+  "${CMAKE_CURRENT_LIST_DIR}/FindSodium.cmake"
   DESTINATION ${ABLAUF_CMAKE_DIR})
