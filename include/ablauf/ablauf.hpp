@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ablauf/adapter.hpp>
+#include <ablauf/answer.hpp>
 #include <ablauf/clock.hpp>
 #include <ablauf/definition.hpp>
 #include <ablauf/duration.hpp>
