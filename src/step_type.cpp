@@ -2,6 +2,7 @@
 
 #include "ablauf/definition.hpp"
 #include "identifier.hpp"
+#include "steps/builtin_steps.hpp"
 
 #include <cassert>
 #include <set>
@@ -9,72 +10,12 @@
 namespace ablauf {
 namespace {
 
-ParameterSpec param(std::string name, ParameterType type, bool required = false,
-                    std::vector<std::string> allowed = {}) {
-  return {std::move(name), type, required, std::move(allowed)};
-}
-
-constexpr bool required = true;
-
-bool always_waits(const StepDefinition&) {
-  return true;
-}
-
 StepTypeRegistry make_builtin() {
-  using T = ParameterType;
   StepTypeRegistry registry;
-  const auto add = [&](StepTypeSpec spec) {
+  for (auto& spec : detail::builtin_step_types()) {
     [[maybe_unused]] const auto added = registry.add(std::move(spec));
     assert(added && "a built-in step type is malformed");
-  };
-
-  // Typed actions.
-  add({.name = "fill_checklist",
-       .parameters = {param("items", T::items), param("sections", T::sections),
-                      param("assignee", T::string)},
-       .exactly_one_of = {{"items", "sections"}},
-       .waits = always_waits});
-  add({.name = "send_email",
-       .parameters = {param("to", T::recipients, required), param("cc", T::recipients),
-                      param("bcc", T::recipients), param("reply_to", T::string),
-                      param("subject", T::text, required), param("body", T::text, required),
-                      // html: the body is HTML, and {{x}} in it is HTML-escaped.
-                      param("format", T::string, false, {"text", "html"})}});
-  add({.name = "create_task",
-       // The task's title and description are the step's own.
-       .parameters = {param("assignee", T::string), param("due", T::duration),
-                      param("outcomes", T::strings), param("wait", T::boolean)},
-       .waits = [](const StepDefinition& step) {
-         const auto* wait = step.parameters.if_contains("wait");
-         return !(wait && wait->is_bool() && !wait->get_bool());
-       }});
-  add({.name = "save_record",
-       .parameters = {param("collection", T::string, required),
-                      param("record", T::object, required), param("key", T::string)}});
-  add({.name = "update_record",
-       .parameters = {param("collection", T::string, required), param("key", T::string, required),
-                      param("set", T::object, required),
-                      // Create the record when it does not exist yet.
-                      param("upsert", T::boolean)}});
-
-  // Control steps.
-  add({.name = "decision", .next = NextRule::transitions});
-  add({.name = "parallel",
-       .parameters = {param("branches", T::step_ids, required),
-                      param("join", T::step_id, required)},
-       .next = NextRule::forbidden});
-  add({.name = "join"});
-  add({.name = "wait",
-       .parameters = {param("duration", T::duration), param("until", T::expression),
-                      param("event", T::string), param("correlation", T::expression)},
-       .exactly_one_of = {{"duration", "until", "event"}},
-       .waits = always_waits});
-  add({.name = "call",
-       .parameters = {param("workflow", T::string, required), param("version", T::integer),
-                      param("input", T::object)}});
-  add({.name = "end",
-       .parameters = {param("status", T::string, false, {"completed", "failed"})},
-       .next = NextRule::forbidden});
+  }
   return registry;
 }
 

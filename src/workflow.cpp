@@ -5,6 +5,7 @@
 #include "workflow_data.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace ablauf {
 
@@ -75,11 +76,10 @@ void add_edges(Workflow::Data& data, detail::GraphFindings& findings) {
       connect(i, step.on_timeout, step.pointer + "/on_timeout", "on_timeout step",
               EdgeKind::on_timeout, 0);
     if (!step.on_error.empty())
-      connect(i, step.on_error, step.pointer + "/on_error", "on_error step",
-              EdgeKind::on_error, 0);
+      connect(i, step.on_error, step.pointer + "/on_error", "on_error step", EdgeKind::on_error, 0);
     if (!step.join.empty()) {
       if (auto join = resolve(step.join, step.pointer + "/join", "join step");
-          join && data.definition.steps[*join].type != "join") {
+          join && !data.step_types[*join]->gathers_branches) {
         findings.add(Severity::error, ErrorCode::invalid_value, step.pointer + "/join",
                      "the join of a parallel step must be a step of type join; '" + step.join +
                          "' is a " + data.definition.steps[*join].type + " step");
@@ -87,6 +87,21 @@ void add_edges(Workflow::Data& data, detail::GraphFindings& findings) {
     }
   }
   data.first_edge.push_back(static_cast<std::uint32_t>(data.edges.size()));
+}
+
+// Finds each step's type once, so that nothing after compile() looks a type up by its name.
+void resolve_types(Workflow::Data& data, const StepTypeRegistry& registry) {
+  std::map<std::string_view, std::shared_ptr<const StepTypeSpec>> resolved;
+  data.step_types.reserve(data.definition.steps.size());
+  for (const auto& step : data.definition.steps) {
+    auto& type = resolved[step.type];
+    if (!type) {
+      const StepTypeSpec* spec = registry.find(step.type);
+      type = spec ? std::make_shared<const StepTypeSpec>(*spec)
+                  : std::make_shared<const StepTypeSpec>(StepTypeSpec{.name = step.type});
+    }
+    data.step_types.push_back(type);
+  }
 }
 
 }  // namespace
@@ -101,6 +116,7 @@ tl::expected<Workflow, Diagnostics> Workflow::compile(WorkflowDefinition definit
 
   data->index.reserve(steps.size());
   for (StepIndex i = 0; i < steps.size(); ++i) data->index.emplace(steps[i].id, i);
+  resolve_types(*data, step_types ? *step_types : StepTypeRegistry::builtin());
 
   if (steps.empty()) {
     findings.add(Severity::error, ErrorCode::missing_field, "/steps",
@@ -115,8 +131,7 @@ tl::expected<Workflow, Diagnostics> Workflow::compile(WorkflowDefinition definit
   }
   add_edges(*data, findings);
   // Reachability and loops mean little while edges are missing: report those first.
-  if (!findings.has_errors())
-    detail::check_graph(*data, step_types ? *step_types : StepTypeRegistry::builtin(), findings);
+  if (!findings.has_errors()) detail::check_graph(*data, findings);
 
   Diagnostics diagnostics = findings.take();
   if (diagnostics.has_errors()) return tl::make_unexpected(std::move(diagnostics));
@@ -140,6 +155,10 @@ const Diagnostics& Workflow::warnings() const noexcept {
 }
 std::size_t Workflow::step_count() const noexcept {
   return data_->definition.steps.size();
+}
+
+const StepTypeSpec& Workflow::step_type(StepIndex index) const noexcept {
+  return *data_->step_types[index];
 }
 
 const StepDefinition& Workflow::step(StepIndex index) const noexcept {

@@ -13,6 +13,8 @@ struct Workflow::Data {
   // i are edges[first_edge[i]] to edges[first_edge[i + 1]].
   std::vector<StepEdge> edges;
   std::vector<std::uint32_t> first_edge;
+  // The type of each step, by index; steps of one type share it.
+  std::vector<std::shared_ptr<const StepTypeSpec>> step_types;
   // Keys view the ids inside `definition`, which never changes once the index is built.
   std::unordered_map<std::string_view, StepIndex> index;
   StepIndex start = 0;
@@ -48,8 +50,7 @@ class GraphFindings {
 
 // The checks on a graph whose edges all resolved: reachability, a way to an end from every
 // step, loops with a waiting step, branches meeting their join, default transitions.
-void check_graph(const Workflow::Data& data, const StepTypeRegistry& step_types,
-                 GraphFindings& findings);
+void check_graph(const Workflow::Data& data, GraphFindings& findings);
 
 }  // namespace detail
 }  // namespace ablauf

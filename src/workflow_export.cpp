@@ -66,15 +66,18 @@ std::string dot_quote(std::string_view text) {
 }
 
 // `filled`: an instance's path is drawn over the graph, in fill colours.
-std::string dot_shape(std::string_view type, bool filled) {
+std::string dot_shape(StepShape shape, bool filled) {
   const std::string fill = filled ? ", style=filled" : "";
-  if (type == "decision") return "shape=diamond" + fill;
-  if (type == "parallel" || type == "join") return "shape=Mdiamond" + fill;
-  if (type == "wait") return "shape=ellipse" + fill;
-  if (type == "end") return "shape=oval, peripheries=2" + fill;
-  if (type == "save_record" || type == "update_record") return "shape=cylinder" + fill;
-  if (type == "call") return "shape=component" + fill;
-  if (type == "fill_checklist") return "shape=note" + fill;
+  switch (shape) {
+    case StepShape::decision: return "shape=diamond" + fill;
+    case StepShape::gateway: return "shape=Mdiamond" + fill;
+    case StepShape::timer: return "shape=ellipse" + fill;
+    case StepShape::terminal: return "shape=oval, peripheries=2" + fill;
+    case StepShape::record: return "shape=cylinder" + fill;
+    case StepShape::subprocess: return "shape=component" + fill;
+    case StepShape::form: return "shape=note" + fill;
+    case StepShape::action: break;
+  }
   return filled ? "shape=box, style=\"rounded,filled\"" : "shape=box, style=rounded";
 }
 
@@ -101,7 +104,8 @@ void write_dot(std::ostream& out, const Workflow& workflow, const ExportOptions&
     std::string label = step_title(step, language, definition) + "\n" + step.type;
     const auto waits = path.waiting.find(step.id);
     if (waits != path.waiting.end()) label += "\n" + detail::waiting_label(waits->second, language);
-    o << "[label=" << dot_quote(label) << ", " << dot_shape(step.type, path.shown);
+    o << "[label=" << dot_quote(label) << ", "
+      << dot_shape(workflow.step_type(static_cast<StepIndex>(v)).shape, path.shown);
     if (v == workflow.start()) o << ", penwidth=2";
     if (path.shown) {
       if (waits != path.waiting.end())
@@ -192,13 +196,17 @@ std::string mermaid_node_name(const std::string& id) {
   return lower == "end" ? id + "_" : id;
 }
 
-std::pair<std::string_view, std::string_view> mermaid_shape(std::string_view type) {
-  if (type == "decision") return {"{", "}"};
-  if (type == "parallel" || type == "join") return {"{{", "}}"};
-  if (type == "wait") return {"([", "])"};
-  if (type == "end") return {"(((", ")))"};
-  if (type == "save_record" || type == "update_record") return {"[(", ")]"};
-  if (type == "call") return {"[[", "]]"};
+std::pair<std::string_view, std::string_view> mermaid_shape(StepShape shape) {
+  switch (shape) {
+    case StepShape::decision: return {"{", "}"};
+    case StepShape::gateway: return {"{{", "}}"};
+    case StepShape::timer: return {"([", "])"};
+    case StepShape::terminal: return {"(((", ")))"};
+    case StepShape::record: return {"[(", ")]"};
+    case StepShape::subprocess: return {"[[", "]]"};
+    case StepShape::action:
+    case StepShape::form: break;  // a checklist is a plain box: Mermaid has no note shape
+  }
   return {"[", "]"};
 }
 
@@ -214,7 +222,7 @@ void write_mermaid(std::ostream& out, const Workflow& workflow, const ExportOpti
   const auto path = detail::path_of(options.history);
   for (Vertex v = 0; v < definition.steps.size(); ++v) {
     const StepDefinition& step = definition.steps[v];
-    const auto [open, close] = mermaid_shape(step.type);
+    const auto [open, close] = mermaid_shape(workflow.step_type(static_cast<StepIndex>(v)).shape);
     std::string label = step_title(step, language, definition);
     if (const auto waits = path.waiting.find(step.id); waits != path.waiting.end())
       label += " (" + detail::waiting_label(waits->second, language) + ")";
@@ -230,8 +238,7 @@ void write_mermaid(std::ostream& out, const Workflow& workflow, const ExportOpti
     if (taken != path.taken.end()) {
       followed_links += (followed_links.empty() ? "" : ",") + std::to_string(link);
       if (taken->second > 1)
-        text +=
-            (text.empty() ? "" : " ") + std::string("(") + std::to_string(taken->second) + "×)";
+        text += (text.empty() ? "" : " ") + std::string("(") + std::to_string(taken->second) + "×)";
     }
     const bool exceptional = info.kind == EdgeKind::on_error || info.kind == EdgeKind::on_timeout;
     out << "  " << mermaid_node_name(from.id) << ' '

@@ -74,20 +74,19 @@ void check_way_to_end(const Workflow::Data& data, const StepGraph& graph, GraphF
   }
 }
 
-void check_loops_wait(const Workflow::Data& data, const StepGraph& graph, const StepTypeRegistry& step_types,
-                      GraphFindings& findings) {
+void check_loops_wait(const Workflow::Data& data, const StepGraph& graph, GraphFindings& findings) {
   const auto& steps = data.definition.steps;
   std::vector<std::size_t> component(steps.size());
   const std::size_t count = boost::strong_components(
-      graph, boost::make_iterator_property_map(component.begin(),
-                                                    boost::get(boost::vertex_index, graph)));
+      graph,
+      boost::make_iterator_property_map(component.begin(), boost::get(boost::vertex_index, graph)));
   // Members of each component, in definition order.
   std::vector<std::vector<Vertex>> members(count);
   for (Vertex v = 0; v < steps.size(); ++v) members[component[v]].push_back(v);
 
   const auto waits = [&](Vertex v) {
-    const auto* spec = step_types.find(steps[v].type);
-    return spec && spec->waits && spec->waits(steps[v]);
+    const StepTypeSpec& type = *data.step_types[v];
+    return type.waits && type.waits(steps[v]);
   };
   const auto has_self_loop = [&](Vertex v) {
     for (auto [e, last] = boost::out_edges(v, graph); e != last; ++e)
@@ -109,7 +108,8 @@ void check_loops_wait(const Workflow::Data& data, const StepGraph& graph, const 
 
 // Every path from each branch of a parallel step must reach the parallel's join before it
 // can end, except a path that fails or times out into an end step: that ends the instance.
-void check_branches_join(const Workflow::Data& data, const StepGraph& graph, GraphFindings& findings) {
+void check_branches_join(const Workflow::Data& data, const StepGraph& graph,
+                         GraphFindings& findings) {
   const auto& steps = data.definition.steps;
   for (Vertex p = 0; p < steps.size(); ++p) {
     const StepDefinition& parallel = steps[p];
@@ -131,7 +131,7 @@ void check_branches_join(const Workflow::Data& data, const StepGraph& graph, Gra
         for (auto [e, last] = boost::out_edges(v, graph); e != last; ++e) {
           // Failing or timing out into an end step ends the whole instance on purpose.
           const Vertex target = boost::target(*e, graph);
-          if (!leads_on(graph[*e].kind) && steps[target].type == "end") continue;
+          if (!leads_on(graph[*e].kind) && data.step_types[target]->ends_instance) continue;
           stack.push_back(target);
         }
       }
@@ -180,13 +180,12 @@ void check_self_calls(const Workflow::Data& data, GraphFindings& findings) {
 
 }  // namespace
 
-void check_graph(const Workflow::Data& data, const StepTypeRegistry& step_types,
-                 GraphFindings& findings) {
+void check_graph(const Workflow::Data& data, GraphFindings& findings) {
   const StepGraph graph = make_step_graph(data.definition.steps.size(), data.edges);
   std::vector<bool> reachable;
   check_reachability(data, graph, findings, reachable);
   check_way_to_end(data, graph, findings, reachable);
-  check_loops_wait(data, graph, step_types, findings);
+  check_loops_wait(data, graph, findings);
   check_branches_join(data, graph, findings);
   check_default_transitions(data, findings);
   check_self_calls(data, findings);

@@ -4,8 +4,10 @@
 /// Each step type declares its parameters (name, JSON type, required), so a misspelt or
 /// missing parameter fails when the definition loads, not at 3 a.m. when the step runs. The
 /// built-in types (fill_checklist, send_email, create_task, save_record, update_record and the
-/// control steps decision, parallel, join, wait, call, end) are in StepTypeRegistry::builtin();
-/// a host that adds its own step type copies that registry and adds a StepTypeSpec to it.
+/// control steps decision, parallel, join, wait, call, end) are in StepTypeRegistry::builtin(),
+/// each declared and run by one file of the library's src/steps/; a host that adds its own step
+/// type copies that registry and adds a StepTypeSpec to it, and registers an adapter that runs
+/// its steps (Engine::register_adapter).
 ///
 /// Thread-safety: a registry is read-only once built; reading it from several threads is safe.
 #pragma once
@@ -23,6 +25,10 @@
 namespace ablauf {
 
 struct StepDefinition;
+
+namespace detail {
+class StepBehavior;
+}
 
 /// The JSON a parameter accepts.
 enum class ParameterType {
@@ -65,6 +71,18 @@ enum class NextRule {
   forbidden     ///< may not have "next" (parallel, end)
 };
 
+/// How DOT and Mermaid draw the steps of a type.
+enum class StepShape {
+  action,      ///< a rounded box: a step that does something (the default)
+  form,        ///< a note: a checklist people fill in
+  decision,    ///< a diamond: the token takes one of several ways
+  gateway,     ///< a gateway: branches part (parallel) or meet (join)
+  timer,       ///< an ellipse: the token waits for time or an event
+  terminal,    ///< a double oval: the instance ends
+  record,      ///< a cylinder: a record is written
+  subprocess,  ///< a component: another workflow runs
+};
+
 /// A step type: its name, the parameters it takes, and how its steps join the graph.
 struct StepTypeSpec {
   std::string name;  ///< lowercase identifier, e.g. "send_email"
@@ -79,6 +97,18 @@ struct StepTypeSpec {
   /// Whether a token stays at the step until a person, a signal or time moves it on. Loops
   /// must pass through such a step, or they would spin. Null: the step never waits.
   std::function<bool(const StepDefinition&)> waits;
+  /// How DOT and Mermaid draw its steps.
+  StepShape shape = StepShape::action;
+  /// Whether a step of the type ends the instance (end). A parallel branch that fails or times
+  /// out into such a step ends the instance on purpose, so it need not reach its join.
+  bool ends_instance = false;
+  /// Whether steps of the type are where a parallel step's branches meet (join): a parallel
+  /// step's "join" must name one.
+  bool gathers_branches = false;
+  /// Internal: how the library runs the steps of a built-in type; set only in
+  /// StepTypeRegistry::builtin(). A host's type leaves it null, and its steps run through the
+  /// adapter registered for the type.
+  const detail::StepBehavior* behavior = nullptr;
 
   /// The parameter named `wanted`, or null.
   const ParameterSpec* find_parameter(std::string_view wanted) const noexcept;

@@ -14,6 +14,7 @@
 #include <ablauf/definition.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
+#include <ablauf/step_type.hpp>
 
 #include <tl/expected.hpp>
 
@@ -87,6 +88,11 @@ class Workflow {
   /// The step at `index`.
   /// REQUIRES: index < step_count()
   const StepDefinition& step(StepIndex index) const noexcept;
+  /// The type of the step at `index`, as the registry given to compile() declares it, found
+  /// once here so that running, drawing and listing steps never look a type up by its name. A
+  /// type the registry does not know (a definition built in code) has a spec with only its name.
+  /// REQUIRES: index < step_count()
+  const StepTypeSpec& step_type(StepIndex index) const noexcept;
   /// The index of the step with this id, or none.
   std::optional<StepIndex> find(std::string_view step_id) const noexcept;
   /// The step with this id, or null; by index, unlike WorkflowDefinition::find_step.

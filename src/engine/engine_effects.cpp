@@ -1,13 +1,6 @@
-// The built-in steps whose effects commit with their outcomes, and the delivery of queued mail.
-//
-// send_email does not send: it queues its mail in the store's outbox in the same append as the
-// step's outcome, and the engine hands the outbox to the host's Mailer once that is stored
-// (queued → handed over → confirmed; see EngineParts::deliver_mail).
-// save_record and update_record write into the store the same way. A crash before the append
-// loses the effect together with the outcome, and the step runs again; a crash after it finds
-// both there. So each happens exactly once, as far as the store is concerned; the Mailer sees a
-// mail again only if a crash fell between its taking the mail and the store marking it sent,
-// and then with the same idempotency key.
+// The delivery of queued mail: send_email (src/steps/send_email.cpp) queues each mail in the
+// store's outbox with its step's outcome, and this hands the outbox to the host's Mailer once
+// that is stored (queued → handed over → confirmed; see EngineParts::deliver_mail).
 #include "engine_impl.hpp"
 
 #include "value_text.hpp"
@@ -16,77 +9,6 @@
 
 namespace ablauf::detail {
 namespace json = boost::json;
-namespace {
-
-std::string text(const json::object& parameters, std::string_view name) {
-  const auto* value = parameters.if_contains(name);
-  return value ? to_text(*value) : std::string();
-}
-
-bool flag(const json::object& parameters, std::string_view name) {
-  const auto* value = parameters.if_contains(name);
-  return value && value->is_bool() && value->get_bool();
-}
-
-}  // namespace
-
-tl::expected<void, Error> EngineParts::effect(Run& run, std::uint32_t token,
-                                              const StepDefinition& step,
-                                              const json::object& parameters, std::uint32_t attempt,
-                                              const std::string& key) {
-  if (step.type == "send_email") {
-    auto mail = compose_mail(parameters, is_html_mail(step), config.language,
-                             run.workflow->definition().default_language, key,
-                             config.limits.max_recipients);
-    if (!mail) return fail(run, token, step, attempt, std::move(mail.error()), false);
-    json::object output{{"message_id", key},
-                        {"to", json::array(mail->to.begin(), mail->to.end())},
-                        {"subject", mail->subject}};
-    run.mails.push_back(std::move(*mail));
-    return complete(run, token, step, std::move(output));
-  }
-
-  const std::string collection = text(parameters, "collection");
-  // Whether the record exists: in the store, or written earlier in this same run.
-  const auto exists = [&](const std::string& id) -> tl::expected<bool, Error> {
-    for (const auto& write : run.records)
-      if (write.collection == collection && write.key == id) return true;
-    auto found = store.find_record(collection, id);
-    if (!found) return tl::make_unexpected(std::move(found.error()));
-    return found->has_value();
-  };
-
-  if (step.type == "save_record") {
-    const auto* record = parameters.if_contains("record");
-    if (!record || !record->is_object())
-      return fail(run, token, step, attempt, "'record' did not render to an object", false);
-    std::string id = text(parameters, "key");
-    if (id.empty()) id = key;  // the attempt's key: unique, and names where the record came from
-    auto taken = exists(id);
-    if (!taken) return tl::make_unexpected(std::move(taken.error()));
-    if (*taken)
-      return fail(run, token, step, attempt,
-                  "a record '" + id + "' already exists in '" + collection + "'", false);
-    run.records.push_back({collection, id, record->get_object(), false});
-    return complete(run, token, step, json::object{{"key", id}});
-  }
-
-  // update_record
-  const auto* fields = parameters.if_contains("set");
-  if (!fields || !fields->is_object())
-    return fail(run, token, step, attempt, "'set' did not render to an object", false);
-  const std::string id = text(parameters, "key");
-  if (!flag(parameters, "upsert")) {
-    auto found = exists(id);
-    if (!found) return tl::make_unexpected(std::move(found.error()));
-    if (!*found)
-      return fail(run, token, step, attempt,
-                  "there is no record '" + id + "' in '" + collection + "'", false);
-  }
-  run.records.push_back({collection, id, fields->get_object(), true});
-  return complete(run, token, step, json::object{{"key", id}});
-}
-
 namespace {
 
 // The wait before a mail refused `refusals` times is tried again: initial, doubled each time,

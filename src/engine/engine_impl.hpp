@@ -152,11 +152,6 @@ struct EngineParts {
   tl::expected<std::size_t, Error> deliver_mail(bool report_waiting = true);
   // The same, for work no caller waits for: a refusal goes to on_error, once.
   void deliver_mail_reporting();
-  // Runs a built-in step whose effect commits with its outcome: send_email queues its mail,
-  // save_record and update_record write their record.
-  tl::expected<void, Error> effect(Run& run, std::uint32_t token, const StepDefinition& step,
-                                   const boost::json::object& parameters, std::uint32_t attempt,
-                                   const std::string& key);
 
   // Under the instance's lock: applies `change` (which records what a caller did), stores its
   // events, then has the instance advance (see work_in_call). If `change` fails, nothing is
@@ -242,7 +237,8 @@ struct EngineParts {
   tl::expected<std::size_t, Error> work_once(Run& run);  // work(), up to a full history
   // Runs every ready token until each waits or ends.
   tl::expected<void, Error> advance(Run& run);
-  // Runs the step a token is at (again, for a retry).
+  // Runs the step a token is at (again, for a retry): through its type's behaviour
+  // (src/steps/), or the adapter registered for its type.
   tl::expected<void, Error> execute(Run& run, std::uint32_t token);
   // The step is done: moves the token by the first transition that holds.
   tl::expected<void, Error> complete(Run& run, std::uint32_t token, const StepDefinition& step,
@@ -260,12 +256,7 @@ struct EngineParts {
   tl::expected<void, Error> complete_checklist_if_done(Run& run, std::uint32_t token,
                                                        const StepDefinition& step);
 
-  // --- sub-workflows (engine_call.cpp)
-  // Starts the sub-workflow of a call step, with the attempt's key as its id; the token waits
-  // for it.
-  tl::expected<void, Error> call(Run& run, std::uint32_t token, const StepDefinition& step,
-                                 const boost::json::object& parameters, std::uint32_t attempt,
-                                 std::string child);
+  // --- sub-workflows (engine_call.cpp; src/steps/call.cpp starts them)
   // Moves on every token whose sub-workflow has finished.
   tl::expected<void, Error> return_from_calls(Run& run);
 
@@ -317,25 +308,18 @@ std::string default_worker_name();
 // step_started event>", the same when the attempt runs again after a crash.
 std::string attempt_key(const Run& run, std::uint32_t token);
 
-// The built-in typed actions that talk to the host's services.
-// Whether a send_email step writes HTML ("format": "html"): its body is then rendered with
-// HTML escaping and handed on as HTML. The format is a choice, not a template, so it is read
-// from the step as written, never from the rendered parameters.
-bool is_html_mail(const StepDefinition& step);
-// The mail a send_email step's rendered parameters describe, or why there is none. Localized
-// texts are taken in `language`, else in `fallback` (the definition's default), else the first.
-// Refuses control characters in header fields, an entry naming several addresses, a NUL in the
-// body, and more than `max_recipients` recipients in all.
-tl::expected<Mail, std::string> compose_mail(const boost::json::object& parameters, bool html,
-                                             std::string_view language, std::string_view fallback,
-                                             std::string key, std::size_t max_recipients);
+// An event about a token at a step.
+Event token_event(EventType type, const std::string& step, std::uint32_t token,
+                  boost::json::object data = {});
+// An event of a token leaving its step for `next` (none: it ends there).
+Event moving_event(EventType type, const std::string& step, std::uint32_t token,
+                   std::vector<std::string> next, boost::json::object data = {});
+// `from` moved on by `duration`: days, months and years in the calendar, the rest exactly.
+Time add_duration(Time from, const Duration& duration);
+
+// save_record and update_record as adapters over a host's own RecordStore (src/steps/).
 std::shared_ptr<Adapter> make_save_record(RecordStore& records);
 std::shared_ptr<Adapter> make_update_record(RecordStore& records);
-
-// Text of a rendered parameter that may be localized ({"de": …, "en": …}): in `language`, else
-// in `fallback`, else the first given.
-std::string text_in(const boost::json::value& value, std::string_view language,
-                    std::string_view fallback);
 
 }  // namespace ablauf::detail
 

@@ -1,6 +1,8 @@
 // How the engine moves a token through its steps.
 #include "engine_impl.hpp"
 
+#include "steps/step_behavior.hpp"
+
 #include "expression/calendar.hpp"
 #include "value_text.hpp"
 
@@ -15,34 +17,8 @@ namespace ablauf::detail {
 namespace json = boost::json;
 namespace {
 
-// An event about a token at a step.
-Event about(EventType type, const std::string& step, std::uint32_t token, json::object data = {}) {
-  Event event;
-  event.type = type;
-  event.step = step;
-  event.token = token;
-  event.data = std::move(data);
-  return event;
-}
-
-// The token leaves its step for `next` (none: it ends there).
-Event moving(EventType type, const std::string& step, std::uint32_t token,
-             std::vector<std::string> next, json::object data = {}) {
-  Event event = about(type, step, token, std::move(data));
-  event.next = std::move(next);
-  return event;
-}
-
 const Token* token_of(const Run& run, std::uint32_t id) {
   return run.state.find_token(id);
-}
-
-Time add(Time from, const Duration& duration) {
-  if (!duration.is_calendar()) return from + duration.exact();
-  Date date{std::chrono::floor<std::chrono::days>(from),
-            std::chrono::milliseconds(from - std::chrono::floor<std::chrono::days>(from))};
-  auto moved = detail::add(date, duration);
-  return moved ? moved->instant() : from;
 }
 
 // Spreads retries of many instances that failed together (say, when a mail server went down)
@@ -110,6 +86,30 @@ StepResult run_adapter(Adapter& adapter, const StepContext& context) noexcept {
 }
 
 }  // namespace
+
+Event token_event(EventType type, const std::string& step, std::uint32_t token, json::object data) {
+  Event event;
+  event.type = type;
+  event.step = step;
+  event.token = token;
+  event.data = std::move(data);
+  return event;
+}
+
+Event moving_event(EventType type, const std::string& step, std::uint32_t token,
+                   std::vector<std::string> next, json::object data) {
+  Event event = token_event(type, step, token, std::move(data));
+  event.next = std::move(next);
+  return event;
+}
+
+Time add_duration(Time from, const Duration& duration) {
+  if (!duration.is_calendar()) return from + duration.exact();
+  const auto day = std::chrono::floor<std::chrono::days>(from);
+  Date date{day, std::chrono::milliseconds(from - day)};
+  auto moved = detail::add(date, duration);
+  return moved ? moved->instant() : from;
+}
 
 tl::expected<void, Error> Run::emit(Event event, Time now) {
   event.sequence = state.last_sequence + 1;
@@ -248,7 +248,7 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
   json::object data;
   if (!output.is_null()) data.emplace("output", std::move(output));
   if (auto ok = run.emit(
-          moving(EventType::step_completed, step.id, token, std::move(next), std::move(data)),
+          moving_event(EventType::step_completed, step.id, token, std::move(next), std::move(data)),
           clock.now());
       !ok)
     return ok;
@@ -260,8 +260,8 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
 tl::expected<void, Error> EngineParts::fail(Run& run, std::uint32_t token,
                                             const StepDefinition& step, std::uint32_t attempt,
                                             std::string error, bool retryable) {
-  Event failed = about(EventType::step_failed, step.id, token,
-                       json::object{{"error", error}, {"retryable", retryable}});
+  Event failed = token_event(EventType::step_failed, step.id, token,
+                             json::object{{"error", error}, {"retryable", retryable}});
   failed.attempt = attempt;
   if (retryable && step.retry && attempt < step.retry->max_attempts) {
     // Exponential backoff on a timer, never a sleep: the instance waits like any other.
@@ -298,166 +298,77 @@ tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
   if (const auto* p = why.if_contains("purpose")) purpose = p->as_string();
   why.erase("timer_due");
   why.erase("purpose");
-  if (auto ok = run.emit(about(EventType::step_waiting, step.id, token, std::move(why)), now); !ok)
+  if (auto ok = run.emit(token_event(EventType::step_waiting, step.id, token, std::move(why)), now);
+      !ok)
     return ok;
   const auto set_timer = [&](std::string when, std::string what) {
-    return run.emit(
-        about(EventType::timer_set, step.id, token,
-              json::object{
-                  {"timer", new_id("tm")}, {"due", std::move(when)}, {"purpose", std::move(what)}}),
-        now);
+    return run.emit(token_event(EventType::timer_set, step.id, token,
+                                json::object{{"timer", new_id("tm")},
+                                             {"due", std::move(when)},
+                                             {"purpose", std::move(what)}}),
+                    now);
   };
   if (!due.empty())
     if (auto ok = set_timer(due, purpose); !ok) return ok;
   if (step.timeout && purpose != "retry")
-    if (auto ok = set_timer(to_rfc3339(add(now, *step.timeout)), "timeout"); !ok) return ok;
+    if (auto ok = set_timer(to_rfc3339(add_duration(now, *step.timeout)), "timeout"); !ok)
+      return ok;
   return {};
 }
 
 tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id) {
   const Token* token = token_of(run, token_id);
-  const StepDefinition* found = run.workflow->find_step(token->step);
-  if (!found) return fail_instance(run, "the instance is at an unknown step '" + token->step + "'");
-  const StepDefinition& step = *found;
-  const Time now = clock.now();
+  const auto index = run.workflow->find(token->step);
+  if (!index) return fail_instance(run, "the instance is at an unknown step '" + token->step + "'");
+  const StepDefinition& step = run.workflow->step(*index);
+  const StepTypeSpec& type = run.workflow->step_type(*index);
+  const StepBehavior* behavior = type.behavior;
   const bool again = token->state == Token::State::running;
-  const std::uint32_t attempt = again ? token->attempt : token->attempt + 1;
+  StepCall call{run,         token_id, step, again ? token->attempt : token->attempt + 1,
+                clock.now(), {},       {}};
+  // Control steps move the token on at once.
+  if (behavior && !behavior->is_action()) return behavior->run(*this, call);
 
-  if (step.type == "decision") return complete(run, token_id, step, nullptr);
-  if (step.type == "end") {
-    if (auto ok = run.emit(moving(EventType::step_completed, step.id, token_id, {}), now); !ok)
-      return ok;
-    const auto* status = step.parameters.if_contains("status");
-    if (status && *status == "failed") return fail_instance(run, "ended at step '" + step.id + "'");
-    return run.emit(EventType::instance_completed, {}, {}, now);
-  }
-  if (step.type == "parallel")
-    return run.emit(moving(EventType::step_completed, step.id, token_id, step.branches), now);
   if (!again) {
-    Event started = about(EventType::step_started, step.id, token_id);
-    started.attempt = attempt;
-    if (auto ok = run.emit(std::move(started), now); !ok) return ok;
+    Event started = token_event(EventType::step_started, step.id, token_id);
+    started.attempt = call.attempt;
+    if (auto ok = run.emit(std::move(started), call.now); !ok) return ok;
   }
-  std::string key = attempt_key(run, token_id);
-
+  call.key = attempt_key(run, token_id);
   // The step's rendered parameters: templates filled in, computed values computed.
-  json::object parameters;
-  const bool html = is_html_mail(step);
   for (const auto& [name, value] : step.values) {
-    const auto escape = html && name == "body" ? Escape::html : Escape::none;
-    auto rendered = value.evaluate(run.state.data, rendering(now, escape));
+    const auto escape = behavior ? behavior->escape(step, name) : Escape::none;
+    auto rendered = value.evaluate(run.state.data, rendering(call.now, escape));
     if (!rendered)
-      return fail(run, token_id, step, attempt,
+      return fail(run, token_id, step, call.attempt,
                   "'" + name + "'" + rendered.error().pointer + ": " + rendered.error().message,
                   false);
-    parameters.emplace(name, std::move(*rendered));
+    call.parameters.emplace(name, std::move(*rendered));
   }
 
-  if (step.type == "call") return call(run, token_id, step, parameters, attempt, key);
-  if (step.type == "fill_checklist") {
-    if (auto ok = wait(run, token_id, step, json::object{{"for", "checklist"}}); !ok) return ok;
-    return complete_checklist_if_done(run, token_id, step);
-  }
-  if (step.type == "join") {
-    if (auto ok = wait(run, token_id, step, json::object{{"for", "join"}}); !ok) return ok;
-    // The join completes when a token from every branch of its parallel has arrived.
-    std::size_t branches = 0;
-    for (const auto& other : run.workflow->definition().steps)
-      if (other.type == "parallel" && other.join == step.id) branches = other.branches.size();
-    std::vector<std::uint32_t> arrived;
-    for (const auto& t : run.state.tokens)
-      if (t.step == step.id && t.waiting_for == "join") arrived.push_back(t.id);
-    if (arrived.size() < branches) return {};
-    for (std::size_t i = 1; i < arrived.size(); ++i)
-      if (auto ok = run.emit(moving(EventType::step_completed, step.id, arrived[i], {},
-                                    json::object{{"merged", true}}),
-                             now);
-          !ok)
-        return ok;
-    return complete(run, arrived[0], step, nullptr);
-  }
-  if (step.type == "create_task") {
-    Task task{key, step.id};
-    if (const auto* title = parameters.if_contains("title"))
-      task.title = text_in(*title, config.language, run.workflow->definition().default_language);
-    if (const auto* assignee = parameters.if_contains("assignee"))
-      task.assignee = to_text(*assignee);
-    if (const auto* due = parameters.if_contains("due")) {
-      auto duration = parse_duration(*due);
-      if (!duration)
-        return fail(run, token_id, step, attempt, "'due': " + duration.error().message, false);
-      task.due = add(now, *duration);
-      if (auto ok = check_horizon(*task.due, now, "the task's due date"); !ok)
-        return fail(run, token_id, step, attempt, std::move(ok.error().message), false);
-    }
-    if (config.tasks) {
-      if (auto ok = store_attempt(run); !ok) return ok;
-      if (auto opened = config.tasks->open(run.state.id, task); !opened)
-        return fail(run, token_id, step, attempt, "the task list refused it: " + opened.error(),
-                    true);
-    }
-    json::object data{{"task", task.id}};
-    if (!task.title.empty()) data["title"] = task.title;
-    if (!task.assignee.empty()) data["assignee"] = task.assignee;
-    if (task.due) data["due"] = to_rfc3339(*task.due);
-    if (auto ok = run.emit(EventType::task_created, step.id, std::move(data), now); !ok) return ok;
-    const auto* waits = parameters.if_contains("wait");
-    if (waits && waits->is_bool() && !waits->get_bool())
-      return complete(run, token_id, step, json::object{{"task", task.id}});
-    return wait(run, token_id, step, json::object{{"for", "task"}, {"task", std::move(task.id)}});
-  }
-  if (step.type == "wait") {
-    if (const auto* duration = parameters.if_contains("duration")) {
-      auto parsed = parse_duration(*duration);
-      if (!parsed)
-        return fail(run, token_id, step, attempt, "'duration': " + parsed.error().message, false);
-      const Time due = add(now, *parsed);
-      if (auto ok = check_horizon(due, now, "the timer"); !ok)
-        return fail(run, token_id, step, attempt, std::move(ok.error().message), false);
-      return wait(run, token_id, step,
-                  json::object{{"for", "timer"}, {"timer_due", to_rfc3339(due)}});
-    }
-    if (const auto until = step.expressions.find("until"); until != step.expressions.end()) {
-      auto value = evaluate(until->second, run.state.data, evaluation(now));
-      if (!value)
-        return fail(run, token_id, step, attempt, "'until': " + value.error().message, false);
-      auto due = value->is_string() ? parse_rfc3339(value->get_string())
-                                    : tl::expected<Time, std::string>(tl::unexpect, "not a string");
-      if (!due)
-        return fail(run, token_id, step, attempt, "'until' is not a date-time: " + due.error(),
-                    false);
-      if (auto ok = check_horizon(*due, now, "the timer"); !ok)
-        return fail(run, token_id, step, attempt, std::move(ok.error().message), false);
-      return wait(run, token_id, step,
-                  json::object{{"for", "timer"}, {"timer_due", to_rfc3339(std::max(*due, now))}});
-    }
-    const auto* event = step.parameters.if_contains("event");
-    return wait(run, token_id, step,
-                json::object{{"for", "event"}, {"event", event ? *event : json::value()}});
-  }
-
+  // A host's adapter runs the steps of its own types, and of the built-in effects it keeps
+  // itself (records in its own RecordStore, say).
   const auto& adapters = run.registry->adapters;
-  const auto adapter = adapters.find(step.type);
-  const bool built_in_effect =
-      step.type == "send_email" || step.type == "save_record" || step.type == "update_record";
-  if (adapter == adapters.end() && built_in_effect)
-    return effect(run, token_id, step, parameters, attempt, key);
-  if (adapter == adapters.end())
-    return fail_instance(run, "no adapter is registered for step type '" + step.type + "'");
-  const StepContext context{step,    parameters, run.state.data, run.state.id, std::move(key),
-                            attempt, now};
+  const auto adapter =
+      behavior && !behavior->replaceable() ? adapters.end() : adapters.find(type.name);
+  if (adapter == adapters.end()) {
+    if (behavior) return behavior->run(*this, call);
+    return fail_instance(run, "no adapter is registered for step type '" + type.name + "'");
+  }
+  const StepContext context{step,     call.parameters, run.state.data, run.state.id,
+                            call.key, call.attempt,    call.now};
   if (auto ok = store_attempt(run); !ok) return ok;
   StepResult result = run_adapter(*adapter->second, context);
   switch (result.kind) {
     case StepResult::Kind::completed:
       if (!result.output.is_null())
         if (auto ok = admit(run, result.output, "the output of step '" + step.id + "'"); !ok)
-          return fail(run, token_id, step, attempt, std::move(ok.error().message), false);
+          return fail(run, token_id, step, call.attempt, std::move(ok.error().message), false);
       return complete(run, token_id, step, std::move(result.output));
     case StepResult::Kind::pending:
       return wait(run, token_id, step, json::object{{"for", "adapter"}});
     case StepResult::Kind::failed:
-      return fail(run, token_id, step, attempt, std::move(result.error), result.retryable);
+      return fail(run, token_id, step, call.attempt, std::move(result.error), result.retryable);
   }
   return {};
 }
@@ -475,9 +386,10 @@ tl::expected<void, Error> EngineParts::fire(Run& run, const Timer& timer) {
   if (!step) return {};
   if (fired.purpose == "retry") return execute(run, fired.token);
   if (fired.purpose == "timeout") {
-    Event failed = about(EventType::step_failed, step->id, fired.token,
-                         json::object{{"error", "timed out after " + to_string(*step->timeout)},
-                                      {"retryable", false}});
+    Event failed =
+        token_event(EventType::step_failed, step->id, fired.token,
+                    json::object{{"error", "timed out after " + to_string(*step->timeout)},
+                                 {"retryable", false}});
     if (!step->on_timeout.empty()) {
       failed.next = std::vector{step->on_timeout};
       return run.emit(std::move(failed), now);

@@ -1,0 +1,37 @@
+// Shorthands for declaring and reading the parameters of built-in step types (internal).
+#pragma once
+
+#include "ablauf/step_type.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ablauf::detail {
+
+inline constexpr bool required = true;
+
+inline ParameterSpec param(std::string name, ParameterType type, bool is_required = false,
+                           std::vector<std::string> allowed = {}) {
+  return {std::move(name), type, is_required, std::move(allowed)};
+}
+
+inline bool always_waits(const StepDefinition& /*step*/) {
+  return true;
+}
+
+// A rendered parameter as text ("" when absent).
+std::string text_parameter(const boost::json::object& parameters, std::string_view name);
+
+// Whether a rendered parameter is true.
+bool flag_parameter(const boost::json::object& parameters, std::string_view name);
+
+// Text of a rendered parameter that may be localized ({"de": …, "en": …}): in `language`, else
+// in `fallback`, else the first given.
+std::string text_in(const boost::json::value& value, std::string_view language,
+                    std::string_view fallback);
+
+}  // namespace ablauf::detail

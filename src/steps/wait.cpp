@@ -1,0 +1,68 @@
+// wait: the token waits for a while ("duration"), until a moment ("until", an expression), or
+// for an event the host signals ("event", matched by "correlation").
+#include "engine/engine_impl.hpp"
+#include "steps/parameters.hpp"
+#include "steps/step_behavior.hpp"
+
+#include "ablauf/duration.hpp"
+
+#include <algorithm>
+
+namespace ablauf::detail {
+namespace json = boost::json;
+namespace {
+
+class Wait final : public StepBehavior {
+ public:
+  tl::expected<void, Error> run(EngineParts& engine, StepCall& call) const override {
+    Run& run = call.run;
+    const StepDefinition& step = call.step;
+    const Time now = call.now;
+    const auto failed = [&](std::string why) {
+      return engine.fail(run, call.token, step, call.attempt, std::move(why), false);
+    };
+    const auto wait_until = [&](Time due) -> tl::expected<void, Error> {
+      if (auto ok = engine.check_horizon(due, now, "the timer"); !ok)
+        return failed(std::move(ok.error().message));
+      return engine.wait(run, call.token, step,
+                         json::object{{"for", "timer"}, {"timer_due", to_rfc3339(due)}});
+    };
+    if (const auto* duration = call.parameters.if_contains("duration")) {
+      auto parsed = parse_duration(*duration);
+      if (!parsed) return failed("'duration': " + parsed.error().message);
+      return wait_until(add_duration(now, *parsed));
+    }
+    if (const auto until = step.expressions.find("until"); until != step.expressions.end()) {
+      auto value = evaluate(until->second, run.state.data, engine.evaluation(now));
+      if (!value) return failed("'until': " + value.error().message);
+      auto due = value->is_string() ? parse_rfc3339(value->get_string())
+                                    : tl::expected<Time, std::string>(tl::unexpect, "not a string");
+      if (!due) return failed("'until' is not a date-time: " + due.error());
+      // A moment already past fires at once; the horizon is checked on the moment given.
+      if (auto ok = engine.check_horizon(*due, now, "the timer"); !ok)
+        return failed(std::move(ok.error().message));
+      return engine.wait(
+          run, call.token, step,
+          json::object{{"for", "timer"}, {"timer_due", to_rfc3339(std::max(*due, now))}});
+    }
+    const auto* event = step.parameters.if_contains("event");
+    return engine.wait(run, call.token, step,
+                       json::object{{"for", "event"}, {"event", event ? *event : json::value()}});
+  }
+};
+
+}  // namespace
+
+StepTypeSpec wait_step() {
+  using T = ParameterType;
+  static const Wait behavior;
+  return {.name = "wait",
+          .parameters = {param("duration", T::duration), param("until", T::expression),
+                         param("event", T::string), param("correlation", T::expression)},
+          .exactly_one_of = {{"duration", "until", "event"}},
+          .waits = always_waits,
+          .shape = StepShape::timer,
+          .behavior = &behavior};
+}
+
+}  // namespace ablauf::detail
