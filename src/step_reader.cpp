@@ -273,9 +273,15 @@ void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpe
       break;
     }
   }
-  if (takes_value(spec))
+  if (takes_value(spec)) {
     if (auto compiled = read_dynamic_value(reader, *value, pointer, strings_are_templates(spec)))
       step.values.emplace(spec.name, std::move(*compiled));
+  } else if (spec.type == T::string) {
+    // A fixed choice (allowed_values): no template and never computed, but the step's action
+    // reads it with the rest of its parameters.
+    if (auto literal = read_dynamic_value(reader, *value, pointer, false))
+      step.values.emplace(spec.name, std::move(*literal));
+  }
   step.parameters.emplace(spec.name, *value);
 }
 

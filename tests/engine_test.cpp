@@ -536,13 +536,15 @@ TEST_CASE("a form records its answers and signatures together, or nothing of it"
     CHECK(f.engine.history(*id)->size() == before);
   };
   refused({answers, {{"signed", ""}}}, "a signature needs the signer: 'signed' names nobody");
-  refused({answers, {{"signd", "erika"}}}, "step 'check' has no item 'signd'; did you mean 'signed'?");
+  refused({answers, {{"signd", "erika"}}},
+          "step 'check' has no item 'signd'; did you mean 'signed'?");
   refused({answers, {{"ok", "erika"}}}, "'ok' is not a signature; give it a value with answer()");
   refused({answers, {{"signed", "erika"}, {"signed", "jonas"}}},
           "'signed' is signed twice in one form");
   refused({{{"ok", true}, {"signed", "erika"}}, {}},
           "'signed' is a signature: sign it with sign(), not answer()");
-  refused({{{"ok", 1}}, {{"signed", "erika"}}}, "Angaben geprüft: expected true or false, not a number");
+  refused({{{"ok", 1}}, {{"signed", "erika"}}},
+          "Angaben geprüft: expected true or false, not a number");
 
   REQUIRE(f.engine.submit(*id, "check", Form{answers, {{"signed", "erika"}}}, "thomas"));
   const auto s = f.state(*id);
@@ -559,15 +561,17 @@ TEST_CASE("a form records its answers and signatures together, or nothing of it"
   REQUIRE(first_answer != history.begin());
   const std::string& chain = std::prev(first_answer)->hash;
   CHECK(recorded.at("signed").at("hash") ==
-        json::value(detail::sha256_hex(R"({"ok":true,"note":"n"})" "\n" + chain)));
+        json::value(detail::sha256_hex(R"({"ok":true,"note":"n"})"
+                                       "\n" +
+                                       chain)));
   std::vector<std::pair<EventType, std::string>> form_events;
   for (const auto& e : history)
     if (e.type == EventType::answer_recorded || e.type == EventType::signature_recorded)
       form_events.emplace_back(e.type, e.actor);
-  CHECK(form_events == std::vector<std::pair<EventType, std::string>>{
-                           {EventType::answer_recorded, "thomas"},
-                           {EventType::answer_recorded, "thomas"},
-                           {EventType::signature_recorded, "erika"}});
+  CHECK(form_events ==
+        std::vector<std::pair<EventType, std::string>>{{EventType::answer_recorded, "thomas"},
+                                                       {EventType::answer_recorded, "thomas"},
+                                                       {EventType::signature_recorded, "erika"}});
 }
 
 TEST_CASE("a form whose store fails while recording it leaves nothing of it",
@@ -728,6 +732,72 @@ TEST_CASE("an adapter that throws fails its step, and the retry policy applies",
   }
   CHECK(g.state(*doomed).status == InstanceStatus::failed);
   CHECK_THAT(g.state(*doomed).error, Catch::Contains("the adapter threw: connection reset"));
+}
+
+// A host's step type that keeps what its adapter was given.
+struct Recording : Adapter {
+  std::vector<json::object> seen;
+  StepResult execute(const StepContext& context) override {
+    seen.push_back(context.parameters);
+    return StepResult::completed();
+  }
+};
+
+StepTypeRegistry with_check_credit() {
+  StepTypeRegistry registry = StepTypeRegistry::builtin();
+  REQUIRE(registry.add(
+      {.name = "check_credit",
+       .parameters = {
+           {.name = "rating", .type = ParameterType::string, .allowed_values = {"a", "b"}},
+           {.name = "limit", .type = ParameterType::number, .required = true}}}));
+  return registry;
+}
+
+Workflow credit_workflow(const StepTypeRegistry& registry, const std::string& limit) {
+  return test::compile_text(R"({"id": "credit", "version": 1, "kind": "workflow", "title": "C",
+    "steps": [{"id": "check", "type": "check_credit", "rating": "b", "limit": )" +
+                                limit + R"(, "next": "done"},
+              {"id": "done", "type": "end"}]})",
+                            &registry);
+}
+
+TEST_CASE("an adapter sees every parameter, a fixed choice among them", "[engine][adapter]") {
+  const auto registry = with_check_credit();
+  Fixture f;
+  REQUIRE(f.engine.deploy(credit_workflow(registry, "1500")));
+  auto adapter = std::make_shared<Recording>();
+  f.engine.register_adapter("check_credit", adapter);
+  auto id = f.engine.start("credit", json::object());
+  REQUIRE(id);
+  CHECK(f.state(*id).status == InstanceStatus::completed);
+  REQUIRE(adapter->seen.size() == 1);
+  CHECK(adapter->seen[0].at("rating") == "b");
+  CHECK(adapter->seen[0].at("limit") == 1500);
+}
+
+TEST_CASE("a computed parameter of the wrong type fails its step, naming it", "[engine][adapter]") {
+  const auto registry = with_check_credit();
+  for (const auto& [limit, fits] : {std::pair{R"({"=": "input.limit"})", false},
+                                    std::pair{R"({"=": "input.amount * 2"})", true}}) {
+    Fixture f;
+    REQUIRE(f.engine.deploy(credit_workflow(registry, limit)));
+    auto adapter = std::make_shared<Recording>();
+    f.engine.register_adapter("check_credit", adapter);
+    auto id = f.engine.start("credit", json::object{{"limit", "viel"}, {"amount", 700}});
+    REQUIRE(id);
+    const auto state = f.state(*id);
+    INFO(limit);
+    if (fits) {
+      CHECK(state.status == InstanceStatus::completed);
+      REQUIRE(adapter->seen.size() == 1);
+      CHECK(adapter->seen[0].at("limit") == 1400);
+    } else {
+      CHECK(state.status == InstanceStatus::failed);
+      CHECK(adapter->seen.empty());  // the adapter never saw the wrong value
+      CHECK_THAT(state.error, Catch::Contains("'limit' must be a number, but its computed value "
+                                              "is a string"));
+    }
+  }
 }
 
 }  // namespace

@@ -134,10 +134,12 @@ struct StepDefinition {
   /// The parameters of the step's type, as written.
   boost::json::object parameters;
   /// Compiled forms: every parameter that takes a value (strings are templates, {"=": …} is
-  /// computed), plus the step's "title" and "description", which are templates too; and the
-  /// parameters that are expressions (wait's "until" and "correlation").
+  /// computed) or names a fixed choice (a string with allowed values, as written), plus the
+  /// step's "title" and "description", which are templates too. What an adapter gets as
+  /// StepContext::parameters is these, rendered.
   std::map<std::string, DynamicValue, std::less<>> values;
-  std::map<std::string, Expression, std::less<>> expressions;  ///< by parameter name
+  /// The parameters that are expressions (wait's "until" and "correlation"), by name.
+  std::map<std::string, Expression, std::less<>> expressions;
   /// Typed views of parameters the graph needs, filled for the built-in types.
   std::optional<ChecklistDefinition> checklist;  ///< fill_checklist
   std::vector<std::string> branches;             ///< parallel

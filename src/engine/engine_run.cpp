@@ -1,6 +1,8 @@
 // How the engine moves a token through its steps.
 #include "engine_impl.hpp"
 
+#include "expression_reader.hpp"
+#include "steps/parameters.hpp"
 #include "steps/step_behavior.hpp"
 
 #include "expression/calendar.hpp"
@@ -342,6 +344,15 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     if (!rendered)
       return fail(run, token_id, step, call.attempt,
                   "'" + name + "'" + rendered.error().pointer + ": " + rendered.error().message,
+                  false);
+    // A value computed now may be of another type than the parameter declares: the step fails
+    // here, naming it, rather than in the code that reads it.
+    const auto* spec = type.find_parameter(name);
+    const auto* written = step.parameters.if_contains(name);
+    if (spec && written && is_computed(*written) && !fits(spec->type, *rendered))
+      return fail(run, token_id, step, call.attempt,
+                  "'" + name + "' must be " + std::string(to_string(spec->type)) +
+                      ", but its computed value is " + describe(*rendered),
                   false);
     call.parameters.emplace(name, std::move(*rendered));
   }

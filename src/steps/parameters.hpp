@@ -29,6 +29,10 @@ std::string text_parameter(const boost::json::object& parameters, std::string_vi
 // Whether a rendered parameter is true.
 bool flag_parameter(const boost::json::object& parameters, std::string_view name);
 
+// Whether a parameter's value, computed at run time ({"=": …}), is of the JSON type the
+// parameter declares; the loader checks written values, but a computed one is known only now.
+bool fits(ParameterType type, const boost::json::value& value) noexcept;
+
 // Text of a rendered parameter that may be localized ({"de": …, "en": …}): in `language`, else
 // in `fallback`, else the first given.
 std::string text_in(const boost::json::value& value, std::string_view language,
