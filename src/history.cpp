@@ -39,7 +39,16 @@ void write_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void write_canonical(std::string& out, const json::value& value) {
+// An array or object being written: its values in canonical order (an object's by key), and how
+// many of them are written.
+struct OpenContainer {
+  bool object = false;
+  std::vector<std::pair<std::string_view, const json::value*>> members;  // keys "" in arrays
+  std::size_t written = 0;
+};
+
+// Writes a scalar, or writes a container's opening bracket and pushes it for write_canonical.
+void write_or_open(std::string& out, const json::value& value, std::vector<OpenContainer>& open) {
   switch (value.kind()) {
     case json::kind::null: out += "null"; return;
     case json::kind::bool_: out += value.get_bool() ? "true" : "false"; return;
@@ -48,35 +57,46 @@ void write_canonical(std::string& out, const json::value& value) {
     case json::kind::double_: out += json::serialize(value); return;
     case json::kind::string: write_string(out, value.get_string()); return;
     case json::kind::array: {
+      OpenContainer array;
+      array.members.reserve(value.get_array().size());
+      for (const auto& item : value.get_array()) array.members.emplace_back("", &item);
       out += '[';
-      bool first = true;
-      for (const auto& item : value.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        write_canonical(out, item);
-      }
-      out += ']';
+      open.push_back(std::move(array));
       return;
     }
     case json::kind::object: {
-      const auto& object = value.get_object();
-      std::vector<const json::key_value_pair*> members;
-      members.reserve(object.size());
-      for (const auto& member : object) members.push_back(&member);
-      std::sort(members.begin(), members.end(),
-                [](const auto* a, const auto* b) { return a->key() < b->key(); });
+      OpenContainer object{true, {}, 0};
+      object.members.reserve(value.get_object().size());
+      for (const auto& member : value.get_object())
+        object.members.emplace_back(member.key(), &member.value());
+      std::sort(object.members.begin(), object.members.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
       out += '{';
-      bool first = true;
-      for (const auto* member : members) {
-        if (!first) out += ',';
-        first = false;
-        write_string(out, member->key());
-        out += ':';
-        write_canonical(out, member->value());
-      }
-      out += '}';
+      open.push_back(std::move(object));
       return;
     }
+  }
+}
+
+// With a stack of its own rather than the call stack: values may nest as deep as the reader's
+// max_depth allows.
+void write_canonical(std::string& out, const json::value& value) {
+  std::vector<OpenContainer> open;
+  write_or_open(out, value, open);
+  while (!open.empty()) {
+    auto& container = open.back();
+    if (container.written == container.members.size()) {
+      out += container.object ? '}' : ']';
+      open.pop_back();
+      continue;
+    }
+    const auto [key, member] = container.members[container.written++];
+    if (container.written > 1) out += ',';
+    if (container.object) {
+      write_string(out, key);
+      out += ':';
+    }
+    write_or_open(out, *member, open);  // may grow `open`: `container` is not used after it
   }
 }
 

@@ -1,7 +1,7 @@
 // Sub-workflows: a call step starts another workflow's instance and waits for its result.
 #include "engine_support.hpp"
+#include "small_stack.hpp"
 
-#include <pthread.h>
 
 namespace ablauf {
 namespace {
@@ -205,26 +205,11 @@ TEST_CASE("two thousand nested calls run in a one-MiB stack",
   // (Not more: a sub-workflow's id is its call's key, which grows with the depth.)
   Fixture f(EngineLimits{.max_call_depth = 20'000});
   REQUIRE(f.engine.deploy(test::compile_text(countdown)));
-  struct Outcome {
-    Fixture* f;
-    tl::expected<std::string, Error> id = std::string();
-  } outcome{&f};
-  pthread_attr_t attributes;
-  REQUIRE(pthread_attr_init(&attributes) == 0);
-  REQUIRE(pthread_attr_setstacksize(&attributes, 1024 * 1024) == 0);
-  pthread_t thread;
-  REQUIRE(pthread_create(
-              &thread, &attributes,
-              [](void* argument) -> void* {
-                auto& out = *static_cast<Outcome*>(argument);
-                out.id = out.f->engine.start("countdown", counting_from(2'000));
-                return nullptr;
-              },
-              &outcome) == 0);
-  REQUIRE(pthread_join(thread, nullptr) == 0);
-  pthread_attr_destroy(&attributes);
-  REQUIRE(outcome.id);
-  CHECK(f.state(*outcome.id).status == InstanceStatus::completed);
+  tl::expected<std::string, Error> id = std::string();
+  test::run_with_stack(1024 * 1024,
+                       [&] { id = f.engine.start("countdown", counting_from(2'000)); });
+  REQUIRE(id);
+  CHECK(f.state(*id).status == InstanceStatus::completed);
   const auto all = f.engine.list({.workflow = "countdown"});
   REQUIRE(all);
   CHECK(all->size() == 2'001);

@@ -276,5 +276,51 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("a config with a limit of zero or an interval not above zero is refused",
+          "[limits][engine]") {
+  CHECK(check_config({}));  // the defaults
+  struct Case {
+    std::string field;
+    std::function<void(EngineConfig&)> set;
+  };
+  const std::vector<Case> cases = {
+      {"limits.max_output_bytes", [](auto& c) { c.limits.max_output_bytes = 0; }},
+      {"limits.max_data_bytes", [](auto& c) { c.limits.max_data_bytes = 0; }},
+      {"limits.max_history_events", [](auto& c) { c.limits.max_history_events = 0; }},
+      {"limits.max_activations", [](auto& c) { c.limits.max_activations = 0; }},
+      {"limits.max_timer_horizon", [](auto& c) { c.limits.max_timer_horizon = -1ms; }},
+      {"limits.max_evaluation_steps", [](auto& c) { c.limits.max_evaluation_steps = 0; }},
+      {"limits.max_rendered_bytes", [](auto& c) { c.limits.max_rendered_bytes = 0; }},
+      {"limits.max_call_depth", [](auto& c) { c.limits.max_call_depth = 0; }},
+      {"limits.max_recipients", [](auto& c) { c.limits.max_recipients = 0; }},
+      {"worker.lease", [](auto& c) { c.worker.lease = 0ms; }},
+      {"worker.batch", [](auto& c) { c.worker.batch = 0; }},
+      {"worker.poll_interval", [](auto& c) { c.worker.poll_interval = -200ms; }},
+      {"mail_retry.initial", [](auto& c) { c.mail_retry.initial = 0ms; }},
+      {"mail_retry.longest", [](auto& c) { c.mail_retry.longest = c.mail_retry.initial - 1ms; }},
+  };
+  for (const auto& [field, set] : cases) {
+    INFO(field);
+    EngineConfig config;
+    set(config);
+    const auto checked = check_config(config);
+    REQUIRE_FALSE(checked);
+    CHECK(checked.error().code == ErrorCode::invalid_value);
+    CHECK_THAT(checked.error().message, Catch::Contains("EngineConfig::" + field + " must be"));
+    // The engine made with it refuses to deploy, so that nothing runs under it.
+    Engine engine(config);
+    const auto deployed = engine.deploy(test::compile_text(checklist));
+    REQUIRE_FALSE(deployed);
+    CHECK(deployed.error().message == checked.error().message);
+  }
+  // The edge: 1 and 1 ms are allowed, and longest may equal initial.
+  EngineConfig edge;
+  edge.limits = {1, 1, 1, 1, 1ms, 1, 1, 1, 1};
+  edge.worker.lease = edge.worker.poll_interval = 1ms;
+  edge.worker.batch = 1;
+  edge.mail_retry = {1ms, 1ms};
+  CHECK(check_config(edge));
+}
+
 }  // namespace
 }  // namespace ablauf

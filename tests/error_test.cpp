@@ -38,3 +38,13 @@ TEST_CASE("error codes fall into kinds callers can test", "[error]") {
   CHECK(kind_of(ErrorCode::unknown_field) == ErrorKind::definition);
   CHECK(to_string(ErrorCode::unknown_step_type) == "unknown_step_type");
 }
+
+TEST_CASE("error codes keep their numbers when codes are added", "[error]") {
+  // A host may store or send the numbers; a new code goes at the end of the enum.
+  CHECK(static_cast<int>(ErrorCode::io_error) == 0);
+  CHECK(static_cast<int>(ErrorCode::unknown_step_type) == 13);
+  CHECK(static_cast<int>(ErrorCode::no_default_transition) == 20);
+  CHECK(static_cast<int>(ErrorCode::store_error) == 29);
+  CHECK(static_cast<int>(ErrorCode::missing_translation) == 40);
+  CHECK(static_cast<int>(ErrorCode::recursive_call) == 41);
+}

@@ -3,6 +3,7 @@
 #include <ablauf/history.hpp>
 
 #include "engine_support.hpp"
+#include "small_stack.hpp"
 
 #include <ablauf/sqlite_store.hpp>
 
@@ -76,6 +77,18 @@ TEST_CASE("canonical JSON sorts keys at every level and escapes only what it mus
   reordered["b"] = json::array{3, json::object{{"a", true}, {"z", nullptr}}};
   reordered["a"] = "ä\n\"\x01";
   CHECK(canonical_json(reordered) == canonical_json(value));
+}
+
+TEST_CASE("canonical JSON of a value nested 10,000 deep needs no deep stack", "[history]") {
+  // 10,000 is the reader's ceiling for max_depth; written by recursion, this overflowed 256 KiB.
+  constexpr std::size_t depth = 10'000;
+  std::string text = std::string(depth - 1, '[') + R"({"b": 1, "a": 2})" + std::string(depth - 1, ']');
+  json::parse_options options;
+  options.max_depth = depth + 1;
+  const auto value = json::parse(text, {}, options);
+  std::string canonical;
+  test::run_with_stack(256 * 1024, [&] { canonical = canonical_json(value); });
+  CHECK(canonical == std::string(depth - 1, '[') + R"({"a":2,"b":1})" + std::string(depth - 1, ']'));
 }
 
 TEST_CASE("an event's hash is the SHA-256 of the hash before it and its canonical JSON",

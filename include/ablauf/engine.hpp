@@ -157,6 +157,12 @@ struct EngineConfig {
   MailRetry mail_retry;  ///< how soon refused mail is tried again
 };
 
+/// Whether `config` makes sense: every limit of EngineLimits and WorkerOptions::batch at least
+/// 1, every duration above 0, and mail_retry.longest not below mail_retry.initial. The error
+/// names the field and the value found. An engine made with a config that fails this check
+/// refuses deploy() with the same error, so that nothing runs under it.
+tl::expected<void, Error> check_config(const EngineConfig& config);
+
 /// Which instances list() returns; empty fields match every instance.
 struct InstanceFilter {
   std::string workflow;                  ///< a workflow's id, matching each of its versions

@@ -43,7 +43,6 @@ enum class ErrorCode {
   no_path_to_end,          ///< every path from the step loops forever
   spinning_cycle,          ///< a loop without a waiting step, which would spin without pause
   unjoined_branch,         ///< a parallel branch can end without reaching its join
-  recursive_call,          ///< a call step calls its own workflow, directly or through others
   unreachable_transition,  ///< a transition after the default one, never taken
   no_default_transition,   ///< a warning: every transition has "when", so none may apply
   // expressions and templates
@@ -72,6 +71,8 @@ enum class ErrorCode {
   lease_lost,  ///< another worker claimed the instance since this one did; its write is refused
   // translations
   missing_translation,  ///< a warning: a text a person reads has no version in a required language
+  // the step graph, added later
+  recursive_call,  ///< a call step calls its own workflow, directly or through others
 };
 
 /// Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

@@ -171,6 +171,7 @@ Engine::~Engine() {
 }
 
 tl::expected<void, Error> Engine::deploy(Workflow workflow) {
+  if (auto checked = check_config(impl_->config); !checked) return checked;
   const auto& definition = workflow.definition();
   tl::expected<void, Error> result;
   impl_->edit_registry([&](detail::Registry& registry) {

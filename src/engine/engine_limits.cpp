@@ -1,10 +1,57 @@
-// The limits of running instances (EngineLimits): what may enter an instance's data, how far
-// ahead a timer may lie, and what an evaluation may spend.
+// The limits of running instances (EngineLimits): whether a config's limits make sense, what may
+// enter an instance's data, how far ahead a timer may lie, and what an evaluation may spend.
 #include "engine_impl.hpp"
 
 #include "ablauf/duration.hpp"
 
 #include <boost/json/serializer.hpp>
+
+namespace ablauf {
+namespace {
+
+std::string text_of(std::uint64_t value) {
+  return std::to_string(value);
+}
+std::string text_of(std::chrono::milliseconds value) {
+  return std::to_string(value.count()) + " ms";
+}
+
+}  // namespace
+
+tl::expected<void, Error> check_config(const EngineConfig& config) {
+  std::optional<Error> problem;
+  const auto at_least = [&](std::string_view field, auto value, auto least, std::string_view what) {
+    if (problem || value >= least) return;
+    problem = Error{ErrorCode::invalid_value,
+                    "EngineConfig::" + std::string(field) + " must be " + std::string(what) +
+                        ", but is " + text_of(value) + ". See docs/limits.md",
+                    {},
+                    {}};
+  };
+  const auto& limits = config.limits;
+  using std::chrono::milliseconds;
+  at_least("limits.max_output_bytes", std::uint64_t{limits.max_output_bytes}, 1u, "at least 1");
+  at_least("limits.max_data_bytes", std::uint64_t{limits.max_data_bytes}, 1u, "at least 1");
+  at_least("limits.max_history_events", limits.max_history_events, 1u, "at least 1");
+  at_least("limits.max_activations", limits.max_activations, 1u, "at least 1");
+  at_least("limits.max_timer_horizon", limits.max_timer_horizon, milliseconds(1), "above 0");
+  at_least("limits.max_evaluation_steps", std::uint64_t{limits.max_evaluation_steps}, 1u,
+           "at least 1");
+  at_least("limits.max_rendered_bytes", std::uint64_t{limits.max_rendered_bytes}, 1u,
+           "at least 1");
+  at_least("limits.max_call_depth", std::uint64_t{limits.max_call_depth}, 1u, "at least 1");
+  at_least("limits.max_recipients", std::uint64_t{limits.max_recipients}, 1u, "at least 1");
+  at_least("worker.lease", config.worker.lease, milliseconds(1), "above 0");
+  at_least("worker.batch", std::uint64_t{config.worker.batch}, 1u, "at least 1");
+  at_least("worker.poll_interval", config.worker.poll_interval, milliseconds(1), "above 0");
+  at_least("mail_retry.initial", config.mail_retry.initial, milliseconds(1), "above 0");
+  at_least("mail_retry.longest", config.mail_retry.longest, config.mail_retry.initial,
+           "at least mail_retry.initial (" + text_of(config.mail_retry.initial) + ")");
+  if (problem) return tl::make_unexpected(std::move(*problem));
+  return {};
+}
+
+}  // namespace ablauf
 
 namespace ablauf::detail {
 namespace json = boost::json;
