@@ -75,12 +75,17 @@ class WebhookToFile final : public ablauf::Adapter {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // 1. The step type and its parameters: a definition that misspells or omits one fails to load.
+  // 1. The step type in one object: its parameters (a definition that misspells or omits one
+  //    fails to load) and the adapter that carries its steps out.
+  const std::filesystem::path path =
+      argc > 1 ? std::filesystem::path(argv[1])
+               : std::filesystem::temp_directory_path() / "ablauf_webhooks.jsonl";
   ablauf::StepTypeRegistry step_types = ablauf::StepTypeRegistry::builtin();
   auto added = step_types.add(
       {.name = "post_webhook",
        .parameters = {{.name = "url", .type = ablauf::ParameterType::string, .required = true},
-                      {.name = "body", .type = ablauf::ParameterType::object}}});
+                      {.name = "body", .type = ablauf::ParameterType::object}},
+       .adapter = std::make_shared<WebhookToFile>(path)});
   if (!added) {
     std::cerr << added.error().message << '\n';
     return 1;
@@ -99,12 +104,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // 3. The adapter that carries the type out, registered under its name.
-  const std::filesystem::path path =
-      argc > 1 ? std::filesystem::path(argv[1])
-               : std::filesystem::temp_directory_path() / "ablauf_webhooks.jsonl";
+  // 3. Deployed: the engine finds the adapter in the step type.
   ablauf::Engine engine;
-  engine.register_adapter("post_webhook", std::make_shared<WebhookToFile>(path));
   if (auto deployed = engine.deploy(std::move(*workflow)); !deployed) {
     std::cerr << deployed.error().message << '\n';
     return 1;

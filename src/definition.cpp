@@ -5,7 +5,6 @@
 #include "identifier.hpp"
 #include "suggest.hpp"
 
-#include <fstream>
 #include <limits>
 #include <sstream>
 
@@ -105,14 +104,6 @@ void read_checklist_sections(DefinitionReader& reader, Fields& fields, WorkflowD
   }
 }
 
-// One error, not from the document: the options themselves are wrong.
-Diagnostics options_error(std::string message, std::string file) {
-  Diagnostics diagnostics;
-  diagnostics.add(Severity::error, ErrorCode::invalid_value, std::move(message), "",
-                  SourceLocation{std::move(file), 0, 0});
-  return diagnostics;
-}
-
 }  // namespace
 
 std::string check_load_options(const LoadOptions& options) {
@@ -154,15 +145,10 @@ std::string check_load_options(const LoadOptions& options) {
 tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
                                                               std::string source_name,
                                                               const LoadOptions& options) {
-  if (auto message = check_load_options(options); !message.empty())
-    return tl::make_unexpected(options_error(std::move(message), std::move(source_name)));
-  auto source = std::make_shared<const Source>(std::move(source_name), std::move(text));
-  auto parsed = parse_json(*source, options.json);
-  if (!parsed) {
-    Diagnostics diagnostics;
-    diagnostics.add(std::move(parsed.error()));
-    return tl::make_unexpected(std::move(diagnostics));
-  }
+  auto document = detail::parse_document(std::move(text), std::move(source_name), options);
+  if (!document) return tl::make_unexpected(std::move(document.error()));
+  const auto& source = document->source;
+  const auto* parsed = &document->value;
 
   DefinitionReader reader(source, options);
   if (!parsed->is_object()) {
@@ -241,29 +227,9 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
 
 tl::expected<WorkflowDefinition, Diagnostics> load_definition_file(
     const std::filesystem::path& path, const LoadOptions& options) {
-  if (auto message = check_load_options(options); !message.empty())
-    return tl::make_unexpected(options_error(std::move(message), path.string()));
-  std::ifstream in(path, std::ios::binary);
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!in || ec) {
-    Diagnostics diagnostics;
-    diagnostics.add(Severity::error, ErrorCode::io_error,
-                    "cannot read the file: " + (ec ? ec.message() : std::string("cannot open it")),
-                    "", SourceLocation{path.string(), 0, 0});
-    return tl::make_unexpected(std::move(diagnostics));
-  }
-  if (size > options.json.max_document_bytes) {
-    Diagnostics diagnostics;
-    diagnostics.add(Severity::error, ErrorCode::document_too_large,
-                    "document is " + std::to_string(size) + " bytes, more than the limit of " +
-                        std::to_string(options.json.max_document_bytes) + " (max_document_bytes)",
-                    "", SourceLocation{path.string(), 1, 1});
-    return tl::make_unexpected(std::move(diagnostics));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_definition(std::move(text).str(), path.string(), options);
+  auto text = detail::read_document(path, options);
+  if (!text) return tl::make_unexpected(std::move(text.error()));
+  return load_definition(std::move(*text), path.string(), options);
 }
 
 }  // namespace ablauf

@@ -6,11 +6,64 @@
 #include "identifier.hpp"
 #include "suggest.hpp"
 
+#include "ablauf/json.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 namespace ablauf::detail {
+namespace {
+
+Diagnostics one_error(ErrorCode code, std::string message, SourceLocation location) {
+  Diagnostics diagnostics;
+  diagnostics.add(Severity::error, code, std::move(message), "", std::move(location));
+  return diagnostics;
+}
+
+}  // namespace
+
+tl::expected<ParsedDocument, Diagnostics> parse_document(std::string text, std::string name,
+                                                         const LoadOptions& options) {
+  // Not from the document: the options themselves are wrong.
+  if (auto message = check_load_options(options); !message.empty())
+    return tl::make_unexpected(
+        one_error(ErrorCode::invalid_value, std::move(message), {std::move(name), 0, 0}));
+  auto source = std::make_shared<const Source>(std::move(name), std::move(text));
+  auto parsed = parse_json(*source, options.json);
+  if (!parsed) {
+    Diagnostics diagnostics;
+    diagnostics.add(std::move(parsed.error()));
+    return tl::make_unexpected(std::move(diagnostics));
+  }
+  return ParsedDocument{std::move(source), std::move(*parsed)};
+}
+
+tl::expected<std::string, Diagnostics> read_document(const std::filesystem::path& path,
+                                                     const LoadOptions& options) {
+  if (auto message = check_load_options(options); !message.empty())
+    return tl::make_unexpected(
+        one_error(ErrorCode::invalid_value, std::move(message), {path.string(), 0, 0}));
+  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!in || ec)
+    return tl::make_unexpected(one_error(
+        ErrorCode::io_error,
+        "cannot read the file: " + (ec ? ec.message() : std::string("cannot open it")),
+        {path.string(), 0, 0}));
+  if (size > options.json.max_document_bytes)
+    return tl::make_unexpected(
+        one_error(ErrorCode::document_too_large,
+                  "document is " + std::to_string(size) + " bytes, more than the limit of " +
+                      std::to_string(options.json.max_document_bytes) + " (max_document_bytes)",
+                  {path.string(), 1, 1}));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
 
 DefinitionReader::DefinitionReader(std::shared_ptr<const Source> source, const LoadOptions& options)
     : source_(std::move(source)), options_(options) {}

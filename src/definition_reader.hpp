@@ -7,7 +7,9 @@
 #include "ablauf/definition.hpp"
 
 #include <boost/json/value.hpp>
+#include <tl/expected.hpp>
 
+#include <filesystem>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -75,6 +77,18 @@ class DefinitionReader {
   std::vector<Reference> references_;
   bool has_errors_ = false;
 };
+
+// A document read and parsed within `options` (checked first: check_load_options()), with its
+// Source to locate findings in. The loader reads definitions so, and manifests of step types.
+struct ParsedDocument {
+  std::shared_ptr<const Source> source;
+  boost::json::value value;
+};
+tl::expected<ParsedDocument, Diagnostics> parse_document(std::string text, std::string name,
+                                                         const LoadOptions& options);
+// The text of the file at `path`, refused unread when it is larger than the document limit.
+tl::expected<std::string, Diagnostics> read_document(const std::filesystem::path& path,
+                                                     const LoadOptions& options);
 
 std::string member_pointer(std::string_view parent, std::string_view name);
 std::string element_pointer(std::string_view parent, std::size_t index);

@@ -160,8 +160,14 @@ bool strings_are_templates(const ParameterSpec& spec) noexcept {
 void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpec& spec,
                     StepDefinition& step, IdScope& item_ids) {
   const auto* value = fields.value(spec.name, spec.required ? Fields::required : Fields::optional);
-  if (!value) return;
   const std::string pointer = fields.pointer_of(spec.name);
+  if (!value) {
+    // Left out: the action gets the type's default, as declared (not a template).
+    if (spec.default_value)
+      if (auto literal = read_dynamic_value(reader, *spec.default_value, pointer, false))
+        step.values.emplace(spec.name, std::move(*literal));
+    return;
+  }
   const auto wrong = [&] {
     reader.error(ErrorCode::wrong_type, pointer,
                  "'" + spec.name + "' must be " + std::string(to_string(spec.type)) + ", not " +

@@ -167,8 +167,8 @@ TEST_CASE("a crash before the outcome is stored loses the effect with it", "[eng
     dying.die_at = EventType::step_completed;
     Engine engine{
         {.store = &dying, .clock = &clock, .mailer = &mailer, .on_error = [](auto&&...) {}}};
-    REQUIRE(engine.deploy(workflow));
     engine.register_adapter("lookup", std::make_shared<Lookup>());
+    REQUIRE(engine.deploy(workflow));
     auto started = engine.start("book", invoice("R-2"));
     REQUIRE(started);  // its start was stored, with the lookup's attempt
     id = *started;
@@ -178,8 +178,8 @@ TEST_CASE("a crash before the outcome is stored loses the effect with it", "[eng
   CHECK(mailer.sent.empty());
 
   Engine engine{{.store = &disk, .clock = &clock, .mailer = &mailer}};
-  REQUIRE(engine.deploy(workflow));
   engine.register_adapter("lookup", std::make_shared<Lookup>());
+  REQUIRE(engine.deploy(workflow));
   CHECK(engine.resume() == 1u);
   CHECK(engine.get(id)->status == InstanceStatus::completed);
   CHECK(disk.find_record("invoices", "R-2")->has_value());

@@ -30,7 +30,7 @@ class Echo final : public Adapter {
 
 StepTypeRegistry with_echo() {
   StepTypeRegistry registry = StepTypeRegistry::builtin();
-  REQUIRE(registry.add({.name = "echo"}));
+  REQUIRE(registry.add({.name = "echo", .adapter = std::make_shared<Echo>()}));
   return registry;
 }
 
@@ -45,7 +45,6 @@ TEST_CASE("a step output at max_output_bytes is kept; one byte more fails the st
                               {"id": "done", "type": "end"},
                               {"id": "too_large", "type": "end", "status": "failed"}]})",
                                                &registry)));
-    f.engine.register_adapter("echo", std::make_shared<Echo>());
     auto id = f.engine.start("e", json::object{{"length", 98 + past}});
     REQUIRE(id);
     const auto s = f.state(*id);

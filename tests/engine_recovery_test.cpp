@@ -45,8 +45,8 @@ TEST_CASE("a step cut off by a crash runs again under the same key", "[engine][r
         {.store = &dying, .clock = &clock, .on_error = [&](const std::string&, const Error& e) {
            reported.push_back(e.message);
          }}};
-    REQUIRE(engine.deploy(workflow));
     engine.register_adapter("record", before);
+    REQUIRE(engine.deploy(workflow));
     auto started = engine.start("two", json::object());
     REQUIRE(started);
     id = *started;
@@ -57,8 +57,8 @@ TEST_CASE("a step cut off by a crash runs again under the same key", "[engine][r
   // A new engine on what the first one stored.
   auto after = std::make_shared<Recorder>();
   Engine engine{{.store = &disk, .clock = &clock}};
-  REQUIRE(engine.deploy(workflow));
   engine.register_adapter("record", after);
+  REQUIRE(engine.deploy(workflow));
   CHECK(*disk.unfinished() == std::vector<std::string>{id});
   CHECK(engine.resume() == 1u);
   REQUIRE(after->keys.size() == 1);

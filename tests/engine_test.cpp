@@ -305,9 +305,9 @@ Workflow flaky_workflow(const StepTypeRegistry& registry, const std::string& on_
 TEST_CASE("retries back off on timers and succeed", "[engine][retry]") {
   const auto registry = with_flaky();
   Fixture f;
-  REQUIRE(f.engine.deploy(flaky_workflow(registry, R"(, "on_error": "handle")")));
   auto flaky = std::make_shared<Flaky>(2);
   f.engine.register_adapter("flaky", flaky);
+  REQUIRE(f.engine.deploy(flaky_workflow(registry, R"(, "on_error": "handle")")));
   auto id = f.engine.start("flaky", json::object());
   REQUIRE(id);
   CHECK(f.state(*id).status == InstanceStatus::waiting);  // on a retry timer
@@ -328,8 +328,8 @@ TEST_CASE("exhausted retries take on_error, or fail the instance with the error"
   const auto registry = with_flaky();
   for (const bool handled : {true, false}) {
     Fixture f;
-    REQUIRE(f.engine.deploy(flaky_workflow(registry, handled ? R"(, "on_error": "handle")" : "")));
     f.engine.register_adapter("flaky", std::make_shared<Flaky>(5));
+    REQUIRE(f.engine.deploy(flaky_workflow(registry, handled ? R"(, "on_error": "handle")" : "")));
     auto id = f.engine.start("flaky", json::object());
     REQUIRE(id);
     f.clock.advance(1min);
@@ -351,8 +351,8 @@ TEST_CASE("jitter spreads retries over the second half of the interval", "[engin
                "retry": {"max_attempts": 2, "initial_interval": "PT100S"}},
               {"id": "done", "type": "end"}]})";
   Fixture f;
-  REQUIRE(f.engine.deploy(test::compile_text(text, &registry)));
   f.engine.register_adapter("flaky", std::make_shared<Flaky>(1000));
+  REQUIRE(f.engine.deploy(test::compile_text(text, &registry)));
   std::set<std::string> dues;
   for (int i = 0; i < 20; ++i) {
     auto id = f.engine.start("jittery", json::object());
@@ -383,8 +383,8 @@ TEST_CASE("a pending step waits until the host finishes it", "[engine]") {
               {"id": "rejected", "type": "end", "status": "failed"}]})";
   for (const bool succeeds : {true, false}) {
     Fixture f;
-    REQUIRE(f.engine.deploy(test::compile_text(text, &registry)));
     f.engine.register_adapter("handover", std::make_shared<Handover>());
+    REQUIRE(f.engine.deploy(test::compile_text(text, &registry)));
     auto id = f.engine.start("h", json::object());
     REQUIRE(id);
     REQUIRE(f.state(*id).tokens.at(0).waiting_for == "adapter");
@@ -707,8 +707,8 @@ TEST_CASE("an adapter that throws fails its step, and the retry policy applies",
           "[engine][retry]") {
   const auto registry = with_flaky();
   Fixture f;
-  REQUIRE(f.engine.deploy(flaky_workflow(registry, "")));
   f.engine.register_adapter("flaky", std::make_shared<Throwing>(1));
+  REQUIRE(f.engine.deploy(flaky_workflow(registry, "")));
   auto id = f.engine.start("flaky", json::object());
   REQUIRE(id);
   CHECK(f.state(*id).status == InstanceStatus::waiting);  // on the retry timer
@@ -722,8 +722,8 @@ TEST_CASE("an adapter that throws fails its step, and the retry policy applies",
 
   // Thrown on every attempt, it fails the instance once the attempts are used up.
   Fixture g;
-  REQUIRE(g.engine.deploy(flaky_workflow(registry, "")));
   g.engine.register_adapter("flaky", std::make_shared<Throwing>(99));
+  REQUIRE(g.engine.deploy(flaky_workflow(registry, "")));
   auto doomed = g.engine.start("flaky", json::object());
   REQUIRE(doomed);
   for (int round = 0; round < 2; ++round) {
@@ -764,9 +764,9 @@ Workflow credit_workflow(const StepTypeRegistry& registry, const std::string& li
 TEST_CASE("an adapter sees every parameter, a fixed choice among them", "[engine][adapter]") {
   const auto registry = with_check_credit();
   Fixture f;
-  REQUIRE(f.engine.deploy(credit_workflow(registry, "1500")));
   auto adapter = std::make_shared<Recording>();
   f.engine.register_adapter("check_credit", adapter);
+  REQUIRE(f.engine.deploy(credit_workflow(registry, "1500")));
   auto id = f.engine.start("credit", json::object());
   REQUIRE(id);
   CHECK(f.state(*id).status == InstanceStatus::completed);
@@ -780,9 +780,9 @@ TEST_CASE("a computed parameter of the wrong type fails its step, naming it", "[
   for (const auto& [limit, fits] : {std::pair{R"({"=": "input.limit"})", false},
                                     std::pair{R"({"=": "input.amount * 2"})", true}}) {
     Fixture f;
-    REQUIRE(f.engine.deploy(credit_workflow(registry, limit)));
     auto adapter = std::make_shared<Recording>();
     f.engine.register_adapter("check_credit", adapter);
+    REQUIRE(f.engine.deploy(credit_workflow(registry, limit)));
     auto id = f.engine.start("credit", json::object{{"limit", "viel"}, {"amount", 700}});
     REQUIRE(id);
     const auto state = f.state(*id);

@@ -69,8 +69,8 @@ struct Cluster {
         .clock = &clock,
         .worker = {
             .name = std::move(name), .lease = lease, .batch = 4, .poll_interval = poll_interval}});
-    REQUIRE(node.engine->deploy(workflow));
     node.engine->register_adapter("count", counter);
+    REQUIRE(node.engine->deploy(workflow));
     return node;
   }
 };

@@ -25,6 +25,7 @@
 #include <ablauf/source.hpp>
 #include <ablauf/sqlite_store.hpp>
 #include <ablauf/step_type.hpp>
+#include <ablauf/step_type_manifest.hpp>
 #include <ablauf/store.hpp>
 #include <ablauf/template.hpp>
 #include <ablauf/timeline.hpp>

@@ -6,18 +6,22 @@
 /// built-in types (fill_checklist, send_email, create_task, save_record, update_record and the
 /// control steps decision, parallel, join, wait, call, end) are in StepTypeRegistry::builtin(),
 /// each declared and run by one file of the library's src/steps/; a host that adds its own step
-/// type copies that registry and adds a StepTypeSpec to it, and registers an adapter that runs
-/// its steps (Engine::register_adapter).
+/// type copies that registry and adds a StepTypeSpec to it, with the adapter that runs its steps
+/// (or reads the types from a manifest: step_type_manifest.hpp).
 ///
 /// Thread-safety: a registry is read-only once built; reading it from several threads is safe.
 #pragma once
 
 #include <ablauf/error.hpp>
+#include <ablauf/localized_text.hpp>
 
+#include <boost/json/value.hpp>
 #include <tl/expected.hpp>
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +29,7 @@
 namespace ablauf {
 
 struct StepDefinition;
+class Adapter;
 
 namespace detail {
 class StepBehavior;
@@ -60,6 +65,9 @@ struct ParameterSpec {
   ParameterType type = ParameterType::any;  ///< the JSON it accepts
   bool required = false;                    ///< whether every step of the type must give it
   std::vector<std::string> allowed_values;  ///< for strings: the values permitted; empty: any
+  /// What the step's action gets for the parameter when a step leaves it out (as written, never
+  /// a template); none: it gets nothing. Only for parameters that are not required.
+  std::optional<boost::json::value> default_value;
 };
 
 /// Whether a step of some type may, must or must not have "next". `transitions`: it must, as
@@ -83,9 +91,21 @@ enum class StepShape {
   subprocess,  ///< a component: another workflow runs
 };
 
-/// A step type: its name, the parameters it takes, and how its steps join the graph.
+/// A step type: its name, the parameters it takes, how its steps join the graph, and what runs
+/// them. A host declares its own type in one object, with the adapter that runs its steps:
+///
+///     registry.add({.name = "check_credit",
+///                   .parameters = {{.name = "customer", .type = ParameterType::string,
+///                                   .required = true}},
+///                   .adapter = std::make_shared<CheckCredit>(agency)});
+///
+/// or declares it in a manifest (step_type_manifest.hpp) and registers the adapter with
+/// Engine::register_adapter(). Either way Engine::deploy() refuses a workflow with a step whose
+/// type has no adapter.
 struct StepTypeSpec {
   std::string name;  ///< lowercase identifier, e.g. "send_email"
+  /// What people call it, for editors, the schema and drawings; may be empty.
+  LocalizedText title;
   /// The parameters its steps take, besides the fields every step has (id, type, title,
   /// description, next, retry, timeout, on_timeout, on_error, assign); no parameter may take
   /// one of those names.
@@ -105,6 +125,10 @@ struct StepTypeSpec {
   /// Whether steps of the type are where a parallel step's branches meet (join): a parallel
   /// step's "join" must name one.
   bool gathers_branches = false;
+  /// What runs the steps of a host's type, shared by every workflow compiled with the registry.
+  /// Null for the built-in types (the library runs them), and for a type whose adapter is
+  /// registered with the engine instead (Engine::register_adapter(), which takes precedence).
+  std::shared_ptr<Adapter> adapter;
   /// Internal: how the library runs the steps of a built-in type; set only in
   /// StepTypeRegistry::builtin(). A host's type leaves it null, and its steps run through the
   /// adapter registered for the type.

@@ -115,7 +115,7 @@ void add_export_command(CLI::App& app, std::function<int()>& run) {
   command->callback([flags, file, instance, &run] {
     if (file->count() + instance->count() == 0)
       throw CLI::RequiredError("a definition FILE or --instance ID");
-    run = [flags] { return run_export(*flags); };
+    run = [flags] { return flags->limits.load_step_types() ? run_export(*flags) : exit_invalid; };
   });
 }
 

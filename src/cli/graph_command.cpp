@@ -119,7 +119,7 @@ void add_graph_command(CLI::App& app, std::function<int()>& run) {
   command->callback([flags, file, instance, &run] {
     if (file->count() + instance->count() == 0)
       throw CLI::RequiredError("a definition FILE or --instance ID");
-    run = [flags] { return run_graph(*flags); };
+    run = [flags] { return flags->limits.load_step_types() ? run_graph(*flags) : exit_invalid; };
   });
 }
 

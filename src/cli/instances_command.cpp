@@ -327,7 +327,11 @@ void add_instances_command(CLI::App& app, std::function<int()>& run) {
   show->add_flag("--html", flags->html, "Write the timeline as one HTML page")->excludes(json_flag);
   show->add_option("-o,--output", flags->output, "Write to this file instead of stdout");
   flags->limits.add_to(*show);
-  show->callback([flags, &run] { run = [flags] { return show_instance(*flags); }; });
+  show->callback([flags, &run] {
+    run = [flags] {
+      return flags->limits.load_step_types() ? show_instance(*flags) : exit_invalid;
+    };
+  });
 
   auto* resume = command->add_subcommand(
       "resume",
@@ -347,7 +351,11 @@ void add_instances_command(CLI::App& app, std::function<int()>& run) {
       ->capture_default_str();
   resume->add_flag("--json", flags->json, "Print the instance as JSON when done");
   flags->limits.add_to(*resume, true);
-  resume->callback([flags, &run] { run = [flags] { return resume_instances(*flags); }; });
+  resume->callback([flags, &run] {
+    run = [flags] {
+      return flags->limits.load_step_types() ? resume_instances(*flags) : exit_invalid;
+    };
+  });
 
   auto* verify = command->add_subcommand(
       "verify",

@@ -3,18 +3,15 @@
 #include <ablauf/duration.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/source.hpp>
+#include <ablauf/step_type_manifest.hpp>
 
 #include <cstdint>
 #include <fstream>
-#include <limits>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 namespace ablauf::cli {
-
-namespace {
-
-}  // namespace
 
 CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
   return CLI::Validator(
@@ -35,8 +32,8 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
           value = value * 10 + digit;
         }
         if (valid && value >= min && value <= max) return {};
-        return "must be a whole number from " + std::to_string(min) + " to " +
-               std::to_string(max) + ", not '" + text + "'";
+        return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+               ", not '" + text + "'";
       },
       std::to_string(min) + ".." + std::to_string(max), "whole number");
 }
@@ -63,6 +60,12 @@ constexpr std::uint64_t max_recipients_ceiling = 10'000;
 }  // namespace
 
 void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
+  command
+      .add_option("--step-types", step_type_files,
+                  "A manifest of the host's own step types (docs/adapters.md); repeatable")
+      ->type_name("FILE")
+      ->allow_extra_args(false)  // one a time: the definitions follow
+      ->check(CLI::ExistingFile);
   limit(command, "--max-bytes", options.json.max_document_bytes, "Largest document, in bytes",
         bytes_ceiling);
   limit(command, "--max-depth", options.json.max_depth, "Deepest nesting of arrays and objects",
@@ -123,6 +126,18 @@ void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
         "Deepest nesting of sub-workflows (calls inside calls)", max_call_depth_ceiling);
   limit(command, "--max-recipients", engine.max_recipients,
         "Most recipients of one mail, to, cc and bcc together", max_recipients_ceiling);
+}
+
+bool LimitFlags::load_step_types() {
+  step_types = StepTypeRegistry::builtin();
+  bool all_read = true;
+  for (const auto& file : step_type_files)
+    if (auto added = add_step_types_file(step_types, file, options); !added) {
+      std::cerr << added.error();
+      all_read = false;
+    }
+  options.step_types = &step_types;
+  return all_read;
 }
 
 std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,

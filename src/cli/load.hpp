@@ -11,15 +11,23 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ablauf::cli {
 
 // The loader limits, as flags shared by every command that reads definitions; with
-// `runs_instances`, the engine's limits as well (EngineLimits).
+// `runs_instances`, the engine's limits as well (EngineLimits). And the host's step types
+// (--step-types FILE, repeatable), which the definitions may use besides the built-in ones.
 struct LimitFlags {
   LoadOptions options;
   EngineLimits engine;
+  std::vector<std::string> step_type_files;
+  StepTypeRegistry step_types;
   void add_to(CLI::App& command, bool runs_instances = false);
+  // Reads the manifests of --step-types into `step_types` and has `options` load with them;
+  // prints every problem of each to stderr and returns false if any is wrong. Call once, after
+  // the flags are parsed (the manifests are read within the same limits as definitions).
+  bool load_step_types();
 };
 
 // Checks that a flag is a whole number from `min` to `max`, written in decimal digits; its

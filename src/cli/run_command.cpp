@@ -54,7 +54,7 @@ int keep_definition(Store& store, const WorkflowDefinition& definition, const st
       return exit_invalid;
     }
   if (auto ok = store.keep_definition({definition.id, definition.version, text.str()}); !ok) {
-    std::cerr << "error: " << ok.error().message << '\n';
+    std::cerr << Diagnostic{ok.error()} << '\n';  // located, when the error is
     return exit_stopped;
   }
   return exit_ok;
@@ -64,7 +64,7 @@ int keep_definition(Store& store, const WorkflowDefinition& definition, const st
 // disk) stops the run, resumable; anything else is the definition's or the input's fault.
 int status_of(const Error& error) {
   return error.code == ErrorCode::store_error || error.code == ErrorCode::io_error ? exit_stopped
-                                                                                  : exit_invalid;
+                                                                                   : exit_invalid;
 }
 
 int run_instance(const RunFlags& flags) {
@@ -106,7 +106,7 @@ int run_instance(const RunFlags& flags) {
                  .language = language,
                  .limits = flags.limits.engine});
   if (auto ok = engine.deploy(std::move(*workflow)); !ok) {
-    std::cerr << "error: " << ok.error().message << '\n';
+    std::cerr << Diagnostic{ok.error()} << '\n';  // located, when the error is
     return exit_invalid;
   }
   const auto& definition = shown.definition();
@@ -168,7 +168,9 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
                     "Print the final instance (status, data, history) as JSON on stdout");
   flags->store.add_to(*command);
   flags->limits.add_to(*command, true);
-  command->callback([flags, &run] { run = [flags] { return run_instance(*flags); }; });
+  command->callback([flags, &run] {
+    run = [flags] { return flags->limits.load_step_types() ? run_instance(*flags) : exit_invalid; };
+  });
 }
 
 }  // namespace ablauf::cli

@@ -90,7 +90,7 @@ std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const Store& st
     }
     deployed.push_back(*workflow);  // shares the compiled form with the engine's copy
     if (auto done = engine.deploy(std::move(*workflow)); !done) {
-      std::cerr << "error: " << done.error().message << '\n';
+      std::cerr << Diagnostic{done.error()} << '\n';  // located, when the error is
       ok = false;
     }
   }

@@ -36,8 +36,8 @@ std::size_t report_call_cycles(const std::vector<std::pair<std::string, Workflow
     if (cycle.size() < 3) continue;  // a workflow calling itself was refused when it loaded
     std::string path;
     for (const auto& id : cycle) path += (path.empty() ? "" : " → ") + id;
-    std::cerr << file << ": error: the calls of '" << definition.id << "' lead back to it ("
-              << path << "): each instance would start another, without end; deploying "
+    std::cerr << file << ": error: the calls of '" << definition.id << "' lead back to it (" << path
+              << "): each instance would start another, without end; deploying "
               << "these together is refused\n";
     reported.insert(cycle.begin(), cycle.end());
     ++cycles;
@@ -103,7 +103,9 @@ void add_validate_command(CLI::App& app, std::function<int()>& run) {
       ->allow_extra_args(false);
   command->add_flag("-q,--quiet", flags->quiet, "Print only problems");
   flags->limits.add_to(*command);
-  command->callback([flags, &run] { run = [flags] { return run_validate(*flags); }; });
+  command->callback([flags, &run] {
+    run = [flags] { return flags->limits.load_step_types() ? run_validate(*flags) : exit_invalid; };
+  });
 }
 
 }  // namespace ablauf::cli

@@ -170,11 +170,46 @@ Engine::~Engine() {
   impl_->wait_idle();  // work on the executor refers to the engine
 }
 
+namespace {
+
+// The first step that nothing would run: a host's type without an adapter, in the step type or
+// registered with the engine. Located at the step's "type".
+std::optional<Error> step_without_adapter(
+    const Workflow& workflow,
+    const std::map<std::string, std::shared_ptr<Adapter>, std::less<>>& adapters) {
+  for (StepIndex i = 0; i < workflow.step_count(); ++i) {
+    const auto& type = workflow.step_type(i);
+    const auto registered = adapters.find(type.name);
+    if (type.behavior || type.adapter || (registered != adapters.end() && registered->second))
+      continue;
+    const auto& step = workflow.step(i);
+    Error error{ErrorCode::unknown_step_type,
+                "step '" + step.id + "' has type '" + type.name +
+                    "', which has no adapter to run it: give the type one "
+                    "(StepTypeSpec::adapter), or register one with Engine::register_adapter() "
+                    "before deploying",
+                step.pointer + "/type",
+                {}};
+    if (const auto& source = workflow.definition().source)
+      error.location = source->locate(error.pointer);
+    return error;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 tl::expected<void, Error> Engine::deploy(Workflow workflow) {
   if (auto checked = check_config(impl_->config); !checked) return checked;
   const auto& definition = workflow.definition();
   tl::expected<void, Error> result;
   impl_->edit_registry([&](detail::Registry& registry) {
+    // Every step must have something to run it: checked here, where the engine's adapters are
+    // known, rather than when an instance first reaches the step.
+    if (auto unrunnable = step_without_adapter(workflow, registry.adapters)) {
+      result = tl::make_unexpected(std::move(*unrunnable));
+      return;
+    }
     auto& versions = registry.workflows[definition.id];
     if (versions.count(definition.version)) {
       result = error(ErrorCode::invalid_value, "workflow '" + definition.id + "' version " +

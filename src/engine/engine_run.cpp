@@ -359,17 +359,23 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
 
   // A host's adapter runs the steps of its own types, and of the built-in effects it keeps
   // itself (records in its own RecordStore, say).
-  const auto& adapters = run.registry->adapters;
-  const auto adapter =
-      behavior && !behavior->replaceable() ? adapters.end() : adapters.find(type.name);
-  if (adapter == adapters.end()) {
+  // The one registered with the engine comes first, then the type's own.
+  Adapter* adapter = nullptr;
+  if (!behavior || behavior->replaceable()) {
+    const auto& adapters = run.registry->adapters;
+    const auto registered = adapters.find(type.name);
+    adapter = registered != adapters.end() && registered->second ? registered->second.get()
+                                                                 : type.adapter.get();
+  }
+  if (!adapter) {
     if (behavior) return behavior->run(*this, call);
+    // Not reached: deploy() refuses a workflow with a step that nothing runs.
     return fail_instance(run, "no adapter is registered for step type '" + type.name + "'");
   }
   const StepContext context{step,     call.parameters, run.state.data, run.state.id,
                             call.key, call.attempt,    call.now};
   if (auto ok = store_attempt(run); !ok) return ok;
-  StepResult result = run_adapter(*adapter->second, context);
+  StepResult result = run_adapter(*adapter, context);
   switch (result.kind) {
     case StepResult::Kind::completed:
       if (!result.output.is_null())

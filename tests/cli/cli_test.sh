@@ -392,4 +392,20 @@ check "--max-call-depth -1 is refused" test "$status" -eq 2
 run run "$source_dir/workflows/utility_billing.json" --max-recipients 0 </dev/null
 check "--max-recipients 0 is refused" test "$status" -eq 2
 
+# A host's own step types, from a manifest (docs/adapters.md).
+host="$source_dir/tests/data/step_types"
+run validate "$host/workflows/credit_check.json"
+check "without its manifest a host type is unknown" grep -qF "unknown step type 'check_credit'" "$scratch/err"
+run validate --step-types "$host/credit.json" "$host/workflows/credit_check.json"
+check "with --step-types the host's definition validates" test "$status" -eq 0
+run graph --step-types "$host/credit.json" "$host/workflows/credit_check.json"
+check "graph draws a host type as its manifest's shape" grep -q 'await.*shape=ellipse' "$scratch/out"
+run validate --step-types "$host/broken.json" "$host/workflows/credit_check.json"
+check "a broken manifest exits 1" test "$status" -eq 1
+check "its problems are located in the manifest" grep -qF "broken.json:3:74: error: 'strng' is not one of the parameter types; did you mean 'string'?" "$scratch/err"
+check "every problem of the manifest is reported" test "$(grep -c 'broken.json:.*: error: ' "$scratch/err")" -eq 11
+run run --store :memory: --step-types "$host/credit.json" "$host/workflows/credit_check.json" </dev/null
+check "run refuses a host type it has no adapter for" test "$status" -eq 1
+check "naming the step and its place" grep -qF "credit_check.json:7:29: error: step 'check' has type 'check_credit', which has no adapter" "$scratch/err"
+
 finish

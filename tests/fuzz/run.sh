@@ -35,6 +35,10 @@ for file in workflows/*.json tests/data/good/*.json tests/data/invalid/*.json \
     cp "$file" "$corpus/$target/seed-$(basename "$(dirname "$file")")-$(basename "$file")"
   done
 done
+for file in tests/data/step_types/*.json; do
+  mkdir -p "$corpus/fuzz_manifest"
+  cp "$file" "$corpus/fuzz_manifest/seed-$(basename "$file")"
+done
 for file in workflows/answers/*.json; do
   mkdir -p "$corpus/fuzz_answers"
   cp "$file" "$corpus/fuzz_answers/seed-$(basename "$file")"
@@ -54,7 +58,8 @@ seed fuzz_stored earlier '{"seq": 2, "type": "timer_set", "time": "2026-11-23T09
 seed fuzz_stored started '{"seq": 1, "type": "instance_started", "time": "2026-11-23T09:00:00Z", "actor": "erika", "data": {"workflow": "w", "version": 1, "start": "a", "input": {}}}'
 seed fuzz_stored history '[{"seq": 1, "type": "instance_started", "time": "2026-11-23T09:00:00Z", "actor": "erika", "data": {"workflow": "w", "version": 1, "start": "a", "input": {}}}, {"seq": 2, "type": "step_started", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "attempt": 1, "data": {}}, {"seq": 3, "type": "step_completed", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "next": ["b", "c"], "data": {"output": {"x": 1}}}]'
 
-targets=(fuzz_definition fuzz_run fuzz_expression fuzz_template fuzz_stored fuzz_answers)
+targets=(fuzz_definition fuzz_run fuzz_expression fuzz_template fuzz_stored fuzz_answers
+  fuzz_manifest)
 kept=tests/fuzz/corpus
 status=0
 for target in "${targets[@]}"; do
