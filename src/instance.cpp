@@ -1,6 +1,7 @@
 #include "ablauf/instance.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace ablauf {
 namespace json = boost::json;
@@ -47,6 +48,39 @@ std::string_view to_string(InstanceStatus status) noexcept {
     case InstanceStatus::cancelled: return "cancelled";
   }
   return "?";
+}
+
+namespace {
+
+// Indexed by the enumerators' values.
+constexpr std::array<std::string_view, 8> waiting_for_names = {
+    "", "checklist", "task", "timer", "event", "join", "call", "adapter"};
+constexpr std::array<std::string_view, 3> timer_purpose_names = {"wait", "retry", "timeout"};
+
+template <class Enum, std::size_t N>
+std::optional<Enum> enumerator_named(const std::array<std::string_view, N>& names,
+                                     std::string_view name) noexcept {
+  for (std::size_t i = 0; i < N; ++i)
+    if (names[i] == name) return static_cast<Enum>(i);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(WaitingFor waiting) noexcept {
+  return waiting_for_names[static_cast<std::size_t>(waiting)];
+}
+
+std::optional<WaitingFor> waiting_for_from_string(std::string_view name) noexcept {
+  return enumerator_named<WaitingFor>(waiting_for_names, name);
+}
+
+std::string_view to_string(TimerPurpose purpose) noexcept {
+  return timer_purpose_names[static_cast<std::size_t>(purpose)];
+}
+
+std::optional<TimerPurpose> timer_purpose_from_string(std::string_view name) noexcept {
+  return enumerator_named<TimerPurpose>(timer_purpose_names, name);
 }
 
 const Token* InstanceState::find_token(std::uint32_t token_id) const noexcept {
@@ -100,7 +134,8 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       business_key = string_field(event, "business_key");
       if (const auto* caller = field(event, "parent"); caller && caller->is_object()) {
         const auto& from = caller->get_object();
-        if (const auto* caller_id = from.if_contains("instance"); caller_id && caller_id->is_string())
+        if (const auto* caller_id = from.if_contains("instance");
+            caller_id && caller_id->is_string())
           parent = caller_id->get_string();
         // Histories written before depths were kept count as one level deep.
         call_depth = 1;
@@ -125,11 +160,15 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       token->attempt = event.attempt;
       token->started = event.sequence;
       break;
-    case EventType::step_waiting:
+    case EventType::step_waiting: {
+      const auto waiting = waiting_for_from_string(string_field(event, "for"));
+      if (!waiting || *waiting == WaitingFor::nothing)
+        return invalid(event, "'for' names nothing a step waits for");
       token->state = Token::State::waiting;
-      token->waiting_for = string_field(event, "for");
-      token->waiting_on = string_field(event, token->waiting_for == "call" ? "instance" : "task");
+      token->waiting_for = *waiting;
+      token->waiting_on = string_field(event, *waiting == WaitingFor::call ? "instance" : "task");
       break;
+    }
     case EventType::step_completed:
     case EventType::step_failed: {
       auto& entry = step_entry(data, event.step);
@@ -200,8 +239,11 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::timer_set: {
       auto due = parse_rfc3339(string_field(event, "due"));
       if (!due) return invalid(event, "'due' is not a date-time");
-      timers.push_back({string_field(event, "timer"), *due, event.step, event.token,
-                        string_field(event, "purpose")});
+      // Without a purpose, a timer is a wait's, as it was read before purposes were checked.
+      const auto named = string_field(event, "purpose");
+      const auto purpose = named.empty() ? TimerPurpose::wait : timer_purpose_from_string(named);
+      if (!purpose) return invalid(event, "'purpose' is not wait, retry or timeout");
+      timers.push_back({string_field(event, "timer"), *due, event.step, event.token, *purpose});
       break;
     }
     case EventType::timer_fired: {

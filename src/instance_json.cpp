@@ -2,8 +2,8 @@
 // reads the snapshot and the events after it instead of every event.
 #include "ablauf/instance.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -51,6 +51,14 @@ class Fields {
     if (object_ && object_->if_contains(name) && object_->at(name).is_null()) return std::nullopt;
     return time(name);
   }
+  // An enumerator read by its name, with `from` (waiting_for_from_string, …).
+  template <class Enum>
+  Enum named(std::string_view name, std::optional<Enum> (*from)(std::string_view) noexcept) {
+    const std::string value = text(name);
+    const auto found = from(value);
+    if (!found && !problem_) fail(name, "has an unknown value '" + value + "'");
+    return found.value_or(Enum{});
+  }
   template <std::size_t N>
   std::size_t one_of(std::string_view name, const std::array<std::string_view, N>& names) {
     const std::string value = text(name);
@@ -92,7 +100,7 @@ json::value to_json(const InstanceState& state) {
     tokens.push_back(json::object{{"id", t.id},
                                   {"step", t.step},
                                   {"state", token_states[static_cast<std::size_t>(t.state)]},
-                                  {"waiting_for", t.waiting_for},
+                                  {"waiting_for", to_string(t.waiting_for)},
                                   {"waiting_on", t.waiting_on},
                                   {"attempt", t.attempt},
                                   {"started", t.started}});
@@ -101,7 +109,7 @@ json::value to_json(const InstanceState& state) {
                                   {"due", to_rfc3339(t.due)},
                                   {"step", t.step},
                                   {"token", t.token},
-                                  {"purpose", t.purpose}});
+                                  {"purpose", to_string(t.purpose)}});
   for (const auto& t : state.tasks)
     tasks.push_back(json::object{{"id", t.id},
                                  {"step", t.step},
@@ -152,14 +160,15 @@ tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
     Fields t(tokens[i], fields.at("tokens", i), problem);
     state.tokens.push_back({static_cast<std::uint32_t>(t.count("id")), t.text("step"),
                             static_cast<Token::State>(t.one_of("state", token_states)),
-                            t.text("waiting_for"), t.text("waiting_on"),
+                            t.named("waiting_for", waiting_for_from_string), t.text("waiting_on"),
                             static_cast<std::uint32_t>(t.count("attempt")), t.count("started")});
   }
   const auto& timers = fields.list("timers");
   for (std::size_t i = 0; i < timers.size() && !problem; ++i) {
     Fields t(timers[i], fields.at("timers", i), problem);
     state.timers.push_back({t.text("id"), t.time("due"), t.text("step"),
-                            static_cast<std::uint32_t>(t.count("token")), t.text("purpose")});
+                            static_cast<std::uint32_t>(t.count("token")),
+                            t.named("purpose", timer_purpose_from_string)});
   }
   const auto& tasks = fields.list("tasks");
   for (std::size_t i = 0; i < tasks.size() && !problem; ++i) {
@@ -178,8 +187,8 @@ tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
   if (fields.has("activations")) state.activations = fields.count("activations");
   // Snapshots written before call depths were kept: a sub-workflow counts as one level deep.
   if (fields.has("call_depth"))
-    state.call_depth = static_cast<std::uint32_t>(
-        std::min<std::uint64_t>(fields.count("call_depth"), UINT32_MAX));
+    state.call_depth =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(fields.count("call_depth"), UINT32_MAX));
   else if (!state.parent.empty())
     state.call_depth = 1;
   if (problem) return tl::make_unexpected(std::move(*problem));

@@ -34,14 +34,19 @@ InstancePath path_of(std::span<const Event> history) {
   return path;
 }
 
-std::string waiting_label(const std::string& waiting_for, const std::string& language) {
-  if (language != "de") return "waits for " + waiting_for;
-  static const std::map<std::string, std::string, std::less<>> german{
-      {"checklist", "Checkliste"}, {"task", "Aufgabe"},       {"timer", "Zeitpunkt"},
-      {"event", "Ereignis"},       {"join", "übrige Zweige"}, {"call", "Untervorgang"},
-      {"adapter", "Adapter"}};
-  const auto found = german.find(waiting_for);
-  return "wartet auf " + (found == german.end() ? waiting_for : found->second);
+std::string waiting_label(WaitingFor waiting_for, const std::string& language) {
+  if (language != "de") return "waits for " + std::string(to_string(waiting_for));
+  switch (waiting_for) {
+    case WaitingFor::nothing: break;
+    case WaitingFor::checklist: return "wartet auf Checkliste";
+    case WaitingFor::task: return "wartet auf Aufgabe";
+    case WaitingFor::timer: return "wartet auf Zeitpunkt";
+    case WaitingFor::event: return "wartet auf Ereignis";
+    case WaitingFor::join: return "wartet auf übrige Zweige";
+    case WaitingFor::call: return "wartet auf Untervorgang";
+    case WaitingFor::adapter: return "wartet auf Adapter";
+  }
+  return "wartet";
 }
 
 }  // namespace ablauf::detail

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ablauf/event.hpp"
+#include "ablauf/instance.hpp"
 
 #include <cstddef>
 #include <map>
@@ -17,14 +18,14 @@ struct InstancePath {
   std::set<std::string, std::less<>> visited;
   // (from, to) → how often a token moved along it.
   std::map<std::pair<std::string, std::string>, std::size_t, std::less<>> taken;
-  // step → what a token there waits for ("checklist", "task", "event", …).
-  std::map<std::string, std::string, std::less<>> waiting;
+  // step → what a token there waits for.
+  std::map<std::string, WaitingFor, std::less<>> waiting;
   std::string failed_at;  // the step whose failure ended the instance; "" if none
 };
 
 InstancePath path_of(std::span<const Event> history);
 
-// "checklist" in words of `language` (de or en) for a label: "waits for checklist".
-std::string waiting_label(const std::string& waiting_for, const std::string& language);
+// What a token waits for in words of `language` (de or en), for a label: "waits for checklist".
+std::string waiting_label(WaitingFor waiting_for, const std::string& language);
 
 }  // namespace ablauf::detail

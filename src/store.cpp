@@ -17,7 +17,7 @@ InstanceSummary summarize(const InstanceState& state) {
                          [](const Timer& a, const Timer& b) { return a.due < b.due; })
             ->due;
   for (const auto& token : state.tokens)
-    if (token.state == Token::State::waiting && token.waiting_for == "call")
+    if (token.state == Token::State::waiting && token.waiting_for == WaitingFor::call)
       summary.awaiting.push_back(token.waiting_on);
   return summary;
 }

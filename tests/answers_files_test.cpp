@@ -195,7 +195,7 @@ class AnswersRun {
       if (s.finished()) return s;
       bool acted = false;
       for (const auto& token : s.tokens)
-        if (token.state == Token::State::waiting && token.waiting_for == "checklist")
+        if (token.state == Token::State::waiting && token.waiting_for == WaitingFor::checklist)
           acted = answer_checklist(workflow, token.step) || acted;
       acted = acted || complete_tasks();
       if (acted) continue;
@@ -256,7 +256,7 @@ class AnswersRun {
   std::string waiting() const {
     std::string out;
     for (const auto& token : state().tokens)
-      out += " " + token.step + " (" + token.waiting_for + ")";
+      out += " " + token.step + " (" + std::string(to_string(token.waiting_for)) + ")";
     return out.empty() ? " nowhere" : out;
   }
 
@@ -288,7 +288,7 @@ class AnswersRun {
 
   bool waits_at(const InstanceState& s, const std::string& step) const {
     return std::any_of(s.tokens.begin(), s.tokens.end(), [&](const Token& t) {
-      return t.step == step && t.state == Token::State::waiting && t.waiting_for == "checklist";
+      return t.step == step && t.state == Token::State::waiting && t.waiting_for == WaitingFor::checklist;
     });
   }
 

@@ -52,7 +52,7 @@ TEST_CASE("a call step waits for its sub-workflow and reads its vars", "[engine]
     const auto parent = f.state(*id);
     CHECK(parent.status == InstanceStatus::waiting);
     REQUIRE(parent.tokens.size() == 1);
-    CHECK(parent.tokens[0].waiting_for == "call");
+    CHECK(parent.tokens[0].waiting_for == WaitingFor::call);
 
     // The sub-workflow is an instance of its own, with the computed input, that knows its caller.
     const std::string child = only_instance_of(f, "approval");

@@ -387,7 +387,7 @@ TEST_CASE("a pending step waits until the host finishes it", "[engine]") {
     REQUIRE(f.engine.deploy(test::compile_text(text, &registry)));
     auto id = f.engine.start("h", json::object());
     REQUIRE(id);
-    REQUIRE(f.state(*id).tokens.at(0).waiting_for == "adapter");
+    REQUIRE(f.state(*id).tokens.at(0).waiting_for == WaitingFor::adapter);
     CHECK_FALSE(f.engine.finish_step(*id, "good", StepResult::completed()));
     CHECK_FALSE(f.engine.finish_step(*id, "ask", StepResult::pending()));
     REQUIRE(f.engine.finish_step(*id, "ask",

@@ -134,7 +134,7 @@ TEST_CASE("an instance's state is the fold of its events", "[event][instance]") 
   CHECK(state->updated_at == t0 + 5min);
   REQUIRE(state->tokens.size() == 1);
   CHECK(state->tokens[0].step == "follow_up");
-  CHECK(state->tokens[0].waiting_for == "task");
+  CHECK(state->tokens[0].waiting_for == WaitingFor::task);
   CHECK(state->data.at("input").at("total") == 1190);
   CHECK(state->data.at("steps").at("check").at("answers").at("amount_ok") == true);
   CHECK(state->data.at("steps").at("check").at("visits") == 1);
@@ -143,7 +143,7 @@ TEST_CASE("an instance's state is the fold of its events", "[event][instance]") 
   CHECK(state->tasks[0].assignee == "ar");
   CHECK(state->tasks[0].due == *parse_rfc3339("2026-11-24T09:05:00Z"));
   REQUIRE(state->timers.size() == 1);
-  CHECK(state->timers[0].purpose == "timeout");
+  CHECK(state->timers[0].purpose == TimerPurpose::timeout);
 }
 
 TEST_CASE("completing a task records its outcome and ends the instance's wait",

@@ -529,7 +529,7 @@ class World {
     return state ? state->id : instance(pick);
   }
   // The step a waiting token of the instance is at, waiting for `what`; "" if none.
-  static std::string waiting_at(const InstanceState& state, std::string_view what) {
+  static std::string waiting_at(const InstanceState& state, WaitingFor what) {
     for (const auto& token : state.tokens)
       if (token.state == Token::State::waiting && token.waiting_for == what) return token.step;
     return {};
@@ -573,7 +573,7 @@ class World {
   tl::expected<void, Error> answer(const Op& op) {
     const std::size_t item = static_cast<std::size_t>(op.b) % items.size();
     const auto id =
-        fitting_id(op.a, [](const auto& s) { return waiting_at(s, "checklist") != ""; });
+        fitting_id(op.a, [](const auto& s) { return waiting_at(s, WaitingFor::checklist) != ""; });
     // 0..5 a valid value, 6..8 an invalid one, 9 a valid one for a step no instance waits at.
     return engine_->answer(id, op.c == 9 ? "hold" : "check", items[item],
                            value_for(item, op.c == 9 ? 0 : op.c), "erika");
@@ -587,7 +587,7 @@ class World {
       if ((chosen >> item) & 1)
         answers[items[item]] = value_for(item, (op.c + op.a * static_cast<int>(item)) % 10);
     const auto id =
-        fitting_id(op.a, [](const auto& s) { return waiting_at(s, "checklist") != ""; });
+        fitting_id(op.a, [](const auto& s) { return waiting_at(s, WaitingFor::checklist) != ""; });
     return engine_->submit(id, "check", answers, "erika");
   }
 
@@ -617,9 +617,11 @@ class World {
                                                      json::object{{"ok", false}}, nullptr,
                                                      json::object{{"ok", "x"}}};
     static constexpr std::array record_keys{"A", "B", "C", "D"};
-    const auto state = fitting(op.a, [](const auto& s) { return waiting_at(s, "event") != ""; });
+    const auto state =
+        fitting(op.a, [](const auto& s) { return waiting_at(s, WaitingFor::event) != ""; });
     std::string event = events[static_cast<std::size_t>(op.c) % events.size()];
-    if (state && op.c < 6) event = waiting_at(*state, "event") == "hold" ? "paid" : "reviewed";
+    if (state && op.c < 6)
+      event = waiting_at(*state, WaitingFor::event) == "hold" ? "paid" : "reviewed";
     std::string target;
     if (op.b % 2 == 0)
       target = state ? state->id : instance(op.a);

@@ -53,7 +53,7 @@ struct UtilityRun {
       bool acted = false;
       for (const auto& token : state->tokens) {
         if (token.state != Token::State::waiting) continue;
-        if (token.waiting_for == "checklist") {
+        if (token.waiting_for == WaitingFor::checklist) {
           const auto& given = answers.at("answers").at(token.step).as_object();
           json::object batch;
           for (const auto& [item, value] : given) batch[item] = value;
@@ -61,7 +61,7 @@ struct UtilityRun {
           acted = true;
           break;
         }
-        if (token.waiting_for == "task") {
+        if (token.waiting_for == WaitingFor::task) {
           for (const auto& task : state->tasks)
             if (!task.completed && task.step == token.step) {
               if (!engine.complete_task(id, task.id, "payment_received", "jonas.weber"))

@@ -36,6 +36,35 @@ enum class InstanceStatus {
 /// The status's name, as in JSON and the stores: "running", "waiting", ….
 std::string_view to_string(InstanceStatus status) noexcept;
 
+/// What a waiting token waits for, which says what moves it on.
+enum class WaitingFor {
+  nothing,    ///< the token does not wait
+  checklist,  ///< answers to its fill_checklist step (Engine::answer, submit, sign)
+  task,       ///< its task, named by waiting_on, to be completed (Engine::complete_task)
+  timer,      ///< the time its wait step names (Engine::run_due)
+  event,      ///< the signal its wait step names (Engine::signal)
+  join,       ///< the other branches of its parallel step to arrive
+  call,       ///< its sub-workflow, named by waiting_on, to end
+  adapter     ///< the host to finish the step its adapter left pending (Engine::finish_step)
+};
+
+/// The name as in events and JSON: "checklist", "task", …; "" for nothing.
+std::string_view to_string(WaitingFor waiting) noexcept;
+/// The WaitingFor a name stands for, as to_string() writes it; none for any other.
+std::optional<WaitingFor> waiting_for_from_string(std::string_view name) noexcept;
+
+/// What a timer is for.
+enum class TimerPurpose {
+  wait,    ///< a wait step's time: the token moves on
+  retry,   ///< the delay before a failed step's next attempt
+  timeout  ///< a step's timeout: the step fails, and takes its on_timeout
+};
+
+/// The name as in events and JSON: "wait", "retry", "timeout".
+std::string_view to_string(TimerPurpose purpose) noexcept;
+/// The TimerPurpose a name stands for, as to_string() writes it; none for any other.
+std::optional<TimerPurpose> timer_purpose_from_string(std::string_view name) noexcept;
+
 /// Where a line of execution is. Parallel branches each have one. A token found running when an
 /// instance is loaded was cut off by a crash: its attempt runs again, under the same key.
 struct Token {
@@ -48,9 +77,8 @@ struct Token {
   std::uint32_t id = 0;        ///< unique within the instance, counting from 1
   std::string step;            ///< the id of the step it is at
   State state = State::ready;  ///< what it is doing there
-  std::string waiting_for;     ///< while waiting: "checklist", "task", "timer", "event", "join",
-                               ///< "call", "adapter"
-  std::string waiting_on;      ///< the task (for "task") or sub-workflow instance (for "call")
+  WaitingFor waiting_for = WaitingFor::nothing;  ///< while waiting: for what
+  std::string waiting_on;  ///< the task (WaitingFor::task) or sub-workflow instance (call)
   std::uint32_t attempt = 0;   ///< of the step it is at
   std::uint64_t started = 0;   ///< the sequence number of that attempt's step_started event
 };
@@ -61,7 +89,7 @@ struct Timer {
   Time due{};               ///< when it fires
   std::string step;         ///< the step that set it
   std::uint32_t token = 0;  ///< its token; it is dropped when that token's step completes or fails
-  std::string purpose;      ///< "wait", "retry", "timeout"
+  TimerPurpose purpose = TimerPurpose::wait;  ///< what it is for
 };
 
 /// Work for a person, made by a create_task step and completed through Engine::complete_task.

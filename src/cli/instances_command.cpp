@@ -42,7 +42,7 @@ std::string waiting_at(const InstanceState& state) {
   for (const auto& token : state.tokens) {
     if (!out.empty()) out += ", ";
     out += token.step;
-    if (token.state == Token::State::waiting) out += " (" + token.waiting_for + ")";
+    if (token.state == Token::State::waiting) out += " (" + std::string(to_string(token.waiting_for)) + ")";
   }
   return out;
 }

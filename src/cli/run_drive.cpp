@@ -39,7 +39,7 @@ class Driver {
     const StepDefinition& step = *workflow_.find_step(step_id);
     if (const json::object* given = script_.answers_for(step_id)) {
       auto state = engine_.get(id_);
-      if (!state || !waits_at(*state, step_id, "checklist")) return Outcome::progressed;
+      if (!state || !waits_at(*state, step_id, WaitingFor::checklist)) return Outcome::progressed;
       auto form = form_for(step, *given, *state);
       if (!form) {
         std::cerr << "error: " << form.error() << '\n';
@@ -54,7 +54,7 @@ class Driver {
     for (const auto& section : step.checklist->sections) {
       for (const auto& item : section.items) {
         auto state = engine_.get(id_);
-        if (!state || !waits_at(*state, step_id, "checklist")) return Outcome::progressed;
+        if (!state || !waits_at(*state, step_id, WaitingFor::checklist)) return Outcome::progressed;
         if (answered(*state, step_id, item) || !visible(item, state->data)) continue;
         if (interactive()) {
           if (!ask(engine_, id_, step, item, script_.actor, language_, out_)) return Outcome::error;
@@ -66,7 +66,7 @@ class Driver {
       }
     }
     auto state = engine_.get(id_);
-    if (state && waits_at(*state, step_id, "checklist")) {
+    if (state && waits_at(*state, step_id, WaitingFor::checklist)) {
       missing_ = "step '" + step_id + "'";
       return Outcome::stuck;
     }
@@ -95,7 +95,7 @@ class Driver {
   const std::string& missing() const noexcept { return missing_; }
 
  private:
-  static bool waits_at(const InstanceState& state, const std::string& step, std::string_view why) {
+  static bool waits_at(const InstanceState& state, const std::string& step, WaitingFor why) {
     return std::any_of(state.tokens.begin(), state.tokens.end(), [&](const Token& t) {
       return t.step == step && t.state == Token::State::waiting && t.waiting_for == why;
     });
@@ -236,9 +236,9 @@ int drive(const Drive& d, const std::string& id) {
     Driver::Outcome outcome = Driver::Outcome::stuck;
     for (const auto& token : state->tokens) {
       if (token.state != Token::State::waiting) continue;
-      if (token.waiting_for == "checklist")
+      if (token.waiting_for == WaitingFor::checklist)
         outcome = driver.fill(token.step);
-      else if (token.waiting_for == "task")
+      else if (token.waiting_for == WaitingFor::task)
         outcome = driver.complete_task(*state, token.step);
       else
         continue;

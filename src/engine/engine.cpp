@@ -23,8 +23,7 @@ std::string token_step(const InstanceState& state, std::uint32_t token) {
   return t ? t->step : std::string();
 }
 
-const Token* waiting_token(const InstanceState& state, std::string_view step,
-                           std::string_view why) {
+const Token* waiting_token(const InstanceState& state, std::string_view step, WaitingFor why) {
   for (const auto& token : state.tokens)
     if (token.step == step && token.state == Token::State::waiting && token.waiting_for == why)
       return &token;
@@ -39,7 +38,7 @@ struct AtChecklist {
 
 tl::expected<AtChecklist, Error> at_checklist(const Run& run, std::string_view step_id,
                                               std::string_view what) {
-  const Token* token = waiting_token(run.state, step_id, "checklist");
+  const Token* token = waiting_token(run.state, step_id, WaitingFor::checklist);
   if (!token)
     return error(ErrorCode::invalid_value, "instance '" + run.state.id + "' does not wait for " +
                                                std::string(what) + " at step '" +
@@ -391,7 +390,7 @@ tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::
                      parts.clock.now(), std::string(actor));
         !ok)
       return ok;
-    if (const Token* token = waiting_token(run.state, step_id, "task"))
+    if (const Token* token = waiting_token(run.state, step_id, WaitingFor::task))
       return parts.complete(run, token->id, step, json::object{{"outcome", std::string(outcome)}});
     return {};
   });
@@ -401,7 +400,7 @@ tl::expected<void, Error> Engine::finish_step(std::string_view instance, std::st
                                               StepResult result) {
   auto& parts = *impl_;
   return parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
-    const Token* token = waiting_token(run.state, step_id, "adapter");
+    const Token* token = waiting_token(run.state, step_id, WaitingFor::adapter);
     if (!token)
       return error(ErrorCode::invalid_value, "instance '" + std::string(instance) +
                                                  "' does not wait for its adapter at step '" +
@@ -430,7 +429,7 @@ std::optional<std::uint32_t> awaiting(const Run& run, std::string_view event,
                                       std::optional<std::string_view> key,
                                       const EvaluationOptions& options) {
   for (const auto& token : run.state.tokens) {
-    if (token.state != Token::State::waiting || token.waiting_for != "event") continue;
+    if (token.state != Token::State::waiting || token.waiting_for != WaitingFor::event) continue;
     const StepDefinition& step = *run.workflow->find_step(token.step);
     const auto* name = step.parameters.if_contains("event");
     if (!name || !name->is_string() || name->get_string() != event) continue;
@@ -541,7 +540,7 @@ tl::expected<void, Error> Engine::cancel(std::string_view instance, std::string_
         return error(ErrorCode::invalid_value, "instance '" + id + "' has already " +
                                                    std::string(to_string(run.state.status)));
       for (const auto& token : run.state.tokens)
-        if (token.waiting_for == "call") calls.push_back(token.waiting_on);
+        if (token.waiting_for == WaitingFor::call) calls.push_back(token.waiting_on);
       return run.emit(EventType::instance_cancelled, {}, json::object{{"reason", why}},
                       parts.clock.now(), std::string(actor));
     });

@@ -9,7 +9,7 @@ namespace json = boost::json;
 tl::expected<void, Error> EngineParts::return_from_calls(Run& run) {
   std::vector<std::pair<std::uint32_t, std::string>> calls;
   for (const auto& token : run.state.tokens)
-    if (token.state == Token::State::waiting && token.waiting_for == "call")
+    if (token.state == Token::State::waiting && token.waiting_for == WaitingFor::call)
       calls.emplace_back(token.id, token.waiting_on);
   for (const auto& [token, child] : calls) {
     // A finished instance never changes again, so reading it without its lock is safe.

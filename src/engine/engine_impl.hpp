@@ -247,9 +247,16 @@ struct EngineParts {
   tl::expected<void, Error> fail(Run& run, std::uint32_t token, const StepDefinition& step,
                                  std::uint32_t attempt, std::string error, bool retryable);
   tl::expected<void, Error> fail_instance(Run& run, std::string error);
-  // Sets the step's timeout timer, if it has a timeout, for a token that now waits.
+  // Why a token waits, as its step_waiting event and timer record it.
+  struct Waiting {
+    WaitingFor what;
+    boost::json::object details;  // added to the event: the task, the sub-workflow, the event
+    std::optional<Time> timer_due;  // a timer to set, and when it falls due
+    TimerPurpose purpose = TimerPurpose::wait;
+  };
+  // The token waits; a step with a timeout also gets its timeout timer (not for a retry).
   tl::expected<void, Error> wait(Run& run, std::uint32_t token, const StepDefinition& step,
-                                 boost::json::object why);
+                                 Waiting why);
   // Fires one due timer.
   tl::expected<void, Error> fire(Run& run, const Timer& timer);
   // Completes a checklist step once every required, visible item is answered.

@@ -276,9 +276,9 @@ tl::expected<void, Error> EngineParts::fail(Run& run, std::uint32_t token,
     if (policy.jitter) delay = jittered(delay, run.state.id, step.id, attempt);
     if (auto ok = run.emit(std::move(failed), clock.now()); !ok) return ok;
     return wait(run, token, step,
-                json::object{{"for", "timer"},
-                             {"timer_due", to_rfc3339(clock.now() + delay)},
-                             {"purpose", "retry"}});
+                {.what = WaitingFor::timer,
+                 .timer_due = clock.now() + delay,
+                 .purpose = TimerPurpose::retry});
   }
   if (!step.on_error.empty()) {
     failed.next = std::vector{step.on_error};
@@ -288,32 +288,27 @@ tl::expected<void, Error> EngineParts::fail(Run& run, std::uint32_t token,
   return fail_instance(run, "step '" + step.id + "' failed: " + error);
 }
 
-// A token waits: at a person, a task, a timer or an event. `why` says which ("for"), and for a
-// timer when it is due ("timer_due") and what it is for ("purpose"). A step with a timeout
-// also gets its timeout timer.
+// A token waits: at a person, a task, a timer or an event; the event records for what ("for")
+// with the details, and a timer its due time and purpose.
 tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
-                                            const StepDefinition& step, json::object why) {
+                                            const StepDefinition& step, Waiting why) {
   const Time now = clock.now();
-  std::string due;
-  std::string purpose = "wait";
-  if (const auto* d = why.if_contains("timer_due")) due = d->as_string();
-  if (const auto* p = why.if_contains("purpose")) purpose = p->as_string();
-  why.erase("timer_due");
-  why.erase("purpose");
-  if (auto ok = run.emit(token_event(EventType::step_waiting, step.id, token, std::move(why)), now);
+  json::object data{{"for", to_string(why.what)}};  // first, as events have always had it
+  for (auto& [key, value] : why.details) data.emplace(key, std::move(value));
+  if (auto ok = run.emit(token_event(EventType::step_waiting, step.id, token, std::move(data)), now);
       !ok)
     return ok;
-  const auto set_timer = [&](std::string when, std::string what) {
+  const auto set_timer = [&](Time due, TimerPurpose purpose) {
     return run.emit(token_event(EventType::timer_set, step.id, token,
                                 json::object{{"timer", new_id("tm")},
-                                             {"due", std::move(when)},
-                                             {"purpose", std::move(what)}}),
+                                             {"due", to_rfc3339(due)},
+                                             {"purpose", to_string(purpose)}}),
                     now);
   };
-  if (!due.empty())
-    if (auto ok = set_timer(due, purpose); !ok) return ok;
-  if (step.timeout && purpose != "retry")
-    if (auto ok = set_timer(to_rfc3339(add_duration(now, *step.timeout)), "timeout"); !ok)
+  if (why.timer_due)
+    if (auto ok = set_timer(*why.timer_due, why.purpose); !ok) return ok;
+  if (step.timeout && why.purpose != TimerPurpose::retry)
+    if (auto ok = set_timer(add_duration(now, *step.timeout), TimerPurpose::timeout); !ok)
       return ok;
   return {};
 }
@@ -383,7 +378,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
           return fail(run, token_id, step, call.attempt, std::move(ok.error().message), false);
       return complete(run, token_id, step, std::move(result.output));
     case StepResult::Kind::pending:
-      return wait(run, token_id, step, json::object{{"for", "adapter"}});
+      return wait(run, token_id, step, {.what = WaitingFor::adapter});
     case StepResult::Kind::failed:
       return fail(run, token_id, step, call.attempt, std::move(result.error), result.retryable);
   }
@@ -401,8 +396,8 @@ tl::expected<void, Error> EngineParts::fire(Run& run, const Timer& timer) {
   if (!token || token->step != fired.step) return {};  // the token has moved on
   const StepDefinition* step = run.workflow->find_step(fired.step);
   if (!step) return {};
-  if (fired.purpose == "retry") return execute(run, fired.token);
-  if (fired.purpose == "timeout") {
+  if (fired.purpose == TimerPurpose::retry) return execute(run, fired.token);
+  if (fired.purpose == TimerPurpose::timeout) {
     Event failed =
         token_event(EventType::step_failed, step->id, fired.token,
                     json::object{{"error", "timed out after " + to_string(*step->timeout)},

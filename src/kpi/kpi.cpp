@@ -154,7 +154,8 @@ tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& opt
         ++kpis.waiting;
         const bool on_people =
             std::any_of(state->tokens.begin(), state->tokens.end(), [](const Token& token) {
-              return token.waiting_for == "checklist" || token.waiting_for == "task";
+              return token.waiting_for == WaitingFor::checklist ||
+                     token.waiting_for == WaitingFor::task;
             });
         if (on_people) ++kpis.waiting_on_people;
         break;

@@ -2,6 +2,8 @@
 // its data become the titles and labels of the definition.
 #include "ablauf/timeline.hpp"
 
+#include "ablauf/instance.hpp"
+
 #include "print/answer_text.hpp"
 #include "value_text.hpp"
 
@@ -223,18 +225,19 @@ class Teller {
         return out;
       }
       case EventType::timer_set: {
-        const auto purpose = string_at(data, "purpose");
+        const auto purpose =
+            timer_purpose_from_string(string_at(data, "purpose")).value_or(TimerPurpose::wait);
         timers_[string_at(data, "timer")] = purpose;
-        const std::string& words = purpose == "timeout" ? w.timer_timeout
-                                   : purpose == "retry" ? w.timer_retry
-                                                        : w.timer_wait;
+        const std::string& words = purpose == TimerPurpose::timeout ? w.timer_timeout
+                                   : purpose == TimerPurpose::retry ? w.timer_retry
+                                                                    : w.timer_wait;
         return words + string_at(data, "due") + " (" + step + ")";
       }
       case EventType::timer_fired: {
-        const auto purpose = timers_[string_at(data, "timer")];
-        const std::string& words = purpose == "timeout" ? w.fired_timeout
-                                   : purpose == "retry" ? w.fired_retry
-                                                        : w.fired_wait;
+        const auto purpose = timers_[string_at(data, "timer")];  // wait, if never set
+        const std::string& words = purpose == TimerPurpose::timeout ? w.fired_timeout
+                                   : purpose == TimerPurpose::retry ? w.fired_retry
+                                                                    : w.fired_wait;
         return words + " (" + step + ")";
       }
       case EventType::signal_received: {
@@ -276,21 +279,24 @@ class Teller {
   std::string waiting(const json::object& data) const {
     const auto& w = words_;
     const auto why = string_at(data, "for");
-    if (why == "checklist") return w.waits_checklist;
-    if (why == "task") {
-      const auto task = string_at(data, "task");
-      const auto found = tasks_.find(task);
-      return w.waits_task + " " + quoted(found == tasks_.end() ? task : found->second);
+    switch (waiting_for_from_string(why).value_or(WaitingFor::nothing)) {
+      case WaitingFor::checklist: return w.waits_checklist;
+      case WaitingFor::task: {
+        const auto task = string_at(data, "task");
+        const auto found = tasks_.find(task);
+        return w.waits_task + " " + quoted(found == tasks_.end() ? task : found->second);
+      }
+      case WaitingFor::timer: return w.waits_timer;  // the timer_set entry that follows says when
+      case WaitingFor::event: {
+        const auto* event = data.if_contains("event");
+        return w.waits_event + " " +
+               quoted(event && !event->is_null() ? detail::to_text(*event) : std::string());
+      }
+      case WaitingFor::join: return w.waits_join;
+      case WaitingFor::call: return w.waits_call + " " + string_at(data, "instance");
+      case WaitingFor::adapter: return w.waits_adapter;
+      case WaitingFor::nothing: break;
     }
-    if (why == "timer") return w.waits_timer;  // the timer_set entry that follows says when
-    if (why == "event") {
-      const auto* event = data.if_contains("event");
-      return w.waits_event + " " +
-             quoted(event && !event->is_null() ? detail::to_text(*event) : std::string());
-    }
-    if (why == "join") return w.waits_join;
-    if (why == "call") return w.waits_call + " " + string_at(data, "instance");
-    if (why == "adapter") return w.waits_adapter;
     return why.empty() ? w.waits : w.waits + " (" + why + ")";
   }
 
@@ -327,7 +333,7 @@ class Teller {
   std::string language_;
   Words words_;
   std::map<std::string, std::string> tasks_;   // task id → title, from task_created
-  std::map<std::string, std::string> timers_;  // timer id → purpose, from timer_set
+  std::map<std::string, TimerPurpose> timers_;  // timer id → purpose, from timer_set
 };
 
 }  // namespace

@@ -56,7 +56,7 @@ class Call final : public StepBehavior {
       return ok;
     run.wake.push_back(child);
     return engine.wait(run, call.token, step,
-                       json::object{{"for", "call"}, {"instance", std::move(child)}});
+                       {.what = WaitingFor::call, .details = {{"instance", std::move(child)}}});
   }
 };
 

@@ -50,7 +50,7 @@ class CreateTask final : public StepBehavior {
         wait && wait->is_bool() && !wait->get_bool())
       return engine.complete(run, call.token, step, json::object{{"task", task.id}});
     return engine.wait(run, call.token, step,
-                       json::object{{"for", "task"}, {"task", std::move(task.id)}});
+                       {.what = WaitingFor::task, .details = {{"task", std::move(task.id)}}});
   }
 
   // As the definition is written: a "wait" computed at run time is taken to wait.

@@ -11,7 +11,7 @@ namespace {
 class FillChecklist final : public StepBehavior {
  public:
   tl::expected<void, Error> run(EngineParts& engine, StepCall& call) const override {
-    if (auto ok = engine.wait(call.run, call.token, call.step, json::object{{"for", "checklist"}});
+    if (auto ok = engine.wait(call.run, call.token, call.step, {.what = WaitingFor::checklist});
         !ok)
       return ok;
     // A checklist whose required items are answered already, or that has none, completes at

@@ -12,14 +12,14 @@ class Join final : public StepBehavior {
   tl::expected<void, Error> run(EngineParts& engine, StepCall& call) const override {
     Run& run = call.run;
     const StepDefinition& step = call.step;
-    if (auto ok = engine.wait(run, call.token, step, json::object{{"for", "join"}}); !ok) return ok;
+    if (auto ok = engine.wait(run, call.token, step, {.what = WaitingFor::join}); !ok) return ok;
     // Only a parallel step names a join.
     std::size_t branches = 0;
     for (const auto& other : run.workflow->definition().steps)
       if (other.join == step.id) branches = other.branches.size();
     std::vector<std::uint32_t> arrived;
     for (const auto& t : run.state.tokens)
-      if (t.step == step.id && t.waiting_for == "join") arrived.push_back(t.id);
+      if (t.step == step.id && t.waiting_for == WaitingFor::join) arrived.push_back(t.id);
     if (arrived.size() < branches) return {};
     for (std::size_t i = 1; i < arrived.size(); ++i)
       if (auto ok = run.emit(moving_event(EventType::step_completed, step.id, arrived[i], {},

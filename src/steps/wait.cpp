@@ -24,8 +24,7 @@ class Wait final : public StepBehavior {
     const auto wait_until = [&](Time due) -> tl::expected<void, Error> {
       if (auto ok = engine.check_horizon(due, now, "the timer"); !ok)
         return failed(std::move(ok.error().message));
-      return engine.wait(run, call.token, step,
-                         json::object{{"for", "timer"}, {"timer_due", to_rfc3339(due)}});
+      return engine.wait(run, call.token, step, {.what = WaitingFor::timer, .timer_due = due});
     };
     if (const auto* duration = call.parameters.if_contains("duration")) {
       auto parsed = parse_duration(*duration);
@@ -41,13 +40,13 @@ class Wait final : public StepBehavior {
       // A moment already past fires at once; the horizon is checked on the moment given.
       if (auto ok = engine.check_horizon(*due, now, "the timer"); !ok)
         return failed(std::move(ok.error().message));
-      return engine.wait(
-          run, call.token, step,
-          json::object{{"for", "timer"}, {"timer_due", to_rfc3339(std::max(*due, now))}});
+      return engine.wait(run, call.token, step,
+                         {.what = WaitingFor::timer, .timer_due = std::max(*due, now)});
     }
     const auto* event = step.parameters.if_contains("event");
-    return engine.wait(run, call.token, step,
-                       json::object{{"for", "event"}, {"event", event ? *event : json::value()}});
+    return engine.wait(
+        run, call.token, step,
+        {.what = WaitingFor::event, .details = {{"event", event ? *event : json::value()}}});
   }
 };
 

@@ -118,15 +118,15 @@ inline void act(ablauf::Engine& engine, const ablauf::InstanceState& state,
                 const People& people = {}) {
   for (const auto& token : state.tokens) {
     if (token.state != ablauf::Token::State::waiting) continue;
-    if (token.waiting_for == "checklist") {
+    if (token.waiting_for == WaitingFor::checklist) {
       if (const auto* form = people.forms.if_contains(token.step))
         (void)engine.submit(state.id, token.step, form->as_object(), "tester");
       else
         (void)engine.answer(state.id, token.step, "ok", true, "tester");
-    } else if (token.waiting_for == "task") {
+    } else if (token.waiting_for == WaitingFor::task) {
       if (const auto it = people.outcomes.find(token.step); it != people.outcomes.end())
         (void)engine.complete_task(state.id, token.waiting_on, it->second, "tester");
-    } else if (token.waiting_for == "event") {
+    } else if (token.waiting_for == WaitingFor::event) {
       if (const auto it = people.signals.find(token.step); it != people.signals.end())
         (void)engine.signal(state.id, it->second.event, it->second.payload);
     }

@@ -42,7 +42,7 @@ void act(Engine& engine, const Workflow& workflow, const InstanceState& state,
   for (const auto& token : state.tokens) {
     const StepDefinition* step = workflow.definition().find_step(token.step);
     if (!step || token.state != Token::State::waiting) continue;
-    if (token.waiting_for == "checklist" && step->checklist) {
+    if (token.waiting_for == WaitingFor::checklist && step->checklist) {
       for (const auto& section : step->checklist->sections)
         for (const auto& item : section.items) {
           if (item.kind == ItemKind::signature)
@@ -50,19 +50,19 @@ void act(Engine& engine, const Workflow& workflow, const InstanceState& state,
           else
             (void)engine.answer(state.id, step->id, item.id, guess(item, metadata), "fuzz");
         }
-    } else if (token.waiting_for == "task") {
+    } else if (token.waiting_for == WaitingFor::task) {
       std::string outcome;
       if (const auto* outcomes = step->parameters.if_contains("outcomes");
           outcomes && outcomes->is_array() && !outcomes->get_array().empty() &&
           outcomes->get_array()[0].is_string())
         outcome = outcomes->get_array()[0].get_string();
       (void)engine.complete_task(state.id, token.waiting_on, outcome, "fuzz");
-    } else if (token.waiting_for == "event") {
+    } else if (token.waiting_for == WaitingFor::event) {
       const auto* name = step->parameters.if_contains("event");
       const auto* payload = metadata.if_contains("payload");
       if (name && name->is_string())
         (void)engine.signal(state.id, name->get_string(), payload ? *payload : json::value());
-    } else if (token.waiting_for == "adapter") {
+    } else if (token.waiting_for == WaitingFor::adapter) {
       (void)engine.finish_step(state.id, step->id, StepResult::completed());
     }
   }
