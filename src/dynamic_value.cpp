@@ -147,6 +147,13 @@ void collect_parts(const DynamicNode& node, std::vector<DynamicValue::Part>& out
 
 DynamicValue::DynamicValue() : root_(std::make_shared<const detail::DynamicNode>()) {}
 
+DynamicValue DynamicValue::constant(json::value value) {
+  DynamicValue out;
+  out.root_ = std::make_shared<const detail::DynamicNode>(detail::DynamicNode{value, ""});
+  out.written_ = std::move(value);
+  return out;
+}
+
 tl::expected<DynamicValue, std::vector<DynamicValueProblem>> DynamicValue::compile(
     const json::value& value, const DynamicValueOptions& options) {
   detail::Compiler compiler(options);

@@ -39,12 +39,14 @@ void write_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-// An array or object being written: its values in canonical order (an object's by key), and how
-// many of them are written.
+// An array or object being written, and how many of its values are written. An array is read
+// in place; an object's members are listed once, sorted by key.
 struct OpenContainer {
-  bool object = false;
-  std::vector<std::pair<std::string_view, const json::value*>> members;  // keys "" in arrays
+  const json::array* array = nullptr;  // null for an object
+  std::vector<const json::key_value_pair*> members;
   std::size_t written = 0;
+
+  std::size_t size() const { return array ? array->size() : members.size(); }
 };
 
 // Writes a scalar, or writes a container's opening bracket and pushes it for write_canonical.
@@ -56,21 +58,16 @@ void write_or_open(std::string& out, const json::value& value, std::vector<OpenC
     case json::kind::uint64: out += std::to_string(value.get_uint64()); return;
     case json::kind::double_: out += json::serialize(value); return;
     case json::kind::string: write_string(out, value.get_string()); return;
-    case json::kind::array: {
-      OpenContainer array;
-      array.members.reserve(value.get_array().size());
-      for (const auto& item : value.get_array()) array.members.emplace_back("", &item);
+    case json::kind::array:
       out += '[';
-      open.push_back(std::move(array));
+      open.push_back({&value.get_array(), {}, 0});
       return;
-    }
     case json::kind::object: {
-      OpenContainer object{true, {}, 0};
+      OpenContainer object;
       object.members.reserve(value.get_object().size());
-      for (const auto& member : value.get_object())
-        object.members.emplace_back(member.key(), &member.value());
+      for (const auto& member : value.get_object()) object.members.push_back(&member);
       std::sort(object.members.begin(), object.members.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
+                [](const auto* a, const auto* b) { return a->key() < b->key(); });
       out += '{';
       open.push_back(std::move(object));
       return;
@@ -85,18 +82,22 @@ void write_canonical(std::string& out, const json::value& value) {
   write_or_open(out, value, open);
   while (!open.empty()) {
     auto& container = open.back();
-    if (container.written == container.members.size()) {
-      out += container.object ? '}' : ']';
+    if (container.written == container.size()) {
+      out += container.array ? ']' : '}';
       open.pop_back();
       continue;
     }
-    const auto [key, member] = container.members[container.written++];
-    if (container.written > 1) out += ',';
-    if (container.object) {
-      write_string(out, key);
+    const std::size_t index = container.written++;
+    if (index > 0) out += ',';
+    const json::value* next = nullptr;
+    if (container.array) {
+      next = &(*container.array)[index];
+    } else {
+      write_string(out, container.members[index]->key());
       out += ':';
+      next = &container.members[index]->value();
     }
-    write_or_open(out, *member, open);  // may grow `open`: `container` is not used after it
+    write_or_open(out, *next, open);  // may grow `open`: `container` is not used after it
   }
 }
 
@@ -184,8 +185,7 @@ tl::expected<ChainHead, Error> verify_signed_history(std::string_view instance,
   if (!*valid)
     return detail::error(ErrorCode::invalid_event,
                          "instance '" + head.instance + "': the signature does not sign event " +
-                             std::to_string(head.sequence) + " with hash " +
-                             shortened(head.hash));
+                             std::to_string(head.sequence) + " with hash " + shortened(head.hash));
   return head;
 }
 

@@ -162,10 +162,8 @@ void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpe
   const auto* value = fields.value(spec.name, spec.required ? Fields::required : Fields::optional);
   const std::string pointer = fields.pointer_of(spec.name);
   if (!value) {
-    // Left out: the action gets the type's default, as declared (not a template).
-    if (spec.default_value)
-      if (auto literal = read_dynamic_value(reader, *spec.default_value, pointer, false))
-        step.values.emplace(spec.name, std::move(*literal));
+    // Left out: the action gets the type's default, as declared (no template, nothing computed).
+    if (spec.default_value) step.values.emplace(spec.name, DynamicValue::constant(*spec.default_value));
     return;
   }
   const auto wrong = [&] {

@@ -3,6 +3,7 @@
 #include "ablauf/definition.hpp"
 #include "identifier.hpp"
 #include "steps/builtin_steps.hpp"
+#include "steps/parameters.hpp"
 
 #include <cassert>
 #include <set>
@@ -66,7 +67,13 @@ tl::expected<void, Error> StepTypeRegistry::add(StepTypeSpec spec) {
     if (!seen.insert(p.name).second)
       return fail("step type '" + spec.name + "' names parameter '" + p.name +
                   "' twice, or as a field every step has");
+    if (p.default_value)
+      if (auto problem = detail::default_problem(p, *p.default_value); !problem.empty())
+        return fail("step type '" + spec.name + "', parameter '" + p.name + "': " + problem);
   }
+  for (const auto& group : spec.exactly_one_of)
+    if (auto problem = detail::exactly_one_of_problem(spec, group); !problem.empty())
+      return fail("step type '" + spec.name + "', exactly_one_of: " + problem);
   auto name = spec.name;
   types_.emplace(std::move(name), std::move(spec));
   return {};

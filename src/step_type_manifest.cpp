@@ -3,17 +3,13 @@
 #include "ablauf/step_type_manifest.hpp"
 
 #include "definition_reader.hpp"
-#include "expression_reader.hpp"
 #include "identifier.hpp"
 #include "steps/parameters.hpp"
 #include "suggest.hpp"
 #include "value_text.hpp"
 
-#include "ablauf/duration.hpp"
-
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <map>
 #include <set>
 
@@ -79,17 +75,6 @@ std::optional<T> read_choice(DefinitionReader& reader, Fields& fields, std::stri
   return std::nullopt;
 }
 
-// Whether `value` is a value the parameter accepts as written: its JSON type, a duration
-// that parses, one of its allowed values; not computed ({"=": …}), as a default is a value.
-bool accepts(const ParameterSpec& spec, const json::value& value) {
-  if (detail::is_computed(value)) return false;
-  if (spec.type == ParameterType::duration) return parse_duration(value).has_value();
-  if (!detail::fits(spec.type, value)) return false;
-  if (spec.allowed_values.empty()) return true;
-  return std::find(spec.allowed_values.begin(), spec.allowed_values.end(), value.get_string()) !=
-         spec.allowed_values.end();
-}
-
 std::optional<ParameterSpec> read_parameter(DefinitionReader& reader, const json::value& value,
                                             const std::string& pointer,
                                             std::set<std::string, std::less<>>& names) {
@@ -148,21 +133,12 @@ std::optional<ParameterSpec> read_parameter(DefinitionReader& reader, const json
         spec.allowed_values.push_back(std::move(text));
     }
   }
+  // Only a string's: reported above for others, and not held against their default.
+  if (complete && spec.type != ParameterType::string) spec.allowed_values.clear();
   if (const auto* fallback = fields.value("default")) {
-    const auto default_pointer = fields.pointer_of("default");
-    if (spec.required)
-      reader.error(ErrorCode::invalid_value, default_pointer,
-                   "a required parameter has no default: every step gives it");
-    else if (complete && spec.type == ParameterType::expression)
-      reader.error(ErrorCode::invalid_value, default_pointer,
-                   "an expression parameter has no default");
-    else if (complete && !accepts(spec, *fallback))
-      reader.error(ErrorCode::invalid_value, default_pointer,
-                   "the default must be " +
-                       std::string(spec.allowed_values.empty()
-                                       ? to_string(spec.type)
-                                       : std::string_view("one of the allowed values")) +
-                       ", not " + std::string(detail::describe(*fallback)));
+    if (complete)
+      if (auto problem = detail::default_problem(spec, *fallback); !problem.empty())
+        reader.error(ErrorCode::invalid_value, fields.pointer_of("default"), std::move(problem));
     spec.default_value = *fallback;
   }
   if (!complete) return std::nullopt;
@@ -196,10 +172,18 @@ void read_exactly_one_of(DefinitionReader& reader, Fields& fields, StepTypeSpec&
                                 std::string(detail::describe((*group)[i])));
         continue;
       }
+      if (std::find(names.begin(), names.end(), *name) != names.end()) {
+        reader.error(ErrorCode::duplicate_id, pointer,
+                     "'" + parameter->name + "' is named twice in the group");
+        continue;
+      }
       if (parameter->required)
         reader.error(
             ErrorCode::invalid_value, pointer,
             "'" + parameter->name + "' is required, so it cannot be one of several to choose from");
+      else if (parameter->default_value)
+        reader.error(ErrorCode::invalid_value, pointer,
+                     "'" + parameter->name + "' has a default, so a step would always give it");
       names.emplace_back(*name);
     }
     spec.exactly_one_of.push_back(std::move(names));
@@ -285,11 +269,15 @@ tl::expected<void, Diagnostics> add_step_types(StepTypeRegistry& registry, std::
         read.push_back(std::move(*spec));
   }
   if (reader.has_errors()) return tl::make_unexpected(reader.take_diagnostics());
-  // Checked above as add() checks, so that none of them fails half-way through.
-  for (auto& spec : read) {
-    [[maybe_unused]] const auto added = registry.add(std::move(spec));
-    assert(added);
-  }
+  // Added to a copy first, so that the registry gets all of them or none. The checks above are
+  // add()'s, located; should add() refuse what they let through, that is reported too.
+  StepTypeRegistry extended = registry;
+  for (std::size_t i = 0; i < read.size(); ++i)
+    if (auto added = extended.add(std::move(read[i])); !added)
+      reader.error(ErrorCode::invalid_value, element_pointer("/step_types", i),
+                   std::move(added.error().message));
+  if (reader.has_errors()) return tl::make_unexpected(reader.take_diagnostics());
+  registry = std::move(extended);
   return {};
 }
 

@@ -77,18 +77,23 @@ TEST_CASE("canonical JSON sorts keys at every level and escapes only what it mus
   reordered["b"] = json::array{3, json::object{{"a", true}, {"z", nullptr}}};
   reordered["a"] = "ä\n\"\x01";
   CHECK(canonical_json(reordered) == canonical_json(value));
+  // Empty containers, and containers in containers, each closed where it ends.
+  CHECK(canonical_json(json::parse(R"({"c": [[], {}, [{"y": [], "x": {}}]], "b": {}, "a": []})")) ==
+        R"({"a":[],"b":{},"c":[[],{},[{"x":{},"y":[]}]]})");
 }
 
 TEST_CASE("canonical JSON of a value nested 10,000 deep needs no deep stack", "[history]") {
   // 10,000 is the reader's ceiling for max_depth; written by recursion, this overflowed 256 KiB.
   constexpr std::size_t depth = 10'000;
-  std::string text = std::string(depth - 1, '[') + R"({"b": 1, "a": 2})" + std::string(depth - 1, ']');
+  std::string text =
+      std::string(depth - 1, '[') + R"({"b": 1, "a": 2})" + std::string(depth - 1, ']');
   json::parse_options options;
   options.max_depth = depth + 1;
   const auto value = json::parse(text, {}, options);
   std::string canonical;
   test::run_with_stack(256 * 1024, [&] { canonical = canonical_json(value); });
-  CHECK(canonical == std::string(depth - 1, '[') + R"({"a":2,"b":1})" + std::string(depth - 1, ']'));
+  CHECK(canonical ==
+        std::string(depth - 1, '[') + R"({"a":2,"b":1})" + std::string(depth - 1, ']'));
 }
 
 TEST_CASE("an event's hash is the SHA-256 of the hash before it and its canonical JSON",
@@ -99,7 +104,8 @@ TEST_CASE("an event's hash is the SHA-256 of the hash before it and its canonica
         R"({"actor":"erika","data":{"version":2,"workflow":"w"},"seq":1,)"
         R"("time":"2026-11-23T09:00:01Z","type":"instance_started"})");
   // sha256("i-1"), and sha256 of it, "\n" and the text above (computed apart, with sha256sum).
-  CHECK(history_origin("i-1") == "f105b11df43d5d321f5c773ef904af979024887b4d2b0fab699387f59e2ff01e");
+  CHECK(history_origin("i-1") ==
+        "f105b11df43d5d321f5c773ef904af979024887b4d2b0fab699387f59e2ff01e");
   const char* expected = "618fdba9f3eb640c79cf554cfc5364d331820a56df5179b9a7232b9522771651";
   CHECK(event_hash(history_origin("i-1"), e) == expected);
   e.hash = "anything";  // not part of what is hashed
@@ -117,8 +123,8 @@ TEST_CASE("verify_history finds a changed event and names it", "[history]") {
   CHECK(broken->sequence == 3);
   CHECK(broken->found == history[2].hash);
   CHECK(broken->expected == event_hash(history[1].hash, edited[2]));
-  CHECK_THAT(broken->describe(), Catch::Contains("instance 'i-1', event 3: stored hash " +
-                                                 history[2].hash));
+  CHECK_THAT(broken->describe(),
+             Catch::Contains("instance 'i-1', event 3: stored hash " + history[2].hash));
 
   // Its hash recomputed too: the next event no longer follows it.
   edited[2].hash = event_hash(history[1].hash, edited[2]);
@@ -228,8 +234,10 @@ TEST_CASE("an event edited in a SQLite file is refused on load, naming it", "[hi
   REQUIRE(answered != events->end());
   const auto sequence = answered->sequence;
 
-  const std::string sql = "UPDATE events SET event = replace(event, '\"first\"', '\"forged\"') "
-                          "WHERE sequence = " + std::to_string(sequence);
+  const std::string sql =
+      "UPDATE events SET event = replace(event, '\"first\"', '\"forged\"') "
+      "WHERE sequence = " +
+      std::to_string(sequence);
   tamper(path, sql.c_str());
 
   auto store = open(path);
@@ -276,7 +284,8 @@ TEST_CASE("the chain holds across snapshots and restarts, and a load checks what
     id = *engine.start("c", json::object());
     REQUIRE(engine.answer(id, "check", "a", "1", "erika"));
   });
-  restart(2, [&](Engine& engine, Store&) { REQUIRE(engine.answer(id, "check", "b", "2", "erika")); });
+  restart(2,
+          [&](Engine& engine, Store&) { REQUIRE(engine.answer(id, "check", "b", "2", "erika")); });
   std::uint64_t snapshot_at = 0, last = 0;
   restart(0, [&](Engine& engine, Store& store) {
     REQUIRE(engine.answer(id, "check", "c", "3", "erika"));
@@ -293,9 +302,10 @@ TEST_CASE("the chain holds across snapshots and restarts, and a load checks what
   REQUIRE(snapshot_at < last);
 
   // An event the snapshot holds is not read on load (the snapshot is); the full check finds it.
-  tamper(path, ("UPDATE events SET event = json_set(event, '$.actor', 'mallory') WHERE sequence = " +
-                std::to_string(snapshot_at - 1))
-                   .c_str());
+  tamper(path,
+         ("UPDATE events SET event = json_set(event, '$.actor', 'mallory') WHERE sequence = " +
+          std::to_string(snapshot_at - 1))
+             .c_str());
   restart(2, [&](Engine& engine, Store& store) {
     CHECK(engine.get(id));
     const auto broken = verify_history(id, *store.load(id));
@@ -303,9 +313,10 @@ TEST_CASE("the chain holds across snapshots and restarts, and a load checks what
     CHECK(broken->sequence == snapshot_at - 1);
   });
   // One after the snapshot is read on load, and checked.
-  tamper(path, ("UPDATE events SET event = json_set(event, '$.actor', 'mallory') WHERE sequence = " +
-                std::to_string(last))
-                   .c_str());
+  tamper(path,
+         ("UPDATE events SET event = json_set(event, '$.actor', 'mallory') WHERE sequence = " +
+          std::to_string(last))
+             .c_str());
   restart(2, [&](Engine& engine, Store&) {
     const auto loaded = engine.get(id);
     REQUIRE_FALSE(loaded);

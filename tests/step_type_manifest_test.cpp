@@ -125,7 +125,7 @@ TEST_CASE("a manifest's problems are reported at once, each located, and nothing
     INFO(format(problem));
     CHECK(problem.location.file == manifest("broken.json").string());
   }
-  REQUIRE(d.size() == 11);
+  REQUIRE(d.size() == 12);
   using E = ErrorCode;
   test::check_diagnostic(d[0], Expected{E::invalid_identifier, 3, 14, "/step_types/0/name",
                                         "'Check-Credit' is not a step type name"});
@@ -147,11 +147,14 @@ TEST_CASE("a manifest's problems are reported at once, each located, and nothing
                          Expected{E::invalid_value, 11, 73, "/step_types/2/parameters/4/default",
                                   "a required parameter has no default"});
   test::check_diagnostic(d[8],
+                         Expected{E::invalid_value, 12, 26, "/step_types/2/exactly_one_of/0/0",
+                                  "'limit' has a default, so a step would always give it"});
+  test::check_diagnostic(d[9],
                          Expected{E::unknown_reference, 12, 35, "/step_types/2/exactly_one_of/0/1",
                                   "'missing' is not a parameter"});
-  test::check_diagnostic(d[9], Expected{E::wrong_type, 13, 15, "/step_types/2/waits", "waits"});
+  test::check_diagnostic(d[10], Expected{E::wrong_type, 13, 15, "/step_types/2/waits", "waits"});
   test::check_diagnostic(
-      d[10], Expected{E::unknown_field, 13, 22, "/step_types/2/shap", "did you mean 'shape'"});
+      d[11], Expected{E::unknown_field, 13, 22, "/step_types/2/shap", "did you mean 'shape'"});
 }
 
 TEST_CASE("a manifest refuses a type twice, a key twice, and a file past its limit",
@@ -215,6 +218,85 @@ TEST_CASE("deploy refuses a step whose type has no adapter, naming the step and 
   REQUIRE(id);
   CHECK(f.state(*id).status == InstanceStatus::completed);
   CHECK(adapter->seen.size() == 1);
+}
+
+TEST_CASE("a default is a constant, and the registry refuses one that does not fit",
+          "[step_type][manifest]") {
+  StepTypeRegistry registry = StepTypeRegistry::builtin();
+  // Nested {"=": …} in an object's default is taken as it is, never computed.
+  REQUIRE(add_step_types(registry, R"({"step_types": [{"name": "post", "parameters": [
+    {"name": "body", "type": "object", "default": {"total": {"=": "input.total"}}}]}]})",
+                         "m.json"));
+  auto adapter = std::make_shared<Recording>();
+  Fixture f;
+  f.engine.register_adapter("post", adapter);
+  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "w", "version": 1, "kind": "workflow",
+    "title": "W", "steps": [{"id": "p", "type": "post", "next": "done"},
+                            {"id": "done", "type": "end"}]})",
+                                             &registry)));
+  REQUIRE(f.engine.start("w", json::object{{"total", 5}}));
+  REQUIRE(adapter->seen.size() == 1);
+  CHECK(adapter->seen[0].at("body") == json::value{{"total", json::object{{"=", "input.total"}}}});
+
+  // A number with allowed values and a default: reported, not read as a string.
+  const auto mixed = add_step_types(registry, R"({"step_types": [{"name": "n", "parameters": [
+    {"name": "x", "type": "number", "allowed_values": ["a"], "default": 1}]}]})",
+                                    "m.json");
+  REQUIRE_FALSE(mixed);
+  REQUIRE(mixed.error().size() == 1);
+  CHECK_THAT(mixed.error()[0].message, Catch::Contains("only a parameter of type string"));
+
+  // A default that makes a choice of exactly one impossible, and one group naming a parameter
+  // twice: refused in the manifest, at their place.
+  const auto groups = add_step_types(registry, R"({"step_types": [{"name": "g", "parameters": [
+    {"name": "a", "type": "string", "default": "x"}, {"name": "b", "type": "string"}],
+    "exactly_one_of": [["a", "b"], ["b", "b"]]}]})",
+                                     "m.json");
+  REQUIRE_FALSE(groups);
+  REQUIRE(groups.error().size() == 2);
+  CHECK(groups.error()[0].pointer == "/step_types/0/exactly_one_of/0/0");
+  CHECK_THAT(groups.error()[0].message, Catch::Contains("'a' has a default"));
+  CHECK(groups.error()[1].pointer == "/step_types/0/exactly_one_of/1/1");
+  CHECK_THAT(groups.error()[1].message, Catch::Contains("named twice"));
+
+  // The same, declared in C++: add() refuses them too.
+  StepTypeRegistry own;
+  CHECK_FALSE(own.add(
+      {.name = "t",
+       .parameters = {
+           {.name = "n", .type = ParameterType::number, .default_value = json::value("ten")}}}));
+  CHECK_FALSE(own.add({.name = "t",
+                       .parameters = {{.name = "n",
+                                       .type = ParameterType::number,
+                                       .required = true,
+                                       .default_value = json::value(1)}}}));
+  CHECK_FALSE(own.add({.name = "t",
+                       .parameters = {{.name = "a",
+                                       .type = ParameterType::string,
+                                       .default_value = json::value("x")},
+                                      {.name = "b", .type = ParameterType::string}},
+                       .exactly_one_of = {{"a", "b"}}}));
+  CHECK(own.add(
+      {.name = "t",
+       .parameters = {
+           {.name = "n", .type = ParameterType::number, .default_value = json::value(1)}}}));
+}
+
+TEST_CASE("an adapter registered with the engine runs before the type's own",
+          "[step_type][engine]") {
+  auto own = std::make_shared<Recording>();
+  auto registered = std::make_shared<Recording>();
+  StepTypeRegistry registry = StepTypeRegistry::builtin();
+  REQUIRE(registry.add({.name = "probe", .adapter = own}));
+  Fixture f;
+  f.engine.register_adapter("probe", registered);
+  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "w", "version": 1, "kind": "workflow",
+    "title": "W", "steps": [{"id": "p", "type": "probe", "next": "done"},
+                            {"id": "done", "type": "end"}]})",
+                                             &registry)));
+  REQUIRE(f.engine.start("w", json::object()));
+  CHECK(registered->seen.size() == 1);
+  CHECK(own->seen.empty());
 }
 
 }  // namespace

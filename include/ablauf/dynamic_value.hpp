@@ -59,6 +59,9 @@ class DynamicValue {
   /// A constant null.
   DynamicValue();
 
+  /// `value` as it is, however it looks: no template, nothing computed (a parameter's default).
+  static DynamicValue constant(boost::json::value value);
+
   /// Compiles `value`; reports every template and expression in it that does not compile.
   static tl::expected<DynamicValue, std::vector<DynamicValueProblem>> compile(
       const boost::json::value& value, const DynamicValueOptions& options = {});

@@ -158,9 +158,10 @@ struct EngineConfig {
 };
 
 /// Whether `config` makes sense: every limit of EngineLimits and WorkerOptions::batch at least
-/// 1, every duration above 0, and mail_retry.longest not below mail_retry.initial. The error
-/// names the field and the value found. An engine made with a config that fails this check
-/// refuses deploy() with the same error, so that nothing runs under it.
+/// 1, every duration above 0 (a worker's lease at least 3 ms, as it renews every third of it),
+/// and mail_retry.longest not below mail_retry.initial. The error names the field and the value
+/// found. An engine made with a config that fails this check refuses deploy() with the same
+/// error, so that no workflow is deployed on it.
 tl::expected<void, Error> check_config(const EngineConfig& config);
 
 /// Which instances list() returns; empty fields match every instance.

@@ -130,8 +130,8 @@ struct StepTypeSpec {
   /// registered with the engine instead (Engine::register_adapter(), which takes precedence).
   std::shared_ptr<Adapter> adapter;
   /// Internal: how the library runs the steps of a built-in type; set only in
-  /// StepTypeRegistry::builtin(). A host's type leaves it null, and its steps run through the
-  /// adapter registered for the type.
+  /// StepTypeRegistry::builtin(). A host's type leaves it null, and its steps run through its
+  /// adapter (registered with the engine, or `adapter` above).
   const detail::StepBehavior* behavior = nullptr;
 
   /// The parameter named `wanted`, or null.

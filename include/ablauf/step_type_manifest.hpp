@@ -35,8 +35,9 @@ namespace ablauf {
 /// path). Every problem is reported at once, located (line, column, JSON pointer), as the
 /// loader reports a definition's: a malformed field, an unknown parameter type, a default that
 /// does not fit its parameter, a name the registry already has (a built-in one, or one from an
-/// earlier manifest), a key written twice. `options` gives the JSON limits and max_errors; its
-/// other fields are not used.
+/// earlier manifest), a key written twice. `options` gives the JSON limits, max_identifier_length
+/// (for parameter names) and max_errors; its other fields are checked (check_load_options())
+/// but not used.
 tl::expected<void, Diagnostics> add_step_types(StepTypeRegistry& registry, std::string text,
                                                std::string source_name,
                                                const LoadOptions& options = {});

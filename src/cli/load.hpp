@@ -19,6 +19,10 @@ namespace ablauf::cli {
 // `runs_instances`, the engine's limits as well (EngineLimits). And the host's step types
 // (--step-types FILE, repeatable), which the definitions may use besides the built-in ones.
 struct LimitFlags {
+  LimitFlags() = default;
+  LimitFlags(const LimitFlags&) = delete;  // options.step_types points at this one's registry
+  LimitFlags& operator=(const LimitFlags&) = delete;
+
   LoadOptions options;
   EngineLimits engine;
   std::vector<std::string> step_type_files;

@@ -86,8 +86,6 @@ int run_instance(const RunFlags& flags) {
 
   auto store = open_store(flags.store.path);
   if (!store) return exit_usage;
-  if (const int kept = keep_definition(*store, workflow->definition(), flags.file); kept != exit_ok)
-    return kept;
 
   const bool simulated = flags.clock == "simulated";
   ManualClock manual(std::chrono::floor<std::chrono::minutes>(SystemClock().now()));
@@ -109,6 +107,10 @@ int run_instance(const RunFlags& flags) {
     std::cerr << Diagnostic{ok.error()} << '\n';  // located, when the error is
     return exit_invalid;
   }
+  // Kept only once deployed: `instances resume` deploys what the store keeps, and a definition
+  // the engine refuses (a host type without an adapter) would stop it for every instance.
+  if (const int kept = keep_definition(*store, shown.definition(), flags.file); kept != exit_ok)
+    return kept;
   const auto& definition = shown.definition();
   out << "run " << definition.id << " version " << definition.version << ": "
       << definition.title.get(language, definition.default_language) << '\n';

@@ -41,7 +41,8 @@ tl::expected<void, Error> check_config(const EngineConfig& config) {
            "at least 1");
   at_least("limits.max_call_depth", std::uint64_t{limits.max_call_depth}, 1u, "at least 1");
   at_least("limits.max_recipients", std::uint64_t{limits.max_recipients}, 1u, "at least 1");
-  at_least("worker.lease", config.worker.lease, milliseconds(1), "above 0");
+  // A worker renews its claims every third of a lease: a shorter one would never wait.
+  at_least("worker.lease", config.worker.lease, milliseconds(3), "at least 3 ms");
   at_least("worker.batch", std::uint64_t{config.worker.batch}, 1u, "at least 1");
   at_least("worker.poll_interval", config.worker.poll_interval, milliseconds(1), "above 0");
   at_least("mail_retry.initial", config.mail_retry.initial, milliseconds(1), "above 0");

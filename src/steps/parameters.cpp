@@ -2,7 +2,11 @@
 
 #include "value_text.hpp"
 
+#include "ablauf/duration.hpp"
+
 #include <boost/json/array.hpp>
+
+#include <algorithm>
 
 namespace ablauf::detail {
 
@@ -53,6 +57,49 @@ bool fits(ParameterType type, const boost::json::value& value) noexcept {
     case T::any: return true;
   }
   return true;
+}
+
+std::string default_problem(const ParameterSpec& spec, const boost::json::value& value) {
+  if (spec.required) return "a required parameter has no default: every step gives it";
+  switch (spec.type) {
+    case ParameterType::expression:
+    case ParameterType::step_id:
+    case ParameterType::step_ids:
+    case ParameterType::items:
+    case ParameterType::sections:
+      return "a parameter of type " + std::string(to_string(spec.type)) + " has no default";
+    default: break;
+  }
+  const auto* object = value.if_object();
+  if (object && object->size() == 1 && object->begin()->key() == "=")
+    return "a default is a value, not computed";
+  const bool fitting = spec.type == ParameterType::duration ? parse_duration(value).has_value()
+                                                            : fits(spec.type, value);
+  if (!fitting)
+    return "the default must be " + std::string(to_string(spec.type)) + ", not " +
+           std::string(describe(value));
+  if (!spec.allowed_values.empty() &&
+      (!value.is_string() || std::find(spec.allowed_values.begin(), spec.allowed_values.end(),
+                                       value.get_string()) == spec.allowed_values.end()))
+    return "the default must be one of the allowed values";
+  return {};
+}
+
+std::string exactly_one_of_problem(const StepTypeSpec& spec,
+                                   const std::vector<std::string>& group) {
+  if (group.size() < 2) return "a group names at least two parameters";
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    const auto* parameter = spec.find_parameter(group[i]);
+    if (!parameter) return "'" + group[i] + "' is not a parameter of the step type";
+    if (parameter->required)
+      return "'" + group[i] + "' is required, so it cannot be one of several to choose from";
+    if (parameter->default_value)
+      return "'" + group[i] + "' has a default, so a step would always give it";
+    if (std::find(group.begin(), group.begin() + static_cast<std::ptrdiff_t>(i), group[i]) !=
+        group.begin() + static_cast<std::ptrdiff_t>(i))
+      return "'" + group[i] + "' is named twice in one group";
+  }
+  return {};
 }
 
 std::string text_in(const boost::json::value& value, std::string_view language,

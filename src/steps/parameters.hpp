@@ -33,6 +33,17 @@ bool flag_parameter(const boost::json::object& parameters, std::string_view name
 // parameter declares; the loader checks written values, but a computed one is known only now.
 bool fits(ParameterType type, const boost::json::value& value) noexcept;
 
+// Why `value` cannot be the default of the parameter `spec` ("" when it can): a default is a
+// value of the parameter's type, one of its allowed values, not computed ({"=": …}), and only
+// for a parameter that is not required.
+std::string default_problem(const ParameterSpec& spec, const boost::json::value& value);
+
+// Why `group` cannot be one of spec's exactly_one_of groups ("" when it can): a group names two
+// or more of its parameters, each once, none of them required or with a default (a step could
+// then never give exactly one).
+std::string exactly_one_of_problem(const StepTypeSpec& spec,
+                                   const std::vector<std::string>& group);
+
 // Text of a rendered parameter that may be localized ({"de": …, "en": …}): in `language`, else
 // in `fallback`, else the first given.
 std::string text_in(const boost::json::value& value, std::string_view language,

@@ -403,9 +403,13 @@ check "graph draws a host type as its manifest's shape" grep -q 'await.*shape=el
 run validate --step-types "$host/broken.json" "$host/workflows/credit_check.json"
 check "a broken manifest exits 1" test "$status" -eq 1
 check "its problems are located in the manifest" grep -qF "broken.json:3:74: error: 'strng' is not one of the parameter types; did you mean 'string'?" "$scratch/err"
-check "every problem of the manifest is reported" test "$(grep -c 'broken.json:.*: error: ' "$scratch/err")" -eq 11
+check "every problem of the manifest is reported" test "$(grep -c 'broken.json:.*: error: ' "$scratch/err")" -eq 12
 run run --store :memory: --step-types "$host/credit.json" "$host/workflows/credit_check.json" </dev/null
 check "run refuses a host type it has no adapter for" test "$status" -eq 1
 check "naming the step and its place" grep -qF "credit_check.json:7:29: error: step 'check' has type 'check_credit', which has no adapter" "$scratch/err"
+run run --store "$scratch/host.db" --step-types "$host/credit.json" "$host/workflows/credit_check.json" </dev/null
+check "a refused definition is not kept in the store" test "$status" -eq 1
+run instances resume --store "$scratch/host.db"
+check "so resuming the store's instances still works" test "$status" -eq 0
 
 finish

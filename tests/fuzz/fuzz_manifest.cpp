@@ -1,6 +1,6 @@
 // Fuzzes the reader of step type manifests: any bytes as a manifest, added to a registry of the
 // built-in types. A bad manifest must come back as located problems and leave the registry as
-// it was; a good one must add types that definitions can then use.
+// it was; a good one must add at least one type.
 #include <ablauf/step_type_manifest.hpp>
 
 #include <cstddef>
