@@ -36,7 +36,8 @@ ErrorKind kind_of(ErrorCode code) noexcept {
     case ErrorCode::invalid_event:
     case ErrorCode::duplicate_key:
     case ErrorCode::store_error:
-    case ErrorCode::lease_lost: return ErrorKind::runtime;
+    case ErrorCode::lease_lost:
+    case ErrorCode::adapter_failed: return ErrorKind::runtime;
     default: return ErrorKind::definition;
   }
 }
@@ -85,6 +86,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::too_many_activations: return "too_many_activations";
     case ErrorCode::lease_lost: return "lease_lost";
     case ErrorCode::missing_translation: return "missing_translation";
+    case ErrorCode::adapter_failed: return "adapter_failed";
   }
   return "unknown";
 }

@@ -703,6 +703,30 @@ struct Throwing : Adapter {
   }
 };
 
+TEST_CASE("every failed attempt of an adapter is reported to on_error, in one line",
+          "[engine][retry]") {
+  const auto registry = with_flaky();
+  ManualClock clock(test::monday);
+  std::vector<std::pair<std::string, Error>> reported;
+  Engine engine({.clock = &clock, .on_error = [&](const std::string& instance, const Error& e) {
+                   reported.emplace_back(instance, e);
+                 }});
+  engine.register_adapter("flaky", std::make_shared<Throwing>(1));
+  REQUIRE(engine.deploy(flaky_workflow(registry, "")));
+  const auto id = engine.start("flaky", json::object());
+  REQUIRE(id);
+  REQUIRE(reported.size() == 1);
+  CHECK(reported[0].first == *id);
+  CHECK(reported[0].second.code == ErrorCode::adapter_failed);
+  CHECK(reported[0].second.message ==
+        "step 'call' attempt 1 failed: the adapter threw: connection reset");
+  CHECK(reported[0].second.message.find('\n') == std::string::npos);
+  clock.advance(10s);
+  REQUIRE(engine.run_due());
+  CHECK(reported.size() == 1);  // the second attempt worked
+  CHECK(engine.get(*id)->status == InstanceStatus::completed);
+}
+
 TEST_CASE("an adapter that throws fails its step, and the retry policy applies",
           "[engine][retry]") {
   const auto registry = with_flaky();

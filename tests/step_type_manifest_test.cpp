@@ -26,6 +26,14 @@ StepTypeRegistry with_credit() {
   return registry;
 }
 
+// A workflow "w" of one step "p" of `type`, then its end.
+Workflow one_step(const std::string& type, const StepTypeRegistry& registry) {
+  return test::compile_text(R"({"id": "w", "version": 1, "kind": "workflow", "title": "W",
+    "steps": [{"id": "p", "type": ")" + type + R"(", "next": "done"},
+              {"id": "done", "type": "end"}]})",
+                            &registry);
+}
+
 TEST_CASE("a manifest adds its step types with their parameters", "[step_type][manifest]") {
   const auto registry = with_credit();
   CHECK(registry.names().size() == StepTypeRegistry::builtin().names().size() + 2);
@@ -230,10 +238,7 @@ TEST_CASE("a default is a constant, and the registry refuses one that does not f
   auto adapter = std::make_shared<Recording>();
   Fixture f;
   f.engine.register_adapter("post", adapter);
-  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "w", "version": 1, "kind": "workflow",
-    "title": "W", "steps": [{"id": "p", "type": "post", "next": "done"},
-                            {"id": "done", "type": "end"}]})",
-                                             &registry)));
+  REQUIRE(f.engine.deploy(one_step("post", registry)));
   REQUIRE(f.engine.start("w", json::object{{"total", 5}}));
   REQUIRE(adapter->seen.size() == 1);
   CHECK(adapter->seen[0].at("body") == json::value{{"total", json::object{{"=", "input.total"}}}});
@@ -290,10 +295,7 @@ TEST_CASE("an adapter registered with the engine runs before the type's own",
   REQUIRE(registry.add({.name = "probe", .adapter = own}));
   Fixture f;
   f.engine.register_adapter("probe", registered);
-  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "w", "version": 1, "kind": "workflow",
-    "title": "W", "steps": [{"id": "p", "type": "probe", "next": "done"},
-                            {"id": "done", "type": "end"}]})",
-                                             &registry)));
+  REQUIRE(f.engine.deploy(one_step("probe", registry)));
   REQUIRE(f.engine.start("w", json::object()));
   CHECK(registered->seen.size() == 1);
   CHECK(own->seen.empty());

@@ -132,7 +132,10 @@ struct EngineConfig {
   /// Sees every event once it is stored: for logging, metrics, the host's own audit trail.
   std::function<void(const std::string& instance, const Event& event)> observer;
   /// Hears of errors in work no caller waits for (the store failing while an instance advances
-  /// on the executor). The instance stays as last stored. Default: a line on standard error.
+  /// on the executor; the instance stays as last stored), and of every attempt an adapter
+  /// failed (it answered failed or threw: ErrorCode::adapter_failed, naming the step, the
+  /// attempt and the message; the step is retried or fails as it declares, as its history
+  /// records). Default: one line on standard error for each.
   std::function<void(const std::string& instance, const Error& error)> on_error;
   /// The language of what the engine writes for people when a definition gives several: task
   /// titles, mail subjects and bodies, the labels quoted when an answer is refused. A text

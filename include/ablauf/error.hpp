@@ -73,6 +73,8 @@ enum class ErrorCode {
   missing_translation,  ///< a warning: a text a person reads has no version in a required language
   // the step graph, added later
   recursive_call,  ///< a call step calls its own workflow, directly or through others
+  // running instances, added later
+  adapter_failed,  ///< an adapter answered failed or threw (reported to EngineConfig::on_error)
 };
 
 /// Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

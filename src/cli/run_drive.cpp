@@ -192,6 +192,8 @@ class Driver {
 }  // namespace
 
 void EngineErrors::operator()(const std::string& instance, const Error& error) {
+  // A failed attempt is in the progress already, and the instance goes on as its step says.
+  if (error.code == ErrorCode::adapter_failed) return;
   ++count_;
   std::cerr << "error: " << (instance.empty() ? std::string() : "instance " + instance + ": ")
             << error.message << '\n';

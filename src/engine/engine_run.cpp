@@ -380,6 +380,14 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     case StepResult::Kind::pending:
       return wait(run, token_id, step, {.what = WaitingFor::adapter});
     case StepResult::Kind::failed:
+      // Visible where the host looks, not only in the history: a failing adapter is often the
+      // first sign of a system down.
+      report(run.state.id, Error{ErrorCode::adapter_failed,
+                                 "step '" + step.id + "' attempt " + std::to_string(call.attempt) +
+                                     " failed: " + result.error +
+                                     (result.retryable ? "" : " (not retryable)"),
+                                 {},
+                                 {}});
       return fail(run, token_id, step, call.attempt, std::move(result.error), result.retryable);
   }
   return {};
