@@ -1,4 +1,4 @@
-// SHA-256 through OpenSSL (internal): what signatures record of the answers they sign, and what
+// SHA-256 through Nettle (internal): what signatures record of the answers they sign, and what
 // chains an instance's events (history.hpp).
 #pragma once
 

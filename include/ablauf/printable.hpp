@@ -50,10 +50,12 @@ std::string to_html_form(const WorkflowDefinition& definition, const FormOptions
 /// What to_pdf_form() prints, and with which fonts.
 struct PdfOptions {
   FormOptions form;  ///< language and answers, as for the other forms
-  /// TrueType fonts to embed, which must cover the form's language (DejaVu covers German).
-  std::filesystem::path font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  /// The bold face, for titles and labels.
-  std::filesystem::path bold_font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+  /// The TrueType font to embed, which must cover the form's language. Empty: DejaVu Sans, which
+  /// covers German, from the folder the library was built for (`ABLAUF_FONT_DIR`; Debian's
+  /// `fonts-dejavu-core` by default).
+  std::filesystem::path font_file;
+  /// The bold face, for titles and labels. Empty: DejaVu Sans Bold, from the same folder.
+  std::filesystem::path bold_font_file;
 };
 
 /// A PDF of A4 pages, through libharu, with the fonts embedded so that it prints the same

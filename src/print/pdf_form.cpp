@@ -185,11 +185,19 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
   if (!item.description.empty()) out.text(item.description, regular, small_size, indent, 0.35f);
 }
 
+// A font the options name, or the default face `file_name` in the folder set at build time.
+std::filesystem::path font_or_default(const std::filesystem::path& chosen, const char* file_name) {
+  if (!chosen.empty()) return chosen;
+  return std::filesystem::path(ABLAUF_FONT_DIR) / file_name;
+}
+
 }  // namespace
 
 tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definition,
                                              const PdfOptions& options) {
-  for (const auto& font : {options.font_file, options.bold_font_file})
+  const auto font_file = font_or_default(options.font_file, "DejaVuSans.ttf");
+  const auto bold_font_file = font_or_default(options.bold_font_file, "DejaVuSans-Bold.ttf");
+  for (const auto& font : {font_file, bold_font_file})
     if (!std::filesystem::exists(font))
       return detail::error(ErrorCode::not_found,
                            "the font " + font.string() +
@@ -202,9 +210,8 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
   HPDF_SetCompressionMode(pdf.get(), HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(pdf.get());
   const char* regular_name =
-      HPDF_LoadTTFontFromFile(pdf.get(), options.font_file.c_str(), HPDF_TRUE);
-  const char* bold_name =
-      HPDF_LoadTTFontFromFile(pdf.get(), options.bold_font_file.c_str(), HPDF_TRUE);
+      HPDF_LoadTTFontFromFile(pdf.get(), font_file.c_str(), HPDF_TRUE);
+  const char* bold_name = HPDF_LoadTTFontFromFile(pdf.get(), bold_font_file.c_str(), HPDF_TRUE);
   if (!regular_name || !bold_name)
     return detail::error(ErrorCode::io_error, "cannot load the fonts: " + failure);
   HPDF_Font regular = HPDF_GetFont(pdf.get(), regular_name, "UTF-8");
