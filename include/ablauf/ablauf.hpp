@@ -7,6 +7,7 @@
 #include <ablauf/answer.hpp>
 #include <ablauf/clock.hpp>
 #include <ablauf/definition.hpp>
+#include <ablauf/definition_schema.hpp>
 #include <ablauf/duration.hpp>
 #include <ablauf/dynamic_value.hpp>
 #include <ablauf/engine.hpp>

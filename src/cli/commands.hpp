@@ -23,5 +23,6 @@ void add_eval_command(CLI::App& app, std::function<int()>& run);
 void add_run_command(CLI::App& app, std::function<int()>& run);
 void add_instances_command(CLI::App& app, std::function<int()>& run);
 void add_kpi_command(CLI::App& app, std::function<int()>& run);
+void add_schema_command(CLI::App& app, std::function<int()>& run);
 
 }  // namespace ablauf::cli

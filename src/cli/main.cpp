@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   ablauf::cli::add_run_command(app, run);
   ablauf::cli::add_instances_command(app, run);
   ablauf::cli::add_kpi_command(app, run);
+  ablauf::cli::add_schema_command(app, run);
 
   try {
     app.parse(argc, argv);
