@@ -56,8 +56,12 @@ int list_instances(const InstancesFlags& flags) {
     return exit_invalid;
   }
   json::array listed;
+  // As wide as the longest id: ids of 0.1 have 18 characters, UUIDv7 ones 38.
+  std::size_t id_width = 20;
+  for (const auto& id : *ids) id_width = std::max(id_width, id.size() + 2);
+  const auto id_column = static_cast<int>(id_width);
   if (!flags.json)
-    std::cout << std::left << std::setw(20) << "ID" << std::setw(28) << "WORKFLOW" << std::setw(11)
+    std::cout << std::left << std::setw(id_column) << "ID" << std::setw(28) << "WORKFLOW" << std::setw(11)
               << "STATUS" << std::setw(26) << "UPDATED"
               << "AT\n";
   for (const auto& id : *ids) {
@@ -79,7 +83,7 @@ int list_instances(const InstancesFlags& flags) {
                                     {"at", waiting_at(s)}});
       continue;
     }
-    std::cout << std::left << std::setw(20) << id << std::setw(28)
+    std::cout << std::left << std::setw(id_column) << id << std::setw(28)
               << (s.workflow_id + " v" + std::to_string(s.version)) << std::setw(11) << status
               << std::setw(26) << to_rfc3339(s.updated_at) << waiting_at(s) << '\n';
   }

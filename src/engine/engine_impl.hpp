@@ -4,6 +4,7 @@
 
 #include "ablauf/engine.hpp"
 #include "ablauf/executor.hpp"
+#include "engine/id_generator.hpp"
 #include "failure.hpp"
 #include "sha256.hpp"
 
@@ -13,7 +14,6 @@
 #include <list>
 #include <map>
 #include <mutex>
-#include <random>
 #include <unordered_map>
 
 namespace ablauf::detail {
@@ -304,8 +304,7 @@ struct EngineParts {
   };
   std::map<std::int64_t, MailRetry> refused_mail_;
 
-  std::mutex ids_mutex_;
-  std::mt19937_64 ids_{std::random_device{}()};
+  detail::IdGenerator ids_;
 };
 
 // "<host name>:<process id>": the name a worker's claims go under unless the host gives one.

@@ -61,16 +61,7 @@ std::shared_ptr<const Registry> EngineParts::registry() const {
   return registry_;
 }
 
-std::string EngineParts::new_id(std::string_view prefix) {
-  std::uint64_t n = 0;
-  {
-    std::lock_guard lock(ids_mutex_);
-    n = ids_();
-  }
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(n));
-  return std::string(prefix) + "-" + buffer;
-}
+std::string EngineParts::new_id(std::string_view prefix) { return ids_.next(prefix); }
 
 std::mutex& EngineParts::lock_for(std::string_view instance) const {
   return instance_locks_[std::hash<std::string_view>{}(instance) % instance_locks_.size()];

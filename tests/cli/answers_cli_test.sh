@@ -72,7 +72,7 @@ check "--lang picks the label quoted" grep -qF \
 # Waiting at the checklist, a wrong answers file is refused and a corrected one completes it.
 run run "$utility" --store "$scratch/resume.db" --outbox "$scratch/outbox" --input "$scratch/input.json"
 check "without answers the run waits" test "$status" -eq 3
-id=$(sed -n "s/^instance \(i-[0-9a-f]*\) waits.*/\1/p" "$scratch/out")
+id=$(sed -n "s/^instance \(i-[0-9a-f-]*\) waits.*/\1/p" "$scratch/out")
 run instances resume "$id" --store "$scratch/resume.db" --answers "$scratch/unticked.json" --clock simulated
 check "resuming with false for a required checkbox is a usage error" test "$status" -eq 2
 check "and names the item" grep -qF "(item 'identity_verified')" "$scratch/err"
@@ -83,7 +83,7 @@ check "resuming with the corrected file completes the instance" test "$status" -
 # An instance that recorded false for a required checkbox before such answers were refused
 # asks for the item again instead of skipping it as answered.
 run run "$utility" --store "$scratch/old.db" --outbox "$scratch/outbox" --input "$scratch/input.json"
-old=$(sed -n "s/^instance \(i-[0-9a-f]*\) waits.*/\1/p" "$scratch/out")
+old=$(sed -n "s/^instance \(i-[0-9a-f-]*\) waits.*/\1/p" "$scratch/out")
 python3 - "$scratch/old.db" "$old" <<'PY'
 import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -145,7 +145,7 @@ check "and names the limit" grep -qF "(max_output_bytes)" "$scratch/err"
 
 # A store that fails while recording a form is not blamed on the answers.
 run run "$utility" --store "$scratch/dying.db" --outbox "$scratch/outbox" --input "$scratch/input.json"
-dying=$(sed -n "s/^instance \(i-[0-9a-f]*\) waits.*/\1/p" "$scratch/out")
+dying=$(sed -n "s/^instance \(i-[0-9a-f-]*\) waits.*/\1/p" "$scratch/out")
 sql "$scratch/dying.db" "CREATE TRIGGER disk_on_fire BEFORE INSERT ON events
   WHEN instr(NEW.event, 'answer_recorded') > 0 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;"
 run instances resume "$dying" --store "$scratch/dying.db" --outbox "$scratch/outbox" \

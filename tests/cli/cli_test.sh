@@ -165,7 +165,7 @@ python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['inpu
 run run "$source_dir/workflows/invoicing_and_payments.json" --store "$scratch/i.db" \
   --input "$scratch/invoice-input.json" --outbox "$scratch/outbox-i" </dev/null
 check "run keeps a waiting instance in the store" test "$status" -eq 3
-id=$(sed -n "s/^instance \(i-[0-9a-f]*\) waits.*/\1/p" "$scratch/out")
+id=$(sed -n "s/^instance \(i-[0-9a-f-]*\) waits.*/\1/p" "$scratch/out")
 check "run says how to resume it" grep -q "ablauf instances resume $id --answers FILE" "$scratch/out"
 run instances --store "$scratch/i.db" --status waiting
 check "instances lists it" grep -q "^$id  *invoicing_and_payments v1  *waiting .*check_customer_data (checklist)" "$scratch/out"
