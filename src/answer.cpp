@@ -1,8 +1,8 @@
 #include "ablauf/answer.hpp"
 
-#include "expression/calendar.hpp"
 #include "expression/utf8.hpp"
 #include "suggest.hpp"
+#include "time/calendar.hpp"
 #include "value_text.hpp"
 
 #include <boost/json/array.hpp>

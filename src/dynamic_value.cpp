@@ -26,7 +26,7 @@ namespace {
 
 class Compiler {
  public:
-  explicit Compiler(const DynamicValueOptions& options) : options_(options) {}
+  explicit Compiler(const DynamicCompileOptions& options) : options_(options) {}
 
   DynamicNode compile(const json::value& value, const std::string& pointer) {
     if (const auto* object = value.if_object()) {
@@ -80,7 +80,7 @@ class Compiler {
     return {std::move(*compiled), pointer};
   }
 
-  const DynamicValueOptions& options_;
+  const DynamicCompileOptions& options_;
 };
 
 using Evaluated = tl::expected<json::value, EvaluationError>;
@@ -155,7 +155,7 @@ DynamicValue DynamicValue::constant(json::value value) {
 }
 
 tl::expected<DynamicValue, std::vector<DynamicValueProblem>> DynamicValue::compile(
-    const json::value& value, const DynamicValueOptions& options) {
+    const json::value& value, const DynamicCompileOptions& options) {
   detail::Compiler compiler(options);
   auto root = compiler.compile(value, "");
   if (!compiler.problems.empty()) return tl::make_unexpected(std::move(compiler.problems));

@@ -95,20 +95,42 @@ std::string_view to_string(Severity severity) noexcept {
   return severity == Severity::error ? "error" : "warning";
 }
 
-std::ostream& operator<<(std::ostream& out, const Diagnostic& diagnostic) {
-  const auto& where = diagnostic.location;
+namespace {
+
+void write(std::ostream& out, const Error& error, Severity severity) {
+  const auto& where = error.location;
   if (!where.file.empty()) out << where.file << ':';
   if (where.known()) out << where.line << ':' << where.column << ':';
   if (!where.file.empty() || where.known()) out << ' ';
-  out << to_string(diagnostic.severity) << ": " << diagnostic.message;
-  if (!diagnostic.pointer.empty()) out << " (at " << diagnostic.pointer << ')';
+  out << to_string(severity) << ": " << error.message;
+  if (!error.pointer.empty()) out << " (at " << error.pointer << ')';
+}
+
+template <class Finding>
+std::string formatted(const Finding& finding) {
+  std::ostringstream out;
+  out << finding;
+  return out.str();
+}
+
+}  // namespace
+
+std::ostream& operator<<(std::ostream& out, const Error& error) {
+  write(out, error, Severity::error);
+  return out;
+}
+
+std::string format(const Error& error) {
+  return formatted(error);
+}
+
+std::ostream& operator<<(std::ostream& out, const Diagnostic& diagnostic) {
+  write(out, diagnostic, diagnostic.severity);
   return out;
 }
 
 std::string format(const Diagnostic& diagnostic) {
-  std::ostringstream out;
-  out << diagnostic;
-  return out.str();
+  return formatted(diagnostic);
 }
 
 void Diagnostics::add(Severity severity, ErrorCode code, std::string message, std::string pointer,

@@ -4,7 +4,7 @@
 
 namespace ablauf {
 
-tl::expected<std::string, std::string> Outbox::send(const Mail& mail) {
+tl::expected<std::string, std::string> MemoryMailer::send(const Mail& mail) {
   std::lock_guard lock(mutex_);
   const auto same = [&](const Mail& m) {
     return !mail.idempotency_key.empty() && m.idempotency_key == mail.idempotency_key;
@@ -17,7 +17,7 @@ tl::expected<std::string, std::string> Outbox::send(const Mail& mail) {
   return "outbox-" + std::to_string(it - mails_.begin() + 1);
 }
 
-std::vector<Mail> Outbox::mails() const {
+std::vector<Mail> MemoryMailer::mails() const {
   std::lock_guard lock(mutex_);
   return mails_;
 }

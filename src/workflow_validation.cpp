@@ -1,6 +1,7 @@
 // The graph checks of Workflow::compile(), on Boost.Graph's searches.
 #include "ablauf/step_type.hpp"
 #include "step_graph.hpp"
+#include "steps/step_behavior.hpp"
 #include "workflow_data.hpp"
 
 #include <boost/graph/breadth_first_search.hpp>
@@ -156,14 +157,13 @@ void check_default_transitions(const Workflow::Data& data, GraphFindings& findin
   }
 }
 
-// The workflow a call step names as written: a plain string, not a template or an expression.
+// The workflow a step names as written, if its type calls one (StepBehavior::literal_callee).
+// By the built-in registry: a definition's steps may not have been compiled yet, and a host's
+// types call nothing.
 std::optional<std::string> literal_callee(const StepDefinition& step) {
-  if (step.type != "call") return std::nullopt;
-  const auto* named = step.parameters.if_contains("workflow");
-  if (!named || !named->is_string()) return std::nullopt;
-  const std::string_view name = named->get_string();
-  if (name.empty() || name.find("{{") != std::string_view::npos) return std::nullopt;
-  return std::string(name);
+  const auto* type = StepTypeRegistry::builtin().find(step.type);
+  if (!type || !type->behavior) return std::nullopt;
+  return type->behavior->literal_callee(step);
 }
 
 // A workflow that calls itself would nest one instance inside the next until the call-depth

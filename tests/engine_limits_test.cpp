@@ -235,7 +235,7 @@ TEST_CASE("a computed timer past max_timer_horizon fails its step", "[limits][en
 }
 
 TEST_CASE(
-    "the engine evaluates within max_evaluation_steps and renders within "
+    "the engine evaluates within max_evaluation_operations and renders within "
     "max_rendered_bytes",
     "[limits][engine]") {
   const char* decide = R"({"id": "d", "version": 1, "kind": "workflow", "title": "D",
@@ -248,9 +248,9 @@ TEST_CASE(
   auto condition = Expression::parse("sum(map(input.xs, it * 2)) > 10");
   REQUIRE(condition);
   std::size_t needed = 1;
-  while (!evaluate(*condition, data, {.max_steps = needed})) ++needed;
+  while (!evaluate(*condition, data, {.max_operations = needed})) ++needed;
   for (const bool past : {false, true}) {
-    Fixture f(EngineLimits{.max_evaluation_steps = needed - past});
+    Fixture f(EngineLimits{.max_evaluation_operations = needed - past});
     REQUIRE(f.engine.deploy(test::compile_text(decide)));
     auto id = f.engine.start("d", json::object{{"xs", {1, 2, 3, 4, 5}}});
     const auto s = f.state(*id);
@@ -288,7 +288,7 @@ TEST_CASE("a config with a limit of zero or an interval not above zero is refuse
       {"limits.max_history_events", [](auto& c) { c.limits.max_history_events = 0; }},
       {"limits.max_activations", [](auto& c) { c.limits.max_activations = 0; }},
       {"limits.max_timer_horizon", [](auto& c) { c.limits.max_timer_horizon = -1ms; }},
-      {"limits.max_evaluation_steps", [](auto& c) { c.limits.max_evaluation_steps = 0; }},
+      {"limits.max_evaluation_operations", [](auto& c) { c.limits.max_evaluation_operations = 0; }},
       {"limits.max_rendered_bytes", [](auto& c) { c.limits.max_rendered_bytes = 0; }},
       {"limits.max_call_depth", [](auto& c) { c.limits.max_call_depth = 0; }},
       {"limits.max_recipients", [](auto& c) { c.limits.max_recipients = 0; }},

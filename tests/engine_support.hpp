@@ -25,7 +25,7 @@ struct Fixture {
 
   ManualClock clock{monday};
   MemoryStore store;
-  Outbox outbox;
+  MemoryMailer outbox;
   MemoryRecordStore records;
   std::mutex observed_mutex;
   std::vector<Event> observed;

@@ -2,6 +2,8 @@
 
 #include "test_support.hpp"
 
+#include <sstream>
+
 using namespace ablauf;
 
 TEST_CASE("diagnostics format like a compiler's", "[error]") {
@@ -18,6 +20,25 @@ TEST_CASE("diagnostics format like a compiler's", "[error]") {
   d.location = {};
   d.pointer.clear();
   CHECK(format(d) == "warning: unknown field 'nxt' in a step; did you mean 'next'?");
+}
+
+TEST_CASE("an error formats like a diagnostic, with the parts it has", "[error]") {
+  const Error located{.code = ErrorCode::not_found,
+                      .message = "step 'check' has type 'check_credit', which has no adapter",
+                      .pointer = "/steps/0/type",
+                      .location = {"credit.json", 7, 29}};
+  CHECK(format(located) ==
+        "credit.json:7:29: error: step 'check' has type 'check_credit', which has no adapter "
+        "(at /steps/0/type)");
+  const Error bare{.code = ErrorCode::store_error, .message = "the disk is full"};
+  std::ostringstream out;
+  out << bare;
+  CHECK(out.str() == "error: the disk is full");
+  // A Diagnostic still prints its own severity, not the Error's.
+  Diagnostic warning;
+  static_cast<Error&>(warning) = bare;
+  warning.severity = Severity::warning;
+  CHECK(format(warning) == "warning: the disk is full");
 }
 
 TEST_CASE("diagnostics count errors and warnings apart", "[error]") {

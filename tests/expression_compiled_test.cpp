@@ -70,7 +70,7 @@ TEST_CASE("evaluation reads a large document in place", "[expression]") {
   CHECK(eval("input.rows[0] == input.rows[0] && input.rows[1].id > input.rows[0].id", data) ==
         true);
   EvaluationOptions generous;
-  generous.max_steps = 1'000'000;
+  generous.max_operations = 1'000'000;
   CHECK(eval("reduce(input.rows, acc + it.id, 0)", data, generous) == 4999950000);
 }
 

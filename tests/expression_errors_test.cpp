@@ -180,9 +180,9 @@ TEST_CASE("long && and || chains do not nest", "[expression]") {
 TEST_CASE("an evaluation stops when it runs out of steps", "[expression]") {
   const Expression expression = compile("1 + 2 + 3 + 4");  // seven operations
   EvaluationOptions options;
-  options.max_steps = 7;
+  options.max_operations = 7;
   CHECK(evaluate(expression, document(), options));
-  options.max_steps = 6;
+  options.max_operations = 6;
   const auto result = evaluate(expression, document(), options);
   REQUIRE_FALSE(result);
   CHECK(result.error().type == "budget_exhausted");
@@ -194,7 +194,7 @@ TEST_CASE("a map over a long list counts every element", "[expression]") {
   const json::value data = {{"input", {{"rows", rows}}}};
   const Expression expression = compile("size(map(input.rows, it + 1))");
   EvaluationOptions options;
-  options.max_steps = 1000;
+  options.max_operations = 1000;
   const auto result = evaluate(expression, data, options);
   REQUIRE_FALSE(result);
   CHECK(result.error().type == "budget_exhausted");
@@ -219,7 +219,7 @@ TEST_CASE("JsonLogic's try cannot catch running out of budget", "[expression]") 
   json::array rows(5000, json::value(1));
   const json::value data = {{"rows", rows}};
   EvaluationOptions options;
-  options.max_steps = 1000;
+  options.max_operations = 1000;
   const auto error =
       logic_error(R"({"try": [{"map": [{"var": "rows"}, {"var": ""}]}, "caught"]})", data, options);
   CHECK(error.type == "budget_exhausted");

@@ -41,7 +41,7 @@ TEST_CASE("a store written by version 0.1 loads, verifies and runs on", "[sqlite
   auto store = SqliteStore::open(copy.file.string());
   REQUIRE(store);
   ManualClock clock(test::monday);
-  Outbox outbox;
+  MemoryMailer outbox;
   Engine engine({.store = store->get(), .clock = &clock, .mailer = &outbox});
   const auto kept = (*store)->definitions();
   REQUIRE(kept);

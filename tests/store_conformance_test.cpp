@@ -159,12 +159,12 @@ TEST_CASE("a PostgreSQL database from before hashes gets its events chained when
   maker.store.reset();
   {
     // Back to schema version 2, as an older ablauf left it.
-    std::unique_ptr<PGconn, decltype(&PQfinish)> db(PQconnectdb(maker.conninfo.c_str()),
-                                                   &PQfinish);
+    std::unique_ptr<PGconn, decltype(&PQfinish)> db(PQconnectdb(maker.conninfo.c_str()), &PQfinish);
     REQUIRE(PQstatus(db.get()) == CONNECTION_OK);
     std::unique_ptr<PGresult, decltype(&PQclear)> done(
-        PQexec(db.get(), "ALTER TABLE ablauf_events DROP COLUMN hash; "
-                         "DELETE FROM ablauf_schema WHERE version >= 3"),
+        PQexec(db.get(),
+               "ALTER TABLE ablauf_events DROP COLUMN hash; "
+               "DELETE FROM ablauf_schema WHERE version >= 3"),
         &PQclear);
     INFO(PQerrorMessage(db.get()));
     REQUIRE(PQresultStatus(done.get()) == PGRES_COMMAND_OK);
@@ -344,7 +344,7 @@ TEMPLATE_TEST_CASE("an engine runs a seed workflow on the store and carries it o
                    "[store][conformance][engine]", MemoryMaker, SqliteMaker, PostgresMaker) {
   TestType maker;
   ManualClock clock(monday);
-  Outbox outbox;
+  MemoryMailer outbox;
   const auto workflow = test::compile_file(test::workflows_dir() / "invoicing_and_payments.json");
   const boost::json::value input = boost::json::parse(R"({
     "customer": {"id": "K-4711", "name": "Erika Müller", "email": "erika@example.de"},

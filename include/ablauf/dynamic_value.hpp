@@ -27,11 +27,15 @@ struct DynamicNode;
 }
 
 /// How DynamicValue::compile() reads a value.
-struct DynamicValueOptions {
+struct DynamicCompileOptions {
   CompileOptions expressions;         ///< for every `{"=": …}` expression
   TemplateLimits templates;           ///< for every string, when strings are templates
   bool strings_are_templates = true;  ///< false: strings are taken as they are
 };
+
+/// The name of DynamicCompileOptions in 0.1, which did not say that these options compile, as
+/// DynamicEvaluationOptions evaluate.
+using DynamicValueOptions [[deprecated("use DynamicCompileOptions")]] = DynamicCompileOptions;
 
 /// A template or expression that does not compile, at `pointer` below the value (and `offset`
 /// in the string there, for text).
@@ -64,7 +68,7 @@ class DynamicValue {
 
   /// Compiles `value`; reports every template and expression in it that does not compile.
   static tl::expected<DynamicValue, std::vector<DynamicValueProblem>> compile(
-      const boost::json::value& value, const DynamicValueOptions& options = {});
+      const boost::json::value& value, const DynamicCompileOptions& options = {});
 
   /// The value as written.
   const boost::json::value& written() const noexcept;

@@ -68,8 +68,8 @@ struct EngineLimits {
   std::uint64_t max_activations = 100'000;
   /// Farthest ahead a timer or a task's due date may lie when it is set.
   std::chrono::milliseconds max_timer_horizon = std::chrono::days(3'660);
-  /// Operations of one expression evaluation (EvaluationOptions::max_steps).
-  std::size_t max_evaluation_steps = 100'000;
+  /// Operations of one expression evaluation (EvaluationOptions::max_operations).
+  std::size_t max_evaluation_operations = 100'000;
   /// Bytes one template renders (RenderOptions::max_output_bytes).
   std::size_t max_rendered_bytes = 1024 * 1024;
   /// Deepest nesting of sub-workflows (InstanceState::call_depth): a call step that would start

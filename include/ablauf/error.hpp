@@ -1,11 +1,31 @@
 /// @file
 /// Errors and diagnostics.
 ///
-/// Every fallible call in ablauf returns tl::expected<T, Error> (or, where a document can have
-/// many problems at once, tl::expected<T, Diagnostics>). No exception crosses the API. An error
-/// names what went wrong (a code, grouped into a few kinds that callers test), says what to do
-/// about it in its message, and points at the offending value: its JSON pointer and, when it
-/// came from a document, the file, line and column.
+/// No exception crosses the API: every fallible call returns tl::expected. Which error it
+/// carries depends on what the call works on:
+///
+/// - **Error**: the engine, the stores, deploying and running, printing, key figures. An error
+///   names what went wrong (an ErrorCode, grouped into a few kinds that callers test), says
+///   what to do about it in its message, and points at the offending value: its JSON pointer
+///   and, when it came from a document, the file, line and column.
+/// - **Diagnostics**: reading a document that can have many problems at once:
+///   load_definition(), load_definition_file(), Workflow::compile(), add_step_types() and
+///   add_step_types_file(). Each finding is a Diagnostic, an Error with a severity.
+/// - **A piece's own error**, for the pieces a host may use on their own, where an Error's
+///   codes and pointers would say less than the piece knows (table below).
+///
+/// | call | error | besides a message |
+/// | --- | --- | --- |
+/// | Expression::parse(), Expression::from_jsonlogic() | ExpressionError | place; limit hit |
+/// | evaluate(), evaluate_condition(), DynamicValue::evaluate() | EvaluationError | type, place |
+/// | Template::compile() | TemplateError | byte offset |
+/// | render() | RenderError | (the limit) |
+/// | parse_duration() | DurationError | byte offset; out of range |
+/// | check_answer() | AnswerError | (for people) |
+///
+/// Inside a definition or an instance these become Errors with a code (`invalid_expression`,
+/// `expression_too_complex`, `invalid_template`, `invalid_duration`, `invalid_value` for a
+/// refused answer), located where the text stands.
 ///
 /// Thread-safety: these are plain values; distinct objects may be used from distinct threads.
 #pragma once
@@ -121,6 +141,12 @@ enum class Severity {
 
 /// "error" or "warning".
 std::string_view to_string(Severity severity) noexcept;
+
+/// Formats like a compiler's error: FILE:LINE:COL: error: MESSAGE (at /json/pointer), leaving
+/// out the parts the error does not have ("error: MESSAGE" for an error of no document).
+std::string format(const Error& error);
+/// Writes format()'s text, without a newline.
+std::ostream& operator<<(std::ostream& out, const Error& error);
 
 /// An Error found while checking a document, with its severity.
 struct Diagnostic : Error {

@@ -62,7 +62,9 @@ struct EvaluationOptions {
   std::optional<std::chrono::sys_time<std::chrono::milliseconds>> now;
   /// Operations one evaluation may perform: operators, calls and list elements visited, plus
   /// one for every 64 bytes of the values it builds or copies (so no expression exhausts memory).
-  std::size_t max_steps = 100'000;
+  /// The engine's evaluations take EngineLimits::max_evaluation_operations. (Called max_steps in
+  /// 0.1, which read like LoadOptions::max_steps, the steps of a definition.)
+  std::size_t max_operations = 100'000;
 };
 
 /// Why an evaluation failed: a stable type ("type_mismatch", "division_by_zero", "NaN", …, or

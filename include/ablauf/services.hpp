@@ -51,8 +51,9 @@ class Mailer {
 };
 
 /// Keeps every mail it is given, once per idempotency key. In memory: a Mailer for tests and
-/// for hosts that read the mail themselves.
-class Outbox final : public Mailer {
+/// for hosts that read the mail themselves. (Not the store's outbox, Store::outbox(), where
+/// mail waits until a Mailer took it.)
+class MemoryMailer final : public Mailer {
  public:
   /// Keeps the mail, unless one with the same idempotency key is kept already (an empty key is
   /// never the same); returns `outbox-<n>`, n the kept mail's place from 1.
@@ -64,6 +65,9 @@ class Outbox final : public Mailer {
   mutable std::mutex mutex_;
   std::vector<Mail> mails_;
 };
+
+/// The name of MemoryMailer in 0.1, easily taken for the store's outbox.
+using Outbox [[deprecated("use MemoryMailer")]] = MemoryMailer;
 
 /// Hands the tasks create_task makes to the host's own task list, ticket system or inbox. The
 /// engine keeps every task in its instance as well (listable, and completed through

@@ -17,7 +17,7 @@ struct EvalFlags {
   std::string expression;
   std::string data_file;
   bool jsonlogic = false;
-  std::size_t max_steps = EvaluationOptions{}.max_steps;
+  std::size_t max_operations = EvaluationOptions{}.max_operations;
 };
 
 // Column of a byte offset, counting code points as editors do.
@@ -71,7 +71,7 @@ int run_eval(const EvalFlags& flags) {
   }
 
   EvaluationOptions evaluation;
-  evaluation.max_steps = flags.max_steps;
+  evaluation.max_operations = flags.max_operations;
   auto result = evaluate(*expression, data, evaluation);
   if (!result) {
     const auto& e = result.error();
@@ -104,7 +104,10 @@ void add_eval_command(CLI::App& app, std::function<int()>& run) {
                    "JSON file with the data, e.g. {\"input\": {…}, \"vars\": {…}}")
       ->check(CLI::ExistingFile);
   command->add_flag("--jsonlogic", flags->jsonlogic, "The expression is a JsonLogic rule");
-  command->add_option("--max-steps", flags->max_steps, "Evaluation budget (operations)")
+  // --max-steps is its name of 0.1, kept for scripts.
+  command
+      ->add_option("--max-operations,--max-steps", flags->max_operations,
+                   "Evaluation budget (operations)")
       ->capture_default_str()
       ->check(whole_number(1, std::numeric_limits<std::size_t>::max()));
   command->callback([flags, &run] { run = [flags] { return run_eval(*flags); }; });

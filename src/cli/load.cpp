@@ -118,8 +118,9 @@ void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
         "Most events in an instance's history");
   limit(command, "--max-activations", engine.max_activations,
         "Most steps one instance runs (loop guard)");
-  limit(command, "--max-evaluation-steps", engine.max_evaluation_steps,
-        "Operations of one expression evaluation");
+  // --max-evaluation-steps is its name of 0.1, kept for scripts.
+  limit(command, "--max-evaluation-operations,--max-evaluation-steps",
+        engine.max_evaluation_operations, "Operations of one expression evaluation");
   limit(command, "--max-rendered-bytes", engine.max_rendered_bytes,
         "Largest text one template renders", bytes_ceiling);
   limit(command, "--max-call-depth", engine.max_call_depth,

@@ -35,10 +35,9 @@ tl::expected<void, Error> check_config(const EngineConfig& config) {
   at_least("limits.max_history_events", limits.max_history_events, 1u, "at least 1");
   at_least("limits.max_activations", limits.max_activations, 1u, "at least 1");
   at_least("limits.max_timer_horizon", limits.max_timer_horizon, milliseconds(1), "above 0");
-  at_least("limits.max_evaluation_steps", std::uint64_t{limits.max_evaluation_steps}, 1u,
+  at_least("limits.max_evaluation_operations", std::uint64_t{limits.max_evaluation_operations}, 1u,
            "at least 1");
-  at_least("limits.max_rendered_bytes", std::uint64_t{limits.max_rendered_bytes}, 1u,
-           "at least 1");
+  at_least("limits.max_rendered_bytes", std::uint64_t{limits.max_rendered_bytes}, 1u, "at least 1");
   at_least("limits.max_call_depth", std::uint64_t{limits.max_call_depth}, 1u, "at least 1");
   at_least("limits.max_recipients", std::uint64_t{limits.max_recipients}, 1u, "at least 1");
   // A worker renews its claims every third of a lease: a shorter one would never wait.
@@ -68,7 +67,7 @@ std::size_t serialized_size(const json::value& value) {
 }
 
 EvaluationOptions EngineParts::evaluation(Time now) const {
-  return {.now = now, .max_steps = config.limits.max_evaluation_steps};
+  return {.now = now, .max_operations = config.limits.max_evaluation_operations};
 }
 
 DynamicEvaluationOptions EngineParts::rendering(Time now, Escape escape) const {

@@ -1,11 +1,11 @@
 // How the engine moves a token through its steps.
 #include "engine_impl.hpp"
 
-#include "expression_reader.hpp"
+#include "definition/expression_reader.hpp"
 #include "steps/parameters.hpp"
 #include "steps/step_behavior.hpp"
 
-#include "expression/calendar.hpp"
+#include "time/calendar.hpp"
 #include "value_text.hpp"
 
 #include "ablauf/duration.hpp"
@@ -295,7 +295,8 @@ tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
   const Time now = clock.now();
   json::object data{{"for", to_string(why.what)}};  // first, as events have always had it
   for (auto& [key, value] : why.details) data.emplace(key, std::move(value));
-  if (auto ok = run.emit(token_event(EventType::step_waiting, step.id, token, std::move(data)), now);
+  if (auto ok =
+          run.emit(token_event(EventType::step_waiting, step.id, token, std::move(data)), now);
       !ok)
     return ok;
   const auto set_timer = [&](Time due, TimerPurpose purpose) {
@@ -377,17 +378,16 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
         if (auto ok = admit(run, result.output, "the output of step '" + step.id + "'"); !ok)
           return fail(run, token_id, step, call.attempt, std::move(ok.error().message), false);
       return complete(run, token_id, step, std::move(result.output));
-    case StepResult::Kind::pending:
-      return wait(run, token_id, step, {.what = WaitingFor::adapter});
+    case StepResult::Kind::pending: return wait(run, token_id, step, {.what = WaitingFor::adapter});
     case StepResult::Kind::failed:
       // Visible where the host looks, not only in the history: a failing adapter is often the
       // first sign of a system down.
-      report(run.state.id, Error{ErrorCode::adapter_failed,
-                                 "step '" + step.id + "' attempt " + std::to_string(call.attempt) +
-                                     " failed: " + result.error +
-                                     (result.retryable ? "" : " (not retryable)"),
-                                 {},
-                                 {}});
+      report(run.state.id,
+             Error{ErrorCode::adapter_failed,
+                   "step '" + step.id + "' attempt " + std::to_string(call.attempt) +
+                       " failed: " + result.error + (result.retryable ? "" : " (not retryable)"),
+                   {},
+                   {}});
       return fail(run, token_id, step, call.attempt, std::move(result.error), result.retryable);
   }
   return {};

@@ -70,7 +70,7 @@ Evaluator::Evaluator(const Program& program, const json::value& data,
       context_{options.now.value_or(std::chrono::time_point_cast<std::chrono::milliseconds>(
                    std::chrono::system_clock::now())),
                &data},
-      steps_left_(options.max_steps) {}
+      steps_left_(options.max_operations) {}
 
 tl::expected<void, Fault> Evaluator::spend(NodeId id) {
   if (steps_left_ == 0) return fail(id, exhausted());

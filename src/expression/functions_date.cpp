@@ -1,5 +1,5 @@
-#include "calendar.hpp"
 #include "function_support.hpp"
+#include "time/calendar.hpp"
 
 #include "ablauf/duration.hpp"
 

@@ -15,6 +15,15 @@ namespace {
 
 class Call final : public StepBehavior {
  public:
+  // A template ("{{input.which}}") or a computed value names a workflow only when it runs.
+  std::optional<std::string> literal_callee(const StepDefinition& step) const override {
+    const auto* named = step.parameters.if_contains("workflow");
+    if (!named || !named->is_string()) return std::nullopt;
+    const std::string_view name = named->get_string();
+    if (name.empty() || name.find("{{") != std::string_view::npos) return std::nullopt;
+    return std::string(name);
+  }
+
   tl::expected<void, Error> run(EngineParts& engine, StepCall& call) const override {
     Run& run = call.run;
     const StepDefinition& step = call.step;

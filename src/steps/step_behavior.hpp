@@ -15,6 +15,7 @@
 #include <tl/expected.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,12 @@ class StepBehavior {
   // How the templates of `parameter` escape what they insert.
   virtual Escape escape(const StepDefinition& /*step*/, std::string_view /*parameter*/) const {
     return Escape::none;
+  }
+
+  // The workflow a step of the type always calls, when its definition names it as a plain
+  // string (call); validation and deploy() look for cycles of calls through it.
+  virtual std::optional<std::string> literal_callee(const StepDefinition& /*step*/) const {
+    return std::nullopt;
   }
 
   // Runs the step: completes it, fails it, or has its token wait (through `engine`). An error

@@ -318,15 +318,20 @@ refuses_limit --max-errors -1 validate "$scratch/deep.json"
 refuses_limit --max-activations -1 run --store :memory: "$source_dir/workflows/utility_billing.json"
 refuses_limit --max-data-bytes 0 run --store :memory: "$source_dir/workflows/utility_billing.json"
 refuses_limit --max-history-events -1 instances resume --store "$scratch/none.db"
-refuses_limit --max-steps -1 eval "1 + 1"
+refuses_limit --max-operations -1 eval "1 + 1"
+refuses_limit --max-evaluation-operations 0 run --store :memory: "$source_dir/workflows/utility_billing.json"
 refuses_limit --max-timer-horizon PT0S validate "$scratch/deep.json"
 check "the message says what a limit takes" \
   grep -qF -- "--max-depth: must be a whole number from 1 to 10000, not '-1'" <("$ablauf" validate "$scratch/deep.json" --max-depth -1 2>&1)
 run validate --max-depth 10000 "$scratch/deep.json"
 check "100,000-deep JSON at the highest --max-depth is refused, not a crash" test "$status" -eq 1
 check "it names the depth limit" grep -qF "nesting is deeper than the limit of 10000 levels (max_depth)" "$scratch/err"
+run eval --max-operations 1 "1"
+check "eval --max-operations 1 is a limit" test "$status" -eq 0
 run eval --max-steps 1 "1"
-check "eval --max-steps 1 is a limit" test "$status" -eq 0
+check "eval takes --max-steps, the budget's name in 0.1" test "$status" -eq 0
+run run --store :memory: --max-evaluation-steps 100 "$source_dir/workflows/utility_billing.json" </dev/null
+check "run takes --max-evaluation-steps, the limit's name in 0.1" test "$status" -ne 2
 
 # Very many problems: the earliest --max-errors are shown, the rest counted.
 python3 -c "

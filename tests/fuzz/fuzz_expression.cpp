@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
   ablauf::EvaluationOptions options;
   options.now = std::chrono::sys_days{std::chrono::November / 23 / 2026};  // the same each run
-  options.max_steps = 10'000;
+  options.max_operations = 10'000;
   if (data[0] % 2 == 0) {
     auto expression = ablauf::Expression::parse(text);
     if (expression) (void)ablauf::evaluate(*expression, instance_data(), options);

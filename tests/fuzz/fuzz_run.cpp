@@ -93,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   EngineLimits limits;
   limits.max_activations = 200;
   limits.max_history_events = 2'000;
-  limits.max_evaluation_steps = 10'000;
+  limits.max_evaluation_operations = 10'000;
   limits.max_rendered_bytes = 64 * 1024;
   Engine engine({.clock = &clock, .limits = limits});
   if (!engine.deploy(std::move(*compiled))) return 0;

@@ -2,7 +2,7 @@
 // and items. Each reports its findings to the DefinitionReader and returns what it could read.
 #pragma once
 
-#include "definition_reader.hpp"
+#include "definition/definition_reader.hpp"
 
 #include <map>
 

@@ -2,7 +2,7 @@
 // that its findings read, and are located, like a definition's.
 #include "ablauf/step_type_manifest.hpp"
 
-#include "definition_reader.hpp"
+#include "definition/definition_reader.hpp"
 #include "identifier.hpp"
 #include "steps/parameters.hpp"
 #include "suggest.hpp"

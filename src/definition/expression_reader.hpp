@@ -2,7 +2,7 @@
 // Errors point at the character at fault inside the string, or at the JsonLogic operation.
 #pragma once
 
-#include "definition_reader.hpp"
+#include "definition/definition_reader.hpp"
 
 #include "ablauf/dynamic_value.hpp"
 #include "ablauf/expression.hpp"

@@ -1,5 +1,5 @@
-#include "definition_parts.hpp"
-#include "expression_reader.hpp"
+#include "definition/definition_parts.hpp"
+#include "definition/expression_reader.hpp"
 #include "suggest.hpp"
 
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "ablauf/clock.hpp"
 
-#include "expression/calendar.hpp"
+#include "time/calendar.hpp"
 
 namespace ablauf {
 

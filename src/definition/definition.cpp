@@ -1,7 +1,7 @@
 #include "ablauf/definition.hpp"
 
-#include "definition_parts.hpp"
-#include "expression_reader.hpp"
+#include "definition/definition_parts.hpp"
+#include "definition/expression_reader.hpp"
 #include "identifier.hpp"
 #include "suggest.hpp"
 

@@ -1,6 +1,6 @@
-#include "definition_reader.hpp"
+#include "definition/definition_reader.hpp"
 
-#include "expression_reader.hpp"
+#include "definition/expression_reader.hpp"
 #include "value_text.hpp"
 
 #include "identifier.hpp"
@@ -50,10 +50,10 @@ tl::expected<std::string, Diagnostics> read_document(const std::filesystem::path
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (!in || ec)
-    return tl::make_unexpected(one_error(
-        ErrorCode::io_error,
-        "cannot read the file: " + (ec ? ec.message() : std::string("cannot open it")),
-        {path.string(), 0, 0}));
+    return tl::make_unexpected(
+        one_error(ErrorCode::io_error,
+                  "cannot read the file: " + (ec ? ec.message() : std::string("cannot open it")),
+                  {path.string(), 0, 0}));
   if (size > options.json.max_document_bytes)
     return tl::make_unexpected(
         one_error(ErrorCode::document_too_large,

@@ -1,5 +1,5 @@
-#include "definition_parts.hpp"
-#include "expression_reader.hpp"
+#include "definition/definition_parts.hpp"
+#include "definition/expression_reader.hpp"
 #include "identifier.hpp"
 #include "suggest.hpp"
 
@@ -163,7 +163,8 @@ void read_parameter(DefinitionReader& reader, Fields& fields, const ParameterSpe
   const std::string pointer = fields.pointer_of(spec.name);
   if (!value) {
     // Left out: the action gets the type's default, as declared (no template, nothing computed).
-    if (spec.default_value) step.values.emplace(spec.name, DynamicValue::constant(*spec.default_value));
+    if (spec.default_value)
+      step.values.emplace(spec.name, DynamicValue::constant(*spec.default_value));
     return;
   }
   const auto wrong = [&] {

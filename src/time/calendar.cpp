@@ -1,4 +1,4 @@
-#include "expression/calendar.hpp"
+#include "time/calendar.hpp"
 
 #include <algorithm>
 #include <charconv>

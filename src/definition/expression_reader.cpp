@@ -1,4 +1,4 @@
-#include "expression_reader.hpp"
+#include "definition/expression_reader.hpp"
 
 #include "suggest.hpp"
 
@@ -68,9 +68,12 @@ std::vector<std::string_view> item_ids(const StepDefinition& step) {
 void warn_unescaped(DefinitionReader& reader, const Template& tmpl, const std::string& pointer) {
   for (const auto& name : tmpl.unescaped_names())
     reader.warning(ErrorCode::unescaped_output, pointer,
-                   "'{{{" + name + "}}}' writes its value without HTML escaping, so in an HTML "
-                   "mail data could add markup or scripts; write {{" + name + "}} unless the "
-                   "value is trusted HTML");
+                   "'{{{" + name +
+                       "}}}' writes its value without HTML escaping, so in an HTML "
+                       "mail data could add markup or scripts; write {{" +
+                       name +
+                       "}} unless the "
+                       "value is trusted HTML");
 }
 
 }  // namespace
@@ -119,7 +122,7 @@ std::optional<Expression> read_expression(DefinitionReader& reader, const json::
 std::optional<DynamicValue> read_dynamic_value(DefinitionReader& reader, const json::value& value,
                                                const std::string& pointer,
                                                bool strings_are_templates) {
-  DynamicValueOptions options;
+  DynamicCompileOptions options;
   options.expressions = compile_options(reader);
   options.templates = reader.options().templates;
   options.strings_are_templates = strings_are_templates;
