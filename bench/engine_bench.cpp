@@ -377,7 +377,7 @@ void engine_steps_with_live_instances(benchmark::State& state) {
         !visited_once(*instance, last))
       return state.SkipWithError("a chain did not run to its end");
   }
-  if (static_cast<std::int64_t>(host.engine.instances()->size()) != live + state.iterations())
+  if (static_cast<std::int64_t>(host.engine.instance_ids()->size()) != live + state.iterations())
     return state.SkipWithError("the waiting instances are not all there");
   state.SetItemsProcessed(state.iterations() * steps);
 }
@@ -419,7 +419,7 @@ void engine_memory_per_waiting_instance(benchmark::State& state) {
         return state.SkipWithError(id.error().message.c_str());
     state.PauseTiming();
     const std::int64_t after = resident_bytes();
-    const auto instances = host->engine.instances();
+    const auto instances = host->engine.instance_ids();
     if (!instances || static_cast<std::int64_t>(instances->size()) != count)
       return state.SkipWithError("not every start made an instance");
     for (const auto& id : *instances) {

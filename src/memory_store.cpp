@@ -123,7 +123,7 @@ tl::expected<void, Error> MemoryStore::mark_sent(std::int64_t mail, std::string_
   return {};
 }
 
-tl::expected<std::vector<std::string>, Error> MemoryStore::instances() const {
+tl::expected<std::vector<std::string>, Error> MemoryStore::instance_ids() const {
   std::lock_guard lock(mutex_);
   return order_;
 }

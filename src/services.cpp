@@ -65,4 +65,13 @@ std::optional<boost::json::object> MemoryRecordStore::find(const std::string& co
   return r->second;
 }
 
+tl::expected<std::vector<StoredRecord>, Error> MemoryRecordStore::records(
+    std::string_view collection) const {
+  std::lock_guard lock(mutex_);
+  std::vector<StoredRecord> listed;
+  if (const auto c = collections_.find(std::string(collection)); c != collections_.end())
+    for (const auto& [key, record] : c->second) listed.push_back({key, record});
+  return listed;
+}
+
 }  // namespace ablauf

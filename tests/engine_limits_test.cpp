@@ -119,7 +119,7 @@ TEST_CASE("an input past max_data_bytes starts no instance", "[limits][engine]")
     CHECK(id.error().code == ErrorCode::data_too_large);
     CHECK_THAT(id.error().message,
                Catch::Contains("the input is " + std::to_string(json_size(input)) + " bytes"));
-    CHECK(f.engine.instances()->empty());
+    CHECK(f.engine.instance_ids()->empty());
   }
 }
 

@@ -110,8 +110,8 @@ class DyingStore final : public Store {
       return tl::make_unexpected(Error{ErrorCode::store_error, "the disk is gone", {}, {}});
     return inner_.mark_sent(mail, message_id);
   }
-  tl::expected<std::vector<std::string>, Error> instances() const override {
-    return inner_.instances();
+  tl::expected<std::vector<std::string>, Error> instance_ids() const override {
+    return inner_.instance_ids();
   }
   tl::expected<std::optional<std::string>, Error> find_by_key(std::string_view workflow,
                                                               std::string_view key) const override {

@@ -250,7 +250,7 @@ TEST_CASE("starting twice with one business key gives one instance", "[engine]")
   REQUIRE(first);
   REQUIRE(second);
   CHECK(*first == *second);
-  CHECK(f.engine.instances()->size() == 1);
+  CHECK(f.engine.instance_ids()->size() == 1);
   auto missing = f.engine.start("invoicing_and_payment", json::object());
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().message, Catch::Contains("did you mean 'invoicing_and_payments'?"));

@@ -155,8 +155,8 @@ TEST_CASE("callers racing to start one business key get one instance", "[engine]
         id = *started;
     });
   for (auto& t : threads) t.join();
-  CHECK(f.engine.instances()->size() == 1);
-  for (const auto& id : ids) CHECK(id == f.engine.instances()->front());
+  CHECK(f.engine.instance_ids()->size() == 1);
+  for (const auto& id : ids) CHECK(id == f.engine.instance_ids()->front());
 }
 
 }  // namespace

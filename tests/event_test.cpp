@@ -271,7 +271,7 @@ TEST_CASE("the memory store appends under an expected sequence number", "[store]
   auto missing = store.load("nope");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == ErrorCode::not_found);
-  CHECK(*store.instances() == std::vector<std::string>{"i-1"});
+  CHECK(*store.instance_ids() == std::vector<std::string>{"i-1"});
   CHECK(*store.find_by_key("invoicing", "R-17") == "i-1");
   CHECK_FALSE(*store.find_by_key("invoicing", "R-18"));
   CHECK(fold("i-1", *all)->status == InstanceStatus::waiting);
@@ -286,7 +286,7 @@ TEST_CASE("the memory store refuses a second instance with a business key", "[st
   REQUIRE_FALSE(again);
   CHECK(again.error().code == ErrorCode::duplicate_key);
   CHECK(again.error().message.find("'R-17'") != std::string::npos);
-  CHECK(*store.instances() == std::vector<std::string>{"i-1"});
+  CHECK(*store.instance_ids() == std::vector<std::string>{"i-1"});
 }
 
 TEST_CASE("the memory store finds instances with due timers", "[store]") {

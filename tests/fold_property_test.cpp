@@ -218,8 +218,8 @@ class FailingStore final : public Store {
   }
   bool wants_snapshots() const noexcept override { return inner_->wants_snapshots(); }
   bool durable() const noexcept override { return inner_->durable(); }
-  tl::expected<std::vector<std::string>, Error> instances() const override {
-    return inner_->instances();
+  tl::expected<std::vector<std::string>, Error> instance_ids() const override {
+    return inner_->instance_ids();
   }
   tl::expected<std::optional<std::string>, Error> find_by_key(std::string_view workflow,
                                                               std::string_view key) const override {
@@ -348,7 +348,7 @@ class World {
   }
 
   void check_properties() {
-    const auto ids = checked(store().instances(), "instances");
+    const auto ids = checked(store().instance_ids(), "instances");
     std::map<std::string, int> saves_by_key;  // record key → completed save steps
     std::map<std::string, std::int64_t> nonce_by_key;
     for (const auto& id : ids) {
@@ -416,7 +416,7 @@ class World {
   // What a sequence got to, for the distribution RapidCheck prints.
   void tag() const {
     bool finished = false, saved = false, duplicate = false;
-    for (const auto& id : checked(store().instances(), "instances")) {
+    for (const auto& id : checked(store().instance_ids(), "instances")) {
       finished = finished || checked(engine_->get(id), "get").finished();
       for (const auto& event : checked(store().load(id, 0), "load")) {
         saved = saved || (event.step == "save" && event.type == EventType::step_completed);
@@ -445,7 +445,7 @@ class World {
   };
   Fingerprint fingerprint() const {
     Fingerprint print;
-    for (const auto& id : checked(store().instances(), "instances"))
+    for (const auto& id : checked(store().instance_ids(), "instances"))
       print.histories.push_back(checked(store().load(id, 0), "load").size());
     for (const auto& mail : checked(store().outbox(false), "outbox")) {
       ++print.mails;
@@ -507,7 +507,7 @@ class World {
   }
 
   std::string instance(int pick) const {
-    const auto ids = checked(store().instances(), "instances");
+    const auto ids = checked(store().instance_ids(), "instances");
     if (ids.empty()) return "i-unknown";
     return ids[static_cast<std::size_t>(pick) % ids.size()];
   }
@@ -518,7 +518,7 @@ class World {
   std::optional<InstanceState> fitting(int pick, Fits fits) const {
     if (pick >= 6) return std::nullopt;
     std::vector<InstanceState> found;
-    for (const auto& id : checked(store().instances(), "instances"))
+    for (const auto& id : checked(store().instance_ids(), "instances"))
       if (auto state = checked(engine_->get(id), "get"); fits(state))
         found.push_back(std::move(state));
     if (found.empty()) return std::nullopt;

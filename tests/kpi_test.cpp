@@ -187,6 +187,29 @@ TEST_CASE("receivables read what records hold: text numbers, dates, status alone
   CHECK(next_day->receivables->overdue == 1);
 }
 
+TEST_CASE("records a host keeps itself are read from there, and only from there", "[kpi]") {
+  ManualClock clock{monday};
+  MemoryStore store;
+  MemoryRecordStore host_records;
+  Engine engine{{.store = &store, .clock = &clock, .records = &host_records}};
+  REQUIRE(engine.deploy(test::compile_text(billing)));
+  REQUIRE(engine.start("bill", json::object{{"number", "H-1"}, {"total", 250}, {"reminders", 0}}));
+
+  // One place: the host's RecordStore holds the invoice, the store none.
+  CHECK(host_records.find("invoices", "H-1"));
+  CHECK(store.records("invoices")->empty());
+  CHECK((*engine.record("invoices", "H-1"))->at("total") == 250);
+
+  const auto from_host = compute_kpis(store, {.at = monday + days(1), .records = &host_records});
+  REQUIRE(from_host);
+  REQUIRE(from_host->receivables);
+  CHECK(from_host->receivables->invoices == 1);
+  CHECK(from_host->receivables->outstanding == Approx(250));
+  const auto from_store = compute_kpis(store, {.at = monday + days(1)});
+  REQUIRE(from_store);
+  CHECK_FALSE(from_store->receivables);
+}
+
 TEST_CASE("an empty store has figures of zero and no receivables", "[kpi]") {
   MemoryStore store;
   const auto kpis = compute_kpis(store, {.at = monday});

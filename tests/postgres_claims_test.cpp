@@ -37,9 +37,10 @@ std::set<std::string> ids(const std::vector<Claim>& claims) {
   return out;
 }
 
-TEST_CASE("workers claim only instances with work, and never the same one", "[store][postgres]") {
+TEST_CASE("workers claim only instances with work, and never the same one",
+          "[store][postgres][work_queue]") {
   auto store = test::open_postgres_store(test::fresh_postgres_database());
-  CHECK(store->shares_work());
+  CHECK(store->work_queue() == store.get());
   for (int i = 0; i < 40; ++i) add(*store, "run-" + std::to_string(i), InstanceStatus::running);
   add(*store, "due", InstanceStatus::waiting, monday);
   add(*store, "later", InstanceStatus::waiting, monday + 1h);
@@ -74,7 +75,7 @@ TEST_CASE("workers claim only instances with work, and never the same one", "[st
 }
 
 TEST_CASE("a caller waiting for a sub-workflow has work once the sub-workflow finishes",
-          "[store][postgres]") {
+          "[store][postgres][work_queue]") {
   auto store = test::open_postgres_store(test::fresh_postgres_database());
   InstanceSummary caller{"w", 1, "", InstanceStatus::waiting, {}};
   caller.awaiting = {"child-1"};
@@ -93,7 +94,7 @@ TEST_CASE("a caller waiting for a sub-workflow has work once the sub-workflow fi
 }
 
 TEST_CASE("a caller that starts to wait for a sub-workflow that already ended has work",
-          "[store][postgres]") {
+          "[store][postgres][work_queue]") {
   // The call is stored, the sub-workflow runs to its end on another worker, and only then does
   // the caller store that it waits.
   auto store = test::open_postgres_store(test::fresh_postgres_database());
@@ -117,7 +118,7 @@ TEST_CASE("a caller that starts to wait for a sub-workflow that already ended ha
 }
 
 TEST_CASE("a lease keeps an instance to its worker until it expires or is released",
-          "[store][postgres]") {
+          "[store][postgres][work_queue]") {
   auto store = test::open_postgres_store(test::fresh_postgres_database());
   add(*store, "i-1", InstanceStatus::running);
   add(*store, "i-2", InstanceStatus::running);
@@ -150,7 +151,7 @@ TEST_CASE("a lease keeps an instance to its worker until it expires or is releas
   CHECK((*taken)->fence > second->front().fence);
 }
 
-TEST_CASE("a worker whose claim was taken over cannot write", "[store][postgres]") {
+TEST_CASE("a worker whose claim was taken over cannot write", "[store][postgres][work_queue]") {
   auto store = test::open_postgres_store(test::fresh_postgres_database());
   add(*store, "i-1", InstanceStatus::running);
   const auto stale = store->claim("paused", monday, 100ms, 1);
@@ -182,7 +183,8 @@ TEST_CASE("a worker whose claim was taken over cannot write", "[store][postgres]
   CHECK(store->load("i-1")->size() == 2);
 }
 
-TEST_CASE("each queued mail goes to one worker's mailer at a time", "[store][postgres]") {
+TEST_CASE("each queued mail goes to one worker's mailer at a time",
+          "[store][postgres][work_queue]") {
   const auto conninfo = test::fresh_postgres_database();
   auto first = test::open_postgres_store(conninfo);
   auto second = test::open_postgres_store(conninfo);
@@ -204,16 +206,17 @@ TEST_CASE("each queued mail goes to one worker's mailer at a time", "[store][pos
   CHECK(b->size() == 4);
 }
 
-TEST_CASE("stores that serve one process share no work", "[store]") {
+TEST_CASE("stores that serve one process have no work queue", "[store]") {
   MemoryStore memory;
-  CHECK_FALSE(memory.shares_work());
-  const auto refused = memory.claim("w", monday, 1s, 1);
-  REQUIRE_FALSE(refused);
-  CHECK_THAT(refused.error().message, Catch::Contains("PostgresStore"));
+  CHECK(memory.work_queue() == nullptr);
   auto sqlite = SqliteStore::open(":memory:");
   REQUIRE(sqlite);
-  CHECK_FALSE((*sqlite)->shares_work());
-  CHECK_FALSE((*sqlite)->claim_instance("i", "w", 1s));
+  CHECK((*sqlite)->work_queue() == nullptr);
+  // Nor can an engine on one be made a worker.
+  Engine engine(EngineConfig{.store = &memory});
+  const auto refused = engine.claim_and_run();
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Contains("PostgresStore"));
 }
 
 // Runs SQL on the database `conninfo` names, as a person with psql would.

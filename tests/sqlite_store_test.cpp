@@ -79,7 +79,7 @@ TEST_CASE("the SQLite store keeps events and summaries across reopening", "[stor
   CHECK(store->load("i-1", 2)->size() == 1);
   CHECK(store->load("i-1", 3)->empty());
   CHECK(store->load("nope").error().code == ErrorCode::not_found);
-  CHECK(*store->instances() == std::vector<std::string>{"i-1", "i-0"});  // as created
+  CHECK(*store->instance_ids() == std::vector<std::string>{"i-1", "i-0"});  // as created
   CHECK(*store->unfinished() == std::vector<std::string>{"i-1"});
   CHECK(store->due(monday)->empty());
   CHECK(*store->due(monday + 24h) == std::vector<std::string>{"i-1"});
@@ -99,7 +99,7 @@ TEST_CASE("the SQLite store refuses a stale writer and a second business key", "
   CHECK(again.error().code == ErrorCode::duplicate_key);
   CHECK(**store->find_by_key("w", "R-17") == "i-1");
   CHECK_FALSE(*store->find_by_key("w", "R-18"));
-  CHECK(*store->instances() == std::vector<std::string>{"i-1"});  // nothing of i-2 was kept
+  CHECK(*store->instance_ids() == std::vector<std::string>{"i-1"});  // nothing of i-2 was kept
   CHECK(store->load("i-1")->size() == 1);
 }
 
@@ -147,7 +147,7 @@ TEST_CASE("one process at a time opens a SQLite store", "[store][sqlite]") {
     REQUIRE(first->append("i-1", 0, {slice(std::span(history).first(1)), summary_of(history)}));
     auto reader = SqliteStore::open(path, {.read_only = true});
     REQUIRE(reader);
-    CHECK(*(*reader)->instances() == std::vector<std::string>{"i-1"});
+    CHECK(*(*reader)->instance_ids() == std::vector<std::string>{"i-1"});
     CHECK((*reader)->load("i-1")->size() == 1);
     CHECK_FALSE(
         (*reader)->append("i-2", 0, {slice(std::span(history).first(1)), summary_of(history)}));
@@ -191,9 +191,12 @@ TEST_CASE("a SQLite store names what it cannot read", "[store][sqlite]") {
 TEST_CASE("a schema version no ablauf writes is refused as corrupt, naming the file",
           "[store][sqlite][regression]") {
   // A negative version picked migrations[-1]: garbage run as SQL, or a crash.
-  const auto [version, shown] = GENERATE(table<const char*, const char*>({
-      {"-1", "-1"}, {"-9223372036854775808", "-9223372036854775808"}, {"0", "0"},
-      {"'zwei'", "'zwei'"}, {"1.5", "1.5"}}));
+  const auto [version, shown] =
+      GENERATE(table<const char*, const char*>({{"-1", "-1"},
+                                                {"-9223372036854775808", "-9223372036854775808"},
+                                                {"0", "0"},
+                                                {"'zwei'", "'zwei'"},
+                                                {"1.5", "1.5"}}));
   TempDir dir;
   const auto path = dir.file("ablauf.db");
   // Only the row at fault, as if every row of the table had been overwritten.
@@ -206,10 +209,10 @@ TEST_CASE("a schema version no ablauf writes is refused as corrupt, naming the f
     auto store = SqliteStore::open(path, {.read_only = read_only});
     REQUIRE_FALSE(store);
     CHECK(store.error().code == ErrorCode::store_error);
-    CHECK(store.error().message == "'" + path +
-                                       "' is corrupt: its ablauf_schema table holds the version " +
-                                       shown + ", which no ablauf writes (schema versions count "
-                                               "from 1)");
+    CHECK(store.error().message ==
+          "'" + path + "' is corrupt: its ablauf_schema table holds the version " + shown +
+              ", which no ablauf writes (schema versions count "
+              "from 1)");
   }
 }
 
@@ -291,22 +294,6 @@ TEST_CASE("an engine loads a long history from its latest snapshot", "[store][sq
   CHECK(to_json(*fold(id, *store->load(id))) == to_json(before));  // the same as every event
   REQUIRE(engine.answer(id, "check", "ok", true, "erika"));
   CHECK(engine.get(id)->status == InstanceStatus::completed);
-}
-
-TEST_CASE("keeps definitions for tools that resume without a host", "[store][sqlite]") {
-  TempDir dir;
-  const auto path = dir.file("ablauf.db");
-  {
-    auto store = open(path);
-    REQUIRE(store->keep_definition({"w", 1, R"({"id": "w"})"}));
-    REQUIRE(store->keep_definition({"w", 1, R"({"id": "w", "changed": true})"}));  // kept first
-    REQUIRE(store->keep_definition({"w", 2, R"({"id": "w", "version": 2})"}));
-  }
-  const auto kept = open(path)->definitions();
-  REQUIRE(kept);
-  REQUIRE(kept->size() == 2);
-  CHECK((*kept)[0].source == R"({"id": "w"})");
-  CHECK((*kept)[1].version == 2);
 }
 
 TEST_CASE("an engine on a SQLite file carries on in a new process", "[store][sqlite][engine]") {

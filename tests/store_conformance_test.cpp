@@ -1,6 +1,8 @@
 // One suite, every store: MemoryStore, SqliteStore on a real file and PostgresStore on a real
 // server (tests/postgres/server.hpp) keep the Store contract alike, so that a host switches
-// stores by configuration and nothing else.
+// stores by configuration and nothing else. Each part of a store (store.hpp) has its tag:
+// [event_log], [records], [mail_queue], [definition_archive]; the WorkQueue, which only
+// PostgresStore has, is tested in postgres_claims_test.cpp.
 #include "engine_support.hpp"
 #include "postgres/server.hpp"
 
@@ -25,12 +27,16 @@ using test::monday;
 // Each maker opens its kind of store; open() again closes it and opens what it kept.
 struct MemoryMaker {
   static constexpr bool durable = false;
+  static constexpr bool shares_work = false;
+  static constexpr bool keeps_definitions = false;
   std::unique_ptr<MemoryStore> store = std::make_unique<MemoryStore>();
   Store& open() { return *store; }
 };
 
 struct SqliteMaker {
   static constexpr bool durable = true;
+  static constexpr bool shares_work = false;
+  static constexpr bool keeps_definitions = true;
   fs::path dir =
       fs::temp_directory_path() / ("ablauf-conformance-" + std::to_string(std::random_device{}()));
   std::unique_ptr<SqliteStore> store;
@@ -50,6 +56,8 @@ struct SqliteMaker {
 
 struct PostgresMaker {
   static constexpr bool durable = true;
+  static constexpr bool shares_work = true;
+  static constexpr bool keeps_definitions = true;
   std::string conninfo = test::fresh_postgres_database();
   std::unique_ptr<PostgresStore> store;
   Store& open() {
@@ -82,8 +90,36 @@ Commit commit_of(std::span<const Event> events, std::span<const Event> all) {
   return {test::slice(events), summary_of(all)};
 }
 
+TEMPLATE_TEST_CASE("a store has the parts of its kind, and no others", "[store][conformance]",
+                   MemoryMaker, SqliteMaker, PostgresMaker) {
+  TestType maker;
+  Store& store = maker.open();
+  CHECK(store.durable() == TestType::durable);
+  CHECK((store.work_queue() != nullptr) == TestType::shares_work);
+  CHECK((store.definition_archive() != nullptr) == TestType::keeps_definitions);
+}
+
+TEMPLATE_TEST_CASE("a definition archive keeps the first text of each version",
+                   "[store][conformance][definition_archive]", SqliteMaker, PostgresMaker) {
+  TestType maker;
+  {
+    DefinitionArchive& archive = *maker.open().definition_archive();
+    REQUIRE(archive.keep_definition({"w", 1, R"({"id": "w"})"}));
+    REQUIRE(archive.keep_definition({"w", 1, R"({"id": "w", "changed": true})"}));  // kept first
+    REQUIRE(archive.keep_definition({"w", 2, R"({"id": "w", "version": 2})"}));
+    REQUIRE(archive.keep_definition({"a", 7, R"({"id": "a", "version": 7})"}));
+  }
+  const auto kept = maker.open().definition_archive()->definitions();  // after reopening
+  REQUIRE(kept);
+  REQUIRE(kept->size() == 3);
+  CHECK((*kept)[0].workflow == "a");  // by workflow, then version
+  CHECK((*kept)[1].source == R"({"id": "w"})");
+  CHECK((*kept)[2].version == 2);
+  CHECK((*kept)[2].source == R"({"id": "w", "version": 2})");
+}
+
 TEMPLATE_TEST_CASE("a store keeps events and summaries, and finds instances by them",
-                   "[store][conformance]", MemoryMaker, SqliteMaker, PostgresMaker) {
+                   "[store][conformance][event_log]", MemoryMaker, SqliteMaker, PostgresMaker) {
   TestType maker;
   {
     Store& store = maker.open();
@@ -102,14 +138,15 @@ TEMPLATE_TEST_CASE("a store keeps events and summaries, and finds instances by t
   CHECK(store.load("i-1", 2)->size() == 1);
   CHECK(store.load("i-1", 3)->empty());
   CHECK(store.load("nope").error().code == ErrorCode::not_found);
-  CHECK(*store.instances() == std::vector<std::string>{"i-1", "i-0"});  // as created
+  CHECK(*store.instance_ids() == std::vector<std::string>{"i-1", "i-0"});  // as created
   CHECK(*store.unfinished() == std::vector<std::string>{"i-1"});
   CHECK(store.due(monday)->empty());
   CHECK(*store.due(monday + 24h) == std::vector<std::string>{"i-1"});
 }
 
 TEMPLATE_TEST_CASE("a store chains each instance's events by their hashes, across appends",
-                   "[store][conformance][history]", MemoryMaker, SqliteMaker, PostgresMaker) {
+                   "[store][conformance][event_log][history]", MemoryMaker, SqliteMaker,
+                   PostgresMaker) {
   TestType maker;
   {
     Store& store = maker.open();
@@ -183,7 +220,7 @@ TEST_CASE("a PostgreSQL database from before hashes gets its events chained when
 }
 
 TEMPLATE_TEST_CASE("a store refuses a stale writer and a second business key, keeping nothing",
-                   "[store][conformance]", MemoryMaker, SqliteMaker, PostgresMaker) {
+                   "[store][conformance][event_log]", MemoryMaker, SqliteMaker, PostgresMaker) {
   TestType maker;
   Store& store = maker.open();
   const auto first = std::span(history).first(1);
@@ -201,12 +238,13 @@ TEMPLATE_TEST_CASE("a store refuses a stale writer and a second business key, ke
   CHECK(again.error().code == ErrorCode::duplicate_key);
   CHECK(**store.find_by_key("w", "R-17") == "i-1");
   CHECK_FALSE(*store.find_by_key("w", "R-18"));
-  CHECK(*store.instances() == std::vector<std::string>{"i-1"});  // nothing of i-2 was kept
+  CHECK(*store.instance_ids() == std::vector<std::string>{"i-1"});  // nothing of i-2 was kept
   CHECK(store.load("i-1")->size() == 1);
 }
 
 TEMPLATE_TEST_CASE("appends from many threads are each kept or refused on their own terms",
-                   "[store][conformance][threads]", MemoryMaker, SqliteMaker, PostgresMaker) {
+                   "[store][conformance][event_log][threads]", MemoryMaker, SqliteMaker,
+                   PostgresMaker) {
   TestType maker;
   Store& store = maker.open();
   constexpr int threads = 8, appends = 30;
@@ -236,7 +274,8 @@ TEMPLATE_TEST_CASE("appends from many threads are each kept or refused on their 
 }
 
 TEMPLATE_TEST_CASE("two writers racing to start one instance: one wins, the other conflicts",
-                   "[store][conformance][threads]", MemoryMaker, SqliteMaker, PostgresMaker) {
+                   "[store][conformance][event_log][threads]", MemoryMaker, SqliteMaker,
+                   PostgresMaker) {
   TestType maker;
   Store& store = maker.open();
   const auto first = std::span(history).first(1);
@@ -258,8 +297,8 @@ TEMPLATE_TEST_CASE("two writers racing to start one instance: one wins, the othe
   }
 }
 
-TEMPLATE_TEST_CASE("a store keeps the latest snapshot", "[store][conformance]", MemoryMaker,
-                   SqliteMaker, PostgresMaker) {
+TEMPLATE_TEST_CASE("a store keeps the latest snapshot", "[store][conformance][event_log]",
+                   MemoryMaker, SqliteMaker, PostgresMaker) {
   TestType maker;
   {
     Store& store = maker.open();
@@ -282,7 +321,8 @@ TEMPLATE_TEST_CASE("a store keeps the latest snapshot", "[store][conformance]", 
 }
 
 TEMPLATE_TEST_CASE("records and mail commit with their events, or not at all",
-                   "[store][conformance]", MemoryMaker, SqliteMaker, PostgresMaker) {
+                   "[store][conformance][records][mail_queue]", MemoryMaker, SqliteMaker,
+                   PostgresMaker) {
   TestType maker;
   Store& store = maker.open();
   const auto first = std::span(history).first(1);

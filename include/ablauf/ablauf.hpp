@@ -7,12 +7,14 @@
 #include <ablauf/answer.hpp>
 #include <ablauf/clock.hpp>
 #include <ablauf/definition.hpp>
+#include <ablauf/definition_archive.hpp>
 #include <ablauf/definition_schema.hpp>
 #include <ablauf/duration.hpp>
 #include <ablauf/dynamic_value.hpp>
 #include <ablauf/engine.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
+#include <ablauf/event_log.hpp>
 #include <ablauf/executor.hpp>
 #include <ablauf/expression.hpp>
 #include <ablauf/history.hpp>
@@ -20,8 +22,10 @@
 #include <ablauf/json.hpp>
 #include <ablauf/kpi.hpp>
 #include <ablauf/localized_text.hpp>
+#include <ablauf/mail_queue.hpp>
 #include <ablauf/postgres_store.hpp>
 #include <ablauf/printable.hpp>
+#include <ablauf/record_source.hpp>
 #include <ablauf/services.hpp>
 #include <ablauf/source.hpp>
 #include <ablauf/sqlite_store.hpp>
@@ -31,6 +35,7 @@
 #include <ablauf/template.hpp>
 #include <ablauf/timeline.hpp>
 #include <ablauf/translations.hpp>
+#include <ablauf/work_queue.hpp>
 #include <ablauf/workflow.hpp>
 
 /// Everything of the ablauf library lives here. `#include <ablauf/ablauf.hpp>` for all of it.

@@ -81,8 +81,8 @@ struct EngineLimits {
   std::size_t max_recipients = 100;
 };
 
-/// How an engine shares work with engines in other processes, through a store that
-/// shares_work() (PostgresStore); with other stores these are not used. Whoever advances an
+/// How an engine shares work with engines in other processes, through a store with a
+/// WorkQueue (PostgresStore); with other stores these are not used. Whoever advances an
 /// instance holds a claim on it: run_worker() claims instances with work in batches, and a
 /// call such as answer() claims the one it changes (if a worker holds it, the call records its
 /// change and leaves the rest to that worker).
@@ -156,7 +156,7 @@ struct EngineConfig {
   /// history, as `ablauf instances verify` does. See docs/operations.md for the cost.
   bool verify_history = true;
   EngineLimits limits;   ///< what one instance may hold and do
-  WorkerOptions worker;  ///< how to share work through a store that shares_work()
+  WorkerOptions worker;  ///< how to share work through a store with a WorkQueue
   MailRetry mail_retry;  ///< how soon refused mail is tried again
 };
 
@@ -233,7 +233,12 @@ class Engine {
   /// unknown id.
   tl::expected<std::vector<Event>, Error> history(std::string_view instance) const;
   /// The id of every instance in the store, of every workflow, in the order they were created.
-  tl::expected<std::vector<std::string>, Error> instances() const;
+  tl::expected<std::vector<std::string>, Error> instance_ids() const;
+  /// The name of instance_ids() in 0.1, easily taken for list().
+  [[deprecated("use instance_ids()")]] tl::expected<std::vector<std::string>, Error> instances()
+      const {
+    return instance_ids();
+  }
   /// The states of the instances that match, in the order they were started.
   tl::expected<std::vector<InstanceState>, Error> list(const InstanceFilter& filter = {}) const;
 
@@ -300,7 +305,7 @@ class Engine {
   void wait_idle();
 
   /// @name Sharing work with other processes
-  /// Through a store that shares_work() (PostgresStore); see WorkerOptions.
+  /// Through a store with a WorkQueue (PostgresStore); see WorkerOptions.
   /// @{
 
   /// Claims a batch of instances with work (a token to run, a timer due by the clock's now),

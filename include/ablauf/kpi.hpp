@@ -34,10 +34,11 @@ struct KpiOptions {
   /// time and the last change of any instance counted, so that a run on a simulated clock is
   /// measured where it ended.
   std::optional<Time> at;
-  /// The collection of invoice records (see docs/kpi.md for the fields it reads). They are read
-  /// from the store, where the built-in steps write them unless EngineConfig::records names a
-  /// RecordStore of the host's.
+  /// The collection of invoice records (see docs/kpi.md for the fields it reads).
   std::string invoices = "invoices";
+  /// Where the invoice records are read: null for the store, where the built-in steps write
+  /// them; the host's RecordStore where EngineConfig::records names one. Not owned.
+  const RecordSource* records = nullptr;
 };
 
 /// How long something took, over every time it happened.

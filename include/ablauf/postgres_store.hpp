@@ -35,7 +35,7 @@ struct PostgresOptions {
 
 /// The durable store that several host processes share: one PostgreSQL database, with claims
 /// and leases so that each instance advances in one process at a time. Made by open().
-class PostgresStore final : public Store {
+class PostgresStore final : public Store, public WorkQueue, public DefinitionArchive {
  public:
   /// Connects to the database `conninfo` names ("postgresql://user@host/db" or "host=… dbname=…")
   /// and brings its tables up to date. Fails if the server cannot be reached, the schema was
@@ -59,14 +59,15 @@ class PostgresStore final : public Store {
       std::string_view collection) const override;
   tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override;
   tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) override;
-  tl::expected<std::vector<std::string>, Error> instances() const override;
+  tl::expected<std::vector<std::string>, Error> instance_ids() const override;
   tl::expected<std::optional<std::string>, Error> find_by_key(
       std::string_view workflow, std::string_view business_key) const override;
   tl::expected<std::vector<std::string>, Error> due(Time now) const override;
   tl::expected<std::vector<std::string>, Error> unfinished() const override;
 
   /// Work shared between processes: claims with leases by the server's clock, fenced writes.
-  bool shares_work() const noexcept override { return true; }
+  WorkQueue* work_queue() noexcept override { return this; }
+  using Store::work_queue;
   tl::expected<std::vector<Claim>, Error> claim(std::string_view worker, Time now,
                                                 std::chrono::milliseconds lease,
                                                 std::size_t most) override;
@@ -81,7 +82,9 @@ class PostgresStore final : public Store {
   /// commit sends when it leaves work to workers; polls as other stores do where it cannot.
   void wait_for_work(std::stop_token stop, std::chrono::milliseconds at_most) override;
 
-  /// Keeps a definition's text under its id and version (again: no change).
+  /// Keeps the text of the definitions it ran, for the command line.
+  DefinitionArchive* definition_archive() noexcept override { return this; }
+  using Store::definition_archive;
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 

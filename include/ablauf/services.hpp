@@ -10,6 +10,7 @@
 #pragma once
 
 #include <ablauf/instance.hpp>
+#include <ablauf/record_source.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -83,9 +84,10 @@ class TaskSink {
 
 /// Where save_record and update_record write when the host keeps the records itself
 /// (EngineConfig::records). Without one, the engine's store keeps them with the steps' outcomes.
-class RecordStore {
+/// Either way records are read through RecordSource (record_source.hpp), which a RecordStore
+/// implements with find().
+class RecordStore : public RecordSource {
  public:
-  virtual ~RecordStore() = default;
   /// Writes a new record; returns its key (`key` if given, else a generated one). Writing the
   /// same idempotency key again returns the first key and writes nothing.
   virtual tl::expected<std::string, std::string> save(const std::string& collection,
@@ -101,6 +103,10 @@ class RecordStore {
   /// The record under `key` in `collection`, if there is one.
   virtual std::optional<boost::json::object> find(const std::string& collection,
                                                   const std::string& key) const = 0;
+
+  /// find(), as a RecordSource reads records.
+  tl::expected<std::optional<boost::json::object>, Error> find_record(
+      std::string_view collection, std::string_view key) const override;
 };
 
 /// Records in memory, for tests and hosts that need no durable ones. Saving under a key that
@@ -115,6 +121,9 @@ class MemoryRecordStore final : public RecordStore {
                                          bool create = false) override;
   std::optional<boost::json::object> find(const std::string& collection,
                                           const std::string& key) const override;
+  /// Every record of the collection, by key.
+  tl::expected<std::vector<StoredRecord>, Error> records(
+      std::string_view collection) const override;
 
  private:
   mutable std::mutex mutex_;

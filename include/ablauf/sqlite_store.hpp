@@ -46,7 +46,7 @@ struct SqliteOptions {
 
 /// The embedded durable store: one SQLite database file, written by one process at a time. Made
 /// by open(); keeps definitions, and shares no work.
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public DefinitionArchive {
  public:
   /// Opens (creating if need be) the database at `path`, or an in-memory one for ":memory:",
   /// and brings its schema up to date. Fails if another process has it open (unless read_only),
@@ -71,13 +71,15 @@ class SqliteStore final : public Store {
       std::string_view collection) const override;
   tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override;
   tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view message_id) override;
-  tl::expected<std::vector<std::string>, Error> instances() const override;
+  tl::expected<std::vector<std::string>, Error> instance_ids() const override;
   tl::expected<std::optional<std::string>, Error> find_by_key(
       std::string_view workflow, std::string_view business_key) const override;
   tl::expected<std::vector<std::string>, Error> due(Time now) const override;
   tl::expected<std::vector<std::string>, Error> unfinished() const override;
 
-  /// Keeps a definition's text under its id and version (again: no change).
+  /// Keeps the text of the definitions it ran, for the command line.
+  DefinitionArchive* definition_archive() noexcept override { return this; }
+  using Store::definition_archive;
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 

@@ -42,7 +42,8 @@ std::string waiting_at(const InstanceState& state) {
   for (const auto& token : state.tokens) {
     if (!out.empty()) out += ", ";
     out += token.step;
-    if (token.state == Token::State::waiting) out += " (" + std::string(to_string(token.waiting_for)) + ")";
+    if (token.state == Token::State::waiting)
+      out += " (" + std::string(to_string(token.waiting_for)) + ")";
   }
   return out;
 }
@@ -50,7 +51,7 @@ std::string waiting_at(const InstanceState& state) {
 int list_instances(const InstancesFlags& flags) {
   auto store = open_store(flags.store.path, true);
   if (!store) return exit_usage;
-  const auto ids = store->instances();
+  const auto ids = store->instance_ids();
   if (!ids) {
     std::cerr << "error: " << ids.error().message << '\n';
     return exit_invalid;
@@ -61,8 +62,8 @@ int list_instances(const InstancesFlags& flags) {
   for (const auto& id : *ids) id_width = std::max(id_width, id.size() + 2);
   const auto id_column = static_cast<int>(id_width);
   if (!flags.json)
-    std::cout << std::left << std::setw(id_column) << "ID" << std::setw(28) << "WORKFLOW" << std::setw(11)
-              << "STATUS" << std::setw(26) << "UPDATED"
+    std::cout << std::left << std::setw(id_column) << "ID" << std::setw(28) << "WORKFLOW"
+              << std::setw(11) << "STATUS" << std::setw(26) << "UPDATED"
               << "AT\n";
   for (const auto& id : *ids) {
     auto instance = read_instance(*store, id);
@@ -157,7 +158,7 @@ int verify_instances(const InstancesFlags& flags) {
   if (!store) return exit_usage;
   std::vector<std::string> ids{flags.id};
   if (flags.id.empty()) {
-    auto all = store->instances();
+    auto all = store->instance_ids();
     if (!all) {
       std::cerr << "error: " << all.error().message << '\n';
       return exit_invalid;

@@ -40,7 +40,12 @@ int keep_definition(Store& store, const WorkflowDefinition& definition, const st
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  const auto kept = store.definitions();
+  auto* archive = store.definition_archive();
+  if (!archive) {
+    std::cerr << "error: this store keeps no definitions, so its instances could not be resumed\n";
+    return exit_stopped;
+  }
+  const auto kept = archive->definitions();
   if (!kept) {
     std::cerr << "error: " << kept.error().message << '\n';
     return exit_stopped;
@@ -53,7 +58,7 @@ int keep_definition(Store& store, const WorkflowDefinition& definition, const st
                    "version\n";
       return exit_invalid;
     }
-  if (auto ok = store.keep_definition({definition.id, definition.version, text.str()}); !ok) {
+  if (auto ok = archive->keep_definition({definition.id, definition.version, text.str()}); !ok) {
     std::cerr << Diagnostic{ok.error()} << '\n';  // located, when the error is
     return exit_stopped;
   }

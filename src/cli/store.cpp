@@ -42,10 +42,15 @@ tl::expected<StoredInstance, Error> read_instance(const Store& store, const std:
   return StoredInstance{std::move(*state), std::move(*history)};
 }
 
+tl::expected<std::vector<StoredDefinition>, Error> kept_definitions(const Store& store) {
+  if (auto* archive = store.definition_archive()) return archive->definitions();
+  return std::vector<StoredDefinition>();
+}
+
 std::optional<WorkflowDefinition> kept_definition(const Store& store, const std::string& workflow,
                                                   std::uint32_t version, const LoadOptions& options,
                                                   std::string_view severity) {
-  const auto kept = store.definitions();
+  const auto kept = kept_definitions(store);
   if (!kept) {
     std::cerr << severity << ": " << kept.error().message << '\n';
     return std::nullopt;
@@ -67,7 +72,7 @@ std::optional<WorkflowDefinition> kept_definition(const Store& store, const std:
 
 std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const Store& store,
                                                  const LoadOptions& options) {
-  const auto kept = store.definitions();
+  const auto kept = kept_definitions(store);
   if (!kept) {
     std::cerr << "error: " << kept.error().message << '\n';
     return std::nullopt;

@@ -33,6 +33,9 @@ struct StoredInstance {
 };
 tl::expected<StoredInstance, Error> read_instance(const Store& store, const std::string& id);
 
+// Every definition the store keeps (see DefinitionArchive); none in a store that keeps none.
+tl::expected<std::vector<StoredDefinition>, Error> kept_definitions(const Store& store);
+
 // The definition the store keeps for `workflow` in `version`, as it was deployed. Prints why
 // not, as `severity` ("error" or "warning"), and returns nothing.
 std::optional<WorkflowDefinition> kept_definition(const Store& store, const std::string& workflow,

@@ -87,8 +87,8 @@ tl::expected<void, Error> record_form(detail::EngineParts& parts, Run& run,
                                       std::string_view step_id, const json::object& answers,
                                       std::span<const FormSignature> signatures,
                                       std::string_view actor) {
-  auto at = at_checklist(run, step_id, answers.empty() && !signatures.empty() ? "a sign-off"
-                                                                              : "answers");
+  auto at =
+      at_checklist(run, step_id, answers.empty() && !signatures.empty() ? "a sign-off" : "answers");
   if (!at) return tl::make_unexpected(std::move(at.error()));
   const StepDefinition& step = *at->step;
   if (auto ok = parts.admit(run, answers, "the answers to step '" + step.id + "'"); !ok) return ok;
@@ -130,9 +130,8 @@ tl::expected<void, Error> record_form(detail::EngineParts& parts, Run& run,
       }
     return index;
   };
-  std::sort(signoffs.begin(), signoffs.end(), [&](const auto& a, const auto& b) {
-    return position(a.first) < position(b.first);
-  });
+  std::sort(signoffs.begin(), signoffs.end(),
+            [&](const auto& a, const auto& b) { return position(a.first) < position(b.first); });
 
   for (auto& [item_id, value] : checked)
     if (auto ok = run.emit(EventType::answer_recorded, step.id,
@@ -225,11 +224,11 @@ tl::expected<void, Error> Engine::deploy(Workflow workflow) {
     if (const auto cycle = call_cycle(definition, calls); !cycle.empty()) {
       std::string path;
       for (const auto& id : cycle) path += (path.empty() ? "" : " → ") + id;
-      result = error(ErrorCode::recursive_call,
-                     "workflow '" + definition.id + "' version " +
-                         std::to_string(definition.version) +
-                         " would close a cycle of calls among the deployed workflows (" + path +
-                         "): each instance would start another, without end");
+      result =
+          error(ErrorCode::recursive_call,
+                "workflow '" + definition.id + "' version " + std::to_string(definition.version) +
+                    " would close a cycle of calls among the deployed workflows (" + path +
+                    "): each instance would start another, without end");
       if (versions.empty()) registry.workflows.erase(definition.id);
       return;
     }
@@ -275,7 +274,7 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
   detail::FollowUp next;
   // Where workers share the store, the new instance is stored first and then advanced under a
   // claim, by this call or by a worker that took it first. Enqueued, it is only stored.
-  const bool store_first = parts.store.shares_work() || options.enqueue;
+  const bool store_first = parts.queue || options.enqueue;
   {
     std::lock_guard lock(parts.lock_for(id));
     auto run = parts.begin(std::move(chosen), id, std::move(started), options.actor);
@@ -309,12 +308,12 @@ tl::expected<std::vector<Event>, Error> Engine::history(std::string_view instanc
   return impl_->store.load(instance);
 }
 
-tl::expected<std::vector<std::string>, Error> Engine::instances() const {
-  return impl_->store.instances();
+tl::expected<std::vector<std::string>, Error> Engine::instance_ids() const {
+  return impl_->store.instance_ids();
 }
 
 tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilter& filter) const {
-  const auto ids = impl_->store.instances();
+  const auto ids = impl_->store.instance_ids();
   if (!ids) return tl::make_unexpected(ids.error());
   std::vector<InstanceState> out;
   for (const auto& id : *ids) {
@@ -341,9 +340,8 @@ tl::expected<void, Error> Engine::answer(std::string_view instance, std::string_
 tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_view step_id,
                                          const json::object& answers, std::string_view actor) {
   auto& parts = *impl_;
-  return parts.change(instance, [&](Run& run) {
-    return record_form(parts, run, step_id, answers, {}, actor);
-  });
+  return parts.change(
+      instance, [&](Run& run) { return record_form(parts, run, step_id, answers, {}, actor); });
 }
 
 tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_view step_id,
@@ -475,7 +473,7 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
   auto direct = parts.change(target, deliver(std::nullopt));
   if (found || (!direct && direct.error().code != ErrorCode::not_found)) return direct;
   if (!loaded) {
-    const auto ids = parts.store.instances();
+    const auto ids = parts.store.instance_ids();
     if (!ids) return tl::make_unexpected(ids.error());
     for (const auto& id : *ids) {
       auto delivered = parts.change(id, deliver(target));
@@ -563,8 +561,7 @@ tl::expected<std::vector<OutboxMail>, Error> Engine::outbox() const {
 
 tl::expected<std::optional<json::object>, Error> Engine::record(std::string_view collection,
                                                                 std::string_view key) const {
-  if (impl_->records) return impl_->records->find(std::string(collection), std::string(key));
-  return impl_->store.find_record(collection, key);
+  return impl_->record_source.find_record(collection, key);
 }
 
 }  // namespace ablauf

@@ -35,7 +35,8 @@ tl::expected<std::size_t, Error> EngineParts::deliver_mail(bool report_waiting) 
     if (!lock) return delivered;  // the thread delivering takes this mail along
     while (mail_pending_.exchange(false)) {
       // In a store that shares work, each mail goes to one process's Mailer at a time.
-      auto queued = store.claim_mail(worker_name, config.worker.lease);
+      auto queued =
+          queue ? queue->claim_mail(worker_name, config.worker.lease) : store.outbox(true);
       if (!queued) return tl::make_unexpected(std::move(queued.error()));
       const Time now = clock.now();
       for (const auto& entry : *queued) {
@@ -65,13 +66,13 @@ tl::expected<std::size_t, Error> EngineParts::deliver_mail(bool report_waiting) 
         }
         // Handed over: only its confirmation is left, however often this must be tried.
         if (auto ok = store.mark_sent(entry.id, handed->second); !ok)
-          return tl::make_unexpected(Error{
-              ok.error().code,
-              "mail " + std::to_string(entry.id) + " of instance '" + entry.instance +
-                  "' was handed to the mailer, but the store could not record it (" +
-                  ok.error().message + "); it will not be handed over again, only recorded",
-              {},
-              {}});
+          return tl::make_unexpected(
+              Error{ok.error().code,
+                    "mail " + std::to_string(entry.id) + " of instance '" + entry.instance +
+                        "' was handed to the mailer, but the store could not record it (" +
+                        ok.error().message + "); it will not be handed over again, only recorded",
+                    {},
+                    {}});
         handed_over_.erase(handed);
         ++delivered;
       }
@@ -79,12 +80,13 @@ tl::expected<std::size_t, Error> EngineParts::deliver_mail(bool report_waiting) 
     lock.unlock();
     if (mail_pending_) continue;  // mail came while the lock was being let go
     if (refused == 0 || (!refused_now && !report_waiting)) return delivered;
-    return tl::make_unexpected(
-        Error{ErrorCode::io_error,
-              std::to_string(refused) + " mail(s) the mailer refused stay queued, to be tried "
-                  "again after a backoff; the first: " + first_refusal,
-              {},
-              {}});
+    return tl::make_unexpected(Error{ErrorCode::io_error,
+                                     std::to_string(refused) +
+                                         " mail(s) the mailer refused stay queued, to be tried "
+                                         "again after a backoff; the first: " +
+                                         first_refusal,
+                                     {},
+                                     {}});
   }
 }
 

@@ -97,6 +97,10 @@ struct EngineParts {
   SystemClock own_clock;
   InlineExecutor own_executor;
   Store& store;
+  // The store's work queue, if it shares work between processes (see WorkQueue); else null.
+  WorkQueue* const queue;
+  // Where records are read: the host's RecordStore, or the store that commits them.
+  const RecordSource& record_source;
   Clock& clock;
   Mailer* mailer;        // the host's, which queued mail is delivered to; or none
   RecordStore* records;  // the host's, which save_record writes through; or the store
@@ -165,7 +169,7 @@ struct EngineParts {
       std::lock_guard lock(lock_for(instance));
       auto claim = claim_one(instance);
       if (!claim) return tl::make_unexpected(std::move(claim.error()));
-      const bool may_advance = !store.shares_work() || claim->has_value();
+      const bool may_advance = !queue || claim->has_value();
       auto run = load(instance);
       if (!run) {
         let_go(*claim);
@@ -250,7 +254,7 @@ struct EngineParts {
   // Why a token waits, as its step_waiting event and timer record it.
   struct Waiting {
     WaitingFor what;
-    boost::json::object details;  // added to the event: the task, the sub-workflow, the event
+    boost::json::object details;    // added to the event: the task, the sub-workflow, the event
     std::optional<Time> timer_due;  // a timer to set, and when it falls due
     TimerPurpose purpose = TimerPurpose::wait;
   };

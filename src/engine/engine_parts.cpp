@@ -42,6 +42,8 @@ tl::expected<std::size_t, Error> Batch::wait() {
 EngineParts::EngineParts(EngineConfig c)
     : config(std::move(c)),
       store(config.store ? *config.store : own_store),
+      queue(store.work_queue()),
+      record_source(config.records ? static_cast<const RecordSource&>(*config.records) : store),
       clock(config.clock ? *config.clock : own_clock),
       mailer(config.mailer),
       records(config.records),
@@ -61,7 +63,9 @@ std::shared_ptr<const Registry> EngineParts::registry() const {
   return registry_;
 }
 
-std::string EngineParts::new_id(std::string_view prefix) { return ids_.next(prefix); }
+std::string EngineParts::new_id(std::string_view prefix) {
+  return ids_.next(prefix);
+}
 
 std::mutex& EngineParts::lock_for(std::string_view instance) const {
   return instance_locks_[std::hash<std::string_view>{}(instance) % instance_locks_.size()];
@@ -293,7 +297,7 @@ void EngineParts::work_loop(const std::string& instance) {
       waiting.swap(slot.waiting);
     }
     Advanced advanced;
-    if (!store.shares_work()) {
+    if (!queue) {
       advanced = advance_one(instance, std::nullopt);
     } else if (auto claim = claim_one(instance); !claim) {
       report(instance, claim.error());

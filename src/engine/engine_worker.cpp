@@ -21,8 +21,8 @@ std::string default_worker_name() {
 }
 
 tl::expected<std::optional<Claim>, Error> EngineParts::claim_one(std::string_view instance) {
-  if (!store.shares_work()) return std::optional<Claim>();
-  auto claim = store.claim_instance(instance, worker_name, config.worker.lease);
+  if (!queue) return std::optional<Claim>();
+  auto claim = queue->claim_instance(instance, worker_name, config.worker.lease);
   if (claim && *claim) {
     ++claimed;
     std::lock_guard lock(held_mutex);
@@ -40,7 +40,7 @@ void EngineParts::let_go(const std::optional<Claim>& claim) {
       held_claims.erase(it);
   }
   // A claim not let go expires with its lease; nothing is lost, it only waits longer.
-  if (auto ok = store.release(*claim); !ok) report(claim->instance, ok.error());
+  if (auto ok = queue->release(*claim); !ok) report(claim->instance, ok.error());
 }
 
 void EngineParts::renew_claims() {
@@ -50,7 +50,7 @@ void EngineParts::renew_claims() {
     for (const auto& [instance, fence] : held_claims) claims.push_back({instance, fence});
   }
   if (claims.empty()) return;
-  auto gone = store.renew(claims, config.worker.lease);
+  auto gone = queue->renew(claims, config.worker.lease);
   if (!gone) return report(claims.front().instance, gone.error());
   lost += gone->size();
 }
@@ -61,14 +61,14 @@ namespace ablauf {
 
 tl::expected<std::size_t, Error> Engine::claim_and_run() {
   auto& parts = *impl_;
-  if (!parts.store.shares_work())
+  if (!parts.queue)
     return tl::make_unexpected(Error{ErrorCode::store_error,
                                      "claim_and_run() needs a store that shares work between "
                                      "processes (PostgresStore)",
                                      {},
                                      {}});
-  auto claims = parts.store.claim(parts.worker_name, parts.clock.now(), parts.config.worker.lease,
-                                  parts.config.worker.batch);
+  auto claims = parts.queue->claim(parts.worker_name, parts.clock.now(), parts.config.worker.lease,
+                                   parts.config.worker.batch);
   if (!claims) return tl::make_unexpected(std::move(claims.error()));
   parts.claimed += claims->size();
   {
@@ -117,7 +117,7 @@ void Engine::run_worker(std::stop_token stop) {
     if (*ran == 0) {
       // Idle: mail refused earlier, or left by a process that died, goes out now.
       parts.deliver_mail_reporting();
-      parts.store.wait_for_work(stop, parts.config.worker.poll_interval);
+      parts.queue->wait_for_work(stop, parts.config.worker.poll_interval);
     }
   }
 }

@@ -125,7 +125,7 @@ void walk(const InstanceState& state, std::span<const Event> history, Kpis& kpis
 }  // namespace
 
 tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& options) {
-  const auto ids = store.instances();
+  const auto ids = store.instance_ids();
   if (!ids) return tl::make_unexpected(ids.error());
   Kpis kpis;
   Gathered g;
@@ -186,7 +186,8 @@ tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& opt
   kpis.tasks.time_to_complete = summarize(std::move(g.task_durations));
 
   if (!g.record_keys.empty()) {
-    const auto invoices = store.records(options.invoices);
+    const RecordSource& records = options.records ? *options.records : store;
+    const auto invoices = records.records(options.invoices);
     if (!invoices) return tl::make_unexpected(invoices.error());
     kpis.receivables = detail::receivables(*invoices, g.record_keys, options.since, kpis.at);
   }

@@ -224,8 +224,8 @@ tl::expected<void, Error> PostgresStore::Impl::chain_events(pq::Connection& db) 
     for (int row = 0; row < rows->size(); ++row) {
       boost::system::error_code parse_error;
       const auto value = json::parse(rows->text(row, 1), parse_error);
-      auto event = parse_error ? tl::expected<Event, Error>(tl::unexpect, Error{})
-                               : event_from_json(value);
+      auto event =
+          parse_error ? tl::expected<Event, Error>(tl::unexpect, Error{}) : event_from_json(value);
       // An event that cannot be read keeps no hash, nor do those after it: verifying the
       // instance names it.
       if (!event) break;
@@ -371,7 +371,7 @@ tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::st
   // All events in one statement: one round trip however many a step made.
   // Each chained to the one before (history.hpp); the first of an instance to its origin.
   std::string list = "[", hashes = "{";
-  std::string previous = found->empty()     ? history_origin(id)
+  std::string previous = found->empty()         ? history_origin(id)
                          : found->is_null(0, 2) ? std::string()
                                                 : std::string(found->text(0, 2));
   auto sequence = expected_last;
@@ -384,13 +384,13 @@ tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::st
     list += text;
     hashes += previous;
   }
-  if (auto ok = db.run("insert_events",
-                       "INSERT INTO ablauf_events (instance, sequence, event, hash) "
-                       "SELECT $1, $2::bigint + e.n, e.value, h.hash "
-                       "FROM json_array_elements($3::json) WITH ORDINALITY AS e(value, n) "
-                       "JOIN unnest($4::text[]) WITH ORDINALITY AS h(hash, n) ON h.n = e.n",
-                       {id, number(static_cast<std::int64_t>(expected_last)), list + "]",
-                        hashes + "}"});
+  if (auto ok =
+          db.run("insert_events",
+                 "INSERT INTO ablauf_events (instance, sequence, event, hash) "
+                 "SELECT $1, $2::bigint + e.n, e.value, h.hash "
+                 "FROM json_array_elements($3::json) WITH ORDINALITY AS e(value, n) "
+                 "JOIN unnest($4::text[]) WITH ORDINALITY AS h(hash, n) ON h.n = e.n",
+                 {id, number(static_cast<std::int64_t>(expected_last)), list + "]", hashes + "}"});
       !ok)
     return failed(ok.error());
   if (snapshot)
@@ -575,7 +575,7 @@ tl::expected<std::vector<std::string>, Error> PostgresStore::Impl::ids(
   return out;
 }
 
-tl::expected<std::vector<std::string>, Error> PostgresStore::instances() const {
+tl::expected<std::vector<std::string>, Error> PostgresStore::instance_ids() const {
   return impl_->ids("select_instances", "SELECT id FROM ablauf_instances ORDER BY created", {});
 }
 
@@ -709,7 +709,7 @@ tl::expected<void, Error> PostgresStore::release(const Claim& claim) {
 }
 
 void PostgresStore::wait_for_work(std::stop_token stop, std::chrono::milliseconds at_most) {
-  if (!impl_->listener.wait(stop, at_most)) Store::wait_for_work(stop, at_most);
+  if (!impl_->listener.wait(stop, at_most)) WorkQueue::wait_for_work(stop, at_most);
 }
 
 tl::expected<std::vector<OutboxMail>, Error> PostgresStore::claim_mail(

@@ -205,7 +205,8 @@ tl::expected<void, Error> SqliteStore::Impl::chain_events() {
     ids.emplace_back(instances->text(0));
   }
   *instances = {};
-  auto events = db.prepare("SELECT sequence, event FROM events WHERE instance = ? ORDER BY sequence");
+  auto events =
+      db.prepare("SELECT sequence, event FROM events WHERE instance = ? ORDER BY sequence");
   if (!events) return failed(events.error());
   auto update = db.prepare("UPDATE events SET hash = ? WHERE instance = ? AND sequence = ?");
   if (!update) return failed(update.error());
@@ -220,8 +221,8 @@ tl::expected<void, Error> SqliteStore::Impl::chain_events() {
       if (!*row) break;
       boost::system::error_code parse_error;
       const auto value = json::parse(events->text(1), parse_error);
-      auto event = parse_error ? tl::expected<Event, Error>(tl::unexpect, Error{})
-                               : event_from_json(value);
+      auto event =
+          parse_error ? tl::expected<Event, Error>(tl::unexpect, Error{}) : event_from_json(value);
       // An event that cannot be read keeps no hash, nor do those after it: verifying the
       // instance names it.
       if (!event) break;
@@ -283,8 +284,7 @@ tl::expected<void, Error> SqliteStore::Impl::prepare() {
        "next_due) VALUES (?, ?, ?, ?, ?, ?, ?)"},
       {&update_instance,
        "UPDATE instances SET last_sequence = ?, status = ?, next_due = ? WHERE id = ?"},
-      {&insert_event,
-       "INSERT INTO events (instance, sequence, event, hash) VALUES (?, ?, ?, ?)"},
+      {&insert_event, "INSERT INTO events (instance, sequence, event, hash) VALUES (?, ?, ?, ?)"},
       {&select_events,
        "SELECT event, hash FROM events WHERE instance = ? AND sequence > ? ORDER BY sequence"},
       {&select_hash, "SELECT hash FROM events WHERE instance = ? AND sequence = ?"},
@@ -644,7 +644,7 @@ tl::expected<std::vector<std::string>, Error> SqliteStore::Impl::ids(sqlite::Sta
   return out;
 }
 
-tl::expected<std::vector<std::string>, Error> SqliteStore::instances() const {
+tl::expected<std::vector<std::string>, Error> SqliteStore::instance_ids() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->ids(impl_->select_instances, [](auto&) {});
 }

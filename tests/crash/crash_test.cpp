@@ -115,7 +115,7 @@ std::optional<std::string> read_everything(const fs::path& db) {
   auto store = ablauf::SqliteStore::open(db.string());
   if (!store) return std::nullopt;
   std::ostringstream all;
-  const auto ids = (*store)->instances();
+  const auto ids = (*store)->instance_ids();
   if (!ids) return std::nullopt;
   for (const auto& id : *ids) {
     const auto history = (*store)->load(id);

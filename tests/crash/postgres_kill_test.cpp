@@ -131,7 +131,7 @@ std::string create_database(const ablauf::test::PostgresServer& server) {
     }
   for (;;) {
     const auto open = (*store)->unfinished();
-    const auto stored = (*store)->instances();
+    const auto stored = (*store)->instance_ids();
     if (open && open->empty() && stored && stored->size() >= std::size_t(mix.stored())) break;
     for (const auto& id : open ? *open : std::vector<std::string>{}) {
       const auto state = engine.get(id);

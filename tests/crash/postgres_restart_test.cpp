@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
       }
       if (r + 1 == restarts) {
         const auto open = b.store->unfinished();
-        const auto all = b.store->instances();
+        const auto all = b.store->instance_ids();
         if (open && all) completed_before_last_restart = int(all->size() - open->size());
       }
     }
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
     const auto deadline = std::chrono::steady_clock::now() + 120s;
     for (;;) {
       const auto open = b.store->unfinished();
-      const auto all = b.store->instances();
+      const auto all = b.store->instance_ids();
       if (open && open->empty() && all && all->size() == 2u * instances) break;
       if (std::chrono::steady_clock::now() > deadline) {
         check(false, "the workers finished every instance within two minutes of the last restart");

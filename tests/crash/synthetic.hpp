@@ -137,7 +137,7 @@ inline void act(ablauf::Engine& engine, const ablauf::InstanceState& state,
 // folding from its history and completed, no step completed twice. Prints the unfinished.
 inline std::vector<std::string> history_failures(const ablauf::Store& store, int instances) {
   std::vector<std::string> failures;
-  const auto ids = store.instances();
+  const auto ids = store.instance_ids();
   if (!ids || ids->size() != static_cast<std::size_t>(instances))
     failures.push_back("every instance and its sub-workflow is in the store once");
   int completed = 0;

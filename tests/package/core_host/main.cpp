@@ -35,7 +35,10 @@ int fail(std::string_view what) {
   std::cerr << "core_host: " << what << '\n';
   return 1;
 }
-int fail(const ablauf::Error& error) { return fail(error.message); }
+int fail(const ablauf::Error& error) {
+  std::cerr << "core_host: " << error << '\n';  // FILE:LINE:COL: error: … where it has a place
+  return 1;
+}
 int fail(const ablauf::Diagnostics& problems) {
   std::cerr << problems;
   return 1;
@@ -59,7 +62,8 @@ int main(int argc, char** argv) {
 
   auto id = engine.start("credit_check", {{"customer", "K-1"}, {"invoice", "R-2026-17"}});
   if (!id) return fail(id.error());
-  if (auto waiting = engine.get(*id); !waiting || waiting->status != ablauf::InstanceStatus::waiting)
+  if (auto waiting = engine.get(*id);
+      !waiting || waiting->status != ablauf::InstanceStatus::waiting)
     return fail("the instance does not wait for the bank feed");
   if (auto paid = engine.finish_step(*id, "await", ablauf::StepResult::completed({{"paid", true}}));
       !paid)
