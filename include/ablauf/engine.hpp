@@ -98,13 +98,6 @@ struct WorkerOptions {
   std::chrono::milliseconds poll_interval{200};
 };
 
-/// What a worker did (Engine::worker_stats), since the engine was made.
-struct WorkerStats {
-  std::uint64_t claimed = 0;  ///< claims taken, by workers and calls
-  std::uint64_t fenced = 0;   ///< writes refused because another worker had taken the claim over
-  std::uint64_t lost = 0;     ///< claims found lost when renewing them
-};
-
 /// How soon a mail the Mailer refused is handed to it again (Engine::deliver_mail()): after
 /// `initial`, doubled with each refusal, at most `longest`. Kept in the engine's memory: a new
 /// process tries each queued mail at once.

@@ -65,4 +65,11 @@ class WorkQueue {
   virtual void wait_for_work(std::stop_token stop, std::chrono::milliseconds at_most);
 };
 
+/// What a worker did (Engine::worker_stats), since the engine was made.
+struct WorkerStats {
+  std::uint64_t claimed = 0;  ///< claims taken, by workers and calls
+  std::uint64_t fenced = 0;   ///< writes refused because another worker had taken the claim over
+  std::uint64_t lost = 0;     ///< claims found lost when renewing them
+};
+
 }  // namespace ablauf

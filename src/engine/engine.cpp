@@ -1,5 +1,6 @@
 #include "engine_impl.hpp"
 
+#include "sha256.hpp"
 #include "suggest.hpp"
 #include "value_text.hpp"
 
@@ -91,7 +92,9 @@ tl::expected<void, Error> record_form(detail::EngineParts& parts, Run& run,
       at_checklist(run, step_id, answers.empty() && !signatures.empty() ? "a sign-off" : "answers");
   if (!at) return tl::make_unexpected(std::move(at.error()));
   const StepDefinition& step = *at->step;
-  if (auto ok = parts.admit(run, answers, "the answers to step '" + step.id + "'"); !ok) return ok;
+  if (auto ok = parts.limits.admit(run.state, answers, "the answers to step '" + step.id + "'");
+      !ok)
+    return ok;
 
   std::vector<std::pair<std::string, json::value>> checked;
   for (const auto& [item_id, value] : answers) {
@@ -165,7 +168,7 @@ tl::expected<void, Error> record_form(detail::EngineParts& parts, Run& run,
 Engine::Engine(EngineConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 Engine::~Engine() {
-  impl_->wait_idle();  // work on the executor refers to the engine
+  impl_->scheduler.wait_idle();  // work on the executor refers to the engine
 }
 
 namespace {
@@ -200,21 +203,17 @@ std::optional<Error> step_without_adapter(
 tl::expected<void, Error> Engine::deploy(Workflow workflow) {
   if (auto checked = check_config(impl_->config); !checked) return checked;
   const auto& definition = workflow.definition();
-  tl::expected<void, Error> result;
-  impl_->edit_registry([&](detail::Registry& registry) {
+  // An edit that fails leaves what is deployed as it was.
+  return impl_->deployments.edit([&](detail::Registry& registry) -> tl::expected<void, Error> {
     // Every step must have something to run it: checked here, where the engine's adapters are
     // known, rather than when an instance first reaches the step.
-    if (auto unrunnable = step_without_adapter(workflow, registry.adapters)) {
-      result = tl::make_unexpected(std::move(*unrunnable));
-      return;
-    }
+    if (auto unrunnable = step_without_adapter(workflow, registry.adapters))
+      return tl::make_unexpected(std::move(*unrunnable));
     auto& versions = registry.workflows[definition.id];
-    if (versions.count(definition.version)) {
-      result = error(ErrorCode::invalid_value, "workflow '" + definition.id + "' version " +
-                                                   std::to_string(definition.version) +
-                                                   " is already deployed; deploy a new version");
-      return;
-    }
+    if (versions.count(definition.version))
+      return error(ErrorCode::invalid_value, "workflow '" + definition.id + "' version " +
+                                                 std::to_string(definition.version) +
+                                                 " is already deployed; deploy a new version");
     // A cycle of calls among deployed workflows would nest instances until max_call_depth fails
     // them: refused here, as the loader refuses a workflow that calls itself.
     std::map<std::string, std::vector<std::string>, std::less<>> calls;
@@ -224,23 +223,23 @@ tl::expected<void, Error> Engine::deploy(Workflow workflow) {
     if (const auto cycle = call_cycle(definition, calls); !cycle.empty()) {
       std::string path;
       for (const auto& id : cycle) path += (path.empty() ? "" : " → ") + id;
-      result =
-          error(ErrorCode::recursive_call,
-                "workflow '" + definition.id + "' version " + std::to_string(definition.version) +
-                    " would close a cycle of calls among the deployed workflows (" + path +
-                    "): each instance would start another, without end");
-      if (versions.empty()) registry.workflows.erase(definition.id);
-      return;
+      return error(ErrorCode::recursive_call,
+                   "workflow '" + definition.id + "' version " +
+                       std::to_string(definition.version) +
+                       " would close a cycle of calls among the deployed workflows (" + path +
+                       "): each instance would start another, without end");
     }
     const auto version = definition.version;
     versions.emplace(version, std::make_shared<const Workflow>(std::move(workflow)));
+    return {};
   });
-  return result;
 }
 
 void Engine::register_adapter(std::string type, std::shared_ptr<Adapter> adapter) {
-  impl_->edit_registry(
-      [&](detail::Registry& registry) { registry.adapters[std::move(type)] = std::move(adapter); });
+  impl_->deployments.edit([&](detail::Registry& registry) {
+    registry.adapters[std::move(type)] = std::move(adapter);
+    return true;
+  });
 }
 
 tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::value input,
@@ -251,7 +250,7 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
     if (!existing) return tl::make_unexpected(std::move(existing.error()));
     if (*existing) return **existing;
   }
-  const auto registry = parts.registry();
+  const auto registry = parts.deployments.current();
   const auto versions = registry->workflows.find(workflow);
   if (versions == registry->workflows.end()) {
     std::vector<std::string_view> names;
@@ -274,9 +273,9 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
   detail::FollowUp next;
   // Where workers share the store, the new instance is stored first and then advanced under a
   // claim, by this call or by a worker that took it first. Enqueued, it is only stored.
-  const bool store_first = parts.queue || options.enqueue;
+  const bool store_first = parts.claims.shared() || options.enqueue;
   {
-    std::lock_guard lock(parts.lock_for(id));
+    std::lock_guard lock(parts.cache.lock_for(id));
     auto run = parts.begin(std::move(chosen), id, std::move(started), options.actor);
     if (!run) return tl::make_unexpected(std::move(run.error()));
     if (auto ok = parts.settle(*run, !store_first); !ok) {
@@ -408,7 +407,9 @@ tl::expected<void, Error> Engine::finish_step(std::string_view instance, std::st
     const std::uint32_t attempt = token->attempt;
     switch (result.kind) {
       case StepResult::Kind::completed:
-        if (auto ok = parts.admit(run, result.output, "the output of step '" + step.id + "'"); !ok)
+        if (auto ok = parts.limits.admit(run.state, result.output,
+                                         "the output of step '" + step.id + "'");
+            !ok)
           return ok;
         return parts.complete(run, id, step, std::move(result.output));
       case StepResult::Kind::failed:
@@ -453,13 +454,14 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
     return [&, key](Run& run) -> tl::expected<void, Error> {
       loaded = true;
       const Time now = parts.clock.now();
-      const auto token = awaiting(run, event, key, parts.evaluation(now));
+      const auto token = awaiting(run, event, key, parts.limits.evaluation(now));
       // Failing the change leaves the instance as stored: a signal it does not wait for must
       // not advance it (fire its due timers, say) on the way to being refused.
       if (!token) return error(ErrorCode::not_found, "not waiting");
       found = true;
       const StepDefinition& step = *run.workflow->find_step(token_step(run.state, *token));
-      if (auto ok = parts.admit(run, payload, "the payload of event '" + std::string(event) + "'");
+      if (auto ok = parts.limits.admit(run.state, payload,
+                                       "the payload of event '" + std::string(event) + "'");
           !ok)
         return ok;
       if (auto ok = run.emit(EventType::signal_received, step.id,
@@ -489,10 +491,10 @@ tl::expected<std::size_t, Error> Engine::run_due() {
   auto& parts = *impl_;
   auto due = parts.store.due(parts.clock.now());
   if (!due) return tl::make_unexpected(std::move(due.error()));
-  auto fired = parts.advance_all(std::move(*due));
+  auto fired = parts.scheduler.advance_all(std::move(*due));
   // Also what a Mailer refused before, or took while the store could not record it. Work that
   // failed (the store refusing its outcome) is the caller's to hear of first.
-  auto delivered = parts.deliver_mail();
+  auto delivered = parts.mail.deliver();
   if (!fired) return fired;
   if (!delivered) return tl::make_unexpected(std::move(delivered.error()));
   return fired;
@@ -510,17 +512,17 @@ tl::expected<std::size_t, Error> Engine::resume(std::string_view instance) {
     ids.emplace_back(instance);
   }
   const std::size_t count = ids.size();
-  auto advanced = parts.advance_all(std::move(ids));
+  auto advanced = parts.scheduler.advance_all(std::move(ids));
   // Mail an earlier process queued and could not hand over (it was killed, or the Mailer
   // refused) goes out now, whether or not its instance had work left.
-  auto delivered = parts.deliver_mail();
+  auto delivered = parts.mail.deliver();
   if (!advanced) return tl::make_unexpected(std::move(advanced.error()));
   if (!delivered) return tl::make_unexpected(std::move(delivered.error()));
   return count;
 }
 
 void Engine::wait_idle() {
-  impl_->wait_idle();
+  impl_->scheduler.wait_idle();
 }
 
 tl::expected<void, Error> Engine::cancel(std::string_view instance, std::string_view actor,
@@ -552,7 +554,7 @@ tl::expected<void, Error> Engine::cancel(std::string_view instance, std::string_
 }
 
 tl::expected<std::size_t, Error> Engine::deliver_mail() {
-  return impl_->deliver_mail();
+  return impl_->mail.deliver();
 }
 
 tl::expected<std::vector<OutboxMail>, Error> Engine::outbox() const {

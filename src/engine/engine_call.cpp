@@ -22,7 +22,8 @@ tl::expected<void, Error> EngineParts::return_from_calls(Run& run) {
     const StepDefinition& step = *run.workflow->find_step(waiting->step);
     if (callee->status == InstanceStatus::completed) {
       json::object output{{"instance", child}, {"vars", callee->data.as_object().at("vars")}};
-      if (auto ok = admit(run, output, "the result of sub-workflow '" + child + "'"); !ok) {
+      if (auto ok = limits.admit(run.state, output, "the result of sub-workflow '" + child + "'");
+          !ok) {
         if (auto failed = fail(run, token, step, waiting->attempt, ok.error().message, false);
             !failed)
           return failed;

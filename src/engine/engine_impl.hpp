@@ -1,36 +1,28 @@
-// The engine's inner parts (internal): the state of one call, how instances are locked and
-// scheduled, and how steps run.
+// The engine's inner parts (internal): one call's view of an instance (Run), and EngineParts,
+// which runs steps with the help of the classes beside this header: what is deployed
+// (deployments.hpp), the instance cache and locks (instance_cache.hpp), the scheduler
+// (scheduler.hpp), claims in a store that shares work (claims.hpp), mail delivery
+// (mail_delivery.hpp) and the limits of running instances (run_limits.hpp).
 #pragma once
 
 #include "ablauf/engine.hpp"
 #include "ablauf/executor.hpp"
+#include "engine/claims.hpp"
+#include "engine/deployments.hpp"
 #include "engine/id_generator.hpp"
+#include "engine/instance_cache.hpp"
+#include "engine/mail_delivery.hpp"
+#include "engine/run_limits.hpp"
+#include "engine/scheduler.hpp"
 #include "failure.hpp"
-#include "sha256.hpp"
 
-#include <array>
-#include <atomic>
-#include <condition_variable>
-#include <list>
-#include <map>
-#include <mutex>
-#include <unordered_map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace ablauf::detail {
-
-// The length of `value` as compact JSON, without building the text.
-std::size_t serialized_size(const boost::json::value& value);
-
-// What is deployed. Replaced whole when something is deployed or registered, so that a call
-// reads one consistent snapshot and a step looks up its adapter without taking a lock.
-struct Registry {
-  std::map<std::string, std::map<std::uint32_t, std::shared_ptr<const Workflow>>, std::less<>>
-      workflows;
-  std::map<std::string, std::shared_ptr<Adapter>, std::less<>> adapters;
-
-  // The version asked for, or the newest when `version` is 0; null if not deployed.
-  std::shared_ptr<const Workflow> find(std::string_view workflow, std::uint32_t version) const;
-};
 
 // One instance while a call changes it: its state, its workflow, and the events made so far.
 // Each event is applied at once, so later decisions in the same call see it; the events are
@@ -67,73 +59,41 @@ struct FollowUp {
   bool mail = false;
 };
 
-// What advancing one instance came to: the timers it fired, and the error that stopped it (the
-// store failing, say), if one did.
-struct Advanced {
-  std::size_t fired = 0;
-  std::optional<Error> error;
-};
-
-// Callers waiting for a set of scheduled instances (run_due()): counts what is left to do, and
-// keeps the first error, so that a caller learns that work it asked for was not done.
-class Batch {
- public:
-  void add();
-  void done(const Advanced& advanced);
-  // Waits until every instance is done; returns the timers fired, or the first error.
-  tl::expected<std::size_t, Error> wait();
-
- private:
-  std::mutex mutex_;
-  std::condition_variable finished_;
-  std::size_t pending_ = 0;
-  std::size_t fired_ = 0;
-  std::optional<Error> error_;
-};
-
 struct EngineParts {
   EngineConfig config;
   MemoryStore own_store;
   SystemClock own_clock;
   InlineExecutor own_executor;
   Store& store;
-  // The store's work queue, if it shares work between processes (see WorkQueue); else null.
-  WorkQueue* const queue;
   // Where records are read: the host's RecordStore, or the store that commits them.
   const RecordSource& record_source;
   Clock& clock;
-  Mailer* mailer;        // the host's, which queued mail is delivered to; or none
-  RecordStore* records;  // the host's, which save_record writes through; or the store
   Executor& executor;
   // With an InlineExecutor, the work a call causes is done under the call's own lock and
   // stored with what it recorded: one append instead of two, and the same order of events.
   const bool work_in_call;
 
+  RunLimits limits;
+  Deployments deployments;
+  InstanceCache cache;
+  Claims claims;
+  MailDelivery mail;
+  Scheduler scheduler;
+
   explicit EngineParts(EngineConfig c);
 
-  // --- what is deployed
-  std::shared_ptr<const Registry> registry() const;
-  template <class Edit>
-  void edit_registry(Edit&& edit) {
-    std::lock_guard lock(registry_mutex_);
-    auto copy = std::make_shared<Registry>(*registry_);
-    edit(*copy);
-    registry_ = std::move(copy);
-  }
-
-  // --- instances, each changed by one thread at a time
-  // The lock of an instance. Locks are striped (an instance shares its lock with others), so
-  // no code may hold two: work on another instance is scheduled, never done in place.
-  std::mutex& lock_for(std::string_view instance) const;
+  // --- instances, each changed by one thread at a time (engine_parts.cpp)
   // The instance as of its last stored event, for a caller holding its lock. Takes the state
   // out of the cache; keep() puts it back.
-  tl::expected<Run, Error> load(std::string_view instance) const;
+  tl::expected<Run, Error> load(std::string_view instance);
   // Returns the state of a fully committed run to the cache.
-  void keep(Run&& run) const;
+  void keep(Run&& run);
   // keep(), and what the run leaves to do once the lock is let go.
-  FollowUp release(Run&& run) const;
+  FollowUp release(Run&& run);
   // Does it, with no instance locked.
   void follow_up(FollowUp next);
+  // Under the instance's lock: a copy of its state.
+  tl::expected<InstanceState, Error> read(std::string_view instance);
   // Appends the run's events to the store.
   tl::expected<void, Error> commit(Run& run);
   // Before a step's action leaves the engine (an adapter, the host's task list): stores the
@@ -145,16 +105,7 @@ struct EngineParts {
   tl::expected<void, Error> settle(Run& run, bool advance = true);
   // Hands an error no caller waits for to config.on_error.
   void report(const std::string& instance, const Error& error) const;
-
-  // --- mail (engine_effects.cpp)
-  // Hands the outbox's queued mail to the mailer, each marked sent once it took it; returns how
-  // many. One thread delivers at a time; others leave their mail to it. A mail is queued, then
-  // handed over, then confirmed (marked sent in the store): one whose confirmation the store
-  // could not record is never handed over again by this engine, only confirmed later; one the
-  // mailer refused waits out a backoff (EngineConfig::mail_retry) before it is tried again. The
-  // error names the mail refused now, and with `report_waiting` also that still waiting.
-  tl::expected<std::size_t, Error> deliver_mail(bool report_waiting = true);
-  // The same, for work no caller waits for: a refusal goes to on_error, once.
+  // Delivers queued mail for work no caller waits for: a refusal goes to on_error, once.
   void deliver_mail_reporting();
 
   // Under the instance's lock: applies `change` (which records what a caller did), stores its
@@ -166,13 +117,13 @@ struct EngineParts {
   tl::expected<void, Error> change(std::string_view instance, Change&& change_run) {
     FollowUp next;
     for (int attempt = 1;; ++attempt) {
-      std::lock_guard lock(lock_for(instance));
-      auto claim = claim_one(instance);
+      std::lock_guard lock(cache.lock_for(instance));
+      auto claim = claims.claim_one(instance);
       if (!claim) return tl::make_unexpected(std::move(claim.error()));
-      const bool may_advance = !queue || claim->has_value();
+      const bool may_advance = !claims.shared() || claim->has_value();
       auto run = load(instance);
       if (!run) {
-        let_go(*claim);
+        claims.let_go(*claim);
         return tl::make_unexpected(std::move(run.error()));
       }
       if (*claim) run->fence = (*claim)->fence;
@@ -183,7 +134,7 @@ struct EngineParts {
                          run->base_sequence == before && attempt < 5;
       const bool more = ok && may_advance && !work_in_call && has_work(run->state);
       next = release(std::move(*run));
-      let_go(*claim);
+      claims.let_go(*claim);
       if (raced) continue;
       if (!ok) return ok;
       if (more) next.wake.emplace_back(instance);
@@ -193,47 +144,14 @@ struct EngineParts {
     return {};
   }
 
-  // --- sharing work (engine_worker.cpp)
-  // A claim on the instance, in a store that shares work; none when another worker holds it,
-  // and none needed elsewhere.
-  tl::expected<std::optional<Claim>, Error> claim_one(std::string_view instance);
-  // Lets a claim go (if any).
-  void let_go(const std::optional<Claim>& claim);
-  // Renews every claim this engine holds; counts those lost.
-  void renew_claims();
-  std::string worker_name;
-  std::atomic<std::uint64_t> claimed{0}, fenced{0}, lost{0};
-  std::mutex held_mutex;
-  std::map<std::string, std::uint64_t, std::less<>> held_claims;  // instance → fence
-
-  // Under the instance's lock: a copy of its state.
-  tl::expected<InstanceState, Error> read(std::string_view instance) const;
-
-  // --- scheduling
-  // Has the executor advance the instance: run its ready steps, fire its due timers, take the
-  // results of finished sub-workflows. Work already scheduled for it takes this along.
-  void schedule(std::string instance, std::shared_ptr<Batch> batch = nullptr);
-  // Schedules every instance given and waits until each is done; returns the timers fired, or
-  // the first error that stopped one of them (all of them are advanced as far as they go).
-  tl::expected<std::size_t, Error> advance_all(std::vector<std::string> instances);
+  // --- advancing (engine_parts.cpp)
   // Under the instance's lock, and under its claim if one is given: loads it, works it, stores
   // the outcome; lets the claim go. An error is reported (config.on_error) and returned.
   Advanced advance_one(const std::string& instance, const std::optional<Claim>& claim);
-  void wait_idle();
+  // What the scheduler runs for an instance: advance_one(), under a claim where the store
+  // shares work (none if another worker holds the instance: it is at it).
+  Advanced advance_scheduled(const std::string& instance);
   bool has_work(const InstanceState& state) const;
-
-  // --- limits (engine_limits.cpp)
-  // The options of an evaluation, or a rendering, at `now` within config.limits.
-  EvaluationOptions evaluation(Time now) const;
-  DynamicEvaluationOptions rendering(Time now, Escape escape) const;
-  // Lets `value` (described by `what`, e.g. "the output of step 'fetch'") into the run's
-  // data, or says which limit it would pass: max_output_bytes or max_data_bytes.
-  tl::expected<void, Error> admit(const Run& run, const boost::json::value& value,
-                                  std::string_view what) const;
-  // Refuses a timer or due date (`what`) farther ahead of `now` than max_timer_horizon.
-  tl::expected<void, Error> check_horizon(Time due, Time now, std::string_view what) const;
-  // Refuses to start `step` once the instance has run max_activations steps.
-  tl::expected<void, Error> check_activations(const Run& run, const std::string& step) const;
 
   // --- running steps (engine_run.cpp)
   // One pass of scheduled work; returns the number of timers fired.
@@ -277,42 +195,8 @@ struct EngineParts {
   std::string new_id(std::string_view prefix);
 
  private:
-  void work_loop(const std::string& instance);
-
-  mutable std::mutex registry_mutex_;
-  std::shared_ptr<const Registry> registry_;
-
-  mutable std::array<std::mutex, 64> instance_locks_;
-  mutable std::mutex cache_mutex_;
-  // The states of instances not being changed, most recently used first, and where each is.
-  mutable std::list<InstanceState> recent_;
-  mutable std::map<std::string_view, std::list<InstanceState>::iterator> states_;
-
-  struct Slot {
-    bool again = false;  // scheduled again while its work ran
-    std::vector<std::shared_ptr<Batch>> waiting;
-  };
-  std::mutex schedule_mutex_;
-  std::condition_variable idle_;
-  std::unordered_map<std::string, Slot> slots_;  // instances scheduled or being advanced
-
-  std::mutex mail_mutex_;
-  std::atomic<bool> mail_pending_{false};
-  // Under mail_mutex_: mail the mailer took whose hand-over the store has not recorded yet, by
-  // outbox id, with the message id the mailer gave.
-  std::map<std::int64_t, std::string> handed_over_;
-  // Under mail_mutex_: mail the mailer refused, by outbox id: how often, and when to try again.
-  struct MailRetry {
-    std::uint32_t refusals = 0;
-    Time not_before{};
-  };
-  std::map<std::int64_t, MailRetry> refused_mail_;
-
-  detail::IdGenerator ids_;
+  IdGenerator ids_;
 };
-
-// "<host name>:<process id>": the name a worker's claims go under unless the host gives one.
-std::string default_worker_name();
 
 // The idempotency key of the attempt a token is at: "<instance>/<step>/<sequence of its
 // step_started event>", the same when the attempt runs again after a crash.

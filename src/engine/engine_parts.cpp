@@ -1,15 +1,28 @@
-// How the engine keeps instances: the deployed registry, instance locks, the state cache,
-// storing events, and scheduling work on the executor.
+// How the engine keeps instances: loading them through the cache, storing their events, and
+// advancing them, under claims where the store shares work.
 #include "engine_impl.hpp"
 
 #include "ablauf/history.hpp"
 
 #include <algorithm>
 #include <cstdio>
-#include <functional>
 
 namespace ablauf::detail {
 namespace json = boost::json;
+namespace {
+
+// What is deployed at first: with a host's RecordStore, save_record and update_record write
+// through it; else the store keeps the records, written with the steps' outcomes.
+Registry initial_registry(RecordStore* records) {
+  Registry registry;
+  if (records) {
+    registry.adapters.emplace("save_record", make_save_record(*records));
+    registry.adapters.emplace("update_record", make_update_record(*records));
+  }
+  return registry;
+}
+
+}  // namespace
 
 std::shared_ptr<const Workflow> Registry::find(std::string_view workflow,
                                                std::uint32_t version) const {
@@ -20,70 +33,34 @@ std::shared_ptr<const Workflow> Registry::find(std::string_view workflow,
   return chosen == versions->second.end() ? nullptr : chosen->second;
 }
 
-void Batch::add() {
-  std::lock_guard lock(mutex_);
-  ++pending_;
-}
-
-void Batch::done(const Advanced& advanced) {
-  std::lock_guard lock(mutex_);
-  fired_ += advanced.fired;
-  if (advanced.error && !error_) error_ = advanced.error;
-  if (--pending_ == 0) finished_.notify_all();
-}
-
-tl::expected<std::size_t, Error> Batch::wait() {
-  std::unique_lock lock(mutex_);
-  finished_.wait(lock, [&] { return pending_ == 0; });
-  if (error_) return tl::make_unexpected(*error_);
-  return fired_;
-}
-
 EngineParts::EngineParts(EngineConfig c)
     : config(std::move(c)),
       store(config.store ? *config.store : own_store),
-      queue(store.work_queue()),
       record_source(config.records ? static_cast<const RecordSource&>(*config.records) : store),
       clock(config.clock ? *config.clock : own_clock),
-      mailer(config.mailer),
-      records(config.records),
       executor(config.executor ? *config.executor : own_executor),
-      work_in_call(dynamic_cast<InlineExecutor*>(&executor) != nullptr) {
-  auto initial = std::make_shared<Registry>();
-  if (records) {  // else the store keeps the records, written with the steps' outcomes
-    initial->adapters.emplace("save_record", make_save_record(*records));
-    initial->adapters.emplace("update_record", make_update_record(*records));
-  }
-  registry_ = std::move(initial);
-  worker_name = config.worker.name.empty() ? default_worker_name() : config.worker.name;
-}
-
-std::shared_ptr<const Registry> EngineParts::registry() const {
-  std::lock_guard lock(registry_mutex_);
-  return registry_;
-}
+      work_in_call(dynamic_cast<InlineExecutor*>(&executor) != nullptr),
+      limits(config.limits),
+      deployments(initial_registry(config.records)),
+      cache(config.cached_instances),
+      claims(store.work_queue(),
+             config.worker.name.empty() ? default_worker_name() : config.worker.name,
+             config.worker.lease,
+             [this](const std::string& instance, const Error& error) { report(instance, error); }),
+      mail(store, store.work_queue(), config.mailer, clock, config.mail_retry, claims.worker(),
+           config.worker.lease),
+      scheduler(executor,
+                [this](const std::string& instance) { return advance_scheduled(instance); }) {}
 
 std::string EngineParts::new_id(std::string_view prefix) {
   return ids_.next(prefix);
 }
 
-std::mutex& EngineParts::lock_for(std::string_view instance) const {
-  return instance_locks_[std::hash<std::string_view>{}(instance) % instance_locks_.size()];
-}
-
-tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
+tl::expected<Run, Error> EngineParts::load(std::string_view instance) {
   // The state as last seen, brought up to date with the events stored since: a call costs what
   // changed, not the whole history. Another engine on the same store only adds to the tail.
   Run run;
-  {
-    std::lock_guard lock(cache_mutex_);
-    if (const auto cached = states_.find(instance); cached != states_.end()) {
-      const auto where = cached->second;
-      states_.erase(cached);  // before its key, which views the state's id, goes
-      run.state = std::move(*where);
-      recent_.erase(where);
-    }
-  }
+  if (auto cached = cache.take(instance)) run.state = std::move(*cached);
   auto& state = run.state;
   if (state.last_sequence == 0) {  // not in the cache: start from the latest snapshot
     auto snapshot = store.load_snapshot(instance);
@@ -108,7 +85,7 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
       if (auto ok = state.apply(event); !ok) return tl::make_unexpected(std::move(ok.error()));
   if (state.last_sequence == 0)
     return error(ErrorCode::not_found, "there is no instance '" + std::string(instance) + "'");
-  run.registry = registry();
+  run.registry = deployments.current();
   run.workflow = run.registry->find(state.workflow_id, state.version);
   if (!run.workflow || run.workflow->definition().version != state.version)
     return error(ErrorCode::not_found,
@@ -119,36 +96,33 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) const {
   return run;
 }
 
-void EngineParts::keep(Run&& run) const {
+void EngineParts::keep(Run&& run) {
   // A run with events it could not store no longer matches the store: read it afresh next time.
   if (run.base_sequence != run.state.last_sequence || run.state.last_sequence == 0) return;
   // A finished instance never changes again: the store answers the rare read, and the cache
   // stays the size of the work in flight.
-  if (run.state.finished() || config.cached_instances == 0) return;
-  std::lock_guard lock(cache_mutex_);
-  // An instance leaves the cache while it is changed; were it kept twice, the newer state wins.
-  if (const auto stale = states_.find(run.state.id); stale != states_.end()) {
-    const auto where = stale->second;
-    states_.erase(stale);
-    recent_.erase(where);
-  }
-  recent_.push_front(std::move(run.state));
-  states_.emplace(recent_.front().id, recent_.begin());
-  while (recent_.size() > config.cached_instances) {
-    states_.erase(recent_.back().id);
-    recent_.pop_back();
-  }
+  if (run.state.finished()) return;
+  cache.put(std::move(run.state));
 }
 
-FollowUp EngineParts::release(Run&& run) const {
+FollowUp EngineParts::release(Run&& run) {
   FollowUp next{std::move(run.wake), run.mail_queued};
   keep(std::move(run));
   return next;
 }
 
 void EngineParts::follow_up(FollowUp next) {
-  for (auto& id : next.wake) schedule(std::move(id));
+  for (auto& id : next.wake) scheduler.schedule(std::move(id));
   if (next.mail) deliver_mail_reporting();
+}
+
+tl::expected<InstanceState, Error> EngineParts::read(std::string_view instance) {
+  std::lock_guard lock(cache.lock_for(instance));
+  auto run = load(instance);
+  if (!run) return tl::make_unexpected(std::move(run.error()));
+  InstanceState state = run->state;
+  keep(std::move(*run));
+  return state;
 }
 
 tl::expected<void, Error> EngineParts::commit(Run& run) {
@@ -191,31 +165,30 @@ tl::expected<void, Error> EngineParts::settle(Run& run, bool advance) {
   return ok;
 }
 
-tl::expected<InstanceState, Error> EngineParts::read(std::string_view instance) const {
-  std::lock_guard lock(lock_for(instance));
-  auto run = load(instance);
-  if (!run) return tl::make_unexpected(std::move(run.error()));
-  InstanceState state = run->state;
-  keep(std::move(*run));
-  return state;
+void EngineParts::report(const std::string& instance, const Error& error) const {
+  // Work runs on the executor, where no caller is waiting for an answer.
+  if (config.on_error)
+    config.on_error(instance, error);
+  else
+    std::fprintf(stderr, "ablauf: instance %s: %s\n", instance.c_str(), error.message.c_str());
+}
+
+void EngineParts::deliver_mail_reporting() {
+  // Mail still waiting out its backoff was reported when it was refused.
+  if (auto delivered = mail.deliver(false); !delivered) report({}, delivered.error());
 }
 
 tl::expected<Run, Error> EngineParts::begin(std::shared_ptr<const Workflow> workflow,
                                             std::string id, json::object started,
                                             std::string actor) {
   Run run;
-  run.registry = registry();
+  run.registry = deployments.current();
   run.workflow = std::move(workflow);
   run.state.id = std::move(id);
   run.max_history_events = config.limits.max_history_events;
-  if (const auto* input = started.if_contains("input")) {
-    const auto size = serialized_size(*input);
-    if (size > config.limits.max_data_bytes)
-      return error(ErrorCode::data_too_large, "the input is " + std::to_string(size) +
-                                                  " bytes as JSON, more than the limit of " +
-                                                  std::to_string(config.limits.max_data_bytes) +
-                                                  " (max_data_bytes)");
-  }
+  if (const auto* input = started.if_contains("input"))
+    if (auto ok = limits.admit_input(*input); !ok)
+      return tl::make_unexpected(std::move(ok.error()));
   started.insert_or_assign("start", run.workflow->definition().start);
   if (auto ok = run.emit(EventType::instance_started, {}, std::move(started), clock.now(),
                          std::move(actor));
@@ -233,42 +206,17 @@ bool EngineParts::has_work(const InstanceState& state) const {
                      [&](const Timer& t) { return t.due <= now; });
 }
 
-void EngineParts::schedule(std::string instance, std::shared_ptr<Batch> batch) {
-  {
-    std::lock_guard lock(schedule_mutex_);
-    auto [slot, fresh] = slots_.try_emplace(instance);
-    if (batch) {
-      batch->add();
-      slot->second.waiting.push_back(std::move(batch));
-    }
-    if (!fresh) {
-      slot->second.again = true;  // its work is under way: one more pass takes this along
-      return;
-    }
-  }
-  executor.post([this, id = std::move(instance)] { work_loop(id); });
-}
-
-tl::expected<std::size_t, Error> EngineParts::advance_all(std::vector<std::string> instances) {
-  auto batch = std::make_shared<Batch>();
-  batch->add();  // held until every instance is scheduled
-  for (auto& id : instances) schedule(std::move(id), batch);
-  batch->done({});
-  return batch->wait();
-}
-
 Advanced EngineParts::advance_one(const std::string& instance, const std::optional<Claim>& claim) {
   Advanced advanced;
-  std::size_t& fired = advanced.fired;
   FollowUp next;
   {
-    std::lock_guard lock(lock_for(instance));
+    std::lock_guard lock(cache.lock_for(instance));
     auto run = load(instance);
     tl::expected<void, Error> ok;
     if (run) {
       if (claim) run->fence = claim->fence;
       auto worked = work(*run);
-      if (worked) fired = *worked;
+      if (worked) advanced.fired = *worked;
       ok = worked ? commit(*run) : tl::make_unexpected(worked.error());
       // A run that could not store its events is not kept: the next load reads the store.
       next = release(std::move(*run));
@@ -276,56 +224,26 @@ Advanced EngineParts::advance_one(const std::string& instance, const std::option
       ok = tl::make_unexpected(std::move(run.error()));
     }
     if (!ok && ok.error().code == ErrorCode::lease_lost) {
-      ++fenced;  // the new owner carries on; nothing of this run was stored
+      claims.fenced();  // the new owner carries on; nothing of this run was stored
     } else if (!ok) {
       report(instance, ok.error());
       advanced.error = std::move(ok.error());
     }
   }
-  let_go(claim);
+  claims.let_go(claim);
   follow_up(std::move(next));
   return advanced;
 }
 
-void EngineParts::work_loop(const std::string& instance) {
-  for (;;) {
-    std::vector<std::shared_ptr<Batch>> waiting;
-    {
-      std::lock_guard lock(schedule_mutex_);
-      auto& slot = slots_.at(instance);
-      slot.again = false;
-      waiting.swap(slot.waiting);
-    }
-    Advanced advanced;
-    if (!queue) {
-      advanced = advance_one(instance, std::nullopt);
-    } else if (auto claim = claim_one(instance); !claim) {
-      report(instance, claim.error());
-      advanced.error = std::move(claim.error());
-    } else if (*claim) {
-      advanced = advance_one(instance, *claim);
-    }  // else another worker holds it and is at it
-    for (auto& batch : waiting) batch->done(advanced);
-    std::lock_guard lock(schedule_mutex_);
-    if (!slots_.at(instance).again) {
-      slots_.erase(instance);
-      if (slots_.empty()) idle_.notify_all();
-      return;
-    }
+Advanced EngineParts::advance_scheduled(const std::string& instance) {
+  if (!claims.shared()) return advance_one(instance, std::nullopt);
+  auto claim = claims.claim_one(instance);
+  if (!claim) {
+    report(instance, claim.error());
+    return {0, std::move(claim.error())};
   }
-}
-
-void EngineParts::wait_idle() {
-  std::unique_lock lock(schedule_mutex_);
-  idle_.wait(lock, [&] { return slots_.empty(); });
-}
-
-void EngineParts::report(const std::string& instance, const Error& error) const {
-  // Work runs on the executor, where no caller is waiting for an answer.
-  if (config.on_error)
-    config.on_error(instance, error);
-  else
-    std::fprintf(stderr, "ablauf: instance %s: %s\n", instance.c_str(), error.message.c_str());
+  if (*claim) return advance_one(instance, *claim);
+  return {};  // another worker holds it and is at it
 }
 
 }  // namespace ablauf::detail

@@ -186,7 +186,7 @@ tl::expected<void, Error> EngineParts::advance(Run& run) {
                      [](const Token& t) { return t.state != Token::State::waiting; });
     if (ready == run.state.tokens.end()) return {};
     if (ready->state == Token::State::ready)
-      if (auto guard = check_activations(run, ready->step); !guard)
+      if (auto guard = limits.check_activations(run.state, ready->step); !guard)
         return fail_instance(run, std::move(guard.error().message));
     if (auto ok = execute(run, ready->id); !ok) return ok;
   }
@@ -210,11 +210,11 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
     }
     json::object vars;
     for (const auto& [name, expression] : step.assign) {
-      auto value = evaluate(expression, data, evaluation(clock.now()));
+      auto value = evaluate(expression, data, limits.evaluation(clock.now()));
       if (!value)
         return fail_instance(run, "step '" + step.id + "': assigning vars." + name +
                                       " failed: " + value.error().message);
-      if (auto ok = admit(run, *value, "vars." + name); !ok)
+      if (auto ok = limits.admit(run.state, *value, "vars." + name); !ok)
         return fail_instance(run, "step '" + step.id + "': " + ok.error().message);
       data.as_object()["vars"].as_object()[name] = *value;  // later assignments see it
       vars[name] = std::move(*value);
@@ -232,7 +232,8 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
     const OutputShown shown(run.state.data, step.id, output);
     for (const auto& transition : step.next) {
       if (transition.when) {
-        auto holds = evaluate_condition(*transition.when, run.state.data, evaluation(clock.now()));
+        auto holds =
+            evaluate_condition(*transition.when, run.state.data, limits.evaluation(clock.now()));
         if (!holds) {
           failure = "step '" + step.id + "': the condition '" + transition.when->text() +
                     "' failed: " + holds.error().message;
@@ -336,7 +337,7 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   // The step's rendered parameters: templates filled in, computed values computed.
   for (const auto& [name, value] : step.values) {
     const auto escape = behavior ? behavior->escape(step, name) : Escape::none;
-    auto rendered = value.evaluate(run.state.data, rendering(call.now, escape));
+    auto rendered = value.evaluate(run.state.data, limits.rendering(call.now, escape));
     if (!rendered)
       return fail(run, token_id, step, call.attempt,
                   "'" + name + "'" + rendered.error().pointer + ": " + rendered.error().message,
@@ -375,7 +376,9 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
   switch (result.kind) {
     case StepResult::Kind::completed:
       if (!result.output.is_null())
-        if (auto ok = admit(run, result.output, "the output of step '" + step.id + "'"); !ok)
+        if (auto ok =
+                limits.admit(run.state, result.output, "the output of step '" + step.id + "'");
+            !ok)
           return fail(run, token_id, step, call.attempt, std::move(ok.error().message), false);
       return complete(run, token_id, step, std::move(result.output));
     case StepResult::Kind::pending: return wait(run, token_id, step, {.what = WaitingFor::adapter});
@@ -432,7 +435,7 @@ tl::expected<void, Error> EngineParts::complete_checklist_if_done(Run& run, std:
       if (!item.required) continue;
       if (item.visible_if) {
         auto visible =
-            evaluate_condition(*item.visible_if, run.state.data, evaluation(clock.now()));
+            evaluate_condition(*item.visible_if, run.state.data, limits.evaluation(clock.now()));
         if (!visible)
           return fail_instance(run, "item '" + item.id + "': " + visible.error().message);
         if (!*visible) continue;

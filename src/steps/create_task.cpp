@@ -31,7 +31,7 @@ class CreateTask final : public StepBehavior {
       auto duration = parse_duration(*due);
       if (!duration) return failed("'due': " + duration.error().message);
       task.due = add_duration(call.now, *duration);
-      if (auto ok = engine.check_horizon(*task.due, call.now, "the task's due date"); !ok)
+      if (auto ok = engine.limits.check_horizon(*task.due, call.now, "the task's due date"); !ok)
         return failed(std::move(ok.error().message));
     }
     if (engine.config.tasks) {

@@ -22,7 +22,7 @@ class Wait final : public StepBehavior {
       return engine.fail(run, call.token, step, call.attempt, std::move(why), false);
     };
     const auto wait_until = [&](Time due) -> tl::expected<void, Error> {
-      if (auto ok = engine.check_horizon(due, now, "the timer"); !ok)
+      if (auto ok = engine.limits.check_horizon(due, now, "the timer"); !ok)
         return failed(std::move(ok.error().message));
       return engine.wait(run, call.token, step, {.what = WaitingFor::timer, .timer_due = due});
     };
@@ -32,13 +32,13 @@ class Wait final : public StepBehavior {
       return wait_until(add_duration(now, *parsed));
     }
     if (const auto until = step.expressions.find("until"); until != step.expressions.end()) {
-      auto value = evaluate(until->second, run.state.data, engine.evaluation(now));
+      auto value = evaluate(until->second, run.state.data, engine.limits.evaluation(now));
       if (!value) return failed("'until': " + value.error().message);
       auto due = value->is_string() ? parse_rfc3339(value->get_string())
                                     : tl::expected<Time, std::string>(tl::unexpect, "not a string");
       if (!due) return failed("'until' is not a date-time: " + due.error());
       // A moment already past fires at once; the horizon is checked on the moment given.
-      if (auto ok = engine.check_horizon(*due, now, "the timer"); !ok)
+      if (auto ok = engine.limits.check_horizon(*due, now, "the timer"); !ok)
         return failed(std::move(ok.error().message));
       return engine.wait(run, call.token, step,
                          {.what = WaitingFor::timer, .timer_due = std::max(*due, now)});

@@ -1,6 +1,8 @@
 // The limits of running instances (EngineLimits): whether a config's limits make sense, what may
 // enter an instance's data, how far ahead a timer may lie, and what an evaluation may spend.
-#include "engine_impl.hpp"
+#include "run_limits.hpp"
+
+#include "failure.hpp"
 
 #include "ablauf/duration.hpp"
 
@@ -66,53 +68,60 @@ std::size_t serialized_size(const json::value& value) {
   return size;
 }
 
-EvaluationOptions EngineParts::evaluation(Time now) const {
-  return {.now = now, .max_operations = config.limits.max_evaluation_operations};
+EvaluationOptions RunLimits::evaluation(Time now) const {
+  return {.now = now, .max_operations = limits_.max_evaluation_operations};
 }
 
-DynamicEvaluationOptions EngineParts::rendering(Time now, Escape escape) const {
+DynamicEvaluationOptions RunLimits::rendering(Time now, Escape escape) const {
   DynamicEvaluationOptions options;
   options.expressions = evaluation(now);
   options.templates.escape = escape;
-  options.templates.max_output_bytes = config.limits.max_rendered_bytes;
+  options.templates.max_output_bytes = limits_.max_rendered_bytes;
   return options;
 }
 
-tl::expected<void, Error> EngineParts::admit(const Run& run, const json::value& value,
-                                             std::string_view what) const {
+tl::expected<void, Error> RunLimits::admit(const InstanceState& instance, const json::value& value,
+                                           std::string_view what) const {
   if (value.is_null()) return {};  // adds nothing: most steps have no output
-  const auto& limits = config.limits;
   const std::size_t size = serialized_size(value);
-  if (size > limits.max_output_bytes)
+  if (size > limits_.max_output_bytes)
     return error(ErrorCode::output_too_large, std::string(what) + " is " + std::to_string(size) +
                                                   " bytes as JSON, more than the limit of " +
-                                                  std::to_string(limits.max_output_bytes) +
+                                                  std::to_string(limits_.max_output_bytes) +
                                                   " (max_output_bytes)");
   // Measured afresh each time, so the limit holds exactly; values enter the data far less often
   // than steps run (a step without output admits nothing).
-  const std::size_t held = serialized_size(run.state.data);
-  if (held + size > limits.max_data_bytes)
+  const std::size_t held = serialized_size(instance.data);
+  if (held + size > limits_.max_data_bytes)
     return error(ErrorCode::data_too_large,
-                 "instance '" + run.state.id + "' holds " + std::to_string(held) +
+                 "instance '" + instance.id + "' holds " + std::to_string(held) +
                      " bytes of data; with " + std::string(what) + " (" + std::to_string(size) +
-                     " bytes) it would pass the limit of " + std::to_string(limits.max_data_bytes) +
-                     " (max_data_bytes)");
+                     " bytes) it would pass the limit of " +
+                     std::to_string(limits_.max_data_bytes) + " (max_data_bytes)");
   return {};
 }
 
-tl::expected<void, Error> EngineParts::check_horizon(Time due, Time now,
-                                                     std::string_view what) const {
-  const auto horizon = config.limits.max_timer_horizon;
+tl::expected<void, Error> RunLimits::admit_input(const json::value& input) const {
+  const auto size = serialized_size(input);
+  if (size <= limits_.max_data_bytes) return {};
+  return error(ErrorCode::data_too_large,
+               "the input is " + std::to_string(size) + " bytes as JSON, more than the limit of " +
+                   std::to_string(limits_.max_data_bytes) + " (max_data_bytes)");
+}
+
+tl::expected<void, Error> RunLimits::check_horizon(Time due, Time now,
+                                                   std::string_view what) const {
+  const auto horizon = limits_.max_timer_horizon;
   if (due - now <= horizon) return {};
   return error(ErrorCode::timer_too_far,
                std::string(what) + " (" + to_rfc3339(due) + ") lies more than " +
                    to_string(days_and_time(horizon)) + " ahead, the limit (max_timer_horizon)");
 }
 
-tl::expected<void, Error> EngineParts::check_activations(const Run& run,
-                                                         const std::string& step) const {
-  const auto most = config.limits.max_activations;
-  if (run.state.activations < most) return {};
+tl::expected<void, Error> RunLimits::check_activations(const InstanceState& instance,
+                                                       const std::string& step) const {
+  const auto most = limits_.max_activations;
+  if (instance.activations < most) return {};
   return error(ErrorCode::too_many_activations,
                "step '" + step + "' would start after " + std::to_string(most) +
                    " steps of this instance, the limit (max_activations); does a loop never "
