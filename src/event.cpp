@@ -48,7 +48,9 @@ json::value to_json(const Event& event) {
     for (const auto& step : *event.next) next.emplace_back(step);
     out["next"] = std::move(next);
   }
-  out["data"] = event.data;
+  auto& data = out["data"].emplace_object();
+  data = event.data;
+  if (event.due && !data.contains("due")) data["due"] = to_rfc3339(*event.due);
   return out;
 }
 
@@ -118,6 +120,17 @@ tl::expected<Event, Error> event_from_json(const json::value& value) {
   }
   event.data.erase("token");
   event.data.erase("next");
+
+  if (const auto* due = event.data.if_contains("due")) {
+    auto parsed = due->is_string() ? parse_rfc3339(due->get_string())
+                                   : tl::expected<Time, std::string>(tl::unexpect, "not a string");
+    if (!parsed)
+      return invalid("'due' must be an RFC 3339 date-time: " + parsed.error(), "/data/due");
+    event.due = *parsed;
+    // Written another way (an offset, say), it stays as written too: the history's hashes cover
+    // the stored text.
+    if (to_rfc3339(*parsed) == due->get_string()) event.data.erase("due");
+  }
   return event;
 }
 

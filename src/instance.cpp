@@ -221,7 +221,7 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::task_created: {
       Task task{string_field(event, "task"), event.step, string_field(event, "title"),
                 string_field(event, "assignee")};
-      if (const auto due = parse_rfc3339(string_field(event, "due"))) task.due = *due;
+      task.due = event.due;
       tasks.push_back(std::move(task));
       break;
     }
@@ -237,13 +237,13 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       break;
     }
     case EventType::timer_set: {
-      auto due = parse_rfc3339(string_field(event, "due"));
-      if (!due) return invalid(event, "'due' is not a date-time");
+      if (!event.due) return invalid(event, "it has no due time");
       // Without a purpose, a timer is a wait's, as it was read before purposes were checked.
       const auto named = string_field(event, "purpose");
       const auto purpose = named.empty() ? TimerPurpose::wait : timer_purpose_from_string(named);
       if (!purpose) return invalid(event, "'purpose' is not wait, retry or timeout");
-      timers.push_back({string_field(event, "timer"), *due, event.step, event.token, *purpose});
+      timers.push_back(
+          {string_field(event, "timer"), *event.due, event.step, event.token, *purpose});
       break;
     }
     case EventType::timer_fired: {

@@ -85,6 +85,34 @@ TEST_CASE("an event reads back from its stored form", "[event]") {
   CHECK(*event_from_json(earlier) == moved);
 }
 
+TEST_CASE("a due time is read once, typed, and stored inside the data as it always was",
+          "[event]") {
+  const auto timer = invoice_history()[9];
+  REQUIRE(timer.type == EventType::timer_set);
+  CHECK(timer.due == parse_rfc3339("2026-11-24T09:05:00Z").value());
+  CHECK_FALSE(timer.data.contains("due"));  // one place for it, not two
+
+  const auto stored = to_json(timer);
+  CHECK(stored.at("data").at("due") == "2026-11-24T09:05:00Z");
+  CHECK_FALSE(stored.as_object().contains("due"));
+  CHECK(*event_from_json(stored) == timer);
+
+  // The same time written another way: the same due time, and the stored form kept as it was,
+  // so that the hash over it still holds.
+  auto offset = stored.as_object();
+  offset["data"].as_object()["due"] = "2026-11-24T10:05:00+01:00";
+  const auto read = event_from_json(offset);
+  REQUIRE(read);
+  CHECK(read->due == timer.due);
+  CHECK(to_json(*read) == json::value(offset));
+
+  // A task without a due date has none.
+  auto undated = invoice_history()[7];
+  undated.due.reset();
+  CHECK_FALSE(to_json(undated).at("data").as_object().contains("due"));
+  CHECK_FALSE(event_from_json(to_json(undated))->due);
+}
+
 TEST_CASE("a malformed stored event names the field", "[event]") {
   const auto check = [](std::string_view text, std::string_view pointer) {
     auto read = event_from_json(json::parse(text));
@@ -115,6 +143,12 @@ TEST_CASE("a malformed stored event names the field", "[event]") {
   check(R"({"seq": 1, "type": "step_completed", "time": "2026-11-23T09:00:00Z", "actor": "x",
             "data": {"token": 1, "next": "a"}})",
         "/data/next");
+  check(R"({"seq": 1, "type": "timer_set", "time": "2026-11-23T09:00:00Z", "actor": "x",
+            "data": {"timer": "t", "due": "next week", "purpose": "wait"}})",
+        "/data/due");
+  check(R"({"seq": 1, "type": "task_created", "time": "2026-11-23T09:00:00Z", "actor": "x",
+            "data": {"task": "t", "due": 3}})",
+        "/data/due");
   for (std::size_t i = 0; i <= static_cast<std::size_t>(EventType::instance_cancelled); ++i) {
     const auto type = static_cast<EventType>(i);
     CHECK(event_type_from_string(to_string(type)) == type);

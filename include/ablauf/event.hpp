@@ -25,7 +25,7 @@
 namespace ablauf {
 
 /// What happened. Stable: types are only ever added. The data each carries is listed beside it;
-/// token, next and attempt are fields of the Event itself.
+/// token, next, attempt and due are fields of the Event itself.
 enum class EventType : std::uint8_t {
   instance_started,    ///< workflow, version, input, business_key?
   step_started,        ///< token; attempt
@@ -34,9 +34,9 @@ enum class EventType : std::uint8_t {
   step_failed,         ///< token, next?; error, retryable; attempt
   answer_recorded,     ///< item, value; actor
   signature_recorded,  ///< item, hash; actor
-  task_created,        ///< task, title, assignee?, due?
+  task_created,        ///< task, title, assignee?; due?
   task_completed,      ///< task, outcome?; actor
-  timer_set,           ///< token; timer, due, purpose: "wait" | "retry" | "timeout"
+  timer_set,           ///< token; timer, purpose: "wait" | "retry" | "timeout"; due
   timer_fired,         ///< timer
   signal_received,     ///< name, payload
   vars_assigned,       ///< vars: {name: value}
@@ -63,6 +63,11 @@ struct Event {
   /// each further one starting a token of its own; empty: the token ends. None: a failure
   /// that leaves the token where it is (a retry or the instance's end follows).
   std::optional<std::vector<std::string>> next;
+  /// timer_set: when the timer falls due; task_created: when the task is due, if it is. Kept
+  /// typed, so that replaying a history parses no dates; to_json() writes it into "data" as an
+  /// RFC 3339 string, where stores have always kept it (unless "data" still holds it as read,
+  /// written another way).
+  std::optional<Time> due;
   boost::json::object data;  ///< the rest, as listed beside the type
   /// The event's link in its instance's hash chain (history.hpp), as the store keeps it; empty
   /// until appended. to_json() leaves it out: the hash covers what to_json() writes.
@@ -71,9 +76,9 @@ struct Event {
   /// Compares what happened: every field but the hash, which a store derives from the others
   /// and the events before (two equal events in different histories have different hashes).
   friend bool operator==(const Event& a, const Event& b) {
-    return a.sequence == b.sequence && a.type == b.type && a.time == b.time &&
-           a.actor == b.actor && a.step == b.step && a.attempt == b.attempt &&
-           a.token == b.token && a.next == b.next && a.data == b.data;
+    return a.sequence == b.sequence && a.type == b.type && a.time == b.time && a.actor == b.actor &&
+           a.step == b.step && a.attempt == b.attempt && a.token == b.token && a.next == b.next &&
+           a.due == b.due && a.data == b.data;
   }
 };
 

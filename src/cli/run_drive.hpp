@@ -62,9 +62,8 @@ class Progress {
                << ")\n";
         return;
       case EventType::timer_set:
-        line() << "timer    " << e.step << " until "
-               << std::string_view(e.data.at("due").as_string()) << " ("
-               << std::string_view(e.data.at("purpose").as_string()) << ")\n";
+        line() << "timer    " << e.step << " until " << (e.due ? to_rfc3339(*e.due) : std::string())
+               << " (" << std::string_view(e.data.at("purpose").as_string()) << ")\n";
         return;
       case EventType::signal_received:
         line() << "signal   " << std::string_view(e.data.at("name").as_string()) << '\n';

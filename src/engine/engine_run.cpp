@@ -301,11 +301,10 @@ tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
       !ok)
     return ok;
   const auto set_timer = [&](Time due, TimerPurpose purpose) {
-    return run.emit(token_event(EventType::timer_set, step.id, token,
-                                json::object{{"timer", new_id("tm")},
-                                             {"due", to_rfc3339(due)},
-                                             {"purpose", to_string(purpose)}}),
-                    now);
+    Event timer = token_event(EventType::timer_set, step.id, token,
+                              {{"timer", new_id("tm")}, {"purpose", to_string(purpose)}});
+    timer.due = due;
+    return run.emit(std::move(timer), now);
   };
   if (why.timer_due)
     if (auto ok = set_timer(*why.timer_due, why.purpose); !ok) return ok;

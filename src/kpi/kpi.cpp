@@ -35,13 +35,6 @@ DurationSummary summarize(std::vector<milliseconds> samples) {
   return out;
 }
 
-std::optional<Time> time_in(const json::object& data, std::string_view field) {
-  const auto* value = data.if_contains(field);
-  if (!value || !value->is_string()) return std::nullopt;
-  auto time = parse_rfc3339(value->get_string());
-  return time ? std::optional<Time>(*time) : std::nullopt;
-}
-
 // What the walk over the histories gathers before it is summarized.
 struct Gathered {
   std::vector<milliseconds> instance_durations;
@@ -102,7 +95,7 @@ void walk(const InstanceState& state, std::span<const Event> history, Kpis& kpis
       }
       case EventType::task_created:
         ++kpis.tasks.created;
-        tasks[detail::string_at(event.data, "task")] = {event.time, time_in(event.data, "due")};
+        tasks[detail::string_at(event.data, "task")] = {event.time, event.due};
         break;
       case EventType::task_completed: {
         ++kpis.tasks.completed;

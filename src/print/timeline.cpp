@@ -212,8 +212,7 @@ class Teller {
         std::string out = w.task_created + quoted(title);
         if (const auto assignee = string_at(data, "assignee"); !assignee.empty())
           out += " " + w.task_for + " " + assignee;
-        if (const auto due = string_at(data, "due"); !due.empty())
-          out += ", " + w.task_due + " " + due;
+        if (event.due) out += ", " + w.task_due + " " + to_rfc3339(*event.due);
         return out;
       }
       case EventType::task_completed: {
@@ -231,7 +230,7 @@ class Teller {
         const std::string& words = purpose == TimerPurpose::timeout ? w.timer_timeout
                                    : purpose == TimerPurpose::retry ? w.timer_retry
                                                                     : w.timer_wait;
-        return words + string_at(data, "due") + " (" + step + ")";
+        return words + (event.due ? to_rfc3339(*event.due) : std::string()) + " (" + step + ")";
       }
       case EventType::timer_fired: {
         const auto purpose = timers_[string_at(data, "timer")];  // wait, if never set
@@ -332,7 +331,7 @@ class Teller {
   const WorkflowDefinition& definition_;
   std::string language_;
   Words words_;
-  std::map<std::string, std::string> tasks_;   // task id → title, from task_created
+  std::map<std::string, std::string> tasks_;    // task id → title, from task_created
   std::map<std::string, TimerPurpose> timers_;  // timer id → purpose, from timer_set
 };
 

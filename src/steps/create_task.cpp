@@ -42,9 +42,9 @@ class CreateTask final : public StepBehavior {
     json::object data{{"task", task.id}};
     if (!task.title.empty()) data["title"] = task.title;
     if (!task.assignee.empty()) data["assignee"] = task.assignee;
-    if (task.due) data["due"] = to_rfc3339(*task.due);
-    if (auto ok = run.emit(EventType::task_created, step.id, std::move(data), call.now); !ok)
-      return ok;
+    Event created{
+        .type = EventType::task_created, .step = step.id, .due = task.due, .data = std::move(data)};
+    if (auto ok = run.emit(std::move(created), call.now); !ok) return ok;
     // As rendered: "wait" may be computed.
     if (const auto* wait = parameters.if_contains("wait");
         wait && wait->is_bool() && !wait->get_bool())
