@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <regex>
 #include <set>
@@ -69,6 +72,33 @@ TEST_CASE("two generators do not make the same ids", "[ids]") {
     all.insert(second.next("i"));
   }
   CHECK(all.size() == 20'000);
+}
+
+TEST_CASE("a forked child draws random bits of its own, not its parent's", "[ids]") {
+  IdGenerator ids;
+  ids.next("i");  // the parent has drawn bits it has not handed out yet
+  int pipe_ends[2];
+  REQUIRE(::pipe(pipe_ends) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const std::string id = ids.next("i");
+    const bool written =
+        ::write(pipe_ends[1], id.data(), id.size()) == static_cast<ssize_t>(id.size());
+    ::_exit(written ? 0 : 1);
+  }
+  const std::string mine = ids.next("i");
+  std::string theirs(mine.size(), '\0');
+  const auto read = ::read(pipe_ends[0], theirs.data(), theirs.size());
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ::close(pipe_ends[0]);
+  ::close(pipe_ends[1]);
+  REQUIRE(read == static_cast<ssize_t>(mine.size()));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  // The random part: the last 16 hex digits (with the dash), the same only if the bits were.
+  CHECK(theirs.substr(theirs.size() - 17) != mine.substr(mine.size() - 17));
 }
 
 }  // namespace

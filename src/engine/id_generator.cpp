@@ -1,5 +1,6 @@
 #include "engine/id_generator.hpp"
 
+#include <boost/uuid/uuid.hpp>
 #include <boost/uuid/uuid_io.hpp>
 
 #include <chrono>
@@ -15,12 +16,12 @@ std::string IdGenerator::next(std::string_view prefix) {
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count());
-  boost::uuids::uuid id;
+  std::uint64_t random = 0;
   std::uint64_t millisecond = 0;
   std::uint16_t count = 0;
   {
     std::lock_guard lock(mutex_);
-    id = random_();  // RFC 9562's variant bits are set; the version is replaced below
+    random = random_.next();
     if (now > millisecond_) {
       millisecond_ = now;
       count_ = 0;
@@ -34,6 +35,12 @@ std::string IdGenerator::next(std::string_view prefix) {
     millisecond = millisecond_;
     count = count_;
   }
+  boost::uuids::uuid id;
+  for (int byte = 15; byte >= 8; --byte) {
+    id.data[byte] = static_cast<std::uint8_t>(random & 0xFF);
+    random >>= 8;
+  }
+  id.data[8] = static_cast<std::uint8_t>(0x80 | (id.data[8] & 0x3F));  // RFC 9562's variant
   for (int byte = 5; byte >= 0; --byte) {
     id.data[byte] = static_cast<std::uint8_t>(millisecond & 0xFF);
     millisecond >>= 8;
