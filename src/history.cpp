@@ -79,6 +79,7 @@ void write_or_open(std::string& out, const json::value& value, std::vector<OpenC
 // max_depth allows.
 void write_canonical(std::string& out, const json::value& value) {
   std::vector<OpenContainer> open;
+  open.reserve(8);  // an event's usual depth, in one allocation rather than growing to it
   write_or_open(out, value, open);
   while (!open.empty()) {
     auto& container = open.back();
