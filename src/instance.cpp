@@ -1,5 +1,7 @@
 #include "ablauf/instance.hpp"
 
+#include "ablauf/workflow.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -288,6 +290,23 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
   }
   last_sequence = event.sequence;
   updated_at = event.time;
+  return {};
+}
+
+tl::expected<void, Error> InstanceState::index_steps(const Workflow& workflow) {
+  for (auto& token : tokens) {
+    if (token.step_index != Token::unindexed) continue;
+    const auto index = workflow.find(token.step);
+    if (!index)
+      return tl::make_unexpected(
+          Error{ErrorCode::invalid_event,
+                "instance '" + id + "': token " + std::to_string(token.id) + " is at step '" +
+                    token.step + "', which workflow '" + workflow.definition().id + "' version " +
+                    std::to_string(workflow.definition().version) + " does not have",
+                {},
+                {}});
+    token.step_index = *index;
+  }
   return {};
 }
 

@@ -112,5 +112,35 @@ TEST_CASE("a sub-workflow that finished while its caller was down is taken up on
   CHECK(engine.get(id)->status == InstanceStatus::completed);
 }
 
+TEST_CASE("an instance at a step its deployed workflow lacks is refused when loaded, not run",
+          "[engine][recovery]") {
+  MemoryStore disk;
+  ManualClock clock{monday};
+  std::string id;
+  {
+    Engine engine{{.store = &disk, .clock = &clock}};
+    REQUIRE(engine.deploy(test::compile_text(R"({"id": "w", "version": 1, "kind": "workflow",
+      "title": "W", "steps": [{"id": "nap", "type": "wait", "duration": "P1D", "next": "done"},
+                              {"id": "done", "type": "end"}]})")));
+    id = *engine.start("w", json::object());
+  }
+  // Another engine deploys a different definition under the same id and version.
+  Engine engine{{.store = &disk, .clock = &clock}};
+  REQUIRE(engine.deploy(test::compile_text(R"({"id": "w", "version": 1, "kind": "workflow",
+    "title": "W", "steps": [{"id": "sleep", "type": "wait", "duration": "P1D", "next": "done"},
+                            {"id": "done", "type": "end"}]})")));
+  const auto state = engine.get(id);
+  REQUIRE_FALSE(state);
+  CHECK(state.error().code == ErrorCode::invalid_event);
+  CHECK(state.error().message == "instance '" + id +
+                                     "': token 1 is at step 'nap', which workflow 'w' version 1 "
+                                     "does not have");
+  clock.advance(48h);
+  const auto due = engine.run_due();  // its timer is due, and the instance does not load
+  REQUIRE_FALSE(due);
+  CHECK(due.error().code == ErrorCode::invalid_event);
+  CHECK(disk.load(id)->size() == 4);  // started, step_started, step_waiting, timer_set: no more
+}
+
 }  // namespace
 }  // namespace ablauf

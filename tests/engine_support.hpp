@@ -128,13 +128,4 @@ class DyingStore final : public Store {
   Store& inner_;
 };
 
-// Loads and compiles a definition given as text; fails the test if either step fails.
-inline Workflow compile_text(const std::string& text, const StepTypeRegistry* registry = nullptr) {
-  auto definition = load_definition(text, "test.json", {.step_types = registry});
-  if (!definition) FAIL(definition.error());
-  auto workflow = Workflow::compile(std::move(*definition), registry);
-  if (!workflow) FAIL(workflow.error());
-  return std::move(*workflow);
-}
-
 }  // namespace ablauf::test

@@ -76,6 +76,15 @@ inline Workflow compile_file(const std::filesystem::path& path) {
   return std::move(*workflow);
 }
 
+// Loads and compiles a definition given as text; fails the test if either step fails.
+inline Workflow compile_text(const std::string& text, const StepTypeRegistry* registry = nullptr) {
+  auto definition = load_definition(text, "test.json", {.step_types = registry});
+  if (!definition) FAIL(definition.error());
+  auto workflow = Workflow::compile(std::move(*definition), registry);
+  if (!workflow) FAIL(workflow.error());
+  return std::move(*workflow);
+}
+
 // The diagnostics of a definition that must not load or compile.
 inline Diagnostics problems_of(std::string text, std::string name = "test.json") {
   auto definition = load_definition(std::move(text), std::move(name));

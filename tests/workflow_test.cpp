@@ -126,6 +126,50 @@ TEST_CASE("a branch may fail or time out into an end step without reaching the j
   if (!workflow) FAIL(workflow.error());
 }
 
+TEST_CASE("an instance's tokens find their steps by index, once, until they move",
+          "[workflow][instance]") {
+  const auto workflow = test::compile_text(R"({"id": "p", "version": 1, "kind": "workflow",
+    "title": "P", "steps": [
+      {"id": "split", "type": "parallel", "branches": ["bill", "ship"], "join": "merge"},
+      {"id": "bill", "type": "create_task", "next": "merge"},
+      {"id": "ship", "type": "create_task", "next": "merge"},
+      {"id": "merge", "type": "join", "next": "done"},
+      {"id": "done", "type": "end"}]})");
+  const auto at = [](std::uint64_t sequence, std::string step, std::string_view data) {
+    return test::stored_event(sequence, EventType::step_completed, std::move(step), data, Time{});
+  };
+  std::vector<Event> history{
+      test::stored_event(1, EventType::instance_started, "",
+                         R"({"workflow": "p", "version": 1, "start": "split"})", Time{}),
+      at(2, "split", R"({"token": 1, "next": ["bill", "ship"]})")};
+  auto state = fold("i", history);
+  REQUIRE(state);
+  REQUIRE(state->tokens.size() == 2);
+  CHECK(state->tokens[0].step_index == Token::unindexed);  // fold() knows no workflow
+  REQUIRE(state->index_steps(workflow));
+  CHECK(state->tokens[0].step_index == *workflow.find("bill"));
+  CHECK(state->tokens[1].step_index == *workflow.find("ship"));
+
+  REQUIRE(state->apply(at(3, "bill", R"({"token": 1, "next": ["merge"]})")));
+  CHECK(state->tokens[0].step_index == Token::unindexed);  // moved: to be looked up again
+  CHECK(state->tokens[1].step_index == *workflow.find("ship"));
+  REQUIRE(state->index_steps(workflow));
+  CHECK(state->tokens[0].step_index == *workflow.find("merge"));
+
+  // A workflow without the step a token stands at: the state does not fit it.
+  const auto other = test::compile_text(R"({"id": "p", "version": 1, "kind": "workflow",
+    "title": "P", "steps": [{"id": "merge", "type": "wait", "duration": "P1D", "next": "done"},
+                            {"id": "done", "type": "end"}]})");
+  auto unfit = fold("i", history);
+  REQUIRE(unfit);
+  const auto indexed = unfit->index_steps(other);
+  REQUIRE_FALSE(indexed);
+  CHECK(indexed.error().code == ErrorCode::invalid_event);
+  CHECK(indexed.error().message ==
+        "instance 'i': token 1 is at step 'bill', which workflow 'p' version 1 does not have");
+  CHECK(unfit->tokens[0].step_index == Token::unindexed);
+}
+
 TEST_CASE("the join of a parallel step must be a join step", "[workflow]") {
   check_unsound("join_not_join.json",
                 {{ErrorCode::invalid_value, 11, 15, "/steps/0/join",

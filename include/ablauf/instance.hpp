@@ -24,6 +24,8 @@
 
 namespace ablauf {
 
+class Workflow;
+
 /// Where an instance stands. The last three are final: no event follows them.
 enum class InstanceStatus {
   running,    ///< has a token that is not waiting: work to do now
@@ -74,13 +76,20 @@ struct Token {
     running,  ///< its step has started and has not yet completed, failed or begun to wait
     waiting   ///< its step waits; waiting_for says for what
   };
-  std::uint32_t id = 0;        ///< unique within the instance, counting from 1
-  std::string step;            ///< the id of the step it is at
-  State state = State::ready;  ///< what it is doing there
+  /// The step_index of a token whose step is not looked up yet (InstanceState::index_steps).
+  static constexpr std::uint32_t unindexed = UINT32_MAX;
+
+  std::uint32_t id = 0;                          ///< unique within the instance, counting from 1
+  std::string step;                              ///< the id of the step it is at
+  State state = State::ready;                    ///< what it is doing there
   WaitingFor waiting_for = WaitingFor::nothing;  ///< while waiting: for what
-  std::string waiting_on;  ///< the task (WaitingFor::task) or sub-workflow instance (call)
-  std::uint32_t attempt = 0;   ///< of the step it is at
-  std::uint64_t started = 0;   ///< the sequence number of that attempt's step_started event
+  std::string waiting_on;     ///< the task (WaitingFor::task) or sub-workflow instance (call)
+  std::uint32_t attempt = 0;  ///< of the step it is at
+  std::uint64_t started = 0;  ///< the sequence number of that attempt's step_started event
+  /// That step's index in the workflow the instance runs (a StepIndex: Workflow::step). The
+  /// engine indexes every token of the states it runs and hands out, and finds steps by it;
+  /// fold() and state_from_json() do not know the workflow and leave it `unindexed`.
+  std::uint32_t step_index = unindexed;
 };
 
 /// A timer set and not yet fired: a wait step's, a retry's delay, or a step's timeout.
@@ -107,11 +116,11 @@ struct Task {
 
 /// Everything about one instance that its events establish; fold() makes it from them.
 struct InstanceState {
-  std::string id;             ///< the instance's id
-  std::string workflow_id;    ///< the id of the workflow it runs
-  std::uint32_t version = 0;  ///< the version of that workflow it runs
-  std::string business_key;   ///< the host's own key for it, unique per workflow; empty: none
-  std::string parent;         ///< the instance whose call step started this one, if any
+  std::string id;                ///< the instance's id
+  std::string workflow_id;       ///< the id of the workflow it runs
+  std::uint32_t version = 0;     ///< the version of that workflow it runs
+  std::string business_key;      ///< the host's own key for it, unique per workflow; empty: none
+  std::string parent;            ///< the instance whose call step started this one, if any
   std::uint32_t call_depth = 0;  ///< how many calls deep it runs: 0 unless a call started it
   InstanceStatus status = InstanceStatus::running;  ///< as of the last event applied
   Time started_at{};                                ///< the time of its instance_started event
@@ -142,6 +151,10 @@ struct InstanceState {
   /// Applies one event. Events must come in sequence (last_sequence + 1) and fit the state:
   /// anything else is an invalid_event error, and the state is left as it was.
   tl::expected<void, Error> apply(const Event& event);
+  /// Gives every token still `unindexed` its step's index in `workflow`, the one the instance
+  /// runs. A token that apply() moves is unindexed again. A token at a step `workflow` does not
+  /// have is an invalid_event error naming both, and leaves that token unindexed.
+  tl::expected<void, Error> index_steps(const Workflow& workflow);
 };
 
 /// The state after `events`, which must start with instance_started.

@@ -19,14 +19,14 @@ using detail::Run;
 
 namespace {
 
-std::string token_step(const InstanceState& state, std::uint32_t token) {
-  const Token* t = state.find_token(token);
-  return t ? t->step : std::string();
-}
-
-const Token* waiting_token(const InstanceState& state, std::string_view step, WaitingFor why) {
-  for (const auto& token : state.tokens)
-    if (token.step == step && token.state == Token::State::waiting && token.waiting_for == why)
+// The token of `run` waiting at step `step_id` for `why`, or null. The host names the step;
+// the engine looks it up once and compares indices.
+const Token* waiting_token(const Run& run, std::string_view step_id, WaitingFor why) {
+  const auto index = run.workflow->find(step_id);
+  if (!index) return nullptr;
+  for (const auto& token : run.state.tokens)
+    if (token.step_index == *index && token.state == Token::State::waiting &&
+        token.waiting_for == why)
       return &token;
   return nullptr;
 }
@@ -39,12 +39,12 @@ struct AtChecklist {
 
 tl::expected<AtChecklist, Error> at_checklist(const Run& run, std::string_view step_id,
                                               std::string_view what) {
-  const Token* token = waiting_token(run.state, step_id, WaitingFor::checklist);
+  const Token* token = waiting_token(run, step_id, WaitingFor::checklist);
   if (!token)
     return error(ErrorCode::invalid_value, "instance '" + run.state.id + "' does not wait for " +
                                                std::string(what) + " at step '" +
                                                std::string(step_id) + "'");
-  return AtChecklist{token->id, run.workflow->find_step(step_id)};
+  return AtChecklist{token->id, &run.workflow->step(token->step_index)};
 }
 
 const ItemDefinition* find_item(const StepDefinition& step, std::string_view id) {
@@ -387,7 +387,7 @@ tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::
                      parts.clock.now(), std::string(actor));
         !ok)
       return ok;
-    if (const Token* token = waiting_token(run.state, step_id, WaitingFor::task))
+    if (const Token* token = waiting_token(run, step_id, WaitingFor::task))
       return parts.complete(run, token->id, step, json::object{{"outcome", std::string(outcome)}});
     return {};
   });
@@ -397,12 +397,12 @@ tl::expected<void, Error> Engine::finish_step(std::string_view instance, std::st
                                               StepResult result) {
   auto& parts = *impl_;
   return parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
-    const Token* token = waiting_token(run.state, step_id, WaitingFor::adapter);
+    const Token* token = waiting_token(run, step_id, WaitingFor::adapter);
     if (!token)
       return error(ErrorCode::invalid_value, "instance '" + std::string(instance) +
                                                  "' does not wait for its adapter at step '" +
                                                  std::string(step_id) + "'");
-    const StepDefinition& step = *run.workflow->find_step(step_id);
+    const StepDefinition& step = run.workflow->step(token->step_index);
     const std::uint32_t id = token->id;
     const std::uint32_t attempt = token->attempt;
     switch (result.kind) {
@@ -429,7 +429,7 @@ std::optional<std::uint32_t> awaiting(const Run& run, std::string_view event,
                                       const EvaluationOptions& options) {
   for (const auto& token : run.state.tokens) {
     if (token.state != Token::State::waiting || token.waiting_for != WaitingFor::event) continue;
-    const StepDefinition& step = *run.workflow->find_step(token.step);
+    const StepDefinition& step = run.workflow->step(token.step_index);
     const auto* name = step.parameters.if_contains("event");
     if (!name || !name->is_string() || name->get_string() != event) continue;
     if (key) {
@@ -459,7 +459,7 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
       // not advance it (fire its due timers, say) on the way to being refused.
       if (!token) return error(ErrorCode::not_found, "not waiting");
       found = true;
-      const StepDefinition& step = *run.workflow->find_step(token_step(run.state, *token));
+      const StepDefinition& step = run.workflow->step(run.state.find_token(*token)->step_index);
       if (auto ok = parts.limits.admit(run.state, payload,
                                        "the payload of event '" + std::string(event) + "'");
           !ok)

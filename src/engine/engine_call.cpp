@@ -19,7 +19,7 @@ tl::expected<void, Error> EngineParts::return_from_calls(Run& run) {
     if (!callee) return tl::make_unexpected(std::move(callee.error()));
     if (!callee->finished()) continue;
     const Token* waiting = run.state.find_token(token);
-    const StepDefinition& step = *run.workflow->find_step(waiting->step);
+    const StepDefinition& step = run.workflow->step(waiting->step_index);
     if (callee->status == InstanceStatus::completed) {
       json::object output{{"instance", child}, {"vars", callee->data.as_object().at("vars")}};
       if (auto ok = limits.admit(run.state, output, "the result of sub-workflow '" + child + "'");

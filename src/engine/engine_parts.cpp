@@ -91,6 +91,8 @@ tl::expected<Run, Error> EngineParts::load(std::string_view instance) {
     return error(ErrorCode::not_found,
                  "instance '" + std::string(instance) + "' runs workflow '" + state.workflow_id +
                      "' version " + std::to_string(state.version) + ", which is not deployed");
+  if (auto ok = state.index_steps(*run.workflow); !ok)
+    return tl::make_unexpected(std::move(ok.error()));
   run.base_sequence = state.last_sequence;
   run.max_history_events = config.limits.max_history_events;
   return run;

@@ -124,6 +124,8 @@ tl::expected<void, Error> Run::emit(Event event, Time now) {
                      " events in its history, the limit (max_history_events)");
   event.time = now;
   if (auto ok = state.apply(event); !ok) return ok;
+  // Tokens the event moved or made find their step once, here; the engine then goes by index.
+  if (auto ok = state.index_steps(*workflow); !ok) return ok;
   // Room for a call's usual events at once; a run that only reads allocates nothing.
   if (events.capacity() == 0) events.reserve(16);
   events.push_back(std::move(event));
@@ -316,10 +318,8 @@ tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
 
 tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id) {
   const Token* token = token_of(run, token_id);
-  const auto index = run.workflow->find(token->step);
-  if (!index) return fail_instance(run, "the instance is at an unknown step '" + token->step + "'");
-  const StepDefinition& step = run.workflow->step(*index);
-  const StepTypeSpec& type = run.workflow->step_type(*index);
+  const StepDefinition& step = run.workflow->step(token->step_index);
+  const StepTypeSpec& type = run.workflow->step_type(token->step_index);
   const StepBehavior* behavior = type.behavior;
   const bool again = token->state == Token::State::running;
   StepCall call{run,         token_id, step, again ? token->attempt : token->attempt + 1,
@@ -404,22 +404,21 @@ tl::expected<void, Error> EngineParts::fire(Run& run, const Timer& timer) {
     return ok;
   const Token* token = token_of(run, fired.token);
   if (!token || token->step != fired.step) return {};  // the token has moved on
-  const StepDefinition* step = run.workflow->find_step(fired.step);
-  if (!step) return {};
+  const StepDefinition& step = run.workflow->step(token->step_index);
   if (fired.purpose == TimerPurpose::retry) return execute(run, fired.token);
   if (fired.purpose == TimerPurpose::timeout) {
     Event failed =
-        token_event(EventType::step_failed, step->id, fired.token,
-                    json::object{{"error", "timed out after " + to_string(*step->timeout)},
+        token_event(EventType::step_failed, step.id, fired.token,
+                    json::object{{"error", "timed out after " + to_string(*step.timeout)},
                                  {"retryable", false}});
-    if (!step->on_timeout.empty()) {
-      failed.next = std::vector{step->on_timeout};
+    if (!step.on_timeout.empty()) {
+      failed.next = std::vector{step.on_timeout};
       return run.emit(std::move(failed), now);
     }
     if (auto ok = run.emit(std::move(failed), now); !ok) return ok;
-    return fail_instance(run, "step '" + step->id + "' timed out");
+    return fail_instance(run, "step '" + step.id + "' timed out");
   }
-  return complete(run, fired.token, *step, nullptr);
+  return complete(run, fired.token, step, nullptr);
 }
 
 tl::expected<void, Error> EngineParts::complete_checklist_if_done(Run& run, std::uint32_t token,

@@ -17,9 +17,10 @@ class Join final : public StepBehavior {
     std::size_t branches = 0;
     for (const auto& other : run.workflow->definition().steps)
       if (other.join == step.id) branches = other.branches.size();
+    const auto here = run.state.find_token(call.token)->step_index;
     std::vector<std::uint32_t> arrived;
     for (const auto& t : run.state.tokens)
-      if (t.step == step.id && t.waiting_for == WaitingFor::join) arrived.push_back(t.id);
+      if (t.step_index == here && t.waiting_for == WaitingFor::join) arrived.push_back(t.id);
     if (arrived.size() < branches) return {};
     for (std::size_t i = 1; i < arrived.size(); ++i)
       if (auto ok = run.emit(moving_event(EventType::step_completed, step.id, arrived[i], {},
