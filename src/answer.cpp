@@ -1,22 +1,17 @@
 #include "ablauf/answer.hpp"
 
 #include "expression/utf8.hpp"
+#include "json_number.hpp"
 #include "suggest.hpp"
+#include "text_pattern.hpp"
 #include "time/calendar.hpp"
 #include "value_text.hpp"
 
 #include <boost/json/array.hpp>
-#include <boost/regex.hpp>
-#include <boost/regex/pending/unicode_iterator.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <compare>
 #include <cstdint>
-#include <iterator>
-#include <locale>
-#include <stdexcept>
-#include <type_traits>
 #include <vector>
 
 namespace ablauf {
@@ -108,142 +103,20 @@ std::string count_of(std::size_t count, std::string_view singular, std::string_v
   return std::to_string(count) + ' ' + std::string(count == 1 ? singular : plural);
 }
 
-// Exact for every JSON number: 2^53 + 1 as an int64 does not round onto a bound of 2^53.
-template <class Integer>
-std::partial_ordering compare_integer(Integer number, double bound) {
-  // 2^63 or 2^64: the first double past the integer's range, exactly representable.
-  constexpr double past_max =
-      std::is_signed_v<Integer> ? 9223372036854775808.0 : 18446744073709551616.0;
-  constexpr double min = std::is_signed_v<Integer> ? -9223372036854775808.0 : 0.0;
-  if (std::isnan(bound)) return std::partial_ordering::unordered;
-  if (bound >= past_max) return std::partial_ordering::less;
-  if (bound < min) return std::partial_ordering::greater;
-  const double whole = std::trunc(bound);
-  const auto whole_number = static_cast<Integer>(whole);
-  if (number != whole_number) return number <=> whole_number;
-  return 0.0 <=> bound - whole;
-}
-
-std::partial_ordering compare(const json::value& number, double bound) {
-  switch (number.kind()) {
-    case json::kind::int64: return compare_integer(number.get_int64(), bound);
-    case json::kind::uint64: return compare_integer(number.get_uint64(), bound);
-    default: return number.get_double() <=> bound;
-  }
-}
-
-// Text as the wide characters Boost.Regex matches one by one, so that '.' and [äöü] take a
-// whole character rather than a byte of its UTF-8, and {2,30} counts characters. Where wchar_t
-// is 16 bits wide this is UTF-16, as in JavaScript. Throws std::out_of_range on invalid UTF-8.
-std::wstring widen(std::string_view text) {
-  using Iterator = boost::u8_to_u32_iterator<std::string_view::const_iterator, char32_t>;
-  std::wstring out;
-  out.reserve(text.size());
-  const Iterator end(text.end(), text.begin(), text.end());
-  for (Iterator it(text.begin(), text.begin(), text.end()); it != end; ++it) {
-    const char32_t c = *it;
-    if constexpr (sizeof(wchar_t) >= 4) {
-      out.push_back(static_cast<wchar_t>(c));
-    } else if (c > 0xFFFF) {
-      out.push_back(static_cast<wchar_t>(0xD800 + ((c - 0x10000) >> 10)));
-      out.push_back(static_cast<wchar_t>(0xDC00 + ((c - 0x10000) & 0x3FF)));
-    } else {
-      out.push_back(static_cast<wchar_t>(c));
-    }
-  }
-  return out;
-}
-
-// What matching a pattern may cost: steps of the matcher through the answer, a fixed
-// allowance plus some per character. Boost.Regex's own bound (BOOST_REGEX_MAX_STATE_COUNT) grows
-// with the square of the length up to 10^8 states, seconds for a long answer, and answer() holds
-// the engine's lock meanwhile; a macro cannot lower it for this call alone.
-constexpr std::size_t pattern_steps = 1'000'000;
-constexpr std::size_t pattern_steps_per_character = 64;
-
-struct OverBudget {};
-
-// Walks the answer for Boost.Regex, throwing OverBudget once it has taken its steps.
-class BudgetIterator {
- public:
-  using iterator_category = std::bidirectional_iterator_tag;
-  using value_type = wchar_t;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const wchar_t*;
-  using reference = const wchar_t&;
-
-  BudgetIterator() = default;
-  BudgetIterator(const wchar_t* at, std::size_t* steps_left) : at_(at), steps_left_(steps_left) {}
-
-  reference operator*() const { return *at_; }
-  BudgetIterator& operator++() {
-    spend();
-    ++at_;
-    return *this;
-  }
-  BudgetIterator operator++(int) {
-    auto before = *this;
-    ++*this;
-    return before;
-  }
-  BudgetIterator& operator--() {
-    spend();
-    --at_;
-    return *this;
-  }
-  BudgetIterator operator--(int) {
-    auto before = *this;
-    --*this;
-    return before;
-  }
-  friend bool operator==(const BudgetIterator& a, const BudgetIterator& b) {
-    return a.at_ == b.at_;
-  }
-
- private:
-  void spend() const {
-    if (*steps_left_ == 0) throw OverBudget{};
-    --*steps_left_;
-  }
-
-  const wchar_t* at_ = nullptr;
-  std::size_t* steps_left_ = nullptr;
-};
-
 tl::expected<json::value, AnswerError> check_pattern(const ItemDefinition& item,
                                                      const json::string& text,
                                                      const Refusal& refuse) {
-  constexpr std::string_view too_costly =
-      "could not be checked against the required pattern: the check takes too long";
-  try {
-    // As in JavaScript, ^ and $ match only at the ends of the text and '.' not a line break;
-    // Boost.Regex's Perl defaults would match them at every line. The classic locale keeps \w
-    // and [[:alpha:]] to ASCII, as in JavaScript, whatever locale the host set.
-    boost::wregex regex;
-    regex.imbue(std::locale::classic());
-    regex.assign(widen(item.pattern), boost::regex::ECMAScript | boost::regex::no_mod_m);
-    const std::wstring answer = widen(text);
-    std::size_t steps_left = pattern_steps + pattern_steps_per_character * answer.size();
-    const BudgetIterator begin(answer.data(), &steps_left);
-    const BudgetIterator end(answer.data() + answer.size(), &steps_left);
-    if (!boost::regex_match(begin, end, regex, boost::match_not_dot_newline))
-      return refuse("does not match the required pattern");
-    return json::value(text);
-  } catch (const OverBudget&) {
-    // A pattern that backtracks without end, such as (a+)+$, fails the answer instead of
-    // hanging the engine.
-    return refuse(too_costly);
-  } catch (const boost::regex_error& e) {
-    if (e.code() == boost::regex_constants::error_complexity ||
-        e.code() == boost::regex_constants::error_stack)
-      return refuse(too_costly);
-    return refuse(std::string("the required pattern is not a valid regular expression: ") +
-                  e.what());
-  } catch (const std::out_of_range&) {  // widen() of invalid UTF-8, from a value built in code
-    return refuse("the text is not valid UTF-8");
-  } catch (const std::runtime_error& e) {  // Boost.Regex's "memory exhausted" and the like
-    return refuse(std::string("could not be checked against the required pattern: ") + e.what());
+  const auto pattern = detail::TextPattern::compile(item.pattern);
+  if (!pattern)
+    return refuse("the required pattern is not a valid regular expression: " + pattern.error());
+  const auto matched = pattern->matches(text, detail::TextPattern::Span::whole);
+  if (!matched) {
+    using Why = detail::TextPattern::Unchecked::Why;
+    if (matched.error().why == Why::not_utf8) return refuse(matched.error().message);
+    return refuse("could not be checked against the required pattern: " + matched.error().message);
   }
+  if (!*matched) return refuse("does not match the required pattern");
+  return json::value(text);
 }
 
 tl::expected<json::value, AnswerError> check_text(const ItemDefinition& item,
@@ -269,10 +142,10 @@ tl::expected<json::value, AnswerError> check_number(const ItemDefinition& item,
     return refuse("expected a number, not " + detail::to_text(value));
   // "12 EUR", so the bound and the answer read in the unit the form shows.
   const std::string unit = item.unit.empty() ? std::string() : " " + refuse.in_language(item.unit);
-  if (item.min && compare(value, *item.min) < 0)
+  if (item.min && detail::compare_number(value, *item.min) < 0)
     return refuse(detail::to_text(value) + unit + " is below the minimum of " +
                   number_text(*item.min) + unit);
-  if (item.max && compare(value, *item.max) > 0)
+  if (item.max && detail::compare_number(value, *item.max) > 0)
     return refuse(detail::to_text(value) + unit + " is above the maximum of " +
                   number_text(*item.max) + unit);
   return value;
