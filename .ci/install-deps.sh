@@ -18,6 +18,7 @@ packages=(
   librapidcheck-dev  # property-based tests of the engine
   libsodium-dev  # ablauf::ed25519, Ed25519 signatures over history chains
   graphviz python3 python3-jsonschema
+  json-schema-test-suite  # JSON Schema's own tests, for the declared input's checks
   doxygen  # the API reference, whose build fails on an undocumented public name
   "$@"
 )

@@ -2,6 +2,7 @@
 
 #include "expression/utf8.hpp"
 #include "json_number.hpp"
+#include "message_text.hpp"
 #include "suggest.hpp"
 #include "text_pattern.hpp"
 #include "time/calendar.hpp"
@@ -21,8 +22,6 @@ namespace json = boost::json;
 
 // Most option values a message lists before it says how many more there are.
 constexpr std::size_t max_listed_options = 20;
-// Most code points of an answer quoted back in a message.
-constexpr std::size_t max_quoted_length = 40;
 
 // Builds the messages of one item, each led by its label.
 class Refusal {
@@ -80,11 +79,7 @@ class Refusal {
                    detail::did_you_mean(value, values));
   }
 
-  static std::string quote(std::string_view text) {
-    if (detail::utf8::length(text) <= max_quoted_length) return "'" + std::string(text) + "'";
-    return "'" + std::string(text.substr(0, detail::utf8::offset_of(text, max_quoted_length))) +
-           "…'";
-  }
+  static std::string quote(std::string_view text) { return detail::quoted_text(text); }
 
  private:
   const ItemDefinition& item_;
@@ -92,16 +87,8 @@ class Refusal {
   std::string label_;
 };
 
-std::string number_text(double number) {
-  std::string out;
-  detail::append_number(number, out);
-  return out;
-}
-
-// "1 character", "5 characters"
-std::string count_of(std::size_t count, std::string_view singular, std::string_view plural) {
-  return std::to_string(count) + ' ' + std::string(count == 1 ? singular : plural);
-}
+using detail::count_of;
+using detail::number_text;
 
 tl::expected<json::value, AnswerError> check_pattern(const ItemDefinition& item,
                                                      const json::string& text,

@@ -6,6 +6,7 @@
 #include <ablauf/adapter.hpp>
 #include <ablauf/answer.hpp>
 #include <ablauf/clock.hpp>
+#include <ablauf/data_schema.hpp>
 #include <ablauf/definition.hpp>
 #include <ablauf/definition_archive.hpp>
 #include <ablauf/definition_schema.hpp>

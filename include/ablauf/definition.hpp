@@ -10,6 +10,7 @@
 /// Thread-safety: plain values; load_definition() may run concurrently with itself.
 #pragma once
 
+#include <ablauf/data_schema.hpp>
 #include <ablauf/duration.hpp>
 #include <ablauf/dynamic_value.hpp>
 #include <ablauf/error.hpp>
@@ -157,6 +158,9 @@ struct WorkflowDefinition {
   LocalizedText description;                       ///< may be empty
   std::string default_language;                    ///< "" when the definition names none
   std::string start;                               ///< step id
+  /// The input an instance takes, as its "input" declares it; none: any object. Engine::start
+  /// and call steps refuse input that does not fit.
+  std::optional<DataSchema> input;
   std::vector<StepDefinition> steps;  ///< in the order written, which gives each its StepIndex
   boost::json::object metadata;       ///< free-form data for the host; the engine never reads it
 
@@ -200,6 +204,11 @@ struct LoadOptions {
   /// counted (Diagnostics::omitted()), so a document with a great many problems is reported
   /// in time and memory bounded by this, not by its problems.
   std::size_t max_errors = 1'000;
+
+  /// Requires what a definition may leave undeclared: its `input` (docs/format.md, "Declared
+  /// input"). A definition without is refused with a missing_field error; by default it takes
+  /// any input. `ablauf validate --strict` sets it.
+  bool strict = false;
 
   /// The highest expressions.max_depth accepted: parsing and evaluating recurse per level.
   static constexpr std::size_t max_expression_depth_ceiling = 1'000;

@@ -216,7 +216,10 @@ class Engine {
   /// definitions were loaded with). Replaces a built-in one of the same name.
   void register_adapter(std::string type, std::shared_ptr<Adapter> adapter);
 
-  /// Starts an instance and lets it run until it waits or ends; returns its id.
+  /// Starts an instance and lets it run until it waits or ends; returns its id. Input that does
+  /// not fit what the workflow declares (WorkflowDefinition::input) is refused, and nothing
+  /// stored: an invalid_value error that names every problem ("/customer/email: expected an
+  /// email address, not 'erika'"), its pointer the first problem's.
   tl::expected<std::string, Error> start(std::string_view workflow, boost::json::value input,
                                          const StartOptions& options = {});
 

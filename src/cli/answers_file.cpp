@@ -166,14 +166,12 @@ const StepDefinition* named_step(const Workflow& workflow, std::string_view id,
   if (step && step->type == type) return step;
   const auto candidates =
       step_ids(workflow, [&](const StepDefinition& s) { return s.type == type; });
-  std::string message =
-      step ? "step '" + std::string(id) + "' is a " + step->type + " step, not a " +
-                 std::string(type) + " step"
-           : "the workflow has no step '" + std::string(id) + "'";
-  message += candidates.empty()
-                 ? "; it has no " + std::string(type) + " steps"
-                 : detail::did_you_mean_or_list(id, candidates,
-                                                "its " + std::string(type) + " steps");
+  std::string message = step ? "step '" + std::string(id) + "' is a " + step->type +
+                                   " step, not a " + std::string(type) + " step"
+                             : "the workflow has no step '" + std::string(id) + "'";
+  message += candidates.empty() ? "; it has no " + std::string(type) + " steps"
+                                : detail::did_you_mean_or_list(
+                                      id, candidates, "its " + std::string(type) + " steps");
   problems.add(Severity::error, ErrorCode::unknown_reference, std::move(message), pointer);
   return nullptr;
 }
@@ -204,8 +202,8 @@ void check_answers(const Script& script, const Workflow& workflow, std::string_v
                            (value.is_string() ? "an empty string" : detail::describe(value)),
                        here);
       } else if (auto checked = check_answer(*item, value, language, fallback); !checked) {
-        problems.add(Severity::error, ErrorCode::invalid_value,
-                     std::move(checked.error().message), here);
+        problems.add(Severity::error, ErrorCode::invalid_value, std::move(checked.error().message),
+                     here);
       }
     }
   }
@@ -249,16 +247,28 @@ void check_events(const Script& script, const Workflow& workflow, Diagnostics& p
       problems.add(Severity::error, ErrorCode::unknown_reference,
                    "no wait step of the workflow waits for the event '" + event->name + "'" +
                        (names.empty() ? std::string("; it waits for no events")
-                                      : detail::did_you_mean_or_list(
-                                            event->name, names, "the events it waits for")),
+                                      : detail::did_you_mean_or_list(event->name, names,
+                                                                     "the events it waits for")),
                    member(event->pointer, "name"));
 }
 
 }  // namespace
 
+Diagnostics check_input(const json::value& input, const Workflow& workflow,
+                        std::string_view pointer) {
+  Diagnostics problems;
+  const auto& declared = workflow.definition().input;
+  if (!declared) return problems;
+  for (auto& problem : declared->check(input))
+    problems.add(Severity::error, problem.code, std::move(problem.message),
+                 std::string(pointer) + problem.pointer);
+  return problems;
+}
+
 Diagnostics check_script(const Script& script, const Workflow& workflow,
                          std::string_view language) {
   Diagnostics problems;
+  if (!script.input.is_null()) problems.append(check_input(script.input, workflow, "/input"));
   check_answers(script, workflow, language, problems);
   check_tasks(script, workflow, problems);
   check_events(script, workflow, problems);

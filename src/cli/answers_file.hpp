@@ -47,12 +47,18 @@ struct Script {
 // Reads an answers file; an error names the field at fault by its JSON pointer.
 tl::expected<Script, Diagnostic> read_script(const boost::json::value& file);
 
+// What in `input` does not fit the input the workflow declares (nothing when it declares
+// none), each problem at `pointer` followed by its place in the input: "/input/customer/email"
+// in an answers file, "/customer/email" in an input file of its own.
+Diagnostics check_input(const boost::json::value& input, const Workflow& workflow,
+                        std::string_view pointer);
+
 // What in the script does not fit the definition, each with its pointer in the answers file:
-// steps, items and tasks the workflow does not have (with "did you mean"), answers the items
-// refuse (check_answer()), signatures without a signer's name, outcomes a task does not declare,
-// events no wait step waits for. `language` picks the labels quoted in messages.
-Diagnostics check_script(const Script& script, const Workflow& workflow,
-                         std::string_view language);
+// the input (check_input()), steps, items and tasks the workflow does not have (with "did you
+// mean"), answers the items refuse (check_answer()), signatures without a signer's name, outcomes a
+// task does not declare, events no wait step waits for. `language` picks the labels quoted in
+// messages.
+Diagnostics check_script(const Script& script, const Workflow& workflow, std::string_view language);
 
 // Puts into each problem the line and column its pointer names in the answers file `source`:
 // unknown names at their key, values at fault at the value.

@@ -87,6 +87,10 @@ int run_instance(const RunFlags& flags) {
     auto read = read_json_file(flags.input_file);
     if (!read) return exit_usage;
     input = std::move(*read);
+    if (!input_fits(flags.input_file, input, *workflow)) return exit_usage;
+  } else if (script.input.is_null() && !input_fits("", input, *workflow)) {
+    std::cerr << "give the input with --input FILE, or as \"input\" in the answers file\n";
+    return exit_usage;
   }
 
   auto store = open_store(flags.store.path);

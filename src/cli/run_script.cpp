@@ -39,6 +39,15 @@ bool script_fits(const Script& script, const Workflow& workflow, std::string_vie
   return !problems.has_errors();
 }
 
+bool input_fits(const std::string& path, const boost::json::value& input,
+                const Workflow& workflow) {
+  auto problems = check_input(input, workflow, "");
+  if (problems.empty()) return true;
+  if (!path.empty()) locate(path, problems);
+  std::cerr << problems;
+  return false;
+}
+
 std::optional<Script> load_script(const std::string& path) {
   if (path.empty()) return Script{};
   auto read = read_json_file(path);

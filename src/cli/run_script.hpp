@@ -13,6 +13,10 @@ namespace ablauf::cli {
 // file (FILE:LINE:COL: error: … (at /answers/step/item)) and says whether there were none.
 bool script_fits(const Script& script, const Workflow& workflow, std::string_view language);
 
+// check_input() of the input file at `path` (`run --input`; "" for input given nowhere): prints
+// each problem to stderr located in it and says whether there were none.
+bool input_fits(const std::string& path, const boost::json::value& input, const Workflow& workflow);
+
 // Reads the answers file at `path` (none when empty); prints why not and returns nothing if it
 // cannot.
 std::optional<Script> load_script(const std::string& path);

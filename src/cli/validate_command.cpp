@@ -94,6 +94,8 @@ void add_validate_command(CLI::App& app, std::function<int()>& run) {
       ->required()
       ->check(CLI::ExistingFile);
   command->add_flag("--werror", flags->warnings_are_errors, "Treat warnings as errors");
+  command->add_flag("--strict", flags->limits.options.strict,
+                    "Require declarations: a definition without \"input\" is an error");
   command->add_option("--lang", flags->language,
                       "Language of the titles quoted (de, en, …); default: each definition's");
   command

@@ -160,7 +160,7 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
 
   Fields fields(reader, parsed->get_object(), "",
                 {"$schema", "id", "version", "kind", "title", "description", "default_language",
-                 "start", "steps", "sections", "metadata"},
+                 "start", "input", "steps", "sections", "metadata"},
                 "a definition");
   WorkflowDefinition out;
   out.source = source;
@@ -192,6 +192,22 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
   }
   const auto start = fields.identifier("start");
   if (const auto* metadata = fields.object("metadata")) out.metadata = *metadata;
+  if (options.strict && !fields.has("input"))
+    reader.error(ErrorCode::missing_field, "",
+                 "the definition declares no \"input\", which strict checking requires: "
+                 "declare the input it takes as a JSON Schema, {\"type\": \"object\", "
+                 "\"additionalProperties\": false} for none (docs/format.md, \"Declared input\")",
+                 Anchor::key);
+  if (const auto* input = fields.value("input")) {
+    auto schema = DataSchema::read(*input, fields.pointer_of("input"));
+    if (schema) {
+      out.input = std::move(*schema);
+    } else {
+      for (auto& problem : schema.error())
+        reader.error(problem.code, std::move(problem.pointer), std::move(problem.message),
+                     problem.code == ErrorCode::unknown_field ? Anchor::key : Anchor::value);
+    }
+  }
   (void)fields.string("$schema");
 
   // Only one of steps and sections, as the kind says; without a valid kind, whichever is there.

@@ -188,9 +188,22 @@ tl::expected<Run, Error> EngineParts::begin(std::shared_ptr<const Workflow> work
   run.workflow = std::move(workflow);
   run.state.id = std::move(id);
   run.max_history_events = config.limits.max_history_events;
-  if (const auto* input = started.if_contains("input"))
+  const auto* input = started.if_contains("input");
+  if (input)
     if (auto ok = limits.admit_input(*input); !ok)
       return tl::make_unexpected(std::move(ok.error()));
+  if (const auto& declared = run.workflow->definition().input) {
+    const auto problems = declared->check(input ? *input : json::value(json::object()));
+    if (!problems.empty()) {
+      const auto& definition = run.workflow->definition();
+      return tl::make_unexpected(Error{ErrorCode::invalid_value,
+                                       "the input does not fit what workflow '" + definition.id +
+                                           "' version " + std::to_string(definition.version) +
+                                           " declares: " + describe_problems(problems),
+                                       problems.front().pointer,
+                                       {}});
+    }
+  }
   started.insert_or_assign("start", run.workflow->definition().start);
   if (auto ok = run.emit(EventType::instance_started, {}, std::move(started), clock.now(),
                          std::move(actor));

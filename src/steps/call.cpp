@@ -55,7 +55,9 @@ class Call final : public StepBehavior {
         {"input", input ? *input : json::value(json::object())},
         {"parent", json::object{{"instance", run.state.id}, {"step", step.id}, {"depth", depth}}}};
     auto sub = engine.begin(std::move(callee), child, std::move(started), "system");
-    if (!sub && kind_of(sub.error().code) == ErrorKind::limit)  // the input is too large
+    // Input too large, or not what the callee declares: the call fails, as its on_error says.
+    if (!sub && (kind_of(sub.error().code) == ErrorKind::limit ||
+                 sub.error().code == ErrorCode::invalid_value))
       return failed(std::move(sub.error().message));
     if (!sub) return tl::make_unexpected(std::move(sub.error()));
     // The call is stored as started first: a crash before the caller waits runs it again, and

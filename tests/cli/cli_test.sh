@@ -11,6 +11,14 @@ run validate "$source_dir"/workflows/*.json
 check "every seed workflow validates" test "$status" -eq 0
 check "validate reports each file on stdout" grep -q "invoicing_and_payments.json: ok: workflow" "$scratch/out"
 check "validate quotes the title in the definition's language" grep -q "utility_billing.json: ok: .*: Abrechnung und Kundenservice" "$scratch/out"
+run validate --strict "$source_dir"/workflows/*.json
+check "every seed workflow declares its input and passes --strict" test "$status" -eq 0
+printf '{"id": "w", "version": 1, "kind": "workflow", "title": "W",\n "steps": [{"id": "done", "type": "end"}]}\n' >"$scratch/undeclared.json"
+run validate "$scratch/undeclared.json"
+check "a definition without declared input validates" test "$status" -eq 0
+run validate --strict "$scratch/undeclared.json"
+check "but not with --strict" test "$status" -eq 1
+check "which says what to declare" grep -qF "undeclared.json:1:1: error: the definition declares no \"input\", which strict checking requires" "$scratch/err"
 run validate --lang en "$source_dir"/workflows/utility_billing.json
 check "validate --lang en quotes it in English" grep -q "21 steps: Utility billing and customer service$" "$scratch/out"
 
@@ -138,7 +146,13 @@ done
 check "the invoicing run mailed the customer" grep -q "^Subject: Ihre Rechnung" "$scratch"/outbox-invoicing_and_payments/*.eml
 check "the utility run reminded three times" test "$(ls "$scratch/outbox-utility_billing" | wc -l)" -eq 4
 check "the utility run escalated on day 42" grep -q "day 42 .*task .*eskalieren" "$scratch/out"
-run run "$source_dir/workflows/invoicing_and_payments.json" --outbox "$scratch/outbox" </dev/null
+# The seeds' inputs on their own, as a host would give them.
+for name in invoicing_and_payments utility_billing; do
+  python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['input']))" \
+    "$source_dir/workflows/answers/$name.json" >"$scratch/$name-input.json"
+done
+run run "$source_dir/workflows/invoicing_and_payments.json" --outbox "$scratch/outbox" \
+  --input "$scratch/invoicing_and_payments-input.json" </dev/null
 check "without answers and a terminal, run stops at the first human step" test "$status" -eq 3
 check "it says where it waits and how to go on" grep -q "waits for step 'check_customer_data'.*" "$scratch/out"
 run run "$source_dir/workflows/utility_billing.json" --json --clock simulated --outbox "$scratch/outbox-json" \
@@ -160,10 +174,8 @@ check "an unknown field in an answers file is a usage error" test "$status" -eq 
 # The store: what run leaves behind, listed, shown and resumed by `instances`.
 run instances --store "$scratch/none.db"
 check "listing a store that is not there is a usage error" test "$status" -eq 2
-python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['input']))" \
-  "$source_dir/workflows/answers/invoicing_and_payments.json" >"$scratch/invoice-input.json"
 run run "$source_dir/workflows/invoicing_and_payments.json" --store "$scratch/i.db" \
-  --input "$scratch/invoice-input.json" --outbox "$scratch/outbox-i" </dev/null
+  --input "$scratch/invoicing_and_payments-input.json" --outbox "$scratch/outbox-i" </dev/null
 check "run keeps a waiting instance in the store" test "$status" -eq 3
 id=$(sed -n "s/^instance \(i-[0-9a-f-]*\) waits.*/\1/p" "$scratch/out")
 check "run says how to resume it" grep -q "ablauf instances resume $id --answers FILE" "$scratch/out"
@@ -242,7 +254,7 @@ else
   echo "SKIP: editing a store needs the sqlite3 tool (.ci/install-deps.sh installs it)"
 fi
 sed 's/Kundenrechnungen und Zahlungsprozesse/Geändert/' "$source_dir/workflows/invoicing_and_payments.json" >"$scratch/changed.json"
-run run "$scratch/changed.json" --store "$scratch/i.db" </dev/null
+run run "$scratch/changed.json" --store "$scratch/i.db" --input "$scratch/invoicing_and_payments-input.json" </dev/null
 check "a changed definition under a kept version is refused" grep -q "in the store with another text" "$scratch/err"
 run run "$source_dir/workflows/utility_billing.json" --store "$scratch/i.db" --clock simulated \
   --answers "$source_dir/workflows/answers/utility_billing.json" --outbox "$scratch/outbox-k1" </dev/null
@@ -330,7 +342,8 @@ run eval --max-operations 1 "1"
 check "eval --max-operations 1 is a limit" test "$status" -eq 0
 run eval --max-steps 1 "1"
 check "eval takes --max-steps, the budget's name in 0.1" test "$status" -eq 0
-run run --store :memory: --max-evaluation-steps 100 "$source_dir/workflows/utility_billing.json" </dev/null
+run run --store :memory: --max-evaluation-steps 100 "$source_dir/workflows/utility_billing.json" \
+  --input "$scratch/utility_billing-input.json" </dev/null
 check "run takes --max-evaluation-steps, the limit's name in 0.1" test "$status" -ne 2
 
 # Very many problems: the earliest --max-errors are shown, the rest counted.
@@ -366,6 +379,28 @@ run eval "input.a" --data "$scratch/twice-data.json"
 check "eval data with a key twice is refused" grep -qF "the key 'a' is given twice" "$scratch/err"
 run run "$source_dir/workflows/invoicing_and_payments.json" --store :memory: --input "$scratch/twice-data.json" </dev/null
 check "an input file with a key twice is refused" grep -qF "the key 'a' is given twice" "$scratch/err"
+cat >"$scratch/bad-input.json" <<'JSON'
+{
+  "customer": {"id": "K-1", "name": "Erika",
+               "email": "erika"},
+  "invoice": {"number": "R-1"}
+}
+JSON
+run run "$source_dir/workflows/invoicing_and_payments.json" --store "$scratch/bad-input.db" \
+  --input "$scratch/bad-input.json" </dev/null
+check "input that does not fit the declared input is a usage error" test "$status" -eq 2
+check "it names the value at fault where it stands" grep -qF "bad-input.json:3:25: error: expected an email address, not 'erika' (at /customer/email)" "$scratch/err"
+check "and a missing member at its object" grep -qF "bad-input.json:4:14: error: 'total' is required and missing (at /invoice/total)" "$scratch/err"
+run instances --store "$scratch/bad-input.db"
+check "and nothing is started" test "$(grep -c '^i-' "$scratch/out")" -eq 0
+run run "$source_dir/workflows/invoicing_and_payments.json" --store :memory: </dev/null
+check "no input for a workflow that declares one is a usage error" test "$status" -eq 2
+check "it says what is missing and how to give it" grep -qF "give the input with --input FILE" "$scratch/err"
+python3 -c "import json,sys; a=json.load(open(sys.argv[1])); a['input']['invoice']['due_date']='07.12.2026'; json.dump(a,open(sys.argv[2],'w'),indent=2)" \
+  "$source_dir/workflows/answers/invoicing_and_payments.json" "$scratch/bad-input-answers.json"
+run run "$source_dir/workflows/invoicing_and_payments.json" --store :memory: --answers "$scratch/bad-input-answers.json" </dev/null
+check "an answers file's input is checked too" test "$status" -eq 2
+check "located in the answers file" grep -qE "bad-input-answers.json:[0-9]+:[0-9]+: error: expected a date like 2026-11-23, not '07.12.2026' \(at /input/invoice/due_date\)" "$scratch/err"
 
 # eval prints JSON, and JSON is UTF-8: an expression that is not is refused where it breaks.
 run eval "$(printf "'a\\xffb'")"
