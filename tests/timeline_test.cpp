@@ -143,6 +143,35 @@ TEST_CASE("a timeline names steps, items, options and tasks in the chosen langua
   }
 }
 
+TEST_CASE("a title written as a template reads as the instance's data fill it in",
+          "[timeline]") {
+  test::Fixture f;
+  const auto workflow = test::compile_text(R"({"id": "t", "version": 1, "kind": "workflow",
+    "title": "T", "default_language": "de", "steps": [
+      {"id": "ask", "type": "fill_checklist", "title": "Betrag für {{input.customer}} erfassen",
+       "items": [{"id": "amount", "kind": "number", "label": "Betrag"}], "next": "wait"},
+      {"id": "wait", "type": "wait", "event": "paid",
+       "title": "Auf {{steps.ask.answers.amount}} EUR warten", "next": "done"},
+      {"id": "done", "type": "end"}]})");
+  REQUIRE(f.engine.deploy(workflow));
+  const auto id = f.engine.start("t", json::object{{"customer", "Erika & Sohn"}});
+  REQUIRE(id);
+  REQUIRE(f.engine.answer(*id, "ask", "amount", 12.5, "thomas"));
+  const auto history = f.engine.history(*id);
+  REQUIRE(history);
+  const auto entries = read_timeline(workflow.definition(), *history);
+  CHECK(entry_of(entries, EventType::step_waiting, 0).text ==
+        "„Betrag für Erika & Sohn erfassen“ wartet auf die ausgefüllte Checkliste");
+  CHECK(entry_of(entries, EventType::step_waiting, 1).text ==
+        "„Auf 12.5 EUR warten“ wartet auf das Ereignis „paid“");
+  // A history that does not start at its beginning leaves titles as written.
+  const auto cut = read_timeline(workflow.definition(), std::span(*history).subspan(2));
+  CHECK(entry_of(cut, EventType::step_waiting, 0).text ==
+        "„Betrag für {{input.customer}} erfassen“ wartet auf die ausgefüllte Checkliste");
+  CHECK(entry_of(cut, EventType::step_waiting, 1).text ==
+        "„Auf {{steps.ask.answers.amount}} EUR warten“ wartet auf das Ereignis „paid“");
+}
+
 TEST_CASE("a timeline shows what an event changed", "[timeline]") {
   Run run;
   const auto entries = read_timeline(run.definition, run.history, {.language = "en"});

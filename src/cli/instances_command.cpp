@@ -245,7 +245,7 @@ int resume_instances(const InstancesFlags& flags) {
                  .mailer = &outbox,
                  .observer =
                      [&](const std::string& instance, const Event& e) {
-                       if (progress && instance == flags.id) (*progress)(e);
+                       if (progress) (*progress)(instance, e);
                      },
                  .on_error = std::ref(errors),
                  .language = flags.language,
@@ -282,7 +282,7 @@ int resume_instances(const InstancesFlags& flags) {
   const std::string language =
       flags.language.empty() ? definition.default_language : flags.language;
   if (!script_fits(script, *workflow, language)) return exit_usage;
-  progress = std::make_unique<Progress>(*workflow, clock, language, out);
+  progress = std::make_unique<Progress>(*workflow, clock, language, out, one->state);
   out << "resume " << flags.id << " (" << definition.id << " version " << definition.version
       << ")\n";
   if (auto resumed = engine.resume(flags.id); !resumed) {

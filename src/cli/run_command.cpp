@@ -108,7 +108,7 @@ int run_instance(const RunFlags& flags) {
   Engine engine({.store = store.get(),
                  .clock = &clock,
                  .mailer = &outbox,
-                 .observer = [&](const std::string&, const Event& e) { progress(e); },
+                 .observer = [&](const std::string& instance, const Event& e) { progress(instance, e); },
                  .on_error = std::ref(errors),
                  .language = language,
                  .limits = flags.limits.engine});

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "run_script.hpp"
+#include "template/rendered_text.hpp"
 
 #include <ablauf/engine.hpp>
 
@@ -15,22 +16,31 @@
 
 namespace ablauf::cli {
 
-// Prints one line per thing a person would want to see happen.
+// Prints one line per thing a person would want to see happen to one instance: the first one
+// it hears of, or the one whose state it is given (`instances resume`).
 class Progress {
  public:
-  Progress(const Workflow& workflow, const Clock& clock, std::string language, std::ostream& out)
+  Progress(const Workflow& workflow, const Clock& clock, std::string language, std::ostream& out,
+           InstanceState state = {})
       : workflow_(workflow),
         clock_(clock),
         language_(std::move(language)),
         out_(out),
-        started_(clock.now()) {}
+        started_(clock.now()),
+        state_(std::move(state)) {}
 
-  void operator()(const Event& e) {
+  void operator()(const std::string& instance, const Event& e) {
+    if (state_.id.empty()) state_.id = instance;
+    if (instance != state_.id) return;
+    // The instance's data as of this event fill in titles written as templates.
+    if (!state_.apply(e)) state_.last_sequence = 0;
     const auto title = [&] {
       const auto* step = workflow_.find_step(e.step);
       if (!step || step->title.empty()) return std::string();
-      return " — " +
-             std::string(step->title.get(language_, workflow_.definition().default_language));
+      const auto& fallback = workflow_.definition().default_language;
+      return " — " + (state_.last_sequence > 0
+                          ? detail::rendered_text(step->title, language_, fallback, state_.data)
+                          : std::string(step->title.get(language_, fallback)));
     };
     switch (e.type) {
       case EventType::step_completed:
@@ -90,6 +100,7 @@ class Progress {
   std::ostream& out_;
   Time started_;
   std::size_t completed_ = 0;
+  InstanceState state_;  // the fold of the events heard; last_sequence 0 once one did not fit
 };
 
 // Hears of the errors an engine met in work no call waited for (the store refusing a step's

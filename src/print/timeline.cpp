@@ -5,6 +5,7 @@
 #include "ablauf/instance.hpp"
 
 #include "print/answer_text.hpp"
+#include "template/rendered_text.hpp"
 #include "value_text.hpp"
 
 #include <boost/json/object.hpp>
@@ -141,6 +142,9 @@ class Teller {
         words_(words_in(language_)) {}
 
   TimelineEntry tell(const Event& event) {
+    // The instance as of this event, for the titles written as templates. A history that does
+    // not start at its beginning leaves them as written.
+    if (!state_.apply(event)) state_.last_sequence = 0;
     TimelineEntry entry{.sequence = event.sequence,
                         .type = event.type,
                         .time = event.time,
@@ -161,10 +165,16 @@ class Teller {
     return words_.open_quote + std::string(text) + words_.close_quote;
   }
 
-  // A step by its title in quotes, or by its id where it has none or is unknown.
+  // A step by its title in quotes, or by its id where it has none or is unknown. A title
+  // written as a template reads as the instance's data fill it in at this point.
   std::string step_name(std::string_view id) const {
     const auto* step = definition_.find_step(id);
-    const std::string title = step ? text(step->title) : std::string();
+    std::string title;
+    if (step && state_.last_sequence > 0)
+      title = detail::rendered_text(step->title, language_, definition_.default_language,
+                                    state_.data);
+    else if (step)
+      title = text(step->title);
     return quoted(title.empty() ? id : title);
   }
 
@@ -331,6 +341,7 @@ class Teller {
   const WorkflowDefinition& definition_;
   std::string language_;
   Words words_;
+  InstanceState state_;  // the fold of the events told so far; last_sequence 0 when unknown
   std::map<std::string, std::string> tasks_;    // task id → title, from task_created
   std::map<std::string, TimerPurpose> timers_;  // timer id → purpose, from timer_set
 };

@@ -171,6 +171,19 @@ echo '{"answerz": {}}' >"$scratch/typo-answers.json"
 run run "$source_dir/workflows/utility_billing.json" --answers "$scratch/typo-answers.json" </dev/null
 check "an unknown field in an answers file is a usage error" test "$status" -eq 2
 
+cat >"$scratch/titled.json" <<'JSON'
+{"id": "titled", "version": 1, "kind": "workflow", "title": "T", "default_language": "de",
+ "steps": [{"id": "wait", "type": "wait", "event": "paid",
+            "title": "Zahlung von {{input.name}} abwarten", "next": "done"},
+           {"id": "done", "type": "end"}]}
+JSON
+echo '{"name": "Erika"}' >"$scratch/titled-input.json"
+run run "$scratch/titled.json" --store "$scratch/titled.db" --input "$scratch/titled-input.json" </dev/null
+check "run shows a title written as a template filled in" grep -q "waits    wait — Zahlung von Erika abwarten for event$" "$scratch/out"
+titled_id=$(sed -n "s/^instance \(i-[0-9a-f-]*\) waits.*/\1/p" "$scratch/out")
+run instances show "$titled_id" --store "$scratch/titled.db"
+check "and so does its timeline" grep -q "„Zahlung von Erika abwarten“ wartet auf das Ereignis „paid“" "$scratch/out"
+
 # The store: what run leaves behind, listed, shown and resumed by `instances`.
 run instances --store "$scratch/none.db"
 check "listing a store that is not there is a usage error" test "$status" -eq 2
