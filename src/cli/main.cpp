@@ -1,5 +1,6 @@
 // ablauf: check, draw and run workflow and checklist definitions, and try expressions.
 #include "commands.hpp"
+#include "unknown_arguments.hpp"
 
 #include <iostream>
 
@@ -22,6 +23,10 @@ int main(int argc, char** argv) {
   ablauf::cli::add_kpi_command(app, run);
   ablauf::cli::add_schema_command(app, run);
 
+  if (const auto unknown = ablauf::cli::unknown_argument(app, argc, argv)) {
+    std::cerr << "ablauf: " << *unknown << "\nRun with --help for more information.\n";
+    return ablauf::cli::exit_usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

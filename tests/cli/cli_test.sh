@@ -51,6 +51,15 @@ check "a missing file is a usage error" test "$status" -eq 2
 
 run validate --no-such-flag "$source_dir/workflows/utility_billing.json"
 check "unknown flags are errors" test "$status" -eq 2
+run valdiate "$source_dir/workflows/utility_billing.json"
+check "a misspelt command is a usage error" test "$status" -eq 2
+check "which names it, with a suggestion" grep -qF "ablauf: unknown command 'valdiate'; did you mean 'validate'?" "$scratch/err"
+run validate --lnag de "$source_dir/workflows/utility_billing.json"
+check "a misspelt option is named as an option" grep -qF "ablauf: unknown option '--lnag' of 'ablauf validate'; did you mean '--lang'?" "$scratch/err"
+run instances shwo x --store "$scratch/none.db"
+check "and a misspelt command of a command" grep -qF "ablauf: unknown command 'shwo' of 'ablauf instances'; did you mean 'show'?" "$scratch/err"
+run instances --store "$scratch/none.db" --status waiting
+check "values of options are not taken for commands" test "$(grep -c 'unknown command' "$scratch/err")" -eq 0
 
 run validate --max-steps 3 "$source_dir/workflows/utility_billing.json"
 check "limits are flags" grep -qF "(max_steps)" "$scratch/err"
