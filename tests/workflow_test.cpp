@@ -1,3 +1,4 @@
+#include "ablauf/instance.hpp"
 #include "ablauf/workflow.hpp"
 
 #include "test_support.hpp"
