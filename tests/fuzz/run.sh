@@ -35,6 +35,19 @@ for file in workflows/*.json tests/data/good/*.json tests/data/invalid/*.json \
     cp "$file" "$corpus/$target/seed-$(basename "$(dirname "$file")")-$(basename "$file")"
   done
 done
+# The seed workflows declare their input: fuzz_run starts them with their answers file's input,
+# which it reads from the definition's metadata, so that they run past their start.
+for file in workflows/*.json; do
+  python3 - "$file" "workflows/answers/$(basename "$file")" \
+      > "$corpus/fuzz_run/seed-with-input-$(basename "$file")" <<'PYTHON'
+import json, sys
+definition = json.load(open(sys.argv[1]))
+answers = json.load(open(sys.argv[2]))
+if "input" in answers:
+    definition.setdefault("metadata", {})["input"] = answers["input"]
+print(json.dumps(definition, ensure_ascii=False))
+PYTHON
+done
 for file in tests/data/step_types/*.json; do
   mkdir -p "$corpus/fuzz_manifest"
   cp "$file" "$corpus/fuzz_manifest/seed-$(basename "$file")"
