@@ -5,15 +5,20 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string_view>
 
 namespace ablauf::cli {
+
+// What `ablauf --version` prints after the name, and SARIF reports name as the tool's version.
+inline constexpr std::string_view tool_version = "0.1.0";
 
 // Exit statuses, as documented in `ablauf --help`.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_invalid = 1;  // a definition (or expression) has errors
 inline constexpr int exit_usage = 2;    // bad command line, unreadable output file
 inline constexpr int exit_waiting = 3;  // run: the instance waits for input it was not given
-inline constexpr int exit_stopped = 4;  // run: the store or the outbox failed; work stopped, resumable
+inline constexpr int exit_stopped =
+    4;  // run: the store or the outbox failed; work stopped, resumable
 
 // Adds the subcommand; `run` is set to what executes it once parsing succeeded.
 void add_validate_command(CLI::App& app, std::function<int()>& run);

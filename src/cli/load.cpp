@@ -141,14 +141,16 @@ bool LimitFlags::load_step_types() {
   return all_read;
 }
 
+tl::expected<Workflow, Diagnostics> compile_workflow(const std::string& path,
+                                                     const LoadOptions& options) {
+  auto definition = load_definition_file(path, options);
+  if (!definition) return tl::make_unexpected(std::move(definition.error()));
+  return Workflow::compile(std::move(*definition), options.step_types, options.max_errors);
+}
+
 std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,
                                       std::size_t& warnings) {
-  auto definition = load_definition_file(path, options);
-  if (!definition) {
-    std::cerr << definition.error();
-    return std::nullopt;
-  }
-  auto workflow = Workflow::compile(std::move(*definition), options.step_types, options.max_errors);
+  auto workflow = compile_workflow(path, options);
   if (!workflow) {
     std::cerr << workflow.error();
     return std::nullopt;

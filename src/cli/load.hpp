@@ -38,6 +38,10 @@ struct LimitFlags {
 // message names the range and the value given, and CLI11 prefixes the flag's name.
 CLI::Validator whole_number(std::uint64_t min, std::uint64_t max);
 
+// Loads and compiles one file: the workflow, its warnings kept in it, or every finding.
+tl::expected<Workflow, Diagnostics> compile_workflow(const std::string& path,
+                                                     const LoadOptions& options);
+
 // Loads and compiles one file. Prints every diagnostic (errors and warnings) to stderr as
 // FILE:LINE:COL: severity: message (at pointer); returns nothing on errors.
 std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,

@@ -6,7 +6,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"ablauf — workflows and checklists as JSON definitions", "ablauf"};
-  app.set_version_flag("--version", "ablauf 0.1.0");
+  app.set_version_flag("--version", "ablauf " + std::string(ablauf::cli::tool_version));
   app.require_subcommand(1);
   app.footer(
       "Exit status: 0 success, 1 a definition or expression has errors (or an instance failed),\n"

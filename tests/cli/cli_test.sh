@@ -42,6 +42,42 @@ check "bad duration points inside the string" grep -qF "broken.json:8:54: error:
 check "misspelt field gets a suggestion" grep -qF "broken.json:8:58: error: unknown field 'nxt' in a wait step; did you mean 'next'? (at /steps/1/nxt)" "$scratch/err"
 check "every error is reported" test "$(grep -c ': error: ' "$scratch/err")" -eq 3
 check "nothing on stdout for a broken file" test ! -s "$scratch/out"
+run validate --format json "$scratch/broken.json" "$source_dir/workflows/utility_billing.json"
+check "validate --format json exits as text does" test "$status" -eq 1
+check "it prints every finding of every file as one document" python3 -c "
+import json, sys
+files = {f['file'].split('/')[-1]: f for f in json.load(open(sys.argv[1]))['files']}
+broken, good = files['broken.json'], files['utility_billing.json']
+assert not broken['valid'] and broken['errors'] == 3 and len(broken['findings']) == 3, broken
+assert good['valid'] and good['findings'] == [], good
+found = [f for f in broken['findings'] if f['code'] == 'unknown_step_type'][0]
+assert (found['line'], found['column'], found['pointer']) == (7, 29, '/steps/0/type'), found
+" "$scratch/out"
+check "and nothing on stderr" test ! -s "$scratch/err"
+run validate --format sarif "$scratch/broken.json"
+check "validate --format sarif writes a SARIF 2.1.0 log" python3 -c "
+import json, sys
+log = json.load(open(sys.argv[1]))
+assert log['version'] == '2.1.0', log
+run = log['runs'][0]
+assert run['tool']['driver']['name'] == 'ablauf' and run['columnKind'] == 'unicodeCodePoints'
+assert {r['id'] for r in run['tool']['driver']['rules']} == {r['ruleId'] for r in run['results']}
+result = [r for r in run['results'] if r['ruleId'] == 'unknown_step_type'][0]
+where = result['locations'][0]['physicalLocation']
+assert result['level'] == 'error' and where['artifactLocation']['uri'].endswith('broken.json')
+assert (where['region']['startLine'], where['region']['startColumn']) == (7, 29), where
+assert result['properties']['pointer'] == '/steps/0/type'
+" "$scratch/out"
+run schema --input "$source_dir/workflows/utility_billing.json"
+check "schema --input prints the input a definition declares" python3 -c "
+import json, sys
+printed = json.load(open(sys.argv[1]))
+assert printed == json.load(open(sys.argv[2]))['input'], printed
+" "$scratch/out" "$source_dir/workflows/utility_billing.json"
+run schema --input "$scratch/undeclared.json"
+check "and says so for a definition that declares none" grep -qF "undeclared.json: error: the definition declares no \"input\"" "$scratch/err"
+run validate --format xml "$scratch/broken.json"
+check "an unknown format is a usage error" test "$status" -eq 2
 
 run validate --werror "$source_dir/tests/data/golden/approval.json"
 check "a valid file passes --werror when it has no warnings" test "$status" -eq 0
