@@ -105,13 +105,14 @@ int run_instance(const RunFlags& flags) {
   const Workflow shown = *workflow;  // shares the compiled form with the deployed one
   Progress progress(shown, clock, language, out);
   EngineErrors errors;
-  Engine engine({.store = store.get(),
-                 .clock = &clock,
-                 .mailer = &outbox,
-                 .observer = [&](const std::string& instance, const Event& e) { progress(instance, e); },
-                 .on_error = std::ref(errors),
-                 .language = language,
-                 .limits = flags.limits.engine});
+  Engine engine(
+      {.store = store.get(),
+       .clock = &clock,
+       .mailer = &outbox,
+       .observer = [&](const std::string& instance, const Event& e) { progress(instance, e); },
+       .on_error = std::ref(errors),
+       .language = language,
+       .limits = flags.limits.engine});
   if (auto ok = engine.deploy(std::move(*workflow)); !ok) {
     std::cerr << Diagnostic{ok.error()} << '\n';  // located, when the error is
     return exit_invalid;
@@ -138,9 +139,9 @@ int run_instance(const RunFlags& flags) {
     out << "instance " << *id << " has the business key '" << key << "' already ("
         << (state ? to_string(state->status) : "unknown") << "); carrying it on\n";
   }
-  int status = drive(
-      {engine, errors, shown, script, simulated ? &manual : nullptr, clock.now(), language, out},
-      *id);
+  int status = drive({engine, errors, shown, script, simulated ? &manual : nullptr, clock.now(),
+                      language, out, flags.store.path != ":memory:"},
+                     *id);
   // Mail an earlier run of this instance queued but did not hand over goes out now.
   if (status != exit_stopped) status = deliver_queued_mail(engine, status);
   if (flags.json) print_instance_json(engine, *id);

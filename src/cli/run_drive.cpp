@@ -146,8 +146,8 @@ class Driver {
           if (item.kind == ItemKind::signature) {
             // check_script() refuses anything but a name before the run starts.
             if (!value->is_string() || value->get_string().empty())
-              return tl::make_unexpected(script_.path + ": '" + item.id + "' of step '" +
-                                         step.id + "' is a signature: give the signer's name");
+              return tl::make_unexpected(script_.path + ": '" + item.id + "' of step '" + step.id +
+                                         "' is a signature: give the signer's name");
             form.signatures.push_back({item.id, std::string(value->get_string())});
             answers.as_object()[item.id] = json::object{{"signed_by", value->get_string()}};
           } else {
@@ -164,11 +164,10 @@ class Driver {
   // it (the drive stops, resumable), or the engine refused it. Nothing of it is recorded either
   // way.
   static Outcome report(const std::string& doing, const std::string& refused, const Error& error) {
-    const bool store_failed = kind_of(error.code) == ErrorKind::io ||
-                              error.code == ErrorCode::store_error ||
-                              error.code == ErrorCode::sequence_conflict ||
-                              error.code == ErrorCode::invalid_event ||
-                              error.code == ErrorCode::lease_lost;
+    const bool store_failed =
+        kind_of(error.code) == ErrorKind::io || error.code == ErrorCode::store_error ||
+        error.code == ErrorCode::sequence_conflict || error.code == ErrorCode::invalid_event ||
+        error.code == ErrorCode::lease_lost;
     if (!store_failed) {
       std::cerr << "error: " << refused << ": " << error.message << '\n';
       return Outcome::error;
@@ -209,7 +208,7 @@ int deliver_queued_mail(Engine& engine, int status) {
 }
 
 int drive(const Drive& d, const std::string& id) {
-  auto& [engine, errors, shown, script, manual, started, language, out] = d;
+  auto& [engine, errors, shown, script, manual, started, language, out, kept] = d;
   // Work the engine could not record (a full disk, a store gone away) or mail it could not
   // hand over stops the drive: trying again at once would fail the same way.
   const auto stopped = [&, seen = errors.count()] {
@@ -294,9 +293,15 @@ int drive(const Drive& d, const std::string& id) {
     status = exit_waiting;
     out << "instance " << id << " waits"
         << (driver.missing().empty() ? std::string(next_time ? " for its timers" : " for a signal")
-                                     : " for " + driver.missing())
-        << ".\n  Go on with `ablauf instances resume " << id << " --answers FILE` (see docs/cli.md)"
-        << (next_time ? ", or let time pass with --clock simulated" : "") << ".\n";
+                                     : " for " + driver.missing());
+    if (kept)
+      out << ".\n  Go on with `ablauf instances resume " << id
+          << " --answers FILE` (see docs/cli.md)"
+          << (next_time ? ", or let time pass with --clock simulated" : "") << ".\n";
+    else
+      out << ".\n  Its store was in memory and is gone with this run: run it again with "
+          << (next_time ? "--answers FILE or --clock simulated" : "--answers FILE")
+          << ", or with --store FILE to go on later.\n";
     break;
   }
   return status;

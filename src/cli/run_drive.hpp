@@ -124,6 +124,7 @@ struct Drive {
   Time started;            // when the instance started: scripted events are timed from it
   std::string language;
   std::ostream& out;
+  bool kept = true;  // whether the store outlives the run (not ":memory:"): the instance resumes
 };
 
 // Drives the instance until it ends or waits for what it was not given. Returns the exit

@@ -228,6 +228,9 @@ check "run shows a title written as a template filled in" grep -q "waits    wait
 titled_id=$(sed -n "s/^instance \(i-[0-9a-f-]*\) waits.*/\1/p" "$scratch/out")
 run instances show "$titled_id" --store "$scratch/titled.db"
 check "and so does its timeline" grep -q "„Zahlung von Erika abwarten“ wartet auf das Ereignis „paid“" "$scratch/out"
+run run "$scratch/titled.json" --store :memory: --input "$scratch/titled-input.json" </dev/null
+check "a run on a store in memory does not offer to resume it" grep -qF "Its store was in memory and is gone with this run" "$scratch/out"
+check "nor names instances resume" test "$(grep -c 'instances resume' "$scratch/out")" -eq 0
 
 # The store: what run leaves behind, listed, shown and resumed by `instances`.
 run instances --store "$scratch/none.db"
