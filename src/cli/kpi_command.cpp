@@ -1,6 +1,7 @@
 // `ablauf kpi`: key figures of the instances in a store, as a report or as JSON.
 #include "commands.hpp"
 #include "store.hpp"
+#include "suggest.hpp"
 
 #include <ablauf/expression.hpp>
 #include <ablauf/kpi.hpp>
@@ -10,6 +11,8 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 namespace ablauf::cli {
 namespace {
@@ -130,6 +133,25 @@ tl::expected<std::optional<Time>, std::string> time_flag(const std::string& text
   return std::optional<Time>(*time);
 }
 
+// Whether `workflow` is one the store keeps a definition of; says why not, with a suggestion,
+// rather than report the key figures of nothing. A store that keeps no definitions (a host's)
+// cannot tell, and passes.
+bool known_workflow(const Store& store, const std::string& workflow) {
+  const auto* archive = store.definition_archive();
+  if (!archive) return true;
+  const auto kept = archive->definitions();
+  if (!kept || kept->empty()) return true;
+  std::vector<std::string_view> ids;
+  for (const auto& definition : *kept) {
+    if (definition.workflow == workflow) return true;
+    if (std::find(ids.begin(), ids.end(), definition.workflow) == ids.end())
+      ids.push_back(definition.workflow);
+  }
+  std::cerr << "error: the store keeps no workflow '" << workflow << "'"
+            << detail::did_you_mean_or_list(workflow, ids, "the workflows it keeps") << '\n';
+  return false;
+}
+
 int run_kpi(const KpiFlags& flags) {
   const auto since = time_flag(flags.since, "--since");
   const auto at = time_flag(flags.at, "--at");
@@ -140,6 +162,7 @@ int run_kpi(const KpiFlags& flags) {
     }
   auto store = open_store(flags.store.path, true);
   if (!store) return exit_usage;
+  if (!flags.workflow.empty() && !known_workflow(*store, flags.workflow)) return exit_usage;
   const auto kpis = compute_kpis(
       *store, {.workflow = flags.workflow, .since = *since, .at = *at, .invoices = flags.invoices});
   if (!kpis) {

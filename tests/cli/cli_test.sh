@@ -336,6 +336,9 @@ run kpi --store "$scratch/i.db" --workflow utility_billing
 check "kpi counts the utility runs" grep -q "^Instances: started 2, completed 1, failed 1" "$scratch/out"
 check "kpi reads days to pay from the invoice" grep -q "days to pay  *42.0 days" "$scratch/out"
 check "kpi counts the reminders before payment" grep -q "reminders before payment  3.0 on average" "$scratch/out"
+run kpi --store "$scratch/i.db" --workflow utility_biling
+check "kpi of a workflow the store does not keep is a usage error" test "$status" -eq 2
+check "which suggests the one meant" grep -qF "error: the store keeps no workflow 'utility_biling'; did you mean 'utility_billing'?" "$scratch/err"
 run kpi --store "$scratch/i.db" --json
 check "kpi --json counts every workflow" python3 -c "
 import json, sys
