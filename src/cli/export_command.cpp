@@ -60,6 +60,7 @@ int run_export(const ExportFlags& flags) {
     definition = workflow->definition();
   }
   const WorkflowDefinition& printed = filled ? filled->definition : *definition;
+  warn_if_untranslated(printed, flags.language);
   std::ofstream file;
   auto* opened = open_output(flags.output, file);
   if (!opened) return exit_usage;

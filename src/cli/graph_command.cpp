@@ -70,6 +70,7 @@ int run_graph(const GraphFlags& flags) {
   }
   const auto workflow = workflow_to_draw(flags, instance ? &*instance : nullptr, store.get());
   if (!workflow) return exit_invalid;
+  warn_if_untranslated(workflow->definition(), flags.language);
 
   std::ofstream file;
   auto* opened = open_output(flags.output, file);

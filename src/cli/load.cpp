@@ -160,6 +160,16 @@ std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions
   return std::move(*workflow);
 }
 
+void warn_if_untranslated(const WorkflowDefinition& definition, const std::string& language) {
+  if (language.empty() || definition.title.has(language)) return;
+  const auto& translations = definition.title.translations();
+  const std::string shown = !definition.default_language.empty() ? definition.default_language
+                            : translations.empty()               ? std::string()
+                                                                 : translations.front().first;
+  std::cerr << "warning: '" << definition.id << "' has no texts in '" << language << "'; shown "
+            << (shown.empty() ? std::string("as written") : "in '" + shown + "'") << " instead\n";
+}
+
 std::optional<boost::json::value> read_json_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {

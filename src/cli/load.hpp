@@ -47,6 +47,11 @@ tl::expected<Workflow, Diagnostics> compile_workflow(const std::string& path,
 std::optional<Workflow> load_workflow(const std::string& path, const LoadOptions& options,
                                       std::size_t& warnings);
 
+// Says on stderr when `definition` has no texts in `language` (asked for with --lang), and in
+// which language it is shown instead, rather than show another language unasked. Says nothing
+// for an empty `language`.
+void warn_if_untranslated(const WorkflowDefinition& definition, const std::string& language);
+
 // Reads a JSON file (instance input, answers, data). Prints a located error to stderr and
 // returns nothing if it cannot be read or parsed.
 std::optional<boost::json::value> read_json_file(const std::string& path);

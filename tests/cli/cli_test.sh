@@ -87,6 +87,11 @@ check "a missing file is a usage error" test "$status" -eq 2
 
 run validate --no-such-flag "$source_dir/workflows/utility_billing.json"
 check "unknown flags are errors" test "$status" -eq 2
+run graph --lang fr "$source_dir/workflows/utility_billing.json"
+check "graph in a language the definition lacks still draws it" test "$status" -eq 0
+check "and says what it fell back to" grep -qF "warning: 'utility_billing' has no texts in 'fr'; shown in 'de' instead" "$scratch/err"
+run graph --lang en "$source_dir/workflows/utility_billing.json"
+check "a language it has draws without a word" test ! -s "$scratch/err"
 run valdiate "$source_dir/workflows/utility_billing.json"
 check "a misspelt command is a usage error" test "$status" -eq 2
 check "which names it, with a suggestion" grep -qF "ablauf: unknown command 'valdiate'; did you mean 'validate'?" "$scratch/err"
