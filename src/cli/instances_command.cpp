@@ -15,6 +15,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <vector>
 
 namespace ablauf::cli {
 namespace {
@@ -57,14 +58,10 @@ int list_instances(const InstancesFlags& flags) {
     return exit_invalid;
   }
   json::array listed;
-  // As wide as the longest id: ids of 0.1 have 18 characters, UUIDv7 ones 38.
-  std::size_t id_width = 20;
-  for (const auto& id : *ids) id_width = std::max(id_width, id.size() + 2);
-  const auto id_column = static_cast<int>(id_width);
-  if (!flags.json)
-    std::cout << std::left << std::setw(id_column) << "ID" << std::setw(28) << "WORKFLOW"
-              << std::setw(11) << "STATUS" << std::setw(26) << "UPDATED"
-              << "AT\n";
+  struct Row {
+    std::string id, workflow, status, updated, at;
+  };
+  std::vector<Row> rows;
   for (const auto& id : *ids) {
     auto instance = read_instance(*store, id);
     if (!instance) {
@@ -84,11 +81,30 @@ int list_instances(const InstancesFlags& flags) {
                                     {"at", waiting_at(s)}});
       continue;
     }
-    std::cout << std::left << std::setw(id_column) << id << std::setw(28)
-              << (s.workflow_id + " v" + std::to_string(s.version)) << std::setw(11) << status
-              << std::setw(26) << to_rfc3339(s.updated_at) << waiting_at(s) << '\n';
+    rows.push_back({id, s.workflow_id + " v" + std::to_string(s.version), status,
+                    to_rfc3339(s.updated_at), waiting_at(s)});
   }
-  if (flags.json) std::cout << to_json_text(listed) << '\n';
+  if (flags.json) {
+    std::cout << to_json_text(listed) << '\n';
+    return exit_ok;
+  }
+  // Each column as wide as its widest entry and two spaces, so that none runs into the next:
+  // ids of 0.1 have 18 characters, UUIDv7 ones 38, and workflow ids up to 64.
+  Row widths{"ID", "WORKFLOW", "STATUS", "UPDATED", "AT"};
+  const auto width = [&](auto field) {
+    std::size_t widest = (widths.*field).size();
+    for (const auto& row : rows) widest = std::max(widest, (row.*field).size());
+    return static_cast<int>(widest + 2);
+  };
+  const int id_column = width(&Row::id), workflow_column = width(&Row::workflow),
+            status_column = width(&Row::status), updated_column = width(&Row::updated);
+  const auto print = [&](const Row& row) {
+    std::cout << std::left << std::setw(id_column) << row.id << std::setw(workflow_column)
+              << row.workflow << std::setw(status_column) << row.status << std::setw(updated_column)
+              << row.updated << row.at << '\n';
+  };
+  print(widths);
+  for (const auto& row : rows) print(row);
   return exit_ok;
 }
 

@@ -247,6 +247,12 @@ id=$(sed -n "s/^instance \(i-[0-9a-f-]*\) waits.*/\1/p" "$scratch/out")
 check "run says how to resume it" grep -q "ablauf instances resume $id --answers FILE" "$scratch/out"
 run instances --store "$scratch/i.db" --status waiting
 check "instances lists it" grep -q "^$id  *invoicing_and_payments v1  *waiting .*check_customer_data (checklist)" "$scratch/out"
+"$ablauf" run "$source_dir/workflows/open_invoice_customer_service.json" --store "$scratch/long.db" \
+  --answers "$source_dir/workflows/answers/open_invoice_customer_service.json" --clock simulated \
+  >/dev/null 2>&1 </dev/null
+run instances --store "$scratch/long.db"
+check "a long workflow id does not run into the status" grep -q "open_invoice_customer_service v1  completed  " "$scratch/out"
+check "and the header lines up with it" test "$(head -1 "$scratch/out" | grep -o '^ID *WORKFLOW *' | wc -c)" -eq "$(sed -n 2p "$scratch/out" | grep -o '^i-[^ ]* *open_invoice_customer_service v1 *' | wc -c)"
 run instances --store "$scratch/i.db" --status completed
 check "instances filters by status" test "$(wc -l <"$scratch/out")" -eq 1
 run instances resume "$id" --store "$scratch/i.db" --answers "$source_dir/workflows/answers/invoicing_and_payments.json" \
