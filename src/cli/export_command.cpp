@@ -7,7 +7,6 @@
 
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 
 namespace ablauf::cli {
@@ -101,14 +100,11 @@ void add_export_command(CLI::App& app, std::function<int()>& run) {
       "store (its definition as the store keeps it)");
   file->excludes(instance);
   flags->store.add_to(*command);
-  const std::map<std::string, ExportFormat> formats{
-      {"md", ExportFormat::markdown}, {"html", ExportFormat::html}, {"pdf", ExportFormat::pdf}};
-  command
-      ->add_option("-f,--format", flags->format,
-                   "Output format: md (Markdown), html (one page, with a print stylesheet) or "
-                   "pdf (A4, fonts embedded)")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->default_str("md");
+  add_choice(
+      *command, "-f,--format", flags->format,
+      {{"md", ExportFormat::markdown}, {"html", ExportFormat::html}, {"pdf", ExportFormat::pdf}},
+      "Output format: md (Markdown, the default), html (one page, with a print stylesheet) "
+      "or pdf (A4, fonts embedded)");
   command->add_option("--lang", flags->language,
                       "Language of the form (e.g. de, en); default: the definition's");
   command->add_option("-o,--output", flags->output, "Write to this file instead of stdout");

@@ -7,7 +7,6 @@
 
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 
 namespace ablauf::cli {
@@ -106,13 +105,10 @@ void add_graph_command(CLI::App& app, std::function<int()>& run) {
       "Draw this instance's path over the graph: steps it ran and transitions it took in green "
       "(with how often), where it waits in yellow, the step that failed it in red");
   flags->store.add_to(*command);
-  const std::map<std::string, GraphFormat> formats{
-      {"dot", GraphFormat::dot}, {"mermaid", GraphFormat::mermaid}, {"svg", GraphFormat::svg}};
-  command
-      ->add_option("-f,--format", flags->format,
-                   "Output format: dot, mermaid, or svg (needs Graphviz's dot on the PATH)")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->default_str("dot");
+  add_choice(
+      *command, "-f,--format", flags->format,
+      {{"dot", GraphFormat::dot}, {"mermaid", GraphFormat::mermaid}, {"svg", GraphFormat::svg}},
+      "Output format: dot (the default), mermaid, or svg (needs Graphviz's dot on the PATH)");
   command->add_option("--lang", flags->language,
                       "Language of titles (e.g. de, en); default: the definition's");
   command->add_option("-o,--output", flags->output, "Write to this file instead of stdout");

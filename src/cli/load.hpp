@@ -34,6 +34,27 @@ struct LimitFlags {
   bool load_step_types();
 };
 
+// Adds an option that takes one of `choices` by name (any case) into `target`. Help lists the
+// names ("FORMAT:{dot,mermaid,svg}"), and anything else is refused naming them; unlike CLI11's
+// enum options, help shows no numbers and `-f 0` is not taken for the first choice.
+template <class Choice>
+CLI::Option* add_choice(CLI::App& command, const std::string& name, Choice& target,
+                        std::vector<std::pair<std::string, Choice>> choices,
+                        const std::string& description) {
+  std::vector<std::string> names;
+  for (const auto& choice : choices) names.push_back(choice.first);
+  return command
+      .add_option_function<std::string>(
+          name,
+          [&target, choices](const std::string& given) {
+            for (const auto& [choice_name, value] : choices)
+              if (CLI::detail::to_lower(given) == choice_name) target = value;
+          },
+          description)
+      ->check(CLI::IsMember(names, CLI::ignore_case))
+      ->type_name("FORMAT");
+}
+
 // Checks that a flag is a whole number from `min` to `max`, written in decimal digits; its
 // message names the range and the value given, and CLI11 prefixes the flag's name.
 CLI::Validator whole_number(std::uint64_t min, std::uint64_t max);

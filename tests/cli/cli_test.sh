@@ -92,6 +92,12 @@ check "graph in a language the definition lacks still draws it" test "$status" -
 check "and says what it fell back to" grep -qF "warning: 'utility_billing' has no texts in 'fr'; shown in 'de' instead" "$scratch/err"
 run graph --lang en "$source_dir/workflows/utility_billing.json"
 check "a language it has draws without a word" test ! -s "$scratch/err"
+run graph --help
+check "help names the formats, not CLI11's numbers for them" grep -qF -- "-f,--format FORMAT:{dot,mermaid,svg}" "$scratch/out"
+run graph -f 0 "$source_dir/workflows/utility_billing.json"
+check "a format given as a number is refused" test "$status" -eq 2
+run export -f PDF -o "$scratch/upper.pdf" "$source_dir/workflows/delinquent_accounts.json"
+check "a format in capitals is taken" test "$status" -eq 0
 run valdiate "$source_dir/workflows/utility_billing.json"
 check "a misspelt command is a usage error" test "$status" -eq 2
 check "which names it, with a suggestion" grep -qF "ablauf: unknown command 'valdiate'; did you mean 'validate'?" "$scratch/err"
