@@ -9,14 +9,28 @@
 namespace {
 
 // A workflow of `steps` steps: checklists, mails and records in a chain, every tenth a
-// decision that may loop back to the checklist before it (so the loop check has work).
-std::string generate_definition(std::size_t steps) {
+// decision that may loop back to the checklist before it (so the loop check has work). Typed,
+// it declares its input, and its decisions read the input, the checklist's answers and a var
+// they assign, so that type checking has every kind of path to follow.
+std::string generate_definition(std::size_t steps, bool typed = false) {
   std::string text = R"({"id": "generated", "version": 1, "kind": "workflow",
-    "title": {"de": "Erzeugt", "en": "Generated"}, "steps": [)";
+    "title": {"de": "Erzeugt", "en": "Generated"},)";
+  if (typed)
+    text += R"("input": {"type": "object", "required": ["email", "total"],
+      "properties": {"email": {"type": "string", "format": "email"},
+                     "total": {"type": "number", "minimum": 0}}},)";
+  text += R"("steps": [)";
   for (std::size_t i = 0; i + 1 < steps; ++i) {
     const std::string id = "s" + std::to_string(i);
     const std::string next = "s" + std::to_string(i + 1);
-    if (i % 10 == 9) {
+    if (i % 10 == 9 && typed) {
+      const std::string checklist = "s" + std::to_string(i - 9);
+      text += R"({"id": ")" + id +
+              R"(", "type": "decision", "assign": {"rounds": "coalesce(vars.rounds, 0) + 1"},
+        "next": [{"when": "vars.rounds < 3 && input.total > steps.)" +
+              checklist + R"(.answers.amount", "to": ")" + checklist + R"("}, {"to": ")" + next +
+              R"("}]},)";
+    } else if (i % 10 == 9) {
       text += R"({"id": ")" + id +
               R"(", "type": "decision", "next": [{"when": "vars.retry", "to": "s)" +
               std::to_string(i - 9) + R"("}, {"to": ")" + next + R"("}]},)";
@@ -41,13 +55,17 @@ std::string generate_definition(std::size_t steps) {
   return text;
 }
 
-void load_and_compile(benchmark::State& state) {
+void load_and_compile(benchmark::State& state, bool typed) {
   const auto steps = static_cast<std::size_t>(state.range(0));
-  const std::string text = generate_definition(steps);
+  const std::string text = generate_definition(steps, typed);
   for (auto _ : state) {
     auto definition = ablauf::load_definition(text, "generated.json");
     if (!definition) {
       state.SkipWithError(ablauf::format(definition.error().first_error()).c_str());
+      return;
+    }
+    if (!definition->warnings.empty()) {  // the typed paths all find what they read
+      state.SkipWithError(ablauf::format(definition->warnings[0]).c_str());
       return;
     }
     auto workflow = ablauf::Workflow::compile(std::move(*definition));
@@ -63,7 +81,13 @@ void load_and_compile(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations() * steps),
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(load_and_compile)  // up to max_steps, the limit of a definition
+BENCHMARK_CAPTURE(load_and_compile, untyped, false)  // up to max_steps, a definition's limit
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1'000)
+    ->Arg(10'000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(load_and_compile, typed, true)
     ->Arg(10)
     ->Arg(100)
     ->Arg(1'000)

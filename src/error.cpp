@@ -87,6 +87,8 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::lease_lost: return "lease_lost";
     case ErrorCode::missing_translation: return "missing_translation";
     case ErrorCode::adapter_failed: return "adapter_failed";
+    case ErrorCode::type_mismatch: return "type_mismatch";
+    case ErrorCode::maybe_missing: return "maybe_missing";
   }
   return "unknown";
 }

@@ -51,7 +51,7 @@ write('peers.dat', engines.map((engine) =>
 // Cost per step against a size: nanoseconds from the items (steps) per second.
 const curve = (prefix) => curves
   .filter((b) => b.name.startsWith(prefix) && b.run_type !== 'aggregate')
-  .map((b) => `${Number(b.name.split('/')[1])} ${1e9 / b.items_per_second}`)
+  .map((b) => `${Number(b.name.split('/').pop())} ${1e9 / b.items_per_second}`)
   .join('\n') + '\n';
-write('definition.dat', curve('load_and_compile/'));
+write('definition.dat', curve('load_and_compile/untyped/'));
 write('live.dat', curve('engine_steps_with_live_instances/'));

@@ -64,7 +64,7 @@ done
 
 echo "running: the cost curves of the Google Benchmark suite" >&2
 "$build/ablauf_bench" \
-  --benchmark_filter='^(load_and_compile|engine_steps_with_live_instances)/' \
+  --benchmark_filter='^(load_and_compile/untyped|engine_steps_with_live_instances)/' \
   --benchmark_format=json --benchmark_out="$results/curves.json" \
   --benchmark_out_format=json > /dev/null
 

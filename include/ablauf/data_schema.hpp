@@ -68,6 +68,8 @@ class DataSchema {
 
   /// The compiled representation; internal, defined in src/.
   struct Data;
+  /// Internal: the compiled representation, which the loader's type checking reads.
+  const Data& data() const noexcept { return *data_; }
 
  private:
   explicit DataSchema(std::shared_ptr<const Data> data) : data_(std::move(data)) {}

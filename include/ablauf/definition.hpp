@@ -161,6 +161,10 @@ struct WorkflowDefinition {
   /// The input an instance takes, as its "input" declares it; none: any object. Engine::start
   /// and call steps refuse input that does not fit.
   std::optional<DataSchema> input;
+  /// What an instance hands back when it completes, as its "output" declares it: its `vars`,
+  /// which a `call` step's output carries to the caller. None: undeclared. The engine fails an
+  /// instance whose vars do not fit when it completes, and the loader types `vars.…` by it.
+  std::optional<DataSchema> output;
   std::vector<StepDefinition> steps;  ///< in the order written, which gives each its StepIndex
   boost::json::object metadata;       ///< free-form data for the host; the engine never reads it
 

@@ -95,6 +95,9 @@ enum class ErrorCode {
   recursive_call,  ///< a call step calls its own workflow, directly or through others
   // running instances, added later
   adapter_failed,  ///< an adapter answered failed or threw (reported to EngineConfig::on_error)
+  // expressions checked against declared data, added later
+  type_mismatch,  ///< an expression joins, compares or passes values whose types cannot go together
+  maybe_missing,  ///< a warning: an expression needs a value that may be missing (null) there
 };
 
 /// Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

@@ -12,6 +12,7 @@
 /// Thread-safety: a registry is read-only once built; reading it from several threads is safe.
 #pragma once
 
+#include <ablauf/data_schema.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/localized_text.hpp>
 
@@ -117,6 +118,13 @@ struct StepTypeSpec {
   /// Whether a token stays at the step until a person, a signal or time moves it on. Loops
   /// must pass through such a step, or they would spin. Null: the step never waits.
   std::function<bool(const StepDefinition&)> waits;
+  /// What a step of the type publishes as its output when it completes (what expressions read
+  /// at steps.ID.output), as a JSON Schema (data_schema.hpp). Paths into it are checked when a
+  /// definition loads: reading field "scoer" of an output that declares "score" is an unknown
+  /// field, with a suggestion, and ordering "score" against a string is a type mismatch. None:
+  /// the output is undeclared, and paths into it read any value. The engine does not check
+  /// what an adapter returns against it.
+  std::optional<DataSchema> output;
   /// How DOT and Mermaid draw its steps.
   StepShape shape = StepShape::action;
   /// Whether a step of the type ends the instance (end). A parallel branch that fails or times

@@ -1,11 +1,15 @@
 #include "ablauf/definition.hpp"
 
+#include "ablauf/workflow.hpp"
+
 #include "definition/definition_parts.hpp"
 #include "definition/expression_reader.hpp"
 #include "identifier.hpp"
 #include "suggest.hpp"
 
+#include <algorithm>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace ablauf {
@@ -34,6 +38,8 @@ const StepDefinition* WorkflowDefinition::find_step(std::string_view step_id) co
 }
 
 namespace {
+
+namespace json = boost::json;
 
 using detail::DefinitionReader;
 using detail::Fields;
@@ -104,6 +110,68 @@ void read_checklist_sections(DefinitionReader& reader, Fields& fields, WorkflowD
   }
 }
 
+// A definition with errors in its fields is not compiled. So that an author fixes it in one
+// round, the references between the steps that could be read are checked all the same, and,
+// when no error lies within the steps (a misspelt "nxt" would leave a step unreachable), the
+// graph too; their findings join the field errors in the order of the document. A transition
+// to a step whose id could not be read is left out: the id's own error says what is wrong.
+Diagnostics with_graph_findings(Diagnostics diagnostics, const WorkflowDefinition& read,
+                                const json::value& document, const LoadOptions& options) {
+  if (read.steps.empty() || diagnostics.omitted() > 0) return diagnostics;
+  const auto* object = document.if_object();
+  const auto* parts =
+      object ? object->if_contains(read.kind == DefinitionKind::checklist ? "sections" : "steps")
+             : nullptr;
+  if (!parts || !parts->is_array()) return diagnostics;
+  std::set<std::string, std::less<>> read_ids, unread_ids;
+  for (const auto& step : read.steps) read_ids.insert(step.id);
+  bool every_step_read = parts->get_array().size() == read.steps.size();
+  for (const auto& part : parts->get_array()) {
+    const auto* id = part.is_object() ? part.get_object().if_contains("id") : nullptr;
+    if (id && id->is_string() && !read_ids.contains(id->get_string()))
+      unread_ids.emplace(id->get_string());
+  }
+  every_step_read = every_step_read && unread_ids.empty() && !read_ids.contains("");
+  for (const auto& finding : diagnostics)
+    every_step_read = every_step_read && finding.pointer != "/start" &&
+                      !finding.pointer.starts_with("/steps") &&
+                      !finding.pointer.starts_with("/sections");
+
+  WorkflowDefinition partial = read;
+  std::erase_if(partial.steps, [](const StepDefinition& step) { return step.id.empty(); });
+  if (partial.steps.empty()) return diagnostics;
+  const auto unread = [&](const std::string& id) { return unread_ids.contains(id); };
+  for (auto& step : partial.steps) {
+    std::erase_if(step.next, [&](const Transition& t) { return unread(t.to); });
+    std::erase_if(step.branches, unread);
+    for (auto* target : {&step.on_error, &step.on_timeout, &step.join})
+      if (unread(*target)) target->clear();
+  }
+  if (partial.start.empty() || unread(partial.start)) partial.start = partial.steps.front().id;
+  partial.source = read.source;
+
+  const auto room = options.max_errors > diagnostics.size()
+                        ? options.max_errors - diagnostics.size()
+                        : std::size_t{1};
+  auto compiled = Workflow::compile(std::move(partial), options.step_types, room);
+  const Diagnostics& graph = compiled ? compiled->warnings() : compiled.error();
+  std::vector<Diagnostic> all(diagnostics.begin(), diagnostics.end());
+  for (const auto& finding : graph) {
+    const bool reference =
+        finding.code == ErrorCode::dangling_target ||
+        (finding.code == ErrorCode::invalid_value && finding.pointer.ends_with("/join"));
+    if (every_step_read || reference) all.push_back(finding);
+  }
+  std::stable_sort(all.begin(), all.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.location.line, a.location.column) <
+           std::pair(b.location.line, b.location.column);
+  });
+  Diagnostics merged;
+  for (auto& finding : all) merged.add(std::move(finding));
+  for (std::size_t i = 0; i < graph.omitted_errors(); ++i) merged.omit(Severity::error);
+  return merged;
+}
+
 }  // namespace
 
 std::string check_load_options(const LoadOptions& options) {
@@ -160,7 +228,7 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
 
   Fields fields(reader, parsed->get_object(), "",
                 {"$schema", "id", "version", "kind", "title", "description", "default_language",
-                 "start", "input", "steps", "sections", "metadata"},
+                 "start", "input", "output", "steps", "sections", "metadata"},
                 "a definition");
   WorkflowDefinition out;
   out.source = source;
@@ -198,16 +266,10 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
                  "declare the input it takes as a JSON Schema, {\"type\": \"object\", "
                  "\"additionalProperties\": false} for none (docs/format.md, \"Declared input\")",
                  Anchor::key);
-  if (const auto* input = fields.value("input")) {
-    auto schema = DataSchema::read(*input, fields.pointer_of("input"));
-    if (schema) {
-      out.input = std::move(*schema);
-    } else {
-      for (auto& problem : schema.error())
-        reader.error(problem.code, std::move(problem.pointer), std::move(problem.message),
-                     problem.code == ErrorCode::unknown_field ? Anchor::key : Anchor::value);
-    }
-  }
+  if (const auto* input = fields.value("input"))
+    out.input = detail::read_data_schema(reader, *input, fields.pointer_of("input"));
+  if (const auto* output = fields.value("output"))
+    out.output = detail::read_data_schema(reader, *output, fields.pointer_of("output"));
   (void)fields.string("$schema");
 
   // Only one of steps and sections, as the kind says; without a valid kind, whichever is there.
@@ -235,8 +297,10 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
 
   fields.check_unknown();
   detail::check_references(reader, out);
+  detail::check_types(reader, out);
   Diagnostics diagnostics = reader.take_diagnostics();
-  if (diagnostics.has_errors()) return tl::make_unexpected(std::move(diagnostics));
+  if (diagnostics.has_errors())
+    return tl::make_unexpected(with_graph_findings(std::move(diagnostics), out, *parsed, options));
   out.warnings = std::move(diagnostics);
   return out;
 }

@@ -113,7 +113,13 @@ void DefinitionReader::error(ErrorCode code, std::string pointer, std::string me
 
 void DefinitionReader::error_in_string(ErrorCode code, std::string pointer, std::size_t offset,
                                        std::string message) {
+  report_in_string(Severity::error, code, std::move(pointer), offset, std::move(message));
+}
+
+void DefinitionReader::report_in_string(Severity severity, ErrorCode code, std::string pointer,
+                                        std::size_t offset, std::string message) {
   Diagnostic d;
+  d.severity = severity;
   d.code = code;
   d.message = std::move(message);
   d.location = source_->locate_in_string(pointer, offset);
@@ -384,6 +390,17 @@ std::optional<Duration> read_duration(DefinitionReader& reader, const boost::jso
     reader.error_in_string(ErrorCode::invalid_duration, pointer, e.offset, std::move(message));
   else
     reader.error(ErrorCode::invalid_duration, pointer, std::move(message));
+  return std::nullopt;
+}
+
+std::optional<DataSchema> read_data_schema(DefinitionReader& reader,
+                                           const boost::json::value& value,
+                                           const std::string& pointer) {
+  auto schema = DataSchema::read(value, pointer);
+  if (schema) return std::move(*schema);
+  for (auto& problem : schema.error())
+    reader.error(problem.code, std::move(problem.pointer), std::move(problem.message),
+                 problem.code == ErrorCode::unknown_field ? Anchor::key : Anchor::value);
   return std::nullopt;
 }
 

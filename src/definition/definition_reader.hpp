@@ -30,6 +30,9 @@ class DefinitionReader {
   // An error at a character inside the string at `pointer` (offset into its decoded value).
   void error_in_string(ErrorCode code, std::string pointer, std::size_t offset,
                        std::string message);
+  // An error or warning at a character inside the string at `pointer`.
+  void report_in_string(Severity severity, ErrorCode code, std::string pointer, std::size_t offset,
+                        std::string message);
   void warning(ErrorCode code, std::string pointer, std::string message,
                Anchor anchor = Anchor::value);
   bool has_errors() const noexcept { return has_errors_; }
@@ -142,5 +145,9 @@ std::optional<std::string> read_identifier(DefinitionReader& reader,
                                            const std::string& pointer, std::string_view name);
 std::optional<Duration> read_duration(DefinitionReader& reader, const boost::json::value& value,
                                       const std::string& pointer);
+// A declared input or output (a JSON Schema): its problems are reported, located.
+std::optional<DataSchema> read_data_schema(DefinitionReader& reader,
+                                           const boost::json::value& value,
+                                           const std::string& pointer);
 
 }  // namespace ablauf::detail

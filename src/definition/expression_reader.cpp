@@ -35,15 +35,8 @@ void note_paths(DefinitionReader& reader, const Expression& expression,
 void note_names(DefinitionReader& reader, const Template& tmpl, const std::string& pointer) {
   for (const auto& name : tmpl.names()) {
     if (name == ".") continue;
-    std::vector<std::string> segments;
-    for (std::size_t start = 0;;) {
-      const auto dot = name.find('.', start);
-      segments.push_back(name.substr(start, dot - start));
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
     const auto offset = tmpl.text().find(name);
-    reader.note({std::move(segments), pointer, offset == std::string::npos ? 0 : offset, true});
+    reader.note({template_path(name), pointer, offset == std::string::npos ? 0 : offset, true});
   }
 }
 
@@ -77,6 +70,17 @@ void warn_unescaped(DefinitionReader& reader, const Template& tmpl, const std::s
 }
 
 }  // namespace
+
+std::vector<std::string> template_path(std::string_view name) {
+  std::vector<std::string> segments;
+  for (std::size_t start = 0;;) {
+    const auto dot = name.find('.', start);
+    segments.emplace_back(name.substr(start, dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return segments;
+}
 
 bool is_computed(const json::value& value) noexcept {
   const auto* object = value.if_object();

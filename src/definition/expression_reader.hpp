@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ablauf::detail {
 
@@ -24,6 +25,9 @@ std::optional<DynamicValue> read_dynamic_value(DefinitionReader& reader,
                                                const std::string& pointer,
                                                bool strings_are_templates = true);
 
+// The names of a template's dotted name ("customer.name"), the path it reads.
+std::vector<std::string> template_path(std::string_view name);
+
 // Whether `value` is written {"=": …}: a computed value rather than a constant.
 bool is_computed(const boost::json::value& value) noexcept;
 
@@ -34,5 +38,9 @@ void check_pattern(DefinitionReader& reader, const std::string& pattern,
 // Checks every path the definition's expressions and templates read: that it starts at a
 // known root, and that steps.<id>, its field and, for answers, the item exist.
 void check_references(DefinitionReader& reader, const WorkflowDefinition& definition);
+
+// Checks what those paths find against the declared data, and what each expression does with
+// it (src/definition/type_check.cpp; docs/expressions.md, "Type checking").
+void check_types(DefinitionReader& reader, const WorkflowDefinition& definition);
 
 }  // namespace ablauf::detail

@@ -199,10 +199,10 @@ std::optional<StepTypeSpec> read_step_type(DefinitionReader& reader, const json:
                  "a step type must be an object, not " + std::string(detail::describe(value)));
     return std::nullopt;
   }
-  Fields fields(
-      reader, value.get_object(), pointer,
-      {"name", "title", "description", "parameters", "exactly_one_of", "next", "waits", "shape"},
-      "a step type");
+  Fields fields(reader, value.get_object(), pointer,
+                {"name", "title", "description", "parameters", "exactly_one_of", "next", "waits",
+                 "output", "shape"},
+                "a step type");
   fields.check_unknown();
   StepTypeSpec spec;
   if (auto name = fields.string("name", Fields::required)) {
@@ -237,6 +237,8 @@ std::optional<StepTypeSpec> read_step_type(DefinitionReader& reader, const json:
   if (auto next = read_choice(reader, fields, "next", next_rules, "rules for next"))
     spec.next = *next;
   if (fields.boolean("waits").value_or(false)) spec.waits = detail::always_waits;
+  if (const auto* output = fields.value("output"))
+    spec.output = detail::read_data_schema(reader, *output, fields.pointer_of("output"));
   if (auto shape = read_choice(reader, fields, "shape", shapes, "shapes")) spec.shape = *shape;
   return spec;
 }

@@ -169,6 +169,9 @@ struct EngineParts {
   tl::expected<void, Error> fail(Run& run, std::uint32_t token, const StepDefinition& step,
                                  std::uint32_t attempt, std::string error, bool retryable);
   tl::expected<void, Error> fail_instance(Run& run, std::string error);
+  // Completes the instance, or fails it when its vars do not fit the output its workflow
+  // declares: a caller relies on what the callee promised to hand back.
+  tl::expected<void, Error> complete_instance(Run& run);
   // Why a token waits, as its step_waiting event and timer record it.
   struct Waiting {
     WaitingFor what;

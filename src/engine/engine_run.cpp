@@ -195,6 +195,17 @@ tl::expected<void, Error> EngineParts::advance(Run& run) {
   return {};
 }
 
+tl::expected<void, Error> EngineParts::complete_instance(Run& run) {
+  if (const auto& output = run.workflow->definition().output) {
+    const auto* vars = run.state.data.as_object().if_contains("vars");
+    const auto problems = output->check(vars ? *vars : json::value(json::object()));
+    if (!problems.empty())
+      return fail_instance(run, "its vars do not fit the output its workflow declares: " +
+                                    describe_problems(problems));
+  }
+  return run.emit(EventType::instance_completed, {}, {}, clock.now());
+}
+
 tl::expected<void, Error> EngineParts::fail_instance(Run& run, std::string error) {
   return run.emit(EventType::instance_failed, {}, json::object{{"error", std::move(error)}},
                   clock.now());
@@ -257,8 +268,7 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
           clock.now());
       !ok)
     return ok;
-  if (run.state.tokens.empty() && !run.state.finished())
-    return run.emit(EventType::instance_completed, {}, {}, clock.now());
+  if (run.state.tokens.empty() && !run.state.finished()) return complete_instance(run);
   return {};
 }
 

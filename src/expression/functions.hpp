@@ -6,6 +6,7 @@
 #pragma once
 
 #include "program.hpp"
+#include "typing/value_kinds.hpp"
 #include "value.hpp"
 
 #include <boost/json/value.hpp>
@@ -34,6 +35,7 @@ struct Function {
   std::size_t max_args = 0;
   std::string_view usage;  // e.g. "size(list or string)", quoted in errors
   FunctionResult (*call)(std::span<const Val> args, const CallContext& context) = nullptr;
+  Kinds result = kind::any;  // what it returns, for the loader's type checking
 };
 
 // The function called `name` in the given syntax's library, or nullptr.

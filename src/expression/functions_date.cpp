@@ -70,10 +70,10 @@ FunctionResult days_between(Args args, const CallContext&) {
 }
 
 constexpr Function functions[] = {
-    {"now", 0, 0, "now()", now},
-    {"date", 1, 1, "date(string)", date},
-    {"date_add", 2, 2, "date_add(date, duration)", date_add},
-    {"days_between", 2, 2, "days_between(date, date)", days_between},
+    {"now", 0, 0, "now()", now, kind::string},
+    {"date", 1, 1, "date(string)", date, kind::string},
+    {"date_add", 2, 2, "date_add(date, duration)", date_add, kind::string},
+    {"days_between", 2, 2, "days_between(date, date)", days_between, kind::number},
 };
 
 }  // namespace

@@ -86,11 +86,11 @@ FunctionResult log(Args args, const CallContext&) {
 }
 
 constexpr Function functions[] = {
-    {"cat", 0, Function::any_number, "cat(value, …)", cat},
-    {"min", 0, Function::any_number, "min(number, …)", extreme<false>},
-    {"max", 0, Function::any_number, "max(number, …)", extreme<true>},
-    {"missing", 0, Function::any_number, "missing(key, …)", missing},
-    {"missing_some", 2, 2, "missing_some(count, keys)", missing_some},
+    {"cat", 0, Function::any_number, "cat(value, …)", cat, kind::string},
+    {"min", 0, Function::any_number, "min(number, …)", extreme<false>, kind::number | kind::null},
+    {"max", 0, Function::any_number, "max(number, …)", extreme<true>, kind::number | kind::null},
+    {"missing", 0, Function::any_number, "missing(key, …)", missing, kind::array},
+    {"missing_some", 2, 2, "missing_some(count, keys)", missing_some, kind::array},
     {"log", 1, 1, "log(value)", log},
 };
 

@@ -59,11 +59,11 @@ FunctionResult merge(Args args, const CallContext&) {
 }
 
 constexpr Function functions[] = {
-    {"join", 2, 2, "join(list, separator)", join},
-    {"keys", 1, 1, "keys(object)", keys},
-    {"values", 1, 1, "values(object)", values},
+    {"join", 2, 2, "join(list, separator)", join, kind::string},
+    {"keys", 1, 1, "keys(object)", keys, kind::array},
+    {"values", 1, 1, "values(object)", values, kind::array},
     {"coalesce", 1, Function::any_number, "coalesce(a, b, …)", coalesce},
-    {"merge", 0, Function::any_number, "merge(list or value, …)", merge},
+    {"merge", 0, Function::any_number, "merge(list or value, …)", merge, kind::array},
 };
 
 }  // namespace

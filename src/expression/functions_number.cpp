@@ -123,14 +123,14 @@ FunctionResult number(Args args, const CallContext&) {
 }
 
 constexpr Function functions[] = {
-    {"round", 1, 2, "round(number[, digits])", round},
-    {"floor", 1, 2, "floor(number[, digits])", floor},
-    {"ceil", 1, 2, "ceil(number[, digits])", ceil},
-    {"abs", 1, 1, "abs(number)", abs},
-    {"min", 1, Function::any_number, "min(list) or min(a, b, …)", min},
-    {"max", 1, Function::any_number, "max(list) or max(a, b, …)", max},
-    {"sum", 1, 1, "sum(list of numbers)", sum},
-    {"number", 1, 1, "number(string, number or boolean)", number},
+    {"round", 1, 2, "round(number[, digits])", round, kind::number},
+    {"floor", 1, 2, "floor(number[, digits])", floor, kind::number},
+    {"ceil", 1, 2, "ceil(number[, digits])", ceil, kind::number},
+    {"abs", 1, 1, "abs(number)", abs, kind::number},
+    {"min", 1, Function::any_number, "min(list) or min(a, b, …)", min, kind::number | kind::null},
+    {"max", 1, Function::any_number, "max(list) or max(a, b, …)", max, kind::number | kind::null},
+    {"sum", 1, 1, "sum(list of numbers)", sum, kind::number},
+    {"number", 1, 1, "number(string, number or boolean)", number, kind::number},
 };
 
 }  // namespace

@@ -144,16 +144,16 @@ FunctionResult substr(Args args, const CallContext&) {
 }
 
 constexpr Function functions[] = {
-    {"size", 1, 1, "size(string, list or object)", size},
-    {"lower", 1, 1, "lower(string)", lower},
-    {"upper", 1, 1, "upper(string)", upper},
-    {"trim", 1, 1, "trim(string)", trim},
-    {"contains", 2, 2, "contains(string or list, value)", contains},
-    {"starts_with", 2, 2, "starts_with(string, prefix)", starts_with},
-    {"ends_with", 2, 2, "ends_with(string, suffix)", ends_with},
-    {"matches", 2, 2, "matches(string, pattern)", matches},
-    {"string", 1, 1, "string(value)", string},
-    {"substr", 2, 3, "substr(string, start[, length])", substr},
+    {"size", 1, 1, "size(string, list or object)", size, kind::number},
+    {"lower", 1, 1, "lower(string)", lower, kind::string},
+    {"upper", 1, 1, "upper(string)", upper, kind::string},
+    {"trim", 1, 1, "trim(string)", trim, kind::string},
+    {"contains", 2, 2, "contains(string or list, value)", contains, kind::boolean},
+    {"starts_with", 2, 2, "starts_with(string, prefix)", starts_with, kind::boolean},
+    {"ends_with", 2, 2, "ends_with(string, suffix)", ends_with, kind::boolean},
+    {"matches", 2, 2, "matches(string, pattern)", matches, kind::boolean},
+    {"string", 1, 1, "string(value)", string, kind::string},
+    {"substr", 2, 3, "substr(string, start[, length])", substr, kind::string},
 };
 
 }  // namespace

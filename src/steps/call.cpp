@@ -79,6 +79,14 @@ StepTypeSpec call_step() {
   return {.name = "call",
           .parameters = {param("workflow", T::string, required), param("version", T::integer),
                          param("input", T::object)},
+          // The callee's vars when it completed: what its "output" declares, which is known
+          // only when the callee is deployed.
+          .output = declared_output(R"({
+            "type": "object",
+            "properties": {"instance": {"type": "string"}, "vars": {"type": "object"}},
+            "required": ["instance", "vars"],
+            "additionalProperties": false
+          })"),
           .shape = StepShape::subprocess,
           .behavior = &behavior};
 }

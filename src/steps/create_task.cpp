@@ -70,6 +70,13 @@ StepTypeSpec create_task_step() {
           .parameters = {param("assignee", T::string), param("due", T::duration),
                          param("outcomes", T::strings), param("wait", T::boolean)},
           .waits = CreateTask::waits,
+          // Waiting, the step completes with the task's outcome; else at once, with the task's
+          // id. Expressions test the outcome at steps.<id>.outcome, typed by "outcomes".
+          .output = declared_output(R"({
+            "type": "object",
+            "properties": {"task": {"type": "string"}, "outcome": {"type": "string"}},
+            "additionalProperties": false
+          })"),
           .behavior = &behavior};
 }
 

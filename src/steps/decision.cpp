@@ -1,6 +1,7 @@
 // decision: the token takes the first transition whose condition holds. Nothing else happens,
 // so the step runs at once, without a step_started event.
 #include "engine/engine_impl.hpp"
+#include "steps/parameters.hpp"
 #include "steps/step_behavior.hpp"
 
 namespace ablauf::detail {
@@ -21,6 +22,7 @@ StepTypeSpec decision_step() {
   static const Decision behavior;
   return {.name = "decision",
           .next = NextRule::transitions,
+          .output = no_output(),
           .shape = StepShape::decision,
           .behavior = &behavior};
 }

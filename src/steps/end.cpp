@@ -19,7 +19,7 @@ class End final : public StepBehavior {
     const auto* status = step.parameters.if_contains("status");
     if (status && *status == "failed")
       return engine.fail_instance(call.run, "ended at step '" + step.id + "'");
-    return call.run.emit(EventType::instance_completed, {}, {}, call.now);
+    return engine.complete_instance(call.run);
   }
 };
 
@@ -30,6 +30,7 @@ StepTypeSpec end_step() {
   return {.name = "end",
           .parameters = {param("status", ParameterType::string, false, {"completed", "failed"})},
           .next = NextRule::forbidden,
+          .output = no_output(),
           .shape = StepShape::terminal,
           .ends_instance = true,
           .behavior = &behavior};

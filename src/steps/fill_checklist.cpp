@@ -30,6 +30,8 @@ StepTypeSpec fill_checklist_step() {
                          param("assignee", T::string)},
           .exactly_one_of = {{"items", "sections"}},
           .waits = always_waits,
+          // The answers, which expressions read typed at steps.<id>.answers.
+          .output = declared_output(R"({"type": "object"})"),
           .shape = StepShape::form,
           .behavior = &behavior};
 }

@@ -1,6 +1,7 @@
 // join: the branches of a parallel step meet here. Each arriving token waits; when a token from
 // every branch has arrived, one of them moves on and the others are merged into it.
 #include "engine/engine_impl.hpp"
+#include "steps/parameters.hpp"
 #include "steps/step_behavior.hpp"
 
 namespace ablauf::detail {
@@ -36,8 +37,11 @@ class Join final : public StepBehavior {
 
 StepTypeSpec join_step() {
   static const Join behavior;
-  return {
-      .name = "join", .shape = StepShape::gateway, .gathers_branches = true, .behavior = &behavior};
+  return {.name = "join",
+          .output = no_output(),
+          .shape = StepShape::gateway,
+          .gathers_branches = true,
+          .behavior = &behavior};
 }
 
 }  // namespace ablauf::detail

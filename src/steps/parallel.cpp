@@ -26,6 +26,7 @@ StepTypeSpec parallel_step() {
           .parameters = {param("branches", ParameterType::step_ids, required),
                          param("join", ParameterType::step_id, required)},
           .next = NextRule::forbidden,
+          .output = no_output(),
           .shape = StepShape::gateway,
           .behavior = &behavior};
 }

@@ -5,10 +5,25 @@
 #include "ablauf/duration.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace ablauf::detail {
+
+DataSchema declared_output(std::string_view schema) {
+  auto read = DataSchema::read(boost::json::parse(schema));
+  if (!read)
+    throw std::logic_error("a built-in step type's output schema does not read: " +
+                           describe_problems(read.error()));
+  return std::move(*read);
+}
+
+DataSchema no_output() {
+  static const DataSchema none = declared_output(R"({"type": "null"})");
+  return none;
+}
 
 std::string text_parameter(const boost::json::object& parameters, std::string_view name) {
   const auto* value = parameters.if_contains(name);

@@ -19,6 +19,13 @@ inline ParameterSpec param(std::string name, ParameterType type, bool is_require
   return {std::move(name), type, is_required, std::move(allowed)};
 }
 
+// The schema of what a built-in type's steps publish as their output (StepTypeSpec::output),
+// from its JSON text; the text is the library's own, so a schema that does not read is a bug.
+DataSchema declared_output(std::string_view schema);
+
+// The output of a step type whose steps publish none: steps.<id>.output reads null.
+DataSchema no_output();
+
 inline bool always_waits(const StepDefinition& /*step*/) {
   return true;
 }
@@ -41,8 +48,7 @@ std::string default_problem(const ParameterSpec& spec, const boost::json::value&
 // Why `group` cannot be one of spec's exactly_one_of groups ("" when it can): a group names two
 // or more of its parameters, each once, none of them required or with a default (a step could
 // then never give exactly one).
-std::string exactly_one_of_problem(const StepTypeSpec& spec,
-                                   const std::vector<std::string>& group);
+std::string exactly_one_of_problem(const StepTypeSpec& spec, const std::vector<std::string>& group);
 
 // Text of a rendered parameter that may be localized ({"de": …, "en": …}): in `language`, else
 // in `fallback`, else the first given.

@@ -66,6 +66,12 @@ StepTypeSpec save_record_step() {
   return {.name = "save_record",
           .parameters = {param("collection", T::string, required),
                          param("record", T::object, required), param("key", T::string)},
+          .output = declared_output(R"({
+            "type": "object",
+            "properties": {"key": {"type": "string"}},
+            "required": ["key"],
+            "additionalProperties": false
+          })"),
           .shape = StepShape::record,
           .behavior = &behavior};
 }

@@ -147,6 +147,17 @@ StepTypeSpec send_email_step() {
                          param("subject", T::text, required), param("body", T::text, required),
                          // html: the body is HTML, and {{x}} in it is HTML-escaped.
                          param("format", T::string, false, {"text", "html"})},
+          // The message id is the step's idempotency key, which the mail carries.
+          .output = declared_output(R"({
+            "type": "object",
+            "properties": {
+              "message_id": {"type": "string"},
+              "to": {"type": "array", "items": {"type": "string"}},
+              "subject": {"type": "string"}
+            },
+            "required": ["message_id", "to", "subject"],
+            "additionalProperties": false
+          })"),
           .behavior = &behavior};
 }
 

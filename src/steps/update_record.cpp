@@ -67,6 +67,12 @@ StepTypeSpec update_record_step() {
                          param("key", T::string, required), param("set", T::object, required),
                          // Create the record when it does not exist yet.
                          param("upsert", T::boolean)},
+          .output = declared_output(R"({
+            "type": "object",
+            "properties": {"key": {"type": "string"}},
+            "required": ["key"],
+            "additionalProperties": false
+          })"),
           .shape = StepShape::record,
           .behavior = &behavior};
 }

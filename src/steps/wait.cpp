@@ -60,6 +60,8 @@ StepTypeSpec wait_step() {
                          param("event", T::string), param("correlation", T::expression)},
           .exactly_one_of = {{"duration", "until", "event"}},
           .waits = always_waits,
+          // No output declared: a step waiting for an event completes with its payload, whose
+          // shape is the signalling system's.
           .shape = StepShape::timer,
           .behavior = &behavior};
 }
