@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 namespace ablauf::cli {
@@ -17,6 +18,46 @@ namespace json = boost::json;
 namespace {
 
 const SystemClock system_clock;
+
+// A checklist step's form as it is filled in: what it will record when submitted, and the
+// instance data as visible_if sees it with the form's answers in it.
+class PendingForm {
+ public:
+  PendingForm(const InstanceState& state, const StepDefinition& step) : data_(state.data) {
+    auto& entry = data_.as_object()["steps"].as_object()[step.id];
+    if (!entry.is_object()) entry = json::object();
+    auto& answers = entry.as_object()["answers"];
+    if (!answers.is_object()) answers = json::object();
+    answers_ = &answers.as_object();
+  }
+  PendingForm(const PendingForm&) = delete;  // answers_ points into data_
+  PendingForm& operator=(const PendingForm&) = delete;
+
+  void answer(const ItemDefinition& item, json::value value) {
+    form_.answers[item.id] = value;
+    auto canonical = check_answer(item, value);  // as the engine will record it
+    (*answers_)[item.id] = canonical ? std::move(*canonical) : std::move(value);
+  }
+  void sign(const ItemDefinition& item, std::string signer) {
+    (*answers_)[item.id] = json::object{{"signed_by", signer}};
+    form_.signatures.push_back({item.id, std::move(signer)});
+  }
+
+  // Whether the form holds an answer to, or a sign-off of, the item.
+  bool has(const ItemDefinition& item) const {
+    return form_.answers.contains(item.id) ||
+           std::any_of(form_.signatures.begin(), form_.signatures.end(),
+                       [&](const FormSignature& s) { return s.item == item.id; });
+  }
+  bool empty() const { return form_.answers.empty() && form_.signatures.empty(); }
+  const json::value& data() const { return data_; }
+  const Form& form() const { return form_; }
+
+ private:
+  json::value data_;
+  json::object* answers_;  // in data_: steps.<id>.answers
+  Form form_;
+};
 
 // What the instance waits for that the script or the terminal can give.
 class Driver {
@@ -32,45 +73,41 @@ class Driver {
 
   enum class Outcome { progressed, stuck, error, stopped };
 
-  // Answers the checklist a token waits at: the script's answers to the step are submitted as
-  // one form (Engine::submit), recorded whole or not at all, signatures included; what is still
-  // missing is asked for on the terminal.
+  // Answers the checklist a token waits at, as one form submitted whole (Engine::submit):
+  // the script's answers to the step, then, at a terminal, what a person gives for the items
+  // still open. Nothing is recorded until the form is complete; a form the engine refuses, or
+  // input that ends half-way, records nothing.
   Outcome fill(const std::string& step_id) {
     const StepDefinition& step = *workflow_.find_step(step_id);
-    if (const json::object* given = script_.answers_for(step_id)) {
-      auto state = engine_.get(id_);
-      if (!state || !waits_at(*state, step_id, WaitingFor::checklist)) return Outcome::progressed;
-      auto form = form_for(step, *given, *state);
-      if (!form) {
-        std::cerr << "error: " << form.error() << '\n';
+    auto state = engine_.get(id_);
+    if (!state || !waits_at(*state, step_id, WaitingFor::checklist)) return Outcome::progressed;
+    PendingForm pending(*state, step);
+    if (const json::object* given = script_.answers_for(step_id))
+      if (auto ok = take_script(step, *given, *state, pending); !ok) {
+        std::cerr << "error: " << ok.error() << '\n';
         return Outcome::error;
       }
-      if (!form->answers.empty() || !form->signatures.empty())
-        if (auto ok = engine_.submit(id_, step_id, *form, script_.actor); !ok) {
-          return report("recording the answers to step '" + step_id + "'",
-                        "the answers to step '" + step_id + "' were refused", ok.error());
-        }
-    }
-    for (const auto& section : step.checklist->sections) {
-      for (const auto& item : section.items) {
-        auto state = engine_.get(id_);
-        if (!state || !waits_at(*state, step_id, WaitingFor::checklist)) return Outcome::progressed;
-        if (answered(*state, step_id, item) || !visible(item, state->data)) continue;
-        if (interactive()) {
-          if (!ask(engine_, id_, step, item, script_.actor, language_, out_)) return Outcome::error;
-          continue;
-        }
-        if (!item.required) continue;
-        missing_ = "step '" + step_id + "', item '" + item.id + "'";
-        return Outcome::stuck;
+    if (interactive())
+      if (auto ended = ask_open_items(step, *state, pending)) {
+        std::cerr << "error: the input ended at " << *ended << " of step '" << step_id
+                  << "'; nothing of the step's form was recorded. `ablauf instances resume " << id_
+                  << "` asks again.\n";
+        return Outcome::error;
       }
-    }
-    auto state = engine_.get(id_);
-    if (state && waits_at(*state, step_id, WaitingFor::checklist)) {
-      missing_ = "step '" + step_id + "'";
-      return Outcome::stuck;
-    }
-    return Outcome::progressed;
+    if (!pending.empty())
+      if (auto ok = engine_.submit(id_, step_id, pending.form(), script_.actor); !ok)
+        return report("recording the answers to step '" + step_id + "'",
+                      "the answers to step '" + step_id + "' were refused", ok.error());
+    state = engine_.get(id_);
+    if (!state || !waits_at(*state, step_id, WaitingFor::checklist)) return Outcome::progressed;
+    missing_ = "step '" + step_id + "'";
+    for (const auto& section : step.checklist->sections)
+      for (const auto& item : section.items)
+        if (item.required && !answered(*state, step_id, item) && visible(item, state->data)) {
+          missing_ = "step '" + step_id + "', item '" + item.id + "'";
+          return Outcome::stuck;
+        }
+    return Outcome::stuck;
   }
 
   // Completes the open task of a step with the script's next outcome.
@@ -121,43 +158,62 @@ class Driver {
     return shown && *shown;
   }
 
-  // The script's answers to a step as one form: those to items not yet answered that are
-  // visible once the form's other answers are filled in (an answer may reveal an item through
-  // its visible_if). Answers to items that stay hidden are left out.
-  tl::expected<Form, std::string> form_for(const StepDefinition& step, const json::object& given,
-                                           const InstanceState& state) const {
-    json::value data = state.data;  // what visible_if sees, with the form's answers in it
-    auto& entry = data.as_object()["steps"].as_object()[step.id];
-    if (!entry.is_object()) entry = json::object();
-    auto& answers = entry.as_object()["answers"];
-    if (!answers.is_object()) answers = json::object();
-    Form form;
-    std::vector<const ItemDefinition*> taken;
+  // Puts the script's answers to a step into the form: those to items not yet answered that
+  // are visible once the form's other answers are filled in (an answer may reveal an item
+  // through its visible_if). Answers to items that stay hidden are left out.
+  tl::expected<void, std::string> take_script(const StepDefinition& step, const json::object& given,
+                                              const InstanceState& state,
+                                              PendingForm& pending) const {
     for (bool more = true; more;) {
       more = false;
       for (const auto& section : step.checklist->sections)
         for (const auto& item : section.items) {
           const json::value* value = given.if_contains(item.id);
-          if (!value || std::find(taken.begin(), taken.end(), &item) != taken.end() ||
-              answered(state, step.id, item) || !visible(item, data))
+          if (!value || pending.has(item) || answered(state, step.id, item) ||
+              !visible(item, pending.data()))
             continue;
-          taken.push_back(&item);
           more = true;
-          if (item.kind == ItemKind::signature) {
-            // check_script() refuses anything but a name before the run starts.
-            if (!value->is_string() || value->get_string().empty())
-              return tl::make_unexpected(script_.path + ": '" + item.id + "' of step '" + step.id +
-                                         "' is a signature: give the signer's name");
-            form.signatures.push_back({item.id, std::string(value->get_string())});
-            answers.as_object()[item.id] = json::object{{"signed_by", value->get_string()}};
-          } else {
-            form.answers[item.id] = *value;
-            auto canonical = check_answer(item, *value);
-            answers.as_object()[item.id] = canonical ? std::move(*canonical) : *value;
+          if (item.kind != ItemKind::signature) {
+            pending.answer(item, *value);
+            continue;
+          }
+          // check_script() refuses anything but a name before the run starts.
+          if (!value->is_string() || value->get_string().empty())
+            return tl::make_unexpected(script_.path + ": '" + item.id + "' of step '" + step.id +
+                                       "' is a signature: give the signer's name");
+          pending.sign(item, std::string(value->get_string()));
+        }
+    }
+    return {};
+  }
+
+  // Asks at the terminal for every item still open and visible, in the form's order, again
+  // after an answer reveals more. Returns the item at which the input ended, if it did.
+  std::optional<std::string> ask_open_items(const StepDefinition& step, const InstanceState& state,
+                                            PendingForm& pending) {
+    std::vector<const ItemDefinition*> skipped;
+    const auto& fallback = workflow_.definition().default_language;
+    for (bool more = true; more;) {
+      more = false;
+      for (const auto& section : step.checklist->sections)
+        for (const auto& item : section.items) {
+          if (pending.has(item) || answered(state, step.id, item) ||
+              std::find(skipped.begin(), skipped.end(), &item) != skipped.end() ||
+              !visible(item, pending.data()))
+            continue;
+          more = true;
+          auto asked = ask(item, script_.actor, language_, fallback, std::cin, out_);
+          switch (asked.what) {
+            case Asked::What::answer: pending.answer(item, std::move(asked.value)); break;
+            case Asked::What::signature:
+              pending.sign(item, std::string(asked.value.as_string()));
+              break;
+            case Asked::What::skipped: skipped.push_back(&item); break;
+            case Asked::What::ended: return "item '" + item.id + "'";
           }
         }
     }
-    return form;
+    return std::nullopt;
   }
 
   // Says why what the script gave (`what`) was not recorded: the store failed while `doing`

@@ -1,5 +1,7 @@
 #include "run_prompt.hpp"
 
+#include <ablauf/answer.hpp>
+
 #include <boost/json/parse.hpp>
 
 #include <iostream>
@@ -9,20 +11,48 @@ namespace ablauf::cli {
 namespace json = boost::json;
 namespace {
 
-std::string rules_of(const ItemDefinition& item, const std::string& language) {
-  std::ostringstream rules;
-  rules << to_string(item.kind);
-  if (!item.required) rules << ", optional";
-  if (item.min) rules << ", min " << *item.min;
-  if (item.max) rules << ", max " << *item.max;
-  if (!item.unit.empty()) rules << ", in " << item.unit.get(language);
-  if (!item.pattern.empty()) rules << ", pattern " << item.pattern;
-  if (!item.options.empty()) {
-    rules << "; options:";
-    for (const auto& option : item.options)
-      rules << ' ' << option.value << " (" << option.label.get(language) << ')';
+std::string options_of(const ItemDefinition& item, const std::string& language) {
+  std::string text;
+  for (const auto& option : item.options) {
+    if (!text.empty()) text += ", ";
+    text += option.value;
+    const auto label = option.label.get(language);
+    if (!label.empty() && label != option.value) text.append(" (").append(label).append(")");
   }
-  return rules.str();
+  return text;
+}
+
+// What the item accepts, as a person types it: "a number from 0 to 100, in EUR".
+std::string accepts(const ItemDefinition& item, const std::string& actor,
+                    const std::string& language) {
+  std::ostringstream text;
+  switch (item.kind) {
+    case ItemKind::checkbox:
+      text << (item.required ? "y to confirm (yes, ja)" : "y or n (yes/no, ja/nein)");
+      break;
+    case ItemKind::text:
+      text << "text";
+      if (item.min) text << ", at least " << *item.min << " characters";
+      if (item.max) text << ", at most " << *item.max << " characters";
+      if (!item.pattern.empty()) text << ", matching " << item.pattern;
+      break;
+    case ItemKind::number:
+      text << "a number";
+      if (item.min) text << ", at least " << *item.min;
+      if (item.max) text << ", at most " << *item.max;
+      if (!item.unit.empty()) text << ", in " << item.unit.get(language);
+      break;
+    case ItemKind::date: text << "a date, YYYY-MM-DD"; break;
+    case ItemKind::choice: text << "one of " << options_of(item, language); break;
+    case ItemKind::multi_choice:
+      text << "some of " << options_of(item, language) << ", separated by commas";
+      if (item.min) text << ", at least " << *item.min;
+      if (item.max) text << ", at most " << *item.max;
+      break;
+    case ItemKind::signature: text << "your name; Enter for " << actor; break;
+  }
+  if (!item.required && item.kind != ItemKind::signature) text << "; Enter to skip";
+  return text.str();
 }
 
 // What a person types, as the JSON value the item's kind takes.
@@ -54,20 +84,20 @@ json::value typed(const ItemDefinition& item, const std::string& line) {
 
 }  // namespace
 
-bool ask(Engine& engine, const std::string& instance, const StepDefinition& step,
-         const ItemDefinition& item, const std::string& actor, const std::string& language,
-         std::ostream& out) {
+Asked ask(const ItemDefinition& item, const std::string& actor, const std::string& language,
+          std::string_view fallback, std::istream& in, std::ostream& out) {
+  using What = Asked::What;
   for (;;) {
-    out << "  " << item.label.get(language) << " [" << rules_of(item, language) << "]"
-        << (item.kind == ItemKind::signature ? " — your name: " : ": ") << std::flush;
+    out << "  " << item.label.get(language) << " [" << accepts(item, actor, language)
+        << "]: " << std::flush;
     std::string line;
-    if (!std::getline(std::cin, line)) return false;
-    if (line.empty() && !item.required) return true;
-    const auto done = item.kind == ItemKind::signature
-                          ? engine.sign(instance, step.id, item.id, line.empty() ? actor : line)
-                          : engine.answer(instance, step.id, item.id, typed(item, line), actor);
-    if (done) return true;
-    out << "    " << done.error().message << '\n';
+    if (!std::getline(in, line)) return {};
+    if (item.kind == ItemKind::signature)
+      return {What::signature, json::value(line.empty() ? actor : line)};
+    if (line.empty() && !item.required) return {What::skipped, nullptr};
+    auto accepted = check_answer(item, typed(item, line), language, fallback);
+    if (accepted) return {What::answer, std::move(*accepted)};
+    out << "    " << accepted.error().message << '\n';
   }
 }
 

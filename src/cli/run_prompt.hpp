@@ -1,17 +1,33 @@
-// Asking a person at the terminal for a checklist item's answer, until the engine takes it.
+// Asking a person at the terminal for the answer to a checklist item (internal). Nothing is
+// recorded here: the answers of a step are gathered into one form and submitted whole.
 #pragma once
 
-#include <ablauf/engine.hpp>
+#include <ablauf/definition.hpp>
 
+#include <boost/json/value.hpp>
+
+#include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 
 namespace ablauf::cli {
 
-// Asks for `item` and records the answer (or signature); re-asks after a refused answer.
-// Returns false when the input ends.
-bool ask(Engine& engine, const std::string& instance, const StepDefinition& step,
-         const ItemDefinition& item, const std::string& actor, const std::string& language,
-         std::ostream& out);
+// What a person gave for one item.
+struct Asked {
+  enum class What : std::uint8_t {
+    answer,     // `value` is the answer, as check_answer() accepted it
+    signature,  // `value` is the signer's name
+    skipped,    // an optional item left empty
+    ended,      // the input ended before anything was given
+  };
+  What what = What::ended;
+  boost::json::value value;
+};
+
+// Asks for `item`, saying what it accepts, until what is typed is accepted (check_answer(); for
+// a signature a name, `actor` when nothing is typed) or, for an optional item, nothing is typed.
+Asked ask(const ItemDefinition& item, const std::string& actor, const std::string& language,
+          std::string_view fallback, std::istream& in, std::ostream& out);
 
 }  // namespace ablauf::cli

@@ -162,6 +162,51 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert 'account_setup' not in d['data']['steps'], d['data']['steps']" "$scratch/out"
 
+# At a terminal, a person fills a step's form item by item: each prompt says what it accepts,
+# a refused value is asked again, and nothing is recorded until the whole form is given.
+# `script` gives ablauf a terminal (a pseudo-terminal) whose input is what is piped to it.
+cat >"$scratch/form.json" <<'JSON'
+{"id": "form", "version": 1, "kind": "workflow", "title": "Form",
+ "input": {"type": "object", "additionalProperties": false},
+ "steps": [
+  {"id": "ask", "type": "fill_checklist", "items": [
+    {"id": "disputed", "kind": "choice", "label": "Disputed",
+     "options": [{"value": "yes", "label": "Ja"}, {"value": "no", "label": "Nein"}]},
+    {"id": "amount", "kind": "number", "label": "Amount", "min": 0, "max": 100,
+     "visible_if": "steps.ask.answers.disputed == 'yes'"},
+    {"id": "note", "kind": "text", "label": "Note", "required": false}],
+   "next": "done"},
+  {"id": "done", "type": "end"}]}
+JSON
+at_terminal() {  # at_terminal INPUT ARGS...: runs ablauf at a terminal that types INPUT
+  local input=$1; shift
+  printf '%s' "$input" | script -qefc "$(printf '%q ' "$ablauf" "$@")" /dev/null \
+    >"$scratch/out" 2>&1
+  status=$?
+}
+at_terminal $'yes\n500\n' run "$scratch/form.json" --store "$scratch/form.db"
+check "input that ends mid-form fails the run" test "$status" -ne 0
+check "a choice's prompt says what it takes" grep -qF "Disputed [one of yes (Ja), no (Nein)]:" "$scratch/out"
+check "a revealed item's prompt says its range" grep -qF "Amount [a number, at least 0, at most 100]:" "$scratch/out"
+check "a value out of range is refused at once" grep -qF "Amount: 500 is above the maximum of 100" "$scratch/out"
+check "the end of input names the item" grep -qF \
+  "the input ended at item 'amount' of step 'ask'; nothing of the step's form was recorded" "$scratch/out"
+form_instance=$(sed -n "s/.*instances resume \(i-[0-9a-f-]*\).*/\1/p" "$scratch/out" | head -1)
+check "and says how to go on" test -n "$form_instance"
+run instances show "$form_instance" --store "$scratch/form.db" --json
+check "nothing of the form was recorded, not even the revealing answer" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert 'answers' not in d['data']['steps'].get('ask', {}), d['data']['steps']" "$scratch/out"
+at_terminal $'yes\n50\n\n' instances resume "$form_instance" --store "$scratch/form.db"
+check "the corrected form completes the instance" test "$status" -eq 0
+run instances show "$form_instance" --store "$scratch/form.db" --json
+check "with the corrected answers, recorded once" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['status'] == 'completed', d['status']
+assert d['data']['steps']['ask']['answers'] == {'disputed': 'yes', 'amount': 50}, d['data']" "$scratch/out"
+
 # A store whose schema version no ablauf writes is refused, naming the file and the version.
 run run "$utility" --store "$scratch/corrupt.db" --outbox "$scratch/outbox" --input "$scratch/input.json"
 sql "$scratch/corrupt.db" "UPDATE ablauf_schema SET version = -2"
