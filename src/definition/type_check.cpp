@@ -9,6 +9,8 @@
 #include "typing/completion_order.hpp"
 #include "typing/expression_typing.hpp"
 
+#include "ablauf/step_type.hpp"
+
 #include <boost/json/parse.hpp>
 
 #include <map>
