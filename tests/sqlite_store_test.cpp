@@ -157,6 +157,39 @@ TEST_CASE("one process at a time opens a SQLite store", "[store][sqlite]") {
   CHECK(SqliteStore::open(dir.file("no/such/dir.db")).error().code == ErrorCode::io_error);
 }
 
+TEST_CASE("a reader leaves no write-ahead log behind, and changes nothing",
+          "[store][sqlite][issue20]") {
+  TempDir dir;
+  const auto path = dir.file("ablauf.db");
+  {
+    auto writer = open(path);
+    REQUIRE(writer->append("i-1", 0, {history, summary_of(history)}));
+  }
+  REQUIRE_FALSE(std::filesystem::exists(path + "-wal"));  // the writer's last close removed it
+  {
+    auto reader = SqliteStore::open(path, {.read_only = true});
+    REQUIRE(reader);
+    CHECK((*reader)->load("i-1")->size() == history.size());
+    CHECK_FALSE(
+        (*reader)->append("i-2", 0, {slice(std::span(history).first(1)), summary_of(history)}));
+  }
+  CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  CHECK_FALSE(std::filesystem::exists(path + "-shm"));
+  // A file the reader may not write is still read.
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read,
+                               std::filesystem::perm_options::replace);
+  {
+    auto reader = SqliteStore::open(path, {.read_only = true});
+    REQUIRE(reader);
+    CHECK(*(*reader)->instance_ids() == std::vector<std::string>{"i-1"});
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace);
+  auto again = open(path);
+  CHECK(again->load("i-1")->size() == history.size());
+  CHECK(*again->instance_ids() == std::vector<std::string>{"i-1"});
+}
+
 // Runs SQL on a database file behind the store's back.
 void tamper(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;

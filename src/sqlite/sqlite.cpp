@@ -79,14 +79,14 @@ bool Statement::is_null(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
 
-Result<Connection> Connection::open(const std::string& path, bool read_only,
+Result<Connection> Connection::open(const std::string& path, Access access,
                                     const std::string& vfs) {
   sqlite3* db = nullptr;
-  const int flags =
-      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-      SQLITE_OPEN_NOMUTEX;
-  const int code =
-      sqlite3_open_v2(path.c_str(), &db, flags, vfs.empty() ? nullptr : vfs.c_str());
+  const int flags = (access == Access::read_only ? SQLITE_OPEN_READONLY
+                     : access == Access::write   ? SQLITE_OPEN_READWRITE
+                                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
+  const int code = sqlite3_open_v2(path.c_str(), &db, flags, vfs.empty() ? nullptr : vfs.c_str());
   Connection connection(db);  // closes db, also when opening failed
   if (code != SQLITE_OK) return tl::make_unexpected(failure_of(db, code));
   sqlite3_extended_result_codes(db, 1);

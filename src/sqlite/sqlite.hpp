@@ -53,9 +53,16 @@ class Statement {
   sqlite3_stmt* statement_ = nullptr;
 };
 
+// How a connection may use its file.
+enum class Access {
+  create,     // read and write, creating the file if need be
+  write,      // read and write an existing file
+  read_only,  // read an existing file
+};
+
 class Connection {
  public:
-  static Result<Connection> open(const std::string& path, bool read_only = false,
+  static Result<Connection> open(const std::string& path, Access access = Access::create,
                                  const std::string& vfs = {});
   Connection() = default;
   ~Connection();

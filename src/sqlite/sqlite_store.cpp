@@ -319,6 +319,21 @@ tl::expected<void, Error> SqliteStore::Impl::prepare() {
   return {};
 }
 
+namespace {
+
+// A reader opens the file for writing where it may, and refuses writes itself (query_only): a
+// connection that can write checkpoints the write-ahead log and removes it and its -shm file
+// when it is the last to close, where a read-only one would leave both behind beside the
+// database (and create them if they were not there). A file it may not write is read as such.
+sqlite::Result<sqlite::Connection> open_for_reading(const std::string& path,
+                                                    const std::string& vfs) {
+  if (path != ":memory:")
+    if (auto db = sqlite::Connection::open(path, sqlite::Access::write, vfs)) return db;
+  return sqlite::Connection::open(path, sqlite::Access::read_only, vfs);
+}
+
+}  // namespace
+
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteStore::~SqliteStore() = default;
 
@@ -331,11 +346,12 @@ tl::expected<std::unique_ptr<SqliteStore>, Error> SqliteStore::open(const std::s
     if (!lock) return tl::make_unexpected(std::move(lock.error()));
     impl->lock = std::move(*lock);
   }
-  auto db = sqlite::Connection::open(path, options.read_only, options.vfs);
+  auto db = options.read_only ? open_for_reading(path, options.vfs)
+                              : sqlite::Connection::open(path, sqlite::Access::create, options.vfs);
   if (!db) return impl->failed(db.error());
   impl->db = std::move(*db);
   const std::string pragmas =
-      (options.read_only ? std::string() : "PRAGMA journal_mode = WAL; ") +
+      std::string(options.read_only ? "PRAGMA query_only = ON; " : "PRAGMA journal_mode = WAL; ") +
       "PRAGMA synchronous = " +
       (options.synchronous == SqliteOptions::Synchronous::full ? "FULL" : "NORMAL") +
       "; PRAGMA busy_timeout = " + std::to_string(options.busy_timeout.count()) + ";";
