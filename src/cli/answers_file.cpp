@@ -151,24 +151,34 @@ const ItemDefinition* find_item(const StepDefinition& step, std::string_view id)
 
 // The ids of the steps `accepts` takes, for suggestions.
 template <class Accepts>
-std::vector<std::string_view> step_ids(const Workflow& workflow, Accepts&& accepts) {
+std::vector<std::string_view> step_ids(std::span<const Workflow> workflows, Accepts&& accepts) {
   std::vector<std::string_view> ids;
-  for (const auto& step : workflow.definition().steps)
-    if (accepts(step)) ids.push_back(step.id);
+  for (const auto& workflow : workflows)
+    for (const auto& step : workflow.definition().steps)
+      if (accepts(step)) ids.push_back(step.id);
   return ids;
 }
 
+// The step `id` of the workflow run, else of the first workflow it may call that has one.
+const StepDefinition* find_step(std::span<const Workflow> workflows, std::string_view id) {
+  for (const auto& workflow : workflows)
+    if (const auto* step = workflow.find_step(id)) return step;
+  return nullptr;
+}
+
 // A step the answers file names under `what` ("answers", "tasks"), or why it names none.
-const StepDefinition* named_step(const Workflow& workflow, std::string_view id,
+const StepDefinition* named_step(std::span<const Workflow> workflows, std::string_view id,
                                  std::string_view type, const std::string& pointer,
                                  Diagnostics& problems) {
-  const StepDefinition* step = workflow.find_step(id);
+  const StepDefinition* step = find_step(workflows, id);
   if (step && step->type == type) return step;
   const auto candidates =
-      step_ids(workflow, [&](const StepDefinition& s) { return s.type == type; });
+      step_ids(workflows, [&](const StepDefinition& s) { return s.type == type; });
   std::string message = step ? "step '" + std::string(id) + "' is a " + step->type +
                                    " step, not a " + std::string(type) + " step"
-                             : "the workflow has no step '" + std::string(id) + "'";
+                        : workflows.size() == 1
+                            ? "the workflow has no step '" + std::string(id) + "'"
+                            : "no workflow of the run has a step '" + std::string(id) + "'";
   message += candidates.empty() ? "; it has no " + std::string(type) + " steps"
                                 : detail::did_you_mean_or_list(
                                       id, candidates, "its " + std::string(type) + " steps");
@@ -176,12 +186,12 @@ const StepDefinition* named_step(const Workflow& workflow, std::string_view id,
   return nullptr;
 }
 
-void check_answers(const Script& script, const Workflow& workflow, std::string_view language,
-                   Diagnostics& problems) {
-  const auto& fallback = workflow.definition().default_language;
+void check_answers(const Script& script, std::span<const Workflow> workflows,
+                   std::string_view language, Diagnostics& problems) {
+  const auto& fallback = workflows.front().definition().default_language;
   for (const auto& [step_id, given] : script.answers) {
     const std::string at = member("/answers", step_id);
-    const StepDefinition* step = named_step(workflow, step_id, "fill_checklist", at, problems);
+    const StepDefinition* step = named_step(workflows, step_id, "fill_checklist", at, problems);
     if (!step) continue;
     for (const auto& [item_id, value] : given.as_object()) {
       const std::string here = member(at, item_id);
@@ -209,10 +219,10 @@ void check_answers(const Script& script, const Workflow& workflow, std::string_v
   }
 }
 
-void check_tasks(const Script& script, const Workflow& workflow, Diagnostics& problems) {
+void check_tasks(const Script& script, std::span<const Workflow> workflows, Diagnostics& problems) {
   for (const auto& [step_id, outcomes] : script.tasks) {
     const std::string at = member("/tasks", step_id);
-    const StepDefinition* step = named_step(workflow, step_id, "create_task", at, problems);
+    const StepDefinition* step = named_step(workflows, step_id, "create_task", at, problems);
     if (!step) continue;
     const auto* declared = step->parameters.if_contains("outcomes");
     if (!declared || !declared->is_array()) continue;  // a task without outcomes takes any
@@ -228,12 +238,14 @@ void check_tasks(const Script& script, const Workflow& workflow, Diagnostics& pr
   }
 }
 
-void check_events(const Script& script, const Workflow& workflow, Diagnostics& problems) {
+void check_events(const Script& script, std::span<const Workflow> workflows,
+                  Diagnostics& problems) {
   std::set<std::string_view> waited;
-  for (const auto& step : workflow.definition().steps)
-    if (const auto* event = step.parameters.if_contains("event");
-        step.type == "wait" && event && event->is_string())
-      waited.insert(event->get_string());
+  for (const auto& workflow : workflows)
+    for (const auto& step : workflow.definition().steps)
+      if (const auto* event = step.parameters.if_contains("event");
+          step.type == "wait" && event && event->is_string())
+        waited.insert(event->get_string());
   const std::vector<std::string_view> names(waited.begin(), waited.end());
   // Sorted by `after`: report them in the order of the file.
   std::vector<const ScriptedEvent*> events;
@@ -265,13 +277,14 @@ Diagnostics check_input(const json::value& input, const Workflow& workflow,
   return problems;
 }
 
-Diagnostics check_script(const Script& script, const Workflow& workflow,
+Diagnostics check_script(const Script& script, std::span<const Workflow> workflows,
                          std::string_view language) {
   Diagnostics problems;
-  if (!script.input.is_null()) problems.append(check_input(script.input, workflow, "/input"));
-  check_answers(script, workflow, language, problems);
-  check_tasks(script, workflow, problems);
-  check_events(script, workflow, problems);
+  if (!script.input.is_null())
+    problems.append(check_input(script.input, workflows.front(), "/input"));
+  check_answers(script, workflows, language, problems);
+  check_tasks(script, workflows, problems);
+  check_events(script, workflows, problems);
   return problems;
 }
 

@@ -12,6 +12,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,12 +54,15 @@ tl::expected<Script, Diagnostic> read_script(const boost::json::value& file);
 Diagnostics check_input(const boost::json::value& input, const Workflow& workflow,
                         std::string_view pointer);
 
-// What in the script does not fit the definition, each with its pointer in the answers file:
-// the input (check_input()), steps, items and tasks the workflow does not have (with "did you
-// mean"), answers the items refuse (check_answer()), signatures without a signer's name, outcomes a
-// task does not declare, events no wait step waits for. `language` picks the labels quoted in
-// messages.
-Diagnostics check_script(const Script& script, const Workflow& workflow, std::string_view language);
+// What in the script does not fit the definitions, each with its pointer in the answers file:
+// the input (check_input()), steps, items and tasks none of them has (with "did you mean"),
+// answers the items refuse (check_answer()), signatures without a signer's name, outcomes a task
+// does not declare, events no wait step waits for. `workflows` are the workflow run, first, and
+// those it may call: the file answers their steps by id too. `language` picks the labels quoted
+// in messages.
+// REQUIRES: !workflows.empty().
+Diagnostics check_script(const Script& script, std::span<const Workflow> workflows,
+                         std::string_view language);
 
 // Puts into each problem the line and column its pointer names in the answers file `source`:
 // unknown names at their key, values at fault at the value.

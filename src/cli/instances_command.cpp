@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "load.hpp"
 #include "output.hpp"
+#include "run_definitions.hpp"
 #include "run_drive.hpp"
 #include "run_outbox.hpp"
 #include "store.hpp"
@@ -34,6 +35,7 @@ struct InstancesFlags {
   bool json = false;
   bool html = false;
   std::string output;
+  DefinitionsFlag definitions;
   LimitFlags limits;
 };
 
@@ -234,6 +236,9 @@ int resume_instances(const InstancesFlags& flags) {
   auto loaded = load_script(flags.answers_file);
   if (!loaded) return exit_usage;
   Script& script = *loaded;
+  std::size_t warnings = 0;
+  const auto given = load_definitions(flags.definitions.paths, flags.limits.options, warnings);
+  if (!given) return exit_invalid;
   auto store = open_store(flags.store.path);
   if (!store) return exit_usage;
   std::optional<StoredInstance> one;
@@ -266,8 +271,17 @@ int resume_instances(const InstancesFlags& flags) {
                  .on_error = std::ref(errors),
                  .language = flags.language,
                  .limits = flags.limits.engine});
-  const auto deployed = deploy_kept(engine, *store, flags.limits.options);
+  auto deployed = deploy_kept(engine, *store, flags.limits.options);
   if (!deployed) return exit_invalid;
+  if (!callees_given(*given, *deployed)) return exit_usage;
+  if (const int kept = deploy_and_keep(engine, *store, *given, *deployed); kept != exit_ok)
+    return kept;
+  for (const auto& d : *given)
+    if (std::none_of(deployed->begin(), deployed->end(), [&](const Workflow& w) {
+          return w.definition().id == d.workflow.definition().id &&
+                 w.definition().version == d.workflow.definition().version;
+        }))
+      deployed->push_back(d.workflow);
 
   if (!one) {
     // resume() delivers the mail earlier runs left queued, also that of finished instances.
@@ -297,7 +311,11 @@ int resume_instances(const InstancesFlags& flags) {
   const auto& definition = workflow->definition();
   const std::string language =
       flags.language.empty() ? definition.default_language : flags.language;
-  if (!script_fits(script, *workflow, language)) return exit_usage;
+  // The instance's workflow first: the answers file answers its steps before those of callees.
+  std::vector<Workflow> workflows{*workflow};
+  for (const auto& w : *deployed)
+    if (&w != &*workflow) workflows.push_back(w);
+  if (!script_fits(script, workflows, language)) return exit_usage;
   progress = std::make_unique<Progress>(*workflow, clock, language, out, one->state);
   out << "resume " << flags.id << " (" << definition.id << " version " << definition.version
       << ")\n";
@@ -305,8 +323,8 @@ int resume_instances(const InstancesFlags& flags) {
     std::cerr << "error: " << resumed.error().message << '\n';
     return exit_stopped;
   }
-  int status = drive({engine, errors, *workflow, script, simulated ? &manual : nullptr,
-                      one->state.started_at, language, out},
+  int status = drive({engine, errors, workflows.front(), workflows, script,
+                      simulated ? &manual : nullptr, one->state.started_at, language, out},
                      flags.id);
   if (status != exit_stopped) status = deliver_queued_mail(engine, status);
   const auto state = engine.get(flags.id);
@@ -371,6 +389,7 @@ void add_instances_command(CLI::App& app, std::function<int()>& run) {
   resume->add_option("--outbox", flags->outbox, "Folder for sent mail (.eml files)")
       ->capture_default_str();
   resume->add_flag("--json", flags->json, "Print the instance as JSON when done");
+  flags->definitions.add_to(*resume);
   flags->limits.add_to(*resume, true);
   resume->callback([flags, &run] {
     run = [flags] {

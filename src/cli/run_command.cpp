@@ -1,6 +1,7 @@
 // `ablauf run`: runs one instance of a definition, from the terminal or a script of answers.
 #include "commands.hpp"
 #include "load.hpp"
+#include "run_definitions.hpp"
 #include "run_drive.hpp"
 #include "run_outbox.hpp"
 #include "run_script.hpp"
@@ -20,7 +21,8 @@ namespace {
 namespace json = boost::json;
 
 struct RunFlags {
-  std::string file;
+  std::vector<std::string> files;  // the one to run first, then those it may call
+  DefinitionsFlag definitions;
   std::string input_file;
   std::string answers_file;
   std::string clock = "real";
@@ -32,39 +34,6 @@ struct RunFlags {
   LimitFlags limits;
 };
 
-// Keeps the definition's text in the store, so that `instances resume` can run its instances
-// later. A version kept before with another text is refused (exit_invalid): instances of it must
-// not change their definition under their feet. A store that cannot keep it (a full disk) stops
-// the run (exit_stopped).
-int keep_definition(Store& store, const WorkflowDefinition& definition, const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto* archive = store.definition_archive();
-  if (!archive) {
-    std::cerr << "error: this store keeps no definitions, so its instances could not be resumed\n";
-    return exit_stopped;
-  }
-  const auto kept = archive->definitions();
-  if (!kept) {
-    std::cerr << "error: " << kept.error().message << '\n';
-    return exit_stopped;
-  }
-  for (const auto& earlier : *kept)
-    if (earlier.workflow == definition.id && earlier.version == definition.version &&
-        earlier.source != text.str()) {
-      std::cerr << file << ": error: version " << definition.version << " of '" << definition.id
-                << "' is in the store with another text; give the changed definition a new "
-                   "version\n";
-      return exit_invalid;
-    }
-  if (auto ok = archive->keep_definition({definition.id, definition.version, text.str()}); !ok) {
-    std::cerr << Diagnostic{ok.error()} << '\n';  // located, when the error is
-    return exit_stopped;
-  }
-  return exit_ok;
-}
-
 // The exit status of a call that failed with `error`: a store that could not record (a full
 // disk) stops the run, resumable; anything else is the definition's or the input's fault.
 int status_of(const Error& error) {
@@ -74,14 +43,20 @@ int status_of(const Error& error) {
 
 int run_instance(const RunFlags& flags) {
   std::size_t warnings = 0;
-  auto workflow = load_workflow(flags.file, flags.limits.options, warnings);
-  if (!workflow) return exit_invalid;
+  std::vector<std::string> paths = flags.files;
+  paths.insert(paths.end(), flags.definitions.paths.begin(), flags.definitions.paths.end());
+  auto definitions = load_definitions(paths, flags.limits.options, warnings);
+  if (!definitions) return exit_invalid;
+  if (!callees_given(*definitions, {})) return exit_usage;
+  std::vector<Workflow> workflows;  // share their compiled forms with the deployed ones
+  for (const auto& d : *definitions) workflows.push_back(d.workflow);
+  const Workflow* workflow = &workflows.front();
   auto loaded = load_script(flags.answers_file);
   if (!loaded) return exit_usage;
   Script& script = *loaded;
   const std::string language =
       flags.language.empty() ? workflow->definition().default_language : flags.language;
-  if (!script_fits(script, *workflow, language)) return exit_usage;
+  if (!script_fits(script, workflows, language)) return exit_usage;
   json::value input = script.input.is_null() ? json::value(json::object()) : script.input;
   if (!flags.input_file.empty()) {
     auto read = read_json_file(flags.input_file);
@@ -102,7 +77,7 @@ int run_instance(const RunFlags& flags) {
   Clock& clock = simulated ? static_cast<Clock&>(manual) : system;
   std::ostream& out = flags.json ? std::cerr : std::cout;
   FileOutbox outbox(flags.outbox);
-  const Workflow shown = *workflow;  // shares the compiled form with the deployed one
+  const Workflow& shown = *workflow;
   Progress progress(shown, clock, language, out);
   EngineErrors errors;
   Engine engine(
@@ -113,14 +88,7 @@ int run_instance(const RunFlags& flags) {
        .on_error = std::ref(errors),
        .language = language,
        .limits = flags.limits.engine});
-  if (auto ok = engine.deploy(std::move(*workflow)); !ok) {
-    std::cerr << Diagnostic{ok.error()} << '\n';  // located, when the error is
-    return exit_invalid;
-  }
-  // Kept only once deployed: `instances resume` deploys what the store keeps, and a definition
-  // the engine refuses (a host type without an adapter) would stop it for every instance.
-  if (const int kept = keep_definition(*store, shown.definition(), flags.file); kept != exit_ok)
-    return kept;
+  if (const int kept = deploy_and_keep(engine, *store, *definitions); kept != exit_ok) return kept;
   const auto& definition = shown.definition();
   out << "run " << definition.id << " version " << definition.version << ": "
       << definition.title.get(language, definition.default_language) << '\n';
@@ -139,8 +107,8 @@ int run_instance(const RunFlags& flags) {
     out << "instance " << *id << " has the business key '" << key << "' already ("
         << (state ? to_string(state->status) : "unknown") << "); carrying it on\n";
   }
-  int status = drive({engine, errors, shown, script, simulated ? &manual : nullptr, clock.now(),
-                      language, out, flags.store.path != ":memory:"},
+  int status = drive({engine, errors, shown, workflows, script, simulated ? &manual : nullptr,
+                      clock.now(), language, out, flags.store.path != ":memory:"},
                      *id);
   // Mail an earlier run of this instance queued but did not hand over goes out now.
   if (status != exit_stopped) status = deliver_queued_mail(engine, status);
@@ -158,9 +126,12 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
       "Run one instance of a definition: ask for checklist answers on the terminal or take them "
       "from --answers, show each step as it happens, put mail into --outbox. Exits 0 when the "
       "instance completed, 1 when it failed, 3 when it waits for input it was not given.");
-  command->add_option("file", flags->file, "Definition file (.json)")
+  command
+      ->add_option("files", flags->files,
+                   "Definition file (.json) to run, then definition files it may call")
       ->required()
       ->check(CLI::ExistingFile);
+  flags->definitions.add_to(*command);
   command->add_option("-i,--input", flags->input_file, "JSON file with the instance's input")
       ->check(CLI::ExistingFile);
   command

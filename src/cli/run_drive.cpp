@@ -59,13 +59,42 @@ class PendingForm {
   Form form_;
 };
 
-// What the instance waits for that the script or the terminal can give.
+// An instance the drive looks after: the one run, or a sub-workflow it waits for.
+struct Driven {
+  std::string id;
+  const Workflow* workflow;  // null for one whose definition the run was not given
+  std::string named;         // "" for the instance run, " of sub-workflow 'x' (instance ID)"
+  InstanceState state;
+};
+
+// The instance run and the sub-workflows it waits for, and theirs, breadth first: their forms,
+// tasks and timers are the drive's too.
+tl::expected<std::vector<Driven>, Error> family(const Engine& engine, InstanceState run,
+                                                const Workflow& workflow,
+                                                std::span<const Workflow> workflows) {
+  std::vector<Driven> members;
+  members.push_back({run.id, &workflow, "", std::move(run)});
+  for (std::size_t next = 0; next < members.size(); ++next)
+    for (const auto& token : members[next].state.tokens) {
+      if (token.state != Token::State::waiting || token.waiting_for != WaitingFor::call) continue;
+      auto child = engine.get(token.waiting_on);
+      if (!child) return tl::make_unexpected(std::move(child.error()));
+      const auto callee = std::find_if(workflows.begin(), workflows.end(), [&](const Workflow& w) {
+        return w.definition().id == child->workflow_id && w.definition().version == child->version;
+      });
+      std::string named =
+          " of sub-workflow '" + child->workflow_id + "' (instance " + token.waiting_on + ")";
+      members.push_back({token.waiting_on, callee == workflows.end() ? nullptr : &*callee,
+                         std::move(named), std::move(*child)});
+    }
+  return members;
+}
+
+// What the instances of a drive wait for that the script or the terminal can give.
 class Driver {
  public:
-  Driver(Engine& engine, const Workflow& workflow, Script& script, std::string id,
-         std::string language, std::ostream& out)
+  Driver(Engine& engine, Script& script, std::string id, std::string language, std::ostream& out)
       : engine_(engine),
-        workflow_(workflow),
         script_(script),
         id_(std::move(id)),
         language_(std::move(language)),
@@ -77,9 +106,11 @@ class Driver {
   // the script's answers to the step, then, at a terminal, what a person gives for the items
   // still open. Nothing is recorded until the form is complete; a form the engine refuses, or
   // input that ends half-way, records nothing.
-  Outcome fill(const std::string& step_id) {
-    const StepDefinition& step = *workflow_.find_step(step_id);
-    auto state = engine_.get(id_);
+  Outcome fill(const Driven& driven, const std::string& step_id) {
+    const StepDefinition& step = *driven.workflow->find_step(step_id);
+    const std::string& fallback = driven.workflow->definition().default_language;
+    const std::string named = "step '" + step_id + "'" + driven.named;
+    auto state = engine_.get(driven.id);
     if (!state || !waits_at(*state, step_id, WaitingFor::checklist)) return Outcome::progressed;
     PendingForm pending(*state, step);
     if (const json::object* given = script_.answers_for(step_id))
@@ -88,42 +119,42 @@ class Driver {
         return Outcome::error;
       }
     if (interactive())
-      if (auto ended = ask_open_items(step, *state, pending)) {
-        std::cerr << "error: the input ended at " << *ended << " of step '" << step_id
-                  << "'; nothing of the step's form was recorded. `ablauf instances resume " << id_
+      if (auto ended = ask_open_items(step, fallback, *state, pending)) {
+        std::cerr << "error: the input ended at " << *ended << " of " << named
+                  << "; nothing of the step's form was recorded. `ablauf instances resume " << id_
                   << "` asks again.\n";
         return Outcome::error;
       }
     if (!pending.empty())
-      if (auto ok = engine_.submit(id_, step_id, pending.form(), script_.actor); !ok)
-        return report("recording the answers to step '" + step_id + "'",
-                      "the answers to step '" + step_id + "' were refused", ok.error());
-    state = engine_.get(id_);
+      if (auto ok = engine_.submit(driven.id, step_id, pending.form(), script_.actor); !ok)
+        return report("recording the answers to " + named,
+                      "the answers to " + named + " were refused", ok.error());
+    state = engine_.get(driven.id);
     if (!state || !waits_at(*state, step_id, WaitingFor::checklist)) return Outcome::progressed;
-    missing_ = "step '" + step_id + "'";
+    missing_ = named;
     for (const auto& section : step.checklist->sections)
       for (const auto& item : section.items)
         if (item.required && !answered(*state, step_id, item) && visible(item, state->data)) {
-          missing_ = "step '" + step_id + "', item '" + item.id + "'";
+          missing_ = "step '" + step_id + "', item '" + item.id + "'" + driven.named;
           return Outcome::stuck;
         }
     return Outcome::stuck;
   }
 
   // Completes the open task of a step with the script's next outcome.
-  Outcome complete_task(const InstanceState& state, const std::string& step_id) {
-    for (const auto& task : state.tasks) {
+  Outcome complete_task(const Driven& driven, const std::string& step_id) {
+    const std::string named = "step '" + step_id + "'" + driven.named;
+    for (const auto& task : driven.state.tasks) {
       if (task.step != step_id || task.completed) continue;
       auto outcome = script_.next_outcome(step_id);
       if (!outcome) {
-        missing_ = "the task of step '" + step_id + "'";
+        missing_ = "the task of " + named;
         return Outcome::stuck;
       }
       out_ << "    task completed by " << script_.actor << ": " << *outcome << '\n';
-      if (auto ok = engine_.complete_task(id_, task.id, *outcome, script_.actor); !ok)
-        return report("completing the task of step '" + step_id + "'",
-                      "the outcome '" + *outcome + "' of step '" + step_id + "' was refused",
-                      ok.error());
+      if (auto ok = engine_.complete_task(driven.id, task.id, *outcome, script_.actor); !ok)
+        return report("completing the task of " + named,
+                      "the outcome '" + *outcome + "' of " + named + " was refused", ok.error());
       return Outcome::progressed;
     }
     return Outcome::progressed;
@@ -189,10 +220,9 @@ class Driver {
 
   // Asks at the terminal for every item still open and visible, in the form's order, again
   // after an answer reveals more. Returns the item at which the input ended, if it did.
-  std::optional<std::string> ask_open_items(const StepDefinition& step, const InstanceState& state,
-                                            PendingForm& pending) {
+  std::optional<std::string> ask_open_items(const StepDefinition& step, const std::string& fallback,
+                                            const InstanceState& state, PendingForm& pending) {
     std::vector<const ItemDefinition*> skipped;
-    const auto& fallback = workflow_.definition().default_language;
     for (bool more = true; more;) {
       more = false;
       for (const auto& section : step.checklist->sections)
@@ -236,9 +266,8 @@ class Driver {
   static bool interactive() { return isatty(STDIN_FILENO) != 0; }
 
   Engine& engine_;
-  const Workflow& workflow_;
   Script& script_;
-  std::string id_;
+  std::string id_;  // of the instance run, which `instances resume` carries on
   std::string language_;
   std::ostream& out_;
   std::string missing_;
@@ -264,7 +293,7 @@ int deliver_queued_mail(Engine& engine, int status) {
 }
 
 int drive(const Drive& d, const std::string& id) {
-  auto& [engine, errors, shown, script, manual, started, language, out, kept] = d;
+  auto& [engine, errors, shown, workflows, script, manual, started, language, out, kept] = d;
   // Work the engine could not record (a full disk, a store gone away) or mail it could not
   // hand over stops the drive: trying again at once would fail the same way.
   const auto stopped = [&, seen = errors.count()] {
@@ -276,7 +305,7 @@ int drive(const Drive& d, const std::string& id) {
   };
   const bool simulated = manual != nullptr;
   const Clock& clock = simulated ? static_cast<const Clock&>(*manual) : system_clock;
-  Driver driver(engine, shown, script, id, language, out);
+  Driver driver(engine, script, id, language, out);
 
   int status = exit_ok;
   for (;;) {
@@ -290,15 +319,24 @@ int drive(const Drive& d, const std::string& id) {
       status = state->status == InstanceStatus::completed ? exit_ok : exit_invalid;
       break;
     }
+    auto members = family(engine, std::move(*state), shown, workflows);
+    if (!members) {
+      std::cerr << "error: " << members.error().message << '\n';
+      return exit_invalid;
+    }
     Driver::Outcome outcome = Driver::Outcome::stuck;
-    for (const auto& token : state->tokens) {
-      if (token.state != Token::State::waiting) continue;
-      if (token.waiting_for == WaitingFor::checklist)
-        outcome = driver.fill(token.step);
-      else if (token.waiting_for == WaitingFor::task)
-        outcome = driver.complete_task(*state, token.step);
-      else
-        continue;
+    for (const auto& member : *members) {
+      if (!member.workflow) continue;  // its forms and tasks are the host's
+      for (const auto& token : member.state.tokens) {
+        if (token.state != Token::State::waiting) continue;
+        if (token.waiting_for == WaitingFor::checklist)
+          outcome = driver.fill(member, token.step);
+        else if (token.waiting_for == WaitingFor::task)
+          outcome = driver.complete_task(member, token.step);
+        else
+          continue;
+        if (outcome != Driver::Outcome::stuck) break;
+      }
       if (outcome != Driver::Outcome::stuck) break;
     }
     if (outcome == Driver::Outcome::error) return exit_invalid;
@@ -307,11 +345,10 @@ int drive(const Drive& d, const std::string& id) {
 
     // Nothing a person can do now: deliver the next scripted event or let time pass.
     auto event = script.next_event();
-    const auto timer =
-        std::min_element(state->timers.begin(), state->timers.end(),
-                         [](const Timer& a, const Timer& b) { return a.due < b.due; });
-    std::optional<Time> next_time;
-    if (timer != state->timers.end()) next_time = timer->due;
+    std::optional<Time> next_time;  // of the earliest timer of the instance or a sub-workflow
+    for (const auto& member : *members)
+      for (const auto& timer : member.state.timers)
+        if (!next_time || timer.due < *next_time) next_time = timer.due;
     const std::optional<Time> event_time =
         event ? std::optional<Time>(started + event->after) : std::nullopt;
     if (event && (!next_time || *event_time <= *next_time)) {

@@ -118,7 +118,10 @@ class EngineErrors {
 struct Drive {
   Engine& engine;
   const EngineErrors& errors;  // those of `engine`
-  const Workflow& workflow;
+  const Workflow& workflow;    // of the instance driven
+  // Every workflow deployed: the forms, tasks and timers of the sub-workflows the instance
+  // waits for are driven too (their answers and outcomes from the same script).
+  std::span<const Workflow> workflows;
   Script& script;
   ManualClock* simulated;  // null on the real clock
   Time started;            // when the instance started: scripted events are timed from it
@@ -127,7 +130,8 @@ struct Drive {
   bool kept = true;  // whether the store outlives the run (not ":memory:"): the instance resumes
 };
 
-// Drives the instance until it ends or waits for what it was not given. Returns the exit
+// Drives the instance, and the sub-workflows it calls, until it ends or waits for what it was
+// not given. Returns the exit
 // status (exit_ok, exit_invalid, exit_waiting, exit_stopped) and says how to go on when it
 // waits or stopped.
 int drive(const Drive& drive, const std::string& id);

@@ -31,8 +31,9 @@ void locate(const std::string& path, Diagnostics& problems) {
 
 }  // namespace
 
-bool script_fits(const Script& script, const Workflow& workflow, std::string_view language) {
-  auto problems = check_script(script, workflow, language);
+bool script_fits(const Script& script, std::span<const Workflow> workflows,
+                 std::string_view language) {
+  auto problems = check_script(script, workflows, language);
   if (problems.empty()) return true;
   if (!script.path.empty()) locate(script.path, problems);
   std::cerr << problems;

@@ -4,6 +4,7 @@
 #include "answers_file.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -11,7 +12,8 @@ namespace ablauf::cli {
 
 // check_script() before a run starts: prints each problem to stderr located in the answers
 // file (FILE:LINE:COL: error: … (at /answers/step/item)) and says whether there were none.
-bool script_fits(const Script& script, const Workflow& workflow, std::string_view language);
+bool script_fits(const Script& script, std::span<const Workflow> workflows,
+                 std::string_view language);
 
 // check_input() of the input file at `path` (`run --input`; "" for input given nowhere): prints
 // each problem to stderr located in it and says whether there were none.

@@ -21,8 +21,7 @@ namespace {
 // and signatures, tasks with outcomes, and waits for events.
 const ablauf::Workflow& seed_workflow() {
   static const ablauf::Workflow workflow = [] {
-    auto definition =
-        ablauf::load_definition_file(ABLAUF_WORKFLOWS_DIR "/utility_billing.json");
+    auto definition = ablauf::load_definition_file(ABLAUF_WORKFLOWS_DIR "/utility_billing.json");
     if (!definition) {
       std::cerr << "fuzz_answers: cannot load the seed workflow\n";
       std::abort();
@@ -50,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!script)
     problems.add(std::move(script.error()));
   else
-    problems = ablauf::cli::check_script(*script, workflow, "de");
+    problems = ablauf::cli::check_script(*script, {&workflow, 1}, "de");
   ablauf::cli::locate_answers(source, problems);
   for (const auto& problem : problems) {
     if (problem.location.line == 0) std::abort();  // every problem names its place
