@@ -1,6 +1,9 @@
 // `ablauf eval`: try an expression or a JsonLogic rule against some data.
 #include "commands.hpp"
+#include "definition/type_check.hpp"
 #include "load.hpp"
+#include "suggest.hpp"
+#include "typing/value_kinds.hpp"
 
 #include <ablauf/expression.hpp>
 
@@ -16,6 +19,8 @@ namespace {
 struct EvalFlags {
   std::string expression;
   std::string data_file;
+  std::string definition_file;  // with `step`: type-check in that step's scope
+  std::string step;
   bool jsonlogic = false;
   std::size_t max_operations = EvaluationOptions{}.max_operations;
 };
@@ -29,11 +34,55 @@ std::size_t column_of(std::string_view text, std::size_t offset) {
 }
 
 // expression:1:COL: error: MESSAGE, then the expression with a caret under the column.
-void print_error(const std::string& text, std::size_t offset, const std::string& message) {
+void print_error(const std::string& text, std::size_t offset, const std::string& message,
+                 std::string_view severity = "error") {
   const std::size_t column = column_of(text, offset);
-  std::cerr << "expression:1:" << column << ": error: " << message << '\n'
+  std::cerr << "expression:1:" << column << ": " << severity << ": " << message << '\n'
             << "  " << text << '\n'
             << "  " << std::string(column - 1, ' ') << "^\n";
+}
+
+// `--definition FILE --step ID`: prints on stderr what the loader would find wrong with the
+// expression in the step's scope, and its type on stdout ("type: a number, may be missing").
+// Returns exit_ok, exit_invalid (the expression or the definition has errors) or exit_usage (no
+// such step).
+int type_in_step(const EvalFlags& flags, const Expression& expression) {
+  std::size_t warnings = 0;
+  LimitFlags limits;
+  if (!limits.load_step_types()) return exit_invalid;
+  const auto workflow = load_workflow(flags.definition_file, limits.options, warnings);
+  if (!workflow) return exit_invalid;
+  const auto& definition = workflow->definition();
+  const auto* step = workflow->find_step(flags.step);
+  if (!step) {
+    std::vector<std::string_view> ids;
+    for (const auto& s : definition.steps) ids.push_back(s.id);
+    std::cerr << "error: " << flags.definition_file << " has no step '" << flags.step << "'"
+              << detail::did_you_mean(flags.step, ids) << '\n';
+    return exit_usage;
+  }
+  const auto index = static_cast<std::size_t>(step - definition.steps.data());
+  auto typed = detail::type_at_step(definition, limits.step_types, index, expression);
+  bool valid = true;
+  for (const auto& finding : typed.findings) {
+    const std::string_view severity = finding.severity == Severity::error ? "error" : "warning";
+    valid = valid && finding.severity != Severity::error;
+    if (flags.jsonlogic)
+      std::cerr << "rule at " << (finding.pointer.empty() ? "/" : finding.pointer) << ": "
+                << severity << ": " << finding.message << '\n';
+    else
+      print_error(flags.expression, finding.offset, finding.message, severity);
+  }
+  const auto& type = typed.type;
+  std::cout << "type: " << detail::describe_kinds(type.kinds);
+  if (!type.options.empty()) {
+    std::cout << ", one of";
+    for (std::size_t i = 0; i < type.options.size(); ++i)
+      std::cout << (i == 0 ? " '" : ", '") << type.options[i] << "'";
+  }
+  if (type.may_be_missing) std::cout << ", may be missing (null)";
+  std::cout << '\n';
+  return valid ? exit_ok : exit_invalid;
 }
 
 int run_eval(const EvalFlags& flags) {
@@ -70,6 +119,12 @@ int run_eval(const EvalFlags& flags) {
     return exit_invalid;
   }
 
+  if (!flags.step.empty()) {
+    // Without data, the type is the answer; with it, a valid expression is also evaluated.
+    const int typed = type_in_step(flags, *expression);
+    if (typed != exit_ok || flags.data_file.empty()) return typed;
+  }
+
   EvaluationOptions evaluation;
   evaluation.max_operations = flags.max_operations;
   auto result = evaluate(*expression, data, evaluation);
@@ -104,6 +159,17 @@ void add_eval_command(CLI::App& app, std::function<int()>& run) {
                    "JSON file with the data, e.g. {\"input\": {…}, \"vars\": {…}}")
       ->check(CLI::ExistingFile);
   command->add_flag("--jsonlogic", flags->jsonlogic, "The expression is a JsonLogic rule");
+  auto* definition =
+      command
+          ->add_option("--definition", flags->definition_file,
+                       "Definition file whose step --step gives the expression's scope")
+          ->check(CLI::ExistingFile);
+  command
+      ->add_option("--step", flags->step,
+                   "Type-check the expression where this step's transitions are read, against "
+                   "the data the definition declares, and print its type")
+      ->needs(definition);
+  definition->needs("--step");
   // --max-steps is its name of 0.1, kept for scripts.
   command
       ->add_option("--max-operations,--max-steps", flags->max_operations,

@@ -31,17 +31,18 @@ struct Filled {
   std::vector<Event> history;
 };
 
-std::optional<Filled> read_filled(const ExportFlags& flags) {
+// The instance and its kept definition, or the exit status that says why not.
+tl::expected<Filled, int> read_filled(const ExportFlags& flags) {
   const auto store = open_store(flags.store.path, true);
-  if (!store) return std::nullopt;
+  if (!store) return tl::make_unexpected(exit_usage);
   auto instance = read_instance(*store, flags.instance);
   if (!instance) {
     std::cerr << "error: " << instance.error().message << '\n';
-    return std::nullopt;
+    return tl::make_unexpected(exit_usage);
   }
   const auto& state = instance->state;
   auto definition = kept_definition(*store, state.workflow_id, state.version, flags.limits.options);
-  if (!definition) return std::nullopt;
+  if (!definition) return tl::make_unexpected(definition.error());
   return Filled{std::move(*definition), std::move(instance->history)};
 }
 
@@ -49,8 +50,9 @@ int run_export(const ExportFlags& flags) {
   std::optional<WorkflowDefinition> definition;
   std::optional<Filled> filled;
   if (!flags.instance.empty()) {
-    filled = read_filled(flags);
-    if (!filled) return exit_usage;
+    auto read = read_filled(flags);
+    if (!read) return read.error();
+    filled = std::move(*read);
   } else {
     // Compiled, so that only a definition that would run is printed.
     std::size_t warnings = 0;

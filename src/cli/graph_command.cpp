@@ -24,34 +24,37 @@ struct GraphFlags {
   LimitFlags limits;
 };
 
-// The workflow to draw: the file, or the definition the store keeps for the instance.
-std::optional<Workflow> workflow_to_draw(const GraphFlags& flags, const StoredInstance* instance,
-                                         const Store* store) {
+// The workflow to draw: the file, or the definition the store keeps for the instance. Else
+// the exit status that says why not (the store keeps none, or a file for another workflow, is
+// bad usage; a definition with errors is invalid).
+tl::expected<Workflow, int> workflow_to_draw(const GraphFlags& flags,
+                                             const StoredInstance* instance, const Store* store) {
   if (flags.file.empty()) {
     auto kept = kept_definition(*store, instance->state.workflow_id, instance->state.version,
                                 flags.limits.options);
-    if (!kept) return std::nullopt;
+    if (!kept) return tl::make_unexpected(kept.error());
     auto compiled = Workflow::compile(std::move(*kept), flags.limits.options.step_types);
     if (!compiled) {
       std::cerr << compiled.error();
-      return std::nullopt;
+      return tl::make_unexpected(exit_invalid);
     }
     return std::move(*compiled);
   }
   std::size_t warnings = 0;
   auto workflow = load_workflow(flags.file, flags.limits.options, warnings);
-  if (!workflow || !instance) return workflow;
+  if (!workflow) return tl::make_unexpected(exit_invalid);
+  if (!instance) return std::move(*workflow);
   const auto& definition = workflow->definition();
   if (definition.id != instance->state.workflow_id) {
     std::cerr << "error: instance " << flags.instance << " runs '" << instance->state.workflow_id
               << "', not '" << definition.id << "' of " << flags.file << '\n';
-    return std::nullopt;
+    return tl::make_unexpected(exit_usage);
   }
   if (definition.version != instance->state.version)
     std::cerr << "warning: instance " << flags.instance << " runs version "
               << instance->state.version << ", " << flags.file << " is version "
               << definition.version << '\n';
-  return workflow;
+  return std::move(*workflow);
 }
 
 int run_graph(const GraphFlags& flags) {
@@ -68,7 +71,7 @@ int run_graph(const GraphFlags& flags) {
     instance = std::move(*read);
   }
   const auto workflow = workflow_to_draw(flags, instance ? &*instance : nullptr, store.get());
-  if (!workflow) return exit_invalid;
+  if (!workflow) return workflow.error();
   warn_if_untranslated(workflow->definition(), flags.language);
 
   std::ofstream file;

@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include "commands.hpp"
+
 #include <filesystem>
 #include <iostream>
 
@@ -47,13 +49,15 @@ tl::expected<std::vector<StoredDefinition>, Error> kept_definitions(const Store&
   return std::vector<StoredDefinition>();
 }
 
-std::optional<WorkflowDefinition> kept_definition(const Store& store, const std::string& workflow,
-                                                  std::uint32_t version, const LoadOptions& options,
-                                                  std::string_view severity) {
+tl::expected<WorkflowDefinition, int> kept_definition(const Store& store,
+                                                      const std::string& workflow,
+                                                      std::uint32_t version,
+                                                      const LoadOptions& options,
+                                                      std::string_view severity) {
   const auto kept = kept_definitions(store);
   if (!kept) {
     std::cerr << severity << ": " << kept.error().message << '\n';
-    return std::nullopt;
+    return tl::make_unexpected(exit_usage);
   }
   for (const auto& definition : *kept) {
     if (definition.workflow != workflow || definition.version != version) continue;
@@ -61,13 +65,13 @@ std::optional<WorkflowDefinition> kept_definition(const Store& store, const std:
                                   workflow + " version " + std::to_string(version), options);
     if (!loaded) {
       std::cerr << loaded.error();
-      return std::nullopt;
+      return tl::make_unexpected(exit_invalid);
     }
     return std::move(*loaded);
   }
   std::cerr << severity << ": the store keeps no definition of " << workflow << " version "
             << version << '\n';
-  return std::nullopt;
+  return tl::make_unexpected(exit_usage);
 }
 
 std::optional<std::vector<Workflow>> deploy_kept(Engine& engine, const Store& store,

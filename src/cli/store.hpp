@@ -37,10 +37,14 @@ tl::expected<StoredInstance, Error> read_instance(const Store& store, const std:
 tl::expected<std::vector<StoredDefinition>, Error> kept_definitions(const Store& store);
 
 // The definition the store keeps for `workflow` in `version`, as it was deployed. Prints why
-// not, as `severity` ("error" or "warning"), and returns nothing.
-std::optional<WorkflowDefinition> kept_definition(const Store& store, const std::string& workflow,
-                                                  std::uint32_t version, const LoadOptions& options,
-                                                  std::string_view severity = "error");
+// not, as `severity` ("error" or "warning"), and returns the exit status that says it:
+// exit_usage when the store keeps none (or cannot be read), exit_invalid when the one it keeps
+// does not load.
+tl::expected<WorkflowDefinition, int> kept_definition(const Store& store,
+                                                      const std::string& workflow,
+                                                      std::uint32_t version,
+                                                      const LoadOptions& options,
+                                                      std::string_view severity = "error");
 
 // Deploys every definition kept in the store, so that its instances can run, and returns them;
 // prints what does not load and returns nothing.

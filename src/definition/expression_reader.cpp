@@ -163,14 +163,30 @@ void check_pattern(DefinitionReader& reader, const std::string& pattern,
   }
 }
 
+StepPaths::StepPaths(const WorkflowDefinition& definition) {
+  for (const auto& step : definition.steps) {
+    ids_.push_back(step.id);
+    steps_.emplace(step.id, &step);
+  }
+}
+
+std::string StepPaths::problem(std::span<const std::string> s) const {
+  const auto found = steps_.find(s[1]);
+  if (found == steps_.end()) return "there is no step '" + s[1] + "'" + did_you_mean(s[1], ids_);
+  if (s.size() < 3) return {};
+  const std::vector<std::string_view> fields(std::begin(step_fields), std::end(step_fields));
+  if (std::find(fields.begin(), fields.end(), s[2]) == fields.end())
+    return "a step has no '" + s[2] + "'" +
+           did_you_mean_or_list(s[2], fields, "the fields of a step");
+  const StepDefinition& step = *found->second;
+  if (s[2] == "answers" && s.size() > 3 && step.checklist && !has_item(step, s[3]))
+    return "step '" + s[1] + "' has no item '" + s[3] + "'" + did_you_mean(s[3], item_ids(step));
+  return {};
+}
+
 void check_references(DefinitionReader& reader, const WorkflowDefinition& definition) {
   static const std::vector<std::string_view> roots = {"input", "vars", "steps", "event"};
-  std::vector<std::string_view> step_ids;
-  std::unordered_map<std::string_view, const StepDefinition*> steps;  // find_step() is linear
-  for (const auto& step : definition.steps) {
-    step_ids.push_back(step.id);
-    steps.emplace(step.id, &step);
-  }
+  const StepPaths steps(definition);
   for (const auto& ref : reader.references()) {
     const auto fail = [&](std::string message) {
       if (ref.in_string)
@@ -187,25 +203,11 @@ void check_references(DefinitionReader& reader, const WorkflowDefinition& defini
       continue;
     }
     if (s[0] != "steps" || s.size() < 2) continue;
-    const auto found = steps.find(s[1]);
-    if (found == steps.end()) {
-      if (!reader.would_keep(ref.pointer)) {  // spare the search over every step id
-        reader.omit(Severity::error);
-        continue;
-      }
-      fail("there is no step '" + s[1] + "'" + did_you_mean(s[1], step_ids));
+    if (!steps.has(s[1]) && !reader.would_keep(ref.pointer)) {
+      reader.omit(Severity::error);  // spare the search over every step id
       continue;
     }
-    if (s.size() < 3) continue;
-    const std::vector<std::string_view> fields(std::begin(step_fields), std::end(step_fields));
-    if (std::find(fields.begin(), fields.end(), s[2]) == fields.end()) {
-      fail("a step has no '" + s[2] + "'" +
-           did_you_mean_or_list(s[2], fields, "the fields of a step"));
-      continue;
-    }
-    const StepDefinition& step = *found->second;
-    if (s[2] == "answers" && s.size() > 3 && step.checklist && !has_item(step, s[3]))
-      fail("step '" + s[1] + "' has no item '" + s[3] + "'" + did_you_mean(s[3], item_ids(step)));
+    if (auto problem = steps.problem(s); !problem.empty()) fail(std::move(problem));
   }
 }
 

@@ -8,8 +8,10 @@
 #include "ablauf/expression.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace ablauf::detail {
@@ -34,6 +36,21 @@ bool is_computed(const boost::json::value& value) noexcept;
 // A checklist item's pattern must be a valid ECMAScript regular expression.
 void check_pattern(DefinitionReader& reader, const std::string& pattern,
                    const std::string& pointer);
+
+// What a path steps.<id>.<field>.<item>… finds missing in a definition: the step, the field of
+// a step, or the item of the step's checklist.
+class StepPaths {
+ public:
+  explicit StepPaths(const WorkflowDefinition& definition);
+  bool has(std::string_view step) const { return steps_.contains(step); }
+  // Why the path does not lead where it says, "did you mean" included; "" when it does.
+  // REQUIRES: segments.size() >= 2 and segments[0] == "steps".
+  std::string problem(std::span<const std::string> segments) const;
+
+ private:
+  std::vector<std::string_view> ids_;
+  std::unordered_map<std::string_view, const StepDefinition*> steps_;  // find_step() is linear
+};
 
 // Checks every path the definition's expressions and templates read: that it starts at a
 // known root, and that steps.<id>, its field and, for answers, the item exist.

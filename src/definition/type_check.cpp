@@ -3,6 +3,8 @@
 // of a checklist, the outcomes of a task, the vars the steps assign. check_references() has
 // already reported paths to roots, steps, step fields and items that do not exist; this looks
 // at what such a path finds there, and at what the expression does with it.
+#include "definition/type_check.hpp"
+
 #include "definition/expression_reader.hpp"
 #include "message_text.hpp"
 #include "suggest.hpp"
@@ -272,15 +274,23 @@ class DefinitionTypes {
 
 class DefinitionChecker {
  public:
-  DefinitionChecker(DefinitionReader& reader, const WorkflowDefinition& definition)
+  // Reports to `reader`; one without a reader only types (type_at()).
+  DefinitionChecker(DefinitionReader* reader, const StepTypeRegistry& registry,
+                    const WorkflowDefinition& definition)
       : reader_(reader),
-        registry_(reader.options().step_types ? *reader.options().step_types
-                                              : StepTypeRegistry::builtin()),
+        registry_(registry),
         definition_(definition),
         types_(definition, registry_),
         resolve_([this](std::span<const PathSegment> s) { return resolve(s); }) {
     // The vars first: an expression anywhere may read what any step assigns.
     types_.type_vars(definition);
+  }
+
+  // The type of `written` read where the conditions of step `step`'s transitions are: once the
+  // step completed.
+  TypedExpression type_at(std::size_t step, const Expression& written) {
+    site_ = {step, true, false};
+    return type_expression(written, resolve_);
   }
 
   void check(const StepDefinition& step) {
@@ -360,12 +370,12 @@ class DefinitionChecker {
 
   void report(const Expression& written, const std::string& pointer, TypeFinding finding) {
     if (written.syntax() == ExpressionSyntax::text)
-      reader_.report_in_string(finding.severity, finding.code, pointer, finding.offset,
-                               std::move(finding.message));
+      reader_->report_in_string(finding.severity, finding.code, pointer, finding.offset,
+                                std::move(finding.message));
     else if (finding.severity == Severity::error)
-      reader_.error(finding.code, pointer + finding.pointer, std::move(finding.message));
+      reader_->error(finding.code, pointer + finding.pointer, std::move(finding.message));
     else
-      reader_.warning(finding.code, pointer + finding.pointer, std::move(finding.message));
+      reader_->warning(finding.code, pointer + finding.pointer, std::move(finding.message));
   }
 
   // A value computed for something that takes `wanted` must be able to be one.
@@ -391,12 +401,12 @@ class DefinitionChecker {
       auto found = types_.resolve(segments);
       if (!found.severity) continue;
       const auto offset = tmpl.text().find(name);
-      reader_.report_in_string(*found.severity, ErrorCode::unknown_reference, pointer,
-                               offset == std::string::npos ? 0 : offset, std::move(found.problem));
+      reader_->report_in_string(*found.severity, ErrorCode::unknown_reference, pointer,
+                                offset == std::string::npos ? 0 : offset, std::move(found.problem));
     }
   }
 
-  DefinitionReader& reader_;
+  DefinitionReader* reader_;
   const StepTypeRegistry& registry_;
   const WorkflowDefinition& definition_;
   DefinitionTypes types_;
@@ -408,8 +418,27 @@ class DefinitionChecker {
 }  // namespace
 
 void check_types(DefinitionReader& reader, const WorkflowDefinition& definition) {
-  DefinitionChecker checker(reader, definition);
+  const auto* registry = reader.options().step_types;
+  DefinitionChecker checker(&reader, registry ? *registry : StepTypeRegistry::builtin(),
+                            definition);
   for (const auto& step : definition.steps) checker.check(step);
+}
+
+TypedExpression type_at_step(const WorkflowDefinition& definition, const StepTypeRegistry& registry,
+                             std::size_t step, const Expression& expression) {
+  // The loader types only paths whose steps, fields and items exist (check_references()).
+  TypedExpression typed;
+  const StepPaths steps(definition);
+  for (auto& path : expression.paths())
+    if (path.segments.size() >= 2 && path.segments[0] == "steps")
+      if (auto problem = steps.problem(path.segments); !problem.empty())
+        typed.findings.push_back({.severity = Severity::error,
+                                  .code = ErrorCode::unknown_reference,
+                                  .message = std::move(problem),
+                                  .offset = path.offset,
+                                  .pointer = std::move(path.pointer)});
+  if (!typed.findings.empty()) return typed;
+  return DefinitionChecker(nullptr, registry, definition).type_at(step, expression);
 }
 
 }  // namespace ablauf::detail

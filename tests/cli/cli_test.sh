@@ -159,6 +159,18 @@ check "export --instance prints the answers with who gave them" \
 check "export --instance prints the signature's hash" grep -q "SHA-256 of the answers signed \`[0-9a-f]\{64\}\`" "$scratch/out"
 run export --instance i-none --store "$scratch/print.db"
 check "export of an unknown instance exits 2" test "$status" -eq 2
+# An instance whose definition the store does not keep: the same status from both commands.
+cp "$scratch/print.db" "$scratch/unkept.db"
+python3 -c "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute('DELETE FROM definitions'); db.commit()" "$scratch/unkept.db"
+run export --instance "$instance" --store "$scratch/unkept.db"
+check "export of an instance without its kept definition exits 2" test "$status" -eq 2
+check "and says the store keeps none" grep -qF "error: the store keeps no definition of delinquent_accounts version" "$scratch/err"
+run graph --instance "$instance" --store "$scratch/unkept.db"
+check "graph of an instance without its kept definition exits 2, as export does" test "$status" -eq 2
+# A reader leaves the store as it found it: no write-ahead log beside it.
+run instances --store "$scratch/unkept.db"
+check "listing reads the store" grep -q "delinquent_accounts" "$scratch/out"
+check "a read-only open leaves no -wal or -shm file" test ! -e "$scratch/unkept.db-wal" -a ! -e "$scratch/unkept.db-shm"
 run export
 check "export without a file or an instance exits 2" test "$status" -eq 2
 run export --format docx "$source_dir/workflows/delinquent_accounts.json"
@@ -191,6 +203,38 @@ run eval --jsonlogic '{"and": ['
 check "a rule that is not JSON exits 1" test "$status" -eq 1
 run eval "input.x" --data "$scratch/missing.json"
 check "a missing data file is a usage error" test "$status" -eq 2
+# eval --definition --step: the expression typed where the step's transitions are read.
+utility="$source_dir/workflows/utility_billing.json"
+run eval "input.invoice.total" --definition "$utility" --step debt_check
+check "eval --step prints a declared field's type" test "$status" -eq 0 -a "$(cat "$scratch/out")" = "type: a number"
+run eval "steps.escalate_overdue_payment.outcome" --definition "$utility" --step route_escalation
+check "eval --step prints a task outcome's options" grep -qxF \
+  "type: a string, one of 'payment_received', 'new_payment_terms', 'collection_agency', 'terminate_service'" "$scratch/out"
+run eval "input.invoice.totl > 5" --definition "$utility" --step debt_check
+check "a field the input does not declare is a warning in the step's scope" test "$status" -eq 0
+check "and is located with a suggestion" grep -qF \
+  "expression:1:1: warning: input.invoice declares no field 'totl', so it is read as any value; did you mean 'total'?" "$scratch/err"
+run eval "input.invoice.total > '5'" --definition "$utility" --step debt_check
+check "a comparison across types exits 1 in the step's scope" test "$status" -eq 1
+check "and names both types at the operator" grep -qF \
+  "expression:1:21: error: cannot order input.invoice.total (a number) and '5' (a string)" "$scratch/err"
+run eval "steps.escalate_overdue_payment.outcome == 'paid'" --definition "$utility" --step route_escalation
+check "a value a task's outcome never takes is an error" grep -qF \
+  "error: steps.escalate_overdue_payment.outcome is never 'paid'" "$scratch/err"
+run eval "upper(steps.escalate_overdue_payment.outcome)" --definition "$utility" --step debt_check
+check "a path into a step that has not run is a warning, the type still printed" \
+  test "$status" -eq 0 -a "$(cat "$scratch/out")" = "type: a string"
+check "the warning says the step may not have completed" grep -qF \
+  "warning: steps.escalate_overdue_payment may not have completed when step 'debt_check' leads on" "$scratch/err"
+run eval "steps.escalate_overdue_paymnt.outcome" --definition "$utility" --step debt_check
+check "an unknown step in the step's scope is an error" test "$status" -eq 1
+check "with a suggestion" grep -qF \
+  "expression:1:1: error: there is no step 'escalate_overdue_paymnt'; did you mean 'escalate_overdue_payment'?" "$scratch/err"
+run eval "input.invoice.total" --definition "$utility" --step debt_chek
+check "an unknown --step is a usage error" test "$status" -eq 2
+check "with a suggestion" grep -qF "has no step 'debt_chek'; did you mean 'debt_check'?" "$scratch/err"
+run eval "input.invoice.total" --step debt_check
+check "--step needs --definition" test "$status" -eq 2
 
 for workflow in "$source_dir"/workflows/*.json; do
   name=$(basename "$workflow" .json)
@@ -291,6 +335,7 @@ else
 fi
 run graph "$source_dir/workflows/utility_billing.json" --instance "$id" --store "$scratch/i.db"
 check "graph --instance refuses another workflow's file" grep -q "runs 'invoicing_and_payments', not 'utility_billing'" "$scratch/err"
+check "another workflow's file for the instance is a usage error" test "$status" -eq 2
 status=0; PATH=/nonexistent "$ablauf" graph "$source_dir/workflows/invoicing_and_payments.json" --format svg >"$scratch/out" 2>"$scratch/err" || status=$?
 check "graph --format svg without Graphviz says how to get it" grep -q "apt-get install graphviz" "$scratch/err"
 check "and is a usage error" test "$status" -eq 2
