@@ -316,7 +316,7 @@ int resume_instances(const InstancesFlags& flags) {
   for (const auto& w : *deployed)
     if (&w != &*workflow) workflows.push_back(w);
   if (!script_fits(script, workflows, language)) return exit_usage;
-  progress = std::make_unique<Progress>(*workflow, clock, language, out, one->state);
+  progress = std::make_unique<Progress>(*workflow, workflows, clock, language, out, one->state);
   out << "resume " << flags.id << " (" << definition.id << " version " << definition.version
       << ")\n";
   if (auto resumed = engine.resume(flags.id); !resumed) {

@@ -78,7 +78,7 @@ int run_instance(const RunFlags& flags) {
   std::ostream& out = flags.json ? std::cerr : std::cout;
   FileOutbox outbox(flags.outbox);
   const Workflow& shown = *workflow;
-  Progress progress(shown, clock, language, out);
+  Progress progress(shown, workflows, clock, language, out);
   EngineErrors errors;
   Engine engine(
       {.store = store.get(),

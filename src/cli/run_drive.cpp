@@ -275,6 +275,100 @@ class Driver {
 
 }  // namespace
 
+void Progress::operator()(const std::string& instance, const Event& e) {
+  if (run_.state.id.empty()) run_.state.id = instance;
+  if (instance == run_.state.id) return show(run_, e);
+  if (e.type == EventType::instance_started) adopt(instance, e);
+  if (const auto found = sub_workflows_.find(instance); found != sub_workflows_.end())
+    show(found->second, e);
+}
+
+void Progress::adopt(const std::string& instance, const Event& started) {
+  const auto* parent = started.data.if_contains("parent");
+  const auto* workflow = started.data.if_contains("workflow");
+  const auto* version = started.data.if_contains("version");
+  if (!parent || !parent->is_object() || !workflow || !workflow->is_string() || !version ||
+      !version->is_number())
+    return;
+  const auto* caller = parent->as_object().if_contains("instance");
+  if (!caller || !caller->is_string() ||
+      (caller->get_string() != run_.state.id && !sub_workflows_.contains(caller->get_string())))
+    return;
+  const auto definition = std::find_if(callees_.begin(), callees_.end(), [&](const Workflow& w) {
+    return w.definition().id == workflow->get_string() &&
+           w.definition().version == version->to_number<std::uint32_t>();
+  });
+  if (definition == callees_.end()) return;
+  InstanceState state;
+  state.id = instance;
+  sub_workflows_.emplace(instance,
+                         Shown{&*definition, std::string(workflow->get_string()) + " › ", state});
+}
+
+std::ostream& Progress::line(const Shown& shown) {
+  const auto elapsed = clock_.now() - started_;
+  const auto days = std::chrono::floor<std::chrono::days>(elapsed);
+  const auto hours = std::chrono::floor<std::chrono::hours>(elapsed - days);
+  return out_ << "  [day " << days.count() << " +" << hours.count() << "h] " << shown.mark;
+}
+
+void Progress::show(Shown& shown, const Event& e) {
+  // The instance's data as of this event fill in titles written as templates.
+  if (!shown.state.apply(e)) shown.state.last_sequence = 0;
+  const auto title = [&] {
+    const auto* step = shown.workflow->find_step(e.step);
+    if (!step || step->title.empty()) return std::string();
+    const auto& fallback = shown.workflow->definition().default_language;
+    return " — " + (shown.state.last_sequence > 0
+                        ? detail::rendered_text(step->title, language_, fallback, shown.state.data)
+                        : std::string(step->title.get(language_, fallback)));
+  };
+  switch (e.type) {
+    case EventType::step_completed:
+      if (e.data.contains("merged")) return;
+      ++shown.completed;
+      line(shown) << "done     " << e.step << title() << "  (step " << shown.completed << ")\n";
+      if (const auto* output = e.data.if_contains("output"); output && output->is_object())
+        if (const auto* subject = output->as_object().if_contains("subject")) {
+          out_ << "    mail to";
+          for (const auto& to : output->as_object().at("to").as_array())
+            out_ << ' ' << std::string_view(to.as_string());
+          out_ << ": " << std::string_view(subject->as_string()) << '\n';
+        }
+      return;
+    case EventType::step_failed:
+      line(shown) << "failed   " << e.step << title() << ": "
+                  << std::string_view(e.data.at("error").as_string()) << '\n';
+      return;
+    case EventType::step_waiting: {
+      const auto& why = std::string_view(e.data.at("for").as_string());
+      if (why == "join") return;
+      line(shown) << "waits    " << e.step << title() << " for " << why << '\n';
+      return;
+    }
+    case EventType::task_created:
+      line(shown) << "task     " << std::string_view(e.data.at("title").as_string()) << " (for "
+                  << (e.data.contains("assignee")
+                          ? std::string_view(e.data.at("assignee").as_string())
+                          : "anyone")
+                  << ")\n";
+      return;
+    case EventType::timer_set:
+      line(shown) << "timer    " << e.step << " until "
+                  << (e.due ? to_rfc3339(*e.due) : std::string()) << " ("
+                  << std::string_view(e.data.at("purpose").as_string()) << ")\n";
+      return;
+    case EventType::signal_received:
+      line(shown) << "signal   " << std::string_view(e.data.at("name").as_string()) << '\n';
+      return;
+    case EventType::instance_completed: line(shown) << "completed\n"; return;
+    case EventType::instance_failed:
+      line(shown) << "FAILED   " << std::string_view(e.data.at("error").as_string()) << '\n';
+      return;
+    default: return;
+  }
+}
+
 void EngineErrors::operator()(const std::string& instance, const Error& error) {
   // A failed attempt is in the progress already, and the instance goes on as its step says.
   if (error.code == ErrorCode::adapter_failed) return;

@@ -11,96 +11,48 @@
 #include <boost/json/object.hpp>
 
 #include <iosfwd>
+#include <map>
 #include <span>
 #include <string>
 
 namespace ablauf::cli {
 
 // Prints one line per thing a person would want to see happen to one instance: the first one
-// it hears of, or the one whose state it is given (`instances resume`).
+// it hears of, or the one whose state it is given (`instances resume`); and, marked with their
+// workflow's id, to the sub-workflows it calls, whose definitions are among `callees`.
 class Progress {
  public:
-  Progress(const Workflow& workflow, const Clock& clock, std::string language, std::ostream& out,
-           InstanceState state = {})
-      : workflow_(workflow),
+  Progress(const Workflow& workflow, std::span<const Workflow> callees, const Clock& clock,
+           std::string language, std::ostream& out, InstanceState state = {})
+      : callees_(callees),
         clock_(clock),
         language_(std::move(language)),
         out_(out),
         started_(clock.now()),
-        state_(std::move(state)) {}
+        run_{&workflow, "", std::move(state)} {}
 
-  void operator()(const std::string& instance, const Event& e) {
-    if (state_.id.empty()) state_.id = instance;
-    if (instance != state_.id) return;
-    // The instance's data as of this event fill in titles written as templates.
-    if (!state_.apply(e)) state_.last_sequence = 0;
-    const auto title = [&] {
-      const auto* step = workflow_.find_step(e.step);
-      if (!step || step->title.empty()) return std::string();
-      const auto& fallback = workflow_.definition().default_language;
-      return " — " + (state_.last_sequence > 0
-                          ? detail::rendered_text(step->title, language_, fallback, state_.data)
-                          : std::string(step->title.get(language_, fallback)));
-    };
-    switch (e.type) {
-      case EventType::step_completed:
-        if (e.data.contains("merged")) return;
-        ++completed_;
-        line() << "done     " << e.step << title() << "  (step " << completed_ << ")\n";
-        if (const auto* output = e.data.if_contains("output"); output && output->is_object())
-          if (const auto* subject = output->as_object().if_contains("subject")) {
-            out_ << "    mail to";
-            for (const auto& to : output->as_object().at("to").as_array())
-              out_ << ' ' << std::string_view(to.as_string());
-            out_ << ": " << std::string_view(subject->as_string()) << '\n';
-          }
-        return;
-      case EventType::step_failed:
-        line() << "failed   " << e.step << title() << ": "
-               << std::string_view(e.data.at("error").as_string()) << '\n';
-        return;
-      case EventType::step_waiting: {
-        const auto& why = std::string_view(e.data.at("for").as_string());
-        if (why == "join") return;
-        line() << "waits    " << e.step << title() << " for " << why << '\n';
-        return;
-      }
-      case EventType::task_created:
-        line() << "task     " << std::string_view(e.data.at("title").as_string()) << " (for "
-               << (e.data.contains("assignee") ? std::string_view(e.data.at("assignee").as_string())
-                                               : "anyone")
-               << ")\n";
-        return;
-      case EventType::timer_set:
-        line() << "timer    " << e.step << " until " << (e.due ? to_rfc3339(*e.due) : std::string())
-               << " (" << std::string_view(e.data.at("purpose").as_string()) << ")\n";
-        return;
-      case EventType::signal_received:
-        line() << "signal   " << std::string_view(e.data.at("name").as_string()) << '\n';
-        return;
-      case EventType::instance_completed: line() << "completed\n"; return;
-      case EventType::instance_failed:
-        line() << "FAILED   " << std::string_view(e.data.at("error").as_string()) << '\n';
-        return;
-      default: return;
-    }
-  }
+  void operator()(const std::string& instance, const Event& e);
 
  private:
-  std::ostream& line() {
-    const auto elapsed = clock_.now() - started_;
-    const auto days = std::chrono::floor<std::chrono::days>(elapsed);
-    const auto hours = std::chrono::floor<std::chrono::hours>(elapsed - days);
-    return out_ << "  [day " << days.count() << " +" << hours.count() << "h] ";
-  }
+  // An instance whose events are shown, and its data as of the last one (for titles).
+  struct Shown {
+    const Workflow* workflow;
+    std::string mark;  // "" for the instance run, "review › " for a sub-workflow
+    InstanceState state;
+    std::size_t completed = 0;
+  };
+  void show(Shown& shown, const Event& e);
+  // Starts showing a sub-workflow when an instance shown starts it.
+  void adopt(const std::string& instance, const Event& started);
+  std::ostream& line(const Shown& shown);
 
-  const Workflow& workflow_;
+  std::span<const Workflow> callees_;
   const Clock& clock_;
   std::string language_;
   std::ostream& out_;
   Time started_;
-  std::size_t completed_ = 0;
-  InstanceState state_;  // the fold of the events heard; last_sequence 0 once one did not fit
+  Shown run_;  // state.last_sequence 0 once an event did not fit
+  std::map<std::string, Shown, std::less<>> sub_workflows_;
 };
 
 // Hears of the errors an engine met in work no call waited for (the store refusing a step's

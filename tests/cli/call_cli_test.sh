@@ -51,6 +51,8 @@ run run "$scratch/order.json" "$scratch/defs/review.json" --answers "$scratch/an
 check "a run with its callee given completes" test "$status" -eq 0
 check "the caller completed" grep -qF "completed" "$scratch/out"
 check "the caller took the callee's result" grep -qF "done     review" "$scratch/out"
+check "the callee's steps show, marked with its workflow" grep -qF \
+  "[day 0 +1h] review › done     check — Check  (step 2)" "$scratch/out"
 run instances --store "$scratch/files.db" --workflow review
 check "the callee ran to its end" grep -q "completed" "$scratch/out"
 
