@@ -78,6 +78,8 @@ tl::expected<std::vector<Driven>, Error> family(const Engine& engine, InstanceSt
     for (const auto& token : members[next].state.tokens) {
       if (token.state != Token::State::waiting || token.waiting_for != WaitingFor::call) continue;
       auto child = engine.get(token.waiting_on);
+      // One not started yet (a call cut off by a crash, run again by resume) has nothing to do.
+      if (!child && child.error().code == ErrorCode::not_found) continue;
       if (!child) return tl::make_unexpected(std::move(child.error()));
       const auto callee = std::find_if(workflows.begin(), workflows.end(), [&](const Workflow& w) {
         return w.definition().id == child->workflow_id && w.definition().version == child->version;
