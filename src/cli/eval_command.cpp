@@ -21,6 +21,7 @@ struct EvalFlags {
   std::string data_file;
   std::string definition_file;  // with `step`: type-check in that step's scope
   std::string step;
+  LimitFlags limits;  // the host's step types the definition may use
   bool jsonlogic = false;
   std::size_t max_operations = EvaluationOptions{}.max_operations;
 };
@@ -48,8 +49,7 @@ void print_error(const std::string& text, std::size_t offset, const std::string&
 // such step).
 int type_in_step(const EvalFlags& flags, const Expression& expression) {
   std::size_t warnings = 0;
-  LimitFlags limits;
-  if (!limits.load_step_types()) return exit_invalid;
+  const auto& limits = flags.limits;
   const auto workflow = load_workflow(flags.definition_file, limits.options, warnings);
   if (!workflow) return exit_invalid;
   const auto& definition = workflow->definition();
@@ -170,13 +170,16 @@ void add_eval_command(CLI::App& app, std::function<int()>& run) {
                    "the data the definition declares, and print its type")
       ->needs(definition);
   definition->needs("--step");
+  flags->limits.add_step_types_to(*command);
   // --max-steps is its name of 0.1, kept for scripts.
   command
       ->add_option("--max-operations,--max-steps", flags->max_operations,
                    "Evaluation budget (operations)")
       ->capture_default_str()
       ->check(whole_number(1, std::numeric_limits<std::size_t>::max()));
-  command->callback([flags, &run] { run = [flags] { return run_eval(*flags); }; });
+  command->callback([flags, &run] {
+    run = [flags] { return flags->limits.load_step_types() ? run_eval(*flags) : exit_invalid; };
+  });
 }
 
 }  // namespace ablauf::cli

@@ -59,13 +59,17 @@ constexpr std::uint64_t max_recipients_ceiling = 10'000;
 
 }  // namespace
 
-void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
+void LimitFlags::add_step_types_to(CLI::App& command) {
   command
       .add_option("--step-types", step_type_files,
                   "A manifest of the host's own step types (docs/adapters.md); repeatable")
       ->type_name("FILE")
       ->allow_extra_args(false)  // one a time: the definitions follow
       ->check(CLI::ExistingFile);
+}
+
+void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
+  add_step_types_to(command);
   limit(command, "--max-bytes", options.json.max_document_bytes, "Largest document, in bytes",
         bytes_ceiling);
   limit(command, "--max-depth", options.json.max_depth, "Deepest nesting of arrays and objects",

@@ -28,6 +28,8 @@ struct LimitFlags {
   std::vector<std::string> step_type_files;
   StepTypeRegistry step_types;
   void add_to(CLI::App& command, bool runs_instances = false);
+  // Only --step-types, for a command whose own flags would clash with the limits' names.
+  void add_step_types_to(CLI::App& command);
   // Reads the manifests of --step-types into `step_types` and has `options` load with them;
   // prints every problem of each to stderr and returns false if any is wrong. Call once, after
   // the flags are parsed (the manifests are read within the same limits as definitions).

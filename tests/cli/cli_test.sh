@@ -564,6 +564,13 @@ run validate "$host/workflows/credit_check.json"
 check "without its manifest a host type is unknown" grep -qF "unknown step type 'check_credit'" "$scratch/err"
 run validate --step-types "$host/credit.json" "$host/workflows/credit_check.json"
 check "with --step-types the host's definition validates" test "$status" -eq 0
+run eval "steps.check.visits" --definition "$host/workflows/credit_check.json" --step await \
+  --step-types "$host/credit.json"
+check "eval --step types an expression of a definition with host types" \
+  test "$status" -eq 0 -a "$(cat "$scratch/out")" = "type: a number"
+run eval "steps.check.visits" --definition "$host/workflows/credit_check.json" --step await
+check "without the manifest the definition does not load, and eval says so" \
+  grep -qF "unknown step type 'check_credit'" "$scratch/err"
 run graph --step-types "$host/credit.json" "$host/workflows/credit_check.json"
 check "graph draws a host type as its manifest's shape" grep -q 'await.*shape=ellipse' "$scratch/out"
 run validate --step-types "$host/broken.json" "$host/workflows/credit_check.json"
