@@ -7,7 +7,7 @@ include(CMakePackageConfigHelpers)
 set(ABLAUF_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/ablauf")
 
 set(ABLAUF_BUILT_COMPONENTS core)
-foreach(name IN ITEMS sqlite postgres print kpi ed25519)
+foreach(name IN ITEMS sqlite postgres print kpi ed25519 http)
   if(TARGET ablauf_${name})
     list(APPEND ABLAUF_BUILT_COMPONENTS ${name})
   endif()
@@ -104,9 +104,12 @@ endif()
 if(TARGET ablauf_ed25519)
   ablauf_write_pkgconfig(ed25519 "ablauf: Ed25519 signatures over histories" "libsodium" "")
 endif()
+if(TARGET ablauf_http)
+  ablauf_write_pkgconfig(http "ablauf: the HTTP server" "" "-pthread")
+endif()
 file(WRITE "${PROJECT_BINARY_DIR}/pkgconfig/ablauf.pc"
 "Name: ablauf
-Description: Embeddable C++20 workflow and checklist engine, every component but ed25519
+Description: Embeddable C++20 workflow and checklist engine, every component but ed25519 and http
 Version: ${PROJECT_VERSION}
 Requires: ${everything}
 ")

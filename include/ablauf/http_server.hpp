@@ -1,0 +1,129 @@
+/// @file
+/// ablauf::http: the server a host runs beside its Engine (docs/http.md). It speaks HTTP/1.1
+/// (Boost.Beast), answers in JSON, and reports every error as an RFC 9457 problem document
+/// (`application/problem+json`). It brings its own routes (`/healthz`, the API under
+/// `/api/v1`), and the host may add more.
+///
+/// Hostile clients are bounded by ServerOptions: a request must arrive whole within
+/// request_timeout (a client that sends its headers a byte a minute is cut off), its headers and
+/// body within their sizes (431 and 413), and at most max_connections are open at once (503 for
+/// the next). stop() takes no new connections, lets the requests being handled finish, and
+/// returns once the I/O threads have ended.
+///
+/// Thread-safety: route() before start(); start(), port() and stop() from one thread. Handlers
+/// run on the server's I/O threads, several at once: they may call the Engine, which is
+/// thread-safe.
+#pragma once
+
+#include <ablauf/engine.hpp>
+#include <ablauf/error.hpp>
+
+#include <boost/json/value.hpp>
+#include <tl/expected.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ablauf::http {
+
+/// A request as a handler sees it: read whole, within the server's limits.
+struct Request {
+  std::string method;  ///< "GET", "POST", …
+  std::string path;    ///< the target without its query, as sent ("/api/v1/instances/i-1")
+  std::map<std::string, std::string, std::less<>> query;  ///< decoded, the last of a repeated name
+  /// The `{name}` segments of the route's pattern, decoded ("id" → "i-1").
+  std::map<std::string, std::string, std::less<>> parameters;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< in order, names as sent
+  std::string body;  ///< as sent, within ServerOptions::max_body_bytes
+
+  /// The first header of that name, any case; "" when there is none.
+  std::string_view header(std::string_view name) const;
+};
+
+/// What a handler answers.
+struct Response {
+  unsigned status = 200;                                     ///< the HTTP status code
+  std::string content_type = "application/json";             ///< the Content-Type header
+  std::string body;                                          ///< as it is sent
+  std::vector<std::pair<std::string, std::string>> headers;  ///< besides Content-Type
+
+  /// `value` as JSON with that status.
+  static Response json(unsigned status, const boost::json::value& value);
+  /// An RFC 9457 problem document: `title` a short summary that does not change from
+  /// occurrence to occurrence, `detail` this occurrence's explanation. `extra` members (such
+  /// as "errors") are added to it.
+  static Response problem(unsigned status, std::string_view title, std::string_view detail,
+                          boost::json::object extra = {});
+  /// The problem document for an engine error, with the status its code stands for
+  /// (not_found 404, a limit 413, a store failure 503, other runtime errors 409, the rest 422)
+  /// and the code as "code".
+  static Response problem(const Error& error);
+};
+
+/// Answers one request. A handler that throws answers 500, without the exception's text.
+using Handler = std::function<Response(const Request&)>;
+
+/// The server's address and its limits against slow, large and many clients. check() refuses
+/// values outside the ranges documented with each.
+struct ServerOptions {
+  std::string address = "127.0.0.1";     ///< where to listen; "0.0.0.0" or "::" for every address
+  std::uint16_t port = 8080;             ///< 0: a free port the system picks (Server::port())
+  std::size_t max_body_bytes = 1 << 20;  ///< 1 to 1 GiB; a larger body is refused with 413
+  std::size_t max_header_bytes = 16 * 1024;  ///< 1 KiB to 1 MiB; past it, 431
+  /// To read one whole request, headers and body, from its first byte: 10 ms to 1 hour.
+  std::chrono::milliseconds request_timeout{10'000};
+  /// How long a kept-alive connection may wait for its next request: 10 ms to 1 hour.
+  std::chrono::milliseconds idle_timeout{30'000};
+  std::size_t max_connections = 256;  ///< open at once, 1 to 100,000; past it, 503 and closed
+  std::size_t threads = 2;            ///< I/O threads that also run the handlers, 1 to 256
+
+  /// Why these options cannot be used, naming the field; "" when every value lies in range.
+  std::string check() const;
+};
+
+/// The HTTP server. Its own routes:
+/// - `GET /healthz`: 200 `{"status": "ok"}` while the process serves.
+/// - `POST /api/v1/instances`: starts an instance from `{"workflow", "input", "business_key",
+///   "version"}` (Engine::start()); 201 with its state and a Location header. A business key
+///   that an instance of the workflow has already returns that instance.
+/// - `GET /api/v1/instances/{id}`: the instance's state: to_json(InstanceState) with its "id",
+///   without the engine's internal counters.
+class Server {
+ public:
+  /// The engine must outlive the server.
+  explicit Server(Engine& engine, ServerOptions options = {});
+  /// Stops it (stop()).
+  ~Server();
+  Server(const Server&) = delete;             ///< Not copyable.
+  Server& operator=(const Server&) = delete;  ///< Not copyable.
+
+  /// Adds a route before start(): `method` ("GET", …) and a pattern of segments, each literal
+  /// or a `{name}` that takes one segment into Request::parameters. A later route for the same
+  /// method and pattern replaces the earlier one, so a host may replace a built-in route.
+  void route(std::string method, std::string pattern, Handler handler);
+
+  /// Binds, listens and starts the I/O threads; returns once connections are accepted. An
+  /// address that cannot be bound (in use, not this machine's) is an io_error; options that
+  /// check() refuses are an invalid_value error.
+  tl::expected<void, Error> start();
+  /// The port it listens on (the system's pick for port 0); 0 before start().
+  std::uint16_t port() const noexcept;
+  /// Stops accepting, lets the requests being handled answer, closes every connection and ends
+  /// the I/O threads. Does nothing when not started; may be called again. A stopped server
+  /// does not start again.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ablauf::http

@@ -1,0 +1,79 @@
+// Responses and requests as handlers build and read them, and the limits of ServerOptions.
+#include <ablauf/expression.hpp>
+#include <ablauf/http_server.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace ablauf::http {
+namespace json = boost::json;
+
+std::string_view Request::header(std::string_view name) const {
+  for (const auto& [key, value] : headers)
+    if (std::equal(key.begin(), key.end(), name.begin(), name.end(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        }))
+      return value;
+  return {};
+}
+
+Response Response::json(unsigned status, const json::value& value) {
+  return {.status = status, .content_type = "application/json", .body = to_json_text(value)};
+}
+
+Response Response::problem(unsigned status, std::string_view title, std::string_view detail,
+                           json::object extra) {
+  // RFC 9457: "about:blank" as the type says the status code is all the type there is.
+  extra["type"] = "about:blank";
+  extra["title"] = title;
+  extra["status"] = status;
+  extra["detail"] = detail;
+  return {
+      .status = status, .content_type = "application/problem+json", .body = to_json_text(extra)};
+}
+
+Response Response::problem(const Error& error) {
+  unsigned status = 422;
+  std::string_view title = "Unprocessable content";
+  if (error.code == ErrorCode::not_found) {
+    status = 404;
+    title = "Not found";
+  } else if (kind_of(error.code) == ErrorKind::limit) {
+    status = 413;
+    title = "Too large";
+  } else if (error.code == ErrorCode::store_error || kind_of(error.code) == ErrorKind::io) {
+    status = 503;
+    title = "Store unavailable";
+  } else if (kind_of(error.code) == ErrorKind::runtime) {
+    status = 409;
+    title = "Conflict";
+  }
+  return problem(status, title, error.message, {{"code", to_string(error.code)}});
+}
+
+std::string ServerOptions::check() const {
+  using std::chrono::hours;
+  using std::chrono::milliseconds;
+  const auto within = [](auto value, auto low, auto high) { return value >= low && value <= high; };
+  if (!within(max_body_bytes, std::size_t{1}, std::size_t{1} << 30))
+    return "ServerOptions::max_body_bytes must be between 1 and 1 GiB, not " +
+           std::to_string(max_body_bytes);
+  if (!within(max_header_bytes, std::size_t{1024}, std::size_t{1} << 20))
+    return "ServerOptions::max_header_bytes must be between 1 KiB and 1 MiB, not " +
+           std::to_string(max_header_bytes);
+  if (!within(request_timeout, milliseconds(10), milliseconds(hours(1))))
+    return "ServerOptions::request_timeout must be between 10 ms and 1 hour, not " +
+           std::to_string(request_timeout.count()) + " ms";
+  if (!within(idle_timeout, milliseconds(10), milliseconds(hours(1))))
+    return "ServerOptions::idle_timeout must be between 10 ms and 1 hour, not " +
+           std::to_string(idle_timeout.count()) + " ms";
+  if (!within(max_connections, std::size_t{1}, std::size_t{100'000}))
+    return "ServerOptions::max_connections must be between 1 and 100,000, not " +
+           std::to_string(max_connections);
+  if (!within(threads, std::size_t{1}, std::size_t{256}))
+    return "ServerOptions::threads must be between 1 and 256, not " + std::to_string(threads);
+  return {};
+}
+
+}  // namespace ablauf::http

@@ -1,0 +1,121 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+
+namespace ablauf::http::detail {
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "/a/b/" → {"a", "b", ""}: a trailing slash is a segment of its own, so "/x/" is not "/x".
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  if (path.starts_with('/')) path.remove_prefix(1);
+  for (;;) {
+    const auto slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+bool is_parameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+bool percent_decode(std::string_view text, bool query, std::string& decoded) {
+  decoded.clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+' && query) {
+      decoded += ' ';
+    } else if (c != '%') {
+      decoded += c;
+    } else {
+      if (i + 2 >= text.size()) return false;
+      const int high = hex_digit(text[i + 1]);
+      const int low = hex_digit(text[i + 2]);
+      if (high < 0 || low < 0 || (high == 0 && low == 0)) return false;
+      decoded += static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+  }
+  return true;
+}
+
+void Router::add(std::string method, std::string pattern, Handler handler) {
+  std::vector<std::string> segments;
+  for (const auto segment : split_path(pattern)) segments.emplace_back(segment);
+  const auto same = std::find_if(routes_.begin(), routes_.end(), [&](const Route& r) {
+    return r.method == method && r.segments == segments;
+  });
+  if (same != routes_.end())
+    same->handler = std::move(handler);
+  else
+    routes_.push_back({std::move(method), std::move(segments), std::move(handler)});
+}
+
+Response Router::dispatch(Request& request, std::string_view target) const {
+  const auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) {
+    std::string_view query = target.substr(question + 1);
+    while (!query.empty()) {
+      const auto amp = query.find('&');
+      const auto part = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+      if (part.empty()) continue;
+      const auto equals = part.find('=');
+      std::string name, value;
+      if (!percent_decode(part.substr(0, equals), true, name) ||
+          (equals != std::string_view::npos &&
+           !percent_decode(part.substr(equals + 1), true, value)))
+        return Response::problem(400, "Bad query", "the query has a broken percent-escape");
+      request.query[std::move(name)] = std::move(value);
+    }
+  }
+
+  const auto segments = split_path(request.path);
+  std::vector<std::string> allowed;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    std::map<std::string, std::string, std::less<>> parameters;
+    bool matches = true;
+    for (std::size_t i = 0; i < segments.size() && matches; ++i) {
+      if (is_parameter(route.segments[i])) {
+        std::string value;
+        if (!percent_decode(segments[i], false, value))
+          return Response::problem(400, "Bad path", "the path has a broken percent-escape");
+        matches = !value.empty();
+        parameters[route.segments[i].substr(1, route.segments[i].size() - 2)] = std::move(value);
+      } else {
+        matches = route.segments[i] == segments[i];
+      }
+    }
+    if (!matches) continue;
+    if (route.method != request.method) {
+      allowed.push_back(route.method);
+      continue;
+    }
+    request.parameters = std::move(parameters);
+    return route.handler(request);
+  }
+  if (allowed.empty()) return Response::problem(404, "Not found", "no resource at " + request.path);
+  std::string allow;
+  for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+  auto response = Response::problem(
+      405, "Method not allowed",
+      request.method + " is not a method of " + request.path + "; it takes " + allow);
+  response.headers.emplace_back("Allow", allow);
+  return response;
+}
+
+}  // namespace ablauf::http::detail

@@ -1,0 +1,34 @@
+// Which handler answers a request: routes by method and path pattern (internal).
+#pragma once
+
+#include <ablauf/http_server.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ablauf::http::detail {
+
+// Percent-decodes a path segment or a query part ("%C3%A4" → "ä"; in a query, "+" → " ").
+// Returns false for a broken escape ("%G1", "%4") or a decoded NUL byte.
+bool percent_decode(std::string_view text, bool query, std::string& decoded);
+
+class Router {
+ public:
+  // A later route for the same method and pattern replaces the earlier one.
+  void add(std::string method, std::string pattern, Handler handler);
+  // Fills the request's parameters and query and calls the handler of the route that matches;
+  // 404 for a path no route has, 405 (with Allow) for a method its routes do not take, 400 for
+  // a path or query whose escapes are broken.
+  Response dispatch(Request& request, std::string_view target) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{name}" for a parameter
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace ablauf::http::detail

@@ -1,0 +1,229 @@
+// The server's transport: connections accepted and read on Boost.Asio, requests parsed and
+// answers written by Boost.Beast, within ServerOptions' limits; the router picks the handler.
+#include <ablauf/http_server.hpp>
+
+#include "http/api_v1.hpp"
+#include "http/router.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <optional>
+#include <thread>
+
+namespace ablauf::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace wire = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace detail {
+
+// What the connections share with the server that accepts them.
+struct Shared {
+  ServerOptions options;
+  Router router;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> in_flight{0};  // requests read and not yet answered
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace detail
+
+struct Server::Impl {
+  Impl(Engine& e, ServerOptions o) : engine(e) { shared.options = std::move(o); }
+
+  void accept();
+
+  Engine& engine;
+  // Before io: the sessions its pending handlers hold count themselves off as it goes.
+  detail::Shared shared;
+  bool stopped = false;
+  asio::io_context io;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+};
+
+namespace {
+
+// One connection: reads a request, answers it, and reads the next while the client keeps it
+// alive. Each step holds the session (shared_from_this) until it completes.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, detail::Shared& server)
+      : stream_(std::move(socket)), server_(server) {}
+  ~Session() { --server_.connections; }
+
+  void start(bool over_capacity) {
+    if (!over_capacity) return read(server_.options.request_timeout);
+    answer(Response::problem(503, "Too many connections",
+                             "the server has as many connections open as it takes; try again"),
+           false, 11);
+  }
+
+ private:
+  void read(std::chrono::milliseconds timeout) {
+    parser_.emplace();
+    parser_->body_limit(server_.options.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
+    stream_.expires_after(timeout);
+    wire::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code failed, std::size_t) {
+    if (failed == wire::error::end_of_stream || failed == beast::error::timeout ||
+        failed == asio::error::operation_aborted || failed == asio::error::connection_reset)
+      return close();
+    if (failed == wire::error::body_limit)
+      return refuse(413, "Body too large",
+                    "the body is larger than the server takes (" +
+                        std::to_string(server_.options.max_body_bytes) + " bytes)");
+    if (failed == wire::error::header_limit)
+      return refuse(431, "Headers too large",
+                    "the request's headers are larger than the server takes (" +
+                        std::to_string(server_.options.max_header_bytes) + " bytes)");
+    if (failed) return refuse(400, "Bad request", "not an HTTP/1.1 request: " + failed.message());
+    auto& message = parser_->get();
+    Request request;
+    request.method = std::string(message.method_string());
+    for (const auto& field : message)
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    request.body = std::move(message.body());
+    ++server_.in_flight;
+    Response response;
+    try {
+      response = server_.router.dispatch(request, message.target());
+    } catch (...) {  // a handler's exception text is not for the client
+      response = Response::problem(500, "Internal error", "the server failed to answer");
+    }
+    answer(std::move(response), message.keep_alive(), message.version(), true);
+  }
+
+  // Answers a request that could not be read whole, and closes the connection: what is left
+  // of the request cannot be told from the next one.
+  void refuse(unsigned status, std::string_view title, const std::string& detail) {
+    answer(Response::problem(status, title, detail), false, 11);
+  }
+
+  // Writes the answer; reads the next request if the connection stays open.
+  void answer(Response response, bool keep_alive, unsigned version, bool counted = false) {
+    keep_alive = keep_alive && !server_.stopping;
+    auto out = std::make_shared<wire::response<wire::string_body>>(
+        static_cast<wire::status>(response.status), version);
+    out->set(wire::field::server, "ablauf");
+    out->set(wire::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) out->set(name, value);
+    out->body() = std::move(response.body);
+    out->keep_alive(keep_alive);
+    out->prepare_payload();
+    stream_.expires_after(server_.options.request_timeout);
+    wire::async_write(stream_, *out,
+                      [self = shared_from_this(), out, keep_alive, counted](
+                          beast::error_code failed, std::size_t) {
+                        if (counted) --self->server_.in_flight;
+                        if (failed || !keep_alive) return self->close();
+                        self->read(self->server_.options.idle_timeout);
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<wire::request_parser<wire::string_body>> parser_;
+  detail::Shared& server_;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+  acceptor->async_accept(
+      asio::make_strand(io), [this](beast::error_code failed, tcp::socket socket) {
+        if (failed == asio::error::operation_aborted || !acceptor->is_open()) return;  // stopped
+        if (!failed) {
+          const bool over_capacity = ++shared.connections > shared.options.max_connections;
+          std::make_shared<Session>(std::move(socket), shared)->start(over_capacity);
+        }
+        accept();
+      });
+}
+
+Server::Server(Engine& engine, ServerOptions options)
+    : impl_(std::make_unique<Impl>(engine, std::move(options))) {
+  detail::add_api_v1(*this, engine);
+}
+
+Server::~Server() {
+  stop();
+}
+
+void Server::route(std::string method, std::string pattern, Handler handler) {
+  impl_->shared.router.add(std::move(method), std::move(pattern), std::move(handler));
+}
+
+tl::expected<void, Error> Server::start() {
+  auto& impl = *impl_;
+  if (impl.acceptor) return {};
+  if (impl.stopped)
+    return tl::make_unexpected(
+        Error{ErrorCode::invalid_value, "a stopped server does not start again; make another"});
+  if (auto problem = impl.shared.options.check(); !problem.empty())
+    return tl::make_unexpected(Error{ErrorCode::invalid_value, std::move(problem)});
+  beast::error_code failed;
+  const auto address = asio::ip::make_address(impl.shared.options.address, failed);
+  if (failed)
+    return tl::make_unexpected(Error{ErrorCode::invalid_value,
+                                     "'" + impl.shared.options.address + "' is not an IP address"});
+  const tcp::endpoint endpoint(address, impl.shared.options.port);
+  const std::string where =
+      impl.shared.options.address + ":" + std::to_string(impl.shared.options.port);
+  tcp::acceptor acceptor(impl.io);
+  if (acceptor.open(endpoint.protocol(), failed) ||
+      acceptor.set_option(asio::socket_base::reuse_address(true), failed) ||
+      acceptor.bind(endpoint, failed) ||
+      acceptor.listen(asio::socket_base::max_listen_connections, failed))
+    return tl::make_unexpected(
+        Error{ErrorCode::io_error, "cannot listen on " + where + ": " + failed.message()});
+  impl.port = acceptor.local_endpoint().port();
+  impl.acceptor.emplace(std::move(acceptor));
+  impl.accept();
+  for (std::size_t i = 0; i < impl.shared.options.threads; ++i)
+    impl.threads.emplace_back([&impl] { impl.io.run(); });
+  return {};
+}
+
+std::uint16_t Server::port() const noexcept {
+  return impl_->port;
+}
+
+void Server::stop() {
+  auto& impl = *impl_;
+  if (!impl.acceptor) return;
+  impl.shared.stopping = true;
+  asio::post(impl.io, [&impl] {
+    beast::error_code ignored;
+    impl.acceptor->close(ignored);
+  });
+  // The requests being handled answer (within the time a write may take); idle connections are
+  // closed with the I/O threads.
+  const auto deadline = std::chrono::steady_clock::now() + impl.shared.options.request_timeout;
+  while (impl.shared.in_flight > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  impl.io.stop();
+  for (auto& thread : impl.threads) thread.join();
+  impl.threads.clear();
+  impl.acceptor.reset();
+  impl.stopped = true;
+  impl.port = 0;
+}
+
+}  // namespace ablauf::http
