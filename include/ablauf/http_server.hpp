@@ -10,7 +10,8 @@
 /// the next). stop() takes no new connections, lets the requests being handled finish, and
 /// returns once the I/O threads have ended.
 ///
-/// Thread-safety: route() before start(); start(), port() and stop() from one thread. Handlers
+/// Thread-safety: route() before start(); start(), port() and stop() from one thread, never from
+/// a handler (stop() waits for the I/O threads a handler runs on). Handlers
 /// run on the server's I/O threads, several at once: they may call the Engine, which is
 /// thread-safe.
 #pragma once
