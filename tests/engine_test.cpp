@@ -658,6 +658,53 @@ TEST_CASE("instances are listed by workflow, status and who they wait for", "[en
   CHECK(f.engine.list({.waiting_for = "accounts_receivable"})->size() == 1);
 }
 
+TEST_CASE("instances are listed by business key and by when they started and changed", "[engine]") {
+  Fixture f;
+  f.deploy("invoicing_and_payments.json");
+  const Time start = f.clock.now();
+  auto first =
+      f.engine.start("invoicing_and_payments", json::parse(invoice_input), {.business_key = "R-1"});
+  f.clock.advance(std::chrono::hours(1));
+  auto second =
+      f.engine.start("invoicing_and_payments", json::parse(invoice_input), {.business_key = "R-2"});
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(f.engine.find("invoicing_and_payments", "R-2").value() == std::optional(*second));
+  CHECK(f.engine.find("invoicing_and_payments", "R-3").value() == std::nullopt);
+  CHECK(f.engine.find("utility_billing", "R-1").value() == std::nullopt);
+  const auto ids = [&](const InstanceFilter& filter) {
+    std::vector<std::string> out;
+    const auto listed = f.engine.list(filter);
+    for (const auto& state : listed.value()) out.push_back(state.id);
+    return out;
+  };
+  using ids_t = std::vector<std::string>;
+  CHECK(ids({.business_key = "R-1"}) == ids_t{*first});
+  const Time later = start + std::chrono::hours(1);
+  CHECK(ids({.started_from = later}) == ids_t{*second});  // the bound itself is in
+  CHECK(ids({.started_until = later}) == ids_t{*first});  // and out of the range it ends
+  CHECK(ids({.updated_from = start, .updated_until = later}) == ids_t{*first});
+  f.clock.advance(std::chrono::hours(1));
+  REQUIRE(f.engine.cancel(*first, "jonas"));
+  CHECK(ids({.updated_from = later + std::chrono::minutes(1)}) == ids_t{*first});
+}
+
+TEST_CASE("the deployed workflows are listed, and each found by id and version", "[engine]") {
+  Fixture f;
+  f.deploy("utility_billing.json");
+  f.deploy("invoicing_and_payments.json");
+  const auto all = f.engine.workflows();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].definition().id == "invoicing_and_payments");  // by id
+  CHECK(f.engine.workflow("utility_billing")->definition().version == 1);
+  const auto no_version = f.engine.workflow("utility_billing", 2);
+  REQUIRE_FALSE(no_version);
+  CHECK(no_version.error().code == ErrorCode::not_found);
+  CHECK(no_version.error().message ==
+        "workflow 'utility_billing' has no version 2; the newest is 1");
+  CHECK(f.engine.workflow("nope").error().message == "no workflow 'nope' is deployed");
+}
+
 TEST_CASE("the engine may be called from several threads at once", "[engine][threads]") {
   Fixture f;
   f.deploy("invoicing_and_payments.json");

@@ -165,6 +165,11 @@ struct InstanceFilter {
   std::string workflow;                  ///< a workflow's id, matching each of its versions
   std::optional<InstanceStatus> status;  ///< the instance's status now
   std::string waiting_for;  ///< an assignee with an open task, such as "accounts_receivable"
+  std::string business_key;           ///< the host's key given at start
+  std::optional<Time> started_from;   ///< started at or after
+  std::optional<Time> started_until;  ///< started before
+  std::optional<Time> updated_from;   ///< last changed at or after
+  std::optional<Time> updated_until;  ///< last changed before
 };
 
 /// How start() begins an instance; the defaults run the newest version at once, as "system".
@@ -212,6 +217,12 @@ class Engine {
   /// started with. Deploying a version that is already deployed is an error.
   tl::expected<void, Error> deploy(Workflow workflow);
 
+  /// Every deployed workflow, each version, ordered by id and then version.
+  std::vector<Workflow> workflows() const;
+  /// The deployed version of a workflow, the newest for 0; not_found naming what is deployed
+  /// when it is not.
+  tl::expected<Workflow, Error> workflow(std::string_view id, std::uint32_t version = 0) const;
+
   /// Registers the adapter of a host's own step type (registered in the StepTypeRegistry the
   /// definitions were loaded with). Replaces a built-in one of the same name.
   void register_adapter(std::string type, std::shared_ptr<Adapter> adapter);
@@ -225,6 +236,10 @@ class Engine {
 
   /// The instance's state as of its last stored event; not_found for an unknown id.
   tl::expected<InstanceState, Error> get(std::string_view instance) const;
+  /// The instance of `workflow` started with `business_key` (StartOptions::business_key), by the
+  /// store's index; none when no instance has it.
+  tl::expected<std::optional<std::string>, Error> find(std::string_view workflow,
+                                                       std::string_view business_key) const;
   /// The instance's events, oldest first: what its state is the fold of. not_found for an
   /// unknown id.
   tl::expected<std::vector<Event>, Error> history(std::string_view instance) const;

@@ -235,6 +235,24 @@ tl::expected<void, Error> Engine::deploy(Workflow workflow) {
   });
 }
 
+std::vector<Workflow> Engine::workflows() const {
+  std::vector<Workflow> all;
+  for (const auto& [id, versions] : impl_->deployments.current()->workflows)
+    for (const auto& [version, workflow] : versions) all.push_back(*workflow);
+  return all;
+}
+
+tl::expected<Workflow, Error> Engine::workflow(std::string_view id, std::uint32_t version) const {
+  const auto registry = impl_->deployments.current();
+  if (auto found = registry->find(id, version)) return *found;
+  const auto versions = registry->workflows.find(id);
+  if (versions == registry->workflows.end() || versions->second.empty())
+    return error(ErrorCode::not_found, "no workflow '" + std::string(id) + "' is deployed");
+  return error(ErrorCode::not_found, "workflow '" + std::string(id) + "' has no version " +
+                                         std::to_string(version) + "; the newest is " +
+                                         std::to_string(versions->second.rbegin()->first));
+}
+
 void Engine::register_adapter(std::string type, std::shared_ptr<Adapter> adapter) {
   impl_->deployments.edit([&](detail::Registry& registry) {
     registry.adapters[std::move(type)] = std::move(adapter);
@@ -311,6 +329,11 @@ tl::expected<std::vector<std::string>, Error> Engine::instance_ids() const {
   return impl_->store.instance_ids();
 }
 
+tl::expected<std::optional<std::string>, Error> Engine::find(std::string_view workflow,
+                                                             std::string_view business_key) const {
+  return impl_->store.find_by_key(workflow, business_key);
+}
+
 tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilter& filter) const {
   const auto ids = impl_->store.instance_ids();
   if (!ids) return tl::make_unexpected(ids.error());
@@ -320,6 +343,11 @@ tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilte
     if (!state) return tl::make_unexpected(std::move(state.error()));
     if (!filter.workflow.empty() && state->workflow_id != filter.workflow) continue;
     if (filter.status && state->status != *filter.status) continue;
+    if (!filter.business_key.empty() && state->business_key != filter.business_key) continue;
+    if (filter.started_from && state->started_at < *filter.started_from) continue;
+    if (filter.started_until && state->started_at >= *filter.started_until) continue;
+    if (filter.updated_from && state->updated_at < *filter.updated_from) continue;
+    if (filter.updated_until && state->updated_at >= *filter.updated_until) continue;
     if (!filter.waiting_for.empty() &&
         std::none_of(state->tasks.begin(), state->tasks.end(), [&](const Task& task) {
           return !task.completed && task.assignee == filter.waiting_for;
