@@ -85,18 +85,27 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{30'000};
   std::size_t max_connections = 256;  ///< open at once, 1 to 100,000; past it, 503 and closed
   std::size_t threads = 2;            ///< I/O threads that also run the handlers, 1 to 256
+  /// Most entries one page of a list holds (instances, tasks), 1 to 10,000; a client asks for
+  /// fewer with `?limit=`, and a larger limit is refused with 400.
+  std::size_t max_page_size = 500;
 
   /// Why these options cannot be used, naming the field; "" when every value lies in range.
   std::string check() const;
 };
 
-/// The HTTP server. Its own routes:
-/// - `GET /healthz`: 200 `{"status": "ok"}` while the process serves.
-/// - `POST /api/v1/instances`: starts an instance from `{"workflow", "input", "business_key",
-///   "version"}` (Engine::start()); 201 with its state and a Location header. A business key
-///   that an instance of the workflow has already returns that instance.
-/// - `GET /api/v1/instances/{id}`: the instance's state: to_json(InstanceState) with its "id",
-///   without the engine's internal counters.
+/// The HTTP server. Its own routes, described in docs/http.md and docs/openapi.json:
+/// - `GET /healthz`: 200 while the process serves; `GET /readyz`: 200 once ready() was called
+///   and while the store answers, else 503.
+/// - Definitions: `GET /api/v1/definitions` (every deployed version), `GET
+///   /api/v1/definitions/{id}` (the newest or `?version=`, as written), `GET
+///   /api/v1/definitions/{id}/graph?format=dot|mermaid`.
+/// - Instances: `POST /api/v1/instances` (start; a business key an instance of the workflow
+///   already has returns that one, 200 instead of 201), `GET /api/v1/instances` (filtered,
+///   paged by cursor), `GET /api/v1/instances/{id}` (its state), `…/{id}/history`,
+///   `…/{id}/timeline`, `POST …/{id}/cancel`.
+/// - Work: `POST /api/v1/instances/{id}/steps/{step}/form` (answers and sign-offs, recorded whole
+///   or refused whole), `GET /api/v1/tasks` (open tasks, by assignee), `POST
+///   /api/v1/instances/{id}/tasks/{task}/complete`, `POST /api/v1/signals/{name}`.
 class Server {
  public:
   /// The engine must outlive the server.
@@ -115,6 +124,9 @@ class Server {
   /// address that cannot be bound (in use, not this machine's) is an io_error; options that
   /// check() refuses are an invalid_value error.
   tl::expected<void, Error> start();
+  /// Makes `/readyz` answer 200 (while the store answers): call it once the host has
+  /// recovered what an earlier process left (Engine::resume()) and its workers run. Thread-safe.
+  void ready() noexcept;
   /// The port it listens on (the system's pick for port 0); 0 before start().
   std::uint16_t port() const noexcept;
   /// Stops accepting, lets the requests being handled answer, closes every connection and ends

@@ -1,10 +1,49 @@
-// The routes every Server brings: /healthz and the API under /api/v1 (internal).
+// The server's own routes: health, and the API under /api/v1 (docs/http.md), in groups by what
+// they act on (internal).
 #pragma once
 
+#include <ablauf/engine.hpp>
 #include <ablauf/http_server.hpp>
+
+#include <atomic>
+#include <span>
 
 namespace ablauf::http::detail {
 
-void add_api_v1(Server& server, Engine& engine);
+// Who the API records as the actor of what it is asked to do, until requests are
+// authenticated (docs/http.md).
+inline constexpr std::string_view api_actor = "api";
+
+// How many entries a page of a list holds when the client names no `?limit=` (at most
+// ServerOptions::max_page_size).
+inline constexpr std::size_t default_page_size = 50;
+
+// What the routes need of the server that runs them.
+struct Api {
+  Engine& engine;
+  const ServerOptions& options;
+  const std::atomic<bool>& ready;  // Server::ready() was called
+};
+
+// Every route below.
+void add_api_v1(Server& server, const Api& api);
+
+// `/healthz`, `/readyz`.
+void add_health_routes(Server& server, const Api& api);
+// `/api/v1/definitions…`: what is deployed.
+void add_definition_routes(Server& server, const Api& api);
+// `/api/v1/instances…`: start, list, read and cancel instances.
+void add_instance_routes(Server& server, const Api& api);
+// Forms, tasks and signals: what people and systems give instances waiting for them.
+void add_work_routes(Server& server, const Api& api);
+
+// The graph of `workflow` as `?format=dot|mermaid` asks (DOT when absent), in `?lang=`, with the
+// path of `history` drawn over it when given; 400 for another format.
+Response graph_response(const Request& request, const Workflow& workflow,
+                        std::span<const Event> history);
+
+// An instance as the API shows it: to_json(InstanceState) with its "id", without the engine's
+// own counters.
+boost::json::object instance_body(const InstanceState& state);
 
 }  // namespace ablauf::http::detail

@@ -49,7 +49,9 @@ Response Response::problem(const Error& error) {
     status = 409;
     title = "Conflict";
   }
-  return problem(status, title, error.message, {{"code", to_string(error.code)}});
+  json::object extra{{"code", to_string(error.code)}};
+  if (!error.pointer.empty()) extra["pointer"] = error.pointer;
+  return problem(status, title, error.message, std::move(extra));
 }
 
 std::string ServerOptions::check() const {
@@ -73,6 +75,9 @@ std::string ServerOptions::check() const {
            std::to_string(max_connections);
   if (!within(threads, std::size_t{1}, std::size_t{256}))
     return "ServerOptions::threads must be between 1 and 256, not " + std::to_string(threads);
+  if (!within(max_page_size, std::size_t{1}, std::size_t{10'000}))
+    return "ServerOptions::max_page_size must be between 1 and 10,000, not " +
+           std::to_string(max_page_size);
   return {};
 }
 

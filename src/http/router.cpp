@@ -31,6 +31,24 @@ bool is_parameter(std::string_view segment) {
 
 }  // namespace
 
+std::string path_segment(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += '%';
+      out += hex[byte >> 4];
+      out += hex[byte & 0xF];
+    }
+  }
+  return out;
+}
+
 bool percent_decode(std::string_view text, bool query, std::string& decoded) {
   decoded.clear();
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -109,6 +127,7 @@ Response Router::dispatch(Request& request, std::string_view target) const {
     return route.handler(request);
   }
   if (allowed.empty()) return Response::problem(404, "Not found", "no resource at " + request.path);
+  std::sort(allowed.begin(), allowed.end());
   std::string allow;
   for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
   auto response = Response::problem(

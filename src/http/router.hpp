@@ -13,6 +13,10 @@ namespace ablauf::http::detail {
 // Returns false for a broken escape ("%G1", "%4") or a decoded NUL byte.
 bool percent_decode(std::string_view text, bool query, std::string& decoded);
 
+// `text` as one path segment: every byte but letters, digits and "-._~" percent-encoded, so
+// that a slash in an id stays inside its segment.
+std::string path_segment(std::string_view text);
+
 class Router {
  public:
   // A later route for the same method and pattern replaces the earlier one.

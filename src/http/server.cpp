@@ -47,6 +47,7 @@ struct Server::Impl {
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
+  std::atomic<bool> ready{false};
 };
 
 namespace {
@@ -159,7 +160,7 @@ void Server::Impl::accept() {
 
 Server::Server(Engine& engine, ServerOptions options)
     : impl_(std::make_unique<Impl>(engine, std::move(options))) {
-  detail::add_api_v1(*this, engine);
+  detail::add_api_v1(*this, {engine, impl_->shared.options, impl_->ready});
 }
 
 Server::~Server() {
@@ -199,6 +200,10 @@ tl::expected<void, Error> Server::start() {
   for (std::size_t i = 0; i < impl.shared.options.threads; ++i)
     impl.threads.emplace_back([&impl] { impl.io.run(); });
   return {};
+}
+
+void Server::ready() noexcept {
+  impl_->ready = true;
 }
 
 std::uint16_t Server::port() const noexcept {

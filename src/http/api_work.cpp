@@ -1,0 +1,214 @@
+// What people and systems give waiting instances: a checklist step's form, a task's completion,
+// a signal (`/api/v1/instances/{id}/steps/{step}/form`, `/api/v1/tasks`,
+// `/api/v1/instances/{id}/tasks/{task}/complete`, `/api/v1/signals/{name}`).
+#include "http/api_v1.hpp"
+#include "http/request_body.hpp"
+#include "http/router.hpp"
+
+#include <ablauf/answer.hpp>
+
+#include <algorithm>
+
+namespace ablauf::http::detail {
+namespace json = boost::json;
+namespace {
+
+// "/answers/<item>", the item id escaped as RFC 6901 asks.
+std::string answer_pointer(std::string_view item) {
+  std::string pointer = "/answers/";
+  for (const char c : item) {
+    if (c == '~')
+      pointer += "~0";
+    else if (c == '/')
+      pointer += "~1";
+    else
+      pointer += c;
+  }
+  return pointer;
+}
+
+// Every answer of `answers` the step refuses, each with its pointer: the engine refuses a form
+// at its first problem, and a person wants to see them all at once. Empty when the engine is
+// to decide (the step is not a checklist, the instance does not load).
+json::array refused_answers(Engine& engine, std::string_view instance, std::string_view step_id,
+                            const json::object& answers) {
+  json::array refused;
+  const auto state = engine.get(instance);
+  if (!state) return refused;
+  const auto workflow = engine.workflow(state->workflow_id, state->version);
+  if (!workflow) return refused;
+  const StepDefinition* step = workflow->find_step(step_id);
+  if (!step || !step->checklist) return refused;
+  const auto& definition = workflow->definition();
+  for (const auto& [item_id, value] : answers) {
+    const ItemDefinition* item = nullptr;
+    for (const auto& section : step->checklist->sections)
+      for (const auto& candidate : section.items)
+        if (candidate.id == item_id) item = &candidate;
+    std::string problem;
+    if (!item) {
+      problem = "step '" + step->id + "' has no item '" + std::string(item_id) + "'";
+    } else if (item->kind != ItemKind::signature) {
+      if (auto checked = check_answer(*item, value, definition.default_language); !checked)
+        problem = std::move(checked.error().message);
+    }
+    if (!problem.empty())
+      refused.push_back(json::object{
+          {"pointer", answer_pointer(item_id)}, {"item", item_id}, {"detail", problem}});
+  }
+  return refused;
+}
+
+tl::expected<Form, Response> read_form(const json::object& body) {
+  Form form;
+  if (const auto* answers = body.if_contains("answers")) {
+    if (!answers->is_object())
+      return tl::make_unexpected(unprocessable("\"answers\" must be an object: item id → value"));
+    form.answers = answers->get_object();
+  }
+  if (const auto* signatures = body.if_contains("signatures")) {
+    if (!signatures->is_array())
+      return tl::make_unexpected(
+          unprocessable("\"signatures\" must be an array of {\"item\", \"signer\"}"));
+    for (std::size_t i = 0; i < signatures->get_array().size(); ++i) {
+      const auto& entry = signatures->get_array()[i];
+      const std::string at = "\"signatures\"[" + std::to_string(i) + "]";
+      if (!entry.is_object())
+        return tl::make_unexpected(unprocessable(at + " must be {\"item\", \"signer\"}"));
+      auto item = string_member(entry.get_object(), "item", true);
+      if (!item) return tl::make_unexpected(std::move(item.error()));
+      auto signer = string_member(entry.get_object(), "signer", true);
+      if (!signer) return tl::make_unexpected(std::move(signer.error()));
+      form.signatures.push_back({std::move(**item), std::move(**signer)});
+    }
+  }
+  if (form.answers.empty() && form.signatures.empty())
+    return tl::make_unexpected(
+        unprocessable("the form has neither \"answers\" nor \"signatures\": nothing to record"));
+  return form;
+}
+
+Response submit_form(Engine& engine, const Request& request) {
+  auto body = object_body(request);
+  if (!body) return std::move(body.error());
+  auto form = read_form(*body);
+  if (!form) return std::move(form.error());
+  const auto& id = request.parameters.at("id");
+  const auto& step = request.parameters.at("step");
+  if (auto refused = refused_answers(engine, id, step, form->answers); !refused.empty()) {
+    const std::string detail =
+        std::to_string(refused.size()) + " answer(s) are refused; nothing was recorded";
+    return Response::problem(422, "The form is refused", detail, {{"errors", std::move(refused)}});
+  }
+  if (auto submitted = engine.submit(id, step, *form, api_actor); !submitted)
+    return Response::problem(submitted.error());
+  auto state = engine.get(id);
+  if (!state) return Response::problem(state.error());
+  return Response::json(200, instance_body(*state));
+}
+
+json::object task_body(const InstanceState& state, const Task& task) {
+  json::object out{{"instance", state.id},
+                   {"workflow", state.workflow_id},
+                   {"id", task.id},
+                   {"step", task.step},
+                   {"title", task.title}};
+  if (!task.assignee.empty()) out["assignee"] = task.assignee;
+  if (task.due) out["due"] = to_rfc3339(*task.due);
+  if (!state.business_key.empty()) out["business_key"] = state.business_key;
+  // Task ids hold slashes ("<instance>/<step>/<n>"): the link has them escaped.
+  out["complete"] = "/api/v1/instances/" + path_segment(state.id) + "/tasks/" +
+                    path_segment(task.id) + "/complete";
+  return out;
+}
+
+// The open tasks, of `?assignee=` or of everyone, in the order their instances started and
+// they were made; paged like the instances, the cursor naming the last task's instance and id.
+Response inbox(const Api& api, const Request& request) {
+  auto limit = page_limit(request, api.options.max_page_size);
+  if (!limit) return std::move(limit.error());
+  InstanceFilter filter;
+  if (const auto assignee = request.query.find("assignee"); assignee != request.query.end())
+    filter.waiting_for = assignee->second;
+  std::string cursor;
+  if (const auto given = request.query.find("cursor"); given != request.query.end())
+    cursor = given->second;
+  auto instances = api.engine.list(filter);
+  if (!instances) return Response::problem(instances.error());
+  json::array page;
+  std::string next;
+  bool past_cursor = cursor.empty();
+  for (const auto& state : *instances) {
+    for (const auto& task : state.tasks) {
+      if (!past_cursor) {
+        past_cursor = cursor == state.id + " " + task.id;
+        continue;
+      }
+      if (task.completed || state.finished()) continue;
+      if (!filter.waiting_for.empty() && task.assignee != filter.waiting_for) continue;
+      if (page.size() == *limit) {  // full: one more task there is, and the cursor to it
+        const auto& last = page.back().as_object();
+        next = std::string(last.at("instance").as_string()) + " " +
+               std::string(last.at("id").as_string());
+        break;
+      }
+      page.push_back(task_body(state, task));
+    }
+    if (!next.empty()) break;
+  }
+  if (!past_cursor)
+    return bad_parameter("'cursor' names no task: pass the \"next_cursor\" of a page");
+  json::object body{{"tasks", std::move(page)}};
+  if (!next.empty()) body["next_cursor"] = next;
+  return Response::json(200, body);
+}
+
+Response complete_task(Engine& engine, const Request& request) {
+  auto body = object_body(request, true);
+  if (!body) return std::move(body.error());
+  auto outcome = string_member(*body, "outcome");
+  if (!outcome) return std::move(outcome.error());
+  const auto& id = request.parameters.at("id");
+  if (auto done =
+          engine.complete_task(id, request.parameters.at("task"), outcome->value_or(""), api_actor);
+      !done)
+    return Response::problem(done.error());
+  auto state = engine.get(id);
+  if (!state) return Response::problem(state.error());
+  return Response::json(200, instance_body(*state));
+}
+
+Response signal(Engine& engine, const Request& request) {
+  auto body = object_body(request);
+  if (!body) return std::move(body.error());
+  auto instance = string_member(*body, "instance");
+  if (!instance) return std::move(instance.error());
+  auto correlation = string_member(*body, "correlation");
+  if (!correlation) return std::move(correlation.error());
+  if (instance->has_value() == correlation->has_value())
+    return unprocessable(
+        "name the receiver with exactly one of \"instance\" (its id) and \"correlation\" (the "
+        "key its wait step correlates on)");
+  const std::string target = instance->has_value() ? **instance : **correlation;
+  const auto* payload = body->if_contains("payload");
+  const auto& name = request.parameters.at("name");
+  if (auto delivered = engine.signal(target, name, payload ? *payload : json::value()); !delivered)
+    return Response::problem(delivered.error());
+  return Response::json(200, json::object{{"signal", name}, {"delivered_to", target}});
+}
+
+}  // namespace
+
+void add_work_routes(Server& server, const Api& api) {
+  Engine& engine = api.engine;
+  server.route("POST", "/api/v1/instances/{id}/steps/{step}/form",
+               [&engine](const Request& request) { return submit_form(engine, request); });
+  server.route("GET", "/api/v1/tasks",
+               [api](const Request& request) { return inbox(api, request); });
+  server.route("POST", "/api/v1/instances/{id}/tasks/{task}/complete",
+               [&engine](const Request& request) { return complete_task(engine, request); });
+  server.route("POST", "/api/v1/signals/{name}",
+               [&engine](const Request& request) { return signal(engine, request); });
+}
+
+}  // namespace ablauf::http::detail

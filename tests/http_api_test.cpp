@@ -1,0 +1,328 @@
+// The API under /api/v1 on a loopback port: each route with what it answers and every error it
+// documents (docs/http.md), against an engine in memory.
+#include <ablauf/engine.hpp>
+#include <ablauf/http_server.hpp>
+#include <ablauf/workflow.hpp>
+
+#include "http_client.hpp"
+
+#include <optional>
+#include <string>
+
+namespace {
+using namespace ablauf;
+using namespace ablauf::test;
+
+// A form with a required box, a text of at least three characters and a sign-off; then a task
+// for collections with two outcomes; then a wait for the payment of the invoice.
+const char* const dunning = R"({"id": "dunning", "version": 1, "kind": "workflow",
+  "title": "Dunning",
+  "input": {"type": "object", "properties": {"invoice": {"type": "string"}},
+            "required": ["invoice"]},
+  "steps": [
+    {"id": "check", "type": "fill_checklist", "title": "Check",
+     "sections": [{"id": "s", "title": "S", "items": [
+       {"id": "ok", "kind": "checkbox", "label": "OK"},
+       {"id": "note", "kind": "text", "label": "Note", "min": 3},
+       {"id": "signed", "kind": "signature", "label": "Signed"}]}], "next": "review"},
+    {"id": "review", "type": "create_task", "title": "Review {{input.invoice}}",
+     "assignee": "collections", "due": "P2D", "outcomes": ["approve", "reject"],
+     "next": "payment"},
+    {"id": "payment", "type": "wait", "event": "payment_received",
+     "correlation": "input.invoice", "next": "done"},
+    {"id": "done", "type": "end"}]})";
+
+struct Fixture {
+  Fixture() {
+    auto definition = load_definition(dunning, "dunning.json");
+    REQUIRE(definition);
+    auto workflow = Workflow::compile(std::move(*definition));
+    REQUIRE(workflow);
+    REQUIRE(engine.deploy(std::move(*workflow)));
+    server.emplace(engine, http::ServerOptions{.port = 0, .max_page_size = 3});
+    REQUIRE(server->start());
+    client.emplace(server->port());
+  }
+
+  // Starts an instance for `invoice` over the API; returns its id.
+  std::string start(const std::string& invoice) {
+    auto started = client->request(wire::verb::post, "/api/v1/instances",
+                                   R"({"workflow": "dunning", "business_key": ")" + invoice +
+                                       R"(", "input": {"invoice": ")" + invoice + R"("}})");
+    return std::string(json_of(started, 201).at("id").as_string());
+  }
+
+  Engine engine;
+  std::optional<http::Server> server;
+  std::optional<Client> client;
+};
+
+std::string form_path(const std::string& id) {
+  return "/api/v1/instances/" + id + "/steps/check/form";
+}
+
+constexpr std::string_view good_form =
+    R"({"answers": {"ok": true, "note": "fine"}, "signatures": [{"item": "signed", "signer": "erika"}]})";
+
+}  // namespace
+
+TEST_CASE("readiness waits for the host to say so", "[http][api]") {
+  Fixture f;
+  auto starting = f.client->request(wire::verb::get, "/readyz");
+  CHECK(starting.result_int() == 503);
+  CHECK(problem_of(starting).at("title").as_string() == "Not ready");
+  f.server->ready();
+  CHECK(json_of(f.client->request(wire::verb::get, "/readyz"), 200).at("status") == "ready");
+}
+
+TEST_CASE("definitions are listed, shown as written and drawn", "[http][api]") {
+  Fixture f;
+  auto listed = json_of(f.client->request(wire::verb::get, "/api/v1/definitions"), 200);
+  REQUIRE(listed.at("definitions").as_array().size() == 1);
+  const auto& summary = listed.at("definitions").as_array()[0].as_object();
+  CHECK(summary.at("id") == "dunning");
+  CHECK(summary.at("version") == 1);
+  CHECK(summary.at("steps") == 4);
+
+  auto shown = f.client->request(wire::verb::get, "/api/v1/definitions/dunning");
+  CHECK(shown.result_int() == 200);
+  CHECK(shown.body() == dunning);  // the text as deployed, not a rewrite of it
+
+  auto dot = f.client->request(wire::verb::get, "/api/v1/definitions/dunning/graph");
+  CHECK(dot.result_int() == 200);
+  CHECK(dot[wire::field::content_type] == "text/vnd.graphviz; charset=utf-8");
+  CHECK_THAT(dot.body(), Catch::StartsWith("digraph"));
+  auto mermaid =
+      f.client->request(wire::verb::get, "/api/v1/definitions/dunning/graph?format=mermaid");
+  CHECK_THAT(mermaid.body(), Catch::Contains("flowchart TD"));
+
+  auto svg = f.client->request(wire::verb::get, "/api/v1/definitions/dunning/graph?format=png");
+  CHECK(svg.result_int() == 400);
+  CHECK_THAT(std::string(problem_of(svg).at("detail").as_string()), Catch::Contains("'png'"));
+  auto no_version = f.client->request(wire::verb::get, "/api/v1/definitions/dunning?version=2");
+  CHECK(no_version.result_int() == 404);
+  CHECK_THAT(std::string(problem_of(no_version).at("detail").as_string()),
+             Catch::Contains("the newest is 1"));
+  CHECK(f.client->request(wire::verb::get, "/api/v1/definitions/dunning?version=0").result_int() ==
+        400);
+  CHECK(f.client->request(wire::verb::get, "/api/v1/definitions/nope").result_int() == 404);
+}
+
+TEST_CASE("starting again with a business key answers 200 with the first instance", "[http][api]") {
+  Fixture f;
+  const auto id = f.start("R-1");
+  auto again = f.client->request(wire::verb::post, "/api/v1/instances",
+                                 R"({"workflow": "dunning", "business_key": "R-1",
+                                     "input": {"invoice": "R-1"}})");
+  CHECK(json_of(again, 200).at("id").as_string() == id);
+  CHECK(f.engine.instance_ids()->size() == 1);
+  auto wrong_key = f.client->request(wire::verb::post, "/api/v1/instances",
+                                     R"({"workflow": "dunning", "business_key": 7})");
+  CHECK(wrong_key.result_int() == 422);
+  CHECK_THAT(std::string(problem_of(wrong_key).at("detail").as_string()),
+             Catch::Contains("\"business_key\""));
+}
+
+TEST_CASE("instances are listed by filters, a page at a time", "[http][api]") {
+  Fixture f;
+  std::vector<std::string> ids;
+  for (const char* invoice : {"R-1", "R-2", "R-3", "R-4", "R-5"}) ids.push_back(f.start(invoice));
+  REQUIRE(
+      f.client->request(wire::verb::post, form_path(ids[1]), std::string(good_form)).result_int() ==
+      200);
+
+  SECTION("pages of the limit, each with the cursor to the next") {
+    std::vector<std::string> seen;
+    std::string target = "/api/v1/instances?limit=2";
+    for (int pages = 0; pages < 5; ++pages) {
+      auto page = json_of(f.client->request(wire::verb::get, target), 200);
+      for (const auto& entry : page.at("instances").as_array())
+        seen.emplace_back(entry.at("id").as_string());
+      if (!page.contains("next_cursor")) break;
+      target =
+          "/api/v1/instances?limit=2&cursor=" + std::string(page.at("next_cursor").as_string());
+    }
+    CHECK(seen == ids);
+  }
+  SECTION("the default page is the server's largest") {
+    auto page = json_of(f.client->request(wire::verb::get, "/api/v1/instances"), 200);
+    CHECK(page.at("instances").as_array().size() == 3);
+    CHECK(page.at("next_cursor").as_string() == ids[2]);
+  }
+  SECTION("filters: business key, assignee, status, times") {
+    auto by_key =
+        json_of(f.client->request(wire::verb::get, "/api/v1/instances?business_key=R-4"), 200);
+    REQUIRE(by_key.at("instances").as_array().size() == 1);
+    CHECK(by_key.at("instances").as_array()[0].at("id").as_string() == ids[3]);
+
+    auto collections =
+        json_of(f.client->request(wire::verb::get, "/api/v1/instances?assignee=collections"), 200);
+    REQUIRE(collections.at("instances").as_array().size() == 1);
+    const auto& waiting = collections.at("instances").as_array()[0].as_object();
+    CHECK(waiting.at("id").as_string() == ids[1]);
+    CHECK(waiting.at("waiting").as_array()[0].at("step") == "review");
+
+    auto none = json_of(
+        f.client->request(wire::verb::get, "/api/v1/instances?status=completed&workflow=dunning"),
+        200);
+    CHECK(none.at("instances").as_array().empty());
+    auto future = json_of(
+        f.client->request(wire::verb::get, "/api/v1/instances?started_from=2999-01-01T00:00:00Z"),
+        200);
+    CHECK(future.at("instances").as_array().empty());
+  }
+  SECTION("a limit past the server's, a bad status, time or cursor is 400") {
+    for (const char* target :
+         {"/api/v1/instances?limit=4", "/api/v1/instances?limit=0", "/api/v1/instances?limit=x",
+          "/api/v1/instances?status=sleeping", "/api/v1/instances?updated_until=yesterday",
+          "/api/v1/instances?cursor=i-nope"}) {
+      INFO(target);
+      auto refused = f.client->request(wire::verb::get, target);
+      CHECK(refused.result_int() == 400);
+      CHECK(problem_of(refused).at("title") == "Bad query parameter");
+    }
+  }
+}
+
+TEST_CASE("a form is recorded whole, or refused whole naming every answer", "[http][api]") {
+  Fixture f;
+  const auto id = f.start("R-1");
+  auto refused = f.client->request(wire::verb::post, form_path(id),
+                                   R"({"answers": {"ok": "yes", "note": "x", "extra": 1}})");
+  CHECK(refused.result_int() == 422);
+  const auto problem = problem_of(refused);
+  const auto& errors = problem.at("errors").as_array();
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0].at("pointer") == "/answers/ok");
+  CHECK(errors[1].at("pointer") == "/answers/note");
+  CHECK(errors[2].at("pointer") == "/answers/extra");
+  CHECK(problem.at("detail") == "3 answer(s) are refused; nothing was recorded");
+  CHECK(f.engine.history(id)->size() == 3);  // started, step started, waiting: nothing added
+
+  auto empty = f.client->request(wire::verb::post, form_path(id), "{}");
+  CHECK(empty.result_int() == 422);
+  auto bad_signature =
+      f.client->request(wire::verb::post, form_path(id), R"({"signatures": [{"item": "signed"}]})");
+  CHECK(bad_signature.result_int() == 422);
+  CHECK_THAT(std::string(problem_of(bad_signature).at("detail").as_string()),
+             Catch::Contains("\"signer\""));
+
+  auto recorded =
+      json_of(f.client->request(wire::verb::post, form_path(id), std::string(good_form)), 200);
+  CHECK(recorded.at("data").at("steps").at("check").at("answers").at("note") == "fine");
+  CHECK(recorded.at("tasks").as_array().size() == 1);
+  // The step is done: a second form has no step waiting for it.
+  auto late = f.client->request(wire::verb::post, form_path(id), std::string(good_form));
+  CHECK(late.result_int() == 422);
+  CHECK_THAT(std::string(problem_of(late).at("detail").as_string()),
+             Catch::Contains("does not wait"));
+}
+
+TEST_CASE("the inbox lists open tasks by assignee; completing one moves its instance on",
+          "[http][api]") {
+  Fixture f;
+  std::vector<std::string> ids;
+  for (const char* invoice : {"R-1", "R-2", "R-3", "R-4"}) {
+    ids.push_back(f.start(invoice));
+    REQUIRE(f.client->request(wire::verb::post, form_path(ids.back()), std::string(good_form))
+                .result_int() == 200);
+  }
+  auto first =
+      json_of(f.client->request(wire::verb::get, "/api/v1/tasks?assignee=collections"), 200);
+  const auto& tasks = first.at("tasks").as_array();
+  REQUIRE(tasks.size() == 3);
+  CHECK(tasks[0].at("instance").as_string() == ids[0]);
+  CHECK(tasks[0].at("title") == "Review R-1");
+  CHECK(tasks[0].as_object().contains("due"));
+  REQUIRE(first.contains("next_cursor"));
+  // The cursor holds a space, sent escaped.
+  std::string cursor(first.at("next_cursor").as_string());
+  cursor.replace(cursor.find(' '), 1, "%20");
+  auto second = json_of(
+      f.client->request(wire::verb::get, "/api/v1/tasks?assignee=collections&cursor=" + cursor),
+      200);
+  REQUIRE(second.at("tasks").as_array().size() == 1);
+  CHECK(second.at("tasks").as_array()[0].at("instance").as_string() == ids[3]);
+  CHECK(json_of(f.client->request(wire::verb::get, "/api/v1/tasks?assignee=sales"), 200)
+            .at("tasks")
+            .as_array()
+            .empty());
+  CHECK(f.client->request(wire::verb::get, "/api/v1/tasks?cursor=nope").result_int() == 400);
+
+  // The link escapes the slashes of the task's id.
+  const std::string complete(tasks[0].at("complete").as_string());
+  CHECK(complete.find("%2F") != std::string::npos);
+  auto wrong = f.client->request(wire::verb::post, complete, R"({"outcome": "maybe"})");
+  CHECK(wrong.result_int() == 422);
+  CHECK_THAT(std::string(problem_of(wrong).at("detail").as_string()),
+             Catch::Contains("approve, reject"));
+  auto done =
+      json_of(f.client->request(wire::verb::post, complete, R"({"outcome": "approve"})"), 200);
+  CHECK(done.at("tasks").as_array()[0].at("outcome") == "approve");
+  CHECK(done.at("tasks").as_array()[0].at("completed_by") == "api");
+  // Completed once: again is a conflict, and the inbox no longer shows it.
+  auto twice = f.client->request(wire::verb::post, complete, R"({"outcome": "approve"})");
+  CHECK(twice.result_int() == 422);
+  CHECK_THAT(std::string(problem_of(twice).at("detail").as_string()),
+             Catch::Contains("already completed"));
+  auto after =
+      json_of(f.client->request(wire::verb::get, "/api/v1/tasks?assignee=collections"), 200);
+  CHECK(after.at("tasks").as_array()[0].at("instance").as_string() == ids[1]);
+}
+
+TEST_CASE("a signal reaches the instance by id or by correlation key", "[http][api]") {
+  Fixture f;
+  const auto first = f.start("R-1");
+  const auto second = f.start("R-2");
+  for (const auto& id : {first, second}) {
+    REQUIRE(
+        f.client->request(wire::verb::post, form_path(id), std::string(good_form)).result_int() ==
+        200);
+    const auto task = f.engine.get(id)->tasks.at(0).id;
+    REQUIRE(f.engine.complete_task(id, task, "approve", "erika"));
+  }
+  auto both = f.client->request(wire::verb::post, "/api/v1/signals/payment_received",
+                                R"({"instance": "x", "correlation": "R-1"})");
+  CHECK(both.result_int() == 422);
+  auto by_key = f.client->request(wire::verb::post, "/api/v1/signals/payment_received",
+                                  R"({"correlation": "R-1", "payload": {"amount": 10}})");
+  CHECK(json_of(by_key, 200).at("delivered_to") == "R-1");
+  CHECK(f.engine.get(first)->status == InstanceStatus::completed);
+  auto by_id = f.client->request(wire::verb::post, "/api/v1/signals/payment_received",
+                                 R"({"instance": ")" + second + R"("})");
+  CHECK(by_id.result_int() == 200);
+  CHECK(f.engine.get(second)->status == InstanceStatus::completed);
+  auto nobody = f.client->request(wire::verb::post, "/api/v1/signals/payment_received",
+                                  R"({"correlation": "R-1"})");
+  CHECK(nobody.result_int() == 404);
+}
+
+TEST_CASE("an instance's history, timeline and graph; cancelling it once", "[http][api]") {
+  Fixture f;
+  const auto id = f.start("R-1");
+  auto history =
+      json_of(f.client->request(wire::verb::get, "/api/v1/instances/" + id + "/history"), 200);
+  CHECK(history.at("events").as_array().size() == 3);
+  CHECK(history.at("events").as_array()[0].at("type") == "instance_started");
+  auto timeline = json_of(
+      f.client->request(wire::verb::get, "/api/v1/instances/" + id + "/timeline?lang=en"), 200);
+  CHECK_THAT(std::string(timeline.at("entries").as_array()[0].at("text").as_string()),
+             Catch::Contains("Started"));
+  auto graph = f.client->request(wire::verb::get, "/api/v1/instances/" + id + "/graph");
+  CHECK_THAT(graph.body(), Catch::Contains("check"));
+
+  auto bad_reason = f.client->request(wire::verb::post, "/api/v1/instances/" + id + "/cancel",
+                                      R"({"reason": 1})");
+  CHECK(bad_reason.result_int() == 422);
+  auto cancelled =
+      json_of(f.client->request(wire::verb::post, "/api/v1/instances/" + id + "/cancel",
+                                R"({"reason": "paid in cash"})"),
+              200);
+  CHECK(cancelled.at("status") == "cancelled");
+  auto again = f.client->request(wire::verb::post, "/api/v1/instances/" + id + "/cancel");
+  CHECK(again.result_int() == 422);
+  CHECK_THAT(std::string(problem_of(again).at("detail").as_string()),
+             Catch::Contains("has already"));
+  CHECK(f.client->request(wire::verb::get, "/api/v1/instances/i-nope/timeline").result_int() ==
+        404);
+}
