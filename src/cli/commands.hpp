@@ -29,5 +29,6 @@ void add_run_command(CLI::App& app, std::function<int()>& run);
 void add_instances_command(CLI::App& app, std::function<int()>& run);
 void add_kpi_command(CLI::App& app, std::function<int()>& run);
 void add_schema_command(CLI::App& app, std::function<int()>& run);
+void add_serve_command(CLI::App& app, std::function<int()>& run);
 
 }  // namespace ablauf::cli

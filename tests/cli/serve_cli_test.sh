@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# `ablauf serve` as a process: refused flags, a seed process driven over HTTP with its mail in
+# the outbox, a timer fired by the server alone, SIGTERM that stops it cleanly, and a restart
+# that finds everything in the store.
+# Usage: serve_cli_test.sh ABLAUF_BINARY PROJECT_DIR
+set -u
+ablauf=$1
+project=$2
+source "$(dirname "${BASH_SOURCE[0]}")/support.sh"
+
+# http METHOD PATH [BODY]: sets $code and the body in $scratch/body.
+http() {
+  code=$(python3 - "$port" "$@" <<'PY'
+import http.client, sys
+port, method, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+body = sys.argv[4] if len(sys.argv) > 4 else None
+connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+connection.request(method, path, body, {"Content-Type": "application/json"} if body else {})
+response = connection.getresponse()
+open("body", "wb").write(response.read())
+print(response.status)
+PY
+)
+}
+# json EXPR: EXPR evaluated over the last body as `b`, printed.
+json() { python3 -c "import json; b = json.load(open('body')); print($1)"; }
+
+# start_server ARGS…: runs serve in the background on a free port; sets $server and $port once
+# it says where it listens (within 20 s).
+start_server() {
+  "$ablauf" serve --listen 127.0.0.1:0 --poll-interval 50 "$@" >serve.out 2>serve.err &
+  server=$!
+  port=
+  for _ in $(seq 200); do
+    port=$(sed -n 's|.* on http://127.0.0.1:\([0-9]*\)$|\1|p' serve.out)
+    [ -n "$port" ] && return 0
+    kill -0 "$server" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# stop_server: SIGTERM, then its exit status in $stopped.
+stop_server() {
+  kill -TERM "$server"
+  wait "$server"
+  stopped=$?
+}
+
+run serve --listen localhost
+check "--listen without a port is refused" test "$status" -eq 2
+check "naming ADDRESS:PORT" grep -q "ADDRESS:PORT" "$scratch/err"
+run serve --listen 127.0.0.1:70000
+check "a port past 65535 is refused" test "$status" -eq 2
+run serve --threads 0
+check "zero threads are refused" test "$status" -eq 2
+check "naming the option" grep -q "threads" "$scratch/err"
+run serve --poll-interval 5
+check "a poll interval under 10 ms is refused" test "$status" -eq 2
+
+cat >pause.json <<'JSON'
+{"id": "pause", "version": 1, "kind": "workflow", "title": "Pause",
+ "steps": [{"id": "wait", "type": "wait", "duration": "PT1S", "next": "done"},
+           {"id": "done", "type": "end"}]}
+JSON
+mkdir defs
+cp "$project/workflows/invoicing_and_payments.json" pause.json defs/
+
+check "serve starts with the seed definitions" start_server --definitions defs
+http GET /readyz
+check "it is ready once recovery has run" test "$code" = 200
+
+# The seed's customer and invoice, started by its business key.
+input=$(python3 -c "import json; a = json.load(open('$project/workflows/answers/invoicing_and_payments.json')); print(json.dumps({'workflow': 'invoicing_and_payments', 'business_key': a['business_key'], 'input': a['input']}))")
+http POST /api/v1/instances "$input"
+check "an instance starts: 201" test "$code" = 201
+invoice=$(json "b['id']")
+http POST /api/v1/instances "$input"
+check "the same business key again: 200" test "$code" = 200
+check "with the same instance" test "$(json "b['id']")" = "$invoice"
+
+answers=$(python3 -c "import json; a = json.load(open('$project/workflows/answers/invoicing_and_payments.json')); print(json.dumps({'answers': a['answers']['check_customer_data']}))")
+http POST "/api/v1/instances/$invoice/steps/check_customer_data/form" "$answers"
+check "the checked customer data are recorded" test "$code" = 200
+check "the invoice mail is in the outbox" test "$(ls outbox/*.eml 2>/dev/null | wc -l)" -eq 1
+http GET "/api/v1/tasks?assignee=accounts_receivable"
+check "the follow-up task is in the inbox" test "$(json "len(b['tasks'])")" = 1
+
+http POST /api/v1/instances '{"workflow": "pause"}'
+pause=$(json "b['id']")
+for _ in $(seq 100); do
+  http GET "/api/v1/instances/$pause"
+  [ "$(json "b['status']")" = completed ] && break
+  sleep 0.1
+done
+check "the server fires a due timer by itself" test "$(json "b['status']")" = completed
+
+# A second server cannot take the port of the first.
+run serve --listen "127.0.0.1:$port" --store other.db
+check "a port in use: exit 2" test "$status" -eq 2
+check "saying it cannot listen" grep -q "cannot listen" "$scratch/err"
+
+stop_server
+check "SIGTERM stops it: exit 0" test "$stopped" -eq 0
+check "saying so" grep -q "^stopped$" serve.out
+
+# Restarted without --definitions: the store keeps them, and the instances.
+check "serve starts again on the same store" start_server
+http GET "/api/v1/instances/$invoice"
+check "the instance is still there" test "$code" = 200
+check "still waiting for its task" test "$(json "b['status']")" = waiting
+http GET /api/v1/definitions
+check "its definitions too" test "$(json "len(b['definitions'])")" = 2
+stop_server
+check "stopped again" test "$stopped" -eq 0
+check "no mail was sent twice" test "$(ls outbox/*.eml | wc -l)" -eq 1
+
+finish
