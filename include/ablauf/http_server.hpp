@@ -95,7 +95,7 @@ struct ServerOptions {
 
 /// The HTTP server. Its own routes, described in docs/http.md and docs/openapi.json:
 /// - `GET /healthz`: 200 while the process serves; `GET /readyz`: 200 once ready() was called
-///   and while the store answers, else 503.
+///   and while the store answers, else 503; `GET /api/v1/openapi.json`: the OpenAPI document.
 /// - Definitions: `GET /api/v1/definitions` (every deployed version), `GET
 ///   /api/v1/definitions/{id}` (the newest or `?version=`, as written), `GET
 ///   /api/v1/definitions/{id}/graph?format=dot|mermaid`.

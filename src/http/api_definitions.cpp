@@ -57,14 +57,14 @@ Response graph_response(const Request& request, const Workflow& workflow,
   return bad_parameter("'format' must be dot or mermaid, not '" + std::string(name) + "'");
 }
 
-void add_definition_routes(Server& server, const Api& api) {
+void add_definition_routes(Router& router, const Api& api) {
   Engine& engine = api.engine;
-  server.route("GET", "/api/v1/definitions", [&engine](const Request&) {
+  router.add("GET", "/api/v1/definitions", [&engine](const Request&) {
     json::array definitions;
     for (const auto& workflow : engine.workflows()) definitions.push_back(summary(workflow));
     return Response::json(200, json::object{{"definitions", std::move(definitions)}});
   });
-  server.route("GET", "/api/v1/definitions/{id}", [&engine](const Request& request) {
+  router.add("GET", "/api/v1/definitions/{id}", [&engine](const Request& request) {
     auto workflow = requested_workflow(engine, request);
     if (!workflow) return std::move(workflow.error());
     const auto& definition = workflow->definition();
@@ -78,7 +78,7 @@ void add_definition_routes(Server& server, const Api& api) {
                       .body = std::string(definition.source->text())};
     return response;
   });
-  server.route("GET", "/api/v1/definitions/{id}/graph", [&engine](const Request& request) {
+  router.add("GET", "/api/v1/definitions/{id}/graph", [&engine](const Request& request) {
     auto workflow = requested_workflow(engine, request);
     if (!workflow) return std::move(workflow.error());
     return graph_response(request, *workflow, {});

@@ -199,32 +199,32 @@ json::object instance_body(const InstanceState& state) {
   return body;
 }
 
-void add_instance_routes(Server& server, const Api& api) {
+void add_instance_routes(Router& router, const Api& api) {
   Engine& engine = api.engine;
-  server.route("POST", "/api/v1/instances",
+  router.add("POST", "/api/v1/instances",
                [&engine](const Request& request) { return start_instance(engine, request); });
-  server.route("GET", "/api/v1/instances",
+  router.add("GET", "/api/v1/instances",
                [api](const Request& request) { return list_instances(api, request); });
-  server.route("GET", "/api/v1/instances/{id}", [&engine](const Request& request) {
+  router.add("GET", "/api/v1/instances/{id}", [&engine](const Request& request) {
     auto state = engine.get(request.parameters.at("id"));
     if (!state) return Response::problem(state.error());
     return Response::json(200, instance_body(*state));
   });
-  server.route("GET", "/api/v1/instances/{id}/history", [&engine](const Request& request) {
+  router.add("GET", "/api/v1/instances/{id}/history", [&engine](const Request& request) {
     auto history = engine.history(request.parameters.at("id"));
     if (!history) return Response::problem(history.error());
     json::array events;
     for (const auto& event : *history) events.push_back(to_json(event));
     return Response::json(200, json::object{{"events", std::move(events)}});
   });
-  server.route("GET", "/api/v1/instances/{id}/timeline",
+  router.add("GET", "/api/v1/instances/{id}/timeline",
                [&engine](const Request& request) { return timeline(engine, request); });
-  server.route("GET", "/api/v1/instances/{id}/graph", [&engine](const Request& request) {
+  router.add("GET", "/api/v1/instances/{id}/graph", [&engine](const Request& request) {
     auto read = read_instance(engine, request.parameters.at("id"));
     if (!read) return std::move(read.error());
     return graph_response(request, read->workflow, read->history);
   });
-  server.route("POST", "/api/v1/instances/{id}/cancel",
+  router.add("POST", "/api/v1/instances/{id}/cancel",
                [&engine](const Request& request) { return cancel(engine, request); });
 }
 

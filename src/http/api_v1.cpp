@@ -1,15 +1,16 @@
-// The server's own routes: health and readiness here, the API's groups in their files
+// The server's own routes: health, readiness and the OpenAPI document here, the API's groups in
+// their files
 // (docs/http.md).
 #include "http/api_v1.hpp"
 
 namespace ablauf::http::detail {
 namespace json = boost::json;
 
-void add_health_routes(Server& server, const Api& api) {
-  server.route("GET", "/healthz", [](const Request&) {
+void add_health_routes(Router& router, const Api& api) {
+  router.add("GET", "/healthz", [](const Request&) {
     return Response::json(200, json::object{{"status", "ok"}});
   });
-  server.route("GET", "/readyz", [api](const Request&) {
+  router.add("GET", "/readyz", [api](const Request&) {
     if (!api.ready)
       return Response::problem(503, "Not ready",
                                "the server is starting: what an earlier process left is being "
@@ -22,13 +23,17 @@ void add_health_routes(Server& server, const Api& api) {
                                "the store does not answer: " + probe.error().message);
     return Response::json(200, json::object{{"status", "ready"}});
   });
+  router.add("GET", "/api/v1/openapi.json", [](const Request&) {
+    return Response{
+        .status = 200, .content_type = "application/json", .body = std::string(openapi_document())};
+  });
 }
 
-void add_api_v1(Server& server, const Api& api) {
-  add_health_routes(server, api);
-  add_definition_routes(server, api);
-  add_instance_routes(server, api);
-  add_work_routes(server, api);
+void add_api_v1(Router& router, const Api& api) {
+  add_health_routes(router, api);
+  add_definition_routes(router, api);
+  add_instance_routes(router, api);
+  add_work_routes(router, api);
 }
 
 }  // namespace ablauf::http::detail

@@ -5,6 +5,8 @@
 #include <ablauf/engine.hpp>
 #include <ablauf/http_server.hpp>
 
+#include "http/router.hpp"
+
 #include <atomic>
 #include <span>
 
@@ -25,17 +27,20 @@ struct Api {
   const std::atomic<bool>& ready;  // Server::ready() was called
 };
 
-// Every route below.
-void add_api_v1(Server& server, const Api& api);
+// docs/openapi.json, the API's OpenAPI 3.1 document (openapi.cpp.in).
+std::string_view openapi_document();
 
-// `/healthz`, `/readyz`.
-void add_health_routes(Server& server, const Api& api);
+// Every route below.
+void add_api_v1(Router& router, const Api& api);
+
+// `/healthz`, `/readyz`, `/api/v1/openapi.json`.
+void add_health_routes(Router& router, const Api& api);
 // `/api/v1/definitions…`: what is deployed.
-void add_definition_routes(Server& server, const Api& api);
+void add_definition_routes(Router& router, const Api& api);
 // `/api/v1/instances…`: start, list, read and cancel instances.
-void add_instance_routes(Server& server, const Api& api);
+void add_instance_routes(Router& router, const Api& api);
 // Forms, tasks and signals: what people and systems give instances waiting for them.
-void add_work_routes(Server& server, const Api& api);
+void add_work_routes(Router& router, const Api& api);
 
 // The graph of `workflow` as `?format=dot|mermaid` asks (DOT when absent), in `?lang=`, with the
 // path of `history` drawn over it when given; 400 for another format.

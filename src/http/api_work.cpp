@@ -199,15 +199,15 @@ Response signal(Engine& engine, const Request& request) {
 
 }  // namespace
 
-void add_work_routes(Server& server, const Api& api) {
+void add_work_routes(Router& router, const Api& api) {
   Engine& engine = api.engine;
-  server.route("POST", "/api/v1/instances/{id}/steps/{step}/form",
+  router.add("POST", "/api/v1/instances/{id}/steps/{step}/form",
                [&engine](const Request& request) { return submit_form(engine, request); });
-  server.route("GET", "/api/v1/tasks",
+  router.add("GET", "/api/v1/tasks",
                [api](const Request& request) { return inbox(api, request); });
-  server.route("POST", "/api/v1/instances/{id}/tasks/{task}/complete",
+  router.add("POST", "/api/v1/instances/{id}/tasks/{task}/complete",
                [&engine](const Request& request) { return complete_task(engine, request); });
-  server.route("POST", "/api/v1/signals/{name}",
+  router.add("POST", "/api/v1/signals/{name}",
                [&engine](const Request& request) { return signal(engine, request); });
 }
 

@@ -160,7 +160,7 @@ void Server::Impl::accept() {
 
 Server::Server(Engine& engine, ServerOptions options)
     : impl_(std::make_unique<Impl>(engine, std::move(options))) {
-  detail::add_api_v1(*this, {engine, impl_->shared.options, impl_->ready});
+  detail::add_api_v1(impl_->shared.router, {engine, impl_->shared.options, impl_->ready});
 }
 
 Server::~Server() {

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""The API keeps to its OpenAPI document (docs/openapi.json).
+
+Runs `ablauf serve` on a scratch store, calls every documented operation, the right way and the
+wrong ways, and checks each answer against the document: its status is one the operation lists,
+its content type one that status lists, and its body valid against that schema. Then every
+operation must have been called, and the server must serve the document itself.
+
+Usage: serve_openapi_test.py ABLAUF_BINARY PROJECT_DIR
+"""
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+import jsonschema
+
+ablauf, project = sys.argv[1], sys.argv[2]
+document = json.load(open(os.path.join(project, "docs", "openapi.json"), encoding="utf-8"))
+failures = []
+
+DUNNING = {
+    "id": "dunning", "version": 1, "kind": "workflow", "title": "Dunning",
+    "input": {"type": "object", "properties": {"invoice": {"type": "string"}},
+              "required": ["invoice"]},
+    "steps": [
+        {"id": "check", "type": "fill_checklist", "title": "Check",
+         "sections": [{"id": "s", "title": "S", "items": [
+             {"id": "ok", "kind": "checkbox", "label": "OK"},
+             {"id": "signed", "kind": "signature", "label": "Signed"}]}], "next": "review"},
+        {"id": "review", "type": "create_task", "title": "Review {{input.invoice}}",
+         "assignee": "collections", "due": "P2D", "outcomes": ["approve", "reject"],
+         "next": "payment"},
+        {"id": "payment", "type": "wait", "event": "payment_received",
+         "correlation": "input.invoice", "next": "done"},
+        {"id": "done", "type": "end"}]}
+
+
+def inline(schema):
+    """The schema with every $ref to #/components/schemas replaced by what it names."""
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[1]
+            return inline(document["components"]["schemas"][name])
+        return {key: inline(value) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [inline(value) for value in schema]
+    return schema
+
+
+def operation_of(method, path):
+    """The documented path template and operation for a request, or (None, None)."""
+    for template, operations in document["paths"].items():
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if re.match(pattern, path) and method.lower() in operations:
+            return template, operations[method.lower()]
+    return None, None
+
+
+called = set()
+
+
+class Api:
+    def __init__(self, port):
+        self.port = port
+
+    def call(self, method, target, body=None, expect=None):
+        """Sends the request, checks the answer against the document, returns (status, body)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        payload = body if isinstance(body, (str, type(None))) else json.dumps(body)
+        connection.request(method, target, payload,
+                           {"Content-Type": "application/json"} if payload else {})
+        response = connection.getresponse()
+        raw = response.read().decode("utf-8")
+        status = response.status
+        content_type = response.getheader("Content-Type")
+        where = f"{method} {target} → {status}"
+        path = urllib.parse.urlsplit(target).path
+        template, operation = operation_of(method, path)
+        if operation is None:
+            failures.append(f"{where}: no documented operation")
+            return status, raw
+        called.add((template, method.lower()))
+        if expect is not None and status != expect:
+            failures.append(f"{where}: expected {expect}: {raw[:300]}")
+        documented = operation["responses"].get(str(status))
+        if documented is None:
+            failures.append(f"{where}: status not documented for {template}: {raw[:300]}")
+            return status, raw
+        content = documented.get("content", {})
+        if content_type not in content:
+            failures.append(f"{where}: content type {content_type} not documented "
+                            f"({', '.join(content)})")
+            return status, raw
+        if content_type.startswith("application/") and "json" in content_type:
+            value = json.loads(raw)
+            schema = inline(content[content_type]["schema"])
+            try:
+                jsonschema.Draft202012Validator(schema).validate(value)
+            except jsonschema.ValidationError as error:
+                failures.append(f"{where}: body does not fit the schema: {error.message} "
+                                f"at {list(error.absolute_path)}")
+            return status, value
+        return status, raw
+
+
+def main():
+    scratch = tempfile.mkdtemp()
+    definition = os.path.join(scratch, "dunning.json")
+    json.dump(DUNNING, open(definition, "w"))
+    server = subprocess.Popen(
+        [ablauf, "serve", "--listen", "127.0.0.1:0", "--store", os.path.join(scratch, "a.db"),
+         "--outbox", os.path.join(scratch, "outbox"), "--definitions", definition],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        match = re.search(r":(\d+)$", line.strip())
+        if not match:
+            print("serve did not start:", line, server.stderr.read())
+            return 1
+        exercise(Api(int(match.group(1))))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if server.returncode != 0:
+        failures.append(f"serve exited {server.returncode} on SIGTERM")
+    for template, operations in document["paths"].items():
+        for method in operations:
+            if (template, method) not in called:
+                failures.append(f"{method.upper()} {template}: documented, never called")
+    for failure in failures:
+        print("FAIL:", failure)
+    print(f"{len(called)} operations called, {len(failures)} failures")
+    return 1 if failures else 0
+
+
+def exercise(api):
+    api.call("GET", "/healthz", expect=200)
+    for _ in range(100):
+        if api.call("GET", "/readyz")[0] == 200:
+            break
+        time.sleep(0.05)
+    status, served = api.call("GET", "/api/v1/openapi.json", expect=200)
+    if served != document:
+        failures.append("the served OpenAPI document is not docs/openapi.json")
+
+    api.call("GET", "/api/v1/definitions", expect=200)
+    api.call("GET", "/api/v1/definitions/dunning", expect=200)
+    api.call("GET", "/api/v1/definitions/dunning?version=x", expect=400)
+    api.call("GET", "/api/v1/definitions/nope", expect=404)
+    api.call("GET", "/api/v1/definitions/dunning/graph?format=mermaid", expect=200)
+    api.call("GET", "/api/v1/definitions/dunning/graph?format=png", expect=400)
+    api.call("GET", "/api/v1/definitions/nope/graph", expect=404)
+
+    start = {"workflow": "dunning", "business_key": "R-1", "input": {"invoice": "R-1"}}
+    _, first = api.call("POST", "/api/v1/instances", start, expect=201)
+    api.call("POST", "/api/v1/instances", start, expect=200)
+    api.call("POST", "/api/v1/instances", "{", expect=400)
+    api.call("POST", "/api/v1/instances", {"workflow": "nope"}, expect=404)
+    api.call("POST", "/api/v1/instances", {"workflow": "dunning", "input": {}}, expect=422)
+    _, second = api.call("POST", "/api/v1/instances",
+                         {"workflow": "dunning", "input": {"invoice": "R-2"}}, expect=201)
+    one, two = first["id"], second["id"]
+
+    api.call("GET", "/api/v1/instances?limit=1", expect=200)
+    api.call("GET", "/api/v1/instances?status=waiting&workflow=dunning&business_key=R-1"
+                    "&started_from=2000-01-01T00:00:00Z", expect=200)
+    api.call("GET", "/api/v1/instances?limit=0", expect=400)
+    api.call("GET", f"/api/v1/instances/{one}", expect=200)
+    api.call("GET", "/api/v1/instances/i-nope", expect=404)
+    api.call("GET", f"/api/v1/instances/{one}/history", expect=200)
+    api.call("GET", "/api/v1/instances/i-nope/history", expect=404)
+    api.call("GET", f"/api/v1/instances/{one}/timeline?lang=en", expect=200)
+    api.call("GET", "/api/v1/instances/i-nope/timeline", expect=404)
+    api.call("GET", f"/api/v1/instances/{one}/graph", expect=200)
+    api.call("GET", f"/api/v1/instances/{one}/graph?format=svg", expect=400)
+    api.call("GET", "/api/v1/instances/i-nope/graph", expect=404)
+
+    form = f"/api/v1/instances/{one}/steps/check/form"
+    api.call("POST", form, {"answers": {"ok": "yes", "extra": 1}}, expect=422)
+    api.call("POST", form, "[", expect=400)
+    api.call("POST", f"/api/v1/instances/i-nope/steps/check/form", {"answers": {"ok": True}},
+             expect=404)
+    api.call("POST", form, {"answers": {"ok": True},
+                            "signatures": [{"item": "signed", "signer": "erika"}]}, expect=200)
+    api.call("POST", form, {"answers": {"ok": True}}, expect=422)
+
+    _, inbox = api.call("GET", "/api/v1/tasks?assignee=collections&limit=1", expect=200)
+    api.call("GET", "/api/v1/tasks?limit=x", expect=400)
+    complete = inbox["tasks"][0]["complete"]
+    api.call("POST", complete, {"outcome": "maybe"}, expect=422)
+    api.call("POST", complete, "{", expect=400)
+    api.call("POST", f"/api/v1/instances/{one}/tasks/nope/complete", {}, expect=404)
+    api.call("POST", complete, {"outcome": "approve"}, expect=200)
+
+    api.call("POST", "/api/v1/signals/payment_received", {"correlation": "R-1"}, expect=200)
+    api.call("POST", "/api/v1/signals/payment_received", {"correlation": "R-1"}, expect=404)
+    api.call("POST", "/api/v1/signals/payment_received", {}, expect=422)
+    api.call("POST", "/api/v1/signals/payment_received", "x", expect=400)
+
+    api.call("POST", f"/api/v1/instances/{two}/cancel", {"reason": "paid in cash"}, expect=200)
+    api.call("POST", f"/api/v1/instances/{two}/cancel", expect=422)
+    api.call("POST", f"/api/v1/instances/{two}/cancel", "{", expect=400)
+    api.call("POST", "/api/v1/instances/i-nope/cancel", expect=404)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
