@@ -202,9 +202,9 @@ json::object instance_body(const InstanceState& state) {
 void add_instance_routes(Router& router, const Api& api) {
   Engine& engine = api.engine;
   router.add("POST", "/api/v1/instances",
-               [&engine](const Request& request) { return start_instance(engine, request); });
+             [&engine](const Request& request) { return start_instance(engine, request); });
   router.add("GET", "/api/v1/instances",
-               [api](const Request& request) { return list_instances(api, request); });
+             [api](const Request& request) { return list_instances(api, request); });
   router.add("GET", "/api/v1/instances/{id}", [&engine](const Request& request) {
     auto state = engine.get(request.parameters.at("id"));
     if (!state) return Response::problem(state.error());
@@ -218,14 +218,14 @@ void add_instance_routes(Router& router, const Api& api) {
     return Response::json(200, json::object{{"events", std::move(events)}});
   });
   router.add("GET", "/api/v1/instances/{id}/timeline",
-               [&engine](const Request& request) { return timeline(engine, request); });
+             [&engine](const Request& request) { return timeline(engine, request); });
   router.add("GET", "/api/v1/instances/{id}/graph", [&engine](const Request& request) {
     auto read = read_instance(engine, request.parameters.at("id"));
     if (!read) return std::move(read.error());
     return graph_response(request, read->workflow, read->history);
   });
   router.add("POST", "/api/v1/instances/{id}/cancel",
-               [&engine](const Request& request) { return cancel(engine, request); });
+             [&engine](const Request& request) { return cancel(engine, request); });
 }
 
 }  // namespace ablauf::http::detail

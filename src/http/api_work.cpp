@@ -202,13 +202,12 @@ Response signal(Engine& engine, const Request& request) {
 void add_work_routes(Router& router, const Api& api) {
   Engine& engine = api.engine;
   router.add("POST", "/api/v1/instances/{id}/steps/{step}/form",
-               [&engine](const Request& request) { return submit_form(engine, request); });
-  router.add("GET", "/api/v1/tasks",
-               [api](const Request& request) { return inbox(api, request); });
+             [&engine](const Request& request) { return submit_form(engine, request); });
+  router.add("GET", "/api/v1/tasks", [api](const Request& request) { return inbox(api, request); });
   router.add("POST", "/api/v1/instances/{id}/tasks/{task}/complete",
-               [&engine](const Request& request) { return complete_task(engine, request); });
+             [&engine](const Request& request) { return complete_task(engine, request); });
   router.add("POST", "/api/v1/signals/{name}",
-               [&engine](const Request& request) { return signal(engine, request); });
+             [&engine](const Request& request) { return signal(engine, request); });
 }
 
 }  // namespace ablauf::http::detail
