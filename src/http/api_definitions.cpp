@@ -40,8 +40,10 @@ tl::expected<Workflow, Response> requested_workflow(Engine& engine, const Reques
 // with the path of `history` drawn over it when given. Shared with the instances' graph.
 Response graph_response(const Request& request, const Workflow& workflow,
                         std::span<const Event> history) {
-  const auto format = request.query.find("format");
-  const std::string_view name = format == request.query.end() ? "dot" : format->second;
+  // Not `found ? "dot" : found->second`: that makes a std::string the view would outlive.
+  std::string_view name = "dot";
+  if (const auto format = request.query.find("format"); format != request.query.end())
+    name = format->second;
   ExportOptions options;
   options.history = history;
   if (const auto language = request.query.find("lang"); language != request.query.end())

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the fuzz preset: clang 16, ASan, UBSan) and runs each for a
 # while, starting from the corpora kept in tests/fuzz/corpus (what longer runs found) and
-# seeded from the project's definitions, answers files and a few expressions, templates and
-# stored events. New inputs grow in build/fuzz/corpus across runs; a crash leaves its input
-# in build/fuzz/artifacts and fails the script.
+# seeded from the project's definitions, answers files and a few expressions, templates,
+# stored events and HTTP requests. New inputs grow in build/fuzz/corpus across runs; a crash
+# leaves its input in build/fuzz/artifacts and fails the script.
 #
 #   bash tests/fuzz/run.sh [SECONDS_PER_TARGET] [--keep]    (default 60)
 #
@@ -71,8 +71,19 @@ seed fuzz_stored earlier '{"seq": 2, "type": "timer_set", "time": "2026-11-23T09
 seed fuzz_stored started '{"seq": 1, "type": "instance_started", "time": "2026-11-23T09:00:00Z", "actor": "erika", "data": {"workflow": "w", "version": 1, "start": "a", "input": {}}}'
 seed fuzz_stored history '[{"seq": 1, "type": "instance_started", "time": "2026-11-23T09:00:00Z", "actor": "erika", "data": {"workflow": "w", "version": 1, "start": "a", "input": {}}}, {"seq": 2, "type": "step_started", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "attempt": 1, "data": {}}, {"seq": 3, "type": "step_completed", "time": "2026-11-23T09:00:00Z", "actor": "system", "step": "a", "token": 1, "next": ["b", "c"], "data": {"output": {"x": 1}}}]'
 
+# HTTP requests: "METHOD TARGET", a newline, the body; $ID is an instance waiting at a checklist.
+seed fuzz_http list $'GET /api/v1/instances?status=waiting&limit=2&cursor=$ID&started_from=2026-01-01T00:00:00Z\n'
+seed fuzz_http start $'POST /api/v1/instances\n{"workflow": "dunning", "business_key": "R-2", "input": {"invoice": "R-2"}, "version": 1}'
+seed fuzz_http form $'POST /api/v1/instances/$ID/steps/check/form\n{"answers": {"ok": true, "amount": 5, "when": "2026-12-01"}, "signatures": [{"item": "signed", "signer": "erika"}]}'
+seed fuzz_http tasks $'GET /api/v1/tasks?assignee=collections&limit=1&cursor=$ID%20x\n'
+seed fuzz_http complete $'POST /api/v1/instances/$ID/tasks/$ID%2Freview%2F7/complete\n{"outcome": "approve"}'
+seed fuzz_http signal $'POST /api/v1/signals/paid\n{"correlation": "R-1", "payload": {"amount": 1}}'
+seed fuzz_http graph $'GET /api/v1/definitions/dunning/graph?format=mermaid&lang=de&version=1\n'
+seed fuzz_http cancel $'POST /api/v1/instances/$ID/cancel\n{"reason": "paid in cash"}'
+seed fuzz_http timeline $'GET /api/v1/instances/$ID/timeline?lang=en\n'
+
 targets=(fuzz_definition fuzz_run fuzz_expression fuzz_template fuzz_stored fuzz_answers
-  fuzz_manifest)
+  fuzz_manifest fuzz_http)
 kept=tests/fuzz/corpus
 status=0
 for target in "${targets[@]}"; do
