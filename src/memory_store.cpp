@@ -8,11 +8,12 @@
 #include <iterator>
 
 namespace ablauf {
+using detail::duplicate_request;
 using detail::error;
 
 tl::expected<void, Error> MemoryStore::append(std::string_view instance,
                                               std::uint64_t expected_last, Commit commit) {
-  auto& [events, summary, snapshot, records, mails, fence] = commit;
+  auto& [events, summary, snapshot, records, mails, fence, request] = commit;
   std::lock_guard lock(mutex_);
   auto it = events_.find(instance);
   const std::uint64_t last = it == events_.end() ? 0 : it->second.size();
@@ -21,6 +22,7 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
                  "instance '" + std::string(instance) + "' is at event " + std::to_string(last) +
                      ", not " + std::to_string(expected_last) + "; load it again and retry");
   if (events.empty()) return {};
+  if (request && requests_.contains(request->key)) return duplicate_request(request->key);
   // All or nothing: a new record under a key that is taken refuses the whole commit.
   for (const auto& write : records)
     if (!write.merge && records_.contains({write.collection, write.key}))
@@ -62,7 +64,23 @@ tl::expected<void, Error> MemoryStore::append(std::string_view instance,
   for (auto& mail : mails)
     outbox_.push_back(
         {static_cast<std::int64_t>(outbox_.size() + 1), it->first, std::move(mail), {}});
+  if (request)
+    requests_.emplace(std::move(request->key),
+                      RequestRecord{it->first, std::move(request->fingerprint), request->time});
   return {};
+}
+
+tl::expected<std::optional<RequestRecord>, Error> MemoryStore::find_request(
+    std::string_view key) const {
+  std::lock_guard lock(mutex_);
+  const auto found = requests_.find(key);
+  if (found == requests_.end()) return std::nullopt;
+  return found->second;
+}
+
+tl::expected<std::size_t, Error> MemoryStore::forget_requests(Time before) {
+  std::lock_guard lock(mutex_);
+  return std::erase_if(requests_, [&](const auto& entry) { return entry.second.time < before; });
 }
 
 tl::expected<std::vector<Event>, Error> MemoryStore::load(std::string_view instance,

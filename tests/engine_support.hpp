@@ -123,6 +123,14 @@ class DyingStore final : public Store {
   tl::expected<std::vector<std::string>, Error> unfinished() const override {
     return inner_.unfinished();
   }
+  bool keeps_requests() const noexcept override { return inner_.keeps_requests(); }
+  tl::expected<std::optional<RequestRecord>, Error> find_request(
+      std::string_view key) const override {
+    return inner_.find_request(key);
+  }
+  tl::expected<std::size_t, Error> forget_requests(Time before) override {
+    return inner_.forget_requests(before);
+  }
 
  private:
   Store& inner_;

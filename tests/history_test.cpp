@@ -333,7 +333,9 @@ TEST_CASE("a database from before hashes gets its events chained when opened",
     auto store = open(path);
     REQUIRE(store->append("i-1", 0, {test::slice(std::span(history).first(3)), {}}));
   }
-  tamper(path, "ALTER TABLE events DROP COLUMN hash; DELETE FROM ablauf_schema WHERE version >= 4");
+  tamper(path,
+         "ALTER TABLE events DROP COLUMN hash; DROP TABLE requests; "
+         "DELETE FROM ablauf_schema WHERE version >= 4");
   auto store = open(path);
   auto loaded = store->load("i-1");
   REQUIRE(loaded);

@@ -200,7 +200,7 @@ TEST_CASE("a PostgreSQL database from before hashes gets its events chained when
     REQUIRE(PQstatus(db.get()) == CONNECTION_OK);
     std::unique_ptr<PGresult, decltype(&PQclear)> done(
         PQexec(db.get(),
-               "ALTER TABLE ablauf_events DROP COLUMN hash; "
+               "ALTER TABLE ablauf_events DROP COLUMN hash; DROP TABLE ablauf_requests; "
                "DELETE FROM ablauf_schema WHERE version >= 3"),
         &PQclear);
     INFO(PQerrorMessage(db.get()));
@@ -318,6 +318,55 @@ TEMPLATE_TEST_CASE("a store keeps the latest snapshot", "[store][conformance][ev
   CHECK((*snapshot)->sequence == 3);
   CHECK((*snapshot)->state == boost::json::value{{"at", 3}, {"name", "Müller"}});
   CHECK_FALSE(*store.load_snapshot("i-2"));
+}
+
+TEMPLATE_TEST_CASE("a request key commits once, with its change, until it is forgotten",
+                   "[store][conformance][event_log][requests]", MemoryMaker, SqliteMaker,
+                   PostgresMaker) {
+  TestType maker;
+  Store& store = maker.open();
+  REQUIRE(store.keeps_requests());
+  const auto first = std::span(history).first(1);
+  Commit started = commit_of(first, first);
+  started.request = RequestKey{"api:start-1", "sha-a", monday};
+  REQUIRE(store.append("i-1", 0, std::move(started)));
+
+  // The same key on another change, of another instance or this one, is refused whole.
+  Commit again = commit_of(first, first);
+  again.request = RequestKey{"api:start-1", "sha-b", monday + 1h};
+  again.records = {{"invoices", "R-1", {{"total", 1}}, false}};
+  const auto refused = store.append("i-2", 0, std::move(again));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::duplicate_request);
+  CHECK(store.load("i-2").error().code == ErrorCode::not_found);
+  CHECK_FALSE(*store.find_record("invoices", "R-1"));
+  Commit later = commit_of(std::span(history).subspan(1, 1), std::span(history).first(2));
+  later.request = RequestKey{"api:start-1", "sha-a", monday + 1h};
+  CHECK(store.append("i-1", 1, std::move(later)).error().code == ErrorCode::duplicate_request);
+  CHECK(store.load("i-1")->size() == 1);
+
+  Commit answered = commit_of(std::span(history).subspan(1, 1), std::span(history).first(2));
+  answered.request = RequestKey{"api:answer-1", "sha-c", monday + 2h};
+  REQUIRE(store.append("i-1", 1, std::move(answered)));
+
+  // Found again after a restart, with what it was committed with.
+  Store& reopened = maker.open();
+  const auto found = reopened.find_request("api:start-1");
+  REQUIRE(found);
+  REQUIRE(*found);
+  CHECK((*found)->instance == "i-1");
+  CHECK((*found)->fingerprint == "sha-a");
+  CHECK((*found)->time == monday);
+  CHECK_FALSE(*reopened.find_request("api:nope"));
+
+  // Forgetting takes the keys committed before the time, not at it.
+  CHECK(reopened.forget_requests(monday + 2h) == 1u);
+  CHECK_FALSE(*reopened.find_request("api:start-1"));
+  CHECK(*reopened.find_request("api:answer-1"));
+  CHECK(reopened.forget_requests(monday + 2h) == 0u);
+  Commit reused = commit_of(std::span(history).subspan(2, 1), history);
+  reused.request = RequestKey{"api:start-1", "sha-d", monday + 3h};
+  CHECK(reopened.append("i-1", 2, std::move(reused)));  // a forgotten key is a new key
 }
 
 TEMPLATE_TEST_CASE("records and mail commit with their events, or not at all",

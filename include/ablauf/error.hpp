@@ -98,6 +98,8 @@ enum class ErrorCode {
   // expressions checked against declared data, added later
   type_mismatch,  ///< an expression joins, compares or passes values whose types cannot go together
   maybe_missing,  ///< a warning: an expression needs a value that may be missing (null) there
+  // running instances, added later
+  duplicate_request,  ///< a change was committed under the call's idempotency key already
 };
 
 /// Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

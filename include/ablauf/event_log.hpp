@@ -43,6 +43,23 @@ struct InstanceSummary {
 /// no next_due.
 InstanceSummary summarize(const InstanceState& state);
 
+/// The idempotency key of a call that changed an instance (an API request a client may send
+/// again after a timeout), committed with the change it made: a log that keeps_requests()
+/// refuses a second commit under the same key with duplicate_request, so that the change is
+/// made once however often the call is repeated, also across a crash.
+struct RequestKey {
+  std::string key;          ///< the caller's key, unique in the log (the host scopes it)
+  std::string fingerprint;  ///< what the call was (a hash of it), to tell a key used again
+  Time time{};              ///< when it was made, for forget_requests()
+};
+
+/// What a log keeps of a committed RequestKey.
+struct RequestRecord {
+  std::string instance;     ///< the instance whose commit carried it
+  std::string fingerprint;  ///< as committed
+  Time time{};              ///< as committed
+};
+
 /// What one append stores, all or nothing. The log takes it over: one that keeps events in
 /// memory moves them in rather than copying them.
 struct Commit {
@@ -58,6 +75,8 @@ struct Commit {
   /// The fence of the writer's claim (see WorkQueue::claim), in a store that shares work: the
   /// append is refused with lease_lost unless the instance is still under that claim.
   std::optional<std::uint64_t> fence;
+  /// The idempotency key of the call that made the change, if it gave one (see RequestKey).
+  std::optional<RequestKey> request;
 };
 
 /// An instance's state as a log kept it, so that loading need not fold every event again.
@@ -104,6 +123,16 @@ class EventLog {
   /// The instance started for `workflow` with `business_key`, if any.
   virtual tl::expected<std::optional<std::string>, Error> find_by_key(
       std::string_view workflow, std::string_view business_key) const = 0;
+
+  /// Whether it keeps the RequestKey of a commit, refusing a second commit under one key. A
+  /// log that does not ignores Commit::request, and the engine refuses calls that give a key.
+  virtual bool keeps_requests() const noexcept { return false; }
+  /// The commit that carried this request key, if one did (and it was not forgotten).
+  virtual tl::expected<std::optional<RequestRecord>, Error> find_request(
+      std::string_view key) const;
+  /// Forgets the request keys committed before `before`, so that they do not pile up without
+  /// end; returns how many. A call repeated with a forgotten key is made again.
+  virtual tl::expected<std::size_t, Error> forget_requests(Time before);
 
   /// The unfinished instances with a timer due by `now`, the most overdue first.
   virtual tl::expected<std::vector<std::string>, Error> due(Time now) const = 0;

@@ -64,6 +64,10 @@ class PostgresStore final : public Store, public WorkQueue, public DefinitionArc
       std::string_view workflow, std::string_view business_key) const override;
   tl::expected<std::vector<std::string>, Error> due(Time now) const override;
   tl::expected<std::vector<std::string>, Error> unfinished() const override;
+  bool keeps_requests() const noexcept override { return true; }
+  tl::expected<std::optional<RequestRecord>, Error> find_request(
+      std::string_view key) const override;
+  tl::expected<std::size_t, Error> forget_requests(Time before) override;
 
   /// Work shared between processes: claims with leases by the server's clock, fenced writes.
   WorkQueue* work_queue() noexcept override { return this; }
@@ -89,7 +93,7 @@ class PostgresStore final : public Store, public WorkQueue, public DefinitionArc
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
   /// The schema version this ablauf writes.
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
 
  private:
   struct Impl;

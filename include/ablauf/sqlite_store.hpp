@@ -76,6 +76,10 @@ class SqliteStore final : public Store, public DefinitionArchive {
       std::string_view workflow, std::string_view business_key) const override;
   tl::expected<std::vector<std::string>, Error> due(Time now) const override;
   tl::expected<std::vector<std::string>, Error> unfinished() const override;
+  bool keeps_requests() const noexcept override { return true; }
+  tl::expected<std::optional<RequestRecord>, Error> find_request(
+      std::string_view key) const override;
+  tl::expected<std::size_t, Error> forget_requests(Time before) override;
 
   /// Keeps the text of the definitions it ran, for the command line.
   DefinitionArchive* definition_archive() noexcept override { return this; }
@@ -85,7 +89,7 @@ class SqliteStore final : public Store, public DefinitionArchive {
 
   /// The schema version this ablauf writes: open() migrates a database to it (read-only, it
   /// requires it).
-  static constexpr int schema_version = 4;
+  static constexpr int schema_version = 5;
 
  private:
   struct Impl;

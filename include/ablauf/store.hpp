@@ -88,6 +88,10 @@ class MemoryStore final : public Store {
       std::string_view workflow, std::string_view business_key) const override;
   tl::expected<std::vector<std::string>, Error> due(Time now) const override;
   tl::expected<std::vector<std::string>, Error> unfinished() const override;
+  bool keeps_requests() const noexcept override { return true; }
+  tl::expected<std::optional<RequestRecord>, Error> find_request(
+      std::string_view key) const override;
+  tl::expected<std::size_t, Error> forget_requests(Time before) override;
 
  private:
   mutable std::mutex mutex_;
@@ -101,6 +105,7 @@ class MemoryStore final : public Store {
   std::map<std::string, Snapshot, std::less<>> snapshots_;
   std::map<std::pair<std::string, std::string>, boost::json::object, std::less<>> records_;
   std::vector<OutboxMail> outbox_;
+  std::map<std::string, RequestRecord, std::less<>> requests_;
 };
 
 }  // namespace ablauf

@@ -97,6 +97,16 @@ constexpr const char* migrations[] = {
     R"sql(
     ALTER TABLE ablauf_events ADD COLUMN hash text;  -- event_hash() of it and the one before
     )sql",
+    // 4: the idempotency keys of the calls that changed instances (RequestKey).
+    R"sql(
+    CREATE TABLE ablauf_requests (
+      key         text PRIMARY KEY,
+      instance    text NOT NULL,
+      fingerprint text NOT NULL,
+      time        bigint NOT NULL        -- ms since 1970
+    );
+    CREATE INDEX ablauf_requests_by_time ON ablauf_requests (time);
+    )sql",
 };
 static_assert(std::size(migrations) == PostgresStore::schema_version);
 // The migration that adds ablauf_events.hash: after it, the events already stored get their
@@ -309,7 +319,7 @@ tl::expected<void, Error> PostgresStore::Impl::notify_workers(pq::Connection& db
 tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::string_view instance,
                                                      std::uint64_t expected_last,
                                                      const Commit& commit) {
-  const auto& [events, summary, snapshot, records, mails, fence] = commit;
+  const auto& [events, summary, snapshot, records, mails, fence, request] = commit;
   const std::string id(instance);
   // The row lock makes a second writer of the same instance wait here, then see the new last.
   auto found =
@@ -431,6 +441,14 @@ tl::expected<void, Error> PostgresStore::Impl::write(pq::Connection& db, std::st
                    {id, detail::mail_to_text(mail)});
         !ok)
       return failed(ok.error());
+  if (request) {
+    auto ok = db.run("insert_request",
+                     "INSERT INTO ablauf_requests (key, instance, fingerprint, time) "
+                     "VALUES ($1, $2, $3, $4)",
+                     {request->key, id, request->fingerprint, millis(request->time)});
+    if (!ok && ok.error().unique_violation()) return detail::duplicate_request(request->key);
+    if (!ok) return failed(ok.error());
+  }
   return {};
 }
 
@@ -587,6 +605,30 @@ tl::expected<std::optional<std::string>, Error> PostgresStore::find_by_key(
   if (!found) return tl::make_unexpected(std::move(found.error()));
   if (found->empty()) return std::optional<std::string>();
   return std::move(found->front());
+}
+
+tl::expected<std::optional<RequestRecord>, Error> PostgresStore::find_request(
+    std::string_view key) const {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = (*db)->run("select_request",
+                         "SELECT instance, fingerprint, time FROM ablauf_requests WHERE key = $1",
+                         {std::string(key)});
+  if (!rows) return failed(rows.error());
+  if (rows->size() == 0) return std::nullopt;
+  return RequestRecord{std::string(rows->text(0, 0)), std::string(rows->text(0, 1)),
+                       Time(std::chrono::milliseconds(rows->integer(0, 2)))};
+}
+
+tl::expected<std::size_t, Error> PostgresStore::forget_requests(Time before) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = (*db)->run("delete_requests",
+                         "WITH gone AS (DELETE FROM ablauf_requests WHERE time < $1 RETURNING 1) "
+                         "SELECT count(*) FROM gone",
+                         {millis(before)});
+  if (!rows) return failed(rows.error());
+  return static_cast<std::size_t>(rows->integer(0, 0));
 }
 
 tl::expected<std::vector<std::string>, Error> PostgresStore::due(Time now) const {

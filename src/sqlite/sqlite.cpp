@@ -135,6 +135,10 @@ Result<Statement> Connection::prepare(std::string_view sql) {
   return Statement(db_, statement);
 }
 
+std::int64_t Connection::changes() const {
+  return sqlite3_changes64(db_);
+}
+
 Failure Connection::failure() const {
   return failure_of(db_, sqlite3_extended_errcode(db_));
 }

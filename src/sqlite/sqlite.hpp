@@ -75,6 +75,8 @@ class Connection {
   Result<> run_kept(const char* sql);
   Result<Statement> prepare(std::string_view sql);
   Failure failure() const;
+  // Rows the last INSERT, UPDATE or DELETE changed.
+  std::int64_t changes() const;
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}

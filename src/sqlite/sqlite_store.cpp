@@ -82,6 +82,16 @@ constexpr const char* migrations[] = {
     R"sql(
     ALTER TABLE events ADD COLUMN hash TEXT;  -- event_hash() of the event and the one before
     )sql",
+    // 5: the idempotency keys of the calls that changed instances (RequestKey).
+    R"sql(
+    CREATE TABLE requests (
+      key         TEXT PRIMARY KEY,
+      instance    TEXT NOT NULL,
+      fingerprint TEXT NOT NULL,
+      time        INTEGER NOT NULL       -- ms since 1970
+    ) WITHOUT ROWID;
+    CREATE INDEX requests_by_time ON requests (time);
+    )sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 // The migration that adds events.hash: after it, the events already stored get their hashes.
@@ -135,7 +145,7 @@ struct SqliteStore::Impl {
       select_events, select_instances, select_by_key, select_due, select_unfinished,
       insert_definition, select_definitions, upsert_snapshot, select_snapshot, select_record,
       select_records, insert_record, replace_record, insert_mail, select_outbox, select_unsent,
-      update_sent, select_hash;
+      update_sent, select_hash, insert_request, select_request, delete_requests;
 
   tl::unexpected<Error> failed(const sqlite::Failure& failure) const {
     return error(ErrorCode::store_error, "SQLite (" + path + "): " + failure.message);
@@ -308,6 +318,10 @@ tl::expected<void, Error> SqliteStore::Impl::prepare() {
       {&select_unsent,
        "SELECT id, instance, mail, message_id FROM outbox WHERE message_id IS NULL ORDER BY id"},
       {&update_sent, "UPDATE outbox SET message_id = ? WHERE id = ?"},
+      {&insert_request,
+       "INSERT INTO requests (key, instance, fingerprint, time) VALUES (?, ?, ?, ?)"},
+      {&select_request, "SELECT instance, fingerprint, time FROM requests WHERE key = ?"},
+      {&delete_requests, "DELETE FROM requests WHERE time < ?"},
       {&select_definitions,
        "SELECT workflow, version, source FROM definitions ORDER BY workflow, version"},
   };
@@ -424,7 +438,7 @@ void SqliteStore::Impl::write_batch(const std::vector<Pending*>& batch) {
 tl::expected<void, Error> SqliteStore::Impl::write(std::string_view instance,
                                                    std::uint64_t expected_last,
                                                    const Commit& commit) {
-  const auto& [events, summary, snapshot, records, mails, fence] = commit;
+  const auto& [events, summary, snapshot, records, mails, fence, request] = commit;
   auto& s = *this;
   s.last_sequence.reset();
   auto found = s.last_sequence.bind(1, instance).step();
@@ -509,7 +523,43 @@ tl::expected<void, Error> SqliteStore::Impl::write(std::string_view instance,
     s.insert_mail.bind(1, instance).bind(2, detail::mail_to_text(mail));
     if (auto ok = s.insert_mail.run(); !ok) return s.failed(ok.error());
   }
+  if (request) {
+    s.insert_request.reset();
+    s.insert_request.bind(1, request->key).bind(2, instance).bind(3, request->fingerprint);
+    s.insert_request.bind(4, millis(request->time));
+    if (auto ok = s.insert_request.run(); !ok) {
+      if (ok.error().code == SQLITE_CONSTRAINT_PRIMARYKEY ||
+          ok.error().code == SQLITE_CONSTRAINT_UNIQUE)
+        return detail::duplicate_request(request->key);
+      return s.failed(ok.error());
+    }
+  }
   return {};
+}
+
+tl::expected<std::optional<RequestRecord>, Error> SqliteStore::find_request(
+    std::string_view key) const {
+  auto& s = *impl_;
+  std::lock_guard connection(s.mutex);
+  s.select_request.reset();
+  auto row = s.select_request.bind(1, key).step();
+  if (!row) return s.failed(row.error());
+  std::optional<RequestRecord> found;
+  if (*row)
+    found =
+        RequestRecord{std::string(s.select_request.text(0)), std::string(s.select_request.text(1)),
+                      Time(std::chrono::milliseconds(s.select_request.integer(2)))};
+  s.select_request.reset();
+  return found;
+}
+
+tl::expected<std::size_t, Error> SqliteStore::forget_requests(Time before) {
+  auto& s = *impl_;
+  std::lock_guard connection(s.mutex);
+  s.delete_requests.reset();
+  s.delete_requests.bind(1, millis(before));
+  if (auto ok = s.delete_requests.run(); !ok) return s.failed(ok.error());
+  return static_cast<std::size_t>(s.db.changes());
 }
 
 tl::expected<std::optional<json::object>, Error> SqliteStore::Impl::read_record(
