@@ -183,6 +183,8 @@ struct StartOptions {
   /// workers share the store, one of them claims it (a front end that starts instances and runs
   /// none); elsewhere resume() runs it.
   bool enqueue = false;
+  /// The call's idempotency key (see the calls that change instances); empty: none.
+  RequestKey request;
 };
 
 /// A sign-off in a Form: the signature item and who signs it.
@@ -203,6 +205,14 @@ struct Form {
 
 /// Runs instances of deployed workflows, recording every change in its Store. Every member may
 /// be called from several threads at once; see engine.hpp for threads and locking.
+///
+/// **Idempotency keys.** The calls that change instances for a caller (start() through
+/// StartOptions::request, submit(), complete_task(), signal(), cancel()) take a RequestKey: a
+/// key the caller makes once per intended change and sends again when it retries, say after a
+/// timeout. The key is committed with the change, in the same transaction; a call with a key
+/// that was committed before changes nothing and fails with duplicate_request (find_request()
+/// says which instance the first call changed), also after a crash between the change and the
+/// caller's hearing of it. An empty key is none. Keys need a store that keeps_requests().
 class Engine {
  public:
   /// An engine with the store, clock, services and limits of `config`; by default all in
@@ -240,6 +250,9 @@ class Engine {
   /// store's index; none when no instance has it.
   tl::expected<std::optional<std::string>, Error> find(std::string_view workflow,
                                                        std::string_view business_key) const;
+  /// What the call with this idempotency key changed, if one was made (and its key not
+  /// forgotten, Store::forget_requests()).
+  tl::expected<std::optional<RequestRecord>, Error> find_request(std::string_view key) const;
   /// The instance's events, oldest first: what its state is the fold of. not_found for an
   /// unknown id.
   tl::expected<std::vector<Event>, Error> history(std::string_view instance) const;
@@ -274,7 +287,8 @@ class Engine {
   /// sign-offs in the order of the step's items, and the step completes if it is done. Answers
   /// are recorded as `actor`'s, each signature as its signer's.
   tl::expected<void, Error> submit(std::string_view instance, std::string_view step,
-                                   const Form& form, std::string_view actor);
+                                   const Form& form, std::string_view actor,
+                                   const RequestKey& request = {});
 
   /// Signs a signature item: records who and when, and a SHA-256 over the answers given to the
   /// items before it in the step and over the history before it, so that a printed copy can be
@@ -286,13 +300,15 @@ class Engine {
 
   /// Completes a task the instance created, with one of its outcomes (if it declares any).
   tl::expected<void, Error> complete_task(std::string_view instance, std::string_view task,
-                                          std::string_view outcome, std::string_view actor);
+                                          std::string_view outcome, std::string_view actor,
+                                          const RequestKey& request = {});
 
   /// Delivers an event to a wait step waiting for it (such as "payment_received"). `target` is
   /// an instance id, or a correlation key: the value of a waiting step's `correlation`
   /// expression (say, the invoice number), so the sender need not know the instance.
   tl::expected<void, Error> signal(std::string_view target, std::string_view event,
-                                   boost::json::value payload = nullptr);
+                                   boost::json::value payload = nullptr,
+                                   const RequestKey& request = {});
 
   /// Finishes a step whose adapter answered pending, once the outside system is done: completed
   /// (with an output) or failed (retried or handled as the step declares).
@@ -336,7 +352,7 @@ class Engine {
   /// Ends an unfinished instance as cancelled, recording `actor` and `reason`, and cancels the
   /// sub-workflows its call steps wait for. An instance that has already ended is an error.
   tl::expected<void, Error> cancel(std::string_view instance, std::string_view actor,
-                                   std::string_view reason = {});
+                                   std::string_view reason = {}, const RequestKey& request = {});
 
   /// Hands the mail send_email queued to the configured Mailer, each marked sent in the store
   /// once the Mailer took it; returns how many were marked. The engine does this after every

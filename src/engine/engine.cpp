@@ -263,6 +263,8 @@ void Engine::register_adapter(std::string type, std::shared_ptr<Adapter> adapter
 tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::value input,
                                                const StartOptions& options) {
   auto& parts = *impl_;
+  const auto request = parts.admit_request(options.request);
+  if (!request) return tl::make_unexpected(request.error());
   if (!options.business_key.empty()) {
     auto existing = parts.store.find_by_key(workflow, options.business_key);
     if (!existing) return tl::make_unexpected(std::move(existing.error()));
@@ -296,6 +298,7 @@ tl::expected<std::string, Error> Engine::start(std::string_view workflow, json::
     std::lock_guard lock(parts.cache.lock_for(id));
     auto run = parts.begin(std::move(chosen), id, std::move(started), options.actor);
     if (!run) return tl::make_unexpected(std::move(run.error()));
+    run->request = *request;
     if (auto ok = parts.settle(*run, !store_first); !ok) {
       // Started by another caller at the same moment: theirs is the instance.
       if (ok.error().code == ErrorCode::duplicate_key)
@@ -332,6 +335,10 @@ tl::expected<std::vector<std::string>, Error> Engine::instance_ids() const {
 tl::expected<std::optional<std::string>, Error> Engine::find(std::string_view workflow,
                                                              std::string_view business_key) const {
   return impl_->store.find_by_key(workflow, business_key);
+}
+
+tl::expected<std::optional<RequestRecord>, Error> Engine::find_request(std::string_view key) const {
+  return impl_->store.find_request(key);
 }
 
 tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilter& filter) const {
@@ -372,11 +379,17 @@ tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_
 }
 
 tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_view step_id,
-                                         const Form& form, std::string_view actor) {
+                                         const Form& form, std::string_view actor,
+                                         const RequestKey& request) {
   auto& parts = *impl_;
-  return parts.change(instance, [&](Run& run) {
-    return record_form(parts, run, step_id, form.answers, form.signatures, actor);
-  });
+  const auto admitted = parts.admit_request(request);
+  if (!admitted) return tl::make_unexpected(admitted.error());
+  return parts.change(
+      instance,
+      [&](Run& run) {
+        return record_form(parts, run, step_id, form.answers, form.signatures, actor);
+      },
+      *admitted ? &**admitted : nullptr);
 }
 
 tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_view step_id,
@@ -389,36 +402,44 @@ tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_vi
 }
 
 tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::string_view task,
-                                                std::string_view outcome, std::string_view actor) {
+                                                std::string_view outcome, std::string_view actor,
+                                                const RequestKey& request) {
   auto& parts = *impl_;
-  return parts.change(instance, [&](Run& run) -> tl::expected<void, Error> {
-    const Task* open = run.state.find_task(task);
-    if (!open)
-      return error(ErrorCode::not_found, "instance '" + std::string(instance) + "' has no task '" +
-                                             std::string(task) + "'");
-    if (open->completed)
-      return error(ErrorCode::invalid_value,
-                   "task '" + std::string(task) + "' is already completed");
-    const std::string step_id = open->step;
-    const StepDefinition& step = *run.workflow->find_step(step_id);
-    if (const auto* outcomes = step.parameters.if_contains("outcomes")) {
-      std::vector<std::string_view> allowed;
-      for (const auto& o : outcomes->as_array()) allowed.push_back(o.as_string());
-      if (std::find(allowed.begin(), allowed.end(), outcome) == allowed.end())
-        return error(ErrorCode::invalid_value,
-                     "'" + std::string(outcome) + "' is not an outcome of task '" + step_id + "'" +
-                         detail::did_you_mean_or_list(outcome, allowed, "its outcomes"));
-    }
-    if (auto ok =
-            run.emit(EventType::task_completed, step_id,
-                     json::object{{"task", std::string(task)}, {"outcome", std::string(outcome)}},
-                     parts.clock.now(), std::string(actor));
-        !ok)
-      return ok;
-    if (const Token* token = waiting_token(run, step_id, WaitingFor::task))
-      return parts.complete(run, token->id, step, json::object{{"outcome", std::string(outcome)}});
-    return {};
-  });
+  const auto admitted = parts.admit_request(request);
+  if (!admitted) return tl::make_unexpected(admitted.error());
+  const RequestKey* key = *admitted ? &**admitted : nullptr;
+  return parts.change(
+      instance,
+      [&](Run& run) -> tl::expected<void, Error> {
+        const Task* open = run.state.find_task(task);
+        if (!open)
+          return error(ErrorCode::not_found, "instance '" + std::string(instance) +
+                                                 "' has no task '" + std::string(task) + "'");
+        if (open->completed)
+          return error(ErrorCode::invalid_value,
+                       "task '" + std::string(task) + "' is already completed");
+        const std::string step_id = open->step;
+        const StepDefinition& step = *run.workflow->find_step(step_id);
+        if (const auto* outcomes = step.parameters.if_contains("outcomes")) {
+          std::vector<std::string_view> allowed;
+          for (const auto& o : outcomes->as_array()) allowed.push_back(o.as_string());
+          if (std::find(allowed.begin(), allowed.end(), outcome) == allowed.end())
+            return error(ErrorCode::invalid_value,
+                         "'" + std::string(outcome) + "' is not an outcome of task '" + step_id +
+                             "'" + detail::did_you_mean_or_list(outcome, allowed, "its outcomes"));
+        }
+        if (auto ok = run.emit(
+                EventType::task_completed, step_id,
+                json::object{{"task", std::string(task)}, {"outcome", std::string(outcome)}},
+                parts.clock.now(), std::string(actor));
+            !ok)
+          return ok;
+        if (const Token* token = waiting_token(run, step_id, WaitingFor::task))
+          return parts.complete(run, token->id, step,
+                                json::object{{"outcome", std::string(outcome)}});
+        return {};
+      },
+      key);
 }
 
 tl::expected<void, Error> Engine::finish_step(std::string_view instance, std::string_view step_id,
@@ -474,8 +495,11 @@ std::optional<std::uint32_t> awaiting(const Run& run, std::string_view event,
 }  // namespace
 
 tl::expected<void, Error> Engine::signal(std::string_view target, std::string_view event,
-                                         json::value payload) {
+                                         json::value payload, const RequestKey& request) {
   auto& parts = *impl_;
+  const auto admitted = parts.admit_request(request);
+  if (!admitted) return tl::make_unexpected(admitted.error());
+  const RequestKey* request_key = *admitted ? &**admitted : nullptr;
   bool loaded = false;  // `target` is an instance's id
   bool found = false;   // a token waits for the event
   const auto deliver = [&](std::optional<std::string_view> key) {
@@ -500,13 +524,13 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
     };
   };
   // An instance id, or else a correlation key such as an invoice number.
-  auto direct = parts.change(target, deliver(std::nullopt));
+  auto direct = parts.change(target, deliver(std::nullopt), request_key);
   if (found || (!direct && direct.error().code != ErrorCode::not_found)) return direct;
   if (!loaded) {
     const auto ids = parts.store.instance_ids();
     if (!ids) return tl::make_unexpected(ids.error());
     for (const auto& id : *ids) {
-      auto delivered = parts.change(id, deliver(target));
+      auto delivered = parts.change(id, deliver(target), request_key);
       if (found) return delivered;
     }
   }
@@ -554,8 +578,10 @@ void Engine::wait_idle() {
 }
 
 tl::expected<void, Error> Engine::cancel(std::string_view instance, std::string_view actor,
-                                         std::string_view reason) {
+                                         std::string_view reason, const RequestKey& request) {
   auto& parts = *impl_;
+  const auto admitted = parts.admit_request(request);
+  if (!admitted) return tl::make_unexpected(admitted.error());
   // The instance, then the sub-workflows its calls wait for, theirs in turn: a list worked
   // through rather than recursion, so a deep chain of calls cannot exhaust the stack.
   std::vector<std::pair<std::string, std::string>> pending{
@@ -563,15 +589,18 @@ tl::expected<void, Error> Engine::cancel(std::string_view instance, std::string_
   for (std::size_t next = 0; next < pending.size(); ++next) {
     const auto [id, why] = pending[next];
     std::vector<std::string> calls;
-    auto cancelled = parts.change(id, [&](Run& run) -> tl::expected<void, Error> {
-      if (run.state.finished())
-        return error(ErrorCode::invalid_value, "instance '" + id + "' has already " +
-                                                   std::string(to_string(run.state.status)));
-      for (const auto& token : run.state.tokens)
-        if (token.waiting_for == WaitingFor::call) calls.push_back(token.waiting_on);
-      return run.emit(EventType::instance_cancelled, {}, json::object{{"reason", why}},
-                      parts.clock.now(), std::string(actor));
-    });
+    auto cancelled = parts.change(
+        id,
+        [&](Run& run) -> tl::expected<void, Error> {
+          if (run.state.finished())
+            return error(ErrorCode::invalid_value, "instance '" + id + "' has already " +
+                                                       std::string(to_string(run.state.status)));
+          for (const auto& token : run.state.tokens)
+            if (token.waiting_for == WaitingFor::call) calls.push_back(token.waiting_on);
+          return run.emit(EventType::instance_cancelled, {}, json::object{{"reason", why}},
+                          parts.clock.now(), std::string(actor));
+        },
+        next == 0 && *admitted ? &**admitted : nullptr);  // the key goes with the first
     // Only the instance asked for must be cancellable; a sub-workflow may have ended already.
     if (!cancelled && next == 0) return cancelled;
     // Its sub-workflows are not needed any more.

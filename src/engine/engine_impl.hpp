@@ -44,6 +44,9 @@ struct Run {
   // caller of a sub-workflow that finished.
   std::vector<std::string> wake;
   bool mail_queued = false;  // a commit queued mail: deliver it once the instance is let go
+  // The idempotency key of the call making this run's change, committed with its first commit
+  // (see Commit::request).
+  std::optional<RequestKey> request;
 
   // Numbers the event, applies it, and keeps it for the next commit. An event past
   // max_history_events is a history_too_long error, unless it ends the instance.
@@ -103,6 +106,10 @@ struct EngineParts {
   // How a call ends: with work_in_call (and `advance`), the run advances first; then its events
   // are stored.
   tl::expected<void, Error> settle(Run& run, bool advance = true);
+  // The key of a call that gives one (an empty key: none), with the engine's time, once it is
+  // sure the call has not been made before: duplicate_request naming the instance the first
+  // call changed; invalid_value from a store that keeps no request keys.
+  tl::expected<std::optional<RequestKey>, Error> admit_request(const RequestKey& request) const;
   // Hands an error no caller waits for to config.on_error.
   void report(const std::string& instance, const Error& error) const;
   // Delivers queued mail for work no caller waits for: a refusal goes to on_error, once.
@@ -114,7 +121,8 @@ struct EngineParts {
   // holds it, the change is recorded and the advancing left to that worker. A change that lost
   // a race with another writer is tried again on the instance as it now is.
   template <class Change>
-  tl::expected<void, Error> change(std::string_view instance, Change&& change_run) {
+  tl::expected<void, Error> change(std::string_view instance, Change&& change_run,
+                                   const RequestKey* request = nullptr) {
     FollowUp next;
     for (int attempt = 1;; ++attempt) {
       std::lock_guard lock(cache.lock_for(instance));
@@ -127,6 +135,7 @@ struct EngineParts {
         return tl::make_unexpected(std::move(run.error()));
       }
       if (*claim) run->fence = (*claim)->fence;
+      if (request) run->request = *request;
       const auto before = run->base_sequence;
       tl::expected<void, Error> ok = change_run(*run);
       if (ok) ok = settle(*run, may_advance);

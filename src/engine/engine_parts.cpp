@@ -135,6 +135,7 @@ tl::expected<void, Error> EngineParts::commit(Run& run) {
   const bool mails = !run.mails.empty();
   Commit stored{std::exchange(run.events, {}),  summarize(run.state),         std::nullopt,
                 std::exchange(run.records, {}), std::exchange(run.mails, {}), run.fence};
+  stored.request = std::exchange(run.request, std::nullopt);
   const auto every = config.snapshot_every;
   if (every != 0 && run.base_sequence / every != run.state.last_sequence / every &&
       store.wants_snapshots())
@@ -165,6 +166,24 @@ tl::expected<void, Error> EngineParts::settle(Run& run, bool advance) {
     return {};
   }
   return ok;
+}
+
+tl::expected<std::optional<RequestKey>, Error> EngineParts::admit_request(
+    const RequestKey& request) const {
+  if (request.key.empty()) return std::nullopt;
+  if (!store.keeps_requests())
+    return error(ErrorCode::invalid_value,
+                 "the store keeps no idempotency keys: call without one, or use a store that "
+                 "keeps them (MemoryStore, SqliteStore, PostgresStore)");
+  auto found = store.find_request(request.key);
+  if (!found) return tl::make_unexpected(std::move(found.error()));
+  if (*found)
+    return error(ErrorCode::duplicate_request, "the call with the idempotency key '" + request.key +
+                                                   "' was made already: it changed instance '" +
+                                                   (*found)->instance + "'");
+  RequestKey admitted = request;
+  admitted.time = clock.now();
+  return admitted;
 }
 
 void EngineParts::report(const std::string& instance, const Error& error) const {
