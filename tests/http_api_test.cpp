@@ -326,3 +326,76 @@ TEST_CASE("an instance's history, timeline and graph; cancelling it once", "[htt
   CHECK(f.client->request(wire::verb::get, "/api/v1/instances/i-nope/timeline").result_int() ==
         404);
 }
+
+TEST_CASE("a call repeated with its Idempotency-Key is answered again, not made again",
+          "[http][api][requests]") {
+  Fixture f;
+  const std::string start = R"({"workflow": "dunning", "input": {"invoice": "R-1"}})";
+  auto first = f.client->request(wire::verb::post, "/api/v1/instances", start,
+                                 {{"Idempotency-Key", "k-start"}});
+  const std::string id(json_of(first, 201).at("id").as_string());
+  CHECK(first[wire::field::location] == "/api/v1/instances/" + id);
+  CHECK(first["Idempotent-Replayed"].empty());
+  // Without a business key, only the key tells a retry from a second invoice.
+  auto retried = f.client->request(wire::verb::post, "/api/v1/instances", start,
+                                   {{"Idempotency-Key", "k-start"}});
+  CHECK(json_of(retried, 201).at("id").as_string() == id);
+  CHECK(retried["Idempotent-Replayed"] == "true");
+  CHECK(retried[wire::field::location] == "/api/v1/instances/" + id);
+  CHECK(f.engine.instance_ids()->size() == 1);
+
+  // The same key with another body is a client's mistake, not a retry.
+  auto reused = f.client->request(wire::verb::post, "/api/v1/instances",
+                                  R"({"workflow": "dunning", "input": {"invoice": "R-2"}})",
+                                  {{"Idempotency-Key", "k-start"}});
+  CHECK(reused.result_int() == 422);
+  CHECK(problem_of(reused).at("title") == "Idempotency-Key reused");
+  CHECK(f.engine.instance_ids()->size() == 1);
+
+  REQUIRE(f.client
+              ->request(wire::verb::post, form_path(id), std::string(good_form),
+                        {{"Idempotency-Key", "k-form"}})
+              .result_int() == 200);
+  auto form_again = f.client->request(wire::verb::post, form_path(id), std::string(good_form),
+                                      {{"Idempotency-Key", "k-form"}});
+  CHECK(form_again.result_int() == 200);  // not "the step does not wait": the form is in
+  CHECK(form_again["Idempotent-Replayed"] == "true");
+
+  auto inbox = json_of(f.client->request(wire::verb::get, "/api/v1/tasks"), 200);
+  const std::string complete(inbox.at("tasks").as_array().at(0).at("complete").as_string());
+  const auto events_before = f.engine.history(id)->size();
+  REQUIRE(f.client
+              ->request(wire::verb::post, complete, R"({"outcome": "approve"})",
+                        {{"Idempotency-Key", "k-task"}})
+              .result_int() == 200);
+  const auto events_after = f.engine.history(id)->size();
+  CHECK(events_after > events_before);
+  auto completed_again = f.client->request(wire::verb::post, complete, R"({"outcome": "approve"})",
+                                           {{"Idempotency-Key", "k-task"}});
+  CHECK(json_of(completed_again, 200).at("tasks").as_array()[0].at("outcome") == "approve");
+  CHECK(f.engine.history(id)->size() == events_after);  // completed once
+
+  auto paid = f.client->request(wire::verb::post, "/api/v1/signals/payment_received",
+                                R"({"correlation": "R-1"})", {{"Idempotency-Key", "k-paid"}});
+  CHECK(json_of(paid, 200).at("delivered_to") == "R-1");
+  auto paid_again = f.client->request(wire::verb::post, "/api/v1/signals/payment_received",
+                                      R"({"correlation": "R-1"})", {{"Idempotency-Key", "k-paid"}});
+  CHECK(json_of(paid_again, 200).at("delivered_to") == "R-1");  // not 404: it was delivered
+  CHECK(paid_again["Idempotent-Replayed"] == "true");
+
+  SECTION("a key of the longest length is taken, one byte more and an empty one are not") {
+    const std::string longest(255, 'k');
+    CHECK(
+        f.client
+            ->request(wire::verb::post, "/api/v1/instances", start, {{"Idempotency-Key", longest}})
+            .result_int() == 201);
+    auto too_long = f.client->request(wire::verb::post, "/api/v1/instances", start,
+                                      {{"Idempotency-Key", longest + "k"}});
+    CHECK(too_long.result_int() == 400);
+    CHECK(problem_of(too_long).at("title") == "Bad Idempotency-Key");
+    auto empty =
+        f.client->request(wire::verb::post, "/api/v1/instances", start, {{"Idempotency-Key", ""}});
+    CHECK(empty.result_int() == 400);
+    CHECK(f.engine.instance_ids()->size() == 2);
+  }
+}

@@ -32,6 +32,7 @@ struct ServeFlags {
   std::size_t max_connections = http::ServerOptions{}.max_connections;
   std::size_t max_body_bytes = http::ServerOptions{}.max_body_bytes;
   std::chrono::milliseconds poll_interval{1'000};
+  std::chrono::hours idempotency_retention{24 * 7};
   DefinitionsFlag definitions;
   LimitFlags limits;
 };
@@ -96,6 +97,28 @@ class Background {
   std::jthread thread_;
 };
 
+// Forgets the idempotency keys of calls older than the retention, at start and every hour, so
+// that the store's table of them does not grow without end (Store::forget_requests). A client
+// that repeats a call after that long makes it again.
+class KeyRetention {
+ public:
+  KeyRetention(Store& store, Clock& clock, std::chrono::hours retention)
+      : thread_([&store, &clock, retention](std::stop_token stop) {
+          std::mutex mutex;
+          std::condition_variable_any woken;
+          while (!stop.stop_requested()) {
+            if (auto forgotten = store.forget_requests(clock.now() - retention); !forgotten)
+              std::cerr << "error: forgetting old idempotency keys: " << forgotten.error().message
+                        << " (again in an hour)\n";
+            std::unique_lock lock(mutex);
+            woken.wait_for(lock, stop, std::chrono::hours(1), [] { return false; });
+          }
+        }) {}
+
+ private:
+  std::jthread thread_;
+};
+
 // Blocks SIGTERM and SIGINT in this thread, so that every thread started after it inherits the
 // mask and the signal is taken by wait_for_stop_signal() alone.
 sigset_t block_stop_signals() {
@@ -157,6 +180,7 @@ int serve(const ServeFlags& flags) {
     }
   }
   Background background(engine, shared, flags.poll_interval);
+  KeyRetention retention(*store, clock, flags.idempotency_retention);
   server.ready();
   std::cout << "ablauf serves " << engine.workflows().size() << " workflow version(s) from "
             << flags.store.path << " on http://" << options.address << ':' << server.port()
@@ -205,6 +229,13 @@ void add_serve_command(CLI::App& app, std::function<int()>& run) {
           "Milliseconds between looks for due timers and claimable work, 10 to 3600000 "
           "(default 1000)")
       ->check(CLI::Range(std::int64_t{10}, std::int64_t{3'600'000}));
+  command
+      ->add_option_function<std::int64_t>(
+          "--idempotency-hours",
+          [flags](std::int64_t hours) { flags->idempotency_retention = std::chrono::hours(hours); },
+          "Hours an Idempotency-Key is kept: a call repeated later is made again; 1 to 87600 "
+          "(default 168, a week)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{87'600}));
   flags->limits.add_to(*command, true);
   command->callback([flags, &run] {
     run = [flags] { return flags->limits.load_step_types() ? serve(*flags) : exit_invalid; };

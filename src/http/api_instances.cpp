@@ -1,6 +1,7 @@
 // `/api/v1/instances…`: start instances, list them by filters a page at a time, read one's
 // state, history, timeline and graph, cancel one.
 #include "http/api_v1.hpp"
+#include "http/idempotency.hpp"
 #include "http/request_body.hpp"
 
 #include <ablauf/timeline.hpp>
@@ -19,7 +20,10 @@ Response start_instance(Engine& engine, const Request& request) {
   if (!workflow) return std::move(workflow.error());
   auto key = string_member(*body, "business_key");
   if (!key) return std::move(key.error());
-  StartOptions options{.business_key = key->value_or(""), .actor = std::string(api_actor)};
+  auto request_key = idempotency_key(request);
+  if (!request_key) return std::move(request_key.error());
+  StartOptions options{
+      .business_key = key->value_or(""), .actor = std::string(api_actor), .request = *request_key};
   if (const auto* version = body->if_contains("version")) {
     if (!version->is_int64() || version->get_int64() < 1 ||
         version->get_int64() > std::numeric_limits<std::uint32_t>::max())
@@ -34,14 +38,15 @@ Response start_instance(Engine& engine, const Request& request) {
     if (!existing) return Response::problem(existing.error());
     if (*existing) status = 200;
   }
+  const auto answer = [&](const std::string& id) {
+    auto response = instance_response(engine, id, status);
+    if (response.status < 300) response.headers.emplace_back("Location", "/api/v1/instances/" + id);
+    return response;
+  };
   const auto* input = body->if_contains("input");
   auto id = engine.start(**workflow, input ? *input : json::value(json::object()), options);
-  if (!id) return Response::problem(id.error());
-  auto state = engine.get(*id);
-  if (!state) return Response::problem(state.error());
-  auto response = Response::json(status, instance_body(*state));
-  response.headers.emplace_back("Location", "/api/v1/instances/" + *id);
-  return response;
+  if (!id) return refused_or_replayed(engine, id.error(), options.request, answer);
+  return answer(*id);
 }
 
 // A time range bound from the query: none when absent, 400 when not RFC 3339.
@@ -181,15 +186,24 @@ Response cancel(Engine& engine, const Request& request) {
   if (!body) return std::move(body.error());
   auto reason = string_member(*body, "reason");
   if (!reason) return std::move(reason.error());
+  auto key = idempotency_key(request);
+  if (!key) return std::move(key.error());
   const auto& id = request.parameters.at("id");
-  if (auto cancelled = engine.cancel(id, api_actor, reason->value_or("")); !cancelled)
-    return Response::problem(cancelled.error());
-  auto state = engine.get(id);
-  if (!state) return Response::problem(state.error());
-  return Response::json(200, instance_body(*state));
+  const auto answer = [&](const std::string& changed) {
+    return instance_response(engine, changed);
+  };
+  if (auto cancelled = engine.cancel(id, api_actor, reason->value_or(""), *key); !cancelled)
+    return refused_or_replayed(engine, cancelled.error(), *key, answer);
+  return answer(id);
 }
 
 }  // namespace
+
+Response instance_response(Engine& engine, const std::string& id, unsigned status) {
+  auto state = engine.get(id);
+  if (!state) return Response::problem(state.error());
+  return Response::json(status, instance_body(*state));
+}
 
 json::object instance_body(const InstanceState& state) {
   auto body = to_json(state).as_object();

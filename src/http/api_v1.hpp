@@ -50,5 +50,7 @@ Response graph_response(const Request& request, const Workflow& workflow,
 // An instance as the API shows it: to_json(InstanceState) with its "id", without the engine's
 // own counters.
 boost::json::object instance_body(const InstanceState& state);
+// The instance as it is now, as instance_body() shows it, with `status`.
+Response instance_response(Engine& engine, const std::string& id, unsigned status = 200);
 
 }  // namespace ablauf::http::detail

@@ -2,6 +2,7 @@
 // a signal (`/api/v1/instances/{id}/steps/{step}/form`, `/api/v1/tasks`,
 // `/api/v1/instances/{id}/tasks/{task}/complete`, `/api/v1/signals/{name}`).
 #include "http/api_v1.hpp"
+#include "http/idempotency.hpp"
 #include "http/request_body.hpp"
 #include "http/router.hpp"
 
@@ -93,6 +94,8 @@ Response submit_form(Engine& engine, const Request& request) {
   if (!body) return std::move(body.error());
   auto form = read_form(*body);
   if (!form) return std::move(form.error());
+  auto key = idempotency_key(request);
+  if (!key) return std::move(key.error());
   const auto& id = request.parameters.at("id");
   const auto& step = request.parameters.at("step");
   if (auto refused = refused_answers(engine, id, step, form->answers); !refused.empty()) {
@@ -100,11 +103,12 @@ Response submit_form(Engine& engine, const Request& request) {
         std::to_string(refused.size()) + " answer(s) are refused; nothing was recorded";
     return Response::problem(422, "The form is refused", detail, {{"errors", std::move(refused)}});
   }
-  if (auto submitted = engine.submit(id, step, *form, api_actor); !submitted)
-    return Response::problem(submitted.error());
-  auto state = engine.get(id);
-  if (!state) return Response::problem(state.error());
-  return Response::json(200, instance_body(*state));
+  const auto answer = [&](const std::string& changed) {
+    return instance_response(engine, changed);
+  };
+  if (auto submitted = engine.submit(id, step, *form, api_actor, *key); !submitted)
+    return refused_or_replayed(engine, submitted.error(), *key, answer);
+  return answer(id);
 }
 
 json::object task_body(const InstanceState& state, const Task& task) {
@@ -168,14 +172,17 @@ Response complete_task(Engine& engine, const Request& request) {
   if (!body) return std::move(body.error());
   auto outcome = string_member(*body, "outcome");
   if (!outcome) return std::move(outcome.error());
+  auto key = idempotency_key(request);
+  if (!key) return std::move(key.error());
   const auto& id = request.parameters.at("id");
-  if (auto done =
-          engine.complete_task(id, request.parameters.at("task"), outcome->value_or(""), api_actor);
+  const auto answer = [&](const std::string& changed) {
+    return instance_response(engine, changed);
+  };
+  if (auto done = engine.complete_task(id, request.parameters.at("task"), outcome->value_or(""),
+                                       api_actor, *key);
       !done)
-    return Response::problem(done.error());
-  auto state = engine.get(id);
-  if (!state) return Response::problem(state.error());
-  return Response::json(200, instance_body(*state));
+    return refused_or_replayed(engine, done.error(), *key, answer);
+  return answer(id);
 }
 
 Response signal(Engine& engine, const Request& request) {
@@ -190,11 +197,17 @@ Response signal(Engine& engine, const Request& request) {
         "name the receiver with exactly one of \"instance\" (its id) and \"correlation\" (the "
         "key its wait step correlates on)");
   const std::string target = instance->has_value() ? **instance : **correlation;
+  auto key = idempotency_key(request);
+  if (!key) return std::move(key.error());
   const auto* payload = body->if_contains("payload");
   const auto& name = request.parameters.at("name");
-  if (auto delivered = engine.signal(target, name, payload ? *payload : json::value()); !delivered)
-    return Response::problem(delivered.error());
-  return Response::json(200, json::object{{"signal", name}, {"delivered_to", target}});
+  const auto answer = [&](const std::string&) {
+    return Response::json(200, json::object{{"signal", name}, {"delivered_to", target}});
+  };
+  if (auto delivered = engine.signal(target, name, payload ? *payload : json::value(), *key);
+      !delivered)
+    return refused_or_replayed(engine, delivered.error(), *key, answer);
+  return answer(target);
 }
 
 }  // namespace

@@ -8,19 +8,26 @@ ablauf=$1
 project=$2
 source "$(dirname "${BASH_SOURCE[0]}")/support.sh"
 
-# http METHOD PATH [BODY]: sets $code and the body in $scratch/body.
+# http METHOD PATH [BODY [IDEMPOTENCY_KEY]]: sets $code, $replayed (the Idempotent-Replayed
+# header) and the body in $scratch/body.
 http() {
-  code=$(python3 - "$port" "$@" <<'PY'
+  local answer
+  answer=$(python3 - "$port" "$@" <<'PY'
 import http.client, sys
 port, method, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 body = sys.argv[4] if len(sys.argv) > 4 else None
+headers = {"Content-Type": "application/json"} if body else {}
+if len(sys.argv) > 5:
+    headers["Idempotency-Key"] = sys.argv[5]
 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-connection.request(method, path, body, {"Content-Type": "application/json"} if body else {})
+connection.request(method, path, body, headers)
 response = connection.getresponse()
 open("body", "wb").write(response.read())
-print(response.status)
+print(response.status, response.getheader("Idempotent-Replayed") or "-")
 PY
 )
+  code=${answer% *}
+  replayed=${answer#* }
 }
 # json EXPR: EXPR evaluated over the last body as `b`, printed.
 json() { python3 -c "import json; b = json.load(open('body')); print($1)"; }
@@ -57,6 +64,8 @@ check "zero threads are refused" test "$status" -eq 2
 check "naming the option" grep -q "threads" "$scratch/err"
 run serve --poll-interval 5
 check "a poll interval under 10 ms is refused" test "$status" -eq 2
+run serve --idempotency-hours 0
+check "keeping idempotency keys no hour is refused" test "$status" -eq 2
 
 cat >pause.json <<'JSON'
 {"id": "pause", "version": 1, "kind": "workflow", "title": "Pause",
@@ -111,6 +120,25 @@ check "the instance is still there" test "$code" = 200
 check "still waiting for its task" test "$(json "b['status']")" = waiting
 http GET /api/v1/definitions
 check "its definitions too" test "$(json "len(b['definitions'])")" = 2
+
+# The follow-up task completed under a key; then the server is killed before the client hears.
+http GET "/api/v1/tasks?assignee=accounts_receivable"
+complete=$(json "b['tasks'][0]['complete']")
+http POST "$complete" '{"outcome": "unpaid"}' key-unpaid-1
+check "the task is completed" test "$code" = 200
+http GET "/api/v1/instances/$invoice/history"
+events=$(json "len(b['events'])")
+kill -KILL "$server"
+wait "$server" 2>/dev/null
+check "serve starts again after SIGKILL" start_server
+http POST "$complete" '{"outcome": "unpaid"}' key-unpaid-1
+check "the client's retry after the kill is answered 200" test "$code" = 200
+check "as a replay" test "$replayed" = true
+http GET "/api/v1/instances/$invoice/history"
+check "and completes nothing twice" test "$(json "len(b['events'])")" = "$events"
+http POST "$complete" '{"outcome": "paid"}' key-unpaid-1
+check "the key with another body is refused" test "$code" = 422
+
 stop_server
 check "stopped again" test "$stopped" -eq 0
 check "no mail was sent twice" test "$(ls outbox/*.eml | wc -l)" -eq 1

@@ -69,12 +69,14 @@ class Api:
     def __init__(self, port):
         self.port = port
 
-    def call(self, method, target, body=None, expect=None):
+    def call(self, method, target, body=None, expect=None, headers=None):
         """Sends the request, checks the answer against the document, returns (status, body)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         payload = body if isinstance(body, (str, type(None))) else json.dumps(body)
-        connection.request(method, target, payload,
-                           {"Content-Type": "application/json"} if payload else {})
+        sent = dict(headers or {})
+        if payload:
+            sent["Content-Type"] = "application/json"
+        connection.request(method, target, payload, sent)
         response = connection.getresponse()
         raw = response.read().decode("utf-8")
         status = response.status
@@ -92,6 +94,9 @@ class Api:
         if documented is None:
             failures.append(f"{where}: status not documented for {template}: {raw[:300]}")
             return status, raw
+        for header in ("Location", "Idempotent-Replayed"):
+            if response.getheader(header) is not None and header not in documented.get("headers", {}):
+                failures.append(f"{where}: header {header} not documented")
         content = documented.get("content", {})
         if content_type not in content:
             failures.append(f"{where}: content type {content_type} not documented "
@@ -163,8 +168,15 @@ def exercise(api):
     api.call("POST", "/api/v1/instances", "{", expect=400)
     api.call("POST", "/api/v1/instances", {"workflow": "nope"}, expect=404)
     api.call("POST", "/api/v1/instances", {"workflow": "dunning", "input": {}}, expect=422)
-    _, second = api.call("POST", "/api/v1/instances",
-                         {"workflow": "dunning", "input": {"invoice": "R-2"}}, expect=201)
+    keyed = {"workflow": "dunning", "input": {"invoice": "R-2"}}
+    _, second = api.call("POST", "/api/v1/instances", keyed, expect=201,
+                         headers={"Idempotency-Key": "start-r2"})
+    _, replayed = api.call("POST", "/api/v1/instances", keyed, expect=201,
+                           headers={"Idempotency-Key": "start-r2"})
+    if replayed["id"] != second["id"]:
+        failures.append("a start repeated with its Idempotency-Key started another instance")
+    api.call("POST", "/api/v1/instances", start, expect=422, headers={"Idempotency-Key": "start-r2"})
+    api.call("POST", "/api/v1/instances", keyed, expect=400, headers={"Idempotency-Key": "k" * 256})
     one, two = first["id"], second["id"]
 
     api.call("GET", "/api/v1/instances?limit=1", expect=200)
