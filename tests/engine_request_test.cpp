@@ -130,50 +130,8 @@ TEST_CASE("a call repeated after its process died finds its key in the store",
 
 TEST_CASE("a store that keeps no keys refuses calls that give one", "[engine][requests]") {
   Fixture f;
-  // A host's store from before request keys: it overrides none of their members.
-  struct NoKeys final : public Store {
-    explicit NoKeys(Store& wrapped) : inner(wrapped) {}
-    tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                     Commit commit) override {
-      return inner.append(instance, expected_last, std::move(commit));
-    }
-    tl::expected<std::vector<Event>, Error> load(std::string_view instance,
-                                                 std::uint64_t after) const override {
-      return inner.load(instance, after);
-    }
-    tl::expected<std::optional<Snapshot>, Error> load_snapshot(
-        std::string_view instance) const override {
-      return inner.load_snapshot(instance);
-    }
-    tl::expected<std::optional<boost::json::object>, Error> find_record(
-        std::string_view collection, std::string_view record) const override {
-      return inner.find_record(collection, record);
-    }
-    tl::expected<std::vector<StoredRecord>, Error> records(
-        std::string_view collection) const override {
-      return inner.records(collection);
-    }
-    tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override {
-      return inner.outbox(unsent_only);
-    }
-    tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view id) override {
-      return inner.mark_sent(mail, id);
-    }
-    tl::expected<std::vector<std::string>, Error> instance_ids() const override {
-      return inner.instance_ids();
-    }
-    tl::expected<std::optional<std::string>, Error> find_by_key(
-        std::string_view workflow, std::string_view business_key) const override {
-      return inner.find_by_key(workflow, business_key);
-    }
-    tl::expected<std::vector<std::string>, Error> due(Time now) const override {
-      return inner.due(now);
-    }
-    tl::expected<std::vector<std::string>, Error> unfinished() const override {
-      return inner.unfinished();
-    }
-    Store& inner;
-  } host_store(f.store);
+  test::DyingStore host_store(f.store);  // never dies here
+  host_store.keeps_keys = false;         // a host's store from before idempotency keys
   Engine engine({.store = &host_store, .clock = &f.clock});
   REQUIRE(engine.deploy(test::compile_text(dunning)));
   const auto refused =

@@ -69,13 +69,15 @@ struct Fixture {
 
 // A store that fails, as a disk or a process would, at the append that carries a given event
 // type (for one instance, or any): the engine has stored the events before it, none after. It
-// also counts the instances read from their start (their latest snapshot, if any).
+// also counts the instances read from their start (their latest snapshot, if any), and can
+// pass for a host's store from before idempotency keys (keeps_requests false).
 class DyingStore final : public Store {
  public:
   explicit DyingStore(Store& inner) : inner_(inner) {}
   std::optional<EventType> die_at;
   std::string only_for;
   bool refuse_mark_sent = false;
+  bool keeps_keys = true;
   mutable std::atomic<int> reads_from_start{0};
 
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
@@ -123,7 +125,7 @@ class DyingStore final : public Store {
   tl::expected<std::vector<std::string>, Error> unfinished() const override {
     return inner_.unfinished();
   }
-  bool keeps_requests() const noexcept override { return inner_.keeps_requests(); }
+  bool keeps_requests() const noexcept override { return keeps_keys && inner_.keeps_requests(); }
   tl::expected<std::optional<RequestRecord>, Error> find_request(
       std::string_view key) const override {
     return inner_.find_request(key);
