@@ -7,26 +7,13 @@
 #include "http/router.hpp"
 
 #include <ablauf/answer.hpp>
+#include <ablauf/source.hpp>
 
 #include <algorithm>
 
 namespace ablauf::http::detail {
 namespace json = boost::json;
 namespace {
-
-// "/answers/<item>", the item id escaped as RFC 6901 asks.
-std::string answer_pointer(std::string_view item) {
-  std::string pointer = "/answers/";
-  for (const char c : item) {
-    if (c == '~')
-      pointer += "~0";
-    else if (c == '/')
-      pointer += "~1";
-    else
-      pointer += c;
-  }
-  return pointer;
-}
 
 // Every answer of `answers` the step refuses, each with its pointer: the engine refuses a form
 // at its first problem, and a person wants to see them all at once. Empty when the engine is
@@ -54,8 +41,9 @@ json::array refused_answers(Engine& engine, std::string_view instance, std::stri
         problem = std::move(checked.error().message);
     }
     if (!problem.empty())
-      refused.push_back(json::object{
-          {"pointer", answer_pointer(item_id)}, {"item", item_id}, {"detail", problem}});
+      refused.push_back(json::object{{"pointer", "/answers/" + escape_pointer_token(item_id)},
+                                     {"item", item_id},
+                                     {"detail", problem}});
   }
   return refused;
 }
