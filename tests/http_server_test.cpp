@@ -6,6 +6,7 @@
 
 #include "http_client.hpp"
 
+#include <mutex>
 #include <thread>
 
 namespace {
@@ -184,8 +185,57 @@ TEST_CASE("options outside their ranges are refused", "[http][limits]") {
   refused({.idle_timeout = std::chrono::hours(2)}, "idle_timeout");
   refused({.max_connections = 0}, "max_connections");
   refused({.threads = 0}, "threads");
+  refused({.max_page_size = 0}, "max_page_size");
+  refused({.max_page_size = 10'001}, "max_page_size");
   refused({.address = "not an address"}, "not an IP address");
   CHECK(http::ServerOptions{}.check().empty());
+}
+
+TEST_CASE("every answer is logged with its request id, which the client may give",
+          "[http][access_log]") {
+  std::mutex mutex;
+  std::vector<http::AccessRecord> logged;
+  Fixture f({.max_body_bytes = 64, .access_log = [&](const http::AccessRecord& record) {
+               std::lock_guard lock(mutex);
+               logged.push_back(record);
+             }});
+  REQUIRE(f.server->start());
+  Client client(f.server->port());
+  auto given =
+      client.request(wire::verb::get, "/healthz?secret=1", {}, {{"X-Request-Id", "lb-7.a_b"}});
+  CHECK(given["X-Request-Id"] == "lb-7.a_b");
+  auto unusable =
+      client.request(wire::verb::get, "/api/v1/instances/i-nope", {}, {{"X-Request-Id", "a b"}});
+  const std::string made(unusable["X-Request-Id"]);
+  CHECK(made != "a b");
+  CHECK_THAT(made, Catch::Matches("[0-9a-f]{8}-[0-9]+"));
+  auto too_large = client.request(wire::verb::post, "/api/v1/instances", std::string(65, 'x'));
+  CHECK(too_large.result_int() == 413);
+
+  // The log is written once the answer is: wait for the third.
+  for (int i = 0; i < 1000; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (logged.size() == 3) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::lock_guard lock(mutex);
+  REQUIRE(logged.size() == 3);
+  CHECK(logged[0].request_id == "lb-7.a_b");
+  CHECK(logged[0].method == "GET");
+  CHECK(logged[0].path == "/healthz");  // not the query, which may hold personal data
+  CHECK(logged[0].status == 200);
+  CHECK(logged[0].remote == "127.0.0.1");
+  CHECK(logged[0].bytes == given.body().size());
+  CHECK(logged[1].request_id == made);
+  CHECK(logged[1].status == 404);
+  CHECK(logged[2].status == 413);
+  CHECK(logged[2].method.empty());  // not read whole
+  const auto line = json::parse(http::to_json_line(logged[0])).as_object();
+  for (const char* field :
+       {"time", "request_id", "remote", "method", "path", "status", "bytes", "ms"})
+    CHECK(line.contains(field));
 }
 
 TEST_CASE("a stopped server lets its request answer and takes no more", "[http]") {

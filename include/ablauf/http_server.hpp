@@ -44,6 +44,9 @@ struct Request {
   std::map<std::string, std::string, std::less<>> parameters;
   std::vector<std::pair<std::string, std::string>> headers;  ///< in order, names as sent
   std::string body;  ///< as sent, within ServerOptions::max_body_bytes
+  /// The client's `X-Request-Id` when it is 1 to 128 of `A-Z a-z 0-9 . _ -`, else one the
+  /// server made; the answer carries it back, and the access log records it.
+  std::string request_id;
 
   /// The first header of that name, any case; "" when there is none.
   std::string_view header(std::string_view name) const;
@@ -72,6 +75,22 @@ struct Response {
 /// Answers one request. A handler that throws answers 500, without the exception's text.
 using Handler = std::function<Response(const Request&)>;
 
+/// One answer the server wrote, for the access log (ServerOptions::access_log).
+struct AccessRecord {
+  Time time{};                          ///< when the request had arrived whole (system clock)
+  std::string request_id;               ///< Request::request_id; made by the server if unread
+  std::string remote;                   ///< the client's address
+  std::string method;                   ///< "" for a request that could not be read
+  std::string path;                     ///< without the query, which may hold personal data
+  unsigned status = 0;                  ///< the answer's status code
+  std::size_t bytes = 0;                ///< the answer's body
+  std::chrono::microseconds duration{};  ///< from the request read to the answer written
+};
+
+/// One line of JSON: `{"time", "request_id", "remote", "method", "path", "status", "bytes",
+/// "ms"}`, without a newline.
+std::string to_json_line(const AccessRecord& record);
+
 /// The server's address and its limits against slow, large and many clients. check() refuses
 /// values outside the ranges documented with each.
 struct ServerOptions {
@@ -85,6 +104,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{30'000};
   std::size_t max_connections = 256;  ///< open at once, 1 to 100,000; past it, 503 and closed
   std::size_t threads = 2;            ///< I/O threads that also run the handlers, 1 to 256
+  /// Called once per answer written, on an I/O thread, several at once: the access log. Null:
+  /// none. It must not throw.
+  std::function<void(const AccessRecord&)> access_log;
   /// Most entries one page of a list holds (instances, tasks), 1 to 10,000; a client asks for
   /// fewer with `?limit=`, and a larger limit is refused with 400.
   std::size_t max_page_size = 500;

@@ -13,6 +13,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -33,6 +34,7 @@ struct ServeFlags {
   std::size_t max_body_bytes = http::ServerOptions{}.max_body_bytes;
   std::chrono::milliseconds poll_interval{1'000};
   std::chrono::hours idempotency_retention{24 * 7};
+  std::string access_log = "-";
   DefinitionsFlag definitions;
   LimitFlags limits;
 };
@@ -143,6 +145,25 @@ int serve(const ServeFlags& flags) {
     std::cerr << "error: " << refused << '\n';
     return exit_usage;
   }
+  // The access log: a JSON line per answer, to stdout or appended to a file, whole lines only.
+  std::ofstream log_file;
+  if (flags.access_log != "-" && !flags.access_log.empty()) {
+    log_file.open(flags.access_log, std::ios::app);
+    if (!log_file) {
+      std::cerr << "error: --access-log: cannot append to '" << flags.access_log << "'\n";
+      return exit_usage;
+    }
+  }
+  std::ostream* log = flags.access_log.empty() ? nullptr
+                      : log_file.is_open()     ? static_cast<std::ostream*>(&log_file)
+                                               : &std::cout;
+  auto log_mutex = std::make_shared<std::mutex>();
+  if (log)
+    options.access_log = [log, log_mutex](const http::AccessRecord& record) {
+      const auto line = http::to_json_line(record) + '\n';
+      std::lock_guard lock(*log_mutex);
+      *log << line << std::flush;
+    };
   std::size_t warnings = 0;
   const auto given = load_definitions(flags.definitions.paths, flags.limits.options, warnings);
   if (!given) return exit_invalid;
@@ -212,6 +233,11 @@ void add_serve_command(CLI::App& app, std::function<int()>& run) {
   command->add_option("--outbox", flags->outbox, "Folder for sent mail (.eml files)")
       ->capture_default_str();
   command->add_option("--lang", flags->language, "Language of titles and texts (de, en, …)");
+  command
+      ->add_option("--access-log", flags->access_log,
+                   "Where a JSON line per answered request goes: - for stdout, a file to append "
+                   "to, or \"\" for none")
+      ->capture_default_str();
   command->add_option("--threads", flags->threads, "Threads answering requests, 1 to 256")
       ->capture_default_str();
   command

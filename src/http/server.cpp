@@ -2,6 +2,7 @@
 // answers written by Boost.Beast, within ServerOptions' limits; the router picks the handler.
 #include <ablauf/http_server.hpp>
 
+#include "http/access_log.hpp"
 #include "http/api_v1.hpp"
 #include "http/router.hpp"
 
@@ -30,6 +31,7 @@ struct Shared {
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> in_flight{0};  // requests read and not yet answered
   std::atomic<bool> stopping{false};
+  RequestIds request_ids;
 };
 
 }  // namespace detail
@@ -61,10 +63,13 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() { --server_.connections; }
 
   void start(bool over_capacity) {
+    beast::error_code failed;
+    const auto remote = stream_.socket().remote_endpoint(failed);
+    if (!failed) remote_ = remote.address().to_string();
     if (!over_capacity) return read(server_.options.request_timeout);
     answer(Response::problem(503, "Too many connections",
                              "the server has as many connections open as it takes; try again"),
-           false, 11);
+           false, 11, unread());
   }
 
  private:
@@ -96,6 +101,10 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : message)
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(message.body());
+    request.request_id = server_.request_ids.take(request.header("X-Request-Id"));
+    Arrival arrival = unread();
+    arrival.record.request_id = request.request_id;
+    arrival.record.method = request.method;
     ++server_.in_flight;
     Response response;
     try {
@@ -103,34 +112,63 @@ class Session : public std::enable_shared_from_this<Session> {
     } catch (...) {  // a handler's exception text is not for the client
       response = Response::problem(500, "Internal error", "the server failed to answer");
     }
-    answer(std::move(response), message.keep_alive(), message.version(), true);
+    arrival.record.path = request.path;
+    answer(std::move(response), message.keep_alive(), message.version(), std::move(arrival), true);
+  }
+
+  // A request as the access log will record it, from the moment it was read.
+  struct Arrival {
+    AccessRecord record;
+    std::chrono::steady_clock::time_point read;
+  };
+  Arrival unread() {
+    Arrival arrival{{}, std::chrono::steady_clock::now()};
+    arrival.record.time =
+        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    arrival.record.remote = remote_;
+    arrival.record.request_id = server_.request_ids.take({});
+    return arrival;
   }
 
   // Answers a request that could not be read whole, and closes the connection: what is left
   // of the request cannot be told from the next one.
   void refuse(unsigned status, std::string_view title, const std::string& detail) {
-    answer(Response::problem(status, title, detail), false, 11);
+    answer(Response::problem(status, title, detail), false, 11, unread());
   }
 
-  // Writes the answer; reads the next request if the connection stays open.
-  void answer(Response response, bool keep_alive, unsigned version, bool counted = false) {
+  // Writes the answer, with its request id, and logs it; reads the next request if the
+  // connection stays open.
+  void answer(Response response, bool keep_alive, unsigned version, Arrival arrival,
+              bool counted = false) {
     keep_alive = keep_alive && !server_.stopping;
     auto out = std::make_shared<wire::response<wire::string_body>>(
         static_cast<wire::status>(response.status), version);
     out->set(wire::field::server, "ablauf");
     out->set(wire::field::content_type, response.content_type);
+    out->set("X-Request-Id", arrival.record.request_id);
     for (const auto& [name, value] : response.headers) out->set(name, value);
     out->body() = std::move(response.body);
     out->keep_alive(keep_alive);
     out->prepare_payload();
+    arrival.record.status = response.status;
+    arrival.record.bytes = out->body().size();
     stream_.expires_after(server_.options.request_timeout);
-    wire::async_write(stream_, *out,
-                      [self = shared_from_this(), out, keep_alive, counted](
-                          beast::error_code failed, std::size_t) {
-                        if (counted) --self->server_.in_flight;
-                        if (failed || !keep_alive) return self->close();
-                        self->read(self->server_.options.idle_timeout);
-                      });
+    wire::async_write(
+        stream_, *out,
+        [self = shared_from_this(), out, keep_alive, counted, arrival = std::move(arrival)](
+            beast::error_code failed, std::size_t) mutable {
+          if (counted) --self->server_.in_flight;
+          self->log(arrival);
+          if (failed || !keep_alive) return self->close();
+          self->read(self->server_.options.idle_timeout);
+        });
+  }
+
+  void log(Arrival& arrival) const {
+    if (!server_.options.access_log) return;
+    arrival.record.duration = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - arrival.read);
+    server_.options.access_log(arrival.record);
   }
 
   void close() {
@@ -142,6 +180,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<wire::request_parser<wire::string_body>> parser_;
   detail::Shared& server_;
+  std::string remote_;  // the client's address, for the access log
 };
 
 }  // namespace

@@ -66,6 +66,8 @@ run serve --poll-interval 5
 check "a poll interval under 10 ms is refused" test "$status" -eq 2
 run serve --idempotency-hours 0
 check "keeping idempotency keys no hour is refused" test "$status" -eq 2
+run serve --access-log /nonexistent/folder/access.log
+check "an access log that cannot be written is refused" test "$status" -eq 2
 
 cat >pause.json <<'JSON'
 {"id": "pause", "version": 1, "kind": "workflow", "title": "Pause",
@@ -78,6 +80,7 @@ cp "$project/workflows/invoicing_and_payments.json" pause.json defs/
 check "serve starts with the seed definitions" start_server --definitions defs
 http GET /readyz
 check "it is ready once recovery has run" test "$code" = 200
+check "the access log has a JSON line for it" grep -q '"method":"GET","path":"/readyz","status":200' serve.out
 
 # The seed's customer and invoice, started by its business key.
 input=$(python3 -c "import json; a = json.load(open('$project/workflows/answers/invoicing_and_payments.json')); print(json.dumps({'workflow': 'invoicing_and_payments', 'business_key': a['business_key'], 'input': a['input']}))")

@@ -63,6 +63,7 @@ def operation_of(method, path):
 
 
 called = set()
+calls = 0
 
 
 class Api:
@@ -77,6 +78,8 @@ class Api:
         if payload:
             sent["Content-Type"] = "application/json"
         connection.request(method, target, payload, sent)
+        global calls
+        calls += 1
         response = connection.getresponse()
         raw = response.read().decode("utf-8")
         status = response.status
@@ -120,7 +123,8 @@ def main():
     json.dump(DUNNING, open(definition, "w"))
     server = subprocess.Popen(
         [ablauf, "serve", "--listen", "127.0.0.1:0", "--store", os.path.join(scratch, "a.db"),
-         "--outbox", os.path.join(scratch, "outbox"), "--definitions", definition],
+         "--outbox", os.path.join(scratch, "outbox"), "--definitions", definition,
+         "--access-log", os.path.join(scratch, "access.log")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
@@ -134,6 +138,11 @@ def main():
         server.wait(timeout=30)
     if server.returncode != 0:
         failures.append(f"serve exited {server.returncode} on SIGTERM")
+    logged = [json.loads(line) for line in open(os.path.join(scratch, "access.log"))]
+    if len(logged) != calls:
+        failures.append(f"{calls} calls, but {len(logged)} lines in the access log")
+    if any(not entry["request_id"] for entry in logged):
+        failures.append("an access log line without a request id")
     for template, operations in document["paths"].items():
         for method in operations:
             if (template, method) not in called:
