@@ -122,7 +122,7 @@ class KeyRetention {
 };
 
 // Blocks SIGTERM and SIGINT in this thread, so that every thread started after it inherits the
-// mask and the signal is taken by wait_for_stop_signal() alone.
+// mask and the signal is taken by serve()'s sigwait alone.
 sigset_t block_stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
@@ -130,6 +130,17 @@ sigset_t block_stop_signals() {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
+}
+
+// The store as it may be printed: a connection URL without its password
+// ("postgresql://ablauf:secret@db/x" → "postgresql://ablauf@db/x").
+std::string printable_store(const std::string& store) {
+  const auto scheme = store.find("://");
+  if (scheme == std::string::npos) return store;
+  const auto at = store.find('@', scheme);
+  const auto colon = store.find(':', scheme + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return store;
+  return store.substr(0, colon) + store.substr(at);
 }
 
 int serve(const ServeFlags& flags) {
@@ -204,8 +215,8 @@ int serve(const ServeFlags& flags) {
   KeyRetention retention(*store, clock, flags.idempotency_retention);
   server.ready();
   std::cout << "ablauf serves " << engine.workflows().size() << " workflow version(s) from "
-            << flags.store.path << " on http://" << options.address << ':' << server.port()
-            << std::endl;
+            << printable_store(flags.store.path) << " on http://" << options.address << ':'
+            << server.port() << std::endl;
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

@@ -33,4 +33,39 @@ if ! grep -q "  intact  [0-9]* events, head [0-9a-f]\{64\}$" verify.out; then
   cat verify.out
   exit 1
 fi
-echo "ok: a seed workflow ran on PostgreSQL, is listed from another process, and its history verifies"
+# serve on the shared store: it is one of its workers, and prints the URL without the password.
+"$ablauf" serve --listen 127.0.0.1:0 --poll-interval 50 --access-log "" \
+  --store "postgresql://postgres:not-to-be-shown@/$database?host=$server&port=54329" \
+  --definitions "$source_dir/workflows/invoicing_and_payments.json" > serve.out 2> serve.err &
+serve=$!
+port=
+for _ in $(seq 200); do
+  port=$(sed -n 's|.* on http://127.0.0.1:\([0-9]*\)$|\1|p' serve.out)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+if [ -z "$port" ] || grep -q "not-to-be-shown" serve.out; then
+  echo "FAIL: serve did not start on PostgreSQL, or printed the password"
+  cat serve.out serve.err
+  kill "$serve"
+  exit 1
+fi
+input=$(python3 -c "import json; a = json.load(open('$source_dir/workflows/answers/invoicing_and_payments.json')); print(json.dumps({'workflow': 'invoicing_and_payments', 'business_key': 'PG-1', 'input': a['input']}))")
+started=$(python3 - "$port" "$input" <<'PY'
+import http.client, json, sys
+connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+connection.request("POST", "/api/v1/instances", sys.argv[2], {"Content-Type": "application/json"})
+response = connection.getresponse()
+body = json.loads(response.read())
+print(response.status, body.get("status"))
+PY
+)
+kill -TERM "$serve"
+wait "$serve"
+stopped=$?
+if [ "$started" != "201 waiting" ] || [ "$stopped" -ne 0 ]; then
+  echo "FAIL: serve on PostgreSQL answered '$started' to a start, exited $stopped on SIGTERM"
+  cat serve.out serve.err
+  exit 1
+fi
+echo "ok: a seed workflow ran on PostgreSQL, is listed from another process, its history verifies, and serve runs on it"
