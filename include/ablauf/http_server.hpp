@@ -44,8 +44,9 @@ struct Request {
   std::map<std::string, std::string, std::less<>> parameters;
   std::vector<std::pair<std::string, std::string>> headers;  ///< in order, names as sent
   std::string body;  ///< as sent, within ServerOptions::max_body_bytes
-  /// The client's `X-Request-Id` when it is 1 to 128 of `A-Z a-z 0-9 . _ -`, else one the
-  /// server made; the answer carries it back, and the access log records it.
+  /// The client's `X-Request-Id` when it is 1 to 128 ASCII letters, digits, dots, underscores
+  /// and hyphens, else one the server made; the answer carries it back, and the access log
+  /// records it.
   std::string request_id;
 
   /// The first header of that name, any case; "" when there is none.
