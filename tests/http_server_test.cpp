@@ -238,6 +238,51 @@ TEST_CASE("every answer is logged with its request id, which the client may give
     CHECK(line.contains(field));
 }
 
+TEST_CASE("/metrics counts requests by route, and instances by workflow and status",
+          "[http][metrics]") {
+  Fixture f;
+  REQUIRE(f.server->start());
+  Client client(f.server->port());
+  REQUIRE(client
+              .request(wire::verb::post, "/api/v1/instances",
+                       R"({"workflow": "approval", "input": {"amount": 5}})")
+              .result_int() == 201);
+  for (const char* id : {"i-1", "i-2"})
+    CHECK(client.request(wire::verb::get, std::string("/api/v1/instances/") + id).result_int() ==
+          404);
+  // Counted once written: the last answer may still be on its way to the count.
+  std::string text;
+  for (int i = 0; i < 1000; ++i) {
+    auto metrics = client.request(wire::verb::get, "/metrics");
+    REQUIRE(metrics.result_int() == 200);
+    CHECK(metrics[wire::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
+    text = metrics.body();
+    if (text.find(R"(route="/api/v1/instances/{id}",status="404"} 2)") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // One series per route, not per id.
+  CHECK_THAT(
+      text,
+      Catch::Contains(
+          R"(ablauf_http_requests_total{method="GET",route="/api/v1/instances/{id}",status="404"} 2)"));
+  CHECK_THAT(
+      text,
+      Catch::Contains(
+          R"(ablauf_http_requests_total{method="POST",route="/api/v1/instances",status="201"} 1)"));
+  CHECK_THAT(
+      text,
+      Catch::Contains(
+          R"(ablauf_http_request_duration_seconds_count{method="GET",route="/api/v1/instances/{id}"} 2)"));
+  CHECK_THAT(
+      text,
+      Catch::Contains(
+          R"(ablauf_http_request_duration_seconds_bucket{method="GET",route="/api/v1/instances/{id}",le="+Inf"} 2)"));
+  CHECK_THAT(text, Catch::Contains(R"(ablauf_instances{workflow="approval",status="waiting"} 1)"));
+  CHECK_THAT(text, Catch::Contains("ablauf_http_connections_open 1\n"));
+  CHECK_THAT(text, Catch::Contains("ablauf_outbox_unsent 0\n"));
+  CHECK_THAT(text, Catch::Contains("# TYPE ablauf_claims_total counter\n"));
+}
+
 TEST_CASE("a stopped server lets its request answer and takes no more", "[http]") {
   Fixture f;
   std::atomic<bool> entered = false;

@@ -42,6 +42,9 @@ struct Request {
   std::map<std::string, std::string, std::less<>> query;  ///< decoded, the last of a repeated name
   /// The `{name}` segments of the route's pattern, decoded ("id" → "i-1").
   std::map<std::string, std::string, std::less<>> parameters;
+  /// The pattern of the route that answers it, as given to Server::route()
+  /// ("/api/v1/instances/{id}"); empty when none does (404, 405).
+  std::string route;
   std::vector<std::pair<std::string, std::string>> headers;  ///< in order, names as sent
   std::string body;  ///< as sent, within ServerOptions::max_body_bytes
   /// The client's `X-Request-Id` when it is 1 to 128 ASCII letters, digits, dots, underscores
@@ -78,13 +81,14 @@ using Handler = std::function<Response(const Request&)>;
 
 /// One answer the server wrote, for the access log (ServerOptions::access_log).
 struct AccessRecord {
-  Time time{};                          ///< when the request had arrived whole (system clock)
-  std::string request_id;               ///< Request::request_id; made by the server if unread
-  std::string remote;                   ///< the client's address
-  std::string method;                   ///< "" for a request that could not be read
-  std::string path;                     ///< without the query, which may hold personal data
-  unsigned status = 0;                  ///< the answer's status code
-  std::size_t bytes = 0;                ///< the answer's body
+  Time time{};                           ///< when the request had arrived whole (system clock)
+  std::string request_id;                ///< Request::request_id; made by the server if unread
+  std::string remote;                    ///< the client's address
+  std::string method;                    ///< "" for a request that could not be read
+  std::string path;                      ///< without the query, which may hold personal data
+  std::string route;                     ///< Request::route
+  unsigned status = 0;                   ///< the answer's status code
+  std::size_t bytes = 0;                 ///< the answer's body
   std::chrono::microseconds duration{};  ///< from the request read to the answer written
 };
 
@@ -118,7 +122,8 @@ struct ServerOptions {
 
 /// The HTTP server. Its own routes, described in docs/http.md and docs/openapi.json:
 /// - `GET /healthz`: 200 while the process serves; `GET /readyz`: 200 once ready() was called
-///   and while the store answers, else 503; `GET /api/v1/openapi.json`: the OpenAPI document.
+///   and while the store answers, else 503; `GET /metrics`: Prometheus figures; `GET
+///   /api/v1/openapi.json`: the OpenAPI document.
 /// - Definitions: `GET /api/v1/definitions` (every deployed version), `GET
 ///   /api/v1/definitions/{id}` (the newest or `?version=`, as written), `GET
 ///   /api/v1/definitions/{id}/graph?format=dot|mermaid`.

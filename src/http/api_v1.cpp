@@ -23,6 +23,18 @@ void add_health_routes(Router& router, const Api& api) {
                                "the store does not answer: " + probe.error().message);
     return Response::json(200, json::object{{"status", "ready"}});
   });
+  router.add("GET", "/metrics", [api](const Request&) {
+    auto engine = engine_metrics(api.engine);
+    if (!engine) return Response::problem(engine.error());
+    const std::string connections =
+        "# HELP ablauf_http_connections_open Connections open now.\n"
+        "# TYPE ablauf_http_connections_open gauge\n"
+        "ablauf_http_connections_open " +
+        std::to_string(api.connections.load()) + "\n";
+    return Response{.status = 200,
+                    .content_type = "text/plain; version=0.0.4; charset=utf-8",
+                    .body = api.metrics.text() + connections + *engine};
+  });
   router.add("GET", "/api/v1/openapi.json", [](const Request&) {
     return Response{
         .status = 200, .content_type = "application/json", .body = std::string(openapi_document())};

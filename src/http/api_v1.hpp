@@ -5,6 +5,7 @@
 #include <ablauf/engine.hpp>
 #include <ablauf/http_server.hpp>
 
+#include "http/metrics.hpp"
 #include "http/router.hpp"
 
 #include <atomic>
@@ -25,6 +26,8 @@ struct Api {
   Engine& engine;
   const ServerOptions& options;
   const std::atomic<bool>& ready;  // Server::ready() was called
+  const HttpMetrics& metrics;
+  const std::atomic<std::size_t>& connections;  // open now
 };
 
 // docs/openapi.json, the API's OpenAPI 3.1 document (openapi.cpp.in).
@@ -33,7 +36,7 @@ std::string_view openapi_document();
 // Every route below.
 void add_api_v1(Router& router, const Api& api);
 
-// `/healthz`, `/readyz`, `/api/v1/openapi.json`.
+// `/healthz`, `/readyz`, `/metrics`, `/api/v1/openapi.json`.
 void add_health_routes(Router& router, const Api& api);
 // `/api/v1/definitions…`: what is deployed.
 void add_definition_routes(Router& router, const Api& api);

@@ -78,7 +78,8 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   if (same != routes_.end())
     same->handler = std::move(handler);
   else
-    routes_.push_back({std::move(method), std::move(segments), std::move(handler)});
+    routes_.push_back(
+        {std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
 }
 
 Response Router::dispatch(Request& request, std::string_view target) const {
@@ -124,6 +125,7 @@ Response Router::dispatch(Request& request, std::string_view target) const {
       continue;
     }
     request.parameters = std::move(parameters);
+    request.route = route.pattern;
     return route.handler(request);
   }
   if (allowed.empty()) return Response::problem(404, "Not found", "no resource at " + request.path);

@@ -21,14 +21,15 @@ class Router {
  public:
   // A later route for the same method and pattern replaces the earlier one.
   void add(std::string method, std::string pattern, Handler handler);
-  // Fills the request's parameters and query and calls the handler of the route that matches;
-  // 404 for a path no route has, 405 (with Allow) for a method its routes do not take, 400 for
-  // a path or query whose escapes are broken.
+  // Fills the request's parameters, query and route and calls the handler of the route that
+  // matches; 404 for a path no route has, 405 (with Allow) for a method its routes do not take,
+  // 400 for a path or query whose escapes are broken.
   Response dispatch(Request& request, std::string_view target) const;
 
  private:
   struct Route {
     std::string method;
+    std::string pattern;                // as given, for Request::route
     std::vector<std::string> segments;  // "{name}" for a parameter
     Handler handler;
   };

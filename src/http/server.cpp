@@ -4,6 +4,7 @@
 
 #include "http/access_log.hpp"
 #include "http/api_v1.hpp"
+#include "http/metrics.hpp"
 #include "http/router.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -32,6 +33,7 @@ struct Shared {
   std::atomic<std::size_t> in_flight{0};  // requests read and not yet answered
   std::atomic<bool> stopping{false};
   RequestIds request_ids;
+  HttpMetrics metrics;
 };
 
 }  // namespace detail
@@ -113,6 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
       response = Response::problem(500, "Internal error", "the server failed to answer");
     }
     arrival.record.path = request.path;
+    arrival.record.route = request.route;
     answer(std::move(response), message.keep_alive(), message.version(), std::move(arrival), true);
   }
 
@@ -165,10 +168,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void log(Arrival& arrival) const {
-    if (!server_.options.access_log) return;
-    arrival.record.duration = std::chrono::duration_cast<std::chrono::microseconds>(
+    auto& record = arrival.record;
+    record.duration = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - arrival.read);
-    server_.options.access_log(arrival.record);
+    server_.metrics.record(record.method, record.route, record.status, record.duration);
+    if (server_.options.access_log) server_.options.access_log(record);
   }
 
   void close() {
@@ -199,7 +203,9 @@ void Server::Impl::accept() {
 
 Server::Server(Engine& engine, ServerOptions options)
     : impl_(std::make_unique<Impl>(engine, std::move(options))) {
-  detail::add_api_v1(impl_->shared.router, {engine, impl_->shared.options, impl_->ready});
+  auto& shared = impl_->shared;
+  detail::add_api_v1(shared.router,
+                     {engine, shared.options, impl_->ready, shared.metrics, shared.connections});
 }
 
 Server::~Server() {

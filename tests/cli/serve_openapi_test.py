@@ -159,6 +159,9 @@ def exercise(api):
         if api.call("GET", "/readyz")[0] == 200:
             break
         time.sleep(0.05)
+    status, metrics = api.call("GET", "/metrics", expect=200)
+    if "ablauf_http_requests_total" not in metrics:
+        failures.append("/metrics does not count requests")
     status, served = api.call("GET", "/api/v1/openapi.json", expect=200)
     if served != document:
         failures.append("the served OpenAPI document is not docs/openapi.json")

@@ -68,8 +68,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ablauf::http::ServerOptions options;
   options.max_page_size = 3;
   const std::atomic<bool> ready{true};
+  const ablauf::http::detail::HttpMetrics metrics;
+  const std::atomic<std::size_t> connections{1};
   ablauf::http::detail::Router router;
-  ablauf::http::detail::add_api_v1(router, {engine, options, ready});
+  ablauf::http::detail::add_api_v1(router, {engine, options, ready, metrics, connections});
 
   ablauf::http::Request request;
   request.method = std::string(line.substr(0, space));
