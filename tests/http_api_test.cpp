@@ -399,3 +399,66 @@ TEST_CASE("a call repeated with its Idempotency-Key is answered again, not made 
     CHECK(f.engine.instance_ids()->size() == 2);
   }
 }
+
+TEST_CASE("a checklist step's form model has its items, rules, visibility and answers",
+          "[http][api][forms]") {
+  Fixture f;
+  auto visit =
+      load_definition(R"({"id": "visit", "version": 1, "kind": "workflow", "title": "Visit",
+    "default_language": "de",
+    "steps": [
+      {"id": "call", "type": "fill_checklist", "title": {"de": "Anruf", "en": "Call"},
+       "sections": [{"id": "talk", "title": {"de": "Gespräch", "en": "Talk"}, "items": [
+         {"id": "reached", "kind": "choice", "label": {"de": "Erreicht?", "en": "Reached?"},
+          "options": [{"value": "yes", "label": {"de": "Ja", "en": "Yes"}},
+                      {"value": "no", "label": {"de": "Nein", "en": "No"}}]},
+         {"id": "amount", "kind": "number", "label": "Betrag", "min": 0, "max": 5000,
+          "unit": "EUR", "required": false},
+         {"id": "why", "kind": "text", "label": "Warum nicht?",
+          "visible_if": "steps.call.answers.reached == 'no'"}]}],
+       "next": "done"},
+      {"id": "done", "type": "end"}]})",
+                      "visit.json");
+  REQUIRE(visit);
+  auto compiled = Workflow::compile(std::move(*visit));
+  REQUIRE(compiled);
+  REQUIRE(f.engine.deploy(std::move(*compiled)));
+  auto started = f.engine.start("visit", json::object());
+  REQUIRE(started);
+  const std::string path = "/api/v1/instances/" + *started + "/steps/call/form";
+
+  auto blank = json_of(f.client->request(wire::verb::get, path), 200);
+  CHECK(blank.at("title") == "Anruf");
+  CHECK(blank.at("waiting") == true);
+  CHECK(blank.at("submit").as_string() == path);
+  const auto& items = blank.at("sections").as_array()[0].at("items").as_array();
+  REQUIRE(items.size() == 3);
+  CHECK(items[0].at("kind") == "choice");
+  CHECK(items[0].at("options").as_array()[1].at("label") == "Nein");
+  CHECK(items[1].at("unit") == "EUR");
+  CHECK(items[1].at("max").to_number<double>() == 5000);
+  CHECK(items[1].at("required") == false);
+  CHECK(items[2].at("visible_if").at("rule") == "steps.call.answers.reached == 'no'");
+  CHECK(items[2].at("visible") == false);
+  CHECK_FALSE(items[0].as_object().contains("answer"));
+
+  // Answered "no": the reason shows, and the answer is there; the step still waits for it.
+  REQUIRE(f.engine.answer(*started, "call", "reached", "no", "erika"));
+  auto answered = json_of(f.client->request(wire::verb::get, path + "?lang=en"), 200);
+  CHECK(answered.at("title") == "Call");
+  const auto& now = answered.at("sections").as_array()[0].at("items").as_array();
+  CHECK(now[0].at("answer") == "no");
+  CHECK(now[0].at("label") == "Reached?");
+  CHECK(now[2].at("visible") == true);
+  CHECK(answered.at("waiting") == true);
+
+  REQUIRE(f.engine.answer(*started, "call", "why", "verreist", "erika"));
+  auto done = json_of(f.client->request(wire::verb::get, path), 200);
+  CHECK(done.at("waiting") == false);
+  CHECK_FALSE(done.contains("submit"));
+  CHECK(f.client->request(wire::verb::get, "/api/v1/instances/" + *started + "/steps/done/form")
+            .result_int() == 404);
+  CHECK(
+      f.client->request(wire::verb::get, "/api/v1/instances/i-nope/steps/call/form").result_int() ==
+      404);
+}

@@ -131,8 +131,8 @@ struct ServerOptions {
 ///   already has returns that one, 200 instead of 201), `GET /api/v1/instances` (filtered,
 ///   paged by cursor), `GET /api/v1/instances/{id}` (its state), `…/{id}/history`,
 ///   `…/{id}/timeline`, `POST …/{id}/cancel`.
-/// - Work: `POST /api/v1/instances/{id}/steps/{step}/form` (answers and sign-offs, recorded whole
-///   or refused whole), `GET /api/v1/tasks` (open tasks, by assignee), `POST
+/// - Work: `GET /api/v1/instances/{id}/steps/{step}/form` (a checklist step's form model), `POST`
+///   to it (answers and sign-offs, recorded whole or refused whole), `GET /api/v1/tasks` (open tasks, by assignee), `POST
 ///   /api/v1/instances/{id}/tasks/{task}/complete`, `POST /api/v1/signals/{name}`.
 class Server {
  public:

@@ -45,6 +45,7 @@ void add_api_v1(Router& router, const Api& api) {
   add_health_routes(router, api);
   add_definition_routes(router, api);
   add_instance_routes(router, api);
+  add_form_model_route(router, api);
   add_work_routes(router, api);
 }
 

@@ -206,6 +206,10 @@ def exercise(api):
     api.call("GET", "/api/v1/instances/i-nope/graph", expect=404)
 
     form = f"/api/v1/instances/{one}/steps/check/form"
+    _, model = api.call("GET", form + "?lang=en", expect=200)
+    if model.get("submit") != form:
+        failures.append("the form model of a waiting step does not link where to submit it")
+    api.call("GET", f"/api/v1/instances/{one}/steps/review/form", expect=404)
     api.call("POST", form, {"answers": {"ok": "yes", "extra": 1}}, expect=422)
     api.call("POST", form, "[", expect=400)
     api.call("POST", f"/api/v1/instances/i-nope/steps/check/form", {"answers": {"ok": True}},

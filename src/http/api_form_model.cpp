@@ -1,0 +1,135 @@
+// `GET /api/v1/instances/{id}/steps/{step}/form`: a checklist step's form as a client renders
+// it, from the same definition as the printed form: its sections and items with their kinds,
+// rules and visibility now, and the answers given so far.
+#include "http/api_v1.hpp"
+#include "http/request_body.hpp"
+#include "http/router.hpp"
+
+#include <ablauf/expression.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+namespace ablauf::http::detail {
+namespace json = boost::json;
+namespace {
+
+// Adds `name` with the text in `language` when the text is not empty.
+void add_text(json::object& out, std::string_view name, const LocalizedText& text,
+              std::string_view language, std::string_view fallback) {
+  if (!text.empty()) out[name] = text.get(language, fallback);
+}
+
+// An item as the client renders it. `visible` is its visible_if evaluated over the instance's
+// data now; an item whose rule cannot be evaluated is shown, with the reason.
+json::object item_model(const ItemDefinition& item, const json::value& data,
+                        const json::object* answers, std::string_view language,
+                        std::string_view fallback) {
+  json::object out{{"id", item.id}, {"kind", to_string(item.kind)}, {"required", item.required}};
+  add_text(out, "label", item.label, language, fallback);
+  add_text(out, "description", item.description, language, fallback);
+  if (!item.options.empty()) {
+    json::array options;
+    for (const auto& option : item.options) {
+      json::object entry{{"value", option.value}};
+      entry["label"] = option.label.empty() ? std::string_view(option.value)
+                                            : option.label.get(language, fallback);
+      options.push_back(std::move(entry));
+    }
+    out["options"] = std::move(options);
+  }
+  if (item.min) out["min"] = *item.min;
+  if (item.max) out["max"] = *item.max;
+  add_text(out, "unit", item.unit, language, fallback);
+  if (!item.pattern.empty()) out["pattern"] = item.pattern;
+  bool visible = true;
+  if (item.visible_if) {
+    const auto& rule = *item.visible_if;
+    // The rule as written, for a client that applies it live as the person answers.
+    json::object shown{{"syntax", rule.syntax() == ExpressionSyntax::text ? "text" : "jsonlogic"}};
+    boost::system::error_code not_json;
+    auto logic = rule.syntax() == ExpressionSyntax::jsonlogic ? json::parse(rule.text(), not_json)
+                                                              : json::value();
+    if (rule.syntax() == ExpressionSyntax::jsonlogic && !not_json)
+      shown["rule"] = std::move(logic);
+    else
+      shown["rule"] = rule.text();
+    out["visible_if"] = std::move(shown);
+    EvaluationOptions options;
+    options.now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    if (auto evaluated = evaluate_condition(rule, data, options); evaluated)
+      visible = *evaluated;
+    else
+      out["visible_error"] = evaluated.error().message;
+  }
+  out["visible"] = visible;
+  if (const auto* answer = answers ? answers->if_contains(item.id) : nullptr)
+    out["answer"] = *answer;
+  return out;
+}
+
+Response form_model(Engine& engine, const Request& request) {
+  const auto& id = request.parameters.at("id");
+  const auto& step_id = request.parameters.at("step");
+  auto state = engine.get(id);
+  if (!state) return Response::problem(state.error());
+  auto workflow = engine.workflow(state->workflow_id, state->version);
+  if (!workflow) return Response::problem(workflow.error());
+  const StepDefinition* step = workflow->find_step(step_id);
+  if (!step || !step->checklist)
+    return Response::problem(
+        404, "Not found",
+        "workflow '" + state->workflow_id + "' has no checklist step '" + step_id + "'");
+  const auto& definition = workflow->definition();
+  const auto given = request.query.find("lang");
+  const std::string language =
+      given != request.query.end() ? given->second : definition.default_language;
+  const std::string_view fallback = definition.default_language;
+
+  const json::object* answers = nullptr;
+  if (const auto* steps = state->data.as_object().if_contains("steps"))
+    if (const auto* entry = steps->as_object().if_contains(step_id))
+      if (const auto* recorded = entry->as_object().if_contains("answers"))
+        answers = recorded->if_object();
+  const bool waiting = std::any_of(state->tokens.begin(), state->tokens.end(), [&](const Token& t) {
+    return t.step == step_id && t.state == Token::State::waiting &&
+           t.waiting_for == WaitingFor::checklist;
+  });
+
+  json::array sections;
+  for (const auto& section : step->checklist->sections) {
+    json::object entry{{"id", section.id}};
+    add_text(entry, "title", section.title, language, fallback);
+    add_text(entry, "description", section.description, language, fallback);
+    json::array items;
+    for (const auto& item : section.items)
+      items.push_back(item_model(item, state->data, answers, language, fallback));
+    entry["items"] = std::move(items);
+    sections.push_back(std::move(entry));
+  }
+  json::object model{{"instance", id},
+                     {"workflow", state->workflow_id},
+                     {"version", state->version},
+                     {"step", step_id},
+                     {"waiting", waiting}};
+  add_text(model, "title", step->title, language, fallback);
+  add_text(model, "description", step->description, language, fallback);
+  if (!language.empty()) model["language"] = language;
+  model["sections"] = std::move(sections);
+  if (waiting)
+    model["submit"] =
+        "/api/v1/instances/" + path_segment(id) + "/steps/" + path_segment(step_id) + "/form";
+  return Response::json(200, model);
+}
+
+}  // namespace
+
+void add_form_model_route(Router& router, const Api& api) {
+  Engine& engine = api.engine;
+  router.add("GET", "/api/v1/instances/{id}/steps/{step}/form",
+             [&engine](const Request& request) { return form_model(engine, request); });
+}
+
+}  // namespace ablauf::http::detail
