@@ -51,13 +51,22 @@ if [ -z "$port" ] || grep -q "not-to-be-shown" serve.out; then
   exit 1
 fi
 input=$(python3 -c "import json; a = json.load(open('$source_dir/workflows/answers/invoicing_and_payments.json')); print(json.dumps({'workflow': 'invoicing_and_payments', 'business_key': 'PG-1', 'input': a['input']}))")
+# Stored first, then advanced under a claim, by this request or by serve's worker if it took it
+# first: the answer may say running; the instance soon waits for its checklist.
 started=$(python3 - "$port" "$input" <<'PY'
-import http.client, json, sys
-connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
-connection.request("POST", "/api/v1/instances", sys.argv[2], {"Content-Type": "application/json"})
-response = connection.getresponse()
-body = json.loads(response.read())
-print(response.status, body.get("status"))
+import http.client, json, sys, time
+def call(method, path, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+    connection.request(method, path, body, {"Content-Type": "application/json"} if body else {})
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())
+status, body = call("POST", "/api/v1/instances", sys.argv[2])
+for _ in range(100):
+    if body.get("status") != "running":
+        break
+    time.sleep(0.05)
+    _, body = call("GET", "/api/v1/instances/" + body["id"])
+print(status, body.get("status"))
 PY
 )
 kill -TERM "$serve"
