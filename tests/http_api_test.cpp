@@ -462,3 +462,80 @@ TEST_CASE("a checklist step's form model has its items, rules, visibility and an
       f.client->request(wire::verb::get, "/api/v1/instances/i-nope/steps/call/form").result_int() ==
       404);
 }
+
+namespace {
+
+// What a store's DefinitionArchive does, in memory.
+struct Archive final : DefinitionArchive {
+  tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override {
+    for (const auto& kept : definitions_)
+      if (kept.workflow == definition.workflow && kept.version == definition.version) return {};
+    definitions_.push_back(definition);
+    return {};
+  }
+  tl::expected<std::vector<StoredDefinition>, Error> definitions() const override {
+    return definitions_;
+  }
+  std::vector<StoredDefinition> definitions_;
+};
+
+}  // namespace
+
+TEST_CASE("a definition is deployed over the API, or refused with every finding located",
+          "[http][api][definitions]") {
+  Engine engine;
+  Archive archive;
+  http::Server server(engine, {.port = 0, .archive = &archive});
+  REQUIRE(server.start());
+  Client client(server.port());
+
+  const std::string broken = R"({"id": "notice", "version": 1, "kind": "workflow", "title": "N",
+  "steps": [
+    {"id": "mail", "type": "send_emial", "next": "done"},
+    {"id": "done", "type": "end", "nxt": "mail"}]})";
+  auto refused = client.request(wire::verb::post, "/api/v1/definitions?file=notice.json", broken);
+  CHECK(refused.result_int() == 422);
+  const auto problem = problem_of(refused);
+  CHECK(problem.at("title") == "The definition has errors");
+  const auto& findings = problem.at("findings").as_array();
+  REQUIRE(findings.size() >= 2);
+  CHECK(findings[0].at("severity") == "error");
+  CHECK(findings[0].at("code") == "unknown_step_type");
+  CHECK(findings[0].at("pointer") == "/steps/0/type");
+  CHECK(findings[0].at("line") == 3);
+  CHECK_THAT(std::string(findings[0].at("message").as_string()), Catch::Contains("send_email"));
+  CHECK(engine.workflows().empty());
+  CHECK(archive.definitions_.empty());
+
+  const std::string notice = R"({"id": "notice", "version": 1, "kind": "workflow", "title": "N",
+  "steps": [{"id": "done", "type": "end"}]})";
+  auto deployed = client.request(wire::verb::post, "/api/v1/definitions", notice);
+  const auto summary = json_of(deployed, 201);
+  CHECK(summary.at("id") == "notice");
+  CHECK(summary.at("warnings").as_array().empty());
+  CHECK(deployed[wire::field::location] == "/api/v1/definitions/notice?version=1");
+  REQUIRE(archive.definitions_.size() == 1);
+  CHECK(archive.definitions_[0].source == notice);  // the text as sent, for the next start
+  CHECK(engine.workflow("notice"));
+
+  // Sent again: nothing changes. Another text under the same version: refused.
+  CHECK(json_of(client.request(wire::verb::post, "/api/v1/definitions", notice), 200).at("id") ==
+        "notice");
+  auto changed = notice;
+  changed.replace(changed.find("\"N\""), 3, "\"M\"");
+  auto conflict = client.request(wire::verb::post, "/api/v1/definitions", changed);
+  CHECK(conflict.result_int() == 409);
+  CHECK_THAT(std::string(problem_of(conflict).at("detail").as_string()),
+             Catch::Contains("new version"));
+  CHECK(archive.definitions_.size() == 1);
+  CHECK(client.request(wire::verb::post, "/api/v1/definitions", "not json").result_int() == 422);
+}
+
+TEST_CASE("a server that keeps no definitions deploys none", "[http][api][definitions]") {
+  Fixture f;
+  auto refused = f.client->request(wire::verb::post, "/api/v1/definitions",
+                                   R"({"id": "x", "version": 1, "kind": "workflow", "title": "X",
+                                       "steps": [{"id": "done", "type": "end"}]})");
+  CHECK(refused.result_int() == 501);
+  CHECK_FALSE(f.engine.workflow("x"));
+}

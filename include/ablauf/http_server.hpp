@@ -115,6 +115,14 @@ struct ServerOptions {
   /// Most entries one page of a list holds (instances, tasks), 1 to 10,000; a client asks for
   /// fewer with `?limit=`, and a larger limit is refused with 400.
   std::size_t max_page_size = 500;
+  /// How `POST /api/v1/definitions` loads a definition: the loader's limits and the host's step
+  /// types (LoadOptions::step_types), as for the definitions the host loads itself.
+  LoadOptions load_options;
+  /// Where a definition deployed over the API is kept (the store's definition_archive()), so
+  /// that it is deployed again when the server restarts; not owned. Null: the route answers
+  /// 501, since a definition kept nowhere would leave its instances without one after a
+  /// restart.
+  DefinitionArchive* archive = nullptr;
 
   /// Why these options cannot be used, naming the field; "" when every value lies in range.
   std::string check() const;
@@ -124,7 +132,8 @@ struct ServerOptions {
 /// - `GET /healthz`: 200 while the process serves; `GET /readyz`: 200 once ready() was called
 ///   and while the store answers, else 503; `GET /metrics`: Prometheus figures; `GET
 ///   /api/v1/openapi.json`: the OpenAPI document.
-/// - Definitions: `GET /api/v1/definitions` (every deployed version), `GET
+/// - Definitions: `GET /api/v1/definitions` (every deployed version), `POST` to it (deploys a
+///   new version, kept in ServerOptions::archive; the loader's findings as a 422), `GET
 ///   /api/v1/definitions/{id}` (the newest or `?version=`, as written), `GET
 ///   /api/v1/definitions/{id}/graph?format=dot|mermaid`.
 /// - Instances: `POST /api/v1/instances` (start; a business key an instance of the workflow
@@ -132,8 +141,9 @@ struct ServerOptions {
 ///   paged by cursor), `GET /api/v1/instances/{id}` (its state), `…/{id}/history`,
 ///   `…/{id}/timeline`, `POST …/{id}/cancel`.
 /// - Work: `GET /api/v1/instances/{id}/steps/{step}/form` (a checklist step's form model), `POST`
-///   to it (answers and sign-offs, recorded whole or refused whole), `GET /api/v1/tasks` (open tasks, by assignee), `POST
-///   /api/v1/instances/{id}/tasks/{task}/complete`, `POST /api/v1/signals/{name}`.
+///   to it (answers and sign-offs, recorded whole or refused whole), `GET /api/v1/tasks` (open
+///   tasks, by assignee), `POST /api/v1/instances/{id}/tasks/{task}/complete`, `POST
+///   /api/v1/signals/{name}`.
 class Server {
  public:
   /// The engine must outlive the server.

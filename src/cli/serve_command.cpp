@@ -152,6 +152,7 @@ int serve(const ServeFlags& flags) {
   options.threads = flags.threads;
   options.max_connections = flags.max_connections;
   options.max_body_bytes = flags.max_body_bytes;
+  options.load_options = flags.limits.options;  // its step types outlive the server
   if (const auto refused = options.check(); !refused.empty()) {
     std::cerr << "error: " << refused << '\n';
     return exit_usage;
@@ -196,6 +197,7 @@ int serve(const ServeFlags& flags) {
   if (const int kept = deploy_and_keep(engine, *store, *given, *deployed); kept != exit_ok)
     return kept;
 
+  options.archive = store->definition_archive();
   http::Server server(engine, options);
   if (auto started = server.start(); !started) {
     std::cerr << "error: " << started.error().message << '\n';

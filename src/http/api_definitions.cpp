@@ -1,6 +1,7 @@
 // `/api/v1/definitions…`: the deployed workflows, their text and their graphs.
 #include "http/api_v1.hpp"
 #include "http/request_body.hpp"
+#include "http/router.hpp"
 
 #include <ablauf/workflow.hpp>
 
@@ -32,6 +33,76 @@ tl::expected<Workflow, Response> requested_workflow(Engine& engine, const Reques
   auto workflow = engine.workflow(request.parameters.at("id"), *version);
   if (!workflow) return tl::make_unexpected(Response::problem(workflow.error()));
   return std::move(*workflow);
+}
+
+// The loader's findings, each located: what an editor or a form shows next to the text.
+json::array findings_of(const Diagnostics& diagnostics) {
+  json::array findings;
+  for (const auto& finding : diagnostics) {
+    json::object entry{{"severity", to_string(finding.severity)},
+                       {"code", to_string(finding.code)},
+                       {"message", finding.message},
+                       {"pointer", finding.pointer}};
+    if (finding.location.known()) {
+      entry["line"] = finding.location.line;
+      entry["column"] = finding.location.column;
+    }
+    findings.push_back(std::move(entry));
+  }
+  return findings;
+}
+
+Response refused_definition(const Diagnostics& diagnostics) {
+  std::string detail = std::to_string(diagnostics.error_count()) +
+                       " error(s) in the definition; nothing was deployed";
+  if (diagnostics.omitted() > 0)
+    detail +=
+        " (" + std::to_string(diagnostics.omitted()) + " finding(s) past max_errors not listed)";
+  return Response::problem(422, "The definition has errors", detail,
+                           {{"findings", findings_of(diagnostics)}});
+}
+
+// Deploys the definition the body holds, and keeps its text so that a restarted server
+// deploys it again. The same text again changes nothing (200); another text under a deployed
+// version is 409.
+Response deploy_definition(const Api& api, const Request& request) {
+  if (!api.options.archive)
+    return Response::problem(501, "Not implemented",
+                             "this server keeps no definitions, so it deploys none over the API");
+  const auto file = request.query.find("file");
+  const std::string name = file != request.query.end() ? file->second : "definition.json";
+  const auto& load = api.options.load_options;
+  auto loaded = load_definition(request.body, name, load);
+  if (!loaded) return refused_definition(loaded.error());
+  auto compiled = Workflow::compile(std::move(*loaded), load.step_types, load.max_errors);
+  if (!compiled) return refused_definition(compiled.error());
+  const auto& definition = compiled->definition();
+  unsigned status = 201;
+  if (auto deployed = api.engine.workflow(definition.id, definition.version); deployed) {
+    const auto& source = deployed->definition().source;
+    if (!source || source->text() != request.body)
+      return Response::problem(409, "Version deployed",
+                               "version " + std::to_string(definition.version) + " of '" +
+                                   definition.id +
+                                   "' is deployed with another text; deploy the change as a "
+                                   "new version");
+    status = 200;  // sent again: kept below if the first time could not keep it
+  } else if (auto ok = api.engine.deploy(*compiled); !ok) {
+    return Response::problem(ok.error());
+  }
+  if (auto kept =
+          api.options.archive->keep_definition({definition.id, definition.version, request.body});
+      !kept)
+    return Response::problem(503, "Deployed, not kept",
+                             "the definition is deployed, but the store could not keep it (" +
+                                 kept.error().message +
+                                 "); send it again before starting instances of it");
+  auto body = summary(*compiled);
+  body["warnings"] = findings_of(compiled->warnings());
+  auto response = Response::json(status, body);
+  response.headers.emplace_back("Location", "/api/v1/definitions/" + path_segment(definition.id) +
+                                                "?version=" + std::to_string(definition.version));
+  return response;
 }
 
 }  // namespace
@@ -66,6 +137,8 @@ void add_definition_routes(Router& router, const Api& api) {
     for (const auto& workflow : engine.workflows()) definitions.push_back(summary(workflow));
     return Response::json(200, json::object{{"definitions", std::move(definitions)}});
   });
+  router.add("POST", "/api/v1/definitions",
+             [api](const Request& request) { return deploy_definition(api, request); });
   router.add("GET", "/api/v1/definitions/{id}", [&engine](const Request& request) {
     auto workflow = requested_workflow(engine, request);
     if (!workflow) return std::move(workflow.error());

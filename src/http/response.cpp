@@ -78,6 +78,8 @@ std::string ServerOptions::check() const {
   if (!within(max_page_size, std::size_t{1}, std::size_t{10'000}))
     return "ServerOptions::max_page_size must be between 1 and 10,000, not " +
            std::to_string(max_page_size);
+  if (auto problem = check_load_options(load_options); !problem.empty())
+    return "ServerOptions::load_options: " + problem;
   return {};
 }
 

@@ -107,6 +107,10 @@ for _ in $(seq 100); do
 done
 check "the server fires a due timer by itself" test "$(json "b['status']")" = completed
 
+# A definition deployed over the API is kept in the store.
+http POST "/api/v1/definitions?file=notice.json" '{"id": "notice", "version": 1, "kind": "workflow", "title": "Notice", "steps": [{"id": "done", "type": "end"}]}'
+check "a definition is deployed over the API" test "$code" = 201
+
 # A second server cannot take the port of the first.
 run serve --listen "127.0.0.1:$port" --store other.db
 check "a port in use: exit 2" test "$status" -eq 2
@@ -122,7 +126,8 @@ http GET "/api/v1/instances/$invoice"
 check "the instance is still there" test "$code" = 200
 check "still waiting for its task" test "$(json "b['status']")" = waiting
 http GET /api/v1/definitions
-check "its definitions too" test "$(json "len(b['definitions'])")" = 2
+check "its definitions too, also the one deployed over the API" \
+  test "$(json "len(b['definitions'])")" = 3
 
 # The follow-up task completed under a key; then the server is killed before the client hears.
 http GET "/api/v1/tasks?assignee=accounts_receivable"

@@ -167,6 +167,16 @@ def exercise(api):
         failures.append("the served OpenAPI document is not docs/openapi.json")
 
     api.call("GET", "/api/v1/definitions", expect=200)
+    notice = {"id": "notice", "version": 1, "kind": "workflow", "title": "Notice",
+              "steps": [{"id": "done", "type": "end"}]}
+    api.call("POST", "/api/v1/definitions?file=notice.json", json.dumps(notice), expect=201)
+    api.call("POST", "/api/v1/definitions", json.dumps(notice), expect=200)
+    api.call("POST", "/api/v1/definitions", json.dumps(dict(notice, title="Changed")), expect=409)
+    _, refused = api.call("POST", "/api/v1/definitions",
+                          json.dumps(dict(notice, version=2, steps=[{"id": "x", "type": "nope"}])),
+                          expect=422)
+    if not refused.get("findings") or "line" not in refused["findings"][0]:
+        failures.append("a refused definition's findings are not located")
     api.call("GET", "/api/v1/definitions/dunning", expect=200)
     api.call("GET", "/api/v1/definitions/dunning?version=x", expect=400)
     api.call("GET", "/api/v1/definitions/nope", expect=404)
