@@ -2,6 +2,7 @@
 // documents (docs/http.md), against an engine in memory.
 #include <ablauf/engine.hpp>
 #include <ablauf/http_server.hpp>
+#include <ablauf/sqlite_store.hpp>
 #include <ablauf/workflow.hpp>
 
 #include "http_client.hpp"
@@ -463,31 +464,15 @@ TEST_CASE("a checklist step's form model has its items, rules, visibility and an
       404);
 }
 
-namespace {
-
-// What a store's DefinitionArchive does, in memory.
-struct Archive final : DefinitionArchive {
-  tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override {
-    for (const auto& kept : definitions_)
-      if (kept.workflow == definition.workflow && kept.version == definition.version) return {};
-    definitions_.push_back(definition);
-    return {};
-  }
-  tl::expected<std::vector<StoredDefinition>, Error> definitions() const override {
-    return definitions_;
-  }
-  std::vector<StoredDefinition> definitions_;
-};
-
-}  // namespace
-
 TEST_CASE("a definition is deployed over the API, or refused with every finding located",
           "[http][api][definitions]") {
-  Engine engine;
-  Archive archive;
-  http::Server server(engine, {.port = 0, .archive = &archive});
+  auto store = SqliteStore::open(":memory:");
+  REQUIRE(store);
+  Engine engine({.store = store->get()});
+  http::Server server(engine, {.port = 0, .store = store->get()});
   REQUIRE(server.start());
   Client client(server.port());
+  const auto kept = [&] { return *(*store)->definitions(); };
 
   const std::string broken = R"({"id": "notice", "version": 1, "kind": "workflow", "title": "N",
   "steps": [
@@ -505,7 +490,7 @@ TEST_CASE("a definition is deployed over the API, or refused with every finding 
   CHECK(findings[0].at("line") == 3);
   CHECK_THAT(std::string(findings[0].at("message").as_string()), Catch::Contains("send_email"));
   CHECK(engine.workflows().empty());
-  CHECK(archive.definitions_.empty());
+  CHECK(kept().empty());
 
   const std::string notice = R"({"id": "notice", "version": 1, "kind": "workflow", "title": "N",
   "steps": [{"id": "done", "type": "end"}]})";
@@ -514,8 +499,8 @@ TEST_CASE("a definition is deployed over the API, or refused with every finding 
   CHECK(summary.at("id") == "notice");
   CHECK(summary.at("warnings").as_array().empty());
   CHECK(deployed[wire::field::location] == "/api/v1/definitions/notice?version=1");
-  REQUIRE(archive.definitions_.size() == 1);
-  CHECK(archive.definitions_[0].source == notice);  // the text as sent, for the next start
+  REQUIRE(kept().size() == 1);
+  CHECK(kept()[0].source == notice);  // the text as sent, for the next start
   CHECK(engine.workflow("notice"));
 
   // Sent again: nothing changes. Another text under the same version: refused.
@@ -527,7 +512,7 @@ TEST_CASE("a definition is deployed over the API, or refused with every finding 
   CHECK(conflict.result_int() == 409);
   CHECK_THAT(std::string(problem_of(conflict).at("detail").as_string()),
              Catch::Contains("new version"));
-  CHECK(archive.definitions_.size() == 1);
+  CHECK(kept().size() == 1);
   CHECK(client.request(wire::verb::post, "/api/v1/definitions", "not json").result_int() == 422);
 }
 
@@ -538,4 +523,32 @@ TEST_CASE("a server that keeps no definitions deploys none", "[http][api][defini
                                        "steps": [{"id": "done", "type": "end"}]})");
   CHECK(refused.result_int() == 501);
   CHECK_FALSE(f.engine.workflow("x"));
+}
+
+TEST_CASE("the key figures of a workflow and a period, as ablauf kpi gives them",
+          "[http][api][kpi]") {
+  auto store = SqliteStore::open(":memory:");
+  REQUIRE(store);
+  Engine engine({.store = store->get()});
+  auto definition = load_definition(dunning, "dunning.json");
+  REQUIRE(definition);
+  REQUIRE(engine.deploy(*Workflow::compile(std::move(*definition))));
+  http::Server server(engine, {.port = 0, .store = store->get()});
+  REQUIRE(server.start());
+  Client client(server.port());
+  for (const char* invoice : {"R-1", "R-2"})
+    REQUIRE(engine.start("dunning", json::object{{"invoice", invoice}}));
+  REQUIRE(engine.cancel(engine.instance_ids()->front(), "jonas"));
+
+  const auto figures = json_of(
+      client.request(wire::verb::get, "/api/v1/kpi?workflow=dunning&since=2000-01-01"), 200);
+  CHECK(figures.at("instances").at("started") == 2);
+  CHECK(figures.at("instances").at("waiting") == 1);
+  CHECK(figures.at("instances").at("cancelled") == 1);
+  auto unknown = client.request(wire::verb::get, "/api/v1/kpi?workflow=dunnig");
+  CHECK(unknown.result_int() == 404);
+  CHECK(client.request(wire::verb::get, "/api/v1/kpi?at=someday").result_int() == 400);
+
+  Fixture without_store;
+  CHECK(without_store.client->request(wire::verb::get, "/api/v1/kpi").result_int() == 501);
 }

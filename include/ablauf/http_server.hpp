@@ -118,11 +118,12 @@ struct ServerOptions {
   /// How `POST /api/v1/definitions` loads a definition: the loader's limits and the host's step
   /// types (LoadOptions::step_types), as for the definitions the host loads itself.
   LoadOptions load_options;
-  /// Where a definition deployed over the API is kept (the store's definition_archive()), so
-  /// that it is deployed again when the server restarts; not owned. Null: the route answers
-  /// 501, since a definition kept nowhere would leave its instances without one after a
-  /// restart.
-  DefinitionArchive* archive = nullptr;
+  /// The engine's store, not owned: `POST /api/v1/definitions` keeps what it deploys in its
+  /// definition_archive(), so that a restarted server deploys it again, and `GET /api/v1/kpi`
+  /// reads the figures from it. Null, or a store that keeps no definitions: those routes
+  /// answer 501 (a definition kept nowhere would leave its instances without one after a
+  /// restart).
+  Store* store = nullptr;
 
   /// Why these options cannot be used, naming the field; "" when every value lies in range.
   std::string check() const;
@@ -133,7 +134,7 @@ struct ServerOptions {
 ///   and while the store answers, else 503; `GET /metrics`: Prometheus figures; `GET
 ///   /api/v1/openapi.json`: the OpenAPI document.
 /// - Definitions: `GET /api/v1/definitions` (every deployed version), `POST` to it (deploys a
-///   new version, kept in ServerOptions::archive; the loader's findings as a 422), `GET
+///   new version, kept in ServerOptions::store; the loader's findings as a 422), `GET
 ///   /api/v1/definitions/{id}` (the newest or `?version=`, as written), `GET
 ///   /api/v1/definitions/{id}/graph?format=dot|mermaid`.
 /// - Instances: `POST /api/v1/instances` (start; a business key an instance of the workflow
@@ -144,6 +145,7 @@ struct ServerOptions {
 ///   to it (answers and sign-offs, recorded whole or refused whole), `GET /api/v1/tasks` (open
 ///   tasks, by assignee), `POST /api/v1/instances/{id}/tasks/{task}/complete`, `POST
 ///   /api/v1/signals/{name}`.
+/// - `GET /api/v1/kpi`: the figures of `ablauf kpi` (compute_kpis()) from ServerOptions::store.
 class Server {
  public:
   /// The engine must outlive the server.

@@ -197,7 +197,7 @@ int serve(const ServeFlags& flags) {
   if (const int kept = deploy_and_keep(engine, *store, *given, *deployed); kept != exit_ok)
     return kept;
 
-  options.archive = store->definition_archive();
+  options.store = store.get();
   http::Server server(engine, options);
   if (auto started = server.start(); !started) {
     std::cerr << "error: " << started.error().message << '\n';

@@ -66,7 +66,9 @@ Response refused_definition(const Diagnostics& diagnostics) {
 // deploys it again. The same text again changes nothing (200); another text under a deployed
 // version is 409.
 Response deploy_definition(const Api& api, const Request& request) {
-  if (!api.options.archive)
+  DefinitionArchive* archive =
+      api.options.store ? api.options.store->definition_archive() : nullptr;
+  if (!archive)
     return Response::problem(501, "Not implemented",
                              "this server keeps no definitions, so it deploys none over the API");
   const auto file = request.query.find("file");
@@ -90,8 +92,7 @@ Response deploy_definition(const Api& api, const Request& request) {
   } else if (auto ok = api.engine.deploy(*compiled); !ok) {
     return Response::problem(ok.error());
   }
-  if (auto kept =
-          api.options.archive->keep_definition({definition.id, definition.version, request.body});
+  if (auto kept = archive->keep_definition({definition.id, definition.version, request.body});
       !kept)
     return Response::problem(503, "Deployed, not kept",
                              "the definition is deployed, but the store could not keep it (" +

@@ -49,20 +49,6 @@ Response start_instance(Engine& engine, const Request& request) {
   return answer(*id);
 }
 
-// A time range bound from the query: none when absent, 400 when not RFC 3339.
-tl::expected<std::optional<Time>, Response> time_parameter(const Request& request,
-                                                           std::string_view name) {
-  const auto given = request.query.find(name);
-  if (given == request.query.end()) return std::nullopt;
-  auto time = parse_rfc3339(given->second);
-  if (!time)
-    return tl::make_unexpected(bad_parameter("'" + std::string(name) +
-                                             "' must be an RFC 3339 time such as "
-                                             "2026-12-01T00:00:00Z: " +
-                                             time.error()));
-  return *time;
-}
-
 tl::expected<InstanceFilter, Response> instance_filter(const Request& request) {
   InstanceFilter filter;
   const auto text = [&](std::string_view name) {

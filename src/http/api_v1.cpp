@@ -47,6 +47,7 @@ void add_api_v1(Router& router, const Api& api) {
   add_instance_routes(router, api);
   add_form_model_route(router, api);
   add_work_routes(router, api);
+  add_kpi_route(router, api);
 }
 
 }  // namespace ablauf::http::detail

@@ -44,6 +44,8 @@ void add_definition_routes(Router& router, const Api& api);
 void add_instance_routes(Router& router, const Api& api);
 // `GET …/steps/{step}/form`: a checklist step's form as a client renders it.
 void add_form_model_route(Router& router, const Api& api);
+// `GET /api/v1/kpi`: key figures for a workflow and a period.
+void add_kpi_route(Router& router, const Api& api);
 // Forms, tasks and signals: what people and systems give instances waiting for them.
 void add_work_routes(Router& router, const Api& api);
 

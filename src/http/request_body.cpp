@@ -63,6 +63,19 @@ tl::expected<std::size_t, Response> count_parameter(const Request& request, std:
   return value;
 }
 
+tl::expected<std::optional<Time>, Response> time_parameter(const Request& request,
+                                                           std::string_view name) {
+  const auto given = request.query.find(name);
+  if (given == request.query.end()) return std::nullopt;
+  auto time = parse_rfc3339(given->second);
+  if (!time)
+    return tl::make_unexpected(bad_parameter("'" + std::string(name) +
+                                             "' must be an RFC 3339 time such as "
+                                             "2026-12-01T00:00:00Z: " +
+                                             time.error()));
+  return *time;
+}
+
 tl::expected<std::size_t, Response> page_limit(const Request& request, std::size_t max_page_size) {
   return count_parameter(request, "limit", std::min(default_page_size, max_page_size), 1,
                          max_page_size);

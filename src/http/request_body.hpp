@@ -31,6 +31,11 @@ tl::expected<std::size_t, Response> count_parameter(const Request& request, std:
                                                     std::size_t fallback, std::size_t low,
                                                     std::size_t high);
 
+// The query parameter `name` as an RFC 3339 time (or a date, its midnight UTC): none when
+// absent, 400 naming it otherwise.
+tl::expected<std::optional<Time>, Response> time_parameter(const Request& request,
+                                                           std::string_view name);
+
 // `?limit=`: how many entries a page of a list holds, from 1 to `max_page_size`;
 // default_page_size (or the maximum, if smaller) when absent.
 tl::expected<std::size_t, Response> page_limit(const Request& request, std::size_t max_page_size);

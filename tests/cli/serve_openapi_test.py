@@ -241,6 +241,11 @@ def exercise(api):
     api.call("POST", "/api/v1/signals/payment_received", {}, expect=422)
     api.call("POST", "/api/v1/signals/payment_received", "x", expect=400)
 
+    _, figures = api.call("GET", "/api/v1/kpi?workflow=dunning&since=2000-01-01", expect=200)
+    if figures["instances"]["started"] != 2:
+        failures.append(f"the key figures count {figures['instances']['started']} instances, not 2")
+    api.call("GET", "/api/v1/kpi?workflow=nope", expect=404)
+    api.call("GET", "/api/v1/kpi?since=soon", expect=400)
     api.call("POST", f"/api/v1/instances/{two}/cancel", {"reason": "paid in cash"}, expect=200)
     api.call("POST", f"/api/v1/instances/{two}/cancel", expect=422)
     api.call("POST", f"/api/v1/instances/{two}/cancel", "{", expect=400)
