@@ -68,6 +68,7 @@ TEST_CASE("every file in tests/data/invalid is rejected by the loader itself", "
   const std::set<std::string> covered{"bad_durations.json",
                                       "bad_identifiers.json",
                                       "bad_language_code.json",
+                                      "bad_roles.json",
                                       "calendar_retry_interval.json",
                                       "choice_without_options.json",
                                       "decision_without_next.json",
@@ -171,8 +172,7 @@ TEST_CASE("fractions in ISO durations and negative seconds are rejected at the f
                                "a duration cannot be negative"});
 }
 
-TEST_CASE("a retry interval in months is rejected: backoff needs an exact length",
-          "[definition]") {
+TEST_CASE("a retry interval in months is rejected: backoff needs an exact length", "[definition]") {
   check_file("calendar_retry_interval.json",
              {{ErrorCode::invalid_duration, 9, 57, "/steps/0/retry/initial_interval",
                "'initial_interval' must be an exact length (days, hours, minutes, seconds), not "
@@ -207,6 +207,16 @@ TEST_CASE("options on a checkbox item are reported at the field's name", "[defin
   check_file("options_on_checkbox.json",
              {{ErrorCode::invalid_value, 14, 11, "/steps/0/items/0/options",
                "'options' applies only to choice and multi_choice items"}});
+}
+
+TEST_CASE("roles are names, at least one, none twice", "[definition]") {
+  check_file("bad_roles.json",
+             {{ErrorCode::invalid_value, 14, 20, "/steps/0/sections/0/roles",
+               "'roles' is empty: name who answers, or leave 'roles' out for anyone"},
+              {ErrorCode::invalid_identifier, 16, 69, "/steps/0/sections/0/items/0/roles/1",
+               "'billing team' is not an identifier"},
+              {ErrorCode::duplicate_id, 16, 85, "/steps/0/sections/0/items/0/roles/2",
+               "role 'manager' is listed twice"}});
 }
 
 TEST_CASE("a number item whose min is above its max is reported at the max", "[definition]") {
@@ -526,6 +536,10 @@ TEST_CASE("a checklist loads as one fill_checklist step per section, chained by 
     }
   }
   CHECK(text_in(definition.steps[0].title, "de") == "Außen");
+  CHECK(definition.steps[0].checklist->sections[0].roles.empty());  // anyone answers
+  const auto& sign_off = definition.steps[2].checklist->sections[0];
+  CHECK(sign_off.roles == std::vector<std::string>{"workshop"});
+  CHECK(sign_off.items[0].roles == std::vector<std::string>{"inspector", "workshop_manager"});
   const auto& mileage = definition.steps[1].checklist->sections[0].items.at(0);
   CHECK(mileage.kind == ItemKind::number);
   CHECK(text_in(mileage.unit, "de") == "km");

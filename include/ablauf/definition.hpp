@@ -79,7 +79,10 @@ struct ItemDefinition {
   LocalizedText unit;                 ///< number only
   std::string pattern;                ///< text only; "" when none (checked to be a valid pattern)
   std::optional<Expression> visible_if;  ///< none: always visible
-  std::string pointer;                   ///< of the item in its document
+  /// Who may answer it (a signature: who may sign), each a person's or a role's name; empty: as
+  /// its section says. ablauf::http enforces it; the engine records whoever a host names.
+  std::vector<std::string> roles;
+  std::string pointer;  ///< of the item in its document
 };
 
 /// A titled group of checklist items.
@@ -88,7 +91,10 @@ struct SectionDefinition {
   LocalizedText title;  ///< may be empty
   LocalizedText description;          ///< may be empty
   std::vector<ItemDefinition> items;  ///< in the order written
-  std::string pointer;                ///< of the section in its document
+  /// Who may answer its items, as ItemDefinition::roles; empty: the step's `assignee`, or
+  /// anyone.
+  std::vector<std::string> roles;
+  std::string pointer;  ///< of the section in its document
 };
 
 /// The form of a fill_checklist step. Items given directly form one untitled section.

@@ -18,6 +18,7 @@
 
 #include <ablauf/engine.hpp>
 #include <ablauf/error.hpp>
+#include <ablauf/http_users.hpp>
 
 #include <boost/json/value.hpp>
 #include <tl/expected.hpp>
@@ -28,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,6 +53,15 @@ struct Request {
   /// and hyphens, else one the server made; the answer carries it back, and the access log
   /// records it.
   std::string request_id;
+  /// Who sent it: the user its session cookie or bearer token names. Without
+  /// ServerOptions::authenticator, every request comes from `api`, with the roles `admin` and
+  /// `integration`. None on an open route (Access::open) that was sent without credentials.
+  std::optional<User> user;
+  /// Whether `user` was named by a session cookie, whose changes must carry the session's CSRF
+  /// token.
+  bool by_session = false;
+  /// The client's address, as the access log records it.
+  std::string remote;
 
   /// The first header of that name, any case; "" when there is none.
   std::string_view header(std::string_view name) const;
@@ -58,9 +69,9 @@ struct Request {
 
 /// What a handler answers.
 struct Response {
-  unsigned status = 200;                                     ///< the HTTP status code
-  std::string content_type = "application/json";             ///< the Content-Type header
-  std::string body;                                          ///< as it is sent
+  unsigned status = 200;                          ///< the HTTP status code
+  std::string content_type = "application/json";  ///< the Content-Type header; "": none (204)
+  std::string body;                               ///< as it is sent
   std::vector<std::pair<std::string, std::string>> headers;  ///< besides Content-Type
 
   /// `value` as JSON with that status.
@@ -78,6 +89,12 @@ struct Response {
 
 /// Answers one request. A handler that throws answers 500, without the exception's text.
 using Handler = std::function<Response(const Request&)>;
+
+/// Who may reach a route when the server has an authenticator.
+enum class Access {
+  open,      ///< anyone; Request::user is filled if the request names a user anyway
+  signed_in  ///< a signed-in user; 401 for anyone else
+};
 
 /// One answer the server wrote, for the access log (ServerOptions::access_log).
 struct AccessRecord {
@@ -124,6 +141,20 @@ struct ServerOptions {
   /// answer 501 (a definition kept nowhere would leave its instances without one after a
   /// restart).
   Store* store = nullptr;
+  /// Who may use the server (http_users.hpp), not owned. Null: no one signs in, and every
+  /// request acts as `api` with every role; fit for a server on loopback and for tests only.
+  const Authenticator* authenticator = nullptr;
+  /// Failed sign-ins (a wrong password or token) one client address may make within
+  /// sign_in_window, 1 to 1,000; past them it is answered 429 until the window has passed.
+  std::size_t max_failed_sign_ins = 10;
+  std::chrono::seconds sign_in_window{15 * 60};  ///< 1 second to 1 day
+  /// How long a browser session lasts without use, 1 minute to 30 days.
+  std::chrono::seconds session_idle_timeout{8 * 60 * 60};
+  /// Sessions open at once, 1 to 1,000,000; a new one past it ends the one used longest ago.
+  std::size_t max_sessions = 10'000;
+  /// Sends the session cookie with `Secure`: set it when clients reach the server over HTTPS
+  /// (a reverse proxy that ends TLS), so that the browser never sends the cookie in clear.
+  bool secure_cookies = false;
 
   /// Why these options cannot be used, naming the field; "" when every value lies in range.
   std::string check() const;
@@ -157,8 +188,11 @@ class Server {
 
   /// Adds a route before start(): `method` ("GET", …) and a pattern of segments, each literal
   /// or a `{name}` that takes one segment into Request::parameters. A later route for the same
-  /// method and pattern replaces the earlier one, so a host may replace a built-in route.
-  void route(std::string method, std::string pattern, Handler handler);
+  /// method and pattern replaces the earlier one, so a host may replace a built-in route. With
+  /// an authenticator, a signed_in route answers only signed-in users, and a change by session
+  /// cookie must carry the session's CSRF token.
+  void route(std::string method, std::string pattern, Handler handler,
+             Access access = Access::signed_in);
 
   /// Binds, listens and starts the I/O threads; returns once connections are accepted. An
   /// address that cannot be bound (in use, not this machine's) is an io_error; options that

@@ -30,5 +30,6 @@ void add_instances_command(CLI::App& app, std::function<int()>& run);
 void add_kpi_command(CLI::App& app, std::function<int()>& run);
 void add_schema_command(CLI::App& app, std::function<int()>& run);
 void add_serve_command(CLI::App& app, std::function<int()>& run);
+void add_users_command(CLI::App& app, std::function<int()>& run);
 
 }  // namespace ablauf::cli

@@ -8,6 +8,9 @@
 #include "store.hpp"
 
 #include <ablauf/http_server.hpp>
+#include <ablauf/http_users.hpp>
+
+#include <boost/asio/ip/address.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -35,6 +38,8 @@ struct ServeFlags {
   std::chrono::milliseconds poll_interval{1'000};
   std::chrono::hours idempotency_retention{24 * 7};
   std::string access_log = "-";
+  std::string users;
+  bool secure_cookies = false;
   DefinitionsFlag definitions;
   LimitFlags limits;
 };
@@ -132,6 +137,13 @@ sigset_t block_stop_signals() {
   return signals;
 }
 
+// Whether clients can reach `address` only from this machine.
+bool is_loopback(const std::string& address) {
+  boost::system::error_code failed;
+  const auto parsed = boost::asio::ip::make_address(address, failed);
+  return !failed && parsed.is_loopback();
+}
+
 // The store as it may be printed: a connection URL without its password
 // ("postgresql://ablauf:secret@db/x" → "postgresql://ablauf@db/x").
 std::string printable_store(const std::string& store) {
@@ -153,6 +165,22 @@ int serve(const ServeFlags& flags) {
   options.max_connections = flags.max_connections;
   options.max_body_bytes = flags.max_body_bytes;
   options.load_options = flags.limits.options;  // its step types outlive the server
+  options.secure_cookies = flags.secure_cookies;
+  std::unique_ptr<http::UsersFile> users;
+  if (!flags.users.empty()) {
+    auto read = http::UsersFile::load(flags.users);
+    if (!read) {
+      for (const auto& finding : read.error()) std::cerr << finding << '\n';
+      return exit_invalid;
+    }
+    users = std::move(*read);
+    options.authenticator = users.get();
+  } else if (!is_loopback(options.address)) {
+    std::cerr << "error: --listen " << flags.listen
+              << " without --users would let anyone who reaches it act as admin: give --users "
+                 "FILE (ablauf users add), or listen on 127.0.0.1 or [::1]\n";
+    return exit_usage;
+  }
   if (const auto refused = options.check(); !refused.empty()) {
     std::cerr << "error: " << refused << '\n';
     return exit_usage;
@@ -217,8 +245,10 @@ int serve(const ServeFlags& flags) {
   KeyRetention retention(*store, clock, flags.idempotency_retention);
   server.ready();
   std::cout << "ablauf serves " << engine.workflows().size() << " workflow version(s) from "
-            << printable_store(flags.store.path) << " on http://" << options.address << ':'
-            << server.port() << std::endl;
+            << printable_store(flags.store.path) << " to "
+            << (users ? std::to_string(users->users().size()) + " user(s)"
+                      : std::string("anyone on this machine, as admin"))
+            << " on http://" << options.address << ':' << server.port() << std::endl;
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
@@ -251,6 +281,11 @@ void add_serve_command(CLI::App& app, std::function<int()>& run) {
                    "Where a JSON line per answered request goes: - for stdout, a file to append "
                    "to, or \"\" for none")
       ->capture_default_str();
+  command->add_option("--users", flags->users,
+                      "Users file (ablauf users add): who may sign in, with which roles; "
+                      "without it everyone acts as admin, so only loopback is allowed");
+  command->add_flag("--secure-cookies", flags->secure_cookies,
+                    "Mark the session cookie Secure: clients reach the server over HTTPS");
   command->add_option("--threads", flags->threads, "Threads answering requests, 1 to 256")
       ->capture_default_str();
   command

@@ -105,7 +105,8 @@ if(TARGET ablauf_ed25519)
   ablauf_write_pkgconfig(ed25519 "ablauf: Ed25519 signatures over histories" "libsodium" "")
 endif()
 if(TARGET ablauf_http)
-  ablauf_write_pkgconfig(http "ablauf: the HTTP server" "ablauf-print, ablauf-kpi" "-pthread")
+  ablauf_write_pkgconfig(http "ablauf: the HTTP server" "ablauf-print, ablauf-kpi, libsodium"
+                         "-pthread")
 endif()
 file(WRITE "${PROJECT_BINARY_DIR}/pkgconfig/ablauf.pc"
 "Name: ablauf

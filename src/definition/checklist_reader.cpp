@@ -2,6 +2,7 @@
 #include "definition/expression_reader.hpp"
 #include "suggest.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -64,6 +65,26 @@ std::vector<ChoiceOption> read_options(DefinitionReader& reader, const boost::js
   return options;
 }
 
+// `roles`: the names of the persons or roles who answer, each an identifier, none twice.
+std::vector<std::string> read_roles(DefinitionReader& reader, Fields& fields) {
+  std::vector<std::string> roles;
+  const auto* array = fields.array("roles");
+  if (!array) return roles;
+  if (array->empty())
+    reader.error(ErrorCode::invalid_value, fields.pointer_of("roles"),
+                 "'roles' is empty: name who answers, or leave 'roles' out for anyone");
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string pointer = element_pointer(fields.pointer_of("roles"), i);
+    auto role = read_identifier(reader, (*array)[i], pointer, "role");
+    if (!role) continue;
+    if (std::find(roles.begin(), roles.end(), *role) != roles.end())
+      reader.error(ErrorCode::duplicate_id, pointer, "role '" + *role + "' is listed twice");
+    else
+      roles.push_back(std::move(*role));
+  }
+  return roles;
+}
+
 // Which kinds a field applies to, as the words of an error message.
 void reject_field(DefinitionReader& reader, const Fields& fields, std::string_view field,
                   std::string_view applies_to) {
@@ -82,7 +103,7 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
   }
   Fields fields(reader, value.get_object(), pointer,
                 {"id", "label", "description", "kind", "required", "options", "min", "max", "unit",
-                 "pattern", "visible_if"},
+                 "pattern", "visible_if", "roles"},
                 "an item");
   ItemDefinition item;
   item.pointer = std::move(pointer);
@@ -94,6 +115,7 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
   if (kind) item.kind = *kind;
   if (auto required = fields.boolean("required")) item.required = *required;
   if (auto visible_if = fields.expression("visible_if")) item.visible_if = std::move(*visible_if);
+  item.roles = read_roles(reader, fields);
 
   const bool choices = item.kind == ItemKind::choice || item.kind == ItemKind::multi_choice;
   if (kind && choices) {
@@ -165,8 +187,8 @@ std::optional<SectionDefinition> read_section(DefinitionReader& reader,
                  "a section must be an object, not " + std::string(describe(value)));
     return std::nullopt;
   }
-  Fields fields(reader, value.get_object(), pointer, {"id", "title", "description", "items"},
-                "a section");
+  Fields fields(reader, value.get_object(), pointer,
+                {"id", "title", "description", "items", "roles"}, "a section");
   SectionDefinition section;
   section.pointer = std::move(pointer);
   auto id = fields.identifier("id", Fields::required);
@@ -174,6 +196,7 @@ std::optional<SectionDefinition> read_section(DefinitionReader& reader,
     section.id = *id;
   if (auto title = fields.text("title", Fields::required)) section.title = std::move(*title);
   if (auto description = fields.text("description")) section.description = std::move(*description);
+  section.roles = read_roles(reader, fields);
   if (const auto* items = fields.array("items", Fields::required))
     section.items = read_items(reader, *items, fields.pointer_of("items"), item_ids);
   fields.check_unknown();

@@ -66,6 +66,8 @@ Response refused_definition(const Diagnostics& diagnostics) {
 // deploys it again. The same text again changes nothing (200); another text under a deployed
 // version is 409.
 Response deploy_definition(const Api& api, const Request& request) {
+  if (auto refused = require_role(request, admin_role, "deploying a definition"))
+    return std::move(*refused);
   DefinitionArchive* archive =
       api.options.store ? api.options.store->definition_archive() : nullptr;
   if (!archive)

@@ -3,6 +3,7 @@
 // rules and visibility now, and the answers given so far.
 #include "http/api_v1.hpp"
 #include "http/request_body.hpp"
+#include "http/roles.hpp"
 #include "http/router.hpp"
 
 #include <ablauf/expression.hpp>
@@ -71,6 +72,7 @@ json::object item_model(const ItemDefinition& item, const json::value& data,
 }
 
 Response form_model(Engine& engine, const Request& request) {
+  const User& user = caller(request);
   const auto& id = request.parameters.at("id");
   const auto& step_id = request.parameters.at("step");
   auto state = engine.get(id);
@@ -104,8 +106,15 @@ Response form_model(Engine& engine, const Request& request) {
     add_text(entry, "title", section.title, language, fallback);
     add_text(entry, "description", section.description, language, fallback);
     json::array items;
-    for (const auto& item : section.items)
-      items.push_back(item_model(item, state->data, answers, language, fallback));
+    for (const auto& item : section.items) {
+      auto model = item_model(item, state->data, answers, language, fallback);
+      // Who answers it, and whether the caller may: a page shows the others read-only.
+      json::array names;
+      for (const auto& name : answerers(*step, section, item)) names.emplace_back(name);
+      if (!names.empty()) model["roles"] = std::move(names);
+      model["may_answer"] = may_answer(user, *step, section, item);
+      items.push_back(std::move(model));
+    }
     entry["items"] = std::move(items);
     sections.push_back(std::move(entry));
   }

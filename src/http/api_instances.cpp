@@ -23,7 +23,7 @@ Response start_instance(Engine& engine, const Request& request) {
   auto request_key = idempotency_key(request);
   if (!request_key) return std::move(request_key.error());
   StartOptions options{
-      .business_key = key->value_or(""), .actor = std::string(api_actor), .request = *request_key};
+      .business_key = key->value_or(""), .actor = caller(request).name, .request = *request_key};
   if (const auto* version = body->if_contains("version")) {
     if (!version->is_int64() || version->get_int64() < 1 ||
         version->get_int64() > std::numeric_limits<std::uint32_t>::max())
@@ -168,6 +168,8 @@ Response timeline(Engine& engine, const Request& request) {
 }
 
 Response cancel(Engine& engine, const Request& request) {
+  if (auto refused = require_role(request, admin_role, "cancelling an instance"))
+    return std::move(*refused);
   auto body = object_body(request, true);
   if (!body) return std::move(body.error());
   auto reason = string_member(*body, "reason");
@@ -178,7 +180,8 @@ Response cancel(Engine& engine, const Request& request) {
   const auto answer = [&](const std::string& changed) {
     return instance_response(engine, changed);
   };
-  if (auto cancelled = engine.cancel(id, api_actor, reason->value_or(""), *key); !cancelled)
+  if (auto cancelled = engine.cancel(id, caller(request).name, reason->value_or(""), *key);
+      !cancelled)
     return refused_or_replayed(engine, cancelled.error(), *key, answer);
   return answer(id);
 }

@@ -5,6 +5,7 @@
 #include <ablauf/engine.hpp>
 #include <ablauf/http_server.hpp>
 
+#include "http/authentication.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
@@ -12,10 +13,6 @@
 #include <span>
 
 namespace ablauf::http::detail {
-
-// Who the API records as the actor of what it is asked to do, until requests are
-// authenticated (docs/http.md).
-inline constexpr std::string_view api_actor = "api";
 
 // How many entries a page of a list holds when the client names no `?limit=` (at most
 // ServerOptions::max_page_size).
@@ -28,6 +25,7 @@ struct Api {
   const std::atomic<bool>& ready;  // Server::ready() was called
   const HttpMetrics& metrics;
   const std::atomic<std::size_t>& connections;  // open now
+  Authentication& authentication;
 };
 
 // docs/openapi.json, the API's OpenAPI 3.1 document (openapi.cpp.in).

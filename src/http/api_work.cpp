@@ -4,6 +4,7 @@
 #include "http/api_v1.hpp"
 #include "http/idempotency.hpp"
 #include "http/request_body.hpp"
+#include "http/roles.hpp"
 #include "http/router.hpp"
 
 #include <ablauf/answer.hpp>
@@ -15,40 +16,87 @@ namespace ablauf::http::detail {
 namespace json = boost::json;
 namespace {
 
-// Every answer of `answers` the step refuses, each with its pointer: the engine refuses a form
-// at its first problem, and a person wants to see them all at once. Empty when the engine is
-// to decide (the step is not a checklist, the instance does not load).
-json::array refused_answers(Engine& engine, std::string_view instance, std::string_view step_id,
-                            const json::object& answers) {
-  json::array refused;
+// The step `step_id` of the instance's workflow, when it is a checklist; null when the instance
+// or its workflow does not load or the step is no checklist (the engine then decides).
+struct ChecklistStep {
+  Workflow workflow;
+  const StepDefinition* step = nullptr;
+};
+std::optional<ChecklistStep> checklist_step(Engine& engine, std::string_view instance,
+                                            std::string_view step_id) {
   const auto state = engine.get(instance);
-  if (!state) return refused;
-  const auto workflow = engine.workflow(state->workflow_id, state->version);
-  if (!workflow) return refused;
+  if (!state) return std::nullopt;
+  auto workflow = engine.workflow(state->workflow_id, state->version);
+  if (!workflow) return std::nullopt;
   const StepDefinition* step = workflow->find_step(step_id);
-  if (!step || !step->checklist) return refused;
-  const auto& definition = workflow->definition();
+  if (!step || !step->checklist) return std::nullopt;
+  return ChecklistStep{std::move(*workflow), step};
+}
+
+// The item `item_id` of the checklist and its section; nulls when it has none.
+std::pair<const SectionDefinition*, const ItemDefinition*> find_item(const StepDefinition& step,
+                                                                     std::string_view item_id) {
+  for (const auto& section : step.checklist->sections)
+    for (const auto& item : section.items)
+      if (item.id == item_id) return {&section, &item};
+  return {nullptr, nullptr};
+}
+
+json::object refusal(std::string pointer, std::string_view item, std::string detail) {
+  return json::object{
+      {"pointer", std::move(pointer)}, {"item", item}, {"detail", std::move(detail)}};
+}
+
+// Every answer and signature of `form` the caller may not give, each with its pointer: 403
+// when there is one.
+std::optional<Response> forbidden_answers(const ChecklistStep& checklist, const Form& form,
+                                          const User& user) {
+  json::array refused;
+  for (const auto& [item_id, value] : form.answers) {
+    const auto [section, item] = find_item(*checklist.step, item_id);
+    if (item && !may_answer(user, *checklist.step, *section, *item))
+      refused.push_back(refusal("/answers/" + escape_pointer_token(item_id), item_id,
+                                user.name + " may not answer '" + std::string(item_id) + "'"));
+  }
+  for (std::size_t i = 0; i < form.signatures.size(); ++i) {
+    const auto& signature = form.signatures[i];
+    const auto [section, item] = find_item(*checklist.step, signature.item);
+    if (item && !may_answer(user, *checklist.step, *section, *item))
+      refused.push_back(refusal("/signatures/" + std::to_string(i), signature.item,
+                                user.name + " may not sign '" + signature.item + "'"));
+  }
+  if (refused.empty()) return std::nullopt;
+  return Response::problem(403, "Forbidden",
+                           std::to_string(refused.size()) +
+                               " answer(s) or signature(s) are not the caller's to give; "
+                               "nothing was recorded",
+                           {{"errors", std::move(refused)}});
+}
+
+// Every answer of `answers` the step refuses, each with its pointer: the engine refuses a form
+// at its first problem, and a person wants to see them all at once.
+json::array refused_answers(const ChecklistStep& checklist, const json::object& answers) {
+  json::array refused;
+  const auto& definition = checklist.workflow.definition();
   for (const auto& [item_id, value] : answers) {
-    const ItemDefinition* item = nullptr;
-    for (const auto& section : step->checklist->sections)
-      for (const auto& candidate : section.items)
-        if (candidate.id == item_id) item = &candidate;
+    const auto [section, item] = find_item(*checklist.step, item_id);
     std::string problem;
     if (!item) {
-      problem = "step '" + step->id + "' has no item '" + std::string(item_id) + "'";
+      problem = "step '" + checklist.step->id + "' has no item '" + std::string(item_id) + "'";
     } else if (item->kind != ItemKind::signature) {
       if (auto checked = check_answer(*item, value, definition.default_language); !checked)
         problem = std::move(checked.error().message);
     }
     if (!problem.empty())
-      refused.push_back(json::object{{"pointer", "/answers/" + escape_pointer_token(item_id)},
-                                     {"item", item_id},
-                                     {"detail", problem}});
+      refused.push_back(refusal("/answers/" + escape_pointer_token(item_id), item_id, problem));
   }
   return refused;
 }
 
-tl::expected<Form, Response> read_form(const json::object& body) {
+// The form of a request's body. With users, a signature is the caller's own: "signer" may be
+// left out, and naming another is 403; without, "signer" names who signs.
+tl::expected<Form, Response> read_form(const json::object& body, const Api& api, const User& user) {
+  const bool signed_in = api.options.authenticator != nullptr;
   Form form;
   if (const auto* answers = body.if_contains("answers")) {
     if (!answers->is_object())
@@ -66,9 +114,12 @@ tl::expected<Form, Response> read_form(const json::object& body) {
         return tl::make_unexpected(unprocessable(at + " must be {\"item\", \"signer\"}"));
       auto item = string_member(entry.get_object(), "item", true);
       if (!item) return tl::make_unexpected(std::move(item.error()));
-      auto signer = string_member(entry.get_object(), "signer", true);
+      auto signer = string_member(entry.get_object(), "signer", !signed_in);
       if (!signer) return tl::make_unexpected(std::move(signer.error()));
-      form.signatures.push_back({std::move(**item), std::move(**signer)});
+      if (signed_in && signer->has_value() && **signer != user.name)
+        return tl::make_unexpected(forbidden(at + " signs as '" + **signer + "', but " + user.name +
+                                             " signs only as themselves"));
+      form.signatures.push_back({std::move(**item), signer->value_or(user.name)});
     }
   }
   if (form.answers.empty() && form.signatures.empty())
@@ -77,24 +128,30 @@ tl::expected<Form, Response> read_form(const json::object& body) {
   return form;
 }
 
-Response submit_form(Engine& engine, const Request& request) {
+Response submit_form(const Api& api, const Request& request) {
+  Engine& engine = api.engine;
+  const User& user = caller(request);
   auto body = object_body(request);
   if (!body) return std::move(body.error());
-  auto form = read_form(*body);
+  auto form = read_form(*body, api, user);
   if (!form) return std::move(form.error());
   auto key = idempotency_key(request);
   if (!key) return std::move(key.error());
   const auto& id = request.parameters.at("id");
   const auto& step = request.parameters.at("step");
-  if (auto refused = refused_answers(engine, id, step, form->answers); !refused.empty()) {
-    const std::string detail =
-        std::to_string(refused.size()) + " answer(s) are refused; nothing was recorded";
-    return Response::problem(422, "The form is refused", detail, {{"errors", std::move(refused)}});
+  if (const auto checklist = checklist_step(engine, id, step)) {
+    if (auto refused = forbidden_answers(*checklist, *form, user)) return std::move(*refused);
+    if (auto refused = refused_answers(*checklist, form->answers); !refused.empty()) {
+      const std::string detail =
+          std::to_string(refused.size()) + " answer(s) are refused; nothing was recorded";
+      return Response::problem(422, "The form is refused", detail,
+                               {{"errors", std::move(refused)}});
+    }
   }
   const auto answer = [&](const std::string& changed) {
     return instance_response(engine, changed);
   };
-  if (auto submitted = engine.submit(id, step, *form, api_actor, *key); !submitted)
+  if (auto submitted = engine.submit(id, step, *form, user.name, *key); !submitted)
     return refused_or_replayed(engine, submitted.error(), *key, answer);
   return answer(id);
 }
@@ -114,14 +171,16 @@ json::object task_body(const InstanceState& state, const Task& task) {
   return out;
 }
 
-// The open tasks, of `?assignee=` or of everyone, in the order their instances started and
-// they were made; paged like the instances, the cursor naming the last task's instance and id.
+// The open tasks of `?assignee=`, or else the caller's (theirs, their roles' and everyone's;
+// without users: every task), in the order their instances started and they were made; paged
+// like the instances, the cursor naming the last task's instance and id.
 Response inbox(const Api& api, const Request& request) {
   auto limit = page_limit(request, api.options.max_page_size);
   if (!limit) return std::move(limit.error());
   InstanceFilter filter;
   if (const auto assignee = request.query.find("assignee"); assignee != request.query.end())
     filter.waiting_for = assignee->second;
+  const bool mine = filter.waiting_for.empty() && api.options.authenticator != nullptr;
   std::string cursor;
   if (const auto given = request.query.find("cursor"); given != request.query.end())
     cursor = given->second;
@@ -137,7 +196,9 @@ Response inbox(const Api& api, const Request& request) {
         continue;
       }
       if (task.completed || state.finished()) continue;
-      if (!filter.waiting_for.empty() && task.assignee != filter.waiting_for) continue;
+      if (!filter.waiting_for.empty() ? task.assignee != filter.waiting_for
+                                      : mine && !caller(request).is(task.assignee))
+        continue;
       if (page.size() == *limit) {  // full: one more task there is, and the cursor to it
         const auto& last = page.back().as_object();
         next = std::string(last.at("instance").as_string()) + " " +
@@ -155,6 +216,19 @@ Response inbox(const Api& api, const Request& request) {
   return Response::json(200, body);
 }
 
+// 403 unless the caller may complete the task; the engine answers for a task or instance
+// that does not exist.
+std::optional<Response> check_assignee(Engine& engine, const Request& request) {
+  const auto state = engine.get(request.parameters.at("id"));
+  if (!state) return std::nullopt;
+  const auto& task_id = request.parameters.at("task");
+  const auto task = std::find_if(state->tasks.begin(), state->tasks.end(),
+                                 [&](const Task& t) { return t.id == task_id; });
+  if (task == state->tasks.end() || may_complete(caller(request), *task)) return std::nullopt;
+  return forbidden("task '" + task_id + "' is for " + task->assignee + ", which " +
+                   caller(request).name + " is not and has no role of");
+}
+
 Response complete_task(Engine& engine, const Request& request) {
   auto body = object_body(request, true);
   if (!body) return std::move(body.error());
@@ -163,17 +237,20 @@ Response complete_task(Engine& engine, const Request& request) {
   auto key = idempotency_key(request);
   if (!key) return std::move(key.error());
   const auto& id = request.parameters.at("id");
+  if (auto refused = check_assignee(engine, request)) return std::move(*refused);
   const auto answer = [&](const std::string& changed) {
     return instance_response(engine, changed);
   };
   if (auto done = engine.complete_task(id, request.parameters.at("task"), outcome->value_or(""),
-                                       api_actor, *key);
+                                       caller(request).name, *key);
       !done)
     return refused_or_replayed(engine, done.error(), *key, answer);
   return answer(id);
 }
 
 Response signal(Engine& engine, const Request& request) {
+  if (auto refused = require_role(request, integration_role, "sending a signal"))
+    return std::move(*refused);
   auto body = object_body(request);
   if (!body) return std::move(body.error());
   auto instance = string_member(*body, "instance");
@@ -203,7 +280,7 @@ Response signal(Engine& engine, const Request& request) {
 void add_work_routes(Router& router, const Api& api) {
   Engine& engine = api.engine;
   router.add("POST", "/api/v1/instances/{id}/steps/{step}/form",
-             [&engine](const Request& request) { return submit_form(engine, request); });
+             [api](const Request& request) { return submit_form(api, request); });
   router.add("GET", "/api/v1/tasks", [api](const Request& request) { return inbox(api, request); });
   router.add("POST", "/api/v1/instances/{id}/tasks/{task}/complete",
              [&engine](const Request& request) { return complete_task(engine, request); });

@@ -78,6 +78,19 @@ std::string ServerOptions::check() const {
   if (!within(max_page_size, std::size_t{1}, std::size_t{10'000}))
     return "ServerOptions::max_page_size must be between 1 and 10,000, not " +
            std::to_string(max_page_size);
+  if (!within(max_failed_sign_ins, std::size_t{1}, std::size_t{1000}))
+    return "ServerOptions::max_failed_sign_ins must be between 1 and 1,000, not " +
+           std::to_string(max_failed_sign_ins);
+  using std::chrono::seconds;
+  if (!within(sign_in_window, seconds(1), seconds(hours(24))))
+    return "ServerOptions::sign_in_window must be between 1 second and 1 day, not " +
+           std::to_string(sign_in_window.count()) + " s";
+  if (!within(session_idle_timeout, seconds(60), seconds(hours(24 * 30))))
+    return "ServerOptions::session_idle_timeout must be between 1 minute and 30 days, not " +
+           std::to_string(session_idle_timeout.count()) + " s";
+  if (!within(max_sessions, std::size_t{1}, std::size_t{1'000'000}))
+    return "ServerOptions::max_sessions must be between 1 and 1,000,000, not " +
+           std::to_string(max_sessions);
   if (auto problem = check_load_options(load_options); !problem.empty())
     return "ServerOptions::load_options: " + problem;
   return {};

@@ -69,17 +69,19 @@ bool percent_decode(std::string_view text, bool query, std::string& decoded) {
   return true;
 }
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
+void Router::add(std::string method, std::string pattern, Handler handler, Access access) {
   std::vector<std::string> segments;
   for (const auto segment : split_path(pattern)) segments.emplace_back(segment);
   const auto same = std::find_if(routes_.begin(), routes_.end(), [&](const Route& r) {
     return r.method == method && r.segments == segments;
   });
-  if (same != routes_.end())
+  if (same != routes_.end()) {
     same->handler = std::move(handler);
-  else
+    same->access = access;
+  } else {
     routes_.push_back(
-        {std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+        {std::move(method), std::move(pattern), std::move(segments), std::move(handler), access});
+  }
 }
 
 Response Router::dispatch(Request& request, std::string_view target) const {
@@ -126,6 +128,8 @@ Response Router::dispatch(Request& request, std::string_view target) const {
     }
     request.parameters = std::move(parameters);
     request.route = route.pattern;
+    if (gate_)
+      if (auto refused = gate_(request, route.access)) return std::move(*refused);
     return route.handler(request);
   }
   if (allowed.empty()) return Response::problem(404, "Not found", "no resource at " + request.path);

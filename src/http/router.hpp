@@ -3,6 +3,8 @@
 
 #include <ablauf/http_server.hpp>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,10 +19,17 @@ bool percent_decode(std::string_view text, bool query, std::string& decoded);
 // that a slash in an id stays inside its segment.
 std::string path_segment(std::string_view text);
 
+// Lets a request through to its route's handler, having filled Request::user; or answers it
+// (401, 403, 429).
+using Gate = std::function<std::optional<Response>(Request& request, Access access)>;
+
 class Router {
  public:
   // A later route for the same method and pattern replaces the earlier one.
-  void add(std::string method, std::string pattern, Handler handler);
+  void add(std::string method, std::string pattern, Handler handler,
+           Access access = Access::signed_in);
+  // Passes every request that matches a route through `gate` first.
+  void guard(Gate gate) { gate_ = std::move(gate); }
   // Fills the request's parameters, query and route and calls the handler of the route that
   // matches; 404 for a path no route has, 405 (with Allow) for a method its routes do not take,
   // 400 for a path or query whose escapes are broken.
@@ -32,8 +41,10 @@ class Router {
     std::string pattern;                // as given, for Request::route
     std::vector<std::string> segments;  // "{name}" for a parameter
     Handler handler;
+    Access access;
   };
   std::vector<Route> routes_;
+  Gate gate_;
 };
 
 }  // namespace ablauf::http::detail

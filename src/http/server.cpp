@@ -4,6 +4,7 @@
 
 #include "http/access_log.hpp"
 #include "http/api_v1.hpp"
+#include "http/authentication.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
@@ -27,7 +28,10 @@ namespace detail {
 
 // What the connections share with the server that accepts them.
 struct Shared {
+  explicit Shared(ServerOptions o) : options(std::move(o)), authentication(options) {}
+
   ServerOptions options;
+  Authentication authentication;
   Router router;
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> in_flight{0};  // requests read and not yet answered
@@ -39,7 +43,7 @@ struct Shared {
 }  // namespace detail
 
 struct Server::Impl {
-  Impl(Engine& e, ServerOptions o) : engine(e) { shared.options = std::move(o); }
+  Impl(Engine& e, ServerOptions o) : engine(e), shared(std::move(o)) {}
 
   void accept();
 
@@ -104,6 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(message.body());
     request.request_id = server_.request_ids.take(request.header("X-Request-Id"));
+    request.remote = remote_;
     Arrival arrival = unread();
     arrival.record.request_id = request.request_id;
     arrival.record.method = request.method;
@@ -147,7 +152,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto out = std::make_shared<wire::response<wire::string_body>>(
         static_cast<wire::status>(response.status), version);
     out->set(wire::field::server, "ablauf");
-    out->set(wire::field::content_type, response.content_type);
+    if (!response.content_type.empty()) out->set(wire::field::content_type, response.content_type);
     out->set("X-Request-Id", arrival.record.request_id);
     for (const auto& [name, value] : response.headers) out->set(name, value);
     out->body() = std::move(response.body);
@@ -204,16 +209,19 @@ void Server::Impl::accept() {
 Server::Server(Engine& engine, ServerOptions options)
     : impl_(std::make_unique<Impl>(engine, std::move(options))) {
   auto& shared = impl_->shared;
-  detail::add_api_v1(shared.router,
-                     {engine, shared.options, impl_->ready, shared.metrics, shared.connections});
+  shared.router.guard([&authentication = shared.authentication](Request& request, Access access) {
+    return detail::authenticate(authentication, request, access);
+  });
+  detail::add_api_v1(shared.router, {engine, shared.options, impl_->ready, shared.metrics,
+                                     shared.connections, shared.authentication});
 }
 
 Server::~Server() {
   stop();
 }
 
-void Server::route(std::string method, std::string pattern, Handler handler) {
-  impl_->shared.router.add(std::move(method), std::move(pattern), std::move(handler));
+void Server::route(std::string method, std::string pattern, Handler handler, Access access) {
+  impl_->shared.router.add(std::move(method), std::move(pattern), std::move(handler), access);
 }
 
 tl::expected<void, Error> Server::start() {

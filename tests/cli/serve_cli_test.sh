@@ -68,6 +68,31 @@ run serve --idempotency-hours 0
 check "keeping idempotency keys no hour is refused" test "$status" -eq 2
 run serve --access-log /nonexistent/folder/access.log
 check "an access log that cannot be written is refused" test "$status" -eq 2
+run serve --listen 0.0.0.0:0
+check "every address without users is refused" test "$status" -eq 2
+check "saying why and what to give" grep -q "without --users would let anyone" "$scratch/err"
+
+# The users file, written by `ablauf users`: hashes only, readable by its owner alone.
+echo "anna-geheim" | "$ablauf" users add anna --file users.json --role billing_team \
+  --display-name "Anna Berger" --password-stdin >/dev/null
+check "users add writes the file" test -f users.json
+check "readable by its owner only" test "$(stat -c %a users.json)" = 600
+check "the password only as its hash" grep -q '"password":"\$argon2id\$' users.json
+check "not in clear text" test "$(grep -c anna-geheim users.json)" -eq 0
+token=$("$ablauf" users token anna --file users.json --note "test")
+check "users token prints the token once" grep -qE '^ablauf_[0-9a-f]{16}_[0-9a-f]{64}$' <<<"$token"
+check "keeping its hash" test "$(grep -c "${token:7:16}" users.json)" -eq 1
+run users add anna --file users.json
+check "a user added twice is refused" test "$status" -eq 2
+run users add billing_team --file users.json
+check "a user named like a role is refused, located" grep -q "users.json:3:.*name of a role" "$scratch/err"
+check "leaving the file as it was" test "$(grep -c billing_team users.json)" -eq 1
+run users token nobody --file users.json
+check "a token for no user is refused" test "$status" -eq 2
+echo '{"users": [{"name": "x", "password": "klartext"}]}' >plain.json
+run serve --users plain.json
+check "serve refuses a users file with a password in clear text" test "$status" -eq 1
+check "naming its place" grep -q "plain.json:1:.*never the secret itself" "$scratch/err"
 
 cat >pause.json <<'JSON'
 {"id": "pause", "version": 1, "kind": "workflow", "title": "Pause",

@@ -67,14 +67,21 @@ calls = 0
 
 
 class Api:
-    def __init__(self, port):
+    def __init__(self, port, token):
         self.port = port
+        self.token = token
+        self.last_headers = {}
 
-    def call(self, method, target, body=None, expect=None, headers=None):
-        """Sends the request, checks the answer against the document, returns (status, body)."""
+    def call(self, method, target, body=None, expect=None, headers=None, token=True):
+        """Sends the request, checks the answer against the document, returns (status, body).
+
+        Sent with the admin's token, or `token` if it is a string, or none if it is None."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         payload = body if isinstance(body, (str, type(None))) else json.dumps(body)
         sent = dict(headers or {})
+        bearer = self.token if token is True else token
+        if bearer:
+            sent["Authorization"] = "Bearer " + bearer
         if payload:
             sent["Content-Type"] = "application/json"
         connection.request(method, target, payload, sent)
@@ -83,6 +90,7 @@ class Api:
         response = connection.getresponse()
         raw = response.read().decode("utf-8")
         status = response.status
+        self.last_headers = dict(response.getheaders())
         content_type = response.getheader("Content-Type")
         where = f"{method} {target} → {status}"
         path = urllib.parse.urlsplit(target).path
@@ -97,10 +105,14 @@ class Api:
         if documented is None:
             failures.append(f"{where}: status not documented for {template}: {raw[:300]}")
             return status, raw
-        for header in ("Location", "Idempotent-Replayed"):
+        for header in ("Location", "Idempotent-Replayed", "Set-Cookie"):
             if response.getheader(header) is not None and header not in documented.get("headers", {}):
                 failures.append(f"{where}: header {header} not documented")
         content = documented.get("content", {})
+        if status == 204 and not content:
+            if raw or content_type:
+                failures.append(f"{where}: a 204 with content ({content_type}) {raw[:100]}")
+            return status, raw
         if content_type not in content:
             failures.append(f"{where}: content type {content_type} not documented "
                             f"({', '.join(content)})")
@@ -117,14 +129,27 @@ class Api:
         return status, raw
 
 
+def add_user(users, name, role, password):
+    """Adds a user with `ablauf users add` and returns the token `ablauf users token` makes."""
+    subprocess.run([ablauf, "users", "add", name, "--file", users, "--role", role,
+                    "--password-stdin"], input=password + "\n", text=True, check=True,
+                   stdout=subprocess.DEVNULL)
+    made = subprocess.run([ablauf, "users", "token", name, "--file", users], text=True,
+                          check=True, capture_output=True)
+    return made.stdout.strip()
+
+
 def main():
     scratch = tempfile.mkdtemp()
     definition = os.path.join(scratch, "dunning.json")
     json.dump(DUNNING, open(definition, "w"))
+    users = os.path.join(scratch, "users.json")
+    tokens = {"root": add_user(users, "root", "admin", "root-geheim"),
+              "anna": add_user(users, "anna", "billing_team", "anna-geheim")}
     server = subprocess.Popen(
         [ablauf, "serve", "--listen", "127.0.0.1:0", "--store", os.path.join(scratch, "a.db"),
          "--outbox", os.path.join(scratch, "outbox"), "--definitions", definition,
-         "--access-log", os.path.join(scratch, "access.log")],
+         "--access-log", os.path.join(scratch, "access.log"), "--users", users],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
@@ -132,7 +157,9 @@ def main():
         if not match:
             print("serve did not start:", line, server.stderr.read())
             return 1
-        exercise(Api(int(match.group(1))))
+        api = Api(int(match.group(1)), tokens["root"])
+        exercise(api)
+        exercise_users(api, tokens)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -225,7 +252,9 @@ def exercise(api):
     api.call("POST", f"/api/v1/instances/i-nope/steps/check/form", {"answers": {"ok": True}},
              expect=404)
     api.call("POST", form, {"answers": {"ok": True},
-                            "signatures": [{"item": "signed", "signer": "erika"}]}, expect=200)
+                            "signatures": [{"item": "signed", "signer": "erika"}]}, expect=403)
+    api.call("POST", form, {"answers": {"ok": True}, "signatures": [{"item": "signed"}]},
+             expect=200)
     api.call("POST", form, {"answers": {"ok": True}}, expect=422)
 
     _, inbox = api.call("GET", "/api/v1/tasks?assignee=collections&limit=1", expect=200)
@@ -250,6 +279,30 @@ def exercise(api):
     api.call("POST", f"/api/v1/instances/{two}/cancel", expect=422)
     api.call("POST", f"/api/v1/instances/{two}/cancel", "{", expect=400)
     api.call("POST", "/api/v1/instances/i-nope/cancel", expect=404)
+
+
+def exercise_users(api, tokens):
+    api.call("GET", "/api/v1/instances", expect=401, token=None)
+    api.call("GET", "/api/v1/instances", expect=401, token="ablauf_0000000000000000_00")
+    api.call("POST", "/api/v1/instances/i-nope/cancel", expect=403, token=tokens["anna"])
+    _, me = api.call("GET", "/api/v1/session", expect=200, token=tokens["anna"])
+    if me["user"] != {"name": "anna", "roles": ["billing_team"]}:
+        failures.append(f"GET /api/v1/session names {me['user']}, not anna")
+    api.call("GET", "/api/v1/session", expect=401, token=None)
+    api.call("POST", "/api/v1/session", "{", expect=400, token=None)
+    api.call("POST", "/api/v1/session", {"name": "anna"}, expect=422, token=None)
+    api.call("POST", "/api/v1/session", {"name": "anna", "password": "falsch"}, expect=401,
+             token=None)
+    _, session = api.call("POST", "/api/v1/session", {"name": "anna", "password": "anna-geheim"},
+                          expect=201, token=None)
+    cookie = api.last_headers.get("Set-Cookie", "").split(";")[0]
+    if not cookie.startswith("ablauf_session="):
+        failures.append(f"signing in set no session cookie: {api.last_headers}")
+    api.call("GET", "/api/v1/session", expect=200, token=None, headers={"Cookie": cookie})
+    api.call("DELETE", "/api/v1/session", expect=403, token=None, headers={"Cookie": cookie})
+    api.call("DELETE", "/api/v1/session", expect=204, token=None,
+             headers={"Cookie": cookie, "X-CSRF-Token": session["csrf_token"]})
+    api.call("GET", "/api/v1/session", expect=401, token=None, headers={"Cookie": cookie})
 
 
 if __name__ == "__main__":
