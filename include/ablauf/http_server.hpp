@@ -19,6 +19,7 @@
 #include <ablauf/engine.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/http_users.hpp>
+#include <ablauf/http_webhooks.hpp>
 
 #include <boost/json/value.hpp>
 #include <tl/expected.hpp>
@@ -155,6 +156,12 @@ struct ServerOptions {
   /// Sends the session cookie with `Secure`: set it when clients reach the server over HTTPS
   /// (a reverse proxy that ends TLS), so that the browser never sends the cookie in clear.
   bool secure_cookies = false;
+  /// The systems that send signals as signed webhooks (http_webhooks.hpp); each secret at least
+  /// 32 bytes. Empty: a signal needs a signed-in user with the role `integration`.
+  std::vector<WebhookSource> webhook_sources;
+  /// How far a webhook signature's time may lie from the server's clock, 1 second to 1 hour;
+  /// further is 401, so that a captured request cannot be sent again later.
+  std::chrono::seconds webhook_tolerance{5 * 60};
 
   /// Why these options cannot be used, naming the field; "" when every value lies in range.
   std::string check() const;

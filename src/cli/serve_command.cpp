@@ -39,6 +39,7 @@ struct ServeFlags {
   std::chrono::hours idempotency_retention{24 * 7};
   std::string access_log = "-";
   std::string users;
+  std::string webhooks;
   bool secure_cookies = false;
   DefinitionsFlag definitions;
   LimitFlags limits;
@@ -175,7 +176,16 @@ int serve(const ServeFlags& flags) {
     }
     users = std::move(*read);
     options.authenticator = users.get();
-  } else if (!is_loopback(options.address)) {
+  }
+  if (!flags.webhooks.empty()) {
+    auto sources = http::load_webhook_sources(flags.webhooks);
+    if (!sources) {
+      for (const auto& finding : sources.error()) std::cerr << finding << '\n';
+      return exit_invalid;
+    }
+    options.webhook_sources = std::move(*sources);
+  }
+  if (!users && !is_loopback(options.address)) {
     std::cerr << "error: --listen " << flags.listen
               << " without --users would let anyone who reaches it act as admin: give --users "
                  "FILE (ablauf users add), or listen on 127.0.0.1 or [::1]\n";
@@ -284,6 +294,8 @@ void add_serve_command(CLI::App& app, std::function<int()>& run) {
   command->add_option("--users", flags->users,
                       "Users file (ablauf users add): who may sign in, with which roles; "
                       "without it everyone acts as admin, so only loopback is allowed");
+  command->add_option("--webhooks", flags->webhooks,
+                      "Webhook sources file: systems that send signals signed with HMAC-SHA256");
   command->add_flag("--secure-cookies", flags->secure_cookies,
                     "Mark the session cookie Secure: clients reach the server over HTTPS");
   command->add_option("--threads", flags->threads, "Threads answering requests, 1 to 256")

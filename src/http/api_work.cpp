@@ -6,6 +6,7 @@
 #include "http/request_body.hpp"
 #include "http/roles.hpp"
 #include "http/router.hpp"
+#include "http/webhooks.hpp"
 
 #include <ablauf/answer.hpp>
 #include <ablauf/source.hpp>
@@ -248,9 +249,32 @@ Response complete_task(Engine& engine, const Request& request) {
   return answer(id);
 }
 
-Response signal(Engine& engine, const Request& request) {
+// Who sends a signal and the key that makes it once: a webhook source by its signature (the
+// key the signature itself), or a signed-in user with the role `integration` (the key their
+// Idempotency-Key).
+tl::expected<RequestKey, Response> signal_sender(const Api& api, const Request& request) {
+  const auto& name = request.parameters.at("name");
+  if (!request.header(signature_header).empty()) {
+    auto verified = verify_signature(request, api.options);
+    if (!verified) return tl::make_unexpected(std::move(verified.error()));
+    const auto& allowed = verified->source->signals;
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+      return tl::make_unexpected(forbidden("webhook source '" + verified->source->name +
+                                           "' may not send the signal '" + name + "'"));
+    return std::move(verified->key);
+  }
+  if (!request.user)
+    return tl::make_unexpected(
+        unauthorized("a signal comes from a signed-in user, or as a webhook signed in the " +
+                     std::string(signature_header) + " header"));
   if (auto refused = require_role(request, integration_role, "sending a signal"))
-    return std::move(*refused);
+    return tl::make_unexpected(std::move(*refused));
+  return idempotency_key(request);
+}
+
+Response signal(const Api& api, const Request& request) {
+  auto key = signal_sender(api, request);
+  if (!key) return std::move(key.error());
   auto body = object_body(request);
   if (!body) return std::move(body.error());
   auto instance = string_member(*body, "instance");
@@ -262,16 +286,14 @@ Response signal(Engine& engine, const Request& request) {
         "name the receiver with exactly one of \"instance\" (its id) and \"correlation\" (the "
         "key its wait step correlates on)");
   const std::string target = instance->has_value() ? **instance : **correlation;
-  auto key = idempotency_key(request);
-  if (!key) return std::move(key.error());
   const auto* payload = body->if_contains("payload");
   const auto& name = request.parameters.at("name");
   const auto answer = [&](const std::string&) {
     return Response::json(200, json::object{{"signal", name}, {"delivered_to", target}});
   };
-  if (auto delivered = engine.signal(target, name, payload ? *payload : json::value(), *key);
+  if (auto delivered = api.engine.signal(target, name, payload ? *payload : json::value(), *key);
       !delivered)
-    return refused_or_replayed(engine, delivered.error(), *key, answer);
+    return refused_or_replayed(api.engine, delivered.error(), *key, answer);
   return answer(target);
 }
 
@@ -284,8 +306,10 @@ void add_work_routes(Router& router, const Api& api) {
   router.add("GET", "/api/v1/tasks", [api](const Request& request) { return inbox(api, request); });
   router.add("POST", "/api/v1/instances/{id}/tasks/{task}/complete",
              [&engine](const Request& request) { return complete_task(engine, request); });
-  router.add("POST", "/api/v1/signals/{name}",
-             [&engine](const Request& request) { return signal(engine, request); });
+  // Open at the gate: a webhook signs instead of signing in; signal_sender() checks either.
+  router.add(
+      "POST", "/api/v1/signals/{name}",
+      [api](const Request& request) { return signal(api, request); }, Access::open);
 }
 
 }  // namespace ablauf::http::detail

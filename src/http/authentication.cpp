@@ -30,14 +30,6 @@ std::string_view cookie(const Request& request, std::string_view name) {
   return {};
 }
 
-Response unauthorized(std::string detail, std::string_view error = {}) {
-  auto response = Response::problem(401, "Unauthorized", detail);
-  std::string challenge = "Bearer realm=\"ablauf\"";
-  if (!error.empty()) challenge += ", error=\"" + std::string(error) + "\"";
-  response.headers.emplace_back("WWW-Authenticate", std::move(challenge));
-  return response;
-}
-
 std::optional<Response> too_many_failures(Authentication& authentication, const Request& request) {
   const auto wait = authentication.limiter.wait(request.remote, Clock::now());
   if (wait.count() == 0) return std::nullopt;
@@ -173,6 +165,14 @@ void add_session_routes(Router& router, Authentication& authentication) {
 const User& caller(const Request& request) {
   static const User nobody;  // has no role and is no assignee's
   return request.user ? *request.user : nobody;
+}
+
+Response unauthorized(std::string detail, std::string_view error) {
+  auto response = Response::problem(401, "Unauthorized", detail);
+  std::string challenge = "Bearer realm=\"ablauf\"";
+  if (!error.empty()) challenge += ", error=\"" + std::string(error) + "\"";
+  response.headers.emplace_back("WWW-Authenticate", std::move(challenge));
+  return response;
 }
 
 Response forbidden(std::string detail) {

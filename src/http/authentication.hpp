@@ -40,6 +40,10 @@ void add_session_routes(Router& router, Authentication& authentication);
 // Request::user.
 const User& caller(const Request& request);
 
+// A 401 problem with the challenge that names the scheme; `error` as RFC 6750 names it
+// ("invalid_token"), or none.
+Response unauthorized(std::string detail, std::string_view error = {});
+
 // A 403 problem: the caller is known and may not do this.
 Response forbidden(std::string detail);
 

@@ -91,6 +91,13 @@ std::string ServerOptions::check() const {
   if (!within(max_sessions, std::size_t{1}, std::size_t{1'000'000}))
     return "ServerOptions::max_sessions must be between 1 and 1,000,000, not " +
            std::to_string(max_sessions);
+  if (!within(webhook_tolerance, seconds(1), seconds(hours(1))))
+    return "ServerOptions::webhook_tolerance must be between 1 second and 1 hour, not " +
+           std::to_string(webhook_tolerance.count()) + " s";
+  for (const auto& source : webhook_sources)
+    if (source.name.empty() || source.secret.size() < 32)
+      return "ServerOptions::webhook_sources: source '" + source.name +
+             "' needs a name and a secret of at least 32 bytes";
   if (auto problem = check_load_options(load_options); !problem.empty())
     return "ServerOptions::load_options: " + problem;
   return {};

@@ -70,8 +70,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::atomic<bool> ready{true};
   const ablauf::http::detail::HttpMetrics metrics;
   const std::atomic<std::size_t> connections{1};
+  ablauf::http::detail::Authentication authentication(options);  // no users: everyone is admin
   ablauf::http::detail::Router router;
-  ablauf::http::detail::add_api_v1(router, {engine, options, ready, metrics, connections});
+  router.guard([&authentication](ablauf::http::Request& request, ablauf::http::Access access) {
+    return ablauf::http::detail::authenticate(authentication, request, access);
+  });
+  ablauf::http::detail::add_api_v1(router,
+                                   {engine, options, ready, metrics, connections, authentication});
 
   ablauf::http::Request request;
   request.method = std::string(line.substr(0, space));

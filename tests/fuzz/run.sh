@@ -82,8 +82,15 @@ seed fuzz_http graph $'GET /api/v1/definitions/dunning/graph?format=mermaid&lang
 seed fuzz_http cancel $'POST /api/v1/instances/$ID/cancel\n{"reason": "paid in cash"}'
 seed fuzz_http timeline $'GET /api/v1/instances/$ID/timeline?lang=en\n'
 
+# Credentials: Authorization, Cookie, X-CSRF-Token, Ablauf-Signature, method, path, then the body.
+seed fuzz_credentials token $'Bearer $TOKEN\n\n\n\nGET\n/api/v1/instances\n'
+seed fuzz_credentials session $'\nablauf_session=$SESSION; theme=dark\n$CSRF\n\nPOST\n/api/v1/instances\n{}'
+seed fuzz_credentials webhook $'\n\n\nsource=bank,t=1733500000,v1=3f0c5a9e0b7d1c2e4f6a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e\nPOST\n/api/v1/signals/paid\n{"correlation": "R-1"}'
+seed fuzz_users users '{"users": [{"name": "anna", "display_name": "Anna", "roles": ["billing_team"], "language": "de", "password": "$argon2id$v=19$m=65536,t=2,p=1$Bzabxe121+Pfy3G4/8nzTg$huvlwHnddLJj3SetJVyaAjwRK8D3ZLz73Gu8PBphtyg", "tokens": [{"id": "ac3d8414af06cd7c", "hash": "$argon2id$v=19$m=65536,t=2,p=1$DnJmi3EZ1Z1HelPQmgLhFA$TEHM2Jk22A+BvPBdtVbswOnA7NvyfS5QV8bF0RBrbMc", "note": "x"}]}]}'
+seed fuzz_users webhooks '{"webhooks": [{"source": "bank", "secret": "0123456789abcdef0123456789abcdef", "signals": ["paid"]}]}'
+
 targets=(fuzz_definition fuzz_run fuzz_expression fuzz_template fuzz_stored fuzz_answers
-  fuzz_manifest fuzz_http)
+  fuzz_manifest fuzz_http fuzz_credentials fuzz_users)
 kept=tests/fuzz/corpus
 status=0
 for target in "${targets[@]}"; do
