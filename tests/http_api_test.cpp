@@ -7,6 +7,7 @@
 
 #include "http_client.hpp"
 
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -97,9 +98,14 @@ TEST_CASE("definitions are listed, shown as written and drawn", "[http][api]") {
       f.client->request(wire::verb::get, "/api/v1/definitions/dunning/graph?format=mermaid");
   CHECK_THAT(mermaid.body(), Catch::Contains("flowchart TD"));
 
-  auto svg = f.client->request(wire::verb::get, "/api/v1/definitions/dunning/graph?format=png");
-  CHECK(svg.result_int() == 400);
-  CHECK_THAT(std::string(problem_of(svg).at("detail").as_string()), Catch::Contains("'png'"));
+  auto svg = f.client->request(wire::verb::get, "/api/v1/definitions/dunning/graph?format=svg");
+  CHECK(svg.result_int() == 200);  // Graphviz is installed where the tests run
+  CHECK(svg[wire::field::content_type] == "image/svg+xml");
+  CHECK_THAT(svg.body(), Catch::Contains("<svg"));
+  CHECK_THAT(svg.body(), Catch::Contains("Review {{input.invoice}}"));
+  auto png = f.client->request(wire::verb::get, "/api/v1/definitions/dunning/graph?format=png");
+  CHECK(png.result_int() == 400);
+  CHECK_THAT(std::string(problem_of(png).at("detail").as_string()), Catch::Contains("'png'"));
   auto no_version = f.client->request(wire::verb::get, "/api/v1/definitions/dunning?version=2");
   CHECK(no_version.result_int() == 404);
   CHECK_THAT(std::string(problem_of(no_version).at("detail").as_string()),
@@ -551,4 +557,39 @@ TEST_CASE("the key figures of a workflow and a period, as ablauf kpi gives them"
 
   Fixture without_store;
   CHECK(without_store.client->request(wire::verb::get, "/api/v1/kpi").result_int() == 501);
+}
+
+TEST_CASE("an instance's checklists as filled in, as HTML, PDF or Markdown", "[http][api]") {
+  Fixture f;
+  const auto id = f.start("R-7");
+  REQUIRE(f.client->request(wire::verb::post, form_path(id), std::string(good_form)).result_int() ==
+          200);
+  auto html = f.client->request(wire::verb::get, "/api/v1/instances/" + id + "/form");
+  CHECK(html.result_int() == 200);
+  CHECK(html[wire::field::content_type] == "text/html; charset=utf-8");
+  CHECK_THAT(html.body(), Catch::Contains("fine"));   // the answer given
+  CHECK_THAT(html.body(), Catch::Contains("erika"));  // the signer
+  CHECK_THAT(html.body(), Catch::Contains(id));
+  auto pdf = f.client->request(wire::verb::get, "/api/v1/instances/" + id + "/form?format=pdf");
+  CHECK(pdf.result_int() == 200);
+  CHECK(pdf[wire::field::content_type] == "application/pdf");
+  CHECK_THAT(pdf.body(), Catch::StartsWith("%PDF-"));
+  auto markdown =
+      f.client->request(wire::verb::get, "/api/v1/instances/" + id + "/form?format=markdown");
+  CHECK_THAT(markdown.body(), Catch::Contains("erika"));
+  auto odt = f.client->request(wire::verb::get, "/api/v1/instances/" + id + "/form?format=odt");
+  CHECK(odt.result_int() == 400);
+  CHECK_THAT(std::string(problem_of(odt).at("detail").as_string()), Catch::Contains("'odt'"));
+  CHECK(f.client->request(wire::verb::get, "/api/v1/instances/i-nope/form").result_int() == 404);
+}
+
+TEST_CASE("a graph as SVG without Graphviz is 501, saying how to get it", "[http][api]") {
+  Fixture f;
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", "/nonexistent", 1);  // this test case runs in a process of its own
+  auto svg = f.client->request(wire::verb::get, "/api/v1/definitions/dunning/graph?format=svg");
+  ::setenv("PATH", path.c_str(), 1);
+  CHECK(svg.result_int() == 501);
+  CHECK_THAT(std::string(problem_of(svg).at("detail").as_string()),
+             Catch::Contains("apt-get install graphviz"));
 }

@@ -18,6 +18,7 @@
 #include <ablauf/event_log.hpp>
 #include <ablauf/executor.hpp>
 #include <ablauf/expression.hpp>
+#include <ablauf/graph_svg.hpp>
 #include <ablauf/history.hpp>
 #include <ablauf/instance.hpp>
 #include <ablauf/json.hpp>

@@ -1,9 +1,10 @@
 // `ablauf graph`: a definition's step graph as DOT, Mermaid or SVG, with an instance's path.
 #include "commands.hpp"
-#include "graphviz.hpp"
 #include "load.hpp"
 #include "output.hpp"
 #include "store.hpp"
+
+#include <ablauf/graph_svg.hpp>
 
 #include <fstream>
 #include <iostream>
@@ -83,9 +84,15 @@ int run_graph(const GraphFlags& flags) {
   switch (flags.format) {
     case GraphFormat::dot: write_dot(out, *workflow, options); break;
     case GraphFormat::mermaid: write_mermaid(out, *workflow, options); break;
-    case GraphFormat::svg:
-      if (!render_svg(to_dot(*workflow, options), out)) return exit_usage;
+    case GraphFormat::svg: {
+      auto svg = render_svg(to_dot(*workflow, options));
+      if (!svg) {
+        std::cerr << "error: " << svg.error().message << '\n';
+        return exit_usage;
+      }
+      out << *svg;
       break;
+    }
   }
   return out.flush() ? exit_ok : exit_usage;
 }

@@ -3,6 +3,7 @@
 #include "http/request_body.hpp"
 #include "http/router.hpp"
 
+#include <ablauf/graph_svg.hpp>
 #include <ablauf/workflow.hpp>
 
 namespace ablauf::http::detail {
@@ -130,7 +131,12 @@ Response graph_response(const Request& request, const Workflow& workflow,
     return {.status = 200,
             .content_type = "text/plain; charset=utf-8",
             .body = to_mermaid(workflow, options)};
-  return bad_parameter("'format' must be dot or mermaid, not '" + std::string(name) + "'");
+  if (name == "svg") {
+    auto svg = render_svg(to_dot(workflow, options));
+    if (!svg) return Response::problem(501, "Not implemented", svg.error().message);
+    return {.status = 200, .content_type = "image/svg+xml", .body = std::move(*svg)};
+  }
+  return bad_parameter("'format' must be dot, mermaid or svg, not '" + std::string(name) + "'");
 }
 
 void add_definition_routes(Router& router, const Api& api) {

@@ -1,9 +1,10 @@
 // `/api/v1/instances…`: start instances, list them by filters a page at a time, read one's
-// state, history, timeline and graph, cancel one.
+// state, history, timeline, graph and filled forms, cancel one.
 #include "http/api_v1.hpp"
 #include "http/idempotency.hpp"
 #include "http/request_body.hpp"
 
+#include <ablauf/printable.hpp>
 #include <ablauf/timeline.hpp>
 
 #include <algorithm>
@@ -167,6 +168,34 @@ Response timeline(Engine& engine, const Request& request) {
   return Response::json(200, json::object{{"id", read->state.id}, {"entries", std::move(entries)}});
 }
 
+// Its checklists as filled in: every answer with who gave it and when, every signature with the
+// hash it signs, as `ablauf export --instance` prints them; `?format=html` (default), `pdf` or
+// `markdown`, `?lang=`.
+Response filled_form(Engine& engine, const Request& request) {
+  auto read = read_instance(engine, request.parameters.at("id"));
+  if (!read) return std::move(read.error());
+  FormOptions options{.language = {}, .instance = read->state.id, .history = read->history};
+  if (const auto language = request.query.find("lang"); language != request.query.end())
+    options.language = language->second;
+  const auto given = request.query.find("format");
+  const std::string format = given != request.query.end() ? given->second : "html";
+  const auto& definition = read->workflow.definition();
+  if (format == "html")
+    return Response{.status = 200,
+                    .content_type = "text/html; charset=utf-8",
+                    .body = to_html_form(definition, options)};
+  if (format == "markdown")
+    return Response{.status = 200,
+                    .content_type = "text/markdown; charset=utf-8",
+                    .body = to_markdown_form(definition, options)};
+  if (format == "pdf") {
+    auto pdf = to_pdf_form(definition, PdfOptions{.form = options});
+    if (!pdf) return Response::problem(500, "The PDF cannot be made", pdf.error().message);
+    return Response{.status = 200, .content_type = "application/pdf", .body = std::move(*pdf)};
+  }
+  return bad_parameter("'format' is html, pdf or markdown, not '" + format + "'");
+}
+
 Response cancel(Engine& engine, const Request& request) {
   if (auto refused = require_role(request, admin_role, "cancelling an instance"))
     return std::move(*refused);
@@ -227,6 +256,8 @@ void add_instance_routes(Router& router, const Api& api) {
     if (!read) return std::move(read.error());
     return graph_response(request, read->workflow, read->history);
   });
+  router.add("GET", "/api/v1/instances/{id}/form",
+             [&engine](const Request& request) { return filled_form(engine, request); });
   router.add("POST", "/api/v1/instances/{id}/cancel",
              [&engine](const Request& request) { return cancel(engine, request); });
 }

@@ -8,6 +8,8 @@ operation must have been called, and the server must serve the document itself.
 
 Usage: serve_openapi_test.py ABLAUF_BINARY PROJECT_DIR
 """
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -39,6 +41,16 @@ DUNNING = {
         {"id": "payment", "type": "wait", "event": "payment_received",
          "correlation": "input.invoice", "next": "done"},
         {"id": "done", "type": "end"}]}
+
+
+BANK_SECRET = "5e0b6d1f2a9c4e7b8d3f6a1c0e9b2d4f-bank"
+
+
+def signed(path, body, secret=BANK_SECRET, at=None):
+    """The Ablauf-Signature header of the webhook source bank for that request."""
+    at = int(time.time()) if at is None else at
+    mac = hmac.new(secret.encode(), f"{at}.{path}.{body}".encode(), hashlib.sha256).hexdigest()
+    return {"Ablauf-Signature": f"source=bank,t={at},v1={mac}"}
 
 
 def inline(schema):
@@ -88,7 +100,9 @@ class Api:
         global calls
         calls += 1
         response = connection.getresponse()
-        raw = response.read().decode("utf-8")
+        raw_bytes = response.read()
+        raw = raw_bytes.decode("utf-8") if not response.getheader("Content-Type", "").startswith(
+            "application/pdf") else raw_bytes.decode("latin-1")
         status = response.status
         self.last_headers = dict(response.getheaders())
         content_type = response.getheader("Content-Type")
@@ -146,10 +160,14 @@ def main():
     users = os.path.join(scratch, "users.json")
     tokens = {"root": add_user(users, "root", "admin", "root-geheim"),
               "anna": add_user(users, "anna", "billing_team", "anna-geheim")}
+    webhooks = os.path.join(scratch, "webhooks.json")
+    json.dump({"webhooks": [{"source": "bank", "secret": BANK_SECRET,
+                             "signals": ["payment_received"]}]}, open(webhooks, "w"))
     server = subprocess.Popen(
         [ablauf, "serve", "--listen", "127.0.0.1:0", "--store", os.path.join(scratch, "a.db"),
          "--outbox", os.path.join(scratch, "outbox"), "--definitions", definition,
-         "--access-log", os.path.join(scratch, "access.log"), "--users", users],
+         "--access-log", os.path.join(scratch, "access.log"), "--users", users,
+         "--webhooks", webhooks],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
@@ -239,8 +257,18 @@ def exercise(api):
     api.call("GET", f"/api/v1/instances/{one}/timeline?lang=en", expect=200)
     api.call("GET", "/api/v1/instances/i-nope/timeline", expect=404)
     api.call("GET", f"/api/v1/instances/{one}/graph", expect=200)
-    api.call("GET", f"/api/v1/instances/{one}/graph?format=svg", expect=400)
+    _, svg = api.call("GET", f"/api/v1/instances/{one}/graph?format=svg", expect=200)
+    if "<svg" not in svg:
+        failures.append("the graph as SVG is no SVG")
+    api.call("GET", f"/api/v1/instances/{one}/graph?format=png", expect=400)
     api.call("GET", "/api/v1/instances/i-nope/graph", expect=404)
+    _, page = api.call("GET", f"/api/v1/instances/{one}/form?lang=en", expect=200)
+    if "<html" not in page:
+        failures.append("the filled form is not an HTML page")
+    _, pdf = api.call("GET", f"/api/v1/instances/{one}/form?format=pdf", expect=200)
+    api.call("GET", f"/api/v1/instances/{one}/form?format=markdown", expect=200)
+    api.call("GET", f"/api/v1/instances/{one}/form?format=odt", expect=400)
+    api.call("GET", "/api/v1/instances/i-nope/form", expect=404)
 
     form = f"/api/v1/instances/{one}/steps/check/form"
     _, model = api.call("GET", form + "?lang=en", expect=200)
@@ -303,6 +331,18 @@ def exercise_users(api, tokens):
     api.call("DELETE", "/api/v1/session", expect=204, token=None,
              headers={"Cookie": cookie, "X-CSRF-Token": session["csrf_token"]})
     api.call("GET", "/api/v1/session", expect=401, token=None, headers={"Cookie": cookie})
+
+    path = "/api/v1/signals/payment_received"
+    body = json.dumps({"correlation": "R-9"})
+    api.call("POST", path, body, expect=404, token=None, headers=signed(path, body))
+    api.call("POST", path, body, expect=401, token=None, headers=signed(path, body, "x" * 40))
+    api.call("POST", path, body, expect=401, token=None,
+             headers=signed(path, body, at=int(time.time()) - 3600))
+    api.call("POST", path, body, expect=400, token=None, headers={"Ablauf-Signature": "v1=0"})
+    other = "/api/v1/signals/cancelled"
+    api.call("POST", other, body, expect=403, token=None, headers=signed(other, body))
+    api.call("POST", path, body, expect=401, token=None)
+    api.call("POST", path, body, expect=403, token=tokens["anna"])
 
 
 if __name__ == "__main__":
