@@ -680,6 +680,14 @@ TEST_CASE("instances are listed by business key and by when they started and cha
   };
   using ids_t = std::vector<std::string>;
   CHECK(ids({.business_key = "R-1"}) == ids_t{*first});
+  // With the workflow too, found by the store's index; the other fields still filter it.
+  CHECK(ids({.workflow = "invoicing_and_payments", .business_key = "R-2"}) == ids_t{*second});
+  CHECK(ids({.workflow = "invoicing_and_payments", .business_key = "R-3"}).empty());
+  CHECK(ids({.workflow = "utility_billing", .business_key = "R-1"}).empty());
+  CHECK(ids({.workflow = "invoicing_and_payments",
+             .status = InstanceStatus::completed,
+             .business_key = "R-1"})
+            .empty());
   const Time later = start + std::chrono::hours(1);
   CHECK(ids({.started_from = later}) == ids_t{*second});  // the bound itself is in
   CHECK(ids({.started_until = later}) == ids_t{*first});  // and out of the range it ends

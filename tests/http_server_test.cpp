@@ -187,6 +187,9 @@ TEST_CASE("options outside their ranges are refused", "[http][limits]") {
   refused({.threads = 0}, "threads");
   refused({.max_page_size = 0}, "max_page_size");
   refused({.max_page_size = 10'001}, "max_page_size");
+  refused({.settle_timeout = std::chrono::milliseconds(60'001)}, "settle_timeout");
+  refused({.settle_timeout = std::chrono::milliseconds(-1)}, "settle_timeout");
+  CHECK(http::ServerOptions{.settle_timeout = std::chrono::milliseconds(0)}.check().empty());
   refused({.address = "not an address"}, "not an IP address");
   CHECK(http::ServerOptions{}.check().empty());
 }

@@ -263,7 +263,9 @@ class Engine {
       const {
     return instance_ids();
   }
-  /// The states of the instances that match, in the order they were started.
+  /// The states of the instances that match, in the order they were started. It reads every
+  /// instance, but for a filter naming a workflow and a business key, which the store's index
+  /// answers reading one.
   tl::expected<std::vector<InstanceState>, Error> list(const InstanceFilter& filter = {}) const;
 
   /// Records a person's answer to a checklist item of a step the instance waits at. The value

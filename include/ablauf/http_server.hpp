@@ -133,6 +133,11 @@ struct ServerOptions {
   /// Most entries one page of a list holds (instances, tasks), 1 to 10,000; a client asks for
   /// fewer with `?limit=`, and a larger limit is refused with 400.
   std::size_t max_page_size = 500;
+  /// How long a change's answer may wait for its instance to rest (wait for someone, or end)
+  /// when another process's worker carries it on (a PostgreSQL store shared by several
+  /// servers), 0 to 60 seconds; past it, the instance is shown running. On a store of one
+  /// process the instance rests when the change returns, and nothing waits.
+  std::chrono::milliseconds settle_timeout{2'000};
   /// How `POST /api/v1/definitions` loads a definition: the loader's limits and the host's step
   /// types (LoadOptions::step_types), as for the definitions the host loads itself.
   LoadOptions load_options;

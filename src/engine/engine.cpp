@@ -342,7 +342,15 @@ tl::expected<std::optional<RequestRecord>, Error> Engine::find_request(std::stri
 }
 
 tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilter& filter) const {
-  const auto ids = impl_->store.instance_ids();
+  // A workflow and a business key name one instance at most, which the store's index finds
+  // without reading the others; the rest of the filter is then checked on it alone.
+  auto ids = [&]() -> tl::expected<std::vector<std::string>, Error> {
+    if (filter.workflow.empty() || filter.business_key.empty())
+      return impl_->store.instance_ids();
+    auto found = impl_->store.find_by_key(filter.workflow, filter.business_key);
+    if (!found) return tl::make_unexpected(std::move(found.error()));
+    return *found ? std::vector<std::string>{std::move(**found)} : std::vector<std::string>{};
+  }();
   if (!ids) return tl::make_unexpected(ids.error());
   std::vector<InstanceState> out;
   for (const auto& id : *ids) {

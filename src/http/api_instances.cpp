@@ -8,13 +8,16 @@
 #include <ablauf/timeline.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
+#include <thread>
 
 namespace ablauf::http::detail {
 namespace json = boost::json;
 namespace {
 
-Response start_instance(Engine& engine, const Request& request) {
+Response start_instance(const Api& api, const Request& request) {
+  Engine& engine = api.engine;
   auto body = object_body(request);
   if (!body) return std::move(body.error());
   auto workflow = string_member(*body, "workflow", true);
@@ -40,7 +43,7 @@ Response start_instance(Engine& engine, const Request& request) {
     if (*existing) status = 200;
   }
   const auto answer = [&](const std::string& id) {
-    auto response = instance_response(engine, id, status);
+    auto response = instance_response(api, id, status);
     if (response.status < 300) response.headers.emplace_back("Location", "/api/v1/instances/" + id);
     return response;
   };
@@ -196,7 +199,8 @@ Response filled_form(Engine& engine, const Request& request) {
   return bad_parameter("'format' is html, pdf or markdown, not '" + format + "'");
 }
 
-Response cancel(Engine& engine, const Request& request) {
+Response cancel(const Api& api, const Request& request) {
+  Engine& engine = api.engine;
   if (auto refused = require_role(request, admin_role, "cancelling an instance"))
     return std::move(*refused);
   auto body = object_body(request, true);
@@ -206,9 +210,7 @@ Response cancel(Engine& engine, const Request& request) {
   auto key = idempotency_key(request);
   if (!key) return std::move(key.error());
   const auto& id = request.parameters.at("id");
-  const auto answer = [&](const std::string& changed) {
-    return instance_response(engine, changed);
-  };
+  const auto answer = [&](const std::string& changed) { return instance_response(api, changed); };
   if (auto cancelled = engine.cancel(id, caller(request).name, reason->value_or(""), *key);
       !cancelled)
     return refused_or_replayed(engine, cancelled.error(), *key, answer);
@@ -217,10 +219,20 @@ Response cancel(Engine& engine, const Request& request) {
 
 }  // namespace
 
-Response instance_response(Engine& engine, const std::string& id, unsigned status) {
-  auto state = engine.get(id);
-  if (!state) return Response::problem(state.error());
-  return Response::json(status, instance_body(*state));
+Response instance_response(const Api& api, const std::string& id, unsigned status) {
+  // Where processes share the store, another one's worker may carry the instance on after the
+  // change was committed here: the answer waits until it rests (waits or has ended), within
+  // settle_timeout, so that a client may act on the step it waits at next.
+  const auto deadline = std::chrono::steady_clock::now() + api.options.settle_timeout;
+  for (auto pause = std::chrono::milliseconds(2);;
+       pause = std::min(2 * pause, std::chrono::milliseconds(50))) {
+    auto state = api.engine.get(id);
+    if (!state) return Response::problem(state.error());
+    if (state->status != InstanceStatus::running ||
+        std::chrono::steady_clock::now() + pause > deadline)
+      return Response::json(status, instance_body(*state));
+    std::this_thread::sleep_for(pause);
+  }
 }
 
 json::object instance_body(const InstanceState& state) {
@@ -234,7 +246,7 @@ json::object instance_body(const InstanceState& state) {
 void add_instance_routes(Router& router, const Api& api) {
   Engine& engine = api.engine;
   router.add("POST", "/api/v1/instances",
-             [&engine](const Request& request) { return start_instance(engine, request); });
+             [api](const Request& request) { return start_instance(api, request); });
   router.add("GET", "/api/v1/instances",
              [api](const Request& request) { return list_instances(api, request); });
   router.add("GET", "/api/v1/instances/{id}", [&engine](const Request& request) {
@@ -259,7 +271,7 @@ void add_instance_routes(Router& router, const Api& api) {
   router.add("GET", "/api/v1/instances/{id}/form",
              [&engine](const Request& request) { return filled_form(engine, request); });
   router.add("POST", "/api/v1/instances/{id}/cancel",
-             [&engine](const Request& request) { return cancel(engine, request); });
+             [api](const Request& request) { return cancel(api, request); });
 }
 
 }  // namespace ablauf::http::detail

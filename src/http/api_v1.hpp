@@ -56,6 +56,6 @@ Response graph_response(const Request& request, const Workflow& workflow,
 // own counters.
 boost::json::object instance_body(const InstanceState& state);
 // The instance as it is now, as instance_body() shows it, with `status`.
-Response instance_response(Engine& engine, const std::string& id, unsigned status = 200);
+Response instance_response(const Api& api, const std::string& id, unsigned status = 200);
 
 }  // namespace ablauf::http::detail

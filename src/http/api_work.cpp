@@ -149,9 +149,7 @@ Response submit_form(const Api& api, const Request& request) {
                                {{"errors", std::move(refused)}});
     }
   }
-  const auto answer = [&](const std::string& changed) {
-    return instance_response(engine, changed);
-  };
+  const auto answer = [&](const std::string& changed) { return instance_response(api, changed); };
   if (auto submitted = engine.submit(id, step, *form, user.name, *key); !submitted)
     return refused_or_replayed(engine, submitted.error(), *key, answer);
   return answer(id);
@@ -230,7 +228,8 @@ std::optional<Response> check_assignee(Engine& engine, const Request& request) {
                    caller(request).name + " is not and has no role of");
 }
 
-Response complete_task(Engine& engine, const Request& request) {
+Response complete_task(const Api& api, const Request& request) {
+  Engine& engine = api.engine;
   auto body = object_body(request, true);
   if (!body) return std::move(body.error());
   auto outcome = string_member(*body, "outcome");
@@ -239,9 +238,7 @@ Response complete_task(Engine& engine, const Request& request) {
   if (!key) return std::move(key.error());
   const auto& id = request.parameters.at("id");
   if (auto refused = check_assignee(engine, request)) return std::move(*refused);
-  const auto answer = [&](const std::string& changed) {
-    return instance_response(engine, changed);
-  };
+  const auto answer = [&](const std::string& changed) { return instance_response(api, changed); };
   if (auto done = engine.complete_task(id, request.parameters.at("task"), outcome->value_or(""),
                                        caller(request).name, *key);
       !done)
@@ -300,12 +297,11 @@ Response signal(const Api& api, const Request& request) {
 }  // namespace
 
 void add_work_routes(Router& router, const Api& api) {
-  Engine& engine = api.engine;
   router.add("POST", "/api/v1/instances/{id}/steps/{step}/form",
              [api](const Request& request) { return submit_form(api, request); });
   router.add("GET", "/api/v1/tasks", [api](const Request& request) { return inbox(api, request); });
   router.add("POST", "/api/v1/instances/{id}/tasks/{task}/complete",
-             [&engine](const Request& request) { return complete_task(engine, request); });
+             [api](const Request& request) { return complete_task(api, request); });
   // Open at the gate: a webhook signs instead of signing in; signal_sender() checks either.
   router.add(
       "POST", "/api/v1/signals/{name}",

@@ -75,6 +75,9 @@ std::string ServerOptions::check() const {
            std::to_string(max_connections);
   if (!within(threads, std::size_t{1}, std::size_t{256}))
     return "ServerOptions::threads must be between 1 and 256, not " + std::to_string(threads);
+  if (!within(settle_timeout, milliseconds(0), milliseconds(60'000)))
+    return "ServerOptions::settle_timeout must be between 0 and 60 seconds, not " +
+           std::to_string(settle_timeout.count()) + " ms";
   if (!within(max_page_size, std::size_t{1}, std::size_t{10'000}))
     return "ServerOptions::max_page_size must be between 1 and 10,000, not " +
            std::to_string(max_page_size);
