@@ -20,6 +20,7 @@
 #include <ablauf/error.hpp>
 #include <ablauf/http_users.hpp>
 #include <ablauf/http_webhooks.hpp>
+#include <ablauf/record_source.hpp>
 
 #include <boost/json/value.hpp>
 #include <tl/expected.hpp>
@@ -147,6 +148,9 @@ struct ServerOptions {
   /// answer 501 (a definition kept nowhere would leave its instances without one after a
   /// restart).
   Store* store = nullptr;
+  /// Where `GET /api/v1/kpi` reads invoice records, not owned: the host's RecordStore where
+  /// its EngineConfig::records names one. Null: the store, where the built-in steps write them.
+  const RecordSource* records = nullptr;
   /// Who may use the server (http_users.hpp), not owned. Null: no one signs in, and every
   /// request acts as `api` with every role; fit for a server on loopback and for tests only.
   const Authenticator* authenticator = nullptr;

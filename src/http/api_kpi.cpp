@@ -13,6 +13,7 @@ Response key_figures(const Api& api, const Request& request) {
     return Response::problem(501, "Not implemented",
                              "this server was given no store to read key figures from");
   KpiOptions options;
+  options.records = api.options.records;
   if (const auto workflow = request.query.find("workflow"); workflow != request.query.end()) {
     // An unknown workflow is named as such, rather than answered with the figures of nothing.
     if (auto deployed = api.engine.workflow(workflow->second); !deployed)
