@@ -180,4 +180,15 @@ TEST_CASE("the utility-billing seed runs end to end over HTTP, as its people run
   const auto& receivables = figures.at("receivables").as_object();
   CHECK(receivables.at("paid") == 1);
   CHECK(receivables.at("reminders_before_payment").to_number<double>() == 3.0);
+
+  // /metrics counts each step's runs from the store, labelled with its type.
+  const auto metrics = client.request(wire::verb::get, "/metrics").body();
+  CHECK_THAT(metrics, Catch::Contains(R"(ablauf_step_runs_total{workflow="utility_billing",)"
+                                      R"(step="send_payment_reminder",type="send_email"} 3)"));
+  CHECK_THAT(metrics, Catch::Contains(R"(ablauf_step_failures_total{workflow="utility_billing",)"
+                                      R"(step="send_invoice",type="send_email"} 0)"));
+  CHECK_THAT(metrics, Catch::Contains(R"(ablauf_step_duration_seconds_count{workflow=)"
+                                      R"("utility_billing",step="escalate_overdue_payment",)"
+                                      R"(type="create_task"} 1)"));
+  CHECK_THAT(metrics, Catch::Contains("ablauf_timers_due 0\n"));
 }

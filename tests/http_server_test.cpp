@@ -283,6 +283,7 @@ TEST_CASE("/metrics counts requests by route, and instances by workflow and stat
   CHECK_THAT(text, Catch::Contains(R"(ablauf_instances{workflow="approval",status="waiting"} 1)"));
   CHECK_THAT(text, Catch::Contains("ablauf_http_connections_open 1\n"));
   CHECK_THAT(text, Catch::Contains("ablauf_outbox_unsent 0\n"));
+  CHECK_THAT(text, Catch::Contains("# TYPE ablauf_timers_due gauge\n"));
   CHECK_THAT(text, Catch::Contains("# TYPE ablauf_claims_total counter\n"));
 }
 

@@ -33,6 +33,12 @@ void add_health_routes(Router& router, const Api& api) {
       [api](const Request&) {
         auto engine = engine_metrics(api.engine);
         if (!engine) return Response::problem(engine.error());
+        std::string steps;
+        if (api.options.store) {
+          auto figures = step_metrics(api.engine, *api.options.store);
+          if (!figures) return Response::problem(figures.error());
+          steps = std::move(*figures);
+        }
         const std::string connections =
             "# HELP ablauf_http_connections_open Connections open now.\n"
             "# TYPE ablauf_http_connections_open gauge\n"
@@ -40,7 +46,7 @@ void add_health_routes(Router& router, const Api& api) {
             std::to_string(api.connections.load()) + "\n";
         return Response{.status = 200,
                         .content_type = "text/plain; version=0.0.4; charset=utf-8",
-                        .body = api.metrics.text() + connections + *engine};
+                        .body = api.metrics.text() + connections + *engine + steps};
       },
       Access::open);
   router.add(

@@ -1,6 +1,8 @@
 // What the server counts of its requests (metrics.hpp).
 #include "http/metrics.hpp"
 
+#include <ablauf/kpi.hpp>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -83,6 +85,25 @@ tl::expected<std::string, Error> engine_metrics(const Engine& engine) {
   for (const auto& [key, count] : by_status)
     out += "ablauf_instances{workflow=\"" + prometheus_label(key.first) + "\",status=\"" +
            key.second + "\"} " + std::to_string(count) + "\n";
+  // Timers by purpose, and those due now that no one fired yet (a worker behind, or none).
+  const auto now = std::chrono::system_clock::now();
+  std::map<std::string, std::uint64_t> timers;
+  std::uint64_t due = 0;
+  for (const auto& state : *instances)
+    for (const auto& timer : state.timers) {
+      ++timers[std::string(to_string(timer.purpose))];
+      due += timer.due <= now;
+    }
+  out +=
+      "# HELP ablauf_timers Timers set, by purpose.\n"
+      "# TYPE ablauf_timers gauge\n";
+  for (const auto& [purpose, count] : timers)
+    out += "ablauf_timers{purpose=\"" + purpose + "\"} " + std::to_string(count) + "\n";
+  out +=
+      "# HELP ablauf_timers_due Timers whose time has come and that have not fired yet.\n"
+      "# TYPE ablauf_timers_due gauge\n"
+      "ablauf_timers_due " +
+      std::to_string(due) + "\n";
   const auto outbox = engine.outbox();
   if (!outbox) return tl::make_unexpected(outbox.error());
   const auto unsent = std::count_if(outbox->begin(), outbox->end(),
@@ -104,6 +125,49 @@ tl::expected<std::string, Error> engine_metrics(const Engine& engine) {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
            " " + std::to_string(value) + "\n";
   return out;
+}
+
+}  // namespace ablauf::http::detail
+
+namespace ablauf::http::detail {
+
+tl::expected<std::string, Error> step_metrics(const Engine& engine, const Store& store) {
+  const auto figures = compute_kpis(store, KpiOptions{});
+  if (!figures) return tl::make_unexpected(figures.error());
+  std::string runs =
+      "# HELP ablauf_step_runs_total Attempts of each step started (or completed at once).\n"
+      "# TYPE ablauf_step_runs_total counter\n";
+  std::string failures =
+      "# HELP ablauf_step_failures_total Attempts of each step that failed, timeouts too.\n"
+      "# TYPE ablauf_step_failures_total counter\n";
+  std::string durations =
+      "# HELP ablauf_step_duration_seconds From an attempt's start to its end, waiting for people "
+      "included.\n"
+      "# TYPE ablauf_step_duration_seconds summary\n";
+  const auto seconds = [](std::chrono::milliseconds ms) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(ms.count()) / 1000.0);
+    return std::string(text);
+  };
+  for (const auto& step : figures->steps) {
+    std::string type;
+    if (const auto workflow = engine.workflow(step.workflow))
+      if (const auto* definition = workflow->find_step(step.step)) type = definition->type;
+    const std::string labels = "workflow=\"" + prometheus_label(step.workflow) + "\",step=\"" +
+                               prometheus_label(step.step) + "\",type=\"" + prometheus_label(type) +
+                               "\"";
+    runs += "ablauf_step_runs_total{" + labels + "} " + std::to_string(step.runs) + "\n";
+    failures +=
+        "ablauf_step_failures_total{" + labels + "} " + std::to_string(step.failures) + "\n";
+    for (const auto& [quantile, value] :
+         {std::pair{"0.5", step.duration.median}, std::pair{"0.95", step.duration.p95},
+          std::pair{"1", step.duration.max}})
+      durations += "ablauf_step_duration_seconds{" + labels + ",quantile=\"" + quantile + "\"} " +
+                   seconds(value) + "\n";
+    durations += "ablauf_step_duration_seconds_count{" + labels + "} " +
+                 std::to_string(step.duration.count) + "\n";
+  }
+  return runs + failures + durations;
 }
 
 }  // namespace ablauf::http::detail

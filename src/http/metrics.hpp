@@ -40,10 +40,15 @@ class HttpMetrics {
   std::map<std::pair<std::string, std::string>, Durations> durations_;
 };
 
-// The engine's figures in the text format: instances by workflow and status (read from the
-// store, every instance: a scrape costs what Engine::list() does), mail not yet handed to the
-// Mailer, and claims, fenced writes and lost claims where workers share the store.
+// The engine's figures in the text format: instances by workflow and status and timers by
+// purpose and due (read from the store, every instance: a scrape costs what Engine::list()
+// does), mail not yet handed to the Mailer, and claims, fenced writes and lost claims where
+// workers share the store.
 tl::expected<std::string, Error> engine_metrics(const Engine& engine);
+
+// Each step's runs, failures and durations over every instance of `store` (compute_kpis(): a
+// scrape reads every event), labelled with its workflow, id and type.
+tl::expected<std::string, Error> step_metrics(const Engine& engine, const Store& store);
 
 // A label value as the text format writes it: backslash, double quote and newline escaped.
 std::string prometheus_label(const std::string& value);
