@@ -238,6 +238,15 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       step_entry(data, it->step)["outcome"] = it->outcome;
       break;
     }
+    case EventType::task_claimed:
+    case EventType::task_released: {
+      const std::string task_id = string_field(event, "task");
+      auto it =
+          std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.id == task_id; });
+      if (it == tasks.end()) return invalid(event, "no task '" + task_id + "'");
+      it->claimed_by = event.type == EventType::task_claimed ? event.actor : std::string();
+      break;
+    }
     case EventType::timer_set: {
       if (!event.due) return invalid(event, "it has no due time");
       // Without a purpose, a timer is a wait's, as it was read before purposes were checked.

@@ -110,15 +110,19 @@ json::value to_json(const InstanceState& state) {
                                   {"step", t.step},
                                   {"token", t.token},
                                   {"purpose", to_string(t.purpose)}});
-  for (const auto& t : state.tasks)
-    tasks.push_back(json::object{{"id", t.id},
-                                 {"step", t.step},
-                                 {"title", t.title},
-                                 {"assignee", t.assignee},
-                                 {"due", t.due ? json::value(to_rfc3339(*t.due)) : nullptr},
-                                 {"completed", t.completed},
-                                 {"outcome", t.outcome},
-                                 {"completed_by", t.completed_by}});
+  for (const auto& t : state.tasks) {
+    json::object task{{"id", t.id},
+                      {"step", t.step},
+                      {"title", t.title},
+                      {"assignee", t.assignee},
+                      {"due", t.due ? json::value(to_rfc3339(*t.due)) : nullptr},
+                      {"completed", t.completed},
+                      {"outcome", t.outcome},
+                      {"completed_by", t.completed_by}};
+    // Only when claimed: states and snapshots from before claims read and write as they did.
+    if (!t.claimed_by.empty()) task["claimed_by"] = t.claimed_by;
+    tasks.push_back(std::move(task));
+  }
   return json::object{{"workflow", state.workflow_id},
                       {"version", state.version},
                       {"business_key", state.business_key},
@@ -179,6 +183,7 @@ tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
     task.completed = completed && completed->is_bool() && completed->get_bool();
     task.outcome = t.text("outcome");
     task.completed_by = t.text("completed_by");
+    if (t.has("claimed_by")) task.claimed_by = t.text("claimed_by");
     state.tasks.push_back(std::move(task));
   }
   state.last_sequence = fields.count("last_sequence");

@@ -6,6 +6,7 @@
 
 #include <ablauf/engine.hpp>
 #include <ablauf/step_type.hpp>
+#include <ablauf/timeline.hpp>
 
 #include <boost/json/parse.hpp>
 
@@ -113,6 +114,58 @@ std::string utility_until_payment_wait(Fixture& f) {
   f.answer(*id, "billing_preferences", "tax_rate", "standard");
   CHECK(f.waiting_step(*id) == "wait_for_payment");
   return *id;
+}
+
+TEST_CASE("a task is taken by one person, given back, and taken by another", "[engine]") {
+  Fixture f;
+  f.deploy("invoicing_and_payments.json");
+  auto id = f.engine.start("invoicing_and_payments", json::parse(invoice_input));
+  REQUIRE(id);
+  for (const auto* item : {"name_checked", "address_checked", "contact_details_checked",
+                           "identification_numbers_checked", "external_sources_matched"})
+    f.answer(*id, "check_customer_data", item, true);
+  f.answer(*id, "check_customer_data", "data_check_result", "correct");
+  const std::string task = f.state(*id).tasks.at(0).id;
+
+  REQUIRE(f.engine.claim_task(*id, task, "jonas"));
+  CHECK(f.state(*id).tasks[0].claimed_by == "jonas");
+  REQUIRE(f.engine.claim_task(*id, task, "jonas"));  // taken again by the same: nothing changes
+  auto taken = f.engine.claim_task(*id, task, "erika");
+  REQUIRE_FALSE(taken);
+  CHECK(taken.error().message == "task '" + task + "' is taken by jonas");
+  REQUIRE(f.engine.release_task(*id, task, "jonas"));
+  CHECK(f.state(*id).tasks[0].claimed_by.empty());
+  CHECK(f.engine.release_task(*id, task, "jonas").error().message ==
+        "task '" + task + "' is taken by no one");
+  REQUIRE(f.engine.claim_task(*id, task, "erika"));
+  CHECK(f.engine.claim_task(*id, "nope", "erika").error().code == ErrorCode::not_found);
+
+  const auto history = f.engine.history(*id).value();
+  std::vector<std::pair<EventType, std::string>> claims;
+  for (const auto& event : history)
+    if (event.type == EventType::task_claimed || event.type == EventType::task_released)
+      claims.emplace_back(event.type, event.actor);
+  CHECK(claims ==
+        std::vector<std::pair<EventType, std::string>>{{EventType::task_claimed, "jonas"},
+                                                       {EventType::task_released, "jonas"},
+                                                       {EventType::task_claimed, "erika"}});
+  // The timeline says so, in the instance's language.
+  const auto workflow = f.engine.workflow("invoicing_and_payments").value();
+  std::vector<std::string> said;
+  for (const auto& entry : read_timeline(workflow.definition(), history))
+    if (entry.text.starts_with("Aufgabe übernommen") ||
+        entry.text.starts_with("Aufgabe zurückgegeben"))
+      said.push_back(entry.actor + ": " + entry.text.substr(0, entry.text.find(':')));
+  CHECK(said == std::vector<std::string>{"jonas: Aufgabe übernommen",
+                                         "jonas: Aufgabe zurückgegeben",
+                                         "erika: Aufgabe übernommen"});
+  // The state as stored and read back keeps who took it.
+  const auto restored = state_from_json(*id, to_json(f.state(*id)));
+  REQUIRE(restored);
+  CHECK(restored->tasks[0].claimed_by == "erika");
+  REQUIRE(f.engine.complete_task(*id, task, "paid", "erika"));
+  CHECK(f.engine.claim_task(*id, task, "jonas").error().message ==
+        "task '" + task + "' is already completed");
 }
 
 TEST_CASE("left unpaid, the utility workflow reminds three times on schedule, then escalates",

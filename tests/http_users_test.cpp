@@ -30,7 +30,7 @@ struct Users {
     const std::vector<std::pair<std::string, std::string>> people = {
         {"anna", R"(["billing_team"])"},
         {"max", R"(["collections"])"},
-        {"chef", R"(["manager", "billing_team"])"},
+        {"chef", R"(["manager", "billing_team", "collections"])"},
         {"root", R"(["admin"])"},
         {"bank", R"(["integration"])"}};
     std::string file = R"({"users": [)";
@@ -125,11 +125,12 @@ TEST_CASE("a users file is read with every problem located", "[http][users]") {
     REQUIRE((*file)->users().size() == 5);
     const auto& chef = (*file)->users()[2];
     CHECK(chef.name == "chef");
-    CHECK(chef.roles == std::vector<std::string>{"billing_team", "manager"});  // sorted
+    CHECK(chef.roles ==
+          std::vector<std::string>{"billing_team", "collections", "manager"});  // sorted
     CHECK(chef.is("manager"));
     CHECK(chef.is("chef"));
     CHECK(chef.is(""));
-    CHECK_FALSE(chef.is("collections"));
+    CHECK_FALSE(chef.is("integration"));
   }
   SECTION("every problem at once") {
     const std::string text = R"({"users": [
@@ -196,7 +197,7 @@ TEST_CASE("the gate lets in tokens and sessions, and nothing else", "[http][user
   SECTION("a token says who calls") {
     auto me = json_of(f.as("chef", wire::verb::get, "/api/v1/session"), 200);
     CHECK(me.at("user").at("name") == "chef");
-    CHECK(me.at("user").at("roles").as_array().size() == 2);
+    CHECK(me.at("user").at("roles").as_array().size() == 3);
     auto basic = f.client->request(wire::verb::get, "/api/v1/instances", {},
                                    {{"Authorization", "Basic YW5uYTpnZWhlaW0="}});
     CHECK(basic.result_int() == 401);
@@ -381,6 +382,26 @@ TEST_CASE("a task is completed by its assignee's role; the inbox is the caller's
   auto refused = f.as("anna", wire::verb::post, complete, R"({"outcome": "paid"})");
   CHECK(refused.result_int() == 403);
   CHECK_THAT(detail_of(refused), Catch::Contains("is for collections"));
+
+  // Taken by max, it leaves the inboxes of others and only he (or an admin) completes it.
+  const std::string claim(maxs.at("tasks").as_array()[0].at("claim").as_string());
+  CHECK(f.as("anna", wire::verb::post, claim).result_int() == 403);
+  auto taken = json_of(f.as("max", wire::verb::post, claim), 200);
+  CHECK(taken.at("tasks").as_array()[0].at("claimed_by") == "max");
+  auto mine = json_of(f.as("max", wire::verb::get, "/api/v1/tasks"), 200);
+  REQUIRE(mine.at("tasks").as_array().size() == 1);
+  CHECK(mine.at("tasks").as_array()[0].at("claimed_by") == "max");
+  // Another of collections may neither take it nor complete it; nor may an admin take it.
+  CHECK(
+      json_of(f.as("chef", wire::verb::get, "/api/v1/tasks"), 200).at("tasks").as_array().empty());
+  auto not_chefs = f.as("chef", wire::verb::post, complete, R"({"outcome": "paid"})");
+  CHECK(not_chefs.result_int() == 403);
+  CHECK_THAT(detail_of(not_chefs), Catch::Contains("is taken by max"));
+  CHECK(f.as("chef", wire::verb::delete_, claim).result_int() == 403);
+  CHECK(f.as("root", wire::verb::post, claim).result_int() == 422);
+  CHECK(f.as("max", wire::verb::delete_, claim).result_int() == 200);
+  CHECK_FALSE(f.engine.get(id)->tasks[0].claimed_by.size());
+  CHECK(f.as("max", wire::verb::post, claim).result_int() == 200);
   CHECK(json_of(f.as("max", wire::verb::post, complete, R"({"outcome": "paid"})"), 200)
             .at("status") == "waiting");  // for the payment
   const auto state = f.engine.get(id);

@@ -164,8 +164,8 @@ tl::expected<void, Error> check_config(const EngineConfig& config);
 struct InstanceFilter {
   std::string workflow;                  ///< a workflow's id, matching each of its versions
   std::optional<InstanceStatus> status;  ///< the instance's status now
-  std::string waiting_for;  ///< an assignee with an open task, such as "accounts_receivable"
-  std::string business_key;           ///< the host's key given at start
+  std::string waiting_for;   ///< an assignee with an open task, such as "accounts_receivable"
+  std::string business_key;  ///< the host's key given at start
   std::optional<Time> started_from;   ///< started at or after
   std::optional<Time> started_until;  ///< started before
   std::optional<Time> updated_from;   ///< last changed at or after
@@ -350,6 +350,18 @@ class Engine {
   /// What this engine's workers and calls did with claims, since it was made.
   WorkerStats worker_stats() const;
   /// @}
+
+  /// Takes an open task for `actor`, so that others see it is being done: recorded as a
+  /// task_claimed event, and Task::claimed_by. A task someone else has taken is refused
+  /// (invalid_value, naming them); taking one's own again changes nothing. The engine lets anyone
+  /// complete a task all the same; a front end decides who may (ablauf::http lets only the one
+  /// who took it, and admins).
+  tl::expected<void, Error> claim_task(std::string_view instance, std::string_view task,
+                                       std::string_view actor, const RequestKey& request = {});
+  /// Gives a taken task back, for anyone it is assigned to to take: a task_released event by
+  /// `actor`. A task no one has taken is refused (invalid_value).
+  tl::expected<void, Error> release_task(std::string_view instance, std::string_view task,
+                                         std::string_view actor, const RequestKey& request = {});
 
   /// Ends an unfinished instance as cancelled, recording `actor` and `reason`, and cancels the
   /// sub-workflows its call steps wait for. An instance that has already ended is an error.

@@ -43,6 +43,8 @@ enum class EventType : std::uint8_t {
   instance_completed,  ///< (no data)
   instance_failed,     ///< error
   instance_cancelled,  ///< reason?; actor
+  task_claimed,        ///< task; actor: who took it
+  task_released,       ///< task; actor: who gave it back
 };
 
 /// The type's name, as stores keep it: the enumerator's own name, e.g. "step_completed".

@@ -112,6 +112,8 @@ struct Task {
   bool completed = false;    ///< whether someone has completed it
   std::string outcome;       ///< the outcome it was completed with; empty while open or if none
   std::string completed_by;  ///< the actor who completed it; empty while open
+  /// Who took it to do (Engine::claim_task()), so that others leave it; empty: no one.
+  std::string claimed_by;
 };
 
 /// Everything about one instance that its events establish; fold() makes it from them.

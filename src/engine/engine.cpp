@@ -345,8 +345,7 @@ tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilte
   // A workflow and a business key name one instance at most, which the store's index finds
   // without reading the others; the rest of the filter is then checked on it alone.
   auto ids = [&]() -> tl::expected<std::vector<std::string>, Error> {
-    if (filter.workflow.empty() || filter.business_key.empty())
-      return impl_->store.instance_ids();
+    if (filter.workflow.empty() || filter.business_key.empty()) return impl_->store.instance_ids();
     auto found = impl_->store.find_by_key(filter.workflow, filter.business_key);
     if (!found) return tl::make_unexpected(std::move(found.error()));
     return *found ? std::vector<std::string>{std::move(**found)} : std::vector<std::string>{};
@@ -407,6 +406,52 @@ tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_vi
   return parts.change(instance, [&](Run& run) {
     return record_form(parts, run, step_id, {}, std::span(&signature, 1), actor);
   });
+}
+
+namespace {
+
+// Takes (`claim`) or gives back an open task: one event by `actor`, or nothing when taking a
+// task one has taken already.
+tl::expected<void, Error> change_claim(detail::EngineParts& parts, std::string_view instance,
+                                       std::string_view task, std::string_view actor, bool claim,
+                                       const RequestKey& request) {
+  const auto admitted = parts.admit_request(request);
+  if (!admitted) return tl::make_unexpected(admitted.error());
+  const RequestKey* key = *admitted ? &**admitted : nullptr;
+  return parts.change(
+      instance,
+      [&](Run& run) -> tl::expected<void, Error> {
+        const Task* open = run.state.find_task(task);
+        if (!open)
+          return error(ErrorCode::not_found, "instance '" + std::string(instance) +
+                                                 "' has no task '" + std::string(task) + "'");
+        if (open->completed)
+          return error(ErrorCode::invalid_value,
+                       "task '" + std::string(task) + "' is already completed");
+        if (claim && open->claimed_by == actor) return {};
+        if (claim && !open->claimed_by.empty())
+          return error(ErrorCode::invalid_value,
+                       "task '" + std::string(task) + "' is taken by " + open->claimed_by);
+        if (!claim && open->claimed_by.empty())
+          return error(ErrorCode::invalid_value,
+                       "task '" + std::string(task) + "' is taken by no one");
+        return run.emit(claim ? EventType::task_claimed : EventType::task_released, open->step,
+                        json::object{{"task", std::string(task)}}, parts.clock.now(),
+                        std::string(actor));
+      },
+      key);
+}
+
+}  // namespace
+
+tl::expected<void, Error> Engine::claim_task(std::string_view instance, std::string_view task,
+                                             std::string_view actor, const RequestKey& request) {
+  return change_claim(*impl_, instance, task, actor, true, request);
+}
+
+tl::expected<void, Error> Engine::release_task(std::string_view instance, std::string_view task,
+                                               std::string_view actor, const RequestKey& request) {
+  return change_claim(*impl_, instance, task, actor, false, request);
 }
 
 tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::string_view task,

@@ -162,11 +162,14 @@ json::object task_body(const InstanceState& state, const Task& task) {
                    {"step", task.step},
                    {"title", task.title}};
   if (!task.assignee.empty()) out["assignee"] = task.assignee;
+  if (!task.claimed_by.empty()) out["claimed_by"] = task.claimed_by;
   if (task.due) out["due"] = to_rfc3339(*task.due);
   if (!state.business_key.empty()) out["business_key"] = state.business_key;
   // Task ids hold slashes ("<instance>/<step>/<n>"): the link has them escaped.
-  out["complete"] = "/api/v1/instances/" + path_segment(state.id) + "/tasks/" +
-                    path_segment(task.id) + "/complete";
+  const std::string link =
+      "/api/v1/instances/" + path_segment(state.id) + "/tasks/" + path_segment(task.id);
+  out["complete"] = link + "/complete";
+  out["claim"] = link + "/claim";
   return out;
 }
 
@@ -195,8 +198,12 @@ Response inbox(const Api& api, const Request& request) {
         continue;
       }
       if (task.completed || state.finished()) continue;
-      if (!filter.waiting_for.empty() ? task.assignee != filter.waiting_for
-                                      : mine && !caller(request).is(task.assignee))
+      // The caller's own: theirs or their roles', unless someone else has taken it.
+      const auto& user = caller(request);
+      if (!filter.waiting_for.empty()
+              ? task.assignee != filter.waiting_for
+              : mine && (!user.is(task.assignee) ||
+                         (!task.claimed_by.empty() && task.claimed_by != user.name)))
         continue;
       if (page.size() == *limit) {  // full: one more task there is, and the cursor to it
         const auto& last = page.back().as_object();
@@ -215,17 +222,40 @@ Response inbox(const Api& api, const Request& request) {
   return Response::json(200, body);
 }
 
-// 403 unless the caller may complete the task; the engine answers for a task or instance
-// that does not exist.
-std::optional<Response> check_assignee(Engine& engine, const Request& request) {
+// 403 unless the caller may complete the task (`complete`) or take it; the engine answers for
+// a task or instance that does not exist.
+std::optional<Response> check_assignee(Engine& engine, const Request& request, bool complete) {
   const auto state = engine.get(request.parameters.at("id"));
   if (!state) return std::nullopt;
   const auto& task_id = request.parameters.at("task");
   const auto task = std::find_if(state->tasks.begin(), state->tasks.end(),
                                  [&](const Task& t) { return t.id == task_id; });
-  if (task == state->tasks.end() || may_complete(caller(request), *task)) return std::nullopt;
-  return forbidden("task '" + task_id + "' is for " + task->assignee + ", which " +
-                   caller(request).name + " is not and has no role of");
+  if (task == state->tasks.end()) return std::nullopt;
+  const User& user = caller(request);
+  if (!may_claim(user, *task))
+    return forbidden("task '" + task_id + "' is for " + task->assignee + ", which " + user.name +
+                     " is not and has no role of");
+  if (complete && !may_complete(user, *task))
+    return forbidden("task '" + task_id + "' is taken by " + task->claimed_by +
+                     ", who completes it or gives it back");
+  return std::nullopt;
+}
+
+// Takes the task for the caller (POST), or gives it back (DELETE: the one who took it, or an
+// admin).
+Response claim_task(const Api& api, const Request& request, bool claim) {
+  Engine& engine = api.engine;
+  auto key = idempotency_key(request);
+  if (!key) return std::move(key.error());
+  if (auto refused = check_assignee(engine, request, !claim)) return std::move(*refused);
+  const auto& id = request.parameters.at("id");
+  const auto& task = request.parameters.at("task");
+  const auto& actor = caller(request).name;
+  const auto answer = [&](const std::string& changed) { return instance_response(api, changed); };
+  auto done =
+      claim ? engine.claim_task(id, task, actor, *key) : engine.release_task(id, task, actor, *key);
+  if (!done) return refused_or_replayed(engine, done.error(), *key, answer);
+  return answer(id);
 }
 
 Response complete_task(const Api& api, const Request& request) {
@@ -237,7 +267,7 @@ Response complete_task(const Api& api, const Request& request) {
   auto key = idempotency_key(request);
   if (!key) return std::move(key.error());
   const auto& id = request.parameters.at("id");
-  if (auto refused = check_assignee(engine, request)) return std::move(*refused);
+  if (auto refused = check_assignee(engine, request, true)) return std::move(*refused);
   const auto answer = [&](const std::string& changed) { return instance_response(api, changed); };
   if (auto done = engine.complete_task(id, request.parameters.at("task"), outcome->value_or(""),
                                        caller(request).name, *key);
@@ -302,6 +332,10 @@ void add_work_routes(Router& router, const Api& api) {
   router.add("GET", "/api/v1/tasks", [api](const Request& request) { return inbox(api, request); });
   router.add("POST", "/api/v1/instances/{id}/tasks/{task}/complete",
              [api](const Request& request) { return complete_task(api, request); });
+  router.add("POST", "/api/v1/instances/{id}/tasks/{task}/claim",
+             [api](const Request& request) { return claim_task(api, request, true); });
+  router.add("DELETE", "/api/v1/instances/{id}/tasks/{task}/claim",
+             [api](const Request& request) { return claim_task(api, request, false); });
   // Open at the gate: a webhook signs instead of signing in; signal_sender() checks either.
   router.add(
       "POST", "/api/v1/signals/{name}",

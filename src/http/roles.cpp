@@ -22,8 +22,13 @@ bool may_answer(const User& user, const StepDefinition& step, const SectionDefin
          std::any_of(names.begin(), names.end(), [&](const auto& name) { return user.is(name); });
 }
 
-bool may_complete(const User& user, const Task& task) {
+bool may_claim(const User& user, const Task& task) {
   return user.has_role(admin_role) || user.is(task.assignee);
+}
+
+bool may_complete(const User& user, const Task& task) {
+  return user.has_role(admin_role) ||
+         (user.is(task.assignee) && (task.claimed_by.empty() || task.claimed_by == user.name));
 }
 
 }  // namespace ablauf::http::detail

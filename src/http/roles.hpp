@@ -21,7 +21,11 @@ std::vector<std::string> answerers(const StepDefinition& step, const SectionDefi
 bool may_answer(const User& user, const StepDefinition& step, const SectionDefinition& section,
                 const ItemDefinition& item);
 
-// Whether `user` may complete `task`: they are its assignee or have its role, or are an admin.
+// Whether `user` may take `task`: they are its assignee or have its role, or are an admin.
+bool may_claim(const User& user, const Task& task);
+
+// Whether `user` may complete `task`: they may take it and no one else has, or they are an
+// admin.
 bool may_complete(const User& user, const Task& task);
 
 }  // namespace ablauf::http::detail

@@ -28,7 +28,7 @@ struct Words {
   std::string done, moves_to, path_ends, joined;
   std::string failed, will_retry;
   std::string answered, signed_item, hash;
-  std::string task_created, task_for, task_due, task_done;
+  std::string task_created, task_for, task_due, task_done, task_claimed, task_released;
   std::string timer_wait, timer_timeout, timer_retry;
   std::string fired_wait, fired_timeout, fired_retry;
   std::string received, assigned;
@@ -67,6 +67,8 @@ Words words_in(const std::string& language) {
             .task_for = "für",
             .task_due = "fällig",
             .task_done = "Aufgabe erledigt: ",
+            .task_claimed = "Aufgabe übernommen: ",
+            .task_released = "Aufgabe zurückgegeben: ",
             .timer_wait = "Warten bis ",
             .timer_timeout = "Frist bis ",
             .timer_retry = "Neuer Versuch um ",
@@ -108,6 +110,8 @@ Words words_in(const std::string& language) {
           .task_for = "for",
           .task_due = "due",
           .task_done = "Task done: ",
+          .task_claimed = "Task taken: ",
+          .task_released = "Task given back: ",
           .timer_wait = "Waiting until ",
           .timer_timeout = "Deadline ",
           .timer_retry = "Retry at ",
@@ -171,8 +175,8 @@ class Teller {
     const auto* step = definition_.find_step(id);
     std::string title;
     if (step && state_.last_sequence > 0)
-      title = detail::rendered_text(step->title, language_, definition_.default_language,
-                                    state_.data);
+      title =
+          detail::rendered_text(step->title, language_, definition_.default_language, state_.data);
     else if (step)
       title = text(step->title);
     return quoted(title.empty() ? id : title);
@@ -232,6 +236,13 @@ class Teller {
         if (const auto* outcome = data.if_contains("outcome"); outcome && !outcome->is_null())
           out += ": " + detail::to_text(*outcome);
         return out;
+      }
+      case EventType::task_claimed:
+      case EventType::task_released: {
+        const auto task = string_at(data, "task");
+        const auto found = tasks_.find(task);
+        return (event.type == EventType::task_claimed ? w.task_claimed : w.task_released) +
+               quoted(found == tasks_.end() ? task : found->second);
       }
       case EventType::timer_set: {
         const auto purpose =

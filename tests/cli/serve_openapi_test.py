@@ -176,6 +176,7 @@ def main():
             print("serve did not start:", line, server.stderr.read())
             return 1
         api = Api(int(match.group(1)), tokens["root"])
+        tokens_of_api.update(tokens)
         exercise(api)
         exercise_users(api, tokens)
     finally:
@@ -196,6 +197,9 @@ def main():
         print("FAIL:", failure)
     print(f"{len(called)} operations called, {len(failures)} failures")
     return 1 if failures else 0
+
+
+tokens_of_api = {}
 
 
 def exercise(api):
@@ -288,6 +292,12 @@ def exercise(api):
     _, inbox = api.call("GET", "/api/v1/tasks?assignee=collections&limit=1", expect=200)
     api.call("GET", "/api/v1/tasks?limit=x", expect=400)
     complete = inbox["tasks"][0]["complete"]
+    claim = inbox["tasks"][0]["claim"]
+    api.call("POST", claim, expect=200)
+    api.call("POST", claim.replace("/tasks/", "/tasks/nope"), expect=404)
+    api.call("DELETE", claim, expect=200)
+    api.call("DELETE", claim, expect=422)
+    api.call("POST", claim, expect=403, token=tokens_of_api["anna"])
     api.call("POST", complete, {"outcome": "maybe"}, expect=422)
     api.call("POST", complete, "{", expect=400)
     api.call("POST", f"/api/v1/instances/{one}/tasks/nope/complete", {}, expect=404)
