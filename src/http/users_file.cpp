@@ -55,8 +55,14 @@ std::string digest(std::string_view token) {
   return {reinterpret_cast<const char*>(out.data()), out.size()};
 }
 
+// The bytes of `text` for libsodium, which takes no null pointer even for no bytes (an empty
+// view may have one).
+const char* bytes_of(std::string_view text) {
+  return text.empty() ? "" : text.data();
+}
+
 bool verify(const std::string& hash, std::string_view secret) {
-  return crypto_pwhash_str_verify(hash.c_str(), secret.data(), secret.size()) == 0;
+  return crypto_pwhash_str_verify(hash.c_str(), bytes_of(secret), secret.size()) == 0;
 }
 
 // Verifies `secret` against a hash of nothing, so that a name no user has takes as long to
@@ -106,7 +112,7 @@ bool User::is(std::string_view assignee) const noexcept {
 tl::expected<std::string, Error> hash_secret(std::string_view secret) {
   if (auto ready = initialise_sodium(); !ready) return tl::make_unexpected(ready.error());
   std::array<char, crypto_pwhash_STRBYTES> hash{};
-  if (crypto_pwhash_str(hash.data(), secret.data(), secret.size(),
+  if (crypto_pwhash_str(hash.data(), bytes_of(secret), secret.size(),
                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
     return tl::make_unexpected(Error{ErrorCode::io_error,
