@@ -263,6 +263,30 @@ TEST_CASE("the gate lets in tokens and sessions, and nothing else", "[http][user
   }
 }
 
+TEST_CASE("behind a trusted proxy, failed sign-ins count per client it names", "[http][users]") {
+  const auto wrong = [](Fixture& f, const std::string& client) {
+    return f.client
+        ->request(wire::verb::post, "/api/v1/session", R"({"name": "anna", "password": "x"})",
+                  {{"X-Forwarded-For", "198.51.100.1, " + client}})
+        .result_int();
+  };
+  SECTION("trusted: each client its own count") {
+    Fixture f(http::ServerOptions{.max_failed_sign_ins = 1, .trusted_proxies = {"127.0.0.1"}});
+    CHECK(wrong(f, "203.0.113.5") == 401);
+    CHECK(wrong(f, "203.0.113.5") == 429);
+    CHECK(wrong(f, "203.0.113.6") == 401);     // another client behind the same proxy
+    CHECK(wrong(f, "not an address") == 401);  // the proxy's own address counts then
+    CHECK(wrong(f, "garbage") == 429);
+  }
+  SECTION("not trusted: the header is the client's word, and ignored") {
+    Fixture f(http::ServerOptions{.max_failed_sign_ins = 1});
+    CHECK(wrong(f, "203.0.113.5") == 401);
+    CHECK(wrong(f, "203.0.113.6") == 429);
+  }
+  CHECK_THAT(http::ServerOptions{.trusted_proxies = {"proxy.local"}}.check(),
+             Catch::Contains("'proxy.local' is not an IP address"));
+}
+
 TEST_CASE("cookies are Secure when the server is told clients use HTTPS", "[http][users]") {
   Fixture f(http::ServerOptions{.secure_cookies = true});
   auto signed_in = f.client->request(wire::verb::post, "/api/v1/session",

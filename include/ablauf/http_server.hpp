@@ -62,7 +62,8 @@ struct Request {
   /// Whether `user` was named by a session cookie, whose changes must carry the session's CSRF
   /// token.
   bool by_session = false;
-  /// The client's address, as the access log records it.
+  /// The client's address: the peer's, or the one a trusted proxy names
+  /// (ServerOptions::trusted_proxies). The access log records it.
   std::string remote;
 
   /// The first header of that name, any case; "" when there is none.
@@ -165,6 +166,12 @@ struct ServerOptions {
   /// Sends the session cookie with `Secure`: set it when clients reach the server over HTTPS
   /// (a reverse proxy that ends TLS), so that the browser never sends the cookie in clear.
   bool secure_cookies = false;
+  /// The addresses of reverse proxies in front of the server ("127.0.0.1"). A request from one
+  /// of them is taken to come from the last address its `X-Forwarded-For` names, which the
+  /// proxy adds: the sign-in limit counts per client then, not per proxy, and the access log
+  /// names the client. From any other address, `X-Forwarded-For` is ignored, so that a client
+  /// cannot name itself another.
+  std::vector<std::string> trusted_proxies;
   /// The systems that send signals as signed webhooks (http_webhooks.hpp); each secret at least
   /// 32 bytes. Empty: a signal needs a signed-in user with the role `integration`.
   std::vector<WebhookSource> webhook_sources;

@@ -40,6 +40,7 @@ struct ServeFlags {
   std::string access_log = "-";
   std::string users;
   std::string webhooks;
+  std::vector<std::string> trusted_proxies;
   bool secure_cookies = false;
   DefinitionsFlag definitions;
   LimitFlags limits;
@@ -167,6 +168,7 @@ int serve(const ServeFlags& flags) {
   options.max_body_bytes = flags.max_body_bytes;
   options.load_options = flags.limits.options;  // its step types outlive the server
   options.secure_cookies = flags.secure_cookies;
+  options.trusted_proxies = flags.trusted_proxies;
   std::unique_ptr<http::UsersFile> users;
   if (!flags.users.empty()) {
     auto read = http::UsersFile::load(flags.users);
@@ -296,6 +298,9 @@ void add_serve_command(CLI::App& app, std::function<int()>& run) {
                       "without it everyone acts as admin, so only loopback is allowed");
   command->add_option("--webhooks", flags->webhooks,
                       "Webhook sources file: systems that send signals signed with HMAC-SHA256");
+  command->add_option("--trusted-proxy", flags->trusted_proxies,
+                      "Address of a reverse proxy whose X-Forwarded-For names the client; "
+                      "repeatable");
   command->add_flag("--secure-cookies", flags->secure_cookies,
                     "Mark the session cookie Secure: clients reach the server over HTTPS");
   command->add_option("--threads", flags->threads, "Threads answering requests, 1 to 256")

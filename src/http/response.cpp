@@ -2,6 +2,8 @@
 #include <ablauf/expression.hpp>
 #include <ablauf/http_server.hpp>
 
+#include <boost/asio/ip/address.hpp>
+
 #include <algorithm>
 #include <cctype>
 
@@ -97,6 +99,12 @@ std::string ServerOptions::check() const {
   if (!within(webhook_tolerance, seconds(1), seconds(hours(1))))
     return "ServerOptions::webhook_tolerance must be between 1 second and 1 hour, not " +
            std::to_string(webhook_tolerance.count()) + " s";
+  for (const auto& proxy : trusted_proxies) {
+    boost::system::error_code not_an_address;
+    boost::asio::ip::make_address(proxy, not_an_address);
+    if (not_an_address)
+      return "ServerOptions::trusted_proxies: '" + proxy + "' is not an IP address";
+  }
   for (const auto& source : webhook_sources)
     if (source.name.empty() || source.secret.size() < 32)
       return "ServerOptions::webhook_sources: source '" + source.name +

@@ -108,9 +108,10 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(message.body());
     request.request_id = server_.request_ids.take(request.header("X-Request-Id"));
-    request.remote = remote_;
+    request.remote = client_address(request);
     Arrival arrival = unread();
     arrival.record.request_id = request.request_id;
+    arrival.record.remote = request.remote;
     arrival.record.method = request.method;
     ++server_.in_flight;
     Response response;
@@ -122,6 +123,21 @@ class Session : public std::enable_shared_from_this<Session> {
     arrival.record.path = request.path;
     arrival.record.route = request.route;
     answer(std::move(response), message.keep_alive(), message.version(), std::move(arrival), true);
+  }
+
+  // The peer, or the client a trusted proxy names last in X-Forwarded-For (when it is an
+  // address).
+  std::string client_address(const Request& request) const {
+    const auto& proxies = server_.options.trusted_proxies;
+    if (std::find(proxies.begin(), proxies.end(), remote_) == proxies.end()) return remote_;
+    std::string_view forwarded = request.header("X-Forwarded-For");
+    if (const auto comma = forwarded.rfind(','); comma != std::string_view::npos)
+      forwarded.remove_prefix(comma + 1);
+    while (forwarded.starts_with(' ')) forwarded.remove_prefix(1);
+    while (forwarded.ends_with(' ')) forwarded.remove_suffix(1);
+    beast::error_code not_an_address;
+    const auto client = asio::ip::make_address(forwarded, not_an_address);
+    return not_an_address ? remote_ : client.to_string();
   }
 
   // A request as the access log will record it, from the moment it was read.
