@@ -6,6 +6,7 @@
 #include <ablauf/workflow.hpp>
 
 #include "http_client.hpp"
+#include "test_support.hpp"
 
 #include <cstdlib>
 #include <optional>
@@ -36,11 +37,7 @@ const char* const dunning = R"({"id": "dunning", "version": 1, "kind": "workflow
 
 struct Fixture {
   Fixture() {
-    auto definition = load_definition(dunning, "dunning.json");
-    REQUIRE(definition);
-    auto workflow = Workflow::compile(std::move(*definition));
-    REQUIRE(workflow);
-    REQUIRE(engine.deploy(std::move(*workflow)));
+    REQUIRE(engine.deploy(compile_text(dunning)));
     server.emplace(engine, http::ServerOptions{.port = 0, .max_page_size = 3});
     REQUIRE(server->start());
     client.emplace(server->port());

@@ -5,6 +5,7 @@
 #include <ablauf/workflow.hpp>
 
 #include "http_client.hpp"
+#include "test_support.hpp"
 
 #include <mutex>
 #include <thread>
@@ -25,11 +26,7 @@ const char* const approval = R"({"id": "approval", "version": 1, "kind": "workfl
 
 struct Fixture {
   explicit Fixture(http::ServerOptions options = {}) {
-    auto definition = load_definition(approval, "approval.json");
-    REQUIRE(definition);
-    auto workflow = Workflow::compile(std::move(*definition));
-    REQUIRE(workflow);
-    REQUIRE(engine.deploy(std::move(*workflow)));
+    REQUIRE(engine.deploy(compile_text(approval)));
     options.port = 0;
     server.emplace(engine, options);
   }

@@ -6,6 +6,7 @@
 #include <ablauf/workflow.hpp>
 
 #include "http_client.hpp"
+#include "test_support.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -78,11 +79,7 @@ struct Fixture {
     auto file = http::UsersFile::read(users().text, "users.json");
     REQUIRE(file);
     authenticator = std::move(*file);
-    auto definition = load_definition(approval, "approval.json");
-    REQUIRE(definition);
-    auto workflow = Workflow::compile(std::move(*definition));
-    REQUIRE(workflow);
-    REQUIRE(engine.deploy(std::move(*workflow)));
+    REQUIRE(engine.deploy(compile_text(approval)));
     options.port = 0;
     options.authenticator = authenticator.get();
     server.emplace(engine, options);

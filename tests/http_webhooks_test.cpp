@@ -7,6 +7,7 @@
 #include <ablauf/workflow.hpp>
 
 #include "http_client.hpp"
+#include "test_support.hpp"
 
 #include <sodium.h>
 
@@ -54,11 +55,7 @@ std::string signature(const std::string& key, std::int64_t time, const std::stri
 
 struct Fixture {
   Fixture() {
-    auto definition = load_definition(payment, "payment.json");
-    REQUIRE(definition);
-    auto workflow = Workflow::compile(std::move(*definition));
-    REQUIRE(workflow);
-    REQUIRE(engine.deploy(std::move(*workflow)));
+    REQUIRE(engine.deploy(compile_text(payment)));
     for (const char* invoice : {"R-1", "R-2"})
       REQUIRE(engine.start("payment",
                            boost::json::parse(std::string(R"({"invoice": ")") + invoice + "\"}")));

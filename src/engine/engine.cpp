@@ -410,6 +410,18 @@ tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_vi
 
 namespace {
 
+// The task of the instance, while it is open; not_found or invalid_value (completed) else.
+tl::expected<const Task*, Error> open_task(const Run& run, std::string_view instance,
+                                           std::string_view task) {
+  const Task* open = run.state.find_task(task);
+  if (!open)
+    return error(ErrorCode::not_found, "instance '" + std::string(instance) + "' has no task '" +
+                                           std::string(task) + "'");
+  if (open->completed)
+    return error(ErrorCode::invalid_value, "task '" + std::string(task) + "' is already completed");
+  return open;
+}
+
 // Takes (`claim`) or gives back an open task: one event by `actor`, or nothing when taking a
 // task one has taken already.
 tl::expected<void, Error> change_claim(detail::EngineParts& parts, std::string_view instance,
@@ -421,13 +433,9 @@ tl::expected<void, Error> change_claim(detail::EngineParts& parts, std::string_v
   return parts.change(
       instance,
       [&](Run& run) -> tl::expected<void, Error> {
-        const Task* open = run.state.find_task(task);
-        if (!open)
-          return error(ErrorCode::not_found, "instance '" + std::string(instance) +
-                                                 "' has no task '" + std::string(task) + "'");
-        if (open->completed)
-          return error(ErrorCode::invalid_value,
-                       "task '" + std::string(task) + "' is already completed");
+        auto found = open_task(run, instance, task);
+        if (!found) return tl::make_unexpected(std::move(found.error()));
+        const Task* open = *found;
         if (claim && open->claimed_by == actor) return {};
         if (claim && !open->claimed_by.empty())
           return error(ErrorCode::invalid_value,
@@ -464,13 +472,9 @@ tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::
   return parts.change(
       instance,
       [&](Run& run) -> tl::expected<void, Error> {
-        const Task* open = run.state.find_task(task);
-        if (!open)
-          return error(ErrorCode::not_found, "instance '" + std::string(instance) +
-                                                 "' has no task '" + std::string(task) + "'");
-        if (open->completed)
-          return error(ErrorCode::invalid_value,
-                       "task '" + std::string(task) + "' is already completed");
+        auto found = open_task(run, instance, task);
+        if (!found) return tl::make_unexpected(std::move(found.error()));
+        const Task* open = *found;
         const std::string step_id = open->step;
         const StepDefinition& step = *run.workflow->find_step(step_id);
         if (const auto* outcomes = step.parameters.if_contains("outcomes")) {
