@@ -168,6 +168,39 @@ TEST_CASE("a task is taken by one person, given back, and taken by another", "[e
         "task '" + task + "' is already completed");
 }
 
+TEST_CASE("a task completed with data hands it on to the steps after it", "[engine]") {
+  Fixture f(EngineLimits{.max_output_bytes = 64});
+  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "terms", "version": 1, "kind": "workflow",
+    "title": "Terms",
+    "steps": [
+      {"id": "agree", "type": "create_task", "title": "Agree terms", "outcomes": ["agreed"],
+       "next": "check"},
+      {"id": "check", "type": "decision", "next": [
+        {"when": "steps.agree.output.data.installments > 2", "to": "long"},
+        {"to": "short"}]},
+      {"id": "long", "type": "end"},
+      {"id": "short", "type": "end", "status": "failed"}]})")));
+  auto id = f.engine.start("terms", json::object{});
+  REQUIRE(id);
+  const std::string task = f.state(*id).tasks.at(0).id;
+  // Past max_output_bytes: refused, nothing recorded.
+  auto large = f.engine.complete_task(*id, task, "agreed",
+                                      json::object{{"note", std::string(100, 'x')}}, "jonas");
+  REQUIRE_FALSE(large);
+  CHECK(large.error().code == ErrorCode::output_too_large);
+  CHECK_FALSE(f.state(*id).tasks[0].completed);
+  REQUIRE(f.engine.complete_task(*id, task, "agreed", json::object{{"installments", 3}}, "jonas"));
+  const auto state = f.state(*id);
+  CHECK(state.status == InstanceStatus::completed);  // by "long": the data was read
+  CHECK(state.data.at("steps").at("agree").at("output").at("data").at("installments") == 3);
+  const auto history = f.engine.history(*id).value();
+  const auto completed = std::find_if(history.begin(), history.end(), [](const Event& e) {
+    return e.type == EventType::task_completed;
+  });
+  REQUIRE(completed != history.end());
+  CHECK(completed->data.at("data").at("installments") == 3);
+}
+
 TEST_CASE("left unpaid, the utility workflow reminds three times on schedule, then escalates",
           "[engine][workflows]") {
   Fixture f;

@@ -147,8 +147,19 @@ TEST_CASE("the utility-billing seed runs end to end over HTTP, as its people run
   CHECK(
       as("berta", wire::verb::post, complete, R"({"outcome": "new_payment_terms"})").result_int() ==
       403);
-  json_of(as("cora", wire::verb::post, complete, R"({"outcome": "new_payment_terms"})"), 200);
+  auto not_an_object = as("cora", wire::verb::post, complete,
+                          R"({"outcome": "new_payment_terms", "data": "three instalments"})");
+  CHECK(not_an_object.result_int() == 422);
+  json_of(as("cora", wire::verb::post, complete,
+             R"({"outcome": "new_payment_terms", "data": {"instalments": 3}})"),
+          200);
   CHECK(waiting_at() == "wait_for_payment");
+  CHECK(f.state(id)
+            .data.at("steps")
+            .at("escalate_overdue_payment")
+            .at("output")
+            .at("data")
+            .at("instalments") == 3);
 
   // The bank's feed reports the payment, signed; sent twice, it arrives once.
   const std::string path = "/api/v1/signals/payment_received";

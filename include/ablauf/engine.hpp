@@ -304,6 +304,14 @@ class Engine {
   tl::expected<void, Error> complete_task(std::string_view instance, std::string_view task,
                                           std::string_view outcome, std::string_view actor,
                                           const RequestKey& request = {});
+  /// complete_task() with what the person gives beside the outcome (the terms agreed, a
+  /// note): the task_completed event keeps it, and the step's output holds it as "data" beside
+  /// "outcome", where the expressions of the steps after read it. Within
+  /// EngineLimits::max_output_bytes (output_too_large past it, and nothing recorded); an empty
+  /// object is no data.
+  tl::expected<void, Error> complete_task(std::string_view instance, std::string_view task,
+                                          std::string_view outcome, const boost::json::object& data,
+                                          std::string_view actor, const RequestKey& request = {});
 
   /// Delivers an event to a wait step waiting for it (such as "payment_received"). `target` is
   /// an instance id, or a correlation key: the value of a waiting step's `correlation`

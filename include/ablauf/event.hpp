@@ -35,7 +35,7 @@ enum class EventType : std::uint8_t {
   answer_recorded,     ///< item, value; actor
   signature_recorded,  ///< item, hash; actor
   task_created,        ///< task, title, assignee?; due?
-  task_completed,      ///< task, outcome?; actor
+  task_completed,      ///< task, outcome?, data?; actor
   timer_set,           ///< token; timer, purpose: "wait" | "retry" | "timeout"; due
   timer_fired,         ///< timer
   signal_received,     ///< name, payload

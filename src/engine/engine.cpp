@@ -465,6 +465,12 @@ tl::expected<void, Error> Engine::release_task(std::string_view instance, std::s
 tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::string_view task,
                                                 std::string_view outcome, std::string_view actor,
                                                 const RequestKey& request) {
+  return complete_task(instance, task, outcome, json::object(), actor, request);
+}
+
+tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::string_view task,
+                                                std::string_view outcome, const json::object& data,
+                                                std::string_view actor, const RequestKey& request) {
   auto& parts = *impl_;
   const auto admitted = parts.admit_request(request);
   if (!admitted) return tl::make_unexpected(admitted.error());
@@ -485,15 +491,22 @@ tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::
                          "'" + std::string(outcome) + "' is not an outcome of task '" + step_id +
                              "'" + detail::did_you_mean_or_list(outcome, allowed, "its outcomes"));
         }
-        if (auto ok = run.emit(
-                EventType::task_completed, step_id,
-                json::object{{"task", std::string(task)}, {"outcome", std::string(outcome)}},
-                parts.clock.now(), std::string(actor));
+        json::object completed{{"task", std::string(task)}, {"outcome", std::string(outcome)}};
+        json::object output{{"outcome", std::string(outcome)}};
+        if (!data.empty()) {
+          if (auto ok = parts.limits.admit(run.state, data,
+                                           "the data completing task '" + std::string(task) + "'");
+              !ok)
+            return ok;
+          completed["data"] = data;
+          output["data"] = data;
+        }
+        if (auto ok = run.emit(EventType::task_completed, step_id, std::move(completed),
+                               parts.clock.now(), std::string(actor));
             !ok)
           return ok;
         if (const Token* token = waiting_token(run, step_id, WaitingFor::task))
-          return parts.complete(run, token->id, step,
-                                json::object{{"outcome", std::string(outcome)}});
+          return parts.complete(run, token->id, step, std::move(output));
         return {};
       },
       key);

@@ -264,13 +264,19 @@ Response complete_task(const Api& api, const Request& request) {
   if (!body) return std::move(body.error());
   auto outcome = string_member(*body, "outcome");
   if (!outcome) return std::move(outcome.error());
+  json::object data;  // what the person gives beside the outcome
+  if (const auto* given = body->if_contains("data")) {
+    if (!given->is_object())
+      return unprocessable("\"data\" must be an object: what is given beside the outcome");
+    data = given->get_object();
+  }
   auto key = idempotency_key(request);
   if (!key) return std::move(key.error());
   const auto& id = request.parameters.at("id");
   if (auto refused = check_assignee(engine, request, true)) return std::move(*refused);
   const auto answer = [&](const std::string& changed) { return instance_response(api, changed); };
   if (auto done = engine.complete_task(id, request.parameters.at("task"), outcome->value_or(""),
-                                       caller(request).name, *key);
+                                       data, caller(request).name, *key);
       !done)
     return refused_or_replayed(engine, done.error(), *key, answer);
   return answer(id);

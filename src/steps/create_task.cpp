@@ -74,7 +74,8 @@ StepTypeSpec create_task_step() {
           // id. Expressions test the outcome at steps.<id>.outcome, typed by "outcomes".
           .output = declared_output(R"({
             "type": "object",
-            "properties": {"task": {"type": "string"}, "outcome": {"type": "string"}},
+            "properties": {"task": {"type": "string"}, "outcome": {"type": "string"},
+                           "data": {"type": "object"}},
             "additionalProperties": false
           })"),
           .behavior = &behavior};
