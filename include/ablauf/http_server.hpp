@@ -187,19 +187,26 @@ struct ServerOptions {
 /// - `GET /healthz`: 200 while the process serves; `GET /readyz`: 200 once ready() was called
 ///   and while the store answers, else 503; `GET /metrics`: Prometheus figures; `GET
 ///   /api/v1/openapi.json`: the OpenAPI document.
+/// - Sign-in: `POST /api/v1/session` (name and password; sets the session cookie), `GET` (who
+///   calls), `DELETE` (sign out).
 /// - Definitions: `GET /api/v1/definitions` (every deployed version), `POST` to it (deploys a
 ///   new version, kept in ServerOptions::store; the loader's findings as a 422), `GET
 ///   /api/v1/definitions/{id}` (the newest or `?version=`, as written), `GET
-///   /api/v1/definitions/{id}/graph?format=dot|mermaid`.
+///   /api/v1/definitions/{id}/graph?format=dot|mermaid|svg`.
 /// - Instances: `POST /api/v1/instances` (start; a business key an instance of the workflow
 ///   already has returns that one, 200 instead of 201), `GET /api/v1/instances` (filtered,
 ///   paged by cursor), `GET /api/v1/instances/{id}` (its state), `…/{id}/history`,
-///   `…/{id}/timeline`, `POST …/{id}/cancel`.
+///   `…/{id}/timeline`, `…/{id}/graph`, `…/{id}/form` (filled in, as HTML, PDF or Markdown),
+///   `POST …/{id}/cancel`.
 /// - Work: `GET /api/v1/instances/{id}/steps/{step}/form` (a checklist step's form model), `POST`
-///   to it (answers and sign-offs, recorded whole or refused whole), `GET /api/v1/tasks` (open
-///   tasks, by assignee), `POST /api/v1/instances/{id}/tasks/{task}/complete`, `POST
-///   /api/v1/signals/{name}`.
+///   to it (answers and sign-offs, recorded whole or refused whole), `GET /api/v1/tasks` (the
+///   caller's open tasks, or an assignee's), `POST` and `DELETE …/tasks/{task}/claim`, `POST
+///   …/tasks/{task}/complete`, `POST /api/v1/signals/{name}` (by a user, or as a signed webhook).
 /// - `GET /api/v1/kpi`: the figures of `ablauf kpi` (compute_kpis()) from ServerOptions::store.
+///
+/// With ServerOptions::authenticator, every route but the health routes, the OpenAPI document,
+/// sign-in and signed webhooks needs a signed-in user, and each call checks the roles it needs
+/// (docs/http.md, "Who may do what").
 class Server {
  public:
   /// The engine must outlive the server.
