@@ -389,14 +389,9 @@ tl::expected<void, Error> Engine::submit(std::string_view instance, std::string_
                                          const Form& form, std::string_view actor,
                                          const RequestKey& request) {
   auto& parts = *impl_;
-  const auto admitted = parts.admit_request(request);
-  if (!admitted) return tl::make_unexpected(admitted.error());
-  return parts.change(
-      instance,
-      [&](Run& run) {
-        return record_form(parts, run, step_id, form.answers, form.signatures, actor);
-      },
-      *admitted ? &**admitted : nullptr);
+  return parts.change_once(instance, request, [&](Run& run) {
+    return record_form(parts, run, step_id, form.answers, form.signatures, actor);
+  });
 }
 
 tl::expected<void, Error> Engine::sign(std::string_view instance, std::string_view step_id,
@@ -427,27 +422,20 @@ tl::expected<const Task*, Error> open_task(const Run& run, std::string_view inst
 tl::expected<void, Error> change_claim(detail::EngineParts& parts, std::string_view instance,
                                        std::string_view task, std::string_view actor, bool claim,
                                        const RequestKey& request) {
-  const auto admitted = parts.admit_request(request);
-  if (!admitted) return tl::make_unexpected(admitted.error());
-  const RequestKey* key = *admitted ? &**admitted : nullptr;
-  return parts.change(
-      instance,
-      [&](Run& run) -> tl::expected<void, Error> {
-        auto found = open_task(run, instance, task);
-        if (!found) return tl::make_unexpected(std::move(found.error()));
-        const Task* open = *found;
-        if (claim && open->claimed_by == actor) return {};
-        if (claim && !open->claimed_by.empty())
-          return error(ErrorCode::invalid_value,
-                       "task '" + std::string(task) + "' is taken by " + open->claimed_by);
-        if (!claim && open->claimed_by.empty())
-          return error(ErrorCode::invalid_value,
-                       "task '" + std::string(task) + "' is taken by no one");
-        return run.emit(claim ? EventType::task_claimed : EventType::task_released, open->step,
-                        json::object{{"task", std::string(task)}}, parts.clock.now(),
-                        std::string(actor));
-      },
-      key);
+  return parts.change_once(instance, request, [&](Run& run) -> tl::expected<void, Error> {
+    auto found = open_task(run, instance, task);
+    if (!found) return tl::make_unexpected(std::move(found.error()));
+    const Task* open = *found;
+    if (claim && open->claimed_by == actor) return {};
+    if (claim && !open->claimed_by.empty())
+      return error(ErrorCode::invalid_value,
+                   "task '" + std::string(task) + "' is taken by " + open->claimed_by);
+    if (!claim && open->claimed_by.empty())
+      return error(ErrorCode::invalid_value, "task '" + std::string(task) + "' is taken by no one");
+    return run.emit(claim ? EventType::task_claimed : EventType::task_released, open->step,
+                    json::object{{"task", std::string(task)}}, parts.clock.now(),
+                    std::string(actor));
+  });
 }
 
 }  // namespace
@@ -472,44 +460,38 @@ tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::
                                                 std::string_view outcome, const json::object& data,
                                                 std::string_view actor, const RequestKey& request) {
   auto& parts = *impl_;
-  const auto admitted = parts.admit_request(request);
-  if (!admitted) return tl::make_unexpected(admitted.error());
-  const RequestKey* key = *admitted ? &**admitted : nullptr;
-  return parts.change(
-      instance,
-      [&](Run& run) -> tl::expected<void, Error> {
-        auto found = open_task(run, instance, task);
-        if (!found) return tl::make_unexpected(std::move(found.error()));
-        const Task* open = *found;
-        const std::string step_id = open->step;
-        const StepDefinition& step = *run.workflow->find_step(step_id);
-        if (const auto* outcomes = step.parameters.if_contains("outcomes")) {
-          std::vector<std::string_view> allowed;
-          for (const auto& o : outcomes->as_array()) allowed.push_back(o.as_string());
-          if (std::find(allowed.begin(), allowed.end(), outcome) == allowed.end())
-            return error(ErrorCode::invalid_value,
-                         "'" + std::string(outcome) + "' is not an outcome of task '" + step_id +
-                             "'" + detail::did_you_mean_or_list(outcome, allowed, "its outcomes"));
-        }
-        json::object completed{{"task", std::string(task)}, {"outcome", std::string(outcome)}};
-        json::object output{{"outcome", std::string(outcome)}};
-        if (!data.empty()) {
-          if (auto ok = parts.limits.admit(run.state, data,
-                                           "the data completing task '" + std::string(task) + "'");
-              !ok)
-            return ok;
-          completed["data"] = data;
-          output["data"] = data;
-        }
-        if (auto ok = run.emit(EventType::task_completed, step_id, std::move(completed),
-                               parts.clock.now(), std::string(actor));
-            !ok)
-          return ok;
-        if (const Token* token = waiting_token(run, step_id, WaitingFor::task))
-          return parts.complete(run, token->id, step, std::move(output));
-        return {};
-      },
-      key);
+  return parts.change_once(instance, request, [&](Run& run) -> tl::expected<void, Error> {
+    auto found = open_task(run, instance, task);
+    if (!found) return tl::make_unexpected(std::move(found.error()));
+    const Task* open = *found;
+    const std::string step_id = open->step;
+    const StepDefinition& step = *run.workflow->find_step(step_id);
+    if (const auto* outcomes = step.parameters.if_contains("outcomes")) {
+      std::vector<std::string_view> allowed;
+      for (const auto& o : outcomes->as_array()) allowed.push_back(o.as_string());
+      if (std::find(allowed.begin(), allowed.end(), outcome) == allowed.end())
+        return error(ErrorCode::invalid_value,
+                     "'" + std::string(outcome) + "' is not an outcome of task '" + step_id + "'" +
+                         detail::did_you_mean_or_list(outcome, allowed, "its outcomes"));
+    }
+    json::object completed{{"task", std::string(task)}, {"outcome", std::string(outcome)}};
+    json::object output{{"outcome", std::string(outcome)}};
+    if (!data.empty()) {
+      if (auto ok = parts.limits.admit(run.state, data,
+                                       "the data completing task '" + std::string(task) + "'");
+          !ok)
+        return ok;
+      completed["data"] = data;
+      output["data"] = data;
+    }
+    if (auto ok = run.emit(EventType::task_completed, step_id, std::move(completed),
+                           parts.clock.now(), std::string(actor));
+        !ok)
+      return ok;
+    if (const Token* token = waiting_token(run, step_id, WaitingFor::task))
+      return parts.complete(run, token->id, step, std::move(output));
+    return {};
+  });
 }
 
 tl::expected<void, Error> Engine::finish_step(std::string_view instance, std::string_view step_id,

@@ -120,6 +120,16 @@ struct EngineParts {
   // stored. In a store that shares work, the call claims the instance first; if another worker
   // holds it, the change is recorded and the advancing left to that worker. A change that lost
   // a race with another writer is tried again on the instance as it now is.
+  // change() for a call that takes a RequestKey: refused as a duplicate_request when the key
+  // committed a change already (admit_request()), else committed with the change.
+  template <class Change>
+  tl::expected<void, Error> change_once(std::string_view instance, const RequestKey& request,
+                                        Change&& change_run) {
+    const auto admitted = admit_request(request);
+    if (!admitted) return tl::make_unexpected(admitted.error());
+    return change(instance, std::forward<Change>(change_run), *admitted ? &**admitted : nullptr);
+  }
+
   template <class Change>
   tl::expected<void, Error> change(std::string_view instance, Change&& change_run,
                                    const RequestKey* request = nullptr) {
