@@ -257,9 +257,9 @@ int serve(const ServeFlags& flags) {
   KeyRetention retention(*store, clock, flags.idempotency_retention);
   server.ready();
   std::cout << "ablauf serves " << engine.workflows().size() << " workflow version(s) from "
-            << printable_store(flags.store.path) << " to "
-            << (users ? std::to_string(users->users().size()) + " user(s)"
-                      : std::string("anyone on this machine, as admin"))
+            << printable_store(flags.store.path)
+            << (users ? " to " + std::to_string(users->users().size()) + " user(s)"
+                      : std::string(" without users (every caller is admin)"))
             << " on http://" << options.address << ':' << server.port() << std::endl;
 
   int signal = 0;
