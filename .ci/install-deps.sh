@@ -20,8 +20,13 @@ packages=(
   graphviz python3 python3-jsonschema
   json-schema-test-suite  # JSON Schema's own tests, for the declared input's checks
   doxygen  # the API reference, whose build fails on an undocumented public name
+  chromium chromium-driver python3-selenium  # browser tests of serve's pages (tests/browser)
   "$@"
 )
+# Node.js and npm (npm installs axe-core for the browser tests) only where there are none: a
+# machine may have them from elsewhere, and NodeSource's nodejs conflicts with Debian's npm.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

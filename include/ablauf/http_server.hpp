@@ -179,6 +179,11 @@ struct ServerOptions {
   /// further is 401, so that a captured request cannot be sent again later.
   std::chrono::seconds webhook_tolerance{5 * 60};
 
+  /// Serves the pages people use in a browser (docs/web.md): sign-in, inbox, checklist forms,
+  /// instances, start, key figures and definitions, beside the API. A host that brings its own
+  /// pages turns them off.
+  bool pages = true;
+
   /// Why these options cannot be used, naming the field; "" when every value lies in range.
   std::string check() const;
 };

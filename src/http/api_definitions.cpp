@@ -63,6 +63,32 @@ Response refused_definition(const Diagnostics& diagnostics) {
                            {{"findings", findings_of(diagnostics)}});
 }
 
+// The definition the body holds, loaded and compiled as the server's own are, named in its
+// findings as `?file=` says; the findings as a 422 when it has errors.
+tl::expected<Workflow, Response> compiled_body(const Api& api, const Request& request) {
+  const auto file = request.query.find("file");
+  const std::string name = file != request.query.end() ? file->second : "definition.json";
+  const auto& load = api.options.load_options;
+  auto loaded = load_definition(request.body, name, load);
+  if (!loaded) return tl::make_unexpected(refused_definition(loaded.error()));
+  auto compiled = Workflow::compile(std::move(*loaded), load.step_types, load.max_errors);
+  if (!compiled) return tl::make_unexpected(refused_definition(compiled.error()));
+  return std::move(*compiled);
+}
+
+// Checks the definition the body holds as deploying it would, deploying nothing: for an
+// author, or a page, that wants the findings before an admin deploys it.
+Response check_definition(const Api& api, const Request& request) {
+  auto compiled = compiled_body(api, request);
+  if (!compiled) return std::move(compiled.error());
+  auto body = summary(*compiled);
+  body["warnings"] = findings_of(compiled->warnings());
+  const auto& definition = compiled->definition();
+  // Whether this version is deployed already: a change must then be deployed as a new one.
+  body["deployed"] = api.engine.workflow(definition.id, definition.version).has_value();
+  return Response::json(200, body);
+}
+
 // Deploys the definition the body holds, and keeps its text so that a restarted server
 // deploys it again. The same text again changes nothing (200); another text under a deployed
 // version is 409.
@@ -74,13 +100,8 @@ Response deploy_definition(const Api& api, const Request& request) {
   if (!archive)
     return Response::problem(501, "Not implemented",
                              "this server keeps no definitions, so it deploys none over the API");
-  const auto file = request.query.find("file");
-  const std::string name = file != request.query.end() ? file->second : "definition.json";
-  const auto& load = api.options.load_options;
-  auto loaded = load_definition(request.body, name, load);
-  if (!loaded) return refused_definition(loaded.error());
-  auto compiled = Workflow::compile(std::move(*loaded), load.step_types, load.max_errors);
-  if (!compiled) return refused_definition(compiled.error());
+  auto compiled = compiled_body(api, request);
+  if (!compiled) return std::move(compiled.error());
   const auto& definition = compiled->definition();
   unsigned status = 201;
   if (auto deployed = api.engine.workflow(definition.id, definition.version); deployed) {
@@ -148,6 +169,8 @@ void add_definition_routes(Router& router, const Api& api) {
   });
   router.add("POST", "/api/v1/definitions",
              [api](const Request& request) { return deploy_definition(api, request); });
+  router.add("POST", "/api/v1/definitions/check",
+             [api](const Request& request) { return check_definition(api, request); });
   router.add("GET", "/api/v1/definitions/{id}", [&engine](const Request& request) {
     auto workflow = requested_workflow(engine, request);
     if (!workflow) return std::move(workflow.error());

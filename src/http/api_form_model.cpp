@@ -1,6 +1,7 @@
 // `GET /api/v1/instances/{id}/steps/{step}/form`: a checklist step's form as a client renders
 // it, from the same definition as the printed form: its sections and items with their kinds,
-// rules and visibility now, and the answers given so far.
+// rules and visibility now, and the answers given so far. `POST …/form/preview`: the same as if
+// some answers were given, with those refused, for a client that shows rules and refusals live.
 #include "http/api_v1.hpp"
 #include "http/request_body.hpp"
 #include "http/roles.hpp"
@@ -71,7 +72,9 @@ json::object item_model(const ItemDefinition& item, const json::value& data,
   return out;
 }
 
-Response form_model(Engine& engine, const Request& request) {
+// The form model of the step the request names; with `pending`, as if those answers were given
+// (their rules evaluated over them, each refused one in "errors"), recording nothing.
+Response form_model(Engine& engine, const Request& request, const json::object* pending) {
   const User& user = caller(request);
   const auto& id = request.parameters.at("id");
   const auto& step_id = request.parameters.at("step");
@@ -90,6 +93,15 @@ Response form_model(Engine& engine, const Request& request) {
       given != request.query.end() ? given->second : definition.default_language;
   const std::string_view fallback = definition.default_language;
 
+  if (pending) {  // over the answers recorded, as submitting them would record them
+    auto& steps = state->data.as_object()["steps"];
+    if (!steps.is_object()) steps = json::object();
+    auto& entry = steps.as_object()[step_id];
+    if (!entry.is_object()) entry = json::object();
+    auto& recorded = entry.as_object()["answers"];
+    if (!recorded.is_object()) recorded = json::object();
+    for (const auto& [item, value] : *pending) recorded.as_object()[item] = value;
+  }
   const json::object* answers = nullptr;
   if (const auto* steps = state->data.as_object().if_contains("steps"))
     if (const auto* entry = steps->as_object().if_contains(step_id))
@@ -130,7 +142,17 @@ Response form_model(Engine& engine, const Request& request) {
   if (waiting)
     model["submit"] =
         "/api/v1/instances/" + path_segment(id) + "/steps/" + path_segment(step_id) + "/form";
+  if (pending) model["errors"] = refused_answers(*workflow, *step, *pending);
   return Response::json(200, model);
+}
+
+Response preview(Engine& engine, const Request& request) {
+  auto body = object_body(request);
+  if (!body) return std::move(body.error());
+  const auto* answers = body->if_contains("answers");
+  if (!answers || !answers->is_object())
+    return unprocessable("\"answers\" must be an object: item id → value");
+  return form_model(engine, request, &answers->get_object());
 }
 
 }  // namespace
@@ -138,7 +160,9 @@ Response form_model(Engine& engine, const Request& request) {
 void add_form_model_route(Router& router, const Api& api) {
   Engine& engine = api.engine;
   router.add("GET", "/api/v1/instances/{id}/steps/{step}/form",
-             [&engine](const Request& request) { return form_model(engine, request); });
+             [&engine](const Request& request) { return form_model(engine, request, nullptr); });
+  router.add("POST", "/api/v1/instances/{id}/steps/{step}/form/preview",
+             [&engine](const Request& request) { return preview(engine, request); });
 }
 
 }  // namespace ablauf::http::detail

@@ -1,6 +1,7 @@
 // The server's own routes: health, readiness and the OpenAPI document here, the API's groups in
 // their files (docs/http.md).
 #include "http/api_v1.hpp"
+#include "http/web/pages.hpp"
 
 namespace ablauf::http::detail {
 namespace json = boost::json;
@@ -67,6 +68,7 @@ void add_api_v1(Router& router, const Api& api) {
   add_form_model_route(router, api);
   add_work_routes(router, api);
   add_kpi_route(router, api);
+  if (api.options.pages) add_pages(router, api);
 }
 
 }  // namespace ablauf::http::detail

@@ -26,6 +26,7 @@ struct Api {
   const HttpMetrics& metrics;
   const std::atomic<std::size_t>& connections;  // open now
   Authentication& authentication;
+  const Router& router;  // the server's, through which the pages call the API
 };
 
 // docs/openapi.json, the API's OpenAPI 3.1 document (openapi.cpp.in).
@@ -51,6 +52,12 @@ void add_work_routes(Router& router, const Api& api);
 // path of `history` drawn over it when given; 400 for another format.
 Response graph_response(const Request& request, const Workflow& workflow,
                         std::span<const Event> history);
+
+// Every answer of `answers` that `step`, a checklist of `workflow`, refuses, each as
+// {"pointer", "item", "detail"}: the engine refuses a form at its first problem, and a person
+// wants to see them all at once. Signatures are not answers checked here.
+boost::json::array refused_answers(const Workflow& workflow, const StepDefinition& step,
+                                   const boost::json::object& answers);
 
 // An instance as the API shows it: to_json(InstanceState) with its "id", without the engine's
 // own counters.

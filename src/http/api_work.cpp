@@ -74,16 +74,17 @@ std::optional<Response> forbidden_answers(const ChecklistStep& checklist, const 
                            {{"errors", std::move(refused)}});
 }
 
-// Every answer of `answers` the step refuses, each with its pointer: the engine refuses a form
-// at its first problem, and a person wants to see them all at once.
-json::array refused_answers(const ChecklistStep& checklist, const json::object& answers) {
+}  // namespace
+
+json::array refused_answers(const Workflow& workflow, const StepDefinition& step,
+                            const json::object& answers) {
   json::array refused;
-  const auto& definition = checklist.workflow.definition();
+  const auto& definition = workflow.definition();
   for (const auto& [item_id, value] : answers) {
-    const auto [section, item] = find_item(*checklist.step, item_id);
+    const auto [section, item] = find_item(step, item_id);
     std::string problem;
     if (!item) {
-      problem = "step '" + checklist.step->id + "' has no item '" + std::string(item_id) + "'";
+      problem = "step '" + step.id + "' has no item '" + std::string(item_id) + "'";
     } else if (item->kind != ItemKind::signature) {
       if (auto checked = check_answer(*item, value, definition.default_language); !checked)
         problem = std::move(checked.error().message);
@@ -93,6 +94,8 @@ json::array refused_answers(const ChecklistStep& checklist, const json::object& 
   }
   return refused;
 }
+
+namespace {
 
 // The form of a request's body. With users, a signature is the caller's own: "signer" may be
 // left out, and naming another is 403; without, "signer" names who signs.
@@ -142,7 +145,8 @@ Response submit_form(const Api& api, const Request& request) {
   const auto& step = request.parameters.at("step");
   if (const auto checklist = checklist_step(engine, id, step)) {
     if (auto refused = forbidden_answers(*checklist, *form, user)) return std::move(*refused);
-    if (auto refused = refused_answers(*checklist, form->answers); !refused.empty()) {
+    if (auto refused = refused_answers(checklist->workflow, *checklist->step, form->answers);
+        !refused.empty()) {
       const std::string detail =
           std::to_string(refused.size()) + " answer(s) are refused; nothing was recorded";
       return Response::problem(422, "The form is refused", detail,

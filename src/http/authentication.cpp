@@ -15,21 +15,6 @@ const User& anonymous_api_user() {
   return user;
 }
 
-// The value of cookie `name` in the Cookie header; empty when it has none.
-std::string_view cookie(const Request& request, std::string_view name) {
-  std::string_view cookies = request.header("Cookie");
-  while (!cookies.empty()) {
-    const auto semicolon = cookies.find(';');
-    std::string_view pair = cookies.substr(0, semicolon);
-    cookies =
-        semicolon == std::string_view::npos ? std::string_view() : cookies.substr(semicolon + 1);
-    while (pair.starts_with(' ')) pair.remove_prefix(1);
-    if (pair.starts_with(name) && pair.size() > name.size() && pair[name.size()] == '=')
-      return pair.substr(name.size() + 1);
-  }
-  return {};
-}
-
 std::optional<Response> too_many_failures(Authentication& authentication, const Request& request) {
   const auto wait = authentication.limiter.wait(request.remote, Clock::now());
   if (wait.count() == 0) return std::nullopt;
@@ -50,6 +35,22 @@ bool changes_something(const Request& request) {
   return request.method != "GET" && request.method != "HEAD";
 }
 
+// The CSRF token a change carries: in its header (the API's clients), or as the field
+// `csrf_token` of an HTML form, plain or multipart (the pages, which work without script).
+std::string csrf_token_sent(const Request& request) {
+  if (const auto header = request.header(csrf_header); !header.empty()) return std::string(header);
+  if (has_multipart_body(request)) {  // a form that sends a file
+    if (const auto parts = multipart_parts(request))
+      for (const auto& part : *parts)
+        if (part.name == csrf_field && part.filename.empty()) return part.content;
+    return {};
+  }
+  if (!has_form_body(request)) return {};
+  const auto fields = form_fields(request.body);
+  if (!fields) return {};
+  return std::string(form_field(*fields, csrf_field).value_or(""));
+}
+
 json::object user_body(const User& user) {
   json::array roles;
   for (const auto& role : user.roles) roles.emplace_back(role);
@@ -68,44 +69,53 @@ std::string session_cookie_header(const ServerOptions& options, std::string_view
   return header;
 }
 
-Response sign_in(Authentication& authentication, const Request& request) {
-  const auto* authenticator = authentication.options.authenticator;
-  if (!authenticator)
-    return Response::problem(501, "No users",
-                             "the server runs without users (ServerOptions::authenticator, "
-                             "`ablauf serve --users`): there is no one to sign in as");
+Response sign_in_route(Authentication& authentication, const Request& request) {
   auto body = object_body(request);
   if (!body) return std::move(body.error());
   auto name = string_member(*body, "name", true);
   if (!name) return std::move(name.error());
   auto password = string_member(*body, "password", true);
   if (!password) return std::move(password.error());
-  if (auto refused = too_many_failures(authentication, request)) return std::move(*refused);
-  auto user = authenticator->by_password(**name, **password);
-  if (!user) {
-    authentication.limiter.failed(request.remote, Clock::now());
-    return Response::problem(401, "Unauthorized", "the name or the password is wrong");
-  }
-  authentication.limiter.succeeded(request.remote);
-  auto [id, session] = authentication.sessions.open(std::move(*user), Clock::now());
-  auto response = Response::json(
-      201, json::object{{"user", user_body(session.user)}, {"csrf_token", session.csrf_token}});
-  response.headers.emplace_back("Set-Cookie",
-                                session_cookie_header(authentication.options, id, false));
+  auto signed_in = sign_in(authentication, request, **name, **password);
+  if (!signed_in) return std::move(signed_in.error());
+  auto response = Response::json(201, json::object{{"user", user_body(signed_in->session.user)},
+                                                   {"csrf_token", signed_in->session.csrf_token}});
+  response.headers.emplace_back("Set-Cookie", std::move(signed_in->set_cookie));
   return response;
 }
 
 }  // namespace
 
+std::string_view cookie(const Request& request, std::string_view name) {
+  std::string_view cookies = request.header("Cookie");
+  while (!cookies.empty()) {
+    const auto semicolon = cookies.find(';');
+    std::string_view pair = cookies.substr(0, semicolon);
+    cookies =
+        semicolon == std::string_view::npos ? std::string_view() : cookies.substr(semicolon + 1);
+    while (pair.starts_with(' ')) pair.remove_prefix(1);
+    if (pair.starts_with(name) && pair.size() > name.size() && pair[name.size()] == '=')
+      return pair.substr(name.size() + 1);
+  }
+  return {};
+}
+
 Authentication::Authentication(const ServerOptions& o)
     : options(o),
       sessions(o.max_sessions, o.session_idle_timeout),
-      limiter(o.max_failed_sign_ins, o.sign_in_window) {}
+      limiter(o.max_failed_sign_ins, o.sign_in_window),
+      anonymous_csrf_token(random_token()) {}
 
 std::optional<Response> authenticate(Authentication& authentication, Request& request,
                                      Access access) {
   const auto* authenticator = authentication.options.authenticator;
   if (!authenticator) {
+    // No one signs in, but a page's form still proves it came from a page of this server:
+    // another site's form could otherwise make changes through a browser on this machine.
+    if (changes_something(request) && (has_form_body(request) || has_multipart_body(request)) &&
+        !same_secret(csrf_token_sent(request), authentication.anonymous_csrf_token))
+      return forbidden("a form sent to this server must carry the " + std::string(csrf_field) +
+                       " of the page it came from");
     request.user = anonymous_api_user();
     return std::nullopt;
   }
@@ -131,10 +141,10 @@ std::optional<Response> authenticate(Authentication& authentication, Request& re
           "the session has ended (signed out, idle too long, or the server was "
           "restarted): sign in again");
     }
-    if (changes_something(request) &&
-        !same_secret(request.header(csrf_header), session->csrf_token))
+    if (changes_something(request) && !same_secret(csrf_token_sent(request), session->csrf_token))
       return forbidden("a change made by session must carry the session's CSRF token in the " +
-                       std::string(csrf_header) + " header");
+                       std::string(csrf_header) + " header (or a form's field " +
+                       std::string(csrf_field) + ")");
     request.user = std::move(session->user);
     request.by_session = true;
   }
@@ -145,19 +155,50 @@ std::optional<Response> authenticate(Authentication& authentication, Request& re
   return std::nullopt;
 }
 
+tl::expected<SignedIn, Response> sign_in(Authentication& authentication, const Request& request,
+                                         std::string_view name, std::string_view password) {
+  const auto* authenticator = authentication.options.authenticator;
+  if (!authenticator)
+    return tl::make_unexpected(Response::problem(
+        501, "No users",
+        "the server runs without users (ServerOptions::authenticator, `ablauf serve --users`): "
+        "there is no one to sign in as"));
+  if (auto refused = too_many_failures(authentication, request))
+    return tl::make_unexpected(std::move(*refused));
+  auto user = authenticator->by_password(name, password);
+  if (!user) {
+    authentication.limiter.failed(request.remote, Clock::now());
+    return tl::make_unexpected(
+        Response::problem(401, "Unauthorized", "the name or the password is wrong"));
+  }
+  authentication.limiter.succeeded(request.remote);
+  auto [id, session] = authentication.sessions.open(std::move(*user), Clock::now());
+  return SignedIn{session_cookie_header(authentication.options, id, false), std::move(session)};
+}
+
+std::string sign_out(Authentication& authentication, const Request& request) {
+  if (request.by_session) authentication.sessions.close(cookie(request, session_cookie));
+  return session_cookie_header(authentication.options, "", true);
+}
+
+std::string session_csrf_token(Authentication& authentication, const Request& request) {
+  if (!authentication.options.authenticator) return authentication.anonymous_csrf_token;
+  if (!request.by_session) return {};
+  const auto session = authentication.sessions.use(cookie(request, session_cookie), Clock::now());
+  return session ? session->csrf_token : std::string();
+}
+
 void add_session_routes(Router& router, Authentication& authentication) {
   router.add(
       "POST", "/api/v1/session",
-      [&authentication](const Request& request) { return sign_in(authentication, request); },
+      [&authentication](const Request& request) { return sign_in_route(authentication, request); },
       Access::open);
   router.add("GET", "/api/v1/session", [](const Request& request) {
     return Response::json(200, json::object{{"user", user_body(caller(request))}});
   });
   router.add("DELETE", "/api/v1/session", [&authentication](const Request& request) {
-    if (request.by_session) authentication.sessions.close(cookie(request, session_cookie));
     Response response{.status = 204, .content_type = {}, .body = {}};
-    response.headers.emplace_back("Set-Cookie",
-                                  session_cookie_header(authentication.options, "", true));
+    response.headers.emplace_back("Set-Cookie", sign_out(authentication, request));
     return response;
   });
 }

@@ -2,10 +2,12 @@
 #include "http/request_body.hpp"
 
 #include "http/api_v1.hpp"
+#include "http/router.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace ablauf::http::detail {
@@ -17,6 +19,110 @@ Response unprocessable(std::string detail) {
 
 Response bad_parameter(std::string detail) {
   return Response::problem(400, "Bad query parameter", detail);
+}
+
+namespace {
+
+// Whether the request's Content-Type is `media_type` (lower case), whatever its parameters.
+bool has_media_type(const Request& request, std::string_view media_type) {
+  std::string_view type = request.header("Content-Type");
+  type = type.substr(0, type.find(';'));
+  while (type.ends_with(' ')) type.remove_suffix(1);
+  return std::equal(
+      type.begin(), type.end(), media_type.begin(), media_type.end(),
+      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
+// The value of parameter `name` in a header's value (`form-data; name="x"`), unquoted; empty
+// when it has none. Matches the name whole: "name" is not found in "filename".
+std::string header_parameter(std::string_view header, std::string_view name) {
+  std::size_t at = 0;
+  while ((at = header.find(';', at)) != std::string_view::npos) {
+    ++at;
+    while (at < header.size() && header[at] == ' ') ++at;
+    if (header.substr(at, name.size()) != name || header.substr(at + name.size(), 1) != "=")
+      continue;
+    std::string_view value = header.substr(at + name.size() + 1);
+    if (value.starts_with('"')) {
+      value.remove_prefix(1);
+      return std::string(value.substr(0, value.find('"')));
+    }
+    return std::string(value.substr(0, value.find(';')));
+  }
+  return {};
+}
+
+}  // namespace
+
+bool has_form_body(const Request& request) {
+  return has_media_type(request, "application/x-www-form-urlencoded");
+}
+
+bool has_multipart_body(const Request& request) {
+  return has_media_type(request, "multipart/form-data");
+}
+
+std::optional<std::vector<FormPart>> multipart_parts(const Request& request) {
+  if (!has_multipart_body(request)) return std::nullopt;
+  const std::string boundary = header_parameter(request.header("Content-Type"), "boundary");
+  if (boundary.empty()) return std::nullopt;
+  const std::string delimiter = "--" + boundary;
+  const std::string_view body = request.body;
+  std::size_t at = body.find(delimiter);
+  std::vector<FormPart> parts;
+  while (at != std::string_view::npos) {
+    at += delimiter.size();
+    if (body.substr(at, 2) == "--") return parts;  // the closing delimiter
+    if (body.substr(at, 2) != "\r\n") return std::nullopt;
+    at += 2;
+    const auto headers_end = body.find("\r\n\r\n", at);
+    if (headers_end == std::string_view::npos) return std::nullopt;
+    FormPart part;
+    for (std::string_view headers = body.substr(at, headers_end - at); !headers.empty();) {
+      const auto line_end = headers.find("\r\n");
+      const auto line = headers.substr(0, line_end);
+      headers =
+          line_end == std::string_view::npos ? std::string_view() : headers.substr(line_end + 2);
+      constexpr std::string_view disposition = "content-disposition:";
+      if (line.size() >= disposition.size() &&
+          std::equal(disposition.begin(), disposition.end(), line.begin(), [](char a, char b) {
+            return a == std::tolower(static_cast<unsigned char>(b));
+          })) {
+        part.name = header_parameter(line, "name");
+        part.filename = header_parameter(line, "filename");
+      }
+    }
+    const auto content = headers_end + 4;
+    const auto end = body.find("\r\n" + delimiter, content);
+    if (end == std::string_view::npos) return std::nullopt;
+    part.content = std::string(body.substr(content, end - content));
+    parts.push_back(std::move(part));
+    at = end + 2;
+  }
+  return std::nullopt;  // no delimiter at all
+}
+
+std::optional<FormFields> form_fields(std::string_view body) {
+  FormFields fields;
+  while (!body.empty()) {
+    const auto amp = body.find('&');
+    const auto part = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    if (part.empty()) continue;
+    const auto equals = part.find('=');
+    std::string name, value;
+    if (!percent_decode(part.substr(0, equals), true, name)) return std::nullopt;
+    if (equals != std::string_view::npos && !percent_decode(part.substr(equals + 1), true, value))
+      return std::nullopt;
+    fields.emplace_back(std::move(name), std::move(value));
+  }
+  return fields;
+}
+
+std::optional<std::string_view> form_field(const FormFields& fields, std::string_view name) {
+  for (auto field = fields.rbegin(); field != fields.rend(); ++field)
+    if (field->first == name) return field->second;
+  return std::nullopt;
 }
 
 tl::expected<json::object, Response> object_body(const Request& request, bool empty_is_object) {

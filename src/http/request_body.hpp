@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ablauf::http::detail {
 
@@ -39,6 +41,33 @@ tl::expected<std::optional<Time>, Response> time_parameter(const Request& reques
 // `?limit=`: how many entries a page of a list holds, from 1 to `max_page_size`;
 // default_page_size (or the maximum, if smaller) when absent.
 tl::expected<std::size_t, Response> page_limit(const Request& request, std::size_t max_page_size);
+
+// The fields of an HTML form's body (application/x-www-form-urlencoded), in order, a repeated
+// name once per value (a multi-choice sends one per choice ticked).
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+
+// Whether the request's body is an HTML form's.
+bool has_form_body(const Request& request);
+
+// The fields of `body`; none when one has a broken percent-escape.
+std::optional<FormFields> form_fields(std::string_view body);
+
+// The last value of field `name`; none when the form has no such field.
+std::optional<std::string_view> form_field(const FormFields& fields, std::string_view name);
+
+// One part of an HTML form sent as multipart/form-data (RFC 7578): a field, or a file chosen.
+struct FormPart {
+  std::string name;      // the field's
+  std::string filename;  // the file's name as the browser gives it; empty for a plain field
+  std::string content;
+};
+
+// Whether the request's body is an HTML form's multipart body, as a form that sends a file is.
+bool has_multipart_body(const Request& request);
+
+// The parts of the request's multipart/form-data body; none when it is not one, has no
+// boundary, or is cut short.
+std::optional<std::vector<FormPart>> multipart_parts(const Request& request);
 
 // A 422 problem for a member or parameter that is not what the call takes.
 Response unprocessable(std::string detail);

@@ -85,6 +85,14 @@ void Router::add(std::string method, std::string pattern, Handler handler, Acces
 }
 
 Response Router::dispatch(Request& request, std::string_view target) const {
+  return route(request, target, true);
+}
+
+Response Router::call(Request& request, std::string_view target) const {
+  return route(request, target, false);
+}
+
+Response Router::route(Request& request, std::string_view target, bool gated) const {
   const auto question = target.find('?');
   request.path = std::string(target.substr(0, question));
   if (question != std::string_view::npos) {
@@ -128,7 +136,7 @@ Response Router::dispatch(Request& request, std::string_view target) const {
     }
     request.parameters = std::move(parameters);
     request.route = route.pattern;
-    if (gate_)
+    if (gate_ && gated)
       if (auto refused = gate_(request, route.access)) return std::move(*refused);
     return route.handler(request);
   }

@@ -34,8 +34,13 @@ class Router {
   // matches; 404 for a path no route has, 405 (with Allow) for a method its routes do not take,
   // 400 for a path or query whose escapes are broken.
   Response dispatch(Request& request, std::string_view target) const;
+  // As dispatch(), without the gate: for the pages, which call the API in-process as the user
+  // their own request was let through as (Request::user already filled).
+  Response call(Request& request, std::string_view target) const;
 
  private:
+  Response route(Request& request, std::string_view target, bool gated) const;
+
   struct Route {
     std::string method;
     std::string pattern;                // as given, for Request::route

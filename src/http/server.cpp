@@ -229,7 +229,7 @@ Server::Server(Engine& engine, ServerOptions options)
     return detail::authenticate(authentication, request, access);
   });
   detail::add_api_v1(shared.router, {engine, shared.options, impl_->ready, shared.metrics,
-                                     shared.connections, shared.authentication});
+                                     shared.connections, shared.authentication, shared.router});
 }
 
 Server::~Server() {

@@ -75,8 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   router.guard([&authentication](ablauf::http::Request& request, ablauf::http::Access access) {
     return ablauf::http::detail::authenticate(authentication, request, access);
   });
-  ablauf::http::detail::add_api_v1(router,
-                                   {engine, options, ready, metrics, connections, authentication});
+  ablauf::http::detail::add_api_v1(
+      router, {engine, options, ready, metrics, connections, authentication, router});
 
   ablauf::http::Request request;
   request.method = std::string(line.substr(0, space));

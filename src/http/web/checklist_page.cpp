@@ -1,0 +1,316 @@
+// `/instances/{id}/steps/{step}` (pages.hpp): a checklist step's form, rendered from the API's
+// form model (the one the printed form shares), sent back as the API's answers and sign-offs.
+// Refusals come back next to their items with what the person typed kept; the page's script
+// asks `…/preview` as the person types, for the rules and refusals live.
+#include "http/request_body.hpp"
+#include "http/router.hpp"
+#include "http/web/page.hpp"
+#include "http/web/pages.hpp"
+
+#include "value_text.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <charconv>
+
+namespace ablauf::http::detail::web {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view answer_prefix = "answer.";
+constexpr std::string_view sign_prefix = "sign.";
+
+std::string form_api(const Page& page) {
+  const auto& parameters = page.request().parameters;
+  return "/api/v1/instances/" + path_segment(parameters.at("id")) + "/steps/" +
+         path_segment(parameters.at("step")) + "/form";
+}
+
+std::string form_page(const Page& page) {
+  const auto& parameters = page.request().parameters;
+  return instance_page(parameters.at("id")) + "/steps/" + path_segment(parameters.at("step"));
+}
+
+std::string_view string_of(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_string() ? std::string_view(value->get_string()) : std::string_view();
+}
+
+bool bool_of(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_bool() && value->get_bool();
+}
+
+// Every item of the form model, in order.
+template <typename Visit>
+void for_each_item(json::object& model, Visit visit) {
+  auto* sections = model.if_contains("sections");
+  if (!sections || !sections->is_array()) return;
+  for (auto& section : sections->get_array())
+    if (auto* items = section.as_object().if_contains("items"); items && items->is_array())
+      for (auto& item : items->get_array()) visit(section.as_object(), item.as_object());
+}
+
+// A number as typed: "12,5" (German) and "12.5" both read 12.5; anything else stays the text
+// typed, for the engine to refuse in its own words.
+json::value typed_number(std::string_view text) {
+  std::string normal(text);
+  for (auto& c : normal)
+    if (c == ',') c = '.';
+  double number = 0;
+  const auto [end, failed] = std::from_chars(normal.data(), normal.data() + normal.size(), number);
+  if (failed == std::errc() && end == normal.data() + normal.size()) return number;
+  return json::string(text);
+}
+
+// What the person sent: the answers and sign-offs as the API takes them, and each answer as
+// typed, to show again if the form is refused.
+struct Sent {
+  json::object answers;
+  json::array signatures;
+  json::object typed;  // item id → the text as typed (an array for a multi-choice)
+};
+
+// The answers in `fields` to the items the caller may answer. `changed_only` leaves out an
+// answer the same as the one recorded, so that saving a form records only what changed.
+Sent read_sent(json::object& model, const FormFields& fields, bool changed_only) {
+  Sent sent;
+  for_each_item(model, [&](json::object&, json::object& item) {
+    if (!bool_of(item, "may_answer")) return;
+    const std::string id(string_of(item, "id"));
+    const std::string_view kind = string_of(item, "kind");
+    if (kind == "signature") {
+      if (form_field(fields, std::string(sign_prefix) + id) == "yes" && !item.contains("answer"))
+        sent.signatures.push_back(json::object{{"item", id}});
+      return;
+    }
+    const std::string name = std::string(answer_prefix) + id;
+    std::vector<std::string_view> values;
+    for (const auto& [field, value] : fields)
+      if (field == name) values.push_back(value);
+    if (values.empty()) return;  // not on the form sent
+    json::value answer;
+    if (kind == "multi_choice") {
+      json::array chosen;
+      for (const auto value : values)
+        if (!value.empty()) chosen.emplace_back(value);  // the first is the empty marker
+      sent.typed[id] = chosen;
+      answer = std::move(chosen);
+    } else {
+      const std::string_view text = values.back();
+      sent.typed[id] = text;
+      if (kind == "checkbox")
+        answer = text == "true";
+      else if (text.empty())
+        return;  // not answered yet
+      else if (kind == "number")
+        answer = typed_number(text);
+      else
+        answer = text;
+    }
+    if (changed_only)
+      if (const auto* recorded = item.if_contains("answer"); recorded && *recorded == answer)
+        return;
+    sent.answers[id] = std::move(answer);
+  });
+  return sent;
+}
+
+// An answer as a person reads it: option labels for choices, yes/no, a number with its unit.
+std::string shown_answer(const Page& page, const json::object& item, const json::value& answer) {
+  const auto label_of = [&](const json::value& value) {
+    if (const auto* options = item.if_contains("options"); options && options->is_array())
+      for (const auto& option : options->get_array())
+        if (option.as_object().at("value") == value)
+          return std::string(option.as_object().at("label").as_string());
+    return ablauf::detail::to_text(value);
+  };
+  if (answer.is_bool()) return page.text(answer.get_bool() ? "yes" : "no");
+  if (answer.is_array()) {
+    std::string out;
+    for (const auto& value : answer.get_array()) out += (out.empty() ? "" : ", ") + label_of(value);
+    return out;
+  }
+  std::string out = label_of(answer);
+  if (const auto unit = string_of(item, "unit"); !unit.empty()) out += " " + std::string(unit);
+  return out;
+}
+
+// The range a number item takes, as a hint: "at least 0", "2 to 36".
+std::string range_text(const Page& page, const json::object& item) {
+  const auto number = [&](std::string_view key) {
+    std::string text = ablauf::detail::to_text(item.at(key));
+    if (page.language() == "de") std::replace(text.begin(), text.end(), '.', ',');
+    return text;
+  };
+  const bool low = item.contains("min"), high = item.contains("max");
+  if (low && high) return number("min") + " " + page.text("to") + " " + number("max");
+  if (low) return page.text("at_least") + " " + number("min");
+  if (high) return page.text("at_most") + " " + number("max");
+  return {};
+}
+
+// The form model as the template shows it: a flag per kind, field names, values as typed or
+// recorded, refusals next to their items, and what each sign-off signs.
+json::object form_view(const Page& page, json::object model, const json::object& typed,
+                       const json::object& refusals) {
+  const bool waiting = bool_of(model, "waiting");
+  json::array answered;  // label and answer of each item so far: what a sign-off signs
+  for_each_item(model, [&](json::object& section, json::object& item) {
+    const std::string id(string_of(item, "id"));
+    const std::string kind(string_of(item, "kind"));
+    item["kind_" + kind] = true;
+    item["field"] = std::string(answer_prefix) + id;
+    item["dom_id"] = "item-" + id;
+    item["hidden"] = !bool_of(item, "visible");
+    const bool editable = waiting && bool_of(item, "may_answer");
+    item["editable"] = editable;
+    section["has_editable"] = bool_of(section, "has_editable") || editable;
+    if (const auto* roles = item.if_contains("roles"); roles && roles->is_array()) {
+      std::string names;
+      for (const auto& role : roles->get_array())
+        names += (names.empty() ? "" : ", ") + std::string(role.as_string());
+      item["roles_text"] = names;
+    }
+    const json::value* recorded = item.if_contains("answer");
+    const json::value* value = typed.if_contains(id);
+    if (!value) value = recorded;
+    if (kind == "signature") {
+      if (recorded && recorded->is_object()) {
+        const auto& signature = recorded->get_object();
+        const auto at = parse_rfc3339(std::string(string_of(signature, "signed_at")));
+        item["signature"] =
+            json::object{{"by", string_of(signature, "signed_by")},
+                         {"at", at ? readable_time(*at, page.language()) : std::string()},
+                         {"hash", string_of(signature, "hash")}};
+      }
+      item["signs"] = answered;
+      item["sign_field"] = std::string(sign_prefix) + id;
+    } else if (value) {
+      if (kind == "checkbox") {
+        item["checked"] = value->is_bool() ? value->get_bool()
+                                           : value->is_string() && value->get_string() == "true";
+      } else if (value->is_array()) {
+        if (auto* options = item.if_contains("options"); options && options->is_array())
+          for (auto& option : options->get_array()) {
+            const auto& chosen = value->get_array();
+            option.as_object()["checked"] =
+                std::find(chosen.begin(), chosen.end(), option.as_object().at("value")) !=
+                chosen.end();
+          }
+      } else {
+        item["value"] = ablauf::detail::to_text(*value);
+        if (auto* options = item.if_contains("options"); options && options->is_array())
+          for (auto& option : options->get_array())
+            option.as_object()["checked"] = option.as_object().at("value") == *value;
+      }
+    }
+    if (auto* options = item.if_contains("options"); options && options->is_array())
+      for (std::size_t i = 0; i < options->get_array().size(); ++i)
+        options->get_array()[i].as_object()["dom_id"] = "item-" + id + "-" + std::to_string(i);
+    if (recorded && kind != "signature") {
+      const auto shown = shown_answer(page, item, *recorded);
+      item["shown"] = shown;
+      answered.push_back(json::object{{"label", string_of(item, "label")}, {"answer", shown}});
+    }
+    if (const auto* refusal = refusals.if_contains(id)) item["refusal"] = *refusal;
+    if (kind == "number") item["range"] = range_text(page, item);
+    close_names(item, {"label", "description", "unit", "range", "value", "checked", "shown",
+                       "roles_text", "signature", "refusal", "options", "required"});
+  });
+  for (auto& section : model["sections"].as_array())
+    close_names(section.as_object(), {"title", "description", "has_editable"});
+  model["title_or_step"] = model.contains("title") ? model.at("title") : model.at("step");
+  model["instance_href"] = instance_page(string_of(model, "instance"));
+  return model;
+}
+
+// Refusals by item, from the API's "errors".
+json::object refusals_of(const json::value& problem) {
+  json::object out;
+  if (const auto* object = problem.if_object())
+    if (const auto* errors = object->if_contains("errors"); errors && errors->is_array())
+      for (const auto& error : errors->get_array()) {
+        const auto& entry = error.as_object();
+        out[string_of(entry, "item")] = string_of(entry, "detail");
+      }
+  return out;
+}
+
+tl::expected<json::object, ApiAnswer> read_model(const Page& page) {
+  auto model = page.call("GET", form_api(page) + "?lang=" + page.language());
+  if (!model.ok() || !model.body.is_object()) return tl::make_unexpected(std::move(model));
+  return std::move(model.body.get_object());
+}
+
+Response show(const Page& page) {
+  auto model = read_model(page);
+  if (!model) return page.error(model.error());
+  auto view = form_view(page, std::move(*model), {}, {});
+  view["saved"] = page.request().query.contains("saved");
+  return page.render("checklist", json::object{{"form", std::move(view)}});
+}
+
+Response save(const Page& page) {
+  auto model = read_model(page);
+  if (!model) return page.error(model.error());
+  const auto fields = form_fields(page.request().body);
+  if (!fields) return page.error(400, page.text("error_bad_form"));
+  auto sent = read_sent(*model, *fields, true);
+  // The rules again, over the answers as sent: an item they hide now is not answered, though
+  // its field, hidden, still held what was typed before (the page's script hides it live; a
+  // page without script shows the rule's effect once saved).
+  if (!sent.answers.empty()) {
+    auto preview =
+        page.call("POST", form_api(page) + "/preview", json::object{{"answers", sent.answers}});
+    if (preview.ok() && preview.body.is_object())
+      for_each_item(preview.body.get_object(), [&](json::object&, json::object& item) {
+        if (!bool_of(item, "visible")) sent.answers.erase(string_of(item, "id"));
+      });
+  }
+  if (sent.answers.empty() && sent.signatures.empty()) return redirect(form_page(page));
+  json::object body{{"answers", std::move(sent.answers)}};
+  if (!sent.signatures.empty()) body["signatures"] = std::move(sent.signatures);
+  const auto key = form_field(*fields, key_field).value_or("");
+  auto answer = page.call("POST", form_api(page), body, key);
+  if (answer.ok()) {
+    // Still waiting here: back to the form, to go on; else the instance, which has moved on.
+    const auto again = read_model(page);
+    if (again && bool_of(*again, "waiting")) return redirect(form_page(page) + "?saved=1");
+    return redirect(instance_page(page.request().parameters.at("id")));
+  }
+  auto refusals = refusals_of(answer.body);
+  if (refusals.empty()) return page.error(answer);
+  auto view = form_view(page, std::move(*model), sent.typed, refusals);
+  view["problem"] = answer.detail();
+  return page.render("checklist", json::object{{"form", std::move(view)}}, answer.status);
+}
+
+// What the page's script asks as the person types: which items show, and which answers the
+// engine refuses, for the form as it stands. Records nothing.
+Response preview(const Page& page) {
+  auto model = read_model(page);
+  if (!model) return Response::json(model.error().status, model.error().body);
+  const auto fields = form_fields(page.request().body);
+  if (!fields) return Response::problem(400, "Bad form", "a field has a broken escape");
+  auto sent = read_sent(*model, *fields, false);
+  auto answer = page.call("POST", form_api(page) + "/preview?lang=" + page.language(),
+                          json::object{{"answers", std::move(sent.answers)}});
+  if (!answer.ok()) return Response::json(answer.status, answer.body);
+  json::object visible;
+  for_each_item(answer.body.as_object(), [&](json::object&, json::object& item) {
+    visible[string_of(item, "id")] = bool_of(item, "visible");
+  });
+  return Response::json(
+      200, json::object{{"visible", std::move(visible)}, {"refusals", refusals_of(answer.body)}});
+}
+
+}  // namespace
+
+void add_checklist_page(Router& router, const Api& api) {
+  add_page(router, api, "GET", "/instances/{id}/steps/{step}", show);
+  add_page(router, api, "POST", "/instances/{id}/steps/{step}", save);
+  add_page(router, api, "POST", "/instances/{id}/steps/{step}/preview", preview);
+}
+
+}  // namespace ablauf::http::detail::web
