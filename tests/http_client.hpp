@@ -34,7 +34,8 @@ class Client {
     wire::request<wire::string_body> out(verb, target, 11);
     out.set(wire::field::host, "localhost");
     for (const auto& [name, value] : headers) out.set(name, value);
-    if (!body.empty()) out.set(wire::field::content_type, "application/json");
+    if (!body.empty() && out.find(wire::field::content_type) == out.end())
+      out.set(wire::field::content_type, "application/json");
     out.body() = std::move(body);
     out.prepare_payload();
     wire::write(stream_, out);

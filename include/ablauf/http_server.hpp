@@ -183,6 +183,9 @@ struct ServerOptions {
   /// instances, start, key figures and definitions, beside the API. A host that brings its own
   /// pages turns them off.
   bool pages = true;
+  /// The largest page the pages render, 64 KiB to 1 GiB; a larger one (a checklist of
+  /// thousands of items, a timeline of years) is answered with an error page instead.
+  std::size_t max_page_bytes = 16 * 1024 * 1024;
 
   /// Why these options cannot be used, naming the field; "" when every value lies in range.
   std::string check() const;

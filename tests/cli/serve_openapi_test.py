@@ -226,6 +226,12 @@ def exercise(api):
                           expect=422)
     if not refused.get("findings") or "line" not in refused["findings"][0]:
         failures.append("a refused definition's findings are not located")
+    _, checked = api.call("POST", "/api/v1/definitions/check?file=notice.json",
+                          json.dumps(dict(notice, version=3)), expect=200)
+    if checked.get("deployed") is not False:
+        failures.append("a checked version not deployed is said to be deployed")
+    api.call("POST", "/api/v1/definitions/check",
+             json.dumps(dict(notice, steps=[{"id": "x", "type": "nope"}])), expect=422)
     api.call("GET", "/api/v1/definitions/dunning", expect=200)
     api.call("GET", "/api/v1/definitions/dunning?version=x", expect=400)
     api.call("GET", "/api/v1/definitions/nope", expect=404)
@@ -279,6 +285,13 @@ def exercise(api):
     if model.get("submit") != form:
         failures.append("the form model of a waiting step does not link where to submit it")
     api.call("GET", f"/api/v1/instances/{one}/steps/review/form", expect=404)
+    _, preview = api.call("POST", form + "/preview", {"answers": {"ok": "yes"}}, expect=200)
+    if [error["item"] for error in preview.get("errors", [])] != ["ok"]:
+        failures.append("a preview does not list the answer the step refuses")
+    api.call("POST", form + "/preview", "[", expect=400)
+    api.call("POST", form + "/preview", {"answers": 1}, expect=422)
+    api.call("POST", f"/api/v1/instances/i-nope/steps/check/form/preview", {"answers": {}},
+             expect=404)
     api.call("POST", form, {"answers": {"ok": "yes", "extra": 1}}, expect=422)
     api.call("POST", form, "[", expect=400)
     api.call("POST", f"/api/v1/instances/i-nope/steps/check/form", {"answers": {"ok": True}},

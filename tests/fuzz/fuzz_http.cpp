@@ -1,8 +1,10 @@
-// Fuzzes the HTTP API behind the transport: the router's path and query decoding and every
-// route's reading of its parameters and body. An input is "METHOD TARGET" on its first line and
-// the body after it; "$ID" in either stands for an instance waiting at a checklist, so that the
-// routes of an instance are reached. Each input gets a fresh engine in memory, so that runs do
-// not pile up instances. Beast's own parser is fuzzed by its project.
+// Fuzzes the HTTP API and the pages behind the transport: the router's path and query decoding
+// and every route's reading of its parameters and body. An input is "METHOD TARGET" on its first
+// line and the body after it; "$ID" in either stands for an instance waiting at a checklist, so
+// that the routes of an instance are reached. A body sent to a page (a target outside /api/)
+// is an HTML form's, with "$CSRF" standing for the token a page's form carries, so that the
+// pages' form readers are reached past the CSRF check. Each input gets a fresh engine in memory,
+// so that runs do not pile up instances. Beast's own parser is fuzzed by its project.
 #include <ablauf/engine.hpp>
 #include <ablauf/http_server.hpp>
 #include <ablauf/workflow.hpp>
@@ -84,6 +86,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   replace_all(target, "$ID", *id);
   if (line_end != std::string_view::npos) request.body = std::string(input.substr(line_end + 1));
   replace_all(request.body, "$ID", *id);
+  if (!target.starts_with("/api/")) {
+    request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    replace_all(request.body, "$CSRF", authentication.anonymous_csrf_token);
+  }
   const auto response = router.dispatch(request, target);
   if (response.status < 200 || response.status > 599) std::abort();
   return 0;

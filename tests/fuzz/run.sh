@@ -75,6 +75,11 @@ seed fuzz_stored history '[{"seq": 1, "type": "instance_started", "time": "2026-
 seed fuzz_http list $'GET /api/v1/instances?status=waiting&limit=2&cursor=$ID&started_from=2026-01-01T00:00:00Z\n'
 seed fuzz_http start $'POST /api/v1/instances\n{"workflow": "dunning", "business_key": "R-2", "input": {"invoice": "R-2"}, "version": 1}'
 seed fuzz_http form $'POST /api/v1/instances/$ID/steps/check/form\n{"answers": {"ok": true, "amount": 5, "when": "2026-12-01"}, "signatures": [{"item": "signed", "signer": "erika"}]}'
+seed fuzz_http page_form $'POST /instances/$ID/steps/check\ncsrf_token=$CSRF&idempotency_key=k1&answer.ok=false&answer.ok=true&answer.amount=12%2C5&answer.when=2026-12-01&sign.signed=yes'
+seed fuzz_http page_preview $'POST /instances/$ID/steps/check/preview\ncsrf_token=$CSRF&answer.amount=-1'
+seed fuzz_http page_start $'POST /start/dunning\ncsrf_token=$CSRF&input%2Finvoice=R-7&business_key=R-7'
+seed fuzz_http page_inbox $'GET /inbox?workflow=dunning&kind=task&overdue=1&page=2\n'
+seed fuzz_http page_instance $'GET /instances/$ID\n'
 seed fuzz_http tasks $'GET /api/v1/tasks?assignee=collections&limit=1&cursor=$ID%20x\n'
 seed fuzz_http complete $'POST /api/v1/instances/$ID/tasks/$ID%2Freview%2F7/complete\n{"outcome": "approve"}'
 seed fuzz_http signal $'POST /api/v1/signals/paid\n{"correlation": "R-1", "payload": {"amount": 1}}'
@@ -89,8 +94,12 @@ seed fuzz_credentials webhook $'\n\n\nsource=bank,t=1733500000,v1=3f0c5a9e0b7d1c
 seed fuzz_users users '{"users": [{"name": "anna", "display_name": "Anna", "roles": ["billing_team"], "language": "de", "password": "$argon2id$v=19$m=65536,t=2,p=1$Bzabxe121+Pfy3G4/8nzTg$huvlwHnddLJj3SetJVyaAjwRK8D3ZLz73Gu8PBphtyg", "tokens": [{"id": "ac3d8414af06cd7c", "hash": "$argon2id$v=19$m=65536,t=2,p=1$DnJmi3EZ1Z1HelPQmgLhFA$TEHM2Jk22A+BvPBdtVbswOnA7NvyfS5QV8bF0RBrbMc", "note": "x"}]}]}'
 seed fuzz_users webhooks '{"webhooks": [{"source": "bank", "secret": "0123456789abcdef0123456789abcdef", "signals": ["paid"]}]}'
 
+# Forms: the Content-Type, then the body.
+seed fuzz_forms fields $'application/x-www-form-urlencoded\ncsrf_token=ab&answer.x=1%2C5&answer.m=&answer.m=a&next=%2F%2Fevil'
+seed fuzz_forms multipart $'multipart/form-data; boundary=----b1\n------b1\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\nab\r\n------b1\r\nContent-Disposition: form-data; name="definition"; filename="d.json"\r\nContent-Type: application/json\r\n\r\n{"id": "x"}\r\n------b1--\r\n'
+
 targets=(fuzz_definition fuzz_run fuzz_expression fuzz_template fuzz_stored fuzz_answers
-  fuzz_manifest fuzz_http fuzz_credentials fuzz_users)
+  fuzz_manifest fuzz_http fuzz_credentials fuzz_users fuzz_forms)
 kept=tests/fuzz/corpus
 status=0
 for target in "${targets[@]}"; do

@@ -99,6 +99,10 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
     } else {
       const std::string_view text = values.back();
       sent.typed[id] = text;
+      // A required box left unticked is not answered yet, as an empty field is: the form may
+      // be saved part-way. An optional one left unticked is answered "no".
+      if (kind == "checkbox" && text != "true" && bool_of(item, "required"))
+        return;
       if (kind == "checkbox")
         answer = text == "true";
       else if (text.empty())
@@ -218,7 +222,15 @@ json::object form_view(const Page& page, json::object model, const json::object&
     close_names(item, {"label", "description", "unit", "range", "value", "checked", "shown",
                        "roles_text", "signature", "refusal", "options", "required"});
   });
-  for (auto& section : model["sections"].as_array())
+  auto& sections = model["sections"].as_array();
+  // A checklist's section that is its step (a `checklist` kind) is titled by the page already.
+  if (sections.size() == 1 && model.contains("title") &&
+      sections.front().as_object().if_contains("title") &&
+      sections.front().as_object().at("title") == model.at("title")) {
+    sections.front().as_object().erase("title");
+    sections.front().as_object().erase("description");
+  }
+  for (auto& section : sections)
     close_names(section.as_object(), {"title", "description", "has_editable"});
   model["title_or_step"] = model.contains("title") ? model.at("title") : model.at("step");
   model["instance_href"] = instance_page(string_of(model, "instance"));

@@ -168,10 +168,11 @@ ApiAnswer Page::send(Request& call, std::string_view method, std::string_view ta
   return answer;
 }
 
-Response Page::render(std::string_view name, json::object view, unsigned status) const {
+tl::expected<Response, std::string> Page::rendered(std::string_view name, json::object view,
+                                                   unsigned status) const {
   const auto& all = templates();
   const auto page = all.find(name);
-  if (page == all.end()) return error(500, "no page template '" + std::string(name) + "'");
+  if (page == all.end()) return tl::make_unexpected("no page template '" + std::string(name) + "'");
   view["lang"] = language_;
   view["t"] = texts(language_);
   view["path"] = request_.path;
@@ -199,24 +200,30 @@ Response Page::render(std::string_view name, json::object view, unsigned status)
   view["asset_version"] = asset_version();
   RenderOptions options;
   options.partials = &all;
-  options.max_output_bytes = 16 * 1024 * 1024;
-  options.max_render_steps = 10'000'000;
+  options.max_output_bytes = api_.options.max_page_bytes;
+  // Bounds the time of a page that writes little: about one step per sixteen bytes written.
+  options.max_render_steps = api_.options.max_page_bytes / 16;
   auto html = ablauf::render(page->second, view, options);
-  if (!html) return error(500, html.error().message);
+  if (!html)
+    return tl::make_unexpected(text("error_page_too_large") + " (" + html.error().message + ")");
   Response response{
       .status = status, .content_type = "text/html; charset=utf-8", .body = std::move(*html)};
   add_page_headers(response);
   return response;
 }
 
+Response Page::render(std::string_view name, json::object view, unsigned status) const {
+  auto page = rendered(name, std::move(view), status);
+  return page ? std::move(*page) : error(500, page.error());
+}
+
 Response Page::error(unsigned status, std::string_view detail) const {
-  const auto& all = templates();
   json::object view{{"status", status}, {"detail", detail}};
   view["title"] = text(status == 403   ? "error_forbidden"
                        : status == 404 ? "error_not_found"
                                        : "error_title");
-  if (all.contains("error") && detail.find("no page template") == std::string_view::npos)
-    return render("error", std::move(view), status);
+  // An error page that cannot be rendered either is said in plain text, not tried again.
+  if (auto page = rendered("error", std::move(view), status)) return std::move(*page);
   Response response{
       .status = status, .content_type = "text/plain; charset=utf-8", .body = std::string(detail)};
   add_page_headers(response);

@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <tl/expected.hpp>
 
 #include <array>
 #include <functional>
@@ -75,6 +76,9 @@ class Page {
 
  private:
   ApiAnswer send(Request& call, std::string_view method, std::string_view target) const;
+  // The page, or why it cannot be rendered.
+  tl::expected<Response, std::string> rendered(std::string_view name, boost::json::object view,
+                                               unsigned status) const;
 
   const Api& api_;
   const Request& request_;
