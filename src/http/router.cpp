@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include "http/request_body.hpp"
+
 #include <algorithm>
 
 namespace ablauf::http::detail {
@@ -96,20 +98,10 @@ Response Router::route(Request& request, std::string_view target, bool gated) co
   const auto question = target.find('?');
   request.path = std::string(target.substr(0, question));
   if (question != std::string_view::npos) {
-    std::string_view query = target.substr(question + 1);
-    while (!query.empty()) {
-      const auto amp = query.find('&');
-      const auto part = query.substr(0, amp);
-      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-      if (part.empty()) continue;
-      const auto equals = part.find('=');
-      std::string name, value;
-      if (!percent_decode(part.substr(0, equals), true, name) ||
-          (equals != std::string_view::npos &&
-           !percent_decode(part.substr(equals + 1), true, value)))
-        return Response::problem(400, "Bad query", "the query has a broken percent-escape");
-      request.query[std::move(name)] = std::move(value);
-    }
+    // A query is encoded as an HTML form's body is.
+    auto pairs = form_fields(target.substr(question + 1));
+    if (!pairs) return Response::problem(400, "Bad query", "the query has a broken percent-escape");
+    for (auto& [name, value] : *pairs) request.query[std::move(name)] = std::move(value);
   }
 
   const auto segments = split_path(request.path);

@@ -81,6 +81,15 @@ def save(driver):
     driver.find_element(By.ID, "save").click()
 
 
+def start_from_page(browser, business_key=""):
+    """Starts a delinquent-accounts checklist from its start page; the new instance's path."""
+    driver = browser.open("/start/delinquent_accounts")
+    driver.find_element(By.ID, "business-key").send_keys(business_key)
+    driver.find_element(By.ID, "start").click()
+    WebDriverWait(driver, 10).until(lambda d: "/instances/i-" in d.current_url)
+    return "/" + driver.current_url.split("/", 3)[3]
+
+
 def next_checklist(browser, instance_path):
     """From the instance page, the checklist step it waits for now."""
     driver = browser.open(instance_path)
@@ -103,11 +112,7 @@ class ChecklistFormTest(unittest.TestCase):
         self.assertIn("Posteingang", driver.find_element(By.TAG_NAME, "h1").text)
 
         # Start one from its page: the checklist declares it takes no input.
-        browser.open("/start/delinquent_accounts")
-        driver.find_element(By.ID, "business-key").send_keys("KD-4711")
-        driver.find_element(By.ID, "start").click()
-        WebDriverWait(driver, 10).until(lambda d: "/instances/i-" in d.current_url)
-        instance_path = "/" + driver.current_url.split("/", 3)[3]
+        instance_path = start_from_page(browser, "KD-4711")
 
         # The inbox lists the checklist for the clerk.
         browser.open("/inbox")
@@ -205,10 +210,7 @@ class ChecklistFormTest(unittest.TestCase):
         driver = browser.driver
         browser.sign_in(CLERK.name, CLERK.password)
         self.assertIn("Inbox", driver.find_element(By.TAG_NAME, "h1").text)
-        browser.open("/start/delinquent_accounts")
-        driver.find_element(By.ID, "start").click()
-        WebDriverWait(driver, 10).until(lambda d: "/instances/i-" in d.current_url)
-        instance_path = "/" + driver.current_url.split("/", 3)[3]
+        instance_path = start_from_page(browser)
         driver.get(next_checklist(browser, instance_path))
         self.assertIn("Initial review", driver.find_element(By.TAG_NAME, "h1").text)
         # Nothing is wider than the phone: no sideways scrolling.

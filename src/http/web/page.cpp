@@ -187,10 +187,9 @@ tl::expected<Response, std::string> Page::rendered(std::string_view name, json::
   view["page_" + std::string(name)] = true;  // the navigation marks the page it is on
   if (request_.user) {
     const auto& user = *request_.user;
-    json::object shown{{"name", user.name},
-                       {"display_name", user.display_name.empty() ? user.name : user.display_name},
-                       {"admin", user.has_role(admin_role)}};
-    view["user"] = std::move(shown);
+    view["user"] =
+        json::object{{"name", user.name},
+                     {"display_name", user.display_name.empty() ? user.name : user.display_name}};
   }
   view["users"] = api_.options.authenticator != nullptr;  // whether anyone signs out
   view["csrf_field"] = csrf_field;
