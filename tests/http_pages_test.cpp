@@ -149,7 +149,7 @@ TEST_CASE("a page sends who is not signed in to sign in, and back after", "[http
   Fixture f;
   auto inbox = f.get("/instances?status=waiting");
   CHECK(inbox.result_int() == 303);
-  CHECK(header(inbox, "Location") == "/sign-in?next=%2Finstances");
+  CHECK(header(inbox, "Location") == "/sign-in?next=%2Finstances%3Fstatus%3Dwaiting");
 
   SECTION("a wrong password is said on the page, which keeps the name and not the password") {
     auto refused = f.post_form("/sign-in", form({{"name", "klara"}, {"password", "falsch"}}));

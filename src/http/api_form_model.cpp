@@ -74,6 +74,28 @@ json::object item_model(const ItemDefinition& item, const json::value& data,
 
 // The form model of the step the request names; with `pending`, as if those answers were given
 // (their rules evaluated over them, each refused one in "errors"), recording nothing.
+}  // namespace
+
+std::string step_text(const StepDefinition& step, std::string_view field, const json::value& data,
+                      std::string_view language, std::string_view fallback) {
+  const LocalizedText& written = field == "title" ? step.title : step.description;
+  const auto compiled = step.values.find(field);
+  if (compiled == step.values.end()) return std::string(written.get(language, fallback));
+  auto rendered = compiled->second.evaluate(data);
+  if (!rendered) return std::string(written.get(language, fallback));
+  if (const auto* text = rendered->if_string()) return std::string(*text);
+  if (const auto* texts = rendered->if_object()) {  // one per language
+    for (const auto code : {language, fallback})
+      if (const auto* found = texts->if_contains(code); found && found->is_string())
+        return std::string(found->get_string());
+    for (const auto& [code, found] : *texts)
+      if (found.is_string()) return std::string(found.get_string());
+  }
+  return std::string(written.get(language, fallback));
+}
+
+namespace {
+
 Response form_model(Engine& engine, const Request& request, const json::object* pending) {
   const User& user = caller(request);
   const auto& id = request.parameters.at("id");
@@ -135,8 +157,11 @@ Response form_model(Engine& engine, const Request& request, const json::object* 
                      {"version", state->version},
                      {"step", step_id},
                      {"waiting", waiting}};
-  add_text(model, "title", step->title, language, fallback);
-  add_text(model, "description", step->description, language, fallback);
+  // The step's texts are templates over the instance's data, rendered as the engine does.
+  if (auto title = step_text(*step, "title", state->data, language, fallback); !title.empty())
+    model["title"] = std::move(title);
+  if (auto text = step_text(*step, "description", state->data, language, fallback); !text.empty())
+    model["description"] = std::move(text);
   if (!language.empty()) model["language"] = language;
   model["sections"] = std::move(sections);
   if (waiting)

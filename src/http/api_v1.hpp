@@ -59,6 +59,13 @@ Response graph_response(const Request& request, const Workflow& workflow,
 boost::json::array refused_answers(const Workflow& workflow, const StepDefinition& step,
                                    const boost::json::object& answers);
 
+// The step's "title" or "description" (`field`) as an instance shows it: a template rendered over
+// the instance's `data` as the engine renders it, in `language` where the text has it, else in
+// `fallback`; as written when it cannot be rendered. Empty when the step has none.
+std::string step_text(const StepDefinition& step, std::string_view field,
+                      const boost::json::value& data, std::string_view language,
+                      std::string_view fallback);
+
 // An instance as the API shows it: to_json(InstanceState) with its "id", without the engine's
 // own counters.
 boost::json::object instance_body(const InstanceState& state);

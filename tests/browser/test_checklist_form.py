@@ -165,8 +165,14 @@ class ChecklistFormTest(unittest.TestCase):
             signatures = driver.find_elements(By.CSS_SELECTOR, "input[name^='sign.']")
             fill_visible(driver, {"instalment_count": "6"})
             if signatures:
+                # What the signature covers follows the answers as typed, before saving.
+                signed_list = driver.find_element(By.CSS_SELECTOR, ".sign-off dl.signs")
+                WebDriverWait(driver, 10).until(
+                    lambda d: "Fallbearbeitung vollständig dokumentiert" in signed_list.text,
+                    "the sign-off does not show the answers it covers")
                 covered = driver.find_element(By.CSS_SELECTOR, ".sign-off details").text
                 self.assertIn("Was Sie unterschreiben", covered)
+                self.assertIn("Rücksprache gehalten", covered)
                 self.assertIn("Klara Kühn", driver.find_element(By.CSS_SELECTOR, ".sign-off").text)
                 browser.screenshot("checklist_sign_off_desktop_de")
                 signatures[0].click()

@@ -101,8 +101,7 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
       sent.typed[id] = text;
       // A required box left unticked is not answered yet, as an empty field is: the form may
       // be saved part-way. An optional one left unticked is answered "no".
-      if (kind == "checkbox" && text != "true" && bool_of(item, "required"))
-        return;
+      if (kind == "checkbox" && text != "true" && bool_of(item, "required")) return;
       if (kind == "checkbox")
         answer = text == "true";
       else if (text.empty())
@@ -298,8 +297,8 @@ Response save(const Page& page) {
   return page.render("checklist", json::object{{"form", std::move(view)}}, answer.status);
 }
 
-// What the page's script asks as the person types: which items show, and which answers the
-// engine refuses, for the form as it stands. Records nothing.
+// What the page's script asks as the person types: which items show, which answers the engine
+// refuses, and what each sign-off would sign, for the form as it stands. Records nothing.
 Response preview(const Page& page) {
   auto model = read_model(page);
   if (!model) return Response::json(model.error().status, model.error().body);
@@ -309,12 +308,18 @@ Response preview(const Page& page) {
   auto answer = page.call("POST", form_api(page) + "/preview?lang=" + page.language(),
                           json::object{{"answers", std::move(sent.answers)}});
   if (!answer.ok()) return Response::json(answer.status, answer.body);
-  json::object visible;
-  for_each_item(answer.body.as_object(), [&](json::object&, json::object& item) {
-    visible[string_of(item, "id")] = bool_of(item, "visible");
+  auto refusals = refusals_of(answer.body);
+  // The model with the answers as they stand: what each sign-off would sign now.
+  auto shown = form_view(page, std::move(answer.body.as_object()), {}, {});
+  json::object visible, signs;
+  for_each_item(shown, [&](json::object&, json::object& item) {
+    const std::string id(string_of(item, "id"));
+    visible[id] = bool_of(item, "visible");
+    if (bool_of(item, "kind_signature")) signs[id] = item.at("signs");
   });
-  return Response::json(
-      200, json::object{{"visible", std::move(visible)}, {"refusals", refusals_of(answer.body)}});
+  return Response::json(200, json::object{{"visible", std::move(visible)},
+                                          {"refusals", std::move(refusals)},
+                                          {"signs", std::move(signs)}});
 }
 
 }  // namespace

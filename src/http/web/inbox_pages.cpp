@@ -70,14 +70,13 @@ tl::expected<std::vector<Entry>, Error> open_checklists(const Page& page, const 
           mine = mine || may_answer(user, *step, section, item);
       if (!mine) continue;
       const auto& definition = workflow->definition();
-      json::object shown{
-          {"checklist", true},
-          {"title", step->title.empty()
-                        ? step->id
-                        : step->title.get(page.language(), definition.default_language)},
-          {"workflow", state.workflow_id},
-          {"instance", state.id},
-          {"href", instance_page(state.id) + "/steps/" + path_segment(step->id)}};
+      const auto title =
+          step_text(*step, "title", state.data, page.language(), definition.default_language);
+      json::object shown{{"checklist", true},
+                         {"title", title.empty() ? step->id : title},
+                         {"workflow", state.workflow_id},
+                         {"instance", state.id},
+                         {"href", instance_page(state.id) + "/steps/" + path_segment(step->id)}};
       if (!state.business_key.empty()) shown["business_key"] = state.business_key;
       if (const auto* assignee = step->parameters.if_contains("assignee");
           assignee && assignee->is_string())
@@ -252,8 +251,9 @@ Response show_task(const Page& page, unsigned status = 200, std::string problem 
   if (workflow)
     if (const auto* step = workflow->find_step(task.step)) {
       const auto& fallback = workflow->definition().default_language;
-      if (!step->description.empty())
-        shown["description"] = step->description.get(page.language(), fallback);
+      if (auto text = step_text(*step, "description", state.data, page.language(), fallback);
+          !text.empty())
+        shown["description"] = std::move(text);
       if (const auto* outcomes = step->parameters.if_contains("outcomes");
           outcomes && outcomes->is_array()) {
         json::array choices;

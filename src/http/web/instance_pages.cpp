@@ -81,8 +81,10 @@ Response show(const Page& page, unsigned status = 200, std::string problem = {})
   const auto workflow = page.api().engine.workflow(state->workflow_id, state->version);
   const auto step_title = [&](const std::string& step_id) {
     const StepDefinition* step = workflow ? workflow->find_step(step_id) : nullptr;
-    if (!step || step->title.empty()) return step_id;
-    return std::string(step->title.get(page.language(), workflow->definition().default_language));
+    auto title = step ? step_text(*step, "title", state->data, page.language(),
+                                  workflow->definition().default_language)
+                      : std::string();
+    return title.empty() ? step_id : title;
   };
   json::array open;
   for (const auto& token : state->tokens)
@@ -100,6 +102,9 @@ Response show(const Page& page, unsigned status = 200, std::string problem = {})
   const std::string language = "lang=" + page.language();
   json::object view{
       {"id", id},
+      {"title", workflow ? std::string(workflow->definition().title.get(
+                               page.language(), workflow->definition().default_language))
+                         : state->workflow_id},
       {"workflow", state->workflow_id},
       {"version", state->version},
       {"business_key", state->business_key},

@@ -31,8 +31,11 @@ void add_readable(json::object& figures, std::string_view language) {
              : hours >= 1 ? readable_number(hours, 1, language) + " h"
                           : readable_number(number / 60, 1, language) + " min";
     } else {
+      // Money to the cent; counts whole; averages to the hundredth where they need it.
+      const bool money = key == "invoiced" || key == "collected" || key == "outstanding" ||
+                         key == "amount_paid";
       const bool whole = number == static_cast<double>(static_cast<long long>(number));
-      text = readable_number(number, whole ? 0 : 2, language);
+      text = readable_number(number, money || !whole ? 2 : 0, language);
     }
     texts[std::string(key) + "_text"] = std::move(text);
   }

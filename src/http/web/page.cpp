@@ -179,10 +179,10 @@ tl::expected<Response, std::string> Page::rendered(std::string_view name, json::
   json::array others;
   for (const auto code : languages)
     if (code != language_)
-      others.push_back(json::object{
-          {"code", code},
-          {"name", texts(code).at("language_name")},
-          {"href", "/language/" + std::string(code) + "?next=" + path_segment(request_.path)}});
+      others.push_back(json::object{{"code", code},
+                                    {"name", texts(code).at("language_name")},
+                                    {"href", "/language/" + std::string(code) + "?next=" +
+                                                 path_segment(request_target(request_))}});
   view["other_languages"] = std::move(others);
   view["page_" + std::string(name)] = true;  // the navigation marks the page it is on
   if (request_.user) {
@@ -240,7 +240,7 @@ void add_page(Router& router, const Api& api, std::string method, std::string pa
       std::move(method), std::move(pattern),
       [api, handler = std::move(handler)](const Request& request) {
         if (!request.user) {
-          std::string back = request.path;
+          std::string back = request_target(request);
           if (request.method != "GET") back = "/inbox";  // a form is not sent again unseen
           return redirect("/sign-in?next=" + path_segment(back));
         }
@@ -290,6 +290,16 @@ std::string readable_time(Time time, std::string_view language) {
                   static_cast<int>(clock.hours().count()),
                   static_cast<int>(clock.minutes().count()));
   return text;
+}
+
+std::string request_target(const Request& request) {
+  std::string target = request.path;
+  char separator = '?';
+  for (const auto& [name, value] : request.query) {
+    target += separator + path_segment(name) + "=" + path_segment(value);
+    separator = '&';
+  }
+  return target;
 }
 
 void close_names(json::object& object, std::initializer_list<std::string_view> names) {

@@ -113,6 +113,9 @@ inline bool is_text(const boost::json::value& value, std::string_view text) {
   return value.is_string() && value.get_string() == text;
 }
 
+// The request's path with its query, encoded again: where to come back to.
+std::string request_target(const Request& request);
+
 // A time as people read it in `language` ("07.12.2026, 14:05 UTC", "2026-12-07 14:05 UTC").
 std::string readable_time(Time time, std::string_view language);
 

@@ -8,7 +8,23 @@ document.addEventListener('DOMContentLoaded', () => {
   const form = document.getElementById('checklist');
   if (!form || !form.dataset.preview) return;
 
+  // What a sign-off covers: the answers before it, as they stand on the form.
+  const showSigned = (item, signs) => {
+    const list = document.getElementById('item-' + item + '-signs');
+    if (!list) return;
+    list.replaceChildren(...signs.flatMap(({ label, answer }) => {
+      const term = document.createElement('dt');
+      term.textContent = label;
+      const value = document.createElement('dd');
+      value.textContent = answer;
+      return [term, value];
+    }));
+    const none = document.getElementById('item-' + item + '-unsigned');
+    if (none) none.hidden = signs.length > 0;
+  };
+
   const show = (result) => {
+    for (const [item, signs] of Object.entries(result.signs)) showSigned(item, signs);
     for (const box of form.querySelectorAll('.item[data-item]')) {
       const item = box.dataset.item;
       if (item in result.visible) box.hidden = !result.visible[item];
