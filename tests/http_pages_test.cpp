@@ -241,7 +241,12 @@ TEST_CASE("a form is refused without the page's CSRF token", "[http][pages]") {
     const auto id = f.start();
     const std::string target = "/instances/" + id + "/steps/check";
     const std::string token = f.csrf(target);
-    CHECK(f.post_form(target, form({{"answer.amount", "5"}})).result_int() == 403);
+    auto forged = f.post_form(target, form({{"answer.amount", "5"}}));
+    CHECK(forged.result_int() == 403);
+    // Said as a page, not as a problem document (in the browser's language: the gate refused
+    // before it knew the user).
+    CHECK(contains(header(forged, "Content-Type"), "text/html"));
+    CHECK(contains(forged.body(), "This form has expired"));
     CHECK(f.post_form(target, form({{"csrf_token", std::string(64, 'a')}, {"answer.amount", "5"}}))
               .result_int() == 403);
     CHECK_FALSE(f.engine.get(id)->data.at("steps").as_object().contains("check"));

@@ -71,7 +71,8 @@ bool percent_decode(std::string_view text, bool query, std::string& decoded) {
   return true;
 }
 
-void Router::add(std::string method, std::string pattern, Handler handler, Access access) {
+void Router::add(std::string method, std::string pattern, Handler handler, Access access,
+                 Refusal refusal) {
   std::vector<std::string> segments;
   for (const auto segment : split_path(pattern)) segments.emplace_back(segment);
   const auto same = std::find_if(routes_.begin(), routes_.end(), [&](const Route& r) {
@@ -80,9 +81,10 @@ void Router::add(std::string method, std::string pattern, Handler handler, Acces
   if (same != routes_.end()) {
     same->handler = std::move(handler);
     same->access = access;
+    same->refusal = std::move(refusal);
   } else {
-    routes_.push_back(
-        {std::move(method), std::move(pattern), std::move(segments), std::move(handler), access});
+    routes_.push_back({std::move(method), std::move(pattern), std::move(segments),
+                       std::move(handler), access, std::move(refusal)});
   }
 }
 
@@ -129,7 +131,8 @@ Response Router::route(Request& request, std::string_view target, bool gated) co
     request.parameters = std::move(parameters);
     request.route = route.pattern;
     if (gate_ && gated)
-      if (auto refused = gate_(request, route.access)) return std::move(*refused);
+      if (auto refused = gate_(request, route.access))
+        return route.refusal ? route.refusal(request, std::move(*refused)) : std::move(*refused);
     return route.handler(request);
   }
   if (allowed.empty()) return Response::problem(404, "Not found", "no resource at " + request.path);

@@ -23,11 +23,14 @@ std::string path_segment(std::string_view text);
 // (401, 403, 429).
 using Gate = std::function<std::optional<Response>(Request& request, Access access)>;
 
+// How a route answers what its gate refused: the pages show a page, not a problem document.
+using Refusal = std::function<Response(const Request& request, Response refused)>;
+
 class Router {
  public:
   // A later route for the same method and pattern replaces the earlier one.
   void add(std::string method, std::string pattern, Handler handler,
-           Access access = Access::signed_in);
+           Access access = Access::signed_in, Refusal refusal = {});
   // Passes every request that matches a route through `gate` first.
   void guard(Gate gate) { gate_ = std::move(gate); }
   // Fills the request's parameters, query and route and calls the handler of the route that
@@ -47,6 +50,7 @@ class Router {
     std::vector<std::string> segments;  // "{name}" for a parameter
     Handler handler;
     Access access;
+    Refusal refusal;  // none: the gate's answer as it is
   };
   std::vector<Route> routes_;
   Gate gate_;

@@ -246,7 +246,17 @@ void add_page(Router& router, const Api& api, std::string method, std::string pa
         }
         return handler(Page(api, request));
       },
-      Access::open);
+      Access::open,
+      [api](const Request& request, Response refused) {
+        // A form without the page's CSRF token (an old tab, another site's form): said as a
+        // page, in the browser's language (the gate refused before it knew the user), with the
+        // status and headers the gate gave.
+        const Page page(api, request);
+        auto answer = page.error(refused.status,
+                                 page.text(refused.status == 403 ? "error_csrf" : "error_title"));
+        for (auto& header : refused.headers) answer.headers.push_back(std::move(header));
+        return answer;
+      });
 }
 
 Response redirect(std::string location) {
