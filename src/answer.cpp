@@ -23,13 +23,29 @@ namespace json = boost::json;
 // Most option values a message lists before it says how many more there are.
 constexpr std::size_t max_listed_options = 20;
 
-// Builds the messages of one item, each led by its label.
+// Builds the messages of one item, each led by its label, in English or German.
 class Refusal {
  public:
-  Refusal(const ItemDefinition& item, std::string_view language, std::string_view fallback)
-      : item_(item), language_(language), fallback_(fallback), label_(in_language(item.label)) {
+  Refusal(const ItemDefinition& item, std::string_view language, std::string_view fallback,
+          std::string_view messages)
+      : item_(item),
+        language_(language),
+        fallback_(fallback),
+        german_(messages == "de" || messages.starts_with("de-")),
+        label_(in_language(item.label)) {
     if (label_.empty()) label_ = item.id;
   }
+
+  bool german() const { return german_; }
+
+  // The English or the German words.
+  std::string say(std::string_view english, std::string_view german) const {
+    return std::string(german_ ? german : english);
+  }
+
+  // A number as the message's language writes it: 1.5, or 1,5 in German.
+  std::string number(double value) const { return localized(detail::number_text(value)); }
+  std::string number(const json::value& value) const { return localized(detail::to_text(value)); }
 
   // A text of the item (its unit, say) in the language messages are written for.
   std::string in_language(const LocalizedText& text) const {
@@ -46,13 +62,31 @@ class Refusal {
   // "expected <expected>, not a string"
   tl::unexpected<AnswerError> wrong_type(std::string_view expected,
                                          const json::value& value) const {
-    return (*this)("expected " + std::string(expected) + ", not " + detail::describe(value));
+    return (*this)(say("expected ", "erwartet: ") + std::string(expected) +
+                   say(", not ", ", nicht ") + kind_of(value));
+  }
+
+  // What a value is, as "not …" names it: "a string", in German "ein Text".
+  std::string kind_of(const json::value& value) const {
+    if (!german_) return detail::describe(value);
+    switch (value.kind()) {
+      case json::kind::null: return "leer (null)";
+      case json::kind::bool_: return "ein Wahrheitswert";
+      case json::kind::int64:
+      case json::kind::uint64:
+      case json::kind::double_: return "eine Zahl";
+      case json::kind::string: return "ein Text";
+      case json::kind::array: return "eine Liste";
+      case json::kind::object: return "ein Objekt";
+    }
+    return "ein Wert";
   }
 
   // A required checkbox answered false, named by its id too: the label alone may not find it
   // in an answers file.
   tl::unexpected<AnswerError> unticked() const {
-    std::string what = "is required and must be ticked (true), not false";
+    std::string what = say("is required and must be ticked (true), not false",
+                           "ist Pflicht und muss angekreuzt sein");
     if (label_ != item_.id) what += " (item '" + item_.id + "')";
     return (*this)(what);
   }
@@ -66,57 +100,81 @@ class Refusal {
       out += options[i].value;
     }
     if (options.size() > max_listed_options)
-      out += " and " + std::to_string(options.size() - max_listed_options) + " more";
+      out += say(" and ", " und ") + std::to_string(options.size() - max_listed_options) +
+             say(" more", " weitere");
     return out;
   }
 
   // "'x' is not one of a, b, c; did you mean 'y'?"
   tl::unexpected<AnswerError> not_an_option(std::string_view value) const {
-    if (item_.options.empty()) return (*this)("there are no options to choose from");
+    if (item_.options.empty())
+      return (*this)(say("there are no options to choose from", "es gibt nichts zur Auswahl"));
     std::vector<std::string_view> values;
     for (const auto& option : item_.options) values.push_back(option.value);
-    return (*this)(quote(value) + " is not one of " + options() +
-                   detail::did_you_mean(value, values));
+    if (!german_)
+      return (*this)(quote(value) + " is not one of " + options() +
+                     detail::did_you_mean(value, values));
+    return (*this)(quote(value) + " ist keine der Möglichkeiten " + options());
+  }
+
+  // "3 characters", "1 Zeichen": a count with its noun, in the message's language.
+  std::string count(std::size_t n, std::string_view singular, std::string_view plural,
+                    std::string_view german_singular, std::string_view german_plural) const {
+    if (!german_) return detail::count_of(n, singular, plural);
+    return std::to_string(n) + " " + std::string(n == 1 ? german_singular : german_plural);
   }
 
   static std::string quote(std::string_view text) { return detail::quoted_text(text); }
 
  private:
+  std::string localized(std::string text) const {
+    if (german_) std::replace(text.begin(), text.end(), '.', ',');
+    return text;
+  }
+
   const ItemDefinition& item_;
   std::string language_, fallback_;
+  bool german_;
   std::string label_;
 };
-
-using detail::count_of;
-using detail::number_text;
 
 tl::expected<json::value, AnswerError> check_pattern(const ItemDefinition& item,
                                                      const json::string& text,
                                                      const Refusal& refuse) {
   const auto pattern = detail::TextPattern::compile(item.pattern);
   if (!pattern)
-    return refuse("the required pattern is not a valid regular expression: " + pattern.error());
+    return refuse(refuse.say("the required pattern is not a valid regular expression: ",
+                             "das vorgegebene Muster ist kein gültiger regulärer Ausdruck: ") +
+                  pattern.error());
   const auto matched = pattern->matches(text, detail::TextPattern::Span::whole);
   if (!matched) {
     using Why = detail::TextPattern::Unchecked::Why;
     if (matched.error().why == Why::not_utf8) return refuse(matched.error().message);
-    return refuse("could not be checked against the required pattern: " + matched.error().message);
+    return refuse(refuse.say("could not be checked against the required pattern: ",
+                             "konnte nicht gegen das vorgegebene Muster geprüft werden: ") +
+                  matched.error().message);
   }
-  if (!*matched) return refuse("does not match the required pattern");
+  if (!*matched)
+    return refuse(refuse.say("does not match the required pattern",
+                             "entspricht nicht dem vorgegebenen Muster"));
   return json::value(text);
 }
 
 tl::expected<json::value, AnswerError> check_text(const ItemDefinition& item,
                                                   const json::value& value, const Refusal& refuse) {
-  if (!value.is_string()) return refuse.wrong_type("text", value);
+  if (!value.is_string()) return refuse.wrong_type(refuse.say("text", "ein Text"), value);
   const json::string& text = value.get_string();
   const std::size_t length = detail::utf8::length(text);
+  const auto has = [&] {
+    return refuse.say("has ", "hat ") +
+           refuse.count(length, "character", "characters", "Zeichen", "Zeichen");
+  };
   if (item.min && static_cast<double>(length) < *item.min)
-    return refuse("has " + count_of(length, "character", "characters") +
-                  ", fewer than the minimum of " + number_text(*item.min));
+    return refuse(has() + refuse.say(", fewer than the minimum of ", ", weniger als mindestens ") +
+                  refuse.number(*item.min));
   if (item.max && static_cast<double>(length) > *item.max)
-    return refuse("has " + count_of(length, "character", "characters") +
-                  ", more than the maximum of " + number_text(*item.max));
+    return refuse(has() + refuse.say(", more than the maximum of ", ", mehr als höchstens ") +
+                  refuse.number(*item.max));
   if (item.pattern.empty()) return value;
   return check_pattern(item, text, refuse);
 }
@@ -124,36 +182,44 @@ tl::expected<json::value, AnswerError> check_text(const ItemDefinition& item,
 tl::expected<json::value, AnswerError> check_number(const ItemDefinition& item,
                                                     const json::value& value,
                                                     const Refusal& refuse) {
-  if (!value.is_number()) return refuse.wrong_type("a number", value);
+  const std::string expected = refuse.say("a number", "eine Zahl");
+  if (!value.is_number()) return refuse.wrong_type(expected, value);
   if (value.is_double() && !std::isfinite(value.get_double()))
-    return refuse("expected a number, not " + detail::to_text(value));
+    return refuse(refuse.say("expected ", "erwartet: ") + expected +
+                  refuse.say(", not ", ", nicht ") + detail::to_text(value));
   // "12 EUR", so the bound and the answer read in the unit the form shows.
   const std::string unit = item.unit.empty() ? std::string() : " " + refuse.in_language(item.unit);
   if (item.min && detail::compare_number(value, *item.min) < 0)
-    return refuse(detail::to_text(value) + unit + " is below the minimum of " +
-                  number_text(*item.min) + unit);
+    return refuse(refuse.number(value) + unit +
+                  refuse.say(" is below the minimum of ", " liegt unter dem Mindestwert von ") +
+                  refuse.number(*item.min) + unit);
   if (item.max && detail::compare_number(value, *item.max) > 0)
-    return refuse(detail::to_text(value) + unit + " is above the maximum of " +
-                  number_text(*item.max) + unit);
+    return refuse(refuse.number(value) + unit +
+                  refuse.say(" is above the maximum of ", " liegt über dem Höchstwert von ") +
+                  refuse.number(*item.max) + unit);
   return value;
 }
 
 tl::expected<json::value, AnswerError> check_date(const json::value& value, const Refusal& refuse) {
-  constexpr std::string_view expected = "a date like 2026-11-23";
+  const std::string expected = refuse.say("a date like 2026-11-23", "ein Datum wie 2026-11-23");
   if (!value.is_string()) return refuse.wrong_type(expected, value);
   const std::string_view text = value.get_string();
   const auto date = detail::parse_date(text);
   if (date && date->has_time())
-    return refuse(Refusal::quote(text) + " is a date and time; expected " + std::string(expected) +
-                  " without a time");
+    return refuse(
+        Refusal::quote(text) +
+        refuse.say(" is a date and time; expected ", " ist ein Datum mit Uhrzeit; erwartet: ") +
+        expected + refuse.say(" without a time", " ohne Uhrzeit"));
   if (date) return json::value(detail::format_date(*date));
+  const std::string is_not =
+      Refusal::quote(text) + refuse.say(" is not ", " ist nicht ") + expected;
   // parse_date() expects a time after a full-date; here nothing may follow it.
   constexpr std::size_t date_length = 10;
   if (text.size() > date_length && detail::parse_date(text.substr(0, date_length)))
-    return refuse(Refusal::quote(text) + " is not " + std::string(expected) +
-                  ": unexpected text after the date");
-  return refuse(Refusal::quote(text) + " is not " + std::string(expected) + ": " +
-                date.error().message);
+    return refuse(is_not + refuse.say(": unexpected text after the date", ": Text nach dem Datum"));
+  // The calendar's own reason ("February 2026 has 28 days") is in English only.
+  if (refuse.german()) return refuse(is_not);
+  return refuse(is_not + ": " + date.error().message);
 }
 
 const ChoiceOption* find_option(const ItemDefinition& item, std::string_view value) {
@@ -165,7 +231,9 @@ const ChoiceOption* find_option(const ItemDefinition& item, std::string_view val
 tl::expected<json::value, AnswerError> check_choice(const ItemDefinition& item,
                                                     const json::value& value,
                                                     const Refusal& refuse) {
-  if (!value.is_string()) return refuse.wrong_type("one of " + refuse.options(), value);
+  if (!value.is_string())
+    return refuse.wrong_type(refuse.say("one of ", "eine der Möglichkeiten ") + refuse.options(),
+                             value);
   if (!find_option(item, value.get_string())) return refuse.not_an_option(value.get_string());
   return value;
 }
@@ -173,25 +241,36 @@ tl::expected<json::value, AnswerError> check_choice(const ItemDefinition& item,
 tl::expected<json::value, AnswerError> check_multi_choice(const ItemDefinition& item,
                                                           const json::value& value,
                                                           const Refusal& refuse) {
-  const std::string expected = "a list of " + refuse.options();
+  const std::string expected = refuse.say("a list of ", "eine Liste aus ") + refuse.options();
   if (!value.is_array()) return refuse.wrong_type(expected, value);
   std::vector<bool> chosen(item.options.size(), false);
   for (const auto& element : value.get_array()) {
     if (!element.is_string())
-      return refuse("expected " + expected + ", not a list holding " + detail::describe(element));
+      return refuse(refuse.say("expected ", "erwartet: ") + expected +
+                    refuse.say(", not a list holding ", ", nicht eine Liste mit: ") +
+                    refuse.kind_of(element));
     const ChoiceOption* option = find_option(item, element.get_string());
     if (!option) return refuse.not_an_option(element.get_string());
     const auto index = static_cast<std::size_t>(option - item.options.data());
-    if (chosen[index]) return refuse(Refusal::quote(option->value) + " is chosen twice");
+    if (chosen[index])
+      return refuse(Refusal::quote(option->value) +
+                    refuse.say(" is chosen twice", " ist doppelt gewählt"));
     chosen[index] = true;
   }
   const std::size_t count = value.get_array().size();
+  const auto chosen_count = [&] {
+    return refuse.count(count, "option is", "options are", "Möglichkeit ist",
+                        "Möglichkeiten sind") +
+           refuse.say(" chosen", " gewählt");
+  };
   if (item.min && static_cast<double>(count) < *item.min)
-    return refuse(count_of(count, "option is", "options are") +
-                  " chosen, fewer than the minimum of " + number_text(*item.min));
+    return refuse(chosen_count() +
+                  refuse.say(", fewer than the minimum of ", ", weniger als mindestens ") +
+                  refuse.number(*item.min));
   if (item.max && static_cast<double>(count) > *item.max)
-    return refuse(count_of(count, "option is", "options are") +
-                  " chosen, more than the maximum of " + number_text(*item.max));
+    return refuse(chosen_count() +
+                  refuse.say(", more than the maximum of ", ", mehr als höchstens ") +
+                  refuse.number(*item.max));
   json::array canonical;
   canonical.reserve(count);
   for (std::size_t i = 0; i < item.options.size(); ++i)
@@ -204,11 +283,13 @@ tl::expected<json::value, AnswerError> check_multi_choice(const ItemDefinition& 
 tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
                                                     const json::value& value,
                                                     std::string_view language,
-                                                    std::string_view fallback) {
-  const Refusal refuse(item, language, fallback);
+                                                    std::string_view fallback,
+                                                    std::string_view messages) {
+  const Refusal refuse(item, language, fallback, messages);
   switch (item.kind) {
     case ItemKind::checkbox:
-      if (!value.is_bool()) return refuse.wrong_type("true or false", value);
+      if (!value.is_bool())
+        return refuse.wrong_type(refuse.say("true or false", "angekreuzt oder nicht"), value);
       // A required checkbox completes its step only when ticked: were false recorded, the step
       // would wait for an answer it already has.
       if (item.required && !value.get_bool()) return refuse.unticked();
@@ -218,9 +299,12 @@ tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
     case ItemKind::date: return check_date(value, refuse);
     case ItemKind::choice: return check_choice(item, value, refuse);
     case ItemKind::multi_choice: return check_multi_choice(item, value, refuse);
-    case ItemKind::signature: return refuse("a signature is given with sign(), not as an answer");
+    case ItemKind::signature:
+      return refuse(refuse.say("a signature is given with sign(), not as an answer",
+                               "eine Unterschrift wird mit sign() gegeben, nicht als Antwort"));
   }
-  return refuse("has a kind of answer this version does not know");
+  return refuse(refuse.say("has a kind of answer this version does not know",
+                           "hat eine Art von Antwort, die diese Version nicht kennt"));
 }
 
 }  // namespace ablauf

@@ -419,6 +419,50 @@ TEST_CASE("a message quotes the label in the language asked for, else the first,
   CHECK(refused(item, "x", "en") == "amount: expected a number, not a string");
 }
 
+TEST_CASE("a message is worded in German when asked, numbers with a decimal comma", "[answer]") {
+  const auto german = [](const ItemDefinition& item, const json::value& value) {
+    auto checked = check_answer(item, value, "de", "de", "de");
+    return checked ? std::string() : checked.error().message;
+  };
+  auto amount = number_item();
+  amount.unit = text_in("Tage", "days");
+  amount.min = 0.5;
+  amount.max = 30;
+  CHECK(german(amount, -250) == "Betrag: -250 Tage liegt unter dem Mindestwert von 0,5 Tage");
+  CHECK(german(amount, 30.25) == "Betrag: 30,25 Tage liegt über dem Höchstwert von 30 Tage");
+  CHECK(german(amount, "12") == "Betrag: erwartet: eine Zahl, nicht ein Text");
+
+  const auto box = item_of(ItemKind::checkbox, "tyres", text_in("Reifen geprüft", "Tyres"));
+  CHECK(german(box, false) ==
+        "Reifen geprüft: ist Pflicht und muss angekreuzt sein (item 'tyres')");
+
+  auto iban = text_item();
+  iban.min = 5;
+  iban.pattern = "[A-Z]{2}[0-9]{2}.*";
+  CHECK(german(iban, "DE1") == "IBAN: hat 3 Zeichen, weniger als mindestens 5");
+  CHECK(german(iban, "de123") == "IBAN: entspricht nicht dem vorgegebenen Muster");
+
+  const auto due = item_of(ItemKind::date, "due", text_in("Fällig am", "Due"));
+  CHECK(german(due, "2026-02-30") == "Fällig am: '2026-02-30' ist nicht ein Datum wie 2026-11-23");
+  CHECK(german(due, "2026-02-03T10:00:00Z") ==
+        "Fällig am: '2026-02-03T10:00:00Z' ist ein Datum mit Uhrzeit; erwartet: ein Datum wie "
+        "2026-11-23 ohne Uhrzeit");
+
+  auto colour = colour_item(ItemKind::multi_choice);
+  colour.max = 1;
+  CHECK(german(colour, json::array{"bleu"}) ==
+        "Farbe: 'bleu' ist keine der Möglichkeiten red, green, blue");
+  CHECK(german(colour, json::array{"red", "red"}) == "Farbe: 'red' ist doppelt gewählt");
+  CHECK(german(colour, json::array{"red", "blue"}) ==
+        "Farbe: 2 Möglichkeiten sind gewählt, mehr als höchstens 1");
+
+  // Another language than German, or none, keeps the English words.
+  CHECK(check_answer(amount, -250, "de", "de", "fr").error().message ==
+        "Betrag: -250 Tage is below the minimum of 0.5 Tage");
+  CHECK(check_answer(amount, -250, "de", "de", "de-AT").error().message ==
+        "Betrag: -250 Tage liegt unter dem Mindestwert von 0,5 Tage");
+}
+
 TEST_CASE("items as the loader reads them check answers as docs/format.md says", "[answer]") {
   auto loaded = load_definition(R"({
     "id": "order", "version": 1, "kind": "checklist",

@@ -43,9 +43,12 @@ struct AnswerError {
 /// - signature: always refused; a signature is given with Engine::sign().
 /// `language` picks the translation of the label quoted in messages, else `fallback` (the
 /// definition's default language), else the first one; the item id when the item has no label.
+/// `messages` is the language of the message's own words: "de" (or "de-…") for German, with
+/// numbers written with a decimal comma; anything else, English.
 tl::expected<boost::json::value, AnswerError> check_answer(const ItemDefinition& item,
                                                            const boost::json::value& value,
                                                            std::string_view language = {},
-                                                           std::string_view fallback = {});
+                                                           std::string_view fallback = {},
+                                                           std::string_view messages = {});
 
 }  // namespace ablauf

@@ -76,6 +76,11 @@ json::object item_model(const ItemDefinition& item, const json::value& data,
 // (their rules evaluated over them, each refused one in "errors"), recording nothing.
 }  // namespace
 
+std::string language_parameter(const Request& request) {
+  const auto given = request.query.find("lang");
+  return given == request.query.end() ? std::string() : given->second;
+}
+
 std::string step_text(const StepDefinition& step, std::string_view field, const json::value& data,
                       std::string_view language, std::string_view fallback) {
   const LocalizedText& written = field == "title" ? step.title : step.description;
@@ -110,9 +115,8 @@ Response form_model(Engine& engine, const Request& request, const json::object* 
         404, "Not found",
         "workflow '" + state->workflow_id + "' has no checklist step '" + step_id + "'");
   const auto& definition = workflow->definition();
-  const auto given = request.query.find("lang");
-  const std::string language =
-      given != request.query.end() ? given->second : definition.default_language;
+  std::string language = language_parameter(request);
+  if (language.empty()) language = definition.default_language;
   const std::string_view fallback = definition.default_language;
 
   if (pending) {  // over the answers recorded, as submitting them would record them
@@ -167,7 +171,8 @@ Response form_model(Engine& engine, const Request& request, const json::object* 
   if (waiting)
     model["submit"] =
         "/api/v1/instances/" + path_segment(id) + "/steps/" + path_segment(step_id) + "/form";
-  if (pending) model["errors"] = refused_answers(*workflow, *step, *pending);
+  if (pending)
+    model["errors"] = refused_answers(*workflow, *step, *pending, language_parameter(request));
   return Response::json(200, model);
 }
 

@@ -55,9 +55,13 @@ Response graph_response(const Request& request, const Workflow& workflow,
 
 // Every answer of `answers` that `step`, a checklist of `workflow`, refuses, each as
 // {"pointer", "item", "detail"}: the engine refuses a form at its first problem, and a person
-// wants to see them all at once. Signatures are not answers checked here.
+// wants to see them all at once. Signatures are not answers checked here. Labels and words are
+// in `language` (`?lang=`; check_answer()), else the definition's.
 boost::json::array refused_answers(const Workflow& workflow, const StepDefinition& step,
-                                   const boost::json::object& answers);
+                                   const boost::json::object& answers, std::string_view language);
+
+// `?lang=`: the language a call's texts and refusals are wanted in; empty when not asked.
+std::string language_parameter(const Request& request);
 
 // The step's "title" or "description" (`field`) as an instance shows it: a template rendered over
 // the instance's `data` as the engine renders it, in `language` where the text has it, else in

@@ -77,7 +77,7 @@ std::optional<Response> forbidden_answers(const ChecklistStep& checklist, const 
 }  // namespace
 
 json::array refused_answers(const Workflow& workflow, const StepDefinition& step,
-                            const json::object& answers) {
+                            const json::object& answers, std::string_view language) {
   json::array refused;
   const auto& definition = workflow.definition();
   for (const auto& [item_id, value] : answers) {
@@ -86,7 +86,10 @@ json::array refused_answers(const Workflow& workflow, const StepDefinition& step
     if (!item) {
       problem = "step '" + step.id + "' has no item '" + std::string(item_id) + "'";
     } else if (item->kind != ItemKind::signature) {
-      if (auto checked = check_answer(*item, value, definition.default_language); !checked)
+      if (auto checked =
+              check_answer(*item, value, language.empty() ? definition.default_language : language,
+                           definition.default_language, language);
+          !checked)
         problem = std::move(checked.error().message);
     }
     if (!problem.empty())
@@ -145,7 +148,8 @@ Response submit_form(const Api& api, const Request& request) {
   const auto& step = request.parameters.at("step");
   if (const auto checklist = checklist_step(engine, id, step)) {
     if (auto refused = forbidden_answers(*checklist, *form, user)) return std::move(*refused);
-    if (auto refused = refused_answers(checklist->workflow, *checklist->step, form->answers);
+    if (auto refused = refused_answers(checklist->workflow, *checklist->step, form->answers,
+                                       language_parameter(request));
         !refused.empty()) {
       const std::string detail =
           std::to_string(refused.size()) + " answer(s) are refused; nothing was recorded";

@@ -283,7 +283,7 @@ Response save(const Page& page) {
   json::object body{{"answers", std::move(sent.answers)}};
   if (!sent.signatures.empty()) body["signatures"] = std::move(sent.signatures);
   const auto key = form_field(*fields, key_field).value_or("");
-  auto answer = page.call("POST", form_api(page), body, key);
+  auto answer = page.call("POST", form_api(page) + "?lang=" + page.language(), body, key);
   if (answer.ok()) {
     // Still waiting here: back to the form, to go on; else the instance, which has moved on.
     const auto again = read_model(page);

@@ -32,8 +32,8 @@ void add_readable(json::object& figures, std::string_view language) {
                           : readable_number(number / 60, 1, language) + " min";
     } else {
       // Money to the cent; counts whole; averages to the hundredth where they need it.
-      const bool money = key == "invoiced" || key == "collected" || key == "outstanding" ||
-                         key == "amount_paid";
+      const bool money =
+          key == "invoiced" || key == "collected" || key == "outstanding" || key == "amount_paid";
       const bool whole = number == static_cast<double>(static_cast<long long>(number));
       text = readable_number(number, money || !whole ? 2 : 0, language);
     }
