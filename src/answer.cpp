@@ -222,6 +222,41 @@ tl::expected<json::value, AnswerError> check_date(const json::value& value, cons
   return refuse(is_not + ": " + date.error().message);
 }
 
+// "14:05" or "14:05:30": a time of day on a 24-hour clock, seconds only when not zero.
+tl::expected<json::value, AnswerError> check_time(const json::value& value, const Refusal& refuse) {
+  const std::string expected = refuse.say("a time like 14:05", "eine Uhrzeit wie 14:05");
+  if (!value.is_string()) return refuse.wrong_type(expected, value);
+  const std::string_view text = value.get_string();
+  const auto digits = [&](std::size_t at) {
+    return text[at] >= '0' && text[at] <= '9' && text[at + 1] >= '0' && text[at + 1] <= '9';
+  };
+  const auto two = [&](std::size_t at) { return (text[at] - '0') * 10 + (text[at + 1] - '0'); };
+  const bool shaped = (text.size() == 5 || text.size() == 8) && digits(0) && text[2] == ':' &&
+                      digits(3) && (text.size() == 5 || (text[5] == ':' && digits(6)));
+  if (!shaped || two(0) > 23 || two(3) > 59 || (text.size() == 8 && two(6) > 59))
+    return refuse(Refusal::quote(text) + refuse.say(" is not ", " ist nicht ") + expected);
+  if (text.size() == 8 && text.substr(5) == ":00")
+    return json::value(json::string(text.substr(0, 5)));
+  return value;
+}
+
+// An RFC 3339 date-time with its offset, which it keeps: "2026-12-07T14:05:00+01:00" is the
+// time a person noted, in their zone, and reads back so.
+tl::expected<json::value, AnswerError> check_datetime(const json::value& value,
+                                                      const Refusal& refuse) {
+  const std::string expected = refuse.say("a date and time like 2026-12-07T14:05:00+01:00",
+                                          "Datum und Uhrzeit wie 2026-12-07T14:05:00+01:00");
+  if (!value.is_string()) return refuse.wrong_type(expected, value);
+  const std::string_view text = value.get_string();
+  const auto date = detail::parse_date(text);
+  if (!date || !date->has_time())
+    return refuse(Refusal::quote(text) + refuse.say(" is not ", " ist nicht ") + expected);
+  std::string canonical(text);  // 't' and 'z' as RFC 3339 writes them
+  for (auto& c : canonical)
+    if (c == 't' || c == 'z') c = static_cast<char>(c - 'a' + 'A');
+  return json::value(std::move(canonical));
+}
+
 const ChoiceOption* find_option(const ItemDefinition& item, std::string_view value) {
   const auto found = std::find_if(item.options.begin(), item.options.end(),
                                   [&](const ChoiceOption& o) { return o.value == value; });
@@ -280,12 +315,31 @@ tl::expected<json::value, AnswerError> check_multi_choice(const ItemDefinition& 
 
 }  // namespace
 
+json::value not_applicable_answer() {
+  return json::object{{"not_applicable", true}};
+}
+
+bool is_not_applicable(const json::value& answer) {
+  const auto* object = answer.if_object();
+  if (!object || object->size() != 1) return false;
+  const auto* flag = object->if_contains("not_applicable");
+  return flag && flag->is_bool() && flag->get_bool();
+}
+
 tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
                                                     const json::value& value,
                                                     std::string_view language,
                                                     std::string_view fallback,
                                                     std::string_view messages) {
   const Refusal refuse(item, language, fallback, messages);
+  if (is_not_applicable(value)) {
+    if (item.not_applicable) return not_applicable_answer();
+    return refuse(
+        refuse.say("cannot be answered 'not applicable': its definition does not allow "
+                   "it (\"not_applicable\": true)",
+                   "kann nicht mit „entfällt“ beantwortet werden: die Definition "
+                   "erlaubt es nicht"));
+  }
   switch (item.kind) {
     case ItemKind::checkbox:
       if (!value.is_bool())
@@ -299,6 +353,8 @@ tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
     case ItemKind::date: return check_date(value, refuse);
     case ItemKind::choice: return check_choice(item, value, refuse);
     case ItemKind::multi_choice: return check_multi_choice(item, value, refuse);
+    case ItemKind::time: return check_time(value, refuse);
+    case ItemKind::datetime: return check_datetime(value, refuse);
     case ItemKind::signature:
       return refuse(refuse.say("a signature is given with sign(), not as an answer",
                                "eine Unterschrift wird mit sign() gegeben, nicht als Antwort"));

@@ -357,6 +357,56 @@ TEST_CASE("a refusal quotes a long answer shortened and lists many options short
 }
 
 // ---------------------------------------------------------------------------------------------
+// time and datetime
+
+TEST_CASE("a time takes a time of day on a 24-hour clock, seconds only when not zero", "[answer]") {
+  const auto item = item_of(ItemKind::time, "read_at", text_in("Abgelesen um", "Read at"));
+  CHECK(accepted(item, "14:05") == json::value("14:05"));
+  CHECK(accepted(item, "00:00") == json::value("00:00"));
+  CHECK(accepted(item, "23:59:59") == json::value("23:59:59"));
+  CHECK(accepted(item, "07:30:00") == json::value("07:30"));
+  for (const char* wrong : {"24:00", "7:30", "14:60", "14:05:60", "14:05Z", "1405", ""})
+    CHECK(refused(item, wrong, "en") ==
+          "Read at: '" + std::string(wrong) + "' is not a time like 14:05");
+  CHECK(refused(item, 1405, "en") == "Read at: expected a time like 14:05, not a number");
+}
+
+TEST_CASE("a datetime takes an instant with its UTC offset and keeps the offset", "[answer]") {
+  const auto item = item_of(ItemKind::datetime, "seen", text_in("Gesehen", "Seen"));
+  CHECK(accepted(item, "2026-12-07T14:05:00+01:00") == json::value("2026-12-07T14:05:00+01:00"));
+  CHECK(accepted(item, "2026-12-07t13:05:00z") == json::value("2026-12-07T13:05:00Z"));
+  CHECK(accepted(item, "2026-12-07T14:05:00.250-05:00") ==
+        json::value("2026-12-07T14:05:00.250-05:00"));
+  CHECK(refused(item, "2026-12-07", "en") ==
+        "Seen: '2026-12-07' is not a date and time like 2026-12-07T14:05:00+01:00");
+  CHECK(refused(item, "2026-12-07T14:05:00", "en") ==
+        "Seen: '2026-12-07T14:05:00' is not a date and time like 2026-12-07T14:05:00+01:00");
+  CHECK(refused(item, "2026-02-30T14:05:00Z", "en") ==
+        "Seen: '2026-02-30T14:05:00Z' is not a date and time like 2026-12-07T14:05:00+01:00");
+}
+
+// ---------------------------------------------------------------------------------------------
+// not applicable
+
+TEST_CASE("'not applicable' answers an item that allows it, whatever its kind", "[answer]") {
+  for (const auto kind :
+       {ItemKind::checkbox, ItemKind::text, ItemKind::number, ItemKind::date, ItemKind::time,
+        ItemKind::datetime, ItemKind::choice, ItemKind::multi_choice}) {
+    auto item = colour_item(kind);
+    INFO(to_string(kind));
+    CHECK(refused(item, not_applicable_answer(), "en") ==
+          "Colour: cannot be answered 'not applicable': its definition does not allow it "
+          "(\"not_applicable\": true)");
+    item.not_applicable = true;
+    CHECK(accepted(item, not_applicable_answer()) == not_applicable_answer());
+    CHECK(is_not_applicable(accepted(item, json::object{{"not_applicable", true}})));
+  }
+  CHECK_FALSE(is_not_applicable(json::object{{"not_applicable", false}}));
+  CHECK_FALSE(is_not_applicable(json::object{{"not_applicable", true}, {"why", "x"}}));
+  CHECK_FALSE(is_not_applicable("n/a"));
+}
+
+// ---------------------------------------------------------------------------------------------
 // multi_choice
 
 TEST_CASE("a multi_choice returns the chosen values in the order of the options", "[answer]") {

@@ -83,6 +83,7 @@ TEST_CASE("every file in tests/data/invalid is rejected by the loader itself", "
                                       "misspelt_step_field.json",
                                       "options_on_checkbox.json",
                                       "parallel_with_next.json",
+                                      "signature_not_applicable.json",
                                       "syntax_error.json",
                                       "transition_after_default.json",
                                       "unit_on_text.json",
@@ -103,6 +104,27 @@ TEST_CASE("every file in tests/data/invalid is rejected by the loader itself", "
     for (const auto& d : loaded.error()) CHECK(d.location.known());
   }
   CHECK(found == covered);
+}
+
+TEST_CASE("a signature cannot be 'not applicable', any other item may be", "[definition]") {
+  check_file("signature_not_applicable.json",
+             {{ErrorCode::invalid_value, 12, 67, "/steps/0/items/1/not_applicable",
+               "a signature cannot be answered 'not applicable'"}});
+}
+
+TEST_CASE("times, date-times and 'not applicable' are read as written", "[definition]") {
+  const auto definition = load_good("meter_reading.json");
+  const auto& items = step_of(definition, "reading").checklist->sections.at(0).items;
+  REQUIRE(items.size() == 5);
+  CHECK(items[0].kind == ItemKind::datetime);
+  CHECK(items[1].kind == ItemKind::time);
+  CHECK_FALSE(items[1].required);
+  CHECK(items[2].not_applicable);
+  CHECK(items[3].not_applicable);
+  CHECK(items[3].kind == ItemKind::checkbox);
+  CHECK_FALSE(items[4].not_applicable);
+  CHECK(to_string(ItemKind::time) == "time");
+  CHECK(to_string(ItemKind::datetime) == "datetime");
 }
 
 TEST_CASE("a syntax error is located at the first character that cannot continue the JSON",

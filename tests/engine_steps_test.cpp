@@ -1,6 +1,8 @@
 // Rules of single step types and of deployment, each on a small definition of its own.
 #include "engine_support.hpp"
 
+#include <ablauf/answer.hpp>
+
 namespace ablauf {
 namespace {
 
@@ -97,6 +99,27 @@ TEST_CASE("a decision without a transition that holds fails the instance, saying
   const auto failed = f.state(*typeless);
   CHECK(failed.status == InstanceStatus::failed);
   CHECK_THAT(failed.error, Catch::Contains("step 'route': the condition 'input.total > 100'"));
+}
+
+TEST_CASE("'not applicable' answers a required item, a checkbox too, and completes its step",
+          "[engine][checklist]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_file(test::data_dir() / "good" / "meter_reading.json")));
+  auto id = f.engine.start("meter_reading", json::object());
+  REQUIRE(id);
+  f.answer(*id, "reading", "read_at", "2026-12-07T14:05:00+01:00");
+  f.answer(*id, "reading", "value", not_applicable_answer());
+  f.answer(*id, "reading", "seal_intact", not_applicable_answer());
+  CHECK(f.waiting_step(*id) == "reading");  // the signature is still to be given
+  REQUIRE(f.engine.sign(*id, "reading", "signed", "erika"));
+  const auto state = f.state(*id);
+  CHECK(state.status == InstanceStatus::completed);
+  const auto& answers = state.data.at("steps").at("reading").at("answers");
+  CHECK(is_not_applicable(answers.at("value")));
+  CHECK(answers.at("read_at") == "2026-12-07T14:05:00+01:00");
+  // An item that does not allow it is refused, and nothing is recorded.
+  auto other = f.engine.start("meter_reading", json::object());
+  CHECK_FALSE(f.engine.answer(*other, "reading", "read_at", not_applicable_answer(), "erika"));
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <ablauf/http_server.hpp>
 #include <ablauf/http_users.hpp>
 
+#include <ablauf/answer.hpp>
+
 #include "http/request_body.hpp"
 #include "http/web/page.hpp"
 #include "http/web/payment_chart.hpp"
@@ -378,6 +380,43 @@ TEST_CASE("a page larger than max_page_bytes is an error page, not a truncated o
   CHECK(contains(page.body(), "max_page_bytes"));
   CHECK(page.body().size() < 64 * 1024);
   CHECK(f.get("/inbox").result_int() == 200);  // a small page still renders
+}
+
+TEST_CASE("a form takes times, date-times with their zone, and 'not applicable'", "[http][pages]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(compile_file(data_dir() / "good" / "meter_reading.json")));
+  const auto id = f.engine.start("meter_reading", json::object());
+  REQUIRE(id);
+  f.sign_in("klara");
+  const std::string target = "/instances/" + *id + "/steps/reading";
+  const std::string page = f.get(target).body();
+  CHECK(contains(page, R"(type="time" id="item-window_opens")"));
+  CHECK(contains(page, R"(type="datetime-local" id="item-read_at")"));
+  CHECK(contains(page, R"(name="zone.read_at")"));
+  CHECK(contains(page, R"(name="na.value" value="yes")"));
+  CHECK_FALSE(contains(page, R"(name="na.read_at")"));  // it does not allow it
+
+  auto saved = f.post_form(target, form({{"csrf_token", f.csrf(target)},
+                                         {"idempotency_key", "k-1"},
+                                         {"answer.read_at", "2026-12-07T14:05"},
+                                         {"zone.read_at", "+01:00"},
+                                         {"answer.window_opens", "07:30"},
+                                         {"answer.value", "123"},
+                                         {"na.value", "yes"},
+                                         {"answer.seal_intact", "false"},
+                                         {"na.seal_intact", "yes"}}));
+  CHECK(saved.result_int() == 303);
+  const auto answers = f.engine.get(*id)->data.at("steps").at("reading").at("answers");
+  CHECK(answers.at("read_at") == "2026-12-07T14:05:00+01:00");
+  CHECK(answers.at("window_opens") == "07:30");
+  CHECK(is_not_applicable(answers.at("value")));  // ticked, it wins over what was typed
+  CHECK(is_not_applicable(answers.at("seal_intact")));
+
+  // Shown again as given: the date and time in the field, the zone chosen, n/a ticked.
+  const std::string again = f.get(target).body();
+  CHECK(contains(again, R"(value="2026-12-07T14:05")"));
+  CHECK(contains(again, R"(<option value="+01:00" selected>)"));
+  CHECK(contains(again, R"(name="na.value" value="yes" checked)"));
 }
 
 TEST_CASE("a host may leave the pages out", "[http][pages]") {

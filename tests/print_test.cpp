@@ -2,7 +2,9 @@
 // German and in English, every item of the definition is on it (in Markdown and in HTML), and
 // what authors write shows as text, never as markup. Each PDF, read back with pdftotext, holds
 // every label.
+#include "ablauf/answer.hpp"
 #include "ablauf/printable.hpp"
+#include "ablauf/timeline.hpp"
 
 #include "engine_support.hpp"
 #include "test_support.hpp"
@@ -214,4 +216,52 @@ TEST_CASE("a filled form shows every answer and signature with who and when", "[
   CHECK_THAT(read, Catch::Contains("1842.6"));
   CHECK_THAT(read, Catch::Contains("thomas, 2026-11-23T09:00:00Z"));
   CHECK_THAT(read, Catch::Contains(hash));
+}
+
+TEST_CASE("times, date-times and 'not applicable' print blank and filled in every format",
+          "[print]") {
+  const auto file = test::data_dir() / "good" / "meter_reading.json";
+  const auto definition = load_definition_file(file);
+  REQUIRE(definition);
+  SECTION("blank: how to write a time and a zone, and a box for 'not applicable'") {
+    const auto form = to_markdown_form(*definition, {.language = "de"});
+    CHECK_THAT(form,
+               Catch::Contains("**Abgelesen am** \\*: ______________________ (TT.MM.JJJJ hh:mm, Zeitzone)"));
+    CHECK_THAT(form, Catch::Contains("**Zugang ab**: ______________________ (hh:mm)"));
+    CHECK_THAT(form, Catch::Contains("(≥ 0) [ ] entfällt"));
+    CHECK_THAT(form, Catch::Contains("- [ ] **Plombe unversehrt** \\* [ ] entfällt"));
+    const auto page = to_html_form(*definition, {.language = "en"});
+    CHECK(count(page, "not applicable") == 2);
+    const auto pdf = to_pdf_form(*definition, {.form = {.language = "de"}});
+    if (!pdf) FAIL(pdf.error().message);
+    CHECK(count(pdf_text(*pdf), "entfällt") == 2);
+  }
+  SECTION("filled: the answer 'not applicable' where the value would stand") {
+    test::Fixture f;
+    REQUIRE(f.engine.deploy(test::compile_file(file)));
+    const auto id = f.engine.start("meter_reading", boost::json::object());
+    REQUIRE(id);
+    REQUIRE(f.engine.submit(*id, "reading",
+                            {{"read_at", "2026-12-07T14:05:00+01:00"},
+                             {"window_opens", "07:30"},
+                             {"value", not_applicable_answer()},
+                             {"seal_intact", not_applicable_answer()}},
+                            "thomas"));
+    const auto history = f.engine.history(*id);
+    REQUIRE(history);
+    const FormOptions filled{.language = "de", .instance = *id, .history = *history};
+    const auto form = to_markdown_form(*definition, filled);
+    CHECK_THAT(form, Catch::Contains("**Abgelesen am** \\*: **2026-12-07T14:05:00+01:00**"));
+    CHECK_THAT(form, Catch::Contains("**Zugang ab**: **07:30**"));
+    CHECK_THAT(form, Catch::Contains("**Zählerstand** \\*: **entfällt** kWh"));
+    CHECK_THAT(form, Catch::Contains("- [ ] **Plombe unversehrt** \\*: **entfällt**"));
+    const auto pdf = to_pdf_form(*definition, {.form = filled});
+    if (!pdf) FAIL(pdf.error().message);
+    CHECK_THAT(pdf_text(*pdf), Catch::Contains("entfällt"));
+    const auto timeline = read_timeline(*definition, *history, {.language = "de"});
+    bool said = false;
+    for (const auto& entry : timeline)
+      said = said || entry.text == "Beantwortet: „Zählerstand“: entfällt";
+    CHECK(said);
+  }
 }

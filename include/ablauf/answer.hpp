@@ -27,6 +27,13 @@ struct AnswerError {
   std::string message;  ///< led by the item's label (its id when it has none) and a colon
 };
 
+/// The answer "not applicable", {"not_applicable": true}, which an item with `not_applicable`
+/// takes whatever its kind: it answers the item (a required one too), and scoring leaves it out.
+boost::json::value not_applicable_answer();
+
+/// Whether `answer` is not_applicable_answer().
+bool is_not_applicable(const boost::json::value& answer);
+
 /// Checks a person's answer to `item` against the item's kind and rules and returns it in
 /// canonical form:
 /// - checkbox: true or false; a required checkbox only true (false is refused, naming the
@@ -40,7 +47,13 @@ struct AnswerError {
 /// - choice: the value (not the label) of one of the options.
 /// - multi_choice: an array of distinct option values, `min`..`max` of them, returned in the
 ///   order of the options, so equal selections compare equal.
+/// - time: "HH:MM" or "HH:MM:SS" on a 24-hour clock, returned as "HH:MM" when the seconds are
+///   zero.
+/// - datetime: an RFC 3339 date-time with its UTC offset ("2026-12-07T14:05:00+01:00", "…Z"),
+///   returned as written (with 'T' and 'Z' upper case): the offset is part of what was noted.
 /// - signature: always refused; a signature is given with Engine::sign().
+/// - any kind: not_applicable_answer(), where the item allows it (`not_applicable`); refused
+///   where it does not.
 /// `language` picks the translation of the label quoted in messages, else `fallback` (the
 /// definition's default language), else the first one; the item id when the item has no label.
 /// `messages` is the language of the message's own words: "de" (or "de-…") for German, with

@@ -50,7 +50,9 @@ enum class ItemKind {
   date,          ///< a calendar day
   choice,        ///< one of the options
   multi_choice,  ///< some of the options
-  signature      ///< a sign-off over the answers before it, given with Engine::sign()
+  signature,     ///< a sign-off over the answers before it, given with Engine::sign()
+  time,          ///< a time of day, as a clock shows it: "14:05"
+  datetime       ///< an instant with the UTC offset it was noted in: "2026-12-07T14:05:00+01:00"
 };
 
 /// The kind's name as written in a definition: "workflow" or "checklist".
@@ -73,6 +75,9 @@ struct ItemDefinition {
   /// Whether the item must be answered (a checkbox: ticked) before its step completes; holds
   /// only while the item is visible.
   bool required = true;
+  /// Whether "not applicable" may be answered ({"not_applicable": true}, not_applicable_answer());
+  /// it answers the item, a required one too. Never for a signature.
+  bool not_applicable = false;
   std::vector<ChoiceOption> options;  ///< choice and multi_choice only
   std::optional<double> min;          ///< number: value; text: length; multi_choice: count
   std::optional<double> max;          ///< upper bound, as for min; both are inclusive

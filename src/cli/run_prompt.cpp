@@ -43,6 +43,8 @@ std::string accepts(const ItemDefinition& item, const std::string& actor,
       if (!item.unit.empty()) text << ", in " << item.unit.get(language);
       break;
     case ItemKind::date: text << "a date, YYYY-MM-DD"; break;
+    case ItemKind::time: text << "a time, HH:MM"; break;
+    case ItemKind::datetime: text << "a date and time with its zone, YYYY-MM-DDTHH:MM:SS+01:00"; break;
     case ItemKind::choice: text << "one of " << options_of(item, language); break;
     case ItemKind::multi_choice:
       text << "some of " << options_of(item, language) << ", separated by commas";
@@ -51,12 +53,14 @@ std::string accepts(const ItemDefinition& item, const std::string& actor,
       break;
     case ItemKind::signature: text << "your name; Enter for " << actor; break;
   }
+  if (item.not_applicable) text << "; n/a if not applicable";
   if (!item.required && item.kind != ItemKind::signature) text << "; Enter to skip";
   return text.str();
 }
 
 // What a person types, as the JSON value the item's kind takes.
 json::value typed(const ItemDefinition& item, const std::string& line) {
+  if (item.not_applicable && (line == "n/a" || line == "entfällt")) return not_applicable_answer();
   switch (item.kind) {
     case ItemKind::checkbox:
       if (line == "y" || line == "yes" || line == "j" || line == "ja" || line == "true")

@@ -13,7 +13,8 @@ constexpr std::pair<std::string_view, ItemKind> item_kinds[] = {
     {"checkbox", ItemKind::checkbox},  {"text", ItemKind::text},
     {"number", ItemKind::number},      {"date", ItemKind::date},
     {"choice", ItemKind::choice},      {"multi_choice", ItemKind::multi_choice},
-    {"signature", ItemKind::signature}};
+    {"signature", ItemKind::signature}, {"time", ItemKind::time},
+    {"datetime", ItemKind::datetime}};
 
 std::optional<ItemKind> read_kind(DefinitionReader& reader, Fields& fields) {
   auto name = fields.string("kind");
@@ -102,8 +103,8 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
     return std::nullopt;
   }
   Fields fields(reader, value.get_object(), pointer,
-                {"id", "label", "description", "kind", "required", "options", "min", "max", "unit",
-                 "pattern", "visible_if", "roles"},
+                {"id", "label", "description", "kind", "required", "not_applicable", "options",
+                 "min", "max", "unit", "pattern", "visible_if", "roles"},
                 "an item");
   ItemDefinition item;
   item.pointer = std::move(pointer);
@@ -114,6 +115,15 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
   const auto kind = read_kind(reader, fields);
   if (kind) item.kind = *kind;
   if (auto required = fields.boolean("required")) item.required = *required;
+  if (auto not_applicable = fields.boolean("not_applicable")) {
+    item.not_applicable = *not_applicable;
+    // A sign-off is a person's own act: it is given or not, never "not applicable".
+    if (kind && item.kind == ItemKind::signature && *not_applicable)
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("not_applicable"),
+                   "a signature cannot be answered 'not applicable': leave 'not_applicable' out, "
+                   "or make the signature optional with \"required\": false",
+                   Anchor::key);
+  }
   if (auto visible_if = fields.expression("visible_if")) item.visible_if = std::move(*visible_if);
   item.roles = read_roles(reader, fields);
 

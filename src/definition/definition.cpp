@@ -27,6 +27,8 @@ std::string_view to_string(ItemKind kind) noexcept {
     case ItemKind::choice: return "choice";
     case ItemKind::multi_choice: return "multi_choice";
     case ItemKind::signature: return "signature";
+    case ItemKind::time: return "time";
+    case ItemKind::datetime: return "datetime";
   }
   return "?";
 }

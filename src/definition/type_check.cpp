@@ -60,9 +60,31 @@ const DataSchema& answer_schema(ItemKind kind) {
     case ItemKind::signature: return signature;
     case ItemKind::text:
     case ItemKind::date:
+    case ItemKind::time:
+    case ItemKind::datetime:
     case ItemKind::choice: return string_schema();
   }
   return string_schema();
+}
+
+// The answer to `item`: its kind's, or, where the item allows it, {"not_applicable": true}.
+const DataSchema& answer_schema(const ItemDefinition& item) {
+  if (!item.not_applicable) return answer_schema(item.kind);
+  static const auto read = [](std::string_view text) {
+    return std::move(*DataSchema::read(json::parse(text)));
+  };
+  static const DataSchema checkbox = read(R"({"type": ["boolean", "object"]})");
+  static const DataSchema number = read(R"({"type": ["number", "object"]})");
+  static const DataSchema list =
+      read(R"({"type": ["array", "object"], "items": {"type": "string"}})");
+  static const DataSchema text = read(R"({"type": ["string", "object"]})");
+  switch (item.kind) {
+    case ItemKind::checkbox: return checkbox;
+    case ItemKind::number: return number;
+    case ItemKind::multi_choice: return list;
+    case ItemKind::signature: return answer_schema(item.kind);  // never not applicable
+    default: return text;
+  }
 }
 
 // What a parameter of each type takes, for the values computed for it.
@@ -208,7 +230,7 @@ class DefinitionTypes {
       if (rest.empty()) return {of_kinds(kind::object)};
       const auto* item = find_item(step, rest[0].name);
       if (!item) return {};  // check_references() reports it
-      auto found = walk(SchemaShape(answer_schema(item->kind)), rest.subspan(1),
+      auto found = walk(SchemaShape(answer_schema(*item)), rest.subspan(1),
                         path + "." + item->id, !item->required || item->visible_if);
       if (item->kind == ItemKind::choice && rest.size() == 1)
         for (const auto& option : item->options) found.type.options.push_back(option.value);

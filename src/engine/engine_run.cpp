@@ -450,7 +450,8 @@ tl::expected<void, Error> EngineParts::complete_checklist_if_done(Run& run, std:
       }
       const json::value* answer = answers ? answers->if_contains(item.id) : nullptr;
       if (!answer || answer->is_null()) return {};
-      if (item.kind == ItemKind::checkbox && *answer != true) return {};
+      if (item.kind == ItemKind::checkbox && *answer != true && !is_not_applicable(*answer))
+        return {};
     }
   }
   return complete(run, token, step, answers ? json::value(*answers) : json::value(json::object()));

@@ -30,6 +30,7 @@ json::object item_model(const ItemDefinition& item, const json::value& data,
                         const json::object* answers, std::string_view language,
                         std::string_view fallback) {
   json::object out{{"id", item.id}, {"kind", to_string(item.kind)}, {"required", item.required}};
+  if (item.not_applicable) out["not_applicable"] = true;  // {"not_applicable": true} answers it
   add_text(out, "label", item.label, language, fallback);
   add_text(out, "description", item.description, language, fallback);
   if (!item.options.empty()) {

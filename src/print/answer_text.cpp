@@ -2,10 +2,13 @@
 
 #include "value_text.hpp"
 
+#include <ablauf/answer.hpp>
+
 namespace ablauf::print {
 
 std::string answer_text(const boost::json::value& value, const ItemDefinition& item,
-                        const TextOf& text, std::string_view yes, std::string_view no) {
+                        const TextOf& text, const AnswerWords& words) {
+  if (is_not_applicable(value)) return std::string(words.not_applicable);
   const auto option_label = [&](const boost::json::value& chosen) -> std::string {
     for (const auto& option : item.options)
       if (chosen.is_string() && chosen.get_string() == option.value) {
@@ -14,7 +17,7 @@ std::string answer_text(const boost::json::value& value, const ItemDefinition& i
       }
     return detail::to_text(chosen);
   };
-  if (value.is_bool()) return std::string(value.get_bool() ? yes : no);
+  if (value.is_bool()) return std::string(value.get_bool() ? words.yes : words.no);
   if (value.is_string()) return option_label(value);
   if (value.is_array()) {
     std::string out;

@@ -15,8 +15,13 @@ namespace ablauf::print {
 // Picks the text of a title, label or description in the reader's language.
 using TextOf = std::function<std::string(const LocalizedText&)>;
 
+// The words an answer may be: a checkbox's yes and no, and "not applicable".
+struct AnswerWords {
+  std::string_view yes, no, not_applicable;
+};
+
 std::string answer_text(const boost::json::value& value, const ItemDefinition& item,
-                        const TextOf& text, std::string_view yes, std::string_view no);
+                        const TextOf& text, const AnswerWords& words);
 
 // The item `item_id` of the checklist of `step`, or null.
 const ItemDefinition* find_item(const StepDefinition& step, std::string_view item_id);

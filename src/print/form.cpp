@@ -1,6 +1,7 @@
 #include "print/form.hpp"
 
 #include "ablauf/clock.hpp"
+#include "ablauf/answer.hpp"
 #include "print/answer_text.hpp"
 #include "value_text.hpp"
 
@@ -22,6 +23,9 @@ FormWords words_in(const std::string& language) {
             .date_format = "TT.MM.JJJJ",
             .yes = "ja",
             .no = "nein",
+            .not_applicable = "entfällt",
+            .time_format = "hh:mm",
+            .datetime_format = "TT.MM.JJJJ hh:mm, Zeitzone",
             .instance = "Vorgang",
             .signed_hash = "SHA-256 der unterschriebenen Angaben"};
   return {.required = "required",
@@ -35,6 +39,9 @@ FormWords words_in(const std::string& language) {
           .date_format = "YYYY-MM-DD",
           .yes = "yes",
           .no = "no",
+          .not_applicable = "not applicable",
+          .time_format = "hh:mm",
+          .datetime_format = "YYYY-MM-DD hh:mm, time zone",
           .instance = "Instance",
           .signed_hash = "SHA-256 of the answers signed"};
 }
@@ -99,6 +106,7 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
                        .kind = item.kind,
                        .required = item.required,
                        .conditional = item.visible_if.has_value(),
+                       .not_applicable = item.not_applicable,
                        .options = {},
                        .unit = text(item.unit),
                        .range = range_of(item)};
@@ -111,8 +119,10 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
           value = event->data.if_contains(signed_item ? "hash" : "value");
           if (value)
             entry.entry =
-                Entry{answer_text(*value, item, text, form.words.yes, form.words.no), event->actor,
-                      to_rfc3339(event->time), value->is_bool() && value->get_bool()};
+                Entry{answer_text(*value, item, text,
+                                  {form.words.yes, form.words.no, form.words.not_applicable}),
+                      event->actor, to_rfc3339(event->time), value->is_bool() && value->get_bool(),
+                      is_not_applicable(*value)};
         }
         for (const auto& option : item.options) {
           auto label = text(option.label);

@@ -20,7 +20,8 @@ struct Entry {
   std::string value;
   std::string actor;
   std::string time;  // RFC 3339
-  bool ticked = false;  // a checkbox answered yes
+  bool ticked = false;          // a checkbox answered yes
+  bool not_applicable = false;  // answered "not applicable"
 };
 
 struct FormItem {
@@ -29,6 +30,7 @@ struct FormItem {
   ItemKind kind = ItemKind::checkbox;
   bool required = true;
   bool conditional = false;          // shown only when its visible_if holds
+  bool not_applicable = false;       // may be answered "not applicable": a box for it on paper
   std::vector<std::string> options;  // choice and multi_choice: the option labels
   std::string unit;                  // number
   std::string range;                 // number: e.g. "0–100", "≥ 0"; "" when open
@@ -57,6 +59,9 @@ struct FormWords {
   std::string sign_off, name, date, signature;
   std::string date_format;  // how a date is written by hand
   std::string yes, no;
+  std::string not_applicable;         // the answer, and the box that gives it on paper
+  std::string time_format;            // how a time of day is written by hand
+  std::string datetime_format;        // how a date, time and zone are written by hand
   std::string instance, signed_hash;  // headings of a filled form
 };
 

@@ -78,10 +78,15 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
         out << R"( <span class="hint">()" << detail::html_escaped(item.range) << ")</span>";
       break;
     case ItemKind::date:
+    case ItemKind::time:
+    case ItemKind::datetime: {
+      const auto& format = item.kind == ItemKind::date   ? words.date_format
+                           : item.kind == ItemKind::time ? words.time_format
+                                                         : words.datetime_format;
       out << ": " << blank;
-      if (!entry)
-        out << R"(<span class="hint">()" << detail::html_escaped(words.date_format) << ")</span>";
+      if (!entry) out << R"(<span class="hint">()" << detail::html_escaped(format) << ")</span>";
       break;
+    }
     case ItemKind::choice:
     case ItemKind::multi_choice:
       out << R"( <span class="hint">()"
@@ -99,6 +104,15 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
             << line << detail::html_escaped(words.signature) << line;
       break;
   }
+  // "not applicable": what was answered, where the kind has no line to show it; on a blank form,
+  // a box to tick instead of answering.
+  const bool has_line = item.kind != ItemKind::checkbox && item.kind != ItemKind::choice &&
+                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::signature;
+  if (entry && entry->not_applicable && !has_line)
+    out << R"(: <span class="value">)" << detail::html_escaped(entry->value) << "</span>";
+  if (!entry && item.not_applicable)
+    out << R"( <span class="hint">)" << box(false) << detail::html_escaped(words.not_applicable)
+        << "</span>";
   if (entry && item.kind != ItemKind::signature) out << recorded(*entry);
   if (!item.options.empty()) {
     out << R"(<ul class="options">)";

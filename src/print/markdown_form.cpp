@@ -54,6 +54,15 @@ std::string blank(const print::FormItem& item) {
   return "**" + escaped(item.entry->value) + "**" + unit + recorded(*item.entry);
 }
 
+// "not applicable": a box to tick on a blank form where the item allows it; what was answered
+// where the kind has no line to show it.
+std::string not_applicable(const print::FormItem& item, const print::FormWords& words) {
+  if (!item.entry) return item.not_applicable ? " [ ] " + escaped(words.not_applicable) : "";
+  const bool has_line = item.kind != ItemKind::checkbox && item.kind != ItemKind::choice &&
+                        item.kind != ItemKind::multi_choice;
+  return item.entry->not_applicable && !has_line ? ": **" + escaped(item.entry->value) + "**" : "";
+}
+
 void write_item(std::ostream& out, const print::FormItem& item, const print::FormWords& words) {
   const std::string mark = item.required ? " \\*" : "";
   const std::string label = "**" + escaped(item.label) + "**" + mark;
@@ -62,24 +71,32 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
   switch (item.kind) {
     case ItemKind::checkbox:
       out << (entry && entry->ticked ? "- [x] " : "- [ ] ") << label << when
-          << (entry ? recorded(*entry) : "") << '\n';
+          << not_applicable(item, words) << (entry ? recorded(*entry) : "") << '\n';
       break;
-    case ItemKind::text: out << "- " << label << when << ": " << blank(item) << '\n'; break;
+    case ItemKind::text:
+      out << "- " << label << when << ": " << blank(item) << not_applicable(item, words) << '\n';
+      break;
     case ItemKind::number:
       out << "- " << label << when << ": " << blank(item);
       if (!item.range.empty() && !entry) out << " (" << escaped(item.range) << ")";
-      out << '\n';
+      out << not_applicable(item, words) << '\n';
       break;
     case ItemKind::date:
+    case ItemKind::time:
+    case ItemKind::datetime: {
+      const auto& format = item.kind == ItemKind::date   ? words.date_format
+                           : item.kind == ItemKind::time ? words.time_format
+                                                         : words.datetime_format;
       out << "- " << label << when << ": " << blank(item);
-      if (!entry) out << " (" << escaped(words.date_format) << ")";
-      out << '\n';
+      if (!entry) out << " (" << escaped(format) << ")";
+      out << not_applicable(item, words) << '\n';
       break;
+    }
     case ItemKind::choice:
     case ItemKind::multi_choice: {
       const bool one = item.kind == ItemKind::choice;
       out << "- " << label << when << " _(" << escaped(one ? words.tick_one : words.tick_any)
-          << ")_" << (entry ? recorded(*entry) : "") << '\n';
+          << ")_" << not_applicable(item, words) << (entry ? recorded(*entry) : "") << '\n';
       for (std::size_t n = 0; n < item.options.size(); ++n)
         out << (item.chosen[n] ? "  - [x] " : "  - [ ] ") << escaped(item.options[n]) << '\n';
       break;

@@ -166,6 +166,10 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
       break;
     }
     case ItemKind::date: out.blank_row(indent, {}, "(" + words.date_format + ")", written); break;
+    case ItemKind::time: out.blank_row(indent, {}, "(" + words.time_format + ")", written); break;
+    case ItemKind::datetime:
+      out.blank_row(indent, {}, "(" + words.datetime_format + ")", written);
+      break;
     case ItemKind::choice:
     case ItemKind::multi_choice:
       for (std::size_t n = 0; n < item.options.size(); ++n)
@@ -179,6 +183,14 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
         out.text(words.signed_hash + ": " + entry->value, regular, small_size, indent, 0.2f);
       break;
   }
+  // "not applicable": a box to tick instead of answering, on a blank form; what was answered
+  // where the kind has no line to show it.
+  const bool has_line = item.kind != ItemKind::checkbox && item.kind != ItemKind::choice &&
+                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::signature;
+  if (!entry && item.not_applicable)
+    out.box(indent, out.text(words.not_applicable, regular, body_size, 2 * indent), false);
+  if (entry && entry->not_applicable && !has_line)
+    out.text(entry->value, bold, body_size, indent);
   // Who recorded it, and when (for a signature, said above).
   if (entry && item.kind != ItemKind::signature)
     out.text(entry->actor + ", " + entry->time, regular, small_size, indent, 0.35f);

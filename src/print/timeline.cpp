@@ -4,6 +4,7 @@
 
 #include "ablauf/instance.hpp"
 
+#include "ablauf/answer.hpp"
 #include "print/answer_text.hpp"
 #include "template/rendered_text.hpp"
 #include "value_text.hpp"
@@ -20,7 +21,7 @@ namespace json = boost::json;
 // The fixed words of a timeline. A sentence with a placeholder is split around it.
 struct Words {
   std::string open_quote, close_quote;
-  std::string yes, no;
+  std::string yes, no, not_applicable;
   std::string started, version, key;  // "Started “Title” (version 1), key K"
   std::string step_began, attempt;
   std::string waits_checklist, waits_task, waits_timer, waits_event, waits_join, waits_call,
@@ -41,6 +42,7 @@ Words words_in(const std::string& language) {
             .close_quote = "“",
             .yes = "ja",
             .no = "nein",
+            .not_applicable = "entfällt",
             .started = "Gestartet: ",
             .version = "Version",
             .key = "Schlüssel",
@@ -84,6 +86,7 @@ Words words_in(const std::string& language) {
           .close_quote = "”",
           .yes = "yes",
           .no = "no",
+          .not_applicable = "not applicable",
           .started = "Started ",
           .version = "version",
           .key = "key",
@@ -340,8 +343,10 @@ class Teller {
     std::string said;
     if (value && item) {
       said = print::answer_text(
-          *value, *item, [this](const LocalizedText& t) { return text(t); }, words_.yes, words_.no);
-      if (const auto unit = text(item->unit); !unit.empty() && item->kind == ItemKind::number)
+          *value, *item, [this](const LocalizedText& t) { return text(t); },
+          {words_.yes, words_.no, words_.not_applicable});
+      if (const auto unit = text(item->unit);
+          !unit.empty() && item->kind == ItemKind::number && !is_not_applicable(*value))
         said += " " + unit;
     } else if (value) {
       said = detail::to_text(*value);

@@ -3,6 +3,7 @@
 // what the definition itself offers, and its timers passing day by day. The engine may fail an
 // instance, never crash, hang or lose track: after every round, each instance's state must
 // equal the fold of its history.
+#include <ablauf/answer.hpp>
 #include <ablauf/definition.hpp>
 #include <ablauf/engine.hpp>
 #include <ablauf/workflow.hpp>
@@ -22,10 +23,13 @@ namespace json = boost::json;
 
 // A value the item may take; wrong guesses are refused, which is fine.
 json::value guess(const ItemDefinition& item, const json::object& metadata) {
+  if (item.not_applicable && item.id.size() % 2 == 0) return ablauf::not_applicable_answer();
   switch (item.kind) {
     case ItemKind::checkbox: return true;
     case ItemKind::number: return 1;
     case ItemKind::date: return "2026-11-23";
+    case ItemKind::time: return "14:05";
+    case ItemKind::datetime: return "2026-11-23T14:05:00+01:00";
     case ItemKind::choice:
       return item.options.empty() ? json::value("x") : json::value(item.options[0].value);
     case ItemKind::multi_choice:

@@ -9,9 +9,14 @@
 
 #include "value_text.hpp"
 
+#include <ablauf/answer.hpp>
+
 #include <boost/json/parse.hpp>
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 namespace ablauf::http::detail::web {
 namespace json = boost::json;
@@ -19,6 +24,39 @@ namespace {
 
 constexpr std::string_view answer_prefix = "answer.";
 constexpr std::string_view sign_prefix = "sign.";
+// A datetime item's UTC offset, chosen beside its date and time; and "not applicable".
+constexpr std::string_view zone_prefix = "zone.";
+constexpr std::string_view not_applicable_prefix = "na.";
+
+// The UTC offsets a datetime's zone is chosen from: the whole hours, and the half and three
+// quarter hours some zones keep.
+constexpr std::string_view zones[] = {
+    "-12:00", "-11:00", "-10:00", "-09:30", "-09:00", "-08:00", "-07:00", "-06:00", "-05:00",
+    "-04:00", "-03:30", "-03:00", "-02:00", "-01:00", "+00:00", "+01:00", "+02:00", "+03:00",
+    "+03:30", "+04:00", "+04:30", "+05:00", "+05:30", "+05:45", "+06:00", "+06:30", "+07:00",
+    "+08:00", "+09:00", "+09:30", "+10:00", "+10:30", "+11:00", "+12:00", "+13:00", "+14:00"};
+
+// The server's UTC offset now, as "+01:00": what a datetime's zone is before one is chosen, the
+// zone of the team the server is set up for.
+std::string server_offset() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  // Offsets lie within a day; bounded so, each part is two digits.
+  const int minutes = static_cast<int>(std::clamp(local.tm_gmtoff / 60, -1439L, 1439L));
+  char text[16];
+  std::snprintf(text, sizeof text, "%c%02d:%02d", minutes < 0 ? '-' : '+', std::abs(minutes) / 60,
+                std::abs(minutes) % 60);
+  return text;
+}
+
+// "2026-12-07T14:05" and "+01:00", as the page's fields give them, as an RFC 3339 date-time;
+// what does not read so stays as typed, for the engine to refuse.
+std::string datetime_of(std::string_view local, std::string_view zone) {
+  std::string text(local);
+  if (text.size() == 16 && text[10] == 'T') text += ":00";  // the seconds a browser leaves out
+  return text + std::string(zone);
+}
 
 std::string form_api(const Page& page) {
   const auto& parameters = page.request().parameters;
@@ -84,6 +122,13 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
         sent.signatures.push_back(json::object{{"item", id}});
       return;
     }
+    if (bool_of(item, "not_applicable") &&
+        form_field(fields, std::string(not_applicable_prefix) + id) == "yes") {
+      sent.typed[id] = not_applicable_answer();
+      if (!changed_only || !item.contains("answer") || !is_not_applicable(item.at("answer")))
+        sent.answers[id] = not_applicable_answer();
+      return;
+    }
     const std::string name = std::string(answer_prefix) + id;
     std::vector<std::string_view> values;
     for (const auto& [field, value] : fields)
@@ -108,6 +153,9 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
         return;  // not answered yet
       else if (kind == "number")
         answer = typed_number(text);
+      else if (kind == "datetime")
+        sent.typed[id] = answer = datetime_of(
+            text, form_field(fields, std::string(zone_prefix) + id).value_or(server_offset()));
       else
         answer = text;
     }
@@ -121,6 +169,7 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
 
 // An answer as a person reads it: option labels for choices, yes/no, a number with its unit.
 std::string shown_answer(const Page& page, const json::object& item, const json::value& answer) {
+  if (is_not_applicable(answer)) return page.text("not_applicable");
   const auto label_of = [&](const json::value& value) {
     if (const auto* options = item.if_contains("options"); options && options->is_array())
       for (const auto& option : options->get_array())
@@ -178,6 +227,27 @@ json::object form_view(const Page& page, json::object model, const json::object&
     const json::value* recorded = item.if_contains("answer");
     const json::value* value = typed.if_contains(id);
     if (!value) value = recorded;
+    if (bool_of(item, "not_applicable")) {
+      item["na_field"] = std::string(not_applicable_prefix) + id;
+      item["answered_not_applicable"] = value && is_not_applicable(*value);
+      if (value && is_not_applicable(*value)) value = nullptr;  // the field itself stays empty
+    }
+    if (kind == "datetime") {
+      // The date and time as the browser's field takes them, and the zone beside them.
+      const std::string written =
+          value && value->is_string() ? std::string(value->get_string()) : std::string();
+      std::string zone = written.size() > 19 ? written.substr(19) : std::string();
+      if (const auto fraction = zone.find_first_of("+-Z"); fraction != std::string::npos)
+        zone = zone.substr(fraction);
+      if (zone.empty() || zone == "Z") zone = written.empty() ? server_offset() : "+00:00";
+      json::array choices;
+      for (const auto offset : zones)
+        choices.push_back(json::object{{"value", offset}, {"selected", offset == zone}});
+      item["zones"] = std::move(choices);
+      item["zone_field"] = std::string(zone_prefix) + id;
+      if (written.size() >= 16) item["value"] = written.substr(0, 16);
+      value = nullptr;
+    }
     if (kind == "signature") {
       if (recorded && recorded->is_object()) {
         const auto& signature = recorded->get_object();
@@ -219,7 +289,8 @@ json::object form_view(const Page& page, json::object model, const json::object&
     if (const auto* refusal = refusals.if_contains(id)) item["refusal"] = *refusal;
     if (kind == "number") item["range"] = range_text(page, item);
     close_names(item, {"label", "description", "unit", "range", "value", "checked", "shown",
-                       "roles_text", "signature", "refusal", "options", "required"});
+                       "roles_text", "signature", "refusal", "options", "required", "na_field",
+                       "answered_not_applicable", "zones"});
   });
   auto& sections = model["sections"].as_array();
   // A checklist's section that is its step (a `checklist` kind) is titled by the page already.
