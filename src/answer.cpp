@@ -222,6 +222,22 @@ tl::expected<json::value, AnswerError> check_date(const json::value& value, cons
   return refuse(is_not + ": " + date.error().message);
 }
 
+// A whole number on the item's scale.
+tl::expected<json::value, AnswerError> check_rating(const ItemDefinition& item,
+                                                    const json::value& value,
+                                                    const Refusal& refuse) {
+  const double low = item.min.value_or(1), high = item.max.value_or(5);
+  const std::string scale = refuse.number(low) + refuse.say(" to ", " bis ") + refuse.number(high);
+  const std::string expected = refuse.say("a whole number from ", "eine ganze Zahl von ") + scale;
+  if (!value.is_number()) return refuse.wrong_type(expected, value);
+  const double number = value.to_number<double>();
+  if (std::trunc(number) != number || number < low || number > high)
+    return refuse(refuse.number(value) +
+                  refuse.say(" is not on the scale of ", " liegt nicht auf der Skala von ") +
+                  scale);
+  return json::value(static_cast<std::int64_t>(number));
+}
+
 // "14:05" or "14:05:30": a time of day on a 24-hour clock, seconds only when not zero.
 tl::expected<json::value, AnswerError> check_time(const json::value& value, const Refusal& refuse) {
   const std::string expected = refuse.say("a time like 14:05", "eine Uhrzeit wie 14:05");
@@ -353,6 +369,7 @@ tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
     case ItemKind::date: return check_date(value, refuse);
     case ItemKind::choice: return check_choice(item, value, refuse);
     case ItemKind::multi_choice: return check_multi_choice(item, value, refuse);
+    case ItemKind::rating: return check_rating(item, value, refuse);
     case ItemKind::time: return check_time(value, refuse);
     case ItemKind::datetime: return check_datetime(value, refuse);
     case ItemKind::signature:

@@ -385,13 +385,26 @@ TEST_CASE("a datetime takes an instant with its UTC offset and keeps the offset"
         "Seen: '2026-02-30T14:05:00Z' is not a date and time like 2026-12-07T14:05:00+01:00");
 }
 
+TEST_CASE("a rating takes a whole number on its scale", "[answer]") {
+  auto item = item_of(ItemKind::rating, "tone", text_in("Ton", "Tone"));
+  item.min = 1;
+  item.max = 5;
+  CHECK(accepted(item, 1) == json::value(1));
+  CHECK(accepted(item, 5.0) == json::value(5));  // kept whole
+  CHECK(refused(item, 0, "en") == "Tone: 0 is not on the scale of 1 to 5");
+  CHECK(refused(item, 2.5, "en") == "Tone: 2.5 is not on the scale of 1 to 5");
+  CHECK(refused(item, "3", "en") == "Tone: expected a whole number from 1 to 5, not a string");
+  CHECK(check_answer(item, 6, "de", "de", "de").error().message ==
+        "Ton: 6 liegt nicht auf der Skala von 1 bis 5");
+}
+
 // ---------------------------------------------------------------------------------------------
 // not applicable
 
 TEST_CASE("'not applicable' answers an item that allows it, whatever its kind", "[answer]") {
   for (const auto kind :
        {ItemKind::checkbox, ItemKind::text, ItemKind::number, ItemKind::date, ItemKind::time,
-        ItemKind::datetime, ItemKind::choice, ItemKind::multi_choice}) {
+        ItemKind::datetime, ItemKind::rating, ItemKind::choice, ItemKind::multi_choice}) {
     auto item = colour_item(kind);
     INFO(to_string(kind));
     CHECK(refused(item, not_applicable_answer(), "en") ==

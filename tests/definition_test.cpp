@@ -112,17 +112,46 @@ TEST_CASE("a signature cannot be 'not applicable', any other item may be", "[def
                "a signature cannot be answered 'not applicable'"}});
 }
 
+TEST_CASE("a rating's scale is at most eleven steps, and only a rating has labels",
+          "[definition]") {
+  const auto errors = [](std::string_view items) {
+    auto loaded = load_definition(
+        R"({"id": "r", "version": 1, "kind": "workflow", "title": "R", "steps": [
+          {"id": "c", "type": "fill_checklist", "items": [)" +
+            std::string(items) + R"(]}]})",
+        "r.json");
+    std::vector<std::string> found;
+    if (!loaded)
+      for (const auto& d : loaded.error()) found.push_back(d.message);
+    return found;
+  };
+  CHECK(errors(R"({"id": "a", "kind": "rating", "label": "A", "min": 0, "max": 10})").empty());
+  CHECK(errors(R"({"id": "a", "kind": "rating", "label": "A", "max": 12})") ==
+        std::vector<std::string>{"a rating's scale has at most 11 steps, not 12: a wider range is "
+                                 "a number item"});
+  CHECK(errors(R"({"id": "a", "kind": "rating", "label": "A", "min": 1.5})").size() == 1);
+  CHECK(errors(R"({"id": "a", "kind": "number", "label": "A", "labels": {"low": "x"}})") ==
+        std::vector<std::string>{"'labels' applies only to rating items"});
+  CHECK(
+      errors(R"({"id": "a", "kind": "rating", "label": "A", "labels": {"middle": "x"}})").size() ==
+      1);
+}
+
 TEST_CASE("times, date-times and 'not applicable' are read as written", "[definition]") {
   const auto definition = load_good("meter_reading.json");
   const auto& items = step_of(definition, "reading").checklist->sections.at(0).items;
-  REQUIRE(items.size() == 5);
+  REQUIRE(items.size() == 6);
   CHECK(items[0].kind == ItemKind::datetime);
   CHECK(items[1].kind == ItemKind::time);
   CHECK_FALSE(items[1].required);
   CHECK(items[2].not_applicable);
   CHECK(items[3].not_applicable);
   CHECK(items[3].kind == ItemKind::checkbox);
-  CHECK_FALSE(items[4].not_applicable);
+  CHECK(items[4].kind == ItemKind::rating);
+  CHECK(items[4].min == 1);  // the scale a rating has unless it says
+  CHECK(items[4].max == 5);
+  CHECK(text_in(items[4].high_label, "en") == "easy");
+  CHECK_FALSE(items[5].not_applicable);
   CHECK(to_string(ItemKind::time) == "time");
   CHECK(to_string(ItemKind::datetime) == "datetime");
 }

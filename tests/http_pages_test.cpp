@@ -395,6 +395,8 @@ TEST_CASE("a form takes times, date-times with their zone, and 'not applicable'"
   CHECK(contains(page, R"(name="zone.read_at")"));
   CHECK(contains(page, R"(name="na.value" value="yes")"));
   CHECK_FALSE(contains(page, R"(name="na.read_at")"));  // it does not allow it
+  CHECK(contains(page, R"(type="radio" id="item-access-4" name="answer.access" value="5")"));
+  CHECK(contains(page, "leicht"));
 
   auto saved = f.post_form(target, form({{"csrf_token", f.csrf(target)},
                                          {"idempotency_key", "k-1"},
@@ -404,13 +406,15 @@ TEST_CASE("a form takes times, date-times with their zone, and 'not applicable'"
                                          {"answer.value", "123"},
                                          {"na.value", "yes"},
                                          {"answer.seal_intact", "false"},
-                                         {"na.seal_intact", "yes"}}));
+                                         {"na.seal_intact", "yes"},
+                                         {"answer.access", "4"}}));
   CHECK(saved.result_int() == 303);
   const auto answers = f.engine.get(*id)->data.at("steps").at("reading").at("answers");
   CHECK(answers.at("read_at") == "2026-12-07T14:05:00+01:00");
   CHECK(answers.at("window_opens") == "07:30");
   CHECK(is_not_applicable(answers.at("value")));  // ticked, it wins over what was typed
   CHECK(is_not_applicable(answers.at("seal_intact")));
+  CHECK(answers.at("access") == 4);
 
   // Shown again as given: the date and time in the field, the zone chosen, n/a ticked.
   const std::string again = f.get(target).body();

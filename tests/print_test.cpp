@@ -226,10 +226,13 @@ TEST_CASE("times, date-times and 'not applicable' print blank and filled in ever
   SECTION("blank: how to write a time and a zone, and a box for 'not applicable'") {
     const auto form = to_markdown_form(*definition, {.language = "de"});
     CHECK_THAT(form,
-               Catch::Contains("**Abgelesen am** \\*: ______________________ (TT.MM.JJJJ hh:mm, Zeitzone)"));
+               Catch::Contains(
+                   "**Abgelesen am** \\*: ______________________ (TT.MM.JJJJ hh:mm, Zeitzone)"));
     CHECK_THAT(form, Catch::Contains("**Zugang ab**: ______________________ (hh:mm)"));
     CHECK_THAT(form, Catch::Contains("(≥ 0) [ ] entfällt"));
     CHECK_THAT(form, Catch::Contains("- [ ] **Plombe unversehrt** \\* [ ] entfällt"));
+    CHECK_THAT(form, Catch::Contains("- **Zugang zum Zähler** _(eine Antwort ankreuzen; 1 = "
+                                     "schwierig, 5 = leicht)_\n  - [ ] 1\n  - [ ] 2\n"));
     const auto page = to_html_form(*definition, {.language = "en"});
     CHECK(count(page, "not applicable") == 2);
     const auto pdf = to_pdf_form(*definition, {.form = {.language = "de"}});
@@ -245,7 +248,8 @@ TEST_CASE("times, date-times and 'not applicable' print blank and filled in ever
                             {{"read_at", "2026-12-07T14:05:00+01:00"},
                              {"window_opens", "07:30"},
                              {"value", not_applicable_answer()},
-                             {"seal_intact", not_applicable_answer()}},
+                             {"seal_intact", not_applicable_answer()},
+                             {"access", 4}},
                             "thomas"));
     const auto history = f.engine.history(*id);
     REQUIRE(history);
@@ -255,6 +259,7 @@ TEST_CASE("times, date-times and 'not applicable' print blank and filled in ever
     CHECK_THAT(form, Catch::Contains("**Zugang ab**: **07:30**"));
     CHECK_THAT(form, Catch::Contains("**Zählerstand** \\*: **entfällt** kWh"));
     CHECK_THAT(form, Catch::Contains("- [ ] **Plombe unversehrt** \\*: **entfällt**"));
+    CHECK_THAT(form, Catch::Contains("  - [ ] 3\n  - [x] 4\n  - [ ] 5\n"));
     const auto pdf = to_pdf_form(*definition, {.form = filled});
     if (!pdf) FAIL(pdf.error().message);
     CHECK_THAT(pdf_text(*pdf), Catch::Contains("entfällt"));

@@ -52,7 +52,8 @@ enum class ItemKind {
   multi_choice,  ///< some of the options
   signature,     ///< a sign-off over the answers before it, given with Engine::sign()
   time,          ///< a time of day, as a clock shows it: "14:05"
-  datetime       ///< an instant with the UTC offset it was noted in: "2026-12-07T14:05:00+01:00"
+  datetime,      ///< an instant with the UTC offset it was noted in: "2026-12-07T14:05:00+01:00"
+  rating         ///< a whole number on a scale, `min` (default 1) to `max` (default 5)
 };
 
 /// The kind's name as written in a definition: "workflow" or "checklist".
@@ -79,9 +80,13 @@ struct ItemDefinition {
   /// it answers the item, a required one too. Never for a signature.
   bool not_applicable = false;
   std::vector<ChoiceOption> options;  ///< choice and multi_choice only
-  std::optional<double> min;          ///< number: value; text: length; multi_choice: count
+  /// number: value; text: length; multi_choice: count; rating: the scale's ends (1 to 5 unless
+  /// given, always set for a rating once loaded)
+  std::optional<double> min;
   std::optional<double> max;          ///< upper bound, as for min; both are inclusive
   LocalizedText unit;                 ///< number only
+  LocalizedText low_label;   ///< rating only: what its lowest value means ("hard"); may be empty
+  LocalizedText high_label;  ///< rating only: what its highest value means ("easy"); may be empty
   std::string pattern;                ///< text only; "" when none (checked to be a valid pattern)
   std::optional<Expression> visible_if;  ///< none: always visible
   /// Who may answer it (a signature: who may sign), each a person's or a role's name; empty: as

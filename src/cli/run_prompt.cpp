@@ -44,7 +44,12 @@ std::string accepts(const ItemDefinition& item, const std::string& actor,
       break;
     case ItemKind::date: text << "a date, YYYY-MM-DD"; break;
     case ItemKind::time: text << "a time, HH:MM"; break;
-    case ItemKind::datetime: text << "a date and time with its zone, YYYY-MM-DDTHH:MM:SS+01:00"; break;
+    case ItemKind::rating:
+      text << "a whole number from " << item.min.value_or(1) << " to " << item.max.value_or(5);
+      break;
+    case ItemKind::datetime:
+      text << "a date and time with its zone, YYYY-MM-DDTHH:MM:SS+01:00";
+      break;
     case ItemKind::choice: text << "one of " << options_of(item, language); break;
     case ItemKind::multi_choice:
       text << "some of " << options_of(item, language) << ", separated by commas";
@@ -67,7 +72,8 @@ json::value typed(const ItemDefinition& item, const std::string& line) {
         return true;
       if (line == "n" || line == "no" || line == "nein" || line == "false") return false;
       return json::value(line);
-    case ItemKind::number: {
+    case ItemKind::number:
+    case ItemKind::rating: {
       boost::system::error_code ec;
       auto number = json::parse(line, ec);
       return !ec && number.is_number() ? number : json::value(line);

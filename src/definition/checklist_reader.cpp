@@ -10,11 +10,14 @@ namespace ablauf::detail {
 namespace {
 
 constexpr std::pair<std::string_view, ItemKind> item_kinds[] = {
-    {"checkbox", ItemKind::checkbox},  {"text", ItemKind::text},
-    {"number", ItemKind::number},      {"date", ItemKind::date},
-    {"choice", ItemKind::choice},      {"multi_choice", ItemKind::multi_choice},
+    {"checkbox", ItemKind::checkbox},   {"text", ItemKind::text},
+    {"number", ItemKind::number},       {"date", ItemKind::date},
+    {"choice", ItemKind::choice},       {"multi_choice", ItemKind::multi_choice},
     {"signature", ItemKind::signature}, {"time", ItemKind::time},
-    {"datetime", ItemKind::datetime}};
+    {"datetime", ItemKind::datetime},   {"rating", ItemKind::rating}};
+
+// The most steps a rating's scale has: beyond it, a number item says what is meant.
+constexpr double max_rating_steps = 11;
 
 std::optional<ItemKind> read_kind(DefinitionReader& reader, Fields& fields) {
   auto name = fields.string("kind");
@@ -104,7 +107,7 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
   }
   Fields fields(reader, value.get_object(), pointer,
                 {"id", "label", "description", "kind", "required", "not_applicable", "options",
-                 "min", "max", "unit", "pattern", "visible_if", "roles"},
+                 "min", "max", "unit", "pattern", "labels", "visible_if", "roles"},
                 "an item");
   ItemDefinition item;
   item.pointer = std::move(pointer);
@@ -136,7 +139,7 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
   }
 
   const bool ranged = item.kind == ItemKind::number || item.kind == ItemKind::text ||
-                      item.kind == ItemKind::multi_choice;
+                      item.kind == ItemKind::multi_choice || item.kind == ItemKind::rating;
   if (kind && ranged) {
     item.min = fields.number("min");
     item.max = fields.number("max");
@@ -145,23 +148,45 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
       for (const auto& [name, bound] : {std::pair{"min", item.min}, std::pair{"max", item.max}}) {
         if (bound && (*bound < 0 || std::trunc(*bound) != *bound))
           reader.error(ErrorCode::invalid_value, fields.pointer_of(name),
-                       std::string("'") + name + "' counts " +
-                           (item.kind == ItemKind::text ? "characters" : "options") +
+                       std::string("'") + name + "' " +
+                           (item.kind == ItemKind::text           ? "counts characters"
+                            : item.kind == ItemKind::multi_choice ? "counts options"
+                                                                  : "is an end of the scale") +
                            " here and must be a whole number >= 0");
       }
+    }
+    if (item.kind == ItemKind::rating) {
+      if (!item.min) item.min = 1;
+      if (!item.max) item.max = 5;
+      if (*item.max - *item.min + 1 > max_rating_steps)
+        reader.error(ErrorCode::invalid_value, fields.pointer_of(fields.has("max") ? "max" : "min"),
+                     "a rating's scale has at most 11 steps, not " +
+                         std::to_string(static_cast<long long>(*item.max - *item.min + 1)) +
+                         ": a wider range is a number item");
     }
     if (item.min && item.max && *item.min > *item.max)
       reader.error(ErrorCode::invalid_value, fields.pointer_of("max"),
                    "'max' is smaller than 'min'");
   } else if (kind) {
-    reject_field(reader, fields, "min", "number, text and multi_choice");
-    reject_field(reader, fields, "max", "number, text and multi_choice");
+    reject_field(reader, fields, "min", "number, text, multi_choice and rating");
+    reject_field(reader, fields, "max", "number, text, multi_choice and rating");
   }
 
   if (kind && item.kind == ItemKind::number) {
     if (auto unit = fields.text("unit")) item.unit = std::move(*unit);
   } else if (kind) {
     reject_field(reader, fields, "unit", "number");
+  }
+  if (kind && item.kind == ItemKind::rating) {
+    if (const auto* labels = fields.object("labels")) {
+      Fields ends(reader, *labels, fields.pointer_of("labels"), {"low", "high"},
+                  "a rating's labels");
+      if (auto low = ends.text("low")) item.low_label = std::move(*low);
+      if (auto high = ends.text("high")) item.high_label = std::move(*high);
+      ends.check_unknown();
+    }
+  } else if (kind) {
+    reject_field(reader, fields, "labels", "rating");
   }
   if (kind && item.kind == ItemKind::text) {
     if (auto pattern = fields.string("pattern")) {

@@ -29,6 +29,7 @@ std::string_view to_string(ItemKind kind) noexcept {
     case ItemKind::signature: return "signature";
     case ItemKind::time: return "time";
     case ItemKind::datetime: return "datetime";
+    case ItemKind::rating: return "rating";
   }
   return "?";
 }

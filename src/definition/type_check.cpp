@@ -55,7 +55,8 @@ const DataSchema& answer_schema(ItemKind kind) {
   })");
   switch (kind) {
     case ItemKind::checkbox: return checkbox;
-    case ItemKind::number: return number_schema();
+    case ItemKind::number:
+    case ItemKind::rating: return number_schema();
     case ItemKind::multi_choice: return list;
     case ItemKind::signature: return signature;
     case ItemKind::text:
@@ -80,7 +81,8 @@ const DataSchema& answer_schema(const ItemDefinition& item) {
   static const DataSchema text = read(R"({"type": ["string", "object"]})");
   switch (item.kind) {
     case ItemKind::checkbox: return checkbox;
-    case ItemKind::number: return number;
+    case ItemKind::number:
+    case ItemKind::rating: return number;
     case ItemKind::multi_choice: return list;
     case ItemKind::signature: return answer_schema(item.kind);  // never not applicable
     default: return text;

@@ -46,6 +46,8 @@ json::object item_model(const ItemDefinition& item, const json::value& data,
   if (item.min) out["min"] = *item.min;
   if (item.max) out["max"] = *item.max;
   add_text(out, "unit", item.unit, language, fallback);
+  add_text(out, "low_label", item.low_label, language, fallback);  // a rating's ends
+  add_text(out, "high_label", item.high_label, language, fallback);
   if (!item.pattern.empty()) out["pattern"] = item.pattern;
   bool visible = true;
   if (item.visible_if) {

@@ -1,7 +1,7 @@
 #include "print/form.hpp"
 
-#include "ablauf/clock.hpp"
 #include "ablauf/answer.hpp"
+#include "ablauf/clock.hpp"
 #include "print/answer_text.hpp"
 #include "value_text.hpp"
 
@@ -49,6 +49,16 @@ FormWords words_in(const std::string& language) {
 std::string number_text(double value) {
   std::string out;
   detail::append_number(value, out);
+  return out;
+}
+
+// "1 = schlecht, 5 = sehr gut": what a rating's ends mean; "" when its definition does not say.
+std::string scale_ends(const ItemDefinition& item,
+                       const std::function<std::string(const LocalizedText&)>& text) {
+  std::string out;
+  if (!item.low_label.empty()) out = number_text(*item.min) + " = " + text(item.low_label);
+  if (!item.high_label.empty())
+    out += (out.empty() ? "" : ", ") + number_text(*item.max) + " = " + text(item.high_label);
   return out;
 }
 
@@ -128,6 +138,14 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
           auto label = text(option.label);
           entry.options.push_back(label.empty() ? option.value : std::move(label));
           entry.chosen.push_back(value && is_chosen(*value, option.value));
+        }
+        if (item.kind == ItemKind::rating) {  // a box per step of the scale, ticked as answered
+          for (auto point = *item.min; point <= *item.max; ++point) {
+            entry.options.push_back(number_text(point));
+            entry.chosen.push_back(value && value->is_number() &&
+                                   value->to_number<double>() == point);
+          }
+          entry.range = scale_ends(item, text);
         }
         printed.items.push_back(std::move(entry));
       }

@@ -89,9 +89,11 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
     }
     case ItemKind::choice:
     case ItemKind::multi_choice:
+    case ItemKind::rating:
       out << R"( <span class="hint">()"
-          << detail::html_escaped(item.kind == ItemKind::choice ? words.tick_one : words.tick_any)
-          << ")</span>";
+          << detail::html_escaped(item.kind != ItemKind::multi_choice ? words.tick_one
+                                                                      : words.tick_any)
+          << (item.range.empty() ? "" : "; " + detail::html_escaped(item.range)) << ")</span>";
       break;
     case ItemKind::signature:
       if (entry)
@@ -107,7 +109,8 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
   // "not applicable": what was answered, where the kind has no line to show it; on a blank form,
   // a box to tick instead of answering.
   const bool has_line = item.kind != ItemKind::checkbox && item.kind != ItemKind::choice &&
-                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::signature;
+                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::rating &&
+                        item.kind != ItemKind::signature;
   if (entry && entry->not_applicable && !has_line)
     out << R"(: <span class="value">)" << detail::html_escaped(entry->value) << "</span>";
   if (!entry && item.not_applicable)

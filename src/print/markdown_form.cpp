@@ -59,7 +59,7 @@ std::string blank(const print::FormItem& item) {
 std::string not_applicable(const print::FormItem& item, const print::FormWords& words) {
   if (!item.entry) return item.not_applicable ? " [ ] " + escaped(words.not_applicable) : "";
   const bool has_line = item.kind != ItemKind::checkbox && item.kind != ItemKind::choice &&
-                        item.kind != ItemKind::multi_choice;
+                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::rating;
   return item.entry->not_applicable && !has_line ? ": **" + escaped(item.entry->value) + "**" : "";
 }
 
@@ -93,10 +93,12 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
       break;
     }
     case ItemKind::choice:
-    case ItemKind::multi_choice: {
-      const bool one = item.kind == ItemKind::choice;
+    case ItemKind::multi_choice:
+    case ItemKind::rating: {
+      const bool one = item.kind != ItemKind::multi_choice;
       out << "- " << label << when << " _(" << escaped(one ? words.tick_one : words.tick_any)
-          << ")_" << not_applicable(item, words) << (entry ? recorded(*entry) : "") << '\n';
+          << (item.range.empty() ? "" : "; " + escaped(item.range)) << ")_"
+          << not_applicable(item, words) << (entry ? recorded(*entry) : "") << '\n';
       for (std::size_t n = 0; n < item.options.size(); ++n)
         out << (item.chosen[n] ? "  - [x] " : "  - [ ] ") << escaped(item.options[n]) << '\n';
       break;

@@ -152,8 +152,10 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
   if (item.kind == ItemKind::checkbox) {
     out.box(0, out.text(label, regular, body_size, indent), entry && entry->ticked);
   } else {
-    if (item.kind == ItemKind::choice || item.kind == ItemKind::multi_choice)
-      label += " (" + (item.kind == ItemKind::choice ? words.tick_one : words.tick_any) + ")";
+    if (item.kind == ItemKind::choice || item.kind == ItemKind::multi_choice ||
+        item.kind == ItemKind::rating)
+      label += " (" + (item.kind != ItemKind::multi_choice ? words.tick_one : words.tick_any) +
+               (item.range.empty() ? "" : "; " + item.range) + ")";
     out.text(label, bold, body_size, 0);
   }
   switch (item.kind) {
@@ -172,6 +174,7 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
       break;
     case ItemKind::choice:
     case ItemKind::multi_choice:
+    case ItemKind::rating:
       for (std::size_t n = 0; n < item.options.size(); ++n)
         out.box(indent, out.text(item.options[n], regular, body_size, 2 * indent), item.chosen[n]);
       break;
@@ -186,11 +189,11 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
   // "not applicable": a box to tick instead of answering, on a blank form; what was answered
   // where the kind has no line to show it.
   const bool has_line = item.kind != ItemKind::checkbox && item.kind != ItemKind::choice &&
-                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::signature;
+                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::rating &&
+                        item.kind != ItemKind::signature;
   if (!entry && item.not_applicable)
     out.box(indent, out.text(words.not_applicable, regular, body_size, 2 * indent), false);
-  if (entry && entry->not_applicable && !has_line)
-    out.text(entry->value, bold, body_size, indent);
+  if (entry && entry->not_applicable && !has_line) out.text(entry->value, bold, body_size, indent);
   // Who recorded it, and when (for a signature, said above).
   if (entry && item.kind != ItemKind::signature)
     out.text(entry->actor + ", " + entry->time, regular, small_size, indent, 0.35f);
@@ -221,8 +224,7 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
   if (!pdf) return detail::error(ErrorCode::io_error, "libharu could not start a document");
   HPDF_SetCompressionMode(pdf.get(), HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(pdf.get());
-  const char* regular_name =
-      HPDF_LoadTTFontFromFile(pdf.get(), font_file.c_str(), HPDF_TRUE);
+  const char* regular_name = HPDF_LoadTTFontFromFile(pdf.get(), font_file.c_str(), HPDF_TRUE);
   const char* bold_name = HPDF_LoadTTFontFromFile(pdf.get(), bold_font_file.c_str(), HPDF_TRUE);
   if (!regular_name || !bold_name)
     return detail::error(ErrorCode::io_error, "cannot load the fonts: " + failure);

@@ -342,9 +342,8 @@ class Teller {
     const auto* item = step ? print::find_item(*step, item_id) : nullptr;
     std::string said;
     if (value && item) {
-      said = print::answer_text(
-          *value, *item, [this](const LocalizedText& t) { return text(t); },
-          {words_.yes, words_.no, words_.not_applicable});
+      said = print::answer_text(*value, *item, [this](const LocalizedText& t) { return text(t); },
+                                {words_.yes, words_.no, words_.not_applicable});
       if (const auto unit = text(item->unit);
           !unit.empty() && item->kind == ItemKind::number && !is_not_applicable(*value))
         said += " " + unit;

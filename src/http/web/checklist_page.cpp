@@ -151,7 +151,7 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
         answer = text == "true";
       else if (text.empty())
         return;  // not answered yet
-      else if (kind == "number")
+      else if (kind == "number" || kind == "rating")
         answer = typed_number(text);
       else if (kind == "datetime")
         sent.typed[id] = answer = datetime_of(
@@ -248,6 +248,22 @@ json::object form_view(const Page& page, json::object model, const json::object&
       if (written.size() >= 16) item["value"] = written.substr(0, 16);
       value = nullptr;
     }
+    if (kind == "rating") {  // a radio button per step of the scale, its ends named
+      json::array scale;
+      const auto low = item.at("min").to_number<double>(),
+                 high = item.at("max").to_number<double>();
+      for (auto point = low; point <= high; ++point) {
+        json::object entry{
+            {"value", static_cast<std::int64_t>(point)},
+            {"dom_id", "item-" + id + "-" + std::to_string(scale.size())},
+            {"checked", value && value->is_number() && value->to_number<double>() == point}};
+        if (point == low && item.contains("low_label")) entry["end"] = item.at("low_label");
+        if (point == high && item.contains("high_label")) entry["end"] = item.at("high_label");
+        close_names(entry, {"end"});
+        scale.push_back(std::move(entry));
+      }
+      item["scale"] = std::move(scale);
+    }
     if (kind == "signature") {
       if (recorded && recorded->is_object()) {
         const auto& signature = recorded->get_object();
@@ -290,7 +306,7 @@ json::object form_view(const Page& page, json::object model, const json::object&
     if (kind == "number") item["range"] = range_text(page, item);
     close_names(item, {"label", "description", "unit", "range", "value", "checked", "shown",
                        "roles_text", "signature", "refusal", "options", "required", "na_field",
-                       "answered_not_applicable", "zones"});
+                       "answered_not_applicable", "zones", "scale"});
   });
   auto& sections = model["sections"].as_array();
   // A checklist's section that is its step (a `checklist` kind) is titled by the page already.
