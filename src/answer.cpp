@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <tuple>
 #include <vector>
 
 namespace ablauf {
@@ -238,6 +239,39 @@ tl::expected<json::value, AnswerError> check_rating(const ItemDefinition& item,
   return json::value(static_cast<std::int64_t>(number));
 }
 
+// {"latitude", "longitude", "accuracy"}: degrees (WGS 84, as a phone reports them) and, if
+// known, the radius in metres it is sure within; returned in that order.
+tl::expected<json::value, AnswerError> check_location(const json::value& value,
+                                                      const Refusal& refuse) {
+  const std::string expected =
+      refuse.say("a place as {\"latitude\", \"longitude\", \"accuracy\"}",
+                 "ein Ort als {\"latitude\", \"longitude\", \"accuracy\"}");
+  if (!value.is_object()) return refuse.wrong_type(expected, value);
+  const auto& place = value.get_object();
+  for (const auto& [name, member] : place)
+    if (name != "latitude" && name != "longitude" && name != "accuracy")
+      return refuse(refuse.say("has an unknown member ", "hat ein unbekanntes Feld ") +
+                    Refusal::quote(name) + refuse.say(": expected ", ": erwartet: ") + expected);
+  json::object canonical;
+  for (const auto& [name, low, high] :
+       {std::tuple{"latitude", -90.0, 90.0}, std::tuple{"longitude", -180.0, 180.0},
+        std::tuple{"accuracy", 0.0, 40'000'000.0}}) {
+    const auto* member = place.if_contains(name);
+    const bool optional = std::string_view(name) == "accuracy";
+    if (!member && optional) continue;
+    if (!member || !member->is_number() ||
+        (member->is_double() && !std::isfinite(member->get_double())))
+      return refuse(Refusal::quote(name) + refuse.say(" must be a number", " muss eine Zahl sein"));
+    const double number = member->to_number<double>();
+    if (number < low || number > high)
+      return refuse(Refusal::quote(name) + refuse.say(" must lie from ", " muss liegen zwischen ") +
+                    refuse.number(low) + refuse.say(" to ", " und ") + refuse.number(high) +
+                    refuse.say(", not ", ", nicht ") + refuse.number(*member));
+    canonical[name] = *member;
+  }
+  return json::value(std::move(canonical));
+}
+
 // "14:05" or "14:05:30": a time of day on a 24-hour clock, seconds only when not zero.
 tl::expected<json::value, AnswerError> check_time(const json::value& value, const Refusal& refuse) {
   const std::string expected = refuse.say("a time like 14:05", "eine Uhrzeit wie 14:05");
@@ -370,6 +404,7 @@ tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
     case ItemKind::choice: return check_choice(item, value, refuse);
     case ItemKind::multi_choice: return check_multi_choice(item, value, refuse);
     case ItemKind::rating: return check_rating(item, value, refuse);
+    case ItemKind::location: return check_location(value, refuse);
     case ItemKind::time: return check_time(value, refuse);
     case ItemKind::datetime: return check_datetime(value, refuse);
     case ItemKind::signature:

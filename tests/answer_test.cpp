@@ -398,13 +398,38 @@ TEST_CASE("a rating takes a whole number on its scale", "[answer]") {
         "Ton: 6 liegt nicht auf der Skala von 1 bis 5");
 }
 
+TEST_CASE("a location takes latitude and longitude in degrees, and an accuracy in metres",
+          "[answer]") {
+  const auto item = item_of(ItemKind::location, "at", text_in("Standort", "Position"));
+  CHECK(accepted(item, json::object{{"longitude", 13.405}, {"latitude", 52.52}}) ==
+        json::value(json::object{{"latitude", 52.52}, {"longitude", 13.405}}));
+  CHECK(accepted(item, json::object{{"latitude", -90}, {"longitude", 180}, {"accuracy", 0}})
+            .as_object()
+            .size() == 3);
+  CHECK(refused(item, json::object{{"latitude", 91}, {"longitude", 0}}, "en") ==
+        "Position: 'latitude' must lie from -90 to 90, not 91");
+  CHECK(refused(item, json::object{{"latitude", 52.5}}, "en") ==
+        "Position: 'longitude' must be a number");
+  CHECK(refused(item, json::object{{"latitude", 1}, {"longitude", 2}, {"accuracy", -1}}, "en") ==
+        "Position: 'accuracy' must lie from 0 to 40000000, not -1");
+  CHECK(refused(item, json::object{{"lat", 1}, {"longitude", 2}}, "en") ==
+        "Position: has an unknown member 'lat': expected a place as {\"latitude\", "
+        "\"longitude\", \"accuracy\"}");
+  CHECK(refused(item, "52.5, 13.4", "en") ==
+        "Position: expected a place as {\"latitude\", \"longitude\", \"accuracy\"}, not a "
+        "string");
+  CHECK(check_answer(item, json::object{{"latitude", 100.5}, {"longitude", 0}}, "de", "de", "de")
+            .error()
+            .message == "Standort: 'latitude' muss liegen zwischen -90 und 90, nicht 100,5");
+}
+
 // ---------------------------------------------------------------------------------------------
 // not applicable
 
 TEST_CASE("'not applicable' answers an item that allows it, whatever its kind", "[answer]") {
-  for (const auto kind :
-       {ItemKind::checkbox, ItemKind::text, ItemKind::number, ItemKind::date, ItemKind::time,
-        ItemKind::datetime, ItemKind::rating, ItemKind::choice, ItemKind::multi_choice}) {
+  for (const auto kind : {ItemKind::checkbox, ItemKind::text, ItemKind::number, ItemKind::date,
+                          ItemKind::time, ItemKind::datetime, ItemKind::rating, ItemKind::location,
+                          ItemKind::choice, ItemKind::multi_choice}) {
     auto item = colour_item(kind);
     INFO(to_string(kind));
     CHECK(refused(item, not_applicable_answer(), "en") ==

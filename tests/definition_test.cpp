@@ -140,7 +140,7 @@ TEST_CASE("a rating's scale is at most eleven steps, and only a rating has label
 TEST_CASE("times, date-times and 'not applicable' are read as written", "[definition]") {
   const auto definition = load_good("meter_reading.json");
   const auto& items = step_of(definition, "reading").checklist->sections.at(0).items;
-  REQUIRE(items.size() == 6);
+  REQUIRE(items.size() == 7);
   CHECK(items[0].kind == ItemKind::datetime);
   CHECK(items[1].kind == ItemKind::time);
   CHECK_FALSE(items[1].required);
@@ -151,7 +151,8 @@ TEST_CASE("times, date-times and 'not applicable' are read as written", "[defini
   CHECK(items[4].min == 1);  // the scale a rating has unless it says
   CHECK(items[4].max == 5);
   CHECK(text_in(items[4].high_label, "en") == "easy");
-  CHECK_FALSE(items[5].not_applicable);
+  CHECK(items[5].kind == ItemKind::location);
+  CHECK_FALSE(items[6].not_applicable);
   CHECK(to_string(ItemKind::time) == "time");
   CHECK(to_string(ItemKind::datetime) == "datetime");
 }

@@ -407,7 +407,10 @@ TEST_CASE("a form takes times, date-times with their zone, and 'not applicable'"
                                          {"na.value", "yes"},
                                          {"answer.seal_intact", "false"},
                                          {"na.seal_intact", "yes"},
-                                         {"answer.access", "4"}}));
+                                         {"answer.access", "4"},
+                                         {"answer.position.latitude", "52,52"},
+                                         {"answer.position.longitude", "13.405"},
+                                         {"answer.position.accuracy", ""}}));
   CHECK(saved.result_int() == 303);
   const auto answers = f.engine.get(*id)->data.at("steps").at("reading").at("answers");
   CHECK(answers.at("read_at") == "2026-12-07T14:05:00+01:00");
@@ -415,12 +418,14 @@ TEST_CASE("a form takes times, date-times with their zone, and 'not applicable'"
   CHECK(is_not_applicable(answers.at("value")));  // ticked, it wins over what was typed
   CHECK(is_not_applicable(answers.at("seal_intact")));
   CHECK(answers.at("access") == 4);
+  CHECK(answers.at("position") == json::object{{"latitude", 52.52}, {"longitude", 13.405}});
 
   // Shown again as given: the date and time in the field, the zone chosen, n/a ticked.
   const std::string again = f.get(target).body();
   CHECK(contains(again, R"(value="2026-12-07T14:05")"));
   CHECK(contains(again, R"(<option value="+01:00" selected>)"));
   CHECK(contains(again, R"(name="na.value" value="yes" checked)"));
+  CHECK(contains(again, R"(name="answer.position.latitude" value="52.52")"));
 }
 
 TEST_CASE("a host may leave the pages out", "[http][pages]") {

@@ -229,6 +229,9 @@ TEST_CASE("times, date-times and 'not applicable' print blank and filled in ever
                Catch::Contains(
                    "**Abgelesen am** \\*: ______________________ (TT.MM.JJJJ hh:mm, Zeitzone)"));
     CHECK_THAT(form, Catch::Contains("**Zugang ab**: ______________________ (hh:mm)"));
+    CHECK_THAT(form, Catch::Contains("**Standort des Zählers**: Breite ______________________ "
+                                     "Länge ______________________ Genauigkeit (m) "
+                                     "______________________"));
     CHECK_THAT(form, Catch::Contains("(≥ 0) [ ] entfällt"));
     CHECK_THAT(form, Catch::Contains("- [ ] **Plombe unversehrt** \\* [ ] entfällt"));
     CHECK_THAT(form, Catch::Contains("- **Zugang zum Zähler** _(eine Antwort ankreuzen; 1 = "
@@ -244,13 +247,16 @@ TEST_CASE("times, date-times and 'not applicable' print blank and filled in ever
     REQUIRE(f.engine.deploy(test::compile_file(file)));
     const auto id = f.engine.start("meter_reading", boost::json::object());
     REQUIRE(id);
-    REQUIRE(f.engine.submit(*id, "reading",
-                            {{"read_at", "2026-12-07T14:05:00+01:00"},
-                             {"window_opens", "07:30"},
-                             {"value", not_applicable_answer()},
-                             {"seal_intact", not_applicable_answer()},
-                             {"access", 4}},
-                            "thomas"));
+    REQUIRE(f.engine.submit(
+        *id, "reading",
+        {{"read_at", "2026-12-07T14:05:00+01:00"},
+         {"window_opens", "07:30"},
+         {"value", not_applicable_answer()},
+         {"seal_intact", not_applicable_answer()},
+         {"access", 4},
+         {"position",
+          boost::json::object{{"latitude", 52.52}, {"longitude", 13.405}, {"accuracy", 12}}}},
+        "thomas"));
     const auto history = f.engine.history(*id);
     REQUIRE(history);
     const FormOptions filled{.language = "de", .instance = *id, .history = *history};
@@ -260,6 +266,7 @@ TEST_CASE("times, date-times and 'not applicable' print blank and filled in ever
     CHECK_THAT(form, Catch::Contains("**Zählerstand** \\*: **entfällt** kWh"));
     CHECK_THAT(form, Catch::Contains("- [ ] **Plombe unversehrt** \\*: **entfällt**"));
     CHECK_THAT(form, Catch::Contains("  - [ ] 3\n  - [x] 4\n  - [ ] 5\n"));
+    CHECK_THAT(form, Catch::Contains("**Standort des Zählers**: **52.52, 13.405 (± 12 m)**"));
     const auto pdf = to_pdf_form(*definition, {.form = filled});
     if (!pdf) FAIL(pdf.error().message);
     CHECK_THAT(pdf_text(*pdf), Catch::Contains("entfällt"));

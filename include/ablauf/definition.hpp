@@ -53,7 +53,8 @@ enum class ItemKind {
   signature,     ///< a sign-off over the answers before it, given with Engine::sign()
   time,          ///< a time of day, as a clock shows it: "14:05"
   datetime,      ///< an instant with the UTC offset it was noted in: "2026-12-07T14:05:00+01:00"
-  rating         ///< a whole number on a scale, `min` (default 1) to `max` (default 5)
+  rating,        ///< a whole number on a scale, `min` (default 1) to `max` (default 5)
+  location       ///< where on earth: {"latitude", "longitude", "accuracy" in metres}
 };
 
 /// The kind's name as written in a definition: "workflow" or "checklist".

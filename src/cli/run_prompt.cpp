@@ -44,6 +44,7 @@ std::string accepts(const ItemDefinition& item, const std::string& actor,
       break;
     case ItemKind::date: text << "a date, YYYY-MM-DD"; break;
     case ItemKind::time: text << "a time, HH:MM"; break;
+    case ItemKind::location: text << "latitude, longitude[, accuracy in metres]"; break;
     case ItemKind::rating:
       text << "a whole number from " << item.min.value_or(1) << " to " << item.max.value_or(5);
       break;
@@ -77,6 +78,18 @@ json::value typed(const ItemDefinition& item, const std::string& line) {
       boost::system::error_code ec;
       auto number = json::parse(line, ec);
       return !ec && number.is_number() ? number : json::value(line);
+    }
+    case ItemKind::location: {  // "52.52, 13.405, 12"
+      json::object place;
+      std::istringstream in(line);
+      const char* names[] = {"latitude", "longitude", "accuracy"};
+      std::size_t n = 0;
+      for (std::string part; std::getline(in, part, ',') && n < 3; ++n) {
+        boost::system::error_code ec;
+        auto number = json::parse(part, ec);
+        place[names[n]] = !ec && number.is_number() ? number : json::value(part);
+      }
+      return place;
     }
     case ItemKind::multi_choice: {
       json::array values;

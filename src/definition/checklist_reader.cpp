@@ -14,7 +14,8 @@ constexpr std::pair<std::string_view, ItemKind> item_kinds[] = {
     {"number", ItemKind::number},       {"date", ItemKind::date},
     {"choice", ItemKind::choice},       {"multi_choice", ItemKind::multi_choice},
     {"signature", ItemKind::signature}, {"time", ItemKind::time},
-    {"datetime", ItemKind::datetime},   {"rating", ItemKind::rating}};
+    {"datetime", ItemKind::datetime},   {"rating", ItemKind::rating},
+    {"location", ItemKind::location}};
 
 // The most steps a rating's scale has: beyond it, a number item says what is meant.
 constexpr double max_rating_steps = 11;

@@ -30,6 +30,7 @@ std::string_view to_string(ItemKind kind) noexcept {
     case ItemKind::time: return "time";
     case ItemKind::datetime: return "datetime";
     case ItemKind::rating: return "rating";
+    case ItemKind::location: return "location";
   }
   return "?";
 }

@@ -46,6 +46,12 @@ const DataSchema& answer_schema(ItemKind kind) {
   };
   static const DataSchema checkbox = read(R"({"type": "boolean"})");
   static const DataSchema list = read(R"({"type": "array", "items": {"type": "string"}})");
+  static const DataSchema location = read(R"({
+    "type": "object",
+    "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"},
+                   "accuracy": {"type": "number"}},
+    "required": ["latitude", "longitude"]
+  })");
   static const DataSchema signature = read(R"({
     "type": "object",
     "properties": {"signed_by": {"type": "string"}, "signed_at": {"type": "string"},
@@ -59,6 +65,7 @@ const DataSchema& answer_schema(ItemKind kind) {
     case ItemKind::rating: return number_schema();
     case ItemKind::multi_choice: return list;
     case ItemKind::signature: return signature;
+    case ItemKind::location: return location;
     case ItemKind::text:
     case ItemKind::date:
     case ItemKind::time:
@@ -84,7 +91,8 @@ const DataSchema& answer_schema(const ItemDefinition& item) {
     case ItemKind::number:
     case ItemKind::rating: return number;
     case ItemKind::multi_choice: return list;
-    case ItemKind::signature: return answer_schema(item.kind);  // never not applicable
+    case ItemKind::signature:                                  // never not applicable
+    case ItemKind::location: return answer_schema(item.kind);  // an object either way
     default: return text;
   }
 }
@@ -232,8 +240,8 @@ class DefinitionTypes {
       if (rest.empty()) return {of_kinds(kind::object)};
       const auto* item = find_item(step, rest[0].name);
       if (!item) return {};  // check_references() reports it
-      auto found = walk(SchemaShape(answer_schema(*item)), rest.subspan(1),
-                        path + "." + item->id, !item->required || item->visible_if);
+      auto found = walk(SchemaShape(answer_schema(*item)), rest.subspan(1), path + "." + item->id,
+                        !item->required || item->visible_if);
       if (item->kind == ItemKind::choice && rest.size() == 1)
         for (const auto& option : item->options) found.type.options.push_back(option.value);
       return found;

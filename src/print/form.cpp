@@ -26,6 +26,9 @@ FormWords words_in(const std::string& language) {
             .not_applicable = "entfällt",
             .time_format = "hh:mm",
             .datetime_format = "TT.MM.JJJJ hh:mm, Zeitzone",
+            .latitude = "Breite",
+            .longitude = "Länge",
+            .accuracy = "Genauigkeit (m)",
             .instance = "Vorgang",
             .signed_hash = "SHA-256 der unterschriebenen Angaben"};
   return {.required = "required",
@@ -42,6 +45,9 @@ FormWords words_in(const std::string& language) {
           .not_applicable = "not applicable",
           .time_format = "hh:mm",
           .datetime_format = "YYYY-MM-DD hh:mm, time zone",
+          .latitude = "Latitude",
+          .longitude = "Longitude",
+          .accuracy = "Accuracy (m)",
           .instance = "Instance",
           .signed_hash = "SHA-256 of the answers signed"};
 }

@@ -19,7 +19,7 @@ namespace ablauf::print {
 struct Entry {
   std::string value;
   std::string actor;
-  std::string time;  // RFC 3339
+  std::string time;             // RFC 3339
   bool ticked = false;          // a checkbox answered yes
   bool not_applicable = false;  // answered "not applicable"
 };
@@ -59,10 +59,11 @@ struct FormWords {
   std::string sign_off, name, date, signature;
   std::string date_format;  // how a date is written by hand
   std::string yes, no;
-  std::string not_applicable;         // the answer, and the box that gives it on paper
-  std::string time_format;            // how a time of day is written by hand
-  std::string datetime_format;        // how a date, time and zone are written by hand
-  std::string instance, signed_hash;  // headings of a filled form
+  std::string not_applicable;                 // the answer, and the box that gives it on paper
+  std::string time_format;                    // how a time of day is written by hand
+  std::string datetime_format;                // how a date, time and zone are written by hand
+  std::string latitude, longitude, accuracy;  // the parts of a place
+  std::string instance, signed_hash;          // headings of a filled form
 };
 
 struct Form {

@@ -72,6 +72,14 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
   switch (item.kind) {
     case ItemKind::checkbox: break;
     case ItemKind::text: out << ": " << blank; break;
+    case ItemKind::location:
+      if (entry)
+        out << ": " << blank;
+      else
+        out << ": " << detail::html_escaped(words.latitude) << line
+            << detail::html_escaped(words.longitude) << line << detail::html_escaped(words.accuracy)
+            << line;
+      break;
     case ItemKind::number:
       out << ": " << blank << detail::html_escaped(item.unit);
       if (!item.range.empty() && !entry)

@@ -76,6 +76,15 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
     case ItemKind::text:
       out << "- " << label << when << ": " << blank(item) << not_applicable(item, words) << '\n';
       break;
+    case ItemKind::location:
+      out << "- " << label << when << ": ";
+      if (entry)
+        out << blank(item);
+      else
+        out << escaped(words.latitude) << ' ' << line << ' ' << escaped(words.longitude) << ' '
+            << line << ' ' << escaped(words.accuracy) << ' ' << line;
+      out << not_applicable(item, words) << '\n';
+      break;
     case ItemKind::number:
       out << "- " << label << when << ": " << blank(item);
       if (!item.range.empty() && !entry) out << " (" << escaped(item.range) << ")";

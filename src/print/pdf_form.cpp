@@ -161,6 +161,15 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
   switch (item.kind) {
     case ItemKind::checkbox: break;
     case ItemKind::text: out.blank_row(indent, {}, {}, written); break;
+    case ItemKind::location:
+      if (entry) {
+        out.blank_row(indent, {}, {}, written);
+      } else {
+        out.blank_row(indent, words.latitude);
+        out.blank_row(indent, words.longitude);
+        out.blank_row(indent, words.accuracy);
+      }
+      break;
     case ItemKind::number: {
       std::string after = item.unit;
       if (!item.range.empty()) after += (after.empty() ? "(" : " (") + item.range + ")";

@@ -29,6 +29,7 @@ json::value guess(const ItemDefinition& item, const json::object& metadata) {
     case ItemKind::number: return 1;
     case ItemKind::date: return "2026-11-23";
     case ItemKind::time: return "14:05";
+    case ItemKind::location: return json::object{{"latitude", 52.5}, {"longitude", 13.4}};
     case ItemKind::rating: return static_cast<std::int64_t>(item.min.value_or(1));
     case ItemKind::datetime: return "2026-11-23T14:05:00+01:00";
     case ItemKind::choice:

@@ -130,6 +130,22 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
       return;
     }
     const std::string name = std::string(answer_prefix) + id;
+    if (kind == "location") {  // three fields: answer.<id>.latitude, …
+      json::object place, typed_place;
+      for (const auto* part : {"latitude", "longitude", "accuracy"}) {
+        const auto text = form_field(fields, name + "." + part).value_or("");
+        typed_place[part] = text;
+        if (!text.empty()) place[part] = typed_number(text);
+      }
+      if (!form_field(fields, name + ".latitude")) return;  // not on the form sent
+      sent.typed[id] = std::move(typed_place);
+      if (place.empty()) return;  // not answered yet
+      if (changed_only)
+        if (const auto* recorded = item.if_contains("answer"); recorded && *recorded == place)
+          return;
+      sent.answers[id] = std::move(place);
+      return;
+    }
     std::vector<std::string_view> values;
     for (const auto& [field, value] : fields)
       if (field == name) values.push_back(value);
@@ -246,6 +262,14 @@ json::object form_view(const Page& page, json::object model, const json::object&
       item["zones"] = std::move(choices);
       item["zone_field"] = std::string(zone_prefix) + id;
       if (written.size() >= 16) item["value"] = written.substr(0, 16);
+      value = nullptr;
+    }
+    if (kind == "location") {  // its parts, each in a field of its own
+      if (value && value->is_object())
+        for (const auto* part : {"latitude", "longitude", "accuracy"})
+          if (const auto* given = value->get_object().if_contains(part))
+            item[std::string(part)] = ablauf::detail::to_text(*given);
+      close_names(item, {"latitude", "longitude", "accuracy"});
       value = nullptr;
     }
     if (kind == "rating") {  // a radio button per step of the scale, its ends named
