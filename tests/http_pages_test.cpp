@@ -426,6 +426,7 @@ TEST_CASE("a form takes times, date-times with their zone, and 'not applicable'"
   CHECK(contains(again, R"(<option value="+01:00" selected>)"));
   CHECK(contains(again, R"(name="na.value" value="yes" checked)"));
   CHECK(contains(again, R"(name="answer.position.latitude" value="52.52")"));
+  CHECK(contains(again, "<dd>52.52, 13.405</dd>"));  // what the sign-off would sign
 }
 
 TEST_CASE("a host may leave the pages out", "[http][pages]") {

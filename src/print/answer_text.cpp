@@ -18,16 +18,7 @@ std::string answer_text(const boost::json::value& value, const ItemDefinition& i
     return detail::to_text(chosen);
   };
   if (value.is_bool()) return std::string(value.get_bool() ? words.yes : words.no);
-  if (item.kind == ItemKind::location && value.is_object()) {  // "52.52, 13.405 (± 12 m)"
-    const auto& place = value.get_object();
-    const auto part = [&](std::string_view name) {
-      const auto* member = place.if_contains(name);
-      return member ? detail::to_text(*member) : std::string();
-    };
-    std::string out = part("latitude") + ", " + part("longitude");
-    if (place.contains("accuracy")) out += " (± " + part("accuracy") + " m)";
-    return out;
-  }
+  if (item.kind == ItemKind::location && value.is_object()) return place_text(value.get_object());
   if (value.is_string()) return option_label(value);
   if (value.is_array()) {
     std::string out;
@@ -36,6 +27,16 @@ std::string answer_text(const boost::json::value& value, const ItemDefinition& i
     return out;
   }
   return detail::to_text(value);
+}
+
+std::string place_text(const boost::json::object& place) {
+  const auto part = [&](std::string_view name) {
+    const auto* member = place.if_contains(name);
+    return member ? detail::to_text(*member) : std::string();
+  };
+  std::string out = part("latitude") + ", " + part("longitude");
+  if (place.contains("accuracy")) out += " (± " + part("accuracy") + " m)";
+  return out;
 }
 
 const ItemDefinition* find_item(const StepDefinition& step, std::string_view item_id) {

@@ -4,6 +4,7 @@
 
 #include "ablauf/definition.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <functional>
@@ -22,6 +23,9 @@ struct AnswerWords {
 
 std::string answer_text(const boost::json::value& value, const ItemDefinition& item,
                         const TextOf& text, const AnswerWords& words);
+
+// A location's answer as people read it: "52.52, 13.405 (± 12 m)".
+std::string place_text(const boost::json::object& place);
 
 // The item `item_id` of the checklist of `step`, or null.
 const ItemDefinition* find_item(const StepDefinition& step, std::string_view item_id);

@@ -6,6 +6,7 @@
 #include "http/router.hpp"
 #include "http/web/page.hpp"
 #include "http/web/pages.hpp"
+#include "print/answer_text.hpp"
 
 #include "value_text.hpp"
 
@@ -194,6 +195,8 @@ std::string shown_answer(const Page& page, const json::object& item, const json:
     return ablauf::detail::to_text(value);
   };
   if (answer.is_bool()) return page.text(answer.get_bool() ? "yes" : "no");
+  if (const auto* place = answer.if_object(); place && string_of(item, "kind") == "location")
+    return print::place_text(*place);
   if (answer.is_array()) {
     std::string out;
     for (const auto& value : answer.get_array()) out += (out.empty() ? "" : ", ") + label_of(value);
