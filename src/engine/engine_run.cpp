@@ -8,6 +8,7 @@
 #include "time/calendar.hpp"
 #include "value_text.hpp"
 
+#include "ablauf/answer.hpp"
 #include "ablauf/duration.hpp"
 
 #include <algorithm>
