@@ -24,6 +24,13 @@ struct Entry {
   bool not_applicable = false;  // answered "not applicable"
 };
 
+// Whether an item of `kind` is answered on a line of its own; a checkbox, choices, a rating and
+// a signature are ticked or signed instead, so "not applicable" needs words of its own there.
+inline bool has_line(ItemKind kind) {
+  return kind != ItemKind::checkbox && kind != ItemKind::choice && kind != ItemKind::multi_choice &&
+         kind != ItemKind::rating && kind != ItemKind::signature;
+}
+
 struct FormItem {
   std::string label;
   std::string description;

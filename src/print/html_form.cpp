@@ -116,10 +116,7 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
   }
   // "not applicable": what was answered, where the kind has no line to show it; on a blank form,
   // a box to tick instead of answering.
-  const bool has_line = item.kind != ItemKind::checkbox && item.kind != ItemKind::choice &&
-                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::rating &&
-                        item.kind != ItemKind::signature;
-  if (entry && entry->not_applicable && !has_line)
+  if (entry && entry->not_applicable && !print::has_line(item.kind))
     out << R"(: <span class="value">)" << detail::html_escaped(entry->value) << "</span>";
   if (!entry && item.not_applicable)
     out << R"( <span class="hint">)" << box(false) << detail::html_escaped(words.not_applicable)

@@ -58,9 +58,9 @@ std::string blank(const print::FormItem& item) {
 // where the kind has no line to show it.
 std::string not_applicable(const print::FormItem& item, const print::FormWords& words) {
   if (!item.entry) return item.not_applicable ? " [ ] " + escaped(words.not_applicable) : "";
-  const bool has_line = item.kind != ItemKind::checkbox && item.kind != ItemKind::choice &&
-                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::rating;
-  return item.entry->not_applicable && !has_line ? ": **" + escaped(item.entry->value) + "**" : "";
+  return item.entry->not_applicable && !print::has_line(item.kind)
+             ? ": **" + escaped(item.entry->value) + "**"
+             : "";
 }
 
 void write_item(std::ostream& out, const print::FormItem& item, const print::FormWords& words) {

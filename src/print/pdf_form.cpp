@@ -197,12 +197,10 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
   }
   // "not applicable": a box to tick instead of answering, on a blank form; what was answered
   // where the kind has no line to show it.
-  const bool has_line = item.kind != ItemKind::checkbox && item.kind != ItemKind::choice &&
-                        item.kind != ItemKind::multi_choice && item.kind != ItemKind::rating &&
-                        item.kind != ItemKind::signature;
   if (!entry && item.not_applicable)
     out.box(indent, out.text(words.not_applicable, regular, body_size, 2 * indent), false);
-  if (entry && entry->not_applicable && !has_line) out.text(entry->value, bold, body_size, indent);
+  if (entry && entry->not_applicable && !print::has_line(item.kind))
+    out.text(entry->value, bold, body_size, indent);
   // Who recorded it, and when (for a signature, said above).
   if (entry && item.kind != ItemKind::signature)
     out.text(entry->actor + ", " + entry->time, regular, small_size, indent, 0.35f);
