@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 
 namespace ablauf::http::detail::web {
 namespace json = boost::json;
@@ -227,6 +228,10 @@ json::object form_view(const Page& page, json::object model, const json::object&
                        const json::object& refusals) {
   const bool waiting = bool_of(model, "waiting");
   json::array answered;  // label and answer of each item so far: what a sign-off signs
+  // Set before the items are visited, so that marking a section adds no member to it while its
+  // items are walked.
+  if (auto* sections = model.if_contains("sections"); sections && sections->is_array())
+    for (auto& section : sections->get_array()) section.as_object()["has_editable"] = false;
   for_each_item(model, [&](json::object& section, json::object& item) {
     const std::string id(string_of(item, "id"));
     const std::string kind(string_of(item, "kind"));
@@ -243,13 +248,15 @@ json::object form_view(const Page& page, json::object model, const json::object&
         names += (names.empty() ? "" : ", ") + std::string(role.as_string());
       item["roles_text"] = names;
     }
-    const json::value* recorded = item.if_contains("answer");
-    const json::value* value = typed.if_contains(id);
-    if (!value) value = recorded;
+    // Copies, not pointers into `item`: the members added to it below may move its storage.
+    std::optional<json::value> recorded;
+    if (const auto* answer = item.if_contains("answer")) recorded = *answer;
+    std::optional<json::value> value = recorded;
+    if (const auto* given = typed.if_contains(id)) value = *given;
     if (bool_of(item, "not_applicable")) {
       item["na_field"] = std::string(not_applicable_prefix) + id;
       item["answered_not_applicable"] = value && is_not_applicable(*value);
-      if (value && is_not_applicable(*value)) value = nullptr;  // the field itself stays empty
+      if (value && is_not_applicable(*value)) value.reset();  // the field itself stays empty
     }
     if (kind == "datetime") {
       // The date and time as the browser's field takes them, and the zone beside them.
@@ -265,7 +272,7 @@ json::object form_view(const Page& page, json::object model, const json::object&
       item["zones"] = std::move(choices);
       item["zone_field"] = std::string(zone_prefix) + id;
       if (written.size() >= 16) item["value"] = written.substr(0, 16);
-      value = nullptr;
+      value.reset();
     }
     if (kind == "location") {  // its parts, each in a field of its own
       if (value && value->is_object())
@@ -273,7 +280,7 @@ json::object form_view(const Page& page, json::object model, const json::object&
           if (const auto* given = value->get_object().if_contains(part))
             item[std::string(part)] = ablauf::detail::to_text(*given);
       close_names(item, {"latitude", "longitude", "accuracy"});
-      value = nullptr;
+      value.reset();
     }
     if (kind == "rating") {  // a radio button per step of the scale, its ends named
       json::array scale;
