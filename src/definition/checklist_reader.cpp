@@ -1,5 +1,6 @@
 #include "definition/definition_parts.hpp"
 #include "definition/expression_reader.hpp"
+#include "message_text.hpp"
 #include "suggest.hpp"
 
 #include <algorithm>
@@ -162,7 +163,7 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
       if (*item.max - *item.min + 1 > max_rating_steps)
         reader.error(ErrorCode::invalid_value, fields.pointer_of(fields.has("max") ? "max" : "min"),
                      "a rating's scale has at most 11 steps, not " +
-                         std::to_string(static_cast<long long>(*item.max - *item.min + 1)) +
+                         number_text(*item.max - *item.min + 1) +
                          ": a wider range is a number item");
     }
     if (item.min && item.max && *item.min > *item.max)

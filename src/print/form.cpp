@@ -146,7 +146,8 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
           entry.chosen.push_back(value && is_chosen(*value, option.value));
         }
         if (item.kind == ItemKind::rating) {  // a box per step of the scale, ticked as answered
-          for (auto point = *item.min; point <= *item.max; ++point) {
+          // At most the loader's eleven steps, also for an item a host built in code.
+          for (auto point = *item.min; point <= *item.max && entry.options.size() < 11; ++point) {
             entry.options.push_back(number_text(point));
             entry.chosen.push_back(value && value->is_number() &&
                                    value->to_number<double>() == point);

@@ -286,7 +286,7 @@ json::object form_view(const Page& page, json::object model, const json::object&
       json::array scale;
       const auto low = item.at("min").to_number<double>(),
                  high = item.at("max").to_number<double>();
-      for (auto point = low; point <= high; ++point) {
+      for (auto point = low; point <= high && scale.size() < 11; ++point) {  // the loader's most
         json::object entry{
             {"value", static_cast<std::int64_t>(point)},
             {"dom_id", "item-" + id + "-" + std::to_string(scale.size())},
