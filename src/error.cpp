@@ -36,6 +36,7 @@ ErrorKind kind_of(ErrorCode code) noexcept {
     case ErrorCode::invalid_event:
     case ErrorCode::duplicate_key:
     case ErrorCode::duplicate_request:
+    case ErrorCode::content_changed:
     case ErrorCode::store_error:
     case ErrorCode::lease_lost:
     case ErrorCode::adapter_failed: return ErrorKind::runtime;
@@ -76,6 +77,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::invalid_event: return "invalid_event";
     case ErrorCode::duplicate_key: return "duplicate_key";
     case ErrorCode::duplicate_request: return "duplicate_request";
+    case ErrorCode::content_changed: return "content_changed";
     case ErrorCode::store_error: return "store_error";
     case ErrorCode::unescaped_output: return "unescaped_output";
     case ErrorCode::too_many_transitions: return "too_many_transitions";

@@ -3,6 +3,9 @@
 #include "expression/utf8.hpp"
 #include "value_text.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace ablauf::detail {
 
 std::string quoted_text(std::string_view text) {
@@ -18,6 +21,15 @@ std::string number_text(double number) {
   std::string out;
   append_number(number, out);
   return out;
+}
+
+std::string size_text(std::uint64_t bytes, bool german) {
+  if (bytes < 1000) return std::to_string(bytes) + " B";
+  const bool mega = bytes >= 1'000'000;
+  const double scaled = static_cast<double>(bytes) / (mega ? 1e6 : 1e3);
+  std::string out = number_text(std::round(scaled * 10) / 10);
+  if (german) std::replace(out.begin(), out.end(), '.', ',');
+  return out + (mega ? " MB" : " kB");
 }
 
 }  // namespace ablauf::detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,5 +20,8 @@ std::string count_of(std::size_t count, std::string_view singular, std::string_v
 
 // A number as append_number() writes it: 3, 0.5, 1190.5.
 std::string number_text(double number);
+
+// A file's size as people read it: "800 B", "182 kB", "1.2 MB" ("1,2 MB" when `german`).
+std::string size_text(std::uint64_t bytes, bool german);
 
 }  // namespace ablauf::detail

@@ -1,6 +1,7 @@
 #include "ablauf/answer.hpp"
 
 #include "ablauf/definition.hpp"
+#include "ablauf/file_reference.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -421,6 +422,83 @@ TEST_CASE("a location takes latitude and longitude in degrees, and an accuracy i
   CHECK(check_answer(item, json::object{{"latitude", 100.5}, {"longitude", 0}}, "de", "de", "de")
             .error()
             .message == "Standort: 'latitude' muss liegen zwischen -90 und 90, nicht 100,5");
+}
+
+// ---------------------------------------------------------------------------------------------
+// file and photo
+
+TEST_CASE("a file item takes references to kept files, checked against its media types and size",
+          "[answer][files]") {
+  auto item = item_of(ItemKind::photo, "meter", text_in("Zählerfoto", "Meter photo"));
+  item.media_types = {"image/jpeg", "image/png"};
+  item.max_files = 2;
+  item.max_bytes = 1'500'000;
+  const std::string hash(64, 'a'), other(64, 'b');
+  const auto file = [](const std::string& sha256, const char* name, const char* type,
+                       std::uint64_t size) {
+    return json::object{{"size", size}, {"name", name}, {"media_type", type}, {"sha256", sha256}};
+  };
+  // One file alone is the list of one; members are written in one order.
+  CHECK(json::serialize(accepted(item, file(hash, "a.jpg", "image/jpeg", 10))) ==
+        R"([{"sha256":")" + hash + R"(","name":"a.jpg","media_type":"image/jpeg","size":10}])");
+  auto with_time = file(hash, "a.jpg", "image/jpeg", 10);
+  with_time["taken_at"] = "2026-12-07T10:15:00+01:00";
+  CHECK(accepted(item, json::array{with_time, file(other, "b.png", "image/png", 1'500'000)})
+            .as_array()
+            .size() == 2);
+  CHECK(refused(item, json::array{file(hash, "a.pdf", "application/pdf", 10)}, "en") ==
+        "Meter photo: 'a.pdf' is application/pdf, which this item does not take; it takes "
+        "image/jpeg, image/png");
+  CHECK(refused(item, json::array{file(hash, "a.jpg", "image/jpeg", 1'500'001)}, "en") ==
+        "Meter photo: 'a.jpg' has 1.5 MB, more than the 1.5 MB this item takes");
+  CHECK(check_answer(item, json::array{file(hash, "a.jpg", "image/jpeg", 2'345'678)}, "de", "de",
+                     "de")
+            .error()
+            .message ==
+        "Zählerfoto: 'a.jpg' hat 2,3 MB, mehr als die 1,5 MB, die dieser Punkt "
+        "annimmt");
+  CHECK(refused(
+            item,
+            json::array{file(hash, "a.jpg", "image/jpeg", 1), file(other, "b.jpg", "image/jpeg", 1),
+                        file(std::string(64, 'c'), "c.jpg", "image/jpeg", 1)},
+            "en") == "Meter photo: 3 files are given, more than the 2 this item takes");
+  CHECK(refused(
+            item,
+            json::array{file(hash, "a.jpg", "image/jpeg", 1), file(hash, "b.jpg", "image/jpeg", 1)},
+            "en") == "Meter photo: 'b.jpg' is given twice");
+  CHECK(refused(item, json::array{}, "en") ==
+        "Meter photo: no file is given; leave the item unanswered instead");
+  CHECK_THAT(refused(item, json::array{file("A3", "a.jpg", "image/jpeg", 1)}, "en"),
+             Contains("64 lowercase hex digits"));
+  for (const char* name : {"", "../x.jpg", "a/b.jpg", "a\\b.jpg", "a\nb.jpg", ".."})
+    CHECK_THAT(refused(item, json::array{file(hash, name, "image/jpeg", 1)}, "en"),
+               Contains("without folders"));
+  CHECK_THAT(refused(item, json::array{file(hash, "a.jpg", "Image/JPEG", 1)}, "en"),
+             Contains("must be a media type"));
+  auto extra = file(hash, "a.jpg", "image/jpeg", 1);
+  extra["path"] = "/etc/passwd";
+  CHECK_THAT(refused(item, json::array{extra}, "en"), Contains("a file has no member 'path'"));
+  auto late = file(hash, "a.jpg", "image/jpeg", 1);
+  late["taken_at"] = "2026-12-07";
+  CHECK_THAT(refused(item, json::array{late}, "en"), Contains("with its offset"));
+  CHECK_THAT(refused(item, "a.jpg", "en"), Contains("expected a list of files, not a string"));
+  // "image/*" takes any image; no list takes anything.
+  item.media_types = {"image/*"};
+  CHECK(accepted(item, file(hash, "a.heic", "image/heic", 1)).is_array());
+  item.media_types.clear();
+  CHECK(accepted(item, file(hash, "a.bin", "application/octet-stream", 1)).is_array());
+}
+
+TEST_CASE("a file's content shows its media type by its first bytes", "[answer][files]") {
+  CHECK(sniff_media_type("\xFF\xD8\xFF\xE0rest") == "image/jpeg");
+  CHECK(sniff_media_type("\x89PNG\r\n\x1A\nrest") == "image/png");
+  CHECK(sniff_media_type("GIF89a") == "image/gif");
+  CHECK(sniff_media_type(std::string("RIFF\x10\0\0\0", 8) + "WEBPVP8 ") == "image/webp");
+  CHECK(sniff_media_type(std::string("\0\0\0\x18", 4) + "ftypheic") == "image/heic");
+  CHECK(sniff_media_type("%PDF-1.7") == "application/pdf");
+  CHECK(sniff_media_type("Hallo").empty());
+  CHECK(sniff_media_type("").empty());
+  CHECK(sniff_media_type("\xFF\xD8").empty());  // cut short
 }
 
 // ---------------------------------------------------------------------------------------------

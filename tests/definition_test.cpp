@@ -137,10 +137,65 @@ TEST_CASE("a rating's scale is at most eleven steps, and only a rating has label
       1);
 }
 
+TEST_CASE("file and photo items say which files they take, how many and how large",
+          "[definition][files]") {
+  const auto errors = [](std::string_view items) {
+    auto loaded = load_definition(
+        R"({"id": "r", "version": 1, "kind": "workflow", "title": "R", "steps": [
+          {"id": "c", "type": "fill_checklist", "items": [)" +
+            std::string(items) + R"(]}]})",
+        "r.json");
+    std::vector<std::string> found;
+    if (!loaded)
+      for (const auto& d : loaded.error()) found.push_back(d.pointer + ": " + d.message);
+    return found;
+  };
+  auto loaded = load_definition(
+      R"({"id": "r", "version": 1, "kind": "workflow", "title": "R", "steps": [
+        {"id": "c", "type": "fill_checklist", "items": [
+          {"id": "p", "kind": "photo", "label": "P"},
+          {"id": "f", "kind": "file", "label": "F", "media_types": ["application/pdf", "image/*"],
+           "max_files": 100, "max_bytes": 1073741824}]}]})",
+      "r.json");
+  REQUIRE(loaded);
+  const auto& items = loaded->steps[0].checklist->sections[0].items;
+  CHECK(items[0].media_types == std::vector<std::string>{"image/jpeg", "image/png"});
+  CHECK(items[0].max_files == 1);
+  CHECK(items[0].max_bytes == 10 * 1024 * 1024);
+  CHECK(items[1].media_types == std::vector<std::string>{"application/pdf", "image/*"});
+  CHECK(items[1].max_files == 100);
+  CHECK(items[1].max_bytes == 1073741824);
+  // At and past the edges: 1..100 files, 1 byte..1 GiB.
+  CHECK(errors(R"({"id": "f", "kind": "file", "label": "F", "max_files": 1, "max_bytes": 1})")
+            .empty());
+  CHECK(errors(R"({"id": "f", "kind": "file", "label": "F", "max_files": 101})") ==
+        std::vector<std::string>{
+            "/steps/0/items/0/max_files: 'max_files' must be between 1 and 100, not 101"});
+  CHECK(errors(R"({"id": "f", "kind": "file", "label": "F", "max_files": 0})").size() == 1);
+  CHECK(errors(R"({"id": "f", "kind": "file", "label": "F", "max_bytes": -5})").size() == 1);
+  CHECK(errors(R"({"id": "f", "kind": "file", "label": "F", "max_bytes": 1073741825})").size() ==
+        1);
+  CHECK(
+      errors(R"({"id": "p", "kind": "photo", "label": "P", "media_types": ["application/pdf"]})") ==
+      std::vector<std::string>{"/steps/0/items/0/media_types/0: a photo is an image: "
+                               "'application/pdf' is not an image/ type; make the item a "
+                               "'file' to take it"});
+  CHECK(errors(R"({"id": "f", "kind": "file", "label": "F", "media_types": ["PDF", "image/png",
+               "image/png", 3]})")
+            .size() == 3);
+  CHECK(errors(R"({"id": "f", "kind": "file", "label": "F", "media_types": []})").size() == 1);
+  CHECK(errors(R"({"id": "t", "kind": "text", "label": "T", "max_files": 2})") ==
+        std::vector<std::string>{
+            "/steps/0/items/0/max_files: 'max_files' applies only to file and photo items"});
+}
+
 TEST_CASE("times, date-times and 'not applicable' are read as written", "[definition]") {
   const auto definition = load_good("meter_reading.json");
   const auto& items = step_of(definition, "reading").checklist->sections.at(0).items;
-  REQUIRE(items.size() == 7);
+  REQUIRE(items.size() == 9);
+  CHECK(items[6].kind == ItemKind::photo);
+  CHECK(items[7].kind == ItemKind::file);
+  CHECK(items[7].not_applicable);
   CHECK(items[0].kind == ItemKind::datetime);
   CHECK(items[1].kind == ItemKind::time);
   CHECK_FALSE(items[1].required);

@@ -292,6 +292,9 @@ TEST_CASE("a config with a limit of zero or an interval not above zero is refuse
       {"limits.max_rendered_bytes", [](auto& c) { c.limits.max_rendered_bytes = 0; }},
       {"limits.max_call_depth", [](auto& c) { c.limits.max_call_depth = 0; }},
       {"limits.max_recipients", [](auto& c) { c.limits.max_recipients = 0; }},
+      {"limits.max_file_bytes", [](auto& c) { c.limits.max_file_bytes = 0; }},
+      {"limits.max_file_bytes",
+       [](auto& c) { c.limits.max_file_bytes = EngineLimits::largest_file_bytes + 1; }},
       {"worker.lease", [](auto& c) { c.worker.lease = 2ms; }},
       {"worker.batch", [](auto& c) { c.worker.batch = 0; }},
       {"worker.poll_interval", [](auto& c) { c.worker.poll_interval = -200ms; }},
@@ -314,12 +317,15 @@ TEST_CASE("a config with a limit of zero or an interval not above zero is refuse
   }
   // The edge: 1 and 1 ms are allowed (a lease of 3 ms), and longest may equal initial.
   EngineConfig edge;
-  edge.limits = {1, 1, 1, 1, 1ms, 1, 1, 1, 1};
+  edge.limits = {1, 1, 1, 1, 1ms, 1, 1, 1, 1, 1};
   edge.worker.lease = 3ms;
   edge.worker.poll_interval = 1ms;
   edge.worker.batch = 1;
   edge.mail_retry = {1ms, 1ms};
   CHECK(check_config(edge));
+  EngineConfig largest;
+  largest.limits.max_file_bytes = EngineLimits::largest_file_bytes;
+  CHECK(check_config(largest));
 }
 
 }  // namespace

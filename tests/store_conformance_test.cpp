@@ -97,6 +97,48 @@ TEMPLATE_TEST_CASE("a store has the parts of its kind, and no others", "[store][
   CHECK(store.durable() == TestType::durable);
   CHECK((store.work_queue() != nullptr) == TestType::shares_work);
   CHECK((store.definition_archive() != nullptr) == TestType::keeps_definitions);
+  CHECK(store.blob_store() != nullptr);  // every store ablauf ships keeps files
+}
+
+TEMPLATE_TEST_CASE("a blob store keeps content under its SHA-256, once, across a reopening",
+                   "[store][conformance][blob_store]", MemoryMaker, SqliteMaker, PostgresMaker) {
+  TestType maker;
+  // Every byte value, a NUL among them: content is bytes, not text.
+  std::string photo;
+  for (int byte = 0; byte < 256; ++byte) photo += static_cast<char>(byte);
+  const std::string contract = "%PDF-1.7 Vertrag Müller";
+  std::string photo_hash;
+  {
+    BlobStore& files = *maker.open().blob_store();
+    auto kept = files.put(photo);
+    REQUIRE(kept);
+    photo_hash = *kept;
+    CHECK(photo_hash == "40aff2e9d2d8922e47afd4648e6967497158785fbd1da870e7110266bf944880");
+    REQUIRE(files.put(contract));
+    REQUIRE(files.put(photo) == photo_hash);  // kept once
+    auto listed = files.list();
+    REQUIRE(listed);
+    CHECK(listed->size() == 2);
+  }
+  BlobStore& files = *maker.open().blob_store();  // a MemoryStore is the same one again
+  {
+    auto read = files.get(photo_hash);
+    REQUIRE(read);
+    REQUIRE(read->has_value());
+    CHECK(**read == photo);
+    CHECK(files.size(photo_hash).value() == std::optional<std::uint64_t>(256));
+    const std::string absent(64, 'a');
+    CHECK(files.get(absent).value() == std::optional<std::string>());
+    CHECK(files.size(absent).value() == std::optional<std::uint64_t>());
+    CHECK(files.remove(photo_hash) == true);
+    CHECK(files.remove(photo_hash) == false);
+    CHECK(files.get(photo_hash).value() == std::optional<std::string>());
+    CHECK(files.list()->size() == 1);
+  }
+  // A name that is no hash reaches no path and no query.
+  const auto refused = files.get("../../etc/passwd");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::invalid_value);
 }
 
 TEMPLATE_TEST_CASE("a definition archive keeps the first text of each version",
@@ -201,6 +243,7 @@ TEST_CASE("a PostgreSQL database from before hashes gets its events chained when
     std::unique_ptr<PGresult, decltype(&PQclear)> done(
         PQexec(db.get(),
                "ALTER TABLE ablauf_events DROP COLUMN hash; DROP TABLE ablauf_requests; "
+               "DROP TABLE ablauf_files; "
                "DELETE FROM ablauf_schema WHERE version >= 3"),
         &PQclear);
     INFO(PQerrorMessage(db.get()));

@@ -5,6 +5,7 @@
 
 #include <ablauf/adapter.hpp>
 #include <ablauf/answer.hpp>
+#include <ablauf/blob_store.hpp>
 #include <ablauf/clock.hpp>
 #include <ablauf/data_schema.hpp>
 #include <ablauf/definition.hpp>
@@ -18,6 +19,8 @@
 #include <ablauf/event_log.hpp>
 #include <ablauf/executor.hpp>
 #include <ablauf/expression.hpp>
+#include <ablauf/file_answers.hpp>
+#include <ablauf/file_reference.hpp>
 #include <ablauf/graph_svg.hpp>
 #include <ablauf/history.hpp>
 #include <ablauf/instance.hpp>

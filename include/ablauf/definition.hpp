@@ -54,8 +54,16 @@ enum class ItemKind {
   time,          ///< a time of day, as a clock shows it: "14:05"
   datetime,      ///< an instant with the UTC offset it was noted in: "2026-12-07T14:05:00+01:00"
   rating,        ///< a whole number on a scale, `min` (default 1) to `max` (default 5)
-  location       ///< where on earth: {"latitude", "longitude", "accuracy" in metres}
+  location,      ///< where on earth: {"latitude", "longitude", "accuracy" in metres}
+  file,          ///< documents kept in a BlobStore, answered by their SHA-256 (FileReference)
+  photo          ///< pictures (JPEG or PNG unless `media_types` says otherwise), as `file`
 };
+
+/// Whether items of `kind` are answered with files (file, photo): FileReference objects in an
+/// array.
+constexpr bool takes_files(ItemKind kind) noexcept {
+  return kind == ItemKind::file || kind == ItemKind::photo;
+}
 
 /// The kind's name as written in a definition: "workflow" or "checklist".
 std::string_view to_string(DefinitionKind kind) noexcept;
@@ -84,11 +92,18 @@ struct ItemDefinition {
   /// number: value; text: length; multi_choice: count; rating: the scale's ends (1 to 5 unless
   /// given, always set for a rating once loaded)
   std::optional<double> min;
-  std::optional<double> max;          ///< upper bound, as for min; both are inclusive
-  LocalizedText unit;                 ///< number only
-  LocalizedText low_label;   ///< rating only: what its lowest value means ("hard"); may be empty
-  LocalizedText high_label;  ///< rating only: what its highest value means ("easy"); may be empty
-  std::string pattern;                ///< text only; "" when none (checked to be a valid pattern)
+  std::optional<double> max;  ///< upper bound, as for min; both are inclusive
+  LocalizedText unit;         ///< number only
+  LocalizedText low_label;    ///< rating only: what its lowest value means ("hard"); may be empty
+  LocalizedText high_label;   ///< rating only: what its highest value means ("easy"); may be empty
+  std::string pattern;        ///< text only; "" when none (checked to be a valid pattern)
+  /// file and photo: the media types accepted, each "type/subtype" or "type/*"; empty: any (a
+  /// photo's are image/jpeg and image/png once loaded, unless given)
+  std::vector<std::string> media_types;
+  std::uint32_t max_files = 1;                 ///< file and photo: how many files at most, 1–100
+  std::uint64_t max_bytes = 10 * 1024 * 1024;  ///< file and photo: the largest file, in bytes
+  /// The most `max_bytes` may be: 1 GiB. A file is kept and read whole, in memory.
+  static constexpr std::uint64_t largest_max_bytes = std::uint64_t{1} << 30;
   std::optional<Expression> visible_if;  ///< none: always visible
   /// Who may answer it (a signature: who may sign), each a person's or a role's name; empty: as
   /// its section says. ablauf::http enforces it; the engine records whoever a host names.

@@ -28,6 +28,8 @@
 #include <ablauf/clock.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/executor.hpp>
+#include <ablauf/file_answers.hpp>
+#include <ablauf/file_reference.hpp>
 #include <ablauf/instance.hpp>
 #include <ablauf/services.hpp>
 #include <ablauf/store.hpp>
@@ -79,6 +81,11 @@ struct EngineLimits {
   /// Most recipients of one mail (to, cc and bcc together): a send_email step whose rendered
   /// recipients pass it fails, not retried.
   std::size_t max_recipients = 100;
+  /// Largest file Engine::keep_file() keeps, in bytes, whatever an item allows (its
+  /// `max_bytes`): the bound on what one upload costs the store. 1 to largest_file_bytes.
+  std::uint64_t max_file_bytes = 25 * 1024 * 1024;
+  /// The most max_file_bytes may be, as an item's `max_bytes`: 1 GiB.
+  static constexpr std::uint64_t largest_file_bytes = ItemDefinition::largest_max_bytes;
 };
 
 /// How an engine shares work with engines in other processes, through a store with a
@@ -120,6 +127,9 @@ struct EngineConfig {
   Mailer* mailer = nullptr;        ///< null: mail stays queued in the outbox, unsent. Not owned.
   TaskSink* tasks = nullptr;       ///< null: tasks live only in their instances. Not owned.
   RecordStore* records = nullptr;  ///< null: the store keeps the records. Not owned.
+  /// Where the content of files and photos answered on checklists is kept; null: the store's
+  /// own (Store::blob_store()). Not owned.
+  BlobStore* files = nullptr;
   /// Where instances advance; null: an InlineExecutor, in the calling thread. Not owned.
   Executor* executor = nullptr;
   /// Sees every event once it is stored: for logging, metrics, the host's own audit trail.
@@ -185,6 +195,19 @@ struct StartOptions {
   bool enqueue = false;
   /// The call's idempotency key (see the calls that change instances); empty: none.
   RequestKey request;
+};
+
+/// A file a person gives for a file or photo item (Engine::keep_file()), before answering with it.
+struct FileUpload {
+  std::string content;  ///< its bytes
+  /// As the person named it; folders are cut off ("C:\\Scans\\vertrag.pdf" is kept as
+  /// "vertrag.pdf"), and "" is kept as "file".
+  std::string name;
+  /// As its sender says ("image/jpeg"); "" to take what the content shows, else
+  /// application/octet-stream.
+  std::string media_type;
+  /// When it was taken or written, RFC 3339 with its UTC offset; "" when not known.
+  std::string taken_at;
 };
 
 /// A sign-off in a Form: the signature item and who signs it.
@@ -299,6 +322,30 @@ class Engine {
   /// event before the form that holds the signature (history.hpp).
   tl::expected<void, Error> sign(std::string_view instance, std::string_view step,
                                  std::string_view item, std::string_view actor);
+
+  /// Keeps a file for a file or photo item of a step `instance` waits at, and returns the
+  /// reference to answer the item with (answer(), submit(); to_json() gives its JSON). The file
+  /// is checked first: within EngineLimits::max_file_bytes (output_too_large past it), of a
+  /// media type the item takes, within the item's `max_bytes`, and showing by its first bytes
+  /// the type its sender claims (sniff_media_type(); a photo must show an image type). Then it
+  /// is kept in the BlobStore, durably, before this returns. It records nothing in the
+  /// instance: a file kept and never answered with is an orphan that sweep_files() removes.
+  tl::expected<FileReference, Error> keep_file(std::string_view instance, std::string_view step,
+                                               std::string_view item, FileUpload file);
+  /// Where the engine keeps files: EngineConfig::files, else its store's; null when neither
+  /// keeps any, and then file and photo items cannot be answered.
+  BlobStore* files() const noexcept;
+  /// The content of a file an answer of `instance` refers to, checked against its hash
+  /// (content_changed when it no longer matches); not_found when no answer of the instance
+  /// refers to `sha256`, so that knowing a hash reads no other instance's file.
+  tl::expected<std::string, Error> file_content(std::string_view instance,
+                                                std::string_view sha256) const;
+  /// ablauf::verify_files() (file_answers.hpp) over the history of `instance` and the engine's
+  /// files: one line for each file that is missing or changed; none when all are as answered.
+  tl::expected<std::vector<std::string>, Error> verify_files(std::string_view instance) const;
+  /// ablauf::sweep_files() (file_answers.hpp) over the engine's store and files: removes the
+  /// orphans kept before `kept_before`, never a file an answer refers to.
+  tl::expected<FileSweep, Error> sweep_files(Time kept_before);
 
   /// Completes a task the instance created, with one of its outcomes (if it declares any).
   tl::expected<void, Error> complete_task(std::string_view instance, std::string_view task,

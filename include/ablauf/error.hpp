@@ -100,6 +100,8 @@ enum class ErrorCode {
   maybe_missing,  ///< a warning: an expression needs a value that may be missing (null) there
   // running instances, added later
   duplicate_request,  ///< a change was committed under the call's idempotency key already
+  /// kept content (a file or photo answered on a checklist) no longer matches its SHA-256
+  content_changed,
 };
 
 /// Groups of codes, so that a caller can ask "was it a limit?" without listing codes.

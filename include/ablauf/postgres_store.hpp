@@ -92,8 +92,13 @@ class PostgresStore final : public Store, public WorkQueue, public DefinitionArc
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
+  /// Keeps the files and photos answered on checklists in the database (table ablauf_files,
+  /// bytea), where every process sharing it finds them and its backups hold them.
+  BlobStore* blob_store() noexcept override;
+  using Store::blob_store;
+
   /// The schema version this ablauf writes.
-  static constexpr int schema_version = 4;
+  static constexpr int schema_version = 5;
 
  private:
   struct Impl;

@@ -6,6 +6,7 @@
 /// signature) ends the form.
 #pragma once
 
+#include <ablauf/blob_store.hpp>
 #include <ablauf/definition.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
@@ -31,6 +32,10 @@ struct FormOptions {
   /// The instance's events, oldest first, as Engine::history() gives them; empty for a blank
   /// form. Viewed, not copied: they must outlive the call.
   std::span<const Event> history;
+  /// Where the files answered are kept (Engine::files()), for a filled form: its HTML and PDF
+  /// show JPEG and PNG photos, scaled to the page. Null: each file is listed by name, type,
+  /// size and SHA-256 alone, as it always is besides.
+  const BlobStore* files = nullptr;
 };
 
 /// Markdown (CommonMark with task-list boxes): the text of titles, labels and descriptions is

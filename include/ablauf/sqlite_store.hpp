@@ -87,6 +87,12 @@ class SqliteStore final : public Store, public DefinitionArchive {
   tl::expected<void, Error> keep_definition(const StoredDefinition& definition) override;
   tl::expected<std::vector<StoredDefinition>, Error> definitions() const override;
 
+  /// Keeps the files and photos answered on checklists in a folder beside the database,
+  /// `<path>.files` (a DirectoryBlobStore), made when the first is kept; in memory for
+  /// ":memory:". Back the folder up with the database: an answer names its content by hash.
+  BlobStore* blob_store() noexcept override;
+  using Store::blob_store;
+
   /// The schema version this ablauf writes: open() migrates a database to it (read-only, it
   /// requires it).
   static constexpr int schema_version = 5;

@@ -11,14 +11,18 @@
 ///   processes. PostgresStore only.
 /// - DefinitionArchive (definition_archive.hpp): definitions kept for the command line.
 ///   SqliteStore and PostgresStore.
+/// - BlobStore (blob_store.hpp): the content of files and photos answered on checklists. Every
+///   store ablauf ships: in memory, in a folder beside the SQLite file, in PostgreSQL.
 ///
 /// The first three are one transaction: a commit appends events, writes records and queues mail
-/// at once (Commit), so they are one object. The last two are optional and reached through
-/// work_queue() and definition_archive(), which are null where a store has no such part.
+/// at once (Commit), so they are one object. The others are optional and reached through
+/// work_queue(), definition_archive() and blob_store(), which are null where a store has no such
+/// part. Content is kept apart from the commit that answers with it, before it (blob_store.hpp).
 ///
 /// Thread-safety: every Store may be called from several threads at once.
 #pragma once
 
+#include <ablauf/blob_store.hpp>
 #include <ablauf/definition_archive.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
@@ -53,13 +57,19 @@ class Store : public EventLog, public RecordSource, public MailQueue {
   /// Where it keeps definitions for the command line; null for a store that keeps none (the
   /// default).
   virtual DefinitionArchive* definition_archive() noexcept { return nullptr; }
+  /// Where it keeps the content of files and photos; null for a store that keeps none (the
+  /// default), where such items can be answered only if the engine is given a BlobStore of its
+  /// own (EngineConfig::files).
+  virtual BlobStore* blob_store() noexcept { return nullptr; }
 
-  /// The same parts of a store only read: a store overrides the two above alone.
+  /// The same parts of a store only read: a store overrides the three above alone.
   const WorkQueue* work_queue() const noexcept { return const_cast<Store*>(this)->work_queue(); }
   /// @copydoc work_queue() const
   const DefinitionArchive* definition_archive() const noexcept {
     return const_cast<Store*>(this)->definition_archive();
   }
+  /// @copydoc work_queue() const
+  const BlobStore* blob_store() const noexcept { return const_cast<Store*>(this)->blob_store(); }
 };
 
 /// A store in memory: fast, and gone with the process. The engine's default, for tests and for
@@ -92,8 +102,12 @@ class MemoryStore final : public Store {
   tl::expected<std::optional<RequestRecord>, Error> find_request(
       std::string_view key) const override;
   tl::expected<std::size_t, Error> forget_requests(Time before) override;
+  /// Keeps files in memory too.
+  BlobStore* blob_store() noexcept override { return &files_; }
+  using Store::blob_store;
 
  private:
+  MemoryBlobStore files_;
   mutable std::mutex mutex_;
   // Mutable: each event's hash is made when it is first loaded, so that an engine that never
   // reads its history back (it keeps its instances in memory) does not pay for the chain.

@@ -1,5 +1,6 @@
 #include "answers_file.hpp"
 
+#include "attached_files.hpp"
 #include "suggest.hpp"
 #include "value_text.hpp"
 
@@ -8,6 +9,7 @@
 #include <ablauf/source.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 namespace ablauf::cli {
@@ -211,6 +213,10 @@ void check_answers(const Script& script, std::span<const Workflow> workflows,
                            "' is a signature: give the name of the person who signs, not " +
                            (value.is_string() ? "an empty string" : detail::describe(value)),
                        here);
+      } else if (takes_files(item->kind) && !is_not_applicable(value)) {
+        const auto base = std::filesystem::path(script.path).parent_path();
+        if (auto problem = check_attached(*item, value, base); !problem.empty())
+          problems.add(Severity::error, ErrorCode::invalid_value, std::move(problem), here);
       } else if (auto checked = check_answer(*item, value, language, fallback); !checked) {
         problems.add(Severity::error, ErrorCode::invalid_value, std::move(checked.error().message),
                      here);

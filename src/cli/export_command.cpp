@@ -29,11 +29,12 @@ struct ExportFlags {
 struct Filled {
   WorkflowDefinition definition;
   std::vector<Event> history;
+  std::unique_ptr<Store> store;  // open while the form is written: it reads the files
 };
 
 // The instance and its kept definition, or the exit status that says why not.
 tl::expected<Filled, int> read_filled(const ExportFlags& flags) {
-  const auto store = open_store(flags.store.path, true);
+  auto store = open_store(flags.store.path, true);
   if (!store) return tl::make_unexpected(exit_usage);
   auto instance = read_instance(*store, flags.instance);
   if (!instance) {
@@ -43,7 +44,7 @@ tl::expected<Filled, int> read_filled(const ExportFlags& flags) {
   const auto& state = instance->state;
   auto definition = kept_definition(*store, state.workflow_id, state.version, flags.limits.options);
   if (!definition) return tl::make_unexpected(definition.error());
-  return Filled{std::move(*definition), std::move(instance->history)};
+  return Filled{std::move(*definition), std::move(instance->history), std::move(store)};
 }
 
 int run_export(const ExportFlags& flags) {
@@ -70,6 +71,7 @@ int run_export(const ExportFlags& flags) {
   if (filled) {
     options.instance = flags.instance;
     options.history = filled->history;
+    options.files = filled->store->blob_store();  // photos are shown in HTML and PDF
   }
   if (flags.format == ExportFormat::pdf) {
     auto pdf = to_pdf_form(printed, {.form = options});

@@ -8,6 +8,7 @@
 #include "run_outbox.hpp"
 #include "store.hpp"
 
+#include <ablauf/file_answers.hpp>
 #include <ablauf/history.hpp>
 #include <ablauf/timeline.hpp>
 
@@ -207,6 +208,16 @@ int verify_instances(const InstancesFlags& flags) {
       } else if (!events->empty()) {
         result["head"] = events->back().hash;
       }
+      // The files its answers refer to: each still kept, and still what was answered.
+      if (problem.empty())
+        if (const BlobStore* files = store->blob_store()) {
+          json::array file_problems;
+          for (auto& found : verify_files(*events, *files)) {
+            if (problem.empty()) problem = found;
+            file_problems.emplace_back(std::move(found));
+          }
+          if (!file_problems.empty()) result["files"] = std::move(file_problems);
+        }
     }
     result["intact"] = problem.empty();
     if (!problem.empty()) ++broken;

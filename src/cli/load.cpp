@@ -131,6 +131,8 @@ void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
         "Deepest nesting of sub-workflows (calls inside calls)", max_call_depth_ceiling);
   limit(command, "--max-recipients", engine.max_recipients,
         "Most recipients of one mail, to, cc and bcc together", max_recipients_ceiling);
+  limit(command, "--max-file-bytes", engine.max_file_bytes,
+        "Largest file kept for a file or photo item, in bytes", EngineLimits::largest_file_bytes);
 }
 
 bool LimitFlags::load_step_types() {

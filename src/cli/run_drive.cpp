@@ -1,5 +1,6 @@
 #include "run_drive.hpp"
 
+#include "attached_files.hpp"
 #include "commands.hpp"
 #include "run_prompt.hpp"
 
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -206,6 +208,13 @@ class Driver {
               !visible(item, pending.data()))
             continue;
           more = true;
+          if (takes_files(item.kind) && !is_not_applicable(*value)) {
+            auto kept = keep_attached(engine_, state.id, step.id, item, *value,
+                                      std::filesystem::path(script_.path).parent_path());
+            if (!kept) return tl::make_unexpected(script_.path + ": " + kept.error());
+            pending.answer(item, std::move(*kept));
+            continue;
+          }
           if (item.kind != ItemKind::signature) {
             pending.answer(item, *value);
             continue;
@@ -237,6 +246,15 @@ class Driver {
           auto asked = ask(item, script_.actor, language_, fallback, std::cin, out_);
           switch (asked.what) {
             case Asked::What::answer: pending.answer(item, std::move(asked.value)); break;
+            case Asked::What::files: {
+              // Kept now, so that a file the engine refuses is asked for again.
+              auto kept = keep_attached(engine_, state.id, step.id, item, asked.value, ".");
+              if (kept)
+                pending.answer(item, std::move(*kept));
+              else
+                out_ << "    " << kept.error() << '\n';
+              break;
+            }
             case Asked::What::signature:
               pending.sign(item, std::string(asked.value.as_string()));
               break;

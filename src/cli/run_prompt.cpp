@@ -57,6 +57,12 @@ std::string accepts(const ItemDefinition& item, const std::string& actor,
       if (item.min) text << ", at least " << *item.min;
       if (item.max) text << ", at most " << *item.max;
       break;
+    case ItemKind::file:
+    case ItemKind::photo:
+      text << (item.max_files == 1 ? "the file's path"
+                                   : "paths of up to " + std::to_string(item.max_files) +
+                                         " files, separated by commas");
+      break;
     case ItemKind::signature: text << "your name; Enter for " << actor; break;
   }
   if (item.not_applicable) text << "; n/a if not applicable";
@@ -91,6 +97,8 @@ json::value typed(const ItemDefinition& item, const std::string& line) {
       }
       return place;
     }
+    case ItemKind::file:
+    case ItemKind::photo:
     case ItemKind::multi_choice: {
       json::array values;
       std::istringstream in(line);
@@ -118,7 +126,10 @@ Asked ask(const ItemDefinition& item, const std::string& actor, const std::strin
     if (item.kind == ItemKind::signature)
       return {What::signature, json::value(line.empty() ? actor : line)};
     if (line.empty() && !item.required) return {What::skipped, nullptr};
-    auto accepted = check_answer(item, typed(item, line), language, fallback);
+    // Paths: the caller keeps the files, and the engine checks them.
+    const json::value value = typed(item, line);
+    if (takes_files(item.kind) && !is_not_applicable(value)) return {What::files, value};
+    auto accepted = check_answer(item, value, language, fallback);
     if (accepted) return {What::answer, std::move(*accepted)};
     out << "    " << accepted.error().message << '\n';
   }

@@ -16,10 +16,68 @@ constexpr std::pair<std::string_view, ItemKind> item_kinds[] = {
     {"choice", ItemKind::choice},       {"multi_choice", ItemKind::multi_choice},
     {"signature", ItemKind::signature}, {"time", ItemKind::time},
     {"datetime", ItemKind::datetime},   {"rating", ItemKind::rating},
-    {"location", ItemKind::location}};
+    {"location", ItemKind::location},   {"file", ItemKind::file},
+    {"photo", ItemKind::photo}};
 
 // The most steps a rating's scale has: beyond it, a number item says what is meant.
 constexpr double max_rating_steps = 11;
+
+// The most files one item takes, and the largest file an item may allow (as the engine's own
+// limit, EngineLimits::max_file_bytes, which may be lower): past them a checklist is an archive.
+constexpr std::int64_t max_files_per_item = 100;
+constexpr auto largest_max_bytes = static_cast<std::int64_t>(ItemDefinition::largest_max_bytes);
+
+// A media type as an item lists it: "type/subtype" or "type/*", in lower case, of the
+// characters RFC 6838 allows in names.
+bool is_media_type_pattern(std::string_view text) {
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size()) return false;
+  const auto name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '!' || c == '#' || c == '$' ||
+           c == '&' || c == '-' || c == '^' || c == '_' || c == '.' || c == '+';
+  };
+  const auto type = text.substr(0, slash), subtype = text.substr(slash + 1);
+  return std::all_of(type.begin(), type.end(), name_char) &&
+         (subtype == "*" || std::all_of(subtype.begin(), subtype.end(), name_char));
+}
+
+// `media_types`, `max_files` and `max_bytes` of a file or photo item.
+void read_file_limits(DefinitionReader& reader, Fields& fields, ItemDefinition& item) {
+  if (const auto* types = fields.array("media_types")) {
+    const std::string pointer = fields.pointer_of("media_types");
+    if (types->empty())
+      reader.error(ErrorCode::invalid_value, pointer,
+                   "'media_types' is empty: list what is accepted, or leave it out for " +
+                       std::string(item.kind == ItemKind::photo ? "JPEG and PNG" : "any file"));
+    for (std::size_t i = 0; i < types->size(); ++i) {
+      const auto& type = (*types)[i];
+      const std::string type_pointer = element_pointer(pointer, i);
+      if (!type.is_string() || !is_media_type_pattern(type.get_string())) {
+        reader.error(ErrorCode::invalid_value, type_pointer,
+                     "a media type is written \"type/subtype\" or \"type/*\" in lower case, "
+                     "such as \"application/pdf\" or \"image/*\", not " +
+                         std::string(describe(type)));
+        continue;
+      }
+      if (item.kind == ItemKind::photo && !type.get_string().starts_with("image/"))
+        reader.error(ErrorCode::invalid_value, type_pointer,
+                     "a photo is an image: '" + std::string(type.get_string()) +
+                         "' is not an image/ type; make the item a 'file' to take it");
+      if (std::find(item.media_types.begin(), item.media_types.end(), type.get_string()) !=
+          item.media_types.end())
+        reader.error(ErrorCode::duplicate_id, type_pointer,
+                     "'" + std::string(type.get_string()) + "' is listed twice");
+      else
+        item.media_types.emplace_back(type.get_string());
+    }
+  } else if (item.kind == ItemKind::photo) {
+    item.media_types = {"image/jpeg", "image/png"};
+  }
+  if (auto count = fields.integer("max_files", 1, max_files_per_item))
+    item.max_files = static_cast<std::uint32_t>(*count);
+  if (auto bytes = fields.integer("max_bytes", 1, largest_max_bytes))
+    item.max_bytes = static_cast<std::uint64_t>(*bytes);
+}
 
 std::optional<ItemKind> read_kind(DefinitionReader& reader, Fields& fields) {
   auto name = fields.string("kind");
@@ -107,10 +165,11 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
                  "an item must be an object, not " + std::string(describe(value)));
     return std::nullopt;
   }
-  Fields fields(reader, value.get_object(), pointer,
-                {"id", "label", "description", "kind", "required", "not_applicable", "options",
-                 "min", "max", "unit", "pattern", "labels", "visible_if", "roles"},
-                "an item");
+  Fields fields(
+      reader, value.get_object(), pointer,
+      {"id", "label", "description", "kind", "required", "not_applicable", "options", "min", "max",
+       "unit", "pattern", "labels", "visible_if", "roles", "media_types", "max_files", "max_bytes"},
+      "an item");
   ItemDefinition item;
   item.pointer = std::move(pointer);
   auto id = fields.identifier("id", Fields::required);
@@ -197,6 +256,12 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
     }
   } else if (kind) {
     reject_field(reader, fields, "pattern", "text");
+  }
+  if (kind && takes_files(item.kind)) {
+    read_file_limits(reader, fields, item);
+  } else if (kind) {
+    for (const char* name : {"media_types", "max_files", "max_bytes"})
+      reject_field(reader, fields, name, "file and photo");
   }
   fields.check_unknown();
   return item;

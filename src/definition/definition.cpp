@@ -31,6 +31,8 @@ std::string_view to_string(ItemKind kind) noexcept {
     case ItemKind::datetime: return "datetime";
     case ItemKind::rating: return "rating";
     case ItemKind::location: return "location";
+    case ItemKind::file: return "file";
+    case ItemKind::photo: return "photo";
   }
   return "?";
 }

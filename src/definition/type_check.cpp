@@ -59,6 +59,17 @@ const DataSchema& answer_schema(ItemKind kind) {
     "required": ["signed_by", "signed_at", "hash"],
     "additionalProperties": false
   })");
+  static const DataSchema files = read(R"({
+    "type": "array",
+    "items": {
+      "type": "object",
+      "properties": {"sha256": {"type": "string"}, "name": {"type": "string"},
+                     "media_type": {"type": "string"}, "size": {"type": "integer"},
+                     "taken_at": {"type": "string"}},
+      "required": ["sha256", "name", "media_type", "size"],
+      "additionalProperties": false
+    }
+  })");
   switch (kind) {
     case ItemKind::checkbox: return checkbox;
     case ItemKind::number:
@@ -66,6 +77,8 @@ const DataSchema& answer_schema(ItemKind kind) {
     case ItemKind::multi_choice: return list;
     case ItemKind::signature: return signature;
     case ItemKind::location: return location;
+    case ItemKind::file:
+    case ItemKind::photo: return files;
     case ItemKind::text:
     case ItemKind::date:
     case ItemKind::time:
@@ -86,6 +99,8 @@ const DataSchema& answer_schema(const ItemDefinition& item) {
   static const DataSchema list =
       read(R"({"type": ["array", "object"], "items": {"type": "string"}})");
   static const DataSchema text = read(R"({"type": ["string", "object"]})");
+  static const DataSchema files =
+      read(R"({"type": ["array", "object"], "items": {"type": "object"}})");
   switch (item.kind) {
     case ItemKind::checkbox: return checkbox;
     case ItemKind::number:
@@ -93,6 +108,8 @@ const DataSchema& answer_schema(const ItemDefinition& item) {
     case ItemKind::multi_choice: return list;
     case ItemKind::signature:                                  // never not applicable
     case ItemKind::location: return answer_schema(item.kind);  // an object either way
+    case ItemKind::file:
+    case ItemKind::photo: return files;
     default: return text;
   }
 }

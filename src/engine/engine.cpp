@@ -1,5 +1,6 @@
 #include "engine_impl.hpp"
 
+#include "engine/checklist_items.hpp"
 #include "sha256.hpp"
 #include "suggest.hpp"
 #include "value_text.hpp"
@@ -15,6 +16,8 @@
 namespace ablauf {
 namespace json = boost::json;
 using detail::error;
+using detail::find_item;
+using detail::no_item;
 using detail::Run;
 
 namespace {
@@ -45,22 +48,6 @@ tl::expected<AtChecklist, Error> at_checklist(const Run& run, std::string_view s
                                                std::string(what) + " at step '" +
                                                std::string(step_id) + "'");
   return AtChecklist{token->id, &run.workflow->step(token->step_index)};
-}
-
-const ItemDefinition* find_item(const StepDefinition& step, std::string_view id) {
-  for (const auto& section : step.checklist->sections)
-    for (const auto& item : section.items)
-      if (item.id == id) return &item;
-  return nullptr;
-}
-
-// The error for an item the step does not have, with a suggestion.
-tl::unexpected<Error> no_item(const StepDefinition& step, std::string_view id) {
-  std::vector<std::string_view> ids;
-  for (const auto& section : step.checklist->sections)
-    for (const auto& item : section.items) ids.push_back(item.id);
-  return error(ErrorCode::not_found, "step '" + step.id + "' has no item '" + std::string(id) +
-                                         "'" + detail::did_you_mean(id, ids));
 }
 
 // The answers to the items of `step` before `item`, in the order of the form: what a
@@ -106,6 +93,8 @@ tl::expected<void, Error> record_form(detail::EngineParts& parts, Run& run,
     auto canonical = check_answer(*item, value, parts.config.language,
                                   run.workflow->definition().default_language);
     if (!canonical) return error(ErrorCode::invalid_value, std::move(canonical.error().message));
+    if (takes_files(item->kind))
+      if (auto kept = parts.check_files_kept(*item, *canonical); !kept) return kept;
     checked.emplace_back(item->id, std::move(*canonical));
   }
   // Sign-offs in the order of the form's items, so that the record reads as the form does.

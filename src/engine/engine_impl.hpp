@@ -72,6 +72,7 @@ struct EngineParts {
   const RecordSource& record_source;
   Clock& clock;
   Executor& executor;
+  BlobStore* files;  // EngineConfig::files, else the store's; may be null
   // With an InlineExecutor, the work a call causes is done under the call's own lock and
   // stored with what it recorded: one append instead of two, and the same order of events.
   const bool work_in_call;
@@ -206,6 +207,13 @@ struct EngineParts {
   // Completes a checklist step once every required, visible item is answered.
   tl::expected<void, Error> complete_checklist_if_done(Run& run, std::uint32_t token,
                                                        const StepDefinition& step);
+
+  // --- files answered on checklists (engine_files.cpp)
+  // Whether the BlobStore keeps every file of `answer`, an answer to `item` as check_answer()
+  // returned it, in the size it names: refused (invalid_value) if not, so that no answer refers
+  // to content that is not there.
+  tl::expected<void, Error> check_files_kept(const ItemDefinition& item,
+                                             const boost::json::value& answer) const;
 
   // --- sub-workflows (engine_call.cpp; src/steps/call.cpp starts them)
   // Moves on every token whose sub-workflow has finished.

@@ -39,6 +39,7 @@ EngineParts::EngineParts(EngineConfig c)
       record_source(config.records ? static_cast<const RecordSource&>(*config.records) : store),
       clock(config.clock ? *config.clock : own_clock),
       executor(config.executor ? *config.executor : own_executor),
+      files(config.files ? config.files : store.blob_store()),
       work_in_call(dynamic_cast<InlineExecutor*>(&executor) != nullptr),
       limits(config.limits),
       deployments(initial_registry(config.records)),

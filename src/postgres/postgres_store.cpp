@@ -4,6 +4,7 @@
 #include "failure.hpp"
 #include "postgres/listener.hpp"
 #include "postgres/pool.hpp"
+#include "postgres/postgres_files.hpp"
 #include "store_codec.hpp"
 
 #include <boost/json/parse.hpp>
@@ -107,6 +108,15 @@ constexpr const char* migrations[] = {
     );
     CREATE INDEX ablauf_requests_by_time ON ablauf_requests (time);
     )sql",
+    // 5: the content of files and photos answered on checklists, under its SHA-256 (BlobStore).
+    R"sql(
+    CREATE TABLE ablauf_files (
+      sha256  text PRIMARY KEY,
+      content bytea NOT NULL,
+      size    bigint NOT NULL,
+      kept_at bigint NOT NULL        -- ms since 1970, by the server's clock
+    );
+    )sql",
 };
 static_assert(std::size(migrations) == PostgresStore::schema_version);
 // The migration that adds ablauf_events.hash: after it, the events already stored get their
@@ -157,9 +167,10 @@ tl::expected<std::vector<OutboxMail>, Error> mails_of(const pq::Rows& rows) {
 
 struct PostgresStore::Impl {
   explicit Impl(const std::string& conninfo, std::size_t connections)
-      : pool(conninfo, connections), listener(conninfo) {}
+      : pool(conninfo, connections), listener(conninfo), files(pool) {}
   mutable pq::Pool pool;
   pq::Listener listener;
+  detail::PostgresFiles files;
 
   tl::expected<void, Error> migrate();
   // Gives every event its hash, one instance at a time, for a database from before hashes.
@@ -642,6 +653,10 @@ tl::expected<std::vector<std::string>, Error> PostgresStore::unfinished() const 
                     "SELECT id FROM ablauf_instances WHERE status IN ('running', 'waiting') "
                     "ORDER BY created",
                     {});
+}
+
+BlobStore* PostgresStore::blob_store() noexcept {
+  return &impl_->files;
 }
 
 tl::expected<void, Error> PostgresStore::keep_definition(const StoredDefinition& definition) {

@@ -3,6 +3,7 @@
 #include "value_text.hpp"
 
 #include <ablauf/answer.hpp>
+#include <ablauf/file_reference.hpp>
 
 namespace ablauf::print {
 
@@ -19,6 +20,11 @@ std::string answer_text(const boost::json::value& value, const ItemDefinition& i
   };
   if (value.is_bool()) return std::string(value.get_bool() ? words.yes : words.no);
   if (item.kind == ItemKind::location && value.is_object()) return place_text(value.get_object());
+  if (takes_files(item.kind)) {  // the files by name; the forms list their details
+    std::string out;
+    for (const auto& file : file_references(value)) out += (out.empty() ? "" : ", ") + file.name;
+    return out;
+  }
   if (value.is_string()) return option_label(value);
   if (value.is_array()) {
     std::string out;

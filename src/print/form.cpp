@@ -2,6 +2,8 @@
 
 #include "ablauf/answer.hpp"
 #include "ablauf/clock.hpp"
+#include "ablauf/file_reference.hpp"
+#include "message_text.hpp"
 #include "print/answer_text.hpp"
 #include "value_text.hpp"
 
@@ -29,6 +31,7 @@ FormWords words_in(const std::string& language) {
             .latitude = "Breite",
             .longitude = "Länge",
             .accuracy = "Genauigkeit (m)",
+            .files_attached = "Anzahl beigefügter Dateien",
             .instance = "Vorgang",
             .signed_hash = "SHA-256 der unterschriebenen Angaben"};
   return {.required = "required",
@@ -48,6 +51,7 @@ FormWords words_in(const std::string& language) {
           .latitude = "Latitude",
           .longitude = "Longitude",
           .accuracy = "Accuracy (m)",
+          .files_attached = "Number of files attached",
           .instance = "Instance",
           .signed_hash = "SHA-256 of the answers signed"};
 }
@@ -83,6 +87,27 @@ bool is_chosen(const boost::json::value& value, const std::string& option) {
   for (const auto& chosen : value.get_array())
     if (chosen.is_string() && chosen.get_string() == option) return true;
   return false;
+}
+
+// The files of a file or photo item's answer, with the content of the photos a form can show.
+std::vector<PrintedFile> printed_files(const boost::json::value& value, const BlobStore* files,
+                                       bool german) {
+  std::vector<PrintedFile> printed;
+  for (auto& file : file_references(value)) {
+    PrintedFile out{.name = file.name,
+                    .details = file.media_type + ", " + detail::size_text(file.size, german),
+                    .sha256 = file.sha256,
+                    .media_type = file.media_type,
+                    .image = {}};
+    const bool shown = file.media_type == "image/jpeg" || file.media_type == "image/png";
+    // A file that is missing or changed shows as its name and hash alone: the form says what
+    // was answered, and `ablauf instances verify` says what became of it.
+    if (shown && files)
+      if (auto content = files->get(file.sha256); content && *content)
+        out.image = std::move(**content);
+    printed.push_back(std::move(out));
+  }
+  return printed;
 }
 
 }  // namespace
@@ -144,6 +169,11 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
           auto label = text(option.label);
           entry.options.push_back(label.empty() ? option.value : std::move(label));
           entry.chosen.push_back(value && is_chosen(*value, option.value));
+        }
+        if (takes_files(item.kind)) {
+          for (const auto& type : item.media_types)
+            entry.accepted += (entry.accepted.empty() ? "" : ", ") + type;
+          if (value) entry.files = printed_files(*value, options.files, chosen == "de");
         }
         if (item.kind == ItemKind::rating) {  // a box per step of the scale, ticked as answered
           // At most the loader's eleven steps, also for an item a host built in code.

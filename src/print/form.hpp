@@ -31,6 +31,16 @@ inline bool has_line(ItemKind kind) {
          kind != ItemKind::rating && kind != ItemKind::signature;
 }
 
+// A file answered for a file or photo item, as a filled form lists it.
+struct PrintedFile {
+  std::string name;
+  std::string details;  // "application/pdf, 182 KB"
+  std::string sha256;
+  std::string media_type;
+  // A JPEG or PNG photo's content, to show it, when FormOptions::files keeps it; else "".
+  std::string image;
+};
+
 struct FormItem {
   std::string label;
   std::string description;
@@ -43,6 +53,8 @@ struct FormItem {
   std::string range;                 // number: e.g. "0–100", "≥ 0"; "" when open
   std::optional<Entry> entry;        // filled in: the last answer or signature recorded
   std::vector<bool> chosen;          // filled in: for each option, whether it was chosen
+  std::string accepted;              // file and photo: the media types taken, "" for any
+  std::vector<PrintedFile> files;    // filled in: the files answered, in their order
 };
 
 struct FormSection {
@@ -70,6 +82,7 @@ struct FormWords {
   std::string time_format;                    // how a time of day is written by hand
   std::string datetime_format;                // how a date, time and zone are written by hand
   std::string latitude, longitude, accuracy;  // the parts of a place
+  std::string files_attached;                 // a blank for file items: how many are attached
   std::string instance, signed_hash;          // headings of a filled form
 };
 

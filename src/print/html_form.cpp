@@ -2,6 +2,7 @@
 // no page break inside an item), no scripts, no external resources. Every text is escaped.
 #include "ablauf/printable.hpp"
 
+#include "files/base64.hpp"
 #include "print/form.hpp"
 #include "print/html_page.hpp"
 #include "value_text.hpp"
@@ -36,6 +37,8 @@ li.item { margin: .7rem 0; break-inside: avoid; page-break-inside: avoid; }
 .recorded { color: #555; font-size: .85em; }
 .hash { font-family: "DejaVu Sans Mono", monospace; font-size: .8em; word-break: break-all; }
 .description { color: #333; font-size: .9em; margin: .15rem 0 0 1.6rem; }
+.files { margin: .3rem 0 0 1.6rem; padding: 0; list-style: none; }
+.files img { display: block; max-width: 100%; max-height: 12cm; margin: .3rem 0; }
 .sign-off { margin-top: 2.5rem; break-inside: avoid; page-break-inside: avoid; }
 .sign-off p { margin: 1.2rem 0; }
 @page { size: A4; margin: 18mm 16mm; }
@@ -103,6 +106,16 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
                                                                       : words.tick_any)
           << (item.range.empty() ? "" : "; " + detail::html_escaped(item.range)) << ")</span>";
       break;
+    case ItemKind::file:
+    case ItemKind::photo:
+      if (entry)
+        out << ": " << blank;
+      else
+        out << ": " << detail::html_escaped(words.files_attached) << line
+            << (item.accepted.empty()
+                    ? ""
+                    : R"(<span class="hint">()" + detail::html_escaped(item.accepted) + ")</span>");
+      break;
     case ItemKind::signature:
       if (entry)
         out << ": " << detail::html_escaped(entry->actor) << ", "
@@ -122,6 +135,19 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
     out << R"( <span class="hint">)" << box(false) << detail::html_escaped(words.not_applicable)
         << "</span>";
   if (entry && item.kind != ItemKind::signature) out << recorded(*entry);
+  if (!item.files.empty()) {
+    out << R"(<ul class="files">)";
+    for (const auto& file : item.files) {
+      out << "<li>" << detail::html_escaped(file.name) << " (" << detail::html_escaped(file.details)
+          << R"(), SHA-256 <span class="hash">)" << file.sha256 << "</span>";
+      // The photo itself, inline: the page stays one file that loads nothing.
+      if (!file.image.empty())
+        out << R"(<img alt=")" << detail::html_escaped(file.name) << R"(" src="data:)"
+            << file.media_type << ";base64," << detail::base64(file.image) << R"(">)";
+      out << "</li>";
+    }
+    out << "</ul>";
+  }
   if (!item.options.empty()) {
     out << R"(<ul class="options">)";
     for (std::size_t n = 0; n < item.options.size(); ++n)

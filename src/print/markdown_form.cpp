@@ -112,6 +112,19 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
         out << (item.chosen[n] ? "  - [x] " : "  - [ ] ") << escaped(item.options[n]) << '\n';
       break;
     }
+    case ItemKind::file:
+    case ItemKind::photo:
+      out << "- " << label << when << ": ";
+      if (entry)
+        out << blank(item);
+      else
+        out << escaped(words.files_attached) << ' ' << line
+            << (item.accepted.empty() ? "" : " (" + escaped(item.accepted) + ")");
+      out << not_applicable(item, words) << '\n';
+      for (const auto& file : item.files)
+        out << "  - " << escaped(file.name) << " (" << escaped(file.details) << "), SHA-256 `"
+            << file.sha256 << "`\n";
+      break;
     case ItemKind::signature:
       if (entry)
         out << "- " << label << when << ": " << escaped(entry->actor) << ", "

@@ -7,6 +7,7 @@
 
 #include <hpdf.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -17,6 +18,7 @@ namespace {
 constexpr float page_width = 595.276f, page_height = 841.89f;  // A4, in points
 constexpr float margin = 56, bottom = 64;
 constexpr float body_size = 10, small_size = 8.5f, indent = 16, blank_width = 170;
+constexpr float tallest_photo = 240;  // about 8.5 cm: a few photos to a page
 
 // libharu reports errors through a callback; the first one is kept and the document dropped.
 void keep_error(HPDF_STATUS error, HPDF_STATUS detail, void* data) {
@@ -27,7 +29,10 @@ void keep_error(HPDF_STATUS error, HPDF_STATUS detail, void* data) {
 
 class Writer {
  public:
-  Writer(HPDF_Doc pdf, HPDF_Font regular) : pdf_(pdf), regular_(regular) { new_page(); }
+  Writer(HPDF_Doc pdf, HPDF_Font regular, std::string& failure)
+      : pdf_(pdf), regular_(regular), failure_(failure) {
+    new_page();
+  }
 
   // Lines of `text` in `font` at `size` that fit `width`, broken between words.
   std::vector<std::string> wrap(const std::string& text, HPDF_Font font, float size, float width) {
@@ -117,6 +122,28 @@ class Writer {
     HPDF_Page_EndText(page_);
   }
 
+  // A JPEG or PNG from x, scaled to fit the width left and `tallest` points, never enlarged;
+  // whether libharu could read it (a damaged picture is left out, not the whole form).
+  bool image(const std::string& bytes, const std::string& media_type, float x, float tallest) {
+    const auto* data = reinterpret_cast<const HPDF_BYTE*>(bytes.data());
+    const auto size = static_cast<HPDF_UINT>(bytes.size());
+    HPDF_Image picture = media_type == "image/png" ? HPDF_LoadPngImageFromMem(pdf_, data, size)
+                                                   : HPDF_LoadJpegImageFromMem(pdf_, data, size);
+    if (!picture) {
+      HPDF_ResetError(pdf_);
+      failure_.clear();
+      return false;
+    }
+    const float width = static_cast<float>(HPDF_Image_GetWidth(picture));
+    const float height = static_cast<float>(HPDF_Image_GetHeight(picture));
+    if (width <= 0 || height <= 0) return false;
+    const float scale = std::min({1.0f, (page_width - 2 * margin - x) / width, tallest / height});
+    need(height * scale + 6);
+    y_ -= height * scale + 6;
+    HPDF_Page_DrawImage(page_, picture, margin + x, y_, width * scale, height * scale);
+    return true;
+  }
+
   void gap(float points) { y_ -= points; }
   // Starts a new page unless `points` more fit on this one.
   void need(float points) {
@@ -135,6 +162,7 @@ class Writer {
 
   HPDF_Doc pdf_;
   HPDF_Font regular_;
+  std::string& failure_;  // the first error libharu reported (keep_error)
   HPDF_Page page_ = nullptr;
   std::vector<HPDF_Page> pages_;
   float y_ = 0;
@@ -186,6 +214,19 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
     case ItemKind::rating:
       for (std::size_t n = 0; n < item.options.size(); ++n)
         out.box(indent, out.text(item.options[n], regular, body_size, 2 * indent), item.chosen[n]);
+      break;
+    case ItemKind::file:
+    case ItemKind::photo:
+      if (entry)
+        out.blank_row(indent, {}, {}, written);
+      else
+        out.blank_row(indent, words.files_attached,
+                      item.accepted.empty() ? "" : "(" + item.accepted + ")");
+      for (const auto& file : item.files) {
+        out.text(file.name + " (" + file.details + "), SHA-256 " + file.sha256, regular, small_size,
+                 indent, 0.2f);
+        if (!file.image.empty()) out.image(file.image, file.media_type, indent, tallest_photo);
+      }
       break;
     case ItemKind::signature:
       out.blank_row(indent, words.name, {}, entry ? entry->actor : "");
@@ -242,7 +283,7 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
   HPDF_SetCurrentEncoder(pdf.get(), "UTF-8");  // for the title in the document's info
   HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_TITLE, form.title.c_str());
   HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_CREATOR, "ablauf");
-  Writer out(pdf.get(), regular);
+  Writer out(pdf.get(), regular, failure);
   out.text(form.title, bold, 17, 0);
   if (!form.instance.empty())
     out.text(form.words.instance + ": " + form.instance, regular, body_size, 0);

@@ -137,6 +137,8 @@ std::int64_t millis(Time time) {
 
 struct SqliteStore::Impl {
   std::string path;
+  // Files answered on checklists: a folder beside the database, or memory beside ":memory:".
+  std::unique_ptr<BlobStore> files;
   FileLock lock;  // released after the connection is closed (members die in reverse order)
   sqlite::Connection db;
   mutable std::mutex mutex;
@@ -351,10 +353,18 @@ sqlite::Result<sqlite::Connection> open_for_reading(const std::string& path,
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteStore::~SqliteStore() = default;
 
+BlobStore* SqliteStore::blob_store() noexcept {
+  return impl_->files.get();
+}
+
 tl::expected<std::unique_ptr<SqliteStore>, Error> SqliteStore::open(const std::string& path,
                                                                     const SqliteOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  if (path == ":memory:")
+    impl->files = std::make_unique<MemoryBlobStore>();
+  else
+    impl->files = std::make_unique<DirectoryBlobStore>(path + ".files");
   if (path != ":memory:" && !options.read_only) {
     auto lock = lock_file(path);
     if (!lock) return tl::make_unexpected(std::move(lock.error()));

@@ -217,4 +217,73 @@ check "it names the file and the version" grep -qF \
 run instances --store "$scratch/corrupt.db"
 check "listing it says the same" grep -qF "is corrupt" "$scratch/err"
 
+# Files attached by path: kept beside the store, verified, shown in the filled forms, swept
+# when orphaned.
+meter="$source_dir/tests/data/good/meter_reading.json"
+mkdir -p "$scratch/belege"
+python3 - "$scratch/belege" <<'PY'
+import struct, sys
+# An 8x8 grey baseline JPEG (tests/sample_files.hpp) and the start of a PDF.
+jpeg = b'\xff\xd8\xff\xdb\x00\x43\x00' + b'\x01' * 64 + b'\xff\xc0\x00\x0b\x08\x00\x08\x00\x08\x01\x01\x11\x00'
+for table in (b'\x00', b'\x10'):
+    jpeg += b'\xff\xc4\x00\x14' + table + b'\x01' + b'\x00' * 15 + b'\x00'
+jpeg += b'\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\x3f\xff\xd9'
+open(sys.argv[1] + '/zähler.jpg', 'wb').write(jpeg)
+open(sys.argv[1] + '/brief.pdf', 'wb').write(b'%PDF-1.4\n% Brief\n%%EOF\n')
+open(sys.argv[1] + '/notiz.txt', 'wb').write(b'kein Bild')
+PY
+cat >"$scratch/belege/answers.json" <<'JSON'
+{
+  "answers": {
+    "reading": {
+      "read_at": "2026-11-23T10:15:00+01:00", "value": 18342.7, "seal_intact": true,
+      "meter_photo": ["zähler.jpg"], "letter": "brief.pdf", "signed": "Erika Muster"
+    }
+  }
+}
+JSON
+run run "$meter" --store "$scratch/files.db" --answers "$scratch/belege/answers.json" --clock simulated
+check "a run attaches files named relative to the answers file" test "$status" -eq 0
+check "the files are kept beside the store" test "$(find "$scratch/files.db.files" -type f | wc -l)" -eq 2
+meter_instance=$(sqlite3 "$scratch/files.db" "SELECT id FROM instances")
+run instances show "$meter_instance" --store "$scratch/files.db" --json
+check "the answer names the file by hash, name, type and size" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+photo = d['data']['steps']['reading']['answers']['meter_photo'][0]
+assert photo['name'] == 'zähler.jpg' and photo['media_type'] == 'image/jpeg' and photo['size'] == 141, photo
+assert len(photo['sha256']) == 64 and 'taken_at' in photo, photo" "$scratch/out"
+run instances verify --store "$scratch/files.db"
+check "the instance and its files verify" test "$status" -eq 0
+run export --store "$scratch/files.db" --instance "$meter_instance" -f html -o "$scratch/meter.html"
+check "the filled HTML form shows the photo" grep -qF 'data:image/jpeg;base64,/9j/' "$scratch/meter.html"
+run export --store "$scratch/files.db" --instance "$meter_instance" -f pdf -o "$scratch/meter.pdf"
+check "the filled PDF names the files" sh -c "pdftotext '$scratch/meter.pdf' - | grep -qF 'zähler.jpg (image/jpeg, 141 B)'"
+check "and embeds the photo" grep -qaF '/Subtype /Image' "$scratch/meter.pdf"
+
+# A photo swapped in the folder breaks the instance's verification.
+photo_file=$(find "$scratch/files.db.files" -type f -size 141c)
+cp "$scratch/belege/brief.pdf" "$photo_file"
+run instances verify --store "$scratch/files.db"
+check "a swapped photo fails verification" test "$status" -eq 1
+check "naming the file and what happened" grep -qF "file 'zähler.jpg'" "$scratch/out"
+check "it was changed after it was kept" grep -qF "was changed after it was kept" "$scratch/out"
+
+# A file not of the item's types is refused before the run, naming the item.
+sed 's/"brief.pdf"/"notiz.txt"/; s/"zähler.jpg"/"fehlt.jpg"/' "$scratch/belege/answers.json" >"$scratch/belege/wrong.json"
+run run "$meter" --store "$scratch/wrong.db" --answers "$scratch/belege/wrong.json"
+check "a missing file is refused before the run" grep -qF "there is no file $scratch/belege/fehlt.jpg" "$scratch/err"
+
+# An orphan (a file no answer refers to) is swept once old enough; answered files never are.
+mkdir -p "$scratch/files.db.files/00"
+orphan="$scratch/files.db.files/00/$(printf '0%.0s' $(seq 62))"
+echo "left by a killed upload" >"$orphan"
+run files sweep --store "$scratch/files.db"
+check "a fresh orphan is left for later" test -f "$orphan"
+touch -d '2 days ago' "$orphan"
+run files sweep --store "$scratch/files.db"
+check "an old orphan is swept" test ! -f "$orphan"
+check "the sweep says what it did" grep -qF "removed 1 orphaned file (24 B); kept 2 answered with" "$scratch/out"
+check "answered files stay" test "$(find "$scratch/files.db.files" -type f | wc -l)" -eq 2
+
 finish
