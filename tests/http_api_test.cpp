@@ -6,8 +6,10 @@
 #include <ablauf/workflow.hpp>
 
 #include "http_client.hpp"
+#include "sample_files.hpp"
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -589,4 +591,105 @@ TEST_CASE("a graph as SVG without Graphviz is 501, saying how to get it", "[http
   CHECK(svg.result_int() == 501);
   CHECK_THAT(std::string(problem_of(svg).at("detail").as_string()),
              Catch::Contains("apt-get install graphviz"));
+}
+
+namespace {
+
+// A meter reading with a photo item (tests/data/good/meter_reading.json).
+struct FilesFixture {
+  FilesFixture(http::ServerOptions options = {.port = 0}) {
+    REQUIRE(engine.deploy(compile_file(data_dir() / "good" / "meter_reading.json")));
+    server.emplace(engine, options);
+    REQUIRE(server->start());
+    client.emplace(server->port());
+    auto started = engine.start("meter_reading", json::object());
+    REQUIRE(started);
+    id = *started;
+  }
+  std::string upload_path(const std::string& item = "meter_photo") const {
+    return "/api/v1/instances/" + id + "/steps/reading/items/" + item + "/files";
+  }
+  Engine engine;
+  std::optional<http::Server> server;
+  std::optional<Client> client;
+  std::string id;
+};
+
+}  // namespace
+
+TEST_CASE("a photo is uploaded, answered with by reference, and read back by hash",
+          "[http][api][files]") {
+  FilesFixture f;
+  auto uploaded = f.client->request(wire::verb::post, f.upload_path() + "?name=Z%C3%A4hler.png",
+                                    png_photo, {{"Content-Type", "image/png"}});
+  const auto reference = json_of(uploaded, 201);
+  CHECK(reference.at("name").as_string() == "Zähler.png");
+  CHECK(reference.at("media_type").as_string() == "image/png");
+  CHECK(reference.at("size").as_int64() == static_cast<std::int64_t>(png_photo.size()));
+  const std::string sha256(reference.at("sha256").as_string());
+  CHECK(uploaded[wire::field::location] == "/api/v1/instances/" + f.id + "/files/" + sha256);
+  // Kept, not answered: no answer refers to it, so it is not read back.
+  CHECK(f.client->request(wire::verb::get, "/api/v1/instances/" + f.id + "/files/" + sha256)
+            .result_int() == 404);
+
+  auto answered = f.client->request(
+      wire::verb::post, "/api/v1/instances/" + f.id + "/steps/reading/form",
+      to_json_text(
+          json::object{{"answers", json::object{{"meter_photo", json::array{reference}}}}}));
+  CHECK(answered.result_int() == 200);
+  auto read = f.client->request(wire::verb::get, "/api/v1/instances/" + f.id + "/files/" + sha256);
+  CHECK(read.result_int() == 200);
+  CHECK(read.body() == png_photo);
+  CHECK(read[wire::field::content_type] == "image/png");
+  CHECK(read[wire::field::content_disposition] == "inline; filename*=UTF-8''Z%C3%A4hler.png");
+  CHECK(read["Content-Security-Policy"] == "sandbox; default-src 'none'");
+  CHECK(read["X-Content-Type-Options"] == "nosniff");
+  // The form model says where to upload, what is taken, and links each file answered.
+  const auto model = json_of(
+      f.client->request(wire::verb::get, "/api/v1/instances/" + f.id + "/steps/reading/form"), 200);
+  const auto& items = model.at("sections").at(0).at("items").as_array();
+  const auto photo = std::find_if(items.begin(), items.end(), [](const json::value& item) {
+    return item.at("id") == "meter_photo";
+  });
+  REQUIRE(photo != items.end());
+  CHECK(photo->at("upload").as_string() == f.upload_path());
+  CHECK(photo->at("max_files").as_int64() == 3);
+  CHECK(photo->at("answer").at(0).at("href").as_string() ==
+        "/api/v1/instances/" + f.id + "/files/" + sha256);
+}
+
+TEST_CASE("an upload is refused for what its item does not take, and past the upload limit",
+          "[http][api][files]") {
+  FilesFixture f({.port = 0, .max_upload_bytes = 4096});
+  const auto refused = [&](const std::string& target, const std::string& body,
+                           const std::string& type, unsigned status) {
+    auto answer = f.client->request(wire::verb::post, target, body, {{"Content-Type", type}});
+    CHECK(answer.result_int() == status);
+    return answer.result_int() == 413 ? std::string()
+                                      : std::string(problem_of(answer).at("detail").as_string());
+  };
+  CHECK_THAT(refused(f.upload_path() + "?name=a.png", pdf_letter, "image/png", 422),
+             Catch::Contains("its content is application/pdf"));
+  CHECK_THAT(refused(f.upload_path("letter") + "?name=a.txt", "Hallo", "text/plain", 422),
+             Catch::Contains("text/plain, which this item does not take"));
+  CHECK_THAT(refused(f.upload_path() + "?nom=a.png", png_photo, "image/png", 400),
+             Catch::Contains("?name="));
+  CHECK_THAT(refused(f.upload_path("value") + "?name=a.png", png_photo, "image/png", 422),
+             Catch::Contains("takes no files"));
+  // The upload limit, at its edge: 4096 bytes arrive (and are kept), 4097 do not.
+  std::string photo = png_photo;
+  photo.resize(4096, '\0');
+  CHECK(f.client
+            ->request(wire::verb::post, f.upload_path() + "?name=a.png", photo,
+                      {{"Content-Type", "image/png"}})
+            .result_int() == 201);
+  photo += '\0';
+  FilesFixture again({.port = 0, .max_upload_bytes = 4096});
+  CHECK(again.client
+            ->request(wire::verb::post, again.upload_path() + "?name=a.png", photo,
+                      {{"Content-Type", "image/png"}})
+            .result_int() == 413);
+  // Other bodies keep max_body_bytes.
+  CHECK(http::ServerOptions{.max_upload_bytes = 1023}.check() ==
+        "ServerOptions::max_upload_bytes must be between 1 KiB and 2 GiB, not 1023");
 }

@@ -50,7 +50,7 @@ struct Request {
   /// ("/api/v1/instances/{id}"); empty when none does (404, 405).
   std::string route;
   std::vector<std::pair<std::string, std::string>> headers;  ///< in order, names as sent
-  std::string body;  ///< as sent, within ServerOptions::max_body_bytes
+  std::string body;  ///< as sent, within ServerOptions::max_body_bytes (max_upload_bytes)
   /// The client's `X-Request-Id` when it is 1 to 128 ASCII letters, digits, dots, underscores
   /// and hyphens, else one the server made; the answer carries it back, and the access log
   /// records it.
@@ -122,6 +122,10 @@ struct ServerOptions {
   std::string address = "127.0.0.1";     ///< where to listen; "0.0.0.0" or "::" for every address
   std::uint16_t port = 8080;             ///< 0: a free port the system picks (Server::port())
   std::size_t max_body_bytes = 1 << 20;  ///< 1 to 1 GiB; a larger body is refused with 413
+  /// The largest body of a request that brings files, 1 KiB to 2 GiB, past it 413: a file
+  /// uploaded for a file or photo item, and a page's form sent as multipart/form-data. At least
+  /// EngineLimits::max_file_bytes, so that the largest file the engine keeps can arrive.
+  std::size_t max_upload_bytes = 64 * 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;  ///< 1 KiB to 1 MiB; past it, 431
   /// To read one whole request, headers and body, from its first byte: 10 ms to 1 hour.
   std::chrono::milliseconds request_timeout{10'000};

@@ -35,6 +35,7 @@ struct ServeFlags {
   std::size_t threads = 2;
   std::size_t max_connections = http::ServerOptions{}.max_connections;
   std::size_t max_body_bytes = http::ServerOptions{}.max_body_bytes;
+  std::size_t max_upload_bytes = http::ServerOptions{}.max_upload_bytes;
   std::chrono::milliseconds poll_interval{1'000};
   std::chrono::hours idempotency_retention{24 * 7};
   std::string access_log = "-";
@@ -166,6 +167,7 @@ int serve(const ServeFlags& flags) {
   options.threads = flags.threads;
   options.max_connections = flags.max_connections;
   options.max_body_bytes = flags.max_body_bytes;
+  options.max_upload_bytes = flags.max_upload_bytes;
   options.load_options = flags.limits.options;  // its step types outlive the server
   options.secure_cookies = flags.secure_cookies;
   options.trusted_proxies = flags.trusted_proxies;
@@ -312,6 +314,11 @@ void add_serve_command(CLI::App& app, std::function<int()>& run) {
   command
       ->add_option("--max-body-bytes", flags->max_body_bytes,
                    "Largest request body, 1 to 1073741824 bytes; a larger one gets 413")
+      ->capture_default_str();
+  command
+      ->add_option("--max-upload-bytes", flags->max_upload_bytes,
+                   "Largest body bringing files (an upload, a form with photos), 1024 to "
+                   "2147483648 bytes; a larger one gets 413")
       ->capture_default_str();
   command
       ->add_option_function<std::int64_t>(

@@ -49,6 +49,13 @@ json::object item_model(const ItemDefinition& item, const json::value& data,
   add_text(out, "low_label", item.low_label, language, fallback);  // a rating's ends
   add_text(out, "high_label", item.high_label, language, fallback);
   if (!item.pattern.empty()) out["pattern"] = item.pattern;
+  if (takes_files(item.kind)) {  // uploaded to "upload", then answered with what it returns
+    json::array types;
+    for (const auto& type : item.media_types) types.emplace_back(type);
+    out["media_types"] = std::move(types);
+    out["max_files"] = item.max_files;
+    out["max_bytes"] = item.max_bytes;
+  }
   bool visible = true;
   if (item.visible_if) {
     const auto& rule = *item.visible_if;
@@ -154,6 +161,20 @@ Response form_model(Engine& engine, const Request& request, const json::object* 
       for (const auto& name : answerers(*step, section, item)) names.emplace_back(name);
       if (!names.empty()) model["roles"] = std::move(names);
       model["may_answer"] = may_answer(user, *step, section, item);
+      if (takes_files(item.kind)) {
+        const std::string instance_path = "/api/v1/instances/" + path_segment(id);
+        if (waiting)
+          model["upload"] = instance_path + "/steps/" + path_segment(step_id) + "/items/" +
+                            path_segment(item.id) + "/files";
+        // Each file answered, with where to read it.
+        if (auto* answer = model.if_contains("answer"); answer && answer->is_array())
+          for (auto& file : answer->as_array())
+            if (auto* reference = file.if_object())
+              if (const auto* sha256 = reference->if_contains("sha256");
+                  sha256 && sha256->is_string())
+                (*reference)["href"] =
+                    instance_path + "/files/" + std::string(sha256->get_string());
+      }
       items.push_back(std::move(model));
     }
     entry["items"] = std::move(items);

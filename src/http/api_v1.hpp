@@ -47,6 +47,8 @@ void add_form_model_route(Router& router, const Api& api);
 void add_kpi_route(Router& router, const Api& api);
 // Forms, tasks and signals: what people and systems give instances waiting for them.
 void add_work_routes(Router& router, const Api& api);
+// Files for file and photo items: uploaded before they are answered with, read back by hash.
+void add_file_routes(Router& router, const Api& api);
 
 // The graph of `workflow` as `?format=dot|mermaid` asks (DOT when absent), in `?lang=`, with the
 // path of `history` drawn over it when given; 400 for another format.

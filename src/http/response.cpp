@@ -99,6 +99,9 @@ std::string ServerOptions::check() const {
   if (!within(webhook_tolerance, seconds(1), seconds(hours(1))))
     return "ServerOptions::webhook_tolerance must be between 1 second and 1 hour, not " +
            std::to_string(webhook_tolerance.count()) + " s";
+  if (!within(max_upload_bytes, std::size_t{1024}, std::size_t{2} << 30))
+    return "ServerOptions::max_upload_bytes must be between 1 KiB and 2 GiB, not " +
+           std::to_string(max_upload_bytes);
   if (!within(max_page_bytes, std::size_t{64} * 1024, std::size_t{1} << 30))
     return "ServerOptions::max_page_bytes must be between 64 KiB and 1 GiB, not " +
            std::to_string(max_page_bytes);

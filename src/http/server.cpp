@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
 #include <thread>
@@ -81,11 +82,37 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read(std::chrono::milliseconds timeout) {
     parser_.emplace();
-    parser_->body_limit(server_.options.max_body_bytes);
+    // Beast checks a Content-Length against the limit as the headers end: the larger limit
+    // until they are read, the request's own once they are (on_header).
+    body_limit_ = std::max(server_.options.max_body_bytes, server_.options.max_upload_bytes);
+    parser_->body_limit(body_limit_);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
     stream_.expires_after(timeout);
+    wire::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  // The headers say which limit the body has: a request that brings files (an upload, a page's
+  // multipart form) may be as large as max_upload_bytes, any other as max_body_bytes.
+  void on_header(beast::error_code failed, std::size_t) {
+    if (failed) return on_read(failed, 0);
+    body_limit_ = brings_files(parser_->get()) ? server_.options.max_upload_bytes
+                                               : server_.options.max_body_bytes;
+    if (const auto length = parser_->content_length(); length && *length > body_limit_)
+      return on_read(wire::error::body_limit, 0);
+    parser_->body_limit(body_limit_);  // for a chunked body, counted as it arrives
     wire::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  template <class Message>
+  static bool brings_files(const Message& message) {
+    if (message.method() != wire::verb::post) return false;
+    const auto target = message.target();
+    const auto path = target.substr(0, target.find('?'));
+    const auto type = message[wire::field::content_type];
+    return (path.starts_with("/api/v1/instances/") && path.ends_with("/files")) ||
+           beast::iequals(type.substr(0, type.find(';')), "multipart/form-data");
   }
 
   void on_read(beast::error_code failed, std::size_t) {
@@ -93,9 +120,9 @@ class Session : public std::enable_shared_from_this<Session> {
         failed == asio::error::operation_aborted || failed == asio::error::connection_reset)
       return close();
     if (failed == wire::error::body_limit)
-      return refuse(413, "Body too large",
-                    "the body is larger than the server takes (" +
-                        std::to_string(server_.options.max_body_bytes) + " bytes)");
+      return refuse(
+          413, "Body too large",
+          "the body is larger than the server takes (" + std::to_string(body_limit_) + " bytes)");
     if (failed == wire::error::header_limit)
       return refuse(431, "Headers too large",
                     "the request's headers are larger than the server takes (" +
@@ -204,6 +231,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<wire::request_parser<wire::string_body>> parser_;
+  std::size_t body_limit_ = 0;  // of the request being read, as its headers decided
   detail::Shared& server_;
   std::string remote_;  // the client's address, for the access log
 };

@@ -34,6 +34,8 @@ DUNNING = {
         {"id": "check", "type": "fill_checklist", "title": "Check",
          "sections": [{"id": "s", "title": "S", "items": [
              {"id": "ok", "kind": "checkbox", "label": "OK"},
+             {"id": "letter", "kind": "file", "label": "Letter", "required": False,
+              "media_types": ["application/pdf"]},
              {"id": "signed", "kind": "signature", "label": "Signed"}]}], "next": "review"},
         {"id": "review", "type": "create_task", "title": "Review {{input.invoice}}",
          "assignee": "collections", "due": "P2D", "outcomes": ["approve", "reject"],
@@ -89,20 +91,21 @@ class Api:
 
         Sent with the admin's token, or `token` if it is a string, or none if it is None."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        payload = body if isinstance(body, (str, type(None))) else json.dumps(body)
+        payload = body if isinstance(body, (str, bytes, type(None))) else json.dumps(body)
         sent = dict(headers or {})
         bearer = self.token if token is True else token
         if bearer:
             sent["Authorization"] = "Bearer " + bearer
-        if payload:
+        if payload and "Content-Type" not in sent:
             sent["Content-Type"] = "application/json"
         connection.request(method, target, payload, sent)
         global calls
         calls += 1
         response = connection.getresponse()
         raw_bytes = response.read()
-        raw = raw_bytes.decode("utf-8") if not response.getheader("Content-Type", "").startswith(
-            "application/pdf") else raw_bytes.decode("latin-1")
+        textual = re.match(r"(text/|application/(json|problem\+json))",
+                           response.getheader("Content-Type", ""))
+        raw = raw_bytes.decode("utf-8") if textual else raw_bytes.decode("latin-1")
         status = response.status
         self.last_headers = dict(response.getheaders())
         content_type = response.getheader("Content-Type")
@@ -298,8 +301,28 @@ def exercise(api):
              expect=404)
     api.call("POST", form, {"answers": {"ok": True},
                             "signatures": [{"item": "signed", "signer": "erika"}]}, expect=403)
-    api.call("POST", form, {"answers": {"ok": True}, "signatures": [{"item": "signed"}]},
-             expect=200)
+    # A file for the letter: uploaded, answered with, read back.
+    letter = f"/api/v1/instances/{one}/steps/check/items/letter/files"
+    pdf_bytes = b"%PDF-1.4\n% Mahnung\n%%EOF\n"
+    _, kept = api.call("POST", letter + "?name=mahnung.pdf", pdf_bytes,
+                       headers={"Content-Type": "application/pdf"}, expect=201)
+    api.call("POST", letter + "?name=mahnung.pdf", b"GIF89a", headers={"Content-Type": "image/gif"},
+             expect=422)
+    api.call("POST", letter, pdf_bytes, headers={"Content-Type": "application/pdf"}, expect=400)
+    api.call("POST", f"/api/v1/instances/i-nope/steps/check/items/letter/files?name=a.pdf",
+             pdf_bytes, headers={"Content-Type": "application/pdf"}, expect=404)
+    api.call("POST", letter + "?name=a.pdf", pdf_bytes, headers={"Content-Type": "application/pdf"},
+             token=None, expect=401)
+    files = f"/api/v1/instances/{one}/files/{kept['sha256']}"
+    api.call("GET", files, expect=404)  # kept, but no answer refers to it yet
+    api.call("POST", form, {"answers": {"ok": True, "letter": [kept]},
+                            "signatures": [{"item": "signed"}]}, expect=200)
+    _, read = api.call("GET", files, expect=200)
+    if read.encode("latin-1") != pdf_bytes:
+        failures.append("the file read back is not the one uploaded")
+    api.call("GET", f"/api/v1/instances/{one}/files/{'0' * 64}", expect=404)
+    api.call("GET", f"/api/v1/instances/i-nope/files/{'0' * 64}", expect=404)
+    api.call("GET", files, token=None, expect=401)
     api.call("POST", form, {"answers": {"ok": True}}, expect=422)
 
     _, inbox = api.call("GET", "/api/v1/tasks?assignee=collections&limit=1", expect=200)
