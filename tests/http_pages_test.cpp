@@ -7,13 +7,16 @@
 #include <ablauf/http_users.hpp>
 
 #include <ablauf/answer.hpp>
+#include <ablauf/file_reference.hpp>
 
 #include "http/request_body.hpp"
 #include "http/web/page.hpp"
 #include "http/web/payment_chart.hpp"
 #include "http_client.hpp"
+#include "sample_files.hpp"
 #include "test_support.hpp"
 
+#include <array>
 #include <optional>
 #include <regex>
 #include <string>
@@ -429,6 +432,78 @@ TEST_CASE("a form takes times, date-times with their zone, and 'not applicable'"
   CHECK(contains(again, "<dd>52.52, 13.405</dd>"));  // what the sign-off would sign
 }
 
+// A multipart/form-data body of `fields` and `files` ({field, file name, type, content}).
+std::string multipart(std::initializer_list<std::pair<std::string, std::string>> fields,
+                      std::initializer_list<std::array<std::string, 4>> files) {
+  std::string body;
+  for (const auto& [name, value] : fields)
+    body += "--B0undary\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value +
+            "\r\n";
+  for (const auto& [name, file, type, content] : files)
+    body += "--B0undary\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" +
+            file + "\"\r\nContent-Type: " + type + "\r\n\r\n" + content + "\r\n";
+  return body + "--B0undary--\r\n";
+}
+
+TEST_CASE("a form sends photos with its answers, and shows them once answered",
+          "[http][pages][files]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(compile_file(data_dir() / "good" / "meter_reading.json")));
+  const auto id = f.engine.start("meter_reading", json::object());
+  REQUIRE(id);
+  f.sign_in("klara");
+  const std::string target = "/instances/" + *id + "/steps/reading";
+  const std::string page = f.get(target).body();
+  CHECK(contains(page, R"(enctype="multipart/form-data")"));
+  CHECK(contains(page, R"(type="file" id="item-meter_photo" name="file.meter_photo" multiple )"
+                       R"(accept="image/jpeg,image/png" capture="environment")"));
+  CHECK(contains(page, R"(name="file.letter" accept="application/pdf,image/*")"));
+  const auto post = [&](const std::string& body) {
+    return f.client->request(
+        wire::verb::post, target, body,
+        {{"Content-Type", "multipart/form-data; boundary=B0undary"}, {"Cookie", f.cookie}});
+  };
+
+  // A PDF sent as a photo is refused next to its item, and nothing is recorded.
+  auto refused = post(multipart({{"csrf_token", f.csrf(target)}, {"files.meter_photo", "1"}},
+                                {{"file.meter_photo", "z.png", "image/png", pdf_letter}}));
+  CHECK(refused.result_int() == 422);
+  CHECK(contains(refused.body(), "its content is application/pdf"));
+  CHECK_FALSE(f.engine.get(*id)->data.at("steps").as_object().contains("reading"));
+
+  auto saved = post(multipart({{"csrf_token", f.csrf(target)},
+                               {"idempotency_key", "k-files"},
+                               {"files.meter_photo", "1"},
+                               {"files.letter", "1"}},
+                              {{"file.meter_photo", "Zähler vorne.png", "image/png", png_photo},
+                               {"file.meter_photo", "seite.jpg", "image/jpeg", jpeg_photo}}));
+  CHECK(saved.result_int() == 303);
+  auto answers = f.engine.get(*id)->data.at("steps").at("reading").at("answers");
+  const auto photos = file_references(answers.at("meter_photo"));
+  REQUIRE(photos.size() == 2);
+  CHECK(photos[0].name == "Zähler vorne.png");
+  CHECK_FALSE(answers.as_object().contains("letter"));  // no file chosen: not answered
+
+  // Shown with a box to keep each, its picture from the API, and what a sign-off signs.
+  const std::string again = f.get(target).body();
+  const std::string href = "/api/v1/instances/" + *id + "/files/" + photos[0].sha256;
+  CHECK(contains(again, R"(<img src=")" + href + R"(" alt="" class="thumb">)"));
+  CHECK(contains(again, R"(name="keep.meter_photo" value=")" + photos[1].sha256 + R"(" checked>)"));
+  CHECK(contains(again, "<dd>Zähler vorne.png, seite.jpg</dd>"));
+  CHECK(f.get(href).body() == png_photo);
+
+  // Unticking one keeps the other; nothing chosen anew.
+  auto kept = post(multipart({{"csrf_token", f.csrf(target)},
+                              {"idempotency_key", "k-keep"},
+                              {"files.meter_photo", "1"},
+                              {"keep.meter_photo", photos[1].sha256}},
+                             {{"file.meter_photo", "", "application/octet-stream", ""}}));
+  CHECK(kept.result_int() == 303);
+  answers = f.engine.get(*id)->data.at("steps").at("reading").at("answers");
+  REQUIRE(file_references(answers.at("meter_photo")).size() == 1);
+  CHECK(file_references(answers.at("meter_photo"))[0].name == "seite.jpg");
+}
+
 TEST_CASE("a host may leave the pages out", "[http][pages]") {
   http::ServerOptions options;
   options.pages = false;
@@ -464,6 +539,7 @@ TEST_CASE("a browser's forms are read field by field, part by part", "[http][pag
     CHECK((*parts)[0].content == "abc");
     CHECK((*parts)[1].name == "definition");
     CHECK((*parts)[1].filename == "d.json");
+    CHECK((*parts)[1].content_type == "application/json");
     CHECK((*parts)[1].content == "{\"id\": \"x\"}\r\n--b\r\n");
     request.body.resize(request.body.size() - 10);  // cut short
     CHECK_FALSE(multipart_parts(request));

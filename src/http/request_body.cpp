@@ -83,13 +83,19 @@ std::optional<std::vector<FormPart>> multipart_parts(const Request& request) {
       const auto line = headers.substr(0, line_end);
       headers =
           line_end == std::string_view::npos ? std::string_view() : headers.substr(line_end + 2);
-      constexpr std::string_view disposition = "content-disposition:";
-      if (line.size() >= disposition.size() &&
-          std::equal(disposition.begin(), disposition.end(), line.begin(), [](char a, char b) {
-            return a == std::tolower(static_cast<unsigned char>(b));
-          })) {
+      const auto named = [&](std::string_view header) {
+        return line.size() >= header.size() &&
+               std::equal(header.begin(), header.end(), line.begin(), [](char a, char b) {
+                 return a == std::tolower(static_cast<unsigned char>(b));
+               });
+      };
+      if (named("content-disposition:")) {
         part.name = header_parameter(line, "name");
         part.filename = header_parameter(line, "filename");
+      } else if (constexpr std::string_view type = "content-type:"; named(type)) {
+        const auto value = line.substr(type.size());
+        const auto first = value.find_first_not_of(' ');
+        part.content_type = first == std::string_view::npos ? "" : std::string(value.substr(first));
       }
     }
     const auto content = headers_end + 4;
@@ -100,6 +106,25 @@ std::optional<std::vector<FormPart>> multipart_parts(const Request& request) {
     at = end + 2;
   }
   return std::nullopt;  // no delimiter at all
+}
+
+std::optional<SentForm> sent_form(const Request& request) {
+  SentForm sent;
+  if (!has_multipart_body(request)) {
+    auto fields = form_fields(request.body);
+    if (!fields) return std::nullopt;
+    sent.fields = std::move(*fields);
+    return sent;
+  }
+  auto parts = multipart_parts(request);
+  if (!parts) return std::nullopt;
+  for (auto& part : *parts) {
+    if (part.filename.empty())
+      sent.fields.emplace_back(std::move(part.name), std::move(part.content));
+    else if (!part.content.empty())  // a file input left empty sends a part with no content
+      sent.files.push_back(std::move(part));
+  }
+  return sent;
 }
 
 std::optional<FormFields> form_fields(std::string_view body) {

@@ -57,8 +57,9 @@ std::optional<std::string_view> form_field(const FormFields& fields, std::string
 
 // One part of an HTML form sent as multipart/form-data (RFC 7578): a field, or a file chosen.
 struct FormPart {
-  std::string name;      // the field's
-  std::string filename;  // the file's name as the browser gives it; empty for a plain field
+  std::string name;          // the field's
+  std::string filename;      // the file's name as the browser gives it; empty for a plain field
+  std::string content_type;  // the part's Content-Type, as the browser gives it; may be empty
   std::string content;
 };
 
@@ -68,6 +69,15 @@ bool has_multipart_body(const Request& request);
 // The parts of the request's multipart/form-data body; none when it is not one, has no
 // boundary, or is cut short.
 std::optional<std::vector<FormPart>> multipart_parts(const Request& request);
+
+// The form of an HTML form's body, URL-encoded or multipart: its plain fields (as form_fields()
+// reads them) and the files chosen (the parts with a file name and content). None when the body
+// cannot be read.
+struct SentForm {
+  FormFields fields;
+  std::vector<FormPart> files;
+};
+std::optional<SentForm> sent_form(const Request& request);
 
 // A 422 problem for a member or parameter that is not what the call takes.
 Response unprocessable(std::string detail);

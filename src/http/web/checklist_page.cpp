@@ -8,6 +8,7 @@
 #include "http/web/pages.hpp"
 #include "print/answer_text.hpp"
 
+#include "message_text.hpp"
 #include "value_text.hpp"
 
 #include <ablauf/answer.hpp>
@@ -29,6 +30,21 @@ constexpr std::string_view sign_prefix = "sign.";
 // A datetime item's UTC offset, chosen beside its date and time; and "not applicable".
 constexpr std::string_view zone_prefix = "zone.";
 constexpr std::string_view not_applicable_prefix = "na.";
+// A file or photo item: files.<id> marks it as on the form, keep.<id> holds the hash of each
+// file answered that stays, and file.<id> the files chosen to add.
+constexpr std::string_view files_prefix = "files.";
+constexpr std::string_view keep_prefix = "keep.";
+constexpr std::string_view upload_prefix = "file.";
+
+bool takes_files(std::string_view kind) {
+  return kind == "file" || kind == "photo";
+}
+
+// A file answered as the API takes it again: the form model adds where to read it.
+json::value without_href(json::value file) {
+  if (auto* reference = file.if_object()) reference->erase("href");
+  return file;
+}
 
 // The UTC offsets a datetime's zone is chosen from: the whole hours, and the half and three
 // quarter hours some zones keep.
@@ -131,6 +147,7 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
         sent.answers[id] = not_applicable_answer();
       return;
     }
+    if (takes_files(kind)) return;  // uploaded first: sent_files()
     const std::string name = std::string(answer_prefix) + id;
     if (kind == "location") {  // three fields: answer.<id>.latitude, …
       json::object place, typed_place;
@@ -185,6 +202,49 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
   return sent;
 }
 
+// The answers to file and photo items: the files answered before that the person kept, then
+// each file chosen, uploaded through the API. An upload refused is a refusal of its item, and
+// its item is left as it was; the files uploaded before it stay unanswered, orphans a sweep
+// removes.
+void sent_files(const Page& page, json::object& model, const SentForm& form, Sent& sent,
+                json::object& refusals) {
+  for_each_item(model, [&](json::object&, json::object& item) {
+    const std::string id(string_of(item, "id"));
+    if (!takes_files(string_of(item, "kind")) || !bool_of(item, "may_answer")) return;
+    if (!form_field(form.fields, std::string(files_prefix) + id)) return;  // not on the form
+    if (sent.answers.contains(id)) return;                                 // "not applicable"
+    json::array files;
+    const auto* recorded = item.if_contains("answer");
+    if (recorded && recorded->is_array())
+      for (const auto& file : recorded->get_array())
+        for (const auto& [field, value] : form.fields)
+          if (field == std::string(keep_prefix) + id && file.is_object() &&
+              string_of(file.get_object(), "sha256") == value)
+            files.push_back(without_href(file));
+    const auto* upload = item.if_contains("upload");
+    for (const auto& chosen : form.files) {
+      if (chosen.name != std::string(upload_prefix) + id || !upload || !upload->is_string())
+        continue;
+      auto kept = page.call_with_text(
+          "POST", std::string(upload->get_string()) + "?name=" + path_segment(chosen.filename),
+          chosen.content, chosen.content_type);
+      if (!kept.ok()) {
+        refusals[id] = kept.detail();
+        return;
+      }
+      files.push_back(std::move(kept.body));
+    }
+    // No files is not an answer, and the same files as before change nothing.
+    if (files.empty()) return;
+    if (recorded && recorded->is_array()) {
+      json::array before;
+      for (const auto& file : recorded->get_array()) before.push_back(without_href(file));
+      if (before == files) return;
+    }
+    sent.answers[id] = std::move(files);
+  });
+}
+
 // An answer as a person reads it: option labels for choices, yes/no, a number with its unit.
 std::string shown_answer(const Page& page, const json::object& item, const json::value& answer) {
   if (is_not_applicable(answer)) return page.text("not_applicable");
@@ -196,6 +256,13 @@ std::string shown_answer(const Page& page, const json::object& item, const json:
     return ablauf::detail::to_text(value);
   };
   if (answer.is_bool()) return page.text(answer.get_bool() ? "yes" : "no");
+  if (takes_files(string_of(item, "kind")) && answer.is_array()) {  // the files by name
+    std::string out;
+    for (const auto& file : answer.get_array())
+      if (file.is_object() && file.get_object().contains("name"))
+        out += (out.empty() ? "" : ", ") + std::string(file.at("name").as_string());
+    return out;
+  }
   if (const auto* place = answer.if_object(); place && string_of(item, "kind") == "location")
     return print::place_text(*place);
   if (answer.is_array()) {
@@ -241,6 +308,7 @@ json::object form_view(const Page& page, json::object model, const json::object&
     item["hidden"] = !bool_of(item, "visible");
     const bool editable = waiting && bool_of(item, "may_answer");
     item["editable"] = editable;
+    if (editable && takes_files(kind)) model["has_files"] = true;  // sent as multipart
     section["has_editable"] = bool_of(section, "has_editable") || editable;
     if (const auto* roles = item.if_contains("roles"); roles && roles->is_array()) {
       std::string names;
@@ -280,6 +348,39 @@ json::object form_view(const Page& page, json::object model, const json::object&
           if (const auto* given = value->get_object().if_contains(part))
             item[std::string(part)] = ablauf::detail::to_text(*given);
       close_names(item, {"latitude", "longitude", "accuracy"});
+      value.reset();
+    }
+    if (takes_files(kind)) {  // the files answered, each with a box to keep it, and a chooser
+      item["kind_files"] = true;
+      item["photo"] = kind == "photo";
+      item["files_field"] = std::string(files_prefix) + id;
+      item["keep_field"] = std::string(keep_prefix) + id;
+      item["upload_field"] = std::string(upload_prefix) + id;
+      item["multiple"] = item.contains("max_files") && item.at("max_files").to_number<double>() > 1;
+      std::string accept;
+      if (const auto* types = item.if_contains("media_types"); types && types->is_array())
+        for (const auto& type : types->get_array())
+          accept += (accept.empty() ? "" : ",") + std::string(type.as_string());
+      item["accept"] = accept;
+      json::array files;
+      if (recorded && recorded->is_array())
+        for (const auto& file : recorded->get_array()) {
+          if (!file.is_object()) continue;
+          const auto& reference = file.get_object();
+          const auto type = string_of(reference, "media_type");
+          const auto size = reference.if_contains("size");
+          files.push_back(json::object{
+              {"dom_id", "item-" + id + "-file-" + std::to_string(files.size())},
+              {"name", string_of(reference, "name")},
+              {"sha256", string_of(reference, "sha256")},
+              {"href", string_of(reference, "href")},
+              {"picture", type == "image/jpeg" || type == "image/png"},
+              {"details", std::string(type) + ", " +
+                              ablauf::detail::size_text(size ? size->to_number<std::uint64_t>() : 0,
+                                                        page.language() == "de")}});
+        }
+      item["files"] = std::move(files);
+      close_names(item, {"accept", "multiple", "photo"});
       value.reset();
     }
     if (kind == "rating") {  // a radio button per step of the scale, its ends named
@@ -340,7 +441,7 @@ json::object form_view(const Page& page, json::object model, const json::object&
     if (kind == "number") item["range"] = range_text(page, item);
     close_names(item, {"label", "description", "unit", "range", "value", "checked", "shown",
                        "roles_text", "signature", "refusal", "options", "required", "na_field",
-                       "answered_not_applicable", "zones", "scale"});
+                       "answered_not_applicable", "zones", "scale", "files", "kind_files"});
   });
   auto& sections = model["sections"].as_array();
   // A checklist's section that is its step (a `checklist` kind) is titled by the page already.
@@ -352,6 +453,7 @@ json::object form_view(const Page& page, json::object model, const json::object&
   }
   for (auto& section : sections)
     close_names(section.as_object(), {"title", "description", "has_editable"});
+  close_names(model, {"has_files"});
   model["title_or_step"] = model.contains("title") ? model.at("title") : model.at("step");
   model["instance_href"] = instance_page(string_of(model, "instance"));
   return model;
@@ -386,9 +488,17 @@ Response show(const Page& page) {
 Response save(const Page& page) {
   auto model = read_model(page);
   if (!model) return page.error(model.error());
-  const auto fields = form_fields(page.request().body);
-  if (!fields) return page.error(400, page.text("error_bad_form"));
+  const auto form = sent_form(page.request());
+  if (!form) return page.error(400, page.text("error_bad_form"));
+  const FormFields* fields = &form->fields;
   auto sent = read_sent(*model, *fields, true);
+  json::object refused_uploads;
+  sent_files(page, *model, *form, sent, refused_uploads);
+  if (!refused_uploads.empty()) {  // nothing recorded: the form again, with why
+    auto view = form_view(page, std::move(*model), sent.typed, refused_uploads);
+    view["problem"] = page.text("form_refused");
+    return page.render("checklist", json::object{{"form", std::move(view)}}, 422);
+  }
   // The rules again, over the answers as sent: an item they hide now is not answered, though
   // its field, hidden, still held what was typed before (the page's script hides it live; a
   // page without script shows the rule's effect once saved).

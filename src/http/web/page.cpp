@@ -146,10 +146,11 @@ ApiAnswer Page::call(std::string_view method, std::string_view target, const jso
   return send(call, method, target);
 }
 
-ApiAnswer Page::call_with_text(std::string_view method, std::string_view target,
-                               std::string body) const {
+ApiAnswer Page::call_with_text(std::string_view method, std::string_view target, std::string body,
+                               std::string_view content_type) const {
   Request call;
   call.body = std::move(body);
+  if (!content_type.empty()) call.headers.emplace_back("Content-Type", std::string(content_type));
   return send(call, method, target);
 }
 

@@ -61,9 +61,9 @@ class Page {
   // page's request came from. `key` becomes the call's Idempotency-Key.
   ApiAnswer call(std::string_view method, std::string_view target,
                  const boost::json::value& body = nullptr, std::string_view key = {}) const;
-  // The same with `body` sent as it is, as a file's text.
-  ApiAnswer call_with_text(std::string_view method, std::string_view target,
-                           std::string body) const;
+  // The same with `body` sent as it is, as a file's content, of `content_type` when given.
+  ApiAnswer call_with_text(std::string_view method, std::string_view target, std::string body,
+                           std::string_view content_type = {}) const;
 
   // The page `name` (templates/<name>.mustache) with `view`, and beside it what the layout
   // needs: the texts, the user, the CSRF token, a fresh idempotency key, the languages. An
