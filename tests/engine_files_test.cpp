@@ -3,6 +3,7 @@
 #include "engine_support.hpp"
 #include "sample_files.hpp"
 
+#include <ablauf/answer.hpp>
 #include <ablauf/file_reference.hpp>
 #include <ablauf/history.hpp>
 #include <ablauf/printable.hpp>
