@@ -1,6 +1,7 @@
 #include "ablauf/answer.hpp"
 
 #include "answers/file_answer.hpp"
+#include "answers/group_answer.hpp"
 #include "answers/refusal.hpp"
 #include "expression/utf8.hpp"
 #include "json_number.hpp"
@@ -294,6 +295,7 @@ tl::expected<json::value, AnswerError> check_answer(const ItemDefinition& item,
     case ItemKind::datetime: return check_datetime(value, refuse);
     case ItemKind::file:
     case ItemKind::photo: return detail::check_files(item, value, refuse);
+    case ItemKind::group: return detail::check_group(item, value, refuse);
     case ItemKind::signature:
       return refuse(refuse.say("a signature is given with sign(), not as an answer",
                                "eine Unterschrift wird mit sign() gegeben, nicht als Antwort"));

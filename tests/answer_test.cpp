@@ -502,6 +502,91 @@ TEST_CASE("a file's content shows its media type by its first bytes", "[answer][
 }
 
 // ---------------------------------------------------------------------------------------------
+// group
+
+namespace {
+
+// Invoice lines: a text, a quantity of at least 1, a price in EUR, an optional note.
+ItemDefinition invoice_lines() {
+  auto group = item_of(ItemKind::group, "lines", text_in("Rechnungspositionen", "Invoice lines"));
+  group.repeat = true;
+  group.min_rows = 1;
+  group.max_rows = 3;
+  group.items.push_back(item_of(ItemKind::text, "description", text_in("Leistung", "Service")));
+  auto quantity = item_of(ItemKind::number, "quantity", text_in("Menge", "Quantity"));
+  quantity.min = 1;
+  group.items.push_back(quantity);
+  auto price = item_of(ItemKind::number, "price", text_in("Preis", "Price"));
+  price.unit = LocalizedText("EUR");
+  group.items.push_back(price);
+  auto note = item_of(ItemKind::text, "note", text_in("Notiz", "Note"));
+  note.required = false;
+  group.items.push_back(note);
+  return group;
+}
+
+json::object line(std::string_view description, double quantity, double price) {
+  return json::object{{"price", price}, {"quantity", quantity}, {"description", description}};
+}
+
+}  // namespace
+
+TEST_CASE("a repeating group takes rows, each checked as its items check their answers",
+          "[answer][group]") {
+  const auto group = invoice_lines();
+  // Members in the items' order, optional ones left out.
+  CHECK(json::serialize(accepted(group, json::array{line("Strom", 2, 35.5)})) ==
+        R"([{"description":"Strom","quantity":2E0,"price":3.55E1}])");
+  CHECK(accepted(group, json::array{line("a", 1, 1), line("b", 2, 2), line("c", 3, 3)})
+            .as_array()
+            .size() == 3);
+  CHECK(refused(group, json::array{}, "en") ==
+        "Invoice lines: has 0 rows, fewer than the 1 it needs");
+  CHECK(refused(group,
+                json::array{line("a", 1, 1), line("b", 1, 1), line("c", 1, 1), line("d", 1, 1)},
+                "en") == "Invoice lines: has 4 rows, more than the 3 it takes");
+  CHECK(refused(group, json::array{line("a", 1, 1), line("b", 0, 1)}, "en") ==
+        "Invoice lines: row 2, Quantity: 0 is below the minimum of 1");
+  auto missing = line("a", 1, 1);
+  missing.erase("price");
+  CHECK(refused(group, json::array{missing}, "en") ==
+        "Invoice lines: row 1, 'Price' is required and missing");
+  auto extra = line("a", 1, 1);
+  extra["quantty"] = 3;
+  CHECK(refused(group, json::array{extra}, "en") ==
+        "Invoice lines: row 1, has no item 'quantty'; did you mean 'quantity'?");
+  CHECK(refused(group, json::array{json::object{}}, "en") ==
+        "Invoice lines: row 1, 'Service' is required and missing");
+  auto notes = invoice_lines();
+  notes.items = {notes.items.back()};  // the optional note alone
+  CHECK(refused(notes, json::array{json::object{{"note", nullptr}}}, "en") ==
+        "Invoice lines: row 1, is empty: answer at least one of its items");
+  CHECK(refused(group, json::array{"Strom"}, "en") ==
+        "Invoice lines: row 1, expected an object of the group's answers by item id, not a string");
+  CHECK(refused(group, line("a", 1, 1), "en") ==
+        "Invoice lines: expected a list of rows, not an object");
+  CHECK(check_answer(group, json::array{line("a", 1, 1), line("b", 1, -2)}, "de", "de", "de")
+            .has_value());
+  CHECK(check_answer(group, json::array{line("a", 0.5, 1)}, "de", "de", "de").error().message ==
+        "Rechnungspositionen: Zeile 1, Menge: 0,5 liegt unter dem Mindestwert von 1");
+}
+
+TEST_CASE("a group that does not repeat takes one object of its items' answers",
+          "[answer][group]") {
+  auto group = invoice_lines();
+  group.repeat = false;
+  CHECK(accepted(group, line("Strom", 1, 2)).is_object());
+  CHECK(refused(group, json::array{line("Strom", 1, 2)}, "en") ==
+        "Invoice lines: expected an object of the group's answers by item id, not an array");
+  // Nothing deeper than a row is ever checked: a group a host put inside a group is refused.
+  auto nested = invoice_lines();
+  nested.items.push_back(invoice_lines());
+  auto row = line("a", 1, 1);
+  row["lines"] = json::array{line("b", 1, 1)};
+  CHECK_THAT(refused(nested, json::array{row}, "en"), Contains("a group inside a group"));
+}
+
+// ---------------------------------------------------------------------------------------------
 // not applicable
 
 TEST_CASE("'not applicable' answers an item that allows it, whatever its kind", "[answer]") {

@@ -189,10 +189,69 @@ TEST_CASE("file and photo items say which files they take, how many and how larg
             "/steps/0/items/0/max_files: 'max_files' applies only to file and photo items"});
 }
 
+TEST_CASE("a group holds items of one level, answered once or in rows, every problem located",
+          "[definition][group]") {
+  const auto errors = [](std::string_view items) {
+    auto loaded = load_definition(
+        R"({"id": "r", "version": 1, "kind": "workflow", "title": "R", "steps": [
+          {"id": "c", "type": "fill_checklist", "items": [)" +
+            std::string(items) + R"(]}]})",
+        "r.json");
+    std::vector<std::string> found;
+    if (!loaded)
+      for (const auto& d : loaded.error()) found.push_back(d.pointer + ": " + d.message);
+    return found;
+  };
+  const auto loaded = load_good("meter_reading.json");
+  const auto& registers = step_of(loaded, "reading").checklist->sections.at(0).items.at(8);
+  CHECK(registers.kind == ItemKind::group);
+  CHECK(registers.repeat);
+  CHECK(registers.min_rows == 0);  // not required
+  CHECK(registers.max_rows == 4);
+  REQUIRE(registers.items.size() == 3);
+  CHECK(registers.items[1].id == "value");  // an id a step's item has too: ids are per group
+  CHECK(registers.items[1].pointer == "/steps/0/items/8/items/1");
+
+  CHECK(errors(R"({"id": "g", "kind": "group", "label": "G", "repeat": true, "max_rows": 1000,
+                   "items": [{"id": "a", "kind": "text", "label": "A"}]})")
+            .empty());
+  CHECK(errors(R"({"id": "g", "kind": "group", "label": "G", "repeat": true, "max_rows": 1001,
+                   "items": [{"id": "a", "kind": "text", "label": "A"}]})") ==
+        std::vector<std::string>{
+            "/steps/0/items/0/max_rows: 'max_rows' must be between 1 and 1000, not 1001"});
+  CHECK(errors(R"({"id": "g", "kind": "group", "label": "G", "repeat": true, "min_rows": 0,
+                   "items": [{"id": "a", "kind": "text", "label": "A"}]})") ==
+        std::vector<std::string>{"/steps/0/items/0/min_rows: a required group has at least one "
+                                 "row: make it \"required\": false to allow none, or leave "
+                                 "'min_rows' out"});
+  CHECK(errors(R"({"id": "g", "kind": "group", "label": "G", "repeat": true, "min_rows": 5,
+                   "max_rows": 2, "items": [{"id": "a", "kind": "text", "label": "A"}]})")
+            .size() == 1);
+  CHECK(errors(R"({"id": "g", "kind": "group", "label": "G", "min_rows": 1,
+                   "items": [{"id": "a", "kind": "text", "label": "A"}]})") ==
+        std::vector<std::string>{"/steps/0/items/0/min_rows: 'min_rows' applies only to "
+                                 "repeating group (\"repeat\": true) items"});
+  CHECK(errors(R"({"id": "g", "kind": "group", "label": "G", "items": []})").size() == 1);
+  CHECK(errors(R"({"id": "g", "kind": "group", "label": "G"})").size() == 1);  // no items
+  // Inside a group: no group, signature or file; no rules or roles of their own; ids once.
+  const auto inside = errors(R"({"id": "g", "kind": "group", "label": "G", "items": [
+      {"id": "a", "kind": "group", "label": "A", "items": [{"id": "x", "label": "X"}]},
+      {"id": "b", "kind": "signature", "label": "B"},
+      {"id": "c", "kind": "photo", "label": "C"},
+      {"id": "d", "kind": "text", "label": "D", "visible_if": "true", "roles": ["billing"]},
+      {"id": "d", "kind": "text", "label": "D again"}]})");
+  CHECK(inside.size() == 6);
+  CHECK(std::count_if(inside.begin(), inside.end(), [](const std::string& e) {
+          return e.find("a group's items are answered in each of its rows") != std::string::npos;
+        }) == 3);
+  CHECK(errors(R"({"id": "t", "kind": "text", "label": "T", "repeat": true})") ==
+        std::vector<std::string>{"/steps/0/items/0/repeat: 'repeat' applies only to group items"});
+}
+
 TEST_CASE("times, date-times and 'not applicable' are read as written", "[definition]") {
   const auto definition = load_good("meter_reading.json");
   const auto& items = step_of(definition, "reading").checklist->sections.at(0).items;
-  REQUIRE(items.size() == 9);
+  REQUIRE(items.size() == 10);
   CHECK(items[6].kind == ItemKind::photo);
   CHECK(items[7].kind == ItemKind::file);
   CHECK(items[7].not_applicable);

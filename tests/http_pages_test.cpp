@@ -504,6 +504,49 @@ TEST_CASE("a form sends photos with its answers, and shows them once answered",
   CHECK(file_references(answers.at("meter_photo"))[0].name == "seite.jpg");
 }
 
+TEST_CASE("a repeating group is a table of rows: empty ones left out, refusals by row",
+          "[http][pages][group]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(compile_file(data_dir() / "good" / "meter_reading.json")));
+  const auto id = f.engine.start("meter_reading", json::object());
+  REQUIRE(id);
+  f.sign_in("klara");
+  const std::string target = "/instances/" + *id + "/steps/reading";
+  const std::string page = f.get(target).body();
+  CHECK(contains(
+      page,
+      R"(<th scope="col">Stand (kWh) <span class="required" aria-hidden="true">*</span></th>)"));
+  CHECK(contains(page, R"(<select id="item-registers-0-tariff" name="answer.registers.0.tariff")"));
+  CHECK(contains(page, R"(name="answer.registers.1.value")"));
+  CHECK_FALSE(contains(page, R"(name="answer.registers.2.value")"));  // two empty rows to begin
+  const auto rows = [&](std::string second_value) {
+    return form({{"csrf_token", f.csrf(target)},
+                 {"idempotency_key", "k-" + second_value},
+                 {"answer.registers.0.tariff", "HT"},
+                 {"answer.registers.0.value", "18342,7"},
+                 {"answer.registers.0.note", ""},
+                 {"answer.registers.1.tariff", "NT"},
+                 {"answer.registers.1.value", second_value},
+                 {"answer.registers.1.note", "Keller"},
+                 {"answer.registers.2.tariff", ""},
+                 {"answer.registers.2.value", ""},
+                 {"answer.registers.2.note", ""}});
+  };
+  auto refused = f.post_form(target, rows("-5"));
+  CHECK(refused.result_int() == 422);
+  CHECK(contains(refused.body(), "Zeile 2, Stand: -5 kWh liegt unter dem Mindestwert von 0 kWh"));
+  CHECK(contains(refused.body(), R"(name="answer.registers.1.value" value="-5")"));  // as typed
+  CHECK(f.post_form(target, rows("9120")).result_int() == 303);
+  const auto answers = f.engine.get(*id)->data.at("steps").at("reading").at("answers");
+  CHECK(answers.at("registers") ==
+        json::array{json::object{{"tariff", "HT"}, {"value", 18342.7}},
+                    json::object{{"tariff", "NT"}, {"value", 9120.0}, {"note", "Keller"}}});
+  const std::string again = f.get(target).body();
+  CHECK(contains(again, R"(<option value="NT" selected>Niedertarif</option>)"));
+  CHECK(contains(again, R"(name="answer.registers.3.value")"));  // two rows, two more to add
+  CHECK(contains(again, "<dd>Hochtarif, 18342.7 kWh; Niedertarif, 9120 kWh, Keller</dd>"));
+}
+
 TEST_CASE("a host may leave the pages out", "[http][pages]") {
   http::ServerOptions options;
   options.pages = false;

@@ -277,3 +277,47 @@ TEST_CASE("times, date-times and 'not applicable' print blank and filled in ever
     CHECK(said);
   }
 }
+
+TEST_CASE("a repeating group prints as a table: rows to fill in, or the rows answered",
+          "[print][group]") {
+  test::Fixture f;
+  const Workflow meter = test::compile_file(test::data_dir() / "good" / "meter_reading.json");
+  REQUIRE(f.engine.deploy(meter));
+  const auto& definition = meter.definition();
+  SECTION("blank: a column per item, three rows to write in") {
+    const auto form = to_markdown_form(definition, {.language = "de"});
+    CHECK_THAT(form, Catch::Contains("  | # | Tarif | Stand (kWh) | Bemerkung |\n"
+                                     "  | ---: | --- | --- | --- |\n"
+                                     "  | 1 |  |  |  |\n  | 2 |  |  |  |\n  | 3 |  |  |  |\n"));
+    CHECK_THAT(to_html_form(definition, {.language = "en"}),
+               Catch::Contains(R"(<th scope="col">Reading (kWh)</th>)"));
+  }
+  SECTION("filled: each row's answers, options by their labels") {
+    auto id = f.engine.start("meter_reading", boost::json::object());
+    REQUIRE(id);
+    f.answer(*id, "reading", "registers",
+             boost::json::array{
+                 boost::json::object{{"tariff", "HT"}, {"value", 18342.7}},
+                 boost::json::object{{"tariff", "NT"}, {"value", 9120}, {"note", "a|b"}}});
+    const auto history = *f.engine.history(*id);
+    const FormOptions filled{.language = "de", .instance = *id, .history = history};
+    const auto form = to_markdown_form(definition, filled);
+    CHECK_THAT(form, Catch::Contains("  | 1 | Hochtarif | 18342.7 |  |\n"
+                                     "  | 2 | Niedertarif | 9120 | a\\|b |\n"));
+    const auto html = to_html_form(definition, filled);
+    CHECK_THAT(html,
+               Catch::Contains("<tr><td>2</td><td>Niedertarif</td><td>9120</td><td>a|b</td></tr>"));
+    auto pdf = to_pdf_form(definition, {.form = filled});
+    REQUIRE(pdf);
+    const auto text = pdf_text(*pdf);
+    CHECK_THAT(text, Catch::Contains("Tarif: Hochtarif"));
+    CHECK_THAT(text, Catch::Contains("Stand (kWh): 9120"));
+    const auto timeline = read_timeline(definition, history, {.language = "de"});
+    const auto answered = std::find_if(timeline.begin(), timeline.end(), [](const auto& entry) {
+      return entry.text.find("Zählwerke") != std::string::npos;
+    });
+    REQUIRE(answered != timeline.end());
+    CHECK(answered->text ==
+          "Beantwortet: „Zählwerke“: Hochtarif, 18342.7 kWh; Niedertarif, 9120 kWh, a|b");
+  }
+}

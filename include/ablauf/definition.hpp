@@ -56,7 +56,8 @@ enum class ItemKind {
   rating,        ///< a whole number on a scale, `min` (default 1) to `max` (default 5)
   location,      ///< where on earth: {"latitude", "longitude", "accuracy" in metres}
   file,          ///< documents kept in a BlobStore, answered by their SHA-256 (FileReference)
-  photo          ///< pictures (JPEG or PNG unless `media_types` says otherwise), as `file`
+  photo,         ///< pictures (JPEG or PNG unless `media_types` says otherwise), as `file`
+  group          ///< items answered together: once (an object), or once per row with `repeat`
 };
 
 /// Whether items of `kind` are answered with files (file, photo): FileReference objects in an
@@ -104,6 +105,14 @@ struct ItemDefinition {
   std::uint64_t max_bytes = 10 * 1024 * 1024;  ///< file and photo: the largest file, in bytes
   /// The most `max_bytes` may be: 1 GiB. A file is kept and read whole, in memory.
   static constexpr std::uint64_t largest_max_bytes = std::uint64_t{1} << 30;
+  /// group: its items, answered together as an object of their answers by id; none of them a
+  /// group, a signature, a file or a photo, nor with `visible_if` or `roles` of its own
+  std::vector<ItemDefinition> items;
+  /// group: whether it is answered once per row (an array of such objects: invoice lines,
+  /// meter readings), rather than once
+  bool repeat = false;
+  std::uint32_t min_rows = 0;            ///< a repeating group: the fewest rows (1 when required)
+  std::uint32_t max_rows = 100;          ///< a repeating group: the most rows, at most 1,000
   std::optional<Expression> visible_if;  ///< none: always visible
   /// Who may answer it (a signature: who may sign), each a person's or a role's name; empty: as
   /// its section says. ablauf::http enforces it; the engine records whoever a host names.

@@ -35,6 +35,11 @@ class Refusal {
   }
 
   bool german() const { return german_; }
+  // The language of labels quoted, its fallback, and of the messages' words ("de" or ""): what
+  // the items inside a group are checked in.
+  const std::string& language() const { return language_; }
+  const std::string& fallback() const { return fallback_; }
+  std::string_view messages() const { return german_ ? "de" : ""; }
 
   // The English or the German words.
   std::string say(std::string_view english, std::string_view german) const {

@@ -63,6 +63,10 @@ std::string accepts(const ItemDefinition& item, const std::string& actor,
                                    : "paths of up to " + std::to_string(item.max_files) +
                                          " files, separated by commas");
       break;
+    case ItemKind::group:
+      text << (item.repeat ? "rows, each asked item by item; Enter on a row's first item ends them"
+                           : "its items, asked one by one");
+      break;
     case ItemKind::signature: text << "your name; Enter for " << actor; break;
   }
   if (item.not_applicable) text << "; n/a if not applicable";
@@ -115,9 +119,46 @@ json::value typed(const ItemDefinition& item, const std::string& line) {
 
 }  // namespace
 
+namespace {
+
+// A group's rows, item by item; a repeating group's end with an empty first item once it has
+// `min_rows`. The rows are checked whole, as the engine will check them, and asked again when
+// refused.
+Asked ask_rows(const ItemDefinition& group, const std::string& actor, const std::string& language,
+               std::string_view fallback, std::istream& in, std::ostream& out) {
+  using What = Asked::What;
+  for (;;) {
+    json::array rows;
+    while (rows.size() < (group.repeat ? group.max_rows : 1)) {
+      if (group.repeat)
+        out << "  " << group.label.get(language) << ", row " << rows.size() + 1 << '\n';
+      json::object row;
+      for (const auto& item : group.items) {
+        ItemDefinition optional = item;  // within a row, Enter leaves an item out
+        optional.required = false;
+        auto asked = ask(optional, actor, language, fallback, in, out);
+        if (asked.what == What::ended) return {};
+        if (asked.what == What::answer) row[item.id] = std::move(asked.value);
+        if (row.empty() && group.repeat && rows.size() >= group.min_rows) break;
+      }
+      if (row.empty()) break;
+      rows.emplace_back(std::move(row));
+    }
+    if (rows.empty() && !group.required) return {What::skipped, nullptr};
+    json::value value = group.repeat ? json::value(std::move(rows))
+                                     : (rows.empty() ? json::value(json::object()) : rows[0]);
+    auto accepted = check_answer(group, value, language, fallback);
+    if (accepted) return {What::answer, std::move(*accepted)};
+    out << "    " << accepted.error().message << '\n';
+  }
+}
+
+}  // namespace
+
 Asked ask(const ItemDefinition& item, const std::string& actor, const std::string& language,
           std::string_view fallback, std::istream& in, std::ostream& out) {
   using What = Asked::What;
+  if (item.kind == ItemKind::group) return ask_rows(item, actor, language, fallback, in, out);
   for (;;) {
     out << "  " << item.label.get(language) << " [" << accepts(item, actor, language)
         << "]: " << std::flush;

@@ -17,7 +17,7 @@ constexpr std::pair<std::string_view, ItemKind> item_kinds[] = {
     {"signature", ItemKind::signature}, {"time", ItemKind::time},
     {"datetime", ItemKind::datetime},   {"rating", ItemKind::rating},
     {"location", ItemKind::location},   {"file", ItemKind::file},
-    {"photo", ItemKind::photo}};
+    {"photo", ItemKind::photo},         {"group", ItemKind::group}};
 
 // The most steps a rating's scale has: beyond it, a number item says what is meant.
 constexpr double max_rating_steps = 11;
@@ -39,6 +39,15 @@ bool is_media_type_pattern(std::string_view text) {
   const auto type = text.substr(0, slash), subtype = text.substr(slash + 1);
   return std::all_of(type.begin(), type.end(), name_char) &&
          (subtype == "*" || std::all_of(subtype.begin(), subtype.end(), name_char));
+}
+
+// The most rows a repeating group takes: a checklist's rows are read by people.
+constexpr std::int64_t most_rows = 1000;
+
+// The kinds an item inside a group may not be: a group is one level deep, a sign-off signs a
+// step, and files are kept for a step's items.
+bool allowed_in_group(ItemKind kind) {
+  return kind != ItemKind::group && kind != ItemKind::signature && !takes_files(kind);
 }
 
 // `media_types`, `max_files` and `max_bytes` of a file or photo item.
@@ -159,7 +168,43 @@ void reject_field(DefinitionReader& reader, const Fields& fields, std::string_vi
 }
 
 std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::json::value& value,
-                                        std::string pointer, IdScope& item_ids) {
+                                        std::string pointer, IdScope& item_ids, bool in_group);
+
+// A group's `items` (each id unique within the group, of a kind a group holds), `repeat`,
+// `min_rows` and `max_rows`.
+void read_group(DefinitionReader& reader, Fields& fields, ItemDefinition& group) {
+  if (const auto* items = fields.array("items", Fields::required)) {
+    const std::string pointer = fields.pointer_of("items");
+    if (items->empty()) reader.error(ErrorCode::invalid_value, pointer, "'items' is empty");
+    IdScope ids;
+    for (std::size_t i = 0; i < items->size(); ++i)
+      if (auto item = read_item(reader, (*items)[i], element_pointer(pointer, i), ids, true))
+        group.items.push_back(std::move(*item));
+  }
+  if (auto repeat = fields.boolean("repeat")) group.repeat = *repeat;
+  if (group.required) group.min_rows = 1;
+  if (!group.repeat) {
+    reject_field(reader, fields, "min_rows", "repeating group (\"repeat\": true)");
+    reject_field(reader, fields, "max_rows", "repeating group (\"repeat\": true)");
+    return;
+  }
+  if (auto least = fields.integer("min_rows", 0, most_rows))
+    group.min_rows = static_cast<std::uint32_t>(*least);
+  if (auto most = fields.integer("max_rows", 1, most_rows))
+    group.max_rows = static_cast<std::uint32_t>(*most);
+  if (group.min_rows > group.max_rows)
+    reader.error(ErrorCode::invalid_value, fields.pointer_of("max_rows"),
+                 "'max_rows' (" + std::to_string(group.max_rows) +
+                     ") is smaller than 'min_rows' (" + std::to_string(group.min_rows) + ")");
+  if (group.required && group.min_rows == 0)
+    reader.error(ErrorCode::invalid_value, fields.pointer_of("min_rows"),
+                 "a required group has at least one row: make it \"required\": false to allow "
+                 "none, or leave 'min_rows' out",
+                 Anchor::key);
+}
+
+std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::json::value& value,
+                                        std::string pointer, IdScope& item_ids, bool in_group) {
   if (!value.is_object()) {
     reader.error(ErrorCode::wrong_type, pointer,
                  "an item must be an object, not " + std::string(describe(value)));
@@ -167,8 +212,10 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
   }
   Fields fields(
       reader, value.get_object(), pointer,
-      {"id", "label", "description", "kind", "required", "not_applicable", "options", "min", "max",
-       "unit", "pattern", "labels", "visible_if", "roles", "media_types", "max_files", "max_bytes"},
+      {"id",         "label",    "description", "kind",      "required",  "not_applicable",
+       "options",    "min",      "max",         "unit",      "pattern",   "labels",
+       "visible_if", "roles",    "media_types", "max_files", "max_bytes", "items",
+       "repeat",     "min_rows", "max_rows"},
       "an item");
   ItemDefinition item;
   item.pointer = std::move(pointer);
@@ -263,6 +310,22 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
     for (const char* name : {"media_types", "max_files", "max_bytes"})
       reject_field(reader, fields, name, "file and photo");
   }
+  if (kind && item.kind == ItemKind::group) {
+    read_group(reader, fields, item);
+  } else if (kind) {
+    for (const char* name : {"items", "repeat", "min_rows", "max_rows"})
+      reject_field(reader, fields, name, "group");
+  }
+  if (in_group) {
+    if (kind && !allowed_in_group(item.kind))
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("kind"),
+                   "a group's items are answered in each of its rows, so none is a " +
+                       std::string(to_string(item.kind)) +
+                       ": put it beside the group, in the step's items");
+    // A row is shown whole and answered by whoever answers the group.
+    reject_field(reader, fields, "visible_if", "a step's (not a group's)");
+    reject_field(reader, fields, "roles", "a step's (not a group's)");
+  }
   fields.check_unknown();
   return item;
 }
@@ -275,7 +338,7 @@ std::vector<ItemDefinition> read_items(DefinitionReader& reader, const boost::js
   if (items.empty()) reader.error(ErrorCode::invalid_value, pointer, "'items' is empty");
   out.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (auto item = read_item(reader, items[i], element_pointer(pointer, i), item_ids))
+    if (auto item = read_item(reader, items[i], element_pointer(pointer, i), item_ids, false))
       out.push_back(std::move(*item));
   }
   return out;

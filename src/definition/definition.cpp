@@ -33,6 +33,7 @@ std::string_view to_string(ItemKind kind) noexcept {
     case ItemKind::location: return "location";
     case ItemKind::file: return "file";
     case ItemKind::photo: return "photo";
+    case ItemKind::group: return "group";
   }
   return "?";
 }

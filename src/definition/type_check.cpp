@@ -40,7 +40,7 @@ const DataSchema& string_schema() {
   return schema;
 }
 
-const DataSchema& answer_schema(ItemKind kind) {
+const DataSchema& answer_schema(ItemKind kind, bool repeat = false) {
   static const auto read = [](std::string_view text) {
     return std::move(*DataSchema::read(json::parse(text)));
   };
@@ -70,6 +70,9 @@ const DataSchema& answer_schema(ItemKind kind) {
       "additionalProperties": false
     }
   })");
+  // A group's rows: objects whose members are its items' answers (typed as any value here).
+  static const DataSchema rows = read(R"({"type": "array", "items": {"type": "object"}})");
+  static const DataSchema row = read(R"({"type": "object"})");
   switch (kind) {
     case ItemKind::checkbox: return checkbox;
     case ItemKind::number:
@@ -79,6 +82,7 @@ const DataSchema& answer_schema(ItemKind kind) {
     case ItemKind::location: return location;
     case ItemKind::file:
     case ItemKind::photo: return files;
+    case ItemKind::group: return repeat ? rows : row;
     case ItemKind::text:
     case ItemKind::date:
     case ItemKind::time:
@@ -90,7 +94,7 @@ const DataSchema& answer_schema(ItemKind kind) {
 
 // The answer to `item`: its kind's, or, where the item allows it, {"not_applicable": true}.
 const DataSchema& answer_schema(const ItemDefinition& item) {
-  if (!item.not_applicable) return answer_schema(item.kind);
+  if (!item.not_applicable) return answer_schema(item.kind, item.repeat);
   static const auto read = [](std::string_view text) {
     return std::move(*DataSchema::read(json::parse(text)));
   };
@@ -109,7 +113,8 @@ const DataSchema& answer_schema(const ItemDefinition& item) {
     case ItemKind::signature:                                  // never not applicable
     case ItemKind::location: return answer_schema(item.kind);  // an object either way
     case ItemKind::file:
-    case ItemKind::photo: return files;
+    case ItemKind::photo:
+    case ItemKind::group: return files;  // a list of objects, or the object "not applicable"
     default: return text;
   }
 }

@@ -49,6 +49,22 @@ json::object item_model(const ItemDefinition& item, const json::value& data,
   add_text(out, "low_label", item.low_label, language, fallback);  // a rating's ends
   add_text(out, "high_label", item.high_label, language, fallback);
   if (!item.pattern.empty()) out["pattern"] = item.pattern;
+  if (item.kind == ItemKind::group) {  // its items, answered in each row (or once)
+    out["repeat"] = item.repeat;
+    if (item.repeat) {
+      out["min_rows"] = item.min_rows;
+      out["max_rows"] = item.max_rows;
+    }
+    json::array items;
+    for (const auto& column : item.items)
+      // One level deep: the loader allows no group inside a group.
+      if (column.kind != ItemKind::group) {
+        auto model = item_model(column, data, nullptr, language, fallback);
+        model.erase("visible");  // shown with its row
+        items.push_back(std::move(model));
+      }
+    out["items"] = std::move(items);
+  }
   if (takes_files(item.kind)) {  // uploaded to "upload", then answered with what it returns
     json::array types;
     for (const auto& type : item.media_types) types.emplace_back(type);

@@ -20,6 +20,28 @@ std::string answer_text(const boost::json::value& value, const ItemDefinition& i
   };
   if (value.is_bool()) return std::string(value.get_bool() ? words.yes : words.no);
   if (item.kind == ItemKind::location && value.is_object()) return place_text(value.get_object());
+  if (item.kind == ItemKind::group) {  // "Strom, 12 kWh; Gas, 3 m³": each row's answers
+    const auto row_text = [&](const boost::json::object& row) {
+      std::string out;
+      for (const auto& column : item.items)
+        // A group holds no group (the loader's rule): nothing recurses deeper than a row.
+        if (const auto* answer = row.if_contains(column.id);
+            answer && column.kind != ItemKind::group) {
+          auto said = answer_text(*answer, column, text, words);
+          if (const auto unit = text(column.unit); !unit.empty() && answer->is_number())
+            said += " " + unit;
+          out += (out.empty() ? "" : ", ") + said;
+        }
+      return out;
+    };
+    if (const auto* row = value.if_object()) return row_text(*row);
+    std::string out;
+    if (const auto* rows = value.if_array())
+      for (const auto& row : *rows)
+        if (const auto* object = row.if_object())
+          out += (out.empty() ? "" : "; ") + row_text(*object);
+    return out;
+  }
   if (takes_files(item.kind)) {  // the files by name; the forms list their details
     std::string out;
     for (const auto& file : file_references(value)) out += (out.empty() ? "" : ", ") + file.name;

@@ -7,6 +7,8 @@
 #include "print/answer_text.hpp"
 #include "value_text.hpp"
 
+#include <algorithm>
+#include <functional>
 #include <map>
 
 namespace ablauf::print {
@@ -110,6 +112,36 @@ std::vector<PrintedFile> printed_files(const boost::json::value& value, const Bl
   return printed;
 }
 
+// A group's rows as text, a cell per item; with no answer, the empty rows of a blank form (one,
+// for a group that does not repeat).
+std::vector<std::vector<std::string>> group_rows(
+    const ItemDefinition& group, const boost::json::value* value,
+    const std::function<std::string(const LocalizedText&)>& text, const FormWords& words) {
+  std::vector<std::vector<std::string>> rows;
+  if (!value || is_not_applicable(*value)) {
+    if (value) return rows;  // "not applicable": no rows
+    const auto count = group.repeat ? std::min(std::max(group.min_rows, blank_rows), group.max_rows)
+                                    : std::uint32_t{1};
+    rows.assign(count, std::vector<std::string>(group.items.size()));
+    return rows;
+  }
+  const auto cells = [&](const boost::json::object& row) {
+    std::vector<std::string> out;
+    for (const auto& item : group.items) {
+      const auto* answer = row.if_contains(item.id);
+      out.push_back(
+          answer ? answer_text(*answer, item, text, {words.yes, words.no, words.not_applicable})
+                 : std::string());
+    }
+    return out;
+  };
+  if (const auto* one = value->if_object()) rows.push_back(cells(*one));
+  if (const auto* many = value->if_array())
+    for (const auto& row : *many)
+      if (const auto* object = row.if_object()) rows.push_back(cells(*object));
+  return rows;
+}
+
 }  // namespace
 
 Form build_form(const WorkflowDefinition& definition, const FormOptions& options) {
@@ -169,6 +201,15 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
           auto label = text(option.label);
           entry.options.push_back(label.empty() ? option.value : std::move(label));
           entry.chosen.push_back(value && is_chosen(*value, option.value));
+        }
+        if (item.kind == ItemKind::group) {
+          for (const auto& column : item.items) {
+            std::string heading = text(column.label);
+            if (heading.empty()) heading = column.id;
+            if (const auto unit = text(column.unit); !unit.empty()) heading += " (" + unit + ")";
+            entry.columns.push_back(std::move(heading));
+          }
+          entry.rows = group_rows(item, value, text, form.words);
         }
         if (takes_files(item.kind)) {
           for (const auto& type : item.media_types)

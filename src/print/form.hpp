@@ -7,6 +7,7 @@
 #include "ablauf/event.hpp"
 #include "ablauf/printable.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,8 +29,11 @@ struct Entry {
 // a signature are ticked or signed instead, so "not applicable" needs words of its own there.
 inline bool has_line(ItemKind kind) {
   return kind != ItemKind::checkbox && kind != ItemKind::choice && kind != ItemKind::multi_choice &&
-         kind != ItemKind::rating && kind != ItemKind::signature;
+         kind != ItemKind::rating && kind != ItemKind::signature && kind != ItemKind::group;
 }
+
+// How many empty rows a blank form gives a repeating group to fill by hand.
+inline constexpr std::uint32_t blank_rows = 3;
 
 // A file answered for a file or photo item, as a filled form lists it.
 struct PrintedFile {
@@ -55,6 +59,10 @@ struct FormItem {
   std::vector<bool> chosen;          // filled in: for each option, whether it was chosen
   std::string accepted;              // file and photo: the media types taken, "" for any
   std::vector<PrintedFile> files;    // filled in: the files answered, in their order
+  // group: its items' labels (with a unit, "Preis (EUR)"), and its rows: each row's answers as
+  // text, a cell per item ("" where unanswered); on a blank form, rows of empty cells to fill.
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
 };
 
 struct FormSection {

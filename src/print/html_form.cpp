@@ -37,6 +37,9 @@ li.item { margin: .7rem 0; break-inside: avoid; page-break-inside: avoid; }
 .recorded { color: #555; font-size: .85em; }
 .hash { font-family: "DejaVu Sans Mono", monospace; font-size: .8em; word-break: break-all; }
 .description { color: #333; font-size: .9em; margin: .15rem 0 0 1.6rem; }
+table.rows { border-collapse: collapse; margin: .4rem 0 0 1.6rem; font-size: .92em; }
+table.rows th, table.rows td { border: 1px solid #888; padding: .2rem .45rem; text-align: left;
+                               min-width: 3.5rem; height: 1.3em; }
 .files { margin: .3rem 0 0 1.6rem; padding: 0; list-style: none; }
 .files img { display: block; max-width: 100%; max-height: 12cm; margin: .3rem 0; }
 .sign-off { margin-top: 2.5rem; break-inside: avoid; page-break-inside: avoid; }
@@ -106,6 +109,7 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
                                                                       : words.tick_any)
           << (item.range.empty() ? "" : "; " + detail::html_escaped(item.range)) << ")</span>";
       break;
+    case ItemKind::group: break;  // its rows follow, as a table
     case ItemKind::file:
     case ItemKind::photo:
       if (entry)
@@ -135,6 +139,19 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
     out << R"( <span class="hint">)" << box(false) << detail::html_escaped(words.not_applicable)
         << "</span>";
   if (entry && item.kind != ItemKind::signature) out << recorded(*entry);
+  if (!item.rows.empty()) {  // a group: a table of its rows, cells to write in when blank
+    out << R"(<table class="rows"><thead><tr><th scope="col">#</th>)";
+    for (const auto& column : item.columns)
+      out << R"(<th scope="col">)" << detail::html_escaped(column) << "</th>";
+    out << "</tr></thead><tbody>";
+    for (std::size_t row = 0; row < item.rows.size(); ++row) {
+      out << "<tr><td>" << row + 1 << "</td>";
+      for (const auto& value : item.rows[row])
+        out << "<td>" << detail::html_escaped(value) << "</td>";
+      out << "</tr>";
+    }
+    out << "</tbody></table>";
+  }
   if (!item.files.empty()) {
     out << R"(<ul class="files">)";
     for (const auto& file : item.files) {

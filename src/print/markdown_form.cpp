@@ -125,6 +125,25 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
         out << "  - " << escaped(file.name) << " (" << escaped(file.details) << "), SHA-256 `"
             << file.sha256 << "`\n";
       break;
+    case ItemKind::group: {
+      out << "- " << label << when << not_applicable(item, words) << (entry ? recorded(*entry) : "")
+          << "\n\n";
+      if (item.rows.empty()) break;  // answered "not applicable"
+      // A table of its rows, a column per item; a cell to write in on a blank form.
+      out << "  | # |";
+      for (const auto& column : item.columns)
+        out << ' ' << escaped(column) << " |";  // escaped() escapes '|'
+      out << "\n  | ---: |";
+      for (std::size_t n = 0; n < item.columns.size(); ++n) out << " --- |";
+      out << '\n';
+      for (std::size_t row = 0; row < item.rows.size(); ++row) {
+        out << "  | " << row + 1 << " |";
+        for (const auto& value : item.rows[row]) out << ' ' << escaped(value) << " |";
+        out << '\n';
+      }
+      out << '\n';
+      break;
+    }
     case ItemKind::signature:
       if (entry)
         out << "- " << label << when << ": " << escaped(entry->actor) << ", "

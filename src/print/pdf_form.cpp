@@ -215,6 +215,15 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
       for (std::size_t n = 0; n < item.options.size(); ++n)
         out.box(indent, out.text(item.options[n], regular, body_size, 2 * indent), item.chosen[n]);
       break;
+    case ItemKind::group:
+      // Each row numbered, a line per item: as a clerk fills in invoice lines by hand.
+      for (std::size_t row = 0; row < item.rows.size(); ++row) {
+        out.need(body_size * 2.4f * static_cast<float>(item.columns.size() + 1));
+        out.text(std::to_string(row + 1) + ".", bold, body_size, indent);
+        for (std::size_t column = 0; column < item.columns.size(); ++column)
+          out.blank_row(2 * indent, item.columns[column] + ":", {}, item.rows[row][column]);
+      }
+      break;
     case ItemKind::file:
     case ItemKind::photo:
       if (entry)

@@ -4,6 +4,8 @@
 // asks `…/preview` as the person types, for the rules and refusals live.
 #include "http/request_body.hpp"
 #include "http/router.hpp"
+#include "http/web/field_values.hpp"
+#include "http/web/group_rows.hpp"
 #include "http/web/page.hpp"
 #include "http/web/pages.hpp"
 #include "print/answer_text.hpp"
@@ -46,36 +48,6 @@ json::value without_href(json::value file) {
   return file;
 }
 
-// The UTC offsets a datetime's zone is chosen from: the whole hours, and the half and three
-// quarter hours some zones keep.
-constexpr std::string_view zones[] = {
-    "-12:00", "-11:00", "-10:00", "-09:30", "-09:00", "-08:00", "-07:00", "-06:00", "-05:00",
-    "-04:00", "-03:30", "-03:00", "-02:00", "-01:00", "+00:00", "+01:00", "+02:00", "+03:00",
-    "+03:30", "+04:00", "+04:30", "+05:00", "+05:30", "+05:45", "+06:00", "+06:30", "+07:00",
-    "+08:00", "+09:00", "+09:30", "+10:00", "+10:30", "+11:00", "+12:00", "+13:00", "+14:00"};
-
-// The server's UTC offset now, as "+01:00": what a datetime's zone is before one is chosen, the
-// zone of the team the server is set up for.
-std::string server_offset() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  // Offsets lie within a day; bounded so, each part is two digits.
-  const int minutes = static_cast<int>(std::clamp(local.tm_gmtoff / 60, -1439L, 1439L));
-  char text[16];
-  std::snprintf(text, sizeof text, "%c%02d:%02d", minutes < 0 ? '-' : '+', std::abs(minutes) / 60,
-                std::abs(minutes) % 60);
-  return text;
-}
-
-// "2026-12-07T14:05" and "+01:00", as the page's fields give them, as an RFC 3339 date-time;
-// what does not read so stays as typed, for the engine to refuse.
-std::string datetime_of(std::string_view local, std::string_view zone) {
-  std::string text(local);
-  if (text.size() == 16 && text[10] == 'T') text += ":00";  // the seconds a browser leaves out
-  return text + std::string(zone);
-}
-
 std::string form_api(const Page& page) {
   const auto& parameters = page.request().parameters;
   return "/api/v1/instances/" + path_segment(parameters.at("id")) + "/steps/" +
@@ -107,18 +79,6 @@ void for_each_item(json::object& model, Visit visit) {
       for (auto& item : items->get_array()) visit(section.as_object(), item.as_object());
 }
 
-// A number as typed: "12,5" (German) and "12.5" both read 12.5; anything else stays the text
-// typed, for the engine to refuse in its own words.
-json::value typed_number(std::string_view text) {
-  std::string normal(text);
-  for (auto& c : normal)
-    if (c == ',') c = '.';
-  double number = 0;
-  const auto [end, failed] = std::from_chars(normal.data(), normal.data() + normal.size(), number);
-  if (failed == std::errc() && end == normal.data() + normal.size()) return number;
-  return json::string(text);
-}
-
 // What the person sent: the answers and sign-offs as the API takes them, and each answer as
 // typed, to show again if the form is refused.
 struct Sent {
@@ -148,6 +108,17 @@ Sent read_sent(json::object& model, const FormFields& fields, bool changed_only)
       return;
     }
     if (takes_files(kind)) return;  // uploaded first: sent_files()
+    if (kind == "group") {          // its rows, a field per item in each
+      auto rows = read_rows(item, fields);
+      if (!rows) return;
+      sent.typed[id] = rows->typed;
+      if (changed_only)
+        if (const auto* recorded = item.if_contains("answer");
+            recorded && *recorded == rows->answer)
+          return;
+      sent.answers[id] = std::move(rows->answer);
+      return;
+    }
     const std::string name = std::string(answer_prefix) + id;
     if (kind == "location") {  // three fields: answer.<id>.latitude, …
       json::object place, typed_place;
@@ -256,6 +227,24 @@ std::string shown_answer(const Page& page, const json::object& item, const json:
     return ablauf::detail::to_text(value);
   };
   if (answer.is_bool()) return page.text(answer.get_bool() ? "yes" : "no");
+  if (string_of(item, "kind") == "group") {  // "HT, 120 kWh; NT, 80 kWh": each row's answers
+    const auto row_text = [&](const json::object& row) {
+      std::string out;
+      if (const auto* items = item.if_contains("items"); items && items->is_array())
+        for (const auto& column : items->get_array())
+          // One level deep: the items of a group are no groups.
+          if (const auto* value = row.if_contains(string_of(column.as_object(), "id"));
+              value && string_of(column.as_object(), "kind") != "group")
+            out += (out.empty() ? "" : ", ") + shown_answer(page, column.as_object(), *value);
+      return out;
+    };
+    if (const auto* row = answer.if_object()) return row_text(*row);
+    std::string out;
+    if (const auto* rows = answer.if_array())
+      for (const auto& row : *rows)
+        if (row.is_object()) out += (out.empty() ? "" : "; ") + row_text(row.get_object());
+    return out;
+  }
   if (takes_files(string_of(item, "kind")) && answer.is_array()) {  // the files by name
     std::string out;
     for (const auto& file : answer.get_array())
@@ -350,6 +339,10 @@ json::object form_view(const Page& page, json::object model, const json::object&
       close_names(item, {"latitude", "longitude", "accuracy"});
       value.reset();
     }
+    if (kind == "group") {  // a table: a row per answer given, and empty ones to add more
+      add_rows_view(item, value ? &*value : nullptr);
+      value.reset();
+    }
     if (takes_files(kind)) {  // the files answered, each with a box to keep it, and a chooser
       item["kind_files"] = true;
       item["photo"] = kind == "photo";
@@ -439,9 +432,16 @@ json::object form_view(const Page& page, json::object model, const json::object&
     }
     if (const auto* refusal = refusals.if_contains(id)) item["refusal"] = *refusal;
     if (kind == "number") item["range"] = range_text(page, item);
-    close_names(item, {"label", "description", "unit", "range", "value", "checked", "shown",
-                       "roles_text", "signature", "refusal", "options", "required", "na_field",
-                       "answered_not_applicable", "zones", "scale", "files", "kind_files"});
+    close_names(item, {"label",     "description",
+                       "unit",      "range",
+                       "value",     "checked",
+                       "shown",     "roles_text",
+                       "signature", "refusal",
+                       "options",   "required",
+                       "na_field",  "answered_not_applicable",
+                       "zones",     "scale",
+                       "files",     "kind_files",
+                       "rows",      "columns"});
   });
   auto& sections = model["sections"].as_array();
   // A checklist's section that is its step (a `checklist` kind) is titled by the page already.
