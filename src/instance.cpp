@@ -178,6 +178,7 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       const bool merged = event.type == EventType::step_completed && field(event, "merged");
       if (event.type == EventType::step_completed) {
         if (const auto* output = field(event, "output")) entry["output"] = *output;
+        if (const auto* score = field(event, "score")) entry["score"] = *score;  // a checklist's
         if (!merged) {
           auto& visits = entry["visits"];
           visits = (visits.is_int64() ? visits.get_int64() : 0) + 1;

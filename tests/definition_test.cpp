@@ -1,4 +1,5 @@
 #include "ablauf/definition.hpp"
+#include "ablauf/checklist_score.hpp"
 
 #include "test_support.hpp"
 
@@ -246,6 +247,61 @@ TEST_CASE("a group holds items of one level, answered once or in rows, every pro
         }) == 3);
   CHECK(errors(R"({"id": "t", "kind": "text", "label": "T", "repeat": true})") ==
         std::vector<std::string>{"/steps/0/items/0/repeat: 'repeat' applies only to group items"});
+}
+
+TEST_CASE("scores, weights, flags and pass marks are read with every problem located",
+          "[definition][score]") {
+  const auto errors = [](std::string_view step_fields, std::string_view items) {
+    auto loaded = load_definition(
+        R"({"id": "r", "version": 1, "kind": "workflow", "title": "R", "steps": [
+          {"id": "c", "type": "fill_checklist", )" +
+            std::string(step_fields) + R"("sections": [{"id": "s", "title": "S", "items": [)" +
+            std::string(items) + R"(]}]}]})",
+        "r.json");
+    std::vector<std::string> found;
+    if (!loaded)
+      for (const auto& d : loaded.error()) found.push_back(d.pointer + ": " + d.message);
+    return found;
+  };
+  const auto loaded = load_good("site_inspection.json");
+  const auto& checklist = *step_of(loaded, "inspection").checklist;
+  CHECK(checklist.pass_mark == 80.0);
+  CHECK(checklist.sections[0].pass_mark == 100.0);
+  CHECK(checklist.sections[0].items[0].weight == 2.0);
+  CHECK(checklist.sections[0].items[1].options[1].flag);
+  CHECK(checklist.sections[0].items[1].options[0].score == 2.0);
+  CHECK(checklist.sections[1].items[1].max_score == 1.0);
+  CHECK(has_scoring(checklist));
+
+  CHECK(errors(R"("pass_mark": 100, )", R"({"id": "a", "label": "A", "scored": true, "weight": 0})")
+            .empty());
+  CHECK(errors(R"("pass_mark": 100.5, )", R"({"id": "a", "label": "A"})") ==
+        std::vector<std::string>{
+            "/steps/0/pass_mark: 'pass_mark' is a percentage, from 0 to 100, not 100.5"});
+  CHECK(errors("", R"({"id": "a", "label": "A", "weight": -1})") ==
+        std::vector<std::string>{"/steps/0/sections/0/items/0/weight: 'weight' must be between "
+                                 "0 and 1000, not -1"});
+  CHECK(errors("", R"({"id": "a", "kind": "text", "label": "A", "scored": true})").size() == 1);
+  CHECK(errors("", R"({"id": "a", "kind": "number", "label": "A", "score": "answer"})") ==
+        std::vector<std::string>{"/steps/0/sections/0/items/0/score: a 'score' expression needs "
+                                 "'max_score', the most points it gives, for the percentage"});
+  CHECK(errors("", R"({"id": "a", "kind": "number", "label": "A", "max_score": 0,
+                       "score": "answer"})")
+            .size() == 1);
+  // A score reads the answer alone: the instance's data is not its to read.
+  CHECK(errors("", R"({"id": "a", "kind": "number", "label": "A", "max_score": 1,
+                       "score": "input.limit - answer"})")
+            .size() == 1);
+  CHECK(
+      errors(
+          "",
+          R"({"id": "a", "kind": "number", "label": "A", "flag": {">": [{"var": "vars.x"}, 1]}})") ==
+      std::vector<std::string>{"/steps/0/sections/0/items/0/flag/>/0/var: 'vars' is not what "
+                               "'flag' reads: it reads the item's answer, as 'answer'"});
+  CHECK(errors("", R"({"id": "a", "kind": "choice", "label": "A",
+                       "options": [{"value": "x", "score": -2}]})")
+            .size() == 1);
+  CHECK_FALSE(has_scoring(*step_of(load_good("meter_reading.json"), "reading").checklist));
 }
 
 TEST_CASE("times, date-times and 'not applicable' are read as written", "[definition]") {

@@ -2,6 +2,8 @@
 #include "engine_support.hpp"
 
 #include <ablauf/answer.hpp>
+#include <ablauf/printable.hpp>
+#include <ablauf/timeline.hpp>
 
 namespace ablauf {
 namespace {
@@ -120,6 +122,85 @@ TEST_CASE("'not applicable' answers a required item, a checkbox too, and complet
   // An item that does not allow it is refused, and nothing is recorded.
   auto other = f.engine.start("meter_reading", json::object());
   CHECK_FALSE(f.engine.answer(*other, "reading", "read_at", not_applicable_answer(), "erika"));
+}
+
+TEST_CASE("a checklist's score: weights, n/a out of the denominator, pass marks, flags",
+          "[engine][score]") {
+  test::Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_file(test::data_dir() / "good" / "site_inspection.json")));
+  const auto run = [&](json::object answers) {
+    auto id = f.engine.start("site_inspection", json::object());
+    REQUIRE(id);
+    REQUIRE(f.engine.submit(*id, "inspection", answers, "erika"));
+    return f.state(*id);
+  };
+  SECTION("everything in order: full marks, passed, no flags") {
+    const auto state = run(
+        {{"exit_clear", true}, {"extinguisher", "ok"}, {"cleanliness", 5}, {"temperature", 21}});
+    const auto& score = state.data.at("steps").at("inspection").at("score");
+    // Safety: 2 (weight 2 × 1) + 2 of 4; condition: 4 (rating 5 on 1..5) + 1 of 5.
+    CHECK(score.at("points") == 9.0);
+    CHECK(score.at("max_points") == 9.0);
+    CHECK(score.at("percent") == 100.0);
+    CHECK(score.at("passed") == true);
+    CHECK(score.at("sections").at("safety").at("percent") == 100.0);
+    CHECK(score.at("flags").as_array().empty());
+    CHECK(state.status == InstanceStatus::completed);  // passed: straight to the end
+  }
+  SECTION("'not applicable' leaves the item out; a flagged option fails its section") {
+    const auto state = run({{"exit_clear", not_applicable_answer()},
+                            {"extinguisher", "expired"},
+                            {"cleanliness", 3},
+                            {"temperature", 38}});
+    const auto& score = state.data.at("steps").at("inspection").at("score").as_object();
+    // Safety: the exit is n/a, so only the extinguisher counts: 1 of 2, 50 % < 100 → failed.
+    CHECK(score.at("sections").at("safety").at("points") == 1.0);
+    CHECK(score.at("sections").at("safety").at("max_points") == 2.0);
+    CHECK(score.at("sections").at("safety").at("passed") == false);
+    // Condition: 2 of 4 for cleanliness, 0 of 1 for 38 °C: 2 of 5. Overall 3 of 7.
+    CHECK(score.at("sections").at("condition").at("percent") == 40.0);
+    CHECK(score.at("percent") == 42.86);
+    CHECK(score.at("pass_mark") == 80.0);
+    CHECK(score.at("passed") == false);
+    const auto& flags = score.at("flags").as_array();
+    REQUIRE(flags.size() == 2);
+    CHECK(flags[0].at("item") == "extinguisher");
+    CHECK(flags[0].at("answer") == "expired");
+    CHECK(flags[1].at("item") == "temperature");
+    CHECK(flags[1].at("section") == "condition");
+    REQUIRE(state.tasks.size() == 1);  // failed: the defects are fixed first
+    CHECK(state.tasks[0].step == "follow_up");
+    // The timeline says the result and each flagged answer.
+    const auto definition =
+        test::compile_file(test::data_dir() / "good" / "site_inspection.json").definition();
+    const auto history = *f.engine.history(state.id);
+    const auto timeline = read_timeline(definition, history, {.language = "de"});
+    const auto done = std::find_if(timeline.begin(), timeline.end(), [](const auto& entry) {
+      return entry.text.starts_with("Erledigt: „Begehung“");
+    });
+    REQUIRE(done != timeline.end());
+    CHECK(done->text ==
+          "Erledigt: „Begehung“ — Ergebnis 42,86 % (nicht bestanden); weiter mit „Mängel beheben“");
+    CHECK(done->changes == std::vector<TimelineChange>{{"Auffällig „Feuerlöscher“", "abgelaufen"},
+                                                       {"Auffällig „Raumtemperatur“", "38"}});
+    // The filled form says it too, under its step's title.
+    const FormOptions filled{.language = "de", .instance = state.id, .history = history};
+    const auto form = to_markdown_form(definition, filled);
+    CHECK_THAT(form, Catch::Contains("## Begehung\n\n**Ergebnis: 42,86 % (nicht bestanden) · "
+                                     "Sicherheit 50 % · Zustand 40 %**\n\n"
+                                     "- ⚑ Auffällig: Feuerlöscher: abgelaufen\n"
+                                     "- ⚑ Auffällig: Raumtemperatur: 38\n"));
+    CHECK_THAT(to_html_form(definition, filled),
+               Catch::Contains(R"(<p class="result"><strong>Ergebnis: 42,86 %)"));
+  }
+  SECTION("a section passes at its mark exactly; the checklist fails below its own") {
+    const auto state =
+        run({{"exit_clear", true}, {"extinguisher", "ok"}, {"cleanliness", 1}, {"temperature", 2}});
+    const auto& score = state.data.at("steps").at("inspection").at("score");
+    CHECK(score.at("sections").at("safety").at("passed") == true);  // 100 % of 100 %
+    CHECK(score.at("percent") == 44.44);                            // 4 of 9
+    CHECK(score.at("passed") == false);
+  }
 }
 
 }  // namespace

@@ -73,8 +73,10 @@ std::string_view to_string(ItemKind kind) noexcept;
 
 /// One option of a choice or multi_choice item.
 struct ChoiceOption {
-  std::string value;    ///< what an answer holds; unique within the item
-  LocalizedText label;  ///< the value itself when none is given
+  std::string value;            ///< what an answer holds; unique within the item
+  LocalizedText label;          ///< the value itself when none is given
+  std::optional<double> score;  ///< the points choosing it gives (score_checklist()); none: 0
+  bool flag = false;            ///< whether choosing it is an answer that needs attention
 };
 
 /// One item of a checklist: a question or instruction and the answer it takes.
@@ -111,8 +113,18 @@ struct ItemDefinition {
   /// group: whether it is answered once per row (an array of such objects: invoice lines,
   /// meter readings), rather than once
   bool repeat = false;
-  std::uint32_t min_rows = 0;            ///< a repeating group: the fewest rows (1 when required)
-  std::uint32_t max_rows = 100;          ///< a repeating group: the most rows, at most 1,000
+  std::uint32_t min_rows = 0;    ///< a repeating group: the fewest rows (1 when required)
+  std::uint32_t max_rows = 100;  ///< a repeating group: the most rows, at most 1,000
+  /// Scoring (checklist_score.hpp): what the item's points count for against the others', >= 0.
+  double weight = 1;
+  /// A checkbox scores 1 when ticked, a rating its steps above `min`: whether this one scores.
+  bool scored = false;
+  /// Points computed from the answer (read as `answer`), for any kind; needs max_score.
+  std::optional<Expression> score;
+  /// The most points `score` gives; the points it computes are taken within 0..max_score.
+  std::optional<double> max_score;
+  /// Whether an answer needs attention, computed from it (read as `answer`): a flag.
+  std::optional<Expression> flag;
   std::optional<Expression> visible_if;  ///< none: always visible
   /// Who may answer it (a signature: who may sign), each a person's or a role's name; empty: as
   /// its section says. ablauf::http enforces it; the engine records whoever a host names.
@@ -129,12 +141,18 @@ struct SectionDefinition {
   /// Who may answer its items, as ItemDefinition::roles; empty: the step's `assignee`, or
   /// anyone.
   std::vector<std::string> roles;
+  /// The least score, as a percentage 0–100, its items must reach; below it the section fails,
+  /// and so does its step's checklist. None: it cannot fail.
+  std::optional<double> pass_mark;
   std::string pointer;  ///< of the section in its document
 };
 
 /// The form of a fill_checklist step. Items given directly form one untitled section.
 struct ChecklistDefinition {
   std::vector<SectionDefinition> sections;  ///< in the order written
+  /// The least overall score, as a percentage 0–100 (the step's `pass_mark`); none: only a
+  /// failed section fails it.
+  std::optional<double> pass_mark;
 };
 
 /// One way on from a step: taken when its condition holds (or always, without one).

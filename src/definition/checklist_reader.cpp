@@ -50,6 +50,47 @@ bool allowed_in_group(ItemKind kind) {
   return kind != ItemKind::group && kind != ItemKind::signature && !takes_files(kind);
 }
 
+// How an item scores and when its answer is flagged: `weight`, `scored` (a checkbox or a
+// rating), `score` with `max_score` (computed from the answer), `flag`.
+void read_scoring(DefinitionReader& reader, Fields& fields, ItemDefinition& item, bool kind_known) {
+  if (auto weight = fields.number("weight")) {
+    if (*weight < 0 || *weight > 1000)
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("weight"),
+                   "'weight' must be between 0 and 1000, not " + number_text(*weight));
+    else
+      item.weight = *weight;
+  }
+  if (auto scored = fields.boolean("scored")) {
+    item.scored = *scored;
+    if (kind_known && *scored && item.kind != ItemKind::checkbox && item.kind != ItemKind::rating)
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("scored"),
+                   "'scored' applies to a checkbox (1 when ticked) and a rating (its steps above "
+                   "its lowest); give a choice's options a 'score', or another item a 'score' "
+                   "expression with 'max_score'",
+                   Anchor::key);
+  }
+  if (const auto* score = fields.value("score"))
+    item.score = read_answer_expression(reader, *score, fields.pointer_of("score"), "score");
+  item.max_score = fields.number("max_score");
+  if (item.max_score && !(*item.max_score > 0))
+    reader.error(ErrorCode::invalid_value, fields.pointer_of("max_score"),
+                 "'max_score' must be above 0, not " + number_text(*item.max_score));
+  if (fields.has("score") && !fields.has("max_score"))
+    reader.error(ErrorCode::missing_field, fields.pointer_of("score"),
+                 "a 'score' expression needs 'max_score', the most points it gives, for the "
+                 "percentage",
+                 Anchor::key);
+  if (fields.has("max_score") && !fields.has("score"))
+    reader.error(ErrorCode::invalid_value, fields.pointer_of("max_score"),
+                 "'max_score' bounds a 'score' expression, which this item does not have",
+                 Anchor::key);
+  if (kind_known && item.score && item.scored)
+    reader.error(ErrorCode::invalid_value, fields.pointer_of("score"),
+                 "an item scores one way: 'scored' or a 'score' expression, not both", Anchor::key);
+  if (const auto* flag = fields.value("flag"))
+    item.flag = read_answer_expression(reader, *flag, fields.pointer_of("flag"), "flag");
+}
+
 // `media_types`, `max_files` and `max_bytes` of a file or photo item.
 void read_file_limits(DefinitionReader& reader, Fields& fields, ItemDefinition& item) {
   if (const auto* types = fields.array("media_types")) {
@@ -115,9 +156,16 @@ std::vector<ChoiceOption> read_options(DefinitionReader& reader, const boost::js
       option.value = array[i].get_string();
       option.label = LocalizedText(option.value);
     } else if (array[i].is_object()) {
-      Fields fields(reader, array[i].get_object(), option_ptr, {"value", "label"}, "an option");
+      Fields fields(reader, array[i].get_object(), option_ptr, {"value", "label", "score", "flag"},
+                    "an option");
       auto value = fields.string("value", Fields::required);
       auto label = fields.text("label");
+      option.score = fields.number("score");
+      if (option.score && *option.score < 0)
+        reader.error(ErrorCode::invalid_value, fields.pointer_of("score"),
+                     "an option's 'score' is points, 0 or more; a bad answer scores 0 and may be "
+                     "flagged (\"flag\": true)");
+      if (auto flag = fields.boolean("flag")) option.flag = *flag;
       fields.check_unknown();
       if (!value) continue;
       option.value = *value;
@@ -215,7 +263,8 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
       {"id",         "label",    "description", "kind",      "required",  "not_applicable",
        "options",    "min",      "max",         "unit",      "pattern",   "labels",
        "visible_if", "roles",    "media_types", "max_files", "max_bytes", "items",
-       "repeat",     "min_rows", "max_rows"},
+       "repeat",     "min_rows", "max_rows",    "weight",    "scored",    "score",
+       "max_score",  "flag"},
       "an item");
   ItemDefinition item;
   item.pointer = std::move(pointer);
@@ -316,7 +365,11 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
     for (const char* name : {"items", "repeat", "min_rows", "max_rows"})
       reject_field(reader, fields, name, "group");
   }
+  read_scoring(reader, fields, item, kind.has_value());
   if (in_group) {
+    // A row's answers are not scored one by one: the group's own score or flag reads them.
+    for (const char* name : {"weight", "scored", "score", "max_score", "flag"})
+      reject_field(reader, fields, name, "a step's (not a group's)");
     if (kind && !allowed_in_group(item.kind))
       reader.error(ErrorCode::invalid_value, fields.pointer_of("kind"),
                    "a group's items are answered in each of its rows, so none is a " +
@@ -331,6 +384,16 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
 }
 
 }  // namespace
+
+std::optional<double> read_pass_mark(DefinitionReader& reader, Fields& fields) {
+  auto mark = fields.number("pass_mark");
+  if (mark && (*mark < 0 || *mark > 100)) {
+    reader.error(ErrorCode::invalid_value, fields.pointer_of("pass_mark"),
+                 "'pass_mark' is a percentage, from 0 to 100, not " + number_text(*mark));
+    return std::nullopt;
+  }
+  return mark;
+}
 
 std::vector<ItemDefinition> read_items(DefinitionReader& reader, const boost::json::array& items,
                                        const std::string& pointer, IdScope& item_ids) {
@@ -353,7 +416,7 @@ std::optional<SectionDefinition> read_section(DefinitionReader& reader,
     return std::nullopt;
   }
   Fields fields(reader, value.get_object(), pointer,
-                {"id", "title", "description", "items", "roles"}, "a section");
+                {"id", "title", "description", "items", "roles", "pass_mark"}, "a section");
   SectionDefinition section;
   section.pointer = std::move(pointer);
   auto id = fields.identifier("id", Fields::required);
@@ -362,6 +425,7 @@ std::optional<SectionDefinition> read_section(DefinitionReader& reader,
   if (auto title = fields.text("title", Fields::required)) section.title = std::move(*title);
   if (auto description = fields.text("description")) section.description = std::move(*description);
   section.roles = read_roles(reader, fields);
+  section.pass_mark = read_pass_mark(reader, fields);
   if (const auto* items = fields.array("items", Fields::required))
     section.items = read_items(reader, *items, fields.pointer_of("items"), item_ids);
   fields.check_unknown();

@@ -26,4 +26,8 @@ std::optional<SectionDefinition> read_section(DefinitionReader& reader,
 std::vector<ItemDefinition> read_items(DefinitionReader& reader, const boost::json::array& items,
                                        const std::string& pointer, IdScope& item_ids);
 
+// `pass_mark` of a section or a checklist step: a percentage from 0 to 100; none when absent or
+// out of range (reported).
+std::optional<double> read_pass_mark(DefinitionReader& reader, Fields& fields);
+
 }  // namespace ablauf::detail

@@ -12,7 +12,7 @@ namespace json = boost::json;
 namespace {
 
 // What a step publishes to expressions (docs/format.md, "What expressions see").
-constexpr std::string_view step_fields[] = {"output", "answers", "outcome", "visits"};
+constexpr std::string_view step_fields[] = {"output", "answers", "outcome", "visits", "score"};
 
 CompileOptions compile_options(const DefinitionReader& reader) {
   CompileOptions options;
@@ -87,8 +87,13 @@ bool is_computed(const json::value& value) noexcept {
   return object && object->size() == 1 && object->begin()->key() == "=";
 }
 
-std::optional<Expression> read_expression(DefinitionReader& reader, const json::value& value,
-                                          const std::string& pointer, std::string_view name) {
+namespace {
+
+// An expression of `value`, compiled with `options`; its paths noted for check_references()
+// when `note` (read from an instance's data), else checked against `options.roots` there.
+std::optional<Expression> compile_expression(DefinitionReader& reader, const json::value& value,
+                                             const std::string& pointer, std::string_view name,
+                                             const CompileOptions& options, bool note) {
   if (value.is_string()) {
     const std::string_view text = value.get_string();
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
@@ -96,23 +101,35 @@ std::optional<Expression> read_expression(DefinitionReader& reader, const json::
                    "'" + std::string(name) + "' is an empty expression");
       return std::nullopt;
     }
-    auto expression = Expression::parse(text, compile_options(reader));
+    auto expression = Expression::parse(text, options);
     if (!expression) {
       const auto& e = expression.error();
       reader.error_in_string(expression_code(e.limit), pointer, e.offset, e.message);
       return std::nullopt;
     }
-    note_paths(reader, *expression, pointer);
+    if (note) note_paths(reader, *expression, pointer);
     return std::move(*expression);
   }
   if (value.is_object()) {
-    auto expression = Expression::from_jsonlogic(value, compile_options(reader));
+    auto expression = Expression::from_jsonlogic(value, options);
     if (!expression) {
       const auto& e = expression.error();
       reader.error(expression_code(e.limit), pointer + e.pointer, e.message);
       return std::nullopt;
     }
-    note_paths(reader, *expression, pointer);
+    if (note) {
+      note_paths(reader, *expression, pointer);
+    } else {
+      // A JsonLogic `var` names any path: only the roots allowed here may start one.
+      for (const auto& path : expression->paths())
+        if (!path.segments.empty() && std::find(options.roots.begin(), options.roots.end(),
+                                                path.segments[0]) == options.roots.end()) {
+          reader.error(ErrorCode::unknown_reference, pointer + path.pointer,
+                       "'" + path.segments[0] + "' is not what '" + std::string(name) +
+                           "' reads: it reads the item's answer, as 'answer'");
+          return std::nullopt;
+        }
+    }
     return std::move(*expression);
   }
   reader.error(ErrorCode::wrong_type, pointer,
@@ -121,6 +138,21 @@ std::optional<Expression> read_expression(DefinitionReader& reader, const json::
                    "not " +
                    describe(value));
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Expression> read_expression(DefinitionReader& reader, const json::value& value,
+                                          const std::string& pointer, std::string_view name) {
+  return compile_expression(reader, value, pointer, name, compile_options(reader), true);
+}
+
+std::optional<Expression> read_answer_expression(DefinitionReader& reader, const json::value& value,
+                                                 const std::string& pointer,
+                                                 std::string_view name) {
+  auto options = compile_options(reader);
+  options.roots = {"answer"};
+  return compile_expression(reader, value, pointer, name, options, false);
 }
 
 std::optional<DynamicValue> read_dynamic_value(DefinitionReader& reader, const json::value& value,

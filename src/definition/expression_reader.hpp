@@ -20,6 +20,13 @@ namespace ablauf::detail {
 std::optional<Expression> read_expression(DefinitionReader& reader, const boost::json::value& value,
                                           const std::string& pointer, std::string_view name);
 
+// An expression over one item's answer alone, as its `score` and `flag` read it: its paths
+// start at `answer` (the answer given), and are checked here rather than against an instance's
+// data.
+std::optional<Expression> read_answer_expression(DefinitionReader& reader,
+                                                 const boost::json::value& value,
+                                                 const std::string& pointer, std::string_view name);
+
 // A value whose strings are templates (unless strings_are_templates is false) and whose
 // {"=": …} objects are computed.
 std::optional<DynamicValue> read_dynamic_value(DefinitionReader& reader,

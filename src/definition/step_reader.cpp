@@ -400,6 +400,8 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
     for (const auto& parameter : spec->parameters)
       read_parameter(reader, fields, parameter, step, item_ids);
     check_exactly_one_of(reader, fields, *spec);
+    if (step.checklist && fields.has("pass_mark"))
+      step.checklist->pass_mark = read_pass_mark(reader, fields);
     const bool needs_next = spec->next == NextRule::required || spec->next == NextRule::transitions;
     if (spec->next == NextRule::transitions && fields.has("next") && !object.at("next").is_array())
       reader.error(ErrorCode::wrong_type, fields.pointer_of("next"),

@@ -5,6 +5,8 @@
 // at what such a path finds there, and at what the expression does with it.
 #include "definition/type_check.hpp"
 
+#include "ablauf/checklist_score.hpp"
+
 #include "definition/expression_reader.hpp"
 #include "message_text.hpp"
 #include "suggest.hpp"
@@ -90,6 +92,30 @@ const DataSchema& answer_schema(ItemKind kind, bool repeat = false) {
     case ItemKind::choice: return string_schema();
   }
   return string_schema();
+}
+
+// A checklist's score, as to_json(ChecklistScore) writes it: what `when` reads of it.
+const DataSchema& score_schema() {
+  static const DataSchema schema = *DataSchema::read(json::parse(R"({
+    "type": "object",
+    "properties": {
+      "points": {"type": "number"}, "max_points": {"type": "number"},
+      "percent": {"type": "number"}, "pass_mark": {"type": "number"},
+      "passed": {"type": "boolean"},
+      "sections": {"type": "object", "additionalProperties": {
+        "type": "object",
+        "properties": {"points": {"type": "number"}, "max_points": {"type": "number"},
+                       "percent": {"type": "number"}, "pass_mark": {"type": "number"},
+                       "passed": {"type": "boolean"}},
+        "required": ["points", "max_points", "passed"]}},
+      "flags": {"type": "array", "items": {"type": "object",
+        "properties": {"item": {"type": "string"}, "section": {"type": "string"}, "answer": {}},
+        "required": ["item", "section", "answer"]}}
+    },
+    "required": ["points", "max_points", "passed", "sections", "flags"],
+    "additionalProperties": false
+  })"));
+  return schema;
 }
 
 // The answer to `item`: its kind's, or, where the item allows it, {"not_applicable": true}.
@@ -267,6 +293,14 @@ class DefinitionTypes {
       if (item->kind == ItemKind::choice && rest.size() == 1)
         for (const auto& option : item->options) found.type.options.push_back(option.value);
       return found;
+    }
+    if (s[0].name == "score") {  // a scoring checklist's, once it completed
+      if (!step.checklist || !has_scoring(*step.checklist))
+        return mistake(Severity::error,
+                       "step " + quoted_text(step.id) +
+                           " keeps no score: a checklist scores when an item scores, an option "
+                           "has a score or a flag, or a pass mark is set");
+      return walk(SchemaShape(score_schema()), rest, path, false);
     }
     if (s[0].name == "outcome") {
       if (spec && spec->behavior && spec->name != "create_task")

@@ -183,8 +183,11 @@ struct EngineParts {
   // (src/steps/), or the adapter registered for its type.
   tl::expected<void, Error> execute(Run& run, std::uint32_t token);
   // The step is done: moves the token by the first transition that holds.
+  // `completed_with` is recorded beside the output, each member at steps.<id>.<name>: a
+  // checklist's "score".
   tl::expected<void, Error> complete(Run& run, std::uint32_t token, const StepDefinition& step,
-                                     boost::json::value output);
+                                     boost::json::value output,
+                                     boost::json::object completed_with = {});
   // The step failed: retry it, take on_error, or fail the instance.
   tl::expected<void, Error> fail(Run& run, std::uint32_t token, const StepDefinition& step,
                                  std::uint32_t attempt, std::string error, bool retryable);

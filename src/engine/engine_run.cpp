@@ -9,6 +9,7 @@
 #include "value_text.hpp"
 
 #include "ablauf/answer.hpp"
+#include "ablauf/checklist_score.hpp"
 #include "ablauf/duration.hpp"
 
 #include <algorithm>
@@ -38,40 +39,48 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds delay, std::string_
   return std::chrono::milliseconds(delay.count() - half + static_cast<std::int64_t>(spread));
 }
 
-// Shows a step's output at steps.<id>.output for as long as it lives, and then takes it away
-// again: the step_completed event records it, and state changes only by events.
-class OutputShown {
+// Shows what a step completes with (its output at steps.<id>.output, a checklist's score at
+// steps.<id>.score) for as long as it lives, and then takes it away again: the step_completed
+// event records it, and state changes only by events.
+class CompletionShown {
  public:
-  OutputShown(json::value& data, const std::string& step, const json::value& output) {
-    if (output.is_null()) return;
+  CompletionShown(json::value& data, const std::string& step, const json::object& fields) {
+    if (fields.empty()) return;
     steps_ = &data.as_object()["steps"].as_object();
     step_ = &step;
     auto [entry, created] = steps_->emplace(step, json::object());
     created_ = created;
-    auto& fields = entry->value().as_object();
-    if (auto* old = fields.if_contains("output")) previous_ = std::move(*old);
-    fields["output"] = output;
+    auto& shown = entry->value().as_object();
+    for (const auto& [name, value] : fields) {
+      if (auto* old = shown.if_contains(name))
+        previous_.emplace(name, std::move(*old));
+      else
+        previous_.emplace(name, nullptr);
+      shown[name] = value;
+    }
   }
-  ~OutputShown() {
+  ~CompletionShown() {
     if (!steps_) return;
     if (created_) {
       steps_->erase(*step_);
       return;
     }
-    auto& fields = steps_->at(*step_).as_object();
-    if (previous_)
-      fields["output"] = std::move(*previous_);
-    else
-      fields.erase("output");
+    auto& shown = steps_->at(*step_).as_object();
+    for (auto& [name, value] : previous_) {
+      if (value.is_null())
+        shown.erase(name);
+      else
+        shown[name] = std::move(value);
+    }
   }
-  OutputShown(const OutputShown&) = delete;
-  OutputShown& operator=(const OutputShown&) = delete;
+  CompletionShown(const CompletionShown&) = delete;
+  CompletionShown& operator=(const CompletionShown&) = delete;
 
  private:
   json::object* steps_ = nullptr;
   const std::string* step_ = nullptr;
   bool created_ = false;
-  std::optional<json::value> previous_;
+  json::object previous_;  // each field shown → what it held before; null: nothing
 };
 
 // An adapter that throws fails its step as one that reports a failure would: the exception
@@ -213,14 +222,17 @@ tl::expected<void, Error> EngineParts::fail_instance(Run& run, std::string error
 }
 
 tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
-                                                const StepDefinition& step, json::value output) {
+                                                const StepDefinition& step, json::value output,
+                                                json::object completed_with) {
+  // What the step_completed event records beside the output, and later steps read.
+  if (!output.is_null()) completed_with.emplace("output", std::move(output));
   if (!step.assign.empty()) {
     // Assignments see the step's output as later steps will, before it is recorded.
     json::value data = run.state.data;
-    if (!output.is_null()) {
+    if (!completed_with.empty()) {
       auto& entry = data.as_object()["steps"].as_object()[step.id];
       if (!entry.is_object()) entry = json::object();
-      entry.as_object()["output"] = output;
+      for (const auto& [name, value] : completed_with) entry.as_object()[name] = value;
     }
     json::object vars;
     for (const auto& [name, expression] : step.assign) {
@@ -243,7 +255,7 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
   bool chosen = step.next.empty();
   std::string failure;
   {
-    const OutputShown shown(run.state.data, step.id, output);
+    const CompletionShown shown(run.state.data, step.id, completed_with);
     for (const auto& transition : step.next) {
       if (transition.when) {
         auto holds =
@@ -262,11 +274,9 @@ tl::expected<void, Error> EngineParts::complete(Run& run, std::uint32_t token,
   }
   if (!failure.empty()) return fail_instance(run, std::move(failure));
   if (!chosen) return fail_instance(run, "step '" + step.id + "': no transition's condition holds");
-  json::object data;
-  if (!output.is_null()) data.emplace("output", std::move(output));
-  if (auto ok = run.emit(
-          moving_event(EventType::step_completed, step.id, token, std::move(next), std::move(data)),
-          clock.now());
+  if (auto ok = run.emit(moving_event(EventType::step_completed, step.id, token, std::move(next),
+                                      std::move(completed_with)),
+                         clock.now());
       !ok)
     return ok;
   if (run.state.tokens.empty() && !run.state.finished()) return complete_instance(run);
@@ -455,7 +465,16 @@ tl::expected<void, Error> EngineParts::complete_checklist_if_done(Run& run, std:
         return {};
     }
   }
-  return complete(run, token, step, answers ? json::value(*answers) : json::value(json::object()));
+  // A checklist that scores keeps its score with the step, where `when` reads it.
+  json::object completed_with;
+  if (has_scoring(*step.checklist)) {
+    auto score = score_checklist(*step.checklist, answers ? *answers : json::object(),
+                                 run.state.data, limits.evaluation(clock.now()));
+    if (!score) return fail_instance(run, "step '" + step.id + "': " + score.error().message);
+    completed_with.emplace("score", to_json(*score));
+  }
+  return complete(run, token, step, answers ? json::value(*answers) : json::value(json::object()),
+                  std::move(completed_with));
 }
 
 }  // namespace ablauf::detail

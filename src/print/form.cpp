@@ -34,6 +34,10 @@ FormWords words_in(const std::string& language) {
             .longitude = "Länge",
             .accuracy = "Genauigkeit (m)",
             .files_attached = "Anzahl beigefügter Dateien",
+            .score = "Ergebnis",
+            .passed = "bestanden",
+            .not_passed = "nicht bestanden",
+            .flagged = "Auffällig",
             .instance = "Vorgang",
             .signed_hash = "SHA-256 der unterschriebenen Angaben"};
   return {.required = "required",
@@ -54,6 +58,10 @@ FormWords words_in(const std::string& language) {
           .longitude = "Longitude",
           .accuracy = "Accuracy (m)",
           .files_attached = "Number of files attached",
+          .score = "Score",
+          .passed = "passed",
+          .not_passed = "failed",
+          .flagged = "Flagged",
           .instance = "Instance",
           .signed_hash = "SHA-256 of the answers signed"};
 }
@@ -142,6 +150,46 @@ std::vector<std::vector<std::string>> group_rows(
   return rows;
 }
 
+// "Ergebnis: 42,86 % (nicht bestanden) · Sicherheit 50 % · Zustand 40 %": a scoring checklist's
+// result, from the score its step_completed event keeps; and its flagged answers.
+void add_result(FormPart& part, const StepDefinition& step, const boost::json::object& score,
+                const std::function<std::string(const LocalizedText&)>& text,
+                const FormWords& words, bool german) {
+  const auto percent = [&](const boost::json::object& points) {
+    const auto* value = points.if_contains("percent");
+    if (!value || !value->is_number()) return std::string("–");
+    std::string out = number_text(value->to_number<double>());
+    if (german) std::replace(out.begin(), out.end(), '.', ',');
+    return out + " %";
+  };
+  const auto* passed = score.if_contains("passed");
+  part.result = words.score + ": " + percent(score) +
+                (passed && passed->is_bool()
+                     ? " (" + (passed->get_bool() ? words.passed : words.not_passed) + ")"
+                     : std::string());
+  if (const auto* sections = score.if_contains("sections"); sections && sections->is_object())
+    for (const auto& section : step.checklist->sections)
+      if (const auto* counted = sections->get_object().if_contains(section.id);
+          counted && counted->is_object()) {
+        std::string title = text(section.title);
+        part.result +=
+            " · " + (title.empty() ? section.id : title) + " " + percent(counted->get_object());
+      }
+  if (const auto* flags = score.if_contains("flags"); flags && flags->is_array())
+    for (const auto& flag : flags->get_array()) {
+      if (!flag.is_object()) continue;
+      const auto* id = flag.get_object().if_contains("item");
+      const auto* answer = flag.get_object().if_contains("answer");
+      if (!id || !id->is_string() || !answer) continue;
+      const auto* item = find_item(step, id->get_string());
+      if (!item) continue;
+      std::string label = text(item->label);
+      part.flagged.push_back(
+          (label.empty() ? item->id : label) + ": " +
+          answer_text(*answer, *item, text, {words.yes, words.no, words.not_applicable}));
+    }
+}
+
 }  // namespace
 
 Form build_form(const WorkflowDefinition& definition, const FormOptions& options) {
@@ -149,6 +197,11 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
   const auto history = options.history;
   // The last answer or signature recorded for each (step, item).
   std::map<std::pair<std::string, std::string>, const Event*> recorded;
+  std::map<std::string, const boost::json::object*, std::less<>> scores;  // step → its last
+  for (const auto& event : history)
+    if (event.type == EventType::step_completed)
+      if (const auto* score = event.data.if_contains("score"); score && score->is_object())
+        scores[event.step] = &score->get_object();
   for (const auto& event : history)
     if (event.type == EventType::answer_recorded || event.type == EventType::signature_recorded)
       if (const auto* item = event.data.if_contains("item"); item && item->is_string())
@@ -166,8 +219,10 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
             .words = words_in(chosen)};
   for (const auto& step : definition.steps) {
     if (!step.checklist) continue;
-    FormPart part{text(step.title), text(step.description), {}};
+    FormPart part{text(step.title), text(step.description), {}, {}, {}};
     if (part.title.empty()) part.title = step.id;
+    if (const auto score = scores.find(step.id); score != scores.end())
+      add_result(part, step, *score->second, text, form.words, chosen == "de");
     for (const auto& section : step.checklist->sections) {
       FormSection printed{text(section.title), text(section.description), {}};
       // A checklist definition's step is its section: say its title and description once.

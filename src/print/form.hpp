@@ -76,6 +76,10 @@ struct FormPart {
   std::string title;
   std::string description;
   std::vector<FormSection> sections;
+  // Filled in, for a checklist that scores: "Ergebnis: 42,86 % (nicht bestanden) · Sicherheit
+  // 50 % · Zustand 40 %", and its flagged answers, "Feuerlöscher: abgelaufen"; else empty.
+  std::string result;
+  std::vector<std::string> flagged;
 };
 
 // The fixed words of a form, in its language (German or English).
@@ -86,12 +90,13 @@ struct FormWords {
   std::string sign_off, name, date, signature;
   std::string date_format;  // how a date is written by hand
   std::string yes, no;
-  std::string not_applicable;                 // the answer, and the box that gives it on paper
-  std::string time_format;                    // how a time of day is written by hand
-  std::string datetime_format;                // how a date, time and zone are written by hand
-  std::string latitude, longitude, accuracy;  // the parts of a place
-  std::string files_attached;                 // a blank for file items: how many are attached
-  std::string instance, signed_hash;          // headings of a filled form
+  std::string not_applicable;                      // the answer, and the box that gives it on paper
+  std::string time_format;                         // how a time of day is written by hand
+  std::string datetime_format;                     // how a date, time and zone are written by hand
+  std::string latitude, longitude, accuracy;       // the parts of a place
+  std::string files_attached;                      // a blank for file items: how many are attached
+  std::string score, passed, not_passed, flagged;  // a scoring checklist's result
+  std::string instance, signed_hash;               // headings of a filled form
 };
 
 struct Form {

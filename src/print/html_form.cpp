@@ -194,6 +194,12 @@ void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
     out << "<section>\n<h2>" << detail::html_escaped(part.title) << "</h2>\n";
     if (!part.description.empty())
       out << "<p>" << detail::html_escaped(part.description) << "</p>\n";
+    if (!part.result.empty())
+      out << R"(<p class="result"><strong>)" << detail::html_escaped(part.result)
+          << "</strong></p>\n";
+    for (const auto& flag : part.flagged)
+      out << R"(<p class="flag">⚑ )" << detail::html_escaped(form.words.flagged) << ": "
+          << detail::html_escaped(flag) << "</p>\n";
     for (const auto& section : part.sections) {
       if (!section.title.empty()) out << "<h3>" << detail::html_escaped(section.title) << "</h3>\n";
       if (!section.description.empty())

@@ -171,6 +171,10 @@ void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition
   for (const auto& part : form.parts) {
     out << "\n## " << escaped(part.title) << "\n\n";
     if (!part.description.empty()) out << paragraph(part.description) << "\n\n";
+    if (!part.result.empty()) out << "**" << escaped(part.result) << "**\n\n";
+    for (const auto& flag : part.flagged)
+      out << "- ⚑ " << escaped(form.words.flagged) << ": " << escaped(flag) << '\n';
+    if (!part.flagged.empty()) out << '\n';
     bool first = true;
     for (const auto& section : part.sections) {
       if (!section.title.empty())

@@ -307,6 +307,9 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
     out.gap(14);
     out.text(part.title, bold, 13, 0);
     if (!part.description.empty()) out.text(part.description, regular, small_size + 0.5f, 0, 0.2f);
+    if (!part.result.empty()) out.text(part.result, bold, body_size, 0);
+    for (const auto& flag : part.flagged)
+      out.text(form.words.flagged + ": " + flag, regular, body_size, indent);
     for (const auto& section : part.sections) {
       if (!section.title.empty()) {
         out.need(40);

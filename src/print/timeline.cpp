@@ -34,6 +34,7 @@ struct Words {
   std::string fired_wait, fired_timeout, fired_retry;
   std::string received, assigned;
   std::string completed, instance_failed, cancelled;
+  std::string score, passed, not_passed, flagged;  // a scoring checklist's result
 };
 
 Words words_in(const std::string& language) {
@@ -81,7 +82,11 @@ Words words_in(const std::string& language) {
             .assigned = "Variablen gesetzt",
             .completed = "Vorgang abgeschlossen",
             .instance_failed = "Vorgang fehlgeschlagen: ",
-            .cancelled = "Vorgang abgebrochen"};
+            .cancelled = "Vorgang abgebrochen",
+            .score = "Ergebnis",
+            .passed = "bestanden",
+            .not_passed = "nicht bestanden",
+            .flagged = "Auffällig"};
   return {.open_quote = "“",
           .close_quote = "”",
           .yes = "yes",
@@ -125,7 +130,11 @@ Words words_in(const std::string& language) {
           .assigned = "Variables set",
           .completed = "Instance completed",
           .instance_failed = "Instance failed: ",
-          .cancelled = "Instance cancelled"};
+          .cancelled = "Instance cancelled",
+          .score = "score",
+          .passed = "passed",
+          .not_passed = "failed",
+          .flagged = "Flagged"};
 }
 
 using detail::string_at;
@@ -207,7 +216,7 @@ class Teller {
           return w.joined + step + moves(event);
         if (const auto* output = data.if_contains("output"); output && !is_checklist(event.step))
           flatten(*output, "", changes);
-        return w.done + step + moves(event);
+        return w.done + step + scored(event, changes) + moves(event);
       }
       case EventType::step_failed: {
         std::string out = w.failed + step + attempt_of(event) + ": " + string_at(data, "error");
@@ -333,6 +342,37 @@ class Teller {
     const auto* item = step ? print::find_item(*step, item_id) : nullptr;
     const std::string label = item ? text(item->label) : std::string();
     return quoted(label.empty() ? item_id : label);
+  }
+
+  // " — score 42.86 % (failed)" of a checklist that scores, its flagged answers as changes.
+  std::string scored(const Event& event, std::vector<TimelineChange>& changes) const {
+    const auto* found = event.data.if_contains("score");
+    const auto* score = found ? found->if_object() : nullptr;
+    if (!score) return {};
+    std::string out;
+    if (const auto* percent = score->if_contains("percent"); percent && percent->is_number()) {
+      std::string number = detail::to_text(*percent);
+      if (language_ == "de") std::replace(number.begin(), number.end(), '.', ',');
+      out = " — " + words_.score + " " + number + " %";
+    }
+    if (const auto* passed = score->if_contains("passed"); passed && passed->is_bool())
+      out += (out.empty() ? " — " : " ") + std::string("(") +
+             (passed->get_bool() ? words_.passed : words_.not_passed) + ")";
+    const auto* step = definition_.find_step(event.step);
+    if (const auto* flags = score->if_contains("flags"); flags && flags->is_array())
+      for (const auto& flag : flags->get_array()) {
+        if (!flag.is_object()) continue;
+        const auto item_id = string_at(flag.get_object(), "item");
+        const auto* item = step ? print::find_item(*step, item_id) : nullptr;
+        const auto* answer = flag.get_object().if_contains("answer");
+        std::string said = answer ? detail::to_text(*answer) : std::string();
+        if (answer && item)
+          said =
+              print::answer_text(*answer, *item, [this](const LocalizedText& t) { return text(t); },
+                                 {words_.yes, words_.no, words_.not_applicable});
+        changes.push_back({words_.flagged + " " + item_name(event.step, item_id), said});
+      }
+    return out;
   }
 
   std::string answered(const Event& event) const {
