@@ -2,6 +2,7 @@
 #include "engine_support.hpp"
 
 #include <ablauf/answer.hpp>
+#include <ablauf/kpi.hpp>
 #include <ablauf/printable.hpp>
 #include <ablauf/timeline.hpp>
 
@@ -201,6 +202,41 @@ TEST_CASE("a checklist's score: weights, n/a out of the denominator, pass marks,
     CHECK(score.at("percent") == 44.44);                            // 4 of 9
     CHECK(score.at("passed") == false);
   }
+}
+
+TEST_CASE("key figures count a checklist's scores and its flagged answers by item",
+          "[engine][score][kpi]") {
+  test::Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_file(test::data_dir() / "good" / "site_inspection.json")));
+  for (const json::object& answers :
+       {json::object{
+            {"exit_clear", true}, {"extinguisher", "ok"}, {"cleanliness", 5}, {"temperature", 21}},
+        json::object{{"exit_clear", not_applicable_answer()},
+                     {"extinguisher", "expired"},
+                     {"cleanliness", 3},
+                     {"temperature", 38}},
+        json::object{{"exit_clear", true},
+                     {"extinguisher", "missing"},
+                     {"cleanliness", 5},
+                     {"temperature", 20}}}) {
+    auto id = f.engine.start("site_inspection", json::object());
+    REQUIRE(id);
+    REQUIRE(f.engine.submit(*id, "inspection", answers, "erika"));
+  }
+  const auto kpis = compute_kpis(f.store);
+  REQUIRE(kpis);
+  REQUIRE(kpis->checklists.size() == 1);
+  const auto& inspection = kpis->checklists[0];
+  CHECK(inspection.step == "inspection");
+  CHECK(inspection.scored == 3);
+  CHECK(inspection.passed == 1);
+  CHECK(inspection.failed == 2);
+  // 100, 42.86 and 7 of 9 (77.78): their average.
+  CHECK(inspection.average_percent == 73.55);
+  CHECK(inspection.flags ==
+        std::map<std::string, std::size_t>{{"extinguisher", 2}, {"temperature", 1}});
+  const auto json = to_json(*kpis);
+  CHECK(json.at("checklists").at(0).at("flags").at("extinguisher") == 2);
 }
 
 }  // namespace

@@ -78,6 +78,19 @@ struct PaymentMonth {
   std::size_t paid_late = 0;      ///< after their due date
 };
 
+/// How a scoring checklist step went (checklist_score.hpp): its scores and flagged answers.
+struct ChecklistKpi {
+  std::string workflow;    ///< the workflow's id
+  std::string step;        ///< the checklist step's id
+  std::size_t scored = 0;  ///< completions with a score
+  std::size_t passed = 0;  ///< of them, those that passed
+  std::size_t failed = 0;  ///< those that did not
+  /// The average percentage of those with one; none without any.
+  std::optional<double> average_percent;
+  /// Flagged answers by item id: how often each item's answer needed attention.
+  std::map<std::string, std::size_t> flags;
+};
+
 /// What the invoice records of the counted instances say. Amounts are in the invoices'
 /// currency; mixed currencies are not converted.
 struct ReceivablesKpi {
@@ -120,6 +133,8 @@ struct Kpis {
   /// In the order they first ran.
   std::vector<StepKpi> steps;
   TaskKpi tasks;  ///< the tasks of the counted instances
+  /// The checklist steps that scored, in the order they first completed.
+  std::vector<ChecklistKpi> checklists;
   /// When the counted instances wrote invoice records.
   std::optional<ReceivablesKpi> receivables;
 };

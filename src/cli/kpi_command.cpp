@@ -1,5 +1,6 @@
 // `ablauf kpi`: key figures of the instances in a store, as a report or as JSON.
 #include "commands.hpp"
+#include "message_text.hpp"
 #include "store.hpp"
 #include "suggest.hpp"
 
@@ -119,6 +120,20 @@ void print_report(std::ostream& out, const Kpis& k, const KpiFlags& flags) {
       out << "  " << std::left << std::setw(column) << name_of(step) << std::right << std::setw(6)
           << step.runs << std::setw(8) << step.failures << "  " << std::left << std::setw(11)
           << human(step.duration.median) << human(step.duration.p95) << '\n';
+  }
+  if (!k.checklists.empty()) {
+    out << "\nChecklists that score\n";
+    for (const auto& checklist : k.checklists) {
+      out << "  " << (flags.workflow.empty() ? checklist.workflow + "/" : "") << checklist.step
+          << ": scored " << checklist.scored << ", passed " << checklist.passed << ", failed "
+          << checklist.failed << ", average "
+          << (checklist.average_percent
+                  ? ablauf::detail::number_text(*checklist.average_percent) + " %"
+                  : std::string("-"))
+          << '\n';
+      for (const auto& [item, count] : checklist.flags)
+        out << "    flagged " << item << ": " << count << '\n';
+    }
   }
   if (k.receivables) print_receivables(out, *k.receivables, flags.invoices);
 }

@@ -44,7 +44,39 @@ struct Gathered {
   std::vector<milliseconds> task_durations;
   std::set<std::string, std::less<>> record_keys;   // keys the instances' steps wrote
   std::vector<std::optional<Time>> open_task_dues;  // of tasks still open, in unfinished instances
+  std::vector<std::pair<std::string, std::string>> checklist_order;  // (workflow, step)
+  std::map<std::pair<std::string, std::string>, ChecklistKpi> checklists;
+  std::map<std::pair<std::string, std::string>, std::pair<double, std::size_t>> percents;
 };
+
+// A scoring checklist's completion: its score counted, its flags by item.
+void count_score(Gathered& g, const std::string& workflow, const std::string& step,
+                 const json::object& score) {
+  const auto key = std::pair{workflow, step};
+  auto [it, added] = g.checklists.try_emplace(key);
+  if (added) {
+    it->second.workflow = workflow;
+    it->second.step = step;
+    g.checklist_order.push_back(key);
+  }
+  auto& counted = it->second;
+  ++counted.scored;
+  const auto* passed = score.if_contains("passed");
+  if (passed && passed->is_bool() && passed->get_bool())
+    ++counted.passed;
+  else
+    ++counted.failed;
+  if (const auto* percent = score.if_contains("percent"); percent && percent->is_number()) {
+    auto& [sum, count] = g.percents[key];
+    sum += percent->to_number<double>();
+    ++count;
+  }
+  if (const auto* flags = score.if_contains("flags"); flags && flags->is_array())
+    for (const auto& flag : flags->get_array())
+      if (flag.is_object())
+        if (auto item = detail::string_at(flag.get_object(), "item"); !item.empty())
+          ++counted.flags[item];
+}
 
 StepKpi& step_of(Gathered& g, const std::string& workflow, const std::string& step) {
   const auto key = std::pair{workflow, step};
@@ -88,6 +120,8 @@ void walk(const InstanceState& state, std::span<const Event> history, Kpis& kpis
           ++step.runs;  // a step that completes at once, such as a decision
         }
         g.step_durations[{workflow, event.step}].push_back(took);
+        if (const auto* score = event.data.if_contains("score"); score && score->is_object())
+          count_score(g, workflow, event.step, score->get_object());
         if (const auto* output = event.data.if_contains("output"); output && output->is_object())
           if (auto key = detail::string_at(output->get_object(), "key"); !key.empty())
             g.record_keys.insert(std::move(key));
@@ -177,6 +211,12 @@ tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& opt
       std::count_if(g.open_task_dues.begin(), g.open_task_dues.end(),
                     [&](const std::optional<Time>& due) { return due && *due < kpis.at; }));
   kpis.tasks.time_to_complete = summarize(std::move(g.task_durations));
+  for (const auto& key : g.checklist_order) {
+    auto checklist = std::move(g.checklists[key]);
+    if (const auto& [sum, count] = g.percents[key]; count > 0)
+      checklist.average_percent = std::round(sum / static_cast<double>(count) * 100.0) / 100.0;
+    kpis.checklists.push_back(std::move(checklist));
+  }
 
   if (!g.record_keys.empty()) {
     const RecordSource& records = options.records ? *options.records : store;

@@ -64,6 +64,16 @@ json::value to_json(const Kpis& kpis) {
                                  {"runs", step.runs},
                                  {"failures", step.failures},
                                  {"duration", to_json(step.duration)}});
+  json::array checklists;
+  for (const auto& checklist : kpis.checklists) {
+    json::object flags;
+    for (const auto& [item, count] : checklist.flags) flags[item] = count;
+    json::object entry{{"workflow", checklist.workflow}, {"step", checklist.step},
+                       {"scored", checklist.scored},     {"passed", checklist.passed},
+                       {"failed", checklist.failed},     {"flags", std::move(flags)}};
+    if (checklist.average_percent) entry["average_percent"] = *checklist.average_percent;
+    checklists.push_back(std::move(entry));
+  }
   const auto& t = kpis.tasks;
   return json::object{{"from", to_rfc3339(kpis.from)},
                       {"at", to_rfc3339(kpis.at)},
@@ -76,6 +86,7 @@ json::value to_json(const Kpis& kpis) {
                                                  {"waiting_on_people", kpis.waiting_on_people},
                                                  {"duration", to_json(kpis.instance_duration)}}},
                       {"steps", std::move(steps)},
+                      {"checklists", std::move(checklists)},
                       {"tasks", json::object{{"created", t.created},
                                              {"completed", t.completed},
                                              {"open", t.open},
