@@ -13,6 +13,8 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -65,6 +67,26 @@ const json::object* object_at(const json::object& file, std::string_view key) {
   return value ? value->if_object() : nullptr;
 }
 
+// The files a file item's answer names, relative to the answers files' folder, as `ablauf run`
+// reads them: one path, or a list of paths.
+std::vector<std::filesystem::path> attached(const json::value& value) {
+  std::vector<std::filesystem::path> paths;
+  const auto add = [&](const json::value& path) {
+    if (path.is_string())
+      paths.push_back(test::workflows_dir() / "answers" / path.get_string().c_str());
+  };
+  if (const auto* many = value.if_array())
+    for (const auto& path : *many) add(path);
+  else
+    add(value);
+  return paths;
+}
+
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 std::set<std::string> stems_in(const std::filesystem::path& directory) {
   std::set<std::string> stems;
   for (const auto& entry : std::filesystem::directory_iterator(directory))
@@ -111,6 +133,10 @@ TEST_CASE("each answers file fits its definition", "[workflows][answers]") {
           if (!item) continue;
           if (item->kind == ItemKind::signature) {
             CHECK((value.is_string() && !value.get_string().empty()));  // the signer's name
+          } else if (takes_files(item->kind)) {
+            const auto paths = attached(value);
+            CHECK(!paths.empty());
+            for (const auto& path : paths) CHECK(std::filesystem::is_regular_file(path));
           } else if (auto checked = check_answer(*item, value, "en"); !checked) {
             FAIL_CHECK(checked.error().message);
           }
@@ -288,7 +314,8 @@ class AnswersRun {
 
   bool waits_at(const InstanceState& s, const std::string& step) const {
     return std::any_of(s.tokens.begin(), s.tokens.end(), [&](const Token& t) {
-      return t.step == step && t.state == Token::State::waiting && t.waiting_for == WaitingFor::checklist;
+      return t.step == step && t.state == Token::State::waiting &&
+             t.waiting_for == WaitingFor::checklist;
     });
   }
 
@@ -315,9 +342,21 @@ class AnswersRun {
           continue;
         }
       }
+      json::value answer = *value;
+      if (takes_files(item->kind)) {  // kept first, as `ablauf run` keeps them, then answered
+        json::array references;
+        for (const auto& path : attached(*value)) {
+          auto kept =
+              engine_.keep_file(id_, step_id, item->id,
+                                {.content = read_bytes(path), .name = path.filename().string()});
+          if (!kept) FAIL(name << ": " << kept.error().message);
+          references.push_back(to_json(*kept));
+        }
+        answer = std::move(references);
+      }
       auto ok = item->kind == ItemKind::signature
                     ? engine_.sign(id_, step_id, item->id, value->as_string())
-                    : engine_.answer(id_, step_id, item->id, *value, actor_);
+                    : engine_.answer(id_, step_id, item->id, answer, actor_);
       if (!ok) FAIL(name << ": " << ok.error().message);
       used_.insert(name);
       acted = true;

@@ -99,6 +99,17 @@ bool is_chosen(const boost::json::value& value, const std::string& option) {
   return false;
 }
 
+// A media type as a person filling the form by hand names it: "PDF", "JPEG", "Bilder".
+std::string type_name(const std::string& type, bool german) {
+  static const std::map<std::string, std::string, std::less<>> names = {
+      {"application/pdf", "PDF"}, {"image/jpeg", "JPEG"}, {"image/png", "PNG"},
+      {"image/gif", "GIF"},       {"image/webp", "WebP"}, {"image/heic", "HEIC"},
+      {"text/plain", "Text"},     {"text/csv", "CSV"}};
+  if (const auto found = names.find(type); found != names.end()) return found->second;
+  if (type == "image/*") return german ? "Bilder" : "images";
+  return type;
+}
+
 // The files of a file or photo item's answer, with the content of the photos a form can show.
 std::vector<PrintedFile> printed_files(const boost::json::value& value, const BlobStore* files,
                                        bool german) {
@@ -268,7 +279,8 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
         }
         if (takes_files(item.kind)) {
           for (const auto& type : item.media_types)
-            entry.accepted += (entry.accepted.empty() ? "" : ", ") + type;
+            entry.accepted +=
+                (entry.accepted.empty() ? "" : ", ") + type_name(type, chosen == "de");
           if (value) entry.files = printed_files(*value, options.files, chosen == "de");
         }
         if (item.kind == ItemKind::rating) {  // a box per step of the scale, ticked as answered

@@ -24,6 +24,7 @@ from json import dumps, load, loads
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -213,6 +214,21 @@ def _terminated_with_parent():
     server would go on listening, and chromedriver with its Chromium.
     """
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def page_left(page):
+    """A wait condition: the page whose <html> element is `page` was replaced by another.
+
+    Selenium's staleness_of asks the old element whether it is enabled and expects a stale
+    reference once the page went; Chromium at times answers "Node with given id does not belong
+    to the document" instead, which means the same: the old page is gone."""
+    def left(_driver):
+        try:
+            page.is_enabled()
+            return False
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+    return left
 
 
 def seed_start(workflow, business_key):

@@ -17,6 +17,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from harness import Browser, Server, User, setting
 
+# The instalment agreement the seed's answers file attaches too.
+AGREEMENT = os.path.join(setting("ABLAUF_SOURCE_DIR"), "workflows", "answers", "belege",
+                         "ratenvereinbarung.pdf")
+
 CLERK = User("klara", "Forderung-2026!", ("billing_team",), "Klara Kühn")
 
 
@@ -60,6 +64,9 @@ def answer_item(driver, box, numbers):
             first.click()
     elif kind == "date":
         driver.execute_script("arguments[0].value = '2027-01-15'", first)
+    elif kind == "file":
+        # A real file from the disk, as a clerk attaches the signed instalment agreement.
+        first.send_keys(AGREEMENT)
     elif first.get_attribute("inputmode") == "decimal":
         first.clear()
         first.send_keys(numbers.get(item, "3"))
@@ -209,6 +216,9 @@ class ChecklistFormTest(unittest.TestCase):
         self.assertIn("Rückständiger Betrag", text)
         self.assertRegex(text, r"1[.,]?250[.,]5")
         self.assertIn("klara", text)
+        # The agreement chosen in the browser was uploaded and answered, with its hash.
+        self.assertIn("ratenvereinbarung.pdf", text)
+        self.assertRegex(text, r"SHA-256\s+[0-9a-f]{64}")
 
     def test_the_same_form_at_phone_size_in_english(self):
         browser = Browser(self.server, "phone", lang="en")

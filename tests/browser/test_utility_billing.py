@@ -25,7 +25,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from harness import Browser, Server, User, api, seed_start, setting
+from harness import Browser, Server, User, api, page_left, seed_start, setting
 
 WORKFLOW = "utility_billing"
 # The people of the process, each with the role its definition names for their step.
@@ -90,8 +90,7 @@ class Pages:
         """Clicks the button and waits for the page the form leads to (any, even the same)."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.ID, button_id).click()
-        WebDriverWait(self.driver, WAIT).until(EC.staleness_of(page),
-                                               f"#{button_id} led to no new page")
+        WebDriverWait(self.driver, WAIT).until(page_left(page), f"#{button_id} led to no new page")
 
     def sign_in_as(self, user):
         """Signs out whoever is signed in (the header's button), then signs `user` in."""
@@ -100,7 +99,7 @@ class Pages:
         if sign_out:
             page = self.driver.find_element(By.TAG_NAME, "html")
             sign_out[0].click()
-            WebDriverWait(self.driver, WAIT).until(EC.staleness_of(page))
+            WebDriverWait(self.driver, WAIT).until(page_left(page), "signing out led to no new page")
             self.assertEqual(urlsplit(self.driver.current_url).path, "/sign-in",
                              "signing out did not lead to /sign-in")
         self.browser.sign_in(user.name, user.password)
