@@ -138,19 +138,27 @@ TEST_CASE("a rating's scale is at most eleven steps, and only a rating has label
       1);
 }
 
+namespace {
+
+// The problems of a workflow whose one checklist step holds `items` (JSON text), each as
+// "pointer: message".
+std::vector<std::string> item_problems(std::string_view items) {
+  auto loaded = load_definition(
+      R"({"id": "r", "version": 1, "kind": "workflow", "title": "R", "steps": [
+        {"id": "c", "type": "fill_checklist", "items": [)" +
+          std::string(items) + R"(]}]})",
+      "r.json");
+  std::vector<std::string> found;
+  if (!loaded)
+    for (const auto& d : loaded.error()) found.push_back(d.pointer + ": " + d.message);
+  return found;
+}
+
+}  // namespace
+
 TEST_CASE("file and photo items say which files they take, how many and how large",
           "[definition][files]") {
-  const auto errors = [](std::string_view items) {
-    auto loaded = load_definition(
-        R"({"id": "r", "version": 1, "kind": "workflow", "title": "R", "steps": [
-          {"id": "c", "type": "fill_checklist", "items": [)" +
-            std::string(items) + R"(]}]})",
-        "r.json");
-    std::vector<std::string> found;
-    if (!loaded)
-      for (const auto& d : loaded.error()) found.push_back(d.pointer + ": " + d.message);
-    return found;
-  };
+  const auto errors = item_problems;
   auto loaded = load_definition(
       R"({"id": "r", "version": 1, "kind": "workflow", "title": "R", "steps": [
         {"id": "c", "type": "fill_checklist", "items": [
@@ -192,17 +200,7 @@ TEST_CASE("file and photo items say which files they take, how many and how larg
 
 TEST_CASE("a group holds items of one level, answered once or in rows, every problem located",
           "[definition][group]") {
-  const auto errors = [](std::string_view items) {
-    auto loaded = load_definition(
-        R"({"id": "r", "version": 1, "kind": "workflow", "title": "R", "steps": [
-          {"id": "c", "type": "fill_checklist", "items": [)" +
-            std::string(items) + R"(]}]})",
-        "r.json");
-    std::vector<std::string> found;
-    if (!loaded)
-      for (const auto& d : loaded.error()) found.push_back(d.pointer + ": " + d.message);
-    return found;
-  };
+  const auto errors = item_problems;
   const auto loaded = load_good("meter_reading.json");
   const auto& registers = step_of(loaded, "reading").checklist->sections.at(0).items.at(8);
   CHECK(registers.kind == ItemKind::group);
