@@ -11,7 +11,7 @@ namespace ablauf {
 
 namespace detail {
 // docs/schema/definition.schema.json, compiled in (definition_schema_text.cpp.in).
-extern const std::string_view definition_schema_text;
+std::string definition_schema_text();
 }  // namespace detail
 
 namespace {
@@ -116,7 +116,7 @@ object step_definition(const StepTypeSpec& type, const object& common_fields) {
 }  // namespace
 
 value definition_schema(const StepTypeRegistry& types) {
-  value schema = boost::json::parse(detail::definition_schema_text);
+  value schema = boost::json::parse(detail::definition_schema_text());
   auto& step = schema.at("$defs").at("step").as_object();
   auto& type_choices = step.at("properties").at("type").at("anyOf").as_array();
   auto& by_type = step.at("allOf").as_array();
