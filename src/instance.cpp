@@ -91,6 +91,11 @@ const Token* InstanceState::find_token(std::uint32_t token_id) const noexcept {
   return nullptr;
 }
 
+bool InstanceState::has_open_actions() const noexcept {
+  return std::any_of(tasks.begin(), tasks.end(),
+                     [](const Task& task) { return task.is_action() && !task.closed(); });
+}
+
 const Task* InstanceState::find_task(std::string_view task_id) const noexcept {
   for (const auto& task : tasks)
     if (task.id == task_id) return &task;
@@ -225,6 +230,16 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       Task task{string_field(event, "task"), event.step, string_field(event, "title"),
                 string_field(event, "assignee")};
       task.due = event.due;
+      task.item = string_field(event, "item");
+      if (task.is_action()) {
+        task.raised_by = string_field(event, "raised_by");
+        if (const auto* answer = field(event, "answer")) task.answer = *answer;
+        task.priority =
+            priority_from_string(string_field(event, "priority")).value_or(Priority::normal);
+        task.verify_by = string_field(event, "verify_by");
+        const auto* sign = field(event, "sign_while_open");
+        task.sign_while_open = !(sign && sign->is_bool() && !sign->get_bool());
+      }
       tasks.push_back(std::move(task));
       break;
     }
@@ -236,7 +251,17 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       it->completed = true;
       it->outcome = string_field(event, "outcome");
       it->completed_by = event.actor;
-      step_entry(data, it->step)["outcome"] = it->outcome;
+      // A corrective action's outcome is its own, not its checklist step's.
+      if (!it->is_action()) step_entry(data, it->step)["outcome"] = it->outcome;
+      break;
+    }
+    case EventType::task_verified: {
+      const std::string task_id = string_field(event, "task");
+      auto it =
+          std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.id == task_id; });
+      if (it == tasks.end()) return invalid(event, "no task '" + task_id + "'");
+      if (!it->completed) return invalid(event, "task '" + task_id + "' is not done yet");
+      it->verified_by = event.actor;
       break;
     }
     case EventType::task_claimed:
@@ -292,10 +317,12 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
   }
 
   if (!finished()) {
-    const bool all_waiting =
-        !tokens.empty() && std::all_of(tokens.begin(), tokens.end(), [](const Token& t) {
-          return t.state == Token::State::waiting;
-        });
+    // With no token left, an instance that has not ended waits for its corrective actions.
+    const bool all_waiting = tokens.empty()
+                                 ? has_open_actions()
+                                 : std::all_of(tokens.begin(), tokens.end(), [](const Token& t) {
+                                     return t.state == Token::State::waiting;
+                                   });
     status = all_waiting ? InstanceStatus::waiting : InstanceStatus::running;
   }
   last_sequence = event.sequence;

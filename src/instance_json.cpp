@@ -121,6 +121,15 @@ json::value to_json(const InstanceState& state) {
                       {"completed_by", t.completed_by}};
     // Only when claimed: states and snapshots from before claims read and write as they did.
     if (!t.claimed_by.empty()) task["claimed_by"] = t.claimed_by;
+    if (t.is_action()) {
+      task["item"] = t.item;
+      task["raised_by"] = t.raised_by;
+      task["answer"] = t.answer;
+      task["priority"] = to_string(t.priority);
+      task["verify_by"] = t.verify_by;
+      task["verified_by"] = t.verified_by;
+      task["sign_while_open"] = t.sign_while_open;
+    }
     tasks.push_back(std::move(task));
   }
   return json::object{{"workflow", state.workflow_id},
@@ -184,6 +193,16 @@ tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
     task.outcome = t.text("outcome");
     task.completed_by = t.text("completed_by");
     if (t.has("claimed_by")) task.claimed_by = t.text("claimed_by");
+    if (t.has("item")) {
+      task.item = t.text("item");
+      task.raised_by = t.text("raised_by");
+      if (const auto* answer = t.any("answer")) task.answer = *answer;
+      task.priority = priority_from_string(t.text("priority")).value_or(Priority::normal);
+      task.verify_by = t.text("verify_by");
+      task.verified_by = t.text("verified_by");
+      const auto* sign = t.any("sign_while_open");
+      task.sign_while_open = !(sign && sign->is_bool() && !sign->get_bool());
+    }
     state.tasks.push_back(std::move(task));
   }
   state.last_sequence = fields.count("last_sequence");

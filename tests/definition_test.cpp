@@ -302,6 +302,65 @@ TEST_CASE("scores, weights, flags and pass marks are read with every problem loc
   CHECK_FALSE(has_scoring(*step_of(load_good("meter_reading.json"), "reading").checklist));
 }
 
+TEST_CASE("corrective actions are read with every problem located", "[definition][actions]") {
+  const auto errors = item_problems;
+  const auto loaded = load_good("safety_walk.json");
+  const auto& items = step_of(loaded, "walk").checklist->sections[0].items;
+  const auto& on_fail = items[1].on_fail.value();
+  CHECK(on_fail.title.get("en") == "Clear the exit");
+  CHECK(on_fail.assignee == "facility");
+  CHECK(on_fail.due->exact() == std::chrono::hours(24));
+  CHECK(on_fail.due_item.empty());
+  CHECK(on_fail.priority == Priority::urgent);
+  CHECK(on_fail.verify_by == "safety_officer");
+  CHECK_FALSE(on_fail.sign_while_open);
+  CHECK(on_fail.pointer == "/steps/0/items/1/on_fail");
+  const auto& on_flag = items[2].on_flag.value();
+  CHECK(on_flag.due_item == "next_visit");
+  CHECK(on_flag.priority == Priority::high);
+  CHECK(on_flag.sign_while_open);
+  CHECK_FALSE(items[2].on_fail);
+
+  const std::string yes_no =
+      R"("kind": "choice", "options": [{"value": "y", "score": 1}, {"value": "n", "flag": true}])";
+  CHECK(errors(R"({"id": "a", "label": "A", )" + yes_no +
+               R"(, "on_fail": {"title": "T", "assignee": "x"},
+                    "on_flag": {"title": "T", "assignee": "x", "due": "PT4H"}})")
+            .empty());
+  CHECK(errors(R"({"id": "a", "kind": "text", "label": "A",
+                   "on_fail": {"title": "T", "assignee": "x"},
+                   "on_flag": {"title": "T", "assignee": "x"}})") ==
+        std::vector<std::string>{
+            "/steps/0/items/0/on_fail: 'on_fail' needs an item that scores, as an answer fails "
+            "when it scores no points: give its options a 'score', set 'scored', or give it a "
+            "'score' expression; or raise the action with 'on_flag'",
+            "/steps/0/items/0/on_flag: 'on_flag' needs an item whose answer can be flagged: an "
+            "option with \"flag\": true, or a 'flag' rule"});
+  CHECK(errors(R"({"id": "a", "label": "A", )" + yes_no +
+               R"(, "on_fail": {"assignee": "", "priority": "asap", "owner": "x"}})") ==
+        std::vector<std::string>{
+            "/steps/0/items/0/on_fail: a corrective action needs the field 'title'",
+            "/steps/0/items/0/on_fail/assignee: a corrective action needs an owner: name the "
+            "person or role who does it",
+            "/steps/0/items/0/on_fail/priority: 'asap' is not a priority; use low, normal, high "
+            "or urgent",
+            "/steps/0/items/0/on_fail/owner: unknown field 'owner' in a corrective action; allowed "
+            "are title, assignee, due, priority, verify_by, sign_while_open"});
+  CHECK(errors(R"({"id": "when", "kind": "text", "label": "W"},
+                  {"id": "a", "label": "A", )" +
+               yes_no +
+               R"(, "on_fail": {"title": "T", "assignee": "x", "due": {"item": "when"}},
+                    "on_flag": {"title": "T", "assignee": "x", "due": {"item": "wen", "plus": "P1D"}}})") ==
+        std::vector<std::string>{
+            "/steps/0/items/1/on_fail/due/item: a due date counts from a date or datetime item; "
+            "'when' is a text",
+            "/steps/0/items/1/on_flag/due/item: the step has no item 'wen' to count the due date "
+            "from; did you mean 'when'?"});
+  CHECK(errors(R"({"id": "a", "label": "A", )" + yes_no +
+               R"(, "on_fail": {"title": "T", "assignee": "x", "due": "soon"}})")
+            .size() == 1);
+}
+
 TEST_CASE("times, date-times and 'not applicable' are read as written", "[definition]") {
   const auto definition = load_good("meter_reading.json");
   const auto& items = step_of(definition, "reading").checklist->sections.at(0).items;

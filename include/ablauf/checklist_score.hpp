@@ -64,6 +64,24 @@ struct ChecklistScore {
   std::vector<FlaggedAnswer> flags;    ///< in the order of the items
 };
 
+/// Whether `item` scores: options with a `score`, `scored`, or a `score` expression.
+bool scores(const ItemDefinition& item);
+/// Whether an answer to `item` can be flagged: an option with `flag`, or a `flag` rule.
+bool can_flag(const ItemDefinition& item);
+
+/// What one answer makes of its item, before weights: whether it fails (scores no points where
+/// it could score some) and whether it is flagged; what raises the item's corrective actions.
+struct AnswerVerdict {
+  bool failed = false;   ///< it scores 0 of a most above 0
+  bool flagged = false;  ///< an option with `flag` chosen, or the item's `flag` held
+};
+
+/// The verdict on `answer` to `item`: an unanswered item and "not applicable" neither fail nor
+/// flag. Fails as score_checklist() does when the item's `score` or `flag` cannot be evaluated.
+tl::expected<AnswerVerdict, Error> judge_answer(const ItemDefinition& item,
+                                                const boost::json::value& answer,
+                                                const EvaluationOptions& options = {});
+
 /// Whether `checklist` scores or flags anything: an item that scores, an option with a score
 /// or a flag, a `flag` rule, or a pass mark. The engine keeps no score for one that does not.
 bool has_scoring(const ChecklistDefinition& checklist);

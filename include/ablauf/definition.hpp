@@ -17,6 +17,7 @@
 #include <ablauf/expression.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/localized_text.hpp>
+#include <ablauf/priority.hpp>
 #include <ablauf/source.hpp>
 
 #include <boost/json/object.hpp>
@@ -79,6 +80,29 @@ struct ChoiceOption {
   bool flag = false;            ///< whether choosing it is an answer that needs attention
 };
 
+/// The task an item raises when its answer fails or is flagged (ItemDefinition::on_fail,
+/// on_flag): a corrective action, with an owner, a due date and a status of its own
+/// (docs/format.md, "Corrective actions"). The engine raises it once per visit of the step, in
+/// the same transaction as the answer, and keeps the instance from ending until it is closed.
+struct CorrectiveAction {
+  LocalizedText title;   ///< what is to be done
+  std::string assignee;  ///< who does it: a person's or a role's name
+  /// How long after it is raised, or after the answer to `due_item`, it is due; none (and no
+  /// `due_item`): it has no due date.
+  std::optional<Duration> due;
+  /// A date or datetime item of the same step whose answer the due date counts from (a date
+  /// from 00:00 UTC of its day); "": from when the action is raised. Unanswered: no due date.
+  std::string due_item;
+  Priority priority = Priority::normal;  ///< how urgent it is
+  /// Who verifies it once it is done, a role or a person, and not whoever did it; "": done
+  /// closes it.
+  std::string verify_by;
+  /// Whether the step's signatures may be given while it is open; false keeps a sign-off back
+  /// until it is closed.
+  bool sign_while_open = true;
+  std::string pointer;  ///< of the action in its document
+};
+
 /// One item of a checklist: a question or instruction and the answer it takes.
 struct ItemDefinition {
   std::string id;                      ///< unique among the items of its step
@@ -125,6 +149,11 @@ struct ItemDefinition {
   std::optional<double> max_score;
   /// Whether an answer needs attention, computed from it (read as `answer`): a flag.
   std::optional<Expression> flag;
+  /// The corrective action a failing answer raises: one that scores no points where it could
+  /// score some. Only for an item that scores.
+  std::optional<CorrectiveAction> on_fail;
+  /// The corrective action a flagged answer raises. Only for an item that can be flagged.
+  std::optional<CorrectiveAction> on_flag;
   std::optional<Expression> visible_if;  ///< none: always visible
   /// Who may answer it (a signature: who may sign), each a person's or a role's name; empty: as
   /// its section says. ablauf::http enforces it; the engine records whoever a host names.

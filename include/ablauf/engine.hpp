@@ -360,6 +360,14 @@ class Engine {
                                           std::string_view outcome, const boost::json::object& data,
                                           std::string_view actor, const RequestKey& request = {});
 
+  /// Verifies a corrective action that was done (Task::verify_by): a task_verified event by
+  /// `actor`, which closes it. Refused (invalid_value) for a task that names no verifier, is not
+  /// done or is verified already, and for the one who did it: verifying is a second person's.
+  /// Which role may verify is the front end's to check (ablauf::http checks verify_by). The last
+  /// action closed lets an instance that reached its end complete.
+  tl::expected<void, Error> verify_task(std::string_view instance, std::string_view task,
+                                        std::string_view actor, const RequestKey& request = {});
+
   /// Delivers an event to a wait step waiting for it (such as "payment_received"). `target` is
   /// an instance id, or a correlation key: the value of a waiting step's `correlation`
   /// expression (say, the invoice number), so the sender need not know the instance.

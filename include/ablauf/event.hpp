@@ -34,7 +34,9 @@ enum class EventType : std::uint8_t {
   step_failed,         ///< token, next?; error, retryable; attempt
   answer_recorded,     ///< item, value; actor
   signature_recorded,  ///< item, hash; actor
-  task_created,        ///< task, title, assignee?; due?
+  /// task, title, assignee?; due?; a corrective action's also item, raised_by ("fail" |
+  /// "flag"), answer, priority, verify_by?, sign_while_open
+  task_created,
   task_completed,      ///< task, outcome?, data?; actor
   timer_set,           ///< token; timer, purpose: "wait" | "retry" | "timeout"; due
   timer_fired,         ///< timer
@@ -45,6 +47,7 @@ enum class EventType : std::uint8_t {
   instance_cancelled,  ///< reason?; actor
   task_claimed,        ///< task; actor: who took it
   task_released,       ///< task; actor: who gave it back
+  task_verified,       ///< task; actor: who checked that the corrective action was done
 };
 
 /// The type's name, as stores keep it: the enumerator's own name, e.g. "step_completed".

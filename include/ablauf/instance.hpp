@@ -12,6 +12,7 @@
 #include <ablauf/clock.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/event.hpp>
+#include <ablauf/priority.hpp>
 
 #include <boost/json/value.hpp>
 #include <tl/expected.hpp>
@@ -114,6 +115,21 @@ struct Task {
   std::string completed_by;  ///< the actor who completed it; empty while open
   /// Who took it to do (Engine::claim_task()), so that others leave it; empty: no one.
   std::string claimed_by;
+  /// @name A corrective action's (CorrectiveAction), raised by an answer at a checklist step
+  /// @{
+  std::string item;           ///< the item whose answer raised it; empty: a create_task step's
+  std::string raised_by;      ///< "fail" or "flag": what about the answer raised it
+  boost::json::value answer;  ///< the answer that raised it
+  Priority priority = Priority::normal;  ///< how urgent it is
+  std::string verify_by;                 ///< who verifies it once done; empty: done closes it
+  std::string verified_by;      ///< who verified it (Engine::verify_task()); empty: no one yet
+  bool sign_while_open = true;  ///< whether the step may be signed while it is open
+  /// @}
+
+  /// Whether a checklist's answer raised it, rather than a create_task step.
+  bool is_action() const noexcept { return !item.empty(); }
+  /// Whether nothing is left to do: completed, and verified if it is to be.
+  bool closed() const noexcept { return completed && (verify_by.empty() || !verified_by.empty()); }
 };
 
 /// Everything about one instance that its events establish; fold() makes it from them.
@@ -149,6 +165,8 @@ struct InstanceState {
   const Token* find_token(std::uint32_t id) const noexcept;
   /// The task with this id, open or completed, or null. Valid until the next apply().
   const Task* find_task(std::string_view id) const noexcept;
+  /// Whether a corrective action is not closed yet: the instance does not end before it is.
+  bool has_open_actions() const noexcept;
 
   /// Applies one event. Events must come in sequence (last_sequence + 1) and fit the state:
   /// anything else is an invalid_event error, and the state is left as it was.

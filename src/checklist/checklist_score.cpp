@@ -104,15 +104,37 @@ json::object to_json(const Points& points, const std::optional<double>& pass_mar
 
 }  // namespace
 
+bool scores(const ItemDefinition& item) {
+  return most_points(item).has_value();
+}
+
+bool can_flag(const ItemDefinition& item) {
+  return item.flag || std::any_of(item.options.begin(), item.options.end(),
+                                  [](const ChoiceOption& option) { return option.flag; });
+}
+
+tl::expected<AnswerVerdict, Error> judge_answer(const ItemDefinition& item,
+                                                const json::value& answer,
+                                                const EvaluationOptions& options) {
+  AnswerVerdict verdict;
+  if (answer.is_null() || is_not_applicable(answer)) return verdict;
+  auto flag = flagged(item, answer, options);
+  if (!flag) return tl::make_unexpected(std::move(flag.error()));
+  verdict.flagged = *flag;
+  if (const auto most = most_points(item); most && *most > 0) {
+    auto points = points_of(item, answer, *most, options);
+    if (!points) return tl::make_unexpected(std::move(points.error()));
+    verdict.failed = *points <= 0;
+  }
+  return verdict;
+}
+
 bool has_scoring(const ChecklistDefinition& checklist) {
   if (checklist.pass_mark) return true;
   for (const auto& section : checklist.sections) {
     if (section.pass_mark) return true;
     for (const auto& item : section.items)
-      if (most_points(item) || item.flag ||
-          std::any_of(item.options.begin(), item.options.end(),
-                      [](const ChoiceOption& option) { return option.flag; }))
-        return true;
+      if (scores(item) || can_flag(item)) return true;
   }
   return false;
 }

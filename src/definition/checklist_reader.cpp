@@ -3,6 +3,8 @@
 #include "message_text.hpp"
 #include "suggest.hpp"
 
+#include "ablauf/checklist_score.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -89,6 +91,53 @@ void read_scoring(DefinitionReader& reader, Fields& fields, ItemDefinition& item
                  "an item scores one way: 'scored' or a 'score' expression, not both", Anchor::key);
   if (const auto* flag = fields.value("flag"))
     item.flag = read_answer_expression(reader, *flag, fields.pointer_of("flag"), "flag");
+}
+
+// `due` of a corrective action: a duration from when it is raised ("P3D"), or from the answer
+// to a date or datetime item ({"item": "deadline", "plus": "P1D"}, checked against the step's
+// items once they are all read).
+void read_action_due(DefinitionReader& reader, Fields& fields, CorrectiveAction& action) {
+  const auto* due = fields.value("due");
+  if (!due || !due->is_object()) {
+    action.due = fields.duration("due");
+    return;
+  }
+  Fields from(reader, due->get_object(), fields.pointer_of("due"), {"item", "plus"},
+              "a due date counted from an answer");
+  if (auto item = from.identifier("item", Fields::required)) action.due_item = std::move(*item);
+  action.due = from.has("plus") ? from.duration("plus") : Duration{};
+  from.check_unknown();
+}
+
+// `on_fail` or `on_flag` of an item: the corrective action its answer raises.
+std::optional<CorrectiveAction> read_corrective_action(DefinitionReader& reader, Fields& item,
+                                                       std::string_view name) {
+  const auto* object = item.object(name);
+  if (!object) return std::nullopt;
+  Fields fields(reader, *object, item.pointer_of(name),
+                {"title", "assignee", "due", "priority", "verify_by", "sign_while_open"},
+                "a corrective action");
+  CorrectiveAction action;
+  action.pointer = fields.pointer();
+  if (auto title = fields.text("title", Fields::required)) action.title = std::move(*title);
+  if (auto assignee = fields.string("assignee", Fields::required)) {
+    if (assignee->empty())
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("assignee"),
+                   "a corrective action needs an owner: name the person or role who does it");
+    action.assignee = std::move(*assignee);
+  }
+  read_action_due(reader, fields, action);
+  if (auto priority = fields.string("priority")) {
+    if (const auto known = priority_from_string(*priority))
+      action.priority = *known;
+    else
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("priority"),
+                   "'" + *priority + "' is not a priority; use low, normal, high or urgent");
+  }
+  if (auto verify_by = fields.string("verify_by")) action.verify_by = std::move(*verify_by);
+  if (auto sign = fields.boolean("sign_while_open")) action.sign_while_open = *sign;
+  fields.check_unknown();
+  return action;
 }
 
 // `media_types`, `max_files` and `max_bytes` of a file or photo item.
@@ -264,7 +313,7 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
        "options",    "min",      "max",         "unit",      "pattern",   "labels",
        "visible_if", "roles",    "media_types", "max_files", "max_bytes", "items",
        "repeat",     "min_rows", "max_rows",    "weight",    "scored",    "score",
-       "max_score",  "flag"},
+       "max_score",  "flag",     "on_fail",     "on_flag"},
       "an item");
   ItemDefinition item;
   item.pointer = std::move(pointer);
@@ -366,9 +415,12 @@ std::optional<ItemDefinition> read_item(DefinitionReader& reader, const boost::j
       reject_field(reader, fields, name, "group");
   }
   read_scoring(reader, fields, item, kind.has_value());
+  item.on_fail = read_corrective_action(reader, fields, "on_fail");
+  item.on_flag = read_corrective_action(reader, fields, "on_flag");
   if (in_group) {
     // A row's answers are not scored one by one: the group's own score or flag reads them.
-    for (const char* name : {"weight", "scored", "score", "max_score", "flag"})
+    for (const char* name :
+         {"weight", "scored", "score", "max_score", "flag", "on_fail", "on_flag"})
       reject_field(reader, fields, name, "a step's (not a group's)");
     if (kind && !allowed_in_group(item.kind))
       reader.error(ErrorCode::invalid_value, fields.pointer_of("kind"),
@@ -430,6 +482,45 @@ std::optional<SectionDefinition> read_section(DefinitionReader& reader,
     section.items = read_items(reader, *items, fields.pointer_of("items"), item_ids);
   fields.check_unknown();
   return section;
+}
+
+void check_corrective_actions(DefinitionReader& reader, const ChecklistDefinition& checklist) {
+  std::map<std::string_view, const ItemDefinition*> items;
+  for (const auto& section : checklist.sections)
+    for (const auto& item : section.items) items.emplace(item.id, &item);
+  for (const auto& section : checklist.sections)
+    for (const auto& item : section.items) {
+      if (item.on_fail && !scores(item))
+        reader.error(ErrorCode::invalid_value, item.on_fail->pointer,
+                     "'on_fail' needs an item that scores, as an answer fails when it scores no "
+                     "points: give its options a 'score', set 'scored', or give it a 'score' "
+                     "expression; or raise the action with 'on_flag'",
+                     Anchor::key);
+      if (item.on_flag && !can_flag(item))
+        reader.error(ErrorCode::invalid_value, item.on_flag->pointer,
+                     "'on_flag' needs an item whose answer can be flagged: an option with "
+                     "\"flag\": true, or a 'flag' rule",
+                     Anchor::key);
+      for (const auto* action : {&item.on_fail, &item.on_flag}) {
+        if (!*action || (*action)->due_item.empty()) continue;
+        const auto& due_item = (*action)->due_item;
+        const std::string pointer =
+            member_pointer(member_pointer((*action)->pointer, "due"), "item");
+        const auto found = items.find(due_item);
+        if (found == items.end()) {
+          std::vector<std::string_view> ids;
+          for (const auto& [id, _] : items) ids.push_back(id);
+          reader.error(ErrorCode::unknown_reference, pointer,
+                       "the step has no item '" + due_item + "' to count the due date from" +
+                           did_you_mean(due_item, ids));
+        } else if (found->second->kind != ItemKind::date &&
+                   found->second->kind != ItemKind::datetime) {
+          reader.error(ErrorCode::invalid_value, pointer,
+                       "a due date counts from a date or datetime item; '" + due_item + "' is a " +
+                           std::string(to_string(found->second->kind)));
+        }
+      }
+    }
 }
 
 }  // namespace ablauf::detail

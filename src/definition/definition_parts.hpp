@@ -30,4 +30,9 @@ std::vector<ItemDefinition> read_items(DefinitionReader& reader, const boost::js
 // out of range (reported).
 std::optional<double> read_pass_mark(DefinitionReader& reader, Fields& fields);
 
+// Checks what the corrective actions of a step's items need of the step's other items, once all
+// are read: an item that scores for `on_fail`, one that can be flagged for `on_flag`, a date or
+// datetime item for a due date counted from an answer.
+void check_corrective_actions(DefinitionReader& reader, const ChecklistDefinition& checklist);
+
 }  // namespace ablauf::detail

@@ -402,6 +402,7 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
     check_exactly_one_of(reader, fields, *spec);
     if (step.checklist && fields.has("pass_mark"))
       step.checklist->pass_mark = read_pass_mark(reader, fields);
+    if (step.checklist) check_corrective_actions(reader, *step.checklist);
     const bool needs_next = spec->next == NextRule::required || spec->next == NextRule::transitions;
     if (spec->next == NextRule::transitions && fields.has("next") && !object.at("next").is_array())
       reader.error(ErrorCode::wrong_type, fields.pointer_of("next"),

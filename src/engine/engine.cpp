@@ -1,6 +1,7 @@
 #include "engine_impl.hpp"
 
 #include "engine/checklist_items.hpp"
+#include "engine/corrective_actions.hpp"
 #include "sha256.hpp"
 #include "suggest.hpp"
 #include "value_text.hpp"
@@ -125,12 +126,20 @@ tl::expected<void, Error> record_form(detail::EngineParts& parts, Run& run,
   std::sort(signoffs.begin(), signoffs.end(),
             [&](const auto& a, const auto& b) { return position(a.first) < position(b.first); });
 
+  std::vector<std::string> answered;
+  answered.reserve(checked.size());
+  for (const auto& [item_id, value] : checked) answered.push_back(item_id);
   for (auto& [item_id, value] : checked)
     if (auto ok = run.emit(EventType::answer_recorded, step.id,
                            json::object{{"item", item_id}, {"value", std::move(value)}},
                            parts.clock.now(), std::string(actor));
         !ok)
       return ok;
+  if (auto ok = detail::raise_corrective_actions(parts, run, at->token, step, answered); !ok)
+    return ok;
+  if (!signoffs.empty())
+    if (auto held = detail::signing_held_back(run.state, step))
+      return tl::make_unexpected(std::move(*held));
   // A sign-off signs the answers before its item (this form's own included) and the history
   // before the form: the hash of its last stored event, which chains every event before it
   // (history.hpp). The form's own events are not stored yet, and the answers cover them.
@@ -479,7 +488,38 @@ tl::expected<void, Error> Engine::complete_task(std::string_view instance, std::
       return ok;
     if (const Token* token = waiting_token(run, step_id, WaitingFor::task))
       return parts.complete(run, token->id, step, std::move(output));
-    return {};
+    return detail::end_once_actions_closed(parts, run);
+  });
+}
+
+tl::expected<void, Error> Engine::verify_task(std::string_view instance, std::string_view task,
+                                              std::string_view actor, const RequestKey& request) {
+  auto& parts = *impl_;
+  return parts.change_once(instance, request, [&](Run& run) -> tl::expected<void, Error> {
+    const Task* found = run.state.find_task(task);
+    if (!found)
+      return error(ErrorCode::not_found, "instance '" + std::string(instance) + "' has no task '" +
+                                             std::string(task) + "'");
+    if (found->verify_by.empty())
+      return error(ErrorCode::invalid_value,
+                   "task '" + std::string(task) + "' is not verified: it closes when it is done");
+    if (!found->completed)
+      return error(ErrorCode::invalid_value,
+                   "task '" + std::string(task) + "' is not done yet: it is verified once done");
+    if (!found->verified_by.empty())
+      return error(ErrorCode::invalid_value, "task '" + std::string(task) +
+                                                 "' is verified already, by " + found->verified_by);
+    if (found->completed_by == actor)
+      return error(ErrorCode::invalid_value, "task '" + std::string(task) + "' was done by " +
+                                                 std::string(actor) +
+                                                 ", who cannot also verify it: a second person (" +
+                                                 found->verify_by + ") does");
+    if (auto ok = run.emit(EventType::task_verified, found->step,
+                           json::object{{"task", std::string(task)}}, parts.clock.now(),
+                           std::string(actor));
+        !ok)
+      return ok;
+    return detail::end_once_actions_closed(parts, run);
   });
 }
 

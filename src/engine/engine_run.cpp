@@ -206,6 +206,8 @@ tl::expected<void, Error> EngineParts::advance(Run& run) {
 }
 
 tl::expected<void, Error> EngineParts::complete_instance(Run& run) {
+  // Its corrective actions still open, the instance waits for them (end_once_actions_closed()).
+  if (run.state.has_open_actions()) return {};
   if (const auto& output = run.workflow->definition().output) {
     const auto* vars = run.state.data.as_object().if_contains("vars");
     const auto problems = output->check(vars ? *vars : json::value(json::object()));

@@ -11,6 +11,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <array>
 #include <map>
 
 namespace ablauf {
@@ -35,6 +36,8 @@ struct Words {
   std::string received, assigned;
   std::string completed, instance_failed, cancelled;
   std::string score, passed, not_passed, flagged;  // a scoring checklist's result
+  std::string action_raised, raised_fail, raised_flag, action_verified, priority;
+  std::array<std::string, 4> priorities;  // low, normal, high, urgent
 };
 
 Words words_in(const std::string& language) {
@@ -86,7 +89,13 @@ Words words_in(const std::string& language) {
             .score = "Ergebnis",
             .passed = "bestanden",
             .not_passed = "nicht bestanden",
-            .flagged = "Auffällig"};
+            .flagged = "Auffällig",
+            .action_raised = "Korrekturmaßnahme angelegt: ",
+            .raised_fail = "nicht erfüllt",
+            .raised_flag = "auffällig",
+            .action_verified = "Korrekturmaßnahme bestätigt: ",
+            .priority = "Priorität",
+            .priorities = {"niedrig", "normal", "hoch", "dringend"}};
   return {.open_quote = "“",
           .close_quote = "”",
           .yes = "yes",
@@ -134,7 +143,13 @@ Words words_in(const std::string& language) {
           .score = "score",
           .passed = "passed",
           .not_passed = "failed",
-          .flagged = "Flagged"};
+          .flagged = "Flagged",
+          .action_raised = "Corrective action raised: ",
+          .raised_fail = "failed",
+          .raised_flag = "flagged",
+          .action_verified = "Corrective action verified: ",
+          .priority = "priority",
+          .priorities = {"low", "normal", "high", "urgent"}};
 }
 
 using detail::string_at;
@@ -235,18 +250,31 @@ class Teller {
         auto title = string_at(data, "title");
         if (title.empty()) title = task;
         tasks_[task] = title;
-        std::string out = w.task_created + quoted(title);
+        const auto item = string_at(data, "item");
+        std::string out = (item.empty() ? w.task_created : w.action_raised) + quoted(title);
         if (const auto assignee = string_at(data, "assignee"); !assignee.empty())
           out += " " + w.task_for + " " + assignee;
         if (event.due) out += ", " + w.task_due + " " + to_rfc3339(*event.due);
+        if (!item.empty()) {
+          const auto priority = priority_from_string(string_at(data, "priority"));
+          out += ", " + w.priority + " " +
+                 w.priorities[static_cast<std::size_t>(priority.value_or(Priority::normal))] +
+                 " (" + item_name(event.step, item) + ": " +
+                 (string_at(data, "raised_by") == "flag" ? w.raised_flag : w.raised_fail) + ")";
+        }
         return out;
+      }
+      case EventType::task_verified: {
+        const auto task = string_at(data, "task");
+        const auto found = tasks_.find(task);
+        return w.action_verified + quoted(found == tasks_.end() ? task : found->second);
       }
       case EventType::task_completed: {
         const auto task = string_at(data, "task");
         const auto found = tasks_.find(task);
         std::string out = w.task_done + quoted(found == tasks_.end() ? task : found->second);
-        if (const auto* outcome = data.if_contains("outcome"); outcome && !outcome->is_null())
-          out += ": " + detail::to_text(*outcome);
+        if (const auto outcome = string_at(data, "outcome"); !outcome.empty())
+          out += ": " + outcome;
         return out;
       }
       case EventType::task_claimed:
