@@ -2,6 +2,7 @@
 // (open → in progress → done → verified) and what they hold back.
 #include "engine_support.hpp"
 
+#include <ablauf/kpi.hpp>
 #include <ablauf/timeline.hpp>
 
 namespace ablauf {
@@ -191,6 +192,40 @@ TEST_CASE("a task list that refuses an action refuses the answer, which loses no
   REQUIRE(engine.answer(id, "walk", "exit_clear", "no", "erika"));
   CHECK(tasks.seen == first_id);
   CHECK(engine.get(id).value().tasks.size() == 1);
+}
+
+TEST_CASE("key figures count actions raised, open, overdue, awaiting verification and verified",
+          "[engine][actions][kpi]") {
+  Walk f;
+  // One failed exit, done and verified; one failed exit done, not yet verified; one flagged
+  // extinguisher, open past its due date.
+  for (int i = 0; i < 2; ++i) {
+    const auto id = f.start();
+    REQUIRE(f.engine.submit(id, "walk", {{"exit_clear", "no"}, {"extinguisher", "ok"}}, "erika"));
+    const auto task = f.actions(id).at(0).id;
+    REQUIRE(f.engine.complete_task(id, task, "", "hans"));
+    if (i == 0) REQUIRE(f.engine.verify_task(id, task, "sabine"));
+  }
+  const auto late = f.start();
+  REQUIRE(f.engine.submit(
+      late, "walk", {{"next_visit", "2026-11-23"}, {"exit_clear", "yes"}, {"extinguisher", "expired"}},
+      "erika"));
+  f.clock.advance(48h);
+  const auto kpis = compute_kpis(f.store, {.at = f.clock.now()});
+  REQUIRE(kpis);
+  const auto& a = kpis->actions;
+  CHECK(a.raised == 3);
+  CHECK(a.open == 2);
+  CHECK(a.awaiting_verification == 1);
+  CHECK(a.overdue == 2);  // due a day after it was raised, and on the 24th
+  CHECK(a.verified == 1);
+  CHECK(a.closed == 1);
+  CHECK(a.by_item == std::map<std::string, std::size_t>{{"safety_walk/walk/exit_clear", 2},
+                                                        {"safety_walk/walk/extinguisher", 1}});
+  CHECK(kpis->tasks.created == 3);  // actions are tasks too
+  const auto json = to_json(*kpis);
+  CHECK(json.at("actions").at("awaiting_verification") == 1);
+  CHECK(json.at("actions").at("by_item").at("safety_walk/walk/extinguisher") == 1);
 }
 
 }  // namespace

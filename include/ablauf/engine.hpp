@@ -174,7 +174,9 @@ tl::expected<void, Error> check_config(const EngineConfig& config);
 struct InstanceFilter {
   std::string workflow;                  ///< a workflow's id, matching each of its versions
   std::optional<InstanceStatus> status;  ///< the instance's status now
-  std::string waiting_for;   ///< an assignee with an open task, such as "accounts_receivable"
+  /// An assignee with an open task, such as "accounts_receivable", or the verifier of a
+  /// corrective action done and not yet verified.
+  std::string waiting_for;
   std::string business_key;  ///< the host's key given at start
   std::optional<Time> started_from;   ///< started at or after
   std::optional<Time> started_until;  ///< started before

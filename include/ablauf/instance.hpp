@@ -128,6 +128,12 @@ struct Task {
 
   /// Whether a checklist's answer raised it, rather than a create_task step.
   bool is_action() const noexcept { return !item.empty(); }
+  /// Where it stands: "open", "in_progress" (someone took it), "done" or "verified".
+  std::string_view status() const noexcept {
+    if (!verified_by.empty()) return "verified";
+    if (completed) return "done";
+    return claimed_by.empty() ? "open" : "in_progress";
+  }
   /// Whether nothing is left to do: completed, and verified if it is to be.
   bool closed() const noexcept { return completed && (verify_by.empty() || !verified_by.empty()); }
 };

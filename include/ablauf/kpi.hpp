@@ -115,6 +115,20 @@ struct ReceivablesKpi {
   std::vector<PaymentMonth> trend;
 };
 
+/// Corrective actions (CorrectiveAction): raised by failing and flagged answers, and how far
+/// each has come. They count among the tasks too.
+struct ActionKpi {
+  std::size_t raised = 0;  ///< actions raised
+  /// Not closed, in instances that have not ended: not done, or done and not yet verified.
+  std::size_t open = 0;
+  std::size_t overdue = 0;                ///< open past their due date
+  std::size_t awaiting_verification = 0;  ///< of the open ones, done and waiting for a verifier
+  std::size_t verified = 0;               ///< verified by a second person
+  std::size_t closed = 0;                 ///< done (and verified where they are to be)
+  /// Actions raised by item, as "workflow/step/item".
+  std::map<std::string, std::size_t> by_item;
+};
+
 /// What compute_kpis() found: instances by status, their durations, steps, tasks and, where
 /// the instances wrote invoices, receivables.
 struct Kpis {
@@ -133,6 +147,7 @@ struct Kpis {
   /// In the order they first ran.
   std::vector<StepKpi> steps;
   TaskKpi tasks;  ///< the tasks of the counted instances
+  ActionKpi actions;  ///< of those tasks, the corrective actions
   /// The checklist steps that scored, in the order they first completed.
   std::vector<ChecklistKpi> checklists;
   /// When the counted instances wrote invoice records.

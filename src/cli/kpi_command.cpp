@@ -106,6 +106,13 @@ void print_report(std::ostream& out, const Kpis& k, const KpiFlags& flags) {
   out << "Tasks: created " << t.created << ", completed " << t.completed << ", open " << t.open
       << ", overdue " << t.overdue << ", completed late " << t.completed_late << '\n'
       << "  time to complete: " << durations(t.time_to_complete) << '\n';
+  if (const auto& a = k.actions; a.raised > 0) {
+    out << "Corrective actions: raised " << a.raised << ", open " << a.open << " (done, awaiting "
+        << "verification " << a.awaiting_verification << "), overdue " << a.overdue
+        << ", verified " << a.verified << ", closed " << a.closed << '\n';
+    for (const auto& [item, count] : a.by_item)
+      out << "  raised by " << item << ": " << count << '\n';
+  }
   if (!k.steps.empty()) {
     // Across workflows, a step is named by its workflow too.
     const auto name_of = [&](const StepKpi& step) {

@@ -362,7 +362,9 @@ tl::expected<std::vector<InstanceState>, Error> Engine::list(const InstanceFilte
     if (filter.updated_until && state->updated_at >= *filter.updated_until) continue;
     if (!filter.waiting_for.empty() &&
         std::none_of(state->tasks.begin(), state->tasks.end(), [&](const Task& task) {
-          return !task.completed && task.assignee == filter.waiting_for;
+          // Open, for its assignee; a corrective action done, for its verifier.
+          return !task.closed() &&
+                 (task.completed ? task.verify_by : task.assignee) == filter.waiting_for;
         }))
       continue;
     out.push_back(std::move(*state));

@@ -178,6 +178,16 @@ json::object task_body(const InstanceState& state, const Task& task) {
       "/api/v1/instances/" + path_segment(state.id) + "/tasks/" + path_segment(task.id);
   out["complete"] = link + "/complete";
   out["claim"] = link + "/claim";
+  if (task.is_action()) {
+    out["item"] = task.item;
+    out["raised_by"] = task.raised_by;
+    out["priority"] = to_string(task.priority);
+    out["status"] = task.status();
+    if (!task.verify_by.empty()) {
+      out["verify_by"] = task.verify_by;
+      out["verify"] = link + "/verify";
+    }
+  }
   return out;
 }
 
@@ -205,13 +215,12 @@ Response inbox(const Api& api, const Request& request) {
         past_cursor = cursor == state.id + " " + task.id;
         continue;
       }
-      if (task.completed || state.finished()) continue;
-      // The caller's own: theirs or their roles', unless someone else has taken it.
-      const auto& user = caller(request);
-      if (!filter.waiting_for.empty()
-              ? task.assignee != filter.waiting_for
-              : mine && (!user.is(task.assignee) ||
-                         (!task.claimed_by.empty() && task.claimed_by != user.name)))
+      if (task.closed() || state.finished()) continue;
+      // The caller's own: theirs or their roles', unless someone else has taken it; or a
+      // corrective action done, for its verifier.
+      const auto& waits_for = task.completed ? task.verify_by : task.assignee;
+      if (!filter.waiting_for.empty() ? waits_for != filter.waiting_for
+                                      : mine && !awaits(caller(request), task))
         continue;
       if (page.size() == *limit) {  // full: one more task there is, and the cursor to it
         const auto& last = page.back().as_object();
@@ -263,6 +272,25 @@ Response claim_task(const Api& api, const Request& request, bool claim) {
   auto done =
       claim ? engine.claim_task(id, task, actor, *key) : engine.release_task(id, task, actor, *key);
   if (!done) return refused_or_replayed(engine, done.error(), *key, answer);
+  return answer(id);
+}
+
+// Verifies a corrective action that was done: for its verify_by (or an admin); the engine
+// refuses the one who did it, and an action not done or not to be verified.
+Response verify_task(const Api& api, const Request& request) {
+  Engine& engine = api.engine;
+  auto key = idempotency_key(request);
+  if (!key) return std::move(key.error());
+  const auto& id = request.parameters.at("id");
+  const auto& task_id = request.parameters.at("task");
+  if (const auto state = engine.get(id))
+    if (const Task* task = state->find_task(task_id))
+      if (!task->verify_by.empty() && !may_verify(caller(request), *task))
+        return forbidden("task '" + task_id + "' is verified by " + task->verify_by + ", which " +
+                         caller(request).name + " is not and has no role of");
+  const auto answer = [&](const std::string& changed) { return instance_response(api, changed); };
+  if (auto done = engine.verify_task(id, task_id, caller(request).name, *key); !done)
+    return refused_or_replayed(engine, done.error(), *key, answer);
   return answer(id);
 }
 
@@ -346,6 +374,8 @@ void add_work_routes(Router& router, const Api& api) {
   router.add("GET", "/api/v1/tasks", [api](const Request& request) { return inbox(api, request); });
   router.add("POST", "/api/v1/instances/{id}/tasks/{task}/complete",
              [api](const Request& request) { return complete_task(api, request); });
+  router.add("POST", "/api/v1/instances/{id}/tasks/{task}/verify",
+             [api](const Request& request) { return verify_task(api, request); });
   router.add("POST", "/api/v1/instances/{id}/tasks/{task}/claim",
              [api](const Request& request) { return claim_task(api, request, true); });
   router.add("DELETE", "/api/v1/instances/{id}/tasks/{task}/claim",

@@ -31,4 +31,14 @@ bool may_complete(const User& user, const Task& task) {
          (user.is(task.assignee) && (task.claimed_by.empty() || task.claimed_by == user.name));
 }
 
+bool may_verify(const User& user, const Task& task) {
+  return !task.verify_by.empty() && (user.has_role(admin_role) || user.is(task.verify_by));
+}
+
+bool awaits(const User& user, const Task& task) {
+  if (!task.completed)
+    return user.is(task.assignee) && (task.claimed_by.empty() || task.claimed_by == user.name);
+  return !task.closed() && user.is(task.verify_by);
+}
+
 }  // namespace ablauf::http::detail

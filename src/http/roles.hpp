@@ -28,4 +28,12 @@ bool may_claim(const User& user, const Task& task);
 // admin.
 bool may_complete(const User& user, const Task& task);
 
+// Whether `user` may verify a corrective action that was done: an admin, or whoever its
+// verify_by names (the engine refuses the one who did it).
+bool may_verify(const User& user, const Task& task);
+
+// Whether the task is `user`'s to act on now: open and theirs to take, or a corrective action
+// done and theirs to verify.
+bool awaits(const User& user, const Task& task);
+
 }  // namespace ablauf::http::detail

@@ -44,6 +44,7 @@ struct Gathered {
   std::vector<milliseconds> task_durations;
   std::set<std::string, std::less<>> record_keys;   // keys the instances' steps wrote
   std::vector<std::optional<Time>> open_task_dues;  // of tasks still open, in unfinished instances
+  std::vector<std::optional<Time>> open_action_dues;  // the same, of corrective actions
   std::vector<std::pair<std::string, std::string>> checklist_order;  // (workflow, step)
   std::map<std::pair<std::string, std::string>, ChecklistKpi> checklists;
   std::map<std::pair<std::string, std::string>, std::pair<double, std::size_t>> percents;
@@ -76,6 +77,22 @@ void count_score(Gathered& g, const std::string& workflow, const std::string& st
       if (flag.is_object())
         if (auto item = detail::string_at(flag.get_object(), "item"); !item.empty())
           ++counted.flags[item];
+}
+
+// The corrective actions of an instance, as they stand.
+void count_actions(const InstanceState& state, ActionKpi& actions, Gathered& g) {
+  for (const auto& task : state.tasks) {
+    if (!task.is_action()) continue;
+    ++actions.raised;
+    ++actions.by_item[state.workflow_id + "/" + task.step + "/" + task.item];
+    if (!task.verified_by.empty()) ++actions.verified;
+    if (task.closed()) {
+      ++actions.closed;
+    } else if (!state.finished()) {
+      g.open_action_dues.push_back(task.due);
+      if (task.completed) ++actions.awaiting_verification;
+    }
+  }
 }
 
 StepKpi& step_of(Gathered& g, const std::string& workflow, const std::string& step) {
@@ -147,6 +164,7 @@ void walk(const InstanceState& state, std::span<const Event> history, Kpis& kpis
   if (!state.finished())
     for (const auto& task : state.tasks)
       if (!task.completed) g.open_task_dues.push_back(task.due);
+  count_actions(state, kpis.actions, g);
 }
 
 }  // namespace
@@ -180,6 +198,7 @@ tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& opt
       case InstanceStatus::waiting: {
         ++kpis.waiting;
         const bool on_people =
+            state->tokens.empty() ||  // at its end, for its corrective actions
             std::any_of(state->tokens.begin(), state->tokens.end(), [](const Token& token) {
               return token.waiting_for == WaitingFor::checklist ||
                      token.waiting_for == WaitingFor::task;
@@ -211,6 +230,10 @@ tl::expected<Kpis, Error> compute_kpis(const Store& store, const KpiOptions& opt
       std::count_if(g.open_task_dues.begin(), g.open_task_dues.end(),
                     [&](const std::optional<Time>& due) { return due && *due < kpis.at; }));
   kpis.tasks.time_to_complete = summarize(std::move(g.task_durations));
+  kpis.actions.open = g.open_action_dues.size();
+  kpis.actions.overdue = static_cast<std::size_t>(
+      std::count_if(g.open_action_dues.begin(), g.open_action_dues.end(),
+                    [&](const std::optional<Time>& due) { return due && *due < kpis.at; }));
   for (const auto& key : g.checklist_order) {
     auto checklist = std::move(g.checklists[key]);
     if (const auto& [sum, count] = g.percents[key]; count > 0)

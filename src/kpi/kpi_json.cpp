@@ -74,6 +74,9 @@ json::value to_json(const Kpis& kpis) {
     if (checklist.average_percent) entry["average_percent"] = *checklist.average_percent;
     checklists.push_back(std::move(entry));
   }
+  const auto& a = kpis.actions;
+  json::object actions_by_item;
+  for (const auto& [item, count] : a.by_item) actions_by_item[item] = count;
   const auto& t = kpis.tasks;
   return json::object{{"from", to_rfc3339(kpis.from)},
                       {"at", to_rfc3339(kpis.at)},
@@ -93,6 +96,13 @@ json::value to_json(const Kpis& kpis) {
                                              {"overdue", t.overdue},
                                              {"completed_late", t.completed_late},
                                              {"time_to_complete", to_json(t.time_to_complete)}}},
+                      {"actions", json::object{{"raised", a.raised},
+                                               {"open", a.open},
+                                               {"overdue", a.overdue},
+                                               {"awaiting_verification", a.awaiting_verification},
+                                               {"verified", a.verified},
+                                               {"closed", a.closed},
+                                               {"by_item", std::move(actions_by_item)}}},
                       {"receivables", kpis.receivables ? json::value(to_json(*kpis.receivables))
                                                        : json::value(nullptr)}};
 }

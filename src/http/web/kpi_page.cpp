@@ -42,6 +42,16 @@ void add_readable(json::object& figures, std::string_view language) {
   for (auto& [key, text] : texts) figures[key] = std::move(text);
 }
 
+// Counts by item ({"item": n}) as rows of a table ([{"item", "count"}]): Mustache walks arrays,
+// not an object's members.
+json::array count_rows(const json::value* counts) {
+  json::array rows;
+  if (counts && counts->is_object())
+    for (const auto& [item, count] : counts->get_object())
+      rows.push_back(json::object{{"item", item}, {"count", count}});
+  return rows;
+}
+
 Response key_figures(const Page& page) {
   const auto& query = page.request().query;
   std::string target = "/api/v1/kpi?";
@@ -75,6 +85,12 @@ Response key_figures(const Page& page) {
           trend->get_array(),
           {page.text("chart_title"), page.text("amount_paid"), page.text("days_to_pay")},
           page.language());
+  if (auto* checklists = figures.if_contains("checklists"); checklists && checklists->is_array())
+    for (auto& checklist : checklists->get_array())
+      if (checklist.is_object())
+        checklist.get_object()["flag_rows"] = count_rows(checklist.get_object().if_contains("flags"));
+  if (auto* actions = figures.if_contains("actions"); actions && actions->is_object())
+    actions->get_object()["item_rows"] = count_rows(actions->get_object().if_contains("by_item"));
   add_readable(figures, page.language());
   view["figures"] = std::move(figures);
   return page.render("kpi", std::move(view));
