@@ -36,6 +36,10 @@ DUNNING = {
              {"id": "ok", "kind": "checkbox", "label": "OK"},
              {"id": "letter", "kind": "file", "label": "Letter", "required": False,
               "media_types": ["application/pdf"]},
+             {"id": "risk", "kind": "choice", "label": "Risk", "required": False,
+              "options": [{"value": "low"}, {"value": "high", "flag": True}],
+              "on_flag": {"title": "Call the customer", "assignee": "collections",
+                          "verify_by": "billing_team"}},
              {"id": "signed", "kind": "signature", "label": "Signed"}]}], "next": "review"},
         {"id": "review", "type": "create_task", "title": "Review {{input.invoice}}",
          "assignee": "collections", "due": "P2D", "outcomes": ["approve", "reject"],
@@ -344,9 +348,32 @@ def exercise(api):
     api.call("POST", "/api/v1/signals/payment_received", {}, expect=422)
     api.call("POST", "/api/v1/signals/payment_received", "x", expect=400)
 
+    # A flagged answer raises a corrective action: done by one, verified by another role.
+    api.call("POST", f"/api/v1/instances/{two}/steps/check/form",
+             {"answers": {"ok": True, "risk": "high"}, "signatures": [{"item": "signed"}]},
+             expect=200)
+    _, raised = api.call("GET", "/api/v1/tasks?assignee=collections", expect=200)
+    action = next((task for task in raised["tasks"] if task.get("item") == "risk"), None)
+    if action is None or action.get("status") != "open" or "verify" not in action:
+        failures.append(f"the flagged answer's corrective action is not in the inbox: {raised}")
+    else:
+        api.call("POST", action["verify"], expect=422)  # not done yet
+        api.call("POST", action["complete"], {}, expect=200)
+        api.call("POST", action["verify"], expect=422)  # not by the one who did it
+        _, awaiting = api.call("GET", "/api/v1/tasks", expect=200,
+                               token=tokens_of_api["anna"])
+        if [task["item"] for task in awaiting["tasks"] if task.get("status") == "done"] != ["risk"]:
+            failures.append(f"the action done is not in its verifier's inbox: {awaiting}")
+        api.call("POST", action["verify"], expect=200, token=tokens_of_api["anna"])
+        api.call("POST", action["verify"], expect=422, token=tokens_of_api["anna"])
+        api.call("POST", action["verify"].replace("/tasks/", "/tasks/nope"), expect=404)
+        api.call("POST", action["verify"], expect=401, token=None)
+
     _, figures = api.call("GET", "/api/v1/kpi?workflow=dunning&since=2000-01-01", expect=200)
     if figures["instances"]["started"] != 2:
         failures.append(f"the key figures count {figures['instances']['started']} instances, not 2")
+    if (figures.get("actions") or {}).get("verified") != 1:
+        failures.append(f"the key figures do not count the verified action: {figures.get('actions')}")
     api.call("GET", "/api/v1/kpi?workflow=nope", expect=404)
     api.call("GET", "/api/v1/kpi?since=soon", expect=400)
     api.call("POST", f"/api/v1/instances/{two}/cancel", {"reason": "paid in cash"}, expect=200)
