@@ -321,3 +321,49 @@ TEST_CASE("a repeating group prints as a table: rows to fill in, or the rows ans
           "Beantwortet: „Zählwerke“: Hochtarif, 18342.7 kWh; Niedertarif, 9120 kWh, a|b");
   }
 }
+
+TEST_CASE("a filled form shows each corrective action under the item that raised it, and where "
+          "it stands",
+          "[print][actions]") {
+  test::Fixture f;
+  const Workflow walk = test::compile_file(test::data_dir() / "good" / "safety_walk.json");
+  REQUIRE(f.engine.deploy(walk));
+  const auto id = f.engine.start("safety_walk", boost::json::object());
+  REQUIRE(id);
+  REQUIRE(f.engine.submit(*id, "walk", {{"exit_clear", "no"}, {"extinguisher", "ok"}}, "erika"));
+  const auto action = f.state(*id).tasks.at(0).id;
+  const auto form_now = [&](const std::string& language) {
+    const auto history = f.engine.history(*id);
+    REQUIRE(history);
+    return to_markdown_form(walk.definition(),
+                            {.language = language, .instance = *id, .history = *history});
+  };
+  const std::string raised =
+      "Korrekturmaßnahme „Fluchtweg freiräumen“: facility, fällig 2026-11-24, Priorität dringend";
+  CHECK_THAT(form_now("de"), Catch::Contains("  - ⚠ " + raised + " — offen\n"));
+  REQUIRE(f.engine.complete_task(*id, action, "", "hans"));
+  CHECK_THAT(form_now("de"), Catch::Contains(raised + " — erledigt (hans), Bestätigung ausstehend "
+                                                      "durch safety\\_officer\n"));
+  REQUIRE(f.engine.verify_task(*id, action, "sabine"));
+  // Under its item: after the exit's options, before the extinguisher.
+  const auto form = form_now("de");
+  const auto shown = form.find(raised + " — erledigt (hans), bestätigt (sabine)\n");
+  REQUIRE(shown != std::string::npos);
+  CHECK(form.find("Fluchtweg frei") < shown);
+  CHECK(shown < form.find("Feuerlöscher"));
+  CHECK_THAT(form_now("en"), Catch::Contains("Corrective action “Fluchtweg freiräumen”: facility, "
+                                             "due 2026-11-24, priority urgent — done (hans), "
+                                             "verified (sabine)"));
+
+  const auto history = f.engine.history(*id);
+  REQUIRE(history);
+  const FormOptions filled{.language = "de", .instance = *id, .history = *history};
+  CHECK_THAT(to_html_form(walk.definition(), filled),
+             Catch::Contains(R"(<p class="action">⚠ )" + raised));
+  const auto pdf = to_pdf_form(walk.definition(), {.form = filled});
+  if (!pdf) FAIL(pdf.error().message);
+  CHECK_THAT(pdf_text(*pdf), Catch::Contains("bestätigt (sabine)"));
+  // A blank form has no actions to show.
+  CHECK_THAT(to_markdown_form(walk.definition(), {.language = "de"}),
+             !Catch::Contains("Korrekturmaßnahme"));
+}

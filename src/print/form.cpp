@@ -3,12 +3,14 @@
 #include "ablauf/answer.hpp"
 #include "ablauf/clock.hpp"
 #include "ablauf/file_reference.hpp"
+#include "ablauf/instance.hpp"
 #include "message_text.hpp"
 #include "print/answer_text.hpp"
 #include "value_text.hpp"
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <map>
 
 namespace ablauf::print {
@@ -38,6 +40,17 @@ FormWords words_in(const std::string& language) {
             .passed = "bestanden",
             .not_passed = "nicht bestanden",
             .flagged = "Auffällig",
+            .action = "Korrekturmaßnahme",
+            .due = "fällig",
+            .priority = "Priorität",
+            .open_quote = "„",
+            .close_quote = "“",
+            .priorities = {"niedrig", "normal", "hoch", "dringend"},
+            .open = "offen",
+            .in_progress = "in Bearbeitung",
+            .done = "erledigt",
+            .awaiting_verification = "Bestätigung ausstehend durch",
+            .verified = "bestätigt",
             .instance = "Vorgang",
             .signed_hash = "SHA-256 der unterschriebenen Angaben"};
   return {.required = "required",
@@ -62,6 +75,17 @@ FormWords words_in(const std::string& language) {
           .passed = "passed",
           .not_passed = "failed",
           .flagged = "Flagged",
+          .action = "Corrective action",
+          .due = "due",
+          .priority = "priority",
+          .open_quote = "“",
+          .close_quote = "”",
+          .priorities = {"low", "normal", "high", "urgent"},
+          .open = "open",
+          .in_progress = "in progress",
+          .done = "done",
+          .awaiting_verification = "awaiting verification by",
+          .verified = "verified",
           .instance = "Instance",
           .signed_hash = "SHA-256 of the answers signed"};
 }
@@ -201,6 +225,22 @@ void add_result(FormPart& part, const StepDefinition& step, const boost::json::o
     }
 }
 
+// "Korrekturmaßnahme „Kunden anrufen“: collections, fällig 2026-11-26, Priorität hoch —
+// erledigt (anna), Bestätigung ausstehend durch billing_team": a corrective action on its item.
+std::string action_line(const Task& task, const FormWords& words) {
+  std::string out = words.action + " " + words.open_quote + task.title + words.close_quote;
+  if (!task.assignee.empty()) out += ": " + task.assignee;
+  if (task.due) out += ", " + words.due + " " + to_rfc3339(*task.due).substr(0, 10);
+  out += ", " + words.priority + " " + words.priorities[static_cast<std::size_t>(task.priority)];
+  const auto status = task.status();
+  if (status == "open") return out + " — " + words.open;
+  if (status == "in_progress") return out + " — " + words.in_progress + " (" + task.claimed_by + ")";
+  out += " — " + words.done + " (" + task.completed_by + ")";
+  if (status == "verified") return out + ", " + words.verified + " (" + task.verified_by + ")";
+  if (!task.verify_by.empty()) out += ", " + words.awaiting_verification + " " + task.verify_by;
+  return out;
+}
+
 }  // namespace
 
 Form build_form(const WorkflowDefinition& definition, const FormOptions& options) {
@@ -217,6 +257,12 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
     if (event.type == EventType::answer_recorded || event.type == EventType::signature_recorded)
       if (const auto* item = event.data.if_contains("item"); item && item->is_string())
         recorded[{event.step, std::string(item->get_string())}] = &event;
+  // The corrective actions raised, as the instance's state has them now.
+  std::vector<Task> actions;
+  if (!history.empty())
+    if (auto state = fold(options.instance, history))
+      std::copy_if(state->tasks.begin(), state->tasks.end(), std::back_inserter(actions),
+                   [](const Task& task) { return task.is_action(); });
   const std::string& fallback = definition.default_language;
   const std::string chosen = language.empty() ? fallback : language;
   const auto text = [&](const LocalizedText& localized) {
@@ -250,6 +296,9 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
                        .unit = text(item.unit),
                        .range = range_of(item)};
         if (entry.label.empty()) entry.label = item.id;
+        for (const auto& action : actions)
+          if (action.step == step.id && action.item == item.id)
+            entry.actions.push_back(action_line(action, form.words));
         const auto found = recorded.find({step.id, item.id});
         const Event* event = found == recorded.end() ? nullptr : found->second;
         const boost::json::value* value = nullptr;

@@ -7,6 +7,7 @@
 #include "ablauf/event.hpp"
 #include "ablauf/printable.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -63,6 +64,9 @@ struct FormItem {
   // text, a cell per item ("" where unanswered); on a blank form, rows of empty cells to fill.
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
+  // Filled in: the corrective actions its answers raised, a line each: "Korrekturmaßnahme
+  // „Kunden anrufen“: collections, fällig 2026-11-26, Priorität hoch — erledigt (anna)".
+  std::vector<std::string> actions;
 };
 
 struct FormSection {
@@ -96,6 +100,10 @@ struct FormWords {
   std::string latitude, longitude, accuracy;       // the parts of a place
   std::string files_attached;                      // a blank for file items: how many are attached
   std::string score, passed, not_passed, flagged;  // a scoring checklist's result
+  // A corrective action: its heading, due date and priority, and where it stands.
+  std::string action, due, priority, open_quote, close_quote;
+  std::array<std::string, 4> priorities;  // low, normal, high, urgent
+  std::string open, in_progress, done, awaiting_verification, verified;
   std::string instance, signed_hash;               // headings of a filled form
 };
 

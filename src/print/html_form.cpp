@@ -40,6 +40,7 @@ li.item { margin: .7rem 0; break-inside: avoid; page-break-inside: avoid; }
 table.rows { border-collapse: collapse; margin: .4rem 0 0 1.6rem; font-size: .92em; }
 table.rows th, table.rows td { border: 1px solid #888; padding: .2rem .45rem; text-align: left;
                                min-width: 3.5rem; height: 1.3em; }
+.action { margin: .3rem 0 0 1.6rem; padding: .2rem .45rem; border-left: 3px solid #b45309; }
 .files { margin: .3rem 0 0 1.6rem; padding: 0; list-style: none; }
 .files img { display: block; max-width: 100%; max-height: 12cm; margin: .3rem 0; }
 .sign-off { margin-top: 2.5rem; break-inside: avoid; page-break-inside: avoid; }
@@ -171,6 +172,8 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
       out << "<li>" << box(item.chosen[n]) << detail::html_escaped(item.options[n]) << "</li>";
     out << "</ul>";
   }
+  for (const auto& action : item.actions)
+    out << R"(<p class="action">⚠ )" << detail::html_escaped(action) << "</p>";
   if (!item.description.empty())
     out << R"(<p class="description">)" << detail::html_escaped(item.description) << "</p>";
   out << "</li>\n";

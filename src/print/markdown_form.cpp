@@ -155,6 +155,7 @@ void write_item(std::ostream& out, const print::FormItem& item, const print::For
             << '\n';
       break;
   }
+  for (const auto& action : item.actions) out << "  - ⚠ " << escaped(action) << '\n';
   if (!item.description.empty()) out << "  " << paragraph(item.description) << '\n';
 }
 

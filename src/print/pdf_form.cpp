@@ -254,6 +254,7 @@ void write_item(Writer& out, const print::FormItem& item, const print::FormWords
   // Who recorded it, and when (for a signature, said above).
   if (entry && item.kind != ItemKind::signature)
     out.text(entry->actor + ", " + entry->time, regular, small_size, indent, 0.35f);
+  for (const auto& action : item.actions) out.text(action, bold, small_size, indent, 0.35f);
   if (!item.description.empty()) out.text(item.description, regular, small_size, indent, 0.35f);
 }
 
