@@ -488,6 +488,37 @@ TEST_CASE("a checklist's answers file signs as the person it names", "[workflows
   CHECK(steps.at("escalation").at("answers").as_object().size() == 1);
 }
 
+TEST_CASE(
+    "an escalated delinquent account raises the supervisor's action, which the case waits for",
+    "[workflows][answers][actions]") {
+  auto answers = load_answers("delinquent_accounts");
+  answers.at("answers").as_object()["escalation"] =
+      json::object{{"escalation_required", "yes"},
+                   {"supervisor_informed", true},
+                   {"collection_handover_prepared", true},
+                   {"parties_informed", true}};
+  SeedRun r("delinquent_accounts", std::move(answers));
+  // Signed off, and waiting for the action its escalation raised.
+  REQUIRE(r.end.status == InstanceStatus::waiting);
+  CHECK(r.end.tokens.empty());
+  REQUIRE(r.end.tasks.size() == 1);
+  const Task& action = r.end.tasks[0];
+  CHECK(action.item == "escalation_required");
+  CHECK(action.raised_by == "flag");
+  CHECK(action.assignee == "collections_management");
+  CHECK(action.title == "Eskalierten Mahnfall prüfen und das weitere Vorgehen freigeben");
+  CHECK(action.priority == Priority::high);
+  const auto history = r.engine.history(r.end.id);
+  REQUIRE(history);
+  const auto raised = std::find_if(history->begin(), history->end(), [](const Event& event) {
+    return event.type == EventType::task_created;
+  });
+  REQUIRE(raised != history->end());
+  CHECK(action.due == raised->time + std::chrono::days(2));
+  REQUIRE(r.engine.complete_task(r.end.id, action.id, "", "leitung"));
+  CHECK(r.engine.get(r.end.id)->status == InstanceStatus::completed);
+}
+
 TEST_CASE("the invoicing answers: unpaid at the first follow-up, paid at the second",
           "[workflows][answers]") {
   // No step saves the customer record that update_customer_information changes; its `upsert`

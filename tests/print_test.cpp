@@ -322,9 +322,10 @@ TEST_CASE("a repeating group prints as a table: rows to fill in, or the rows ans
   }
 }
 
-TEST_CASE("a filled form shows each corrective action under the item that raised it, and where "
-          "it stands",
-          "[print][actions]") {
+TEST_CASE(
+    "a filled form shows each corrective action under the item that raised it, and where "
+    "it stands",
+    "[print][actions]") {
   test::Fixture f;
   const Workflow walk = test::compile_file(test::data_dir() / "good" / "safety_walk.json");
   REQUIRE(f.engine.deploy(walk));
