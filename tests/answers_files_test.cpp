@@ -519,6 +519,39 @@ TEST_CASE(
   CHECK(r.engine.get(r.end.id)->status == InstanceStatus::completed);
 }
 
+TEST_CASE("the account guidelines' risk matrix scores its highest risk and flags a high one",
+          "[workflows][answers][actions]") {
+  SECTION("the answers file's risks: at most 3 × 3, no action") {
+    const SeedRun r("account_management_guidelines");
+    REQUIRE(r.end.status == InstanceStatus::completed);
+    const auto& score = r.end.data.at("steps").at("compliance_risk").at("score");
+    CHECK(score.at("points") == 16.0);  // 25 − 9
+    CHECK(score.at("max_points") == 24.0);
+    CHECK(score.at("percent") == 66.67);
+    CHECK(score.at("flags").as_array().empty());
+    CHECK(r.end.tasks.empty());
+  }
+  SECTION("a risk of 5 × 4: flagged, and a verified action for controlling") {
+    auto answers = load_answers("account_management_guidelines");
+    auto& rows = answers.at("answers").at("compliance_risk").at("risk_matrix").as_array();
+    rows.push_back(json::object{
+        {"risk", "Zahlungsausfall eines Großkunden"}, {"severity", 5}, {"likelihood", 4}});
+    SeedRun r("account_management_guidelines", std::move(answers));
+    REQUIRE(r.end.status == InstanceStatus::waiting);
+    const auto& score = r.end.data.at("steps").at("compliance_risk").at("score");
+    CHECK(score.at("points") == 5.0);  // 25 − 20
+    REQUIRE(r.end.tasks.size() == 1);
+    const Task& action = r.end.tasks[0];
+    CHECK(action.item == "risk_matrix");
+    CHECK(action.assignee == "finance_controlling");
+    CHECK(action.verify_by == "collections_management");
+    REQUIRE(r.engine.complete_task(r.end.id, action.id, "", "controlling"));
+    CHECK(r.engine.get(r.end.id)->status == InstanceStatus::waiting);  // not verified yet
+    REQUIRE(r.engine.verify_task(r.end.id, action.id, "leitung"));
+    CHECK(r.engine.get(r.end.id)->status == InstanceStatus::completed);
+  }
+}
+
 TEST_CASE("the invoicing answers: unpaid at the first follow-up, paid at the second",
           "[workflows][answers]") {
   // No step saves the customer record that update_customer_information changes; its `upsert`

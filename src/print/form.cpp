@@ -322,6 +322,15 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
             std::string heading = text(column.label);
             if (heading.empty()) heading = column.id;
             if (const auto unit = text(column.unit); !unit.empty()) heading += " (" + unit + ")";
+            // A rating's scale, so that a row written by hand uses it: "Schwere (1 = gering,
+            // 5 = existenzbedrohend)".
+            if (column.kind == ItemKind::rating && column.min && column.max) {
+              auto ends = scale_ends(column, text);
+              heading += " (" +
+                         (ends.empty() ? number_text(*column.min) + "–" + number_text(*column.max)
+                                       : std::move(ends)) +
+                         ")";
+            }
             entry.columns.push_back(std::move(heading));
           }
           entry.rows = group_rows(item, value, text, form.words);
