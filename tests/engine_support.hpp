@@ -46,6 +46,16 @@ struct Fixture {
             .limits = limits};
   }
 
+  // The invoicing seed's lines step, answered with one line of 1,000 EUR net at 19 %: the
+  // invoice's total is 1,190 EUR.
+  void enter_invoice_lines(const std::string& id) {
+    answer(id, "invoice_lines", "lines", one_invoice_line());
+  }
+  static json::array one_invoice_line() {
+    return json::array{json::object{
+        {"description", "Wartung"}, {"quantity", 1}, {"unit_price", 1000}, {"tax_rate", 19}}};
+  }
+
   void deploy(const std::string& file) {
     REQUIRE(engine.deploy(test::compile_file(test::workflows_dir() / file)));
   }

@@ -24,8 +24,7 @@ using namespace std::chrono_literals;
 
 const char* invoice_input = R"({
   "customer": {"id": "K-4711", "name": "Erika Müller", "email": "erika@example.de"},
-  "invoice": {"number": "R-2026-17", "issue_date": "2026-11-23", "net_amount": 1000,
-              "tax_amount": 190, "discount": 0, "total": 1190, "currency": "EUR",
+  "invoice": {"number": "R-2026-17", "issue_date": "2026-11-23", "discount": 0, "currency": "EUR",
               "description": "Wartung", "payment_terms": "14 Tage"}})";
 
 TEST_CASE("the invoicing workflow mails the customer and follows up the payment",
@@ -43,6 +42,9 @@ TEST_CASE("the invoicing workflow mails the customer and follows up the payment"
     f.answer(*id, "check_customer_data", item, true);
   CHECK(f.waiting_step(*id) == "check_customer_data");  // one required item left
   f.answer(*id, "check_customer_data", "data_check_result", "correct");
+  // The invoice's lines, from which its amounts are computed.
+  CHECK(f.waiting_step(*id) == "invoice_lines");
+  f.enter_invoice_lines(*id);
 
   // The invoice is recorded with typed amounts, the customer mailed, and a task made.
   const auto invoice = f.records.find("invoices", "R-2026-17");
@@ -125,6 +127,7 @@ TEST_CASE("a task is taken by one person, given back, and taken by another", "[e
                            "identification_numbers_checked", "external_sources_matched"})
     f.answer(*id, "check_customer_data", item, true);
   f.answer(*id, "check_customer_data", "data_check_result", "correct");
+  f.enter_invoice_lines(*id);
   const std::string task = f.state(*id).tasks.at(0).id;
 
   REQUIRE(f.engine.claim_task(*id, task, "jonas"));
@@ -741,6 +744,7 @@ TEST_CASE("instances are listed by workflow, status and who they wait for", "[en
                            "identification_numbers_checked", "external_sources_matched"})
     f.answer(*invoicing, "check_customer_data", item, true);
   f.answer(*invoicing, "check_customer_data", "data_check_result", "correct");
+  f.enter_invoice_lines(*invoicing);
   CHECK(f.engine.list({.waiting_for = "accounts_receivable"})->size() == 1);
 }
 
@@ -820,6 +824,8 @@ TEST_CASE("the engine may be called from several threads at once", "[engine][thr
                                  "identification_numbers_checked", "external_sources_matched"})
           if (!f.engine.answer(*id, "check_customer_data", item, true, "erika")) ++failures;
         if (!f.engine.answer(*id, "check_customer_data", "data_check_result", "correct", "erika"))
+          ++failures;
+        if (!f.engine.answer(*id, "invoice_lines", "lines", Fixture::one_invoice_line(), "erika"))
           ++failures;
       }
     });

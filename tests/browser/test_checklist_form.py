@@ -30,8 +30,9 @@ def visible_items(driver):
 
 
 def fill_visible(driver, numbers=None):
-    """Answers every item shown that has a control: ticks boxes, picks the first choice, types
-    a number (`numbers` by item id, else 3) or a date; signs nothing. A choice may show further
+    """Answers every item shown that has a control: ticks boxes, picks a choice (`numbers` by
+    item id, else the first), types a number (`numbers` by item id, else 3) or a date; signs
+    nothing. A choice may show further
     items live: they are answered too, once the page's script has shown them."""
     answered = set()
     while True:
@@ -60,7 +61,9 @@ def answer_item(driver, box, numbers):
             if not control.is_selected():
                 control.click()
     elif kind == "radio":
-        if not any(control.is_selected() for control in controls):
+        if item in numbers:  # the option asked for, by its value
+            next(c for c in controls if c.get_attribute("value") == numbers[item]).click()
+        elif not any(control.is_selected() for control in controls):
             first.click()
     elif kind == "date":
         driver.execute_script("arguments[0].value = '2027-01-15'", first)
@@ -170,7 +173,9 @@ class ChecklistFormTest(unittest.TestCase):
                                                 "the rule did not show the instalments live")
                 seen_live_rule = True
             signatures = driver.find_elements(By.CSS_SELECTOR, "input[name^='sign.']")
-            fill_visible(driver, {"instalment_count": "6"})
+            # No escalation: its "yes" raises an action for collections management, which the
+            # case would wait for.
+            fill_visible(driver, {"instalment_count": "6", "escalation_required": "no"})
             if signatures:
                 # What the signature covers follows the answers as typed, before saving.
                 signed_list = driver.find_element(By.CSS_SELECTOR, ".sign-off dl.signs")

@@ -106,9 +106,12 @@ class PagesTourTest(unittest.TestCase):
             return call("POST", "/api/v1/instances", start)["id"]
 
         def checked(instance):
-            """The customer data checked and correct: the invoice is made, the follow-up set."""
-            body = call("POST", f"/api/v1/instances/{instance}/steps/check_customer_data/form",
-                        {"answers": seed_answers("check_customer_data")})
+            """The customer data checked and correct, the invoice's lines entered: the invoice
+            is made, the follow-up set."""
+            call("POST", f"/api/v1/instances/{instance}/steps/check_customer_data/form",
+                 {"answers": seed_answers("check_customer_data")})
+            body = call("POST", f"/api/v1/instances/{instance}/steps/invoice_lines/form",
+                        {"answers": seed_answers("invoice_lines")})
             return next(task["id"] for task in body["tasks"]
                         if task["step"] == "create_follow_up_task" and not task["completed"])
 

@@ -509,14 +509,14 @@ cat >"$scratch/bad-input.json" <<'JSON'
 {
   "customer": {"id": "K-1", "name": "Erika",
                "email": "erika"},
-  "invoice": {"number": "R-1"}
+  "invoice": {"currency": "EUR"}
 }
 JSON
 run run "$source_dir/workflows/invoicing_and_payments.json" --store "$scratch/bad-input.db" \
   --input "$scratch/bad-input.json" </dev/null
 check "input that does not fit the declared input is a usage error" test "$status" -eq 2
 check "it names the value at fault where it stands" grep -qF "bad-input.json:3:25: error: expected an email address, not 'erika' (at /customer/email)" "$scratch/err"
-check "and a missing member at its object" grep -qF "bad-input.json:4:14: error: 'total' is required and missing (at /invoice/total)" "$scratch/err"
+check "and a missing member at its object" grep -qF "bad-input.json:4:14: error: 'number' is required and missing (at /invoice/number)" "$scratch/err"
 run instances --store "$scratch/bad-input.db"
 check "and nothing is started" test "$(grep -c '^i-' "$scratch/out")" -eq 0
 run run "$source_dir/workflows/invoicing_and_payments.json" --store :memory: </dev/null

@@ -119,6 +119,9 @@ check "with the same instance" test "$(json "b['id']")" = "$invoice"
 answers=$(python3 -c "import json; a = json.load(open('$project/workflows/answers/invoicing_and_payments.json')); print(json.dumps({'answers': a['answers']['check_customer_data']}))")
 http POST "/api/v1/instances/$invoice/steps/check_customer_data/form" "$answers"
 check "the checked customer data are recorded" test "$code" = 200
+lines=$(python3 -c "import json; a = json.load(open('$project/workflows/answers/invoicing_and_payments.json')); print(json.dumps({'answers': a['answers']['invoice_lines']}))")
+http POST "/api/v1/instances/$invoice/steps/invoice_lines/form" "$lines"
+check "the invoice's lines are recorded" test "$code" = 200
 check "the invoice mail is in the outbox" test "$(ls outbox/*.eml 2>/dev/null | wc -l)" -eq 1
 http GET "/api/v1/tasks?assignee=accounts_receivable"
 check "the follow-up task is in the inbox" test "$(json "len(b['tasks'])")" = 1
