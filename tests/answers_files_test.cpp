@@ -563,6 +563,11 @@ TEST_CASE("the invoicing answers: unpaid at the first follow-up, paid at the sec
   CHECK(steps.at("create_follow_up_task").at("outcome") == "paid");
   CHECK((*r.engine.record("customers", "K-4711"))->at("last_payment_status") == "paid");
   CHECK((*r.engine.record("invoices", "R-2026-0417"))->at("due_date") == "2026-12-07");
+  // The amounts, computed from the three lines: 1,850 + 6 × 85 + 90 net, 19 % VAT.
+  const auto invoice = **r.engine.record("invoices", "R-2026-0417");
+  CHECK(invoice.at("net_amount").to_number<double>() == 2450.0);
+  CHECK(invoice.at("tax_amount").to_number<double>() == 465.5);
+  CHECK(invoice.at("total").to_number<double>() == 2915.5);
   CHECK(r.engine.outbox()->size() == 2);  // the invoice and the payment confirmation
 }
 
