@@ -139,6 +139,8 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
     case EventType::instance_started: {
       workflow_id = string_field(event, "workflow");
       business_key = string_field(event, "business_key");
+      document_number = string_field(event, "document_number");
+      started_by = event.actor;
       if (const auto* caller = field(event, "parent"); caller && caller->is_object()) {
         const auto& from = caller->get_object();
         if (const auto* caller_id = from.if_contains("instance");

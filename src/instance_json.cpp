@@ -132,22 +132,26 @@ json::value to_json(const InstanceState& state) {
     }
     tasks.push_back(std::move(task));
   }
-  return json::object{{"workflow", state.workflow_id},
-                      {"version", state.version},
-                      {"business_key", state.business_key},
-                      {"parent", state.parent},
-                      {"call_depth", state.call_depth},
-                      {"status", status_names[static_cast<std::size_t>(state.status)]},
-                      {"started_at", to_rfc3339(state.started_at)},
-                      {"updated_at", to_rfc3339(state.updated_at)},
-                      {"error", state.error},
-                      {"data", state.data},
-                      {"tokens", std::move(tokens)},
-                      {"timers", std::move(timers)},
-                      {"tasks", std::move(tasks)},
-                      {"last_sequence", state.last_sequence},
-                      {"next_token", state.next_token},
-                      {"activations", state.activations}};
+  json::object out{{"workflow", state.workflow_id},
+                   {"version", state.version},
+                   {"business_key", state.business_key},
+                   {"parent", state.parent},
+                   {"call_depth", state.call_depth},
+                   {"status", status_names[static_cast<std::size_t>(state.status)]},
+                   {"started_at", to_rfc3339(state.started_at)},
+                   {"updated_at", to_rfc3339(state.updated_at)},
+                   {"error", state.error},
+                   {"data", state.data},
+                   {"tokens", std::move(tokens)},
+                   {"timers", std::move(timers)},
+                   {"tasks", std::move(tasks)},
+                   {"last_sequence", state.last_sequence},
+                   {"next_token", state.next_token},
+                   {"activations", state.activations}};
+  // Written only where there are, so that states without them read and write as before.
+  if (!state.document_number.empty()) out["document_number"] = state.document_number;
+  if (!state.started_by.empty()) out["started_by"] = state.started_by;
+  return out;
 }
 
 tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
@@ -159,6 +163,8 @@ tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
   state.workflow_id = fields.text("workflow");
   state.version = static_cast<std::uint32_t>(fields.count("version"));
   state.business_key = fields.text("business_key");
+  if (fields.has("document_number")) state.document_number = fields.text("document_number");
+  if (fields.has("started_by")) state.started_by = fields.text("started_by");
   state.parent = fields.text("parent");
   state.status = static_cast<InstanceStatus>(fields.one_of("status", status_names));
   state.started_at = fields.time("started_at");

@@ -83,6 +83,13 @@ tl::expected<std::size_t, Error> MemoryStore::forget_requests(Time before) {
   return std::erase_if(requests_, [&](const auto& entry) { return entry.second.time < before; });
 }
 
+tl::expected<std::uint64_t, Error> MemoryStore::next_number(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  auto it = sequences_.find(name);
+  if (it == sequences_.end()) it = sequences_.emplace(std::string(name), 0).first;
+  return ++it->second;
+}
+
 tl::expected<std::vector<Event>, Error> MemoryStore::load(std::string_view instance,
                                                           std::uint64_t after) const {
   std::lock_guard lock(mutex_);

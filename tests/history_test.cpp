@@ -334,7 +334,7 @@ TEST_CASE("a database from before hashes gets its events chained when opened",
     REQUIRE(store->append("i-1", 0, {test::slice(std::span(history).first(3)), {}}));
   }
   tamper(path,
-         "ALTER TABLE events DROP COLUMN hash; DROP TABLE requests; "
+         "ALTER TABLE events DROP COLUMN hash; DROP TABLE requests; DROP TABLE sequences; "
          "DELETE FROM ablauf_schema WHERE version >= 4");
   auto store = open(path);
   auto loaded = store->load("i-1");

@@ -273,10 +273,11 @@ TEST_CASE("an older database is migrated forward when opened", "[store][sqlite]"
     auto store = open(path);
     REQUIRE(store->append("i-1", 0, {history, summary_of(history)}));
   }
-  // What version 1 of the schema had: no snapshots, records, outbox, event hashes or request
-  // keys yet.
+  // What version 1 of the schema had: no snapshots, records, outbox, event hashes, request
+  // keys or sequences yet.
   tamper(path,
          "DROP TABLE snapshots; DROP TABLE records; DROP TABLE outbox; DROP TABLE requests;"
+         "DROP TABLE sequences;"
          "ALTER TABLE events DROP COLUMN hash; DELETE FROM ablauf_schema WHERE version >= 2");
   auto store = open(path);
   CHECK(store->load("i-1")->size() == 3);  // the data of version 1 is still there

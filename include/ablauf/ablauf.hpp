@@ -31,6 +31,7 @@
 #include <ablauf/mail_queue.hpp>
 #include <ablauf/postgres_store.hpp>
 #include <ablauf/printable.hpp>
+#include <ablauf/document_number.hpp>
 #include <ablauf/priority.hpp>
 #include <ablauf/record_source.hpp>
 #include <ablauf/services.hpp>

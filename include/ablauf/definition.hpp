@@ -11,6 +11,7 @@
 #pragma once
 
 #include <ablauf/data_schema.hpp>
+#include <ablauf/document_number.hpp>
 #include <ablauf/duration.hpp>
 #include <ablauf/dynamic_value.hpp>
 #include <ablauf/error.hpp>
@@ -246,6 +247,9 @@ struct WorkflowDefinition {
   LocalizedText description;                       ///< may be empty
   std::string default_language;                    ///< "" when the definition names none
   std::string start;                               ///< step id
+  /// How each instance is numbered, "ACC-{year}-{seq:05}"; none: instances have no document
+  /// number. The engine takes the counter from its store when it starts an instance.
+  std::optional<DocumentNumberFormat> document_number;
   /// The input an instance takes, as its "input" declares it; none: any object. Engine::start
   /// and call steps refuse input that does not fit.
   std::optional<DataSchema> input;

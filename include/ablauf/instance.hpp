@@ -140,10 +140,13 @@ struct Task {
 
 /// Everything about one instance that its events establish; fold() makes it from them.
 struct InstanceState {
-  std::string id;                ///< the instance's id
-  std::string workflow_id;       ///< the id of the workflow it runs
-  std::uint32_t version = 0;     ///< the version of that workflow it runs
-  std::string business_key;      ///< the host's own key for it, unique per workflow; empty: none
+  std::string id;             ///< the instance's id
+  std::string workflow_id;    ///< the id of the workflow it runs
+  std::uint32_t version = 0;  ///< the version of that workflow it runs
+  std::string business_key;   ///< the host's own key for it, unique per workflow; empty: none
+  /// Its number, as its definition's document_number made it ("ACC-2026-00042"); empty: none.
+  std::string document_number;
+  std::string started_by;        ///< who started it: a person's id, or "system"
   std::string parent;            ///< the instance whose call step started this one, if any
   std::uint32_t call_depth = 0;  ///< how many calls deep it runs: 0 unless a call started it
   InstanceStatus status = InstanceStatus::running;  ///< as of the last event applied

@@ -68,6 +68,7 @@ class PostgresStore final : public Store, public WorkQueue, public DefinitionArc
   tl::expected<std::optional<RequestRecord>, Error> find_request(
       std::string_view key) const override;
   tl::expected<std::size_t, Error> forget_requests(Time before) override;
+  tl::expected<std::uint64_t, Error> next_number(std::string_view name) override;
 
   /// Work shared between processes: claims with leases by the server's clock, fenced writes.
   WorkQueue* work_queue() noexcept override { return this; }
@@ -98,7 +99,7 @@ class PostgresStore final : public Store, public WorkQueue, public DefinitionArc
   using Store::blob_store;
 
   /// The schema version this ablauf writes.
-  static constexpr int schema_version = 5;
+  static constexpr int schema_version = 6;
 
  private:
   struct Impl;

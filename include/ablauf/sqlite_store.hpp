@@ -80,6 +80,7 @@ class SqliteStore final : public Store, public DefinitionArchive {
   tl::expected<std::optional<RequestRecord>, Error> find_request(
       std::string_view key) const override;
   tl::expected<std::size_t, Error> forget_requests(Time before) override;
+  tl::expected<std::uint64_t, Error> next_number(std::string_view name) override;
 
   /// Keeps the text of the definitions it ran, for the command line.
   DefinitionArchive* definition_archive() noexcept override { return this; }
@@ -95,7 +96,7 @@ class SqliteStore final : public Store, public DefinitionArchive {
 
   /// The schema version this ablauf writes: open() migrates a database to it (read-only, it
   /// requires it).
-  static constexpr int schema_version = 5;
+  static constexpr int schema_version = 6;
 
  private:
   struct Impl;

@@ -62,6 +62,19 @@ class Store : public EventLog, public RecordSource, public MailQueue {
   /// own (EngineConfig::files).
   virtual BlobStore* blob_store() noexcept { return nullptr; }
 
+  /// Counts on the sequence `name` and returns its next number: 1 for a sequence not counted
+  /// before. What definitions' document numbers count with (document_number.hpp). A number
+  /// returned is never returned again, across restarts and processes sharing the store; one
+  /// whose instance was never stored (the process died between) stays unused, a gap. The
+  /// default keeps no sequences: a store_error, which refuses starting instances that need one.
+  virtual tl::expected<std::uint64_t, Error> next_number(std::string_view name) {
+    return tl::make_unexpected(
+        Error{ErrorCode::store_error,
+              "this store keeps no sequences, so it cannot number '" + std::string(name) + "'",
+              {},
+              {}});
+  }
+
   /// The same parts of a store only read: a store overrides the three above alone.
   const WorkQueue* work_queue() const noexcept { return const_cast<Store*>(this)->work_queue(); }
   /// @copydoc work_queue() const
@@ -105,6 +118,7 @@ class MemoryStore final : public Store {
   /// Keeps files in memory too.
   BlobStore* blob_store() noexcept override { return &files_; }
   using Store::blob_store;
+  tl::expected<std::uint64_t, Error> next_number(std::string_view name) override;
 
  private:
   MemoryBlobStore files_;
@@ -120,6 +134,7 @@ class MemoryStore final : public Store {
   std::map<std::pair<std::string, std::string>, boost::json::object, std::less<>> records_;
   std::vector<OutboxMail> outbox_;
   std::map<std::string, RequestRecord, std::less<>> requests_;
+  std::map<std::string, std::uint64_t, std::less<>> sequences_;
 };
 
 }  // namespace ablauf

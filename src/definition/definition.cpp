@@ -235,7 +235,7 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
 
   Fields fields(reader, parsed->get_object(), "",
                 {"$schema", "id", "version", "kind", "title", "description", "default_language",
-                 "start", "input", "output", "steps", "sections", "metadata"},
+                 "document_number", "start", "input", "output", "steps", "sections", "metadata"},
                 "a definition");
   WorkflowDefinition out;
   out.source = source;
@@ -264,6 +264,12 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
     else
       reader.error(ErrorCode::invalid_value, fields.pointer_of("default_language"),
                    "'" + *language + "' is not a language code; write codes like \"de\" or \"en\"");
+  }
+  if (auto number = fields.string("document_number")) {
+    if (auto format = DocumentNumberFormat::parse(*number))
+      out.document_number = std::move(*format);
+    else
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("document_number"), format.error());
   }
   const auto start = fields.identifier("start");
   if (const auto* metadata = fields.object("metadata")) out.metadata = *metadata;

@@ -224,6 +224,21 @@ tl::expected<Run, Error> EngineParts::begin(std::shared_ptr<const Workflow> work
                                        {}});
     }
   }
+  // The document number, counted in the store before the instance is: a start that fails
+  // after this leaves its number unused (Store::next_number).
+  if (const auto& numbering = run.workflow->definition().document_number) {
+    const Time now = clock.now();
+    const auto& workflow_id = run.workflow->definition().id;
+    auto n = store.next_number(workflow_id + "/" + numbering->sequence(now));
+    if (!n)
+      return tl::make_unexpected(Error{n.error().code,
+                                       "workflow '" + workflow_id +
+                                           "' numbers its instances (document_number), but " +
+                                           n.error().message,
+                                       {},
+                                       {}});
+    started.insert_or_assign("document_number", numbering->format(now, *n));
+  }
   started.insert_or_assign("start", run.workflow->definition().start);
   if (auto ok = run.emit(EventType::instance_started, {}, std::move(started), clock.now(),
                          std::move(actor));

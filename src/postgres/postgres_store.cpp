@@ -117,6 +117,13 @@ constexpr const char* migrations[] = {
       kept_at bigint NOT NULL        -- ms since 1970, by the server's clock
     );
     )sql",
+    // 6: the counters of document numbers (Store::next_number).
+    R"sql(
+    CREATE TABLE ablauf_sequences (
+      name text PRIMARY KEY,
+      last bigint NOT NULL           -- the last number given out
+    );
+    )sql",
 };
 static_assert(std::size(migrations) == PostgresStore::schema_version);
 // The migration that adds ablauf_events.hash: after it, the events already stored get their
@@ -640,6 +647,20 @@ tl::expected<std::size_t, Error> PostgresStore::forget_requests(Time before) {
                          {millis(before)});
   if (!rows) return failed(rows.error());
   return static_cast<std::size_t>(rows->integer(0, 0));
+}
+
+tl::expected<std::uint64_t, Error> PostgresStore::next_number(std::string_view name) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  // One statement, its own transaction: processes counting at once wait on the row's lock and
+  // each gets a number of its own.
+  auto rows = (*db)->run("next_number",
+                         "INSERT INTO ablauf_sequences (name, last) VALUES ($1, 1) "
+                         "ON CONFLICT (name) DO UPDATE SET last = ablauf_sequences.last + 1 "
+                         "RETURNING last",
+                         {std::string(name)});
+  if (!rows) return failed(rows.error());
+  return static_cast<std::uint64_t>(rows->integer(0, 0));
 }
 
 tl::expected<std::vector<std::string>, Error> PostgresStore::due(Time now) const {

@@ -52,7 +52,10 @@ FormWords words_in(const std::string& language) {
             .awaiting_verification = "Bestätigung ausstehend durch",
             .verified = "bestätigt",
             .instance = "Vorgang",
-            .signed_hash = "SHA-256 der unterschriebenen Angaben"};
+            .signed_hash = "SHA-256 der unterschriebenen Angaben",
+            .document_number = "Dokumentnummer",
+            .started = "Begonnen",
+            .by = "von"};
   return {.required = "required",
           .conditional = "if applicable",
           .tick_one = "tick one",
@@ -87,7 +90,10 @@ FormWords words_in(const std::string& language) {
           .awaiting_verification = "awaiting verification by",
           .verified = "verified",
           .instance = "Instance",
-          .signed_hash = "SHA-256 of the answers signed"};
+          .signed_hash = "SHA-256 of the answers signed",
+          .document_number = "Document number",
+          .started = "Started",
+          .by = "by"};
 }
 
 std::string number_text(double value) {
@@ -234,7 +240,8 @@ std::string action_line(const Task& task, const FormWords& words) {
   out += ", " + words.priority + " " + words.priorities[static_cast<std::size_t>(task.priority)];
   const auto status = task.status();
   if (status == "open") return out + " — " + words.open;
-  if (status == "in_progress") return out + " — " + words.in_progress + " (" + task.claimed_by + ")";
+  if (status == "in_progress")
+    return out + " — " + words.in_progress + " (" + task.claimed_by + ")";
   out += " — " + words.done + " (" + task.completed_by + ")";
   if (status == "verified") return out + ", " + words.verified + " (" + task.verified_by + ")";
   if (!task.verify_by.empty()) out += ", " + words.awaiting_verification + " " + task.verify_by;
@@ -257,12 +264,14 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
     if (event.type == EventType::answer_recorded || event.type == EventType::signature_recorded)
       if (const auto* item = event.data.if_contains("item"); item && item->is_string())
         recorded[{event.step, std::string(item->get_string())}] = &event;
-  // The corrective actions raised, as the instance's state has them now.
-  std::vector<Task> actions;
+  // The instance as its history has it now: its header, and the corrective actions raised.
+  std::optional<InstanceState> state;
   if (!history.empty())
-    if (auto state = fold(options.instance, history))
-      std::copy_if(state->tasks.begin(), state->tasks.end(), std::back_inserter(actions),
-                   [](const Task& task) { return task.is_action(); });
+    if (auto folded = fold(options.instance, history)) state = std::move(*folded);
+  std::vector<Task> actions;
+  if (state)
+    std::copy_if(state->tasks.begin(), state->tasks.end(), std::back_inserter(actions),
+                 [](const Task& task) { return task.is_action(); });
   const std::string& fallback = definition.default_language;
   const std::string chosen = language.empty() ? fallback : language;
   const auto text = [&](const LocalizedText& localized) {
@@ -274,6 +283,18 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
             .description = text(definition.description),
             .parts = {},
             .words = words_in(chosen)};
+  const auto& w = form.words;
+  if (state && !state->document_number.empty())
+    form.header.push_back({w.document_number, state->document_number});
+  else if (!state && definition.document_number)
+    form.header.push_back({w.document_number, {}});
+  if (!form.instance.empty()) form.header.push_back({w.instance, form.instance});
+  if (state)
+    form.header.push_back(
+        {w.started,
+         to_rfc3339(state->started_at) + (state->started_by.empty() || state->started_by == "system"
+                                              ? std::string()
+                                              : " " + w.by + " " + state->started_by)});
   for (const auto& step : definition.steps) {
     if (!step.checklist) continue;
     FormPart part{text(step.title), text(step.description), {}, {}, {}};

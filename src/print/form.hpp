@@ -104,11 +104,22 @@ struct FormWords {
   std::string action, due, priority, open_quote, close_quote;
   std::array<std::string, 4> priorities;  // low, normal, high, urgent
   std::string open, in_progress, done, awaiting_verification, verified;
-  std::string instance, signed_hash;               // headings of a filled form
+  std::string instance, signed_hash;         // headings of a filled form
+  std::string document_number, started, by;  // the header's fields
+};
+
+// A field of the header every form prints: "Dokumentnummer: ACC-2026-00042". An empty value
+// is a line to write on (a blank form's document number).
+struct HeaderField {
+  std::string label;
+  std::string value;
 };
 
 struct Form {
   std::string instance;  // filled in: the instance whose answers it shows; "" for a blank form
+  // Its document number, the instance and who started it when; a blank form of a definition
+  // that numbers its instances has a line for the number.
+  std::vector<HeaderField> header;
   std::string language;
   std::string title;
   std::string description;

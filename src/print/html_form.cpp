@@ -187,9 +187,11 @@ void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
   const auto& words = form.words;
   print::write_html_head(out, form.language, form.title, style);
   out << "<h1>" << detail::html_escaped(form.title) << "</h1>\n";
-  if (!form.instance.empty())
-    out << R"(<p class="legend">)" << detail::html_escaped(words.instance) << ": "
-        << detail::html_escaped(form.instance) << "</p>\n";
+  for (const auto& field : form.header)
+    out << R"(<p class="legend">)" << detail::html_escaped(field.label) << ": "
+        << (field.value.empty() ? std::string(R"(<span class="line"></span>)")
+                                : detail::html_escaped(field.value))
+        << "</p>\n";
   if (!form.description.empty()) out << "<p>" << detail::html_escaped(form.description) << "</p>\n";
   out << R"(<p class="legend"><span class="required">*</span> )"
       << detail::html_escaped(words.required) << "</p>\n";

@@ -165,8 +165,9 @@ void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition
                          const FormOptions& options) {
   const auto form = print::build_form(definition, options);
   out << "# " << escaped(form.title) << "\n\n";
-  if (!form.instance.empty())
-    out << escaped(form.words.instance) << ": `" << form.instance << "`\n\n";
+  for (const auto& field : form.header)
+    out << escaped(field.label) << ": " << (field.value.empty() ? line : "`" + field.value + "`")
+        << "\n\n";
   if (!form.description.empty()) out << paragraph(form.description) << "\n\n";
   out << "\\* " << escaped(form.words.required) << "\n";
   for (const auto& part : form.parts) {

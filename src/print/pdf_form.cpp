@@ -295,8 +295,11 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
   HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_CREATOR, "ablauf");
   Writer out(pdf.get(), regular, failure);
   out.text(form.title, bold, 17, 0);
-  if (!form.instance.empty())
-    out.text(form.words.instance + ": " + form.instance, regular, body_size, 0);
+  for (const auto& field : form.header)
+    if (field.value.empty())
+      out.blank_row(0, field.label);
+    else
+      out.text(field.label + ": " + field.value, regular, body_size, 0);
   if (!form.description.empty()) {
     out.gap(4);
     out.text(form.description, regular, body_size, 0);

@@ -219,6 +219,8 @@ class Teller {
         std::string out = w.started + quoted(title.empty() ? string_at(data, "workflow") : title);
         if (const auto* version = data.if_contains("version"))
           out += " (" + w.version + " " + detail::to_text(*version) + ")";
+        if (const auto number = string_at(data, "document_number"); !number.empty())
+          out += ", " + number;
         if (const auto key = string_at(data, "business_key"); !key.empty())
           out += ", " + w.key + " " + key;
         if (const auto* input = data.if_contains("input")) flatten(*input, "", changes);

@@ -92,6 +92,13 @@ constexpr const char* migrations[] = {
     ) WITHOUT ROWID;
     CREATE INDEX requests_by_time ON requests (time);
     )sql",
+    // 6: the counters of document numbers (Store::next_number).
+    R"sql(
+    CREATE TABLE sequences (
+      name TEXT PRIMARY KEY,
+      last INTEGER NOT NULL              -- the last number given out
+    ) WITHOUT ROWID;
+    )sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 // The migration that adds events.hash: after it, the events already stored get their hashes.
@@ -147,7 +154,7 @@ struct SqliteStore::Impl {
       select_events, select_instances, select_by_key, select_due, select_unfinished,
       insert_definition, select_definitions, upsert_snapshot, select_snapshot, select_record,
       select_records, insert_record, replace_record, insert_mail, select_outbox, select_unsent,
-      update_sent, select_hash, insert_request, select_request, delete_requests;
+      update_sent, select_hash, insert_request, select_request, delete_requests, next_in_sequence;
 
   tl::unexpected<Error> failed(const sqlite::Failure& failure) const {
     return error(ErrorCode::store_error, "SQLite (" + path + "): " + failure.message);
@@ -324,6 +331,9 @@ tl::expected<void, Error> SqliteStore::Impl::prepare() {
        "INSERT INTO requests (key, instance, fingerprint, time) VALUES (?, ?, ?, ?)"},
       {&select_request, "SELECT instance, fingerprint, time FROM requests WHERE key = ?"},
       {&delete_requests, "DELETE FROM requests WHERE time < ?"},
+      {&next_in_sequence,
+       "INSERT INTO sequences (name, last) VALUES (?, 1) "
+       "ON CONFLICT (name) DO UPDATE SET last = last + 1 RETURNING last"},
       {&select_definitions,
        "SELECT workflow, version, source FROM definitions ORDER BY workflow, version"},
   };
@@ -570,6 +580,22 @@ tl::expected<std::size_t, Error> SqliteStore::forget_requests(Time before) {
   s.delete_requests.bind(1, millis(before));
   if (auto ok = s.delete_requests.run(); !ok) return s.failed(ok.error());
   return static_cast<std::size_t>(s.db.changes());
+}
+
+tl::expected<std::uint64_t, Error> SqliteStore::next_number(std::string_view name) {
+  auto& s = *impl_;
+  std::lock_guard connection(s.mutex);
+  s.next_in_sequence.reset();
+  auto row = s.next_in_sequence.bind(1, name).step();
+  if (!row) return s.failed(row.error());
+  if (!*row)
+    return error(ErrorCode::store_error, "SQLite (" + s.path + "): the sequence '" +
+                                             std::string(name) + "' gave no number");
+  const auto last = s.next_in_sequence.integer(0);
+  // Stepped to its end, the statement's own transaction commits: the number is durable.
+  if (auto done = s.next_in_sequence.step(); !done) return s.failed(done.error());
+  s.next_in_sequence.reset();
+  return static_cast<std::uint64_t>(last);
 }
 
 tl::expected<std::optional<json::object>, Error> SqliteStore::Impl::read_record(

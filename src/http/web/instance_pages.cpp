@@ -108,6 +108,7 @@ Response show(const Page& page, unsigned status = 200, std::string problem = {})
       {"workflow", state->workflow_id},
       {"version", state->version},
       {"business_key", state->business_key},
+      {"document_number", state->document_number},
       {"error", state->error},
       {"status", status_name},
       {"status_text", page.text("status_" + status_name)},
