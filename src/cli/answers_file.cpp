@@ -33,14 +33,74 @@ tl::unexpected<Diagnostic> problem(ErrorCode code, std::string message, std::str
   return tl::make_unexpected(std::move(d));
 }
 
-const std::vector<std::string_view> fields = {"actor", "business_key", "input",   "answers",
-                                              "tasks", "events",       "$comment"};
+const std::vector<std::string_view> fields = {"actor", "business_key", "input",  "answers",
+                                              "tasks", "actions",      "events", "$comment"};
+
+// A name in an action of the answers file: a non-empty string.
+tl::expected<std::string, Diagnostic> person(const json::object& action, std::string_view field,
+                                             const std::string& at) {
+  const auto* value = action.if_contains(field);
+  if (!value || !value->is_string() || value->get_string().empty())
+    return problem(ErrorCode::wrong_type,
+                   "'" + std::string(field) + "' must be the name of the person who " +
+                       (field == "done_by" ? "does the action" : "verifies it"),
+                   member(at, field));
+  return std::string(value->get_string());
+}
+
+// "actions": {"<step>": {"<item>": {"done_by": "hans", "verified_by": "sabine"}}}.
+tl::expected<void, Diagnostic> read_actions(const json::value& value, const std::string& at,
+                                            Script& script) {
+  using C = ErrorCode;
+  if (!value.is_object())
+    return problem(C::wrong_type, "'actions' must map step ids to the items whose actions close",
+                   at);
+  for (const auto& [step, items] : value.get_object()) {
+    const std::string at_step = member(at, step);
+    if (!items.is_object())
+      return problem(C::wrong_type,
+                     "'actions." + std::string(step) + "' must map item ids to who closes them",
+                     at_step);
+    for (const auto& [item, action] : items.get_object()) {
+      const std::string here = member(at_step, item);
+      const auto* given = action.if_object();
+      if (!given)
+        return problem(C::wrong_type,
+                       "'actions." + std::string(step) + "." + std::string(item) +
+                           "' must be an object: {\"done_by\": …, \"verified_by\": …}",
+                       here);
+      for (const auto& [field, _] : *given)
+        if (field != "done_by" && field != "verified_by")
+          return problem(
+              C::unknown_field,
+              "unknown field '" + std::string(field) + "'; an action has done_by and verified_by",
+              member(here, field));
+      auto done_by = person(*given, "done_by", here);
+      if (!done_by) return tl::make_unexpected(std::move(done_by.error()));
+      ScriptedAction scripted{std::move(*done_by), {}};
+      if (given->contains("verified_by")) {
+        auto verified_by = person(*given, "verified_by", here);
+        if (!verified_by) return tl::make_unexpected(std::move(verified_by.error()));
+        scripted.verified_by = std::move(*verified_by);
+      }
+      script.actions[std::string(step)][std::string(item)] = std::move(scripted);
+    }
+  }
+  return {};
+}
 
 }  // namespace
 
 const json::object* Script::answers_for(const std::string& step) const {
   const auto* given = answers.if_contains(step);
   return given ? given->if_object() : nullptr;
+}
+
+const ScriptedAction* Script::action_for(const std::string& step, const std::string& item) const {
+  const auto of_step = actions.find(step);
+  if (of_step == actions.end()) return nullptr;
+  const auto found = of_step->second.find(item);
+  return found == of_step->second.end() ? nullptr : &found->second;
 }
 
 std::optional<std::string> Script::next_outcome(const std::string& step) {
@@ -104,6 +164,8 @@ tl::expected<Script, Diagnostic> read_script(const json::value& file) {
           ++index;
         }
       }
+    } else if (key == "actions") {
+      if (auto ok = read_actions(value, at, script); !ok) return tl::make_unexpected(ok.error());
     } else if (key == "events") {
       if (!value.is_array()) return problem(C::wrong_type, "'events' must be a list", at);
       std::size_t index = 0;
@@ -134,7 +196,7 @@ tl::expected<Script, Diagnostic> read_script(const json::value& file) {
       return problem(C::unknown_field,
                      "unknown field '" + std::string(key) + "'" +
                          (suggestion.empty() ? "; an answers file has actor, business_key, "
-                                               "input, answers, tasks and events"
+                                               "input, answers, tasks, actions and events"
                                              : suggestion),
                      at);
     }
@@ -244,6 +306,44 @@ void check_tasks(const Script& script, std::span<const Workflow> workflows, Diag
   }
 }
 
+void check_actions(const Script& script, std::span<const Workflow> workflows,
+                   Diagnostics& problems) {
+  for (const auto& [step_id, items] : script.actions) {
+    const std::string at = member("/actions", step_id);
+    const StepDefinition* step = named_step(workflows, step_id, "fill_checklist", at, problems);
+    if (!step) continue;
+    std::vector<std::string_view> raising;
+    for (const auto& section : step->checklist->sections)
+      for (const auto& item : section.items)
+        if (item.on_fail || item.on_flag) raising.push_back(item.id);
+    for (const auto& [item_id, action] : items) {
+      const std::string here = member(at, item_id);
+      const ItemDefinition* item = find_item(*step, item_id);
+      if (!item || (!item->on_fail && !item->on_flag)) {
+        problems.add(
+            Severity::error, ErrorCode::unknown_reference,
+            "step '" + step->id + "' has no item '" + item_id + "' that raises corrective actions" +
+                (raising.empty() ? std::string("; none of its items does")
+                                 : detail::did_you_mean_or_list(item_id, raising, "those that do")),
+            here);
+        continue;
+      }
+      const bool verified = (item->on_fail && !item->on_fail->verify_by.empty()) ||
+                            (item->on_flag && !item->on_flag->verify_by.empty());
+      if (!action.verified_by.empty() && !verified)
+        problems.add(Severity::error, ErrorCode::invalid_value,
+                     "the actions of item '" + item_id +
+                         "' are not verified (they have no verify_by): leave out 'verified_by'",
+                     member(here, "verified_by"));
+      else if (!action.verified_by.empty() && action.verified_by == action.done_by)
+        problems.add(Severity::error, ErrorCode::invalid_value,
+                     action.done_by + " does the action of item '" + item_id +
+                         "' and cannot also verify it: name a second person",
+                     member(here, "verified_by"));
+    }
+  }
+}
+
 void check_events(const Script& script, std::span<const Workflow> workflows,
                   Diagnostics& problems) {
   std::set<std::string_view> waited;
@@ -290,6 +390,7 @@ Diagnostics check_script(const Script& script, std::span<const Workflow> workflo
     problems.append(check_input(script.input, workflows.front(), "/input"));
   check_answers(script, workflows, language, problems);
   check_tasks(script, workflows, problems);
+  check_actions(script, workflows, problems);
   check_events(script, workflows, problems);
   return problems;
 }

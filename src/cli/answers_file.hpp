@@ -30,6 +30,13 @@ struct ScriptedEvent {
   std::string pointer;  // of the event in the answers file, "/events/2"
 };
 
+// Who closes a corrective action an item raised: who does it, and who verifies it where it is
+// to be verified.
+struct ScriptedAction {
+  std::string done_by;
+  std::string verified_by;  // "" when the file names none
+};
+
 struct Script {
   std::string path;  // the answers file; "" when none was given
   std::string actor = "cli";
@@ -37,9 +44,12 @@ struct Script {
   boost::json::value input;  // null when the file gives none
   boost::json::object answers;
   std::map<std::string, std::deque<std::string>> tasks;
+  // "actions": step id → item id → who closes the corrective actions that item raised.
+  std::map<std::string, std::map<std::string, ScriptedAction>> actions;
   std::deque<ScriptedEvent> events;  // in order of `after`
 
   const boost::json::object* answers_for(const std::string& step) const;
+  const ScriptedAction* action_for(const std::string& step, const std::string& item) const;
   std::optional<std::string> next_outcome(const std::string& step);
   std::optional<ScriptedEvent> next_event() const;
   void delivered() { events.pop_front(); }
@@ -57,10 +67,9 @@ Diagnostics check_input(const boost::json::value& input, const Workflow& workflo
 // What in the script does not fit the definitions, each with its pointer in the answers file:
 // the input (check_input()), steps, items and tasks none of them has (with "did you mean"),
 // answers the items refuse (check_answer()), signatures without a signer's name, outcomes a task
-// does not declare, events no wait step waits for. `workflows` are the workflow run, first, and
-// those it may call: the file answers their steps by id too. `language` picks the labels quoted
-// in messages.
-// REQUIRES: !workflows.empty().
+// does not declare, actions for items that raise none, events no wait step waits for. `workflows`
+// are the workflow run, first, and those it may call: the file answers their steps by id too.
+// `language` picks the labels quoted in messages. REQUIRES: !workflows.empty().
 Diagnostics check_script(const Script& script, std::span<const Workflow> workflows,
                          std::string_view language);
 

@@ -164,7 +164,40 @@ class Driver {
     return Outcome::progressed;
   }
 
+  // Closes the next corrective action still open, as the script says: done by one person,
+  // then verified by another where it is to be. Stuck where the script names no one.
+  Outcome close_action(const Driven& driven) {
+    for (const auto& task : driven.state.tasks) {
+      if (!task.is_action() || task.closed()) continue;
+      const std::string named = "the corrective action \"" + task.title + "\" (item '" + task.item +
+                                "' of step '" + task.step + "'" + driven.named + ")";
+      const ScriptedAction* scripted = script_.action_for(task.step, task.item);
+      if (!task.completed) {
+        if (!scripted) {
+          if (missing_.empty()) missing_ = named;  // a form's missing answer is said first
+          return Outcome::stuck;
+        }
+        out_ << "    corrective action done by " << scripted->done_by << ": " << task.title << '\n';
+        if (auto ok = engine_.complete_task(driven.id, task.id, "", scripted->done_by); !ok)
+          return report("completing " + named, named + " could not be done", ok.error());
+        return Outcome::progressed;
+      }
+      if (!scripted || scripted->verified_by.empty()) {
+        if (missing_.empty()) missing_ = "the verification of " + named + " by " + task.verify_by;
+        return Outcome::stuck;
+      }
+      out_ << "    corrective action verified by " << scripted->verified_by << ": " << task.title
+           << '\n';
+      if (auto ok = engine_.verify_task(driven.id, task.id, scripted->verified_by); !ok)
+        return report("verifying " + named, named + " could not be verified", ok.error());
+      return Outcome::progressed;
+    }
+    return Outcome::stuck;
+  }
+
+  // What the instances wait for, as the last round found it.
   const std::string& missing() const noexcept { return missing_; }
+  void begin_round() { missing_.clear(); }
 
  private:
   static bool waits_at(const InstanceState& state, const std::string& step, WaitingFor why) {
@@ -439,6 +472,7 @@ int drive(const Drive& d, const std::string& id) {
       return exit_invalid;
     }
     Driver::Outcome outcome = Driver::Outcome::stuck;
+    driver.begin_round();
     for (const auto& member : *members) {
       if (!member.workflow) continue;  // its forms and tasks are the host's
       for (const auto& token : member.state.tokens) {
@@ -453,6 +487,11 @@ int drive(const Drive& d, const std::string& id) {
       }
       if (outcome != Driver::Outcome::stuck) break;
     }
+    // Corrective actions once nothing else moves: an instance may wait for them alone.
+    if (outcome == Driver::Outcome::stuck)
+      for (const auto& member : *members)
+        if (member.workflow && (outcome = driver.close_action(member)) != Driver::Outcome::stuck)
+          break;
     if (outcome == Driver::Outcome::error) return exit_invalid;
     if (outcome == Driver::Outcome::stopped) return exit_stopped;
     if (outcome == Driver::Outcome::progressed) continue;

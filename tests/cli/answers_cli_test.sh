@@ -286,4 +286,34 @@ check "an old orphan is swept" test ! -f "$orphan"
 check "the sweep says what it did" grep -qF "removed 1 orphaned file (24 B); kept 2 answered with" "$scratch/out"
 check "answered files stay" test "$(find "$scratch/files.db.files" -type f | wc -l)" -eq 2
 
+# An escalated delinquent account waits for its corrective action; the answers file names who
+# does it, and a misspelt item or one person both doing and verifying is refused, located.
+python3 - "$source_dir/workflows/answers/delinquent_accounts.json" "$scratch" <<'PY'
+import json, os, sys
+answers = json.load(open(sys.argv[1]))
+for step in answers["answers"].values():  # files attach relative to the file: none here
+    step.pop("case_documents", None)
+answers["answers"]["escalation"] = {"escalation_required": "yes", "supervisor_informed": True,
+                                    "collection_handover_prepared": True, "parties_informed": True}
+json.dump(answers, open(os.path.join(sys.argv[2], "escalated.json"), "w"), ensure_ascii=False)
+answers["actions"] = {"escalation": {"escalation_required": {"done_by": "petra.schulz"}}}
+json.dump(answers, open(os.path.join(sys.argv[2], "closed.json"), "w"), ensure_ascii=False)
+answers["actions"] = {"escalation": {"escalation_requird": {"done_by": "petra.schulz"}},
+                      "sign_off": {"signature": {"done_by": "a", "verified_by": "b"}}}
+json.dump(answers, open(os.path.join(sys.argv[2], "misnamed.json"), "w"), indent=2, ensure_ascii=False)
+PY
+run run "$delinquent" --store "$scratch/escalated.db" --answers "$scratch/escalated.json" --clock simulated
+check "an escalated case waits for its corrective action" test "$status" -eq 3
+check "and says which" grep -qF 'waits for the corrective action "Eskalierten Mahnfall prüfen und das weitere Vorgehen freigeben" (item '"'"'escalation_required'"'"' of step '"'"'escalation'"'"')' "$scratch/out"
+escalated=$(sed -n "s/^instance \(i-[0-9a-f-]*\) waits.*/\1/p" "$scratch/out")
+run instances resume "$escalated" --store "$scratch/escalated.db" --answers "$scratch/closed.json" --clock simulated
+check "the action named in the answers file is done and the case completes" test "$status" -eq 0
+check "by the person named" grep -qF "corrective action done by petra.schulz: Eskalierten Mahnfall" "$scratch/out"
+run run "$delinquent" --store :memory: --answers "$scratch/misnamed.json"
+check "actions for items that raise none are a usage error" test "$status" -eq 2
+check "a misspelt item is located, with a suggestion" grep -qE \
+  "misnamed.json:[0-9]+:[0-9]+: error: step 'escalation' has no item 'escalation_requird' that raises corrective actions; did you mean 'escalation_required'\? \(at /actions/escalation/escalation_requird\)" "$scratch/err"
+check "an item that raises none is named" grep -qF \
+  "error: step 'sign_off' has no item 'signature' that raises corrective actions; none of its items does (at /actions/sign_off/signature)" "$scratch/err"
+
 finish
