@@ -547,6 +547,49 @@ TEST_CASE("a repeating group is a table of rows: empty ones left out, refusals b
   CHECK(contains(again, "<dd>Hochtarif, 18342.7 kWh; Niedertarif, 9120 kWh, Keller</dd>"));
 }
 
+TEST_CASE("a corrective action's page says what raised it, and its verifier confirms it there",
+          "[http][pages][actions]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(compile_file(data_dir() / "good" / "safety_walk.json")));
+  const auto id = f.engine.start("safety_walk", json::object());
+  REQUIRE(id);
+  REQUIRE(f.engine.submit(*id, "walk", {{"exit_clear", "no"}, {"extinguisher", "ok"}}, "erika"));
+  const auto action = f.engine.get(*id)->tasks.at(0).id;
+  const std::string target = "/instances/" + *id + "/tasks/" + http::detail::path_segment(action);
+  f.sign_in("root");
+  const std::string open = f.get(target, {{"Accept-Language", "de"}}).body();
+  CHECK(contains(open, R"(<dd id="action-item">Fluchtweg frei (nicht erfüllt)</dd>)"));
+  CHECK(contains(open, "<dd>dringend</dd>"));
+  CHECK(contains(open, "<dd>safety_officer</dd>"));
+  CHECK_FALSE(contains(open, R"(id="verify")"));  // not done yet
+  REQUIRE(f.engine.complete_task(*id, action, "", "hans"));
+  const std::string done = f.get(target).body();
+  REQUIRE(contains(done, R"(id="verify")"));
+  const auto verified = f.post_form(
+      target + "/verify", form({{"csrf_token", f.csrf(target)}, {"idempotency_key", "v-1"}}));
+  CHECK(verified.result_int() == 303);
+  CHECK(f.engine.get(*id)->tasks.at(0).verified_by == "root");
+  CHECK(contains(f.get(target).body(), R"(<dd id="verified-by">root</dd>)"));
+  CHECK_FALSE(contains(f.get(target).body(), R"(id="verify")"));
+}
+
+TEST_CASE("a verifier's page is refused to whoever has not the role", "[http][pages][actions]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(compile_file(data_dir() / "good" / "safety_walk.json")));
+  const auto id = f.engine.start("safety_walk", json::object());
+  REQUIRE(id);
+  REQUIRE(f.engine.submit(*id, "walk", {{"exit_clear", "no"}, {"extinguisher", "ok"}}, "erika"));
+  const auto action = f.engine.get(*id)->tasks.at(0).id;
+  REQUIRE(f.engine.complete_task(*id, action, "", "hans"));
+  const std::string target = "/instances/" + *id + "/tasks/" + http::detail::path_segment(action);
+  f.sign_in("klara");  // billing_team, not safety_officer
+  CHECK_FALSE(contains(f.get(target).body(), R"(id="verify")"));
+  const auto forged = f.post_form(
+      target + "/verify", form({{"csrf_token", f.csrf(target)}, {"idempotency_key", "v-2"}}));
+  CHECK(forged.result_int() == 403);
+  CHECK(f.engine.get(*id)->tasks.at(0).verified_by.empty());
+}
+
 TEST_CASE("a host may leave the pages out", "[http][pages]") {
   http::ServerOptions options;
   options.pages = false;

@@ -2,6 +2,7 @@
 // and one task to take, give back or complete. The tasks are the API's inbox (the caller's own,
 // their roles', and no one's, unless someone else took them); the checklists are those waiting
 // with an item the person may answer.
+#include "engine/checklist_items.hpp"
 #include "http/request_body.hpp"
 #include "http/roles.hpp"
 #include "http/router.hpp"
@@ -219,6 +220,28 @@ std::string task_page(const Page& page) {
   return instance_page(parameters.at("id")) + "/tasks/" + path_segment(parameters.at("task"));
 }
 
+// What a corrective action shows beside a task's facts: the item and answer that raised it,
+// its priority, who verifies it, and whether the caller may now.
+void add_action(const Page& page, const InstanceState& state, const Task& task,
+                const std::optional<Workflow>& workflow, json::object& shown) {
+  std::string item = task.item;
+  if (workflow)
+    if (const auto* step = workflow->find_step(task.step); step && step->checklist)
+      if (const auto* found = ablauf::detail::find_item(*step, task.item)) {
+        auto label =
+            std::string(found->label.get(page.language(), workflow->definition().default_language));
+        if (!label.empty()) item = std::move(label);
+      }
+  shown["raised_by"] =
+      item + " (" + page.text(task.raised_by == "flag" ? "raised_flag" : "raised_fail") + ")";
+  shown["priority"] = page.text("priority_" + std::string(to_string(task.priority)));
+  if (!task.verify_by.empty()) shown["verify_by"] = task.verify_by;
+  if (!task.verified_by.empty()) shown["verified_by"] = task.verified_by;
+  const User& user = *page.request().user;
+  shown["may_verify"] = task.completed && !task.closed() && !state.finished() &&
+                        may_verify(user, task) && user.name != task.completed_by;
+}
+
 Response show_task(const Page& page, unsigned status = 200, std::string problem = {}) {
   auto read = read_task(page);
   if (!read) return std::move(read.error());
@@ -248,7 +271,8 @@ Response show_task(const Page& page, unsigned status = 200, std::string problem 
                          (task.claimed_by == user.name || user.has_role(admin_role));
   shown["may_complete"] = open && may_complete(user, task);
   shown["not_theirs"] = open && !may_take;
-  if (workflow)
+  if (task.is_action()) add_action(page, state, task, workflow, shown);
+  if (workflow && !task.is_action())
     if (const auto* step = workflow->find_step(task.step)) {
       const auto& fallback = workflow->definition().default_language;
       if (auto text = step_text(*step, "description", state.data, page.language(), fallback);
@@ -264,7 +288,8 @@ Response show_task(const Page& page, unsigned status = 200, std::string problem 
       }
     }
   close_names(shown, {"description", "business_key", "assignee", "due", "overdue", "claimed_by",
-                      "completed_by", "outcome", "outcomes"});
+                      "completed_by", "outcome", "outcomes", "raised_by", "priority", "verify_by",
+                      "verified_by"});
   json::object view{{"task", std::move(shown)}};
   if (!problem.empty()) view["problem"] = problem;
   return page.render("task", std::move(view), status);
@@ -306,6 +331,8 @@ void add_inbox_pages(Router& router, const Api& api) {
   add_page(router, api, "POST", "/instances/{id}/tasks/{task}/release",
            [](const Page& page) { return change_task(page, "DELETE", "/claim", json::object()); });
   add_page(router, api, "POST", "/instances/{id}/tasks/{task}/complete", complete);
+  add_page(router, api, "POST", "/instances/{id}/tasks/{task}/verify",
+           [](const Page& page) { return change_task(page, "POST", "/verify", json::object()); });
 }
 
 }  // namespace ablauf::http::detail::web
