@@ -44,6 +44,22 @@ TEST_CASE("paths read members, elements and quoted keys", "[expression]") {
   CHECK(eval("[10, 20][1]") == 20);
 }
 
+TEST_CASE("a name read on a list reads it in each element", "[expression]") {
+  CHECK(eval("input.items.sku") == json::array{"a", "b"});
+  CHECK(eval("sum(input.items.price)") == eval("sum(map(input.items, it.price))"));
+  CHECK(eval("input.items.nope").is_null());  // no element has it: nowhere
+  CHECK(eval("input.nope.sku").is_null());    // no list there
+  CHECK(eval("input.items[0].sku") == "a");   // an index still reads one element
+  const json::value rows = json::parse(
+      R"({"input": {"rows": [{"amount": 2}, {"note": "ohne Betrag"}, {"amount": 3.5}]}})");
+  CHECK(eval("input.rows.amount", rows) == json::array{2, 3.5});  // those without it left out
+  CHECK(eval("sum(input.rows.amount)", rows) == 5.5);
+  CHECK(eval("exists(input.rows.amount)", rows) == true);
+  CHECK(eval("exists(input.rows.nope)", rows) == false);
+  // JsonLogic's var keeps its own rule: a path through a list by name finds nothing.
+  CHECK(logic(R"({"var": "input.rows.amount"})", rows).is_null());
+}
+
 TEST_CASE("list literals evaluate their elements", "[expression]") {
   CHECK(text_of("[1, 2]") == "[1,2]");
   CHECK(text_of("[]") == "[]");

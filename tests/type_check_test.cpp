@@ -68,6 +68,32 @@ TEST_CASE("a misspelt field of a step's declared output is an error with a sugge
                     "'message_id'?"});
 }
 
+TEST_CASE("a name read on a declared list is typed as a list of what its elements hold",
+          "[definition][types]") {
+  constexpr std::string_view lines = R"({"type": "object", "properties": {"lines": {"type": "array",
+  "items": {"type": "object", "properties": {"amount": {"type": "number"}},
+            "additionalProperties": false}}}, "required": ["lines"]})";
+  const std::string summed = R"({"id": "route", "type": "decision", "next": [)"
+                             R"({"when": "sum(input.lines.amount) > 1000", "to": "done"}, )"
+                             R"({"to": "done"}]})";
+  CHECK(findings(workflow(lines, summed)).empty());
+  const std::string typo = R"({"id": "route", "type": "decision", "next": [)"
+                           R"({"when": "sum(input.lines.amuont) > 1000", "to": "done"}, )"
+                           R"({"to": "done"}]})";
+  const auto found = findings(workflow(lines, typo));
+  INFO(found);
+  REQUIRE(found.size() == 1);
+  check_diagnostic(found[0], {ErrorCode::unknown_reference, step_line,
+                              column_of(typo, "input.lines"), "/steps/0/next/0/when",
+                              "input.lines[…] has no field 'amuont'; did you mean 'amount'?"});
+  const std::string compared = R"({"id": "route", "type": "decision", "next": [)"
+                               R"({"when": "input.lines.amount > 1000", "to": "done"}, )"
+                               R"({"to": "done"}]})";
+  const auto ordered = findings(workflow(lines, compared));
+  REQUIRE(ordered.size() == 1);  // a list is not a number
+  CHECK(ordered[0].code == ErrorCode::type_mismatch);
+}
+
 TEST_CASE("a host type's declared output types the paths into its steps", "[definition][types]") {
   StepTypeRegistry registry = StepTypeRegistry::builtin();
   auto output = DataSchema::read(boost::json::parse(

@@ -223,9 +223,18 @@ class DefinitionTypes {
   PathType walk(SchemaShape shape, std::span<const PathSegment> rest, std::string path,
                 bool may_be_missing) const {
     using Found = ShapeMember::Found;
-    for (const auto& segment : rest) {
+    for (std::size_t n = 0; n < rest.size(); ++n) {
+      const auto& segment = rest[n];
       if (!shape.declared()) break;
-      if (segment.index >= 0 && shape.may_be_list() && !(shape.kinds() & kind::object)) {
+      if (shape.may_be_list() && !(shape.kinds() & kind::object)) {
+        if (segment.index < 0) {
+          // A name read on a list reads it in each element: a list of what they hold.
+          auto each = walk(shape.items(), rest.subspan(n), path + "[…]", false);
+          if (each.severity) return each;
+          ValueType type = of_kinds(kind::array);
+          type.may_be_missing = may_be_missing;
+          return {std::move(type)};
+        }
         shape = shape.items();
         path += "." + segment.name;
         may_be_missing = true;  // past the end

@@ -118,11 +118,16 @@ Evaluator::Result Evaluator::eval(NodeId id) {
       }
       return Val(json::value(std::move(out)));
     }
-    case Op::path: return path(node);
+    case Op::path: return path(id, node);
     case Op::var: return var(id, node);
     case Op::index: return index(id, node);
-    case Op::exists:
-      return boolean(resolve(root_of(node.root, node.scope_up), node.segments) != nullptr);
+    case Op::exists: {
+      if (resolve(root_of(node.root, node.scope_up), node.segments)) return boolean(true);
+      if (node.semantics != Semantics::strict) return boolean(false);
+      auto projected = projection(id, node);  // leads somewhere as a path reads it
+      if (!projected) return projected;
+      return boolean(!projected->get().is_null());
+    }
     case Op::not_:
     case Op::truthy: {
       auto t = test(node.args[0]);
@@ -160,10 +165,42 @@ Evaluator::Result Evaluator::eval(NodeId id) {
   return fail(id, {"internal", "unknown operation"});
 }
 
-Evaluator::Result Evaluator::path(const Node& node) {
+Evaluator::Result Evaluator::path(NodeId id, const Node& node) {
   if (const auto* v = resolve(root_of(node.root, node.scope_up), node.segments))
     return Val::borrow(*v);
+  if (node.semantics == Semantics::strict) {
+    auto projected = projection(id, node);
+    if (!projected || !projected->get().is_null()) return projected;
+  }
   if (!node.args.empty()) return eval(node.args[0]);
+  return Val::borrow(null_value);
+}
+
+// A path that reaches a list and goes on by a name, not an index, reads that name in each
+// element: `steps.invoice.answers.lines.amount` is the list of the lines' amounts, elements
+// without it left out (docs/expressions.md, "Paths"). One list deep: a list inside the
+// elements is read by index or by map(). Null where the path leads nowhere, as paths do, and
+// where no element has the name (`tags['0']` of a list of strings).
+Evaluator::Result Evaluator::projection(NodeId id, const Node& node) {
+  const std::span<const PathSegment> segments(node.segments);
+  const json::value* at = root_of(node.root, node.scope_up);
+  for (std::size_t n = 0; at && n < segments.size(); ++n) {
+    const auto* list = at->if_array();
+    if (!list || segments[n].index >= 0) {
+      at = resolve(at, segments[n]);
+      continue;
+    }
+    json::array out;
+    for (const auto& element : *list) {
+      if (auto ok = spend(id); !ok) return tl::make_unexpected(ok.error());
+      if (const auto* found = resolve(&element, segments.subspan(n))) {
+        if (auto ok = spend_on(id, *found); !ok) return tl::make_unexpected(ok.error());
+        out.push_back(*found);
+      }
+    }
+    if (out.empty()) break;  // no element has it: the path leads nowhere
+    return Val(json::value(std::move(out)));
+  }
   return Val::borrow(null_value);
 }
 

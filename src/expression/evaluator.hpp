@@ -36,7 +36,8 @@ class Evaluator {
 
   Result eval(NodeId id);
   tl::expected<std::vector<Val>, Fault> eval_args(const Node& node);
-  Result path(const Node& node);
+  Result path(NodeId id, const Node& node);
+  Result projection(NodeId id, const Node& node);
   Result var(NodeId id, const Node& node);
   Result index(NodeId id, const Node& node);
   Result logic(const Node& node);

@@ -238,6 +238,7 @@ class Compiler {
     }
     Node node;
     node.origin = origin(pointer);
+    node.semantics = Semantics::javascript;  // a path through a list by name finds nothing
     node.root = scope == Scope::document ? PathRoot::document : PathRoot::scope;
     if (fallback) {
       auto d = compile(*fallback, pointer + "/1", scope, depth + 1);
@@ -286,6 +287,7 @@ class Compiler {
                Scope scope) {
     Node node;
     node.op = name == "exists" ? Op::exists : Op::path;
+    node.semantics = Semantics::javascript;
     node.origin = origin(pointer);
     node.root = scope == Scope::document ? PathRoot::document : PathRoot::scope;
     std::vector<json::value> parts;
