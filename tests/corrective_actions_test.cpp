@@ -3,6 +3,7 @@
 #include "engine_support.hpp"
 
 #include <ablauf/kpi.hpp>
+#include <ablauf/printable.hpp>
 #include <ablauf/timeline.hpp>
 
 namespace ablauf {
@@ -208,8 +209,8 @@ TEST_CASE("key figures count actions raised, open, overdue, awaiting verificatio
   }
   const auto late = f.start();
   REQUIRE(f.engine.submit(
-      late, "walk", {{"next_visit", "2026-11-23"}, {"exit_clear", "yes"}, {"extinguisher", "expired"}},
-      "erika"));
+      late, "walk",
+      {{"next_visit", "2026-11-23"}, {"exit_clear", "yes"}, {"extinguisher", "expired"}}, "erika"));
   f.clock.advance(48h);
   const auto kpis = compute_kpis(f.store, {.at = f.clock.now()});
   REQUIRE(kpis);
@@ -226,6 +227,80 @@ TEST_CASE("key figures count actions raised, open, overdue, awaiting verificatio
   const auto json = to_json(*kpis);
   CHECK(json.at("actions").at("awaiting_verification") == 1);
   CHECK(json.at("actions").at("by_item").at("safety_walk/walk/extinguisher") == 1);
+}
+
+const char* const cold_store = R"({"id": "cold_store", "version": 1, "kind": "workflow",
+  "title": "Kühlraum", "default_language": "de",
+  "steps": [
+    {"id": "check", "type": "fill_checklist", "title": "Kühlraum prüfen",
+     "items": [
+       {"id": "temperature", "kind": "number", "unit": "°C", "label": "Temperatur"},
+       {"id": "door_sealed", "kind": "checkbox", "label": "Tür dicht", "required": false},
+       {"id": "signed", "kind": "signature", "label": "Geprüft von"}],
+     "actions": [
+       {"id": "cold_chain",
+        "when": "steps.check.answers.temperature > 7 && steps.check.answers.door_sealed != true",
+        "title": "Kühlkette prüfen und Ware sperren", "assignee": "quality", "due": "PT4H",
+        "priority": "urgent", "sign_while_open": false}],
+     "next": "done"},
+    {"id": "done", "type": "end"}]})";
+
+TEST_CASE("a rule over the answers raises its action once its condition holds, once per visit",
+          "[engine][actions]") {
+  Fixture f;
+  const auto workflow = test::compile_text(cold_store);
+  REQUIRE(f.engine.deploy(workflow));
+  auto id = f.engine.start("cold_store", json::object());
+  REQUIRE(id);
+  REQUIRE(f.engine.answer(*id, "check", "temperature", 4, "erika"));
+  CHECK(f.state(*id).tasks.empty());  // the rule does not hold
+  REQUIRE(f.engine.answer(*id, "check", "temperature", 9, "erika"));
+  auto tasks = f.state(*id).tasks;
+  REQUIRE(tasks.size() == 1);
+  const Task action = tasks[0];
+  CHECK(action.item == "cold_chain");
+  CHECK(action.raised_by == "rule");
+  CHECK(action.answer.is_null());
+  CHECK(action.priority == Priority::urgent);
+  CHECK(action.due == monday + std::chrono::hours(4));
+  REQUIRE(f.engine.answer(*id, "check", "temperature", 10, "erika"));
+  CHECK(f.state(*id).tasks.size() == 1);  // holding still: no second action this visit
+  CHECK_FALSE(f.engine.sign(*id, "check", "signed", "erika"));  // it holds the sign-off back
+  REQUIRE(f.engine.complete_task(*id, action.id, "", "qs"));
+  REQUIRE(f.engine.sign(*id, "check", "signed", "erika"));
+  CHECK(f.state(*id).status == InstanceStatus::completed);
+
+  const auto history = f.engine.history(*id);
+  REQUIRE(history);
+  bool said = false;
+  for (const auto& entry : read_timeline(workflow.definition(), *history))
+    said = said || entry.text.ends_with("Priorität dringend („cold_chain“: Regel trifft zu)");
+  CHECK(said);
+  CHECK_THAT(to_markdown_form(workflow.definition(),
+                              {.language = "de", .instance = *id, .history = *history}),
+             Catch::Contains("- ⚠ Korrekturmaßnahme „Kühlkette prüfen und Ware sperren“: quality, "
+                             "fällig 2026-11-23, Priorität dringend — erledigt (qs)\n"));
+}
+
+TEST_CASE("rules are read with every problem located", "[definition][actions]") {
+  std::string text = cold_store;
+  const auto replace = [&](std::string what, std::string with) {
+    const auto at = text.find(what);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, what.size(), with);
+  };
+  replace(R"("id": "cold_chain")", R"("id": "temperature")");
+  replace("steps.check.answers.temperature > 7", "steps.check.answers.temprature > 7");
+  replace(R"("priority": "urgent")", R"("priority": "asap")");
+  const auto problems = test::problems_of(text);  // in the order of the document
+  INFO(problems);
+  REQUIRE(problems.size() == 3);
+  CHECK(problems[0].pointer == "/steps/0/actions/0/id");
+  CHECK_THAT(problems[0].message, Catch::Contains("'temperature'"));
+  CHECK(problems[1].pointer == "/steps/0/actions/0/when");
+  CHECK_THAT(problems[1].message, Catch::Contains("did you mean 'temperature'?"));
+  CHECK(problems[2].pointer == "/steps/0/actions/0/priority");
+  CHECK_THAT(problems[2].message, Catch::Contains("'asap' is not a priority"));
 }
 
 }  // namespace

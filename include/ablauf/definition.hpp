@@ -162,6 +162,16 @@ struct ItemDefinition {
   std::string pointer;  ///< of the item in its document
 };
 
+/// A corrective action raised by a rule over the checklist's answers rather than by one item's
+/// (a section's, or a step's, `actions`): raised once per visit when `when` holds after answers
+/// are recorded. Its task names the rule's id where an item's names the item.
+struct ActionRule {
+  std::string id;           ///< unique among the items and rules of its step
+  Expression when;          ///< a condition over the instance data, as visible_if is
+  CorrectiveAction action;  ///< what it raises
+  std::string pointer;      ///< of the rule in its document
+};
+
 /// A titled group of checklist items.
 struct SectionDefinition {
   std::string id;       ///< "" for the one untitled section of a step that lists its items directly
@@ -174,6 +184,9 @@ struct SectionDefinition {
   /// The least score, as a percentage 0–100, its items must reach; below it the section fails,
   /// and so does its step's checklist. None: it cannot fail.
   std::optional<double> pass_mark;
+  /// The corrective actions raised by rules over its answers (its `actions`; a step's go with
+  /// its first section), in the order written.
+  std::vector<ActionRule> action_rules;
   std::string pointer;  ///< of the section in its document
 };
 

@@ -109,14 +109,8 @@ void read_action_due(DefinitionReader& reader, Fields& fields, CorrectiveAction&
   from.check_unknown();
 }
 
-// `on_fail` or `on_flag` of an item: the corrective action its answer raises.
-std::optional<CorrectiveAction> read_corrective_action(DefinitionReader& reader, Fields& item,
-                                                       std::string_view name) {
-  const auto* object = item.object(name);
-  if (!object) return std::nullopt;
-  Fields fields(reader, *object, item.pointer_of(name),
-                {"title", "assignee", "due", "priority", "verify_by", "sign_while_open"},
-                "a corrective action");
+// The fields of a corrective action, of an item's or a rule's.
+CorrectiveAction read_action_fields(DefinitionReader& reader, Fields& fields) {
   CorrectiveAction action;
   action.pointer = fields.pointer();
   if (auto title = fields.text("title", Fields::required)) action.title = std::move(*title);
@@ -136,6 +130,18 @@ std::optional<CorrectiveAction> read_corrective_action(DefinitionReader& reader,
   }
   if (auto verify_by = fields.string("verify_by")) action.verify_by = std::move(*verify_by);
   if (auto sign = fields.boolean("sign_while_open")) action.sign_while_open = *sign;
+  return action;
+}
+
+// `on_fail` or `on_flag` of an item: the corrective action its answer raises.
+std::optional<CorrectiveAction> read_corrective_action(DefinitionReader& reader, Fields& item,
+                                                       std::string_view name) {
+  const auto* object = item.object(name);
+  if (!object) return std::nullopt;
+  Fields fields(reader, *object, item.pointer_of(name),
+                {"title", "assignee", "due", "priority", "verify_by", "sign_while_open"},
+                "a corrective action");
+  auto action = read_action_fields(reader, fields);
   fields.check_unknown();
   return action;
 }
@@ -468,7 +474,8 @@ std::optional<SectionDefinition> read_section(DefinitionReader& reader,
     return std::nullopt;
   }
   Fields fields(reader, value.get_object(), pointer,
-                {"id", "title", "description", "items", "roles", "pass_mark"}, "a section");
+                {"id", "title", "description", "items", "roles", "pass_mark", "actions"},
+                "a section");
   SectionDefinition section;
   section.pointer = std::move(pointer);
   auto id = fields.identifier("id", Fields::required);
@@ -480,8 +487,62 @@ std::optional<SectionDefinition> read_section(DefinitionReader& reader,
   section.pass_mark = read_pass_mark(reader, fields);
   if (const auto* items = fields.array("items", Fields::required))
     section.items = read_items(reader, *items, fields.pointer_of("items"), item_ids);
+  section.action_rules = read_action_rules(reader, fields, item_ids);
   fields.check_unknown();
   return section;
+}
+
+std::vector<ActionRule> read_action_rules(DefinitionReader& reader, Fields& owner,
+                                          IdScope& item_ids) {
+  std::vector<ActionRule> rules;
+  const auto* array = owner.array("actions");
+  if (!array) return rules;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string pointer = element_pointer(owner.pointer_of("actions"), i);
+    if (!(*array)[i].is_object()) {
+      reader.error(ErrorCode::wrong_type, pointer,
+                   "a rule's action is an object {\"id\", \"when\", \"title\", \"assignee\", …}, "
+                   "not " +
+                       std::string(describe((*array)[i])));
+      continue;
+    }
+    Fields fields(
+        reader, (*array)[i].get_object(), pointer,
+        {"id", "when", "title", "assignee", "due", "priority", "verify_by", "sign_while_open"},
+        "a rule's corrective action");
+    auto id = fields.identifier("id", Fields::required);
+    // Its id names it where an item's action names the item: unique among both.
+    const bool claimed =
+        id && claim_id(reader, item_ids, *id, fields.pointer_of("id"), "item or rule");
+    auto when = fields.expression("when", Fields::required);
+    auto action = read_action_fields(reader, fields);
+    action.pointer = pointer;
+    fields.check_unknown();
+    if (claimed && when)
+      rules.push_back({std::move(*id), std::move(*when), std::move(action), pointer});
+  }
+  return rules;
+}
+
+// The item a corrective action's due date counts from: one of the step's, a date or datetime.
+void check_due_item(DefinitionReader& reader,
+                    const std::map<std::string_view, const ItemDefinition*>& items,
+                    const CorrectiveAction& action) {
+  if (action.due_item.empty()) return;
+  const auto& due_item = action.due_item;
+  const std::string pointer = member_pointer(member_pointer(action.pointer, "due"), "item");
+  const auto found = items.find(due_item);
+  if (found == items.end()) {
+    std::vector<std::string_view> ids;
+    for (const auto& [id, _] : items) ids.push_back(id);
+    reader.error(ErrorCode::unknown_reference, pointer,
+                 "the step has no item '" + due_item + "' to count the due date from" +
+                     did_you_mean(due_item, ids));
+  } else if (found->second->kind != ItemKind::date && found->second->kind != ItemKind::datetime) {
+    reader.error(ErrorCode::invalid_value, pointer,
+                 "a due date counts from a date or datetime item; '" + due_item + "' is a " +
+                     std::string(to_string(found->second->kind)));
+  }
 }
 
 void check_corrective_actions(DefinitionReader& reader, const ChecklistDefinition& checklist) {
@@ -501,26 +562,11 @@ void check_corrective_actions(DefinitionReader& reader, const ChecklistDefinitio
                      "'on_flag' needs an item whose answer can be flagged: an option with "
                      "\"flag\": true, or a 'flag' rule",
                      Anchor::key);
-      for (const auto* action : {&item.on_fail, &item.on_flag}) {
-        if (!*action || (*action)->due_item.empty()) continue;
-        const auto& due_item = (*action)->due_item;
-        const std::string pointer =
-            member_pointer(member_pointer((*action)->pointer, "due"), "item");
-        const auto found = items.find(due_item);
-        if (found == items.end()) {
-          std::vector<std::string_view> ids;
-          for (const auto& [id, _] : items) ids.push_back(id);
-          reader.error(ErrorCode::unknown_reference, pointer,
-                       "the step has no item '" + due_item + "' to count the due date from" +
-                           did_you_mean(due_item, ids));
-        } else if (found->second->kind != ItemKind::date &&
-                   found->second->kind != ItemKind::datetime) {
-          reader.error(ErrorCode::invalid_value, pointer,
-                       "a due date counts from a date or datetime item; '" + due_item + "' is a " +
-                           std::string(to_string(found->second->kind)));
-        }
-      }
+      for (const auto* action : {&item.on_fail, &item.on_flag})
+        if (*action) check_due_item(reader, items, **action);
     }
+  for (const auto& section : checklist.sections)
+    for (const auto& rule : section.action_rules) check_due_item(reader, items, rule.action);
 }
 
 }  // namespace ablauf::detail

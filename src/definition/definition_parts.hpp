@@ -19,6 +19,11 @@ bool claim_id(DefinitionReader& reader, IdScope& scope, const std::string& id,
 std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::json::value& value,
                                         std::string pointer, IdScope& step_ids);
 
+// A section's or a fill_checklist step's `actions`: corrective actions raised by rules over the
+// answers. Their ids are claimed in `item_ids`, beside the items'.
+std::vector<ActionRule> read_action_rules(DefinitionReader& reader, Fields& owner,
+                                          IdScope& item_ids);
+
 std::optional<SectionDefinition> read_section(DefinitionReader& reader,
                                               const boost::json::value& value, std::string pointer,
                                               IdScope& section_ids, IdScope& item_ids);

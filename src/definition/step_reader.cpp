@@ -402,6 +402,13 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
     check_exactly_one_of(reader, fields, *spec);
     if (step.checklist && fields.has("pass_mark"))
       step.checklist->pass_mark = read_pass_mark(reader, fields);
+    // A step's rules go with its first section: they read the whole step's answers anyway.
+    if (step.checklist && !step.checklist->sections.empty() && fields.has("actions")) {
+      auto rules = read_action_rules(reader, fields, item_ids);
+      auto& first = step.checklist->sections.front().action_rules;
+      first.insert(first.end(), std::make_move_iterator(rules.begin()),
+                   std::make_move_iterator(rules.end()));
+    }
     if (step.checklist) check_corrective_actions(reader, *step.checklist);
     const bool needs_next = spec->next == NextRule::required || spec->next == NextRule::transitions;
     if (spec->next == NextRule::transitions && fields.has("next") && !object.at("next").is_array())

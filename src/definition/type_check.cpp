@@ -422,6 +422,10 @@ class DefinitionChecker {
         for (const auto& item : section.items)
           if (item.visible_if)
             expression(*item.visible_if, item.pointer + "/visible_if", ExpectedValue::condition);
+    if (step.checklist)  // rules read the answers as they come, as visible_if does
+      for (const auto& section : step.checklist->sections)
+        for (const auto& rule : section.action_rules)
+          expression(rule.when, rule.pointer + "/when", ExpectedValue::condition);
   }
 
  private:

@@ -47,10 +47,10 @@ tl::expected<std::optional<Time>, Error> due_of(const CorrectiveAction& action,
 
 // Raises `action` for `item`'s `answer`, unless this visit of the step raised it already.
 tl::expected<void, Error> raise(EngineParts& parts, Run& run, std::uint32_t token,
-                                const StepDefinition& step, const ItemDefinition& item,
+                                const StepDefinition& step, const std::string& item,
                                 const CorrectiveAction& action, std::string_view raised_by,
                                 const json::value& answer) {
-  Task task{attempt_key(run, token) + "/" + item.id + "/" + std::string(raised_by), step.id};
+  Task task{attempt_key(run, token) + "/" + item + "/" + std::string(raised_by), step.id};
   if (run.state.find_task(task.id)) return {};
   const Time now = parts.clock.now();
   task.title = std::string(
@@ -63,7 +63,7 @@ tl::expected<void, Error> raise(EngineParts& parts, Run& run, std::uint32_t toke
     if (auto ok = parts.limits.check_horizon(*task.due, now, "the corrective action's due date");
         !ok)
       return ok;
-  task.item = item.id;
+  task.item = item;
   task.raised_by = std::string(raised_by);
   task.answer = answer;
   task.priority = action.priority;
@@ -73,8 +73,8 @@ tl::expected<void, Error> raise(EngineParts& parts, Run& run, std::uint32_t toke
   // answer given again raises the same task id, which a task list keeps once.
   if (parts.config.tasks)
     if (auto opened = parts.config.tasks->open(run.state.id, task); !opened)
-      return error(ErrorCode::io_error, "the task list refused the corrective action for '" +
-                                            item.id + "': " + opened.error());
+      return error(ErrorCode::io_error, "the task list refused the corrective action for '" + item +
+                                            "': " + opened.error());
   json::object data{{"task", task.id},
                     {"title", task.title},
                     {"assignee", task.assignee},
@@ -107,12 +107,24 @@ tl::expected<void, Error> raise_corrective_actions(EngineParts& parts, Run& run,
     auto verdict = judge_answer(*item, *answer, options);
     if (!verdict) return tl::make_unexpected(std::move(verdict.error()));
     if (item->on_fail && verdict->failed)
-      if (auto ok = raise(parts, run, token, step, *item, *item->on_fail, "fail", *answer); !ok)
+      if (auto ok = raise(parts, run, token, step, item->id, *item->on_fail, "fail", *answer); !ok)
         return ok;
     if (item->on_flag && verdict->flagged)
-      if (auto ok = raise(parts, run, token, step, *item, *item->on_flag, "flag", *answer); !ok)
+      if (auto ok = raise(parts, run, token, step, item->id, *item->on_flag, "flag", *answer); !ok)
         return ok;
   }
+  // Rules over the answers: each raises its action once the answers make its condition hold.
+  for (const auto& section : step.checklist->sections)
+    for (const auto& rule : section.action_rules) {
+      auto holds = evaluate_condition(rule.when, run.state.data, options);
+      if (!holds)  // refused with the answers, which lose nothing: the author's to fix
+        return error(ErrorCode::invalid_value, "step '" + step.id +
+                                                   "': the condition of the corrective action '" +
+                                                   rule.id + "' failed: " + holds.error().message);
+      if (*holds)
+        if (auto ok = raise(parts, run, token, step, rule.id, rule.action, "rule", nullptr); !ok)
+          return ok;
+    }
   return {};
 }
 

@@ -297,10 +297,13 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
                                               : " " + w.by + " " + state->started_by)});
   for (const auto& step : definition.steps) {
     if (!step.checklist) continue;
-    FormPart part{text(step.title), text(step.description), {}, {}, {}};
+    FormPart part{text(step.title), text(step.description), {}, {}, {}, {}};
     if (part.title.empty()) part.title = step.id;
     if (const auto score = scores.find(step.id); score != scores.end())
       add_result(part, step, *score->second, text, form.words, chosen == "de");
+    for (const auto& action : actions)
+      if (action.step == step.id && action.raised_by == "rule")
+        part.actions.push_back(action_line(action, form.words));
     for (const auto& section : step.checklist->sections) {
       FormSection printed{text(section.title), text(section.description), {}};
       // A checklist definition's step is its section: say its title and description once.

@@ -84,6 +84,8 @@ struct FormPart {
   // 50 % · Zustand 40 %", and its flagged answers, "Feuerlöscher: abgelaufen"; else empty.
   std::string result;
   std::vector<std::string> flagged;
+  // Filled in: the corrective actions its rules raised (ActionRule), a line each, as an item's.
+  std::vector<std::string> actions;
 };
 
 // The fixed words of a form, in its language (German or English).

@@ -205,6 +205,8 @@ void write_html_form(std::ostream& out, const WorkflowDefinition& definition,
     for (const auto& flag : part.flagged)
       out << R"(<p class="flag">⚑ )" << detail::html_escaped(form.words.flagged) << ": "
           << detail::html_escaped(flag) << "</p>\n";
+    for (const auto& action : part.actions)
+      out << R"(<p class="action">⚠ )" << detail::html_escaped(action) << "</p>\n";
     for (const auto& section : part.sections) {
       if (!section.title.empty()) out << "<h3>" << detail::html_escaped(section.title) << "</h3>\n";
       if (!section.description.empty())

@@ -177,6 +177,8 @@ void write_markdown_form(std::ostream& out, const WorkflowDefinition& definition
     for (const auto& flag : part.flagged)
       out << "- ⚑ " << escaped(form.words.flagged) << ": " << escaped(flag) << '\n';
     if (!part.flagged.empty()) out << '\n';
+    for (const auto& action : part.actions) out << "- ⚠ " << escaped(action) << '\n';
+    if (!part.actions.empty()) out << '\n';
     bool first = true;
     for (const auto& section : part.sections) {
       if (!section.title.empty())

@@ -314,6 +314,7 @@ tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definitio
     if (!part.result.empty()) out.text(part.result, bold, body_size, 0);
     for (const auto& flag : part.flagged)
       out.text(form.words.flagged + ": " + flag, regular, body_size, indent);
+    for (const auto& action : part.actions) out.text(action, bold, small_size, indent, 0.35f);
     for (const auto& section : part.sections) {
       if (!section.title.empty()) {
         out.need(40);

@@ -36,7 +36,7 @@ struct Words {
   std::string received, assigned;
   std::string completed, instance_failed, cancelled;
   std::string score, passed, not_passed, flagged;  // a scoring checklist's result
-  std::string action_raised, raised_fail, raised_flag, action_verified, priority;
+  std::string action_raised, raised_fail, raised_flag, raised_rule, action_verified, priority;
   std::array<std::string, 4> priorities;  // low, normal, high, urgent
 };
 
@@ -93,6 +93,7 @@ Words words_in(const std::string& language) {
             .action_raised = "Korrekturmaßnahme angelegt: ",
             .raised_fail = "nicht erfüllt",
             .raised_flag = "auffällig",
+            .raised_rule = "Regel trifft zu",
             .action_verified = "Korrekturmaßnahme bestätigt: ",
             .priority = "Priorität",
             .priorities = {"niedrig", "normal", "hoch", "dringend"}};
@@ -147,6 +148,7 @@ Words words_in(const std::string& language) {
           .action_raised = "Corrective action raised: ",
           .raised_fail = "failed",
           .raised_flag = "flagged",
+          .raised_rule = "rule holds",
           .action_verified = "Corrective action verified: ",
           .priority = "priority",
           .priorities = {"low", "normal", "high", "urgent"}};
@@ -259,10 +261,14 @@ class Teller {
         if (event.due) out += ", " + w.task_due + " " + to_rfc3339(*event.due);
         if (!item.empty()) {
           const auto priority = priority_from_string(string_at(data, "priority"));
+          const auto raised_by = string_at(data, "raised_by");
           out += ", " + w.priority + " " +
                  w.priorities[static_cast<std::size_t>(priority.value_or(Priority::normal))] +
                  " (" + item_name(event.step, item) + ": " +
-                 (string_at(data, "raised_by") == "flag" ? w.raised_flag : w.raised_fail) + ")";
+                 (raised_by == "flag"   ? w.raised_flag
+                  : raised_by == "rule" ? w.raised_rule
+                                        : w.raised_fail) +
+                 ")";
         }
         return out;
       }

@@ -27,7 +27,8 @@ StepTypeSpec fill_checklist_step() {
   static const FillChecklist behavior;
   return {.name = "fill_checklist",
           .parameters = {param("items", T::items), param("sections", T::sections),
-                         param("assignee", T::string), param("pass_mark", T::number)},
+                         param("assignee", T::string), param("pass_mark", T::number),
+                         param("actions", T::any)},
           .exactly_one_of = {{"items", "sections"}},
           .waits = always_waits,
           // The answers, which expressions read typed at steps.<id>.answers.

@@ -232,8 +232,7 @@ void add_action(const Page& page, const InstanceState& state, const Task& task,
             std::string(found->label.get(page.language(), workflow->definition().default_language));
         if (!label.empty()) item = std::move(label);
       }
-  shown["raised_by"] =
-      item + " (" + page.text(task.raised_by == "flag" ? "raised_flag" : "raised_fail") + ")";
+  shown["raised_by"] = item + " (" + page.text("raised_" + task.raised_by) + ")";
   shown["priority"] = page.text("priority_" + std::string(to_string(task.priority)));
   if (!task.verify_by.empty()) shown["verify_by"] = task.verify_by;
   if (!task.verified_by.empty()) shown["verified_by"] = task.verified_by;
