@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace ablauf::cli {
@@ -312,24 +313,32 @@ void check_actions(const Script& script, std::span<const Workflow> workflows,
     const std::string at = member("/actions", step_id);
     const StepDefinition* step = named_step(workflows, step_id, "fill_checklist", at, problems);
     if (!step) continue;
-    std::vector<std::string_view> raising;
-    for (const auto& section : step->checklist->sections)
+    // The items that raise actions, and the rules: whether each verifies what it raises.
+    std::map<std::string_view, bool> raising;
+    for (const auto& section : step->checklist->sections) {
       for (const auto& item : section.items)
-        if (item.on_fail || item.on_flag) raising.push_back(item.id);
+        if (item.on_fail || item.on_flag)
+          raising[item.id] = (item.on_fail && !item.on_fail->verify_by.empty()) ||
+                             (item.on_flag && !item.on_flag->verify_by.empty());
+      for (const auto& rule : section.action_rules)
+        raising[rule.id] = !rule.action.verify_by.empty();
+    }
+    std::vector<std::string_view> names;
+    for (const auto& [name, _] : raising) names.push_back(name);
     for (const auto& [item_id, action] : items) {
       const std::string here = member(at, item_id);
-      const ItemDefinition* item = find_item(*step, item_id);
-      if (!item || (!item->on_fail && !item->on_flag)) {
+      const auto found = raising.find(item_id);
+      if (found == raising.end()) {
         problems.add(
             Severity::error, ErrorCode::unknown_reference,
-            "step '" + step->id + "' has no item '" + item_id + "' that raises corrective actions" +
-                (raising.empty() ? std::string("; none of its items does")
-                                 : detail::did_you_mean_or_list(item_id, raising, "those that do")),
+            "step '" + step->id + "' has no item or rule '" + item_id +
+                "' that raises corrective actions" +
+                (names.empty() ? std::string("; none of its items does")
+                               : detail::did_you_mean_or_list(item_id, names, "those that do")),
             here);
         continue;
       }
-      const bool verified = (item->on_fail && !item->on_fail->verify_by.empty()) ||
-                            (item->on_flag && !item->on_flag->verify_by.empty());
+      const bool verified = found->second;
       if (!action.verified_by.empty() && !verified)
         problems.add(Severity::error, ErrorCode::invalid_value,
                      "the actions of item '" + item_id +

@@ -312,8 +312,8 @@ check "by the person named" grep -qF "corrective action done by petra.schulz: Es
 run run "$delinquent" --store :memory: --answers "$scratch/misnamed.json"
 check "actions for items that raise none are a usage error" test "$status" -eq 2
 check "a misspelt item is located, with a suggestion" grep -qE \
-  "misnamed.json:[0-9]+:[0-9]+: error: step 'escalation' has no item 'escalation_requird' that raises corrective actions; did you mean 'escalation_required'\? \(at /actions/escalation/escalation_requird\)" "$scratch/err"
+  "misnamed.json:[0-9]+:[0-9]+: error: step 'escalation' has no item or rule 'escalation_requird' that raises corrective actions; did you mean 'escalation_required'\? \(at /actions/escalation/escalation_requird\)" "$scratch/err"
 check "an item that raises none is named" grep -qF \
-  "error: step 'sign_off' has no item 'signature' that raises corrective actions; none of its items does (at /actions/sign_off/signature)" "$scratch/err"
+  "error: step 'sign_off' has no item or rule 'signature' that raises corrective actions; none of its items does (at /actions/sign_off/signature)" "$scratch/err"
 
 finish
