@@ -87,56 +87,11 @@ TEST_CASE("the engine numbers each instance from its store, afresh each year",
   CHECK(restored->started_by == "erika");
 }
 
-// A store that keeps no sequences, as a host's own store may be.
-class NoSequences final : public Store {
- public:
-  tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
-                                   Commit commit) override {
-    return inner_.append(instance, expected_last, std::move(commit));
-  }
-  tl::expected<std::vector<Event>, Error> load(std::string_view instance,
-                                               std::uint64_t after) const override {
-    return inner_.load(instance, after);
-  }
-  tl::expected<std::optional<Snapshot>, Error> load_snapshot(
-      std::string_view instance) const override {
-    return inner_.load_snapshot(instance);
-  }
-  tl::expected<std::optional<json::object>, Error> find_record(
-      std::string_view collection, std::string_view key) const override {
-    return inner_.find_record(collection, key);
-  }
-  tl::expected<std::vector<StoredRecord>, Error> records(
-      std::string_view collection) const override {
-    return inner_.records(collection);
-  }
-  tl::expected<std::vector<OutboxMail>, Error> outbox(bool unsent_only) const override {
-    return inner_.outbox(unsent_only);
-  }
-  tl::expected<void, Error> mark_sent(std::int64_t mail, std::string_view id) override {
-    return inner_.mark_sent(mail, id);
-  }
-  tl::expected<std::vector<std::string>, Error> instance_ids() const override {
-    return inner_.instance_ids();
-  }
-  tl::expected<std::optional<std::string>, Error> find_by_key(std::string_view workflow,
-                                                              std::string_view key) const override {
-    return inner_.find_by_key(workflow, key);
-  }
-  tl::expected<std::vector<std::string>, Error> due(Time now) const override {
-    return inner_.due(now);
-  }
-  tl::expected<std::vector<std::string>, Error> unfinished() const override {
-    return inner_.unfinished();
-  }
-
- private:
-  MemoryStore inner_;
-};
-
 TEST_CASE("a store that keeps no sequences refuses to start a numbered instance, and says why",
           "[document_number]") {
-  NoSequences store;
+  // A store of the host's own that forwards what a store must do, and counts nothing.
+  MemoryStore inner;
+  test::DyingStore store(inner);
   Engine engine({.store = &store});
   REQUIRE(engine.deploy(test::compile_text(audit)));
   const auto refused = engine.start("audit", json::object());

@@ -10,10 +10,8 @@
 // one idempotency key).
 //
 // Usage: ablauf_actions_kill_test [INSTANCES [KILLS [SEED]]]   (exit 0: every check held)
-#include <ablauf/ablauf.hpp>
-#include <ablauf/sqlite_store.hpp>
+#include "crash/kill_harness.hpp"
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,11 +20,8 @@
 #include <random>
 #include <set>
 #include <string>
-#include <thread>
 
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -117,28 +112,6 @@ bool answered(const std::vector<ablauf::Event>& history, std::string_view item) 
   std::_Exit(0);
 }
 
-bool completed_all(const fs::path& db, int instances) {
-  if (!fs::exists(db)) return false;
-  auto store = ablauf::SqliteStore::open(db.string(), {.read_only = true});
-  if (!store) return false;
-  for (int n = 0; n < instances; ++n) {
-    auto id = (*store)->find_by_key("safety_walk", "walk-" + std::to_string(n));
-    if (!id || !*id) return false;
-    auto events = (*store)->load(**id);
-    if (!events) return false;
-    auto state = ablauf::fold(**id, *events);
-    if (!state || state->status != ablauf::InstanceStatus::completed) return false;
-  }
-  return true;
-}
-
-int failures = 0;
-void check(bool held, const std::string& what) {
-  if (held) return;
-  std::cerr << "FAIL: " << what << '\n';
-  ++failures;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -159,25 +132,11 @@ int main(int argc, char** argv) {
   const fs::path task_list = dir / "tasks.txt";
   std::mt19937_64 random(seed);
 
-  int killed = 0, runs = 0;
-  while (!completed_all(db, instances)) {
-    if (++runs > kills * 20 + 100) {
-      std::cerr << "FAIL: the walks did not complete in " << runs << " runs\n";
-      return 1;
-    }
-    const pid_t worker = ::fork();
-    if (worker == 0) work(db, task_list, instances);
-    if (killed < kills) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200 + random() % 8'000));
-      if (::kill(worker, SIGKILL) == 0) ++killed;
-    }
-    int status = 0;
-    ::waitpid(worker, &status, 0);
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-      std::cerr << "FAIL: a worker stopped with status " << WEXITSTATUS(status) << '\n';
-      return 1;
-    }
-  }
+  const auto counted = ablauf::test::kill_until_done(
+      [&] { return ablauf::test::completed_all(db, "safety_walk", "walk-", instances); },
+      [&](std::uint64_t) { work(db, task_list, instances); }, kills, random);
+  if (!counted) return 1;
+  ablauf::test::Checks check;
 
   // What the task list heard: instance → task ids, and how many lines in all.
   std::map<std::string, std::multiset<std::string>> heard;
@@ -233,10 +192,10 @@ int main(int argc, char** argv) {
     check(walks.contains(instance), "the task list heard of an unknown instance " + instance);
   check(stored_actions == static_cast<std::size_t>(2 * instances),
         "two actions for each walk, not " + std::to_string(stored_actions) + " in all");
-  std::cout << runs << " runs, " << killed << " killed; " << stored_actions
+  std::cout << counted->runs << " runs, " << counted->killed << " killed; " << stored_actions
             << " actions stored once each; the task list told " << lines << " times ("
             << lines - stored_actions << " again after a kill, under the same task id)\n";
   fs::remove_all(dir);
-  if (failures == 0) std::cout << "every check held\n";
-  return failures == 0 ? 0 : 1;
+  if (check.all_held()) std::cout << "every check held\n";
+  return check.all_held() ? 0 : 1;
 }

@@ -7,8 +7,7 @@
 // exactly what a sweep removes, after which every instance still verifies.
 //
 // Usage: ablauf_files_kill_test [INSTANCES [KILLS [SEED]]]   (exit 0: every check held)
-#include <ablauf/ablauf.hpp>
-#include <ablauf/sqlite_store.hpp>
+#include "crash/kill_harness.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -19,10 +18,7 @@
 #include <random>
 #include <set>
 #include <string>
-#include <thread>
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -82,27 +78,6 @@ std::string photo(std::mt19937_64& random, std::size_t size) {
   std::_Exit(0);
 }
 
-bool completed_all(const fs::path& db, int instances) {
-  auto store = ablauf::SqliteStore::open(db.string(), {.read_only = true});
-  if (!store) return false;
-  for (int n = 0; n < instances; ++n) {
-    auto id = (*store)->find_by_key("meter_reading", "reading-" + std::to_string(n));
-    if (!id || !*id) return false;
-    auto events = (*store)->load(**id);
-    if (!events) return false;
-    auto state = ablauf::fold(**id, *events);
-    if (!state || state->status != ablauf::InstanceStatus::completed) return false;
-  }
-  return true;
-}
-
-int failures = 0;
-void check(bool held, const std::string& what) {
-  if (held) return;
-  std::cerr << "FAIL: " << what << '\n';
-  ++failures;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,26 +93,11 @@ int main(int argc, char** argv) {
   const fs::path db = dir / "readings.db";
   std::mt19937_64 random(seed);
 
-  int killed = 0, runs = 0;
-  while (!completed_all(db, instances)) {
-    if (++runs > kills * 20 + 100) {
-      std::cerr << "FAIL: the readings did not complete in " << runs << " runs\n";
-      return 1;
-    }
-    const pid_t worker = ::fork();
-    if (worker == 0) work(db, instances, random());
-    if (killed < kills) {
-      // Most kills fall while files are written and forms submitted: a few milliseconds in.
-      std::this_thread::sleep_for(std::chrono::microseconds(200 + random() % 8'000));
-      if (::kill(worker, SIGKILL) == 0) ++killed;
-    }
-    int status = 0;
-    ::waitpid(worker, &status, 0);
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-      std::cerr << "FAIL: a worker stopped with status " << WEXITSTATUS(status) << '\n';
-      return 1;
-    }
-  }
+  const auto counted = ablauf::test::kill_until_done(
+      [&] { return ablauf::test::completed_all(db, "meter_reading", "reading-", instances); },
+      [&](std::uint64_t worker_seed) { work(db, instances, worker_seed); }, kills, random);
+  if (!counted) return 1;
+  ablauf::test::Checks check;
 
   auto opened = ablauf::SqliteStore::open(db.string());
   if (!opened) {
@@ -189,10 +149,10 @@ int main(int argc, char** argv) {
     const std::string id = **store.find_by_key("meter_reading", "reading-" + std::to_string(n));
     check(ablauf::verify_files(*store.load(id), files).empty(), id + " verifies after the sweep");
   }
-  std::cout << runs << " runs, " << killed << " killed; " << referenced.size()
+  std::cout << counted->runs << " runs, " << counted->killed << " killed; " << referenced.size()
             << " files answered with, " << orphans << " orphans and " << temporaries
             << " temporaries swept\n";
   fs::remove_all(dir);
-  if (failures == 0) std::cout << "every check held\n";
-  return failures == 0 ? 0 : 1;
+  if (check.all_held()) std::cout << "every check held\n";
+  return check.all_held() ? 0 : 1;
 }
