@@ -1,9 +1,9 @@
-// Corrective actions: the tasks a checklist's failing or flagged answers raise (CorrectiveAction).
-// An action is raised with the answer, in the same transaction, once per visit of its step: its
-// task id is the step's attempt key with the item and what raised it, so answering again (or
-// a crash before the answer was stored) never raises a second one. It is closed when done, or
-// once verified if it names a verifier; until then it may hold back the step's signatures, and
-// it keeps the instance from ending.
+// Corrective actions: the tasks a checklist's failing or flagged answers, and its rules over the
+// answers, raise (CorrectiveAction, ActionRule). An action is raised with the answer, in the same
+// transaction, once per visit of its step: its task id is the step's attempt key with the item
+// (or rule) and what raised it, so answering again (or a crash before the answer was stored)
+// never raises a second one. It is closed when done, or once verified if it names a verifier;
+// until then it may hold back the step's signatures, and it keeps the instance from ending.
 #include "engine/corrective_actions.hpp"
 
 #include "engine/checklist_items.hpp"
@@ -45,7 +45,8 @@ tl::expected<std::optional<Time>, Error> due_of(const CorrectiveAction& action,
   return std::optional<Time>(due->time ? due->instant() : Time(due->day));
 }
 
-// Raises `action` for `item`'s `answer`, unless this visit of the step raised it already.
+// Raises `action` for `item`'s `answer` (a rule's id, and null), unless this visit of the step
+// raised it already.
 tl::expected<void, Error> raise(EngineParts& parts, Run& run, std::uint32_t token,
                                 const StepDefinition& step, const std::string& item,
                                 const CorrectiveAction& action, std::string_view raised_by,
@@ -133,7 +134,8 @@ std::optional<Error> signing_held_back(const InstanceState& state, const StepDef
     if (task.is_action() && task.step == step.id && !task.sign_while_open && !task.closed())
       return Error{ErrorCode::invalid_value,
                    "step '" + step.id + "' cannot be signed while the corrective action '" +
-                       task.title + "' (task '" + task.id + "', raised by item '" + task.item +
+                       task.title + "' (task '" + task.id + "', raised by " +
+                       (task.raised_by == "rule" ? "rule '" : "item '") + task.item +
                        "') is open: it must be " + (task.completed ? "verified" : "done") +
                        " first",
                    {},
