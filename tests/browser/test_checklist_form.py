@@ -13,6 +13,7 @@ import unittest
 import urllib.request
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from harness import Browser, Server, User, setting
@@ -88,7 +89,12 @@ def fetch(driver, url):
 
 
 def save(driver):
-    driver.find_element(By.ID, "save").click()
+    """Submits the form and waits until the page it leads to has replaced this one, so that
+    what is read next is read from the answer, never from the page being left."""
+    button = driver.find_element(By.ID, "save")
+    button.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button),
+                                    "the form was not sent")
 
 
 def start_from_page(browser, business_key=""):
