@@ -9,6 +9,7 @@
 #include <ablauf/expression.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/source.hpp>
+#include <ablauf/timeline.hpp>
 
 #include <boost/json/parse.hpp>
 
@@ -437,6 +438,14 @@ TEST_CASE("the utility answers leave the invoice unpaid: three reminders, then e
   CHECK(r.clock.now() - monday == std::chrono::days(3 * 14));  // the reminders' waits
   CHECK(r.engine.outbox()->size() == 4);                       // the invoice and three reminders
   CHECK((*r.engine.record("customers", "K-20931"))->at("collection_status") == "payment_received");
+  // Each unanswered fortnight is a timeout into the next reminder: said as such, not as a failure.
+  std::vector<std::string> timed_out;
+  for (const auto& entry : read_timeline(r.workflow.definition(), *r.engine.history(r.end.id)))
+    if (entry.text.starts_with("Frist verstrichen") || entry.text.starts_with("Fehlgeschlagen"))
+      timed_out.push_back(entry.text);
+  REQUIRE(timed_out.size() == 3);
+  CHECK_THAT(timed_out[0], Catch::StartsWith("Frist verstrichen, eskaliert: „"));
+  CHECK_THAT(timed_out[0], Catch::Contains("(P14D); "));
 }
 
 // The utility answers with the other ending: the customer pays on day 3.

@@ -198,6 +198,11 @@ TEST_CASE("the utility-billing seed runs end to end over HTTP, as its people run
                                       R"(step="send_payment_reminder",type="send_email"} 3)"));
   CHECK_THAT(metrics, Catch::Contains(R"(ablauf_step_failures_total{workflow="utility_billing",)"
                                       R"(step="send_invoice",type="send_email"} 0)"));
+  // The waits that timed out into their reminders are escalations, not failures.
+  CHECK_THAT(metrics, Catch::Contains(R"(ablauf_step_escalations_total{workflow="utility_billing",)"
+                                      R"(step="wait_for_payment",type="wait"} 3)"));
+  CHECK_THAT(metrics, Catch::Contains(R"(ablauf_step_failures_total{workflow="utility_billing",)"
+                                      R"(step="wait_for_payment",type="wait"} 0)"));
   CHECK_THAT(metrics, Catch::Contains(R"(ablauf_step_duration_seconds_count{workflow=)"
                                       R"("utility_billing",step="escalate_overdue_payment",)"
                                       R"(type="create_task"} 1)"));

@@ -51,10 +51,14 @@ struct DurationSummary {
 
 /// One step of one workflow.
 struct StepKpi {
-  std::string workflow;      ///< the workflow's id
-  std::string step;          ///< the step's id
-  std::size_t runs = 0;      ///< attempts started, plus steps that complete at once
-  std::size_t failures = 0;  ///< attempts that failed (a timeout counts)
+  std::string workflow;  ///< the workflow's id
+  std::string step;      ///< the step's id
+  std::size_t runs = 0;  ///< attempts started, plus steps that complete at once
+  /// Attempts that failed, a timeout without an `on_timeout` path among them.
+  std::size_t failures = 0;
+  /// Attempts that timed out into their `on_timeout` path: an escalation the definition plans
+  /// for (a reminder, a handover), not a failure.
+  std::size_t escalations = 0;
   /// From an attempt's start to its completion or failure, waiting for people included.
   DurationSummary duration;
 };
@@ -146,7 +150,7 @@ struct Kpis {
   DurationSummary instance_duration;
   /// In the order they first ran.
   std::vector<StepKpi> steps;
-  TaskKpi tasks;  ///< the tasks of the counted instances
+  TaskKpi tasks;      ///< the tasks of the counted instances
   ActionKpi actions;  ///< of those tasks, the corrective actions
   /// The checklist steps that scored, in the order they first completed.
   std::vector<ChecklistKpi> checklists;

@@ -108,8 +108,8 @@ void print_report(std::ostream& out, const Kpis& k, const KpiFlags& flags) {
       << "  time to complete: " << durations(t.time_to_complete) << '\n';
   if (const auto& a = k.actions; a.raised > 0) {
     out << "Corrective actions: raised " << a.raised << ", open " << a.open << " (done, awaiting "
-        << "verification " << a.awaiting_verification << "), overdue " << a.overdue
-        << ", verified " << a.verified << ", closed " << a.closed << '\n';
+        << "verification " << a.awaiting_verification << "), overdue " << a.overdue << ", verified "
+        << a.verified << ", closed " << a.closed << '\n';
     for (const auto& [item, count] : a.by_item)
       out << "  raised by " << item << ": " << count << '\n';
   }
@@ -122,11 +122,12 @@ void print_report(std::ostream& out, const Kpis& k, const KpiFlags& flags) {
     for (const auto& step : k.steps) width = std::max(width, name_of(step).size());
     const int column = static_cast<int>(width) + 2;
     out << "\nSteps\n  " << std::left << std::setw(column) << "STEP"
-        << "  RUNS  FAILED  MEDIAN     P95\n";
+        << "  RUNS  FAILED  ESCALATED  MEDIAN     P95\n";
     for (const auto& step : k.steps)
       out << "  " << std::left << std::setw(column) << name_of(step) << std::right << std::setw(6)
-          << step.runs << std::setw(8) << step.failures << "  " << std::left << std::setw(11)
-          << human(step.duration.median) << human(step.duration.p95) << '\n';
+          << step.runs << std::setw(8) << step.failures << std::setw(11) << step.escalations << "  "
+          << std::left << std::setw(11) << human(step.duration.median) << human(step.duration.p95)
+          << '\n';
   }
   if (!k.checklists.empty()) {
     out << "\nChecklists that score\n";

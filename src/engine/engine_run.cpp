@@ -430,10 +430,13 @@ tl::expected<void, Error> EngineParts::fire(Run& run, const Timer& timer) {
   const StepDefinition& step = run.workflow->step(token->step_index);
   if (fired.purpose == TimerPurpose::retry) return execute(run, fired.token);
   if (fired.purpose == TimerPurpose::timeout) {
+    // "timed_out" tells an escalation (a timeout that goes on to on_timeout) from a failure.
     Event failed =
         token_event(EventType::step_failed, step.id, fired.token,
                     json::object{{"error", "timed out after " + to_string(*step.timeout)},
-                                 {"retryable", false}});
+                                 {"retryable", false},
+                                 {"timed_out", true},
+                                 {"after", to_string(*step.timeout)}});
     if (!step.on_timeout.empty()) {
       failed.next = std::vector{step.on_timeout};
       return run.emit(std::move(failed), now);

@@ -138,8 +138,13 @@ tl::expected<std::string, Error> step_metrics(const Engine& engine, const Store&
       "# HELP ablauf_step_runs_total Attempts of each step started (or completed at once).\n"
       "# TYPE ablauf_step_runs_total counter\n";
   std::string failures =
-      "# HELP ablauf_step_failures_total Attempts of each step that failed, timeouts too.\n"
+      "# HELP ablauf_step_failures_total Attempts of each step that failed, timeouts without an "
+      "on_timeout path too.\n"
       "# TYPE ablauf_step_failures_total counter\n";
+  std::string escalations =
+      "# HELP ablauf_step_escalations_total Attempts of each step that timed out into their "
+      "on_timeout path.\n"
+      "# TYPE ablauf_step_escalations_total counter\n";
   std::string durations =
       "# HELP ablauf_step_duration_seconds From an attempt's start to its end, waiting for people "
       "included.\n"
@@ -159,6 +164,8 @@ tl::expected<std::string, Error> step_metrics(const Engine& engine, const Store&
     runs += "ablauf_step_runs_total{" + labels + "} " + std::to_string(step.runs) + "\n";
     failures +=
         "ablauf_step_failures_total{" + labels + "} " + std::to_string(step.failures) + "\n";
+    escalations +=
+        "ablauf_step_escalations_total{" + labels + "} " + std::to_string(step.escalations) + "\n";
     for (const auto& [quantile, value] :
          {std::pair{"0.5", step.duration.median}, std::pair{"0.95", step.duration.p95},
           std::pair{"1", step.duration.max}})
@@ -167,7 +174,7 @@ tl::expected<std::string, Error> step_metrics(const Engine& engine, const Store&
     durations += "ablauf_step_duration_seconds_count{" + labels + "} " +
                  std::to_string(step.duration.count) + "\n";
   }
-  return runs + failures + durations;
+  return runs + failures + escalations + durations;
 }
 
 }  // namespace ablauf::http::detail

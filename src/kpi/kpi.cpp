@@ -95,6 +95,16 @@ void count_actions(const InstanceState& state, ActionKpi& actions, Gathered& g) 
   }
 }
 
+// Whether a step_failed event is a timeout that went on to its on_timeout path. Histories from
+// before "timed_out" was written say so in their error.
+bool escalated(const Event& event) {
+  if (!event.next || event.next->empty()) return false;
+  if (const auto* flag = event.data.if_contains("timed_out"); flag && flag->is_bool())
+    return flag->get_bool();
+  const auto* error = event.data.if_contains("error");
+  return error && error->is_string() && error->get_string().starts_with("timed out after ");
+}
+
 StepKpi& step_of(Gathered& g, const std::string& workflow, const std::string& step) {
   const auto key = std::pair{workflow, step};
   auto [it, added] = g.steps.try_emplace(key);
@@ -127,7 +137,8 @@ void walk(const InstanceState& state, std::span<const Event> history, Kpis& kpis
       case EventType::step_completed:
       case EventType::step_failed: {
         auto& step = step_of(g, workflow, event.step);
-        if (event.type == EventType::step_failed) ++step.failures;
+        if (event.type == EventType::step_failed)
+          ++(escalated(event) ? step.escalations : step.failures);
         const auto found = running.find(event.token);
         milliseconds took{0};
         if (found != running.end() && found->second.step == event.step) {

@@ -63,6 +63,7 @@ json::value to_json(const Kpis& kpis) {
                                  {"step", step.step},
                                  {"runs", step.runs},
                                  {"failures", step.failures},
+                                 {"escalations", step.escalations},
                                  {"duration", to_json(step.duration)}});
   json::array checklists;
   for (const auto& checklist : kpis.checklists) {

@@ -28,7 +28,7 @@ struct Words {
   std::string waits_checklist, waits_task, waits_timer, waits_event, waits_join, waits_call,
       waits_adapter, waits;
   std::string done, moves_to, path_ends, joined;
-  std::string failed, will_retry;
+  std::string failed, will_retry, timed_out;
   std::string answered, signed_item, hash;
   std::string task_created, task_for, task_due, task_done, task_claimed, task_released;
   std::string timer_wait, timer_timeout, timer_retry;
@@ -66,6 +66,7 @@ Words words_in(const std::string& language) {
             .joined = "Zweige zusammengeführt: ",
             .failed = "Fehlgeschlagen: ",
             .will_retry = "wird wiederholt",
+            .timed_out = "Frist verstrichen, eskaliert: ",
             .answered = "Beantwortet: ",
             .signed_item = "Unterschrieben: ",
             .hash = "SHA-256 der Angaben",
@@ -121,6 +122,7 @@ Words words_in(const std::string& language) {
           .joined = "Branches joined: ",
           .failed = "Failed: ",
           .will_retry = "to be retried",
+          .timed_out = "Timed out, escalated: ",
           .answered = "Answered ",
           .signed_item = "Signed ",
           .hash = "SHA-256 of the answers",
@@ -238,6 +240,10 @@ class Teller {
         return w.done + step + scored(event, changes) + moves(event);
       }
       case EventType::step_failed: {
+        // A timeout into its on_timeout path is the escalation the definition plans for.
+        const auto* timed_out = data.if_contains("timed_out");
+        if (event.next && timed_out && timed_out->is_bool() && timed_out->get_bool())
+          return w.timed_out + step + " (" + string_at(data, "after") + ")" + moves(event);
         std::string out = w.failed + step + attempt_of(event) + ": " + string_at(data, "error");
         const auto* retryable = data.if_contains("retryable");
         if (!event.next && retryable && retryable->is_bool() && retryable->get_bool())
