@@ -120,7 +120,7 @@ TEST_CASE("a failing answer raises its action once, which holds the sign-off bac
       said.push_back(entry.actor + ": " + entry.text);
   CHECK(said == std::vector<std::string>{
                     "system: Korrekturmaßnahme angelegt: „Fluchtweg freiräumen“ für facility, "
-                    "fällig 2026-11-24T09:00:00Z, Priorität dringend („Fluchtweg frei“: nicht "
+                    "fällig 24.11.2026, 09:00, Priorität dringend („Fluchtweg frei“: nicht "
                     "erfüllt)",
                     "hans: Aufgabe übernommen: „Fluchtweg freiräumen“",
                     "hans: Aufgabe erledigt: „Fluchtweg freiräumen“",
@@ -279,7 +279,7 @@ TEST_CASE("a rule over the answers raises its action once its condition holds, o
   CHECK_THAT(to_markdown_form(workflow.definition(),
                               {.language = "de", .instance = *id, .history = *history}),
              Catch::Contains("- ⚠ Korrekturmaßnahme „Kühlkette prüfen und Ware sperren“: quality, "
-                             "fällig 2026-11-23, Priorität dringend — erledigt (qs)\n"));
+                             "fällig 23.11.2026, Priorität dringend — erledigt (qs)\n"));
 }
 
 TEST_CASE("rules are read with every problem located", "[definition][actions]") {

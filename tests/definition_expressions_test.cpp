@@ -222,11 +222,17 @@ TEST_CASE("the invoice email addresses the customer by name", "[workflows][templ
     "invoice": {"number": "R-2026-17", "issue_date": "2026-11-02", "currency": "EUR",
                 "due_date": "2026-11-16"}},
     "vars": {"total": 1190.5}})");
-  auto body = notify->values.at("body").evaluate(data);
+  // In the definition's language, as the engine renders it.
+  DynamicEvaluationOptions german;
+  german.templates.locale = {workflow.definition().default_language,
+                             workflow.definition().time_zone};
+  auto body = notify->values.at("body").evaluate(data, german);
   REQUIRE(body);
   CHECK_THAT(std::string(body->as_string()), Catch::StartsWith("Guten Tag Erika Müller,"));
-  // The total computed from the invoice's lines (vars.total).
-  CHECK_THAT(std::string(body->as_string()), Catch::Contains("über 1190.5 EUR"));
+  // The total computed from the invoice's lines (vars.total), and the dates, written in German.
+  CHECK_THAT(std::string(body->as_string()),
+             Catch::Contains("vom 02.11.2026 über 1.190,50\u00a0€.\n\nBitte begleichen Sie den "
+                             "Betrag bis zum 16.11.2026 unter"));
   CHECK(notify->values.at("to").evaluate(data) == json::value("erika@example.de"));
 
   // The due date defaults to fourteen days after the invoice date.

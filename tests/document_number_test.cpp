@@ -122,7 +122,7 @@ TEST_CASE("every form prints the document number, the instance and who started i
     const FormOptions filled{.language = "de", .instance = *id, .history = *history};
     CHECK_THAT(to_markdown_form(workflow.definition(), filled),
                Catch::Contains("Dokumentnummer: `ACC-2026-00001`\n\nVorgang: `" + *id +
-                               "`\n\nBegonnen: `2026-11-23T09:00:00Z von erika`\n"));
+                               "`\n\nBegonnen: `23.11.2026, 09:00 von erika`\n"));
   }
 }
 

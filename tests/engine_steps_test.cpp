@@ -181,18 +181,20 @@ TEST_CASE("a checklist's score: weights, n/a out of the denominator, pass marks,
     });
     REQUIRE(done != timeline.end());
     CHECK(done->text ==
-          "Erledigt: „Begehung“ — Ergebnis 42,86 % (nicht bestanden); weiter mit „Mängel beheben“");
+          "Erledigt: „Begehung“ — Ergebnis 42,86\u00a0% (nicht bestanden); weiter mit „Mängel "
+          "beheben“");
     CHECK(done->changes == std::vector<TimelineChange>{{"Auffällig „Feuerlöscher“", "abgelaufen"},
                                                        {"Auffällig „Raumtemperatur“", "38"}});
     // The filled form says it too, under its step's title.
     const FormOptions filled{.language = "de", .instance = state.id, .history = history};
     const auto form = to_markdown_form(definition, filled);
-    CHECK_THAT(form, Catch::Contains("## Begehung\n\n**Ergebnis: 42,86 % (nicht bestanden) · "
-                                     "Sicherheit 50 % · Zustand 40 %**\n\n"
+    // ICU writes a non-breaking space (U+00A0) between a number and its percent sign in German.
+    CHECK_THAT(form, Catch::Contains("## Begehung\n\n**Ergebnis: 42,86\u00a0% (nicht bestanden) · "
+                                     "Sicherheit 50\u00a0% · Zustand 40\u00a0%**\n\n"
                                      "- ⚑ Auffällig: Feuerlöscher: abgelaufen\n"
                                      "- ⚑ Auffällig: Raumtemperatur: 38\n"));
     CHECK_THAT(to_html_form(definition, filled),
-               Catch::Contains(R"(<p class="result"><strong>Ergebnis: 42,86 %)"));
+               Catch::Contains("<p class=\"result\"><strong>Ergebnis: 42,86\u00a0%"));
   }
   SECTION("a section passes at its mark exactly; the checklist fails below its own") {
     const auto state =

@@ -127,7 +127,7 @@ TEST_CASE("a failure that leaves no step_failed is drawn at the step the token m
   // Its timeline says the wait is for a timer, and the next entry says until when.
   const auto entries = read_timeline(workflow.definition(), *history, {.language = "en"});
   CHECK(entries[2].text == "“ask” waits for its timer");
-  CHECK(entries[3].text == "Waiting until 2026-11-23T09:01:00Z (“ask”)");
+  CHECK(entries[3].text == "Waiting until Nov 23, 2026, 9:01\u202fAM (“ask”)");
 }
 
 }  // namespace

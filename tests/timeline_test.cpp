@@ -113,7 +113,7 @@ TEST_CASE("a timeline names steps, items, options and tasks in the chosen langua
           "Gestartet: „Schadensmeldung“ (Version 2), Schlüssel S-1");
     CHECK(entry_of(entries, EventType::answer_recorded, 0).text == "Beantwortet: „Art“: Feuer");
     CHECK(entry_of(entries, EventType::answer_recorded, 1).text ==
-          "Beantwortet: „Betrag“: 1842.5 EUR");
+          "Beantwortet: „Betrag“: 1.842,5 EUR");
     CHECK(entry_of(entries, EventType::answer_recorded, 2).text ==
           "Beantwortet: „Fotos vorhanden“: ja");
     CHECK(entry_of(entries, EventType::step_waiting).text ==
@@ -134,8 +134,8 @@ TEST_CASE("a timeline names steps, items, options and tasks in the chosen langua
     CHECK(entry_of(entries, EventType::step_completed).text == "Done: “Record”; next “Review”");
     // A task keeps the title it was created with, in the engine's language.
     CHECK(entry_of(entries, EventType::task_completed).text == "Task done: “Prüfen”: approve");
-    CHECK(
-        entry_of(entries, EventType::timer_set).text.starts_with("Deadline 2026-11-30T09:00:00Z"));
+    CHECK(entry_of(entries, EventType::timer_set)
+              .text.starts_with("Deadline Nov 30, 2026, 9:00\u202fAM"));
     CHECK(entry_of(entries, EventType::step_waiting, 2).text ==
           "“Wait for payment” waits for the event “paid”");
     CHECK(entry_of(entries, EventType::signal_received).text == "Event received: “paid”");
@@ -143,8 +143,7 @@ TEST_CASE("a timeline names steps, items, options and tasks in the chosen langua
   }
 }
 
-TEST_CASE("a title written as a template reads as the instance's data fill it in",
-          "[timeline]") {
+TEST_CASE("a title written as a template reads as the instance's data fill it in", "[timeline]") {
   test::Fixture f;
   const auto workflow = test::compile_text(R"({"id": "t", "version": 1, "kind": "workflow",
     "title": "T", "default_language": "de", "steps": [
@@ -190,7 +189,7 @@ TEST_CASE("a timeline shows what an event changed", "[timeline]") {
 
   const auto text = all_text(entries);
   CHECK_THAT(text,
-             Catch::Contains("2026-11-23T09:00:00Z  thomas  Answered “Amount”: 1842.5 EUR\n"));
+             Catch::Contains("2026-11-23T09:00:00Z  thomas  Answered “Amount”: 1,842.5 EUR\n"));
   CHECK_THAT(text, Catch::Contains("\n                                customer.id: K-7\n"));
 }
 

@@ -12,6 +12,7 @@
 #include <ablauf/definition.hpp>
 #include <ablauf/definition_archive.hpp>
 #include <ablauf/definition_schema.hpp>
+#include <ablauf/document_number.hpp>
 #include <ablauf/duration.hpp>
 #include <ablauf/dynamic_value.hpp>
 #include <ablauf/engine.hpp>
@@ -27,11 +28,11 @@
 #include <ablauf/instance.hpp>
 #include <ablauf/json.hpp>
 #include <ablauf/kpi.hpp>
+#include <ablauf/locale_format.hpp>
 #include <ablauf/localized_text.hpp>
 #include <ablauf/mail_queue.hpp>
 #include <ablauf/postgres_store.hpp>
 #include <ablauf/printable.hpp>
-#include <ablauf/document_number.hpp>
 #include <ablauf/priority.hpp>
 #include <ablauf/record_source.hpp>
 #include <ablauf/services.hpp>

@@ -259,7 +259,10 @@ struct WorkflowDefinition {
   LocalizedText title;                             ///< what people see
   LocalizedText description;                       ///< may be empty
   std::string default_language;                    ///< "" when the definition names none
-  std::string start;                               ///< step id
+  /// The IANA time zone its people work in ("Europe/Berlin"): mails and tasks show date-times
+  /// in it (`{{sent | datetime}}`). "" when the definition names none: UTC.
+  std::string time_zone;
+  std::string start;  ///< step id
   /// How each instance is numbered, "ACC-{year}-{seq:05}"; none: instances have no document
   /// number. The engine takes the counter from its store when it starts an instance.
   std::optional<DocumentNumberFormat> document_number;

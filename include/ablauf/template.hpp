@@ -10,6 +10,14 @@
 /// implements dynamic names (`{{>*name}}`: the partial named by the value of `name`) and
 /// inheritance (`{{< parent}}` with `{{$ block}}` overrides).
 ///
+/// One extension, format tags: a variable may name a format after a `|`, to write its value the
+/// way the text's language writes it (RenderOptions::locale; locale_format.hpp):
+/// `{{total | currency EUR}}` "2.915,50 €" in German, `{{total | number 2}}`,
+/// `{{rate | percent}}` (0.19 is "19 %"), `{{due | date}}` "07.12.2026", `{{due | date long}}`,
+/// `{{at | time}}`, `{{at | datetime}}` (date-times in the locale's time zone). A value the
+/// format cannot read (text that is no number for `currency`) is written as without it. Plain
+/// Mustache has no such tag; a template without one renders as the spec says.
+///
 /// Not supported: lambdas. They are code in the host language, and a template's data here is
 /// JSON; a host that wants computed text puts it into the data before rendering.
 ///
@@ -26,6 +34,8 @@
 /// Thread-safety: a Template is immutable after compile(); copies share the compiled form and
 /// may be rendered from any number of threads at once. render() touches only its arguments.
 #pragma once
+
+#include <ablauf/locale_format.hpp>
 
 #include <boost/json/value.hpp>
 #include <tl/expected.hpp>
@@ -114,6 +124,9 @@ struct RenderOptions {
   /// Looked up by `{{> name}}`, `{{>*name}}` and `{{< name}}`. Not owned: must outlive render().
   /// Null: no partials.
   const TemplatePartials* partials = nullptr;
+  /// The language and time zone of format tags (`{{total | currency EUR}}`): the language of
+  /// the text being rendered. The default writes as ICU's root locale does.
+  FormatLocale locale;
   /// Bytes this render may append to the output.
   std::size_t max_output_bytes = 1024 * 1024;
   /// Partials, parents and overridden blocks inside each other. Recursive partials stop here

@@ -371,9 +371,11 @@ void Progress::show(Shown& shown, const Event& e) {
   const auto title = [&] {
     const auto* step = shown.workflow->find_step(e.step);
     if (!step || step->title.empty()) return std::string();
-    const auto& fallback = shown.workflow->definition().default_language;
+    const auto& definition = shown.workflow->definition();
+    const auto& fallback = definition.default_language;
     return " — " + (shown.state.last_sequence > 0
-                        ? detail::rendered_text(step->title, language_, fallback, shown.state.data)
+                        ? detail::rendered_text(step->title, language_, fallback, shown.state.data,
+                                                definition.time_zone)
                         : std::string(step->title.get(language_, fallback)));
   };
   switch (e.type) {

@@ -82,7 +82,7 @@ endfunction()
 
 # Boost.JSON and tl-expected ship no pkg-config file; their headers are where Debian puts them.
 ablauf_write_pkgconfig(core "ablauf: definitions, expressions, templates, engine, memory store"
-                       "nettle" "-lboost_json -pthread")
+                       "nettle, icu-i18n, icu-uc" "-lboost_json -pthread")
 set(everything "ablauf-core")
 if(TARGET ablauf_sqlite)
   ablauf_write_pkgconfig(sqlite "ablauf: the embedded durable store, on SQLite" "sqlite3" "")

@@ -1,5 +1,6 @@
 #include "ablauf/definition.hpp"
 
+#include "ablauf/locale_format.hpp"
 #include "ablauf/workflow.hpp"
 
 #include "definition/definition_parts.hpp"
@@ -233,10 +234,11 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
     return tl::make_unexpected(reader.take_diagnostics());
   }
 
-  Fields fields(reader, parsed->get_object(), "",
-                {"$schema", "id", "version", "kind", "title", "description", "default_language",
-                 "document_number", "start", "input", "output", "steps", "sections", "metadata"},
-                "a definition");
+  Fields fields(
+      reader, parsed->get_object(), "",
+      {"$schema", "id", "version", "kind", "title", "description", "default_language", "time_zone",
+       "document_number", "start", "input", "output", "steps", "sections", "metadata"},
+      "a definition");
   WorkflowDefinition out;
   out.source = source;
   if (auto id = fields.string("id", Fields::required)) {
@@ -264,6 +266,15 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
     else
       reader.error(ErrorCode::invalid_value, fields.pointer_of("default_language"),
                    "'" + *language + "' is not a language code; write codes like \"de\" or \"en\"");
+  }
+  if (auto zone = fields.string("time_zone")) {
+    if (!zone->empty() && is_known_time_zone(*zone))
+      out.time_zone = std::move(*zone);
+    else
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("time_zone"),
+                   "'" + *zone +
+                       "' is not a time zone; write an IANA name such as "
+                       "\"Europe/Berlin\" or \"UTC\"");
   }
   if (auto number = fields.string("document_number")) {
     if (auto format = DocumentNumberFormat::parse(*number))

@@ -356,10 +356,17 @@ tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id)
     if (auto ok = run.emit(std::move(started), call.now); !ok) return ok;
   }
   call.key = attempt_key(run, token_id);
-  // The step's rendered parameters: templates filled in, computed values computed.
+  // The step's rendered parameters: templates filled in, computed values computed; format tags
+  // write in the definition's language and time zone.
+  const WorkflowDefinition& definition = run.workflow->definition();
+  const FormatLocale locale{
+      definition.default_language.empty() ? config.language : definition.default_language,
+      definition.time_zone};
   for (const auto& [name, value] : step.values) {
     const auto escape = behavior ? behavior->escape(step, name) : Escape::none;
-    auto rendered = value.evaluate(run.state.data, limits.rendering(call.now, escape));
+    auto rendering = limits.rendering(call.now, escape);
+    rendering.templates.locale = locale;
+    auto rendered = value.evaluate(run.state.data, rendering);
     if (!rendered)
       return fail(run, token_id, step, call.attempt,
                   "'" + name + "'" + rendered.error().pointer + ": " + rendered.error().message,

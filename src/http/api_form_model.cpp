@@ -108,11 +108,15 @@ std::string language_parameter(const Request& request) {
 }
 
 std::string step_text(const StepDefinition& step, std::string_view field, const json::value& data,
-                      std::string_view language, std::string_view fallback) {
+                      std::string_view language, const WorkflowDefinition& definition) {
+  const std::string_view fallback = definition.default_language;
   const LocalizedText& written = field == "title" ? step.title : step.description;
   const auto compiled = step.values.find(field);
   if (compiled == step.values.end()) return std::string(written.get(language, fallback));
-  auto rendered = compiled->second.evaluate(data);
+  DynamicEvaluationOptions options;
+  options.templates.locale = {std::string(written.has(language) ? language : fallback),
+                              definition.time_zone};
+  auto rendered = compiled->second.evaluate(data, options);
   if (!rendered) return std::string(written.get(language, fallback));
   if (const auto* text = rendered->if_string()) return std::string(*text);
   if (const auto* texts = rendered->if_object()) {  // one per language
@@ -202,9 +206,9 @@ Response form_model(Engine& engine, const Request& request, const json::object* 
                      {"step", step_id},
                      {"waiting", waiting}};
   // The step's texts are templates over the instance's data, rendered as the engine does.
-  if (auto title = step_text(*step, "title", state->data, language, fallback); !title.empty())
+  if (auto title = step_text(*step, "title", state->data, language, definition); !title.empty())
     model["title"] = std::move(title);
-  if (auto text = step_text(*step, "description", state->data, language, fallback); !text.empty())
+  if (auto text = step_text(*step, "description", state->data, language, definition); !text.empty())
     model["description"] = std::move(text);
   if (!language.empty()) model["language"] = language;
   model["sections"] = std::move(sections);

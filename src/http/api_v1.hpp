@@ -67,10 +67,11 @@ std::string language_parameter(const Request& request);
 
 // The step's "title" or "description" (`field`) as an instance shows it: a template rendered over
 // the instance's `data` as the engine renders it, in `language` where the text has it, else in
-// `fallback`; as written when it cannot be rendered. Empty when the step has none.
+// the definition's default language, its format tags in that language and the definition's time
+// zone; as written when it cannot be rendered. Empty when the step has none.
 std::string step_text(const StepDefinition& step, std::string_view field,
                       const boost::json::value& data, std::string_view language,
-                      std::string_view fallback);
+                      const WorkflowDefinition& definition);
 
 // An instance as the API shows it: to_json(InstanceState) with its "id", without the engine's
 // own counters.

@@ -1,11 +1,40 @@
 #include "print/answer_text.hpp"
 
+#include "time/calendar.hpp"
 #include "value_text.hpp"
 
 #include <ablauf/answer.hpp>
 #include <ablauf/file_reference.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
 namespace ablauf::print {
+namespace {
+
+// A date, time or date-time answer in the reader's language; nothing for other answers. A
+// date-time is shown at the UTC offset it was noted in, as the person noting it saw the clock.
+std::optional<std::string> date_text(ItemKind kind, std::string_view written,
+                                     const FormatLocale& locale) {
+  tl::expected<std::string, std::string> text = tl::make_unexpected(std::string());
+  if (kind == ItemKind::date) text = format_date(written, locale);
+  if (kind == ItemKind::time) text = format_time(written, locale);
+  if (kind == ItemKind::datetime) {
+    const auto noted = detail::parse_date(written);
+    if (!noted) return std::nullopt;
+    const auto minutes = noted->offset.count();
+    char zone[16];
+    std::snprintf(zone, sizeof zone, "GMT%c%02d:%02d", minutes < 0 ? '-' : '+',
+                  static_cast<int>(std::abs(minutes) / 60),
+                  static_cast<int>(std::abs(minutes) % 60));
+    text = format_datetime(written, FormatLocale{locale.language, zone});
+  }
+  if (!text) return std::nullopt;
+  return std::move(*text);
+}
+
+}  // namespace
 
 std::string answer_text(const boost::json::value& value, const ItemDefinition& item,
                         const TextOf& text, const AnswerWords& words) {
@@ -47,7 +76,12 @@ std::string answer_text(const boost::json::value& value, const ItemDefinition& i
     for (const auto& file : file_references(value)) out += (out.empty() ? "" : ", ") + file.name;
     return out;
   }
-  if (value.is_string()) return option_label(value);
+  if (const auto* written = value.if_string()) {
+    if (auto dated = date_text(item.kind, *written, words.locale)) return *dated;
+    return option_label(value);
+  }
+  if (value.is_number() && (item.kind == ItemKind::number || item.kind == ItemKind::rating))
+    return format_number(value.to_number<double>(), words.locale);
   if (value.is_array()) {
     std::string out;
     for (const auto& chosen : value.get_array())

@@ -178,9 +178,9 @@ std::vector<std::vector<std::string>> group_rows(
     std::vector<std::string> out;
     for (const auto& item : group.items) {
       const auto* answer = row.if_contains(item.id);
-      out.push_back(
-          answer ? answer_text(*answer, item, text, {words.yes, words.no, words.not_applicable})
-                 : std::string());
+      out.push_back(answer ? answer_text(*answer, item, text,
+                                         {words.yes, words.no, words.not_applicable, words.locale})
+                           : std::string());
     }
     return out;
   };
@@ -195,13 +195,11 @@ std::vector<std::vector<std::string>> group_rows(
 // result, from the score its step_completed event keeps; and its flagged answers.
 void add_result(FormPart& part, const StepDefinition& step, const boost::json::object& score,
                 const std::function<std::string(const LocalizedText&)>& text,
-                const FormWords& words, bool german) {
+                const FormWords& words) {
   const auto percent = [&](const boost::json::object& points) {
     const auto* value = points.if_contains("percent");
     if (!value || !value->is_number()) return std::string("–");
-    std::string out = number_text(value->to_number<double>());
-    if (german) std::replace(out.begin(), out.end(), '.', ',');
-    return out + " %";
+    return format_percent(value->to_number<double>() / 100, words.locale);
   };
   const auto* passed = score.if_contains("passed");
   part.result = words.score + ": " + percent(score) +
@@ -227,7 +225,8 @@ void add_result(FormPart& part, const StepDefinition& step, const boost::json::o
       std::string label = text(item->label);
       part.flagged.push_back(
           (label.empty() ? item->id : label) + ": " +
-          answer_text(*answer, *item, text, {words.yes, words.no, words.not_applicable}));
+          answer_text(*answer, *item, text,
+                      {words.yes, words.no, words.not_applicable, words.locale}));
     }
 }
 
@@ -236,7 +235,7 @@ void add_result(FormPart& part, const StepDefinition& step, const boost::json::o
 std::string action_line(const Task& task, const FormWords& words) {
   std::string out = words.action + " " + words.open_quote + task.title + words.close_quote;
   if (!task.assignee.empty()) out += ": " + task.assignee;
-  if (task.due) out += ", " + words.due + " " + to_rfc3339(*task.due).substr(0, 10);
+  if (task.due) out += ", " + words.due + " " + format_date(*task.due, words.locale);
   out += ", " + words.priority + " " + words.priorities[static_cast<std::size_t>(task.priority)];
   const auto status = task.status();
   if (status == "open") return out + " — " + words.open;
@@ -283,6 +282,7 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
             .description = text(definition.description),
             .parts = {},
             .words = words_in(chosen)};
+  form.words.locale = {chosen, definition.time_zone};
   const auto& w = form.words;
   if (state && !state->document_number.empty())
     form.header.push_back({w.document_number, state->document_number});
@@ -291,16 +291,16 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
   if (!form.instance.empty()) form.header.push_back({w.instance, form.instance});
   if (state)
     form.header.push_back(
-        {w.started,
-         to_rfc3339(state->started_at) + (state->started_by.empty() || state->started_by == "system"
-                                              ? std::string()
-                                              : " " + w.by + " " + state->started_by)});
+        {w.started, format_datetime(state->started_at, w.locale) +
+                        (state->started_by.empty() || state->started_by == "system"
+                             ? std::string()
+                             : " " + w.by + " " + state->started_by)});
   for (const auto& step : definition.steps) {
     if (!step.checklist) continue;
     FormPart part{text(step.title), text(step.description), {}, {}, {}, {}};
     if (part.title.empty()) part.title = step.id;
     if (const auto score = scores.find(step.id); score != scores.end())
-      add_result(part, step, *score->second, text, form.words, chosen == "de");
+      add_result(part, step, *score->second, text, form.words);
     for (const auto& action : actions)
       if (action.step == step.id && action.raised_by == "rule")
         part.actions.push_back(action_line(action, form.words));
@@ -330,11 +330,11 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
           const bool signed_item = event->type == EventType::signature_recorded;
           value = event->data.if_contains(signed_item ? "hash" : "value");
           if (value)
-            entry.entry =
-                Entry{answer_text(*value, item, text,
-                                  {form.words.yes, form.words.no, form.words.not_applicable}),
-                      event->actor, to_rfc3339(event->time), value->is_bool() && value->get_bool(),
-                      is_not_applicable(*value)};
+            entry.entry = Entry{answer_text(*value, item, text,
+                                            {form.words.yes, form.words.no,
+                                             form.words.not_applicable, form.words.locale}),
+                                event->actor, format_datetime(event->time, form.words.locale),
+                                value->is_bool() && value->get_bool(), is_not_applicable(*value)};
         }
         for (const auto& option : item.options) {
           auto label = text(option.label);

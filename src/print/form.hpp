@@ -108,6 +108,7 @@ struct FormWords {
   std::string open, in_progress, done, awaiting_verification, verified;
   std::string instance, signed_hash;         // headings of a filled form
   std::string document_number, started, by;  // the header's fields
+  FormatLocale locale;  // how numbers, dates and times are written: the form's language
 };
 
 // A field of the header every form prints: "Dokumentnummer: ACC-2026-00042". An empty value

@@ -206,8 +206,8 @@ class Teller {
     const auto* step = definition_.find_step(id);
     std::string title;
     if (step && state_.last_sequence > 0)
-      title =
-          detail::rendered_text(step->title, language_, definition_.default_language, state_.data);
+      title = detail::rendered_text(step->title, language_, definition_.default_language,
+                                    state_.data, definition_.time_zone);
     else if (step)
       title = text(step->title);
     return quoted(title.empty() ? id : title);
@@ -264,7 +264,7 @@ class Teller {
         std::string out = (item.empty() ? w.task_created : w.action_raised) + quoted(title);
         if (const auto assignee = string_at(data, "assignee"); !assignee.empty())
           out += " " + w.task_for + " " + assignee;
-        if (event.due) out += ", " + w.task_due + " " + to_rfc3339(*event.due);
+        if (event.due) out += ", " + w.task_due + " " + format_datetime(*event.due, locale());
         if (!item.empty()) {
           const auto priority = priority_from_string(string_at(data, "priority"));
           const auto raised_by = string_at(data, "raised_by");
@@ -305,7 +305,8 @@ class Teller {
         const std::string& words = purpose == TimerPurpose::timeout ? w.timer_timeout
                                    : purpose == TimerPurpose::retry ? w.timer_retry
                                                                     : w.timer_wait;
-        return words + (event.due ? to_rfc3339(*event.due) : std::string()) + " (" + step + ")";
+        return words + (event.due ? format_datetime(*event.due, locale()) : std::string()) + " (" +
+               step + ")";
       }
       case EventType::timer_fired: {
         const auto purpose = timers_[string_at(data, "timer")];  // wait, if never set
@@ -393,9 +394,8 @@ class Teller {
     if (!score) return {};
     std::string out;
     if (const auto* percent = score->if_contains("percent"); percent && percent->is_number()) {
-      std::string number = detail::to_text(*percent);
-      if (language_ == "de") std::replace(number.begin(), number.end(), '.', ',');
-      out = " — " + words_.score + " " + number + " %";
+      out =
+          " — " + words_.score + " " + format_percent(percent->to_number<double>() / 100, locale());
     }
     if (const auto* passed = score->if_contains("passed"); passed && passed->is_bool())
       out += (out.empty() ? " — " : " ") + std::string("(") +
@@ -411,7 +411,7 @@ class Teller {
         if (answer && item)
           said =
               print::answer_text(*answer, *item, [this](const LocalizedText& t) { return text(t); },
-                                 {words_.yes, words_.no, words_.not_applicable});
+                                 {words_.yes, words_.no, words_.not_applicable, locale()});
         changes.push_back({words_.flagged + " " + item_name(event.step, item_id), said});
       }
     return out;
@@ -425,7 +425,7 @@ class Teller {
     std::string said;
     if (value && item) {
       said = print::answer_text(*value, *item, [this](const LocalizedText& t) { return text(t); },
-                                {words_.yes, words_.no, words_.not_applicable});
+                                {words_.yes, words_.no, words_.not_applicable, locale()});
       if (const auto unit = text(item->unit);
           !unit.empty() && item->kind == ItemKind::number && !is_not_applicable(*value))
         said += " " + unit;
@@ -434,6 +434,9 @@ class Teller {
     }
     return words_.answered + item_name(event.step, item_id) + ": " + said;
   }
+
+  // How numbers and times are written: in the reader's language and the definition's zone.
+  FormatLocale locale() const { return {language_, definition_.time_zone}; }
 
   const WorkflowDefinition& definition_;
   std::string language_;

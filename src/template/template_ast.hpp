@@ -7,7 +7,10 @@
 
 #include <ablauf/template.hpp>
 
+#include "format/value_format.hpp"
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,7 @@ struct Node {
   std::string text;         // text: the text; partial, parent, block: the name
   std::string indent;       // standalone partial, parent, block: what its lines are indented by
   Path path;                // variable, section, inverted, dynamic partial or parent
+  std::optional<ValueFormat> format;  // variable: how it writes its value, after a '|'
 };
 
 }  // namespace mustache

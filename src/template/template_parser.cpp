@@ -242,6 +242,16 @@ tl::expected<void, TemplateError> Parser::add_tag(const Tag& tag, bool standalon
     default:
       node.kind = NodeKind::variable;
       node.escape = tag.sigil == 0;
+      if (!tag.format.empty()) {
+        auto format = parse_value_format(tag.format);
+        if (!format)
+          return tl::make_unexpected(TemplateError{
+              tag.format_offset, "in tag '" + tag_excerpt(text_, tag) + "': " + format.error()});
+        // A currency read from the data is a name the template reads, as the value's is.
+        if (!format->currency_path.empty())
+          add_name(tag.format.substr(tag.format.find_last_of(" \t\r\n") + 1));
+        node.format = std::move(*format);
+      }
       out_.nodes.push_back(std::move(node));
       return {};
   }

@@ -72,6 +72,24 @@ class Renderer {
     out_.resize(start_);
     return tl::make_unexpected(RenderError{std::move(message)});
   }
+  // A variable's value, in its format if it has one that can read the value.
+  void write_value(const Node& node, const boost::json::value& value, bool escape) {
+    if (node.format) {
+      scratch_.clear();
+      const boost::json::value* currency =
+          node.format->currency_path.empty()
+              ? nullptr
+              : detail::mustache::resolve(node.format->currency_path, contexts_);
+      if (detail::append_formatted(*node.format, value, options_.locale, scratch_, currency)) {
+        if (escape)
+          detail::append_html_escaped(scratch_, out_);
+        else
+          out_ += scratch_;
+        return;
+      }
+    }
+    detail::mustache::append_value(value, escape, out_, scratch_);
+  }
   // The partial (or parent) a node names; nullptr if there is none.
   const CompiledTemplate* find_partial(const Node& node);
   tl::expected<void, RenderError> enter_partial(const Node& node);
@@ -213,7 +231,7 @@ tl::expected<void, RenderError> Renderer::run(const CompiledTemplate& root,
       case NodeKind::text: out_ += node.text; break;
       case NodeKind::variable:
         if (const auto* value = detail::mustache::resolve(node.path, contexts_))
-          detail::mustache::append_value(*value, html && node.escape, out_, scratch_);
+          write_value(node, *value, html && node.escape);
         break;
       case NodeKind::section:
         frame.next = node.end;  // before push(), which may move `frame`

@@ -98,6 +98,22 @@ tl::expected<Tag, TemplateError> read_tag(std::string_view text, std::size_t sta
     ++content_offset;
     trim();
   }
+  // A variable may name a format after a '|': {{total | currency EUR}}.
+  const bool variable = tag.sigil == 0 || tag.sigil == '&' || tag.sigil == '{';
+  if (const std::size_t bar = content.find('|'); variable && bar != std::string_view::npos) {
+    std::string_view format = content.substr(bar + 1);
+    const std::size_t first = format.find_first_not_of(whitespace);
+    tag.format_offset = content_offset + bar + 1 + (first == std::string_view::npos ? 0 : first);
+    tag.format = first == std::string_view::npos
+                     ? std::string_view{}
+                     : format.substr(first, format.find_last_not_of(whitespace) - first + 1);
+    if (tag.format.empty())
+      return fail(content_offset + bar, "tag '" + tag_excerpt(text, tag) +
+                                            "' has a '|' but no format after it, as in "
+                                            "{{total | currency EUR}}");
+    content = content.substr(0, bar);
+    trim();
+  }
   if (content.empty()) return fail(start, "tag '" + tag_excerpt(text, tag) + "' has no name");
   const auto space = std::find_if(content.begin(), content.end(), is_space);
   if (space != content.end())

@@ -20,6 +20,8 @@ struct Tag {
   bool dynamic = false;   // '>', '<', '/': the name followed a '*'
   std::string_view name;  // trimmed; '!' and '=': the whole content
   std::size_t name_offset = 0;
+  std::string_view format;  // a variable's format after '|', trimmed: "currency EUR"; or empty
+  std::size_t format_offset = 0;
 };
 
 // Whether a tag of this sigil disappears with its line when it stands alone on it.

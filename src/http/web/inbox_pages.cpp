@@ -71,8 +71,7 @@ tl::expected<std::vector<Entry>, Error> open_checklists(const Page& page, const 
           mine = mine || may_answer(user, *step, section, item);
       if (!mine) continue;
       const auto& definition = workflow->definition();
-      const auto title =
-          step_text(*step, "title", state.data, page.language(), definition.default_language);
+      const auto title = step_text(*step, "title", state.data, page.language(), definition);
       json::object shown{{"checklist", true},
                          {"title", title.empty() ? step->id : title},
                          {"workflow", state.workflow_id},
@@ -273,8 +272,8 @@ Response show_task(const Page& page, unsigned status = 200, std::string problem 
   if (task.is_action()) add_action(page, state, task, workflow, shown);
   if (workflow && !task.is_action())
     if (const auto* step = workflow->find_step(task.step)) {
-      const auto& fallback = workflow->definition().default_language;
-      if (auto text = step_text(*step, "description", state.data, page.language(), fallback);
+      if (auto text =
+              step_text(*step, "description", state.data, page.language(), workflow->definition());
           !text.empty())
         shown["description"] = std::move(text);
       if (const auto* outcomes = step->parameters.if_contains("outcomes");

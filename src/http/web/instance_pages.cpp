@@ -81,9 +81,9 @@ Response show(const Page& page, unsigned status = 200, std::string problem = {})
   const auto workflow = page.api().engine.workflow(state->workflow_id, state->version);
   const auto step_title = [&](const std::string& step_id) {
     const StepDefinition* step = workflow ? workflow->find_step(step_id) : nullptr;
-    auto title = step ? step_text(*step, "title", state->data, page.language(),
-                                  workflow->definition().default_language)
-                      : std::string();
+    auto title =
+        step ? step_text(*step, "title", state->data, page.language(), workflow->definition())
+             : std::string();
     return title.empty() ? step_id : title;
   };
   json::array open;
