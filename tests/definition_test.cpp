@@ -455,7 +455,7 @@ TEST_CASE("a retry interval in months is rejected: backoff needs an exact length
   check_file("calendar_retry_interval.json",
              {{ErrorCode::invalid_duration, 9, 57, "/steps/0/retry/initial_interval",
                "'initial_interval' must be an exact length (days, hours, minutes, seconds), not "
-               "years or months"}});
+               "years, months or business days"}});
 }
 
 TEST_CASE("step and item ids that expressions could not name are rejected", "[definition]") {

@@ -6,6 +6,7 @@
 #include <ablauf/adapter.hpp>
 #include <ablauf/answer.hpp>
 #include <ablauf/blob_store.hpp>
+#include <ablauf/business_calendar.hpp>
 #include <ablauf/checklist_score.hpp>
 #include <ablauf/clock.hpp>
 #include <ablauf/data_schema.hpp>

@@ -10,6 +10,7 @@
 /// Thread-safety: plain values; load_definition() may run concurrently with itself.
 #pragma once
 
+#include <ablauf/business_calendar.hpp>
 #include <ablauf/data_schema.hpp>
 #include <ablauf/document_number.hpp>
 #include <ablauf/duration.hpp>
@@ -262,6 +263,9 @@ struct WorkflowDefinition {
   /// The IANA time zone its people work in ("Europe/Berlin"): mails and tasks show date-times
   /// in it (`{{sent | datetime}}`). "" when the definition names none: UTC.
   std::string time_zone;
+  /// Which days are business days, for durations such as "P10BD": its "calendar" (a region's
+  /// holidays and closed days); Monday to Friday when it names none. Counted in time_zone.
+  BusinessCalendar calendar;
   std::string start;  ///< step id
   /// How each instance is numbered, "ACC-{year}-{seq:05}"; none: instances have no document
   /// number. The engine takes the counter from its store when it starts an instance.

@@ -3,7 +3,10 @@
 ///
 /// Timers, due dates, retry intervals and timeouts are written as "P14D", "PT30M" or 90.
 /// Years and months are calendar units (adding P1M to 31 January gives the end of February), so
-/// a Duration keeps them apart from the exact part instead of guessing a month's length.
+/// a Duration keeps them apart from the exact part instead of guessing a month's length. So are
+/// business days, an extension of ISO 8601: "P10BD" is ten business days of the definition's
+/// calendar (business_calendar.hpp), alone or with a time ("P2BDT4H"), never with other date
+/// units.
 ///
 /// Thread-safety: plain values and pure functions.
 #pragma once
@@ -22,17 +25,19 @@ namespace ablauf {
 struct Duration {
   std::int64_t years = 0;             ///< calendar years
   std::int64_t months = 0;            ///< calendar months
+  std::int64_t business_days = 0;     ///< "P10BD": days that count only when they are business days
   std::int64_t days = 0;              ///< weeks count as 7 days
   std::chrono::milliseconds time{0};  ///< hours, minutes, seconds
 
-  /// Whether the length depends on the calendar (it has years or months).
-  bool is_calendar() const noexcept { return years != 0 || months != 0; }
+  /// Whether the length depends on the calendar (it has years, months or business days).
+  bool is_calendar() const noexcept { return years != 0 || months != 0 || business_days != 0; }
 
   /// The exact length of a duration without calendar units (days count 24 hours).
   /// REQUIRES: !is_calendar()
   std::chrono::milliseconds exact() const noexcept;
 
-  /// The longest it can last, counting a year as 366 days and a month as 31: what a limit on
+  /// The longest it can last, counting a year as 366 days, a month as 31 and a business day as
+  /// 2 days, plus 7 (no German calendar has more than four days off in a row): what a limit on
   /// how far ahead a timer may lie compares. Saturates at milliseconds::max().
   std::chrono::milliseconds longest() const noexcept;
 

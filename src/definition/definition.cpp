@@ -7,6 +7,7 @@
 #include "definition/expression_reader.hpp"
 #include "identifier.hpp"
 #include "suggest.hpp"
+#include "time/calendar.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -180,6 +181,50 @@ Diagnostics with_graph_findings(Diagnostics diagnostics, const WorkflowDefinitio
   return merged;
 }
 
+// "calendar": a region ("DE-NW"), or {"region": "DE-NW", "closed": ["2026-12-24", …]}.
+std::optional<BusinessCalendar> read_calendar(DefinitionReader& reader,
+                                              const boost::json::value& value,
+                                              const std::string& pointer) {
+  std::optional<std::string> region;
+  std::vector<std::chrono::year_month_day> closed;
+  std::string region_pointer = pointer;
+  if (const auto* name = value.if_string()) {
+    region = std::string(*name);
+  } else if (const auto* object = value.if_object()) {
+    Fields fields(reader, *object, pointer, {"region", "closed"}, "a calendar");
+    region = fields.string("region", Fields::required);
+    region_pointer = fields.pointer_of("region");
+    if (const auto* days = fields.array("closed")) {
+      for (std::size_t i = 0; i < days->size(); ++i) {
+        const auto* text = (*days)[i].if_string();
+        const auto parsed =
+            text ? detail::parse_date(*text)
+                 : tl::expected<detail::Date, detail::DateError>(tl::unexpect, detail::DateError{});
+        if (!parsed || parsed->has_time()) {
+          reader.error(ErrorCode::invalid_value,
+                       detail::element_pointer(fields.pointer_of("closed"), i),
+                       "a closed day is a date such as \"2026-12-24\"");
+          continue;
+        }
+        closed.emplace_back(parsed->day);
+      }
+    }
+    fields.check_unknown();
+  } else {
+    reader.error(ErrorCode::wrong_type, pointer,
+                 "a calendar is a region such as \"DE-NW\", or an object {\"region\": …, "
+                 "\"closed\": [dates]}");
+    return std::nullopt;
+  }
+  if (!region) return std::nullopt;
+  auto calendar = BusinessCalendar::of_region(*region, std::move(closed));
+  if (!calendar) {
+    reader.error(ErrorCode::invalid_value, region_pointer, calendar.error());
+    return std::nullopt;
+  }
+  return std::move(*calendar);
+}
+
 }  // namespace
 
 std::string check_load_options(const LoadOptions& options) {
@@ -237,7 +282,7 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
   Fields fields(
       reader, parsed->get_object(), "",
       {"$schema", "id", "version", "kind", "title", "description", "default_language", "time_zone",
-       "document_number", "start", "input", "output", "steps", "sections", "metadata"},
+       "calendar", "document_number", "start", "input", "output", "steps", "sections", "metadata"},
       "a definition");
   WorkflowDefinition out;
   out.source = source;
@@ -276,6 +321,9 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
                        "' is not a time zone; write an IANA name such as "
                        "\"Europe/Berlin\" or \"UTC\"");
   }
+  if (const auto* calendar = fields.value("calendar"))
+    if (auto read = read_calendar(reader, *calendar, fields.pointer_of("calendar")))
+      out.calendar = std::move(*read);
   if (auto number = fields.string("document_number")) {
     if (auto format = DocumentNumberFormat::parse(*number))
       out.document_number = std::move(*format);

@@ -95,8 +95,8 @@ std::optional<RetryPolicy> read_retry(DefinitionReader& reader, Fields& step) {
     if (d && d->is_calendar()) {
       reader.error(ErrorCode::invalid_duration, fields.pointer_of(name),
                    "'" + std::string(name) +
-                       "' must be an exact length (days, hours, minutes, seconds), not years or "
-                       "months");
+                       "' must be an exact length (days, hours, minutes, seconds), not years, "
+                       "months or business days");
       return std::nullopt;
     }
     return d;
@@ -312,6 +312,21 @@ void check_exactly_one_of(DefinitionReader& reader, const Fields& fields,
   }
 }
 
+// Parameters of built-in types that mean something only beside another: a wait's "from" counts
+// its "duration", its "correlation" matches its "event".
+void check_only_with(DefinitionReader& reader, const Fields& fields, const StepTypeSpec& spec) {
+  static constexpr std::array<std::array<std::string_view, 3>, 2> rules{{
+      {"wait", "from", "duration"},
+      {"wait", "correlation", "event"},
+  }};
+  for (const auto& [type, name, needed] : rules)
+    if (spec.name == type && fields.has(name) && !fields.has(needed))
+      reader.error(ErrorCode::invalid_value, fields.pointer_of(name),
+                   "'" + std::string(name) + "' goes with '" + std::string(needed) + "', which " +
+                       a_step(spec.name) + " here does not have",
+                   Anchor::key);
+}
+
 }  // namespace
 
 bool claim_id(DefinitionReader& reader, IdScope& scope, const std::string& id,
@@ -400,6 +415,7 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
     for (const auto& parameter : spec->parameters)
       read_parameter(reader, fields, parameter, step, item_ids);
     check_exactly_one_of(reader, fields, *spec);
+    check_only_with(reader, fields, *spec);
     if (step.checklist && fields.has("pass_mark"))
       step.checklist->pass_mark = read_pass_mark(reader, fields);
     // A step's rules go with its first section: they read the whole step's answers anyway.

@@ -400,7 +400,7 @@ class DefinitionChecker {
     site_.completed = false;  // the rest is read when the step runs
     for (const auto& [name, written] : step.expressions) {
       const auto type = expression(written, member_pointer(step.pointer, name), ExpectedValue::any);
-      if (name == "until")
+      if (name == "until" || name == "from")
         expect(written, type, kind::string, name, member_pointer(step.pointer, name));
     }
     const auto* spec = registry_.find(step.type);

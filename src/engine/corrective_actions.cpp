@@ -9,6 +9,7 @@
 #include "engine/checklist_items.hpp"
 #include "engine/engine_impl.hpp"
 #include "time/calendar.hpp"
+#include "time/time_zone.hpp"
 
 #include "ablauf/checklist_score.hpp"
 
@@ -29,20 +30,24 @@ const json::value* recorded_answer(const InstanceState& state, const StepDefinit
 // When an action raised now is due: none without `due`, nor while its `due_item` is unanswered.
 tl::expected<std::optional<Time>, Error> due_of(const CorrectiveAction& action,
                                                 const InstanceState& state,
-                                                const StepDefinition& step, Time now) {
+                                                const StepDefinition& step,
+                                                const WorkflowDefinition& definition, Time now) {
   if (!action.due) return std::optional<Time>();
-  if (action.due_item.empty()) return std::optional<Time>(add_duration(now, *action.due));
+  if (action.due_item.empty())
+    return std::optional<Time>(add_duration(now, *action.due, definition));
   const auto* answer = recorded_answer(state, step, action.due_item);
   if (!answer || !answer->is_string()) return std::optional<Time>();
   auto date = parse_date(answer->get_string());
   if (!date) return std::optional<Time>();
-  auto due = add(*date, *action.due);
+  auto due = add(*date, *action.due, 1, &definition.calendar);
   if (!due)
     return error(ErrorCode::invalid_value, "the corrective action's due date, " +
                                                std::string(answer->get_string()) + " plus " +
                                                to_string(*action.due) + ", " + due.error().message);
-  // A full-date plus whole days stays a date: due from its midnight, UTC.
-  return std::optional<Time>(due->time ? due->instant() : Time(due->day));
+  // A full-date plus whole days stays a date: due from its midnight in the definition's zone.
+  return std::optional<Time>(
+      due->time ? due->instant()
+                : detail::instant_of(detail::WallTime(due->day), definition.time_zone));
 }
 
 // Raises `action` for `item`'s `answer` (a rule's id, and null), unless this visit of the step
@@ -57,7 +62,7 @@ tl::expected<void, Error> raise(EngineParts& parts, Run& run, std::uint32_t toke
   task.title = std::string(
       action.title.get(parts.config.language, run.workflow->definition().default_language));
   task.assignee = action.assignee;
-  auto due = due_of(action, run.state, step, now);
+  auto due = due_of(action, run.state, step, run.workflow->definition(), now);
   if (!due) return tl::make_unexpected(std::move(due.error()));
   task.due = *due;
   if (task.due)

@@ -241,8 +241,9 @@ Event token_event(EventType type, const std::string& step, std::uint32_t token,
 // An event of a token leaving its step for `next` (none: it ends there).
 Event moving_event(EventType type, const std::string& step, std::uint32_t token,
                    std::vector<std::string> next, boost::json::object data = {});
-// `from` moved on by `duration`: days, months and years in the calendar, the rest exactly.
-Time add_duration(Time from, const Duration& duration);
+// `from` moved on by `duration`: years, months and business days on the wall clock of the
+// definition's time zone and in its business calendar; days and time exactly.
+Time add_duration(Time from, const Duration& duration, const WorkflowDefinition& definition);
 
 // save_record and update_record as adapters over a host's own RecordStore (src/steps/).
 std::shared_ptr<Adapter> make_save_record(RecordStore& records);

@@ -6,6 +6,7 @@
 #include "steps/step_behavior.hpp"
 
 #include "time/calendar.hpp"
+#include "time/time_zone.hpp"
 #include "value_text.hpp"
 
 #include "ablauf/answer.hpp"
@@ -115,12 +116,17 @@ Event moving_event(EventType type, const std::string& step, std::uint32_t token,
   return event;
 }
 
-Time add_duration(Time from, const Duration& duration) {
+Time add_duration(Time from, const Duration& duration, const WorkflowDefinition& definition) {
   if (!duration.is_calendar()) return from + duration.exact();
-  const auto day = std::chrono::floor<std::chrono::days>(from);
-  Date date{day, std::chrono::milliseconds(from - day)};
-  auto moved = detail::add(date, duration);
-  return moved ? moved->instant() : from;
+  // Months and business days count on the wall clock of the definition's time zone: a month or
+  // a business day later is the same time of day there, also across a change to summer time.
+  const auto wall = detail::wall_time(from, definition.time_zone);
+  const auto day = std::chrono::floor<std::chrono::days>(wall);
+  Date date{day, std::chrono::milliseconds(wall - day)};
+  auto moved = detail::add(date, duration, 1, &definition.calendar);
+  if (!moved) return from;
+  return detail::instant_of(detail::WallTime(moved->instant().time_since_epoch()),
+                            definition.time_zone);
 }
 
 tl::expected<void, Error> Run::emit(Event event, Time now) {
@@ -334,7 +340,9 @@ tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
   if (why.timer_due)
     if (auto ok = set_timer(*why.timer_due, why.purpose); !ok) return ok;
   if (step.timeout && why.purpose != TimerPurpose::retry)
-    if (auto ok = set_timer(add_duration(now, *step.timeout), TimerPurpose::timeout); !ok)
+    if (auto ok = set_timer(add_duration(now, *step.timeout, run.workflow->definition()),
+                            TimerPurpose::timeout);
+        !ok)
       return ok;
   return {};
 }

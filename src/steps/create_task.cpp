@@ -30,7 +30,7 @@ class CreateTask final : public StepBehavior {
     if (const auto* due = parameters.if_contains("due")) {
       auto duration = parse_duration(*due);
       if (!duration) return failed("'due': " + duration.error().message);
-      task.due = add_duration(call.now, *duration);
+      task.due = add_duration(call.now, *duration, run.workflow->definition());
       if (auto ok = engine.limits.check_horizon(*task.due, call.now, "the task's due date"); !ok)
         return failed(std::move(ok.error().message));
     }

@@ -1,8 +1,11 @@
-// wait: the token waits for a while ("duration"), until a moment ("until", an expression), or
-// for an event the host signals ("event", matched by "correlation").
+// wait: the token waits for a while ("duration", from now or "from" a date in the data), until
+// a moment ("until", an expression), or for an event the host signals ("event", matched by
+// "correlation").
 #include "engine/engine_impl.hpp"
 #include "steps/parameters.hpp"
 #include "steps/step_behavior.hpp"
+#include "time/calendar.hpp"
+#include "time/time_zone.hpp"
 
 #include "ablauf/duration.hpp"
 
@@ -29,7 +32,25 @@ class Wait final : public StepBehavior {
     if (const auto* duration = call.parameters.if_contains("duration")) {
       auto parsed = parse_duration(*duration);
       if (!parsed) return failed("'duration': " + parsed.error().message);
-      return wait_until(add_duration(now, *parsed));
+      const WorkflowDefinition& definition = run.workflow->definition();
+      const auto from = step.expressions.find("from");
+      if (from == step.expressions.end()) return wait_until(add_duration(now, *parsed, definition));
+      // Counted from a date in the data: "remind seven days after the due date". A moment
+      // already past fires at once, as with "until".
+      auto value = evaluate(from->second, run.state.data, engine.limits.evaluation(now));
+      if (!value) return failed("'from': " + value.error().message);
+      const auto* text = value->if_string();
+      auto start = text ? parse_date(*text)
+                        : tl::expected<Date, DateError>(tl::unexpect, DateError{0, "not a string"});
+      if (!start) return failed("'from' is not a date or date-time: " + start.error().message);
+      const Time counted_from = start->has_time()
+                                    ? start->instant()
+                                    : instant_of(WallTime(start->day), definition.time_zone);
+      const Time due = add_duration(counted_from, *parsed, definition);
+      if (auto ok = engine.limits.check_horizon(due, now, "the timer"); !ok)
+        return failed(std::move(ok.error().message));
+      return engine.wait(run, call.token, step,
+                         {.what = WaitingFor::timer, .timer_due = std::max(due, now)});
     }
     if (const auto until = step.expressions.find("until"); until != step.expressions.end()) {
       auto value = evaluate(until->second, run.state.data, engine.limits.evaluation(now));
@@ -56,8 +77,9 @@ StepTypeSpec wait_step() {
   using T = ParameterType;
   static const Wait behavior;
   return {.name = "wait",
-          .parameters = {param("duration", T::duration), param("until", T::expression),
-                         param("event", T::string), param("correlation", T::expression)},
+          .parameters = {param("duration", T::duration), param("from", T::expression),
+                         param("until", T::expression), param("event", T::string),
+                         param("correlation", T::expression)},
           .exactly_one_of = {{"duration", "until", "event"}},
           .waits = always_waits,
           // No output declared: a step waiting for an event completes with its payload, whose

@@ -265,7 +265,23 @@ std::string format_instant(Instant instant) {
   return out;
 }
 
-tl::expected<Date, DateError> add(const Date& date, const Duration& duration, int sign) {
+tl::expected<Date, DateError> add(const Date& date, const Duration& duration, int sign,
+                                  const BusinessCalendar* calendar) {
+  if (duration.business_days != 0) {
+    // Years 0001 to 9999 hold 3,652,059 days: a count beyond cannot land in them.
+    if (duration.business_days > 3'652'059) return out_of_range();
+    if (calendar == nullptr || sign < 0)
+      return tl::make_unexpected(DateError{
+          0, "business days (" + to_string(duration) +
+                 ") count forward, in a step's due date, timeout or wait, with the definition's "
+                 "calendar; here, add calendar days (P14D)"});
+    Date moved = date;
+    moved.day = calendar->add_business_days(date.day, duration.business_days);
+    if (!in_range(moved.day)) return out_of_range();
+    Duration rest = duration;
+    rest.business_days = 0;
+    return add(moved, rest, 1, nullptr);
+  }
   // Calendar units on the month count, so 13 months is a year and a month.
   const year_month_day ymd{date.day};
   const std::int64_t month_number = std::int64_t{int{ymd.year()}} * 12 +

@@ -7,6 +7,7 @@
 // Thread-safety: plain values and pure functions.
 #pragma once
 
+#include "ablauf/business_calendar.hpp"
 #include "ablauf/duration.hpp"
 
 #include <tl/expected.hpp>
@@ -66,8 +67,11 @@ std::string format_instant(Instant instant);
 // the exact time. A date-time does its calendar arithmetic in its written offset; a full-date
 // plus a time becomes a date-time from 00:00Z of its day. Fails if the result leaves the years
 // 0001 to 9999.
+// Business days move forward through `calendar`'s business days from the date's day, keeping its
+// time of day; without a calendar, or subtracted, they fail.
 // REQUIRES: sign is 1 or -1
-tl::expected<Date, DateError> add(const Date& date, const Duration& duration, int sign = 1);
+tl::expected<Date, DateError> add(const Date& date, const Duration& duration, int sign = 1,
+                                  const BusinessCalendar* calendar = nullptr);
 
 // Whole calendar days from a to b (b - a, negative if b is earlier), each counted on its
 // utc_day().

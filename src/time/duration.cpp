@@ -1,5 +1,6 @@
 #include "ablauf/duration.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <vector>
@@ -74,7 +75,8 @@ std::chrono::milliseconds Duration::longest() const noexcept {
   // Components are at most 10^9 each, so the day count fits; its milliseconds may not.
   constexpr std::int64_t ms_per_day = 86'400'000;
   constexpr auto most = std::chrono::milliseconds::max().count();
-  const std::int64_t total_days = years * 366 + months * 31 + days;
+  const std::int64_t total_days =
+      years * 366 + months * 31 + days + (business_days > 0 ? business_days * 2 + 7 : 0);
   if (total_days > (most - time.count()) / ms_per_day) return std::chrono::milliseconds::max();
   return std::chrono::milliseconds(total_days * ms_per_day) + time;
 }
@@ -111,12 +113,21 @@ tl::expected<Duration, DurationError> parse_duration(std::string_view text) {
         return fail(pos, "expected a number in ASCII digits");
       return fail(pos, "expected a number at '" + std::string(1, text[pos]) + "'");
     }
-    if (pos == text.size()) return fail(pos, "the number has no unit (Y, M, W, D, H, M or S)");
+    if (pos == text.size()) return fail(pos, "the number has no unit (Y, M, W, D, BD, H, M or S)");
     if (text[pos] == '.' || text[pos] == ',')
       return fail(pos,
                   "fractions are not allowed in ISO 8601 durations; write the number of "
                   "seconds instead, as in 0.5");
     if (text[pos] == 'T') return fail(pos, "the number before 'T' has no unit");
+    if (text[pos] == 'B' && !in_time) {  // business days, "P10BD"
+      if (pos + 1 >= text.size() || text[pos + 1] != 'D')
+        return fail(pos, "'B' stands only in 'BD', business days, as in P10BD");
+      c.offset = pos;
+      c.unit = 'B';
+      pos += 2;
+      date.push_back(c);
+      continue;
+    }
     if (std::string_view("YMWDHS").find(text[pos]) == std::string_view::npos)
       return fail(pos, "unknown unit '" + std::string(1, text[pos]) +
                            "'; the units are Y, M, W, D, and after 'T': H, M, S");
@@ -132,6 +143,12 @@ tl::expected<Duration, DurationError> parse_duration(std::string_view text) {
   if (in_time && time.empty())
     return fail(t_offset, "'T' must be followed by hours, minutes or seconds");
 
+  const bool business =
+      std::any_of(date.begin(), date.end(), [](const Component& c) { return c.unit == 'B'; });
+  if (business && date.size() > 1)
+    return fail(date[1].offset,
+                "business days cannot be combined with other date units; write them alone, as in "
+                "P10BD or P2BDT4H");
   const bool weeks = !date.empty() && date.front().unit == 'W';
   if (weeks && (date.size() > 1 || in_time))
     return fail(date.size() > 1 ? date[1].offset : t_offset,
@@ -140,7 +157,7 @@ tl::expected<Duration, DurationError> parse_duration(std::string_view text) {
     if (date[i].unit == 'W')
       return fail(date[i].offset,
                   "weeks cannot be combined with other units; write days instead, as in P10D");
-  if (!weeks) {
+  if (!weeks && !business) {
     if (auto ok = check_run(date, "YMD", false); !ok) return tl::make_unexpected(ok.error());
   }
   if (auto ok = check_run(time, "HMS", true); !ok) return tl::make_unexpected(ok.error());
@@ -159,6 +176,7 @@ tl::expected<Duration, DurationError> parse_duration(std::string_view text) {
       case 'M': d.months = c.value; break;
       case 'W': d.days = 7 * c.value; break;
       case 'D': d.days = c.value; break;
+      case 'B': d.business_days = c.value; break;
     }
   }
   for (const auto& c : time) {
@@ -195,9 +213,10 @@ std::string to_string(const Duration& d) {
   out << 'P';
   if (d.years) out << d.years << 'Y';
   if (d.months) out << d.months << 'M';
+  if (d.business_days) out << d.business_days << "BD";
   if (d.days) out << d.days << 'D';
   const auto ms = d.time.count();
-  if (ms != 0 || (!d.years && !d.months && !d.days)) {
+  if (ms != 0 || (!d.years && !d.months && !d.days && !d.business_days)) {
     out << 'T';
     const auto hours = ms / 3'600'000, minutes = ms / 60'000 % 60, millis = ms % 60'000;
     if (hours) out << hours << 'H';
