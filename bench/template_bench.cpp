@@ -92,6 +92,37 @@ void template_render_customer_email(benchmark::State& state) {
 }
 BENCHMARK(template_render_customer_email);
 
+// The utility-billing seed's invoice mail, its amount and date written in German by ICU: what a
+// format tag costs beside plain values.
+void template_render_formatted_mail(benchmark::State& state) {
+  const auto body = ablauf::Template::compile(
+      "Guten Tag {{name}},\n\nIhre Rechnung Nr. {{number}} über {{total | currency EUR}} steht "
+      "bereit. Bitte begleichen Sie den Betrag bis zum {{due | date}}.");
+  if (!body) {
+    state.SkipWithError("the mail template did not compile");
+    return;
+  }
+  const boost::json::value data = boost::json::parse(
+      R"({"name": "Sabine Hoffmann", "number": "VA-2026-118204", "total": 2915.5,
+          "due": "2026-12-21"})");
+  const std::string expected =
+      "Guten Tag Sabine Hoffmann,\n\nIhre Rechnung Nr. VA-2026-118204 über 2.915,50\u00a0€ steht "
+      "bereit. Bitte begleichen Sie den Betrag bis zum 21.12.2026.";
+  ablauf::RenderOptions options{.escape = ablauf::Escape::none};
+  options.locale = {"de", "Europe/Berlin"};
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    if (!ablauf::render(*body, data, out, options) || out.size() != expected.size()) {
+      state.SkipWithError("the mail did not render to the expected length");
+      return;
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  if (out != expected) state.SkipWithError("the mail did not render to the expected text");
+}
+BENCHMARK(template_render_formatted_mail);
+
 void template_compile_customer_email(benchmark::State& state) {
   for (auto _ : state) {
     auto subject = ablauf::Template::compile(subject_text);
