@@ -9,6 +9,7 @@ packages=(
   libboost-json1.81-dev libboost-graph1.81-dev libboost-regex1.81-dev  # not libboost-dev: 1.74 conflicts with 1.81
   libexpected-dev libcli11-dev libsqlite3-dev libpq-dev
   libicu-dev  # numbers, amounts and dates in the language of a text (templates' format tags)
+  libical-dev  # the recurrence rules of schedules (RFC 5545)
   nettle-dev  # SHA-256 of the history chain and of signed answers, in ablauf::core
   libgmime-3.0-dev pkg-config  # the .eml files of `ablauf run --outbox`
   sqlite3  # the CLI tests edit a store behind ablauf's back, to see `instances verify` fail

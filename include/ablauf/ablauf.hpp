@@ -36,6 +36,7 @@
 #include <ablauf/printable.hpp>
 #include <ablauf/priority.hpp>
 #include <ablauf/record_source.hpp>
+#include <ablauf/schedule.hpp>
 #include <ablauf/services.hpp>
 #include <ablauf/source.hpp>
 #include <ablauf/sqlite_store.hpp>

@@ -40,6 +40,7 @@ install(FILES
   "${PROJECT_BINARY_DIR}/ablaufConfig.cmake"
   "${PROJECT_BINARY_DIR}/ablaufConfigVersion.cmake"
   "${CMAKE_CURRENT_LIST_DIR}/FindLibHaru.cmake"
+  "${CMAKE_CURRENT_LIST_DIR}/FindLibical.cmake"
   "${CMAKE_CURRENT_LIST_DIR}/FindNettle.cmake"
   "${CMAKE_CURRENT_LIST_DIR}/FindSodium.cmake"
   DESTINATION ${ABLAUF_CMAKE_DIR})
@@ -82,7 +83,7 @@ endfunction()
 
 # Boost.JSON and tl-expected ship no pkg-config file; their headers are where Debian puts them.
 ablauf_write_pkgconfig(core "ablauf: definitions, expressions, templates, engine, memory store"
-                       "nettle, icu-i18n, icu-uc" "-lboost_json -pthread")
+                       "nettle, icu-i18n, icu-uc, libical" "-lboost_json -pthread")
 set(everything "ablauf-core")
 if(TARGET ablauf_sqlite)
   ablauf_write_pkgconfig(sqlite "ablauf: the embedded durable store, on SQLite" "sqlite3" "")
