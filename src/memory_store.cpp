@@ -90,6 +90,28 @@ tl::expected<std::uint64_t, Error> MemoryStore::next_number(std::string_view nam
   return ++it->second;
 }
 
+tl::expected<std::optional<ScheduleMark>, Error> MemoryStore::schedule_mark(
+    std::string_view workflow, std::string_view schedule) const {
+  std::lock_guard lock(mutex_);
+  const auto it = schedules_.find(std::pair(std::string(workflow), std::string(schedule)));
+  if (it == schedules_.end()) return std::nullopt;
+  return it->second;
+}
+
+tl::expected<bool, Error> MemoryStore::move_schedule_mark(std::string_view workflow,
+                                                          std::string_view schedule,
+                                                          std::optional<Time> expected,
+                                                          const ScheduleMark& mark) {
+  std::lock_guard lock(mutex_);
+  const auto key = std::pair(std::string(workflow), std::string(schedule));
+  const auto it = schedules_.find(key);
+  const std::optional<Time> now =
+      it == schedules_.end() ? std::nullopt : std::optional(it->second.occurrence);
+  if (now != expected) return false;
+  schedules_.insert_or_assign(key, mark);
+  return true;
+}
+
 tl::expected<std::vector<Event>, Error> MemoryStore::load(std::string_view instance,
                                                           std::uint64_t after) const {
   std::lock_guard lock(mutex_);

@@ -335,6 +335,7 @@ TEST_CASE("a database from before hashes gets its events chained when opened",
   }
   tamper(path,
          "ALTER TABLE events DROP COLUMN hash; DROP TABLE requests; DROP TABLE sequences; "
+         "DROP TABLE schedules; "
          "DELETE FROM ablauf_schema WHERE version >= 4");
   auto store = open(path);
   auto loaded = store->load("i-1");

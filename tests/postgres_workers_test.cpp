@@ -196,4 +196,40 @@ TEST_CASE("a worker that stalled past its lease is fenced off; the new owner fin
 }
 
 }  // namespace
+TEST_CASE("two PostgreSQL workers racing one tick start the occurrence once",
+          "[schedule][engine][postgres]") {
+  const auto conninfo = test::fresh_postgres_database();
+  ManualClock clock(*parse_rfc3339("2026-12-01T04:00:00Z"));
+  const auto workflow = test::compile_text(R"({"id": "billing", "version": 1, "kind": "workflow",
+    "title": "Abrechnung", "time_zone": "Europe/Berlin",
+    "schedules": [{"id": "monthly", "cron": "0 6 1 * *"}],
+    "steps": [{"id": "wait_for_payment", "type": "wait", "event": "paid", "next": "done"},
+              {"id": "done", "type": "end"}]})");
+  std::vector<std::unique_ptr<PostgresStore>> stores;
+  std::vector<std::unique_ptr<Engine>> engines;
+  for (int i = 0; i < 2; ++i) {
+    stores.push_back(test::open_postgres_store(conninfo));
+    engines.push_back(
+        std::make_unique<Engine>(EngineConfig{.store = stores.back().get(), .clock = &clock}));
+    REQUIRE(engines.back()->deploy(workflow));
+  }
+  REQUIRE(engines[0]->run_schedules() == 0u);
+  for (int round = 0; round < 3; ++round) {
+    clock.set(*parse_rfc3339("2026-12-01T05:00:00Z") + std::chrono::minutes(round));
+    std::atomic<int> failures = 0;
+    {
+      std::vector<std::jthread> threads;
+      for (auto& engine : engines)
+        threads.emplace_back([&, e = engine.get()] {
+          if (!e->run_schedules()) ++failures;
+        });
+    }
+    CHECK(failures == 0);
+  }
+  const auto all = engines[1]->list();
+  REQUIRE(all);
+  REQUIRE(all->size() == 1u);
+  CHECK(all->front().business_key == "monthly@2026-12-01T05:00:00Z");
+}
+
 }  // namespace ablauf

@@ -73,12 +73,12 @@ TEST_CASE("a monthly rule falls at 06:00 on the zone's wall clock, summer and wi
 TEST_CASE("a daily rule keeps its wall-clock time across both changes of daylight saving time",
           "[schedule]") {
   const auto daily = rule("FREQ=DAILY;BYHOUR=6;BYMINUTE=0");
-  CHECK(next(daily, "2026-03-28T00:00:00Z", 3) ==
-        std::vector<std::string>{"2026-03-28T05:00:00Z", "2026-03-29T04:00:00Z",
-                                 "2026-03-30T04:00:00Z"});
-  CHECK(next(daily, "2026-10-24T00:00:00Z", 3) ==
-        std::vector<std::string>{"2026-10-24T04:00:00Z", "2026-10-25T05:00:00Z",
-                                 "2026-10-26T05:00:00Z"});
+  CHECK(next(daily, "2026-03-28T00:00:00Z", 3) == std::vector<std::string>{"2026-03-28T05:00:00Z",
+                                                                           "2026-03-29T04:00:00Z",
+                                                                           "2026-03-30T04:00:00Z"});
+  CHECK(next(daily, "2026-10-24T00:00:00Z", 3) == std::vector<std::string>{"2026-10-24T04:00:00Z",
+                                                                           "2026-10-25T05:00:00Z",
+                                                                           "2026-10-26T05:00:00Z"});
   // 02:30 does not exist on 29 March: it falls at 03:30 summer time, once. On 25 October 02:30
   // comes twice: it falls the first time, in summer time.
   const auto night = rule("FREQ=DAILY;BYHOUR=2;BYMINUTE=30");
@@ -90,30 +90,28 @@ TEST_CASE("a daily rule keeps its wall-clock time across both changes of dayligh
 
 TEST_CASE("month ends: the 31st only in long months, or the last day with SKIP=BACKWARD or -1",
           "[schedule]") {
-  CHECK(next(rule("FREQ=MONTHLY;BYMONTHDAY=31;BYHOUR=6;BYMINUTE=0", "UTC"),
-             "2028-01-15T00:00:00Z", 3) ==
-        std::vector<std::string>{"2028-01-31T06:00:00Z", "2028-03-31T06:00:00Z",
-                                 "2028-05-31T06:00:00Z"});
+  CHECK(next(rule("FREQ=MONTHLY;BYMONTHDAY=31;BYHOUR=6;BYMINUTE=0", "UTC"), "2028-01-15T00:00:00Z",
+             3) == std::vector<std::string>{"2028-01-31T06:00:00Z", "2028-03-31T06:00:00Z",
+                                            "2028-05-31T06:00:00Z"});
   const std::vector<std::string> month_ends{"2028-01-31T06:00:00Z", "2028-02-29T06:00:00Z",
                                             "2028-03-31T06:00:00Z", "2028-04-30T06:00:00Z"};
   CHECK(next(rule("RSCALE=GREGORIAN;FREQ=MONTHLY;BYMONTHDAY=31;SKIP=BACKWARD;BYHOUR=6;BYMINUTE=0",
                   "UTC"),
              "2028-01-15T00:00:00Z", 4) == month_ends);
-  CHECK(next(rule("FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=6;BYMINUTE=0", "UTC"),
-             "2028-01-15T00:00:00Z", 4) == month_ends);
+  CHECK(next(rule("FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=6;BYMINUTE=0", "UTC"), "2028-01-15T00:00:00Z",
+             4) == month_ends);
   CHECK(next(rule("RSCALE=GREGORIAN;FREQ=MONTHLY;BYMONTHDAY=31;SKIP=BACKWARD;BYHOUR=6;BYMINUTE=0",
                   "UTC"),
              "2027-02-01T00:00:00Z", 1) == std::vector<std::string>{"2027-02-28T06:00:00Z"});
   // The last working day of each month.
   CHECK(next(rule("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;BYHOUR=16;BYMINUTE=0", "UTC"),
-             "2026-05-01T00:00:00Z", 2) ==
-        std::vector<std::string>{"2026-05-29T16:00:00Z", "2026-06-30T16:00:00Z"});
+             "2026-05-01T00:00:00Z",
+             2) == std::vector<std::string>{"2026-05-29T16:00:00Z", "2026-06-30T16:00:00Z"});
 }
 
 TEST_CASE("a rule counts from its start, and ends at its end", "[schedule]") {
-  auto fortnightly = Recurrence::rule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9;BYMINUTE=0",
-                                      "UTC", at("2026-11-02T00:00:00Z"),
-                                      at("2026-12-31T00:00:00Z"));
+  auto fortnightly = Recurrence::rule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9;BYMINUTE=0", "UTC",
+                                      at("2026-11-02T00:00:00Z"), at("2026-12-31T00:00:00Z"));
   REQUIRE(fortnightly);
   CHECK(next(*fortnightly, "2020-01-01T00:00:00Z", 9) ==
         std::vector<std::string>{"2026-11-02T09:00:00Z", "2026-11-16T09:00:00Z",
@@ -125,12 +123,11 @@ TEST_CASE("a rule counts from its start, and ends at its end", "[schedule]") {
   REQUIRE(seven);
   const auto found = seven->next_after(at("2026-12-01T00:00:00Z"));
   REQUIRE(found);
-  CHECK((*found - at("2001-01-01T00:03:00Z")) % std::chrono::minutes(7) ==
-        std::chrono::minutes(0));
+  CHECK((*found - at("2001-01-01T00:03:00Z")) % std::chrono::minutes(7) == std::chrono::minutes(0));
   CHECK(*found - at("2026-12-01T00:00:00Z") <= std::chrono::minutes(7));
-  CHECK(Recurrence::rule("FREQ=DAILY", "UTC", at("2027-01-02T00:00:00Z"),
-                         at("2027-01-01T00:00:00Z"))
-            .error() == "it ends before it starts");
+  CHECK(
+      Recurrence::rule("FREQ=DAILY", "UTC", at("2027-01-02T00:00:00Z"), at("2027-01-01T00:00:00Z"))
+          .error() == "it ends before it starts");
 }
 
 TEST_CASE("cron lines: fields, names, steps, and day of month or day of week", "[schedule]") {

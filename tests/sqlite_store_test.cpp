@@ -277,7 +277,7 @@ TEST_CASE("an older database is migrated forward when opened", "[store][sqlite]"
   // keys or sequences yet.
   tamper(path,
          "DROP TABLE snapshots; DROP TABLE records; DROP TABLE outbox; DROP TABLE requests;"
-         "DROP TABLE sequences;"
+         "DROP TABLE sequences; DROP TABLE schedules;"
          "ALTER TABLE events DROP COLUMN hash; DELETE FROM ablauf_schema WHERE version >= 2");
   auto store = open(path);
   CHECK(store->load("i-1")->size() == 3);  // the data of version 1 is still there

@@ -143,6 +143,42 @@ TEMPLATE_TEST_CASE("a blob store keeps content under its SHA-256, once, across a
   CHECK(refused.error().code == ErrorCode::invalid_value);
 }
 
+TEMPLATE_TEST_CASE("a schedule's mark moves only from where it is, once, across a reopening",
+                   "[store][conformance][schedule]", MemoryMaker, SqliteMaker, PostgresMaker) {
+  TestType maker;
+  const Time first(std::chrono::milliseconds(1'764'565'200'000));
+  const Time second = first + std::chrono::hours(24 * 31);
+  {
+    Store& store = maker.open();
+    CHECK(store.schedule_mark("billing", "monthly").value() == std::nullopt);
+    CHECK(store.move_schedule_mark("billing", "monthly", std::nullopt, {first, ""}) == true);
+    // Set once: a second "first sight" finds it there.
+    CHECK(store.move_schedule_mark("billing", "monthly", std::nullopt, {second, "x"}) == false);
+    CHECK(store.move_schedule_mark("billing", "monthly", first, {second, "i-1"}) == true);
+    CHECK(store.move_schedule_mark("billing", "monthly", first, {second, "i-2"}) == false);
+    CHECK(store.schedule_mark("billing", "weekly").value() == std::nullopt);  // another one
+  }
+  Store& store = maker.open();
+  CHECK(store.schedule_mark("billing", "monthly").value() ==
+        std::optional<ScheduleMark>(ScheduleMark{second, "i-1"}));
+  // Moved from several threads at once, from the same mark: exactly one moves it.
+  std::atomic<int> moved = 0, failures = 0;
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&, t] {
+        auto ok = store.move_schedule_mark("billing", "monthly", second,
+                                           {second + std::chrono::hours(1), std::to_string(t)});
+        if (!ok)
+          ++failures;
+        else if (*ok)
+          ++moved;
+      });
+  }
+  CHECK(failures == 0);
+  CHECK(moved == 1);
+}
+
 TEMPLATE_TEST_CASE("a sequence counts from 1, each its own, across a reopening and threads",
                    "[store][conformance][sequences]", MemoryMaker, SqliteMaker, PostgresMaker) {
   TestType maker;
@@ -280,7 +316,7 @@ TEST_CASE("a PostgreSQL database from before hashes gets its events chained when
     std::unique_ptr<PGresult, decltype(&PQclear)> done(
         PQexec(db.get(),
                "ALTER TABLE ablauf_events DROP COLUMN hash; DROP TABLE ablauf_requests; "
-               "DROP TABLE ablauf_files; DROP TABLE ablauf_sequences; "
+               "DROP TABLE ablauf_files; DROP TABLE ablauf_sequences; DROP TABLE ablauf_schedules; "
                "DELETE FROM ablauf_schema WHERE version >= 3"),
         &PQclear);
     INFO(PQerrorMessage(db.get()));

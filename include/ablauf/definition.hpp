@@ -20,6 +20,7 @@
 #include <ablauf/json.hpp>
 #include <ablauf/localized_text.hpp>
 #include <ablauf/priority.hpp>
+#include <ablauf/schedule.hpp>
 #include <ablauf/source.hpp>
 
 #include <boost/json/object.hpp>
@@ -270,6 +271,9 @@ struct WorkflowDefinition {
   /// How each instance is numbered, "ACC-{year}-{seq:05}"; none: instances have no document
   /// number. The engine takes the counter from its store when it starts an instance.
   std::optional<DocumentNumberFormat> document_number;
+  /// When the engine starts instances by itself, each schedule with the input it gives them
+  /// (schedule.hpp); ids unique. Those of a workflow's newest deployed version run.
+  std::vector<ScheduleDefinition> schedules;
   /// The input an instance takes, as its "input" declares it; none: any object. Engine::start
   /// and call steps refuse input that does not fit.
   std::optional<DataSchema> input;

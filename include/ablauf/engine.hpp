@@ -31,6 +31,7 @@
 #include <ablauf/file_answers.hpp>
 #include <ablauf/file_reference.hpp>
 #include <ablauf/instance.hpp>
+#include <ablauf/schedule.hpp>
 #include <ablauf/services.hpp>
 #include <ablauf/store.hpp>
 #include <ablauf/workflow.hpp>
@@ -84,6 +85,9 @@ struct EngineLimits {
   /// Largest file Engine::keep_file() keeps, in bytes, whatever an item allows (its
   /// `max_bytes`): the bound on what one upload costs the store. 1 to largest_file_bytes.
   std::uint64_t max_file_bytes = 25 * 1024 * 1024;
+  /// Most instances one schedule starts in one Engine::run_schedules(): after a long downtime
+  /// with `"catch_up": "all"`, the rest start in the calls after, this many at a time.
+  std::size_t max_schedule_starts = 100;
   /// The most max_file_bytes may be, as an item's `max_bytes`: 1 GiB.
   static constexpr std::uint64_t largest_file_bytes = ItemDefinition::largest_max_bytes;
 };
@@ -177,7 +181,7 @@ struct InstanceFilter {
   /// An assignee with an open task, such as "accounts_receivable", or the verifier of a
   /// corrective action done and not yet verified.
   std::string waiting_for;
-  std::string business_key;  ///< the host's key given at start
+  std::string business_key;           ///< the host's key given at start
   std::optional<Time> started_from;   ///< started at or after
   std::optional<Time> started_until;  ///< started before
   std::optional<Time> updated_from;   ///< last changed at or after
@@ -197,6 +201,18 @@ struct StartOptions {
   bool enqueue = false;
   /// The call's idempotency key (see the calls that change instances); empty: none.
   RequestKey request;
+};
+
+/// A schedule of a deployed workflow and where it stands (Engine::schedules()).
+struct ScheduleStatus {
+  std::string workflow;         ///< the workflow's id
+  std::uint32_t version = 0;    ///< the deployed version whose schedule it is: the newest
+  ScheduleDefinition schedule;  ///< as its definition declares it
+  std::string time_zone;        ///< the zone its times are read in; "" for UTC
+  /// Its last occurrence dealt with and the instance it started last; none before the engine
+  /// first ran it (from then on its occurrences start).
+  std::optional<ScheduleMark> mark;
+  std::vector<Time> next;  ///< its next occurrences, after the mark (else after now)
 };
 
 /// A file a person gives for a file or photo item (Engine::keep_file()), before answering with it.
@@ -382,11 +398,28 @@ class Engine {
   tl::expected<void, Error> finish_step(std::string_view instance, std::string_view step,
                                         StepResult result);
 
-  /// Fires every timer that is due by the clock's now (waits, retries, timeouts), lets the
-  /// instances run on, delivers queued mail (deliver_mail()), and returns how many timers fired.
+  /// Starts what schedules have due (run_schedules()), fires every timer that is due by the
+  /// clock's now (waits, retries, timeouts), lets the instances run on, delivers queued mail
+  /// (deliver_mail()), and returns how many timers fired.
   /// Every due instance is advanced as far as it goes; if one of them could not be (the store
   /// refused its outcome) or mail could not be delivered, the first such error is returned.
   tl::expected<std::size_t, Error> run_due();
+
+  /// Starts the instances that schedules of deployed workflows (the newest version of each)
+  /// have due by the clock's now, and returns how many it started. A schedule first seen starts
+  /// from now on. Each occurrence starts one instance, with the business key
+  /// occurrence_key() and the schedule's input rendered for it, as "schedule:<id>"; engines
+  /// sharing a store start it once between them (Store::move_schedule_mark()). Occurrences more
+  /// than the schedule's grace late were missed: started as its catch_up says. While the
+  /// instance it started last runs, an `"overlap": "skip"` schedule leaves occurrences out. At
+  /// most EngineLimits::max_schedule_starts per schedule and call. An occurrence whose input the
+  /// workflow refuses is left out and reported to EngineConfig::on_error; a store that fails
+  /// stops its schedule until the next call, and its error is returned. run_due() and
+  /// run_worker() call it.
+  tl::expected<std::size_t, Error> run_schedules();
+  /// The schedules of deployed workflows (the newest version of each), with the next `count`
+  /// occurrences of each.
+  tl::expected<std::vector<ScheduleStatus>, Error> schedules(std::size_t count = 3) const;
 
   /// Carries on with instances after a restart: runs again every step that was started but has
   /// no outcome (with the same idempotency key), fires due timers, takes the results of finished

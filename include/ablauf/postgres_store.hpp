@@ -69,6 +69,12 @@ class PostgresStore final : public Store, public WorkQueue, public DefinitionArc
       std::string_view key) const override;
   tl::expected<std::size_t, Error> forget_requests(Time before) override;
   tl::expected<std::uint64_t, Error> next_number(std::string_view name) override;
+  tl::expected<std::optional<ScheduleMark>, Error> schedule_mark(
+      std::string_view workflow, std::string_view schedule) const override;
+  tl::expected<bool, Error> move_schedule_mark(std::string_view workflow,
+                                               std::string_view schedule,
+                                               std::optional<Time> expected,
+                                               const ScheduleMark& mark) override;
 
   /// Work shared between processes: claims with leases by the server's clock, fenced writes.
   WorkQueue* work_queue() noexcept override { return this; }
@@ -99,7 +105,7 @@ class PostgresStore final : public Store, public WorkQueue, public DefinitionArc
   using Store::blob_store;
 
   /// The schema version this ablauf writes.
-  static constexpr int schema_version = 6;
+  static constexpr int schema_version = 7;
 
  private:
   struct Impl;

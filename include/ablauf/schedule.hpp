@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,6 +81,10 @@ class Recurrence {
   /// The occurrences after `after` and at or before `until`, oldest first, at most `most`.
   std::vector<Time> between(Time after, Time until, std::size_t most) const;
 
+  /// Hands each occurrence after `after` and at or before `until` to `visit`, oldest first,
+  /// until it returns false: a walk over many occurrences that keeps none of them.
+  void each_between(Time after, Time until, const std::function<bool(Time)>& visit) const;
+
   /// The IANA zone its wall clock is in ("" for UTC).
   const std::string& time_zone() const noexcept { return time_zone_; }
 
@@ -106,8 +111,8 @@ struct ScheduleDefinition {
   /// The input of each instance it starts. Every string in it is a template, rendered with
   /// `occurrence` (time, date, year, month, day, the local time) and `schedule` (its id).
   boost::json::object input;
-  CatchUp catch_up = CatchUp::one;
-  Overlap overlap = Overlap::allow;
+  CatchUp catch_up = CatchUp::one;   ///< what happens to occurrences missed
+  Overlap overlap = Overlap::allow;  ///< whether one starts while the last instance runs
   /// How late an occurrence may be started and still count as on time, not missed.
   std::chrono::milliseconds grace{std::chrono::hours(1)};
   std::string pointer;  ///< of the schedule in its document, e.g. "/schedules/0"

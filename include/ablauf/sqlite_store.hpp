@@ -81,6 +81,12 @@ class SqliteStore final : public Store, public DefinitionArchive {
       std::string_view key) const override;
   tl::expected<std::size_t, Error> forget_requests(Time before) override;
   tl::expected<std::uint64_t, Error> next_number(std::string_view name) override;
+  tl::expected<std::optional<ScheduleMark>, Error> schedule_mark(
+      std::string_view workflow, std::string_view schedule) const override;
+  tl::expected<bool, Error> move_schedule_mark(std::string_view workflow,
+                                               std::string_view schedule,
+                                               std::optional<Time> expected,
+                                               const ScheduleMark& mark) override;
 
   /// Keeps the text of the definitions it ran, for the command line.
   DefinitionArchive* definition_archive() noexcept override { return this; }
@@ -96,7 +102,7 @@ class SqliteStore final : public Store, public DefinitionArchive {
 
   /// The schema version this ablauf writes: open() migrates a database to it (read-only, it
   /// requires it).
-  static constexpr int schema_version = 6;
+  static constexpr int schema_version = 7;
 
  private:
   struct Impl;

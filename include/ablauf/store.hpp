@@ -46,6 +46,14 @@
 
 namespace ablauf {
 
+/// Where a schedule stands: Store::schedule_mark().
+struct ScheduleMark {
+  Time occurrence;       ///< the last occurrence dealt with: started, or left out
+  std::string instance;  ///< the instance it started last; "" when it has started none
+  /// Equal in both fields.
+  friend bool operator==(const ScheduleMark&, const ScheduleMark&) = default;
+};
+
 /// Where instances live: the interface every store implements. A host may implement its own:
 /// the event log, the records and the outbox are required; a store that shares work or keeps
 /// definitions also returns its WorkQueue or DefinitionArchive.
@@ -75,6 +83,26 @@ class Store : public EventLog, public RecordSource, public MailQueue {
               {}});
   }
 
+  /// Where the schedule `schedule` of `workflow` stands (Engine::run_schedules()): its last
+  /// occurrence dealt with, started or left out, and the instance it started last; none for a
+  /// schedule not seen before. The default keeps no schedules: a store_error, which stops
+  /// schedules from running on the store.
+  virtual tl::expected<std::optional<ScheduleMark>, Error> schedule_mark(
+      std::string_view workflow, std::string_view schedule) const {
+    (void)workflow;
+    return no_schedules(schedule);
+  }
+  /// Moves the mark of a schedule on to `mark`, if it is still at `expected` (none: not set):
+  /// true when it was moved, false when it was not there, as another process moved it first.
+  /// Of several processes ticking one schedule, exactly one moves it from each mark.
+  virtual tl::expected<bool, Error> move_schedule_mark(std::string_view workflow,
+                                                       std::string_view schedule,
+                                                       std::optional<Time> expected,
+                                                       const ScheduleMark& mark) {
+    (void)workflow, (void)expected, (void)mark;
+    return no_schedules(schedule);
+  }
+
   /// The same parts of a store only read: a store overrides the three above alone.
   const WorkQueue* work_queue() const noexcept { return const_cast<Store*>(this)->work_queue(); }
   /// @copydoc work_queue() const
@@ -83,6 +111,15 @@ class Store : public EventLog, public RecordSource, public MailQueue {
   }
   /// @copydoc work_queue() const
   const BlobStore* blob_store() const noexcept { return const_cast<Store*>(this)->blob_store(); }
+
+ private:
+  static tl::unexpected<Error> no_schedules(std::string_view schedule) {
+    return tl::make_unexpected(
+        Error{ErrorCode::store_error,
+              "this store keeps no schedules, so it cannot run '" + std::string(schedule) + "'",
+              {},
+              {}});
+  }
 };
 
 /// A store in memory: fast, and gone with the process. The engine's default, for tests and for
@@ -119,6 +156,11 @@ class MemoryStore final : public Store {
   BlobStore* blob_store() noexcept override { return &files_; }
   using Store::blob_store;
   tl::expected<std::uint64_t, Error> next_number(std::string_view name) override;
+  tl::expected<std::optional<ScheduleMark>, Error> schedule_mark(
+      std::string_view workflow, std::string_view schedule) const override;
+  tl::expected<bool, Error> move_schedule_mark(std::string_view workflow, std::string_view schedule,
+                                               std::optional<Time> expected,
+                                               const ScheduleMark& mark) override;
 
  private:
   MemoryBlobStore files_;
@@ -135,6 +177,7 @@ class MemoryStore final : public Store {
   std::vector<OutboxMail> outbox_;
   std::map<std::string, RequestRecord, std::less<>> requests_;
   std::map<std::string, std::uint64_t, std::less<>> sequences_;
+  std::map<std::pair<std::string, std::string>, ScheduleMark, std::less<>> schedules_;
 };
 
 }  // namespace ablauf

@@ -32,5 +32,6 @@ void add_schema_command(CLI::App& app, std::function<int()>& run);
 void add_serve_command(CLI::App& app, std::function<int()>& run);
 void add_users_command(CLI::App& app, std::function<int()>& run);
 void add_files_command(CLI::App& app, std::function<int()>& run);
+void add_schedules_command(CLI::App& app, std::function<int()>& run);
 
 }  // namespace ablauf::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   ablauf::cli::add_serve_command(app, run);
   ablauf::cli::add_users_command(app, run);
   ablauf::cli::add_files_command(app, run);
+  ablauf::cli::add_schedules_command(app, run);
 
   if (const auto unknown = ablauf::cli::unknown_argument(app, argc, argv)) {
     std::cerr << "ablauf: " << *unknown << "\nRun with --help for more information.\n";

@@ -282,7 +282,8 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
   Fields fields(
       reader, parsed->get_object(), "",
       {"$schema", "id", "version", "kind", "title", "description", "default_language", "time_zone",
-       "calendar", "document_number", "start", "input", "output", "steps", "sections", "metadata"},
+       "calendar", "document_number", "schedules", "start", "input", "output", "steps", "sections",
+       "metadata"},
       "a definition");
   WorkflowDefinition out;
   out.source = source;
@@ -324,6 +325,7 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
   if (const auto* calendar = fields.value("calendar"))
     if (auto read = read_calendar(reader, *calendar, fields.pointer_of("calendar")))
       out.calendar = std::move(*read);
+  detail::read_schedules(reader, fields, out);
   if (auto number = fields.string("document_number")) {
     if (auto format = DocumentNumberFormat::parse(*number))
       out.document_number = std::move(*format);

@@ -16,6 +16,8 @@ using IdScope = std::map<std::string, std::string, std::less<>>;
 bool claim_id(DefinitionReader& reader, IdScope& scope, const std::string& id,
               const std::string& pointer, std::string_view what);
 
+// A definition's "schedules" (schedule_reader.cpp), read after its time_zone.
+void read_schedules(DefinitionReader& reader, Fields& fields, WorkflowDefinition& out);
 std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::json::value& value,
                                         std::string pointer, IdScope& step_ids);
 

@@ -624,12 +624,15 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
 
 tl::expected<std::size_t, Error> Engine::run_due() {
   auto& parts = *impl_;
+  // Schedules first, so that an occurrence and a timer due at once both move in this call.
+  auto started = run_schedules();
   auto due = parts.store.due(parts.clock.now());
   if (!due) return tl::make_unexpected(std::move(due.error()));
   auto fired = parts.scheduler.advance_all(std::move(*due));
   // Also what a Mailer refused before, or took while the store could not record it. Work that
   // failed (the store refusing its outcome) is the caller's to hear of first.
   auto delivered = parts.mail.deliver();
+  if (!started) return tl::make_unexpected(std::move(started.error()));
   if (!fired) return fired;
   if (!delivered) return tl::make_unexpected(std::move(delivered.error()));
   return fired;

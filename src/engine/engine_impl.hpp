@@ -16,10 +16,13 @@
 #include "engine/scheduler.hpp"
 #include "failure.hpp"
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace ablauf::detail {
@@ -62,6 +65,27 @@ struct FollowUp {
   bool mail = false;
 };
 
+// When each schedule (workflow, version, schedule id) falls next, as this engine last saw it: a
+// schedule not due yet is passed by without asking the store (see Engine::run_schedules()).
+class ScheduleTimes {
+ public:
+  using Key = std::tuple<std::string, std::uint32_t, std::string>;
+  std::optional<Time> next(const Key& key) const {
+    std::lock_guard lock(mutex_);
+    const auto it = next_.find(key);
+    if (it == next_.end()) return std::nullopt;
+    return it->second;
+  }
+  void set(const Key& key, Time next) {
+    std::lock_guard lock(mutex_);
+    next_.insert_or_assign(key, next);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<Key, Time> next_;
+};
+
 struct EngineParts {
   EngineConfig config;
   MemoryStore own_store;
@@ -83,6 +107,7 @@ struct EngineParts {
   Claims claims;
   MailDelivery mail;
   Scheduler scheduler;
+  ScheduleTimes schedule_times;
 
   explicit EngineParts(EngineConfig c);
 

@@ -40,7 +40,9 @@ void Engine::run_worker(std::stop_token stop) {
   // again, twice as long each time up to a lease, instead of claiming the same work at once.
   std::uint32_t failures = 0;
   while (!stop.stop_requested()) {
-    auto ran = claim_and_run();
+    // Occurrences due start enqueued for whichever worker claims them; a schedule not due yet
+    // costs no query (ScheduleTimes).
+    auto ran = run_schedules().and_then([&](std::size_t) { return claim_and_run(); });
     if (!ran) {
       parts.report(parts.claims.worker(), ran.error());
       auto wait = parts.config.worker.poll_interval;

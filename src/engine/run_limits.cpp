@@ -43,6 +43,8 @@ tl::expected<void, Error> check_config(const EngineConfig& config) {
   at_least("limits.max_call_depth", std::uint64_t{limits.max_call_depth}, 1u, "at least 1");
   at_least("limits.max_recipients", std::uint64_t{limits.max_recipients}, 1u, "at least 1");
   at_least("limits.max_file_bytes", limits.max_file_bytes, 1u, "at least 1");
+  at_least("limits.max_schedule_starts", std::uint64_t{limits.max_schedule_starts}, 1u,
+           "at least 1");
   // Past the largest, a file is no answer to a checklist: refused as absurd, not read into memory.
   if (!problem && limits.max_file_bytes > EngineLimits::largest_file_bytes)
     problem = Error{ErrorCode::invalid_value,

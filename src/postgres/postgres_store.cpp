@@ -124,6 +124,16 @@ constexpr const char* migrations[] = {
       last bigint NOT NULL           -- the last number given out
     );
     )sql",
+    // 7: where each schedule stands (Store::schedule_mark).
+    R"sql(
+    CREATE TABLE ablauf_schedules (
+      workflow   text NOT NULL,
+      schedule   text NOT NULL,
+      occurrence bigint NOT NULL,    -- ms since 1970, the last occurrence dealt with
+      instance   text NOT NULL,      -- the instance it started last, or ''
+      PRIMARY KEY (workflow, schedule)
+    );
+    )sql",
 };
 static_assert(std::size(migrations) == PostgresStore::schema_version);
 // The migration that adds ablauf_events.hash: after it, the events already stored get their
@@ -661,6 +671,42 @@ tl::expected<std::uint64_t, Error> PostgresStore::next_number(std::string_view n
                          {std::string(name)});
   if (!rows) return failed(rows.error());
   return static_cast<std::uint64_t>(rows->integer(0, 0));
+}
+
+tl::expected<std::optional<ScheduleMark>, Error> PostgresStore::schedule_mark(
+    std::string_view workflow, std::string_view schedule) const {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  auto rows = (*db)->run("schedule_mark",
+                         "SELECT occurrence, instance FROM ablauf_schedules "
+                         "WHERE workflow = $1 AND schedule = $2",
+                         {std::string(workflow), std::string(schedule)});
+  if (!rows) return failed(rows.error());
+  if (rows->size() == 0) return std::nullopt;
+  return ScheduleMark{Time(std::chrono::milliseconds(rows->integer(0, 0))),
+                      std::string(rows->text(0, 1))};
+}
+
+tl::expected<bool, Error> PostgresStore::move_schedule_mark(std::string_view workflow,
+                                                            std::string_view schedule,
+                                                            std::optional<Time> expected,
+                                                            const ScheduleMark& mark) {
+  auto db = impl_->pool.acquire();
+  if (!db) return failed(db.error());
+  // One statement each: of processes moving the same mark at once, the row's lock lets one
+  // through and the others find it moved (or, for the first, the row there).
+  auto rows = expected ? (*db)->run("move_schedule_mark",
+                                    "UPDATE ablauf_schedules SET occurrence = $1, instance = $2 "
+                                    "WHERE workflow = $3 AND schedule = $4 AND occurrence = $5",
+                                    {millis(mark.occurrence), mark.instance, std::string(workflow),
+                                     std::string(schedule), millis(*expected)})
+                       : (*db)->run("insert_schedule_mark",
+                                    "INSERT INTO ablauf_schedules (workflow, schedule, occurrence, "
+                                    "instance) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                                    {std::string(workflow), std::string(schedule),
+                                     millis(mark.occurrence), mark.instance});
+  if (!rows) return failed(rows.error());
+  return rows->changed() == 1;
 }
 
 tl::expected<std::vector<std::string>, Error> PostgresStore::due(Time now) const {

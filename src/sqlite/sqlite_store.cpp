@@ -99,6 +99,16 @@ constexpr const char* migrations[] = {
       last INTEGER NOT NULL              -- the last number given out
     ) WITHOUT ROWID;
     )sql",
+    // 7: where each schedule stands (Store::schedule_mark).
+    R"sql(
+    CREATE TABLE schedules (
+      workflow   TEXT NOT NULL,
+      schedule   TEXT NOT NULL,
+      occurrence INTEGER NOT NULL,       -- ms since 1970, the last occurrence dealt with
+      instance   TEXT NOT NULL,          -- the instance it started last, or ''
+      PRIMARY KEY (workflow, schedule)
+    ) WITHOUT ROWID;
+    )sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 // The migration that adds events.hash: after it, the events already stored get their hashes.
@@ -154,7 +164,8 @@ struct SqliteStore::Impl {
       select_events, select_instances, select_by_key, select_due, select_unfinished,
       insert_definition, select_definitions, upsert_snapshot, select_snapshot, select_record,
       select_records, insert_record, replace_record, insert_mail, select_outbox, select_unsent,
-      update_sent, select_hash, insert_request, select_request, delete_requests, next_in_sequence;
+      update_sent, select_hash, insert_request, select_request, delete_requests, next_in_sequence,
+      select_schedule, insert_schedule, update_schedule;
 
   tl::unexpected<Error> failed(const sqlite::Failure& failure) const {
     return error(ErrorCode::store_error, "SQLite (" + path + "): " + failure.message);
@@ -336,6 +347,14 @@ tl::expected<void, Error> SqliteStore::Impl::prepare() {
        "ON CONFLICT (name) DO UPDATE SET last = last + 1 RETURNING last"},
       {&select_definitions,
        "SELECT workflow, version, source FROM definitions ORDER BY workflow, version"},
+      {&select_schedule,
+       "SELECT occurrence, instance FROM schedules WHERE workflow = ? AND schedule = ?"},
+      {&insert_schedule,
+       "INSERT INTO schedules (workflow, schedule, occurrence, instance) VALUES (?, ?, ?, ?) "
+       "ON CONFLICT DO NOTHING"},
+      {&update_schedule,
+       "UPDATE schedules SET occurrence = ?, instance = ? "
+       "WHERE workflow = ? AND schedule = ? AND occurrence = ?"},
   };
   for (const auto& [statement, sql] : statements) {
     auto prepared = db.prepare(sql);
@@ -596,6 +615,43 @@ tl::expected<std::uint64_t, Error> SqliteStore::next_number(std::string_view nam
   if (auto done = s.next_in_sequence.step(); !done) return s.failed(done.error());
   s.next_in_sequence.reset();
   return static_cast<std::uint64_t>(last);
+}
+
+tl::expected<std::optional<ScheduleMark>, Error> SqliteStore::schedule_mark(
+    std::string_view workflow, std::string_view schedule) const {
+  auto& s = *impl_;
+  std::lock_guard connection(s.mutex);
+  s.select_schedule.reset();
+  auto row = s.select_schedule.bind(1, workflow).bind(2, schedule).step();
+  if (!row) return s.failed(row.error());
+  if (!*row) return std::nullopt;
+  ScheduleMark mark{Time(std::chrono::milliseconds(s.select_schedule.integer(0))),
+                    std::string(s.select_schedule.text(1))};
+  s.select_schedule.reset();
+  return mark;
+}
+
+tl::expected<bool, Error> SqliteStore::move_schedule_mark(std::string_view workflow,
+                                                          std::string_view schedule,
+                                                          std::optional<Time> expected,
+                                                          const ScheduleMark& mark) {
+  auto& s = *impl_;
+  std::lock_guard connection(s.mutex);
+  const auto at = mark.occurrence.time_since_epoch().count();
+  auto& statement = expected ? s.update_schedule : s.insert_schedule;
+  statement.reset();
+  if (expected)
+    statement.bind(1, at)
+        .bind(2, mark.instance)
+        .bind(3, workflow)
+        .bind(4, schedule)
+        .bind(5, std::int64_t{expected->time_since_epoch().count()});
+  else
+    statement.bind(1, workflow).bind(2, schedule).bind(3, at).bind(4, mark.instance);
+  auto done = statement.step();
+  statement.reset();
+  if (!done) return s.failed(done.error());
+  return s.db.changes() == 1;
 }
 
 tl::expected<std::optional<json::object>, Error> SqliteStore::Impl::read_record(

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <set>
 
 namespace ablauf {
@@ -76,8 +77,8 @@ bool falls_in(int month_day, int month) {
 bool some_day_falls(const icalrecurrencetype& rule) {
   if (!is_listed(rule.by_month_day) || !is_listed(rule.by_month)) return true;
   for (int m = 0; m < ICAL_BY_MONTH_SIZE && rule.by_month[m] != ICAL_RECURRENCE_ARRAY_MAX; ++m)
-    for (int d = 0;
-         d < ICAL_BY_MONTHDAY_SIZE && rule.by_month_day[d] != ICAL_RECURRENCE_ARRAY_MAX; ++d)
+    for (int d = 0; d < ICAL_BY_MONTHDAY_SIZE && rule.by_month_day[d] != ICAL_RECURRENCE_ARRAY_MAX;
+         ++d)
       if (falls_in(rule.by_month_day[d], icalrecurrencetype_month_month(rule.by_month[m])))
         return true;
   return false;
@@ -126,8 +127,8 @@ WallTime rebase(const icalrecurrencetype& rule, WallTime anchor, WallTime from) 
   const auto day = floor<days>(anchor);
   const year_month_day date(day);
   if (static_cast<unsigned>(date.day()) > 28) return anchor;
-  const int step = std::max<short>(rule.interval, 1) *
-                   (rule.freq == ICAL_YEARLY_RECURRENCE ? 12 : 1);
+  const int step =
+      std::max<short>(rule.interval, 1) * (rule.freq == ICAL_YEARLY_RECURRENCE ? 12 : 1);
   const year_month_day until(floor<days>(from));
   const int apart = (static_cast<int>(until.year()) - static_cast<int>(date.year())) * 12 +
                     static_cast<int>(static_cast<unsigned>(until.month())) -
@@ -136,29 +137,45 @@ WallTime rebase(const icalrecurrencetype& rule, WallTime anchor, WallTime from) 
   return WallTime(sys_days(date + months(whole))) + (anchor - day);
 }
 
-// The first occurrence of one rule after `after`, on a wall clock in `zone`.
-std::optional<Time> rule_next(const std::string& text, WallTime anchor, std::string_view zone,
-                              Time after) {
-  ParsedRule parsed(text);
-  const auto& rule = parsed.get();
-  // A day before: the wall clock reading `after` may lie an offset's width either side of it.
-  const auto start = rebase(rule, anchor, detail::wall_time(after, zone) - days(1));
-  icalrecur_iterator* iterator = icalrecur_iterator_new(rule, to_ical(start));
-  if (iterator == nullptr) return std::nullopt;
-  std::optional<Time> found;
-  for (int step = 0; step < most_steps; ++step) {
-    const icaltimetype next = icalrecur_iterator_next(iterator);
-    if (icaltime_is_null_time(next)) break;
-    const auto wall = from_ical(next);
-    if (wall < anchor) continue;
-    if (const auto at = detail::instant_of(wall, zone); at > after) {
-      found = at;
-      break;
-    }
+// The occurrences of one rule after a moment, in order, on a wall clock in `zone`.
+class RuleWalk {
+ public:
+  RuleWalk(const std::string& text, WallTime anchor, std::string_view zone, Time after)
+      : rule_(text), anchor_(anchor), zone_(zone), after_(after) {
+    // A day before: the wall clock reading `after` may lie an offset's width either side of it.
+    const auto start = rebase(rule_.get(), anchor, detail::wall_time(after, zone) - days(1));
+    iterator_ = icalrecur_iterator_new(rule_.get(), to_ical(start));
   }
-  icalrecur_iterator_free(iterator);
-  return found;
-}
+  ~RuleWalk() {
+    if (iterator_ != nullptr) icalrecur_iterator_free(iterator_);
+  }
+  RuleWalk(const RuleWalk&) = delete;
+  RuleWalk& operator=(const RuleWalk&) = delete;
+
+  // The next occurrence; none when the rule has ended, or none came within most_steps. Two
+  // readings that fall at one instant (the second in a gap of the clock) are one occurrence.
+  std::optional<Time> next() {
+    if (iterator_ == nullptr) return std::nullopt;
+    for (int step = 0; step < most_steps; ++step) {
+      const icaltimetype found = icalrecur_iterator_next(iterator_);
+      if (icaltime_is_null_time(found)) break;
+      const auto wall = from_ical(found);
+      if (wall < anchor_) continue;
+      if (const auto at = detail::instant_of(wall, zone_); at > after_) {
+        after_ = at;
+        return at;
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  ParsedRule rule_;
+  icalrecur_iterator* iterator_ = nullptr;
+  WallTime anchor_;
+  std::string_view zone_;
+  Time after_;
+};
 
 // --- cron
 
@@ -192,7 +209,8 @@ tl::expected<CronField, std::string> cron_field(std::string_view text, std::stri
   const auto bad = [&](std::string_view part) {
     return tl::make_unexpected("the " + std::string(what) + " field '" + std::string(part) +
                                "' is not cron: write *, a number from " + std::to_string(low) +
-                               " to " + std::to_string(high) + ", a range a-b, a step */n or "
+                               " to " + std::to_string(high) +
+                               ", a range a-b, a step */n or "
                                "a-b/n, or a list of these");
   };
   std::size_t begin = 0;
@@ -248,18 +266,19 @@ tl::expected<std::vector<std::string>, std::string> cron_rules(std::string_view 
     at = stop;
   }
   if (fields.size() != 5)
-    return tl::make_unexpected("a cron line has five fields (minute hour day month weekday), "
-                               "such as \"0 6 1 * *\"; this one has " +
-                               std::to_string(fields.size()));
+    return tl::make_unexpected(
+        "a cron line has five fields (minute hour day month weekday), "
+        "such as \"0 6 1 * *\"; this one has " +
+        std::to_string(fields.size()));
   auto minute = cron_field(fields[0], "minute", 0, 59);
   if (!minute) return tl::make_unexpected(minute.error());
   auto hour = cron_field(fields[1], "hour", 0, 23);
   if (!hour) return tl::make_unexpected(hour.error());
   auto month_day = cron_field(fields[2], "day of month", 1, 31);
   if (!month_day) return tl::make_unexpected(month_day.error());
-  auto month = cron_field(fields[3], "month", 1, 12,
-                          {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT",
-                           "NOV", "DEC"});
+  auto month = cron_field(
+      fields[3], "month", 1, 12,
+      {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"});
   if (!month) return tl::make_unexpected(month.error());
   auto weekday =
       cron_field(fields[4], "day of week", 0, 7, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"});
@@ -268,8 +287,8 @@ tl::expected<std::vector<std::string>, std::string> cron_rules(std::string_view 
 
   // Daily, expanded by hour and minute and limited by the day fields: a cron line's every
   // minute of a day is one pass of libical's daily iteration.
-  std::string base = "FREQ=DAILY" + listed("BYHOUR", hour->values) +
-                     listed("BYMINUTE", minute->values);
+  std::string base =
+      "FREQ=DAILY" + listed("BYHOUR", hour->values) + listed("BYMINUTE", minute->values);
   if (!month->any) base += listed("BYMONTH", month->values);
   static constexpr std::array<const char*, 7> days_of_week{"SU", "MO", "TU", "WE",
                                                            "TH", "FR", "SA"};
@@ -300,8 +319,7 @@ std::string_view to_string(Overlap overlap) noexcept {
   return overlap == Overlap::skip ? "skip" : "allow";
 }
 
-tl::expected<Recurrence, std::string> Recurrence::rule(std::string_view text,
-                                                       std::string time_zone,
+tl::expected<Recurrence, std::string> Recurrence::rule(std::string_view text, std::string time_zone,
                                                        std::optional<Time> first,
                                                        std::optional<Time> last) {
   if (text.starts_with("RRULE:")) text.remove_prefix(6);
@@ -314,8 +332,7 @@ tl::expected<Recurrence, std::string> Recurrence::rule(std::string_view text,
     ParsedRule parsed(out.rules_.front());
     if (auto why = refusal(parsed.get()); !why.empty()) return tl::make_unexpected(why);
   }
-  if (first && last && *last < *first)
-    return tl::make_unexpected("it ends before it starts");
+  if (first && last && *last < *first) return tl::make_unexpected("it ends before it starts");
   const auto from = first ? *first - milliseconds(1) : Time(default_anchor.time_since_epoch());
   if (!out.next_after(from))
     return tl::make_unexpected(last ? "it never falls between its start and its end"
@@ -323,8 +340,7 @@ tl::expected<Recurrence, std::string> Recurrence::rule(std::string_view text,
   return out;
 }
 
-tl::expected<Recurrence, std::string> Recurrence::cron(std::string_view line,
-                                                       std::string time_zone,
+tl::expected<Recurrence, std::string> Recurrence::cron(std::string_view line, std::string time_zone,
                                                        std::optional<Time> first,
                                                        std::optional<Time> last) {
   auto rules = cron_rules(line);
@@ -347,26 +363,44 @@ tl::expected<Recurrence, std::string> Recurrence::cron(std::string_view line,
 }
 
 std::optional<Time> Recurrence::next_after(Time after) const {
-  if (first_ && after < *first_) after = *first_ - milliseconds(1);
-  const auto anchor = first_ ? detail::wall_time(*first_, time_zone_) : default_anchor;
-  std::optional<Time> earliest;
-  for (const auto& text : rules_) {
-    const auto next = rule_next(text, anchor, time_zone_, after);
-    if (next && (!earliest || *next < *earliest)) earliest = next;
-  }
-  if (earliest && last_ && *earliest > *last_) return std::nullopt;
-  return earliest;
+  std::optional<Time> found;
+  each_between(after, Time::max(), [&](Time at) {
+    found = at;
+    return false;
+  });
+  return found;
 }
 
 std::vector<Time> Recurrence::between(Time after, Time until, std::size_t most) const {
   std::vector<Time> out;
-  while (out.size() < most) {
-    const auto next = next_after(after);
-    if (!next || *next > until) break;
-    out.push_back(*next);
-    after = *next;
-  }
+  if (most == 0) return out;
+  each_between(after, until, [&](Time at) {
+    out.push_back(at);
+    return out.size() < most;
+  });
   return out;
+}
+
+void Recurrence::each_between(Time after, Time until,
+                              const std::function<bool(Time)>& visit) const {
+  if (first_ && after < *first_) after = *first_ - milliseconds(1);
+  if (last_ && until > *last_) until = *last_;
+  const auto anchor = first_ ? detail::wall_time(*first_, time_zone_) : default_anchor;
+  // One walk per rule, merged: the earliest head next, once however many rules give it.
+  std::vector<std::unique_ptr<RuleWalk>> walks;
+  std::vector<std::optional<Time>> heads;
+  for (const auto& text : rules_) {
+    walks.push_back(std::make_unique<RuleWalk>(text, anchor, time_zone_, after));
+    heads.push_back(walks.back()->next());
+  }
+  for (;;) {
+    std::optional<Time> earliest;
+    for (const auto& head : heads)
+      if (head && (!earliest || *head < *earliest)) earliest = head;
+    if (!earliest || *earliest > until || !visit(*earliest)) return;
+    for (std::size_t i = 0; i < walks.size(); ++i)
+      if (heads[i] == earliest) heads[i] = walks[i]->next();
+  }
 }
 
 tl::expected<Recurrence, std::string> ScheduleDefinition::recurrence_in(
@@ -391,8 +425,7 @@ boost::json::object occurrence_data(std::string_view schedule, Time occurrence,
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   const std::string date_text = text;
   std::snprintf(text, sizeof text, "T%02d:%02d:%02d", static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
+                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
   return {{"schedule", {{"id", std::string(schedule)}}},
           {"occurrence",
            {{"time", to_rfc3339(occurrence)},

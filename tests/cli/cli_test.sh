@@ -119,7 +119,7 @@ run run --store :memory: --clock simulated --max-activations 3 "$source_dir/work
 check "an engine limit given as a flag stops the instance" test "$status" -eq 1
 check "the engine limit is named" grep -qF "(max_activations)" "$scratch/out"
 
-for command in "" validate graph export eval run instances "instances show" "instances resume" kpi; do
+for command in "" validate graph export eval run instances "instances show" "instances resume" kpi schedules; do
   run $command --help
   check "--help for '${command:-ablauf}'" test "$status" -eq 0
   check "--help for '${command:-ablauf}' prints usage" grep -qi "usage" "$scratch/out"
@@ -411,6 +411,30 @@ assert d['receivables']['paid'] == 2" "$scratch/out"
 run kpi --store "$scratch/i.db" --since yesterday
 check "kpi --since needs a date" grep -q "error: --since: " "$scratch/err"
 check "and it is a usage error" test "$status" -eq 2
+
+# Schedules: their next occurrences on the zone's wall clock, from files or a store.
+cat >"$scratch/scheduled.json" <<'JSON'
+{"id": "billing", "version": 1, "kind": "workflow", "title": "Abrechnung",
+ "time_zone": "Europe/Berlin",
+ "schedules": [{"id": "monthly", "rule": "FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=6;BYMINUTE=0"},
+               {"id": "fridays", "cron": "30 16 * * FRI", "overlap": "skip"}],
+ "steps": [{"id": "done", "type": "end"}]}
+JSON
+run schedules "$scratch/scheduled.json" --at 2027-03-20T00:00:00Z -n 2
+check "schedules lists each with its next occurrences" test "$status" -eq 0
+check "a monthly one at 06:00 in winter and in summer" grep -qF "next: 2027-04-01T06:00:00 Europe/Berlin (2027-04-01T04:00:00Z)" "$scratch/out"
+check "a cron one" grep -qF "billing/fridays (version 1): cron 30 16 * * FRI, catch up one, overlap skip" "$scratch/out"
+run schedules "$scratch/scheduled.json" --at 2027-03-20T00:00:00Z -n 1 --json
+check "schedules --json gives the next occurrences in UTC" python3 -c "
+import json, sys
+found = json.load(open(sys.argv[1]))
+assert [s['next'] for s in found] == [['2027-04-01T04:00:00Z'], ['2027-03-26T15:30:00Z']], found
+" "$scratch/out"
+run schedules "$scratch/scheduled.json" --at tomorrow
+check "schedules --at needs a time" test "$status" -eq 2
+sed 's/BYHOUR=6/BYHOUR=26/' "$scratch/scheduled.json" >"$scratch/bad-schedule.json"
+run schedules "$scratch/bad-schedule.json"
+check "a rule libical cannot read is located" grep -qF "bad-schedule.json:3:42: error: 'FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=26;BYMINUTE=0': not a recurrence rule of RFC 5545" "$scratch/err"
 
 # A run killed mid-way carries on: by running it again (its business key finds the instance)
 # or with instances resume.
