@@ -27,11 +27,13 @@ std::string mail_to_text(const Mail& mail) {
   return json::serialize(json::object{{"to", strings(mail.to)},
                                       {"cc", strings(mail.cc)},
                                       {"bcc", strings(mail.bcc)},
+                                      {"from", mail.from},
                                       {"reply_to", mail.reply_to},
                                       {"subject", mail.subject},
                                       {"body", mail.body},
                                       {"html", mail.html},
-                                      {"key", mail.idempotency_key}});
+                                      {"key", mail.idempotency_key},
+                                      {"date", mail.date.time_since_epoch().count()}});
 }
 
 std::optional<Mail> mail_from_text(std::string_view text) {
@@ -53,6 +55,9 @@ std::optional<Mail> mail_from_text(std::string_view text) {
   const auto* html = object->if_contains("html");
   mail.html = html && html->is_bool() && html->get_bool();
   mail.idempotency_key = string("key");
+  mail.from = string("from");
+  if (const auto* date = object->if_contains("date"); date && date->is_int64())
+    mail.date = Time(std::chrono::milliseconds(date->get_int64()));
   return mail;
 }
 

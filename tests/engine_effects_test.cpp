@@ -98,6 +98,61 @@ TEST_CASE("a line break in a mail header fails the step instead of adding header
   CHECK(mailer.sent.empty());
 }
 
+TEST_CASE("a mail carries its sender and the time its step ran, through a durable outbox",
+          "[engine][effects]") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("ablauf-mail-" + std::to_string(std::random_device{}()));
+  std::filesystem::create_directories(dir);
+  ManualClock clock{monday};
+  FlakyMailer mailer;
+  mailer.down = true;
+  const char* mails = R"({"id": "m", "version": 1, "kind": "workflow", "title": "M", "steps": [
+      {"id": "own", "type": "send_email", "to": "a@example.de", "subject": "S", "body": "B",
+       "from": "Stadtwerke <abrechnung@stadtwerke.example>", "next": "later"},
+      {"id": "later", "type": "wait", "duration": "P14D", "next": "default"},
+      {"id": "default", "type": "send_email", "to": "a@example.de", "subject": "S", "body": "B",
+       "next": "done"},
+      {"id": "done", "type": "end"}]})";
+  {
+    auto store = SqliteStore::open((dir / "a.db").string());
+    REQUIRE(store);
+    Engine engine{{.store = store->get(),
+                   .clock = &clock,
+                   .mailer = &mailer,
+                   .on_error = [](const std::string&, const Error&) {},
+                   .mail_from = "Buchhaltung <buchhaltung@example.de>"}};
+    REQUIRE(engine.deploy(test::compile_text(mails)));
+    REQUIRE(engine.start("m", json::object{}));
+    clock.advance(std::chrono::days(14));
+    (void)engine.run_due();  // the mailer is down: both stay queued
+  }
+  auto store = SqliteStore::open((dir / "a.db").string());
+  REQUIRE(store);
+  mailer.down = false;
+  Engine engine{{.store = store->get(), .clock = &clock, .mailer = &mailer}};
+  REQUIRE(engine.deploy(test::compile_text(mails)));
+  REQUIRE(engine.deliver_mail() == 2u);
+  REQUIRE(mailer.sent.size() == 2u);
+  CHECK(mailer.sent[0].from == "Stadtwerke <abrechnung@stadtwerke.example>");
+  CHECK(mailer.sent[0].date == monday);
+  CHECK(mailer.sent[1].from == "Buchhaltung <buchhaltung@example.de>");
+  CHECK(mailer.sent[1].date == monday + std::chrono::days(14));
+  std::filesystem::remove_all(dir);
+
+  // A sender naming two addresses fails the step, as a recipient entry would.
+  Engine strict{{.clock = &clock, .mailer = &mailer}};
+  REQUIRE(strict.deploy(test::compile_text(R"({"id": "two", "version": 1, "kind": "workflow",
+    "title": "T", "steps": [{"id": "mail", "type": "send_email", "to": "a@example.de",
+      "from": "a@example.de, b@example.de", "subject": "S", "body": "B"}]})")));
+  auto two = strict.start("two", json::object{});
+  REQUIRE(two);
+  CHECK_THAT(strict.get(*two)->error, Catch::Contains("'from' names more than one address"));
+  EngineConfig broken;
+  broken.mail_from = "a@example.de\r\nBcc: all@example.de";
+  CHECK_THAT(check_config(broken).error().message,
+             Catch::Contains("EngineConfig::mail_from holds a control character"));
+}
+
 TEST_CASE("untrusted values in an HTML mail body are escaped, whatever they hold",
           "[engine][effects][xss]") {
   // Payloads from the usual lists of cross-site scripting vectors: tags, attributes broken out
@@ -236,11 +291,11 @@ TEST_CASE("a refused mail is tried again after a backoff that doubles, never at 
   ManualClock clock{monday};
   CountingMailer mailer;
   mailer.down = true;
-  Engine engine{{.clock = &clock,
-                 .mailer = &mailer,
-                 .on_error = [](auto&&...) {},
-                 .mail_retry = {.initial = std::chrono::seconds(10),
-                                .longest = std::chrono::seconds(25)}}};
+  Engine engine{
+      {.clock = &clock,
+       .mailer = &mailer,
+       .on_error = [](auto&&...) {},
+       .mail_retry = {.initial = std::chrono::seconds(10), .longest = std::chrono::seconds(25)}}};
   REQUIRE(engine.deploy(test::compile_text(booking)));
   REQUIRE(engine.start("book", invoice("R-5")));
   REQUIRE(mailer.handed == 1);
@@ -269,12 +324,11 @@ TEST_CASE("a mail whose hand-over the store cannot record is never handed over t
   ManualClock clock{monday};
   CountingMailer mailer;
   std::vector<std::string> reported;
-  Engine engine{{.store = &dying,
-                 .clock = &clock,
-                 .mailer = &mailer,
-                 .on_error = [&](const std::string&, const Error& e) {
-                   reported.push_back(e.message);
-                 }}};
+  Engine engine{
+      {.store = &dying,
+       .clock = &clock,
+       .mailer = &mailer,
+       .on_error = [&](const std::string&, const Error& e) { reported.push_back(e.message); }}};
   REQUIRE(engine.deploy(test::compile_text(booking)));
   dying.refuse_mark_sent = true;
   REQUIRE(engine.start("book", invoice("R-6")));
@@ -333,8 +387,7 @@ TEST_CASE("run_due returns the error of an instance whose outcome was not stored
   DyingStore dying(disk);
   ManualClock clock{monday};
   std::size_t reported = 0;
-  Engine engine{
-      {.store = &dying, .clock = &clock, .on_error = [&](auto&&...) { ++reported; }}};
+  Engine engine{{.store = &dying, .clock = &clock, .on_error = [&](auto&&...) { ++reported; }}};
   REQUIRE(engine.deploy(test::compile_text(R"({"id": "w", "version": 1, "kind": "workflow",
     "title": "W", "steps": [{"id": "pause", "type": "wait", "duration": "P1D", "next": "done"},
                             {"id": "done", "type": "end"}]})")));
@@ -375,9 +428,9 @@ TEST_CASE("control characters, commas and too many recipients fail a send_email 
              Catch::Contains("'subject' holds the control character U+0001"));
   CHECK_THAT(failure("a@example.de, evil@example.com", "Erika"),
              Catch::Contains("names more than one address"));
-  CHECK_THAT(failure(json::array{"a@example.de", "b@example.de", "c@example.de", "d@example.de"},
-                     "Erika"),
-             Catch::Contains("4 recipients, more than the limit of 3"));
+  CHECK_THAT(
+      failure(json::array{"a@example.de", "b@example.de", "c@example.de", "d@example.de"}, "Erika"),
+      Catch::Contains("4 recipients, more than the limit of 3"));
   // At the limit, and a comma inside a quoted display name, are fine.
   auto id = engine.start("m", json::object{{"to", json::array{"\"Muster, Erika\" <a@example.de>",
                                                               "b@example.de", "c@example.de"}},

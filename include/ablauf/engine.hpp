@@ -148,6 +148,9 @@ struct EngineConfig {
   /// titles, mail subjects and bodies, the labels quoted when an answer is refused. A text
   /// missing in it is taken in the definition's default_language, else the first one given.
   std::string language;
+  /// The sender of mail whose send_email step names none (`from`), one address such as
+  /// "Stadtwerke Musterstadt <abrechnung@stadtwerke.example>"; "" leaves it to the Mailer.
+  std::string mail_from;
   /// How many events an instance gathers between snapshots of its state in a store that wants
   /// them (not MemoryStore); loading it reads the latest snapshot and the events since. 0: never.
   std::uint32_t snapshot_every = 100;

@@ -34,11 +34,15 @@ struct Mail {
   /// Recipients in copy; may be empty.
   /// @var bcc
   /// Recipients in blind copy, hidden from the others; may be empty.
+  std::string from;  ///< the sender, one address: the step's `from`, else EngineConfig::mail_from
   std::string reply_to;         ///< where answers go; "" for the sender
   std::string subject;          ///< in the engine's language (EngineConfig::language)
   std::string body;             ///< plain text, or HTML if `html` (rendered values escaped)
   bool html = false;            ///< whether `body` is HTML: the step's `format` is "html"
   std::string idempotency_key;  ///< the same for a re-sent mail
+  /// When the step queued it, by the engine's clock: the mail's Date, which a simulated run
+  /// sets days apart. Before 0.2 the outbox kept none; such mail reads the epoch.
+  Time date{};
 };
 
 /// Delivers the mail send_email queues: the host's SMTP client, mail service or queue. The

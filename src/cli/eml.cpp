@@ -39,11 +39,12 @@ tl::expected<void, std::string> add_recipient(GMimeMessage* message, GMimeAddres
     return tl::make_unexpected(std::string(field) + " address holds a control character");
   Owned<InternetAddressList> parsed(internet_address_list_parse(nullptr, entry.c_str()));
   const int count = parsed ? internet_address_list_length(parsed.get()) : 0;
-  if (count != 1 || !INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(parsed.get(), 0)))
-    return tl::make_unexpected("'" + entry + "' in " + field + " is " +
-                               (count == 0 ? std::string("not an address")
-                                           : std::to_string(count) + " addresses") +
-                               "; give each recipient as an entry of its own");
+  if (count != 1 ||
+      !INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(parsed.get(), 0)))
+    return tl::make_unexpected(
+        "'" + entry + "' in " + field + " is " +
+        (count == 0 ? std::string("not an address") : std::to_string(count) + " addresses") +
+        "; give each recipient as an entry of its own");
   internet_address_list_append(g_mime_message_get_addresses(message, type), parsed.get());
   return {};
 }
@@ -53,7 +54,8 @@ tl::expected<void, std::string> add_recipient(GMimeMessage* message, GMimeAddres
 tl::expected<std::string, std::string> compose_eml(const Mail& mail) {
   initialize();
   if (mail.to.empty()) return tl::make_unexpected("the mail has no recipient");
-  if (has_control(mail.subject)) return tl::make_unexpected("the subject holds a control character");
+  if (has_control(mail.subject))
+    return tl::make_unexpected("the subject holds a control character");
   if (has_control(mail.reply_to))
     return tl::make_unexpected("the reply-to address holds a control character");
   if (mail.body.find('\0') != std::string::npos)
@@ -62,16 +64,27 @@ tl::expected<std::string, std::string> compose_eml(const Mail& mail) {
     return tl::make_unexpected("the idempotency key holds a control character");
 
   Owned<GMimeMessage> message(g_mime_message_new(TRUE));
-  for (const auto& [entries, type, field] :
-       {std::tuple{&mail.to, GMIME_ADDRESS_TYPE_TO, "To"},
-        std::tuple{&mail.cc, GMIME_ADDRESS_TYPE_CC, "Cc"}})
+  for (const auto& [entries, type, field] : {std::tuple{&mail.to, GMIME_ADDRESS_TYPE_TO, "To"},
+                                             std::tuple{&mail.cc, GMIME_ADDRESS_TYPE_CC, "Cc"}})
     for (const auto& entry : *entries)
       if (auto ok = add_recipient(message.get(), type, entry, field); !ok) return ok.error();
   if (!mail.reply_to.empty())
-    if (auto ok = add_recipient(message.get(), GMIME_ADDRESS_TYPE_REPLY_TO, mail.reply_to,
-                                "Reply-To");
+    if (auto ok =
+            add_recipient(message.get(), GMIME_ADDRESS_TYPE_REPLY_TO, mail.reply_to, "Reply-To");
         !ok)
       return tl::make_unexpected(ok.error());
+  // RFC 5322 asks for From and Date. Mail whose step and engine name no sender is from the
+  // tool itself; mail queued before the outbox kept dates has none to give.
+  const std::string from = mail.from.empty() ? std::string(default_sender) : mail.from;
+  if (auto ok = add_recipient(message.get(), GMIME_ADDRESS_TYPE_FROM, from, "From"); !ok)
+    return tl::make_unexpected(ok.error());
+  if (mail.date != Time{}) {
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(mail.date.time_since_epoch()).count();
+    std::unique_ptr<GDateTime, void (*)(GDateTime*)> date(
+        g_date_time_new_from_unix_utc(static_cast<gint64>(seconds)), &g_date_time_unref);
+    if (date) g_mime_message_set_date(message.get(), date.get());
+  }
   // Bcc stays off the file: it is an envelope matter, and the others must not read it.
   g_mime_message_set_subject(message.get(), mail.subject.c_str(), "utf-8");
   g_mime_message_set_message_id(message.get(), (mail.idempotency_key + "@ablauf").c_str());
@@ -81,14 +94,15 @@ tl::expected<std::string, std::string> compose_eml(const Mail& mail) {
   g_mime_text_part_set_charset(body.get(), "utf-8");
   // 8bit keeps the body readable in the file; GMime falls back to quoted-printable where a
   // line is too long for it.
-  g_mime_part_set_content_encoding(
-      GMIME_PART(body.get()),
-      g_mime_part_get_best_content_encoding(GMIME_PART(body.get()), GMIME_ENCODING_CONSTRAINT_8BIT));
+  g_mime_part_set_content_encoding(GMIME_PART(body.get()),
+                                   g_mime_part_get_best_content_encoding(
+                                       GMIME_PART(body.get()), GMIME_ENCODING_CONSTRAINT_8BIT));
   g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(body.get()));
 
   GMimeFormatOptions* options = g_mime_format_options_new();
   g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
-  std::unique_ptr<char, FreeText> text(g_mime_object_to_string(GMIME_OBJECT(message.get()), options));
+  std::unique_ptr<char, FreeText> text(
+      g_mime_object_to_string(GMIME_OBJECT(message.get()), options));
   g_mime_format_options_free(options);
   if (!text) return tl::make_unexpected("GMime could not write the mail");
   return std::string(text.get());

@@ -28,6 +28,7 @@ struct RunFlags {
   std::string clock = "real";
   std::string language;
   std::string outbox = "outbox";
+  std::string mail_from;
   std::string business_key;
   bool json = false;
   StoreFlag store;
@@ -87,6 +88,7 @@ int run_instance(const RunFlags& flags) {
        .observer = [&](const std::string& instance, const Event& e) { progress(instance, e); },
        .on_error = std::ref(errors),
        .language = language,
+       .mail_from = flags.mail_from,
        .limits = flags.limits.engine});
   if (const int kept = deploy_and_keep(engine, *store, *definitions); kept != exit_ok) return kept;
   const auto& definition = shown.definition();
@@ -147,6 +149,10 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
   command->add_option("--lang", flags->language, "Language of titles and texts (de, en, …)");
   command->add_option("--outbox", flags->outbox, "Folder for sent mail (.eml files)")
       ->capture_default_str();
+  command->add_option("--mail-from", flags->mail_from,
+                      "The sender of mail whose send_email step names none, such as "
+                      "\"Stadtwerke <abrechnung@stadtwerke.example>\"; default: "
+                      "ablauf <ablauf@localhost>");
   command->add_flag("--json", flags->json,
                     "Print the final instance (status, data, history) as JSON on stdout");
   flags->store.add_to(*command);

@@ -60,6 +60,14 @@ tl::expected<void, Error> check_config(const EngineConfig& config) {
   at_least("mail_retry.initial", config.mail_retry.initial, milliseconds(1), "above 0");
   at_least("mail_retry.longest", config.mail_retry.longest, config.mail_retry.initial,
            "at least mail_retry.initial (" + text_of(config.mail_retry.initial) + ")");
+  // A sender with a line break would add headers to every mail; it is refused once, here.
+  for (const unsigned char c : config.mail_from)
+    if (!problem && (c < 0x20 || c == 0x7f))
+      problem = Error{ErrorCode::invalid_value,
+                      "EngineConfig::mail_from holds a control character; give one address, "
+                      "such as \"Stadtwerke <abrechnung@stadtwerke.example>\"",
+                      {},
+                      {}};
   if (problem) return tl::make_unexpected(std::move(*problem));
   return {};
 }

@@ -60,8 +60,11 @@ std::optional<unsigned char> control_character(std::string_view value) {
 // than `max_recipients` recipients in all.
 tl::expected<Mail, std::string> compose_mail(const json::object& p, bool html,
                                              std::string_view language, std::string_view fallback,
-                                             std::string key, std::size_t max_recipients) {
+                                             std::string key, std::size_t max_recipients,
+                                             std::string_view from) {
   Mail mail;
+  mail.from = text_parameter(p, "from");
+  if (mail.from.empty()) mail.from = from;
   mail.to = recipients(p, "to");
   mail.cc = recipients(p, "cc");
   mail.bcc = recipients(p, "bcc");
@@ -90,6 +93,9 @@ tl::expected<Mail, std::string> compose_mail(const json::object& p, bool html,
                                    "' names more than one address; give each recipient as an "
                                    "entry of its own");
     }
+  if (const auto c = control_character(mail.from)) return refuse("from", *c);
+  if (several_addresses(mail.from))
+    return tl::make_unexpected("'from' names more than one address");
   if (const auto c = control_character(mail.reply_to)) return refuse("reply_to", *c);
   if (several_addresses(mail.reply_to))
     return tl::make_unexpected("'reply_to' names more than one address");
@@ -118,10 +124,11 @@ class SendEmail final : public StepBehavior {
     const auto& limits = engine.config.limits;
     auto mail = compose_mail(call.parameters, is_html(call.step), engine.config.language,
                              call.run.workflow->definition().default_language, call.key,
-                             limits.max_recipients);
+                             limits.max_recipients, engine.config.mail_from);
     if (!mail)
       return engine.fail(call.run, call.token, call.step, call.attempt, std::move(mail.error()),
                          false);
+    mail->date = call.now;
     json::object output{{"message_id", call.key},
                         {"to", json::array(mail->to.begin(), mail->to.end())},
                         {"subject", mail->subject}};
@@ -143,8 +150,9 @@ StepTypeSpec send_email_step() {
   static const SendEmail behavior;
   return {.name = "send_email",
           .parameters = {param("to", T::recipients, required), param("cc", T::recipients),
-                         param("bcc", T::recipients), param("reply_to", T::string),
-                         param("subject", T::text, required), param("body", T::text, required),
+                         param("bcc", T::recipients), param("from", T::string),
+                         param("reply_to", T::string), param("subject", T::text, required),
+                         param("body", T::text, required),
                          // html: the body is HTML, and {{x}} in it is HTML-escaped.
                          param("format", T::string, false, {"text", "html"})},
           // The message id is the step's idempotency key, which the mail carries.

@@ -45,6 +45,22 @@ for p in pathlib.Path(sys.argv[1]).glob('*.eml'):
     for line in p.read_bytes().split(b'\r\n\r\n')[0].split(b'\r\n'):
         assert len(line) <= 998 and all(b < 128 for b in line), line" "$scratch/outbox-ok"
 
+check "each has a From and the Date its step ran, days apart on the simulated clock" /usr/bin/python3 -c "
+import email, email.policy, pathlib, sys
+mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+         for p in pathlib.Path(sys.argv[1]).glob('*.eml')]
+assert all(m['From'] == 'ablauf <ablauf@localhost>' for m in mails), [m['From'] for m in mails]
+dates = sorted(m['Date'].datetime for m in mails)
+assert all(d.utcoffset().total_seconds() == 0 for d in dates), dates
+assert (dates[-1] - dates[0]).days >= 28, dates" "$scratch/outbox-ok"
+run run "$workflow" --store "$scratch/from.db" --clock simulated --answers "$answers" \
+  --outbox "$scratch/outbox-from" --mail-from "Stadtwerke Musterstadt <abrechnung@stadtwerke.example>" </dev/null
+check "--mail-from names the sender" grep -q "^From: Stadtwerke Musterstadt <abrechnung@stadtwerke.example>" "$scratch"/outbox-from/*.eml
+run run "$workflow" --store "$scratch/from2.db" --clock simulated --answers "$answers" \
+  --outbox "$scratch/outbox-from2" --mail-from $'a@b.c\r\nBcc: x@y.z' </dev/null
+check "a sender with a line break is refused before anything runs" test "$status" -ne 0
+check "naming mail_from" grep -q "mail_from holds a control character" "$scratch/err"
+
 # Issue 27, defect 5: killed while it waits, then resumed in a new process. The second process
 # used to count its mails from 1 again and write the first reminder over the invoice.
 run run "$workflow" --store "$scratch/wait.db" --answers "$answers" --outbox "$scratch/outbox-w" </dev/null
