@@ -155,6 +155,10 @@ TEST_CASE("rules and cron lines a schedule refuses say why", "[schedule]") {
   CHECK(refusal_of_rule("FREQ=SECONDLY").find("count in minutes") != std::string::npos);
   CHECK(refusal_of_rule("FREQ=MINUTELY;BYMONTHDAY=1").find("write a daily one") !=
         std::string::npos);
+  CHECK(refusal_of_rule("FREQ=HOURLY;INTERVAL=2;BYHOUR=5").find("list the times in a daily") !=
+        std::string::npos);
+  CHECK(refusal_of_rule("FREQ=MINUTELY;INTERVAL=60;BYMINUTE=30").find("takes no BYHOUR") !=
+        std::string::npos);
   CHECK(refusal_of_rule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30") ==
         "it never falls: no month has the days it names");
   CHECK(refusal_of_cron("0 6 1 *").find("five fields") != std::string::npos);

@@ -100,6 +100,14 @@ std::string refusal(const icalrecurrencetype& rule) {
     return "an hourly or minutely rule cannot be limited to days or months; write a daily one "
            "with BYHOUR and BYMINUTE (\"FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8,12,16;"
            "BYMINUTE=0\")";
+  // Every other hour at minute 30 from an anchor at minute 0 never falls, and libical would
+  // walk to its last year to find that out: a sub-daily interval takes no hour or minute list.
+  const bool by_time = is_listed(rule.by_hour) ||
+                       (rule.freq == ICAL_MINUTELY_RECURRENCE && is_listed(rule.by_minute));
+  if ((rule.freq == ICAL_MINUTELY_RECURRENCE || rule.freq == ICAL_HOURLY_RECURRENCE) &&
+      rule.interval > 1 && by_time)
+    return "an hourly or minutely rule with an INTERVAL takes no BYHOUR or BYMINUTE; list the "
+           "times in a daily one (\"FREQ=DAILY;BYHOUR=8,10,12;BYMINUTE=0\")";
   if (!some_day_falls(rule)) return "it never falls: no month has the days it names";
   return {};
 }
