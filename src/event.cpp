@@ -7,14 +7,15 @@ namespace ablauf {
 namespace json = boost::json;
 namespace {
 
-constexpr std::array<std::string_view, 19> type_names = {
+constexpr std::array<std::string_view, 21> type_names = {
     "instance_started", "step_started",       "step_waiting",       "step_completed",
     "step_failed",      "answer_recorded",    "signature_recorded", "task_created",
     "task_completed",   "timer_set",          "timer_fired",        "signal_received",
     "vars_assigned",    "instance_completed", "instance_failed",    "instance_cancelled",
-    "task_claimed",     "task_released",      "task_verified"};
+    "task_claimed",     "task_released",      "task_verified",      "task_reminded",
+    "task_escalated"};
 
-static_assert(type_names.size() == static_cast<std::size_t>(EventType::task_verified) + 1,
+static_assert(type_names.size() == static_cast<std::size_t>(EventType::task_escalated) + 1,
               "every event type has a name");
 
 tl::unexpected<Error> invalid(std::string message, std::string pointer) {

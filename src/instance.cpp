@@ -57,7 +57,8 @@ namespace {
 // Indexed by the enumerators' values.
 constexpr std::array<std::string_view, 8> waiting_for_names = {
     "", "checklist", "task", "timer", "event", "join", "call", "adapter"};
-constexpr std::array<std::string_view, 3> timer_purpose_names = {"wait", "retry", "timeout"};
+constexpr std::array<std::string_view, 5> timer_purpose_names = {"wait", "retry", "timeout",
+                                                                 "remind", "escalate"};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> enumerator_named(const std::array<std::string_view, N>& names,
@@ -266,6 +267,21 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       it->verified_by = event.actor;
       break;
     }
+    case EventType::task_reminded:
+    case EventType::task_escalated: {
+      const std::string task_id = string_field(event, "task");
+      auto it =
+          std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.id == task_id; });
+      if (it == tasks.end()) return invalid(event, "no task '" + task_id + "'");
+      if (event.type == EventType::task_reminded) {
+        ++it->reminders;
+      } else {
+        it->escalated_from = it->assignee;
+        it->assignee = string_field(event, "to");
+        it->claimed_by.clear();  // the one it goes to takes it anew
+      }
+      break;
+    }
     case EventType::task_claimed:
     case EventType::task_released: {
       const std::string task_id = string_field(event, "task");
@@ -280,7 +296,8 @@ tl::expected<void, Error> InstanceState::apply(const Event& event) {
       // Without a purpose, a timer is a wait's, as it was read before purposes were checked.
       const auto named = string_field(event, "purpose");
       const auto purpose = named.empty() ? TimerPurpose::wait : timer_purpose_from_string(named);
-      if (!purpose) return invalid(event, "'purpose' is not wait, retry or timeout");
+      if (!purpose)
+        return invalid(event, "'purpose' is not wait, retry, timeout, remind or escalate");
       timers.push_back(
           {string_field(event, "timer"), *event.due, event.step, event.token, *purpose});
       break;

@@ -121,6 +121,8 @@ json::value to_json(const InstanceState& state) {
                       {"completed_by", t.completed_by}};
     // Only when claimed: states and snapshots from before claims read and write as they did.
     if (!t.claimed_by.empty()) task["claimed_by"] = t.claimed_by;
+    if (t.reminders > 0) task["reminders"] = t.reminders;
+    if (!t.escalated_from.empty()) task["escalated_from"] = t.escalated_from;
     if (t.is_action()) {
       task["item"] = t.item;
       task["raised_by"] = t.raised_by;
@@ -199,6 +201,12 @@ tl::expected<InstanceState, Error> state_from_json(std::string instance_id,
     task.outcome = t.text("outcome");
     task.completed_by = t.text("completed_by");
     if (t.has("claimed_by")) task.claimed_by = t.text("claimed_by");
+    if (t.has("reminders")) {
+      boost::system::error_code not_whole;
+      const auto count = t.any("reminders")->to_number<std::uint32_t>(not_whole);
+      if (!not_whole) task.reminders = count;
+    }
+    if (t.has("escalated_from")) task.escalated_from = t.text("escalated_from");
     if (t.has("item")) {
       task.item = t.text("item");
       task.raised_by = t.text("raised_by");

@@ -4,6 +4,8 @@
 
 #include <ablauf/schedule.hpp>
 
+#include <boost/json/serialize.hpp>
+
 #include <atomic>
 #include <set>
 #include <thread>

@@ -48,6 +48,8 @@ enum class EventType : std::uint8_t {
   task_claimed,        ///< task; actor: who took it
   task_released,       ///< task; actor: who gave it back
   task_verified,       ///< task; actor: who checked that the corrective action was done
+  task_reminded,       ///< task, assignee: a reminder before (or after) its due date
+  task_escalated,      ///< task, from, to: overdue, handed on to `to`
 };
 
 /// The type's name, as stores keep it: the enumerator's own name, e.g. "step_completed".

@@ -58,12 +58,14 @@ std::optional<WaitingFor> waiting_for_from_string(std::string_view name) noexcep
 
 /// What a timer is for.
 enum class TimerPurpose {
-  wait,    ///< a wait step's time: the token moves on
-  retry,   ///< the delay before a failed step's next attempt
-  timeout  ///< a step's timeout: the step fails, and takes its on_timeout
+  wait,      ///< a wait step's time: the token moves on
+  retry,     ///< the delay before a failed step's next attempt
+  timeout,   ///< a step's timeout: the step fails, and takes its on_timeout
+  remind,    ///< a create_task step's reminder: its open task's assignee is reminded
+  escalate,  ///< a create_task step's escalation: its open task is handed on
 };
 
-/// The name as in events and JSON: "wait", "retry", "timeout".
+/// The name as in events and JSON: "wait", "retry", "timeout", "remind", "escalate".
 std::string_view to_string(TimerPurpose purpose) noexcept;
 /// The TimerPurpose a name stands for, as to_string() writes it; none for any other.
 std::optional<TimerPurpose> timer_purpose_from_string(std::string_view name) noexcept;
@@ -115,6 +117,10 @@ struct Task {
   std::string completed_by;  ///< the actor who completed it; empty while open
   /// Who took it to do (Engine::claim_task()), so that others leave it; empty: no one.
   std::string claimed_by;
+  std::uint32_t reminders = 0;  ///< how often its assignee was reminded (the step's `remind`)
+  /// Whom it was assigned to before it was escalated (the step's `escalate`, which made
+  /// `assignee` the one it names); empty: not escalated.
+  std::string escalated_from;
   /// @name A corrective action's (CorrectiveAction), raised by an answer at a checklist step
   /// @{
   std::string item;           ///< the item whose answer raised it; empty: a create_task step's

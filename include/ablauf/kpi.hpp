@@ -70,6 +70,8 @@ struct TaskKpi {
   std::size_t open = 0;              ///< not completed, in instances that have not ended
   std::size_t overdue = 0;           ///< open past their due date
   std::size_t completed_late = 0;    ///< completed after their due date
+  std::size_t reminded = 0;          ///< reminders of assignees (task_reminded events)
+  std::size_t escalated = 0;         ///< tasks handed on when overdue (task_escalated events)
   DurationSummary time_to_complete;  ///< from creation to completion, over completed tasks
 };
 

@@ -84,6 +84,22 @@ class TaskSink {
   /// crash, so a sink that sees an id twice keeps one task. An error fails the step, which is
   /// retried as it declares.
   virtual tl::expected<void, std::string> open(std::string_view instance, const Task& task) = 0;
+  /// The task's assignee is to be reminded of it (its step's `remind`): mail them, or put it
+  /// on top of their list. `key` is the same if a crash makes the reminder come again. A
+  /// refusal is reported to EngineConfig::on_error; the reminder stays recorded. By default,
+  /// nothing more.
+  virtual tl::expected<void, std::string> remind(std::string_view instance, const Task& task,
+                                                 std::string_view key) {
+    (void)instance, (void)task, (void)key;
+    return {};
+  }
+  /// The task is overdue and was handed on (its step's `escalate`): `task.assignee` is whom it
+  /// went to, `task.escalated_from` whom it was for. As remind() otherwise.
+  virtual tl::expected<void, std::string> escalate(std::string_view instance, const Task& task,
+                                                   std::string_view key) {
+    (void)instance, (void)task, (void)key;
+    return {};
+  }
 };
 
 /// Where save_record and update_record write when the host keeps the records itself

@@ -104,7 +104,8 @@ void print_report(std::ostream& out, const Kpis& k, const KpiFlags& flags) {
       << "  duration of completed: " << durations(k.instance_duration) << '\n';
   const auto& t = k.tasks;
   out << "Tasks: created " << t.created << ", completed " << t.completed << ", open " << t.open
-      << ", overdue " << t.overdue << ", completed late " << t.completed_late << '\n'
+      << ", overdue " << t.overdue << ", completed late " << t.completed_late << ", reminders "
+      << t.reminded << ", escalated " << t.escalated << '\n'
       << "  time to complete: " << durations(t.time_to_complete) << '\n';
   if (const auto& a = k.actions; a.raised > 0) {
     out << "Corrective actions: raised " << a.raised << ", open " << a.open << " (done, awaiting "

@@ -1,6 +1,7 @@
 #include "definition/definition_parts.hpp"
 #include "definition/expression_reader.hpp"
 #include "identifier.hpp"
+#include "steps/task_follow_ups.hpp"
 #include "suggest.hpp"
 
 #include "ablauf/step_type.hpp"
@@ -327,6 +328,27 @@ void check_only_with(DefinitionReader& reader, const Fields& fields, const StepT
                    Anchor::key);
 }
 
+// A create_task step's "remind" and "escalate", as written (task_follow_ups.hpp).
+void check_follow_ups(DefinitionReader& reader, const Fields& fields, const StepTypeSpec& spec,
+                      const boost::json::object& object) {
+  if (spec.name != "create_task") return;
+  if (const auto* remind = object.if_contains("remind"); remind && remind->is_array())
+    for (std::size_t i = 0; i < remind->get_array().size(); ++i) {
+      const auto& entry = remind->get_array()[i];
+      if (!entry.is_string()) continue;  // the parameter's type reports it
+      const auto pointer = element_pointer(fields.pointer_of("remind"), i);
+      auto reminder = parse_reminder(entry.get_string());
+      if (!reminder)
+        reader.error(ErrorCode::invalid_value, pointer, reminder.error());
+      else if (reminder->from != Reminder::From::made && !fields.has("due"))
+        reader.error(ErrorCode::invalid_value, pointer,
+                     "a reminder before or after the due date needs the step's 'due'");
+    }
+  if (const auto* escalate = object.if_contains("escalate"))
+    if (auto escalation = parse_escalation(*escalate); !escalation)
+      reader.error(ErrorCode::invalid_value, fields.pointer_of("escalate"), escalation.error());
+}
+
 }  // namespace
 
 bool claim_id(DefinitionReader& reader, IdScope& scope, const std::string& id,
@@ -416,6 +438,7 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
       read_parameter(reader, fields, parameter, step, item_ids);
     check_exactly_one_of(reader, fields, *spec);
     check_only_with(reader, fields, *spec);
+    check_follow_ups(reader, fields, *spec, object);
     if (step.checklist && fields.has("pass_mark"))
       step.checklist->pass_mark = read_pass_mark(reader, fields);
     // A step's rules go with its first section: they read the whole step's answers anyway.

@@ -230,8 +230,14 @@ struct EngineParts {
   // The token waits; a step with a timeout also gets its timeout timer (not for a retry).
   tl::expected<void, Error> wait(Run& run, std::uint32_t token, const StepDefinition& step,
                                  Waiting why);
+  // Sets a timer for the token at `step`, due at `due`.
+  tl::expected<void, Error> set_timer(Run& run, std::uint32_t token, const StepDefinition& step,
+                                      Time due, TimerPurpose purpose);
   // Fires one due timer.
   tl::expected<void, Error> fire(Run& run, const Timer& timer);
+  // A create_task step's reminder or escalation timer fired: the task still open at its token
+  // is reminded or handed on (src/steps/create_task.cpp).
+  tl::expected<void, Error> follow_up_task(Run& run, const Timer& timer);
   // Completes a checklist step once every required, visible item is answered.
   tl::expected<void, Error> complete_checklist_if_done(Run& run, std::uint32_t token,
                                                        const StepDefinition& step);

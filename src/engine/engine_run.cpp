@@ -331,20 +331,24 @@ tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
           run.emit(token_event(EventType::step_waiting, step.id, token, std::move(data)), now);
       !ok)
     return ok;
-  const auto set_timer = [&](Time due, TimerPurpose purpose) {
-    Event timer = token_event(EventType::timer_set, step.id, token,
-                              {{"timer", new_id("tm")}, {"purpose", to_string(purpose)}});
-    timer.due = due;
-    return run.emit(std::move(timer), now);
-  };
   if (why.timer_due)
-    if (auto ok = set_timer(*why.timer_due, why.purpose); !ok) return ok;
+    if (auto ok = set_timer(run, token, step, *why.timer_due, why.purpose); !ok) return ok;
   if (step.timeout && why.purpose != TimerPurpose::retry)
-    if (auto ok = set_timer(add_duration(now, *step.timeout, run.workflow->definition()),
+    if (auto ok = set_timer(run, token, step,
+                            add_duration(now, *step.timeout, run.workflow->definition()),
                             TimerPurpose::timeout);
         !ok)
       return ok;
   return {};
+}
+
+tl::expected<void, Error> EngineParts::set_timer(Run& run, std::uint32_t token,
+                                                 const StepDefinition& step, Time due,
+                                                 TimerPurpose purpose) {
+  Event timer = token_event(EventType::timer_set, step.id, token,
+                            {{"timer", new_id("tm")}, {"purpose", to_string(purpose)}});
+  timer.due = due;
+  return run.emit(std::move(timer), clock.now());
 }
 
 tl::expected<void, Error> EngineParts::execute(Run& run, std::uint32_t token_id) {
@@ -444,6 +448,8 @@ tl::expected<void, Error> EngineParts::fire(Run& run, const Timer& timer) {
   if (!token || token->step != fired.step) return {};  // the token has moved on
   const StepDefinition& step = run.workflow->step(token->step_index);
   if (fired.purpose == TimerPurpose::retry) return execute(run, fired.token);
+  if (fired.purpose == TimerPurpose::remind || fired.purpose == TimerPurpose::escalate)
+    return follow_up_task(run, fired);
   if (fired.purpose == TimerPurpose::timeout) {
     // "timed_out" tells an escalation (a timeout that goes on to on_timeout) from a failure.
     Event failed =

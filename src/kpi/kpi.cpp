@@ -159,6 +159,8 @@ void walk(const InstanceState& state, std::span<const Event> history, Kpis& kpis
         ++kpis.tasks.created;
         tasks[detail::string_at(event.data, "task")] = {event.time, event.due};
         break;
+      case EventType::task_reminded: ++kpis.tasks.reminded; break;
+      case EventType::task_escalated: ++kpis.tasks.escalated; break;
       case EventType::task_completed: {
         ++kpis.tasks.completed;
         const auto found = tasks.find(detail::string_at(event.data, "task"));

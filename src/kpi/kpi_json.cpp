@@ -96,6 +96,8 @@ json::value to_json(const Kpis& kpis) {
                                              {"open", t.open},
                                              {"overdue", t.overdue},
                                              {"completed_late", t.completed_late},
+                                             {"reminded", t.reminded},
+                                             {"escalated", t.escalated},
                                              {"time_to_complete", to_json(t.time_to_complete)}}},
                       {"actions", json::object{{"raised", a.raised},
                                                {"open", a.open},

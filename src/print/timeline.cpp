@@ -31,8 +31,9 @@ struct Words {
   std::string failed, will_retry, timed_out;
   std::string answered, signed_item, hash;
   std::string task_created, task_for, task_due, task_done, task_claimed, task_released;
-  std::string timer_wait, timer_timeout, timer_retry;
-  std::string fired_wait, fired_timeout, fired_retry;
+  std::string task_reminded, task_escalated, escalated_to, escalated_from;
+  std::string timer_wait, timer_timeout, timer_retry, timer_remind, timer_escalate;
+  std::string fired_wait, fired_timeout, fired_retry, fired_remind, fired_escalate;
   std::string received, assigned;
   std::string completed, instance_failed, cancelled;
   std::string score, passed, not_passed, flagged;  // a scoring checklist's result
@@ -76,12 +77,20 @@ Words words_in(const std::string& language) {
             .task_done = "Aufgabe erledigt: ",
             .task_claimed = "Aufgabe übernommen: ",
             .task_released = "Aufgabe zurückgegeben: ",
+            .task_reminded = "Erinnerung an die Aufgabe: ",
+            .task_escalated = "Aufgabe überfällig, eskaliert: ",
+            .escalated_to = "an",
+            .escalated_from = "bisher",
             .timer_wait = "Warten bis ",
             .timer_timeout = "Frist bis ",
             .timer_retry = "Neuer Versuch um ",
+            .timer_remind = "Erinnerung am ",
+            .timer_escalate = "Eskalation am ",
             .fired_wait = "Wartezeit vorbei",
             .fired_timeout = "Frist abgelaufen",
             .fired_retry = "Zeit für den neuen Versuch",
+            .fired_remind = "Zeit für die Erinnerung",
+            .fired_escalate = "Zeit für die Eskalation",
             .received = "Ereignis empfangen: ",
             .assigned = "Variablen gesetzt",
             .completed = "Vorgang abgeschlossen",
@@ -132,12 +141,20 @@ Words words_in(const std::string& language) {
           .task_done = "Task done: ",
           .task_claimed = "Task taken: ",
           .task_released = "Task given back: ",
+          .task_reminded = "Reminder of the task: ",
+          .task_escalated = "Task overdue, escalated: ",
+          .escalated_to = "to",
+          .escalated_from = "was",
           .timer_wait = "Waiting until ",
           .timer_timeout = "Deadline ",
           .timer_retry = "Retry at ",
+          .timer_remind = "Reminder on ",
+          .timer_escalate = "Escalation on ",
           .fired_wait = "The wait is over",
           .fired_timeout = "The deadline passed",
           .fired_retry = "Time to retry",
+          .fired_remind = "Time for the reminder",
+          .fired_escalate = "Time for the escalation",
           .received = "Event received: ",
           .assigned = "Variables set",
           .completed = "Instance completed",
@@ -291,6 +308,23 @@ class Teller {
           out += ": " + outcome;
         return out;
       }
+      case EventType::task_reminded: {
+        const auto task = string_at(data, "task");
+        const auto found = tasks_.find(task);
+        std::string out = w.task_reminded + quoted(found == tasks_.end() ? task : found->second);
+        if (const auto assignee = string_at(data, "assignee"); !assignee.empty())
+          out += " (" + w.task_for + " " + assignee + ")";
+        return out;
+      }
+      case EventType::task_escalated: {
+        const auto task = string_at(data, "task");
+        const auto found = tasks_.find(task);
+        std::string out = w.task_escalated + quoted(found == tasks_.end() ? task : found->second) +
+                          " " + w.escalated_to + " " + string_at(data, "to");
+        if (const auto from = string_at(data, "from"); !from.empty())
+          out += " (" + w.escalated_from + " " + from + ")";
+        return out;
+      }
       case EventType::task_claimed:
       case EventType::task_released: {
         const auto task = string_at(data, "task");
@@ -302,17 +336,21 @@ class Teller {
         const auto purpose =
             timer_purpose_from_string(string_at(data, "purpose")).value_or(TimerPurpose::wait);
         timers_[string_at(data, "timer")] = purpose;
-        const std::string& words = purpose == TimerPurpose::timeout ? w.timer_timeout
-                                   : purpose == TimerPurpose::retry ? w.timer_retry
-                                                                    : w.timer_wait;
+        const std::string& words = purpose == TimerPurpose::timeout    ? w.timer_timeout
+                                   : purpose == TimerPurpose::retry    ? w.timer_retry
+                                   : purpose == TimerPurpose::remind   ? w.timer_remind
+                                   : purpose == TimerPurpose::escalate ? w.timer_escalate
+                                                                       : w.timer_wait;
         return words + (event.due ? format_datetime(*event.due, locale()) : std::string()) + " (" +
                step + ")";
       }
       case EventType::timer_fired: {
         const auto purpose = timers_[string_at(data, "timer")];  // wait, if never set
-        const std::string& words = purpose == TimerPurpose::timeout ? w.fired_timeout
-                                   : purpose == TimerPurpose::retry ? w.fired_retry
-                                                                    : w.fired_wait;
+        const std::string& words = purpose == TimerPurpose::timeout    ? w.fired_timeout
+                                   : purpose == TimerPurpose::retry    ? w.fired_retry
+                                   : purpose == TimerPurpose::remind   ? w.fired_remind
+                                   : purpose == TimerPurpose::escalate ? w.fired_escalate
+                                                                       : w.fired_wait;
         return words + " (" + step + ")";
       }
       case EventType::signal_received: {
