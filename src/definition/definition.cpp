@@ -1,6 +1,5 @@
 #include "ablauf/definition.hpp"
 
-#include "ablauf/locale_format.hpp"
 #include "ablauf/workflow.hpp"
 
 #include "definition/definition_parts.hpp"
@@ -279,12 +278,11 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
     return tl::make_unexpected(reader.take_diagnostics());
   }
 
-  Fields fields(
-      reader, parsed->get_object(), "",
-      {"$schema", "id", "version", "kind", "title", "description", "default_language", "time_zone",
-       "calendar", "document_number", "schedules", "start", "input", "output", "steps", "sections",
-       "metadata"},
-      "a definition");
+  Fields fields(reader, parsed->get_object(), "",
+                {"$schema", "id", "version", "kind", "title", "description", "default_language",
+                 "time_zone", "calendar", "document_number", "schedules", "start", "input",
+                 "output", "steps", "sections", "metadata"},
+                "a definition");
   WorkflowDefinition out;
   out.source = source;
   if (auto id = fields.string("id", Fields::required)) {
@@ -313,15 +311,7 @@ tl::expected<WorkflowDefinition, Diagnostics> load_definition(std::string text,
       reader.error(ErrorCode::invalid_value, fields.pointer_of("default_language"),
                    "'" + *language + "' is not a language code; write codes like \"de\" or \"en\"");
   }
-  if (auto zone = fields.string("time_zone")) {
-    if (!zone->empty() && is_known_time_zone(*zone))
-      out.time_zone = std::move(*zone);
-    else
-      reader.error(ErrorCode::invalid_value, fields.pointer_of("time_zone"),
-                   "'" + *zone +
-                       "' is not a time zone; write an IANA name such as "
-                       "\"Europe/Berlin\" or \"UTC\"");
-  }
+  if (auto zone = fields.time_zone("time_zone")) out.time_zone = std::move(*zone);
   if (const auto* calendar = fields.value("calendar"))
     if (auto read = read_calendar(reader, *calendar, fields.pointer_of("calendar")))
       out.calendar = std::move(*read);

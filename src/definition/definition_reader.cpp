@@ -7,6 +7,7 @@
 #include "suggest.hpp"
 
 #include "ablauf/json.hpp"
+#include "ablauf/locale_format.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -268,6 +269,17 @@ std::optional<Duration> Fields::duration(std::string_view name, Requirement requ
   const auto* v = value(name, requirement);
   if (!v) return std::nullopt;
   return read_duration(reader_, *v, pointer_of(name));
+}
+
+std::optional<std::string> Fields::time_zone(std::string_view name) {
+  auto zone = string(name);
+  if (!zone) return std::nullopt;
+  if (!zone->empty() && is_known_time_zone(*zone)) return zone;
+  reader_.error(ErrorCode::invalid_value, pointer_of(name),
+                "'" + *zone +
+                    "' is not a time zone; write an IANA name such as \"Europe/Berlin\" "
+                    "or \"UTC\"");
+  return std::nullopt;
 }
 
 const boost::json::array* Fields::array(std::string_view name, Requirement requirement) {

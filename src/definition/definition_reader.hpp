@@ -122,6 +122,8 @@ class Fields {
   std::optional<std::int64_t> integer(std::string_view name, std::int64_t min, std::int64_t max,
                                       Requirement requirement = optional);
   std::optional<Duration> duration(std::string_view name, Requirement requirement = optional);
+  // An IANA time zone ICU knows, such as "Europe/Berlin".
+  std::optional<std::string> time_zone(std::string_view name);
   const boost::json::array* array(std::string_view name, Requirement requirement = optional);
   const boost::json::object* object(std::string_view name, Requirement requirement = optional);
 

@@ -4,7 +4,6 @@
 #include "time/calendar.hpp"
 #include "time/time_zone.hpp"
 
-#include "ablauf/locale_format.hpp"
 #include "ablauf/schedule.hpp"
 #include "ablauf/template.hpp"
 
@@ -106,15 +105,7 @@ std::optional<ScheduleDefinition> read_schedule(DefinitionReader& reader,
   auto recurrence = fields.string(has_cron ? "cron" : "rule");
   if (!recurrence) complete = false;
   out.cron = has_cron;
-  if (auto zone = fields.string("time_zone")) {
-    if (!zone->empty() && is_known_time_zone(*zone))
-      out.time_zone = std::move(*zone);
-    else
-      reader.error(ErrorCode::invalid_value, fields.pointer_of("time_zone"),
-                   "'" + *zone +
-                       "' is not a time zone; write an IANA name such as "
-                       "\"Europe/Berlin\" or \"UTC\"");
-  }
+  if (auto zone = fields.time_zone("time_zone")) out.time_zone = std::move(*zone);
   const std::string_view zone = out.time_zone.empty() ? definition_zone : out.time_zone;
   out.start = read_bound(reader, fields, "start", zone, false);
   out.end = read_bound(reader, fields, "end", zone, true);
