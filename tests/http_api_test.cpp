@@ -558,6 +558,41 @@ TEST_CASE("the key figures of a workflow and a period, as ablauf kpi gives them"
   CHECK(without_store.client->request(wire::verb::get, "/api/v1/kpi").result_int() == 501);
 }
 
+TEST_CASE("the schedules of the deployed workflows, with their next occurrences",
+          "[http][api][schedule]") {
+  ManualClock clock(*parse_rfc3339("2026-12-07T10:00:00Z"));
+  Engine engine({.clock = &clock});
+  REQUIRE(engine.deploy(compile_text(R"({"id": "billing", "version": 1, "kind": "workflow",
+    "title": "Abrechnung", "time_zone": "Europe/Berlin",
+    "schedules": [{"id": "monthly", "rule": "FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=6;BYMINUTE=0"}],
+    "steps": [{"id": "done", "type": "end"}]})")));
+  http::Server server(engine, {.port = 0});
+  REQUIRE(server.start());
+  Client client(server.port());
+  // The body of a JSON array response that has that status.
+  const auto array_of = [](const auto& response) {
+    INFO(response.body());
+    CHECK(response.result_int() == 200);
+    auto body = json::parse(response.body());
+    REQUIRE(body.is_array());
+    return body.as_array();
+  };
+  auto listed = array_of(client.request(wire::verb::get, "/api/v1/schedules?next=2"));
+  REQUIRE(listed.size() == 1u);
+  const auto& monthly = listed[0];
+  CHECK(monthly.at("schedule") == "monthly");
+  CHECK(monthly.at("rule") == "FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=6;BYMINUTE=0");
+  CHECK(monthly.at("next") == json::array{"2027-01-01T05:00:00Z", "2027-02-01T05:00:00Z"});
+  CHECK_FALSE(monthly.as_object().contains("last"));  // not run yet
+  REQUIRE(engine.run_schedules() == 0u);
+  auto after = array_of(client.request(wire::verb::get, "/api/v1/schedules"));
+  CHECK(after[0].at("last") == "2026-12-07T10:00:00Z");
+  CHECK(after[0].at("next").as_array().size() == 3u);
+  for (const char* bad : {"0", "101", "drei", "2x"})
+    CHECK(client.request(wire::verb::get, std::string("/api/v1/schedules?next=") + bad)
+              .result_int() == 400);
+}
+
 TEST_CASE("an instance's checklists as filled in, as HTML, PDF or Markdown", "[http][api]") {
   Fixture f;
   const auto id = f.start("R-7");

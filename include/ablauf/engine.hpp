@@ -218,6 +218,11 @@ struct ScheduleStatus {
   std::vector<Time> next;  ///< its next occurrences, after the mark (else after now)
 };
 
+/// As `ablauf schedules --json` and `GET /api/v1/schedules` give it: workflow, version,
+/// schedule, rule or cron, time_zone, catch_up, overlap, last and last_instance (once it ran),
+/// next (RFC 3339, UTC).
+boost::json::object to_json(const ScheduleStatus& status);
+
 /// A file a person gives for a file or photo item (Engine::keep_file()), before answering with it.
 struct FileUpload {
   std::string content;  ///< its bytes

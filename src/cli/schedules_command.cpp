@@ -30,24 +30,6 @@ std::string shown(Time time, const std::string& zone) {
   return std::string(local) + " " + (zone.empty() ? "UTC" : zone) + " (" + to_rfc3339(time) + ")";
 }
 
-boost::json::object to_json(const ScheduleStatus& status) {
-  boost::json::object out{{"workflow", status.workflow},
-                          {"version", status.version},
-                          {"schedule", status.schedule.id},
-                          {status.schedule.cron ? "cron" : "rule", status.schedule.recurrence},
-                          {"time_zone", status.time_zone},
-                          {"catch_up", to_string(status.schedule.catch_up)},
-                          {"overlap", to_string(status.schedule.overlap)}};
-  if (status.mark) {
-    out["last"] = to_rfc3339(status.mark->occurrence);
-    if (!status.mark->instance.empty()) out["last_instance"] = status.mark->instance;
-  }
-  boost::json::array next;
-  for (auto time : status.next) next.emplace_back(to_rfc3339(time));
-  out["next"] = std::move(next);
-  return out;
-}
-
 int run_schedules(const SchedulesFlags& flags) {
   std::unique_ptr<Store> opened;
   MemoryStore memory;

@@ -191,6 +191,24 @@ tl::expected<std::size_t, Error> Engine::run_schedules() {
   return started;
 }
 
+json::object to_json(const ScheduleStatus& status) {
+  json::object out{{"workflow", status.workflow},
+                   {"version", status.version},
+                   {"schedule", status.schedule.id},
+                   {status.schedule.cron ? "cron" : "rule", status.schedule.recurrence},
+                   {"time_zone", status.time_zone},
+                   {"catch_up", to_string(status.schedule.catch_up)},
+                   {"overlap", to_string(status.schedule.overlap)}};
+  if (status.mark) {
+    out["last"] = to_rfc3339(status.mark->occurrence);
+    if (!status.mark->instance.empty()) out["last_instance"] = status.mark->instance;
+  }
+  json::array next;
+  for (auto time : status.next) next.emplace_back(to_rfc3339(time));
+  out["next"] = std::move(next);
+  return out;
+}
+
 tl::expected<std::vector<ScheduleStatus>, Error> Engine::schedules(std::size_t count) const {
   auto& parts = *impl_;
   const auto registry = parts.deployments.current();

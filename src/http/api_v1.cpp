@@ -69,6 +69,7 @@ void add_api_v1(Router& router, const Api& api) {
   add_work_routes(router, api);
   add_file_routes(router, api);
   add_kpi_route(router, api);
+  add_schedules_route(router, api);
   if (api.options.pages) add_pages(router, api);
 }
 

@@ -45,6 +45,7 @@ void add_instance_routes(Router& router, const Api& api);
 void add_form_model_route(Router& router, const Api& api);
 // `GET /api/v1/kpi`: key figures for a workflow and a period.
 void add_kpi_route(Router& router, const Api& api);
+void add_schedules_route(Router& router, const Api& api);
 // Forms, tasks and signals: what people and systems give instances waiting for them.
 void add_work_routes(Router& router, const Api& api);
 // Files for file and photo items: uploaded before they are answered with, read back by hash.

@@ -376,6 +376,11 @@ def exercise(api):
         failures.append(f"the key figures do not count the verified action: {figures.get('actions')}")
     api.call("GET", "/api/v1/kpi?workflow=nope", expect=404)
     api.call("GET", "/api/v1/kpi?since=soon", expect=400)
+    _, schedules = api.call("GET", "/api/v1/schedules?next=2", expect=200)
+    if not isinstance(schedules, list):
+        failures.append(f"the schedules are not a list: {schedules}")
+    api.call("GET", "/api/v1/schedules?next=0", expect=400)
+    api.call("GET", "/api/v1/schedules", expect=401, token=None)
     api.call("POST", f"/api/v1/instances/{two}/cancel", {"reason": "paid in cash"}, expect=200)
     api.call("POST", f"/api/v1/instances/{two}/cancel", expect=422)
     api.call("POST", f"/api/v1/instances/{two}/cancel", "{", expect=400)
