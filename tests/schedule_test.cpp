@@ -196,6 +196,78 @@ TEST_CASE("an occurrence whose input the workflow refuses is reported and left o
         at("2026-12-02T05:00:00Z"));
 }
 
+TEST_CASE("a host's schedule_starts starts one instance per account, each once",
+          "[schedule][engine]") {
+  Fixture f;
+  std::vector<std::string> reported;
+  std::vector<std::string> accounts = {"K-1", "K-2"};
+  bool host_away = false;
+  std::string seen_input;
+  EngineConfig config = f.config(nullptr, {});
+  config.on_error = [&](const std::string&, const Error& e) { reported.push_back(e.message); };
+  config.schedule_starts = [&](const ScheduleOccurrence& occurrence)
+      -> tl::expected<std::vector<ScheduledStart>, Error> {
+    if (host_away) return tl::make_unexpected(Error{ErrorCode::store_error, "accounts away"});
+    seen_input = json::serialize(occurrence.input);
+    CHECK(occurrence.workflow == "billing");
+    CHECK(occurrence.schedule.id == "monthly");
+    std::vector<ScheduledStart> out;
+    for (const auto& account : accounts) {
+      auto input = occurrence.input.as_object();
+      input["customer"] = account;
+      out.push_back({account, std::move(input)});
+    }
+    return out;
+  };
+  Engine engine(config);
+  f.clock.set(at("2026-11-20T10:00:00Z"));
+  REQUIRE(engine.deploy(test::compile_text(billing(
+      R"("rule": "FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=6;BYMINUTE=0",
+         "input": {"period": "{{occurrence.year}}-{{occurrence.month}}"})",
+      R"("input": {"type": "object", "required": ["customer"],
+                   "properties": {"customer": {"type": "string", "pattern": "^K-"}}},)"))));
+  REQUIRE(engine.run_schedules() == 0u);
+
+  SECTION("one per account, under the occurrence's key and the account's") {
+    f.clock.set(at("2026-12-01T05:00:00Z"));
+    CHECK(engine.run_schedules() == 2u);
+    CHECK(seen_input == R"({"period":"2026-12"})");
+    CHECK(keys(engine) == std::vector<std::string>{"monthly@2026-12-01T05:00:00Z/K-1",
+                                                   "monthly@2026-12-01T05:00:00Z/K-2"});
+    const auto second = engine.list()->back();
+    CHECK(json::serialize(second.data.as_object().at("input")) ==
+          R"({"period":"2026-12","customer":"K-2"})");
+    CHECK(f.store.schedule_mark("billing", "monthly").value()->instance == second.id);
+  }
+  SECTION("the host away: nothing starts, the mark stays, the next tick starts them") {
+    host_away = true;
+    f.clock.set(at("2026-12-01T05:00:00Z"));
+    const auto failed = engine.run_schedules();
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().message == "accounts away");
+    CHECK(keys(engine).empty());
+    host_away = false;
+    CHECK(engine.run_schedules() == 2u);
+    CHECK(keys(engine).size() == 2u);
+  }
+  SECTION("an account the workflow refuses is reported and left out; the others start") {
+    accounts = {"K-1", "X-9", "K-3"};
+    f.clock.set(at("2026-12-01T05:00:00Z"));
+    CHECK(engine.run_schedules() == 2u);
+    CHECK(keys(engine) == std::vector<std::string>{"monthly@2026-12-01T05:00:00Z/K-1",
+                                                   "monthly@2026-12-01T05:00:00Z/K-3"});
+    REQUIRE(reported.size() == 1u);
+    CHECK_THAT(reported[0], Catch::Contains("2026-12-01T05:00:00Z occurrence for 'X-9', left out"));
+  }
+  SECTION("a tick cut off half-way, repeated, starts only those not started yet") {
+    f.clock.set(at("2026-12-01T05:00:00Z"));
+    REQUIRE(engine.start("billing", json::object{{"period", "2026-12"}, {"customer", "K-1"}},
+                         {.business_key = "monthly@2026-12-01T05:00:00Z/K-1"}));
+    CHECK(engine.run_schedules() == 2u);  // K-1 found by its key, not started again
+    CHECK(keys(engine).size() == 2u);
+  }
+}
+
 TEST_CASE("engines racing one store over many ticks start each occurrence once",
           "[schedule][engine][threads]") {
   MemoryStore store;

@@ -151,6 +151,10 @@ struct EngineConfig {
   /// The sender of mail whose send_email step names none (`from`), one address such as
   /// "Stadtwerke Musterstadt <abrechnung@stadtwerke.example>"; "" leaves it to the Mailer.
   std::string mail_from;
+  /// Which instances each occurrence of a definition's schedules starts; unset, one with the
+  /// schedule's input. A host that bills every active account on the 1st returns one start per
+  /// account, keyed by its number (Engine::run_schedules()).
+  ScheduleStarts schedule_starts;
   /// How many events an instance gathers between snapshots of its state in a store that wants
   /// them (not MemoryStore); loading it reads the latest snapshot and the events since. 0: never.
   std::uint32_t snapshot_every = 100;

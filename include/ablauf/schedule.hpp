@@ -14,8 +14,10 @@
 #pragma once
 
 #include <ablauf/clock.hpp>
+#include <ablauf/error.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <tl/expected.hpp>
 
 #include <chrono>
@@ -121,9 +123,33 @@ struct ScheduleDefinition {
   tl::expected<Recurrence, std::string> recurrence_in(std::string_view zone) const;
 };
 
+/// An occurrence of a schedule as the engine is about to start it (EngineConfig::schedule_starts).
+struct ScheduleOccurrence {
+  std::string_view workflow;           ///< the id of the workflow whose schedule it is
+  const ScheduleDefinition& schedule;  ///< the schedule, as its newest deployed version has it
+  Time time;                           ///< when it falls
+  const boost::json::value& input;     ///< the schedule's input, rendered for it
+};
+
+/// An instance an occurrence starts: with `input`, under the occurrence's business key, to which
+/// "/<key>" is added when `key` is not empty ("monthly_billing@2026-12-01T05:00:00Z/K-20931").
+struct ScheduledStart {
+  std::string key;  ///< tells it from the occurrence's other starts; the same on every tick
+  boost::json::value input;  ///< the instance's input, checked as start() checks it
+};
+
+/// Which instances an occurrence starts: one per active account of a billing run, say, each
+/// with the account in its input. An error leaves the occurrence to the next tick, where the
+/// starts already made are found by their keys and not made again.
+using ScheduleStarts = std::function<tl::expected<std::vector<ScheduledStart>, Error>(
+    const ScheduleOccurrence& occurrence)>;
+
 /// The business key of the instance a schedule starts for an occurrence:
 /// "monthly_billing@2026-12-01T05:00:00Z".
 std::string occurrence_key(std::string_view schedule, Time occurrence);
+/// That of one of several starts of an occurrence: the above, "/" and `key`, or the above alone
+/// for an empty `key`.
+std::string occurrence_key(std::string_view schedule, Time occurrence, std::string_view key);
 
 /// What a schedule's input templates see for an occurrence: {"schedule": {"id"}, "occurrence":
 /// {"time" (RFC 3339, UTC), "local" (the wall clock, "2026-12-01T06:00:00"), "date"

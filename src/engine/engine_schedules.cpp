@@ -7,6 +7,8 @@
 #include "ablauf/template.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <string>
 
 namespace ablauf {
 namespace json = boost::json;
@@ -77,6 +79,21 @@ tl::expected<json::value, Error> render_input(const json::value& input, const js
     return out;
   }
   return input;
+}
+
+// The instances an occurrence starts: as the host's `starts` says, or one with the schedule's
+// input.
+tl::expected<std::vector<ScheduledStart>, Error> starts_of(const ScheduleStarts& starts,
+                                                           std::string_view workflow,
+                                                           const ScheduleDefinition& schedule,
+                                                           Time occurrence, json::value input) {
+  if (!starts) return std::vector<ScheduledStart>{{"", std::move(input)}};
+  try {
+    return starts(ScheduleOccurrence{workflow, schedule, occurrence, input});
+  } catch (const std::exception& e) {
+    return tl::make_unexpected(Error{ErrorCode::adapter_failed,
+                                     "the host's schedule_starts threw: " + std::string(e.what())});
+  }
 }
 
 // Failures the next tick may not meet again: the store away or full. Others (input the
@@ -160,28 +177,50 @@ tl::expected<std::size_t, Error> Engine::run_schedules() {
             continue;
           }
         }
+        // What cannot start is reported and left out: it would fail again at every tick.
+        const auto left_out = [&](const std::string& start_key, Error why) {
+          why.message = "the schedule '" + schedule.id + "' of '" + id + "' could not start its " +
+                        to_rfc3339(occurrence) + " occurrence" +
+                        (start_key.empty() ? std::string() : " for '" + start_key + "'") +
+                        ", left out: " + why.message;
+          parts.report(id, why);
+        };
         auto input =
             render_input(schedule.input, occurrence_data(schedule.id, occurrence, zone), options);
-        tl::expected<std::string, Error> instance =
-            input ? start(id, std::move(*input),
-                          StartOptions{.business_key = occurrence_key(schedule.id, occurrence),
-                                       .version = definition.version,
-                                       .actor = "schedule:" + schedule.id})
-                  : tl::expected<std::string, Error>(tl::unexpect, input.error());
-        if (!instance && passes(instance.error())) {
-          fail(std::move(instance.error()));
+        if (!input) {
+          left_out("", std::move(input.error()));
+          if (!move_to({occurrence, at.instance})) break;
+          continue;
+        }
+        auto starts =
+            starts_of(parts.config.schedule_starts, id, schedule, occurrence, std::move(*input));
+        if (!starts) {
+          // The host could not say (its accounts away): the next tick tries this one again.
+          fail(std::move(starts.error()));
           stopped = true;
           break;
         }
-        if (!instance) {
-          Error why = instance.error();
-          why.message = "the schedule '" + schedule.id + "' of '" + id + "' could not start its " +
-                        to_rfc3339(occurrence) + " occurrence, left out: " + why.message;
-          parts.report(id, why);
-        } else {
+        std::string last = at.instance;
+        for (auto& each : *starts) {
+          auto instance =
+              start(id, std::move(each.input),
+                    StartOptions{.business_key = occurrence_key(schedule.id, occurrence, each.key),
+                                 .version = definition.version,
+                                 .actor = "schedule:" + schedule.id});
+          if (!instance && passes(instance.error())) {
+            fail(std::move(instance.error()));
+            stopped = true;
+            break;
+          }
+          if (!instance) {
+            left_out(each.key, std::move(instance.error()));
+            continue;
+          }
           ++started;
+          last = std::move(*instance);
         }
-        if (!move_to({occurrence, instance ? *instance : at.instance})) break;
+        if (stopped) break;
+        if (!move_to({occurrence, std::move(last)})) break;
       }
       if (!stopped)
         parts.schedule_times.set(key, recurrence->next_after(at.occurrence).value_or(Time::max()));

@@ -422,6 +422,12 @@ std::string occurrence_key(std::string_view schedule, Time occurrence) {
   return std::string(schedule) + "@" + to_rfc3339(occurrence);
 }
 
+std::string occurrence_key(std::string_view schedule, Time occurrence, std::string_view key) {
+  auto out = occurrence_key(schedule, occurrence);
+  if (!key.empty()) out.append("/").append(key);
+  return out;
+}
+
 boost::json::object occurrence_data(std::string_view schedule, Time occurrence,
                                     std::string_view time_zone) {
   const auto wall = detail::wall_time(occurrence, time_zone);
