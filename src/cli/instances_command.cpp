@@ -76,12 +76,11 @@ int list_instances(const InstancesFlags& flags) {
     if (!flags.workflow.empty() && s.workflow_id != flags.workflow) continue;
     if (!flags.status.empty() && status != flags.status) continue;
     if (flags.json) {
-      listed.push_back(json::object{{"id", id},
-                                    {"workflow", s.workflow_id},
-                                    {"version", s.version},
-                                    {"status", status},
-                                    {"updated", to_rfc3339(s.updated_at)},
-                                    {"at", waiting_at(s)}});
+      json::object row{
+          {"id", id},         {"workflow", s.workflow_id},           {"version", s.version},
+          {"status", status}, {"updated", to_rfc3339(s.updated_at)}, {"at", waiting_at(s)}};
+      if (!s.business_key.empty()) row["business_key"] = s.business_key;
+      listed.push_back(std::move(row));
       continue;
     }
     rows.push_back({id, s.workflow_id + " v" + std::to_string(s.version), status,

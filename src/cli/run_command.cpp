@@ -1,6 +1,7 @@
 // `ablauf run`: runs one instance of a definition, from the terminal or a script of answers.
 #include "commands.hpp"
 #include "load.hpp"
+#include "run_cycles.hpp"
 #include "run_definitions.hpp"
 #include "run_drive.hpp"
 #include "run_outbox.hpp"
@@ -8,6 +9,7 @@
 #include "store.hpp"
 
 #include <ablauf/engine.hpp>
+#include <ablauf/expression.hpp>
 
 #include <fstream>
 #include <functional>
@@ -30,6 +32,7 @@ struct RunFlags {
   std::string outbox = "outbox";
   std::string mail_from;
   std::string business_key;
+  std::size_t cycles = 0;  // with schedules: how many occurrences to start; 0 starts one now
   bool json = false;
   StoreFlag store;
   LimitFlags limits;
@@ -40,6 +43,49 @@ struct RunFlags {
 int status_of(const Error& error) {
   return error.code == ErrorCode::store_error || error.code == ErrorCode::io_error ? exit_stopped
                                                                                    : exit_invalid;
+}
+
+// The instances the schedules start, `flags.cycles` occurrences of them, driven side by side.
+int run_cycles(const RunFlags& flags, const Drive& drive_as, const FileOutbox& outbox) {
+  drive_as.out << "its schedules start " << flags.cycles << " cycle(s) on the simulated clock\n";
+  std::vector<std::string> ids;
+  int status = drive_cycles(drive_as, flags.cycles, ids);
+  if (ids.empty() && status == exit_ok) {
+    std::cerr << "error: no cycle started (see above)\n";
+    status = exit_invalid;
+  }
+  if (status != exit_stopped) status = deliver_queued_mail(drive_as.engine, status);
+  if (flags.json) {
+    json::array instances;
+    for (const auto& id : ids) {
+      const auto state = drive_as.engine.get(id);
+      const auto history = drive_as.engine.history(id);
+      if (state && history) instances.push_back(instance_json(*state, *history));
+    }
+    std::cout << to_json_text(instances) << '\n';
+  }
+  if (outbox.count() > 0) drive_as.out << outbox.count() << " mail(s) in " << flags.outbox << '\n';
+  return status;
+}
+
+// `base` with `over` laid on it: objects member by member, anything else replaced.
+json::value laid_over(json::value base, const json::value& over) {
+  if (!base.is_object() || !over.is_object()) return over;
+  auto& merged = base.as_object();
+  for (const auto& [key, value] : over.as_object())
+    merged[key] = merged.contains(key) ? laid_over(merged[key], value) : value;
+  return base;
+}
+
+// The input of an instance a schedule starts in `run --cycles`: the one given (the account
+// the run is about) with what the schedule renders for the occurrence laid over it.
+ScheduleStarts starts_with(std::string workflow, json::value given) {
+  return [workflow = std::move(workflow),
+          given = std::move(given)](const ScheduleOccurrence& occurrence)
+             -> tl::expected<std::vector<ScheduledStart>, Error> {
+    if (occurrence.workflow != workflow) return std::vector<ScheduledStart>{{"", occurrence.input}};
+    return std::vector<ScheduledStart>{{"", laid_over(given, occurrence.input)}};
+  };
 }
 
 int run_instance(const RunFlags& flags) {
@@ -57,22 +103,41 @@ int run_instance(const RunFlags& flags) {
   Script& script = *loaded;
   const std::string language =
       flags.language.empty() ? workflow->definition().default_language : flags.language;
-  if (!script_fits(script, workflows, language)) return exit_usage;
+  // With cycles, each occurrence completes the input (checked as each starts); the rest of the
+  // script is checked here.
+  Script checked = flags.cycles > 0 ? script : Script();
+  if (flags.cycles > 0) checked.input = nullptr;
+  if (!script_fits(flags.cycles > 0 ? checked : script, workflows, language)) return exit_usage;
   json::value input = script.input.is_null() ? json::value(json::object()) : script.input;
   if (!flags.input_file.empty()) {
     auto read = read_json_file(flags.input_file);
     if (!read) return exit_usage;
     input = std::move(*read);
     if (!input_fits(flags.input_file, input, *workflow)) return exit_usage;
-  } else if (script.input.is_null() && !input_fits("", input, *workflow)) {
+  } else if (flags.cycles == 0 && script.input.is_null() && !input_fits("", input, *workflow)) {
     std::cerr << "give the input with --input FILE, or as \"input\" in the answers file\n";
+    return exit_usage;
+  }
+
+  const bool simulated = flags.clock == "simulated";
+  if (flags.cycles > 0 && !flags.business_key.empty()) {
+    std::cerr << "error: --cycles and --key do not go together: each cycle's business key is "
+                 "its occurrence's\n";
+    return exit_usage;
+  }
+  if (flags.cycles > 0 && (!simulated || workflow->definition().schedules.empty())) {
+    std::cerr << "error: --cycles lets the schedules of " << flags.files.front()
+              << (simulated ? ", which has none," : "") << " start instances on a simulated clock"
+              << (simulated ? ""
+                            : ": add --clock simulated (on the real clock, `ablauf serve` "
+                              "and workers run schedules)")
+              << '\n';
     return exit_usage;
   }
 
   auto store = open_store(flags.store.path);
   if (!store) return exit_usage;
 
-  const bool simulated = flags.clock == "simulated";
   ManualClock manual(std::chrono::floor<std::chrono::minutes>(SystemClock().now()));
   SystemClock system;
   Clock& clock = simulated ? static_cast<Clock&>(manual) : system;
@@ -89,11 +154,20 @@ int run_instance(const RunFlags& flags) {
        .on_error = std::ref(errors),
        .language = language,
        .mail_from = flags.mail_from,
+       .schedule_starts =
+           flags.cycles > 0 ? starts_with(shown.definition().id, input) : ScheduleStarts(),
        .limits = flags.limits.engine});
+  if (flags.cycles > 0) progress.follow_scheduled();
   if (const int kept = deploy_and_keep(engine, *store, *definitions); kept != exit_ok) return kept;
   const auto& definition = shown.definition();
   out << "run " << definition.id << " version " << definition.version << ": "
       << definition.title.get(language, definition.default_language) << '\n';
+  const Drive drive_as{engine,      errors,
+                       shown,       workflows,
+                       script,      simulated ? &manual : nullptr,
+                       clock.now(), language,
+                       out,         flags.store.path != ":memory:"};
+  if (flags.cycles > 0) return run_cycles(flags, drive_as, outbox);
   // With a business key, a second run carries on with the instance the first one started.
   const std::string key = flags.business_key.empty() ? script.business_key : flags.business_key;
   const auto earlier = key.empty() ? tl::expected<std::optional<std::string>, Error>()
@@ -109,9 +183,7 @@ int run_instance(const RunFlags& flags) {
     out << "instance " << *id << " has the business key '" << key << "' already ("
         << (state ? to_string(state->status) : "unknown") << "); carrying it on\n";
   }
-  int status = drive({engine, errors, shown, workflows, script, simulated ? &manual : nullptr,
-                      clock.now(), language, out, flags.store.path != ":memory:"},
-                     *id);
+  int status = drive(drive_as, *id);
   // Mail an earlier run of this instance queued but did not hand over goes out now.
   if (status != exit_stopped) status = deliver_queued_mail(engine, status);
   if (flags.json) print_instance_json(engine, *id);
@@ -143,6 +215,12 @@ void add_run_command(CLI::App& app, std::function<int()>& run) {
   command->add_option("--clock", flags->clock, "real, or simulated: timers pass at once")
       ->check(CLI::IsMember({"real", "simulated"}))
       ->capture_default_str();
+  command
+      ->add_option("--cycles", flags->cycles,
+                   "With --clock simulated, let the definition's schedules start this many "
+                   "occurrences (the input given, with each occurrence's laid over it) and run "
+                   "them side by side, instead of starting one instance now")
+      ->check(CLI::Range(1, 120));
   command->add_option("--key", flags->business_key,
                       "Business key (e.g. the invoice number): a second run with the same key "
                       "carries on with the first run's instance");

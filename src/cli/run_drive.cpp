@@ -329,7 +329,13 @@ class Driver {
 }  // namespace
 
 void Progress::operator()(const std::string& instance, const Event& e) {
-  if (run_.state.id.empty()) run_.state.id = instance;
+  if (follow_scheduled_ && e.type == EventType::instance_started && !e.data.contains("parent")) {
+    InstanceState state;
+    state.id = instance;
+    sub_workflows_.emplace(
+        instance, Shown{run_.workflow, "cycle " + std::to_string(++cycles_) + " › ", state});
+  }
+  if (run_.state.id.empty() && !follow_scheduled_) run_.state.id = instance;
   if (instance == run_.state.id) return show(run_, e);
   if (e.type == EventType::instance_started) adopt(instance, e);
   if (const auto found = sub_workflows_.find(instance); found != sub_workflows_.end())
@@ -392,6 +398,13 @@ void Progress::show(Shown& shown, const Event& e) {
         }
       return;
     case EventType::step_failed:
+      // A timeout with somewhere to go (on_timeout) is an escalation, not a failure.
+      if (const auto* timed_out = e.data.if_contains("timed_out");
+          timed_out && timed_out->is_bool() && timed_out->get_bool()) {
+        line(shown) << "timeout  " << e.step << title() << ": "
+                    << std::string_view(e.data.at("error").as_string()) << '\n';
+        return;
+      }
       line(shown) << "failed   " << e.step << title() << ": "
                   << std::string_view(e.data.at("error").as_string()) << '\n';
       return;
@@ -442,7 +455,8 @@ int deliver_queued_mail(Engine& engine, int status) {
 }
 
 int drive(const Drive& d, const std::string& id) {
-  auto& [engine, errors, shown, workflows, script, manual, started, language, out, kept] = d;
+  auto& [engine, errors, shown, workflows, script, manual, started, language, out, kept, horizon,
+         wake] = d;
   // Work the engine could not record (a full disk, a store gone away) or mail it could not
   // hand over stops the drive: trying again at once would fail the same way.
   const auto stopped = [&, seen = errors.count()] {
@@ -506,6 +520,12 @@ int drive(const Drive& d, const std::string& id) {
         if (!next_time || timer.due < *next_time) next_time = timer.due;
     const std::optional<Time> event_time =
         event ? std::optional<Time>(started + event->after) : std::nullopt;
+    if (const auto next =
+            event_time && (!next_time || *event_time < *next_time) ? event_time : next_time;
+        horizon && next && *next > *horizon) {
+      if (wake) *wake = *next;
+      return exit_paused;
+    }
     if (event && (!next_time || *event_time <= *next_time)) {
       if (*event_time > clock.now() && simulated) {
         manual->set(*event_time);

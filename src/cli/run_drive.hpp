@@ -12,6 +12,7 @@
 
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -33,6 +34,10 @@ class Progress {
 
   void operator()(const std::string& instance, const Event& e);
 
+  // Shows, besides the instance run, every instance of its workflow that starts without a
+  // parent (those a schedule starts), each marked "cycle N › " in the order they started.
+  void follow_scheduled() { follow_scheduled_ = true; }
+
  private:
   // An instance whose events are shown, and its data as of the last one (for titles).
   struct Shown {
@@ -53,6 +58,8 @@ class Progress {
   Time started_;
   Shown run_;  // state.last_sequence 0 once an event did not fit
   std::map<std::string, Shown, std::less<>> sub_workflows_;
+  bool follow_scheduled_ = false;
+  std::size_t cycles_ = 0;  // scheduled instances followed so far
 };
 
 // Hears of the errors an engine met in work no call waited for (the store refusing a step's
@@ -80,7 +87,15 @@ struct Drive {
   std::string language;
   std::ostream& out;
   bool kept = true;  // whether the store outlives the run (not ":memory:"): the instance resumes
+  // When set, the drive does not let time pass beyond it: where the instance's next timer or
+  // scripted event comes later, it stops with exit_paused and puts that time into `*wake`.
+  // Several instances share one simulated clock so (run_cycles.hpp).
+  std::optional<Time> horizon = std::nullopt;
+  std::optional<Time>* wake = nullptr;
 };
+
+// What drive() returns when it stopped at its horizon; never an exit status of the tool.
+inline constexpr int exit_paused = -1;
 
 // Drives the instance, and the sub-workflows it calls, until it ends or waits for what it was
 // not given. Returns the exit
