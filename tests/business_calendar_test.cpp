@@ -168,6 +168,47 @@ TEST_CASE("a wait counts its duration from a date in the data", "[calendar][engi
   CHECK_THAT(f.state(*wrong).error, Catch::Contains("'from' is not a date"));
 }
 
+TEST_CASE("an event wait counts its timeout from a date in the data",
+          "[calendar][engine][timers]") {
+  Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(R"({"id": "r", "version": 1, "kind": "workflow",
+    "title": "R", "time_zone": "Europe/Berlin",
+    "steps": [{"id": "wait_for_payment", "type": "wait", "event": "paid", "timeout": "P7D",
+               "from": "input.due", "on_timeout": "remind", "next": "done"},
+              {"id": "remind", "type": "wait", "event": "paid", "next": "done"},
+              {"id": "done", "type": "end"}]})")));
+  f.clock.set(*parse_rfc3339("2026-12-01T09:00:00Z"));
+  auto id = f.engine.start("r", json::object{{"due", "2026-12-07"}});
+  REQUIRE(id);
+  // Seven days after the due date, from its midnight in Berlin; not seven days from now.
+  REQUIRE(f.state(*id).timers.size() == 1u);
+  CHECK(to_rfc3339(f.state(*id).timers[0].due) == "2026-12-13T23:00:00Z");
+
+  SECTION("the event before then ends the wait, and its timeout with it") {
+    f.clock.set(*parse_rfc3339("2026-12-10T09:00:00Z"));
+    REQUIRE(f.engine.signal(*id, "paid", json::object{}));
+    CHECK(f.state(*id).status == InstanceStatus::completed);
+    CHECK(f.state(*id).timers.empty());
+  }
+  SECTION("none by then: the timeout escalates") {
+    f.clock.set(*parse_rfc3339("2026-12-13T22:59:59Z"));
+    CHECK(f.engine.run_due() == 0u);
+    f.clock.set(*parse_rfc3339("2026-12-13T23:00:00Z"));
+    CHECK(f.engine.run_due() == 1u);
+    const auto state = f.state(*id);
+    REQUIRE(state.tokens.size() == 1u);
+    CHECK(state.tokens[0].step == "remind");
+  }
+  SECTION("a date long past escalates at once") {
+    auto late = f.engine.start("r", json::object{{"due", "2026-01-01"}});
+    REQUIRE(late);
+    CHECK(f.engine.run_due().has_value());
+    const auto state = f.state(*late);
+    REQUIRE(state.tokens.size() == 1u);
+    CHECK(state.tokens[0].step == "remind");
+  }
+}
+
 TEST_CASE("a definition's calendar and time zone are checked when it loads", "[calendar]") {
   const auto problems = [](const std::string& fields) {
     return problems_of(R"({"id": "c", "version": 1, "title": "C", )" + fields +
@@ -183,6 +224,9 @@ TEST_CASE("a definition's calendar and time zone are checked when it loads", "[c
   CHECK_THAT(problems_of(R"({"id": "c", "version": 1, "title": "C",
     "steps": [{"id": "w", "type": "wait", "until": "input.due", "from": "input.due"}]})"),
              Catch::Contains("/steps/0/from: 'from' goes with 'duration'"));
+  CHECK_THAT(problems_of(R"({"id": "c", "version": 1, "title": "C",
+    "steps": [{"id": "w", "type": "wait", "event": "paid", "from": "input.due"}]})"),
+             Catch::Contains("or with 'event' and the 'timeout' it counts from"));
   // Retries back off by exact lengths: business days are not one.
   CHECK_THAT(problems_of(R"({"id": "c", "version": 1, "title": "C",
     "steps": [{"id": "m", "type": "send_email", "to": "a@b.de", "subject": "s", "body": "b",

@@ -222,7 +222,7 @@ TEST_CASE("a host's schedule_starts starts one instance per account, each once",
   Engine engine(config);
   f.clock.set(at("2026-11-20T10:00:00Z"));
   REQUIRE(engine.deploy(test::compile_text(billing(
-      R"("rule": "FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=6;BYMINUTE=0",
+      R"("rule": "FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=6;BYMINUTE=0", "starts": "host",
          "input": {"period": "{{occurrence.year}}-{{occurrence.month}}"})",
       R"("input": {"type": "object", "required": ["customer"],
                    "properties": {"customer": {"type": "string", "pattern": "^K-"}}},)"))));
@@ -266,6 +266,44 @@ TEST_CASE("a host's schedule_starts starts one instance per account, each once",
     CHECK(engine.run_schedules() == 2u);  // K-1 found by its key, not started again
     CHECK(keys(engine).size() == 2u);
   }
+}
+
+TEST_CASE("a schedule whose starts are the host's is passed over by an engine told nothing",
+          "[schedule][engine]") {
+  Fixture f;
+  f.clock.set(at("2026-11-20T10:00:00Z"));
+  REQUIRE(f.engine.deploy(test::compile_text(
+      billing(R"("rule": "FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=6;BYMINUTE=0", "starts": "host")",
+              R"("input": {"type": "object", "required": ["customer"]},)"))));
+  CHECK(f.engine.run_schedules() == 0u);
+  f.clock.set(at("2026-12-01T05:00:00Z"));
+  CHECK(f.engine.run_due() == 0u);  // not started with input it cannot have: passed over
+  CHECK(keys(f.engine).empty());
+  CHECK_FALSE(f.store.schedule_mark("billing", "monthly").value());
+  const auto listed = f.engine.schedules(1);
+  REQUIRE(listed);
+  REQUIRE(listed->size() == 1u);
+  CHECK(to_json((*listed)[0]).at("starts") == "host");
+  CHECK_THAT(
+      problems_of(billing(R"("rule": "FREQ=DAILY", "starts": "sometimes")")),
+      Catch::Contains("/schedules/0/starts (3): 'sometimes' is not one of \"one\", \"host\""));
+}
+
+TEST_CASE("without tick_schedules, run_due leaves schedules to the host's run_schedules",
+          "[schedule][engine]") {
+  Fixture f;
+  EngineConfig config = f.config(nullptr, {});
+  config.tick_schedules = false;
+  Engine engine(config);
+  f.clock.set(at("2026-11-20T10:00:00Z"));
+  REQUIRE(engine.deploy(
+      test::compile_text(billing(R"("rule": "FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=6;BYMINUTE=0")"))));
+  REQUIRE(engine.run_schedules() == 0u);
+  f.clock.set(at("2026-12-01T05:00:00Z"));
+  CHECK(engine.run_due() == 0u);
+  CHECK(keys(engine).empty());
+  CHECK(engine.run_schedules() == 1u);
+  CHECK(keys(engine) == std::vector<std::string>{"monthly@2026-12-01T05:00:00Z"});
 }
 
 TEST_CASE("engines racing one store over many ticks start each occurrence once",

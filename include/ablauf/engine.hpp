@@ -155,6 +155,10 @@ struct EngineConfig {
   /// schedule's input. A host that bills every active account on the 1st returns one start per
   /// account, keyed by its number (Engine::run_schedules()).
   ScheduleStarts schedule_starts;
+  /// Whether run_due() and run_worker() start what schedules say is due. false leaves that to
+  /// the host's own calls of run_schedules(): one process that ticks them for many workers, or
+  /// a run that decides how many occurrences it starts (`ablauf run --cycles`).
+  bool tick_schedules = true;
   /// How many events an instance gathers between snapshots of its state in a store that wants
   /// them (not MemoryStore); loading it reads the latest snapshot and the events since. 0: never.
   std::uint32_t snapshot_every = 100;
@@ -223,8 +227,8 @@ struct ScheduleStatus {
 };
 
 /// As `ablauf schedules --json` and `GET /api/v1/schedules` give it: workflow, version,
-/// schedule, rule or cron, time_zone, catch_up, overlap, last and last_instance (once it ran),
-/// next (RFC 3339, UTC).
+/// schedule, rule or cron, time_zone, starts, catch_up, overlap, last and last_instance (once it
+/// ran), next (RFC 3339, UTC).
 boost::json::object to_json(const ScheduleStatus& status);
 
 /// A file a person gives for a file or photo item (Engine::keep_file()), before answering with it.

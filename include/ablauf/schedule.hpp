@@ -115,6 +115,10 @@ struct ScheduleDefinition {
   boost::json::object input;
   CatchUp catch_up = CatchUp::one;   ///< what happens to occurrences missed
   Overlap overlap = Overlap::allow;  ///< whether one starts while the last instance runs
+  /// Whether its occurrences start what the host's EngineConfig::schedule_starts says (`"starts":
+  /// "host"`: one per account of a billing run, the input the host's), not one instance with
+  /// `input` (`"one"`). An engine without schedule_starts passes such a schedule over.
+  bool host_starts = false;
   /// How late an occurrence may be started and still count as on time, not missed.
   std::chrono::milliseconds grace{std::chrono::hours(1)};
   std::string pointer;  ///< of the schedule in its document, e.g. "/schedules/0"

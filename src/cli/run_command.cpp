@@ -156,6 +156,8 @@ int run_instance(const RunFlags& flags) {
        .mail_from = flags.mail_from,
        .schedule_starts =
            flags.cycles > 0 ? starts_with(shown.definition().id, input) : ScheduleStarts(),
+       // With cycles, the run starts the occurrences itself, as many as it was asked for.
+       .tick_schedules = flags.cycles == 0,
        .limits = flags.limits.engine});
   if (flags.cycles > 0) progress.follow_scheduled();
   if (const int kept = deploy_and_keep(engine, *store, *definitions); kept != exit_ok) return kept;

@@ -83,8 +83,8 @@ std::optional<ScheduleDefinition> read_schedule(DefinitionReader& reader,
                                                 const std::string& pointer,
                                                 std::string_view definition_zone) {
   Fields fields(reader, object, pointer,
-                {"id", "rule", "cron", "time_zone", "start", "end", "input", "catch_up", "overlap",
-                 "grace", "description"},
+                {"id", "rule", "cron", "time_zone", "start", "end", "input", "starts", "catch_up",
+                 "overlap", "grace", "description"},
                 "a schedule");
   ScheduleDefinition out;
   out.pointer = pointer;
@@ -113,6 +113,8 @@ std::optional<ScheduleDefinition> read_schedule(DefinitionReader& reader,
     out.input = *input;
     check_input_templates(reader, *fields.value("input"), fields.pointer_of("input"));
   }
+  if (auto starts = read_choice<bool>(reader, fields, "starts", {{"one", false}, {"host", true}}))
+    out.host_starts = *starts;
   if (auto catch_up = read_choice<CatchUp>(
           reader, fields, "catch_up",
           {{"skip", CatchUp::skip}, {"one", CatchUp::one}, {"all", CatchUp::all}}))

@@ -314,10 +314,15 @@ void check_exactly_one_of(DefinitionReader& reader, const Fields& fields,
 }
 
 // Parameters of built-in types that mean something only beside another: a wait's "from" counts
-// its "duration", its "correlation" matches its "event".
+// its "duration" (or an event wait's "timeout"), its "correlation" matches its "event".
 void check_only_with(DefinitionReader& reader, const Fields& fields, const StepTypeSpec& spec) {
-  static constexpr std::array<std::array<std::string_view, 3>, 2> rules{{
-      {"wait", "from", "duration"},
+  if (spec.name == "wait" && fields.has("from") && !fields.has("duration") &&
+      !(fields.has("event") && fields.has("timeout")))
+    reader.error(ErrorCode::invalid_value, fields.pointer_of("from"),
+                 "'from' goes with 'duration', or with 'event' and the 'timeout' it counts from, "
+                 "which a wait step here does not have",
+                 Anchor::key);
+  static constexpr std::array<std::array<std::string_view, 3>, 1> rules{{
       {"wait", "correlation", "event"},
   }};
   for (const auto& [type, name, needed] : rules)

@@ -625,7 +625,8 @@ tl::expected<void, Error> Engine::signal(std::string_view target, std::string_vi
 tl::expected<std::size_t, Error> Engine::run_due() {
   auto& parts = *impl_;
   // Schedules first, so that an occurrence and a timer due at once both move in this call.
-  auto started = run_schedules();
+  auto started =
+      parts.config.tick_schedules ? run_schedules() : tl::expected<std::size_t, Error>(0u);
   auto due = parts.store.due(parts.clock.now());
   if (!due) return tl::make_unexpected(std::move(due.error()));
   auto fired = parts.scheduler.advance_all(std::move(*due));

@@ -226,6 +226,8 @@ struct EngineParts {
     boost::json::object details;    // added to the event: the task, the sub-workflow, the event
     std::optional<Time> timer_due;  // a timer to set, and when it falls due
     TimerPurpose purpose = TimerPurpose::wait;
+    // When the step's timeout falls, if not `timeout` from now: counted from a date in the data.
+    std::optional<Time> timeout_due;
   };
   // The token waits; a step with a timeout also gets its timeout timer (not for a retry).
   tl::expected<void, Error> wait(Run& run, std::uint32_t token, const StepDefinition& step,

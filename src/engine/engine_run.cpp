@@ -335,7 +335,9 @@ tl::expected<void, Error> EngineParts::wait(Run& run, std::uint32_t token,
     if (auto ok = set_timer(run, token, step, *why.timer_due, why.purpose); !ok) return ok;
   if (step.timeout && why.purpose != TimerPurpose::retry)
     if (auto ok = set_timer(run, token, step,
-                            add_duration(now, *step.timeout, run.workflow->definition()),
+                            why.timeout_due
+                                ? *why.timeout_due
+                                : add_duration(now, *step.timeout, run.workflow->definition()),
                             TimerPurpose::timeout);
         !ok)
       return ok;

@@ -123,6 +123,8 @@ tl::expected<std::size_t, Error> Engine::run_schedules() {
     const auto& workflow = *versions.rbegin()->second;
     const auto& definition = workflow.definition();
     for (const auto& schedule : definition.schedules) {
+      // What it starts is the host's to say; this engine's host says nothing.
+      if (schedule.host_starts && !parts.config.schedule_starts) continue;
       const auto key = std::tuple(id, definition.version, schedule.id);
       if (auto due = parts.schedule_times.next(key); due && now < *due) continue;
       auto recurrence = schedule.recurrence_in(definition.time_zone);
@@ -236,6 +238,7 @@ json::object to_json(const ScheduleStatus& status) {
                    {"schedule", status.schedule.id},
                    {status.schedule.cron ? "cron" : "rule", status.schedule.recurrence},
                    {"time_zone", status.time_zone},
+                   {"starts", status.schedule.host_starts ? "host" : "one"},
                    {"catch_up", to_string(status.schedule.catch_up)},
                    {"overlap", to_string(status.schedule.overlap)}};
   if (status.mark) {

@@ -42,7 +42,9 @@ void Engine::run_worker(std::stop_token stop) {
   while (!stop.stop_requested()) {
     // Occurrences due start enqueued for whichever worker claims them; a schedule not due yet
     // costs no query (ScheduleTimes).
-    auto ran = run_schedules().and_then([&](std::size_t) { return claim_and_run(); });
+    auto ran =
+        (parts.config.tick_schedules ? run_schedules() : tl::expected<std::size_t, Error>(0u))
+            .and_then([&](std::size_t) { return claim_and_run(); });
     if (!ran) {
       parts.report(parts.claims.worker(), ran.error());
       auto wait = parts.config.worker.poll_interval;

@@ -1,6 +1,6 @@
 // wait: the token waits for a while ("duration", from now or "from" a date in the data), until
 // a moment ("until", an expression), or for an event the host signals ("event", matched by
-// "correlation").
+// "correlation"; its "timeout" counted from now or "from" a date in the data).
 #include "engine/engine_impl.hpp"
 #include "steps/parameters.hpp"
 #include "steps/step_behavior.hpp"
@@ -29,28 +29,33 @@ class Wait final : public StepBehavior {
         return failed(std::move(ok.error().message));
       return engine.wait(run, call.token, step, {.what = WaitingFor::timer, .timer_due = due});
     };
-    if (const auto* duration = call.parameters.if_contains("duration")) {
-      auto parsed = parse_duration(*duration);
-      if (!parsed) return failed("'duration': " + parsed.error().message);
-      const WorkflowDefinition& definition = run.workflow->definition();
-      const auto from = step.expressions.find("from");
-      if (from == step.expressions.end()) return wait_until(add_duration(now, *parsed, definition));
-      // Counted from a date in the data: "remind seven days after the due date". A moment
-      // already past fires at once, as with "until".
+    const WorkflowDefinition& definition = run.workflow->definition();
+    // "from": the date in the data a duration counts from, "seven days after the due date".
+    // A moment already past fires at once, as with "until".
+    const auto from = step.expressions.find("from");
+    const auto counted_from = [&](const auto& length) -> tl::expected<Time, std::string> {
       auto value = evaluate(from->second, run.state.data, engine.limits.evaluation(now));
-      if (!value) return failed("'from': " + value.error().message);
+      if (!value) return tl::make_unexpected("'from': " + value.error().message);
       const auto* text = value->if_string();
       auto start = text ? parse_date(*text)
                         : tl::expected<Date, DateError>(tl::unexpect, DateError{0, "not a string"});
-      if (!start) return failed("'from' is not a date or date-time: " + start.error().message);
-      const Time counted_from = start->has_time()
-                                    ? start->instant()
-                                    : instant_of(WallTime(start->day), definition.time_zone);
-      const Time due = add_duration(counted_from, *parsed, definition);
+      if (!start)
+        return tl::make_unexpected("'from' is not a date or date-time: " + start.error().message);
+      const Time begins = start->has_time()
+                              ? start->instant()
+                              : instant_of(WallTime(start->day), definition.time_zone);
+      const Time due = add_duration(begins, length, definition);
       if (auto ok = engine.limits.check_horizon(due, now, "the timer"); !ok)
-        return failed(std::move(ok.error().message));
-      return engine.wait(run, call.token, step,
-                         {.what = WaitingFor::timer, .timer_due = std::max(due, now)});
+        return tl::make_unexpected(std::move(ok.error().message));
+      return std::max(due, now);
+    };
+    if (const auto* duration = call.parameters.if_contains("duration")) {
+      auto parsed = parse_duration(*duration);
+      if (!parsed) return failed("'duration': " + parsed.error().message);
+      if (from == step.expressions.end()) return wait_until(add_duration(now, *parsed, definition));
+      auto due = counted_from(*parsed);
+      if (!due) return failed(std::move(due.error()));
+      return engine.wait(run, call.token, step, {.what = WaitingFor::timer, .timer_due = *due});
     }
     if (const auto until = step.expressions.find("until"); until != step.expressions.end()) {
       auto value = evaluate(until->second, run.state.data, engine.limits.evaluation(now));
@@ -65,9 +70,16 @@ class Wait final : public StepBehavior {
                          {.what = WaitingFor::timer, .timer_due = std::max(*due, now)});
     }
     const auto* event = step.parameters.if_contains("event");
-    return engine.wait(
-        run, call.token, step,
-        {.what = WaitingFor::event, .details = {{"event", event ? *event : json::value()}}});
+    EngineParts::Waiting why{.what = WaitingFor::event,
+                             .details = {{"event", event ? *event : json::value()}}};
+    // With "from", the step's timeout counts from that date: "the payment, or a reminder seven
+    // days after the due date".
+    if (from != step.expressions.end() && step.timeout) {
+      auto due = counted_from(*step.timeout);
+      if (!due) return failed(std::move(due.error()));
+      why.timeout_due = *due;
+    }
+    return engine.wait(run, call.token, step, std::move(why));
   }
 };
 
