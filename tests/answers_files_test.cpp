@@ -435,17 +435,22 @@ TEST_CASE("the utility answers leave the invoice unpaid: three reminders, then e
   const auto& steps = r.end.data.at("steps");
   CHECK(steps.at("send_payment_reminder").at("visits") == 3);
   CHECK(steps.at("escalate_overdue_payment").at("outcome") == "payment_received");
-  CHECK(r.clock.now() - monday == std::chrono::days(3 * 14));  // the reminders' waits
-  CHECK(r.engine.outbox()->size() == 4);                       // the invoice and three reminders
+  // Due 14 days after the invoice (the payment term); reminded 7, 14 and 21 days after the due
+  // date; escalated when the last reminder's deadline, 28 days after it, has passed: dates
+  // count from their midnight in Berlin.
+  CHECK(to_rfc3339(r.clock.now()) == "2027-01-03T23:00:00Z");
+  CHECK(r.engine.outbox()->size() == 4);  // the invoice and three reminders
   CHECK((*r.engine.record("customers", "K-20931"))->at("collection_status") == "payment_received");
-  // Each unanswered fortnight is a timeout into the next reminder: said as such, not as a failure.
+  CHECK((*r.engine.record("invoices", "VA-2026-118204"))->at("due_date") == "2026-12-07");
+  // Each dunning stage is a timeout of the wait for the payment, counted from the due date:
+  // said as such, not as a failure.
   std::vector<std::string> timed_out;
   for (const auto& entry : read_timeline(r.workflow.definition(), *r.engine.history(r.end.id)))
     if (entry.text.starts_with("Frist verstrichen") || entry.text.starts_with("Fehlgeschlagen"))
       timed_out.push_back(entry.text);
-  REQUIRE(timed_out.size() == 3);
+  REQUIRE(timed_out.size() == 4);  // three reminders, then the escalation
   CHECK_THAT(timed_out[0], Catch::StartsWith("Frist verstrichen, eskaliert: „"));
-  CHECK_THAT(timed_out[0], Catch::Contains("(P14D); "));
+  CHECK_THAT(timed_out[0], Catch::Contains("(P7D); "));
 }
 
 // The utility answers with the other ending: the customer pays on day 3.
@@ -477,6 +482,7 @@ TEST_CASE("a payment's amount reaches the payment history, the customer and the 
   REQUIRE(customer);
   CHECK(customer->at("last_payment_amount") == 246.8);
   CHECK(customer->at("last_payment_at") == "2026-11-26");
+  CHECK(customer->at("last_payment_method") == "direct_debit");
   // The invoice keeps what days sales outstanding is computed from (docs/kpi.md).
   const auto invoice = *r.engine.record("invoices", "VA-2026-118204");
   REQUIRE(invoice);
@@ -485,6 +491,8 @@ TEST_CASE("a payment's amount reaches the payment history, the customer and the 
   CHECK(invoice->at("total") == 246.8);
   CHECK(invoice->at("amount_paid") == 246.8);
   CHECK(invoice->at("paid_at") == "2026-11-26");
+  CHECK(invoice->at("payment_method") == "direct_debit");
+  CHECK(invoice->at("due_date") == "2026-12-07");  // 14 days' payment term
   CHECK(invoice->at("reminders_sent") == 0);
 }
 
@@ -577,7 +585,13 @@ TEST_CASE("the invoicing answers: unpaid at the first follow-up, paid at the sec
   CHECK(invoice.at("net_amount").to_number<double>() == 2450.0);
   CHECK(invoice.at("tax_amount").to_number<double>() == 465.5);
   CHECK(invoice.at("total").to_number<double>() == 2915.5);
-  CHECK(r.engine.outbox()->size() == 2);  // the invoice and the payment confirmation
+  // The invoice, one payment reminder a week after the due date, and the payment confirmation.
+  CHECK(r.engine.outbox()->size() == 3);
+  // The payment as the bank reported it, after one reminder mail.
+  CHECK(invoice.at("paid_at") == "2026-12-16");
+  CHECK(invoice.at("amount_paid").to_number<double>() == 2915.5);
+  CHECK(invoice.at("payment_method") == "bank_transfer");
+  CHECK(invoice.at("reminders_sent") == 1);
 }
 
 }  // namespace

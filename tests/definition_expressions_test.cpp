@@ -199,17 +199,19 @@ TEST_CASE("an expression past the length limit is rejected with the limit's code
   CHECK(load_definition(text, "w.json", options));
 }
 
-TEST_CASE("the reminder loop escalates after the third reminder", "[workflows][expression]") {
+TEST_CASE("the reminder loop escalates once the third reminder's deadline has passed",
+          "[workflows][expression]") {
   const auto workflow = test::compile_file(test::workflows_dir() / "utility_billing.json");
   const auto* check = workflow.definition().find_step("check_reminder_count");
   REQUIRE(check);
   REQUIRE(check->next.front().when);
   const auto& escalate = *check->next.front().when;
   CHECK(check->next.front().to == "escalate_overdue_payment");
-  for (int visits : {1, 2, 3, 4}) {
-    const auto data = json::parse(R"({"steps": {"send_payment_reminder": {"visits": )" +
-                                  std::to_string(visits) + "}}}");
-    CHECK(evaluate_condition(escalate, data) == (visits >= 3));
+  // The decision is taken when the wait timed out: vars.dunning_level counts the reminders
+  // sent, and after the third (the last, with its own deadline) the next timeout escalates.
+  for (int level : {0, 1, 2, 3, 4}) {
+    const auto data = json::parse(R"({"vars": {"dunning_level": )" + std::to_string(level) + "}}");
+    CHECK(evaluate_condition(escalate, data) == (level >= 3));
   }
 }
 
@@ -219,9 +221,9 @@ TEST_CASE("the invoice email addresses the customer by name", "[workflows][templ
   REQUIRE(notify);
   const auto data = json::parse(R"({"input": {
     "customer": {"name": "Erika Müller", "email": "erika@example.de"},
-    "invoice": {"number": "R-2026-17", "issue_date": "2026-11-02", "currency": "EUR",
-                "due_date": "2026-11-16"}},
-    "vars": {"total": 1190.5}})");
+    "invoice": {"number": "R-2026-17"}},
+    "vars": {"total": 1190.5, "net_amount": 1000.42, "tax_amount": 190.08,
+             "issue_date": "2026-11-02", "due_date": "2026-11-16"}})");
   // In the definition's language, as the engine renders it.
   DynamicEvaluationOptions german;
   german.templates.locale = {workflow.definition().default_language,
@@ -229,19 +231,33 @@ TEST_CASE("the invoice email addresses the customer by name", "[workflows][templ
   auto body = notify->values.at("body").evaluate(data, german);
   REQUIRE(body);
   CHECK_THAT(std::string(body->as_string()), Catch::StartsWith("Guten Tag Erika Müller,"));
-  // The total computed from the invoice's lines (vars.total), and the dates, written in German.
-  CHECK_THAT(std::string(body->as_string()),
-             Catch::Contains("vom 02.11.2026 über 1.190,50\u00a0€.\n\nBitte begleichen Sie den "
-                             "Betrag bis zum 16.11.2026 unter"));
+  // The total computed from the invoice's lines (vars.total), and the computed dates, written
+  // in German; no attachment is claimed.
+  const std::string text(body->as_string());
+  CHECK_THAT(text, Catch::Contains("die Rechnung Nr. R-2026-17 vom 02.11.2026 ausgestellt."));
+  CHECK_THAT(text, Catch::Contains("Rechnungsbetrag: 1.190,50\u00a0€"));
+  CHECK_THAT(text, Catch::Contains("Bitte überweisen Sie den Rechnungsbetrag bis zum 16.11.2026"));
+  CHECK_THAT(text, !Catch::Contains("anbei"));
   CHECK(notify->values.at("to").evaluate(data) == json::value("erika@example.de"));
 
-  // The due date defaults to fourteen days after the invoice date.
-  const auto* due = workflow.definition().find_step("set_payment_due_date");
-  REQUIRE(due);
-  auto set = due->values.at("set").evaluate(
-      json::parse(R"({"input": {"invoice": {"issue_date": "2026-11-02", "number": "R-1"}}})"));
-  REQUIRE(set);
-  CHECK(set->at("due_date") == "2026-11-16");
+  // The due date is computed once, when the invoice lines are entered: fourteen days after the
+  // invoice date unless a payment term or a payment date is given.
+  const auto* lines = workflow.definition().find_step("invoice_lines");
+  REQUIRE(lines);
+  const auto due_date = [&](const char* invoice) {
+    const Expression* expression = nullptr;
+    for (const auto& [name, value] : lines->assign)
+      if (name == "due_date") expression = &value;
+    REQUIRE(expression);
+    auto due =
+        evaluate(*expression, json::parse(std::string(R"({"input": {"invoice": )") + invoice +
+                                          R"(}, "vars": {"issue_date": "2026-11-02"}})"));
+    REQUIRE(due);
+    return *due;
+  };
+  CHECK(due_date(R"({"number": "R-1"})") == "2026-11-16");
+  CHECK(due_date(R"({"number": "R-1", "payment_term_days": 30})") == "2026-12-02");
+  CHECK(due_date(R"({"number": "R-1", "due_date": "2026-11-20"})") == "2026-11-20");
 }
 
 TEST_CASE("a raw template tag loads with a warning where it is", "[definition][template]") {

@@ -10,6 +10,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -54,15 +56,23 @@ TEST_CASE("the invoicing workflow mails the customer and follows up the payment"
   REQUIRE(f.outbox.mails().size() == 1);
   const Mail mail = f.outbox.mails()[0];
   CHECK(mail.to == std::vector<std::string>{"erika@example.de"});
-  CHECK(mail.subject == "Ihre Rechnung R-2026-17");
+  CHECK(mail.subject == "Ihre Rechnung Nr. R-2026-17 über 1.190,00\u00a0€");
   CHECK_THAT(mail.body, Catch::StartsWith("Guten Tag Erika Müller,"));
   auto s = f.state(*id);
   REQUIRE(s.tasks.size() == 1);
   CHECK(s.tasks[0].step == "create_follow_up_task");
   CHECK(s.tasks[0].assignee.size() > 0);
 
-  // Unpaid at first: the follow-up task comes again.
+  // Unpaid at first: a week after the due date (7 December) the customer is reminded by mail,
+  // and the follow-up task comes again.
   REQUIRE(f.engine.complete_task(*id, s.tasks[0].id, "unpaid", "jonas"));
+  CHECK(f.state(*id).tasks.size() == 1);
+  f.clock.set(*parse_rfc3339("2026-12-13T22:59:59Z"));
+  CHECK(f.engine.run_due() == 0u);
+  f.clock.set(*parse_rfc3339("2026-12-13T23:00:00Z"));  // midnight in Berlin
+  CHECK(f.engine.run_due() == 1u);
+  REQUIRE(f.outbox.mails().size() == 2);
+  CHECK(f.outbox.mails()[1].subject == "Zahlungserinnerung: Rechnung Nr. R-2026-17");
   s = f.state(*id);
   REQUIRE(s.tasks.size() == 2);
   CHECK(s.data.at("steps").at("create_follow_up_task").at("outcome") == "unpaid");
@@ -70,8 +80,16 @@ TEST_CASE("the invoicing workflow mails the customer and follows up the payment"
   REQUIRE_FALSE(wrong);
   CHECK_THAT(wrong.error().message, Catch::Contains("paid"));
   REQUIRE(f.engine.complete_task(*id, s.tasks[1].id, "paid", "jonas"));
+  // The payment itself comes with the bank's notification, found by the invoice number.
+  REQUIRE(f.engine.signal(
+      "R-2026-17", "payment_received",
+      json::object{{"amount", 1190}, {"paid_at", "2026-12-15"}, {"method", "bank_transfer"}}));
 
   CHECK(f.waiting_step(*id) == "analyze_payment_flows");
+  const auto paid = f.records.find("invoices", "R-2026-17");
+  REQUIRE(paid);
+  CHECK(paid->at("paid_at") == "2026-12-15");
+  CHECK(paid->at("reminders_sent") == 1);
   f.answer(*id, "analyze_payment_flows", "payment_history_compiled", true);
   f.answer(*id, "analyze_payment_flows", "payment_volume_trend", "stable");
   f.answer(*id, "analyze_payment_flows", "average_transaction_value", 1190);
@@ -80,7 +98,7 @@ TEST_CASE("the invoicing workflow mails the customer and follows up the payment"
 
   s = f.state(*id);
   CHECK(s.status == InstanceStatus::completed);
-  CHECK(f.outbox.mails().size() == 2);
+  CHECK(f.outbox.mails().size() == 3);
   CHECK(f.records.find("customers", "K-4711"));
   // Every stored event reached the observer, and the history folds to the same state.
   auto history = f.engine.history(*id);
@@ -210,13 +228,22 @@ TEST_CASE("left unpaid, the utility workflow reminds three times on schedule, th
   const auto id = utility_until_payment_wait(f);
   const std::size_t invoice_mails = f.outbox.mails().size();
 
-  for (int reminder = 1; reminder <= 3; ++reminder) {
-    f.clock.advance(std::chrono::days(14) - 1ms);
+  // Due 14 days after the invoice (the payment term). The wait for the payment times out 7, 14
+  // and 21 days after the due date (from its midnight in Berlin) into a reminder each, and once
+  // more a week after the last one, its deadline passed, into the escalation.
+  CHECK(f.state(id).data.at("vars").at("due_date") == "2026-12-07");
+  const std::array<std::string_view, 4> stages = {"2026-12-13T23:00:00Z", "2026-12-20T23:00:00Z",
+                                                  "2026-12-27T23:00:00Z", "2027-01-03T23:00:00Z"};
+  for (std::size_t stage = 0; stage < stages.size(); ++stage) {
+    const auto timers = f.state(id).timers;
+    REQUIRE(timers.size() == 1u);
+    CHECK(to_rfc3339(timers[0].due) == stages[stage]);
+    f.clock.set(timers[0].due - 1ms);
     CHECK(f.engine.run_due() == 0u);  // not a moment early
-    f.clock.advance(1ms);
+    f.clock.set(timers[0].due);
     CHECK(f.engine.run_due() == 1u);
-    CHECK(f.outbox.mails().size() == invoice_mails + static_cast<std::size_t>(reminder));
-    if (reminder < 3) CHECK(f.waiting_step(id) == "wait_for_payment");
+    CHECK(f.outbox.mails().size() == invoice_mails + std::min<std::size_t>(stage + 1, 3));
+    if (stage < 3) CHECK(f.waiting_step(id) == "wait_for_payment");
   }
   const auto s = f.state(id);
   CHECK(s.data.at("steps").at("send_payment_reminder").at("visits") == 3);
@@ -236,6 +263,8 @@ TEST_CASE("paid in time, the utility workflow records the payment and does not e
   CHECK(s.tasks.empty());
   CHECK_FALSE(s.data.at("steps").as_object().contains("send_payment_reminder"));
   CHECK(s.data.at("event").at("amount") == 84.5);
+  // The payment's method, not in the payload, is the one the billing preferences name.
+  CHECK(s.data.at("vars").at("payment_method") == "bank_transfer");
   // The timeout timer went with the wait: nothing fires later.
   f.clock.advance(std::chrono::days(30));
   CHECK(f.engine.run_due() == 0u);
@@ -794,12 +823,12 @@ TEST_CASE("the deployed workflows are listed, and each found by id and version",
   const auto all = f.engine.workflows();
   REQUIRE(all.size() == 2);
   CHECK(all[0].definition().id == "invoicing_and_payments");  // by id
-  CHECK(f.engine.workflow("utility_billing")->definition().version == 1);
-  const auto no_version = f.engine.workflow("utility_billing", 2);
+  CHECK(f.engine.workflow("utility_billing")->definition().version == 2);
+  const auto no_version = f.engine.workflow("utility_billing", 3);
   REQUIRE_FALSE(no_version);
   CHECK(no_version.error().code == ErrorCode::not_found);
   CHECK(no_version.error().message ==
-        "workflow 'utility_billing' has no version 2; the newest is 1");
+        "workflow 'utility_billing' has no version 3; the newest is 2");
   CHECK(f.engine.workflow("nope").error().message == "no workflow 'nope' is deployed");
 }
 

@@ -582,6 +582,7 @@ TEMPLATE_TEST_CASE("an engine runs a seed workflow on the store and carries it o
   CHECK(state->status == InstanceStatus::waiting);
   REQUIRE(state->tasks.size() == 1);
   REQUIRE(engine.complete_task(id, state->tasks[0].id, "paid", "jonas"));
+  REQUIRE(engine.signal(id, "payment_received", boost::json::object{{"amount", 1190}}));
   CHECK(engine.get(id)->tokens.at(0).step == "analyze_payment_flows");
   CHECK(engine.record("invoices", "R-2026-17")->value().at("total") == 1190);
   CHECK(**maker.store->find_by_key("invoicing_and_payments", "R-2026-17") == id);

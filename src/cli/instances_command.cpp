@@ -280,6 +280,8 @@ int resume_instances(const InstancesFlags& flags) {
                      },
                  .on_error = std::ref(errors),
                  .language = flags.language,
+                 // Simulated time is the instance's fiction: schedules fall on real time only.
+                 .tick_schedules = !simulated,
                  .limits = flags.limits.engine});
   auto deployed = deploy_kept(engine, *store, flags.limits.options);
   if (!deployed) return exit_invalid;

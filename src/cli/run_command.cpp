@@ -156,8 +156,9 @@ int run_instance(const RunFlags& flags) {
        .mail_from = flags.mail_from,
        .schedule_starts =
            flags.cycles > 0 ? starts_with(shown.definition().id, input) : ScheduleStarts(),
-       // With cycles, the run starts the occurrences itself, as many as it was asked for.
-       .tick_schedules = flags.cycles == 0,
+       // A run is about the instance it starts; with cycles, it starts the occurrences itself,
+       // as many as it was asked for. Schedules are `serve`'s and the workers' to tick.
+       .tick_schedules = false,
        .limits = flags.limits.engine});
   if (flags.cycles > 0) progress.follow_scheduled();
   if (const int kept = deploy_and_keep(engine, *store, *definitions); kept != exit_ok) return kept;

@@ -138,7 +138,7 @@ class ChecklistFormTest(unittest.TestCase):
 
         # First page: a negative amount is refused live, and again on saving.
         driver.get(next_checklist(browser, instance_path))
-        self.assertIn("Erstes Gutachten", driver.find_element(By.TAG_NAME, "h1").text)
+        self.assertIn("Erstprüfung durchführen", driver.find_element(By.TAG_NAME, "h1").text)
         fill_visible(driver, {"overdue_amount": "-250", "days_overdue": "45"})
         refusal = driver.find_element(By.ID, "item-overdue_amount-refusal")
         WebDriverWait(driver, 10).until(lambda d: refusal.text.strip() != "",
@@ -239,7 +239,7 @@ class ChecklistFormTest(unittest.TestCase):
         self.assertIn("Inbox", driver.find_element(By.TAG_NAME, "h1").text)
         instance_path = start_from_page(browser)
         driver.get(next_checklist(browser, instance_path))
-        self.assertIn("Initial review", driver.find_element(By.TAG_NAME, "h1").text)
+        self.assertIn("Carry out the initial review", driver.find_element(By.TAG_NAME, "h1").text)
         # Nothing is wider than the phone: no sideways scrolling.
         width = driver.execute_script("return document.documentElement.scrollWidth")
         self.assertLessEqual(width, 390)

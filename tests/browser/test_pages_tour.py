@@ -32,6 +32,8 @@ WORKFLOW = "invoicing_and_payments"
 # The people of the seed's steps in one; no language of their own, so the browser's decides.
 TINA = User("tina", "Rundgang-2026!",
             ("accounts_receivable", "customer_service", "finance_controlling"), "Tina Thal")
+# The bank's payment feed, which reports the payment the follow-up waits for.
+BANK = User("bank_feed", "Zahlungsfeed-2026!", ("integration",), "Bankanbindung")
 WAIT = 10  # seconds a page may take to load
 PHONE_WIDTH = 390
 # Which tours run axe-core: every page is checked at both sizes, and in both languages.
@@ -87,7 +89,7 @@ class PagesTourTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server([TINA])
+        cls.server = Server([TINA, BANK])
         cls.addClassCleanup(cls.server.close)
         cls.server.start()
         cls.definition, cls.definition_text = seed()
@@ -120,6 +122,11 @@ class PagesTourTest(unittest.TestCase):
         follow_up = checked(cls.paid)
         call("POST", f"/api/v1/instances/{cls.paid}/tasks/{quoted(follow_up)}/complete",
              {"outcome": "paid"})
+        paid = api(cls.server, "POST", "/api/v1/signals/payment_received",
+                   token=cls.server.tokens[BANK.name],
+                   json={"instance": cls.paid, "payload": {"amount": 2915.5}})
+        if paid.status != 200:
+            raise AssertionError(f"payment_received: {paid.status} {paid.body}")
         # At the follow-up task, which offers its outcomes.
         cls.at_task = started("R-TOUR-TASK")
         cls.task = checked(cls.at_task)
@@ -278,18 +285,21 @@ class PagesTourTest(unittest.TestCase):
         browser.screenshot("definition_check_errors_desktop_de")
 
         # A new version without errors says so; the deployed one is still the only one.
-        valid = os.path.join(folder, "invoicing_v2.json")
+        deployed_version = self.definition["version"]
+        newer = deployed_version + 1
+        valid = os.path.join(folder, f"invoicing_v{newer}.json")
         with open(valid, "w", encoding="utf-8") as out:
-            json.dump(dict(self.definition, version=2), out, ensure_ascii=False, indent=2)
+            json.dump(dict(self.definition, version=newer), out, ensure_ascii=False, indent=2)
         findings = self.check(browser, valid)
         self.assertFalse(findings.find_elements(By.CSS_SELECTOR, "li.finding-error"),
                          findings.text)
         notice = findings.find_element(By.CSS_SELECTOR, ".notice").text
-        self.assertIn(f"invoicing_v2.json: {texts('de')['definition_valid']} (v2)", notice)
+        self.assertIn(f"invoicing_v{newer}.json: {texts('de')['definition_valid']} (v{newer})",
+                      notice)
         self.assertNotIn(texts("de")["version_deployed"], notice)
         deployed = api(self.server, "GET", "/api/v1/definitions",
                        token=self.server.tokens[TINA.name])
-        self.assertEqual([1], [entry["version"] for entry in deployed.body["definitions"]
+        self.assertEqual([deployed_version], [entry["version"] for entry in deployed.body["definitions"]
                                if entry["id"] == WORKFLOW], "checking deployed a version")
         browser.axe("definition page with a check's result")
 

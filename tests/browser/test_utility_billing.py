@@ -6,7 +6,7 @@ clock runs through the reminders, and collections completes the escalation task 
 The instance page tells the story as its timeline and draws the path.
 
 The same story over the JSON API, with a manual clock, is tests/http_seed_test.cpp. `serve` runs
-on the real clock and has no fake one, so the reminders' 3 × 14 days pass the way an operator
+on the real clock and has no fake one, so the reminders' six weeks pass the way an operator
 would make them pass: with the server stopped (one process at a time opens a SQLite store), the
 real CLI carries the instance on, `ablauf instances resume ID --clock simulated`, which fires
 the due timers by jumping time from the instance's own last time until it waits for a person
@@ -212,7 +212,7 @@ class UtilityBillingTest(Pages, unittest.TestCase):
     def customer_service_opens_the_account(self):
         form = f"{self.base}/steps/account_setup"
         self.sign_in_as(CLARA)
-        card = self.open_only_card(CLARA, "Konto-Setup-Hinweisblatt", form)
+        card = self.open_only_card(CLARA, "Kundenkonto einrichten", form)
         self.assertIn(self.script["business_key"], card)
         self.browser.open("/inbox")
         self.shot("inbox_clara")
@@ -247,11 +247,11 @@ class UtilityBillingTest(Pages, unittest.TestCase):
         self.wait_for_path(self.base, "completing account_setup")
         status, open_work, entries = self.instance_page()
         self.assertEqual(status, "wartet")
-        self.assertEqual(open_work, [("Ausfüllen: Einrichtung des Versorgungsangebots",
+        self.assertEqual(open_work, [("Ausfüllen: Versorgungsleistungen einrichten",
                                       f"{self.base}/steps/utility_setup")])
         self.assertIn(("clara", f"Beantwortet: „Zählernummer“: {wanted['meter_number']}"),
                       entries)
-        self.assertIn(("system", "Erledigt: „Konto-Setup-Hinweisblatt“; weiter mit "
+        self.assertIn(("system", "Erledigt: „Kundenkonto einrichten“; weiter mit "
                                  "„Kundendaten speichern“"), entries)
         self.shot("account_setup_done_clara")
         self.assertEqual(self.instance()["data"]["steps"]["account_setup"]["answers"], wanted)
@@ -266,7 +266,7 @@ class UtilityBillingTest(Pages, unittest.TestCase):
     def service_operations_activates_the_utilities(self):
         form = f"{self.base}/steps/utility_setup"
         self.sign_in_as(OTTO)
-        self.open_only_card(OTTO, "Einrichtung des Versorgungsangebots", form)
+        self.open_only_card(OTTO, "Versorgungsleistungen einrichten", form)
         self.check("item-utilities-0")  # Strom
         self.check("item-utilities-1")  # Gas
         self.pick_date("activation_date", "2026-12-01")
@@ -339,7 +339,7 @@ class UtilityBillingTest(Pages, unittest.TestCase):
         self.assertEqual(status, "wartet")
         self.assertEqual(open_work, [])
         sentences = [text for _, text in entries]
-        self.assertIn("Erledigt: „Rechnung an Kunden senden“; weiter mit "
+        self.assertIn("Erledigt: „Rechnung an den Kunden senden“; weiter mit "
                       "„Auf Zahlungseingang warten“", sentences)
         self.assertIn("„Auf Zahlungseingang warten“ wartet auf das Ereignis „payment_received“",
                       sentences)
@@ -378,7 +378,7 @@ class UtilityBillingTest(Pages, unittest.TestCase):
         self.assertEqual(open_work[0][0], "Aufgabe: Überfällige Zahlung eskalieren")
         task = open_work[0][1]
         self.assertTrue(task.startswith(f"{self.base}/tasks/"), task)
-        self.assertEqual(sum(text.startswith("Erledigt: „Späte Zahlungs-Erinnerungen“")
+        self.assertEqual(sum(text.startswith("Erledigt: „Zahlungserinnerung senden“")
                              for _, text in entries), 3, entries)
         self.driver.find_element(By.CSS_SELECTOR, "ul#open-work a").click()
         self.wait_for_path(task, "following the open task")
@@ -418,9 +418,9 @@ class UtilityBillingTest(Pages, unittest.TestCase):
         self.assertEqual(entries[-1], ("system", "Vorgang abgeschlossen"))
         self.assertLessEqual({"clara", "otto", "berta", "cora"}, {a for a, _ in entries})
         sentences = "\n".join(text for _, text in entries)
-        for title in ("Konto-Setup-Hinweisblatt", "Kundendaten speichern",
-                      "Einrichtung des Versorgungsangebots", "Rechnungspräferenzen konfigurieren",
-                      "Rechnung an Kunden senden", "Späte Zahlungs-Erinnerungen",
+        for title in ("Kundenkonto einrichten", "Kundendaten speichern",
+                      "Versorgungsleistungen einrichten", "Rechnungspräferenzen konfigurieren",
+                      "Rechnung an den Kunden senden", "Zahlungserinnerung senden",
                       "Überfällige Zahlung eskalieren", "Zahlungsverlauf abspeichern",
                       "Rechnung abschließen"):
             self.assertIn(f"„{title}“", sentences)

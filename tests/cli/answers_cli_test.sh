@@ -64,7 +64,7 @@ PY
 run run "$utility" --store :memory: --answers "$scratch/unticked.json" --clock simulated
 check "a required checkbox answered false is a usage error" test "$status" -eq 2
 check "it names the item by label and id, located" grep -qF \
-  "unticked.json:26:28: error: Identität des Kunden geprüft: is required and must be ticked (true), not false (item 'identity_verified') (at /answers/account_setup/identity_verified)" "$scratch/err"
+  "unticked.json:34:28: error: Identität des Kunden geprüft: is required and must be ticked (true), not false (item 'identity_verified') (at /answers/account_setup/identity_verified)" "$scratch/err"
 run run "$utility" --store :memory: --lang en --answers "$scratch/unticked.json" --clock simulated
 check "--lang picks the label quoted" grep -qF \
   "Customer's identity verified: is required and must be ticked (true), not false" "$scratch/err"

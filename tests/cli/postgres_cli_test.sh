@@ -22,7 +22,7 @@ if [ "$status" -ne 0 ] || ! grep -q "completed" run.out; then
   exit 1
 fi
 "$ablauf" instances --store "$url" > instances.out 2>&1
-if ! grep -q "utility_billing v1 *completed" instances.out; then
+if ! grep -q "utility_billing v[0-9]* *completed" instances.out; then
   echo "FAIL: instances does not list the completed instance"
   cat instances.out
   exit 1
