@@ -414,13 +414,20 @@ void Progress::show(Shown& shown, const Event& e) {
       line(shown) << "waits    " << e.step << title() << " for " << why << '\n';
       return;
     }
-    case EventType::task_created:
-      line(shown) << "task     " << std::string_view(e.data.at("title").as_string()) << " (for "
+    case EventType::task_created: {
+      // A task of a step without a title has none: it is named by its step.
+      const auto* task_title = e.data.if_contains("title");
+      line(shown) << "task     "
+                  << (task_title && task_title->is_string()
+                          ? std::string_view(task_title->get_string())
+                          : std::string_view(e.step))
+                  << " (for "
                   << (e.data.contains("assignee")
                           ? std::string_view(e.data.at("assignee").as_string())
                           : "anyone")
                   << ")\n";
       return;
+    }
     case EventType::timer_set:
       line(shown) << "timer    " << e.step << " until "
                   << (e.due ? to_rfc3339(*e.due) : std::string()) << " ("

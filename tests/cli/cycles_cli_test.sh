@@ -73,6 +73,28 @@ check "each cycle takes the script's payment on its own third day" test "$status
 check "so no reminder goes out" test "$(mails "$scratch/paid" | grep -c Rechnung)" -eq 2
 check "not one" test "$(mails "$scratch/paid" | grep -c Erinnerung)" -eq 0
 
+# A cycle left waiting (for a task outcome the script did not give) is carried on by the next
+# run, which starts the next month besides; no mail goes out twice.
+python3 - "$scratch/monthly.json" "$scratch/approved.json" <<'PY'
+import json, sys
+definition = json.load(open(sys.argv[1]))
+definition["id"] = "approved_invoice"
+definition["steps"][0]["next"] = "approve"
+definition["steps"].insert(1, {"id": "approve", "type": "create_task", "assignee": "billing",
+                               "outcomes": ["ok"], "next": "wait"})
+json.dump(definition, open(sys.argv[2], "w"))
+PY
+echo '{"input": {"customer": "Sabine Hoffmann"}, "tasks": {"approve": ["ok"]}}' >"$scratch/ok.json"
+run run "$scratch/approved.json" --answers "$scratch/answers.json" --clock simulated --cycles 1 \
+  --store "$scratch/c.db" --outbox "$scratch/approved"
+check "a cycle waiting for a task leaves the run waiting" test "$status" -eq 3
+run run "$scratch/approved.json" --answers "$scratch/ok.json" --clock simulated --cycles 1 \
+  --store "$scratch/c.db" --outbox "$scratch/approved"
+check "the next run carries it on and starts the next month" test "$status" -eq 0
+check "both cycles completed" \
+  test "$("$ablauf" instances --store "$scratch/c.db" --json | grep -o '"completed"' | wc -l)" -eq 2
+check "each month's invoice went out once" test "$(mails "$scratch/approved" | grep -c Rechnung)" -eq 2
+
 run run "$scratch/monthly.json" --answers "$scratch/answers.json" --cycles 2 --store :memory:
 check "--cycles needs the simulated clock" test "$status" -eq 2
 check "and says so" grep -q "add --clock simulated" "$scratch/err"
