@@ -153,7 +153,8 @@ struct EngineConfig {
   std::string mail_from;
   /// Which instances each occurrence of a definition's schedules starts; unset, one with the
   /// schedule's input. A host that bills every active account on the 1st returns one start per
-  /// account, keyed by its number (Engine::run_schedules()).
+  /// account, keyed by its number (Engine::run_schedules()). Called on whichever thread ticks
+  /// the schedules, by several workers at once where they share a store.
   ScheduleStarts schedule_starts;
   /// Whether run_due() and run_worker() start what schedules say is due. false leaves that to
   /// the host's own calls of run_schedules(): one process that ticks them for many workers, or
