@@ -103,11 +103,11 @@ int run_instance(const RunFlags& flags) {
   Script& script = *loaded;
   const std::string language =
       flags.language.empty() ? workflow->definition().default_language : flags.language;
-  // With cycles, each occurrence completes the input (checked as each starts); the rest of the
+  // With cycles, each occurrence completes the input, checked as each starts; the rest of the
   // script is checked here.
-  Script checked = flags.cycles > 0 ? script : Script();
+  Script checked = script;
   if (flags.cycles > 0) checked.input = nullptr;
-  if (!script_fits(flags.cycles > 0 ? checked : script, workflows, language)) return exit_usage;
+  if (!script_fits(checked, workflows, language)) return exit_usage;
   json::value input = script.input.is_null() ? json::value(json::object()) : script.input;
   if (!flags.input_file.empty()) {
     auto read = read_json_file(flags.input_file);
