@@ -13,10 +13,9 @@ import unittest
 import urllib.request
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from harness import Browser, Server, User, setting
+from harness import Browser, Server, User, page_left, setting
 
 # The instalment agreement the seed's answers file attaches too.
 AGREEMENT = os.path.join(setting("ABLAUF_SOURCE_DIR"), "workflows", "answers", "belege",
@@ -91,10 +90,9 @@ def fetch(driver, url):
 def save(driver):
     """Submits the form and waits until the page it leads to has replaced this one, so that
     what is read next is read from the answer, never from the page being left."""
-    button = driver.find_element(By.ID, "save")
-    button.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button),
-                                    "the form was not sent")
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, "save").click()
+    WebDriverWait(driver, 10).until(page_left(page), "the form was not sent")
 
 
 def start_from_page(browser, business_key=""):
