@@ -23,17 +23,46 @@ std::vector<std::string> strings(const json::value* list) {
 
 }  // namespace
 
+json::array attachments_to_json(const std::vector<MailAttachment>& attachments) {
+  json::array out;
+  for (const auto& file : attachments)
+    out.push_back(json::object{{"name", file.name},
+                               {"media_type", file.media_type},
+                               {"sha256", file.sha256},
+                               {"size", file.size}});
+  return out;
+}
+
+std::vector<MailAttachment> attachments_from_json(const json::value* attachments) {
+  std::vector<MailAttachment> out;
+  if (!attachments || !attachments->is_array()) return out;
+  for (const auto& entry : attachments->get_array()) {
+    const auto* object = entry.if_object();
+    if (!object) continue;
+    const auto* name = object->if_contains("name");
+    const auto* media_type = object->if_contains("media_type");
+    const auto* sha256 = object->if_contains("sha256");
+    const auto* size = object->if_contains("size");
+    if (!name || !name->is_string() || !media_type || !media_type->is_string() || !sha256 ||
+        !sha256->is_string() || !size || !(size->is_uint64() || size->is_int64()))
+      continue;
+    out.push_back({.name = std::string(name->get_string()),
+                   .media_type = std::string(media_type->get_string()),
+                   .sha256 = std::string(sha256->get_string()),
+                   .size = size->to_number<std::uint64_t>(),
+                   .content = {}});
+  }
+  return out;
+}
+
 std::string mail_to_text(const Mail& mail) {
-  return json::serialize(json::object{{"to", strings(mail.to)},
-                                      {"cc", strings(mail.cc)},
-                                      {"bcc", strings(mail.bcc)},
-                                      {"from", mail.from},
-                                      {"reply_to", mail.reply_to},
-                                      {"subject", mail.subject},
-                                      {"body", mail.body},
-                                      {"html", mail.html},
-                                      {"key", mail.idempotency_key},
-                                      {"date", mail.date.time_since_epoch().count()}});
+  json::object text{{"to", strings(mail.to)},      {"cc", strings(mail.cc)},
+                    {"bcc", strings(mail.bcc)},    {"from", mail.from},
+                    {"reply_to", mail.reply_to},   {"subject", mail.subject},
+                    {"body", mail.body},           {"html", mail.html},
+                    {"key", mail.idempotency_key}, {"date", mail.date.time_since_epoch().count()}};
+  if (!mail.attachments.empty()) text["attachments"] = attachments_to_json(mail.attachments);
+  return json::serialize(text);
 }
 
 std::optional<Mail> mail_from_text(std::string_view text) {
@@ -58,6 +87,7 @@ std::optional<Mail> mail_from_text(std::string_view text) {
   mail.from = string("from");
   if (const auto* date = object->if_contains("date"); date && date->is_int64())
     mail.date = Time(std::chrono::milliseconds(date->get_int64()));
+  mail.attachments = attachments_from_json(object->if_contains("attachments"));
   return mail;
 }
 

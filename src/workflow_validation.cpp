@@ -2,6 +2,7 @@
 #include "ablauf/step_type.hpp"
 #include "step_graph.hpp"
 #include "steps/step_behavior.hpp"
+#include "suggest.hpp"
 #include "workflow_data.hpp"
 
 #include <boost/graph/breadth_first_search.hpp>
@@ -178,6 +179,34 @@ void check_self_calls(const Workflow::Data& data, GraphFindings& findings) {
                        "transition back to an earlier step instead");
 }
 
+// A send_email step's `form` attachment names the fill_checklist step whose filled form it
+// attaches: a step of this workflow with a checklist.
+void check_attached_forms(const Workflow::Data& data, GraphFindings& findings) {
+  for (const auto& step : data.definition.steps) {
+    const auto* attachments =
+        step.type == "send_email" ? step.parameters.if_contains("attachments") : nullptr;
+    if (!attachments || !attachments->is_array()) continue;
+    for (std::size_t i = 0; i < attachments->get_array().size(); ++i) {
+      const auto* entry = attachments->get_array()[i].if_object();
+      const auto* form = entry ? entry->if_contains("form") : nullptr;
+      if (!form || !form->is_string()) continue;
+      const std::string named(form->get_string());
+      const auto found = data.index.find(named);
+      if (found != data.index.end() && data.definition.steps[found->second].checklist) continue;
+      std::vector<std::string_view> checklists;
+      for (const auto& other : data.definition.steps)
+        if (other.checklist) checklists.push_back(other.id);
+      findings.add(
+          Severity::error, ErrorCode::dangling_target,
+          step.pointer + "/attachments/" + std::to_string(i) + "/form",
+          "the attachment of step " + quoted(step.id) + " names " +
+              (found == data.index.end() ? "no step " + quoted(named)
+                                         : "step " + quoted(named) + ", which has no checklist") +
+              did_you_mean_or_list(named, checklists, "the checklist steps"));
+    }
+  }
+}
+
 }  // namespace
 
 void check_graph(const Workflow::Data& data, GraphFindings& findings) {
@@ -189,6 +218,7 @@ void check_graph(const Workflow::Data& data, GraphFindings& findings) {
   check_branches_join(data, graph, findings);
   check_default_transitions(data, findings);
   check_self_calls(data, findings);
+  check_attached_forms(data, findings);
 }
 
 }  // namespace ablauf::detail

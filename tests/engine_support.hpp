@@ -90,6 +90,7 @@ class DyingStore final : public Store {
   bool keeps_keys = true;
   mutable std::atomic<int> reads_from_start{0};
 
+  BlobStore* blob_store() noexcept override { return inner_.blob_store(); }
   tl::expected<void, Error> append(std::string_view instance, std::uint64_t expected_last,
                                    Commit commit) override {
     for (const auto& event : commit.events)

@@ -5,6 +5,7 @@
 
 #include <ablauf/adapter.hpp>
 #include <ablauf/answer.hpp>
+#include <ablauf/attachment_renderer.hpp>
 #include <ablauf/blob_store.hpp>
 #include <ablauf/business_calendar.hpp>
 #include <ablauf/checklist_score.hpp>

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <ablauf/adapter.hpp>
+#include <ablauf/attachment_renderer.hpp>
 #include <ablauf/clock.hpp>
 #include <ablauf/error.hpp>
 #include <ablauf/executor.hpp>
@@ -82,6 +83,10 @@ struct EngineLimits {
   /// Most recipients of one mail (to, cc and bcc together): a send_email step whose rendered
   /// recipients pass it fails, not retried.
   std::size_t max_recipients = 100;
+  /// Most bytes of files one mail carries (send_email's `attachments`, all together, before the
+  /// mailer encodes them): a step whose attachments pass it fails, not retried. 15 MiB stays
+  /// under the 20–25 MB most mail servers take once Base64 made it a third larger.
+  std::uint64_t max_attachment_bytes = 15 * 1024 * 1024;
   /// Largest file Engine::keep_file() keeps, in bytes, whatever an item allows (its
   /// `max_bytes`): the bound on what one upload costs the store. 1 to largest_file_bytes.
   std::uint64_t max_file_bytes = 25 * 1024 * 1024;
@@ -148,6 +153,9 @@ struct EngineConfig {
   /// titles, mail subjects and bodies, the labels quoted when an answer is refused. A text
   /// missing in it is taken in the definition's default_language, else the first one given.
   std::string language;
+  /// Makes the `form` and `document` attachments of send_email steps; unset, a workflow with
+  /// such a step is refused by deploy(). ablauf::pdf_attachments() (printable.hpp) makes PDFs.
+  AttachmentRenderer render_attachment;
   /// The sender of mail whose send_email step names none (`from`), one address such as
   /// "Stadtwerke Musterstadt <abrechnung@stadtwerke.example>"; "" leaves it to the Mailer.
   std::string mail_from;

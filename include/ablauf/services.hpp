@@ -16,6 +16,7 @@
 #include <boost/json/value.hpp>
 #include <tl/expected.hpp>
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,18 @@
 #include <vector>
 
 namespace ablauf {
+
+/// A file a mail carries (send_email's `attachments`). The outbox keeps the reference; the content
+/// is kept in the engine's BlobStore under its SHA-256, before the mail is queued, and read back
+/// when the mail is handed to the Mailer.
+struct MailAttachment {
+  std::string name;        ///< the file's name as the recipient sees it: "Rechnung-2026-12.pdf"
+  std::string media_type;  ///< "application/pdf"
+  std::string sha256;      ///< of its content, its name in the BlobStore
+  std::uint64_t size = 0;  ///< in bytes
+  /// The bytes, set when the engine hands the mail to the Mailer; empty in the outbox.
+  std::string content;
+};
 
 /// A mail send_email composed, its templates rendered, as a Mailer gets it. No header field
 /// (recipients, reply_to, subject) holds a line break: send_email refuses such a mail.
@@ -43,6 +56,8 @@ struct Mail {
   /// When the step queued it, by the engine's clock: the mail's Date, which a simulated run
   /// sets days apart. Before 0.2 the outbox kept none; such mail reads the epoch.
   Time date{};
+  /// Files it carries, in the order the step lists them; none for most mail.
+  std::vector<MailAttachment> attachments;
 };
 
 /// Delivers the mail send_email queues: the host's SMTP client, mail service or queue. The

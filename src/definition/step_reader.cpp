@@ -354,6 +354,68 @@ void check_follow_ups(DefinitionReader& reader, const Fields& fields, const Step
       reader.error(ErrorCode::invalid_value, fields.pointer_of("escalate"), escalation.error());
 }
 
+// A send_email step's "attachments" as written: a list of entries, each giving exactly one of
+// "files", "form" and "document" (steps/mail_attachments.cpp); whether a form names a checklist
+// step is checked with the whole graph (check_attached_forms).
+void check_attachments(DefinitionReader& reader, const Fields& fields, const StepTypeSpec& spec,
+                       const boost::json::object& object) {
+  if (spec.name != "send_email") return;
+  const auto* attachments = object.if_contains("attachments");
+  if (!attachments) return;
+  const auto at = fields.pointer_of("attachments");
+  if (const auto* computed = attachments->if_object(); computed && computed->contains("="))
+    return;  // a list computed at run time
+  if (!attachments->is_array()) {
+    reader.error(
+        ErrorCode::wrong_type, at,
+        "'attachments' must be a list of attachments, not " + std::string(describe(*attachments)));
+    return;
+  }
+  static constexpr std::array<std::string_view, 3> kinds{"files", "form", "document"};
+  static constexpr std::array<std::string_view, 5> known{"files", "form", "document", "title",
+                                                         "name"};
+  for (std::size_t i = 0; i < attachments->get_array().size(); ++i) {
+    const auto pointer = element_pointer(at, i);
+    const auto* entry = attachments->get_array()[i].if_object();
+    if (!entry) {
+      reader.error(ErrorCode::wrong_type, pointer,
+                   "an attachment must be an object with 'files', 'form' or 'document'");
+      continue;
+    }
+    std::vector<std::string_view> given;
+    for (const auto& [key, value] : *entry) {
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        reader.error(ErrorCode::unknown_field, member_pointer(pointer, key),
+                     "unknown attachment field '" + std::string(key) + "'" +
+                         did_you_mean_or_list(key, {known.begin(), known.end()},
+                                              "the fields of an attachment"),
+                     Anchor::key);
+        continue;
+      }
+      if (std::find(kinds.begin(), kinds.end(), key) != kinds.end()) given.push_back(key);
+      const bool text = key == "document" || key == "title";
+      if (key != "files" && !value.is_string() && !(text && value.is_object()))
+        reader.error(ErrorCode::wrong_type, member_pointer(pointer, key),
+                     "the attachment's '" + std::string(key) + "' must be " +
+                         (text ? "a text, or an object of language codes to texts" : "a string"));
+    }
+    if (given.size() != 1)
+      reader.error(given.empty() ? ErrorCode::missing_field : ErrorCode::invalid_value,
+                   given.empty() ? pointer : member_pointer(pointer, given[1]),
+                   given.empty() ? std::string("an attachment needs 'files' (files answered on a "
+                                               "checklist), 'form' (a checklist step's filled "
+                                               "form) or 'document' (a text made into a PDF)")
+                                 : "an attachment takes only one of 'files', 'form' and "
+                                   "'document'; '" +
+                                       std::string(given[0]) + "' is already given",
+                   given.empty() ? Anchor::value : Anchor::key);
+    else if (entry->contains("title") && given[0] != "document")
+      reader.error(ErrorCode::invalid_value, member_pointer(pointer, "title"),
+                   "'title' goes with 'document', which this attachment does not have",
+                   Anchor::key);
+  }
+}
+
 }  // namespace
 
 bool claim_id(DefinitionReader& reader, IdScope& scope, const std::string& id,
@@ -444,6 +506,7 @@ std::optional<StepDefinition> read_step(DefinitionReader& reader, const boost::j
     check_exactly_one_of(reader, fields, *spec);
     check_only_with(reader, fields, *spec);
     check_follow_ups(reader, fields, *spec, object);
+    check_attachments(reader, fields, *spec, object);
     if (step.checklist && fields.has("pass_mark"))
       step.checklist->pass_mark = read_pass_mark(reader, fields);
     // A step's rules go with its first section: they read the whole step's answers anyway.

@@ -3,6 +3,7 @@
 #include "engine/checklist_items.hpp"
 #include "engine/corrective_actions.hpp"
 #include "sha256.hpp"
+#include "steps/mail_attachments.hpp"
 #include "suggest.hpp"
 #include "value_text.hpp"
 
@@ -207,6 +208,12 @@ tl::expected<void, Error> Engine::deploy(Workflow workflow) {
     // known, rather than when an instance first reaches the step.
     if (auto unrunnable = step_without_adapter(workflow, registry.adapters))
       return tl::make_unexpected(std::move(*unrunnable));
+    // The same for a mail's attachments, unless the host sends mail with its own adapter.
+    if (!registry.adapters.contains("send_email"))
+      if (auto unrunnable =
+              detail::attachments_unrunnable(workflow, impl_->files != nullptr,
+                                             static_cast<bool>(impl_->config.render_attachment)))
+        return tl::make_unexpected(std::move(*unrunnable));
     auto& versions = registry.workflows[definition.id];
     if (versions.count(definition.version))
       return error(ErrorCode::invalid_value, "workflow '" + definition.id + "' version " +

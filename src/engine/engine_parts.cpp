@@ -48,8 +48,8 @@ EngineParts::EngineParts(EngineConfig c)
              config.worker.name.empty() ? default_worker_name() : config.worker.name,
              config.worker.lease,
              [this](const std::string& instance, const Error& error) { report(instance, error); }),
-      mail(store, store.work_queue(), config.mailer, clock, config.mail_retry, claims.worker(),
-           config.worker.lease),
+      mail(store, store.work_queue(), config.mailer, files, clock, config.mail_retry,
+           claims.worker(), config.worker.lease),
       scheduler(executor,
                 [this](const std::string& instance) { return advance_scheduled(instance); }) {}
 

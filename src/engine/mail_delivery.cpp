@@ -24,13 +24,32 @@ std::string describe(const OutboxMail& entry) {
   return "mail " + std::to_string(entry.id) + " of instance '" + entry.instance + "'";
 }
 
+// The mail as the Mailer gets it: its attachments' content read from `files`, or why it cannot
+// be. Content missing or changed is a refusal like the Mailer's own: the mail stays queued and
+// is tried again after its backoff (a BlobStore on a network share may come back), and never
+// goes out without the file it claims to carry.
+tl::expected<Mail, std::string> with_content(const Mail& queued, const BlobStore* files) {
+  Mail mail = queued;
+  for (auto& attachment : mail.attachments) {
+    const auto what = "its attachment '" + attachment.name + "' (" + attachment.sha256 + ")";
+    if (!files) return tl::make_unexpected(what + " cannot be read: this engine keeps no files");
+    auto content = files->get(attachment.sha256);
+    if (!content) return tl::make_unexpected(what + " cannot be read: " + content.error().message);
+    if (!*content) return tl::make_unexpected(what + " is no longer kept");
+    attachment.content = std::move(**content);
+  }
+  return mail;
+}
+
 }  // namespace
 
-MailDelivery::MailDelivery(Store& store, WorkQueue* queue, Mailer* mailer, Clock& clock,
-                           MailRetry retry, std::string worker, std::chrono::milliseconds lease)
+MailDelivery::MailDelivery(Store& store, WorkQueue* queue, Mailer* mailer, const BlobStore* files,
+                           Clock& clock, MailRetry retry, std::string worker,
+                           std::chrono::milliseconds lease)
     : store_(store),
       queue_(queue),
       mailer_(mailer),
+      files_(files),
       clock_(clock),
       retry_(retry),
       worker_(std::move(worker)),
@@ -79,7 +98,8 @@ tl::expected<void, Error> MailDelivery::deliver_queued(std::size_t& delivered, s
               describe(entry) + ", to be tried again at " + to_rfc3339(refusal->second.not_before);
         continue;
       }
-      auto sent = mailer_->send(entry.mail);
+      auto mail = with_content(entry.mail, files_);
+      auto sent = mail ? mailer_->send(*mail) : tl::make_unexpected(std::move(mail.error()));
       if (!sent) {  // it stays queued, to be tried again after its backoff
         refused_now = true;
         auto& refusal = refused_[entry.id];

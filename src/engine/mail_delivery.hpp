@@ -2,6 +2,7 @@
 // confirmed, with a backoff for mail the Mailer refused (docs/engine.md, "Mail and records").
 #pragma once
 
+#include "ablauf/blob_store.hpp"
 #include "ablauf/clock.hpp"
 #include "ablauf/engine.hpp"
 #include "ablauf/store.hpp"
@@ -19,9 +20,10 @@ class MailDelivery {
  public:
   // Delivers `store`'s outbox to `mailer` (none: nothing is delivered). In a store that shares
   // work, each mail is claimed through `queue` for `lease` under the name `worker`, so that it
-  // goes to one process's Mailer at a time.
-  MailDelivery(Store& store, WorkQueue* queue, Mailer* mailer, Clock& clock, MailRetry retry,
-               std::string worker, std::chrono::milliseconds lease);
+  // goes to one process's Mailer at a time. The content of the mail's attachments is read from
+  // `files` as each is handed over.
+  MailDelivery(Store& store, WorkQueue* queue, Mailer* mailer, const BlobStore* files, Clock& clock,
+               MailRetry retry, std::string worker, std::chrono::milliseconds lease);
 
   // Hands the outbox's queued mail to the mailer, each marked sent once it took it; returns how
   // many. One thread delivers at a time; others leave their mail to it. A mail whose hand-over
@@ -38,6 +40,7 @@ class MailDelivery {
   Store& store_;
   WorkQueue* const queue_;
   Mailer* const mailer_;
+  const BlobStore* const files_;
   Clock& clock_;
   const MailRetry retry_;
   const std::string worker_;

@@ -8,6 +8,8 @@
 
 #include <boost/json/serializer.hpp>
 
+#include <utility>
+
 namespace ablauf {
 namespace {
 
@@ -43,16 +45,20 @@ tl::expected<void, Error> check_config(const EngineConfig& config) {
   at_least("limits.max_call_depth", std::uint64_t{limits.max_call_depth}, 1u, "at least 1");
   at_least("limits.max_recipients", std::uint64_t{limits.max_recipients}, 1u, "at least 1");
   at_least("limits.max_file_bytes", limits.max_file_bytes, 1u, "at least 1");
+  at_least("limits.max_attachment_bytes", limits.max_attachment_bytes, 1u, "at least 1");
   at_least("limits.max_schedule_starts", std::uint64_t{limits.max_schedule_starts}, 1u,
            "at least 1");
-  // Past the largest, a file is no answer to a checklist: refused as absurd, not read into memory.
-  if (!problem && limits.max_file_bytes > EngineLimits::largest_file_bytes)
-    problem = Error{ErrorCode::invalid_value,
-                    "EngineConfig::limits.max_file_bytes must be at most " +
-                        text_of(EngineLimits::largest_file_bytes) + ", but is " +
-                        text_of(limits.max_file_bytes) + ". See docs/limits.md",
-                    {},
-                    {}};
+  // Past the largest, a file is no answer to a checklist and no mail's attachment: refused as
+  // absurd, not read into memory.
+  for (const auto& [name, value] : {std::pair{"max_file_bytes", limits.max_file_bytes},
+                                    std::pair{"max_attachment_bytes", limits.max_attachment_bytes}})
+    if (!problem && value > EngineLimits::largest_file_bytes)
+      problem = Error{ErrorCode::invalid_value,
+                      "EngineConfig::limits." + std::string(name) + " must be at most " +
+                          text_of(EngineLimits::largest_file_bytes) + ", but is " + text_of(value) +
+                          ". See docs/limits.md",
+                      {},
+                      {}};
   // A worker renews its claims every third of a lease: a shorter one would never wait.
   at_least("worker.lease", config.worker.lease, milliseconds(3), "at least 3 ms");
   at_least("worker.batch", std::uint64_t{config.worker.batch}, 1u, "at least 1");

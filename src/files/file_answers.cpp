@@ -48,13 +48,30 @@ std::vector<AnsweredFile> answered_files(std::span<const Event> history) {
   return files;
 }
 
+std::vector<AnsweredFile> mailed_files(std::span<const Event> history) {
+  std::vector<AnsweredFile> files;
+  for (const auto& event : history) {
+    if (event.type != EventType::step_completed) continue;
+    const auto* output = event.data.if_contains("output");
+    const auto* attachments =
+        output && output->is_object() ? output->get_object().if_contains("attachments") : nullptr;
+    if (!attachments) continue;
+    for (auto& file : file_references(*attachments))
+      files.push_back({std::move(file), event.step, {}});
+  }
+  return files;
+}
+
 std::vector<std::string> verify_files(std::span<const Event> history, const BlobStore& files) {
   std::vector<std::string> problems;
   std::set<std::string, std::less<>> checked;
-  for (const auto& [file, step, item] : answered_files(history)) {
+  auto referred = answered_files(history);
+  for (auto& mailed : mailed_files(history)) referred.push_back(std::move(mailed));
+  for (const auto& [file, step, item] : referred) {
     if (!checked.insert(file.sha256).second) continue;
-    const std::string which = "file '" + file.name + "' (" + file.sha256 + ") of item '" + item +
-                              "' at step '" + step + "'";
+    const std::string which = "file '" + file.name + "' (" + file.sha256 + ") " +
+                              (item.empty() ? "attached to the mail of step '" + step + "'"
+                                            : "of item '" + item + "' at step '" + step + "'");
     auto content = files.get(file.sha256);
     if (!content)
       problems.push_back(which + ": " + content.error().message);
@@ -80,6 +97,7 @@ tl::expected<FileSweep, Error> sweep_files(const EventLog& log, BlobStore& files
     auto history = log.load(id);
     if (!history) return tl::make_unexpected(std::move(history.error()));
     for (auto& answered : answered_files(*history)) referenced.insert(answered.file.sha256);
+    for (auto& mailed : mailed_files(*history)) referenced.insert(mailed.file.sha256);
   }
   FileSweep sweep;
   for (const auto& blob : *kept) {

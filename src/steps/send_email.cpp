@@ -6,8 +6,10 @@
 // crash fell between its taking the mail and the store marking it sent, and then under the same
 // idempotency key.
 #include "engine/engine_impl.hpp"
+#include "steps/mail_attachments.hpp"
 #include "steps/parameters.hpp"
 #include "steps/step_behavior.hpp"
+#include "store_codec.hpp"
 
 #include <cstdio>
 #include <optional>
@@ -129,9 +131,17 @@ class SendEmail final : public StepBehavior {
       return engine.fail(call.run, call.token, call.step, call.attempt, std::move(mail.error()),
                          false);
     mail->date = call.now;
+    // Kept before the mail is queued with the step's outcome: a crash in between leaves kept
+    // files no mail names (swept as orphans), never a queued mail without its files.
+    auto attachments = gather_attachments(engine, call);
+    if (!attachments)
+      return engine.fail(call.run, call.token, call.step, call.attempt,
+                         std::move(attachments.error()), false);
+    mail->attachments = std::move(*attachments);
     json::object output{{"message_id", call.key},
                         {"to", json::array(mail->to.begin(), mail->to.end())},
                         {"subject", mail->subject}};
+    if (!mail->attachments.empty()) output["attachments"] = attachments_to_json(mail->attachments);
     call.run.mails.push_back(std::move(*mail));
     return engine.complete(call.run, call.token, call.step, std::move(output));
   }
@@ -154,14 +164,28 @@ StepTypeSpec send_email_step() {
                          param("reply_to", T::string), param("subject", T::text, required),
                          param("body", T::text, required),
                          // html: the body is HTML, and {{x}} in it is HTML-escaped.
-                         param("format", T::string, false, {"text", "html"})},
+                         param("format", T::string, false, {"text", "html"}),
+                         // Files the mail carries: answered, a filled form, a document.
+                         param("attachments", T::any)},
           // The message id is the step's idempotency key, which the mail carries.
           .output = declared_output(R"({
             "type": "object",
             "properties": {
               "message_id": {"type": "string"},
               "to": {"type": "array", "items": {"type": "string"}},
-              "subject": {"type": "string"}
+              "subject": {"type": "string"},
+              "attachments": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "name": {"type": "string"},
+                    "media_type": {"type": "string"},
+                    "sha256": {"type": "string"},
+                    "size": {"type": "integer"}
+                  }
+                }
+              }
             },
             "required": ["message_id", "to", "subject"],
             "additionalProperties": false
