@@ -369,3 +369,69 @@ TEST_CASE(
   CHECK_THAT(to_markdown_form(walk.definition(), {.language = "de"}),
              !Catch::Contains("Korrekturmaßnahme"));
 }
+
+TEST_CASE("a document prints as a PDF of its heading and text, long lines wrapped", "[print]") {
+  const std::string text =
+      "Sabine Hoffmann\nAachener Straße 118, 50674 Köln\n\nRechnungsbetrag: 246,80 €\n\n" +
+      std::string(60, 'x') + " " + std::string(400, 'y');  // wider than the page
+  const auto pdf = to_pdf_document("Monatsrechnung Nr. K-20931-202612", text);
+  if (!pdf) FAIL(pdf.error().message);
+  CHECK(pdf->rfind("%PDF-", 0) == 0);
+  const auto read = pdf_text(*pdf);
+  CHECK_THAT(read, Catch::StartsWith("Monatsrechnung Nr. K-20931-202612 Sabine Hoffmann Aachener "
+                                     "Straße 118, 50674 Köln Rechnungsbetrag: 246,80 €"));
+  CHECK_THAT(read, Catch::Contains(std::string(60, 'x')));
+  // The word wider than the page is broken onto lines of its own, none of it lost.
+  std::size_t ys = 0;
+  for (const char c : read) ys += c == 'y';
+  CHECK(ys == 400);
+
+  const auto missing = to_pdf_document("T", "x", {.font_file = "/nonexistent/Font.ttf"});
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(missing.error().message, Catch::Contains("/nonexistent/Font.ttf"));
+}
+
+TEST_CASE("the PDF renderer attaches one checklist step's filled form, or a document",
+          "[print][mail]") {
+  const std::string text = R"({"id": "two", "version": 1, "kind": "workflow", "title": "Zwei",
+    "steps": [
+      {"id": "first", "type": "fill_checklist", "title": "Erste Liste",
+       "items": [{"id": "a", "label": "Zählerstand", "kind": "number"}], "next": "second"},
+      {"id": "second", "type": "fill_checklist", "title": "Zweite Liste",
+       "items": [{"id": "b", "label": "Nur in der zweiten"}]}]})";
+  test::Fixture f;
+  REQUIRE(f.engine.deploy(test::compile_text(text)));
+  const auto id = f.engine.start("two", boost::json::object());
+  REQUIRE(id);
+  REQUIRE(f.engine.submit(*id, "first", {{"a", 18342.7}}, "jonas"));
+  const auto history = f.engine.history(*id);
+  REQUIRE(history);
+  const auto definition = load_definition(text, "two.json");
+  REQUIRE(definition);
+
+  const auto render = pdf_attachments();
+  const auto form = render({.instance = *id,
+                            .definition = &*definition,
+                            .history = *history,
+                            .form = "first",
+                            .title = {},
+                            .text = {},
+                            .language = "de"});
+  if (!form) FAIL(form.error());
+  CHECK(form->media_type == "application/pdf");
+  const auto read = pdf_text(form->content);
+  CHECK_THAT(read, Catch::Contains("Erste Liste"));
+  CHECK_THAT(read, Catch::Contains("18.342,7"));
+  CHECK_THAT(read, Catch::Contains("jonas"));
+  CHECK_THAT(read, !Catch::Contains("Zweite Liste"));
+
+  const auto document = render({.instance = *id,
+                                .definition = &*definition,
+                                .history = *history,
+                                .form = {},
+                                .title = "Rechnung",
+                                .text = "Betrag: 246,80 €",
+                                .language = "de"});
+  if (!document) FAIL(document.error());
+  CHECK_THAT(pdf_text(document->content), Catch::StartsWith("Rechnung Betrag: 246,80 €"));
+}

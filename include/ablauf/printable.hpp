@@ -6,6 +6,7 @@
 /// signature) ends the form.
 #pragma once
 
+#include <ablauf/attachment_renderer.hpp>
 #include <ablauf/blob_store.hpp>
 #include <ablauf/definition.hpp>
 #include <ablauf/error.hpp>
@@ -18,6 +19,7 @@
 #include <iosfwd>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace ablauf {
 
@@ -36,6 +38,9 @@ struct FormOptions {
   /// show JPEG and PNG photos, scaled to the page. Null: each file is listed by name, type,
   /// size and SHA-256 alone, as it always is besides.
   const BlobStore* files = nullptr;
+  /// Only the checklist of this fill_checklist step (a workflow's, by its id), as a mail
+  /// attaches it; "" for every checklist of the definition.
+  std::string step;
 };
 
 /// Markdown (CommonMark with task-list boxes): the text of titles, labels and descriptions is
@@ -67,5 +72,19 @@ struct PdfOptions {
 /// anywhere; the bytes of the file. Fails if a font is missing or cannot be read.
 tl::expected<std::string, Error> to_pdf_form(const WorkflowDefinition& definition,
                                              const PdfOptions& options = {});
+
+/// A document a workflow writes, such as an invoice, as a PDF of A4 pages: `title` as its
+/// heading, then `text`, a paragraph for each block parted by an empty line and a line for each
+/// line break within one, wrapped to the page, with page numbers. The fonts are PdfOptions'
+/// (its `form` is not used). Fails as to_pdf_form() does.
+tl::expected<std::string, Error> to_pdf_document(std::string_view title, std::string_view text,
+                                                 const PdfOptions& options = {});
+
+/// An AttachmentRenderer (attachment_renderer.hpp) that makes PDFs: a `form` entry's filled
+/// checklist through to_pdf_form() (its photos read from `files`, Engine::files()), a `document`
+/// entry through to_pdf_document(), both with the fonts of `fonts`.
+///
+///   config.render_attachment = ablauf::pdf_attachments({}, store.blob_store());
+AttachmentRenderer pdf_attachments(PdfOptions fonts = {}, const BlobStore* files = nullptr);
 
 }  // namespace ablauf

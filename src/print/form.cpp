@@ -296,7 +296,7 @@ Form build_form(const WorkflowDefinition& definition, const FormOptions& options
                              ? std::string()
                              : " " + w.by + " " + state->started_by)});
   for (const auto& step : definition.steps) {
-    if (!step.checklist) continue;
+    if (!step.checklist || (!options.step.empty() && step.id != options.step)) continue;
     FormPart part{text(step.title), text(step.description), {}, {}, {}, {}};
     if (part.title.empty()) part.title = step.id;
     if (const auto score = scores.find(step.id); score != scores.end())
