@@ -49,6 +49,36 @@ tl::expected<void, std::string> add_recipient(GMimeMessage* message, GMimeAddres
   return {};
 }
 
+// A file as a MIME part: its media type, Base64, shown as an attachment under its name (which
+// GMime encodes per RFC 2231 where it is not ASCII). Its content must have been read: an empty
+// part would claim a file the mail does not carry.
+tl::expected<Owned<GMimePart>, std::string> attachment_part(const MailAttachment& attachment) {
+  if (attachment.content.size() != attachment.size)
+    return tl::make_unexpected("the attachment '" + attachment.name + "' has " +
+                               std::to_string(attachment.content.size()) + " bytes, not the " +
+                               std::to_string(attachment.size) + " it was kept with");
+  if (has_control(attachment.name) || has_control(attachment.media_type))
+    return tl::make_unexpected("the attachment '" + attachment.name +
+                               "' holds a control character in its name or type");
+  const auto slash = attachment.media_type.find('/');
+  const bool typed =
+      slash != std::string::npos && slash > 0 && slash + 1 < attachment.media_type.size();
+  const std::string type = typed ? attachment.media_type.substr(0, slash) : "application";
+  const std::string subtype = typed ? attachment.media_type.substr(slash + 1) : "octet-stream";
+  Owned<GMimePart> part(g_mime_part_new_with_type(type.c_str(), subtype.c_str()));
+  Owned<GMimeStream> stream(
+      g_mime_stream_mem_new_with_buffer(attachment.content.data(), attachment.content.size()));
+  Owned<GMimeDataWrapper> content(
+      g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT));
+  g_mime_part_set_content(part.get(), content.get());
+  if (type == "text")  // the engine writes its documents' text in UTF-8
+    g_mime_object_set_content_type_parameter(GMIME_OBJECT(part.get()), "charset", "utf-8");
+  g_mime_part_set_content_encoding(part.get(), GMIME_CONTENT_ENCODING_BASE64);
+  g_mime_object_set_disposition(GMIME_OBJECT(part.get()), GMIME_DISPOSITION_ATTACHMENT);
+  g_mime_part_set_filename(part.get(), attachment.name.c_str());
+  return part;
+}
+
 }  // namespace
 
 tl::expected<std::string, std::string> compose_eml(const Mail& mail) {
@@ -97,7 +127,19 @@ tl::expected<std::string, std::string> compose_eml(const Mail& mail) {
   g_mime_part_set_content_encoding(GMIME_PART(body.get()),
                                    g_mime_part_get_best_content_encoding(
                                        GMIME_PART(body.get()), GMIME_ENCODING_CONSTRAINT_8BIT));
-  g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(body.get()));
+  if (mail.attachments.empty()) {
+    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(body.get()));
+  } else {
+    // The text first, then each file, as mail programs show them: multipart/mixed.
+    Owned<GMimeMultipart> mixed(g_mime_multipart_new_with_subtype("mixed"));
+    g_mime_multipart_add(mixed.get(), GMIME_OBJECT(body.get()));
+    for (const auto& attachment : mail.attachments) {
+      auto part = attachment_part(attachment);
+      if (!part) return tl::make_unexpected(std::move(part.error()));
+      g_mime_multipart_add(mixed.get(), GMIME_OBJECT(part->get()));
+    }
+    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(mixed.get()));
+  }
 
   GMimeFormatOptions* options = g_mime_format_options_new();
   g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);

@@ -10,6 +10,7 @@
 
 #include <ablauf/file_answers.hpp>
 #include <ablauf/history.hpp>
+#include <ablauf/printable.hpp>
 #include <ablauf/timeline.hpp>
 
 #include <algorithm>
@@ -280,6 +281,7 @@ int resume_instances(const InstancesFlags& flags) {
                      },
                  .on_error = std::ref(errors),
                  .language = flags.language,
+                 .render_attachment = pdf_attachments({}, store->blob_store()),
                  // Simulated time is the instance's fiction: schedules fall on real time only.
                  .tick_schedules = !simulated,
                  .limits = flags.limits.engine});

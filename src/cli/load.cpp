@@ -133,6 +133,8 @@ void LimitFlags::add_to(CLI::App& command, bool runs_instances) {
         "Most recipients of one mail, to, cc and bcc together", max_recipients_ceiling);
   limit(command, "--max-file-bytes", engine.max_file_bytes,
         "Largest file kept for a file or photo item, in bytes", EngineLimits::largest_file_bytes);
+  limit(command, "--max-attachment-bytes", engine.max_attachment_bytes,
+        "Most bytes of files one mail carries, together", EngineLimits::largest_file_bytes);
 }
 
 bool LimitFlags::load_step_types() {

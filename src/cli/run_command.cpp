@@ -10,6 +10,7 @@
 
 #include <ablauf/engine.hpp>
 #include <ablauf/expression.hpp>
+#include <ablauf/printable.hpp>
 
 #include <fstream>
 #include <functional>
@@ -153,6 +154,7 @@ int run_instance(const RunFlags& flags) {
        .observer = [&](const std::string& instance, const Event& e) { progress(instance, e); },
        .on_error = std::ref(errors),
        .language = language,
+       .render_attachment = pdf_attachments({}, store->blob_store()),
        .mail_from = flags.mail_from,
        .schedule_starts =
            flags.cycles > 0 ? starts_with(shown.definition().id, input) : ScheduleStarts(),

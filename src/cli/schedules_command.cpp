@@ -5,6 +5,7 @@
 #include "store.hpp"
 
 #include <ablauf/expression.hpp>
+#include <ablauf/printable.hpp>
 #include <ablauf/schedule.hpp>
 
 #include <iostream>
@@ -48,7 +49,10 @@ int run_schedules(const SchedulesFlags& flags) {
     }
     clock.emplace(*at);
   }
-  Engine engine(EngineConfig{.store = store, .clock = clock ? &*clock : nullptr});
+  // The renderer is there for deploy(), which refuses a form to attach without one.
+  Engine engine(EngineConfig{.store = store,
+                             .clock = clock ? &*clock : nullptr,
+                             .render_attachment = pdf_attachments({}, store->blob_store())});
   if (flags.files.empty()) {
     if (!deploy_kept(engine, *store, flags.limits.options)) return exit_invalid;
   } else {

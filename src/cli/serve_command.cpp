@@ -9,6 +9,7 @@
 
 #include <ablauf/http_server.hpp>
 #include <ablauf/http_users.hpp>
+#include <ablauf/printable.hpp>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -231,6 +232,7 @@ int serve(const ServeFlags& flags) {
                  .clock = &clock,
                  .mailer = &outbox,
                  .language = flags.language,
+                 .render_attachment = pdf_attachments({}, store->blob_store()),
                  .limits = flags.limits.engine,
                  .worker = {.poll_interval = flags.poll_interval}});
   auto deployed = deploy_kept(engine, *store, flags.limits.options);

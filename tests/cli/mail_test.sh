@@ -53,6 +53,29 @@ assert all(m['From'] == 'ablauf <ablauf@localhost>' for m in mails), [m['From'] 
 dates = sorted(m['Date'].datetime for m in mails)
 assert all(d.utcoffset().total_seconds() == 0 for d in dates), dates
 assert (dates[-1] - dates[0]).days >= 28, dates" "$scratch/outbox-ok"
+check "the invoice mail carries the invoice as a PDF, the very file the store keeps" \
+  /usr/bin/python3 -c "
+import email, email.policy, hashlib, pathlib, subprocess, sys
+outbox, files = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+         for p in sorted(outbox.glob('*.eml'))]
+attached = [(m, part) for m in mails for part in m.iter_attachments()]
+assert len(attached) == 1, [(m['Subject'], p.get_filename()) for m, p in attached]
+mail, part = attached[0]
+assert mail.get_content_type() == 'multipart/mixed', mail.get_content_type()
+assert 'rechnung' in mail['Subject'].lower() and 'als PDF im Anhang' in mail.get_body().get_content()
+assert part.get_filename() == 'Rechnung-VA-2026-118204.pdf', part.get_filename()
+assert part.get_content_type() == 'application/pdf' and part['Content-Transfer-Encoding'] == 'base64'
+pdf = part.get_content()
+assert pdf.startswith(b'%PDF-'), pdf[:10]
+digest = hashlib.sha256(pdf).hexdigest()
+assert (files / digest[:2] / digest[2:]).read_bytes() == pdf, 'not the file the store keeps'
+text = subprocess.run(['pdftotext', '-enc', 'UTF-8', '-', '-'], input=pdf, capture_output=True,
+                      check=True).stdout.decode()
+for words in ('Monatsrechnung Nr. VA-2026-118204', 'Sabine Hoffmann', 'Kundennummer: K-20931',
+              'Nettobetrag: 207,39 €', 'Umsatzsteuer 19 %: 39,41 €', 'Rechnungsbetrag: 246,80 €',
+              'SEPA-Lastschrift'):
+    assert words in text, (words, text)" "$scratch/outbox-ok" "$scratch/ok.db.files"
 run run "$workflow" --store "$scratch/from.db" --clock simulated --answers "$answers" \
   --outbox "$scratch/outbox-from" --mail-from "Stadtwerke Musterstadt <abrechnung@stadtwerke.example>" </dev/null
 check "--mail-from names the sender" grep -q "^From: Stadtwerke Musterstadt <abrechnung@stadtwerke.example>" "$scratch"/outbox-from/*.eml
