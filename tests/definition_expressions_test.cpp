@@ -232,13 +232,28 @@ TEST_CASE("the invoice email addresses the customer by name", "[workflows][templ
   REQUIRE(body);
   CHECK_THAT(std::string(body->as_string()), Catch::StartsWith("Guten Tag Erika Müller,"));
   // The total computed from the invoice's lines (vars.total), and the computed dates, written
-  // in German; no attachment is claimed.
+  // in German; the invoice itself goes along as a PDF.
   const std::string text(body->as_string());
-  CHECK_THAT(text, Catch::Contains("die Rechnung Nr. R-2026-17 vom 02.11.2026 ausgestellt."));
+  CHECK_THAT(text, Catch::Contains("die Rechnung Nr. R-2026-17 vom 02.11.2026 ausgestellt; Sie "
+                                   "finden sie als PDF im Anhang."));
   CHECK_THAT(text, Catch::Contains("Rechnungsbetrag: 1.190,50\u00a0€"));
   CHECK_THAT(text, Catch::Contains("Bitte überweisen Sie den Rechnungsbetrag bis zum 16.11.2026"));
-  CHECK_THAT(text, !Catch::Contains("anbei"));
   CHECK(notify->values.at("to").evaluate(data) == json::value("erika@example.de"));
+
+  // The PDF names the file as the mail says, and lists each invoice line.
+  const auto priced = json::parse(R"({"input": {"customer": {"name": "Erika Müller", "id": "K-1"},
+    "invoice": {"number": "R-2026-17"}},
+    "steps": {"invoice_lines": {"answers": {"lines": [{"description": "Wartung", "quantity": 2,
+      "unit": "Std.", "unit_price": 85, "tax_rate": 19}]}}},
+    "vars": {"total": 202.3, "net_amount": 170, "tax_amount": 32.3,
+             "issue_date": "2026-11-02", "due_date": "2026-11-16"}})");
+  auto attachments = notify->values.at("attachments").evaluate(priced, german);
+  REQUIRE(attachments);
+  const auto& pdf = attachments->as_array().at(0).as_object();
+  CHECK(pdf.at("name") == "Rechnung-R-2026-17.pdf");
+  CHECK_THAT(std::string(pdf.at("document").as_string()),
+             Catch::Contains("Positionen:\nWartung: 2 Std. × 85,00\u00a0€ netto, USt. 19 %\n\n"
+                             "Nettobetrag: 170,00\u00a0€"));
 
   // The due date is computed once, when the invoice lines are entered: fourteen days after the
   // invoice date unless a payment term or a payment date is given.
