@@ -2,8 +2,9 @@
 # The crash test on the command line's path: `ablauf run` of utility_billing instances with the
 # file outbox, killed with SIGKILL at random moments, some runs on a disk that fills up (a file
 # size limit just above the store's size), each run again by its business key until every
-# instance completed. Then each mail must be in the outbox folder exactly once, whole, and
-# marked sent in the store; each record written once; the store sound.
+# instance completed. Then each mail must be in the outbox folder exactly once, whole (the invoice
+# with its PDF, the very file the store keeps), and marked sent in the store; each record written
+# once; the store sound.
 # Usage: cli_kill_test.sh ABLAUF_BINARY SOURCE_DIR [KILLS] [INSTANCES]
 # CI runs the default (30 kills over 6 instances); the soak is
 #   bash tests/crash/cli_kill_test.sh build/release/src/cli/ablauf . 1000 100
@@ -75,7 +76,7 @@ done
 "$ablauf" instances resume --store "$store" --outbox "$outbox" </dev/null >/dev/null 2>&1
 
 /usr/bin/python3 - "$store" "$outbox" "$instances" "$killed" "$faulted" <<'PY'
-import email, email.policy, pathlib, sqlite3, sys
+import email, email.policy, hashlib, pathlib, sqlite3, sys
 store, outbox, instances, killed, faulted = sys.argv[1], pathlib.Path(sys.argv[2]), *map(int, sys.argv[3:])
 db = sqlite3.connect(store)
 problems = []
@@ -92,12 +93,23 @@ if unsent:
     problems.append(f"{len(unsent)} mails never delivered")
 files = sorted(outbox.glob("*.eml"))
 ids = []
+attached = 0
 for path in files:
     text = path.read_bytes()
     if b"\r\n\r\n" not in text:
         problems.append(f"{path.name} is cut off")
         continue
-    ids.append(email.message_from_bytes(text, policy=email.policy.default)["Message-ID"])
+    mail = email.message_from_bytes(text, policy=email.policy.default)
+    ids.append(mail["Message-ID"])
+    # The invoice mail carries its PDF whole: the file the store kept under its hash.
+    for part in mail.iter_attachments():
+        pdf = part.get_content()
+        kept = pathlib.Path(store + ".files") / (digest := hashlib.sha256(pdf).hexdigest())[:2] / digest[2:]
+        if not pdf.startswith(b"%PDF-") or not kept.is_file() or kept.read_bytes() != pdf:
+            problems.append(f"{path.name}: its attachment {part.get_filename()} is not the file kept")
+        attached += 1
+if attached != instances:
+    problems.append(f"{attached} invoices attached, not {instances}")
 lost = 4 * instances - len(set(ids))
 duplicated = len(ids) - len(set(ids))
 if lost or duplicated:
