@@ -12,6 +12,7 @@ namespace ablauf {
 namespace {
 
 using test::DyingStore;
+using test::FlakyMailer;
 using test::monday;
 namespace json = boost::json;
 
@@ -29,17 +30,6 @@ const char* booking = R"({"id": "book", "version": 1, "kind": "workflow", "title
 json::object invoice(const char* number) {
   return {{"number", number}, {"total", 1190}, {"email", "erika@example.de"}};
 }
-
-// A Mailer that refuses while `down`, and keeps what it takes.
-struct FlakyMailer final : Mailer {
-  bool down = false;
-  std::vector<Mail> sent;
-  tl::expected<std::string, std::string> send(const Mail& mail) override {
-    if (down) return tl::make_unexpected(std::string("the mail server is down"));
-    sent.push_back(mail);
-    return "msg-" + std::to_string(sent.size());
-  }
-};
 
 TEST_CASE("records and mail are written with the steps' outcomes", "[engine][effects]") {
   ManualClock clock{monday};

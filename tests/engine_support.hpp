@@ -77,6 +77,17 @@ struct Fixture {
   }
 };
 
+// A Mailer that refuses while `down`, and keeps what it takes.
+struct FlakyMailer final : Mailer {
+  bool down = false;
+  std::vector<Mail> sent;
+  tl::expected<std::string, std::string> send(const Mail& mail) override {
+    if (down) return tl::make_unexpected(std::string("the mail server is down"));
+    sent.push_back(mail);
+    return "msg-" + std::to_string(sent.size());
+  }
+};
+
 // A store that fails, as a disk or a process would, at the append that carries a given event
 // type (for one instance, or any): the engine has stored the events before it, none after. It
 // also counts the instances read from their start (their latest snapshot, if any), and can

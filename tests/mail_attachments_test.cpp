@@ -11,6 +11,7 @@
 namespace ablauf {
 namespace {
 
+using test::FlakyMailer;
 using test::monday;
 namespace json = boost::json;
 
@@ -206,17 +207,6 @@ TEST_CASE("a mail's attachments are limited by max_attachment_bytes, at its edge
     CHECK_THAT(checked.error().message, Catch::Contains("limits.max_attachment_bytes"));
   }
 }
-
-// A Mailer that refuses while `down`, and keeps what it takes.
-struct FlakyMailer final : Mailer {
-  bool down = false;
-  std::vector<Mail> sent;
-  tl::expected<std::string, std::string> send(const Mail& mail) override {
-    if (down) return tl::make_unexpected(std::string("the mail server is down"));
-    sent.push_back(mail);
-    return "msg-" + std::to_string(sent.size());
-  }
-};
 
 TEST_CASE("a mail whose attachment is gone stays queued rather than going without it",
           "[engine][mail][attachments]") {
