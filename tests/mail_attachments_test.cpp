@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <random>
+#include <stdexcept>
 
 namespace ablauf {
 namespace {
@@ -171,6 +172,44 @@ TEST_CASE("a document is rendered in the very call that starts the instance, its
   REQUIRE(mails.size() == 1u);
   CHECK(mails[0].attachments.at(0).content == "%PDF R-1");
   CHECK(mails[0].attachments.at(0).name == "document.pdf");
+}
+
+TEST_CASE("a renderer that fails or throws is retried as the step declares, nothing queued",
+          "[engine][mail][attachments]") {
+  ManualClock clock{monday};
+  MemoryMailer mailer;
+  int calls = 0;
+  Engine engine{{.clock = &clock,
+                 .mailer = &mailer,
+                 .on_error = [](const std::string&, const Error&) {},
+                 .render_attachment = [&](const AttachmentRequest&)
+                     -> tl::expected<RenderedAttachment, std::string> {
+                   if (++calls == 1) return tl::make_unexpected(std::string("the font is gone"));
+                   if (calls == 2) throw std::runtime_error("out of paper");
+                   return RenderedAttachment{"%PDF", "application/pdf"};
+                 }}};
+  REQUIRE(engine.deploy(test::compile_text(R"({"id": "retry", "version": 1, "kind": "workflow",
+    "title": "R", "steps": [{"id": "mail", "type": "send_email", "to": "a@example.de",
+      "subject": "S", "body": "B", "attachments": [{"document": "x"}],
+      "retry": {"max_attempts": 3, "initial_interval": "PT1M"}}]})")));
+  const auto id = engine.start("retry", json::object{});
+  REQUIRE(id);
+  CHECK_FALSE(engine.get(*id)->finished());  // waiting out the retry's interval
+  CHECK(engine.outbox()->empty());
+  for (int minute = 0; minute < 5; ++minute) {
+    clock.advance(std::chrono::minutes(1));
+    (void)engine.run_due();
+  }
+  CHECK(calls == 3);
+  CHECK(engine.get(*id)->status == InstanceStatus::completed);
+  CHECK(mailer.mails().size() == 1u);
+  const auto history = engine.history(*id);
+  REQUIRE(history);
+  std::string failures;
+  for (const auto& event : *history)
+    if (event.type == EventType::step_failed) failures += json::serialize(event.data);
+  CHECK_THAT(failures, Catch::Contains("could not be made: the font is gone") &&
+                           Catch::Contains("the renderer threw: out of paper"));
 }
 
 TEST_CASE("a mail's attachments are limited by max_attachment_bytes, at its edge",

@@ -81,6 +81,13 @@ tl::expected<std::size_t, Error> MailDelivery::deliver(bool report_waiting) {
   }
 }
 
+tl::expected<std::string, std::string> MailDelivery::send(const Mail& queued) const {
+  if (queued.attachments.empty()) return mailer_->send(queued);  // no copy for most mail
+  auto mail = with_content(queued, files_);
+  if (!mail) return tl::make_unexpected(std::move(mail.error()));
+  return mailer_->send(*mail);
+}
+
 tl::expected<void, Error> MailDelivery::deliver_queued(std::size_t& delivered, std::size_t& refused,
                                                        bool& refused_now,
                                                        std::string& first_refusal) {
@@ -98,8 +105,7 @@ tl::expected<void, Error> MailDelivery::deliver_queued(std::size_t& delivered, s
               describe(entry) + ", to be tried again at " + to_rfc3339(refusal->second.not_before);
         continue;
       }
-      auto mail = with_content(entry.mail, files_);
-      auto sent = mail ? mailer_->send(*mail) : tl::make_unexpected(std::move(mail.error()));
+      auto sent = send(entry.mail);
       if (!sent) {  // it stays queued, to be tried again after its backoff
         refused_now = true;
         auto& refusal = refused_[entry.id];

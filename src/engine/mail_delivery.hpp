@@ -33,6 +33,8 @@ class MailDelivery {
   tl::expected<std::size_t, Error> deliver(bool report_waiting = true);
 
  private:
+  // Hands `queued` to the mailer, its attachments' content read back first.
+  tl::expected<std::string, std::string> send(const Mail& queued) const;
   // Under mutex_: one pass over the mail queued now.
   tl::expected<void, Error> deliver_queued(std::size_t& delivered, std::size_t& refused,
                                            bool& refused_now, std::string& first_refusal);

@@ -8,6 +8,8 @@
 
 #include "ablauf/file_reference.hpp"
 
+#include <exception>
+
 namespace ablauf::detail {
 namespace json = boost::json;
 namespace {
@@ -36,7 +38,7 @@ class Gathering {
  public:
   Gathering(const EngineParts& engine, const StepCall& call) : engine_(engine), call_(call) {}
 
-  tl::expected<void, std::string> add(const json::object& entry) {
+  tl::expected<void, AttachmentFailure> add(const json::object& entry) {
     if (const auto* files = entry.if_contains("files")) return add_files(*files);
     if (const auto* form = entry.if_contains("form"); form && form->is_string())
       return add_rendered(entry, std::string(form->get_string()), {}, {});
@@ -45,26 +47,24 @@ class Gathering {
       return add_rendered(entry, {}, title ? localized(*title) : std::string(),
                           localized(*document));
     }
-    return tl::make_unexpected(
-        std::string("an attachment gives none of 'files', 'form' or 'document'"));
+    return refuse("an attachment gives none of 'files', 'form' or 'document'");
   }
 
   std::vector<MailAttachment> take() { return std::move(attachments_); }
 
  private:
   // Files answered on a checklist (the answer, or a list of them): attached as they are kept.
-  tl::expected<void, std::string> add_files(const json::value& answer) {
+  tl::expected<void, AttachmentFailure> add_files(const json::value& answer) {
     const auto references =
         file_references(answer.is_object() ? json::value(json::array{answer}) : answer);
     for (const auto& file : references) {
       auto size = engine_.files ? engine_.files->size(file.sha256)
                                 : tl::expected<std::optional<std::uint64_t>, Error>(std::nullopt);
-      if (!size) return tl::make_unexpected(size.error().message);
+      if (!size) return retry(size.error().message);
       if (!*size)
-        return tl::make_unexpected("the file '" + file.name + "' (" + file.sha256 +
-                                   ") to attach is not kept");
+        return refuse("the file '" + file.name + "' (" + file.sha256 + ") to attach is not kept");
       auto name = file_name(file.name, "file");
-      if (!name) return tl::make_unexpected(std::move(name.error()));
+      if (!name) return refuse(std::move(name.error()));
       if (auto ok = count(**size); !ok) return ok;
       attachments_.push_back(
           {.name = std::move(*name),
@@ -78,26 +78,25 @@ class Gathering {
 
   // A form or document, made by the host's renderer and kept before the mail is queued. Without
   // a renderer a document goes as the plain text it is (deploy() refuses a form).
-  tl::expected<void, std::string> add_rendered(const json::object& entry, std::string form,
-                                               std::string title, std::string text) {
-    if (!engine_.files)
-      return tl::make_unexpected(std::string("this engine keeps no files to attach"));
+  tl::expected<void, AttachmentFailure> add_rendered(const json::object& entry, std::string form,
+                                                     std::string title, std::string text) {
+    if (!engine_.files) return refuse("this engine keeps no files to attach");
     auto rendered = render(form, title, text);
     if (!rendered)
-      return tl::make_unexpected("the attachment " +
-                                 (form.empty() ? "'" + title + "'" : "form of '" + form + "'") +
-                                 " could not be made: " + rendered.error());
+      return tl::make_unexpected(AttachmentFailure{
+          "the attachment " + (form.empty() ? "'" + title + "'" : "form of '" + form + "'") +
+              " could not be made: " + rendered.error().message,
+          rendered.error().retryable});
     if (auto ok = count(rendered->content.size()); !ok) return ok;
     const std::string extension = rendered->media_type == "application/pdf" ? ".pdf"
                                   : rendered->media_type == "text/plain"    ? ".txt"
                                                                             : "";
     auto name = file_name(named(entry),
                           (form.empty() ? (title.empty() ? "document" : title) : form) + extension);
-    if (!name) return tl::make_unexpected(std::move(name.error()));
+    if (!name) return refuse(std::move(name.error()));
     auto sha256 = engine_.files->put(rendered->content);
     if (!sha256)
-      return tl::make_unexpected("the attachment '" + *name +
-                                 "' could not be kept: " + sha256.error().message);
+      return retry("the attachment '" + *name + "' could not be kept: " + sha256.error().message);
     attachments_.push_back({.name = std::move(*name),
                             .media_type = rendered->media_type.empty() ? "application/octet-stream"
                                                                        : rendered->media_type,
@@ -107,19 +106,21 @@ class Gathering {
     return {};
   }
 
-  tl::expected<RenderedAttachment, std::string> render(const std::string& form,
-                                                       const std::string& title,
-                                                       const std::string& text) {
+  // The file a form or document entry stands for. A renderer that fails or throws may succeed
+  // on the step's next attempt.
+  tl::expected<RenderedAttachment, AttachmentFailure> render(const std::string& form,
+                                                             const std::string& title,
+                                                             const std::string& text) {
     const auto& renderer = engine_.config.render_attachment;
     if (!renderer) {
       if (!form.empty())
         return tl::make_unexpected(
-            std::string("this engine renders no forms (EngineConfig::render_attachment)"));
+            AttachmentFailure{"this engine renders no forms (EngineConfig::render_attachment)"});
       return RenderedAttachment{.content = title.empty() ? text : title + "\n\n" + text,
                                 .media_type = "text/plain"};
     }
     auto history = this->history();
-    if (!history) return tl::make_unexpected(std::move(history.error()));
+    if (!history) return tl::make_unexpected(AttachmentFailure{std::move(history.error()), true});
     const AttachmentRequest request{.instance = call_.run.state.id,
                                     .definition = &call_.run.workflow->definition(),
                                     .history = *history,
@@ -127,7 +128,17 @@ class Gathering {
                                     .title = title,
                                     .text = text,
                                     .language = engine_.config.language};
-    return renderer(request);
+    try {
+      auto rendered = renderer(request);
+      if (!rendered)
+        return tl::make_unexpected(AttachmentFailure{std::move(rendered.error()), true});
+      return std::move(*rendered);
+    } catch (const std::exception& thrown) {
+      return tl::make_unexpected(
+          AttachmentFailure{std::string("the renderer threw: ") + thrown.what(), true});
+    } catch (...) {
+      return tl::make_unexpected(AttachmentFailure{"the renderer threw", true});
+    }
   }
 
   // The instance's events so far: those stored, and those this run made since its last commit
@@ -145,13 +156,20 @@ class Gathering {
     return std::span<const Event>(*history_);
   }
 
-  tl::expected<void, std::string> count(std::uint64_t size) {
+  tl::expected<void, AttachmentFailure> count(std::uint64_t size) {
     bytes_ += size;
     const auto most = engine_.config.limits.max_attachment_bytes;
     if (bytes_ <= most) return {};
-    return tl::make_unexpected("the mail's attachments come to " + std::to_string(bytes_) +
-                               " bytes or more, past the limit of " + std::to_string(most) +
-                               " (max_attachment_bytes)");
+    return refuse("the mail's attachments come to " + std::to_string(bytes_) +
+                  " bytes or more, past the limit of " + std::to_string(most) +
+                  " (max_attachment_bytes)");
+  }
+
+  static tl::unexpected<AttachmentFailure> refuse(std::string message) {
+    return tl::make_unexpected(AttachmentFailure{std::move(message), false});
+  }
+  static tl::unexpected<AttachmentFailure> retry(std::string message) {
+    return tl::make_unexpected(AttachmentFailure{std::move(message), true});
   }
 
   std::string localized(const json::value& value) const {
@@ -168,18 +186,17 @@ class Gathering {
 
 }  // namespace
 
-tl::expected<std::vector<MailAttachment>, std::string> gather_attachments(const EngineParts& engine,
-                                                                          const StepCall& call) {
+tl::expected<std::vector<MailAttachment>, AttachmentFailure> gather_attachments(
+    const EngineParts& engine, const StepCall& call) {
   const auto* attachments = call.parameters.if_contains("attachments");
   if (!attachments || attachments->is_null()) return std::vector<MailAttachment>{};
   if (!attachments->is_array())
-    return tl::make_unexpected(std::string("'attachments' is not a list"));
+    return tl::make_unexpected(AttachmentFailure{"'attachments' is not a list"});
   Gathering gathering(engine, call);
   for (const auto& entry : attachments->get_array()) {
     if (!entry.is_object())
-      return tl::make_unexpected(std::string("an attachment is not an object"));
-    if (auto ok = gathering.add(entry.get_object()); !ok)
-      return tl::make_unexpected(std::move(ok.error()));
+      return tl::make_unexpected(AttachmentFailure{"an attachment is not an object"});
+    if (auto ok = gathering.add(entry.get_object()); !ok) return tl::make_unexpected(ok.error());
   }
   return gathering.take();
 }

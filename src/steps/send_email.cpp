@@ -136,7 +136,7 @@ class SendEmail final : public StepBehavior {
     auto attachments = gather_attachments(engine, call);
     if (!attachments)
       return engine.fail(call.run, call.token, call.step, call.attempt,
-                         std::move(attachments.error()), false);
+                         std::move(attachments.error().message), attachments.error().retryable);
     mail->attachments = std::move(*attachments);
     json::object output{{"message_id", call.key},
                         {"to", json::array(mail->to.begin(), mail->to.end())},
