@@ -5,6 +5,8 @@
 
 #include <ablauf/sqlite_store.hpp>
 
+#include <boost/json/serialize.hpp>
+
 #include <filesystem>
 #include <random>
 #include <stdexcept>
