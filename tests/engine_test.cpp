@@ -823,12 +823,12 @@ TEST_CASE("the deployed workflows are listed, and each found by id and version",
   const auto all = f.engine.workflows();
   REQUIRE(all.size() == 2);
   CHECK(all[0].definition().id == "invoicing_and_payments");  // by id
-  CHECK(f.engine.workflow("utility_billing")->definition().version == 2);
-  const auto no_version = f.engine.workflow("utility_billing", 3);
+  CHECK(f.engine.workflow("utility_billing")->definition().version == 3);
+  const auto no_version = f.engine.workflow("utility_billing", 4);
   REQUIRE_FALSE(no_version);
   CHECK(no_version.error().code == ErrorCode::not_found);
   CHECK(no_version.error().message ==
-        "workflow 'utility_billing' has no version 3; the newest is 2");
+        "workflow 'utility_billing' has no version 4; the newest is 3");
   CHECK(f.engine.workflow("nope").error().message == "no workflow 'nope' is deployed");
 }
 
